@@ -1,0 +1,52 @@
+# Architecture guards, checked when CMake generates the build.
+#
+# cabas_forbid_links(target forbidden...) walks the transitive link closure of `target` (LINK_LIBRARIES and
+# INTERFACE_LINK_LIBRARIES of every target it reaches) and stops the configuration with an error when one of
+# the forbidden targets is in it. It is how "the core does not link QtGui/QtWidgets" is a build error.
+
+function(_cabas_link_closure target out_var)
+    set(seen "")
+    set(queue ${target})
+    while(queue)
+        list(POP_FRONT queue current)
+        if(current IN_LIST seen)
+            continue()
+        endif()
+        list(APPEND seen ${current})
+        if(TARGET ${current})
+            get_target_property(aliased ${current} ALIASED_TARGET)
+            if(aliased)
+                list(APPEND queue ${aliased})
+            endif()
+            foreach(prop LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+                get_target_property(libs ${current} ${prop})
+                if(libs)
+                    foreach(lib ${libs})
+                        # Strip generator expressions such as $<LINK_ONLY:X> down to X.
+                        string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" lib "${lib}")
+                        if(NOT lib MATCHES "^\\$<")
+                            list(APPEND queue ${lib})
+                        endif()
+                    endforeach()
+                endif()
+            endforeach()
+        endif()
+    endwhile()
+    set(${out_var} ${seen} PARENT_SCOPE)
+endfunction()
+
+function(cabas_forbid_links target)
+    _cabas_link_closure(${target} closure)
+    foreach(forbidden ${ARGN})
+        if(forbidden IN_LIST closure)
+            message(FATAL_ERROR "Architecture guard: ${target} must not link ${forbidden} "
+                                "(the core stays free of QtGui/QtWidgets; see docs/architecture.md).")
+        endif()
+        if(TARGET ${forbidden})
+            get_target_property(real ${forbidden} ALIASED_TARGET)
+            if(real AND real IN_LIST closure)
+                message(FATAL_ERROR "Architecture guard: ${target} must not link ${forbidden}.")
+            endif()
+        endif()
+    endforeach()
+endfunction()

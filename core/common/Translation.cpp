@@ -1,0 +1,62 @@
+#include "common/Translation.h"
+
+#include <QCoreApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QTranslator>
+
+namespace cabas {
+
+QStringList supportedLanguages()
+{
+    return {QStringLiteral("fr"), QStringLiteral("en")};
+}
+
+QString chosenLanguage()
+{
+    const QString fromEnv = qEnvironmentVariable("CABAS_LANG").left(2).toLower();
+    if (supportedLanguages().contains(fromEnv))
+        return fromEnv;
+    const QString fromSettings = QSettings().value(QStringLiteral("language")).toString();
+    if (supportedLanguages().contains(fromSettings))
+        return fromSettings;
+    return QStringLiteral("fr");
+}
+
+void saveLanguage(const QString& language)
+{
+    if (supportedLanguages().contains(language))
+        QSettings().setValue(QStringLiteral("language"), language);
+}
+
+QString installTranslations(const QString& language)
+{
+    static QTranslator* cabasTranslator = nullptr;
+    static QTranslator* qtTranslator = nullptr;
+    auto* app = QCoreApplication::instance();
+    if (!app)
+        return QString();
+    for (QTranslator** t : {&cabasTranslator, &qtTranslator}) {
+        if (*t) {
+            QCoreApplication::removeTranslator(*t);
+            delete *t;
+            *t = nullptr;
+        }
+    }
+    const QString lang = supportedLanguages().contains(language) ? language : QStringLiteral("fr");
+    QLocale::setDefault(
+        QLocale(lang == QLatin1String("fr") ? QStringLiteral("fr_FR") : QStringLiteral("en_GB")));
+    if (lang == QLatin1String("en"))
+        return lang; // the source text is English
+    cabasTranslator = new QTranslator(app);
+    if (cabasTranslator->load(QStringLiteral(":/i18n/cabas_%1.qm").arg(lang)))
+        QCoreApplication::installTranslator(cabasTranslator);
+    qtTranslator = new QTranslator(app);
+    if (qtTranslator->load(QStringLiteral("qtbase_%1").arg(lang),
+                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qtTranslator);
+    return lang;
+}
+
+} // namespace cabas

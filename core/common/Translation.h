@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+class QCoreApplication;
+
+namespace cabas {
+
+// Cabas speaks French first. The language is chosen in this order: the CABAS_LANG environment variable,
+// the "language" setting (QSettings), then French. Supported: "fr" and "en" (English is the source text).
+QStringList supportedLanguages();
+QString chosenLanguage();
+void saveLanguage(const QString& language);
+// Loads Cabas's own catalogue and Qt's for `language`; returns the language actually installed.
+QString installTranslations(const QString& language);
+
+} // namespace cabas

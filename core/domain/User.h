@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+namespace cabas {
+
+enum class Role
+{
+    SocialWorker,
+    Nurse,
+    Coordinator,
+    Admin
+};
+
+QString toCode(Role role);
+bool fromCode(const QString& code, Role* role);
+QString displayName(Role role);
+
+struct User
+{
+    Q_DECLARE_TR_FUNCTIONS(User)
+  public:
+    qint64 id = 0;
+    QString login;
+    QString displayName;
+    Role role = Role::SocialWorker;
+    bool active = true;
+    QDateTime createdAt;
+
+    QStringList validate() const;
+    bool operator==(const User&) const = default;
+};
+
+} // namespace cabas

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QString>
+#include <QStringList>
+
+namespace cabas::security {
+
+// Password hashing with Argon2id (libsodium crypto_pwhash_str, at least the INTERACTIVE limits) and the
+// password policy of privacy.md: at least 12 characters, of at least three kinds among lower case, upper
+// case, digits and other characters.
+class Passwords
+{
+    Q_DECLARE_TR_FUNCTIONS(Passwords)
+  public:
+    static QString hash(const QString& password);
+    static bool verify(const QString& hash, const QString& password);
+    // Problems with the password, in the user's language; empty when acceptable.
+    static QStringList policyProblems(const QString& password);
+    // Reads a password from the first line of a file (the CLI's --password-file); throws cabas::Error.
+    static QString readPasswordFile(const QString& path);
+};
+
+} // namespace cabas::security

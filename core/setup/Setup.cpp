@@ -1,0 +1,66 @@
+#include "setup/Setup.h"
+
+#include "common/Clock.h"
+#include "common/Error.h"
+#include "security/Passwords.h"
+#include "store/HouseholdRepository.h"
+#include "store/ProgrammeRepository.h"
+#include "store/UserRepository.h"
+
+#include <QFile>
+
+namespace cabas {
+
+std::unique_ptr<store::Database> Setup::initDatabase(const InitRequest& request)
+{
+    User admin;
+    admin.login = request.adminLogin.trimmed().toLower();
+    admin.displayName =
+        request.adminDisplayName.trimmed().isEmpty() ? admin.login : request.adminDisplayName.trimmed();
+    admin.role = Role::Admin;
+    admin.active = true;
+    admin.createdAt = Clock::instance().nowUtc();
+
+    QStringList problems = admin.validate();
+    for (const QString& p : security::Passwords::policyProblems(request.adminPassword))
+        problems << tr("password: %1").arg(p);
+    Programme programme =
+        request.programme ? *request.programme : Programme::defaults(Clock::instance().today());
+    programme.id = 0;
+    for (const QString& p : programme.validate())
+        problems << tr("programme: %1").arg(p);
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
+    const QString hash = security::Passwords::hash(request.adminPassword);
+
+    auto db = store::Database::create(request.spec);
+    try {
+        store::Database::Transaction tx(*db);
+        store::UserRepository(*db).add(admin, hash);
+        store::ProgrammeRepository(*db).save(programme);
+        tx.commit();
+    } catch (...) {
+        const store::DatabaseSpec spec = db->spec();
+        db.reset();
+        if (spec.backend == store::Backend::Sqlite)
+            for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+                QFile::remove(spec.path + suffix);
+        throw;
+    }
+    return db;
+}
+
+DatabaseSummary summarize(const store::Database& db)
+{
+    DatabaseSummary s;
+    s.schemaVersion = db.schemaVersion();
+    if (const auto p = store::ProgrammeRepository(db).load())
+        s.programmeName = p->name;
+    s.users = store::UserRepository(db).count();
+    s.households = store::HouseholdRepository(db).count();
+    s.persons = store::PersonRepository(db).count();
+    s.cards = store::CardRepository(db).count();
+    return s;
+}
+
+} // namespace cabas

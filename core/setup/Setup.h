@@ -1,0 +1,43 @@
+#pragma once
+
+#include "domain/Programme.h"
+#include "domain/User.h"
+#include "store/Database.h"
+
+#include <memory>
+#include <optional>
+
+namespace cabas {
+
+struct InitRequest
+{
+    store::DatabaseSpec spec;
+    QString adminLogin;
+    QString adminDisplayName; // defaults to the login
+    QString adminPassword;
+    std::optional<Programme> programme; // none: Programme::defaults(today)
+};
+
+// Creates a new Cabas database with its programme and first administrator. Everything is checked before the
+// database is created, and a failure afterwards removes what was created (SQLite), so that init either
+// produces a complete database or nothing. Never touches an existing database.
+class Setup
+{
+    Q_DECLARE_TR_FUNCTIONS(Setup)
+  public:
+    static std::unique_ptr<store::Database> initDatabase(const InitRequest& request);
+};
+
+// Counts shown on the home page and by `cabas-cli info`.
+struct DatabaseSummary
+{
+    int schemaVersion = 0;
+    QString programmeName;
+    qint64 users = 0;
+    qint64 households = 0;
+    qint64 persons = 0;
+    qint64 cards = 0;
+};
+DatabaseSummary summarize(const store::Database& db);
+
+} // namespace cabas

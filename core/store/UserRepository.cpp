@@ -1,0 +1,76 @@
+#include "store/UserRepository.h"
+
+#include "common/Error.h"
+
+namespace cabas::store {
+
+namespace {
+const QString kColumns = QStringLiteral("id, login, display_name, role, active, created_at");
+
+User readUser(const QSqlQuery& q)
+{
+    User u;
+    u.id = q.value(0).toLongLong();
+    u.login = q.value(1).toString();
+    u.displayName = q.value(2).toString();
+    fromCode(q.value(3).toString(), &u.role);
+    u.active = q.value(4).toBool();
+    u.createdAt = toTimestamp(q.value(5));
+    return u;
+}
+} // namespace
+
+void UserRepository::add(User& user, const QString& passwordHash)
+{
+    const QStringList problems = user.validate();
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
+    if (findByLogin(user.login))
+        throw Error(tr("The login \"%1\" is already taken.").arg(user.login), Error::Kind::Conflict);
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("INSERT INTO app_user (login, display_name, role, password_hash, active, "
+                                 "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+                  {textValue(user.login), textValue(user.displayName), toCode(user.role), passwordHash,
+                   user.active, timestampValue(user.createdAt)});
+    q.next();
+    user.id = q.value(0).toLongLong();
+}
+
+std::optional<User> UserRepository::findByLogin(const QString& login) const
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM app_user WHERE login = ?").arg(kColumns), {login});
+    if (!q.next())
+        return std::nullopt;
+    return readUser(q);
+}
+
+std::optional<User> UserRepository::findById(qint64 id) const
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM app_user WHERE id = ?").arg(kColumns), {id});
+    if (!q.next())
+        return std::nullopt;
+    return readUser(q);
+}
+
+QString UserRepository::passwordHash(qint64 userId) const
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT password_hash FROM app_user WHERE id = ?"), {userId});
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+std::vector<User> UserRepository::list() const
+{
+    std::vector<User> users;
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM app_user ORDER BY login").arg(kColumns));
+    while (q.next())
+        users.push_back(readUser(q));
+    return users;
+}
+
+qint64 UserRepository::count() const
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT count(*) FROM app_user"));
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
+} // namespace cabas::store

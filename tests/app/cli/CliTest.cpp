@@ -1,0 +1,196 @@
+#include "cli/Cli.h"
+#include "store/Database.h"
+#include "store/HouseholdRepository.h"
+#include "store/ProgrammeRepository.h"
+#include "support/TestDatabase.h"
+#include "support/TestUtil.h"
+
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <catch2/catch.hpp>
+
+using namespace cabas;
+using cabas::test::TempDatabase;
+
+namespace {
+struct Run
+{
+    int code = -1;
+    QString out;
+    QString err;
+};
+
+Run runCli(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment())
+{
+    Run r;
+    QTextStream out(&r.out);
+    QTextStream err(&r.err);
+    r.code = cli::run(args, out, err, env);
+    out.flush();
+    err.flush();
+    return r;
+}
+
+QString passwordFile(const QTemporaryDir& dir, const QByteArray& password = "Admin-Password-2026")
+{
+    const QString path = dir.filePath(QStringLiteral("password"));
+    test::writeFile(path, password + '\n');
+    return path;
+}
+} // namespace
+
+TEST_CASE("cabas-cli init then demo then info", "[cli]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    QTemporaryDir dir;
+    const QString pw = passwordFile(dir);
+
+    Run init = runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
+                       QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
+    INFO(init.err.toStdString());
+    REQUIRE(init.code == cli::Success);
+
+    Run again = runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
+                        QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
+    CHECK(again.code == cli::Failure);
+    CHECK_FALSE(again.err.isEmpty());
+
+    // CABAS_DB replaces --db; --user authenticates.
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("CABAS_DB"), t.url());
+    Run demo = runCli({QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file"),
+                       pw, QStringLiteral("demo"), QStringLiteral("--households"), QStringLiteral("25")},
+                      env);
+    INFO(demo.err.toStdString());
+    REQUIRE(demo.code == cli::Success);
+    CHECK(demo.out.contains(QStringLiteral("25")));
+
+    Run info = runCli({QStringLiteral("info"), QStringLiteral("--format"), QStringLiteral("json")}, env);
+    REQUIRE(info.code == cli::Success);
+    const QJsonObject o = QJsonDocument::fromJson(info.out.toUtf8()).object();
+    CHECK(o.value(QStringLiteral("households")).toInt() == 25);
+    CHECK(o.value(QStringLiteral("schema_version")).toInt() == store::Database::latestSchemaVersion());
+    CHECK(o.value(QStringLiteral("backend")).toString() == QLatin1String(test::backendName(backend)));
+    CHECK_FALSE(info.out.contains(QStringLiteral("Admin-Password")));
+}
+
+TEST_CASE("cabas-cli init takes a programme file and reports its errors with their place", "[cli]")
+{
+    TempDatabase t(store::Backend::Sqlite);
+    QTemporaryDir dir;
+    const QString pw = passwordFile(dir);
+    const QString programme = dir.filePath(QStringLiteral("programme.json"));
+    test::writeFile(programme, R"({"name": "Vital'im", "starts_on": "2025-01-01",
+        "allowance": {"adult_cents": 5000, "child_cents": 5000},
+        "bonus_rules": [{"label": "Bonus", "rate_percent": 100, "monthly_cap_cents": 2500, "valid_from": "2025-01-01"}],
+        "waves": [{"code": "M0", "offset_days": 0, "tolerance_days": 30}], "disclosure_threshold": 15})");
+    Run init = runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
+                       QStringLiteral("admin"), QStringLiteral("--password-file"), pw,
+                       QStringLiteral("--programme"), programme});
+    INFO(init.err.toStdString());
+    REQUIRE(init.code == cli::Success);
+    Run show = runCli({QStringLiteral("programme"), QStringLiteral("show"), QStringLiteral("--db"), t.url()});
+    REQUIRE(show.code == cli::Success);
+    const QJsonObject o = QJsonDocument::fromJson(show.out.toUtf8()).object();
+    CHECK(o.value(QStringLiteral("name")).toString() == QStringLiteral("Vital'im"));
+    CHECK(o.value(QStringLiteral("disclosure_threshold")).toInt() == 15);
+
+    TempDatabase bad(store::Backend::Sqlite);
+    test::writeFile(
+        programme,
+        R"({"name": "X", "starts_on": "2025-01-01", "allowance": {"adult_cents": -1, "child_cents": 0},
+        "waves": []})");
+    Run refused = runCli({QStringLiteral("init"), QStringLiteral("--db"), bad.url(),
+                          QStringLiteral("--admin"), QStringLiteral("admin"),
+                          QStringLiteral("--password-file"), pw, QStringLiteral("--programme"), programme});
+    CHECK(refused.code == cli::Failure);
+    CHECK(refused.err.contains(QStringLiteral("programme.json: allowance.adult_cents")));
+    CHECK(refused.err.contains(QStringLiteral("waves")));
+    CHECK_FALSE(QFileInfo::exists(bad.spec().path));
+
+    test::writeFile(programme, "{ not json");
+    Run broken = runCli({QStringLiteral("init"), QStringLiteral("--db"), bad.url(), QStringLiteral("--admin"),
+                         QStringLiteral("admin"), QStringLiteral("--password-file"), pw,
+                         QStringLiteral("--programme"), programme});
+    CHECK(broken.code == cli::Failure);
+    CHECK(broken.err.contains(QStringLiteral("programme.json")));
+}
+
+TEST_CASE("cabas-cli usage errors exit with 2, failures with 1", "[cli]")
+{
+    TempDatabase t(store::Backend::Sqlite);
+    QTemporaryDir dir;
+    CHECK(runCli({}).code == cli::UsageError);
+    CHECK(runCli({QStringLiteral("frobnicate")}).code == cli::UsageError);
+    CHECK(runCli({QStringLiteral("info"), QStringLiteral("--bogus")}).code == cli::UsageError);
+    CHECK(runCli({QStringLiteral("info")}).code == cli::UsageError); // no database
+    CHECK(runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url()}).code == cli::UsageError);
+    CHECK(runCli({QStringLiteral("demo"), QStringLiteral("--db"), t.url(), QStringLiteral("--households"),
+                  QStringLiteral("many")})
+              .code == cli::UsageError);
+    CHECK(runCli({QStringLiteral("info"), QStringLiteral("extra"), QStringLiteral("--db"), t.url()}).code ==
+          cli::UsageError);
+    Run missing = runCli({QStringLiteral("info"), QStringLiteral("--db"), t.url()});
+    CHECK(missing.code == cli::Failure);
+    CHECK(missing.err.contains(t.url()));
+    CHECK_FALSE(QFileInfo::exists(t.spec().path));
+
+    // A wrong password is a failure, and writes nothing.
+    const QString pw = passwordFile(dir);
+    REQUIRE(runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
+                    QStringLiteral("admin"), QStringLiteral("--password-file"), pw})
+                .code == cli::Success);
+    const QString wrong = dir.filePath(QStringLiteral("wrong"));
+    test::writeFile(wrong, "not-the-password\n");
+    Run denied = runCli({QStringLiteral("demo"), QStringLiteral("--db"), t.url(), QStringLiteral("--user"),
+                         QStringLiteral("admin"), QStringLiteral("--password-file"), wrong});
+    CHECK(denied.code == cli::Failure);
+    CHECK(store::HouseholdRepository(*t.open()).count() == 0);
+}
+
+TEST_CASE("every cabas-cli command has --help", "[cli]")
+{
+    Run general = runCli({QStringLiteral("--help")});
+    CHECK(general.code == cli::Success);
+    for (const char* command : {"init", "demo", "info", "programme"}) {
+        Run help = runCli({QString::fromLatin1(command), QStringLiteral("--help")});
+        INFO(command);
+        CHECK(help.code == cli::Success);
+        CHECK(help.out.contains(QString::fromLatin1(command)));
+        CHECK(general.out.contains(QString::fromLatin1(command)));
+    }
+}
+
+TEST_CASE("the cabas-cli program speaks French and uses exit codes", "[cli][process]")
+{
+    QTemporaryDir dir;
+    const QString pw = passwordFile(dir);
+    const QString db = dir.filePath(QStringLiteral("demo.cabas"));
+    auto runProcess = [&](const QStringList& args, QString* err = nullptr) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("CABAS_LANG"), QStringLiteral("fr"));
+        env.remove(QStringLiteral("CABAS_DB"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(CABAS_CLI_EXECUTABLE), args);
+        REQUIRE(p.waitForFinished(120000));
+        if (err)
+            *err = QString::fromUtf8(p.readAllStandardError());
+        return p.exitCode();
+    };
+    CHECK(runProcess({QStringLiteral("init"), QStringLiteral("--db"), db, QStringLiteral("--admin"),
+                      QStringLiteral("admin"), QStringLiteral("--password-file"), pw}) == 0);
+    CHECK(runProcess({QStringLiteral("demo"), QStringLiteral("--db"), db}) == 0);
+    QString err;
+    CHECK(runProcess({QStringLiteral("init"), QStringLiteral("--db"), db, QStringLiteral("--admin"),
+                      QStringLiteral("admin"), QStringLiteral("--password-file"), pw},
+                     &err) == 1);
+    CHECK(err.contains(QStringLiteral("existe déjà")));
+    CHECK(runProcess({QStringLiteral("nope")}, &err) == 2);
+    CHECK(err.contains(QStringLiteral("inconnue")));
+}

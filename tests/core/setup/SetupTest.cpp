@@ -1,0 +1,79 @@
+#include "setup/Setup.h"
+#include "common/Error.h"
+#include "security/Authenticator.h"
+#include "store/ProgrammeRepository.h"
+#include "store/UserRepository.h"
+#include "support/TestClock.h"
+#include "support/TestDatabase.h"
+#include "support/TestUtil.h"
+
+#include <QFileInfo>
+#include <catch2/catch.hpp>
+
+using namespace cabas;
+using cabas::test::TempDatabase;
+
+TEST_CASE("init creates the programme and the first administrator", "[setup]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2026, 11, 23), QTime(10, 0), Qt::UTC));
+    TempDatabase t(backend);
+    InitRequest request;
+    request.spec = t.spec();
+    request.adminLogin = QStringLiteral("Sophie.Admin");
+    request.adminDisplayName = QStringLiteral("Sophie Martin");
+    request.adminPassword = QStringLiteral("Un-Mot-De-Passe-Sûr");
+    auto db = Setup::initDatabase(request);
+
+    const auto programme = store::ProgrammeRepository(*db).load();
+    REQUIRE(programme);
+    CHECK(programme->startsOn == QDate(2026, 11, 1));
+    CHECK(programme->adultAllowanceCents == 4000);
+    const auto admin = store::UserRepository(*db).findByLogin(QStringLiteral("sophie.admin"));
+    REQUIRE(admin);
+    CHECK(admin->role == Role::Admin);
+    CHECK(admin->displayName == QStringLiteral("Sophie Martin"));
+
+    security::Authenticator auth(*db);
+    CHECK(auth.authenticate(QStringLiteral("sophie.admin"), QStringLiteral("Un-Mot-De-Passe-Sûr")).id ==
+          admin->id);
+    CHECK_THROWS_AS(auth.authenticate(QStringLiteral("sophie.admin"), QStringLiteral("wrong")), Error);
+    CHECK_THROWS_AS(auth.authenticate(QStringLiteral("nobody"), QStringLiteral("Un-Mot-De-Passe-Sûr")),
+                    Error);
+
+    const DatabaseSummary summary = summarize(*db);
+    CHECK(summary.users == 1);
+    CHECK(summary.households == 0);
+    CHECK(summary.schemaVersion == store::Database::latestSchemaVersion());
+}
+
+TEST_CASE("init checks everything before creating anything", "[setup]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    InitRequest request;
+    request.spec = t.spec();
+    request.adminLogin = QStringLiteral("x");
+    request.adminPassword = QStringLiteral("short");
+    Programme p = Programme::defaults(QDate(2024, 6, 1));
+    p.name.clear();
+    request.programme = p;
+    QString message;
+    try {
+        Setup::initDatabase(request);
+    } catch (const Error& e) {
+        message = e.message();
+    }
+    CHECK(message.contains(QStringLiteral("login")));
+    CHECK(message.contains(QStringLiteral("12")));
+    CHECK(message.contains(QStringLiteral("name")));
+    if (backend == store::Backend::Sqlite)
+        CHECK_FALSE(QFileInfo::exists(t.spec().path));
+    else
+        CHECK(
+            t.rawValue(QStringLiteral(
+                           "SELECT count(*) FROM information_schema.tables WHERE table_name = 'cabas_meta'"))
+                .toInt() == 0);
+}

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "store/Database.h"
+
+#include <QTemporaryDir>
+#include <memory>
+#include <vector>
+
+namespace cabas::test {
+
+// The backends every storage test runs on: SQLite always; PostgreSQL when CABAS_TEST_PG gives a server
+// (postgresql://user@127.0.0.1:port/postgres). Without it the PostgreSQL runs are skipped with a warning,
+// or fail when CABAS_REQUIRE_PG=1.
+std::vector<store::Backend> backendsUnderTest();
+const char* backendName(store::Backend backend);
+
+// A fresh, empty place for a database on one backend: a file in a temporary folder, or a new PostgreSQL
+// database (dropped when this object is destroyed: destroy every Database on it first).
+class TempDatabase
+{
+  public:
+    explicit TempDatabase(store::Backend backend);
+    ~TempDatabase();
+    TempDatabase(const TempDatabase&) = delete;
+    TempDatabase& operator=(const TempDatabase&) = delete;
+
+    store::Backend backend() const { return m_spec.backend; }
+    const store::DatabaseSpec& spec() const { return m_spec; }
+    // The --db argument that names it (with the password, if any).
+    QString url() const;
+    QString dir() const { return m_dir.path(); }
+
+    std::unique_ptr<store::Database> create() const;
+    // Created through Setup::initDatabase with administrator "admin" / kAdminPassword and the default
+    // programme.
+    std::unique_ptr<store::Database> createInitialised() const;
+    std::unique_ptr<store::Database> open() const;
+
+    // Runs SQL on a separate raw connection, outside Cabas's checks (to fake old or foreign databases).
+    void rawExec(const QString& sql) const;
+    // The first column of the first row of a query on a raw connection (null when no row).
+    QVariant rawValue(const QString& sql) const;
+
+    static const char* const kAdminPassword;
+
+  private:
+    QTemporaryDir m_dir;
+    store::DatabaseSpec m_spec;
+    store::DatabaseSpec m_adminSpec;
+};
+
+} // namespace cabas::test
+
+#define CABAS_BACKEND_INFO(backend) INFO("backend: " << ::cabas::test::backendName(backend))

@@ -1,0 +1,30 @@
+// The test programs' main: a Qt application (offscreen for GUI tests) exists before Catch2 runs.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include "common/Translation.h"
+
+#include <QCoreApplication>
+#include <QStandardPaths>
+#ifdef CABAS_TEST_GUI
+#include <QApplication>
+#endif
+
+int main(int argc, char* argv[])
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (qEnvironmentVariableIsEmpty("CABAS_LANG"))
+        qputenv("CABAS_LANG", "fr");
+    // Never read or write the user's real settings.
+    QStandardPaths::setTestModeEnabled(true);
+#ifdef CABAS_TEST_GUI
+    QApplication app(argc, argv);
+#else
+    QCoreApplication app(argc, argv);
+#endif
+    QCoreApplication::setOrganizationName(QStringLiteral("Cabas-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("cabas-tests"));
+    cabas::installTranslations(cabas::chosenLanguage());
+    return Catch::Session().run(argc, argv);
+}
