@@ -142,6 +142,11 @@ DemoResult DemoGenerator::generate(const store::Database& db, const DemoOptions&
     DemoResult result;
     const QDate start = programme->startsOn;
     const QDateTime recordedAt = Clock::instance().nowUtc();
+    // Nothing happens in the future: enrolments, exits, births and re-issued cards are clamped to today
+    // (a programme that starts later gets its households enrolled on its first day).
+    const QDate today = std::max(Clock::instance().today(), start);
+    const QDate lastEnrolment = std::min(start.addDays(180), today);
+    auto notAfterToday = [&](const QDate& d) { return std::min(d, today); };
 
     // Staff accounts first: hashing is slow, do it before taking the write lock.
     store::UserRepository users(db);
@@ -206,10 +211,15 @@ DemoResult DemoGenerator::generate(const store::Database& db, const DemoOptions&
                        : s < 95 ? HouseholdStatus::Exited
                                 : HouseholdStatus::Candidate;
             if (h.status != HouseholdStatus::Candidate)
-                h.enrolledOn = randomDate(rnd, start, start.addDays(180));
+                h.enrolledOn = randomDate(rnd, start, lastEnrolment);
             if (h.status == HouseholdStatus::Exited) {
-                h.exitedOn = h.enrolledOn.addDays(rnd.between(90, 400));
+                h.exitedOn = notAfterToday(h.enrolledOn.addDays(rnd.between(90, 400)));
                 h.exitReason = QString::fromUtf8(rnd.pick(kExitReasons));
+                if (h.exitedOn <= h.enrolledOn) {
+                    h.status = HouseholdStatus::Enrolled;
+                    h.exitedOn = QDate();
+                    h.exitReason.clear();
+                }
             }
 
             Plan plan;
@@ -248,10 +258,13 @@ DemoResult DemoGenerator::generate(const store::Database& db, const DemoOptions&
             }
             // A child born in the programme's first months arrives after the enrolment.
             if (h.enrolledOn.isValid() && rnd.chance(4)) {
-                addPerson(PersonRole::Child, year, year, lastName);
-                Person& baby = plan.members.back();
-                baby.birthDate = h.enrolledOn.addDays(rnd.between(10, 200));
-                baby.arrivedOn = baby.birthDate;
+                const QDate birth = h.enrolledOn.addDays(rnd.between(10, 200));
+                if (birth <= today) {
+                    addPerson(PersonRole::Child, year, year, lastName);
+                    Person& baby = plan.members.back();
+                    baby.birthDate = birth;
+                    baby.arrivedOn = birth;
+                }
             }
             plan.lostCard = h.status != HouseholdStatus::Candidate && rnd.chance(6);
             hs.push_back(h);
@@ -291,7 +304,7 @@ DemoResult DemoGenerator::generate(const store::Database& db, const DemoOptions&
             Card c;
             c.token = QStringLiteral("C-%1").arg(++cardNumber, 5, 10, QLatin1Char('0'));
             c.householdId = hs[k].id;
-            c.issuedOn = hs[k].enrolledOn.addDays(rnd.between(20, 150));
+            c.issuedOn = notAfterToday(hs[k].enrolledOn.addDays(rnd.between(20, 150)));
             c.replacesCardId = firstCards[j].id;
             c.status = hs[k].status == HouseholdStatus::Exited ? CardStatus::Closed : CardStatus::Active;
             reissued.push_back(c);
@@ -302,7 +315,7 @@ DemoResult DemoGenerator::generate(const store::Database& db, const DemoOptions&
         std::size_t personIndex = 0;
         for (std::size_t k = 0; k < hs.size(); ++k) {
             const Household& h = hs[k];
-            const QDate on = h.enrolledOn.isValid() ? h.enrolledOn : start.addDays(rnd.below(200));
+            const QDate on = h.enrolledOn.isValid() ? h.enrolledOn : randomDate(rnd, start, lastEnrolment);
             const bool health = rnd.chance(75);
             const bool research = health && rnd.chance(70);
             for (std::size_t m = 0; m < plans[k].members.size(); ++m, ++personIndex) {
@@ -324,8 +337,9 @@ DemoResult DemoGenerator::generate(const store::Database& db, const DemoOptions&
                 give(ConsentPurpose::LedgerLink, true, from);
                 if (health) {
                     give(ConsentPurpose::HealthFollowup, true, from);
-                    if (rnd.chance(3))
-                        give(ConsentPurpose::HealthFollowup, false, from.addDays(rnd.between(60, 300)));
+                    const QDate withdrawal = from.addDays(rnd.between(60, 300));
+                    if (rnd.chance(3) && withdrawal <= today)
+                        give(ConsentPurpose::HealthFollowup, false, withdrawal);
                 }
                 if (research)
                     give(ConsentPurpose::ResearchExport, true, from);

@@ -17,7 +17,8 @@ QStringList Household::validate() const
     else if (!codePattern.match(code).hasMatch())
         problems
             << tr("code: \"%1\" is not a valid household code (letters, digits, - and _ only)").arg(code);
-    if (!postcode.isEmpty() && !QRegularExpression(QStringLiteral("^\\d{5}$")).match(postcode).hasMatch())
+    static const QRegularExpression postcodePattern(QStringLiteral("^\\d{5}$"));
+    if (!postcode.isEmpty() && !postcodePattern.match(postcode).hasMatch())
         problems << tr("postcode: \"%1\" is not a French postcode (5 digits)").arg(postcode);
     if (status != HouseholdStatus::Candidate && !enrolledOn.isValid())
         problems << tr("enrolled_on: an enrolled, suspended or exited household needs an enrolment date");

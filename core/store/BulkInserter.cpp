@@ -2,26 +2,120 @@
 
 #include "common/Error.h"
 
+#include <QSqlDriver>
+#include <QSqlRecord>
 #include <algorithm>
-#include <exception>
+#include <sqlite3.h>
 
 namespace cabas::store {
+
+// A prepared single-row INSERT on the SQLite connection behind Qt's.
+struct BulkInserter::Native
+{
+    sqlite3* db = nullptr;
+    sqlite3_stmt* stmt = nullptr;
+    ~Native()
+    {
+        if (stmt)
+            sqlite3_finalize(stmt);
+    }
+
+    [[noreturn]] void fail(const char* what) const
+    {
+        throw Error(
+            Database::tr("Database error: %1").arg(QString::fromUtf8(what ? what : sqlite3_errmsg(db))),
+            sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE ? Error::Kind::Conflict
+                                                                     : Error::Kind::Storage);
+    }
+
+    void bind(int index, const QVariant& v) const
+    {
+        int rc;
+        if (v.isNull()) {
+            rc = sqlite3_bind_null(stmt, index);
+        } else {
+            switch (v.metaType().id()) {
+            case QMetaType::Bool:
+            case QMetaType::Int:
+            case QMetaType::UInt:
+            case QMetaType::LongLong:
+                rc = sqlite3_bind_int64(stmt, index, v.toLongLong());
+                break;
+            case QMetaType::Double:
+                rc = sqlite3_bind_double(stmt, index, v.toDouble());
+                break;
+            case QMetaType::QByteArray: {
+                const QByteArray bytes = v.toByteArray();
+                rc = sqlite3_bind_blob64(stmt, index, bytes.constData(), sqlite3_uint64(bytes.size()),
+                                         SQLITE_TRANSIENT);
+                break;
+            }
+            default: {
+                const QString text = v.toString();
+                rc = sqlite3_bind_text16(stmt, index, text.utf16(), int(text.size() * 2), SQLITE_TRANSIENT);
+                break;
+            }
+            }
+        }
+        if (rc != SQLITE_OK)
+            fail(nullptr);
+    }
+
+    QVariantList row() const
+    {
+        QVariantList values;
+        const int n = sqlite3_column_count(stmt);
+        for (int i = 0; i < n; ++i) {
+            switch (sqlite3_column_type(stmt, i)) {
+            case SQLITE_INTEGER:
+                values << QVariant(qint64(sqlite3_column_int64(stmt, i)));
+                break;
+            case SQLITE_FLOAT:
+                values << QVariant(sqlite3_column_double(stmt, i));
+                break;
+            case SQLITE_NULL:
+                values << QVariant();
+                break;
+            default:
+                values << QVariant(QString(reinterpret_cast<const QChar*>(sqlite3_column_text16(stmt, i)),
+                                           sqlite3_column_bytes16(stmt, i) / 2));
+            }
+        }
+        return values;
+    }
+};
 
 BulkInserter::BulkInserter(const Database& db, QString table, QStringList columns, QString returning,
                            Returned onReturned)
     : m_db(db), m_table(std::move(table)), m_columns(std::move(columns)), m_returning(std::move(returning)),
       m_onReturned(std::move(onReturned))
 {
-    // SQLite accepts 32766 bound values per statement, PostgreSQL 65535.
+    if (db.backend() == Backend::Sqlite) {
+        const QVariant handle = db.connection().driver()->handle();
+        sqlite3* h = nullptr;
+        if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+            h = *static_cast<sqlite3* const*>(handle.constData());
+        if (!h)
+            throw Error(Database::tr("Database error: %1").arg(QStringLiteral("no SQLite handle")),
+                        Error::Kind::Storage);
+        m_native = std::make_unique<Native>();
+        m_native->db = h;
+        const QByteArray sql = statementFor(1).toUtf8();
+        if (sqlite3_prepare_v3(h, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                               &m_native->stmt, nullptr) != SQLITE_OK)
+            m_native->fail(nullptr);
+        m_rowsPerStatement = 1;
+        return;
+    }
+    // PostgreSQL accepts 65535 bound values per statement, and each statement is a round trip.
     m_rowsPerStatement =
         std::max(1, std::min<int>(500, 30000 / int(std::max<qsizetype>(1, m_columns.size()))));
 }
 
-BulkInserter::~BulkInserter() noexcept(false)
+BulkInserter::~BulkInserter()
 {
     if (!m_pending.isEmpty() && std::uncaught_exceptions() == 0)
-        qWarning("Cabas: BulkInserter for %s destroyed with %lld unflushed values", qPrintable(m_table),
-                 qlonglong(m_pending.size()));
+        qWarning("Cabas: BulkInserter for %s destroyed with unflushed rows", qPrintable(m_table));
 }
 
 QString BulkInserter::statementFor(int rows) const
@@ -45,6 +139,22 @@ QString BulkInserter::statementFor(int rows) const
 void BulkInserter::add(const QVariantList& row)
 {
     Q_ASSERT(row.size() == m_columns.size());
+    if (m_native) {
+        sqlite3_stmt* stmt = m_native->stmt;
+        for (qsizetype i = 0; i < row.size(); ++i)
+            m_native->bind(int(i) + 1, row.at(i));
+        int rc;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+            if (m_onReturned)
+                m_onReturned(m_native->row());
+        if (rc != SQLITE_DONE) {
+            sqlite3_reset(stmt);
+            m_native->fail(nullptr);
+        }
+        sqlite3_reset(stmt);
+        ++m_inserted;
+        return;
+    }
     m_pending += row;
     if (m_pending.size() >= m_rowsPerStatement * m_columns.size()) {
         if (!m_fullPrepared) {
@@ -68,9 +178,15 @@ void BulkInserter::execute(QSqlQuery& q)
     for (qsizetype i = 0; i < m_pending.size(); ++i)
         q.bindValue(int(i), m_pending.at(i));
     Database::exec(q);
-    if (m_onReturned)
-        while (q.next())
-            m_onReturned(q);
+    if (m_onReturned) {
+        const int n = q.record().count();
+        while (q.next()) {
+            QVariantList values;
+            for (int i = 0; i < n; ++i)
+                values << q.value(i);
+            m_onReturned(values);
+        }
+    }
     q.finish();
     m_inserted += m_pending.size() / m_columns.size();
     m_pending.clear();

@@ -5,20 +5,25 @@
 #include <QStringList>
 #include <QVariantList>
 #include <functional>
+#include <memory>
 
 namespace cabas::store {
 
-// Inserts many rows with multi-row INSERT statements (hundreds of rows per round trip), for imports and the
-// demo generator. Call inside a transaction; flush() before committing. With `returning`, each inserted row's
-// returned columns are passed to the callback (in no particular order: return a key with them).
+// Inserts many rows fast, for imports, the ledger sync and the demo generator. Call inside a transaction;
+// flush() before committing. With `returning`, each inserted row's returned columns are passed to the
+// callback (in no particular order: return a key with them).
+//
+// On PostgreSQL rows go in multi-row INSERT statements (hundreds of rows per round trip). On SQLite, which
+// runs in-process, one single-row statement is prepared once and stepped per row through SQLite's own API on
+// Qt's connection: Qt's binding layer costs more than SQLite's insert itself there.
 class BulkInserter
 {
   public:
-    using Returned = std::function<void(const QSqlQuery&)>;
+    using Returned = std::function<void(const QVariantList&)>;
 
     BulkInserter(const Database& db, QString table, QStringList columns, QString returning = {},
                  Returned onReturned = {});
-    ~BulkInserter() noexcept(false);
+    ~BulkInserter();
 
     void add(const QVariantList& row);
     void flush();
@@ -38,6 +43,9 @@ class BulkInserter
     QSqlQuery m_full;
     bool m_fullPrepared = false;
     qint64 m_inserted = 0;
+
+    struct Native;
+    std::unique_ptr<Native> m_native; // SQLite only
 };
 
 } // namespace cabas::store

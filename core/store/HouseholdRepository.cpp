@@ -172,7 +172,7 @@ void HouseholdRepository::insertMany(std::vector<Household>& households)
          QStringLiteral("postcode"), QStringLiteral("referent_user_id"), QStringLiteral("status"),
          QStringLiteral("enrolled_on"), QStringLiteral("exited_on"), QStringLiteral("exit_reason"),
          QStringLiteral("notes"), QStringLiteral("created_at"), QStringLiteral("updated_at")},
-        QStringLiteral("id, code"), [&](const QSqlQuery& q) {
+        QStringLiteral("id, code"), [&](const QVariantList& q) {
             if (Household* h = byCode.value(q.value(1).toString())) {
                 h->id = q.value(0).toLongLong();
                 h->version = 1;
@@ -283,7 +283,7 @@ void PersonRepository::insertMany(std::vector<Person>& persons)
                            QStringLiteral("search_name"), QStringLiteral("birth_date"), QStringLiteral("sex"),
                            QStringLiteral("role"), QStringLiteral("arrived_on"), QStringLiteral("left_on"),
                            QStringLiteral("created_at"), QStringLiteral("updated_at")},
-                          QStringLiteral("id, code"), [&](const QSqlQuery& q) {
+                          QStringLiteral("id, code"), [&](const QVariantList& q) {
                               if (Person* p = byCode.value(q.value(1).toString())) {
                                   p->id = q.value(0).toLongLong();
                                   p->version = 1;
@@ -366,7 +366,7 @@ void CardRepository::insertMany(std::vector<Card>& cards)
                           {QStringLiteral("token"), QStringLiteral("household_id"), QStringLiteral("status"),
                            QStringLiteral("issued_on"), QStringLiteral("replaces_card_id"),
                            QStringLiteral("created_at"), QStringLiteral("updated_at")},
-                          QStringLiteral("id, token"), [&](const QSqlQuery& q) {
+                          QStringLiteral("id, token"), [&](const QVariantList& q) {
                               if (Card* c = byToken.value(q.value(1).toString()))
                                   c->id = q.value(0).toLongLong();
                           });

@@ -2,6 +2,7 @@
 #include "common/Error.h"
 #include "store/HouseholdRepository.h"
 #include "store/UserRepository.h"
+#include "support/TestClock.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
 
@@ -112,4 +113,40 @@ TEST_CASE("the demo size is bounded", "[demo]")
     CHECK_THROWS_AS(DemoGenerator::generate(*db, options), Error);
     options.households = DemoGenerator::kMaxHouseholds + 1;
     CHECK_THROWS_AS(DemoGenerator::generate(*db, options), Error);
+}
+
+TEST_CASE("the demo puts nothing in the future", "[demo]")
+{
+    TempDatabase t(store::Backend::Sqlite);
+    std::unique_ptr<store::Database> db;
+    {
+        test::ScopedClock start(QDateTime(QDate(2024, 6, 10), QTime(9, 0), Qt::UTC));
+        db = t.createInitialised(); // the default programme starts on 1 June 2024
+    }
+    test::ScopedClock now(QDateTime(QDate(2024, 10, 15), QTime(9, 0), Qt::UTC));
+    DemoOptions options;
+    options.households = 300;
+    DemoGenerator::generate(*db, options);
+    const QDate today(2024, 10, 15);
+    store::HouseholdRepository households(*db);
+    store::PersonRepository persons(*db);
+    store::CardRepository cards(*db);
+    int lateEnrolments = 0;
+    for (const Household& h : households.list()) {
+        if (h.enrolledOn.isValid()) {
+            CHECK(h.enrolledOn >= QDate(2024, 6, 1));
+            CHECK(h.enrolledOn <= today);
+            lateEnrolments += h.enrolledOn > QDate(2024, 9, 1);
+        }
+        if (h.exitedOn.isValid())
+            CHECK(h.exitedOn <= today);
+        for (const Person& p : persons.forHousehold(h.id)) {
+            CHECK(p.birthDate <= today);
+            if (p.arrivedOn.isValid())
+                CHECK(p.arrivedOn <= today);
+        }
+        for (const Card& c : cards.forHousehold(h.id))
+            CHECK(c.issuedOn <= today);
+    }
+    CHECK(lateEnrolments > 10);
 }

@@ -1,0 +1,177 @@
+#include <catch2/catch.hpp>
+
+#include "HomePage.h"
+#include "HouseholdTableModel.h"
+#include "MainWindow.h"
+#include "UiTestUtil.h"
+#include "store/HouseholdRepository.h"
+#include "store/ProgrammeRepository.h"
+#include "support/TestDatabase.h"
+#include "support/TestUtil.h"
+
+#include <QAbstractItemModelTester>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QStackedWidget>
+#include <QTableView>
+
+using namespace cabas;
+using cabas::test::child;
+
+namespace {
+const QString kProgrammeName = QStringLiteral("Mieux Man'Gers pour Tous");
+
+std::unique_ptr<store::Database> initialisedDatabase(const test::TempDatabase& temp)
+{
+    auto db = temp.createInitialised();
+    store::ProgrammeRepository programmes(*db);
+    auto programme = programmes.load();
+    REQUIRE(programme);
+    programme->name = kProgrammeName;
+    store::Database::Transaction tx(*db);
+    programmes.save(*programme);
+    tx.commit();
+    return db;
+}
+
+void insertHouseholds(const store::Database& db)
+{
+    store::HouseholdRepository repo(db);
+    for (const auto& [code, commune] : {std::pair{QStringLiteral("MMG-0001"), QStringLiteral("Auch")},
+                                        std::pair{QStringLiteral("MMG-0002"), QStringLiteral("Fleurance")}}) {
+        Household h;
+        h.code = code;
+        h.commune = commune;
+        h.status = HouseholdStatus::Enrolled;
+        h.enrolledOn = QDate(2024, 6, 1);
+        repo.insert(h);
+    }
+}
+} // namespace
+
+TEST_CASE("ui: the main window shows the programme and its sections", "[ui][mainwindow]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = initialisedDatabase(temp);
+    const QString path = db->spec().path;
+    const int schema = db->schemaVersion();
+
+    ui::MainWindow window(std::move(db));
+    window.show();
+
+    CHECK(window.objectName() == QStringLiteral("mainWindow"));
+    CHECK(window.windowTitle().contains(kProgrammeName));
+    CHECK(window.windowTitle().startsWith(QStringLiteral("Cabas")));
+    CHECK(child<QLabel>(&window, "programmeNameLabel")->text() == kProgrammeName);
+    CHECK_FALSE(child<QLabel>(&window, "programmePeriodLabel")->text().isEmpty());
+    CHECK(child<QLabel>(&window, "usersCountLabel")->text() == QStringLiteral("1"));
+    CHECK(child<QLabel>(&window, "householdsCountLabel")->text() == QStringLiteral("0"));
+    // 40 EUR per adult by default, formatted by the core.
+    CHECK(child<QLabel>(&window, "adultAllowanceLabel")->text().contains(QStringLiteral("40")));
+    CHECK(child<QLabel>(&window, "wavesLabel")->text().contains(QStringLiteral("M6")));
+
+    auto* list = child<QListWidget>(&window, "sectionList");
+    auto* stack = child<QStackedWidget>(&window, "sectionStack");
+    REQUIRE(list->count() == 7);
+    CHECK(stack->count() == 7);
+    CHECK(stack->currentIndex() == 0);
+    QStringList keys;
+    for (int i = 0; i < list->count(); ++i) {
+        CHECK_FALSE(list->item(i)->text().isEmpty());
+        keys << list->item(i)->data(Qt::UserRole).toString();
+    }
+    CHECK(keys == ui::MainWindow::sectionKeys());
+
+    // Choosing a section in the list shows its page.
+    list->setCurrentRow(1);
+    CHECK(stack->currentWidget()->objectName() == QStringLiteral("householdsPage"));
+    CHECK(window.currentSection() == ui::MainWindow::Section::Households);
+    CHECK(window.showSection(QStringLiteral("cohort")));
+    CHECK(stack->currentWidget()->objectName() == QStringLiteral("cohortPage"));
+    CHECK(list->currentRow() == 5);
+    CHECK_FALSE(window.showSection(QStringLiteral("nowhere")));
+
+    // Sections to come say so.
+    for (const char* page :
+         {"healthPage", "workshopsPage", "ledgerPage", "cohortPage", "administrationPage"}) {
+        INFO(page);
+        auto* placeholder = child<QWidget>(stack, page);
+        CHECK(child<QLabel>(placeholder, "comingSoonLabel") != nullptr);
+        CHECK_FALSE(child<QLabel>(placeholder, "placeholderText")->text().isEmpty());
+    }
+
+    // The status bar names the database and its schema version, never a password.
+    CHECK(child<QLabel>(&window, "databaseStatusLabel")->text().contains(path));
+    CHECK(child<QLabel>(&window, "schemaStatusLabel")->text().contains(QString::number(schema)));
+
+    // The menus.
+    for (const char* action :
+         {"newDatabaseAction", "openDatabaseAction", "connectPostgresAction", "quitAction",
+          "languageFrenchAction", "languageEnglishAction", "aboutAction"}) {
+        INFO(action);
+        CHECK(window.findChild<QAction*>(QString::fromLatin1(action)) != nullptr);
+    }
+    // Tests run with CABAS_LANG=fr.
+    CHECK(child<QAction>(&window, "languageFrenchAction")->isChecked());
+}
+
+TEST_CASE("ui: the households section lists the households", "[ui][mainwindow]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = initialisedDatabase(temp);
+    insertHouseholds(*db);
+
+    ui::MainWindow window(std::move(db));
+    QAbstractItemModelTester tester(window.householdModel(),
+                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
+    window.show();
+    window.showSection(ui::MainWindow::Section::Households);
+
+    auto* table = child<QTableView>(&window, "householdTable");
+    REQUIRE(table->model()->rowCount() == 2);
+    QAbstractItemModelTester proxyTester(table->model(),
+                                         QAbstractItemModelTester::FailureReportingMode::Fatal);
+    CHECK(table->model()->index(0, 0).data().toString() == QStringLiteral("MMG-0001"));
+    CHECK(table->model()->index(1, 1).data().toString() == QStringLiteral("Fleurance"));
+    CHECK(child<QLabel>(&window, "householdsCountLabel")->text() == QStringLiteral("2"));
+    CHECK(child<QLabel>(&window, "householdCountLabel")->text().contains(QStringLiteral("2")));
+
+    // Sorting by code, descending, goes through the proxy.
+    table->sortByColumn(ui::HouseholdTableModel::CodeColumn, Qt::DescendingOrder);
+    CHECK(table->model()->index(0, 0).data().toString() == QStringLiteral("MMG-0002"));
+
+    // Households added meanwhile appear on reload.
+    {
+        Household h;
+        h.code = QStringLiteral("MMG-0003");
+        h.commune = QStringLiteral("Lectoure");
+        store::HouseholdRepository(*window.database()).insert(h);
+    }
+    window.reload();
+    CHECK(table->model()->rowCount() == 3);
+    CHECK(child<QLabel>(&window, "householdsCountLabel")->text() == QStringLiteral("3"));
+}
+
+TEST_CASE("ui: the main window can change and close its database", "[ui][mainwindow]")
+{
+    test::TempDatabase first(store::Backend::Sqlite);
+    test::TempDatabase second(store::Backend::Sqlite);
+    auto db1 = initialisedDatabase(first);
+    insertHouseholds(*db1);
+    auto db2 = second.createInitialised();
+
+    ui::MainWindow window(std::move(db1));
+    CHECK(window.householdModel()->rowCount() == 2);
+
+    window.setDatabase(std::move(db2));
+    CHECK(window.householdModel()->rowCount() == 0);
+    CHECK_FALSE(window.windowTitle().contains(kProgrammeName));
+    CHECK(child<QLabel>(&window, "databaseStatusLabel")->text().contains(second.spec().path));
+
+    window.setDatabase(nullptr);
+    CHECK(window.database() == nullptr);
+    CHECK(window.householdModel()->rowCount() == 0);
+    CHECK(window.windowTitle() == QStringLiteral("Cabas"));
+    CHECK(child<QLabel>(&window, "householdsCountLabel")->text() == QStringLiteral("–"));
+}
