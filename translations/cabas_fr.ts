@@ -1,0 +1,1253 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>Authenticator</name>
+    <message>
+        <source>Wrong login or password.</source>
+        <translation>Identifiant ou mot de passe incorrect.</translation>
+    </message>
+    <message>
+        <source>The account %1 is disabled; ask an administrator.</source>
+        <translation>Le compte %1 est désactivé ; adressez-vous à un·e administrateur·rice.</translation>
+    </message>
+</context>
+<context>
+    <name>Card</name>
+    <message>
+        <source>card_id: the card id is required</source>
+        <translation>card_id: l’identifiant de carte est obligatoire</translation>
+    </message>
+    <message>
+        <source>card_id: &quot;%1&quot; is not a valid card id</source>
+        <translation>card_id: « %1 » n’est pas un identifiant de carte valide</translation>
+    </message>
+    <message>
+        <source>replaces: a card cannot replace itself</source>
+        <translation>replaces: une carte ne peut pas se remplacer elle-même</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Bloquée</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>Perdue</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Fermée</translation>
+    </message>
+</context>
+<context>
+    <name>CardRepository</name>
+    <message>
+        <source>The card %1 is already known.</source>
+        <translation>La carte %1 est déjà enregistrée.</translation>
+    </message>
+    <message>
+        <source>No such card.</source>
+        <translation>Carte introuvable.</translation>
+    </message>
+</context>
+<context>
+    <name>Cli</name>
+    <message>
+        <source>no database given: use --db FILE.cabas or --db postgresql://..., or set CABAS_DB</source>
+        <translation>aucune base de données indiquée : utilisez --db FILE.cabas ou --db postgresql://..., ou définissez CABAS_DB</translation>
+    </message>
+    <message>
+        <source>--user needs --password-file FILE</source>
+        <translation>--user nécessite --password-file FILE</translation>
+    </message>
+    <message>
+        <source>--format must be text or json, not &quot;%1&quot;</source>
+        <translation>--format doit valoir text ou json, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>init needs --admin LOGIN</source>
+        <translation>init nécessite --admin LOGIN</translation>
+    </message>
+    <message>
+        <source>init needs --password-file FILE (the administrator&apos;s password on its first line)</source>
+        <translation>init nécessite --password-file FILE (le mot de passe de l’administrateur·rice sur sa première ligne)</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Impossible de lire %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1: offset %2: not valid JSON (%3)</source>
+        <translation>%1 : position %2 : JSON non valide (%3)</translation>
+    </message>
+    <message>
+        <source>%1: the programme must be a JSON object</source>
+        <translation>%1 : le programme doit être un objet JSON</translation>
+    </message>
+    <message>
+        <source>Created %1 (programme &quot;%2&quot;, administrator %3).</source>
+        <translation>Base de données %1 créée (programme « %2 », administrateur·rice %3).</translation>
+    </message>
+    <message>
+        <source>--households must be a whole number from 1 to %1, not &quot;%2&quot;</source>
+        <translation>--households doit être un nombre entier de 1 à %1, et non « %2 »</translation>
+    </message>
+    <message>
+        <source>--seed must be a whole number, not &quot;%1&quot;</source>
+        <translation>--seed doit être un nombre entier, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>Demo: %1 of %2 households</source>
+        <translation>Démonstration : %1 foyers sur %2</translation>
+    </message>
+    <message>
+        <source>Demo written to %1: %2 households, %3 persons, %4 cards, %5 consents, %6 staff accounts (%7 s).</source>
+        <translation>Démonstration écrite dans %1 : %2 foyers, %3 personnes, %4 cartes, %5 consentements, %6 comptes du personnel (%7 s).</translation>
+    </message>
+    <message>
+        <source>Database: %1 (%2)</source>
+        <translation>Base de données : %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Schema version: %1</source>
+        <translation>Version du schéma : %1</translation>
+    </message>
+    <message>
+        <source>Programme: %1</source>
+        <translation>Programme : %1</translation>
+    </message>
+    <message>
+        <source>Users: %1</source>
+        <translation>Utilisateurs : %1</translation>
+    </message>
+    <message>
+        <source>Households: %1</source>
+        <translation>Foyers : %1</translation>
+    </message>
+    <message>
+        <source>Persons: %1</source>
+        <translation>Personnes : %1</translation>
+    </message>
+    <message>
+        <source>Cards: %1</source>
+        <translation>Cartes : %1</translation>
+    </message>
+    <message>
+        <source>This database has no programme.</source>
+        <translation>Cette base de données n’a pas de programme.</translation>
+    </message>
+    <message>
+        <source>Create a new database with its programme and first administrator.</source>
+        <translation>Créer une nouvelle base de données, avec son programme et un premier compte administrateur·rice.</translation>
+    </message>
+    <message>
+        <source>Login of the first administrator.</source>
+        <translation>Identifiant du premier compte administrateur·rice.</translation>
+    </message>
+    <message>
+        <source>Name shown for the administrator.</source>
+        <translation>Nom affiché pour l’administrateur·rice.</translation>
+    </message>
+    <message>
+        <source>Programme settings (JSON, see docs/programme-json.md); default: 40 EUR per adult, 20 EUR per child a month, waves M0, M6, M12, M18.</source>
+        <translation>Paramètres du programme (JSON, voir docs/programme-json.md) ; par défaut : 40 EUR par adulte et 20 EUR par enfant et par mois, vagues M0, M6, M12, M18.</translation>
+    </message>
+    <message>
+        <source>Fill a new database with a realistic demo programme (households, persons, cards, consents).</source>
+        <translation>Remplir une nouvelle base de données avec un programme de démonstration réaliste (foyers, personnes, cartes, consentements).</translation>
+    </message>
+    <message>
+        <source>Number of households, 1 to 100000 (default 60).</source>
+        <translation>Nombre de foyers, de 1 à 100000 (60 par défaut).</translation>
+    </message>
+    <message>
+        <source>Seed of the generator (default 2024): same seed, same data.</source>
+        <translation>Graine du générateur (2024 par défaut) : même graine, mêmes données.</translation>
+    </message>
+    <message>
+        <source>Show the database&apos;s schema version, programme and counts.</source>
+        <translation>Afficher la version du schéma de la base de données, son programme et les effectifs.</translation>
+    </message>
+    <message>
+        <source>text (default) or json.</source>
+        <translation>text (par défaut) ou json.</translation>
+    </message>
+    <message>
+        <source>Show the programme settings as JSON (programme show).</source>
+        <translation>Afficher les paramètres du programme en JSON (programme show).</translation>
+    </message>
+    <message>
+        <source>The database: a file (SQLite) or postgresql://user@host:port/dbname. Default: $CABAS_DB.</source>
+        <translation>La base de données : un fichier (SQLite) ou postgresql://user@host:port/dbname. Par défaut : $CABAS_DB.</translation>
+    </message>
+    <message>
+        <source>Log in as this user.</source>
+        <translation>Se connecter sous cet identifiant.</translation>
+    </message>
+    <message>
+        <source>File whose first line is the password (of --user, or of the new administrator for init).</source>
+        <translation>Fichier dont la première ligne est le mot de passe (de --user, ou du nouveau compte administrateur·rice pour init).</translation>
+    </message>
+    <message>
+        <source>Usage: cabas-cli [--db DB] [--user LOGIN --password-file FILE] COMMAND [ARGS]</source>
+        <translation>Utilisation : cabas-cli [--db DB] [--user LOGIN --password-file FILE] COMMAND [ARGS]</translation>
+    </message>
+    <message>
+        <source>Cabas: follow-up of sustainable food card programmes, from the command line.</source>
+        <translation>Cabas : suivi des programmes carte alimentation durable, en ligne de commande.</translation>
+    </message>
+    <message>
+        <source>Commands:</source>
+        <translation>Commandes :</translation>
+    </message>
+    <message>
+        <source>Global options:</source>
+        <translation>Options globales :</translation>
+    </message>
+    <message>
+        <source>a file (SQLite) or postgresql://user@host:port/dbname; default $CABAS_DB</source>
+        <translation>un fichier (SQLite) ou postgresql://user@host:port/dbname ; par défaut $CABAS_DB</translation>
+    </message>
+    <message>
+        <source>log in as this user</source>
+        <translation>se connecter sous cet identifiant</translation>
+    </message>
+    <message>
+        <source>file whose first line is the password</source>
+        <translation>fichier dont la première ligne est le mot de passe</translation>
+    </message>
+    <message>
+        <source>this help; COMMAND --help for a command&apos;s</source>
+        <translation>cette aide ; COMMAND --help pour celle d’une commande</translation>
+    </message>
+    <message>
+        <source>the version of Cabas</source>
+        <translation>la version de Cabas</translation>
+    </message>
+    <message>
+        <source>Exit status: 0 success, 1 failure (reason on stderr), 2 usage error.</source>
+        <translation>Code de sortie : 0 succès, 1 échec (motif sur stderr), 2 erreur d’utilisation.</translation>
+    </message>
+    <message>
+        <source>cabas-cli: no command given.</source>
+        <translation>cabas-cli : aucune commande indiquée.</translation>
+    </message>
+    <message>
+        <source>cabas-cli: unknown command &quot;%1&quot;.</source>
+        <translation>cabas-cli : commande « %1 » inconnue.</translation>
+    </message>
+    <message>
+        <source>See: cabas-cli %1 --help</source>
+        <translation>Voir : cabas-cli %1 --help</translation>
+    </message>
+    <message>
+        <source>missing argument: %1</source>
+        <translation>argument manquant : %1</translation>
+    </message>
+    <message>
+        <source>unexpected argument &quot;%1&quot;</source>
+        <translation>argument inattendu « %1 »</translation>
+    </message>
+</context>
+<context>
+    <name>Consent</name>
+    <message>
+        <source>person: a consent belongs to a person</source>
+        <translation>person: un consentement appartient à une personne</translation>
+    </message>
+    <message>
+        <source>effective_on: the consent date is required</source>
+        <translation>effective_on: la date du consentement est obligatoire</translation>
+    </message>
+    <message>
+        <source>Case management</source>
+        <translation>Accompagnement social</translation>
+    </message>
+    <message>
+        <source>Health follow-up</source>
+        <translation>Suivi santé</translation>
+    </message>
+    <message>
+        <source>Card ledger link</source>
+        <translation>Lien avec le compte carte</translation>
+    </message>
+    <message>
+        <source>Research export</source>
+        <translation>Export pour la recherche</translation>
+    </message>
+</context>
+<context>
+    <name>Database</name>
+    <message>
+        <source>The SQLite driver for Qt is missing (Debian package libqt6sql6-sqlite).</source>
+        <translation>Le pilote SQLite de Qt est absent (paquet Debian libqt6sql6-sqlite).</translation>
+    </message>
+    <message>
+        <source>The PostgreSQL driver for Qt is missing (Debian package libqt6sql6-psql).</source>
+        <translation>Le pilote PostgreSQL de Qt est absent (paquet Debian libqt6sql6-psql).</translation>
+    </message>
+    <message>
+        <source>Cannot open the database %1: %2</source>
+        <translation>Impossible d’ouvrir la base de données %1 : %2</translation>
+    </message>
+    <message>
+        <source>Cannot connect to the PostgreSQL database %1: %2</source>
+        <translation>Impossible de se connecter à la base de données PostgreSQL %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 already exists: Cabas never overwrites a database when it creates one. Choose another file name, or open this one.</source>
+        <translation>%1 existe déjà : Cabas n’écrase jamais une base de données en la créant. Choisissez un autre nom de fichier, ou ouvrez celle-ci.</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Impossible de créer le dossier %1.</translation>
+    </message>
+    <message>
+        <source>%1 is already a Cabas database: Cabas never overwrites a database when it creates one.</source>
+        <translation>%1 est déjà une base de données Cabas : Cabas n’écrase jamais une base de données en la créant.</translation>
+    </message>
+    <message>
+        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</source>
+        <translation>%1 n’existe pas. Créez d’abord une base de données (cabas-cli init, ou la fenêtre de premier lancement de l’application de bureau).</translation>
+    </message>
+    <message>
+        <source>%1 is not a file.</source>
+        <translation>%1 n’est pas un fichier.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Impossible de lire %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a Cabas database (it is not even an SQLite file).</source>
+        <translation>%1 n’est pas une base de données Cabas (ce n’est même pas un fichier SQLite).</translation>
+    </message>
+    <message>
+        <source>%1 was written by a newer version of Cabas (schema version %2; this version knows up to %3). Install the newer version of Cabas to open it; nothing was changed.</source>
+        <translation>La base de données %1 a été écrite par une version plus récente de Cabas (version du schéma %2 ; cette version connaît jusqu’à la version %3). Installez la version plus récente de Cabas pour l’ouvrir ; rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>The database %1 changed version while it was open.</source>
+        <translation>La base de données %1 a changé de version pendant qu’elle était ouverte.</translation>
+    </message>
+    <message>
+        <source>%1: SQLite could not switch to write-ahead logging (WAL).</source>
+        <translation>%1 : SQLite n’a pas pu passer en journalisation anticipée (WAL).</translation>
+    </message>
+    <message>
+        <source>%1 is not a Cabas database; nothing was changed.</source>
+        <translation>%1 n’est pas une base de données Cabas ; rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>%1 is an empty database, not a Cabas database; create one with cabas-cli init.</source>
+        <translation>%1 est une base de données vide, et non une base de données Cabas ; créez-en une avec cabas-cli init.</translation>
+    </message>
+    <message>
+        <source>The database&apos;s schema version %1 cannot be brought to %2.</source>
+        <translation>La version du schéma de la base de données (%1) ne peut pas être mise à niveau vers %2.</translation>
+    </message>
+    <message>
+        <source>Migration %1 (%2) failed: %3</source>
+        <translation>La migration %1 (%2) a échoué : %3</translation>
+    </message>
+    <message>
+        <source>Database error: %1</source>
+        <translation>Erreur de base de données : %1</translation>
+    </message>
+    <message>
+        <source>Cannot start a transaction: %1</source>
+        <translation>Impossible de démarrer une transaction : %1</translation>
+    </message>
+    <message>
+        <source>The changes could not be saved: %1</source>
+        <translation>Les modifications n’ont pas pu être enregistrées : %1</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseSpec</name>
+    <message>
+        <source>No database given: use --db FILE.cabas or --db postgresql://user@host:port/dbname (or set CABAS_DB).</source>
+        <translation>Aucune base de données indiquée : utilisez --db FILE.cabas ou --db postgresql://user@host:port/dbname (ou définissez CABAS_DB).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</source>
+        <translation>« %1 » n’est pas une base de données que Cabas reconnaît : indiquez un chemin de fichier ou une adresse postgresql://.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
+        <translation>« %1 » n’est pas une adresse PostgreSQL valide : format attendu postgresql://user:password@host:port/dbname.</translation>
+    </message>
+    <message>
+        <source>The PostgreSQL port must be between 1 and 65535.</source>
+        <translation>Le port PostgreSQL doit être compris entre 1 et 65535.</translation>
+    </message>
+    <message>
+        <source>The PostgreSQL address must name a database: postgresql://user@%1:%2/dbname.</source>
+        <translation>L’adresse PostgreSQL doit indiquer une base de données : postgresql://user@%1:%2/dbname.</translation>
+    </message>
+    <message>
+        <source>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</source>
+        <translation>Option PostgreSQL « %1 » inconnue (options autorisées : %2).</translation>
+    </message>
+</context>
+<context>
+    <name>DemoGenerator</name>
+    <message>
+        <source>The demo can have from 1 to %1 households, not %2.</source>
+        <translation>La démonstration peut compter de 1 à %1 foyers, et non %2.</translation>
+    </message>
+    <message>
+        <source>This database already has households: the demo only fills a new, empty database (cabas-cli init, then cabas-cli demo).</source>
+        <translation>Cette base de données contient déjà des foyers : la démonstration ne remplit qu’une base de données neuve et vide (cabas-cli init, puis cabas-cli demo).</translation>
+    </message>
+    <message>
+        <source>This database has no programme; create it with cabas-cli init.</source>
+        <translation>Cette base de données n’a pas de programme ; créez-la avec cabas-cli init.</translation>
+    </message>
+    <message>
+        <source>Demo generation cancelled; nothing was written.</source>
+        <translation>Génération de la démonstration annulée ; rien n’a été écrit.</translation>
+    </message>
+</context>
+<context>
+    <name>Household</name>
+    <message>
+        <source>code: the household code is required</source>
+        <translation>code: le code du foyer est obligatoire</translation>
+    </message>
+    <message>
+        <source>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</source>
+        <translation>code: « %1 » n’est pas un code de foyer valide (lettres, chiffres, - et _ uniquement)</translation>
+    </message>
+    <message>
+        <source>postcode: &quot;%1&quot; is not a French postcode (5 digits)</source>
+        <translation>postcode: « %1 » n’est pas un code postal français (5 chiffres)</translation>
+    </message>
+    <message>
+        <source>enrolled_on: an enrolled, suspended or exited household needs an enrolment date</source>
+        <translation>enrolled_on: un foyer inscrit, suspendu ou sorti doit avoir une date d’inscription</translation>
+    </message>
+    <message>
+        <source>exited_on: an exited household needs an exit date</source>
+        <translation>exited_on: un foyer sorti doit avoir une date de sortie</translation>
+    </message>
+    <message>
+        <source>exit_reason: an exited household needs an exit reason</source>
+        <translation>exit_reason: un foyer sorti doit avoir un motif de sortie</translation>
+    </message>
+    <message>
+        <source>exited_on: the exit date is before the enrolment date</source>
+        <translation>exited_on: la date de sortie est antérieure à la date d’inscription</translation>
+    </message>
+    <message>
+        <source>Candidate</source>
+        <translation>Candidat</translation>
+    </message>
+    <message>
+        <source>Enrolled</source>
+        <translation>Inscrit</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>Suspendu</translation>
+    </message>
+    <message>
+        <source>Exited</source>
+        <translation>Sorti</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdRepository</name>
+    <message>
+        <source>The household code %1 is already used: a code is never reused.</source>
+        <translation>Le code de foyer %1 est déjà utilisé : un code n’est jamais réutilisé.</translation>
+    </message>
+    <message>
+        <source>The household %1 was changed by someone else since you opened it; reload it to see their changes.</source>
+        <translation>Le foyer %1 a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert ; rechargez-le pour voir ces modifications.</translation>
+    </message>
+</context>
+<context>
+    <name>Passwords</name>
+    <message>
+        <source>Not enough memory to hash the password.</source>
+        <translation>Mémoire insuffisante pour hacher le mot de passe.</translation>
+    </message>
+    <message>
+        <source>the password must have at least 12 characters</source>
+        <translation>le mot de passe doit comporter au moins 12 caractères</translation>
+    </message>
+    <message>
+        <source>the password must mix at least three kinds of characters among lower case, upper case, digits and symbols</source>
+        <translation>le mot de passe doit mêler au moins trois types de caractères parmi minuscules, majuscules, chiffres et symboles</translation>
+    </message>
+    <message>
+        <source>Cannot read the password file %1: %2</source>
+        <translation>Impossible de lire le fichier de mot de passe %1 : %2</translation>
+    </message>
+    <message>
+        <source>The password file %1 is empty: its first line must be the password.</source>
+        <translation>Le fichier de mot de passe %1 est vide : sa première ligne doit être le mot de passe.</translation>
+    </message>
+</context>
+<context>
+    <name>Person</name>
+    <message>
+        <source>person_code: the person code is required</source>
+        <translation>person_code: le code de la personne est obligatoire</translation>
+    </message>
+    <message>
+        <source>person_code: &quot;%1&quot; is not a valid person code</source>
+        <translation>person_code: « %1 » n’est pas un code de personne valide</translation>
+    </message>
+    <message>
+        <source>first_name: the first name is required</source>
+        <translation>first_name: le prénom est obligatoire</translation>
+    </message>
+    <message>
+        <source>last_name: the last name is required</source>
+        <translation>last_name: le nom est obligatoire</translation>
+    </message>
+    <message>
+        <source>birth_date: the birth date is required</source>
+        <translation>birth_date: la date de naissance est obligatoire</translation>
+    </message>
+    <message>
+        <source>birth_date: %1 is before 1900</source>
+        <translation>birth_date: la date %1 est antérieure à 1900</translation>
+    </message>
+    <message>
+        <source>left_on: the departure is before the arrival</source>
+        <translation>left_on: la date de départ est antérieure à la date d’arrivée</translation>
+    </message>
+    <message>
+        <source>arrived_on: the arrival is before the birth date</source>
+        <translation>arrived_on: la date d’arrivée est antérieure à la date de naissance</translation>
+    </message>
+    <message>
+        <source>Adult</source>
+        <translation>Adulte</translation>
+    </message>
+    <message>
+        <source>Child</source>
+        <translation>Enfant</translation>
+    </message>
+</context>
+<context>
+    <name>PersonRepository</name>
+    <message>
+        <source>The person code %1 is already used: a code is never reused.</source>
+        <translation>Le code de personne %1 est déjà utilisé : un code n’est jamais réutilisé.</translation>
+    </message>
+    <message>
+        <source>%1 (%2) was changed by someone else since you opened it; reload to see their changes.</source>
+        <translation>La fiche de %1 (%2) a été modifiée par quelqu’un d’autre depuis que vous l’avez ouverte ; rechargez-la pour voir ces modifications.</translation>
+    </message>
+</context>
+<context>
+    <name>Programme</name>
+    <message>
+        <source>Sustainable food card programme</source>
+        <translation>Programme carte alimentation durable</translation>
+    </message>
+    <message>
+        <source>name: the programme needs a name</source>
+        <translation>name: le programme doit avoir un nom</translation>
+    </message>
+    <message>
+        <source>starts_on: the start date is required</source>
+        <translation>starts_on: la date de début est obligatoire</translation>
+    </message>
+    <message>
+        <source>ends_on: the end date is before the start date</source>
+        <translation>ends_on: la date de fin est antérieure à la date de début</translation>
+    </message>
+    <message>
+        <source>allowance.adult_cents: must not be negative</source>
+        <translation>allowance.adult_cents: ne doit pas être négatif</translation>
+    </message>
+    <message>
+        <source>allowance.child_cents: must not be negative</source>
+        <translation>allowance.child_cents: ne doit pas être négatif</translation>
+    </message>
+    <message>
+        <source>allowance.child_adult_age: must be between 1 and 30</source>
+        <translation>allowance.child_adult_age: doit être compris entre 1 et 30</translation>
+    </message>
+    <message>
+        <source>disclosure_threshold: must be between 1 and 1000</source>
+        <translation>disclosure_threshold: doit être compris entre 1 et 1000</translation>
+    </message>
+    <message>
+        <source>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
+        <translation>currency: « %1 » n’est pas un libellé de monnaie (2 à 10 lettres, comme EUR ou MonA)</translation>
+    </message>
+    <message>
+        <source>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</source>
+        <translation>household_code_prefix: « %1 » doit comporter de 1 à 10 lettres ou chiffres</translation>
+    </message>
+    <message>
+        <source>%1.label: the bonus rule needs a label</source>
+        <translation>%1.label: la règle de bonus doit avoir un libellé</translation>
+    </message>
+    <message>
+        <source>%1.rate_percent: must be between 0 and 1000</source>
+        <translation>%1.rate_percent: doit être compris entre 0 et 1000</translation>
+    </message>
+    <message>
+        <source>%1.monthly_cap_cents: must not be negative</source>
+        <translation>%1.monthly_cap_cents: ne doit pas être négatif</translation>
+    </message>
+    <message>
+        <source>%1.valid_from: the start of validity is required</source>
+        <translation>%1.valid_from: le début de validité est obligatoire</translation>
+    </message>
+    <message>
+        <source>%1.valid_to: the end of validity is before its start</source>
+        <translation>%1.valid_to: la fin de validité est antérieure à son début</translation>
+    </message>
+    <message>
+        <source>waves: the programme needs at least one follow-up wave (M0)</source>
+        <translation>waves: le programme doit avoir au moins une vague de suivi (M0)</translation>
+    </message>
+    <message>
+        <source>%1.code: the wave needs a code such as M6</source>
+        <translation>%1.code: la vague doit avoir un code, comme M6</translation>
+    </message>
+    <message>
+        <source>%1.code: the wave %2 appears twice</source>
+        <translation>%1.code: la vague %2 apparaît deux fois</translation>
+    </message>
+    <message>
+        <source>%1.offset_days: must be between 0 and 3650</source>
+        <translation>%1.offset_days: doit être compris entre 0 et 3650</translation>
+    </message>
+    <message>
+        <source>%1.tolerance_days: must be between 0 and 365</source>
+        <translation>%1.tolerance_days: doit être compris entre 0 et 365</translation>
+    </message>
+    <message>
+        <source>%1.offset_days: waves must come in increasing order of offset</source>
+        <translation>%1.offset_days: les vagues doivent être classées par décalage croissant</translation>
+    </message>
+    <message>
+        <source>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</source>
+        <translation>sustainable_categories: « %1 » n’est pas une catégorie de commerçant (%2)</translation>
+    </message>
+    <message>
+        <source>is required</source>
+        <translation>est obligatoire</translation>
+    </message>
+    <message>
+        <source>must be a string</source>
+        <translation>doit être une chaîne de caractères</translation>
+    </message>
+    <message>
+        <source>must be a date written YYYY-MM-DD</source>
+        <translation>doit être une date au format AAAA-MM-JJ</translation>
+    </message>
+    <message>
+        <source>must be a whole number</source>
+        <translation>doit être un nombre entier</translation>
+    </message>
+    <message>
+        <source>unknown field</source>
+        <translation>champ inconnu</translation>
+    </message>
+    <message>
+        <source>is required, as an object with adult_cents and child_cents</source>
+        <translation>est obligatoire, sous la forme d’un objet avec adult_cents et child_cents</translation>
+    </message>
+    <message>
+        <source>must be a list</source>
+        <translation>doit être une liste</translation>
+    </message>
+    <message>
+        <source>must be an object</source>
+        <translation>doit être un objet</translation>
+    </message>
+    <message>
+        <source>is required, as a number such as 50 or 12.5</source>
+        <translation>est obligatoire, sous la forme d’un nombre comme 50 ou 12.5</translation>
+    </message>
+    <message>
+        <source>has more than two decimals</source>
+        <translation>a plus de deux décimales</translation>
+    </message>
+    <message>
+        <source>is required, as a list of waves</source>
+        <translation>est obligatoire, sous la forme d’une liste de vagues</translation>
+    </message>
+    <message>
+        <source>must be a list of merchant categories</source>
+        <translation>doit être une liste de catégories de commerçants</translation>
+    </message>
+</context>
+<context>
+    <name>ProgrammeRepository</name>
+    <message>
+        <source>The programme settings were changed by someone else meanwhile; reload them and try again.</source>
+        <translation>Les paramètres du programme ont été modifiés entre-temps par quelqu’un d’autre ; rechargez-les et réessayez.</translation>
+    </message>
+</context>
+<context>
+    <name>Setup</name>
+    <message>
+        <source>password: %1</source>
+        <translation>mot de passe : %1</translation>
+    </message>
+    <message>
+        <source>programme: %1</source>
+        <translation>programme : %1</translation>
+    </message>
+</context>
+<context>
+    <name>User</name>
+    <message>
+        <source>Social worker</source>
+        <translation>Travailleur·se social·e</translation>
+    </message>
+    <message>
+        <source>Nurse</source>
+        <translation>Infirmier·ère</translation>
+    </message>
+    <message>
+        <source>Coordinator</source>
+        <translation>Coordinateur·rice</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>Administrateur·rice</translation>
+    </message>
+    <message>
+        <source>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</source>
+        <translation>login: « %1 » n’est pas un identifiant valide (2 à 32 lettres minuscules, chiffres, « . », « _ » ou « - »)</translation>
+    </message>
+    <message>
+        <source>display_name: the name shown for the user is required</source>
+        <translation>display_name: le nom affiché de l’utilisateur est obligatoire</translation>
+    </message>
+</context>
+<context>
+    <name>UserRepository</name>
+    <message>
+        <source>The login &quot;%1&quot; is already taken.</source>
+        <translation>L’identifiant « %1 » est déjà pris.</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::FirstRunDialog</name>
+    <message>
+        <source>Cabas databases (*.cabas);;All files (*)</source>
+        <translation>Bases de données Cabas (*.cabas);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation>Erreur inattendue : %1</translation>
+    </message>
+    <message>
+        <source>Welcome to Cabas</source>
+        <translation>Bienvenue dans Cabas</translation>
+    </message>
+    <message>
+        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</source>
+        <translation>Cabas conserve ses données dans une base de données. Créez-en une nouvelle sur cet ordinateur, ouvrez une base existante, ou connectez-vous au serveur PostgreSQL de votre organisation.</translation>
+    </message>
+    <message>
+        <source>Create a new database on this computer</source>
+        <translation>Créer une nouvelle base de données sur cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Open an existing database file</source>
+        <translation>Ouvrir un fichier de base de données existant</translation>
+    </message>
+    <message>
+        <source>Connect to a PostgreSQL database</source>
+        <translation>Se connecter à une base de données PostgreSQL</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>Database file</source>
+        <translation>Fichier de base de données</translation>
+    </message>
+    <message>
+        <source>e.g. Healthy food for all, phase 2</source>
+        <translation>par ex. Bien manger pour tous, phase 2</translation>
+    </message>
+    <message>
+        <source>Programme name</source>
+        <translation>Nom du programme</translation>
+    </message>
+    <message>
+        <source>Administrator login</source>
+        <translation>Identifiant de l’administrateur·rice</translation>
+    </message>
+    <message>
+        <source>At least 12 characters</source>
+        <translation>Au moins 12 caractères</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>Confirm the password</source>
+        <translation>Confirmation du mot de passe</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Serveur</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Base de données</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>Empty: taken from PGPASSWORD or ~/.pgpass</source>
+        <translation>Vide : pris dans PGPASSWORD ou ~/.pgpass</translation>
+    </message>
+    <message>
+        <source>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</source>
+        <translation>Cabas n’enregistre jamais le mot de passe. La base de données doit déjà avoir été préparée avec « cabas-cli init ».</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Créer</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <source>New Cabas database</source>
+        <translation>Nouvelle base de données Cabas</translation>
+    </message>
+    <message>
+        <source>Open a Cabas database</source>
+        <translation>Ouvrir une base de données Cabas</translation>
+    </message>
+    <message>
+        <source>Choose where to save the new database.</source>
+        <translation>Choisissez où enregistrer la nouvelle base de données.</translation>
+    </message>
+    <message>
+        <source>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</source>
+        <translation>Indiquez un chemin de fichier : une base de données PostgreSQL se prépare avec « cabas-cli init ».</translation>
+    </message>
+    <message>
+        <source>This file already exists: choose another name, or open it instead.</source>
+        <translation>Ce fichier existe déjà : choisissez un autre nom, ou ouvrez-le plutôt.</translation>
+    </message>
+    <message>
+        <source>Give the programme a name.</source>
+        <translation>Donnez un nom au programme.</translation>
+    </message>
+    <message>
+        <source>Choose the administrator&apos;s login.</source>
+        <translation>Choisissez l’identifiant de l’administrateur·rice.</translation>
+    </message>
+    <message>
+        <source>Choose the administrator&apos;s password.</source>
+        <translation>Choisissez le mot de passe de l’administrateur·rice.</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>Les deux mots de passe sont différents.</translation>
+    </message>
+    <message>
+        <source>Choose the database file to open.</source>
+        <translation>Choisissez le fichier de base de données à ouvrir.</translation>
+    </message>
+    <message>
+        <source>There is no file here.</source>
+        <translation>Il n’y a aucun fichier à cet emplacement.</translation>
+    </message>
+    <message>
+        <source>Give the server&apos;s name or address.</source>
+        <translation>Indiquez le nom ou l’adresse du serveur.</translation>
+    </message>
+    <message>
+        <source>Give the name of the database.</source>
+        <translation>Indiquez le nom de la base de données.</translation>
+    </message>
+    <message>
+        <source>The database could not be opened.</source>
+        <translation>La base de données n’a pas pu être ouverte.</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HomePage</name>
+    <message>
+        <source>Households</source>
+        <translation>Foyers</translation>
+    </message>
+    <message>
+        <source>Persons</source>
+        <translation>Personnes</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Cartes</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Utilisateurs</translation>
+    </message>
+    <message>
+        <source>Programme rules</source>
+        <translation>Règles du programme</translation>
+    </message>
+    <message>
+        <source>Monthly allowance per adult</source>
+        <translation>Allocation mensuelle par adulte</translation>
+    </message>
+    <message>
+        <source>Monthly allowance per child</source>
+        <translation>Allocation mensuelle par enfant</translation>
+    </message>
+    <message>
+        <source>Counted as an adult from</source>
+        <translation>Compté comme adulte à partir de</translation>
+    </message>
+    <message>
+        <source>Bonus on sustainable purchases</source>
+        <translation>Bonus sur les achats durables</translation>
+    </message>
+    <message>
+        <source>Follow-up waves</source>
+        <translation>Vagues de suivi</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Base de données</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>Emplacement</translation>
+    </message>
+    <message>
+        <source>Schema version</source>
+        <translation>Version du schéma</translation>
+    </message>
+    <message>
+        <source>Household codes</source>
+        <translation>Codes des foyers</translation>
+    </message>
+    <message>
+        <source>Smallest group in results</source>
+        <translation>Plus petit groupe dans les résultats</translation>
+    </message>
+    <message>
+        <source>No database open</source>
+        <translation>Aucune base de données ouverte</translation>
+    </message>
+    <message>
+        <source>No programme defined</source>
+        <translation>Aucun programme défini</translation>
+    </message>
+    <message>
+        <source>From %1 to %2</source>
+        <translation>Du %1 au %2</translation>
+    </message>
+    <message>
+        <source>From %1 (no planned end)</source>
+        <translation>À partir du %1 (sans date de fin prévue)</translation>
+    </message>
+    <message>
+        <source>the age of %1</source>
+        <translation>l’âge de %1 ans</translation>
+    </message>
+    <message>
+        <source>%1 people</source>
+        <translation>%1 personnes</translation>
+    </message>
+    <message>
+        <source>%1: day %2 (± %3 days)</source>
+        <translation>%1 : jour %2 (± %3 jours)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <source>%1 %: %2 (%3 to %4)</source>
+        <translation>%1 % : %2 (du %3 au %4)</translation>
+    </message>
+    <message>
+        <source>%1 %: %2 (from %3)</source>
+        <translation>%1 % : %2 (à partir du %3)</translation>
+    </message>
+    <message>
+        <source>capped at %1 a month</source>
+        <translation>plafonné à %1 par mois</translation>
+    </message>
+    <message>
+        <source>Cannot read the database: %1</source>
+        <translation>Impossible de lire la base de données : %1</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HouseholdTableModel</name>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Enrolled on</source>
+        <translation>Date d’inscription</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::MainWindow</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>&amp;New database…</source>
+        <translation>&amp;Nouvelle base de données…</translation>
+    </message>
+    <message>
+        <source>&amp;Open a database…</source>
+        <translation>&amp;Ouvrir une base de données…</translation>
+    </message>
+    <message>
+        <source>&amp;Connect to PostgreSQL…</source>
+        <translation>Se &amp;connecter à PostgreSQL…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>&amp;Paramètres</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Langue</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <source>&amp;About Cabas</source>
+        <translation>À &amp;propos de Cabas</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>Accueil</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>Foyers</translation>
+    </message>
+    <message>
+        <source>Health follow-up</source>
+        <translation>Suivi santé</translation>
+    </message>
+    <message>
+        <source>The nurses&apos; follow-up of the people who consented to it: checkups (weight, height, waist, blood pressure), diet questionnaires, prevention steps and individual support, with the follow-up waves that are due or overdue.</source>
+        <translation>Le suivi, par les infirmier·ères, des personnes qui y ont consenti : bilans (poids, taille, tour de taille, tension artérielle), questionnaires alimentaires, actions de prévention et accompagnement individuel, avec les vagues de suivi à réaliser ou en retard.</translation>
+    </message>
+    <message>
+        <source>Workshops</source>
+        <translation>Ateliers</translation>
+    </message>
+    <message>
+        <source>Farm visits, cooking, market and bread-making workshops: the calendar, the places left, registrations and who attended.</source>
+        <translation>Visites de ferme, ateliers cuisine, marché et fabrication du pain : le calendrier, les places restantes, les inscriptions et les présences.</translation>
+    </message>
+    <message>
+        <source>Card ledger</source>
+        <translation>Compte carte</translation>
+    </message>
+    <message>
+        <source>The movements on each household&apos;s card, synced from the card operator: monthly allowances, purchases by kind of shop, bonuses on sustainable purchases.</source>
+        <translation>Les mouvements sur la carte de chaque foyer, synchronisés depuis l’opérateur de la carte : allocations mensuelles, achats par type de commerce, bonus sur les achats durables.</translation>
+    </message>
+    <message>
+        <source>Cohort</source>
+        <translation>Cohorte</translation>
+    </message>
+    <message>
+        <source>The evaluation&apos;s indicators wave by wave (diet, health measurements, sustainable spending), with small groups hidden, and pseudonymised exports.</source>
+        <translation>Les indicateurs de l’évaluation vague par vague (alimentation, mesures de santé, dépenses durables), avec masquage des petits groupes, et les exports pseudonymisés.</translation>
+    </message>
+    <message>
+        <source>Administration</source>
+        <translation>Administration</translation>
+    </message>
+    <message>
+        <source>Users and their roles, the programme&apos;s rules, the list of merchants, backups and the audit log.</source>
+        <translation>Les utilisateurs et leurs rôles, les règles du programme, la liste des commerçants, les sauvegardes et le journal d’audit.</translation>
+    </message>
+    <message>
+        <source>The households of the programme, by code. Searching, enrolling and editing households come with the next versions.</source>
+        <translation>Les foyers du programme, par code. La recherche, l’inscription et la modification des foyers arriveront avec les prochaines versions.</translation>
+    </message>
+    <message>
+        <source>Coming soon</source>
+        <translation>À venir</translation>
+    </message>
+    <message>
+        <source>This section is not available in this version of Cabas yet.</source>
+        <translation>Cette section n’est pas encore disponible dans cette version de Cabas.</translation>
+    </message>
+    <message>
+        <source>Cannot read the households: %1</source>
+        <translation>Impossible de lire les foyers : %1</translation>
+    </message>
+    <message>
+        <source>Total: %1</source>
+        <translation>Total : %1</translation>
+    </message>
+    <message>
+        <source>No database open</source>
+        <translation>Aucune base de données ouverte</translation>
+    </message>
+    <message>
+        <source>Cabas — %1</source>
+        <translation>Cabas — %1</translation>
+    </message>
+    <message>
+        <source>PostgreSQL database: %1</source>
+        <translation>Base de données PostgreSQL : %1</translation>
+    </message>
+    <message>
+        <source>Database: %1</source>
+        <translation>Base de données : %1</translation>
+    </message>
+    <message>
+        <source>Schema version %1</source>
+        <translation>Version du schéma %1</translation>
+    </message>
+    <message>
+        <source>New database</source>
+        <translation>Nouvelle base de données</translation>
+    </message>
+    <message>
+        <source>Create a new Cabas database. The database open now is left as it is.</source>
+        <translation>Créez une nouvelle base de données Cabas. La base de données actuellement ouverte reste telle quelle.</translation>
+    </message>
+    <message>
+        <source>Open a Cabas database</source>
+        <translation>Ouvrir une base de données Cabas</translation>
+    </message>
+    <message>
+        <source>Cabas databases (*.cabas);;All files (*)</source>
+        <translation>Bases de données Cabas (*.cabas);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Cannot open the database</source>
+        <translation>Impossible d’ouvrir la base de données</translation>
+    </message>
+    <message>
+        <source>Connect to PostgreSQL</source>
+        <translation>Se connecter à PostgreSQL</translation>
+    </message>
+    <message>
+        <source>Connect to a Cabas database on a PostgreSQL server. The password is never saved.</source>
+        <translation>Connectez-vous à une base de données Cabas sur un serveur PostgreSQL. Le mot de passe n’est jamais enregistré.</translation>
+    </message>
+    <message>
+        <source>Cabas will be in French the next time it starts.</source>
+        <translation>Cabas sera en français au prochain démarrage.</translation>
+    </message>
+    <message>
+        <source>Cabas will be in English the next time it starts.</source>
+        <translation>Cabas sera en anglais au prochain démarrage.</translation>
+    </message>
+    <message>
+        <source>The CABAS_LANG environment variable is set: it chooses the language before this setting.</source>
+        <translation>La variable d’environnement CABAS_LANG est définie : elle choisit la langue en priorité sur ce réglage.</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>About Cabas</source>
+        <translation>À propos de Cabas</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas aide les équipes des programmes carte alimentation durable à suivre leurs foyers et à gérer le suivi santé, les ateliers, le compte carte et l’évaluation de la cohorte.&lt;/p&gt;&lt;p&gt;Conçu avec Qt %2.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>The database used last (%1) cannot be used: %2</source>
+        <translation>La dernière base de données utilisée (%1) est inutilisable : %2</translation>
+    </message>
+    <message>
+        <source>The database used last could not be opened:
+%1</source>
+        <translation>La dernière base de données utilisée n’a pas pu être ouverte :
+%1</translation>
+    </message>
+    <message>
+        <source>Cabas: follow-up of sustainable food card programmes.</source>
+        <translation>Cabas : suivi des programmes carte alimentation durable.</translation>
+    </message>
+    <message>
+        <source>Open this database (a .cabas file or a postgresql:// address); create nothing.</source>
+        <translation>Ouvrir cette base de données (un fichier .cabas ou une adresse postgresql://) ; ne rien créer.</translation>
+    </message>
+    <message>
+        <source>Show this section first: %1.</source>
+        <translation>Afficher d’abord cette section : %1.</translation>
+    </message>
+    <message>
+        <source>unknown section &quot;%1&quot; (expected one of: %2)</source>
+        <translation>section « %1 » inconnue (valeurs attendues : %2)</translation>
+    </message>
+    <message>
+        <source>Cabas</source>
+        <translation>Cabas</translation>
+    </message>
+    <message>
+        <source>Cannot open the database:
+%1</source>
+        <translation>Impossible d’ouvrir la base de données :
+%1</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>impossible d’écrire %1</translation>
+    </message>
+    <message>
+        <source>Save a picture of the main window (without --db: of the first-run dialog) to FILE.png once it is shown, then quit.</source>
+        <translation>Enregistrer une image de la fenêtre principale (sans --db : de la fenêtre de premier lancement) dans FILE.png dès qu’elle est affichée, puis quitter.</translation>
+    </message>
+</context>
+</TS>
