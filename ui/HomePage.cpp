@@ -78,7 +78,7 @@ HomePage::HomePage(QWidget* parent) : QWidget(parent)
     m_users = addStatTile(tiles, 3, QStringLiteral("usersCountLabel"), tr("Users"));
     layout->addLayout(tiles);
 
-    auto* columns = new QHBoxLayout();
+    auto* columns = new QVBoxLayout();
     columns->setSpacing(16);
 
     auto* rules = new QGroupBox(tr("Programme rules"), content);
@@ -94,7 +94,7 @@ HomePage::HomePage(QWidget* parent) : QWidget(parent)
     m_adultAge = addFormRow(rulesForm, QStringLiteral("adultAgeLabel"), tr("Counted as an adult from"));
     m_bonus = addFormRow(rulesForm, QStringLiteral("bonusRulesLabel"), tr("Bonus on sustainable purchases"));
     m_waves = addFormRow(rulesForm, QStringLiteral("wavesLabel"), tr("Follow-up waves"));
-    columns->addWidget(rules, 3);
+    columns->addWidget(rules);
 
     auto* data = new QGroupBox(tr("Database"), content);
     data->setObjectName(QStringLiteral("databaseBox"));
@@ -107,7 +107,7 @@ HomePage::HomePage(QWidget* parent) : QWidget(parent)
     m_codePrefix = addFormRow(dataForm, QStringLiteral("codePrefixLabel"), tr("Household codes"));
     m_threshold =
         addFormRow(dataForm, QStringLiteral("disclosureThresholdLabel"), tr("Smallest group in results"));
-    columns->addWidget(data, 2);
+    columns->addWidget(data);
     columns->setAlignment(rules, Qt::AlignTop);
     columns->setAlignment(data, Qt::AlignTop);
     layout->addLayout(columns);

@@ -4,6 +4,7 @@
 #include "HouseholdTableModel.h"
 #include "MainWindow.h"
 #include "UiTestUtil.h"
+#include "common/Translation.h"
 #include "store/HouseholdRepository.h"
 #include "store/ProgrammeRepository.h"
 #include "support/TestDatabase.h"
@@ -174,4 +175,37 @@ TEST_CASE("ui: the main window can change and close its database", "[ui][mainwin
     CHECK(window.householdModel()->rowCount() == 0);
     CHECK(window.windowTitle() == QStringLiteral("Cabas"));
     CHECK(child<QLabel>(&window, "householdsCountLabel")->text() == QStringLiteral("–"));
+}
+
+TEST_CASE("ui: the main window speaks French by default and English when asked", "[ui][mainwindow][i18n]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = initialisedDatabase(temp);
+    auto sectionTexts = [](const ui::MainWindow& window) {
+        QStringList texts;
+        auto* list = child<QListWidget>(&window, "sectionList");
+        for (int i = 0; i < list->count(); ++i)
+            texts << list->item(i)->text();
+        return texts;
+    };
+    REQUIRE(installTranslations(QStringLiteral("fr")) == QStringLiteral("fr"));
+    {
+        ui::MainWindow window(temp.open());
+        const QStringList texts = sectionTexts(window);
+        CHECK(texts.contains(QStringLiteral("Foyers")));
+        CHECK(texts.contains(QStringLiteral("Suivi santé")));
+        const QStringList menus = [&] {
+            QStringList m;
+            for (QAction* a : window.menuBar()->actions())
+                m << a->text();
+            return m;
+        }();
+        CHECK(menus.contains(QStringLiteral("&Fichier")));
+    }
+    installTranslations(QStringLiteral("en"));
+    {
+        ui::MainWindow window(temp.open());
+        CHECK(sectionTexts(window).contains(QStringLiteral("Households")));
+    }
+    installTranslations(QStringLiteral("fr"));
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Regenerates docs/screenshots/*.png from a fresh demo database, in a real window under Xvfb, in French.
+#   packaging/screenshots.sh [BUILD_DIR]     (after packaging/build.sh)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build/release}
+out="$root/docs/screenshots"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+echo 'Demo-Cabas-2026' >"$work/pw"
+export CABAS_LANG=fr
+"$build/app/cabas-cli" init --db "$work/demo.cabas" --admin admin --password-file "$work/pw" \
+  --programme "$root/resources/demo/programme.json" >/dev/null
+"$build/app/cabas-cli" demo --db "$work/demo.cabas" >/dev/null
+shot() { xvfb-run -a -s "-screen 0 1280x800x24" "$build/app/cabas/cabas" "$@"; }
+shot --db "$work/demo.cabas" --section home --screenshot "$out/main-window.png"
+shot --db "$work/demo.cabas" --section households --screenshot "$out/households.png"
+HOME="$work" shot --screenshot "$out/first-run.png"
+echo "screenshots written to $out"
