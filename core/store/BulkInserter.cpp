@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 
+#include <QHash>
 #include <QSqlDriver>
 #include <QSqlRecord>
 #include <algorithm>
@@ -107,9 +108,23 @@ BulkInserter::BulkInserter(const Database& db, QString table, QStringList column
         m_rowsPerStatement = 1;
         return;
     }
-    // PostgreSQL accepts 65535 bound values per statement, and each statement is a round trip.
-    m_rowsPerStatement =
-        std::max(1, std::min<int>(500, 30000 / int(std::max<qsizetype>(1, m_columns.size()))));
+    // PostgreSQL: one array per column and `INSERT ... SELECT * FROM unnest(...)`: thousands of rows per
+    // statement with a handful of parameters (a multi-row VALUES list makes the server parse every row).
+    QSqlQuery types = db.exec(QStringLiteral("SELECT column_name, udt_name FROM information_schema.columns "
+                                             "WHERE table_schema = current_schema() AND table_name = ?"),
+                              {m_table});
+    QHash<QString, QString> typeOf;
+    while (types.next())
+        typeOf.insert(types.value(0).toString(), types.value(1).toString());
+    for (const QString& column : m_columns) {
+        const QString type = typeOf.value(column);
+        if (type.isEmpty())
+            throw Error(Database::tr("Database error: %1")
+                            .arg(QStringLiteral("no column %1.%2").arg(m_table, column)),
+                        Error::Kind::Storage);
+        m_columnTypes << type;
+    }
+    m_rowsPerStatement = 5000;
 }
 
 BulkInserter::~BulkInserter()
@@ -156,27 +171,71 @@ void BulkInserter::add(const QVariantList& row)
         return;
     }
     m_pending += row;
-    if (m_pending.size() >= m_rowsPerStatement * m_columns.size()) {
-        if (!m_fullPrepared) {
-            m_full = m_db.prepare(statementFor(m_rowsPerStatement));
-            m_fullPrepared = true;
-        }
-        execute(m_full);
-    }
+    if (m_pending.size() >= m_rowsPerStatement * m_columns.size())
+        flush();
+}
+
+QString BulkInserter::unnestStatement() const
+{
+    QStringList arrays;
+    for (const QString& type : m_columnTypes)
+        arrays << QStringLiteral("?::%1[]").arg(type);
+    QString sql = QStringLiteral("INSERT INTO %1 (%2) SELECT * FROM unnest(%3)")
+                      .arg(m_table, m_columns.join(QLatin1Char(',')), arrays.join(QLatin1Char(',')));
+    if (!m_returning.isEmpty())
+        sql += QStringLiteral(" RETURNING ") + m_returning;
+    return sql;
 }
 
 void BulkInserter::flush()
 {
     if (m_pending.isEmpty())
         return;
-    QSqlQuery q = m_db.prepare(statementFor(int(m_pending.size() / m_columns.size())));
-    execute(q);
+    if (!m_fullPrepared) {
+        m_full = m_db.prepare(unnestStatement());
+        m_fullPrepared = true;
+    }
+    execute(m_full);
 }
+
+namespace {
+// Appends one element of a PostgreSQL array literal: NULL, or a double-quoted string with \ and " escaped.
+void appendArrayElement(QString& out, const QVariant& v)
+{
+    if (v.isNull()) {
+        out += QLatin1String("NULL");
+        return;
+    }
+    const QString text = v.metaType().id() == QMetaType::Bool
+                             ? (v.toBool() ? QStringLiteral("t") : QStringLiteral("f"))
+                             : v.toString();
+    out += QLatin1Char('"');
+    for (const QChar c : text) {
+        if (c == QLatin1Char('"') || c == QLatin1Char('\\'))
+            out += QLatin1Char('\\');
+        out += c;
+    }
+    out += QLatin1Char('"');
+}
+} // namespace
 
 void BulkInserter::execute(QSqlQuery& q)
 {
-    for (qsizetype i = 0; i < m_pending.size(); ++i)
-        q.bindValue(int(i), m_pending.at(i));
+    const qsizetype columns = m_columns.size();
+    const qsizetype rows = m_pending.size() / columns;
+    for (qsizetype c = 0; c < columns; ++c) {
+        QString array;
+        array.reserve(rows * 16);
+        array += QLatin1Char('{');
+        for (qsizetype r = 0; r < rows; ++r) {
+            if (r)
+                array += QLatin1Char(',');
+            appendArrayElement(array, m_pending.at(r * columns + c));
+        }
+        array += QLatin1Char('}');
+        q.bindValue(int(c), array);
+    }
+    m_pending.clear(); // sent: a failure below leaves nothing to flush
     Database::exec(q);
     if (m_onReturned) {
         const int n = q.record().count();
@@ -188,8 +247,7 @@ void BulkInserter::execute(QSqlQuery& q)
         }
     }
     q.finish();
-    m_inserted += m_pending.size() / m_columns.size();
-    m_pending.clear();
+    m_inserted += rows;
 }
 
 } // namespace cabas::store

@@ -13,7 +13,7 @@ namespace cabas::store {
 // flush() before committing. With `returning`, each inserted row's returned columns are passed to the
 // callback (in no particular order: return a key with them).
 //
-// On PostgreSQL rows go in multi-row INSERT statements (hundreds of rows per round trip). On SQLite, which
+// On PostgreSQL rows go by thousands in one INSERT ... SELECT FROM unnest(arrays) per batch. On SQLite, which
 // runs in-process, one single-row statement is prepared once and stepped per row through SQLite's own API on
 // Qt's connection: Qt's binding layer costs more than SQLite's insert itself there.
 class BulkInserter
@@ -31,11 +31,13 @@ class BulkInserter
 
   private:
     QString statementFor(int rows) const;
+    QString unnestStatement() const;
     void execute(QSqlQuery& q);
 
     const Database& m_db;
     QString m_table;
     QStringList m_columns;
+    QStringList m_columnTypes; // PostgreSQL: udt names, such as text, int8, date
     QString m_returning;
     Returned m_onReturned;
     int m_rowsPerStatement;
