@@ -21,7 +21,7 @@ if [ ! -f "$db" ]; then
   echo 'Demo-Cabas-2026' >"$pwfile"
   "$build/app/cabas-cli" init --db "$db" --admin admin --admin-name "Administrateur démo" --password-file "$pwfile" \
     --programme "$root/resources/demo/programme.json"
-  "$build/app/cabas-cli" demo --db "$db"
+  "$build/app/cabas-cli" --db "$db" --user admin --password-file "$pwfile" demo
 fi
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then

@@ -12,7 +12,7 @@ echo 'Demo-Cabas-2026' >"$work/pw"
 export CABAS_LANG=fr
 "$build/app/cabas-cli" init --db "$work/demo.cabas" --admin admin --password-file "$work/pw" \
   --programme "$root/resources/demo/programme.json" >/dev/null
-"$build/app/cabas-cli" demo --db "$work/demo.cabas" >/dev/null
+"$build/app/cabas-cli" --db "$work/demo.cabas" --user admin --password-file "$work/pw" demo >/dev/null
 shot() { xvfb-run -a -s "-screen 0 1280x800x24" "$build/app/cabas/cabas" "$@"; }
 shot --db "$work/demo.cabas" --section home --screenshot "$out/main-window.png"
 shot --db "$work/demo.cabas" --section households --screenshot "$out/households.png"

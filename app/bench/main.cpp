@@ -8,6 +8,7 @@
 #include "common/Error.h"
 #include "demo/DemoGenerator.h"
 #include "domain/Programme.h"
+#include "security/Authenticator.h"
 #include "security/Passwords.h"
 #include "setup/Setup.h"
 #include "store/Database.h"
@@ -63,7 +64,8 @@ void benchBackend(const store::DatabaseSpec& spec, const QString& backend, int h
     t.restart();
     DemoOptions options;
     options.households = households;
-    const DemoResult r = DemoGenerator::generate(*db, options);
+    const Session admin = security::Authenticator(*db).login(QStringLiteral("admin"), request.adminPassword);
+    const DemoResult r = DemoGenerator::generate(*db, admin, options);
     report(QStringLiteral("demo.households"), backend, r.households, seconds(t));
     report(QStringLiteral("demo.rows"), backend, r.households + r.persons + r.cards + r.consents, seconds(t),
            QStringLiteral("rows"));

@@ -1,22 +1,30 @@
 #include "cli/Cli.h"
 
+#include "common/Clock.h"
 #include "common/Error.h"
 #include "demo/DemoGenerator.h"
 #include "domain/Programme.h"
+#include "security/AuditTrail.h"
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
+#include "security/UserService.h"
 #include "setup/Setup.h"
 #include "store/Database.h"
+#include "store/PgRoles.h"
 #include "store/ProgrammeRepository.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
+#include <cstdio>
 #include <functional>
 #include <optional>
+#include <termios.h>
 #include <unistd.h>
 
 namespace cabas::cli {
@@ -31,77 +39,145 @@ struct Cli
 
 class UsageProblem : public std::runtime_error
 {
-  public:
+public:
     explicit UsageProblem(const QString& m) : std::runtime_error(m.toStdString()), message(m) {}
     QString message;
+};
+
+// Reads a line from the terminal without echoing it.
+QString promptPassword(const QString& prompt, QTextStream& err)
+{
+    err << prompt;
+    err.flush();
+    termios old{};
+    const bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        termios silent = old;
+        silent.c_lflag &= ~tcflag_t(ECHO);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    }
+    char buffer[4096];
+    const bool read = std::fgets(buffer, sizeof buffer, stdin) != nullptr;
+    if (tty)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    err << '\n';
+    err.flush();
+    QString password = read ? QString::fromUtf8(buffer) : QString();
+    while (password.endsWith(QLatin1Char('\n')) || password.endsWith(QLatin1Char('\r')))
+        password.chop(1);
+    return password;
+}
+
+struct Globals
+{
+    QString db;
+    QString user;
+    QString passwordFile;
 };
 
 struct Context
 {
     QCommandLineParser& parser;
+    const Globals& globals;
     QTextStream& out;
     QTextStream& err;
     const QProcessEnvironment& env;
+    bool interactive;
 
     QString option(const QString& name) const { return parser.value(name); }
+    QStringList arguments() const { return parser.positionalArguments(); }
 
     store::DatabaseSpec databaseSpec() const
     {
-        QString db = parser.value(QStringLiteral("db"));
+        QString db = globals.db;
         if (db.isEmpty())
             db = env.value(QStringLiteral("CABAS_DB"));
         if (db.isEmpty())
-            throw UsageProblem(
-                Cli::tr("no database given: use --db FILE.cabas or --db postgresql://..., or set "
-                        "CABAS_DB"));
+            throw UsageProblem(Cli::tr("no database given: use --db FILE.cabas or --db postgresql://..., or set "
+                                       "CABAS_DB"));
         return store::DatabaseSpec::parse(db, env);
     }
 
-    // Opens the database and, when --user is given, checks the user's password.
-    std::unique_ptr<store::Database> openDatabase() const
+    // Opens the database and logs the user in (--user, with --password-file or a prompt on a terminal).
+    std::pair<std::unique_ptr<store::Database>, Session> openAndLogin() const
     {
+        if (globals.user.isEmpty())
+            throw UsageProblem(Cli::tr("this command needs a user: --user LOGIN (with --password-file FILE, or "
+                                       "typed at the prompt)"));
+        QString password;
+        if (!globals.passwordFile.isEmpty())
+            password = security::Passwords::readPasswordFile(globals.passwordFile);
+        else if (interactive)
+            password = QString(); // asked after the database opened
+        else
+            throw UsageProblem(Cli::tr("--user needs --password-file FILE when there is no terminal to ask on"));
         auto db = store::Database::open(databaseSpec());
-        const QString login = parser.value(QStringLiteral("user"));
-        if (!login.isEmpty()) {
-            const QString file = parser.value(QStringLiteral("password-file"));
-            if (file.isEmpty())
-                throw UsageProblem(Cli::tr("--user needs --password-file FILE"));
-            security::Authenticator(*db).authenticate(login, security::Passwords::readPasswordFile(file));
-        }
-        return db;
+        if (globals.passwordFile.isEmpty())
+            password = promptPassword(Cli::tr("Password for %1: ").arg(globals.user), err);
+        Session session = security::Authenticator(*db).login(globals.user, password);
+        return {std::move(db), std::move(session)};
     }
 };
 
 struct Command
 {
-    QString name;
+    QString name;      // "init", "user add" ...
+    QString arguments; // positional arguments shown in the usage line, e.g. "LOGIN"
     QString summary;
-    QString arguments; // shown in the usage line
-    std::function<void(QCommandLineParser&)> addOptions;
+    QList<QCommandLineOption> options;
     std::function<int(Context&)> run;
+    bool ownsPasswordFile = false; // --password-file after the command is the command's
+    bool ownsUser = false;         // --user after the command is the command's (a filter)
 };
 
-QString formatChoice(const QString& value)
+QString formatChoice(const QString& value, const QStringList& allowed)
 {
-    if (value.isEmpty() || value == QLatin1String("text"))
-        return QStringLiteral("text");
-    if (value == QLatin1String("json"))
-        return value;
-    throw UsageProblem(Cli::tr("--format must be text or json, not \"%1\"").arg(value));
+    const QString v = value.isEmpty() ? allowed.first() : value;
+    if (!allowed.contains(v))
+        throw UsageProblem(Cli::tr("--format must be one of %1, not \"%2\"").arg(allowed.join(QStringLiteral(", ")), v));
+    return v;
 }
+
+QString requiredArgument(const Context& c, const QString& what)
+{
+    const QStringList args = c.arguments();
+    if (args.size() != 1)
+        throw UsageProblem(args.isEmpty() ? Cli::tr("missing argument: %1").arg(what)
+                                          : Cli::tr("unexpected argument \"%1\"").arg(args.mid(1).join(QLatin1Char(' '))));
+    return args.first();
+}
+
+void requireNoArgument(const Context& c)
+{
+    if (!c.arguments().isEmpty())
+        throw UsageProblem(Cli::tr("unexpected argument \"%1\"").arg(c.arguments().join(QLatin1Char(' '))));
+}
+
+QString commandPassword(const Context& c, const QString& forWhom)
+{
+    const QString file = c.option(QStringLiteral("password-file"));
+    if (!file.isEmpty())
+        return security::Passwords::readPasswordFile(file);
+    if (!c.interactive)
+        throw UsageProblem(Cli::tr("--password-file FILE is needed (the password of %1 on its first line)").arg(forWhom));
+    const QString first = promptPassword(Cli::tr("New password for %1: ").arg(forWhom), c.err);
+    const QString second = promptPassword(Cli::tr("The same password again: "), c.err);
+    if (first != second)
+        throw Error(Cli::tr("The two passwords differ; nothing was changed."), Error::Kind::Invalid);
+    return first;
+}
+
+// ---------------------------------------------------------------------------------------------- commands
 
 int runInit(Context& c)
 {
+    requireNoArgument(c);
     InitRequest request;
     request.spec = c.databaseSpec();
     request.adminLogin = c.option(QStringLiteral("admin"));
     if (request.adminLogin.isEmpty())
         throw UsageProblem(Cli::tr("init needs --admin LOGIN"));
-    const QString passwordFile = c.option(QStringLiteral("password-file"));
-    if (passwordFile.isEmpty())
-        throw UsageProblem(
-            Cli::tr("init needs --password-file FILE (the administrator's password on its first line)"));
-    request.adminPassword = security::Passwords::readPasswordFile(passwordFile);
+    request.adminPassword = commandPassword(c, request.adminLogin);
     request.adminDisplayName = c.option(QStringLiteral("admin-name"));
     const QString programmeFile = c.option(QStringLiteral("programme"));
     if (!programmeFile.isEmpty()) {
@@ -122,14 +198,14 @@ int runInit(Context& c)
     auto db = Setup::initDatabase(request);
     const auto programme = store::ProgrammeRepository(*db).load();
     c.out << Cli::tr("Created %1 (programme \"%2\", administrator %3).")
-                 .arg(db->spec().displayName(), programme ? programme->name : QString(),
-                      request.adminLogin.toLower())
+                 .arg(db->spec().displayName(), programme ? programme->name : QString(), request.adminLogin.toLower())
           << Qt::endl;
     return Success;
 }
 
 int runDemo(Context& c)
 {
+    requireNoArgument(c);
     DemoOptions options;
     bool ok = true;
     const QString households = c.option(QStringLiteral("households"));
@@ -146,21 +222,20 @@ int runDemo(Context& c)
         if (!ok)
             throw UsageProblem(Cli::tr("--seed must be a whole number, not \"%1\"").arg(seed));
     }
-    const bool interactive = isatty(STDERR_FILENO);
-    if (interactive)
+    const bool progress = isatty(STDERR_FILENO);
+    if (progress)
         options.progress = [&c](int done, int total) {
             c.err << Cli::tr("Demo: %1 of %2 households").arg(done).arg(total) << '\r';
             c.err.flush();
         };
-    auto db = c.openDatabase();
+    auto [db, session] = c.openAndLogin();
     QElapsedTimer timer;
     timer.start();
-    const DemoResult r = DemoGenerator::generate(*db, options);
-    if (interactive)
+    const DemoResult r = DemoGenerator::generate(*db, session, options);
+    if (progress)
         c.err << Qt::endl;
-    c.out << Cli::tr(
-                 "Demo written to %1: %2 households, %3 persons, %4 cards, %5 consents, %6 staff accounts "
-                 "(%7 s).")
+    c.out << Cli::tr("Demo written to %1: %2 households, %3 persons, %4 cards, %5 consents, %6 staff accounts "
+                     "(%7 s).")
                  .arg(db->spec().displayName())
                  .arg(r.households)
                  .arg(r.persons)
@@ -174,11 +249,12 @@ int runDemo(Context& c)
 
 int runInfo(Context& c)
 {
-    const QString format = formatChoice(c.option(QStringLiteral("format")));
-    auto db = c.openDatabase();
+    requireNoArgument(c);
+    const QString format = formatChoice(c.option(QStringLiteral("format")), {QStringLiteral("text"), QStringLiteral("json")});
+    auto [db, session] = c.openAndLogin();
+    AuditTrail(*db).require(session, DataKind::Households, Action::ReadAggregates, QStringLiteral("household"));
     const DatabaseSummary s = summarize(*db);
-    const QString backend =
-        db->backend() == store::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgresql");
+    const QString backend = db->backend() == store::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgresql");
     if (format == QLatin1String("json")) {
         const QJsonObject o{{QStringLiteral("database"), db->spec().displayName()},
                             {QStringLiteral("backend"), backend},
@@ -203,7 +279,8 @@ int runInfo(Context& c)
 
 int runProgrammeShow(Context& c)
 {
-    auto db = c.openDatabase();
+    requireNoArgument(c);
+    auto [db, session] = c.openAndLogin();
     const auto programme = store::ProgrammeRepository(*db).load();
     if (!programme)
         throw Error(Cli::tr("This database has no programme."), Error::Kind::NotFound);
@@ -211,62 +288,257 @@ int runProgrammeShow(Context& c)
     return Success;
 }
 
+int runUserAdd(Context& c)
+{
+    const QString login = requiredArgument(c, QStringLiteral("LOGIN"));
+    const QString roleCode = c.option(QStringLiteral("role"));
+    Role role;
+    if (roleCode.isEmpty() || !fromCode(roleCode, &role))
+        throw UsageProblem(Cli::tr("--role must be one of social_worker, nurse, coordinator, admin"));
+    auto [db, session] = c.openAndLogin();
+    const QString password = commandPassword(c, login);
+    const User user = security::UserService(*db, session).add(login, c.option(QStringLiteral("name")), role, password);
+    c.out << Cli::tr("User %1 added (%2).").arg(user.login, displayName(user.role)) << Qt::endl;
+    return Success;
+}
+
+int runUserList(Context& c)
+{
+    requireNoArgument(c);
+    const QString format = formatChoice(c.option(QStringLiteral("format")), {QStringLiteral("text"), QStringLiteral("json")});
+    auto [db, session] = c.openAndLogin();
+    const auto users = security::UserService(*db, session).list();
+    const QDateTime now = Clock::instance().nowUtc();
+    if (format == QLatin1String("json")) {
+        QJsonArray array;
+        for (const User& u : users)
+            array.append(QJsonObject{{QStringLiteral("login"), u.login},
+                                     {QStringLiteral("name"), u.displayName},
+                                     {QStringLiteral("role"), toCode(u.role)},
+                                     {QStringLiteral("active"), u.active},
+                                     {QStringLiteral("locked"), u.lockedUntil.isValid() && u.lockedUntil > now}});
+        c.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        return Success;
+    }
+    for (const User& u : users) {
+        QStringList state;
+        if (!u.active)
+            state << Cli::tr("disabled");
+        if (u.lockedUntil.isValid() && u.lockedUntil > now)
+            state << Cli::tr("locked");
+        c.out << u.login << '\t' << u.displayName << '\t' << toCode(u.role) << '\t'
+              << (state.isEmpty() ? Cli::tr("active") : state.join(QStringLiteral(", "))) << '\n';
+    }
+    c.out.flush();
+    return Success;
+}
+
+int runUserDisable(Context& c)
+{
+    const QString login = requiredArgument(c, QStringLiteral("LOGIN"));
+    auto [db, session] = c.openAndLogin();
+    security::UserService(*db, session).disable(login);
+    c.out << Cli::tr("User %1 disabled.").arg(login) << Qt::endl;
+    return Success;
+}
+
+int runUserEnable(Context& c)
+{
+    const QString login = requiredArgument(c, QStringLiteral("LOGIN"));
+    auto [db, session] = c.openAndLogin();
+    security::UserService(*db, session).enable(login);
+    c.out << Cli::tr("User %1 enabled.").arg(login) << Qt::endl;
+    return Success;
+}
+
+int runUserPasswd(Context& c)
+{
+    const QString login = requiredArgument(c, QStringLiteral("LOGIN"));
+    auto [db, session] = c.openAndLogin();
+    const QString password = commandPassword(c, login);
+    security::UserService(*db, session).setPassword(login, password);
+    c.out << Cli::tr("Password of %1 changed; the account is unlocked.").arg(login) << Qt::endl;
+    return Success;
+}
+
+int runAuditVerify(Context& c)
+{
+    requireNoArgument(c);
+    auto [db, session] = c.openAndLogin();
+    const AuditTrail audit(*db);
+    audit.require(session, DataKind::Administration, Action::Read, QStringLiteral("audit_log"));
+    const AuditVerification v = audit.verify();
+    if (!v.ok) {
+        c.err << QStringLiteral("cabas-cli audit verify: ") << v.message << Qt::endl;
+        return Failure;
+    }
+    c.out << v.message << Qt::endl;
+    return Success;
+}
+
+int runAuditList(Context& c)
+{
+    requireNoArgument(c);
+    const QString format = formatChoice(c.option(QStringLiteral("format")),
+                                        {QStringLiteral("text"), QStringLiteral("json"), QStringLiteral("csv")});
+    store::AuditFilter filter;
+    const QString since = c.option(QStringLiteral("since"));
+    if (!since.isEmpty()) {
+        filter.since = QDate::fromString(since, Qt::ISODate);
+        if (!filter.since.isValid())
+            filter.since = QDate::fromString(since, QStringLiteral("dd/MM/yyyy"));
+        if (!filter.since.isValid())
+            throw UsageProblem(Cli::tr("--since must be a date YYYY-MM-DD or DD/MM/YYYY, not \"%1\"").arg(since));
+    }
+    filter.login = c.option(QStringLiteral("user")).trimmed().toLower();
+    filter.table = c.option(QStringLiteral("table"));
+    const QString limit = c.option(QStringLiteral("limit"));
+    if (!limit.isEmpty()) {
+        bool ok = false;
+        filter.limit = limit.toInt(&ok);
+        if (!ok || filter.limit < 1)
+            throw UsageProblem(Cli::tr("--limit must be a positive whole number, not \"%1\"").arg(limit));
+    }
+    auto [db, session] = c.openAndLogin();
+    const auto records = AuditTrail(*db).list(session, filter);
+    auto local = [](const QDateTime& at) {
+        return at.toTimeZone(Clock::programmeZone()).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    };
+    if (format == QLatin1String("json")) {
+        QJsonArray array;
+        for (const auto& r : records)
+            array.append(QJsonObject{{QStringLiteral("seq"), double(r.seq)},
+                                     {QStringLiteral("at"), r.at.toUTC().toString(Qt::ISODateWithMs)},
+                                     {QStringLiteral("login"), r.login},
+                                     {QStringLiteral("role"), r.role},
+                                     {QStringLiteral("action"), r.action},
+                                     {QStringLiteral("table"), r.table},
+                                     {QStringLiteral("record"), r.recordRef},
+                                     {QStringLiteral("outcome"), r.outcome},
+                                     {QStringLiteral("detail"), r.detail}});
+        c.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        return Success;
+    }
+    const QChar sep = format == QLatin1String("csv") ? QLatin1Char(';') : QLatin1Char('\t');
+    if (format == QLatin1String("csv"))
+        c.out << "seq;at;login;role;action;table;record;outcome;detail\n";
+    for (const auto& r : records) {
+        QStringList fields = {QString::number(r.seq), local(r.at), r.login, r.role, r.action, r.table,
+                              r.recordRef, r.outcome, r.detail};
+        if (format == QLatin1String("csv"))
+            for (QString& f : fields)
+                if (f.contains(sep) || f.contains(QLatin1Char('"')) || f.contains(QLatin1Char('\n')))
+                    f = QLatin1Char('"') + f.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+        c.out << fields.join(sep) << '\n';
+    }
+    c.out.flush();
+    return Success;
+}
+
+int runPgRoles(Context& c)
+{
+    requireNoArgument(c);
+    const QString prefix = c.option(QStringLiteral("prefix")).isEmpty() ? QStringLiteral("cabas") : c.option(QStringLiteral("prefix"));
+    auto [db, session] = c.openAndLogin();
+    const AuditTrail audit(*db);
+    audit.require(session, DataKind::Administration, Action::Write, QStringLiteral("pg_roles"), prefix);
+    store::PgRoles::apply(*db, prefix);
+    audit.record(session, QStringLiteral("grant"), QStringLiteral("pg_roles"), prefix);
+    QStringList names;
+    for (Role r : {Role::SocialWorker, Role::Nurse, Role::Coordinator, Role::Admin})
+        names << store::PgRoles::roleName(prefix, r);
+    c.out << Cli::tr("Database roles ready: %1. Give each member of staff a login in their role's group, for example: "
+                     "CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;")
+                 .arg(names.join(QStringLiteral(", ")), names.first())
+          << Qt::endl;
+    return Success;
+}
+
 std::vector<Command> commands()
 {
-    auto opt = [](QCommandLineParser& p, const QString& name, const QString& description,
-                  const QString& value = {}) { p.addOption(QCommandLineOption(name, description, value)); };
+    using O = QCommandLineOption;
+    const O format(QStringLiteral("format"), Cli::tr("text (default) or json."), QStringLiteral("FORMAT"));
     return {
-        {QStringLiteral("init"), Cli::tr("Create a new database with its programme and first administrator."),
-         QString(),
-         [opt](QCommandLineParser& p) {
-             opt(p, QStringLiteral("admin"), Cli::tr("Login of the first administrator."),
-                 QStringLiteral("LOGIN"));
-             opt(p, QStringLiteral("admin-name"), Cli::tr("Name shown for the administrator."),
-                 QStringLiteral("NAME"));
-             opt(p, QStringLiteral("programme"),
-                 Cli::tr("Programme settings (JSON, see docs/programme-json.md); default: 40 EUR per adult, "
-                         "20 EUR "
-                         "per child a month, waves M0, M6, M12, M18."),
-                 QStringLiteral("FILE.json"));
-         },
-         runInit},
-        {QStringLiteral("demo"),
-         Cli::tr(
-             "Fill a new database with a realistic demo programme (households, persons, cards, consents)."),
-         QString(),
-         [opt](QCommandLineParser& p) {
-             opt(p, QStringLiteral("households"), Cli::tr("Number of households, 1 to 100000 (default 60)."),
-                 QStringLiteral("N"));
-             opt(p, QStringLiteral("seed"),
-                 Cli::tr("Seed of the generator (default 2024): same seed, same data."),
-                 QStringLiteral("SEED"));
-         },
+        {QStringLiteral("init"), QString(), Cli::tr("Create a new database with its programme and first administrator."),
+         {O(QStringLiteral("admin"), Cli::tr("Login of the first administrator."), QStringLiteral("LOGIN")),
+          O(QStringLiteral("admin-name"), Cli::tr("Name shown for the administrator."), QStringLiteral("NAME")),
+          O(QStringLiteral("password-file"), Cli::tr("The administrator's password, on the file's first line."),
+            QStringLiteral("FILE")),
+          O(QStringLiteral("programme"),
+            Cli::tr("Programme settings (JSON, see docs/programme-json.md); default: 40 EUR per adult, 20 EUR per "
+                    "child a month, waves M0, M6, M12, M18."),
+            QStringLiteral("FILE.json"))},
+         runInit, true},
+        {QStringLiteral("demo"), QString(),
+         Cli::tr("Fill a new database with a realistic demo programme (administrators)."),
+         {O(QStringLiteral("households"), Cli::tr("Number of households, 1 to 100000 (default 60)."), QStringLiteral("N")),
+          O(QStringLiteral("seed"), Cli::tr("Seed of the generator (default 2024): same seed, same data."),
+            QStringLiteral("SEED"))},
          runDemo},
-        {QStringLiteral("info"), Cli::tr("Show the database's schema version, programme and counts."),
-         QString(),
-         [opt](QCommandLineParser& p) {
-             opt(p, QStringLiteral("format"), Cli::tr("text (default) or json."), QStringLiteral("FORMAT"));
-         },
-         runInfo},
-        {QStringLiteral("programme"), Cli::tr("Show the programme settings as JSON (programme show)."),
-         QStringLiteral("show"), [](QCommandLineParser&) {}, runProgrammeShow},
+        {QStringLiteral("info"), QString(), Cli::tr("Show the database's schema version, programme and counts."),
+         {format}, runInfo},
+        {QStringLiteral("programme show"), QString(), Cli::tr("Show the programme settings as JSON."), {},
+         runProgrammeShow},
+        {QStringLiteral("user add"), QStringLiteral("LOGIN"), Cli::tr("Add a user (administrators)."),
+         {O(QStringLiteral("role"), Cli::tr("social_worker, nurse, coordinator or admin."), QStringLiteral("ROLE")),
+          O(QStringLiteral("name"), Cli::tr("Name shown for the user."), QStringLiteral("NAME")),
+          O(QStringLiteral("password-file"), Cli::tr("The new user's password, on the file's first line."),
+            QStringLiteral("FILE"))},
+         runUserAdd, true},
+        {QStringLiteral("user list"), QString(), Cli::tr("List the users (administrators)."), {format}, runUserList},
+        {QStringLiteral("user disable"), QStringLiteral("LOGIN"),
+         Cli::tr("Disable a user: they can no longer log in; their history stays (administrators)."), {},
+         runUserDisable},
+        {QStringLiteral("user enable"), QStringLiteral("LOGIN"), Cli::tr("Enable a disabled user (administrators)."),
+         {}, runUserEnable},
+        {QStringLiteral("user passwd"), QStringLiteral("LOGIN"),
+         Cli::tr("Set a user's password and unlock the account (administrators; anyone for their own)."),
+         {O(QStringLiteral("password-file"), Cli::tr("The new password, on the file's first line."),
+            QStringLiteral("FILE"))},
+         runUserPasswd, true},
+        {QStringLiteral("audit verify"), QString(),
+         Cli::tr("Check the whole audit chain; name the first broken or missing record (administrators)."), {},
+         runAuditVerify},
+        {QStringLiteral("audit list"), QString(), Cli::tr("List audit records, newest first (administrators)."),
+         {O(QStringLiteral("since"), Cli::tr("Only records from this date (YYYY-MM-DD)."), QStringLiteral("DATE")),
+          O(QStringLiteral("user"), Cli::tr("Only this user's records."), QStringLiteral("LOGIN")),
+          O(QStringLiteral("table"), Cli::tr("Only records about this table."), QStringLiteral("TABLE")),
+          O(QStringLiteral("limit"), Cli::tr("At most this many records (default 1000)."), QStringLiteral("N")),
+          O(QStringLiteral("format"), Cli::tr("text (default), csv or json."), QStringLiteral("FORMAT"))},
+         runAuditList, false, true},
+        {QStringLiteral("pg roles"), QString(),
+         Cli::tr("PostgreSQL: create one database role per Cabas role, with the privileges of the access rules "
+                 "(administrators; run again after an upgrade)."),
+         {O(QStringLiteral("prefix"), Cli::tr("Prefix of the role names (default cabas: cabas_nurse ...)."),
+            QStringLiteral("PREFIX"))},
+         runPgRoles},
     };
 }
 
-void addGlobalOptions(QCommandLineParser& p)
+QString optionsHelp(const QList<QCommandLineOption>& options)
 {
-    p.addOption(
-        QCommandLineOption(QStringLiteral("db"),
-                           Cli::tr("The database: a file (SQLite) or postgresql://user@host:port/dbname. "
-                                   "Default: $CABAS_DB."),
-                           QStringLiteral("DB")));
-    p.addOption(
-        QCommandLineOption(QStringLiteral("user"), Cli::tr("Log in as this user."), QStringLiteral("LOGIN")));
-    p.addOption(QCommandLineOption(QStringLiteral("password-file"),
-                                   Cli::tr("File whose first line is the password (of --user, or of the new "
-                                           "administrator for init)."),
-                                   QStringLiteral("FILE")));
-    p.addHelpOption();
+    QString text;
+    for (const QCommandLineOption& o : options) {
+        QString left = QStringLiteral("  --") + o.names().first();
+        if (!o.valueName().isEmpty())
+            left += QLatin1Char(' ') + o.valueName();
+        text += left.leftJustified(26) + QLatin1Char(' ') + o.description() + QLatin1Char('\n');
+    }
+    return text;
+}
+
+QString globalOptionsHelp()
+{
+    QString text = Cli::tr("Global options (before the command):") + QLatin1Char('\n');
+    text += QStringLiteral("  --db DB                    ") +
+            Cli::tr("a file (SQLite) or postgresql://user@host:port/dbname; default $CABAS_DB") + QLatin1Char('\n');
+    text += QStringLiteral("  --user LOGIN               ") + Cli::tr("log in as this user") + QLatin1Char('\n');
+    text += QStringLiteral("  --password-file FILE       ") +
+            Cli::tr("file whose first line is that user's password (else asked on the terminal)") + QLatin1Char('\n');
+    text += QStringLiteral("  -h, --help                 ") + Cli::tr("this help; COMMAND --help for a command's") +
+            QLatin1Char('\n');
+    text += QStringLiteral("  --version                  ") + Cli::tr("the version of Cabas") + QLatin1Char('\n');
+    return text;
 }
 
 QString generalHelp()
@@ -277,109 +549,151 @@ QString generalHelp()
             QStringLiteral("\n\n");
     text += Cli::tr("Commands:") + QLatin1Char('\n');
     for (const Command& c : commands())
-        text += QStringLiteral("  %1 %2\n").arg(c.name, -12).arg(c.summary);
-    text += QLatin1Char('\n') + Cli::tr("Global options:") + QLatin1Char('\n');
-    text += QStringLiteral("  --db DB               ") +
-            Cli::tr("a file (SQLite) or postgresql://user@host:port/dbname; default $CABAS_DB") +
-            QLatin1Char('\n');
-    text += QStringLiteral("  --user LOGIN          ") + Cli::tr("log in as this user") + QLatin1Char('\n');
-    text += QStringLiteral("  --password-file FILE  ") + Cli::tr("file whose first line is the password") +
-            QLatin1Char('\n');
-    text += QStringLiteral("  -h, --help            ") +
-            Cli::tr("this help; COMMAND --help for a command's") + QLatin1Char('\n');
-    text += QStringLiteral("  --version             ") + Cli::tr("the version of Cabas") + QLatin1Char('\n');
+        text += QStringLiteral("  %1 %2\n").arg((c.name + QLatin1Char(' ') + c.arguments).trimmed(), -20).arg(c.summary);
+    text += QLatin1Char('\n') + globalOptionsHelp();
     text += QLatin1Char('\n') +
-            Cli::tr("Exit status: 0 success, 1 failure (reason on stderr), 2 usage error.") +
+            Cli::tr("Every command but init needs a user. --db, --user and --password-file may also follow the "
+                    "command, unless the command has an option of that name.") +
             QLatin1Char('\n');
+    text += Cli::tr("Exit status: 0 success, 1 failure (reason on stderr), 2 usage error.") + QLatin1Char('\n');
     return text;
+}
+
+QString commandHelp(const Command& c)
+{
+    QString text = Cli::tr("Usage: cabas-cli [GLOBAL OPTIONS] %1 [OPTIONS]").arg((c.name + QLatin1Char(' ') + c.arguments).trimmed()) +
+                   QStringLiteral("\n\n") + c.summary + QStringLiteral("\n\n");
+    if (!c.options.isEmpty())
+        text += Cli::tr("Options:") + QLatin1Char('\n') + optionsHelp(c.options) + QLatin1Char('\n');
+    text += globalOptionsHelp();
+    return text;
+}
+
+int usageError(QTextStream& err, const QString& command, const QString& message)
+{
+    err << QStringLiteral("cabas-cli %1: ").arg(command) << message << '\n'
+        << Cli::tr("See: cabas-cli %1 --help").arg(command) << Qt::endl;
+    return UsageError;
 }
 
 } // namespace
 
 int run(const QStringList& arguments, QTextStream& out, QTextStream& err, const QProcessEnvironment& env)
 {
-    // Find the command: the first argument that is neither an option nor an option's value.
-    static const QStringList valueOptions = {QStringLiteral("--db"), QStringLiteral("--user"),
-                                             QStringLiteral("--password-file")};
-    qsizetype commandIndex = -1;
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
+    // Global options come first, then the command (one or two words), then the command's own arguments.
+    Globals globals;
+    qsizetype i = 0;
+    for (; i < arguments.size(); ++i) {
         const QString& a = arguments.at(i);
-        if (valueOptions.contains(a)) {
-            ++i;
-            continue;
-        }
+        auto value = [&](QString* target) {
+            const qsizetype eq = a.indexOf(QLatin1Char('='));
+            if (eq > 0) {
+                *target = a.mid(eq + 1);
+                return true;
+            }
+            if (i + 1 >= arguments.size())
+                return false;
+            *target = arguments.at(++i);
+            return true;
+        };
         if (a == QLatin1String("--version")) {
             out << QStringLiteral("cabas-cli %1").arg(QCoreApplication::applicationVersion()) << Qt::endl;
             return Success;
         }
         if (a == QLatin1String("--help") || a == QLatin1String("-h") || a == QLatin1String("help")) {
-            if (commandIndex < 0) {
-                out << generalHelp();
-                return Success;
-            }
+            out << generalHelp();
+            return Success;
         }
-        if (!a.startsWith(QLatin1Char('-'))) {
-            commandIndex = i;
+        bool ok = true;
+        if (a == QLatin1String("--db") || a.startsWith(QLatin1String("--db=")))
+            ok = value(&globals.db);
+        else if (a == QLatin1String("--user") || a.startsWith(QLatin1String("--user=")))
+            ok = value(&globals.user);
+        else if (a == QLatin1String("--password-file") || a.startsWith(QLatin1String("--password-file=")))
+            ok = value(&globals.passwordFile);
+        else if (a.startsWith(QLatin1Char('-'))) {
+            err << Cli::tr("cabas-cli: unknown option \"%1\".").arg(a) << '\n' << generalHelp();
+            return UsageError;
+        } else
             break;
+        if (!ok) {
+            err << Cli::tr("cabas-cli: %1 needs a value.").arg(a) << Qt::endl;
+            return UsageError;
         }
     }
-    if (commandIndex < 0) {
+    if (i >= arguments.size()) {
         err << Cli::tr("cabas-cli: no command given.") << '\n' << generalHelp();
         return UsageError;
     }
-    const QString name = arguments.at(commandIndex);
+
     const auto all = commands();
-    const auto command =
-        std::find_if(all.begin(), all.end(), [&](const Command& c) { return c.name == name; });
-    if (command == all.end()) {
-        err << Cli::tr("cabas-cli: unknown command \"%1\".").arg(name) << '\n' << generalHelp();
+    const Command* command = nullptr;
+    qsizetype rest = i + 1;
+    if (i + 1 < arguments.size()) {
+        const QString two = arguments.at(i) + QLatin1Char(' ') + arguments.at(i + 1);
+        for (const Command& c : all)
+            if (c.name == two) {
+                command = &c;
+                rest = i + 2;
+            }
+    }
+    if (!command)
+        for (const Command& c : all)
+            if (c.name == arguments.at(i))
+                command = &c;
+    if (!command) {
+        // A group such as "user" alone, or "user --help": list its commands.
+        QStringList group;
+        for (const Command& c : all)
+            if (c.name.startsWith(arguments.at(i) + QLatin1Char(' ')))
+                group << QStringLiteral("  %1 %2").arg((c.name + QLatin1Char(' ') + c.arguments).trimmed(), -20).arg(c.summary);
+        if (!group.isEmpty()) {
+            const bool help = arguments.mid(i + 1).contains(QStringLiteral("--help")) ||
+                              arguments.mid(i + 1).contains(QStringLiteral("-h"));
+            (help ? out : err) << Cli::tr("Commands:") << '\n' << group.join(QLatin1Char('\n')) << Qt::endl;
+            return help ? Success : UsageError;
+        }
+        err << Cli::tr("cabas-cli: unknown command \"%1\".").arg(arguments.at(i)) << '\n' << generalHelp();
         return UsageError;
     }
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(command->summary);
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    addGlobalOptions(parser);
-    command->addOptions(parser);
-    parser.addPositionalArgument(
-        command->name, command->summary,
-        command->name + (command->arguments.isEmpty() ? QString() : QLatin1Char(' ') + command->arguments));
-    QStringList argv = arguments;
+    QList<QCommandLineOption> options = command->options;
+    options << QCommandLineOption(QStringList{QStringLiteral("h"), QStringLiteral("help")}, QString());
+    // The global options may follow the command, unless the command has its own option of that name.
+    options << QCommandLineOption(QStringLiteral("db"), QString(), QStringLiteral("DB"));
+    if (!command->ownsUser)
+        options << QCommandLineOption(QStringLiteral("user"), QString(), QStringLiteral("LOGIN"));
+    if (!command->ownsPasswordFile)
+        options << QCommandLineOption(QStringLiteral("password-file"), QString(), QStringLiteral("FILE"));
+    parser.addOptions(options);
+    QStringList argv = arguments.mid(rest);
     argv.prepend(QStringLiteral("cabas-cli"));
-    if (!parser.parse(argv)) {
-        err << QStringLiteral("cabas-cli %1: ").arg(name) << parser.errorText() << '\n'
-            << Cli::tr("See: cabas-cli %1 --help").arg(name) << Qt::endl;
-        return UsageError;
-    }
+    if (!parser.parse(argv))
+        return usageError(err, command->name, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
+        out << commandHelp(*command);
         return Success;
     }
-    const QStringList positional = parser.positionalArguments().mid(1);
-    const QStringList expected =
-        command->arguments.isEmpty() ? QStringList() : command->arguments.split(QLatin1Char(' '));
-    if (positional != expected) {
-        err << QStringLiteral("cabas-cli %1: ").arg(name)
-            << (positional.isEmpty()
-                    ? Cli::tr("missing argument: %1").arg(expected.join(QLatin1Char(' ')))
-                    : Cli::tr("unexpected argument \"%1\"").arg(positional.join(QLatin1Char(' '))))
-            << '\n'
-            << Cli::tr("See: cabas-cli %1 --help").arg(name) << Qt::endl;
-        return UsageError;
-    }
+    if (parser.isSet(QStringLiteral("db")))
+        globals.db = parser.value(QStringLiteral("db"));
+    if (!command->ownsUser && parser.isSet(QStringLiteral("user")))
+        globals.user = parser.value(QStringLiteral("user"));
+    if (!command->ownsPasswordFile && parser.isSet(QStringLiteral("password-file")))
+        globals.passwordFile = parser.value(QStringLiteral("password-file"));
 
-    Context context{parser, out, err, env};
+    const bool interactive = isatty(STDIN_FILENO) != 0 && !env.contains(QStringLiteral("CABAS_NO_PROMPT"));
+    Context context{parser, globals, out, err, env, interactive};
     try {
         const int code = command->run(context);
         out.flush();
         return code;
     } catch (const UsageProblem& e) {
-        err << QStringLiteral("cabas-cli %1: ").arg(name) << e.message << '\n'
-            << Cli::tr("See: cabas-cli %1 --help").arg(name) << Qt::endl;
-        return UsageError;
+        return usageError(err, command->name, e.message);
     } catch (const Error& e) {
         out.flush();
-        err << QStringLiteral("cabas-cli %1: ").arg(name) << e.message() << Qt::endl;
+        err << QStringLiteral("cabas-cli %1: ").arg(command->name) << e.message() << Qt::endl;
         return Failure;
     }
 }

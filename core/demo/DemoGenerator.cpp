@@ -2,6 +2,7 @@
 
 #include "common/Clock.h"
 #include "common/Error.h"
+#include "security/AuditTrail.h"
 #include "security/Passwords.h"
 #include "store/HouseholdRepository.h"
 #include "store/ProgrammeRepository.h"
@@ -121,8 +122,11 @@ QDate randomDate(Random& rnd, const QDate& from, const QDate& to)
 
 } // namespace
 
-DemoResult DemoGenerator::generate(const store::Database& db, const DemoOptions& options)
+DemoResult DemoGenerator::generate(const store::Database& db, const Session& session, const DemoOptions& options)
 {
+    const AuditTrail audit(db);
+    audit.require(session, DataKind::Administration, Action::Write, QStringLiteral("household"),
+                  QStringLiteral("demo"));
     if (options.households < 1 || options.households > kMaxHouseholds)
         throw Error(tr("The demo can have from 1 to %1 households, not %2.")
                         .arg(kMaxHouseholds)
@@ -356,6 +360,17 @@ DemoResult DemoGenerator::generate(const store::Database& db, const DemoOptions&
     }
     if (options.cancel && options.cancel->load())
         throw Error(tr("Demo generation cancelled; nothing was written."), Error::Kind::Invalid);
+    const QString detail = QStringLiteral("demo, seed %1").arg(options.seed);
+    audit.record(session, QStringLiteral("create"), QStringLiteral("app_user"),
+                 QStringLiteral("batch:%1").arg(result.staff), detail);
+    audit.record(session, QStringLiteral("create"), QStringLiteral("household"),
+                 QStringLiteral("batch:%1").arg(result.households), detail);
+    audit.record(session, QStringLiteral("create"), QStringLiteral("person"),
+                 QStringLiteral("batch:%1").arg(result.persons), detail);
+    audit.record(session, QStringLiteral("create"), QStringLiteral("card"), QStringLiteral("batch:%1").arg(result.cards),
+                 detail);
+    audit.record(session, QStringLiteral("create"), QStringLiteral("consent"),
+                 QStringLiteral("batch:%1").arg(result.consents), detail);
     tx.commit();
     return result;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "security/Session.h"
 #include "store/Database.h"
 
 #include <QCoreApplication>
@@ -39,7 +40,8 @@ class DemoGenerator
     static constexpr int kMaxHouseholds = 100000;
     static const char* const kDemoStaffPassword;
 
-    static DemoResult generate(const store::Database& db, const DemoOptions& options);
+    // Administrators only; the writes are audited (one record per table written).
+    static DemoResult generate(const store::Database& db, const Session& session, const DemoOptions& options);
 };
 
 } // namespace cabas

@@ -29,6 +29,8 @@ struct User
     Role role = Role::SocialWorker;
     bool active = true;
     QDateTime createdAt;
+    int failedAttempts = 0; // consecutive failed logins
+    QDateTime lockedUntil;  // null: not locked
 
     QStringList validate() const;
     bool operator==(const User&) const = default;

@@ -1,20 +1,28 @@
 #pragma once
 
 #include "domain/User.h"
+#include "security/Session.h"
 #include "store/Database.h"
 
 namespace cabas::security {
 
-// Checks a login and password against the users of a database. Throws cabas::Error (AccessDenied) with one
-// message for an unknown login, a wrong password or a disabled account, so that logins cannot be probed.
+// Checks a login and password against the users of a database and opens a Session. One message for an
+// unknown login or a wrong password, so that logins cannot be probed. After kMaxFailedAttempts consecutive
+// failures the account is locked for kLockMinutes (an administrator's password reset unlocks it). Every
+// attempt is audited.
 class Authenticator
 {
     Q_DECLARE_TR_FUNCTIONS(Authenticator)
-  public:
-    explicit Authenticator(const store::Database& db) : m_db(db) {}
-    User authenticate(const QString& login, const QString& password) const;
+public:
+    static constexpr int kMaxFailedAttempts = 7;
+    static constexpr int kLockMinutes = 15;
 
-  private:
+    explicit Authenticator(const store::Database& db) : m_db(db) {}
+    Session login(const QString& login, const QString& password) const;
+    // Kept for callers that only need the user.
+    User authenticate(const QString& name, const QString& password) const { return this->login(name, password).user; }
+
+private:
     const store::Database& m_db;
 };
 

@@ -2,6 +2,7 @@
 
 #include "common/Clock.h"
 #include "common/Error.h"
+#include "security/AuditTrail.h"
 #include "security/Passwords.h"
 #include "store/HouseholdRepository.h"
 #include "store/ProgrammeRepository.h"
@@ -38,6 +39,12 @@ std::unique_ptr<store::Database> Setup::initDatabase(const InitRequest& request)
         store::Database::Transaction tx(*db);
         store::UserRepository(*db).add(admin, hash);
         store::ProgrammeRepository(*db).save(programme);
+        const AuditTrail audit(*db);
+        audit.record(nullptr, QStringLiteral("create"), QStringLiteral("app_user"), admin.login,
+                     QStringLiteral("ok"), QStringLiteral("first administrator (init)"));
+        const Session adminSession{admin};
+        audit.record(adminSession, QStringLiteral("create"), QStringLiteral("programme"), QString::number(programme.id),
+                     programme.name);
         tx.commit();
     } catch (...) {
         const store::DatabaseSpec spec = db->spec();

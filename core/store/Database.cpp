@@ -309,6 +309,13 @@ void Database::exec(QSqlQuery& query)
     }
 }
 
+void Database::execDirect(const QString& sql) const
+{
+    QSqlQuery q(connection());
+    if (!q.exec(sql))
+        throw Error(tr("Database error: %1").arg(describe(q.lastError())), Error::Kind::Storage);
+}
+
 QSqlQuery Database::exec(const QString& sql, const QVariantList& values) const
 {
     QSqlQuery q = prepare(sql);
@@ -320,6 +327,8 @@ QSqlQuery Database::exec(const QString& sql, const QVariantList& values) const
 
 Database::Transaction::Transaction(const Database& db) : m_db(db)
 {
+    if (db.m_transactionOpen)
+        throw Error(Database::tr("Database error: %1").arg(QStringLiteral("nested transaction")), Error::Kind::Storage);
     if (db.backend() == Backend::Sqlite) {
         // IMMEDIATE takes the write lock now, so that the busy timeout applies instead of a late SQLITE_BUSY.
         QSqlQuery q(db.connection());
@@ -330,10 +339,12 @@ Database::Transaction::Transaction(const Database& db) : m_db(db)
         throw Error(Database::tr("Cannot start a transaction: %1").arg(describe(db.connection().lastError())),
                     Error::Kind::Storage);
     }
+    db.m_transactionOpen = true;
 }
 
 Database::Transaction::~Transaction()
 {
+    m_db.m_transactionOpen = false;
     if (m_done)
         return;
     if (m_db.backend() == Backend::Sqlite) {
@@ -359,6 +370,7 @@ void Database::Transaction::commit()
     if (!ok)
         throw Error(Database::tr("The changes could not be saved: %1").arg(why), Error::Kind::Storage);
     m_done = true;
+    m_db.m_transactionOpen = false;
 }
 
 QVariant dateValue(const QDate& date)

@@ -45,8 +45,13 @@ class Database
     QSqlQuery prepare(const QString& sql) const;
     // Executes a prepared query; throws cabas::Error (Storage, or Conflict on a unique violation).
     static void exec(QSqlQuery& query);
+    // Runs a statement as it is, without preparing it (DDL, DO blocks); throws cabas::Error (Storage).
+    void execDirect(const QString& sql) const;
     // Prepares, binds positional values, executes.
     QSqlQuery exec(const QString& sql, const QVariantList& values = {}) const;
+
+    // Whether a Transaction is open on this connection.
+    bool inTransaction() const { return m_transactionOpen; }
 
     // RAII transaction: rolls back unless commit() was called. Nested use is not supported.
     class Transaction
@@ -73,6 +78,7 @@ class Database
 
     DatabaseSpec m_spec;
     QString m_connectionName;
+    mutable bool m_transactionOpen = false;
 };
 
 // Conversions between Qt SQL values and domain values that behave the same on both backends.

@@ -9,11 +9,8 @@ namespace cabas::store {
 
 QString Migration::sqlFor(Backend backend) const
 {
-    if (backend == Backend::Sqlite && !sqliteSql.isEmpty())
-        return sqliteSql;
-    if (backend == Backend::Postgres && !postgresSql.isEmpty())
-        return postgresSql;
-    QString sql = commonSql;
+    // The common part, then the backend's own part (triggers, functions...).
+    QString sql = commonSql + QLatin1Char('\n') + (backend == Backend::Sqlite ? sqliteSql : postgresSql);
     if (backend == Backend::Sqlite) {
         sql.replace(QLatin1String("@PK@"), QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT"));
         sql.replace(QLatin1String("@BLOB@"), QLatin1String("BLOB"));

@@ -9,8 +9,9 @@
 namespace cabas::store {
 
 // The schema's history: one SQL file per version in core/store/migrations, named NNNN_name.sql, embedded in
-// the program. A file NNNN_name.sqlite.sql or NNNN_name.postgresql.sql replaces the common one for that
-// backend where the dialects differ. In the common files these placeholders are replaced per backend:
+// the program. A file NNNN_name.sqlite.sql or NNNN_name.postgresql.sql is run after the common one on that
+// backend, for what the dialects write differently (triggers, functions). These placeholders are replaced
+// per backend:
 //   @PK@    an auto-generated 64-bit primary key
 //   @BLOB@  binary data
 struct Migration

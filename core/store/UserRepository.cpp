@@ -5,7 +5,8 @@
 namespace cabas::store {
 
 namespace {
-const QString kColumns = QStringLiteral("id, login, display_name, role, active, created_at");
+const QString kColumns =
+    QStringLiteral("id, login, display_name, role, active, created_at, failed_attempts, locked_until");
 
 User readUser(const QSqlQuery& q)
 {
@@ -16,6 +17,8 @@ User readUser(const QSqlQuery& q)
     fromCode(q.value(3).toString(), &u.role);
     u.active = q.value(4).toBool();
     u.createdAt = toTimestamp(q.value(5));
+    u.failedAttempts = q.value(6).toInt();
+    u.lockedUntil = toTimestamp(q.value(7));
     return u;
 }
 } // namespace
@@ -71,6 +74,31 @@ qint64 UserRepository::count() const
 {
     QSqlQuery q = m_db.exec(QStringLiteral("SELECT count(*) FROM app_user"));
     return q.next() ? q.value(0).toLongLong() : 0;
+}
+
+qint64 UserRepository::countActive(Role role) const
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT count(*) FROM app_user WHERE role = ? AND active = ?"),
+                            {toCode(role), true});
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
+void UserRepository::setPasswordHash(qint64 userId, const QString& hash, const QDateTime& changedAt)
+{
+    m_db.exec(QStringLiteral("UPDATE app_user SET password_hash = ?, password_changed_at = ?, failed_attempts = 0, "
+                             "locked_until = NULL WHERE id = ?"),
+              {hash, timestampValue(changedAt), userId});
+}
+
+void UserRepository::setActive(qint64 userId, bool active)
+{
+    m_db.exec(QStringLiteral("UPDATE app_user SET active = ? WHERE id = ?"), {active, userId});
+}
+
+void UserRepository::setFailedAttempts(qint64 userId, int failedAttempts, const QDateTime& lockedUntil)
+{
+    m_db.exec(QStringLiteral("UPDATE app_user SET failed_attempts = ?, locked_until = ? WHERE id = ?"),
+              {failedAttempts, timestampValue(lockedUntil), userId});
 }
 
 } // namespace cabas::store

@@ -22,6 +22,12 @@ class UserRepository
     QString passwordHash(qint64 userId) const;
     std::vector<User> list() const;
     qint64 count() const;
+    qint64 countActive(Role role) const;
+
+    void setPasswordHash(qint64 userId, const QString& hash, const QDateTime& changedAt);
+    void setActive(qint64 userId, bool active);
+    // Lock-out bookkeeping.
+    void setFailedAttempts(qint64 userId, int failedAttempts, const QDateTime& lockedUntil);
 
   private:
     const Database& m_db;

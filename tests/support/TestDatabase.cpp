@@ -1,7 +1,10 @@
 #include "support/TestDatabase.h"
 
 #include "common/Error.h"
+#include "security/Authenticator.h"
+#include "security/UserService.h"
 #include "setup/Setup.h"
+#include "store/UserRepository.h"
 
 #include <QAtomicInt>
 #include <QCoreApplication>
@@ -150,6 +153,24 @@ void TempDatabase::rawExec(const QString& sql) const
 QVariant TempDatabase::rawValue(const QString& sql) const
 {
     return runRaw(m_spec, {sql});
+}
+
+Session adminSession(const store::Database& db)
+{
+    return security::Authenticator(db).login(QStringLiteral("admin"), QString::fromLatin1(TempDatabase::kAdminPassword));
+}
+
+Session sessionFor(const store::Database& db, Role role, const QString& login)
+{
+    const QString name = login.isEmpty() ? toCode(role).replace(QLatin1Char('_'), QLatin1Char('.')) : login;
+    const QString password = QStringLiteral("Password-of-%1").arg(name);
+    if (role == Role::Admin && name == QLatin1String("admin"))
+        return adminSession(db);
+    if (!store::UserRepository(db).findByLogin(name)) {
+        const Session admin = adminSession(db);
+        security::UserService(db, admin).add(name, name, role, password);
+    }
+    return security::Authenticator(db).login(name, password);
 }
 
 } // namespace cabas::test

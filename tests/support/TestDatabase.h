@@ -1,5 +1,6 @@
 #pragma once
 
+#include "security/Session.h"
 #include "store/Database.h"
 
 #include <QTemporaryDir>
@@ -48,6 +49,11 @@ class TempDatabase
     store::DatabaseSpec m_spec;
     store::DatabaseSpec m_adminSpec;
 };
+
+// Logs in as the administrator createInitialised() made.
+Session adminSession(const store::Database& db);
+// Adds a user with `role` (login = role code unless given) through the administrator and logs in as them.
+Session sessionFor(const store::Database& db, Role role, const QString& login = QString());
 
 } // namespace cabas::test
 

@@ -28,7 +28,9 @@ Run runCli(const QStringList& args, const QProcessEnvironment& env = QProcessEnv
     Run r;
     QTextStream out(&r.out);
     QTextStream err(&r.err);
-    r.code = cli::run(args, out, err, env);
+    QProcessEnvironment e = env;
+    e.insert(QStringLiteral("CABAS_NO_PROMPT"), QStringLiteral("1"));
+    r.code = cli::run(args, out, err, e);
     out.flush();
     err.flush();
     return r;
@@ -70,7 +72,9 @@ TEST_CASE("cabas-cli init then demo then info", "[cli]")
     REQUIRE(demo.code == cli::Success);
     CHECK(demo.out.contains(QStringLiteral("25")));
 
-    Run info = runCli({QStringLiteral("info"), QStringLiteral("--format"), QStringLiteral("json")}, env);
+    Run info = runCli({QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw,
+                       QStringLiteral("info"), QStringLiteral("--format"), QStringLiteral("json")},
+                      env);
     REQUIRE(info.code == cli::Success);
     const QJsonObject o = QJsonDocument::fromJson(info.out.toUtf8()).object();
     CHECK(o.value(QStringLiteral("households")).toInt() == 25);
@@ -94,7 +98,8 @@ TEST_CASE("cabas-cli init takes a programme file and reports its errors with the
                        QStringLiteral("--programme"), programme});
     INFO(init.err.toStdString());
     REQUIRE(init.code == cli::Success);
-    Run show = runCli({QStringLiteral("programme"), QStringLiteral("show"), QStringLiteral("--db"), t.url()});
+    Run show = runCli({QStringLiteral("programme"), QStringLiteral("show"), QStringLiteral("--db"), t.url(),
+                       QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
     REQUIRE(show.code == cli::Success);
     const QJsonObject o = QJsonDocument::fromJson(show.out.toUtf8()).object();
     CHECK(o.value(QStringLiteral("name")).toString() == QStringLiteral("Vital'im"));
@@ -135,13 +140,14 @@ TEST_CASE("cabas-cli usage errors exit with 2, failures with 1", "[cli]")
               .code == cli::UsageError);
     CHECK(runCli({QStringLiteral("info"), QStringLiteral("extra"), QStringLiteral("--db"), t.url()}).code ==
           cli::UsageError);
-    Run missing = runCli({QStringLiteral("info"), QStringLiteral("--db"), t.url()});
+    const QString pw = passwordFile(dir);
+    Run missing = runCli({QStringLiteral("info"), QStringLiteral("--db"), t.url(), QStringLiteral("--user"),
+                          QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
     CHECK(missing.code == cli::Failure);
     CHECK(missing.err.contains(t.url()));
     CHECK_FALSE(QFileInfo::exists(t.spec().path));
 
     // A wrong password is a failure, and writes nothing.
-    const QString pw = passwordFile(dir);
     REQUIRE(runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
                     QStringLiteral("admin"), QStringLiteral("--password-file"), pw})
                 .code == cli::Success);
@@ -157,13 +163,18 @@ TEST_CASE("every cabas-cli command has --help", "[cli]")
 {
     Run general = runCli({QStringLiteral("--help")});
     CHECK(general.code == cli::Success);
-    for (const char* command : {"init", "demo", "info", "programme"}) {
-        Run help = runCli({QString::fromLatin1(command), QStringLiteral("--help")});
+    for (const char* command : {"init", "demo", "info", "programme show", "user add", "user list", "user disable",
+                                "user enable", "user passwd", "audit verify", "audit list"}) {
+        QStringList args = QString::fromLatin1(command).split(QLatin1Char(' '));
+        args << QStringLiteral("--help");
+        Run help = runCli(args);
         INFO(command);
         CHECK(help.code == cli::Success);
         CHECK(help.out.contains(QString::fromLatin1(command)));
         CHECK(general.out.contains(QString::fromLatin1(command)));
     }
+    CHECK(runCli({QStringLiteral("user"), QStringLiteral("--help")}).out.contains(QStringLiteral("user passwd")));
+    CHECK(runCli({QStringLiteral("user")}).code == cli::UsageError);
 }
 
 TEST_CASE("the cabas-cli program speaks French and uses exit codes", "[cli][process]")
@@ -185,7 +196,8 @@ TEST_CASE("the cabas-cli program speaks French and uses exit codes", "[cli][proc
     };
     CHECK(runProcess({QStringLiteral("init"), QStringLiteral("--db"), db, QStringLiteral("--admin"),
                       QStringLiteral("admin"), QStringLiteral("--password-file"), pw}) == 0);
-    CHECK(runProcess({QStringLiteral("demo"), QStringLiteral("--db"), db}) == 0);
+    CHECK(runProcess({QStringLiteral("demo"), QStringLiteral("--db"), db, QStringLiteral("--user"),
+                      QStringLiteral("admin"), QStringLiteral("--password-file"), pw}) == 0);
     QString err;
     CHECK(runProcess({QStringLiteral("init"), QStringLiteral("--db"), db, QStringLiteral("--admin"),
                       QStringLiteral("admin"), QStringLiteral("--password-file"), pw},
@@ -193,4 +205,115 @@ TEST_CASE("the cabas-cli program speaks French and uses exit codes", "[cli][proc
     CHECK(err.contains(QStringLiteral("existe déjà")));
     CHECK(runProcess({QStringLiteral("nope")}, &err) == 2);
     CHECK(err.contains(QStringLiteral("inconnue")));
+}
+
+namespace {
+// Runs a command as `login` (password file `pw`) on database `db`.
+Run as(const QString& login, const QString& pw, const QString& db, QStringList args)
+{
+    args = QStringList{QStringLiteral("--db"), db, QStringLiteral("--user"), login, QStringLiteral("--password-file"), pw} +
+           args;
+    return runCli(args);
+}
+} // namespace
+
+TEST_CASE("cabas-cli manages users and refuses non-administrators", "[cli][users]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    t.createInitialised().reset();
+    QTemporaryDir dir;
+    const QString adminPw = passwordFile(dir, TempDatabase::kAdminPassword);
+    const QString annePw = dir.filePath(QStringLiteral("anne"));
+    test::writeFile(annePw, "Anne-Password-2026\n");
+
+    Run add = as(QStringLiteral("admin"), adminPw, t.url(),
+                 {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("anne.martin"), QStringLiteral("--role"),
+                  QStringLiteral("social_worker"), QStringLiteral("--name"), QStringLiteral("Anne Martin"),
+                  QStringLiteral("--password-file"), annePw});
+    INFO(add.err.toStdString());
+    REQUIRE(add.code == cli::Success);
+
+    Run list = as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("user"), QStringLiteral("list")});
+    REQUIRE(list.code == cli::Success);
+    CHECK(list.out.contains(QStringLiteral("anne.martin\tAnne Martin\tsocial_worker")));
+
+    // A social worker may not manage users: refused, nothing written, audited.
+    Run refused = as(QStringLiteral("anne.martin"), annePw, t.url(),
+                     {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("bob"), QStringLiteral("--role"),
+                      QStringLiteral("admin"), QStringLiteral("--password-file"), annePw});
+    CHECK(refused.code == cli::Failure);
+    CHECK(refused.err.contains(QStringLiteral("Accès refusé")));
+    Run audit = as(QStringLiteral("admin"), adminPw, t.url(),
+                   {QStringLiteral("audit"), QStringLiteral("list"), QStringLiteral("--user"), QStringLiteral("anne.martin"),
+                    QStringLiteral("--format"), QStringLiteral("json")});
+    REQUIRE(audit.code == cli::Success);
+    CHECK(audit.out.contains(QStringLiteral("\"denied\"")));
+    CHECK_FALSE(as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("user"), QStringLiteral("list")})
+                    .out.contains(QStringLiteral("bob")));
+
+    // A weak password is refused.
+    const QString weak = dir.filePath(QStringLiteral("weak"));
+    test::writeFile(weak, "court\n");
+    Run weakRun = as(QStringLiteral("admin"), adminPw, t.url(),
+                     {QStringLiteral("user"), QStringLiteral("passwd"), QStringLiteral("anne.martin"),
+                      QStringLiteral("--password-file"), weak});
+    CHECK(weakRun.code == cli::Failure);
+    CHECK(weakRun.err.contains(QStringLiteral("12")));
+
+    // Disabled users cannot log in; the last administrator cannot be disabled.
+    CHECK(as(QStringLiteral("admin"), adminPw, t.url(),
+             {QStringLiteral("user"), QStringLiteral("disable"), QStringLiteral("anne.martin")})
+              .code == cli::Success);
+    CHECK(as(QStringLiteral("anne.martin"), annePw, t.url(), {QStringLiteral("info")}).code == cli::Failure);
+    Run lastAdmin = as(QStringLiteral("admin"), adminPw, t.url(),
+                       {QStringLiteral("user"), QStringLiteral("disable"), QStringLiteral("admin")});
+    CHECK(lastAdmin.code == cli::Failure);
+    CHECK(as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("info")}).code == cli::Success);
+
+    Run verify = as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("audit"), QStringLiteral("verify")});
+    INFO(verify.err.toStdString());
+    CHECK(verify.code == cli::Success);
+}
+
+TEST_CASE("cabas-cli locks an account after 7 failed logins; a password reset unlocks it", "[cli][users]")
+{
+    TempDatabase t(store::Backend::Sqlite);
+    t.createInitialised().reset();
+    QTemporaryDir dir;
+    const QString adminPw = passwordFile(dir, TempDatabase::kAdminPassword);
+    const QString claraPw = dir.filePath(QStringLiteral("clara"));
+    test::writeFile(claraPw, "Clara-Password-2026\n");
+    REQUIRE(as(QStringLiteral("admin"), adminPw, t.url(),
+               {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("clara"), QStringLiteral("--role"),
+                QStringLiteral("nurse"), QStringLiteral("--password-file"), claraPw})
+                .code == cli::Success);
+    const QString wrong = dir.filePath(QStringLiteral("wrong"));
+    test::writeFile(wrong, "Not-Her-Password-1\n");
+    for (int attempt = 0; attempt < 7; ++attempt)
+        CHECK(as(QStringLiteral("clara"), wrong, t.url(), {QStringLiteral("info")}).code == cli::Failure);
+    Run locked = as(QStringLiteral("clara"), claraPw, t.url(), {QStringLiteral("info")});
+    CHECK(locked.code == cli::Failure);
+    CHECK(locked.err.contains(QStringLiteral("verrouill")));
+    REQUIRE(as(QStringLiteral("admin"), adminPw, t.url(),
+               {QStringLiteral("user"), QStringLiteral("passwd"), QStringLiteral("clara"), QStringLiteral("--password-file"),
+                claraPw})
+                .code == cli::Success);
+    CHECK(as(QStringLiteral("clara"), claraPw, t.url(), {QStringLiteral("info")}).code == cli::Success);
+}
+
+TEST_CASE("cabas-cli audit verify names the first broken record", "[cli][audit]")
+{
+    TempDatabase t(store::Backend::Sqlite);
+    t.createInitialised().reset();
+    QTemporaryDir dir;
+    const QString adminPw = passwordFile(dir, TempDatabase::kAdminPassword);
+    for (int i = 0; i < 3; ++i)
+        REQUIRE(as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("info")}).code == cli::Success);
+    t.rawExec(QStringLiteral("DROP TRIGGER audit_log_no_update"));
+    t.rawExec(QStringLiteral("UPDATE audit_log SET record_ref = 'someone-else' WHERE seq = 3"));
+    Run verify = as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("audit"), QStringLiteral("verify")});
+    CHECK(verify.code == cli::Failure);
+    CHECK(verify.err.contains(QStringLiteral(" 3 ")));
 }

@@ -43,8 +43,8 @@ TEST_CASE("the demo is realistic and deterministic", "[demo]")
     auto dbA = a.createInitialised();
     auto dbB = b.createInitialised();
     DemoOptions options;
-    const DemoResult r = DemoGenerator::generate(*dbA, options);
-    DemoGenerator::generate(*dbB, options);
+    const DemoResult r = DemoGenerator::generate(*dbA, test::adminSession(*dbA), options);
+    DemoGenerator::generate(*dbB, test::adminSession(*dbB), options);
     CHECK(r.households == 60);
     CHECK(r.persons > 100);
     CHECK(r.cards >= 50);
@@ -82,8 +82,8 @@ TEST_CASE("the demo refuses a database that already has households", "[demo]")
     auto db = t.createInitialised();
     DemoOptions options;
     options.households = 3;
-    DemoGenerator::generate(*db, options);
-    CHECK_THROWS_AS(DemoGenerator::generate(*db, options), Error);
+    DemoGenerator::generate(*db, test::adminSession(*db), options);
+    CHECK_THROWS_AS(DemoGenerator::generate(*db, test::adminSession(*db), options), Error);
     CHECK(store::HouseholdRepository(*db).count() == 3);
 }
 
@@ -99,7 +99,7 @@ TEST_CASE("a cancelled demo writes nothing", "[demo]")
         if (done >= 2000)
             cancel = true;
     };
-    CHECK_THROWS_AS(DemoGenerator::generate(*db, options), Error);
+    CHECK_THROWS_AS(DemoGenerator::generate(*db, test::adminSession(*db), options), Error);
     CHECK(store::HouseholdRepository(*db).count() == 0);
     CHECK(store::UserRepository(*db).count() == 1);
 }
@@ -110,9 +110,9 @@ TEST_CASE("the demo size is bounded", "[demo]")
     auto db = t.createInitialised();
     DemoOptions options;
     options.households = 0;
-    CHECK_THROWS_AS(DemoGenerator::generate(*db, options), Error);
+    CHECK_THROWS_AS(DemoGenerator::generate(*db, test::adminSession(*db), options), Error);
     options.households = DemoGenerator::kMaxHouseholds + 1;
-    CHECK_THROWS_AS(DemoGenerator::generate(*db, options), Error);
+    CHECK_THROWS_AS(DemoGenerator::generate(*db, test::adminSession(*db), options), Error);
 }
 
 TEST_CASE("the demo puts nothing in the future", "[demo]")
@@ -126,7 +126,7 @@ TEST_CASE("the demo puts nothing in the future", "[demo]")
     test::ScopedClock now(QDateTime(QDate(2024, 10, 15), QTime(9, 0), Qt::UTC));
     DemoOptions options;
     options.households = 300;
-    DemoGenerator::generate(*db, options);
+    DemoGenerator::generate(*db, test::adminSession(*db), options);
     const QDate today(2024, 10, 15);
     store::HouseholdRepository households(*db);
     store::PersonRepository persons(*db);

@@ -1,0 +1,99 @@
+#include "security/UserService.h"
+
+#include "common/Clock.h"
+#include "common/Error.h"
+#include "security/AuditTrail.h"
+#include "security/Passwords.h"
+#include "store/UserRepository.h"
+
+namespace cabas::security {
+
+namespace {
+void throwPolicyProblems(const QString& password)
+{
+    const QStringList problems = Passwords::policyProblems(password);
+    if (!problems.isEmpty())
+        throw Error(UserService::tr("The password is not strong enough: %1.").arg(problems.join(QStringLiteral("; "))),
+                    Error::Kind::Invalid);
+}
+} // namespace
+
+User UserService::existing(const QString& login) const
+{
+    const auto user = store::UserRepository(m_db).findByLogin(login.trimmed().toLower());
+    if (!user)
+        throw Error(tr("There is no user %1.").arg(login), Error::Kind::NotFound);
+    return *user;
+}
+
+User UserService::add(const QString& login, const QString& displayName, Role role, const QString& password) const
+{
+    AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Administration, Action::Write, QStringLiteral("app_user"), login);
+    User user;
+    user.login = login.trimmed().toLower();
+    user.displayName = displayName.trimmed().isEmpty() ? user.login : displayName.trimmed();
+    user.role = role;
+    user.createdAt = Clock::instance().nowUtc();
+    const QStringList problems = user.validate();
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
+    throwPolicyProblems(password);
+    const QString hash = Passwords::hash(password);
+    store::Database::Transaction tx(m_db);
+    store::UserRepository(m_db).add(user, hash);
+    audit.record(m_session, QStringLiteral("create"), QStringLiteral("app_user"), user.login, toCode(role));
+    tx.commit();
+    return user;
+}
+
+std::vector<User> UserService::list() const
+{
+    AuditTrail(m_db).require(m_session, DataKind::Administration, Action::Read, QStringLiteral("app_user"));
+    return store::UserRepository(m_db).list();
+}
+
+void UserService::disable(const QString& login) const
+{
+    AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Administration, Action::Write, QStringLiteral("app_user"), login);
+    const User user = existing(login);
+    store::UserRepository users(m_db);
+    if (user.role == Role::Admin && user.active && users.countActive(Role::Admin) <= 1)
+        throw Error(tr("%1 is the last active administrator: enable or add another administrator first.")
+                        .arg(user.login),
+                    Error::Kind::Conflict);
+    store::Database::Transaction tx(m_db);
+    users.setActive(user.id, false);
+    audit.record(m_session, QStringLiteral("disable"), QStringLiteral("app_user"), user.login);
+    tx.commit();
+}
+
+void UserService::enable(const QString& login) const
+{
+    AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Administration, Action::Write, QStringLiteral("app_user"), login);
+    const User user = existing(login);
+    store::Database::Transaction tx(m_db);
+    store::UserRepository(m_db).setActive(user.id, true);
+    audit.record(m_session, QStringLiteral("enable"), QStringLiteral("app_user"), user.login);
+    tx.commit();
+}
+
+void UserService::setPassword(const QString& login, const QString& password) const
+{
+    AuditTrail audit(m_db);
+    const bool self = login.trimmed().toLower() == m_session.login();
+    if (!self)
+        audit.require(m_session, DataKind::Administration, Action::Write, QStringLiteral("app_user"), login);
+    const User user = existing(login);
+    throwPolicyProblems(password);
+    const QString hash = Passwords::hash(password);
+    store::Database::Transaction tx(m_db);
+    store::UserRepository(m_db).setPasswordHash(user.id, hash, Clock::instance().nowUtc());
+    audit.record(m_session, QStringLiteral("password"), QStringLiteral("app_user"), user.login,
+                 self ? QStringLiteral("own password") : QStringLiteral("reset by administrator"));
+    tx.commit();
+}
+
+} // namespace cabas::security

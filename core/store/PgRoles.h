@@ -1,0 +1,35 @@
+#pragma once
+
+#include "domain/User.h"
+#include "store/Database.h"
+
+#include <QStringList>
+
+namespace cabas::store {
+
+// PostgreSQL: one database role per Cabas role, with table privileges that follow the access policy, so that
+// a member of staff who connects with psql sees no more than Cabas would show them.
+//
+//   <prefix>_social_worker, <prefix>_nurse, <prefix>_coordinator, <prefix>_admin   (NOLOGIN group roles)
+//
+// Each person then gets a login role in their group (CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE
+// cabas_social_worker) and connects with it. Cabas refuses a login whose Cabas role is not the group of the
+// database login (see Authenticator). Tables are owned by the role that ran `cabas-cli init`, which keeps every
+// privilege; run `cabas-cli pg roles` again after an upgrade adds tables.
+class PgRoles
+{
+    Q_DECLARE_TR_FUNCTIONS(PgRoles)
+public:
+    static QString roleName(const QString& prefix, Role role);
+    // The statements that create the roles (when missing) and set their privileges.
+    static QStringList statements(const QString& prefix);
+    // Runs them in one transaction and remembers the prefix in cabas_meta. Throws on SQLite.
+    static void apply(const Database& db, const QString& prefix);
+    // The prefix applied to this database, or empty.
+    static QString appliedPrefix(const Database& db);
+    // Whether the current database login may act as a Cabas user with `role`: true when roles are not in use or
+    // the login belongs to none of them (the owner), else only if it is a member of that role's group.
+    static bool loginMayActAs(const Database& db, Role role);
+};
+
+} // namespace cabas::store
