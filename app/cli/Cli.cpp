@@ -39,7 +39,7 @@ struct Cli
 
 class UsageProblem : public std::runtime_error
 {
-public:
+  public:
     explicit UsageProblem(const QString& m) : std::runtime_error(m.toStdString()), message(m) {}
     QString message;
 };
@@ -93,8 +93,9 @@ struct Context
         if (db.isEmpty())
             db = env.value(QStringLiteral("CABAS_DB"));
         if (db.isEmpty())
-            throw UsageProblem(Cli::tr("no database given: use --db FILE.cabas or --db postgresql://..., or set "
-                                       "CABAS_DB"));
+            throw UsageProblem(
+                Cli::tr("no database given: use --db FILE.cabas or --db postgresql://..., or set "
+                        "CABAS_DB"));
         return store::DatabaseSpec::parse(db, env);
     }
 
@@ -102,15 +103,17 @@ struct Context
     std::pair<std::unique_ptr<store::Database>, Session> openAndLogin() const
     {
         if (globals.user.isEmpty())
-            throw UsageProblem(Cli::tr("this command needs a user: --user LOGIN (with --password-file FILE, or "
-                                       "typed at the prompt)"));
+            throw UsageProblem(
+                Cli::tr("this command needs a user: --user LOGIN (with --password-file FILE, or "
+                        "typed at the prompt)"));
         QString password;
         if (!globals.passwordFile.isEmpty())
             password = security::Passwords::readPasswordFile(globals.passwordFile);
         else if (interactive)
             password = QString(); // asked after the database opened
         else
-            throw UsageProblem(Cli::tr("--user needs --password-file FILE when there is no terminal to ask on"));
+            throw UsageProblem(
+                Cli::tr("--user needs --password-file FILE when there is no terminal to ask on"));
         auto db = store::Database::open(databaseSpec());
         if (globals.passwordFile.isEmpty())
             password = promptPassword(Cli::tr("Password for %1: ").arg(globals.user), err);
@@ -134,7 +137,8 @@ QString formatChoice(const QString& value, const QStringList& allowed)
 {
     const QString v = value.isEmpty() ? allowed.first() : value;
     if (!allowed.contains(v))
-        throw UsageProblem(Cli::tr("--format must be one of %1, not \"%2\"").arg(allowed.join(QStringLiteral(", ")), v));
+        throw UsageProblem(
+            Cli::tr("--format must be one of %1, not \"%2\"").arg(allowed.join(QStringLiteral(", ")), v));
     return v;
 }
 
@@ -142,8 +146,9 @@ QString requiredArgument(const Context& c, const QString& what)
 {
     const QStringList args = c.arguments();
     if (args.size() != 1)
-        throw UsageProblem(args.isEmpty() ? Cli::tr("missing argument: %1").arg(what)
-                                          : Cli::tr("unexpected argument \"%1\"").arg(args.mid(1).join(QLatin1Char(' '))));
+        throw UsageProblem(
+            args.isEmpty() ? Cli::tr("missing argument: %1").arg(what)
+                           : Cli::tr("unexpected argument \"%1\"").arg(args.mid(1).join(QLatin1Char(' '))));
     return args.first();
 }
 
@@ -159,7 +164,8 @@ QString commandPassword(const Context& c, const QString& forWhom)
     if (!file.isEmpty())
         return security::Passwords::readPasswordFile(file);
     if (!c.interactive)
-        throw UsageProblem(Cli::tr("--password-file FILE is needed (the password of %1 on its first line)").arg(forWhom));
+        throw UsageProblem(
+            Cli::tr("--password-file FILE is needed (the password of %1 on its first line)").arg(forWhom));
     const QString first = promptPassword(Cli::tr("New password for %1: ").arg(forWhom), c.err);
     const QString second = promptPassword(Cli::tr("The same password again: "), c.err);
     if (first != second)
@@ -198,7 +204,8 @@ int runInit(Context& c)
     auto db = Setup::initDatabase(request);
     const auto programme = store::ProgrammeRepository(*db).load();
     c.out << Cli::tr("Created %1 (programme \"%2\", administrator %3).")
-                 .arg(db->spec().displayName(), programme ? programme->name : QString(), request.adminLogin.toLower())
+                 .arg(db->spec().displayName(), programme ? programme->name : QString(),
+                      request.adminLogin.toLower())
           << Qt::endl;
     return Success;
 }
@@ -234,8 +241,9 @@ int runDemo(Context& c)
     const DemoResult r = DemoGenerator::generate(*db, session, options);
     if (progress)
         c.err << Qt::endl;
-    c.out << Cli::tr("Demo written to %1: %2 households, %3 persons, %4 cards, %5 consents, %6 staff accounts "
-                     "(%7 s).")
+    c.out << Cli::tr(
+                 "Demo written to %1: %2 households, %3 persons, %4 cards, %5 consents, %6 staff accounts "
+                 "(%7 s).")
                  .arg(db->spec().displayName())
                  .arg(r.households)
                  .arg(r.persons)
@@ -250,11 +258,14 @@ int runDemo(Context& c)
 int runInfo(Context& c)
 {
     requireNoArgument(c);
-    const QString format = formatChoice(c.option(QStringLiteral("format")), {QStringLiteral("text"), QStringLiteral("json")});
+    const QString format =
+        formatChoice(c.option(QStringLiteral("format")), {QStringLiteral("text"), QStringLiteral("json")});
     auto [db, session] = c.openAndLogin();
-    AuditTrail(*db).require(session, DataKind::Households, Action::ReadAggregates, QStringLiteral("household"));
+    AuditTrail(*db).require(session, DataKind::Households, Action::ReadAggregates,
+                            QStringLiteral("household"));
     const DatabaseSummary s = summarize(*db);
-    const QString backend = db->backend() == store::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgresql");
+    const QString backend =
+        db->backend() == store::Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgresql");
     if (format == QLatin1String("json")) {
         const QJsonObject o{{QStringLiteral("database"), db->spec().displayName()},
                             {QStringLiteral("backend"), backend},
@@ -297,7 +308,8 @@ int runUserAdd(Context& c)
         throw UsageProblem(Cli::tr("--role must be one of social_worker, nurse, coordinator, admin"));
     auto [db, session] = c.openAndLogin();
     const QString password = commandPassword(c, login);
-    const User user = security::UserService(*db, session).add(login, c.option(QStringLiteral("name")), role, password);
+    const User user =
+        security::UserService(*db, session).add(login, c.option(QStringLiteral("name")), role, password);
     c.out << Cli::tr("User %1 added (%2).").arg(user.login, displayName(user.role)) << Qt::endl;
     return Success;
 }
@@ -305,18 +317,20 @@ int runUserAdd(Context& c)
 int runUserList(Context& c)
 {
     requireNoArgument(c);
-    const QString format = formatChoice(c.option(QStringLiteral("format")), {QStringLiteral("text"), QStringLiteral("json")});
+    const QString format =
+        formatChoice(c.option(QStringLiteral("format")), {QStringLiteral("text"), QStringLiteral("json")});
     auto [db, session] = c.openAndLogin();
     const auto users = security::UserService(*db, session).list();
     const QDateTime now = Clock::instance().nowUtc();
     if (format == QLatin1String("json")) {
         QJsonArray array;
         for (const User& u : users)
-            array.append(QJsonObject{{QStringLiteral("login"), u.login},
-                                     {QStringLiteral("name"), u.displayName},
-                                     {QStringLiteral("role"), toCode(u.role)},
-                                     {QStringLiteral("active"), u.active},
-                                     {QStringLiteral("locked"), u.lockedUntil.isValid() && u.lockedUntil > now}});
+            array.append(
+                QJsonObject{{QStringLiteral("login"), u.login},
+                            {QStringLiteral("name"), u.displayName},
+                            {QStringLiteral("role"), toCode(u.role)},
+                            {QStringLiteral("active"), u.active},
+                            {QStringLiteral("locked"), u.lockedUntil.isValid() && u.lockedUntil > now}});
         c.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
         return Success;
     }
@@ -379,8 +393,9 @@ int runAuditVerify(Context& c)
 int runAuditList(Context& c)
 {
     requireNoArgument(c);
-    const QString format = formatChoice(c.option(QStringLiteral("format")),
-                                        {QStringLiteral("text"), QStringLiteral("json"), QStringLiteral("csv")});
+    const QString format =
+        formatChoice(c.option(QStringLiteral("format")),
+                     {QStringLiteral("text"), QStringLiteral("json"), QStringLiteral("csv")});
     store::AuditFilter filter;
     const QString since = c.option(QStringLiteral("since"));
     if (!since.isEmpty()) {
@@ -388,7 +403,8 @@ int runAuditList(Context& c)
         if (!filter.since.isValid())
             filter.since = QDate::fromString(since, QStringLiteral("dd/MM/yyyy"));
         if (!filter.since.isValid())
-            throw UsageProblem(Cli::tr("--since must be a date YYYY-MM-DD or DD/MM/YYYY, not \"%1\"").arg(since));
+            throw UsageProblem(
+                Cli::tr("--since must be a date YYYY-MM-DD or DD/MM/YYYY, not \"%1\"").arg(since));
     }
     filter.login = c.option(QStringLiteral("user")).trimmed().toLower();
     filter.table = c.option(QStringLiteral("table"));
@@ -423,12 +439,20 @@ int runAuditList(Context& c)
     if (format == QLatin1String("csv"))
         c.out << "seq;at;login;role;action;table;record;outcome;detail\n";
     for (const auto& r : records) {
-        QStringList fields = {QString::number(r.seq), local(r.at), r.login, r.role, r.action, r.table,
-                              r.recordRef, r.outcome, r.detail};
+        QStringList fields = {QString::number(r.seq),
+                              local(r.at),
+                              r.login,
+                              r.role,
+                              r.action,
+                              r.table,
+                              r.recordRef,
+                              r.outcome,
+                              r.detail};
         if (format == QLatin1String("csv"))
             for (QString& f : fields)
                 if (f.contains(sep) || f.contains(QLatin1Char('"')) || f.contains(QLatin1Char('\n')))
-                    f = QLatin1Char('"') + f.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+                    f = QLatin1Char('"') + f.replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+                        QLatin1Char('"');
         c.out << fields.join(sep) << '\n';
     }
     c.out.flush();
@@ -438,7 +462,8 @@ int runAuditList(Context& c)
 int runPgRoles(Context& c)
 {
     requireNoArgument(c);
-    const QString prefix = c.option(QStringLiteral("prefix")).isEmpty() ? QStringLiteral("cabas") : c.option(QStringLiteral("prefix"));
+    const QString prefix = c.option(QStringLiteral("prefix")).isEmpty() ? QStringLiteral("cabas")
+                                                                        : c.option(QStringLiteral("prefix"));
     auto [db, session] = c.openAndLogin();
     const AuditTrail audit(*db);
     audit.require(session, DataKind::Administration, Action::Write, QStringLiteral("pg_roles"), prefix);
@@ -447,7 +472,8 @@ int runPgRoles(Context& c)
     QStringList names;
     for (Role r : {Role::SocialWorker, Role::Nurse, Role::Coordinator, Role::Admin})
         names << store::PgRoles::roleName(prefix, r);
-    c.out << Cli::tr("Database roles ready: %1. Give each member of staff a login in their role's group, for example: "
+    c.out << Cli::tr("Database roles ready: %1. Give each member of staff a login in their role's group, for "
+                     "example: "
                      "CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;")
                  .arg(names.join(QStringLiteral(", ")), names.first())
           << Qt::endl;
@@ -459,56 +485,94 @@ std::vector<Command> commands()
     using O = QCommandLineOption;
     const O format(QStringLiteral("format"), Cli::tr("text (default) or json."), QStringLiteral("FORMAT"));
     return {
-        {QStringLiteral("init"), QString(), Cli::tr("Create a new database with its programme and first administrator."),
+        {QStringLiteral("init"),
+         QString(),
+         Cli::tr("Create a new database with its programme and first administrator."),
          {O(QStringLiteral("admin"), Cli::tr("Login of the first administrator."), QStringLiteral("LOGIN")),
-          O(QStringLiteral("admin-name"), Cli::tr("Name shown for the administrator."), QStringLiteral("NAME")),
-          O(QStringLiteral("password-file"), Cli::tr("The administrator's password, on the file's first line."),
-            QStringLiteral("FILE")),
+          O(QStringLiteral("admin-name"), Cli::tr("Name shown for the administrator."),
+            QStringLiteral("NAME")),
+          O(QStringLiteral("password-file"),
+            Cli::tr("The administrator's password, on the file's first line."), QStringLiteral("FILE")),
           O(QStringLiteral("programme"),
-            Cli::tr("Programme settings (JSON, see docs/programme-json.md); default: 40 EUR per adult, 20 EUR per "
+            Cli::tr("Programme settings (JSON, see docs/programme-json.md); default: 40 EUR per adult, 20 "
+                    "EUR per "
                     "child a month, waves M0, M6, M12, M18."),
             QStringLiteral("FILE.json"))},
-         runInit, true},
-        {QStringLiteral("demo"), QString(),
+         runInit,
+         true},
+        {QStringLiteral("demo"),
+         QString(),
          Cli::tr("Fill a new database with a realistic demo programme (administrators)."),
-         {O(QStringLiteral("households"), Cli::tr("Number of households, 1 to 100000 (default 60)."), QStringLiteral("N")),
+         {O(QStringLiteral("households"), Cli::tr("Number of households, 1 to 100000 (default 60)."),
+            QStringLiteral("N")),
           O(QStringLiteral("seed"), Cli::tr("Seed of the generator (default 2024): same seed, same data."),
             QStringLiteral("SEED"))},
          runDemo},
-        {QStringLiteral("info"), QString(), Cli::tr("Show the database's schema version, programme and counts."),
-         {format}, runInfo},
-        {QStringLiteral("programme show"), QString(), Cli::tr("Show the programme settings as JSON."), {},
+        {QStringLiteral("info"),
+         QString(),
+         Cli::tr("Show the database's schema version, programme and counts."),
+         {format},
+         runInfo},
+        {QStringLiteral("programme show"),
+         QString(),
+         Cli::tr("Show the programme settings as JSON."),
+         {},
          runProgrammeShow},
-        {QStringLiteral("user add"), QStringLiteral("LOGIN"), Cli::tr("Add a user (administrators)."),
-         {O(QStringLiteral("role"), Cli::tr("social_worker, nurse, coordinator or admin."), QStringLiteral("ROLE")),
+        {QStringLiteral("user add"),
+         QStringLiteral("LOGIN"),
+         Cli::tr("Add a user (administrators)."),
+         {O(QStringLiteral("role"), Cli::tr("social_worker, nurse, coordinator or admin."),
+            QStringLiteral("ROLE")),
           O(QStringLiteral("name"), Cli::tr("Name shown for the user."), QStringLiteral("NAME")),
           O(QStringLiteral("password-file"), Cli::tr("The new user's password, on the file's first line."),
             QStringLiteral("FILE"))},
-         runUserAdd, true},
-        {QStringLiteral("user list"), QString(), Cli::tr("List the users (administrators)."), {format}, runUserList},
-        {QStringLiteral("user disable"), QStringLiteral("LOGIN"),
-         Cli::tr("Disable a user: they can no longer log in; their history stays (administrators)."), {},
+         runUserAdd,
+         true},
+        {QStringLiteral("user list"),
+         QString(),
+         Cli::tr("List the users (administrators)."),
+         {format},
+         runUserList},
+        {QStringLiteral("user disable"),
+         QStringLiteral("LOGIN"),
+         Cli::tr("Disable a user: they can no longer log in; their history stays (administrators)."),
+         {},
          runUserDisable},
-        {QStringLiteral("user enable"), QStringLiteral("LOGIN"), Cli::tr("Enable a disabled user (administrators)."),
-         {}, runUserEnable},
-        {QStringLiteral("user passwd"), QStringLiteral("LOGIN"),
+        {QStringLiteral("user enable"),
+         QStringLiteral("LOGIN"),
+         Cli::tr("Enable a disabled user (administrators)."),
+         {},
+         runUserEnable},
+        {QStringLiteral("user passwd"),
+         QStringLiteral("LOGIN"),
          Cli::tr("Set a user's password and unlock the account (administrators; anyone for their own)."),
          {O(QStringLiteral("password-file"), Cli::tr("The new password, on the file's first line."),
             QStringLiteral("FILE"))},
-         runUserPasswd, true},
-        {QStringLiteral("audit verify"), QString(),
-         Cli::tr("Check the whole audit chain; name the first broken or missing record (administrators)."), {},
+         runUserPasswd,
+         true},
+        {QStringLiteral("audit verify"),
+         QString(),
+         Cli::tr("Check the whole audit chain; name the first broken or missing record (administrators)."),
+         {},
          runAuditVerify},
-        {QStringLiteral("audit list"), QString(), Cli::tr("List audit records, newest first (administrators)."),
-         {O(QStringLiteral("since"), Cli::tr("Only records from this date (YYYY-MM-DD)."), QStringLiteral("DATE")),
+        {QStringLiteral("audit list"),
+         QString(),
+         Cli::tr("List audit records, newest first (administrators)."),
+         {O(QStringLiteral("since"), Cli::tr("Only records from this date (YYYY-MM-DD)."),
+            QStringLiteral("DATE")),
           O(QStringLiteral("user"), Cli::tr("Only this user's records."), QStringLiteral("LOGIN")),
           O(QStringLiteral("table"), Cli::tr("Only records about this table."), QStringLiteral("TABLE")),
-          O(QStringLiteral("limit"), Cli::tr("At most this many records (default 1000)."), QStringLiteral("N")),
+          O(QStringLiteral("limit"), Cli::tr("At most this many records (default 1000)."),
+            QStringLiteral("N")),
           O(QStringLiteral("format"), Cli::tr("text (default), csv or json."), QStringLiteral("FORMAT"))},
-         runAuditList, false, true},
-        {QStringLiteral("pg roles"), QString(),
-         Cli::tr("PostgreSQL: create one database role per Cabas role, with the privileges of the access rules "
-                 "(administrators; run again after an upgrade)."),
+         runAuditList,
+         false,
+         true},
+        {QStringLiteral("pg roles"),
+         QString(),
+         Cli::tr(
+             "PostgreSQL: create one database role per Cabas role, with the privileges of the access rules "
+             "(administrators; run again after an upgrade)."),
          {O(QStringLiteral("prefix"), Cli::tr("Prefix of the role names (default cabas: cabas_nurse ...)."),
             QStringLiteral("PREFIX"))},
          runPgRoles},
@@ -531,13 +595,17 @@ QString globalOptionsHelp()
 {
     QString text = Cli::tr("Global options (before the command):") + QLatin1Char('\n');
     text += QStringLiteral("  --db DB                    ") +
-            Cli::tr("a file (SQLite) or postgresql://user@host:port/dbname; default $CABAS_DB") + QLatin1Char('\n');
-    text += QStringLiteral("  --user LOGIN               ") + Cli::tr("log in as this user") + QLatin1Char('\n');
-    text += QStringLiteral("  --password-file FILE       ") +
-            Cli::tr("file whose first line is that user's password (else asked on the terminal)") + QLatin1Char('\n');
-    text += QStringLiteral("  -h, --help                 ") + Cli::tr("this help; COMMAND --help for a command's") +
+            Cli::tr("a file (SQLite) or postgresql://user@host:port/dbname; default $CABAS_DB") +
             QLatin1Char('\n');
-    text += QStringLiteral("  --version                  ") + Cli::tr("the version of Cabas") + QLatin1Char('\n');
+    text +=
+        QStringLiteral("  --user LOGIN               ") + Cli::tr("log in as this user") + QLatin1Char('\n');
+    text += QStringLiteral("  --password-file FILE       ") +
+            Cli::tr("file whose first line is that user's password (else asked on the terminal)") +
+            QLatin1Char('\n');
+    text += QStringLiteral("  -h, --help                 ") +
+            Cli::tr("this help; COMMAND --help for a command's") + QLatin1Char('\n');
+    text +=
+        QStringLiteral("  --version                  ") + Cli::tr("the version of Cabas") + QLatin1Char('\n');
     return text;
 }
 
@@ -549,19 +617,24 @@ QString generalHelp()
             QStringLiteral("\n\n");
     text += Cli::tr("Commands:") + QLatin1Char('\n');
     for (const Command& c : commands())
-        text += QStringLiteral("  %1 %2\n").arg((c.name + QLatin1Char(' ') + c.arguments).trimmed(), -20).arg(c.summary);
+        text += QStringLiteral("  %1 %2\n")
+                    .arg((c.name + QLatin1Char(' ') + c.arguments).trimmed(), -20)
+                    .arg(c.summary);
     text += QLatin1Char('\n') + globalOptionsHelp();
-    text += QLatin1Char('\n') +
-            Cli::tr("Every command but init needs a user. --db, --user and --password-file may also follow the "
-                    "command, unless the command has an option of that name.") +
-            QLatin1Char('\n');
-    text += Cli::tr("Exit status: 0 success, 1 failure (reason on stderr), 2 usage error.") + QLatin1Char('\n');
+    text +=
+        QLatin1Char('\n') +
+        Cli::tr("Every command but init needs a user. --db, --user and --password-file may also follow the "
+                "command, unless the command has an option of that name.") +
+        QLatin1Char('\n');
+    text +=
+        Cli::tr("Exit status: 0 success, 1 failure (reason on stderr), 2 usage error.") + QLatin1Char('\n');
     return text;
 }
 
 QString commandHelp(const Command& c)
 {
-    QString text = Cli::tr("Usage: cabas-cli [GLOBAL OPTIONS] %1 [OPTIONS]").arg((c.name + QLatin1Char(' ') + c.arguments).trimmed()) +
+    QString text = Cli::tr("Usage: cabas-cli [GLOBAL OPTIONS] %1 [OPTIONS]")
+                       .arg((c.name + QLatin1Char(' ') + c.arguments).trimmed()) +
                    QStringLiteral("\n\n") + c.summary + QStringLiteral("\n\n");
     if (!c.options.isEmpty())
         text += Cli::tr("Options:") + QLatin1Char('\n') + optionsHelp(c.options) + QLatin1Char('\n');
@@ -646,7 +719,9 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err, const 
         QStringList group;
         for (const Command& c : all)
             if (c.name.startsWith(arguments.at(i) + QLatin1Char(' ')))
-                group << QStringLiteral("  %1 %2").arg((c.name + QLatin1Char(' ') + c.arguments).trimmed(), -20).arg(c.summary);
+                group << QStringLiteral("  %1 %2")
+                             .arg((c.name + QLatin1Char(' ') + c.arguments).trimmed(), -20)
+                             .arg(c.summary);
         if (!group.isEmpty()) {
             const bool help = arguments.mid(i + 1).contains(QStringLiteral("--help")) ||
                               arguments.mid(i + 1).contains(QStringLiteral("-h"));

@@ -54,8 +54,8 @@ bool lookUp(Role role, DataKind kind, Action action)
 
 QList<DataKind> allDataKinds()
 {
-    return {DataKind::Households, DataKind::Ledger, DataKind::Health, DataKind::Workshops, DataKind::Cohort,
-            DataKind::Administration};
+    return {DataKind::Households, DataKind::Ledger, DataKind::Health,
+            DataKind::Workshops,  DataKind::Cohort, DataKind::Administration};
 }
 
 QList<Action> allActions()
@@ -138,8 +138,8 @@ bool AccessPolicy::allows(Role role, DataKind kind, Action action)
 
 QString AccessPolicy::refusal(Role role, DataKind kind, Action action)
 {
-    return tr("Access denied: a %1 may not %2 the %3.").arg(displayName(role).toLower(), displayName(action),
-                                                             displayName(kind));
+    return tr("Access denied: a %1 may not %2 the %3.")
+        .arg(displayName(role).toLower(), displayName(action), displayName(kind));
 }
 
 } // namespace cabas

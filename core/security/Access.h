@@ -38,7 +38,7 @@ QList<Action> allActions();
 class AccessPolicy
 {
     Q_DECLARE_TR_FUNCTIONS(AccessPolicy)
-public:
+  public:
     static bool allows(Role role, DataKind kind, Action action);
     // Coordinators read households by code only: no names' addresses (privacy.md).
     static bool seesAddresses(Role role) { return role != Role::Coordinator; }

@@ -33,7 +33,8 @@ void AuditTrail::require(const Session& session, DataKind kind, Action action, c
     throw Error(AccessPolicy::refusal(session.role(), kind, action), Error::Kind::AccessDenied);
 }
 
-std::vector<store::AuditRecord> AuditTrail::list(const Session& session, const store::AuditFilter& filter) const
+std::vector<store::AuditRecord> AuditTrail::list(const Session& session,
+                                                 const store::AuditFilter& filter) const
 {
     require(session, DataKind::Administration, Action::Read, QStringLiteral("audit_log"));
     return store::AuditRepository(m_db).list(filter);
@@ -52,16 +53,18 @@ AuditVerification AuditTrail::verify() const
         if (r.seq != expected) {
             v.ok = false;
             v.firstBadSeq = expected;
-            v.message = r.seq > expected ? tr("Audit record %1 is missing (the next one is %2).").arg(expected).arg(r.seq)
-                                         : tr("Audit record %1 is out of order.").arg(r.seq);
+            v.message = r.seq > expected
+                            ? tr("Audit record %1 is missing (the next one is %2).").arg(expected).arg(r.seq)
+                            : tr("Audit record %1 is out of order.").arg(r.seq);
             return;
         }
         if (r.prevHash != previous) {
             v.ok = false;
             v.firstBadSeq = r.seq;
-            v.message = tr("Audit record %1 does not follow record %2: a record was removed, replaced or moved.")
-                            .arg(r.seq)
-                            .arg(r.seq - 1);
+            v.message =
+                tr("Audit record %1 does not follow record %2: a record was removed, replaced or moved.")
+                    .arg(r.seq)
+                    .arg(r.seq - 1);
             return;
         }
         if (store::auditHash(r) != r.hash) {
@@ -79,7 +82,9 @@ AuditVerification AuditTrail::verify() const
             v.ok = false;
             v.firstBadSeq = std::min(head, expected - 1) + 1;
             v.message = head > expected - 1
-                            ? tr("Audit records %1 to %2 are missing at the end of the trail.").arg(expected).arg(head)
+                            ? tr("Audit records %1 to %2 are missing at the end of the trail.")
+                                  .arg(expected)
+                                  .arg(head)
                             : tr("Audit record %1 was added outside Cabas.").arg(head + 1);
         }
     }

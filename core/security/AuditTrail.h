@@ -22,7 +22,7 @@ struct AuditVerification
 class AuditTrail
 {
     Q_DECLARE_TR_FUNCTIONS(AuditTrail)
-public:
+  public:
     explicit AuditTrail(const store::Database& db) : m_db(db) {}
 
     // Adds one record for `session` (nullptr: the system, e.g. init before any login).
@@ -43,7 +43,7 @@ public:
     std::vector<store::AuditRecord> list(const Session& session, const store::AuditFilter& filter) const;
     AuditVerification verify() const;
 
-private:
+  private:
     const store::Database& m_db;
 };
 

@@ -21,8 +21,8 @@ Session Authenticator::login(const QString& rawLogin, const QString& password) c
     if (!user) {
         // Spend the time a real check takes, so that unknown logins cannot be told apart.
         Passwords::verify(Passwords::hash(QStringLiteral("timing-equaliser")), password);
-        audit.record(nullptr, QStringLiteral("login"), QStringLiteral("app_user"), login, QStringLiteral("failed"),
-                     QStringLiteral("unknown login"));
+        audit.record(nullptr, QStringLiteral("login"), QStringLiteral("app_user"), login,
+                     QStringLiteral("failed"), QStringLiteral("unknown login"));
         throw Error(refused, Error::Kind::AccessDenied);
     }
     Session attempt{*user};
@@ -30,22 +30,25 @@ Session Authenticator::login(const QString& rawLogin, const QString& password) c
     if (user->lockedUntil.isValid() && user->lockedUntil > now) {
         audit.record(&attempt, QStringLiteral("login"), QStringLiteral("app_user"), user->login,
                      QStringLiteral("denied"), QStringLiteral("locked"));
-        throw Error(tr("The account %1 is locked after %2 failed attempts, until %3. An administrator can unlock it "
-                       "by setting a new password.")
-                        .arg(user->login)
-                        .arg(kMaxFailedAttempts)
-                        .arg(QLocale().toString(user->lockedUntil.toTimeZone(Clock::programmeZone()).time(),
-                                                QLocale::ShortFormat)),
-                    Error::Kind::AccessDenied);
+        throw Error(
+            tr("The account %1 is locked after %2 failed attempts, until %3. An administrator can unlock it "
+               "by setting a new password.")
+                .arg(user->login)
+                .arg(kMaxFailedAttempts)
+                .arg(QLocale().toString(user->lockedUntil.toTimeZone(Clock::programmeZone()).time(),
+                                        QLocale::ShortFormat)),
+            Error::Kind::AccessDenied);
     }
     if (!Passwords::verify(users.passwordHash(user->id), password)) {
         const int failures = user->failedAttempts + 1;
         const bool lock = failures >= kMaxFailedAttempts;
         {
             store::Database::Transaction tx(m_db);
-            users.setFailedAttempts(user->id, lock ? 0 : failures, lock ? now.addSecs(kLockMinutes * 60) : QDateTime());
+            users.setFailedAttempts(user->id, lock ? 0 : failures,
+                                    lock ? now.addSecs(kLockMinutes * 60) : QDateTime());
             audit.record(&attempt, QStringLiteral("login"), QStringLiteral("app_user"), user->login,
-                         QStringLiteral("failed"), lock ? QStringLiteral("locked") : QStringLiteral("wrong password"));
+                         QStringLiteral("failed"),
+                         lock ? QStringLiteral("locked") : QStringLiteral("wrong password"));
             tx.commit();
         }
         throw Error(refused, Error::Kind::AccessDenied);
@@ -60,7 +63,8 @@ Session Authenticator::login(const QString& rawLogin, const QString& password) c
     if (!user->active) {
         audit.record(&attempt, QStringLiteral("login"), QStringLiteral("app_user"), user->login,
                      QStringLiteral("denied"), QStringLiteral("disabled"));
-        throw Error(tr("The account %1 is disabled; ask an administrator.").arg(user->login), Error::Kind::AccessDenied);
+        throw Error(tr("The account %1 is disabled; ask an administrator.").arg(user->login),
+                    Error::Kind::AccessDenied);
     }
     {
         store::Database::Transaction tx(m_db);

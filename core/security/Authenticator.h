@@ -13,16 +13,19 @@ namespace cabas::security {
 class Authenticator
 {
     Q_DECLARE_TR_FUNCTIONS(Authenticator)
-public:
+  public:
     static constexpr int kMaxFailedAttempts = 7;
     static constexpr int kLockMinutes = 15;
 
     explicit Authenticator(const store::Database& db) : m_db(db) {}
     Session login(const QString& login, const QString& password) const;
     // Kept for callers that only need the user.
-    User authenticate(const QString& name, const QString& password) const { return this->login(name, password).user; }
+    User authenticate(const QString& name, const QString& password) const
+    {
+        return this->login(name, password).user;
+    }
 
-private:
+  private:
     const store::Database& m_db;
 };
 

@@ -13,7 +13,8 @@ void throwPolicyProblems(const QString& password)
 {
     const QStringList problems = Passwords::policyProblems(password);
     if (!problems.isEmpty())
-        throw Error(UserService::tr("The password is not strong enough: %1.").arg(problems.join(QStringLiteral("; "))),
+        throw Error(UserService::tr("The password is not strong enough: %1.")
+                        .arg(problems.join(QStringLiteral("; "))),
                     Error::Kind::Invalid);
 }
 } // namespace
@@ -26,7 +27,8 @@ User UserService::existing(const QString& login) const
     return *user;
 }
 
-User UserService::add(const QString& login, const QString& displayName, Role role, const QString& password) const
+User UserService::add(const QString& login, const QString& displayName, Role role,
+                      const QString& password) const
 {
     AuditTrail audit(m_db);
     audit.require(m_session, DataKind::Administration, Action::Write, QStringLiteral("app_user"), login);

@@ -13,7 +13,7 @@ namespace cabas::security {
 class UserService
 {
     Q_DECLARE_TR_FUNCTIONS(UserService)
-public:
+  public:
     UserService(const store::Database& db, const Session& session) : m_db(db), m_session(session) {}
 
     User add(const QString& login, const QString& displayName, Role role, const QString& password) const;
@@ -24,7 +24,7 @@ public:
     // Sets a new password (and unlocks the account). Administrators for anyone; others for themselves.
     void setPassword(const QString& login, const QString& password) const;
 
-private:
+  private:
     User existing(const QString& login) const;
     const store::Database& m_db;
     const Session& m_session;

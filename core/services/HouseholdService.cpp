@@ -129,7 +129,8 @@ void HouseholdService::setCardStatus(const QString& token, CardStatus status) co
         throw Error(tr("There is no card %1.").arg(token), Error::Kind::NotFound);
     store::Database::Transaction tx(m_db);
     cards.setStatus(card->id, status);
-    AuditTrail(m_db).record(m_session, QStringLiteral("update"), QStringLiteral("card"), token, toCode(status));
+    AuditTrail(m_db).record(m_session, QStringLiteral("update"), QStringLiteral("card"), token,
+                            toCode(status));
     tx.commit();
 }
 
@@ -144,8 +145,9 @@ void HouseholdService::recordConsent(Consent& consent) const
     consent.recordedAt = Clock::instance().nowUtc();
     store::Database::Transaction tx(m_db);
     store::ConsentRepository(m_db).record(consent);
-    AuditTrail(m_db).record(m_session, consent.given ? QStringLiteral("consent_given") : QStringLiteral("consent_withdrawn"),
-                            QStringLiteral("consent"), ref, toCode(consent.purpose));
+    AuditTrail(m_db).record(
+        m_session, consent.given ? QStringLiteral("consent_given") : QStringLiteral("consent_withdrawn"),
+        QStringLiteral("consent"), ref, toCode(consent.purpose));
     tx.commit();
 }
 

@@ -19,7 +19,7 @@ namespace cabas {
 class HouseholdService
 {
     Q_DECLARE_TR_FUNCTIONS(HouseholdService)
-public:
+  public:
     HouseholdService(const store::Database& db, const Session& session) : m_db(db), m_session(session) {}
 
     std::vector<Household> list(int limit = 0, int offset = 0) const;
@@ -37,7 +37,7 @@ public:
     // Records a consent given or withdrawn by a person; recorded by the session's user, now.
     void recordConsent(Consent& consent) const;
 
-private:
+  private:
     void requireRead(const QString& table) const;
     void requireWrite(const QString& table, const QString& ref) const;
     Household masked(Household h) const;

@@ -45,8 +45,9 @@ QString auditGenesisHash()
 QString auditCanonicalText(const AuditRecord& r)
 {
     return field(QString::number(r.seq)) + field(r.at.toUTC().toString(Qt::ISODateWithMs)) +
-           field(r.userId ? QString::number(r.userId) : QString()) + field(r.login) + field(r.role) + field(r.action) +
-           field(r.table) + field(r.recordRef) + field(r.outcome) + field(r.detail) + field(r.prevHash);
+           field(r.userId ? QString::number(r.userId) : QString()) + field(r.login) + field(r.role) +
+           field(r.action) + field(r.table) + field(r.recordRef) + field(r.outcome) + field(r.detail) +
+           field(r.prevHash);
 }
 
 QString auditHash(const AuditRecord& r)
@@ -86,7 +87,8 @@ void AuditRepository::appendLocked(AuditRecord& r)
     // Milliseconds are what is stored on both backends: hash what will be read back.
     r.at = QDateTime::fromMSecsSinceEpoch(r.at.toMSecsSinceEpoch(), Qt::UTC);
     r.hash = auditHash(r);
-    m_db.exec(QStringLiteral("INSERT INTO audit_log (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").arg(kColumns),
+    m_db.exec(QStringLiteral("INSERT INTO audit_log (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                  .arg(kColumns),
               {r.seq, timestampValue(r.at), idValue(r.userId), textValue(r.login), textValue(r.role),
                textValue(r.action), textValue(r.table), textValue(r.recordRef), textValue(r.outcome),
                textValue(r.detail), r.prevHash, r.hash});

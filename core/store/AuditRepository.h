@@ -35,7 +35,7 @@ struct AuditFilter
 
 class AuditRepository
 {
-public:
+  public:
     explicit AuditRepository(const Database& db) : m_db(db) {}
 
     // Appends `record` at the end of the chain (assigning seq, prevHash and hash). Inside the caller's
@@ -48,7 +48,7 @@ public:
     // The seq of the last record the chain should end with (kept in audit_head), 0 when none.
     qint64 recordedHead() const;
 
-private:
+  private:
     void appendLocked(AuditRecord& record);
     const Database& m_db;
 };

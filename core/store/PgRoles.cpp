@@ -16,12 +16,18 @@ struct TableRule
 
 // Which kind of data each table holds. A table missing here gets no privilege at all.
 constexpr TableRule kTables[] = {
-    {"household", DataKind::Households},      {"person", DataKind::Households},
-    {"card", DataKind::Households},           {"consent", DataKind::Households},
-    {"checkup", DataKind::Health},            {"diet_questionnaire", DataKind::Health},
-    {"prevention_step", DataKind::Health},    {"support_session", DataKind::Health},
-    {"programme", DataKind::Administration},  {"programme_bonus_rule", DataKind::Administration},
-    {"programme_wave", DataKind::Administration}, {"programme_sustainable_category", DataKind::Administration},
+    {"household", DataKind::Households},
+    {"person", DataKind::Households},
+    {"card", DataKind::Households},
+    {"consent", DataKind::Households},
+    {"checkup", DataKind::Health},
+    {"diet_questionnaire", DataKind::Health},
+    {"prevention_step", DataKind::Health},
+    {"support_session", DataKind::Health},
+    {"programme", DataKind::Administration},
+    {"programme_bonus_rule", DataKind::Administration},
+    {"programme_wave", DataKind::Administration},
+    {"programme_sustainable_category", DataKind::Administration},
 };
 
 const QList<Role> kRoles = {Role::SocialWorker, Role::Nurse, Role::Coordinator, Role::Admin};
@@ -49,13 +55,14 @@ QStringList PgRoles::statements(const QString& prefix)
     sql << QStringLiteral("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, %1").arg(everyone);
     sql << QStringLiteral("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, %1").arg(everyone);
     // Every Cabas client checks the schema version and needs the programme's rules.
-    for (const char* table : {"cabas_meta", "schema_migrations", "programme", "programme_bonus_rule", "programme_wave",
-                              "programme_sustainable_category"})
+    for (const char* table : {"cabas_meta", "schema_migrations", "programme", "programme_bonus_rule",
+                              "programme_wave", "programme_sustainable_category"})
         sql << QStringLiteral("GRANT SELECT ON %1 TO %2").arg(QLatin1String(table), everyone);
     // Logging in: read the account, count failures; change one's own password (the Cabas check applies).
     sql << QStringLiteral("GRANT SELECT ON app_user TO %1").arg(everyone);
-    sql << QStringLiteral("GRANT UPDATE (failed_attempts, locked_until, password_hash, password_changed_at) ON app_user "
-                          "TO %1")
+    sql << QStringLiteral(
+               "GRANT UPDATE (failed_attempts, locked_until, password_hash, password_changed_at) ON app_user "
+               "TO %1")
                .arg(everyone);
     // The audit trail: everyone appends; only the last seq and hash are readable to chain a new record.
     sql << QStringLiteral("GRANT INSERT, SELECT (seq, hash) ON audit_log TO %1").arg(everyone);
@@ -83,17 +90,20 @@ QStringList PgRoles::statements(const QString& prefix)
 void PgRoles::apply(const Database& db, const QString& prefix)
 {
     if (db.backend() != Backend::Postgres)
-        throw Error(tr("Database roles exist only on PostgreSQL; a SQLite file is protected by its file permissions."),
+        throw Error(tr("Database roles exist only on PostgreSQL; a SQLite file is protected by its file "
+                       "permissions."),
                     Error::Kind::Invalid);
     static const QRegularExpression valid(QStringLiteral("^[a-z][a-z0-9_]{0,30}$"));
     if (!valid.match(prefix).hasMatch())
-        throw Error(tr("\"%1\" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).")
+        throw Error(tr("\"%1\" is not a valid role prefix (lower-case letters, digits and _, starting with a "
+                       "letter).")
                         .arg(prefix),
                     Error::Kind::Invalid);
     Database::Transaction tx(db);
     for (const QString& statement : statements(prefix))
         db.execDirect(statement);
-    QSqlQuery updated = db.exec(QStringLiteral("UPDATE cabas_meta SET value = ? WHERE key = 'pg_role_prefix'"), {prefix});
+    QSqlQuery updated =
+        db.exec(QStringLiteral("UPDATE cabas_meta SET value = ? WHERE key = 'pg_role_prefix'"), {prefix});
     if (updated.numRowsAffected() == 0)
         db.exec(QStringLiteral("INSERT INTO cabas_meta (key, value) VALUES ('pg_role_prefix', ?)"), {prefix});
     tx.commit();
@@ -114,8 +124,9 @@ bool PgRoles::loginMayActAs(const Database& db, Role role)
         return true;
     bool inAny = false;
     for (Role r : kRoles) {
-        QSqlQuery q = db.exec(QStringLiteral("SELECT pg_has_role(current_user, ?, 'MEMBER') FROM pg_roles WHERE rolname = ?"),
-                              {roleName(prefix, r), roleName(prefix, r)});
+        QSqlQuery q = db.exec(
+            QStringLiteral("SELECT pg_has_role(current_user, ?, 'MEMBER') FROM pg_roles WHERE rolname = ?"),
+            {roleName(prefix, r), roleName(prefix, r)});
         const bool member = q.next() && q.value(0).toBool();
         if (member && r == role)
             return true;

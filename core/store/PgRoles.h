@@ -14,12 +14,12 @@ namespace cabas::store {
 //
 // Each person then gets a login role in their group (CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE
 // cabas_social_worker) and connects with it. Cabas refuses a login whose Cabas role is not the group of the
-// database login (see Authenticator). Tables are owned by the role that ran `cabas-cli init`, which keeps every
-// privilege; run `cabas-cli pg roles` again after an upgrade adds tables.
+// database login (see Authenticator). Tables are owned by the role that ran `cabas-cli init`, which keeps
+// every privilege; run `cabas-cli pg roles` again after an upgrade adds tables.
 class PgRoles
 {
     Q_DECLARE_TR_FUNCTIONS(PgRoles)
-public:
+  public:
     static QString roleName(const QString& prefix, Role role);
     // The statements that create the roles (when missing) and set their privileges.
     static QStringList statements(const QString& prefix);
@@ -27,8 +27,8 @@ public:
     static void apply(const Database& db, const QString& prefix);
     // The prefix applied to this database, or empty.
     static QString appliedPrefix(const Database& db);
-    // Whether the current database login may act as a Cabas user with `role`: true when roles are not in use or
-    // the login belongs to none of them (the owner), else only if it is a member of that role's group.
+    // Whether the current database login may act as a Cabas user with `role`: true when roles are not in use
+    // or the login belongs to none of them (the owner), else only if it is a member of that role's group.
     static bool loginMayActAs(const Database& db, Role role);
 };
 

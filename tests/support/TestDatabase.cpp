@@ -157,7 +157,8 @@ QVariant TempDatabase::rawValue(const QString& sql) const
 
 Session adminSession(const store::Database& db)
 {
-    return security::Authenticator(db).login(QStringLiteral("admin"), QString::fromLatin1(TempDatabase::kAdminPassword));
+    return security::Authenticator(db).login(QStringLiteral("admin"),
+                                             QString::fromLatin1(TempDatabase::kAdminPassword));
 }
 
 Session sessionFor(const store::Database& db, Role role, const QString& login)

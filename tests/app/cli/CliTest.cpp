@@ -72,8 +72,8 @@ TEST_CASE("cabas-cli init then demo then info", "[cli]")
     REQUIRE(demo.code == cli::Success);
     CHECK(demo.out.contains(QStringLiteral("25")));
 
-    Run info = runCli({QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw,
-                       QStringLiteral("info"), QStringLiteral("--format"), QStringLiteral("json")},
+    Run info = runCli({QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file"),
+                       pw, QStringLiteral("info"), QStringLiteral("--format"), QStringLiteral("json")},
                       env);
     REQUIRE(info.code == cli::Success);
     const QJsonObject o = QJsonDocument::fromJson(info.out.toUtf8()).object();
@@ -98,8 +98,9 @@ TEST_CASE("cabas-cli init takes a programme file and reports its errors with the
                        QStringLiteral("--programme"), programme});
     INFO(init.err.toStdString());
     REQUIRE(init.code == cli::Success);
-    Run show = runCli({QStringLiteral("programme"), QStringLiteral("show"), QStringLiteral("--db"), t.url(),
-                       QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
+    Run show =
+        runCli({QStringLiteral("programme"), QStringLiteral("show"), QStringLiteral("--db"), t.url(),
+                QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
     REQUIRE(show.code == cli::Success);
     const QJsonObject o = QJsonDocument::fromJson(show.out.toUtf8()).object();
     CHECK(o.value(QStringLiteral("name")).toString() == QStringLiteral("Vital'im"));
@@ -163,8 +164,8 @@ TEST_CASE("every cabas-cli command has --help", "[cli]")
 {
     Run general = runCli({QStringLiteral("--help")});
     CHECK(general.code == cli::Success);
-    for (const char* command : {"init", "demo", "info", "programme show", "user add", "user list", "user disable",
-                                "user enable", "user passwd", "audit verify", "audit list"}) {
+    for (const char* command : {"init", "demo", "info", "programme show", "user add", "user list",
+                                "user disable", "user enable", "user passwd", "audit verify", "audit list"}) {
         QStringList args = QString::fromLatin1(command).split(QLatin1Char(' '));
         args << QStringLiteral("--help");
         Run help = runCli(args);
@@ -173,7 +174,8 @@ TEST_CASE("every cabas-cli command has --help", "[cli]")
         CHECK(help.out.contains(QString::fromLatin1(command)));
         CHECK(general.out.contains(QString::fromLatin1(command)));
     }
-    CHECK(runCli({QStringLiteral("user"), QStringLiteral("--help")}).out.contains(QStringLiteral("user passwd")));
+    CHECK(runCli({QStringLiteral("user"), QStringLiteral("--help")})
+              .out.contains(QStringLiteral("user passwd")));
     CHECK(runCli({QStringLiteral("user")}).code == cli::UsageError);
 }
 
@@ -211,7 +213,12 @@ namespace {
 // Runs a command as `login` (password file `pw`) on database `db`.
 Run as(const QString& login, const QString& pw, const QString& db, QStringList args)
 {
-    args = QStringList{QStringLiteral("--db"), db, QStringLiteral("--user"), login, QStringLiteral("--password-file"), pw} +
+    args = QStringList{QStringLiteral("--db"),
+                       db,
+                       QStringLiteral("--user"),
+                       login,
+                       QStringLiteral("--password-file"),
+                       pw} +
            args;
     return runCli(args);
 }
@@ -229,29 +236,32 @@ TEST_CASE("cabas-cli manages users and refuses non-administrators", "[cli][users
     test::writeFile(annePw, "Anne-Password-2026\n");
 
     Run add = as(QStringLiteral("admin"), adminPw, t.url(),
-                 {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("anne.martin"), QStringLiteral("--role"),
-                  QStringLiteral("social_worker"), QStringLiteral("--name"), QStringLiteral("Anne Martin"),
-                  QStringLiteral("--password-file"), annePw});
+                 {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("anne.martin"),
+                  QStringLiteral("--role"), QStringLiteral("social_worker"), QStringLiteral("--name"),
+                  QStringLiteral("Anne Martin"), QStringLiteral("--password-file"), annePw});
     INFO(add.err.toStdString());
     REQUIRE(add.code == cli::Success);
 
-    Run list = as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("user"), QStringLiteral("list")});
+    Run list =
+        as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("user"), QStringLiteral("list")});
     REQUIRE(list.code == cli::Success);
     CHECK(list.out.contains(QStringLiteral("anne.martin\tAnne Martin\tsocial_worker")));
 
     // A social worker may not manage users: refused, nothing written, audited.
-    Run refused = as(QStringLiteral("anne.martin"), annePw, t.url(),
-                     {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("bob"), QStringLiteral("--role"),
-                      QStringLiteral("admin"), QStringLiteral("--password-file"), annePw});
+    Run refused =
+        as(QStringLiteral("anne.martin"), annePw, t.url(),
+           {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("bob"), QStringLiteral("--role"),
+            QStringLiteral("admin"), QStringLiteral("--password-file"), annePw});
     CHECK(refused.code == cli::Failure);
     CHECK(refused.err.contains(QStringLiteral("Accès refusé")));
     Run audit = as(QStringLiteral("admin"), adminPw, t.url(),
-                   {QStringLiteral("audit"), QStringLiteral("list"), QStringLiteral("--user"), QStringLiteral("anne.martin"),
-                    QStringLiteral("--format"), QStringLiteral("json")});
+                   {QStringLiteral("audit"), QStringLiteral("list"), QStringLiteral("--user"),
+                    QStringLiteral("anne.martin"), QStringLiteral("--format"), QStringLiteral("json")});
     REQUIRE(audit.code == cli::Success);
     CHECK(audit.out.contains(QStringLiteral("\"denied\"")));
-    CHECK_FALSE(as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("user"), QStringLiteral("list")})
-                    .out.contains(QStringLiteral("bob")));
+    CHECK_FALSE(
+        as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("user"), QStringLiteral("list")})
+            .out.contains(QStringLiteral("bob")));
 
     // A weak password is refused.
     const QString weak = dir.filePath(QStringLiteral("weak"));
@@ -272,7 +282,8 @@ TEST_CASE("cabas-cli manages users and refuses non-administrators", "[cli][users
     CHECK(lastAdmin.code == cli::Failure);
     CHECK(as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("info")}).code == cli::Success);
 
-    Run verify = as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("audit"), QStringLiteral("verify")});
+    Run verify =
+        as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("audit"), QStringLiteral("verify")});
     INFO(verify.err.toStdString());
     CHECK(verify.code == cli::Success);
 }
@@ -285,10 +296,11 @@ TEST_CASE("cabas-cli locks an account after 7 failed logins; a password reset un
     const QString adminPw = passwordFile(dir, TempDatabase::kAdminPassword);
     const QString claraPw = dir.filePath(QStringLiteral("clara"));
     test::writeFile(claraPw, "Clara-Password-2026\n");
-    REQUIRE(as(QStringLiteral("admin"), adminPw, t.url(),
-               {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("clara"), QStringLiteral("--role"),
-                QStringLiteral("nurse"), QStringLiteral("--password-file"), claraPw})
-                .code == cli::Success);
+    REQUIRE(
+        as(QStringLiteral("admin"), adminPw, t.url(),
+           {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("clara"), QStringLiteral("--role"),
+            QStringLiteral("nurse"), QStringLiteral("--password-file"), claraPw})
+            .code == cli::Success);
     const QString wrong = dir.filePath(QStringLiteral("wrong"));
     test::writeFile(wrong, "Not-Her-Password-1\n");
     for (int attempt = 0; attempt < 7; ++attempt)
@@ -297,8 +309,8 @@ TEST_CASE("cabas-cli locks an account after 7 failed logins; a password reset un
     CHECK(locked.code == cli::Failure);
     CHECK(locked.err.contains(QStringLiteral("verrouill")));
     REQUIRE(as(QStringLiteral("admin"), adminPw, t.url(),
-               {QStringLiteral("user"), QStringLiteral("passwd"), QStringLiteral("clara"), QStringLiteral("--password-file"),
-                claraPw})
+               {QStringLiteral("user"), QStringLiteral("passwd"), QStringLiteral("clara"),
+                QStringLiteral("--password-file"), claraPw})
                 .code == cli::Success);
     CHECK(as(QStringLiteral("clara"), claraPw, t.url(), {QStringLiteral("info")}).code == cli::Success);
 }
@@ -313,7 +325,8 @@ TEST_CASE("cabas-cli audit verify names the first broken record", "[cli][audit]"
         REQUIRE(as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("info")}).code == cli::Success);
     t.rawExec(QStringLiteral("DROP TRIGGER audit_log_no_update"));
     t.rawExec(QStringLiteral("UPDATE audit_log SET record_ref = 'someone-else' WHERE seq = 3"));
-    Run verify = as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("audit"), QStringLiteral("verify")});
+    Run verify =
+        as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("audit"), QStringLiteral("verify")});
     CHECK(verify.code == cli::Failure);
     CHECK(verify.err.contains(QStringLiteral(" 3 ")));
 }

@@ -1,8 +1,9 @@
+#include "security/Access.h"
 #include "common/Error.h"
 #include "demo/DemoGenerator.h"
-#include "security/Access.h"
 #include "security/AuditTrail.h"
 #include "security/UserService.h"
+#include "services/HealthService.h"
 #include "services/HouseholdService.h"
 #include "store/AuditRepository.h"
 #include "store/HouseholdRepository.h"
@@ -21,12 +22,36 @@ namespace {
 const std::map<DataKind, std::map<Role, QLatin1String>>& expectedMatrix()
 {
     static const std::map<DataKind, std::map<Role, QLatin1String>> m = {
-        {DataKind::Households, {{Role::SocialWorker, QLatin1String("rwa")}, {Role::Nurse, QLatin1String("ra")}, {Role::Coordinator, QLatin1String("ra")}, {Role::Admin, QLatin1String("ra")}}},
-        {DataKind::Ledger, {{Role::SocialWorker, QLatin1String("ra")}, {Role::Nurse, QLatin1String("ra")}, {Role::Coordinator, QLatin1String("a")}, {Role::Admin, QLatin1String("rwa")}}},
-        {DataKind::Health, {{Role::SocialWorker, QLatin1String("")}, {Role::Nurse, QLatin1String("rwa")}, {Role::Coordinator, QLatin1String("a")}, {Role::Admin, QLatin1String("")}}},
-        {DataKind::Workshops, {{Role::SocialWorker, QLatin1String("rwa")}, {Role::Nurse, QLatin1String("rwa")}, {Role::Coordinator, QLatin1String("rwa")}, {Role::Admin, QLatin1String("ra")}}},
-        {DataKind::Cohort, {{Role::SocialWorker, QLatin1String("a")}, {Role::Nurse, QLatin1String("a")}, {Role::Coordinator, QLatin1String("ap")}, {Role::Admin, QLatin1String("a")}}},
-        {DataKind::Administration, {{Role::SocialWorker, QLatin1String("")}, {Role::Nurse, QLatin1String("")}, {Role::Coordinator, QLatin1String("")}, {Role::Admin, QLatin1String("rwa")}}},
+        {DataKind::Households,
+         {{Role::SocialWorker, QLatin1String("rwa")},
+          {Role::Nurse, QLatin1String("ra")},
+          {Role::Coordinator, QLatin1String("ra")},
+          {Role::Admin, QLatin1String("ra")}}},
+        {DataKind::Ledger,
+         {{Role::SocialWorker, QLatin1String("ra")},
+          {Role::Nurse, QLatin1String("ra")},
+          {Role::Coordinator, QLatin1String("a")},
+          {Role::Admin, QLatin1String("rwa")}}},
+        {DataKind::Health,
+         {{Role::SocialWorker, QLatin1String("")},
+          {Role::Nurse, QLatin1String("rwa")},
+          {Role::Coordinator, QLatin1String("a")},
+          {Role::Admin, QLatin1String("")}}},
+        {DataKind::Workshops,
+         {{Role::SocialWorker, QLatin1String("rwa")},
+          {Role::Nurse, QLatin1String("rwa")},
+          {Role::Coordinator, QLatin1String("rwa")},
+          {Role::Admin, QLatin1String("ra")}}},
+        {DataKind::Cohort,
+         {{Role::SocialWorker, QLatin1String("a")},
+          {Role::Nurse, QLatin1String("a")},
+          {Role::Coordinator, QLatin1String("ap")},
+          {Role::Admin, QLatin1String("a")}}},
+        {DataKind::Administration,
+         {{Role::SocialWorker, QLatin1String("")},
+          {Role::Nurse, QLatin1String("")},
+          {Role::Coordinator, QLatin1String("")},
+          {Role::Admin, QLatin1String("rwa")}}},
     };
     return m;
 }
@@ -80,8 +105,8 @@ TEST_CASE("the access policy is privacy.md's table", "[security][access]")
     for (DataKind kind : allDataKinds())
         for (Role role : kRoles)
             for (Action action : allActions()) {
-                INFO(toCode(kind).toStdString() << " / " << toCode(role).toStdString() << " / "
-                                                << toCode(action).toStdString());
+                INFO(toCode(kind).toStdString()
+                     << " / " << toCode(role).toStdString() << " / " << toCode(action).toStdString());
                 CHECK(AccessPolicy::allows(role, kind, action) ==
                       QString(expectedMatrix().at(kind).at(role)).contains(letter(action)));
             }
@@ -106,12 +131,18 @@ TEST_CASE("the core services enforce the matrix for every role and audit refusal
         p.lastName = QStringLiteral("Lefèvre");
         p.birthDate = QDate(1980, 1, 1);
         HouseholdService(*db, sw).addPerson(p);
+        Consent c;
+        c.personId = p.id;
+        c.purpose = ConsentPurpose::HealthFollowup;
+        c.effectiveOn = QDate(2024, 6, 1);
+        HouseholdService(*db, sw).recordConsent(c);
     }
     int counter = 0;
     for (Role role : kRoles) {
         INFO("role: " << toCode(role).toStdString());
         const Session s = test::sessionFor(*db, role);
-        const qint64 auditBefore = store::AuditRepository(*db).list({QDate(), QString(), QString(), 100000}).size();
+        const qint64 auditBefore =
+            store::AuditRepository(*db).list({QDate(), QString(), QString(), 100000}).size();
         int refusals = 0;
         auto expect = [&](DataKind kind, Action action, const std::function<void()>& call) {
             const bool expected = QString(expectedMatrix().at(kind).at(role)).contains(letter(action));
@@ -124,6 +155,22 @@ TEST_CASE("the core services enforce the matrix for every role and audit refusal
         expect(DataKind::Households, Action::Write, [&] {
             Household h = sampleHousehold(QStringLiteral("MMG-1%1").arg(++counter, 3, 10, QLatin1Char('0')));
             HouseholdService(*db, s).create(h);
+        });
+        // Health: read, write (the person has consented).
+        expect(DataKind::Health, Action::Read,
+               [&] { HealthService(*db, s).checkups(QStringLiteral("P-00001")); });
+        expect(DataKind::Health, Action::Write, [&] {
+            Checkup c;
+            c.wave = QStringLiteral("M%1").arg(++counter);
+            c.takenOn = QDate(2024, 7, 1);
+            c.weightG = 70000;
+            try {
+                HealthService(*db, s).recordCheckup(QStringLiteral("P-00001"), c);
+            } catch (const Error& e) {
+                if (e.kind() == Error::Kind::AccessDenied)
+                    throw;
+                // allowed: refused for the wave code, which is not one of the programme's
+            }
         });
         // Administration: read (users, audit), write (users, demo).
         expect(DataKind::Administration, Action::Read, [&] { security::UserService(*db, s).list(); });
@@ -181,7 +228,8 @@ TEST_CASE("coordinators see households by code only", "[security][access]")
     CHECK(members[0].lastName.isEmpty());
 
     const Session nurse = test::sessionFor(*db, Role::Nurse);
-    CHECK(HouseholdService(*db, nurse).find(QStringLiteral("MMG-0001"))->address == QStringLiteral("3 rue Gambetta"));
+    CHECK(HouseholdService(*db, nurse).find(QStringLiteral("MMG-0001"))->address ==
+          QStringLiteral("3 rue Gambetta"));
 }
 
 TEST_CASE("every write is audited with the change, and a failed write leaves no record", "[security][audit]")
@@ -214,14 +262,17 @@ TEST_CASE("every write is audited with the change, and a failed write leaves no 
     HouseholdService(*db, sw).issueCard(card);
     HouseholdService(*db, sw).setCardStatus(QStringLiteral("C-0042"), CardStatus::Lost);
 
-    const auto records = store::AuditRepository(*db).list({QDate(), QStringLiteral("amelie.roux"), QString(), 100});
+    const auto records =
+        store::AuditRepository(*db).list({QDate(), QStringLiteral("amelie.roux"), QString(), 100});
     QStringList seen;
     for (auto it = records.rbegin(); it != records.rend(); ++it)
         seen << it->action + QLatin1Char(' ') + it->table + QLatin1Char(' ') + it->recordRef;
-    CHECK(seen == QStringList{QStringLiteral("login app_user amelie.roux"), QStringLiteral("create household MMG-0042"),
-                              QStringLiteral("update household MMG-0042"), QStringLiteral("create person P-00042"),
-                              QStringLiteral("consent_given consent P-00042"), QStringLiteral("create card C-0042"),
-                              QStringLiteral("update card C-0042")});
+    CHECK(seen == QStringList{QStringLiteral("login app_user amelie.roux"),
+                              QStringLiteral("create household MMG-0042"),
+                              QStringLiteral("update household MMG-0042"),
+                              QStringLiteral("create person P-00042"),
+                              QStringLiteral("consent_given consent P-00042"),
+                              QStringLiteral("create card C-0042"), QStringLiteral("update card C-0042")});
 
     // A stale update is refused: neither the change nor an audit record.
     Household stale = h;

@@ -1,5 +1,5 @@
-#include "common/Error.h"
 #include "security/AuditTrail.h"
+#include "common/Error.h"
 #include "store/AuditRepository.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
@@ -16,7 +16,8 @@ qint64 fill(const store::Database& db, int n)
 {
     const Session admin = test::adminSession(db);
     for (int i = 0; i < n; ++i)
-        AuditTrail(db).record(admin, QStringLiteral("read"), QStringLiteral("checkup"), QStringLiteral("P-%1").arg(i));
+        AuditTrail(db).record(admin, QStringLiteral("read"), QStringLiteral("checkup"),
+                              QStringLiteral("P-%1").arg(i));
     return store::AuditRepository(db).recordedHead();
 }
 
@@ -104,9 +105,10 @@ TEST_CASE("audit verify detects a changed, deleted, reordered or forged record",
         forged.outcome = QStringLiteral("ok");
         forged.prevHash = intact.headHash;
         forged.hash = store::auditHash(forged);
-        t.rawExec(QStringLiteral("INSERT INTO audit_log (seq, at, login, role, action, table_name, record_ref, outcome, "
-                                 "detail, prev_hash, hash) VALUES (%1, '%2', 'admin', 'admin', 'read', 'checkup', "
-                                 "'P-1', 'ok', '', '%3', '%4')")
+        t.rawExec(QStringLiteral(
+                      "INSERT INTO audit_log (seq, at, login, role, action, table_name, record_ref, outcome, "
+                      "detail, prev_hash, hash) VALUES (%1, '%2', 'admin', 'admin', 'read', 'checkup', "
+                      "'P-1', 'ok', '', '%3', '%4')")
                       .arg(forged.seq)
                       .arg(forged.at.toString(Qt::ISODateWithMs), forged.prevHash, forged.hash));
         expectedBad = length + 1;
@@ -124,7 +126,8 @@ TEST_CASE("audit records never hold health values and can be filtered", "[securi
     auto db = t.createInitialised();
     const Session admin = test::adminSession(*db);
     const Session nurse = test::sessionFor(*db, Role::Nurse);
-    AuditTrail(*db).record(nurse, QStringLiteral("read"), QStringLiteral("checkup"), QStringLiteral("P-00001"));
+    AuditTrail(*db).record(nurse, QStringLiteral("read"), QStringLiteral("checkup"),
+                           QStringLiteral("P-00001"));
     store::AuditFilter byNurse;
     byNurse.login = nurse.login();
     const auto records = AuditTrail(*db).list(admin, byNurse);

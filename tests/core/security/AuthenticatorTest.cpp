@@ -1,5 +1,5 @@
-#include "common/Error.h"
 #include "security/Authenticator.h"
+#include "common/Error.h"
 #include "security/UserService.h"
 #include "store/AuditRepository.h"
 #include "support/TestClock.h"
@@ -55,8 +55,8 @@ TEST_CASE("seven failed logins lock the account for a while", "[security][login]
     // An administrator's reset unlocks at once.
     for (int i = 0; i < 7; ++i)
         loginError(*db, QStringLiteral("claire"), QStringLiteral("wrong"));
-    security::UserService(*db, test::adminSession(*db)).setPassword(QStringLiteral("claire"),
-                                                                  QStringLiteral("Brand-New-Password-1"));
+    security::UserService(*db, test::adminSession(*db))
+        .setPassword(QStringLiteral("claire"), QStringLiteral("Brand-New-Password-1"));
     CHECK(loginError(*db, QStringLiteral("claire"), QStringLiteral("Brand-New-Password-1")).isEmpty());
 
     // Every attempt is audited, failures included.
@@ -87,7 +87,8 @@ TEST_CASE("a user may change their own password but not another's", "[security][
     test::sessionFor(*db, Role::Nurse, QStringLiteral("claire"));
     security::UserService(*db, sw).setPassword(QStringLiteral("anne"), QStringLiteral("Anne-New-Password-9"));
     CHECK(loginError(*db, QStringLiteral("anne"), QStringLiteral("Anne-New-Password-9")).isEmpty());
-    CHECK_THROWS_AS(security::UserService(*db, sw).setPassword(QStringLiteral("claire"), QStringLiteral("Hijack-Password-1")),
+    CHECK_THROWS_AS(security::UserService(*db, sw).setPassword(QStringLiteral("claire"),
+                                                               QStringLiteral("Hijack-Password-1")),
                     Error);
     CHECK(loginError(*db, QStringLiteral("claire"), QStringLiteral("Password-of-claire")).isEmpty());
 }

@@ -1,8 +1,8 @@
+#include "store/PgRoles.h"
 #include "common/Error.h"
 #include "security/AuditTrail.h"
 #include "security/Authenticator.h"
 #include "services/HouseholdService.h"
-#include "store/PgRoles.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
 
@@ -49,7 +49,8 @@ struct RoleCleanup
     {
         for (const QString& r : roles) {
             try {
-                if (t.rawValue(QStringLiteral("SELECT count(*) FROM pg_roles WHERE rolname = '%1'").arg(r)).toInt() == 0)
+                if (t.rawValue(QStringLiteral("SELECT count(*) FROM pg_roles WHERE rolname = '%1'").arg(r))
+                        .toInt() == 0)
                     continue;
                 t.rawExec(QStringLiteral("DROP OWNED BY %1").arg(r));
                 t.rawExec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(r));
@@ -61,7 +62,8 @@ struct RoleCleanup
 };
 } // namespace
 
-TEST_CASE("on PostgreSQL a social worker's database login cannot read health tables", "[store][postgresql][roles]")
+TEST_CASE("on PostgreSQL a social worker's database login cannot read health tables",
+          "[store][postgresql][roles]")
 {
     const Backend backend = GENERATE(from_range(test::backendsUnderTest()));
     if (backend != Backend::Postgres)
@@ -73,9 +75,11 @@ TEST_CASE("on PostgreSQL a social worker's database login cannot read health tab
     const Session cabasNurse = test::sessionFor(*db, Role::Nurse, QStringLiteral("claire"));
     const Session cabasSocialWorker = test::sessionFor(*db, Role::SocialWorker, QStringLiteral("anne"));
 
-    RoleCleanup cleanup{t, {prefix + QStringLiteral("_anne"), prefix + QStringLiteral("_claire"),
-                            PgRoles::roleName(prefix, Role::SocialWorker), PgRoles::roleName(prefix, Role::Nurse),
-                            PgRoles::roleName(prefix, Role::Coordinator), PgRoles::roleName(prefix, Role::Admin)}};
+    RoleCleanup cleanup{t,
+                        {prefix + QStringLiteral("_anne"), prefix + QStringLiteral("_claire"),
+                         PgRoles::roleName(prefix, Role::SocialWorker),
+                         PgRoles::roleName(prefix, Role::Nurse), PgRoles::roleName(prefix, Role::Coordinator),
+                         PgRoles::roleName(prefix, Role::Admin)}};
     PgRoles::apply(*db, prefix);
     CHECK(PgRoles::appliedPrefix(*db) == prefix);
     t.rawExec(QStringLiteral("CREATE ROLE %1_anne LOGIN PASSWORD 'anne-db-pw' IN ROLE %2")
@@ -94,26 +98,31 @@ TEST_CASE("on PostgreSQL a social worker's database login cannot read health tab
     CHECK(runAs(anne, QStringLiteral("SELECT count(*) FROM household")).isEmpty());
     for (const char* health : {"checkup", "diet_questionnaire", "prevention_step", "support_session"}) {
         INFO(health);
-        CHECK(runAs(anne, QStringLiteral("SELECT * FROM %1").arg(QLatin1String(health))).contains(QStringLiteral("permission denied")));
+        CHECK(runAs(anne, QStringLiteral("SELECT * FROM %1").arg(QLatin1String(health)))
+                  .contains(QStringLiteral("permission denied")));
     }
-    CHECK(runAs(anne, QStringLiteral("SELECT login, record_ref FROM audit_log")).contains(QStringLiteral("permission denied")));
+    CHECK(runAs(anne, QStringLiteral("SELECT login, record_ref FROM audit_log"))
+              .contains(QStringLiteral("permission denied")));
     CHECK(runAs(anne, QStringLiteral("DELETE FROM audit_log")).contains(QStringLiteral("permission denied")));
     CHECK(runAs(anne, QStringLiteral("UPDATE cabas_meta SET value = '1' WHERE key = 'schema_version'"))
               .contains(QStringLiteral("permission denied")));
     // The nurse's login reads health tables but cannot change households.
     CHECK(runAs(claire, QStringLiteral("SELECT count(*) FROM checkup")).isEmpty());
-    CHECK(runAs(claire, QStringLiteral("UPDATE household SET notes = 'x'")).contains(QStringLiteral("permission denied")));
+    CHECK(runAs(claire, QStringLiteral("UPDATE household SET notes = 'x'"))
+              .contains(QStringLiteral("permission denied")));
 
     // Cabas itself works through the restricted login, and refuses to act as another role through it.
     auto asAnne = Database::open(anne);
-    const Session session = security::Authenticator(*asAnne).login(QStringLiteral("anne"), QStringLiteral("Password-of-anne"));
+    const Session session =
+        security::Authenticator(*asAnne).login(QStringLiteral("anne"), QStringLiteral("Password-of-anne"));
     Household h;
     h.code = QStringLiteral("MMG-0001");
     h.status = HouseholdStatus::Candidate;
     HouseholdService(*asAnne, session).create(h);
     CHECK(HouseholdService(*asAnne, session).list().size() == 1);
     try {
-        security::Authenticator(*asAnne).login(QStringLiteral("claire"), QStringLiteral("Password-of-claire"));
+        security::Authenticator(*asAnne).login(QStringLiteral("claire"),
+                                               QStringLiteral("Password-of-claire"));
         FAIL("a nurse's Cabas account was usable through a social worker's database login");
     } catch (const Error& e) {
         CHECK(e.kind() == Error::Kind::AccessDenied);
@@ -128,6 +137,7 @@ TEST_CASE("database roles are refused on SQLite and need a valid prefix", "[stor
     auto db = t.createInitialised();
     CHECK_THROWS_AS(PgRoles::apply(*db, QStringLiteral("cabas")), Error);
     const QStringList sql = PgRoles::statements(QStringLiteral("cabas"));
-    CHECK(sql.join(QLatin1Char('\n')).contains(QStringLiteral("GRANT SELECT, INSERT, UPDATE ON checkup TO cabas_nurse")));
+    CHECK(sql.join(QLatin1Char('\n'))
+              .contains(QStringLiteral("GRANT SELECT, INSERT, UPDATE ON checkup TO cabas_nurse")));
     CHECK_FALSE(sql.join(QLatin1Char('\n')).contains(QStringLiteral("ON checkup TO cabas_social_worker")));
 }

@@ -1,0 +1,59 @@
+#include "services/HealthService.h"
+
+#include "common/Clock.h"
+#include "common/Error.h"
+#include "security/AuditTrail.h"
+#include "store/CheckupRepository.h"
+#include "store/HouseholdRepository.h"
+#include "store/ProgrammeRepository.h"
+
+#include <QLocale>
+
+namespace cabas {
+
+qint64 HealthService::personId(const QString& personCode) const
+{
+    const auto person = store::PersonRepository(m_db).findByCode(personCode);
+    if (!person)
+        throw Error(tr("There is no person %1.").arg(personCode), Error::Kind::NotFound);
+    return person->id;
+}
+
+void HealthService::recordCheckup(const QString& personCode, Checkup& checkup) const
+{
+    const AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Health, Action::Write, QStringLiteral("checkup"), personCode);
+    checkup.personId = personId(personCode);
+    checkup.nurseUserId = m_session.user.id;
+    if (checkup.takenOn.isValid() && !store::ConsentRepository(m_db).isGiven(
+                                         checkup.personId, ConsentPurpose::HealthFollowup, checkup.takenOn))
+        throw Error(
+            tr("%1 has no health follow-up consent on %2: no health record can be made for that date.")
+                .arg(personCode, QLocale().toString(checkup.takenOn, QLocale::ShortFormat)),
+            Error::Kind::Invalid);
+    const auto programme = store::ProgrammeRepository(m_db).load();
+    if (programme && !checkup.wave.isEmpty() &&
+        std::none_of(programme->waves.begin(), programme->waves.end(),
+                     [&](const FollowUpWave& w) { return w.code == checkup.wave; }))
+        throw Error(tr("wave: %1 is not a follow-up wave of the programme.").arg(checkup.wave),
+                    Error::Kind::Invalid);
+    store::Database::Transaction tx(m_db);
+    store::CheckupRepository(m_db).insert(checkup);
+    audit.record(m_session, QStringLiteral("create"), QStringLiteral("checkup"), personCode, checkup.wave);
+    tx.commit();
+}
+
+HealthService::PersonCheckups HealthService::checkups(const QString& personCode) const
+{
+    const AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Health, Action::Read, QStringLiteral("checkup"), personCode);
+    const qint64 id = personId(personCode);
+    PersonCheckups result;
+    result.checkups = store::CheckupRepository(m_db).forPerson(id);
+    result.consentWithdrawn = !store::ConsentRepository(m_db).isGiven(id, ConsentPurpose::HealthFollowup,
+                                                                      Clock::instance().today());
+    audit.record(m_session, QStringLiteral("read"), QStringLiteral("checkup"), personCode);
+    return result;
+}
+
+} // namespace cabas

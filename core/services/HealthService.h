@@ -1,0 +1,36 @@
+#pragma once
+
+#include "domain/Checkup.h"
+#include "security/Session.h"
+#include "store/Database.h"
+
+#include <vector>
+
+namespace cabas {
+
+// A person's health records, for nurses. Every read of a person's health data and every write is audited
+// (who, when, which person; never the values). No health record is written without the person's
+// `health_followup` consent on its date; records made before a withdrawal stay visible to nurses, flagged.
+class HealthService
+{
+    Q_DECLARE_TR_FUNCTIONS(HealthService)
+  public:
+    HealthService(const store::Database& db, const Session& session) : m_db(db), m_session(session) {}
+
+    struct PersonCheckups
+    {
+        std::vector<Checkup> checkups;
+        bool consentWithdrawn = false; // consent is not given today: show the records flagged
+    };
+
+    // Records a checkup by the session's nurse for `personCode`.
+    void recordCheckup(const QString& personCode, Checkup& checkup) const;
+    PersonCheckups checkups(const QString& personCode) const;
+
+  private:
+    qint64 personId(const QString& personCode) const;
+    const store::Database& m_db;
+    const Session& m_session;
+};
+
+} // namespace cabas

@@ -1,0 +1,73 @@
+#include "store/CheckupRepository.h"
+
+#include "common/Clock.h"
+#include "common/Error.h"
+
+namespace cabas::store {
+
+namespace {
+QVariant optionalInt(const std::optional<int>& v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::Int));
+}
+
+std::optional<int> readOptional(const QVariant& v)
+{
+    if (v.isNull())
+        return std::nullopt;
+    return v.toInt();
+}
+} // namespace
+
+void CheckupRepository::insert(Checkup& c)
+{
+    const QStringList problems = c.validate();
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
+    QSqlQuery existing = m_db.exec(QStringLiteral("SELECT 1 FROM checkup WHERE person_id = ? AND wave = ?"),
+                                   {c.personId, c.wave});
+    if (existing.next())
+        throw Error(tr("This person already has a checkup for wave %1.").arg(c.wave), Error::Kind::Conflict);
+    const QVariant now = timestampValue(Clock::instance().nowUtc());
+    QSqlQuery q = m_db.exec(
+        QStringLiteral(
+            "INSERT INTO checkup (person_id, taken_on, wave, nurse_user_id, weight_g, height_mm, waist_mm, "
+            "systolic_mmhg, diastolic_mmhg, glucose_mg_dl, notes, version, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id"),
+        {c.personId, dateValue(c.takenOn), c.wave, idValue(c.nurseUserId), optionalInt(c.weightG),
+         optionalInt(c.heightMm), optionalInt(c.waistMm), optionalInt(c.systolicMmHg),
+         optionalInt(c.diastolicMmHg), optionalInt(c.glucoseMgDl), textValue(c.notes), now, now});
+    q.next();
+    c.id = q.value(0).toLongLong();
+    c.version = 1;
+}
+
+std::vector<Checkup> CheckupRepository::forPerson(qint64 personId) const
+{
+    std::vector<Checkup> result;
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT id, person_id, taken_on, wave, nurse_user_id, weight_g, height_mm, "
+                                 "waist_mm, systolic_mmhg, diastolic_mmhg, glucose_mg_dl, notes, version "
+                                 "FROM checkup WHERE person_id = ? ORDER BY taken_on, id"),
+                  {personId});
+    while (q.next()) {
+        Checkup c;
+        c.id = q.value(0).toLongLong();
+        c.personId = q.value(1).toLongLong();
+        c.takenOn = toDate(q.value(2));
+        c.wave = q.value(3).toString();
+        c.nurseUserId = q.value(4).toLongLong();
+        c.weightG = readOptional(q.value(5));
+        c.heightMm = readOptional(q.value(6));
+        c.waistMm = readOptional(q.value(7));
+        c.systolicMmHg = readOptional(q.value(8));
+        c.diastolicMmHg = readOptional(q.value(9));
+        c.glucoseMgDl = readOptional(q.value(10));
+        c.notes = q.value(11).toString();
+        c.version = q.value(12).toInt();
+        result.push_back(c);
+    }
+    return result;
+}
+
+} // namespace cabas::store
