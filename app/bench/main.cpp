@@ -8,6 +8,7 @@
 #include "common/Error.h"
 #include "demo/DemoGenerator.h"
 #include "domain/Programme.h"
+#include "security/AuditTrail.h"
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
 #include "setup/Setup.h"
@@ -69,6 +70,19 @@ void benchBackend(const store::DatabaseSpec& spec, const QString& backend, int h
     report(QStringLiteral("demo.households"), backend, r.households, seconds(t));
     report(QStringLiteral("demo.rows"), backend, r.households + r.persons + r.cards + r.consents, seconds(t),
            QStringLiteral("rows"));
+
+    const AuditTrail audit(*db);
+    const int appends = 2000;
+    t.restart();
+    for (int i = 0; i < appends; ++i)
+        audit.record(admin, QStringLiteral("read"), QStringLiteral("checkup"), QStringLiteral("P-%1").arg(i));
+    report(QStringLiteral("audit.append"), backend, appends, seconds(t), QStringLiteral("records"));
+    t.restart();
+    const AuditVerification verification = audit.verify();
+    if (!verification.ok)
+        throw Error(verification.message);
+    report(QStringLiteral("audit.verify"), backend, verification.records, seconds(t),
+           QStringLiteral("records"));
 
     store::HouseholdRepository repo(*db);
     const int lookups = 2000;
