@@ -14,7 +14,12 @@ export CABAS_LANG=fr
   --programme "$root/resources/demo/programme.json" >/dev/null
 "$build/app/cabas-cli" --db "$work/demo.cabas" --user admin --password-file "$work/pw" demo >/dev/null
 shot() { xvfb-run -a -s "-screen 0 1280x800x24" "$build/app/cabas/cabas" "$@"; }
-shot --db "$work/demo.cabas" --section home --screenshot "$out/main-window.png"
-shot --db "$work/demo.cabas" --section households --screenshot "$out/households.png"
+shot --db "$work/demo.cabas" --screenshot "$out/login.png"
+shot --db "$work/demo.cabas" --user amelie.roux --password-file "$work/pw" --section administration \
+  --screenshot "$out/access-denied.png"
+shot --db "$work/demo.cabas" --user admin --password-file "$work/pw" --section administration --screenshot "$out/audit.png"
+shot --db "$work/demo.cabas" --user admin --password-file "$work/pw" --section home --screenshot "$out/main-window.png"
+shot --db "$work/demo.cabas" --user amelie.roux --password-file "$work/pw" --section households \
+  --screenshot "$out/households.png"
 HOME="$work" shot --screenshot "$out/first-run.png"
 echo "screenshots written to $out"

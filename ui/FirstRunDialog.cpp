@@ -5,6 +5,7 @@
 #include "common/Error.h"
 #include "domain/Programme.h"
 #include "domain/User.h"
+#include "security/Authenticator.h"
 #include "security/Passwords.h"
 #include "setup/Setup.h"
 
@@ -356,6 +357,11 @@ std::unique_ptr<store::Database> FirstRunDialog::takeDatabase()
     return std::move(m_database);
 }
 
+std::optional<Session> FirstRunDialog::takeSession()
+{
+    return std::exchange(m_session, std::nullopt);
+}
+
 void FirstRunDialog::updateOkButton()
 {
     QPushButton* ok = m_buttons->button(QDialogButtonBox::Ok);
@@ -477,6 +483,7 @@ void FirstRunDialog::accept()
         return;
     }
     setErrorMessage(QString());
+    m_session.reset();
     QString error;
     switch (mode()) {
     case Mode::CreateLocal:
@@ -508,6 +515,15 @@ void FirstRunDialog::doCreate()
     programme.name = m_programmeName->text().trimmed();
     request.programme = programme;
     m_database = Setup::initDatabase(request);
+    // The new administrator is logged in at once (an audited login like any other): the dialog was just given
+    // the password. Should that fail, the database is still there and the login dialog follows.
+    try {
+        m_session = security::Authenticator(*m_database).login(request.adminLogin, request.adminPassword);
+    } catch (const Error&) {
+        m_session.reset();
+    }
+    m_password->clear();
+    m_passwordConfirm->clear();
 }
 
 void FirstRunDialog::doOpen()

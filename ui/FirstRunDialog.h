@@ -1,9 +1,11 @@
 #pragma once
 
+#include "security/Session.h"
 #include "store/Database.h"
 
 #include <QDialog>
 #include <memory>
+#include <optional>
 
 class QDialogButtonBox;
 class QLabel;
@@ -18,7 +20,9 @@ namespace cabas::ui {
 // not open, and from the File menu. Three choices: create a new local database (with its programme and first
 // administrator, through Setup::initDatabase), open an existing file, connect to a PostgreSQL database.
 // Field problems are shown next to the fields; a cabas::Error is shown in the dialog, which stays open.
-// After accept(), takeDatabase() hands over the open database.
+// After accept(), takeDatabase() hands over the open database; after creating one, takeSession() hands over
+// the session of its first administrator, logged in with the password just chosen (no session after opening
+// or connecting: the caller asks for a login).
 class FirstRunDialog : public QDialog
 {
     Q_OBJECT
@@ -44,6 +48,7 @@ class FirstRunDialog : public QDialog
     void prefill(const store::DatabaseSpec& spec);
 
     std::unique_ptr<store::Database> takeDatabase();
+    std::optional<Session> takeSession();
 
   public slots:
     void accept() override;
@@ -102,6 +107,7 @@ class FirstRunDialog : public QDialog
     QLabel* m_pgMessage = nullptr;
 
     std::unique_ptr<store::Database> m_database;
+    std::optional<Session> m_session;
 };
 
 } // namespace cabas::ui

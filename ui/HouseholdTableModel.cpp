@@ -1,6 +1,6 @@
 #include "HouseholdTableModel.h"
 
-#include "store/HouseholdRepository.h"
+#include "services/HouseholdService.h"
 
 #include <QLocale>
 
@@ -8,10 +8,20 @@ namespace cabas::ui {
 
 HouseholdTableModel::HouseholdTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void HouseholdTableModel::setDatabase(const store::Database* db)
+void HouseholdTableModel::setSource(const store::Database* db, const std::optional<Session>& session)
 {
     m_db = db;
+    m_session = session;
     reload();
+}
+
+void HouseholdTableModel::clear()
+{
+    beginResetModel();
+    m_db = nullptr;
+    m_session.reset();
+    m_households.clear();
+    endResetModel();
 }
 
 void HouseholdTableModel::reload()
@@ -19,8 +29,8 @@ void HouseholdTableModel::reload()
     beginResetModel();
     m_households.clear();
     try {
-        if (m_db)
-            m_households = store::HouseholdRepository(*m_db).list();
+        if (m_db && m_session)
+            m_households = HouseholdService(*m_db, *m_session).list();
     } catch (...) {
         endResetModel();
         throw;
@@ -50,6 +60,8 @@ QVariant HouseholdTableModel::data(const QModelIndex& index, int role) const
         switch (index.column()) {
         case CodeColumn:
             return h.code;
+        case AddressColumn:
+            return h.address;
         case CommuneColumn:
             return h.postcode.isEmpty() ? h.commune : QStringLiteral("%1 (%2)").arg(h.commune, h.postcode);
         case StatusColumn:
@@ -65,6 +77,8 @@ QVariant HouseholdTableModel::data(const QModelIndex& index, int role) const
         switch (index.column()) {
         case CodeColumn:
             return h.code;
+        case AddressColumn:
+            return h.address;
         case CommuneColumn:
             return h.commune;
         case StatusColumn:
@@ -85,6 +99,8 @@ QVariant HouseholdTableModel::headerData(int section, Qt::Orientation orientatio
     switch (section) {
     case CodeColumn:
         return tr("Code");
+    case AddressColumn:
+        return tr("Address");
     case CommuneColumn:
         return tr("Commune");
     case StatusColumn:

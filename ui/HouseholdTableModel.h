@@ -1,15 +1,19 @@
 #pragma once
 
 #include "domain/Household.h"
+#include "security/Session.h"
 #include "store/Database.h"
 
 #include <QAbstractTableModel>
+#include <optional>
 #include <vector>
 
 namespace cabas::ui {
 
-// A read-only table of the programme's households (code, commune, status, enrolment date), loaded whole from
-// HouseholdRepository::list(). A thin adapter: a later search/lazy list replaces it.
+// A read-only table of the programme's households (code, address, commune, status, enrolment date), loaded
+// whole through HouseholdService::list() as the session's user: the core refuses roles that may not read
+// households and masks what a role may not see (coordinators get codes without addresses). A thin adapter:
+// a later search/lazy list replaces it.
 // Qt::DisplayRole gives the text shown; SortRole gives a value that sorts right (dates as dates, status in
 // its natural order) for a QSortFilterProxyModel.
 class HouseholdTableModel : public QAbstractTableModel
@@ -19,6 +23,7 @@ class HouseholdTableModel : public QAbstractTableModel
     enum Column
     {
         CodeColumn,
+        AddressColumn,
         CommuneColumn,
         StatusColumn,
         EnrolledOnColumn,
@@ -29,10 +34,13 @@ class HouseholdTableModel : public QAbstractTableModel
 
     explicit HouseholdTableModel(QObject* parent = nullptr);
 
-    // The database to list from (nullptr: empty). It must outlive the model or be replaced before it goes.
-    // Throws cabas::Error when the households cannot be read (the model is then empty).
-    void setDatabase(const store::Database* db);
-    // Reads the households again.
+    // Where to list from and as whom (the session is copied). `db` must outlive the model or be replaced
+    // before it goes; nullptr or no session: empty. Throws cabas::Error (AccessDenied for a role that may not
+    // read households, with the core's message) when the households cannot be read; the model is then empty.
+    void setSource(const store::Database* db, const std::optional<Session>& session);
+    // Empties the model and forgets the database and session.
+    void clear();
+    // Reads the households again; throws like setSource().
     void reload();
 
     const Household& household(int row) const { return m_households.at(static_cast<size_t>(row)); }
@@ -44,6 +52,7 @@ class HouseholdTableModel : public QAbstractTableModel
 
   private:
     const store::Database* m_db = nullptr;
+    std::optional<Session> m_session;
     std::vector<Household> m_households;
 };
 

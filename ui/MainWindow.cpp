@@ -1,11 +1,15 @@
 #include "MainWindow.h"
 
+#include "AdministrationPage.h"
 #include "DatabaseSettings.h"
 #include "FirstRunDialog.h"
 #include "HomePage.h"
 #include "HouseholdTableModel.h"
+#include "LoginDialog.h"
 #include "common/Error.h"
 #include "common/Translation.h"
+#include "security/AuditTrail.h"
+#include "services/HouseholdService.h"
 #include "store/ProgrammeRepository.h"
 
 #include <QAction>
@@ -21,11 +25,13 @@
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace cabas::ui {
@@ -53,9 +59,40 @@ QLabel* makeHeading(const QString& text, QWidget* parent)
     label->setFont(f);
     return label;
 }
+
+// What reading a section asks of the access policy; the table named in the audit record of a refusal.
+struct SectionGate
+{
+    DataKind kind;
+    Action action;
+    const char* table;
+};
+
+std::optional<SectionGate> gateOf(MainWindow::Section section)
+{
+    using S = MainWindow::Section;
+    switch (section) {
+    case S::Home:
+        return std::nullopt; // the programme and counts only
+    case S::Households:
+        return SectionGate{DataKind::Households, Action::Read, "household"};
+    case S::Health:
+        return SectionGate{DataKind::Health, Action::Read, "checkup"};
+    case S::Workshops:
+        return SectionGate{DataKind::Workshops, Action::Read, "workshop"};
+    case S::Ledger:
+        return SectionGate{DataKind::Ledger, Action::Read, "ledger"};
+    case S::Cohort:
+        return SectionGate{DataKind::Cohort, Action::ReadAggregates, "cohort"};
+    case S::Administration:
+        return SectionGate{DataKind::Administration, Action::Read, "audit_log"};
+    }
+    return std::nullopt;
+}
 } // namespace
 
-MainWindow::MainWindow(std::unique_ptr<store::Database> db, QWidget* parent) : QMainWindow(parent)
+MainWindow::MainWindow(std::unique_ptr<store::Database> db, Session session, QWidget* parent)
+    : QMainWindow(parent)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(sectionIcon(QStringLiteral("cabas")));
@@ -68,20 +105,27 @@ MainWindow::MainWindow(std::unique_ptr<store::Database> db, QWidget* parent) : Q
     m_databaseStatus = new QLabel(this);
     m_databaseStatus->setObjectName(QStringLiteral("databaseStatusLabel"));
     m_databaseStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* sessionIcon = new QLabel(this);
+    sessionIcon->setPixmap(sectionIcon(QStringLiteral("user")).pixmap(QSize(16, 16)));
+    m_sessionStatus = new QLabel(this);
+    m_sessionStatus->setObjectName(QStringLiteral("sessionLabel"));
     m_schemaStatus = new QLabel(this);
     m_schemaStatus->setObjectName(QStringLiteral("schemaStatusLabel"));
     statusBar()->setObjectName(QStringLiteral("statusBar"));
     statusBar()->addWidget(m_databaseStatus, 1);
+    statusBar()->addPermanentWidget(sessionIcon);
+    statusBar()->addPermanentWidget(m_sessionStatus);
     statusBar()->addPermanentWidget(m_schemaStatus);
 
-    setDatabase(std::move(db));
+    setDatabase(std::move(db), std::move(session));
     showSection(Section::Home);
 }
 
 MainWindow::~MainWindow()
 {
-    // The model refers to the database: let it go first.
-    m_householdModel->setDatabase(nullptr);
+    // The models and dialogs refer to the database: let them go first.
+    delete m_loginDialog;
+    clearSessionContent();
 }
 
 void MainWindow::buildMenus()
@@ -96,6 +140,11 @@ void MainWindow::buildMenus()
     openDb->setShortcut(QKeySequence::Open);
     QAction* pg = file->addAction(tr("&Connect to PostgreSQL…"), this, &MainWindow::connectPostgres);
     pg->setObjectName(QStringLiteral("connectPostgresAction"));
+    file->addSeparator();
+    m_switchUserAction = file->addAction(tr("S&witch user…"), this, &MainWindow::switchUser);
+    m_switchUserAction->setObjectName(QStringLiteral("switchUserAction"));
+    m_logoutAction = file->addAction(tr("&Log out"), this, &MainWindow::logOut);
+    m_logoutAction->setObjectName(QStringLiteral("logoutAction"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("quitAction"));
@@ -188,21 +237,25 @@ void MainWindow::buildSections()
                                     tr("The evaluation's indicators wave by wave (diet, health measurements, "
                                        "sustainable spending), with small groups hidden, and pseudonymised "
                                        "exports.")));
-    addSection(Section::Administration, QStringLiteral("administration"), tr("Administration"),
-               buildPlaceholderPage(QStringLiteral("administrationPage"), QStringLiteral("administration"),
-                                    tr("Administration"),
-                                    tr("Users and their roles, the programme's rules, the list of merchants, "
-                                       "backups and the audit log.")));
+    m_adminPage = new AdministrationPage(m_sectionStack);
+    addSection(Section::Administration, QStringLiteral("administration"), tr("Administration"), m_adminPage);
 
-    connect(m_sectionList, &QListWidget::currentRowChanged, m_sectionStack, &QStackedWidget::setCurrentIndex);
+    m_accessPanel = buildAccessDeniedPanel();
+    m_sectionStack->addWidget(m_accessPanel);
+
+    connect(m_sectionList, &QListWidget::currentRowChanged, this, &MainWindow::openSection);
 }
 
 void MainWindow::addSection(Section section, const QString& iconName, const QString& title, QWidget* page)
 {
+    const auto index = static_cast<size_t>(section);
     auto* item = new QListWidgetItem(sectionIcon(iconName), title, m_sectionList);
     item->setData(Qt::UserRole, sectionKeys().at(static_cast<int>(section)));
     item->setSizeHint(QSize(0, 38));
     m_sectionStack->addWidget(page);
+    m_pages[index] = page;
+    m_titles[index] = title;
+    m_icons[index] = iconName;
 }
 
 QWidget* MainWindow::buildHouseholdsPage()
@@ -221,11 +274,22 @@ QWidget* MainWindow::buildHouseholdsPage()
     header->addWidget(m_householdCount, 0, Qt::AlignBottom);
     layout->addLayout(header);
 
-    auto* note = new QLabel(tr("The households of the programme, by code. Searching, enrolling and editing "
-                               "households come with the next versions."),
+    auto* note = new QLabel(tr("The households of the programme, by code; choose one to see its members. "
+                               "Searching, enrolling and editing households come with the next versions."),
                             page);
     note->setWordWrap(true);
     layout->addWidget(note);
+
+    m_householdMaskNote = new QLabel(tr("Your role sees the households by code only: names and addresses are "
+                                        "not shown."),
+                                     page);
+    m_householdMaskNote->setObjectName(QStringLiteral("householdMaskNote"));
+    m_householdMaskNote->setWordWrap(true);
+    m_householdMaskNote->setStyleSheet(
+        QStringLiteral("QLabel#householdMaskNote { color: #7a4f01; background: #fff4d6; "
+                       "border: 1px solid #f0d58c; border-radius: 4px; padding: 6px 8px; }"));
+    m_householdMaskNote->hide();
+    layout->addWidget(m_householdMaskNote);
 
     m_householdError = new QLabel(page);
     m_householdError->setObjectName(QStringLiteral("householdErrorLabel"));
@@ -257,10 +321,39 @@ QWidget* MainWindow::buildHouseholdsPage()
     m_householdTable->horizontalHeader()->setHighlightSections(false);
     m_householdTable->horizontalHeader()->setStretchLastSection(true);
     m_householdTable->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    m_householdTable->setColumnWidth(HouseholdTableModel::CodeColumn, 130);
-    m_householdTable->setColumnWidth(HouseholdTableModel::CommuneColumn, 320);
-    m_householdTable->setColumnWidth(HouseholdTableModel::StatusColumn, 160);
-    layout->addWidget(m_householdTable, 1);
+    m_householdTable->setColumnWidth(HouseholdTableModel::CodeColumn, 100);
+    m_householdTable->setColumnWidth(HouseholdTableModel::AddressColumn, 230);
+    m_householdTable->setColumnWidth(HouseholdTableModel::CommuneColumn, 190);
+    m_householdTable->setColumnWidth(HouseholdTableModel::StatusColumn, 110);
+    layout->addWidget(m_householdTable, 3);
+    connect(m_householdTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::showHouseholdMembers);
+
+    m_membersTitle = new QLabel(tr("Members (choose a household above)"), page);
+    m_membersTitle->setObjectName(QStringLiteral("membersTitle"));
+    QFont bold = m_membersTitle->font();
+    bold.setBold(true);
+    m_membersTitle->setFont(bold);
+    layout->addWidget(m_membersTitle);
+
+    m_memberTable = new QTableWidget(0, 5, page);
+    m_memberTable->setObjectName(QStringLiteral("memberTable"));
+    m_memberTable->setHorizontalHeaderLabels(
+        {tr("Code"), tr("First name"), tr("Last name"), tr("Born on"), tr("Role")});
+    m_memberTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_memberTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_memberTable->setAlternatingRowColors(true);
+    m_memberTable->setWordWrap(false);
+    m_memberTable->verticalHeader()->hide();
+    m_memberTable->verticalHeader()->setDefaultSectionSize(m_memberTable->fontMetrics().height() + 10);
+    m_memberTable->horizontalHeader()->setHighlightSections(false);
+    m_memberTable->horizontalHeader()->setStretchLastSection(true);
+    m_memberTable->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_memberTable->setColumnWidth(0, 140);
+    m_memberTable->setColumnWidth(1, 180);
+    m_memberTable->setColumnWidth(2, 180);
+    m_memberTable->setColumnWidth(3, 120);
+    layout->addWidget(m_memberTable, 1);
     return page;
 }
 
@@ -301,6 +394,72 @@ QWidget* MainWindow::buildPlaceholderPage(const QString& objectName, const QStri
     return page;
 }
 
+QWidget* MainWindow::buildAccessDeniedPanel()
+{
+    auto* page = new QWidget(m_sectionStack);
+    page->setObjectName(QStringLiteral("accessDeniedPanel"));
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(28, 24, 28, 24);
+    layout->setSpacing(16);
+
+    auto* header = new QHBoxLayout();
+    header->setSpacing(12);
+    m_accessIcon = new QLabel(page);
+    header->addWidget(m_accessIcon);
+    m_accessTitle = makeHeading(QString(), page);
+    m_accessTitle->setObjectName(QStringLiteral("accessDeniedTitle"));
+    header->addWidget(m_accessTitle);
+    m_accessBadge = new QLabel(tr("Access denied"), page);
+    m_accessBadge->setObjectName(QStringLiteral("accessDeniedBadge"));
+    m_accessBadge->setStyleSheet(
+        QStringLiteral("QLabel#accessDeniedBadge { color: #b3261e; background: #fdecea; "
+                       "border: 1px solid #f1b8b4; border-radius: 9px; padding: 2px 10px; }"));
+    header->addWidget(m_accessBadge, 0, Qt::AlignVCenter);
+    header->addStretch(1);
+    layout->addLayout(header);
+
+    auto* box = new QFrame(page);
+    box->setObjectName(QStringLiteral("accessDeniedBox"));
+    box->setStyleSheet(
+        QStringLiteral("QFrame#accessDeniedBox { background: #fdf3f2; border: 1px solid #f1b8b4; "
+                       "border-radius: 6px; }"));
+    box->setMaximumWidth(760);
+    auto* boxLayout = new QHBoxLayout(box);
+    boxLayout->setContentsMargins(18, 16, 18, 16);
+    boxLayout->setSpacing(16);
+    auto* lock = new QLabel(box);
+    lock->setPixmap(sectionIcon(QStringLiteral("locked")).pixmap(QSize(48, 48)));
+    boxLayout->addWidget(lock, 0, Qt::AlignTop);
+    m_accessMessage = new QLabel(box);
+    m_accessMessage->setObjectName(QStringLiteral("accessDeniedMessage"));
+    m_accessMessage->setWordWrap(true);
+    m_accessMessage->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_accessMessage->setStyleSheet(QStringLiteral("color: #8c1d18;"));
+    QFont f = m_accessMessage->font();
+    if (f.pointSizeF() > 0)
+        f.setPointSizeF(f.pointSizeF() * 1.15);
+    f.setBold(true);
+    m_accessMessage->setFont(f);
+    boxLayout->addWidget(m_accessMessage, 1);
+    layout->addWidget(box);
+
+    m_accessHint = new QLabel(page);
+    m_accessHint->setObjectName(QStringLiteral("accessDeniedHint"));
+    m_accessHint->setWordWrap(true);
+    m_accessHint->setMaximumWidth(760);
+    layout->addWidget(m_accessHint);
+
+    auto* buttons = new QHBoxLayout();
+    auto* switchUser = new QPushButton(tr("S&witch user…"), page);
+    switchUser->setObjectName(QStringLiteral("accessDeniedSwitchUserButton"));
+    connect(switchUser, &QPushButton::clicked, this, &MainWindow::switchUser);
+    buttons->addWidget(switchUser);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    layout->addStretch(1);
+    return page;
+}
+
 QStringList MainWindow::sectionKeys()
 {
     return {QStringLiteral("home"),          QStringLiteral("households"), QStringLiteral("health"),
@@ -324,33 +483,188 @@ bool MainWindow::showSection(const QString& key)
 
 MainWindow::Section MainWindow::currentSection() const
 {
-    return static_cast<Section>(qMax(0, m_sectionStack->currentIndex()));
+    return static_cast<Section>(qBound(0, m_sectionList->currentRow(), kSectionCount - 1));
 }
 
-void MainWindow::setDatabase(std::unique_ptr<store::Database> db)
+QString MainWindow::refusal(Section section) const
 {
-    m_householdModel->setDatabase(nullptr); // never refer to a database being closed
+    return m_refusals[static_cast<size_t>(section)];
+}
+
+void MainWindow::setDatabase(std::unique_ptr<store::Database> db, std::optional<Session> session)
+{
+    clearSessionContent(); // never refer to a database being closed, nor show what the last user read
     m_db = std::move(db);
+    m_session = m_db ? std::move(session) : std::nullopt;
     reload();
+}
+
+void MainWindow::setSession(Session session)
+{
+    clearSessionContent();
+    m_session = std::move(session);
+    reload();
+}
+
+void MainWindow::clearSessionContent()
+{
+    m_householdModel->clear();
+    m_memberTable->setRowCount(0);
+    m_householdCount->clear();
+    m_householdError->hide();
+    m_householdMaskNote->hide();
+    m_adminPage->clear();
+    m_loaded.fill(false);
+    for (QString& r : m_refusals)
+        r.clear();
 }
 
 void MainWindow::reload()
 {
+    m_loaded.fill(false);
+    for (QString& r : m_refusals)
+        r.clear();
+    // The home page (the programme and counts, for every role) is always up to date; the other sections are
+    // read when shown.
     m_homePage->reload(m_db.get());
-    m_householdError->hide();
+    m_loaded[static_cast<size_t>(Section::Home)] = true;
+    updateTitleAndStatus();
+    updateSectionHints();
+    openSection(m_sectionList->currentRow());
+}
+
+void MainWindow::openSection(int row)
+{
+    if (row < 0 || row >= kSectionCount)
+        return;
+    const auto index = static_cast<size_t>(row);
+    if (!m_loaded[index]) {
+        m_refusals[index] = loadSection(static_cast<Section>(row));
+        m_loaded[index] = true;
+    }
+    if (m_refusals[index].isEmpty())
+        m_sectionStack->setCurrentWidget(m_pages[index]);
+    else
+        showAccessDenied(static_cast<Section>(row), m_refusals[index]);
+}
+
+QString MainWindow::loadSection(Section section)
+{
+    if (section == Section::Home) {
+        m_homePage->reload(m_db.get());
+        return QString();
+    }
+    if (!m_db)
+        return QString(); // nothing open: the pages are empty
+    if (!m_session)
+        return tr("Nobody is logged in: log in to see this section.");
     try {
-        m_householdModel->setDatabase(m_db.get());
+        switch (section) {
+        case Section::Households:
+            loadHouseholds();
+            break;
+        case Section::Administration:
+            m_adminPage->load(m_db.get(), m_session);
+            break;
+        default:
+            // Sections still to come: ask the core whether this role may read them (a refusal is audited).
+            if (const auto gate = gateOf(section))
+                AuditTrail(*m_db).require(*m_session, gate->kind, gate->action,
+                                          QString::fromLatin1(gate->table));
+            break;
+        }
     } catch (const Error& e) {
+        return e.message();
+    }
+    return QString();
+}
+
+void MainWindow::loadHouseholds()
+{
+    m_householdError->hide();
+    m_memberTable->setRowCount(0);
+    m_householdMaskNote->setVisible(m_session && !AccessPolicy::seesAddresses(m_session->role()));
+    try {
+        m_householdModel->setSource(m_db.get(), m_session);
+    } catch (const Error& e) {
+        if (e.kind() == Error::Kind::AccessDenied)
+            throw;
         m_householdError->setText(tr("Cannot read the households: %1").arg(e.message()));
         m_householdError->show();
     }
     const int count = m_householdModel->rowCount();
     m_householdCount->setText(tr("Total: %1").arg(QLocale().toString(count)));
-    updateTitleAndStatus();
+}
+
+void MainWindow::showHouseholdMembers()
+{
+    m_memberTable->setRowCount(0);
+    const QModelIndex current = m_householdProxy->mapToSource(m_householdTable->currentIndex());
+    if (!current.isValid() || !m_db || !m_session) {
+        m_membersTitle->setText(tr("Members (choose a household above)"));
+        return;
+    }
+    const Household& household = m_householdModel->household(current.row());
+    m_membersTitle->setText(tr("Members of %1").arg(household.code));
+    std::vector<Person> members;
+    try {
+        members = HouseholdService(*m_db, *m_session).members(household.id);
+    } catch (const Error& e) {
+        m_householdError->setText(e.message());
+        m_householdError->show();
+        return;
+    }
+    m_memberTable->setRowCount(static_cast<int>(members.size()));
+    for (int row = 0; row < static_cast<int>(members.size()); ++row) {
+        const Person& p = members[static_cast<size_t>(row)];
+        const QStringList cells = {
+            p.code, p.firstName, p.lastName,
+            p.birthDate.isValid() ? QLocale().toString(p.birthDate, QLocale::ShortFormat) : QString(),
+            displayName(p.role)};
+        for (int column = 0; column < cells.size(); ++column)
+            m_memberTable->setItem(row, column, new QTableWidgetItem(cells.at(column)));
+    }
+}
+
+void MainWindow::showAccessDenied(Section section, const QString& message)
+{
+    const auto index = static_cast<size_t>(section);
+    m_accessIcon->setPixmap(sectionIcon(m_icons[index]).pixmap(QSize(36, 36)));
+    m_accessTitle->setText(m_titles[index]);
+    m_accessMessage->setText(message);
+    m_accessHint->setText(
+        m_session
+            ? tr("You are logged in as %1 (%2). This section is for the roles that may read it: another "
+                 "user can log in with File > Switch user.")
+                  .arg(m_session->user.displayName, displayName(m_session->role()))
+            : QString());
+    m_accessHint->setVisible(m_session.has_value());
+    m_sectionStack->setCurrentWidget(m_accessPanel);
+}
+
+void MainWindow::updateSectionHints()
+{
+    // A hint only, from the same policy the core applies: whether a section opens is the core's decision.
+    for (int row = 0; row < kSectionCount; ++row) {
+        QListWidgetItem* item = m_sectionList->item(row);
+        const auto gate = gateOf(static_cast<Section>(row));
+        const bool refused =
+            m_session && gate && !AccessPolicy::allows(m_session->role(), gate->kind, gate->action);
+        item->setToolTip(refused ? AccessPolicy::refusal(m_session->role(), gate->kind, gate->action)
+                                 : QString());
+        item->setForeground(refused ? m_sectionList->palette().brush(QPalette::Disabled, QPalette::Text)
+                                    : QBrush());
+    }
 }
 
 void MainWindow::updateTitleAndStatus()
 {
+    m_switchUserAction->setEnabled(m_db != nullptr);
+    m_logoutAction->setEnabled(m_db != nullptr && m_session.has_value());
+    m_sessionStatus->setText(
+        m_session ? tr("%1 (%2)").arg(m_session->user.displayName, displayName(m_session->role()))
+                  : tr("Not logged in"));
+    m_sessionStatus->setToolTip(m_session ? tr("Logged in as %1").arg(m_session->login()) : QString());
     if (!m_db) {
         setWindowTitle(QStringLiteral("Cabas"));
         m_databaseStatus->setText(tr("No database open"));
@@ -366,13 +680,77 @@ void MainWindow::updateTitleAndStatus()
     } catch (const Error&) {
         // The home page shows the error.
     }
-    setWindowTitle(programmeName.isEmpty() ? QStringLiteral("Cabas") : tr("Cabas — %1").arg(programmeName));
+    QStringList title = {QStringLiteral("Cabas")};
+    if (!programmeName.isEmpty())
+        title << programmeName;
+    if (m_session)
+        title << m_session->user.displayName;
+    setWindowTitle(title.join(QStringLiteral(" — ")));
     // displayName() never contains a password.
     const QString where = m_db->spec().displayName();
     m_databaseStatus->setText(m_db->backend() == store::Backend::Postgres
                                   ? tr("PostgreSQL database: %1").arg(where)
                                   : tr("Database: %1").arg(where));
     m_schemaStatus->setText(tr("Schema version %1").arg(schema));
+}
+
+void MainWindow::recordLogout()
+{
+    if (!m_db || !m_session)
+        return;
+    try {
+        AuditTrail(*m_db).record(*m_session, QStringLiteral("logout"), QStringLiteral("app_user"),
+                                 m_session->login());
+    } catch (const Error&) {
+        // Leaving must not fail because the database went away.
+    }
+}
+
+void MainWindow::switchUser()
+{
+    if (!m_db || m_loginDialog)
+        return;
+    auto* dialog = new LoginDialog(*m_db, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Switch user"));
+    if (m_session)
+        dialog->setIntroText(tr("Log in as another user. If you cancel, %1 stays logged in.")
+                                 .arg(m_session->user.displayName));
+    m_loginDialog = dialog;
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (!dialog->session())
+            return;
+        recordLogout();
+        setSession(*dialog->session());
+    });
+    dialog->open();
+}
+
+void MainWindow::logOut()
+{
+    if (!m_db || m_loginDialog)
+        return;
+    recordLogout();
+    clearSessionContent();
+    m_session.reset();
+    updateTitleAndStatus();
+    hide();
+
+    auto* dialog = new LoginDialog(*m_db, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setIntroText(tr("You are logged out. Log in to go on, or cancel to quit Cabas."));
+    m_loginDialog = dialog;
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (dialog->session())
+            setSession(*dialog->session());
+        showSection(Section::Home);
+        show();
+    });
+    connect(dialog, &QDialog::rejected, this, [this] {
+        close();
+        emit quitRequested();
+    });
+    dialog->show();
 }
 
 void MainWindow::restoreWindowState()
@@ -384,8 +762,30 @@ void MainWindow::restoreWindowState()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    QSettings().setValue(kGeometryKey, saveGeometry());
+    if (isVisible())
+        QSettings().setValue(kGeometryKey, saveGeometry());
+    recordLogout();
+    clearSessionContent();
+    m_session.reset();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::useOpenedDatabase(std::unique_ptr<store::Database> db, std::optional<Session> session)
+{
+    if (!db)
+        return;
+    if (!session) {
+        LoginDialog login(*db, this);
+        login.setIntroText(
+            tr("Log in to the database you opened. If you cancel, the database open now stays open."));
+        if (login.exec() != QDialog::Accepted || !login.session())
+            return;
+        session = login.session();
+    }
+    DatabaseSettings::remember(db->spec());
+    recordLogout();
+    setDatabase(std::move(db), std::move(session));
+    showSection(Section::Home);
 }
 
 void MainWindow::newDatabase()
@@ -397,11 +797,8 @@ void MainWindow::newDatabase()
     if (dialog.exec() != QDialog::Accepted)
         return;
     auto db = dialog.takeDatabase();
-    if (!db)
-        return;
-    DatabaseSettings::remember(db->spec());
-    setDatabase(std::move(db));
-    showSection(Section::Home);
+    auto session = dialog.takeSession();
+    useOpenedDatabase(std::move(db), std::move(session));
 }
 
 void MainWindow::openDatabase()
@@ -426,9 +823,7 @@ void MainWindow::openDatabase()
         QMessageBox::warning(this, tr("Cannot open the database"), error);
         return;
     }
-    DatabaseSettings::remember(db->spec());
-    setDatabase(std::move(db));
-    showSection(Section::Home);
+    useOpenedDatabase(std::move(db), std::nullopt);
 }
 
 void MainWindow::connectPostgres()
@@ -442,12 +837,7 @@ void MainWindow::connectPostgres()
     dialog.setMode(FirstRunDialog::Mode::ConnectPostgres);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    auto db = dialog.takeDatabase();
-    if (!db)
-        return;
-    DatabaseSettings::remember(db->spec());
-    setDatabase(std::move(db));
-    showSection(Section::Home);
+    useOpenedDatabase(dialog.takeDatabase(), std::nullopt);
 }
 
 void MainWindow::chooseLanguage(const QString& language)

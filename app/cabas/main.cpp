@@ -1,10 +1,14 @@
 // cabas: the desktop application. Opens the database given with --db, else the one used last, else asks
-// with the first-run dialog; then shows the main window.
+// with the first-run dialog; then asks who logs in (or logs in the administrator just created by the
+// first-run dialog, or --user with --password-file) and shows the main window.
 #include "DatabaseSettings.h"
 #include "FirstRunDialog.h"
+#include "LoginDialog.h"
 #include "MainWindow.h"
 #include "common/Error.h"
 #include "common/Translation.h"
+#include "security/Authenticator.h"
+#include "security/Passwords.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -12,6 +16,7 @@
 #include <QMessageBox>
 #include <QTimer>
 #include <cstdio>
+#include <optional>
 
 using namespace cabas;
 
@@ -22,8 +27,15 @@ void printError(const QString& message)
     std::fprintf(stderr, "cabas: %s\n", qPrintable(message));
 }
 
-// The database to start with, or nullptr when the user gave up.
-std::unique_ptr<store::Database> askForDatabase(const QString& problem, const store::DatabaseSpec* previous)
+// A database to start with and, when the first-run dialog just created it, its administrator's session.
+struct Start
+{
+    std::unique_ptr<store::Database> db;
+    std::optional<Session> session;
+};
+
+// The database chosen in the first-run dialog (none when the user gave up).
+Start askForDatabase(const QString& problem, const store::DatabaseSpec* previous)
 {
     ui::FirstRunDialog dialog;
     if (!problem.isEmpty())
@@ -31,12 +43,15 @@ std::unique_ptr<store::Database> askForDatabase(const QString& problem, const st
     if (previous)
         dialog.prefill(*previous);
     if (dialog.exec() != QDialog::Accepted)
-        return nullptr;
-    return dialog.takeDatabase();
+        return {};
+    Start start;
+    start.db = dialog.takeDatabase();
+    start.session = dialog.takeSession();
+    return start;
 }
 
 // The remembered database, or the first-run dialog's.
-std::unique_ptr<store::Database> startingDatabase()
+Start startingDatabase()
 {
     const QString last = ui::DatabaseSettings::lastDatabase();
     if (last.isEmpty())
@@ -51,13 +66,38 @@ std::unique_ptr<store::Database> startingDatabase()
             nullptr);
     }
     try {
-        return store::Database::open(spec);
+        return {store::Database::open(spec), std::nullopt};
     } catch (const Error& e) {
         return askForDatabase(
             QCoreApplication::translate("main", "The database used last could not be opened:\n%1")
                 .arg(e.message()),
             &spec);
     }
+}
+
+// Asks who logs in to `start.db` until someone does (true) or the user gives up (false). "Another database…"
+// in the login dialog goes back to the first-run dialog; `canChangeDatabase` is false when --db named it.
+bool askForLogin(Start& start, const QString& login, const QString& problem, bool canChangeDatabase)
+{
+    QString error = problem;
+    while (!start.session) {
+        ui::LoginDialog dialog(*start.db);
+        dialog.setLogin(login);
+        dialog.setErrorMessage(error);
+        dialog.setOtherDatabaseButtonVisible(canChangeDatabase);
+        const int result = dialog.exec();
+        if (result == QDialog::Accepted) {
+            start.session = dialog.session();
+        } else if (result == ui::LoginDialog::OtherDatabase) {
+            Start other = askForDatabase(QString(), nullptr);
+            if (other.db)
+                start = std::move(other);
+            error.clear();
+        } else {
+            return false;
+        }
+    }
+    return true;
 }
 
 // Saves a picture of `widget` to `file` once it is shown and laid out, then quits (status 1 if it cannot
@@ -95,16 +135,28 @@ int main(int argc, char* argv[])
         QCoreApplication::translate(
             "main", "Open this database (a .cabas file or a postgresql:// address); create nothing."),
         QStringLiteral("DB"));
+    const QCommandLineOption userOption(
+        QStringLiteral("user"),
+        QCoreApplication::translate("main",
+                                    "Log in as LOGIN: with --password-file, without the login dialog; "
+                                    "without it, the login dialog opens with LOGIN filled in."),
+        QStringLiteral("LOGIN"));
+    const QCommandLineOption passwordFileOption(
+        QStringLiteral("password-file"),
+        QCoreApplication::translate("main", "The password of --user, on the first line of FILE."),
+        QStringLiteral("FILE"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"),
-        QCoreApplication::translate("main", "Save a picture of the main window (without --db: of the "
-                                            "first-run dialog) to FILE.png once it is shown, then quit."),
+        QCoreApplication::translate(
+            "main", "Save a picture to FILE.png once it is shown, then quit: of the main window when --user "
+                    "and --password-file log in; of the login dialog with --db alone; of the first-run "
+                    "dialog without --db."),
         QStringLiteral("FILE"));
     const QCommandLineOption sectionOption(QStringLiteral("section"),
                                            QCoreApplication::translate("main", "Show this section first: %1.")
                                                .arg(ui::MainWindow::sectionKeys().join(QStringLiteral(", "))),
                                            QStringLiteral("NAME"));
-    parser.addOptions({dbOption, screenshotOption, sectionOption});
+    parser.addOptions({dbOption, userOption, passwordFileOption, screenshotOption, sectionOption});
     parser.process(app);
 
     const QString screenshot = parser.value(screenshotOption);
@@ -115,11 +167,25 @@ int main(int argc, char* argv[])
                        .arg(section, ui::MainWindow::sectionKeys().join(QStringLiteral(", "))));
         return 2;
     }
+    const QString user = parser.value(userOption).trimmed();
+    if (parser.isSet(passwordFileOption) && user.isEmpty()) {
+        printError(QCoreApplication::translate("main", "--password-file needs --user LOGIN"));
+        return 2;
+    }
+    std::optional<QString> password;
+    if (parser.isSet(passwordFileOption)) {
+        try {
+            password = security::Passwords::readPasswordFile(parser.value(passwordFileOption));
+        } catch (const Error& e) {
+            printError(e.message());
+            return 2;
+        }
+    }
 
-    std::unique_ptr<store::Database> db;
+    Start start;
     if (parser.isSet(dbOption)) {
         try {
-            db = store::Database::open(store::DatabaseSpec::parse(parser.value(dbOption)));
+            start.db = store::Database::open(store::DatabaseSpec::parse(parser.value(dbOption)));
         } catch (const Error& e) {
             if (scripted) {
                 printError(e.message());
@@ -137,14 +203,40 @@ int main(int argc, char* argv[])
         grabLater(&dialog, screenshot);
         return app.exec();
     } else {
-        db = startingDatabase();
-        if (!db)
+        start = startingDatabase();
+        if (!start.db)
             return 0; // the user closed the first-run dialog
     }
-    if (!scripted)
-        ui::DatabaseSettings::remember(db->spec());
 
-    ui::MainWindow window(std::move(db));
+    // Who logs in: the administrator the first-run dialog just created, --user with its password file, or
+    // whoever the login dialog lets in.
+    QString loginProblem;
+    if (!start.session && password) {
+        try {
+            start.session = security::Authenticator(*start.db).login(user, *password);
+        } catch (const Error& e) {
+            if (scripted) {
+                printError(e.message());
+                return 1;
+            }
+            loginProblem = e.message();
+        }
+    }
+    if (!start.session && scripted) {
+        // The picture is of the login dialog (with --user filled in); nobody logs in.
+        ui::LoginDialog dialog(*start.db);
+        dialog.setLogin(user);
+        dialog.show();
+        grabLater(&dialog, screenshot);
+        return app.exec();
+    }
+    if (!start.session && !askForLogin(start, user, loginProblem, !parser.isSet(dbOption)))
+        return 0; // the user cancelled the login dialog
+    if (!scripted)
+        ui::DatabaseSettings::remember(start.db->spec());
+
+    ui::MainWindow window(std::move(start.db), std::move(*start.session));
+    QObject::connect(&window, &ui::MainWindow::quitRequested, &app, &QApplication::quit);
     if (!scripted)
         window.restoreWindowState();
     if (!section.isEmpty())

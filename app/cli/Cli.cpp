@@ -379,9 +379,7 @@ int runAuditVerify(Context& c)
 {
     requireNoArgument(c);
     auto [db, session] = c.openAndLogin();
-    const AuditTrail audit(*db);
-    audit.require(session, DataKind::Administration, Action::Read, QStringLiteral("audit_log"));
-    const AuditVerification v = audit.verify();
+    const AuditVerification v = AuditTrail(*db).verify(session);
     if (!v.ok) {
         c.err << QStringLiteral("cabas-cli audit verify: ") << v.message << Qt::endl;
         return Failure;

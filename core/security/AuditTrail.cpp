@@ -40,6 +40,16 @@ std::vector<store::AuditRecord> AuditTrail::list(const Session& session,
     return store::AuditRepository(m_db).list(filter);
 }
 
+AuditVerification AuditTrail::verify(const Session& session) const
+{
+    require(session, DataKind::Administration, Action::Read, QStringLiteral("audit_log"));
+    AuditVerification v = verify();
+    record(&session, QStringLiteral("verify"), QStringLiteral("audit_log"), QString::number(v.records),
+           v.ok ? QStringLiteral("ok") : QStringLiteral("failed"),
+           v.ok ? QString() : QStringLiteral("first bad record %1").arg(v.firstBadSeq));
+    return v;
+}
+
 AuditVerification AuditTrail::verify() const
 {
     AuditVerification v;

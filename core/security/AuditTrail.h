@@ -41,6 +41,9 @@ class AuditTrail
 
     // Administrators only.
     std::vector<store::AuditRecord> list(const Session& session, const store::AuditFilter& filter) const;
+    // Checks the chain for an administrator (the check itself is audited).
+    AuditVerification verify(const Session& session) const;
+    // The same check without a session: for the core's own jobs (backups, tests).
     AuditVerification verify() const;
 
   private:

@@ -27,7 +27,7 @@ class UserService
   private:
     User existing(const QString& login) const;
     const store::Database& m_db;
-    const Session& m_session;
+    const Session m_session;
 };
 
 } // namespace cabas::security

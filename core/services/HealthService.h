@@ -30,7 +30,7 @@ class HealthService
   private:
     qint64 personId(const QString& personCode) const;
     const store::Database& m_db;
-    const Session& m_session;
+    const Session m_session;
 };
 
 } // namespace cabas

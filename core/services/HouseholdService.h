@@ -44,7 +44,7 @@ class HouseholdService
     Person masked(Person p) const;
 
     const store::Database& m_db;
-    const Session& m_session;
+    const Session m_session;
 };
 
 } // namespace cabas

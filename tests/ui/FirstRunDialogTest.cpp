@@ -64,6 +64,17 @@ TEST_CASE("ui: the first-run dialog creates a database from its fields", "[ui][f
     REQUIRE(programme);
     CHECK(programme->adultAllowanceCents == 4000); // the defaults, with the given name
     CHECK(programme->waves.size() == 4);
+
+    // The new administrator is logged in (an audited login); the password does not linger in the fields.
+    const auto session = dialog.takeSession();
+    REQUIRE(session);
+    CHECK(session->login() == QStringLiteral("coordination"));
+    CHECK(session->role() == Role::Admin);
+    CHECK_FALSE(dialog.takeSession());
+    CHECK(child<QLineEdit>(&dialog, "passwordEdit")->text().isEmpty());
+    CHECK(child<QLineEdit>(&dialog, "passwordConfirmEdit")->text().isEmpty());
+    CHECK(test::hasAuditRecord(*db, QStringLiteral("coordination"), QStringLiteral("login"), QString(),
+                               QStringLiteral("ok")));
 }
 
 TEST_CASE("ui: the first-run dialog refuses a weak password and says why", "[ui][firstrun]")
@@ -142,6 +153,7 @@ TEST_CASE("ui: the first-run dialog opens an existing database", "[ui][firstrun]
     auto db = dialog.takeDatabase();
     REQUIRE(db);
     CHECK(summarize(*db).users == 1);
+    CHECK_FALSE(dialog.takeSession()); // opening asks for a login afterwards
 }
 
 TEST_CASE("ui: the first-run dialog shows the core's errors and stays open", "[ui][firstrun]")

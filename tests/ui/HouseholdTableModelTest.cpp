@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "HouseholdTableModel.h"
+#include "UiTestUtil.h"
+#include "common/Error.h"
 #include "store/HouseholdRepository.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
@@ -16,6 +18,7 @@ Household makeHousehold(const QString& code, const QString& commune, HouseholdSt
 {
     Household h;
     h.code = code;
+    h.address = QStringLiteral("1 rue de la Gare");
     h.commune = commune;
     h.postcode = QStringLiteral("32000");
     h.status = status;
@@ -34,7 +37,8 @@ TEST_CASE("ui: the households table lists the stored households", "[ui][models]"
     CHECK(model.rowCount() == 0);
     CHECK(model.columnCount() == ui::HouseholdTableModel::ColumnCount);
 
-    model.setDatabase(db.get());
+    const Session admin = test::adminSession(*db);
+    model.setSource(db.get(), admin);
     CHECK(model.rowCount() == 0);
 
     store::HouseholdRepository repo(*db);
@@ -50,6 +54,7 @@ TEST_CASE("ui: the households table lists the stored households", "[ui][models]"
     using M = ui::HouseholdTableModel;
     // Ordered by code.
     CHECK(model.index(0, M::CodeColumn).data().toString() == QStringLiteral("MMG-0001"));
+    CHECK(model.index(0, M::AddressColumn).data().toString() == QStringLiteral("1 rue de la Gare"));
     CHECK(model.index(0, M::CommuneColumn).data().toString() == QStringLiteral("Condom (32000)"));
     CHECK(model.index(0, M::StatusColumn).data().toString() == displayName(HouseholdStatus::Candidate));
     CHECK(model.index(0, M::EnrolledOnColumn).data().toString().isEmpty());
@@ -65,6 +70,36 @@ TEST_CASE("ui: the households table lists the stored households", "[ui][models]"
         CHECK_FALSE(model.headerData(c, Qt::Horizontal).toString().isEmpty());
     CHECK_FALSE(model.index(0, 0).flags().testFlag(Qt::ItemIsEditable));
 
-    model.setDatabase(nullptr);
+    model.setSource(nullptr, std::nullopt);
+    CHECK(model.rowCount() == 0);
+}
+
+TEST_CASE("ui: the households table lists through the core as the session's user", "[ui][models]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = temp.createInitialised();
+    Household h = makeHousehold(QStringLiteral("MMG-0001"), QStringLiteral("Auch"), HouseholdStatus::Enrolled,
+                                QDate(2024, 6, 3));
+    store::HouseholdRepository(*db).insert(h);
+
+    ui::HouseholdTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    using M = ui::HouseholdTableModel;
+
+    // Coordinators get the codes without the addresses (the core masks them).
+    model.setSource(db.get(), test::sessionFor(*db, Role::Coordinator));
+    REQUIRE(model.rowCount() == 1);
+    CHECK(model.index(0, M::CodeColumn).data().toString() == QStringLiteral("MMG-0001"));
+    CHECK(model.index(0, M::AddressColumn).data().toString().isEmpty());
+    CHECK(model.household(0).address.isEmpty());
+
+    model.setSource(db.get(), test::sessionFor(*db, Role::SocialWorker));
+    REQUIRE(model.rowCount() == 1);
+    CHECK(model.index(0, M::AddressColumn).data().toString() == QStringLiteral("1 rue de la Gare"));
+
+    // No session: nothing.
+    model.setSource(db.get(), std::nullopt);
+    CHECK(model.rowCount() == 0);
+    model.clear();
     CHECK(model.rowCount() == 0);
 }

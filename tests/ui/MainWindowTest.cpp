@@ -49,6 +49,7 @@ void insertHouseholds(const store::Database& db)
         repo.insert(h);
     }
 }
+
 } // namespace
 
 TEST_CASE("ui: the main window shows the programme and its sections", "[ui][mainwindow]")
@@ -58,7 +59,8 @@ TEST_CASE("ui: the main window shows the programme and its sections", "[ui][main
     const QString path = db->spec().path;
     const int schema = db->schemaVersion();
 
-    ui::MainWindow window(std::move(db));
+    const Session admin = test::adminSession(*db);
+    ui::MainWindow window(std::move(db), admin);
     window.show();
 
     CHECK(window.objectName() == QStringLiteral("mainWindow"));
@@ -75,7 +77,7 @@ TEST_CASE("ui: the main window shows the programme and its sections", "[ui][main
     auto* list = child<QListWidget>(&window, "sectionList");
     auto* stack = child<QStackedWidget>(&window, "sectionStack");
     REQUIRE(list->count() == 7);
-    CHECK(stack->count() == 7);
+    CHECK(stack->count() == 8); // and the access-denied panel
     CHECK(stack->currentIndex() == 0);
     QStringList keys;
     for (int i = 0; i < list->count(); ++i) {
@@ -94,8 +96,7 @@ TEST_CASE("ui: the main window shows the programme and its sections", "[ui][main
     CHECK_FALSE(window.showSection(QStringLiteral("nowhere")));
 
     // Sections to come say so.
-    for (const char* page :
-         {"healthPage", "workshopsPage", "ledgerPage", "cohortPage", "administrationPage"}) {
+    for (const char* page : {"healthPage", "workshopsPage", "ledgerPage", "cohortPage"}) {
         INFO(page);
         auto* placeholder = child<QWidget>(stack, page);
         CHECK(child<QLabel>(placeholder, "comingSoonLabel") != nullptr);
@@ -108,8 +109,8 @@ TEST_CASE("ui: the main window shows the programme and its sections", "[ui][main
 
     // The menus.
     for (const char* action :
-         {"newDatabaseAction", "openDatabaseAction", "connectPostgresAction", "quitAction",
-          "languageFrenchAction", "languageEnglishAction", "aboutAction"}) {
+         {"newDatabaseAction", "openDatabaseAction", "connectPostgresAction", "switchUserAction",
+          "logoutAction", "quitAction", "languageFrenchAction", "languageEnglishAction", "aboutAction"}) {
         INFO(action);
         CHECK(window.findChild<QAction*>(QString::fromLatin1(action)) != nullptr);
     }
@@ -122,8 +123,9 @@ TEST_CASE("ui: the households section lists the households", "[ui][mainwindow]")
     test::TempDatabase temp(store::Backend::Sqlite);
     auto db = initialisedDatabase(temp);
     insertHouseholds(*db);
+    const Session admin = test::adminSession(*db);
 
-    ui::MainWindow window(std::move(db));
+    ui::MainWindow window(std::move(db), admin);
     QAbstractItemModelTester tester(window.householdModel(),
                                     QAbstractItemModelTester::FailureReportingMode::Fatal);
     window.show();
@@ -134,7 +136,8 @@ TEST_CASE("ui: the households section lists the households", "[ui][mainwindow]")
     QAbstractItemModelTester proxyTester(table->model(),
                                          QAbstractItemModelTester::FailureReportingMode::Fatal);
     CHECK(table->model()->index(0, 0).data().toString() == QStringLiteral("MMG-0001"));
-    CHECK(table->model()->index(1, 1).data().toString() == QStringLiteral("Fleurance"));
+    CHECK(table->model()->index(1, ui::HouseholdTableModel::CommuneColumn).data().toString() ==
+          QStringLiteral("Fleurance"));
     CHECK(child<QLabel>(&window, "householdsCountLabel")->text() == QStringLiteral("2"));
     CHECK(child<QLabel>(&window, "householdCountLabel")->text().contains(QStringLiteral("2")));
 
@@ -161,20 +164,25 @@ TEST_CASE("ui: the main window can change and close its database", "[ui][mainwin
     auto db1 = initialisedDatabase(first);
     insertHouseholds(*db1);
     auto db2 = second.createInitialised();
+    const Session admin1 = test::adminSession(*db1);
+    const Session admin2 = test::adminSession(*db2);
 
-    ui::MainWindow window(std::move(db1));
+    ui::MainWindow window(std::move(db1), admin1);
+    window.showSection(ui::MainWindow::Section::Households);
     CHECK(window.householdModel()->rowCount() == 2);
 
-    window.setDatabase(std::move(db2));
+    window.setDatabase(std::move(db2), admin2);
     CHECK(window.householdModel()->rowCount() == 0);
     CHECK_FALSE(window.windowTitle().contains(kProgrammeName));
     CHECK(child<QLabel>(&window, "databaseStatusLabel")->text().contains(second.spec().path));
 
-    window.setDatabase(nullptr);
+    window.setDatabase(nullptr, std::nullopt);
     CHECK(window.database() == nullptr);
+    CHECK_FALSE(window.session());
     CHECK(window.householdModel()->rowCount() == 0);
     CHECK(window.windowTitle() == QStringLiteral("Cabas"));
     CHECK(child<QLabel>(&window, "householdsCountLabel")->text() == QStringLiteral("–"));
+    CHECK_FALSE(child<QAction>(&window, "logoutAction")->isEnabled());
 }
 
 TEST_CASE("ui: the main window speaks French by default and English when asked", "[ui][mainwindow][i18n]")
@@ -189,8 +197,9 @@ TEST_CASE("ui: the main window speaks French by default and English when asked",
         return texts;
     };
     REQUIRE(installTranslations(QStringLiteral("fr")) == QStringLiteral("fr"));
+    const Session admin = test::adminSession(*db);
     {
-        ui::MainWindow window(temp.open());
+        ui::MainWindow window(temp.open(), admin);
         const QStringList texts = sectionTexts(window);
         CHECK(texts.contains(QStringLiteral("Foyers")));
         CHECK(texts.contains(QStringLiteral("Suivi santé")));
@@ -204,7 +213,7 @@ TEST_CASE("ui: the main window speaks French by default and English when asked",
     }
     installTranslations(QStringLiteral("en"));
     {
-        ui::MainWindow window(temp.open());
+        ui::MainWindow window(temp.open(), admin);
         CHECK(sectionTexts(window).contains(QStringLiteral("Households")));
     }
     installTranslations(QStringLiteral("fr"));

@@ -1,7 +1,14 @@
 #pragma once
 
+#include "security/Authenticator.h"
+#include "security/Session.h"
+#include "security/UserService.h"
+#include "store/AuditRepository.h"
+#include "support/TestDatabase.h"
+
 #include <QObject>
 #include <QString>
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 namespace cabas::test {
@@ -13,6 +20,30 @@ template <typename T> T* child(const QObject* parent, const char* name)
     INFO("looking for " << name);
     REQUIRE(found != nullptr);
     return found;
+}
+
+// The password of the staff accounts the UI tests add.
+inline const QString kStaffPassword = QStringLiteral("Demo-Cabas-2026");
+
+// Adds a user with a display name (password kStaffPassword) as the administrator and logs them in
+// (TestDatabase.h's sessionFor() names users by their login).
+inline Session addUserAndLogin(const store::Database& db, const QString& login, const QString& name,
+                               Role role)
+{
+    const Session admin = adminSession(db);
+    security::UserService(db, admin).add(login, name, role, kStaffPassword);
+    return security::Authenticator(db).login(login, kStaffPassword);
+}
+
+// Whether the audit trail holds a record matching all of the given fields (empty: any).
+inline bool hasAuditRecord(const store::Database& db, const QString& login, const QString& action,
+                           const QString& table, const QString& outcome)
+{
+    const auto records = store::AuditRepository(db).list({});
+    return std::any_of(records.begin(), records.end(), [&](const store::AuditRecord& r) {
+        return (login.isEmpty() || r.login == login) && (action.isEmpty() || r.action == action) &&
+               (table.isEmpty() || r.table == table) && (outcome.isEmpty() || r.outcome == outcome);
+    });
 }
 
 } // namespace cabas::test

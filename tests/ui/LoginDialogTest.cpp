@@ -1,0 +1,140 @@
+#include <catch2/catch.hpp>
+
+#include "LoginDialog.h"
+#include "UiTestUtil.h"
+#include "security/Authenticator.h"
+#include "security/UserService.h"
+#include "store/ProgrammeRepository.h"
+#include "support/TestDatabase.h"
+#include "support/TestUtil.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+
+using namespace cabas;
+using cabas::test::child;
+
+namespace {
+const QString kAdminPassword = QString::fromLatin1(test::TempDatabase::kAdminPassword);
+
+void fill(ui::LoginDialog& dialog, const QString& login, const QString& password)
+{
+    child<QLineEdit>(&dialog, "loginEdit")->setText(login);
+    child<QLineEdit>(&dialog, "passwordEdit")->setText(password);
+}
+
+QString shownError(const ui::LoginDialog& dialog)
+{
+    auto* label = child<QLabel>(&dialog, "loginError");
+    return label->isHidden() ? QString() : label->text();
+}
+} // namespace
+
+TEST_CASE("ui: the login dialog refuses a wrong password with the core's message, then logs in",
+          "[ui][login]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = temp.createInitialised();
+    const QString programme = store::ProgrammeRepository(*db).load()->name;
+
+    ui::LoginDialog dialog(*db);
+    dialog.show();
+    CHECK(dialog.objectName() == QStringLiteral("loginDialog"));
+    // Where the user logs in.
+    CHECK(child<QLabel>(&dialog, "programmeLabel")->text() == programme);
+    CHECK(child<QLabel>(&dialog, "databaseLabel")->text().contains(temp.spec().path));
+    CHECK(child<QLineEdit>(&dialog, "passwordEdit")->echoMode() == QLineEdit::Password);
+    CHECK(shownError(dialog).isEmpty());
+    // Nothing to send yet.
+    CHECK_FALSE(child<QPushButton>(&dialog, "loginButton")->isEnabled());
+
+    fill(dialog, QStringLiteral("admin"), QStringLiteral("Not-The-Password-1"));
+    REQUIRE(child<QPushButton>(&dialog, "loginButton")->isEnabled());
+    child<QPushButton>(&dialog, "loginButton")->click();
+
+    // Refused with the authenticator's own message; the dialog stays open, the password is cleared.
+    CHECK(dialog.result() != QDialog::Accepted);
+    CHECK(dialog.isVisible());
+    CHECK(shownError(dialog) == security::Authenticator::tr("Wrong login or password."));
+    CHECK(dialog.errorMessage() == shownError(dialog));
+    CHECK(child<QLineEdit>(&dialog, "passwordEdit")->text().isEmpty());
+    CHECK(child<QLineEdit>(&dialog, "loginEdit")->text() == QStringLiteral("admin"));
+    CHECK_FALSE(dialog.session());
+    CHECK(test::hasAuditRecord(*db, QStringLiteral("admin"), QStringLiteral("login"), QString(),
+                               QStringLiteral("failed")));
+
+    // An unknown login gets the same message (logins cannot be probed).
+    fill(dialog, QStringLiteral("nobody"), kAdminPassword);
+    dialog.accept();
+    CHECK(shownError(dialog) == security::Authenticator::tr("Wrong login or password."));
+
+    fill(dialog, QStringLiteral("  Admin "), kAdminPassword);
+    child<QPushButton>(&dialog, "loginButton")->click();
+    CHECK(dialog.result() == QDialog::Accepted);
+    REQUIRE(dialog.session());
+    CHECK(dialog.session()->login() == QStringLiteral("admin"));
+    CHECK(dialog.session()->role() == Role::Admin);
+    CHECK(shownError(dialog).isEmpty());
+    CHECK(test::hasAuditRecord(*db, QStringLiteral("admin"), QStringLiteral("login"), QString(),
+                               QStringLiteral("ok")));
+}
+
+TEST_CASE("ui: the login dialog shows why a disabled or locked account cannot log in", "[ui][login]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = temp.createInitialised();
+    const Session admin = test::adminSession(*db);
+    security::UserService users(*db, admin);
+    users.add(QStringLiteral("karim.benali"), QStringLiteral("Karim Benali"), Role::SocialWorker,
+              test::kStaffPassword);
+
+    ui::LoginDialog dialog(*db);
+    dialog.setLogin(QStringLiteral("karim.benali"));
+    CHECK(child<QLineEdit>(&dialog, "loginEdit")->text() == QStringLiteral("karim.benali"));
+
+    SECTION("disabled")
+    {
+        users.disable(QStringLiteral("karim.benali"));
+        fill(dialog, QStringLiteral("karim.benali"), test::kStaffPassword);
+        dialog.accept();
+        CHECK(dialog.result() != QDialog::Accepted);
+        CHECK(shownError(dialog) ==
+              security::Authenticator::tr("The account %1 is disabled; ask an administrator.")
+                  .arg(QStringLiteral("karim.benali")));
+        CHECK_FALSE(dialog.session());
+    }
+    SECTION("locked after repeated failures")
+    {
+        for (int i = 0; i < security::Authenticator::kMaxFailedAttempts; ++i) {
+            fill(dialog, QStringLiteral("karim.benali"), QStringLiteral("Wrong-Password-%1").arg(i));
+            dialog.accept();
+        }
+        // Even the right password is refused now, with the lock's own message.
+        fill(dialog, QStringLiteral("karim.benali"), test::kStaffPassword);
+        dialog.accept();
+        CHECK(dialog.result() != QDialog::Accepted);
+        CHECK_FALSE(dialog.session());
+        const QString message = shownError(dialog);
+        CHECK(message.contains(QStringLiteral("karim.benali")));
+        CHECK(message != security::Authenticator::tr("Wrong login or password."));
+        CHECK(test::hasAuditRecord(*db, QStringLiteral("karim.benali"), QStringLiteral("login"), QString(),
+                                   QStringLiteral("denied")));
+    }
+}
+
+TEST_CASE("ui: cancelling the login dialog logs nobody in", "[ui][login]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = temp.createInitialised();
+    ui::LoginDialog dialog(*db);
+    fill(dialog, QStringLiteral("admin"), kAdminPassword);
+    child<QPushButton>(&dialog, "cancelButton")->click();
+    CHECK(dialog.result() == QDialog::Rejected);
+    CHECK_FALSE(dialog.session());
+    CHECK_FALSE(child<QPushButton>(&dialog, "otherDatabaseButton")->isVisibleTo(&dialog));
+    dialog.setOtherDatabaseButtonVisible(true);
+    CHECK(child<QPushButton>(&dialog, "otherDatabaseButton")->isVisibleTo(&dialog));
+    child<QPushButton>(&dialog, "otherDatabaseButton")->click();
+    CHECK(dialog.result() == ui::LoginDialog::OtherDatabase);
+}

@@ -1,0 +1,459 @@
+#include "AdministrationPage.h"
+
+#include "AuditTableModel.h"
+#include "common/Clock.h"
+#include "common/Error.h"
+#include "security/AuditTrail.h"
+#include "security/UserService.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QIcon>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QScopeGuard>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <set>
+
+namespace cabas::ui {
+
+namespace {
+const QString kAuditTable = QStringLiteral("audit_log");
+const QString kErrorStyle = QStringLiteral("color: #b3261e;");
+
+// The tables offered in the filter before any record names them.
+const char* const kKnownTables[] = {"app_user",        "audit_log",      "card",
+                                    "checkup",         "consent",        "household",
+                                    "person",          "programme",      "diet_questionnaire",
+                                    "prevention_step", "support_session"};
+
+QLabel* makeHeading(const QString& text, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    QFont f = label->font();
+    if (f.pointSizeF() > 0)
+        f.setPointSizeF(f.pointSizeF() * 1.6);
+    f.setBold(true);
+    label->setFont(f);
+    return label;
+}
+
+void setUpTable(QTableView* view)
+{
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 10);
+    view->horizontalHeader()->setHighlightSections(false);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+}
+
+// Runs `work` with a wait cursor.
+template <typename F> void busy(F&& work)
+{
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const auto restore = qScopeGuard([] { QApplication::restoreOverrideCursor(); });
+    work();
+}
+} // namespace
+
+AdministrationPage::AdministrationPage(QWidget* parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("administrationPage"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(28, 24, 28, 20);
+    layout->setSpacing(10);
+
+    auto* header = new QHBoxLayout();
+    header->setSpacing(12);
+    auto* icon = new QLabel(this);
+    icon->setPixmap(QIcon(QStringLiteral(":/icons/administration.svg")).pixmap(QSize(36, 36)));
+    header->addWidget(icon);
+    header->addWidget(makeHeading(tr("Administration"), this));
+    header->addStretch(1);
+    layout->addLayout(header);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("administrationTabs"));
+    m_tabs->addTab(buildAuditTab(), tr("Audit trail"));
+    m_tabs->addTab(buildUsersTab(), tr("Users"));
+    layout->addWidget(m_tabs, 1);
+}
+
+QWidget* AdministrationPage::buildAuditTab()
+{
+    auto* tab = new QWidget(this);
+    tab->setObjectName(QStringLiteral("auditTab"));
+    auto* layout = new QVBoxLayout(tab);
+    layout->setContentsMargins(12, 12, 12, 10);
+    layout->setSpacing(8);
+
+    auto* note =
+        new QLabel(tr("Every login, every change and every refused action, newest first. The records "
+                      "are chained by their hashes: any record changed, removed or added outside "
+                      "Cabas breaks the chain."),
+                   tab);
+    note->setWordWrap(true);
+    layout->addWidget(note);
+
+    auto* filters = new QHBoxLayout();
+    filters->setSpacing(8);
+    m_sinceCheck = new QCheckBox(tr("&Since"), tab);
+    m_sinceCheck->setObjectName(QStringLiteral("auditSinceCheck"));
+    filters->addWidget(m_sinceCheck);
+    m_since = new QDateEdit(tab);
+    m_since->setObjectName(QStringLiteral("auditSince"));
+    m_since->setCalendarPopup(true);
+    m_since->setDisplayFormat(QLocale().dateFormat(QLocale::ShortFormat));
+    m_since->setDate(Clock::instance().today().addDays(-7));
+    m_since->setEnabled(false);
+    filters->addWidget(m_since);
+    filters->addSpacing(12);
+
+    auto* loginLabel = new QLabel(tr("&User:"), tab);
+    filters->addWidget(loginLabel);
+    m_login = new QComboBox(tab);
+    m_login->setObjectName(QStringLiteral("auditLogin"));
+    m_login->setEditable(true);
+    m_login->setInsertPolicy(QComboBox::NoInsert);
+    m_login->setMinimumContentsLength(14);
+    m_login->lineEdit()->setPlaceholderText(tr("All users"));
+    loginLabel->setBuddy(m_login);
+    filters->addWidget(m_login);
+    filters->addSpacing(12);
+
+    auto* tableLabel = new QLabel(tr("&Table:"), tab);
+    filters->addWidget(tableLabel);
+    m_table = new QComboBox(tab);
+    m_table->setObjectName(QStringLiteral("auditTable"));
+    m_table->setEditable(true);
+    m_table->setInsertPolicy(QComboBox::NoInsert);
+    m_table->setMinimumContentsLength(14);
+    m_table->lineEdit()->setPlaceholderText(tr("All tables"));
+    tableLabel->setBuddy(m_table);
+    filters->addWidget(m_table);
+    filters->addStretch(1);
+
+    auto* refresh = new QPushButton(tr("&Refresh"), tab);
+    refresh->setObjectName(QStringLiteral("auditRefreshButton"));
+    filters->addWidget(refresh);
+    layout->addLayout(filters);
+
+    m_auditError = new QLabel(tab);
+    m_auditError->setObjectName(QStringLiteral("auditError"));
+    m_auditError->setWordWrap(true);
+    m_auditError->setStyleSheet(kErrorStyle);
+    m_auditError->hide();
+    layout->addWidget(m_auditError);
+
+    m_auditModel = new AuditTableModel(this);
+    m_auditModel->setObjectName(QStringLiteral("auditModel"));
+    m_auditView = new QTableView(tab);
+    m_auditView->setObjectName(QStringLiteral("auditView"));
+    m_auditView->setModel(m_auditModel);
+    setUpTable(m_auditView);
+    layout->addWidget(m_auditView, 1);
+
+    auto* footer = new QHBoxLayout();
+    footer->setSpacing(10);
+    m_verifyButton = new QPushButton(tr("&Verify the chain"), tab);
+    m_verifyButton->setObjectName(QStringLiteral("auditVerifyButton"));
+    m_verifyButton->setToolTip(tr("Recompute every record's hash and check that the chain is complete."));
+    m_verifyButton->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
+    footer->addWidget(m_verifyButton, 0, Qt::AlignTop);
+    m_verifyResult = new QLabel(tab);
+    m_verifyResult->setObjectName(QStringLiteral("auditVerifyResult"));
+    m_verifyResult->setWordWrap(true);
+    m_verifyResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_verifyResult->hide();
+    footer->addWidget(m_verifyResult, 1);
+    m_auditCount = new QLabel(tab);
+    m_auditCount->setObjectName(QStringLiteral("auditCountLabel"));
+    footer->addWidget(m_auditCount, 0, Qt::AlignTop | Qt::AlignRight);
+    layout->addLayout(footer);
+
+    connect(m_sinceCheck, &QCheckBox::toggled, this, [this](bool on) {
+        m_since->setEnabled(on);
+        refreshAudit();
+    });
+    connect(m_since, &QDateEdit::dateChanged, this, [this] {
+        if (m_sinceCheck->isChecked())
+            refreshAudit();
+    });
+    for (QComboBox* combo : {m_login, m_table}) {
+        connect(combo, &QComboBox::currentIndexChanged, this, [this] {
+            if (!m_filling)
+                refreshAudit();
+        });
+        connect(combo->lineEdit(), &QLineEdit::returnPressed, this, &AdministrationPage::refreshAudit);
+    }
+    connect(refresh, &QPushButton::clicked, this, &AdministrationPage::refreshAudit);
+    connect(m_verifyButton, &QPushButton::clicked, this, &AdministrationPage::verifyChain);
+    return tab;
+}
+
+QWidget* AdministrationPage::buildUsersTab()
+{
+    auto* tab = new QWidget(this);
+    tab->setObjectName(QStringLiteral("usersTab"));
+    auto* layout = new QVBoxLayout(tab);
+    layout->setContentsMargins(12, 12, 12, 10);
+    layout->setSpacing(8);
+
+    auto* note =
+        new QLabel(tr("The user accounts of this database. Adding users, disabling them and resetting "
+                      "passwords is done with cabas-cli for now."),
+                   tab);
+    note->setWordWrap(true);
+    layout->addWidget(note);
+
+    m_usersError = new QLabel(tab);
+    m_usersError->setObjectName(QStringLiteral("usersError"));
+    m_usersError->setWordWrap(true);
+    m_usersError->setStyleSheet(kErrorStyle);
+    m_usersError->hide();
+    layout->addWidget(m_usersError);
+
+    m_usersModel = new QStandardItemModel(0, 5, this);
+    m_usersModel->setObjectName(QStringLiteral("usersModel"));
+    m_usersModel->setHorizontalHeaderLabels(
+        {tr("Login"), tr("Name"), tr("Role"), tr("Active"), tr("Locked until")});
+    m_usersView = new QTableView(tab);
+    m_usersView->setObjectName(QStringLiteral("usersTable"));
+    m_usersView->setModel(m_usersModel);
+    setUpTable(m_usersView);
+    m_usersView->setColumnWidth(0, 140);
+    m_usersView->setColumnWidth(1, 200);
+    m_usersView->setColumnWidth(2, 160);
+    m_usersView->setColumnWidth(3, 80);
+    layout->addWidget(m_usersView, 1);
+    return tab;
+}
+
+void AdministrationPage::clear()
+{
+    m_db = nullptr;
+    m_session.reset();
+    m_auditModel->setRecords({});
+    m_auditModel->setHighlightedSeq(0);
+    m_usersModel->removeRows(0, m_usersModel->rowCount());
+    m_auditCount->clear();
+    m_auditError->hide();
+    m_usersError->hide();
+    m_verifyResult->hide();
+    m_verifyResult->clear();
+    m_seenTables.clear();
+    m_filling = true;
+    m_login->clear();
+    m_table->clear();
+    m_filling = false;
+}
+
+void AdministrationPage::load(const store::Database* db, const std::optional<Session>& session)
+{
+    clear();
+    if (!db || !session)
+        return;
+    m_db = db;
+    m_session = session;
+    try {
+        readAudit();
+    } catch (const Error& e) {
+        if (e.kind() == Error::Kind::AccessDenied) {
+            clear();
+            throw;
+        }
+        showAuditError(e.message());
+    }
+    fillTableChoices();
+    readUsers();
+}
+
+store::AuditFilter AdministrationPage::auditFilter() const
+{
+    store::AuditFilter filter;
+    if (m_sinceCheck->isChecked())
+        filter.since = m_since->date();
+    filter.login = m_login->currentText().trimmed().toLower();
+    filter.table = m_table->currentText().trimmed();
+    return filter;
+}
+
+void AdministrationPage::readAudit()
+{
+    if (!m_db || !m_session)
+        return;
+    const store::AuditFilter filter = auditFilter();
+    std::vector<store::AuditRecord> records;
+    busy([&] { records = AuditTrail(*m_db).list(*m_session, filter); });
+    const auto count = static_cast<qsizetype>(records.size());
+    std::set<QString> tables;
+    for (const auto& r : records)
+        tables.insert(r.table);
+    m_auditModel->setRecords(std::move(records));
+    m_auditError->hide();
+    if (!m_auditColumnsSized && count > 0) {
+        // Once, so that widths the user chose stay; the detail takes the rest.
+        m_auditView->resizeColumnsToContents();
+        for (int c = 0; c < AuditTableModel::DetailColumn; ++c)
+            m_auditView->setColumnWidth(c, std::min(m_auditView->columnWidth(c) + 8, 220));
+        m_auditColumnsSized = true;
+    }
+    m_auditCount->setText(count >= filter.limit
+                              ? tr("The newest %1 records; narrow the filters to see older ones.")
+                                    .arg(QLocale().toString(count))
+                              : tr("%n record(s)", nullptr, static_cast<int>(count)));
+    // Tables seen are offered in the filter from now on.
+    bool added = false;
+    for (const QString& t : tables)
+        added = m_seenTables.insert(t).second || added;
+    if (added)
+        fillTableChoices();
+}
+
+void AdministrationPage::readUsers()
+{
+    m_usersModel->removeRows(0, m_usersModel->rowCount());
+    m_usersError->hide();
+    std::vector<User> users;
+    try {
+        busy([&] { users = security::UserService(*m_db, *m_session).list(); });
+    } catch (const Error& e) {
+        m_usersError->setText(e.message());
+        m_usersError->show();
+        return;
+    }
+    const QDateTime now = Clock::instance().nowUtc();
+    QStringList logins;
+    for (const User& u : users) {
+        logins << u.login;
+        const bool locked = u.lockedUntil.isValid() && u.lockedUntil > now;
+        const QDateTime until = u.lockedUntil.toTimeZone(Clock::programmeZone());
+        QList<QStandardItem*> row = {
+            new QStandardItem(u.login),
+            new QStandardItem(u.displayName),
+            new QStandardItem(displayName(u.role)),
+            new QStandardItem(u.active ? tr("Yes") : tr("No")),
+            new QStandardItem(locked ? QLocale().toString(until.date(), QLocale::ShortFormat) +
+                                           QLatin1Char(' ') + until.time().toString(QStringLiteral("HH:mm"))
+                                     : QString()),
+        };
+        for (QStandardItem* item : row)
+            item->setEditable(false);
+        if (!u.active)
+            row[3]->setForeground(QColor(0xb3, 0x26, 0x1e));
+        m_usersModel->appendRow(row);
+    }
+    fillLoginChoices(logins);
+}
+
+void AdministrationPage::fillLoginChoices(const QStringList& logins)
+{
+    m_filling = true;
+    const QString login = m_login->currentText();
+    QStringList sorted = logins;
+    sorted << QStringLiteral("system");
+    sorted.sort();
+    sorted.removeDuplicates();
+    m_login->clear();
+    m_login->addItem(QString());
+    m_login->addItems(sorted);
+    m_login->setCurrentIndex(std::max(0, m_login->findText(login)));
+    m_login->setEditText(login);
+    m_filling = false;
+}
+
+void AdministrationPage::fillTableChoices()
+{
+    m_filling = true;
+    const QString table = m_table->currentText();
+    QStringList tables;
+    for (const QString& t : m_seenTables)
+        if (!t.isEmpty())
+            tables << t;
+    for (const char* t : kKnownTables)
+        tables << QString::fromLatin1(t);
+    tables.sort();
+    tables.removeDuplicates();
+    m_table->clear();
+    m_table->addItem(QString());
+    m_table->addItems(tables);
+    m_table->setCurrentIndex(std::max(0, m_table->findText(table)));
+    m_table->setEditText(table);
+    m_filling = false;
+}
+
+void AdministrationPage::refreshAudit()
+{
+    if (!m_db || !m_session)
+        return;
+    try {
+        readAudit();
+    } catch (const Error& e) {
+        m_auditModel->setRecords({});
+        m_auditCount->clear();
+        showAuditError(e.message());
+    }
+}
+
+void AdministrationPage::showAuditError(const QString& message)
+{
+    m_auditError->setText(message);
+    m_auditError->show();
+}
+
+void AdministrationPage::verifyChain()
+{
+    if (!m_db || !m_session)
+        return;
+    AuditVerification v;
+    try {
+        busy([&] { v = AuditTrail(*m_db).verify(*m_session); });
+    } catch (const Error& e) {
+        m_auditModel->setHighlightedSeq(0);
+        showVerification(false, e.message());
+        return;
+    }
+    if (v.ok) {
+        m_auditModel->setHighlightedSeq(0);
+        showVerification(true, v.message);
+        return;
+    }
+    m_auditModel->setHighlightedSeq(v.firstBadSeq);
+    showVerification(false, tr("The audit trail is NOT intact. First bad record: %1. %2")
+                                .arg(QLocale().toString(v.firstBadSeq), v.message));
+    const int row = m_auditModel->rowOfSeq(v.firstBadSeq);
+    if (row >= 0) {
+        m_auditView->scrollTo(m_auditModel->index(row, 0));
+        m_auditView->selectRow(row);
+    }
+}
+
+void AdministrationPage::showVerification(bool ok, const QString& text)
+{
+    m_verifyResult->setProperty("ok", ok);
+    m_verifyResult->setText((ok ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + text);
+    m_verifyResult->setStyleSheet(
+        ok ? QStringLiteral(
+                 "QLabel#auditVerifyResult { color: #1e5631; background: #e6f4ea; border: 1px solid "
+                 "#a8d5b5; border-radius: 4px; padding: 6px 8px; }")
+           : QStringLiteral(
+                 "QLabel#auditVerifyResult { color: #b3261e; background: #fdecea; border: 1px solid "
+                 "#f1b8b4; border-radius: 4px; padding: 6px 8px; }"));
+    m_verifyResult->show();
+}
+
+} // namespace cabas::ui

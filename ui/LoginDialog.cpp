@@ -1,0 +1,185 @@
+#include "LoginDialog.h"
+
+#include "common/Error.h"
+#include "security/Authenticator.h"
+#include "store/ProgrammeRepository.h"
+
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QIcon>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScopeGuard>
+#include <QVBoxLayout>
+
+namespace cabas::ui {
+
+LoginDialog::LoginDialog(const store::Database& db, QWidget* parent) : QDialog(parent), m_db(db)
+{
+    setObjectName(QStringLiteral("loginDialog"));
+    setWindowTitle(tr("Log in to Cabas"));
+    setMinimumWidth(460);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(20, 20, 20, 16);
+    layout->setSpacing(12);
+
+    // Where the user logs in: the programme and its database.
+    QString programmeName;
+    try {
+        if (const auto programme = store::ProgrammeRepository(db).load())
+            programmeName = programme->name;
+    } catch (const Error&) {
+        // Logging in will say what is wrong with the database.
+    }
+    auto* header = new QHBoxLayout();
+    header->setSpacing(12);
+    auto* icon = new QLabel(this);
+    icon->setPixmap(QIcon(QStringLiteral(":/icons/cabas.svg")).pixmap(QSize(40, 40)));
+    header->addWidget(icon, 0, Qt::AlignTop);
+    auto* where = new QVBoxLayout();
+    where->setSpacing(2);
+    auto* programme = new QLabel(programmeName.isEmpty() ? QStringLiteral("Cabas") : programmeName, this);
+    programme->setObjectName(QStringLiteral("programmeLabel"));
+    programme->setWordWrap(true);
+    QFont headingFont = programme->font();
+    if (headingFont.pointSizeF() > 0)
+        headingFont.setPointSizeF(headingFont.pointSizeF() * 1.4);
+    headingFont.setBold(true);
+    programme->setFont(headingFont);
+    where->addWidget(programme);
+    // displayName() never contains a password.
+    const QString location = db.spec().displayName();
+    auto* database =
+        new QLabel(db.backend() == store::Backend::Postgres ? tr("PostgreSQL database: %1").arg(location)
+                                                            : tr("Database: %1").arg(location),
+                   this);
+    database->setObjectName(QStringLiteral("databaseLabel"));
+    database->setWordWrap(true);
+    database->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    database->setStyleSheet(QStringLiteral("color: palette(placeholder-text);"));
+    where->addWidget(database);
+    header->addLayout(where, 1);
+    layout->addLayout(header);
+
+    m_intro = new QLabel(this);
+    m_intro->setObjectName(QStringLiteral("loginIntro"));
+    m_intro->setWordWrap(true);
+    m_intro->hide();
+    layout->addWidget(m_intro);
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("loginError"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("QLabel#loginError { color: #b3261e; background: #fdecea; "
+                                          "border: 1px solid #f1b8b4; border-radius: 4px; padding: 8px; }"));
+    m_error->hide();
+    layout->addWidget(m_error);
+
+    auto* form = new QFormLayout();
+    form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_login = new QLineEdit(this);
+    m_login->setObjectName(QStringLiteral("loginEdit"));
+    m_login->setInputMethodHints(Qt::ImhNoAutoUppercase | Qt::ImhNoPredictiveText);
+    form->addRow(tr("&Login:"), m_login);
+    m_password = new QLineEdit(this);
+    m_password->setObjectName(QStringLiteral("passwordEdit"));
+    m_password->setEchoMode(QLineEdit::Password);
+    form->addRow(tr("&Password:"), m_password);
+    layout->addLayout(form);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    QPushButton* ok = m_buttons->button(QDialogButtonBox::Ok);
+    ok->setObjectName(QStringLiteral("loginButton"));
+    ok->setText(tr("Log &in"));
+    m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("cancelButton"));
+    m_otherDatabase = m_buttons->addButton(tr("Another &database…"), QDialogButtonBox::ResetRole);
+    m_otherDatabase->setObjectName(QStringLiteral("otherDatabaseButton"));
+    m_otherDatabase->hide();
+    connect(m_otherDatabase, &QPushButton::clicked, this, [this] { done(OtherDatabase); });
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &LoginDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &LoginDialog::reject);
+    layout->addWidget(m_buttons);
+
+    connect(m_login, &QLineEdit::textChanged, this, &LoginDialog::updateOkButton);
+    connect(m_password, &QLineEdit::textChanged, this, &LoginDialog::updateOkButton);
+    updateOkButton();
+    m_login->setFocus();
+}
+
+LoginDialog::~LoginDialog() = default;
+
+void LoginDialog::setIntroText(const QString& text)
+{
+    m_intro->setText(text);
+    m_intro->setVisible(!text.isEmpty());
+    adjustSize();
+}
+
+void LoginDialog::setLogin(const QString& login)
+{
+    m_login->setText(login);
+    (login.isEmpty() ? m_login : m_password)->setFocus();
+}
+
+void LoginDialog::setErrorMessage(const QString& message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+    adjustSize();
+}
+
+QString LoginDialog::errorMessage() const
+{
+    return m_error->isHidden() ? QString() : m_error->text();
+}
+
+void LoginDialog::setOtherDatabaseButtonVisible(bool visible)
+{
+    m_otherDatabase->setVisible(visible);
+}
+
+void LoginDialog::updateOkButton()
+{
+    m_buttons->button(QDialogButtonBox::Ok)
+        ->setEnabled(!m_login->text().trimmed().isEmpty() && !m_password->text().isEmpty());
+}
+
+void LoginDialog::accept()
+{
+    const QString login = m_login->text().trimmed();
+    if (login.isEmpty() || m_password->text().isEmpty()) {
+        setErrorMessage(tr("Enter your login and your password."));
+        (login.isEmpty() ? m_login : m_password)->setFocus();
+        return;
+    }
+    m_session.reset();
+    QString refusal;
+    {
+        // Checking a password takes a moment (Argon2id).
+        QApplication::setOverrideCursor(Qt::WaitCursor);
+        const auto restore = qScopeGuard([] { QApplication::restoreOverrideCursor(); });
+        try {
+            m_session = security::Authenticator(m_db).login(login, m_password->text());
+        } catch (const Error& e) {
+            refusal = e.message();
+        } catch (const std::exception& e) {
+            refusal = tr("Unexpected error: %1").arg(QString::fromLocal8Bit(e.what()));
+        }
+    }
+    m_password->clear();
+    if (!m_session) {
+        setErrorMessage(refusal);
+        m_password->setFocus();
+        return;
+    }
+    setErrorMessage(QString());
+    QDialog::accept();
+}
+
+} // namespace cabas::ui
