@@ -2,6 +2,84 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AccessPolicy</name>
+    <message>
+        <source>households, members, cards and consents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>card ledger and spending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>health follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>workshops and attendance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cohort figures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>users, settings and audit trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>see figures on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>publish figures on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Access denied: a %1 may not %2 the %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AuditTrail</name>
+    <message>
+        <source>Audit record %1 is missing (the next one is %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit record %1 is out of order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit record %1 does not follow record %2: a record was removed, replaced or moved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit record %1 was changed after it was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit records %1 to %2 are missing at the end of the trail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit record %1 was added outside Cabas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audit trail is intact: %1 records, ending with %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Authenticator</name>
     <message>
         <source>Wrong login or password.</source>
@@ -9,6 +87,14 @@
     </message>
     <message>
         <source>The account %1 is disabled; ask an administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The account %1 is locked after %2 failed attempts, until %3. An administrator can unlock it by setting a new password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Access denied: the database login %1 is not allowed to act as a %2.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -55,25 +141,67 @@
     </message>
 </context>
 <context>
+    <name>Checkup</name>
+    <message>
+        <source>person_code: the checkup belongs to a person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>date: the date of the checkup is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>wave: the follow-up wave (M0, M6 ...) is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>weight_kg: must be between 2 and 350 kg</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>height_cm: must be between 40 and 230 cm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waist_cm: must be between 30 and 250 cm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>systolic_mmhg: must be between 60 and 260 mmHg</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>diastolic_mmhg: must be between 30 and 160 mmHg</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>glucose_g_l: must be between 0.2 and 6 g/L</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>systolic_mmhg: the systolic pressure must be above the diastolic pressure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>diastolic_mmhg: blood pressure needs both the systolic and the diastolic value</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CheckupRepository</name>
+    <message>
+        <source>This person already has a checkup for wave %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Cli</name>
     <message>
         <source>no database given: use --db FILE.cabas or --db postgresql://..., or set CABAS_DB</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>--user needs --password-file FILE</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>--format must be text or json, not &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>init needs --admin LOGIN</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>init needs --password-file FILE (the administrator&apos;s password on its first line)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -157,10 +285,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Fill a new database with a realistic demo programme (households, persons, cards, consents).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Number of households, 1 to 100000 (default 60).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -177,22 +301,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Show the programme settings as JSON (programme show).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The database: a file (SQLite) or postgresql://user@host:port/dbname. Default: $CABAS_DB.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Log in as this user.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>File whose first line is the password (of --user, or of the new administrator for init).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Usage: cabas-cli [--db DB] [--user LOGIN --password-file FILE] COMMAND [ARGS]</source>
         <translation type="unfinished"></translation>
     </message>
@@ -205,19 +313,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Global options:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>a file (SQLite) or postgresql://user@host:port/dbname; default $CABAS_DB</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>log in as this user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>file whose first line is the password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -250,6 +350,194 @@
     </message>
     <message>
         <source>unexpected argument &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this command needs a user: --user LOGIN (with --password-file FILE, or typed at the prompt)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--user needs --password-file FILE when there is no terminal to ask on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password for %1: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--format must be one of %1, not &quot;%2&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--password-file FILE is needed (the password of %1 on its first line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New password for %1: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The same password again: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The two passwords differ; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--role must be one of social_worker, nurse, coordinator, admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User %1 added (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User %1 disabled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User %1 enabled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password of %1 changed; the account is unlocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--limit must be a positive whole number, not &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The administrator&apos;s password, on the file&apos;s first line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill a new database with a realistic demo programme (administrators).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the programme settings as JSON.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a user (administrators).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>social_worker, nurse, coordinator or admin.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name shown for the user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new user&apos;s password, on the file&apos;s first line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the users (administrators).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disable a user: they can no longer log in; their history stays (administrators).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enable a disabled user (administrators).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new password, on the file&apos;s first line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the whole audit chain; name the first broken or missing record (administrators).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List audit records, newest first (administrators).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only records from this date (YYYY-MM-DD).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only this user&apos;s records.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only records about this table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At most this many records (default 1000).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>text (default), csv or json.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PostgreSQL: create one database role per Cabas role, with the privileges of the access rules (administrators; run again after an upgrade).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prefix of the role names (default cabas: cabas_nurse ...).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Global options (before the command):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>file whose first line is that user&apos;s password (else asked on the terminal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every command but init needs a user. --db, --user and --password-file may also follow the command, unless the command has an option of that name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage: cabas-cli [GLOBAL OPTIONS] %1 [OPTIONS]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Options:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cabas-cli: unknown option &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cabas-cli: %1 needs a value.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -414,6 +702,21 @@
     </message>
 </context>
 <context>
+    <name>HealthService</name>
+    <message>
+        <source>There is no person %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no health follow-up consent on %2: no health record can be made for that date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>wave: %1 is not a follow-up wave of the programme.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Household</name>
     <message>
         <source>code: the household code is required</source>
@@ -468,6 +771,17 @@
     </message>
     <message>
         <source>The household %1 was changed by someone else since you opened it; reload it to see their changes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdService</name>
+    <message>
+        <source>There is no card %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no such person.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -545,6 +859,17 @@
     </message>
     <message>
         <source>%1 (%2) was changed by someone else since you opened it; reload to see their changes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PgRoles</name>
+    <message>
+        <source>Database roles exist only on PostgreSQL; a SQLite file is protected by its file permissions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -736,6 +1061,234 @@
     <name>UserRepository</name>
     <message>
         <source>The login &quot;%1&quot; is already taken.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UserService</name>
+    <message>
+        <source>The password is not strong enough: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no user %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is the last active administrator: enable or add another administrator first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::AdministrationPage</name>
+    <message>
+        <source>Administration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every login, every change and every refused action, newest first. The records are chained by their hashes: any record changed, removed or added outside Cabas breaks the chain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Table:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Verify the chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recompute every record&apos;s hash and check that the chain is complete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user accounts of this database. Adding users, disabling them and resetting passwords is done with cabas-cli for now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Locked until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The newest %1 records; narrow the filters to see older ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audit trail is NOT intact. First bad record: %1. %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::AuditTableModel</name>
+    <message>
+        <source>Create</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>See figures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Publish figures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent withdrawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Denied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date and time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detail</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1023,6 +1576,49 @@
         <source>Enrolled on</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::LoginDialog</name>
+    <message>
+        <source>Log in to Cabas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PostgreSQL database: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log &amp;in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another &amp;database…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter your login and your password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::MainWindow</name>
@@ -1107,14 +1703,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Users and their roles, the programme&apos;s rules, the list of merchants, backups and the audit log.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The households of the programme, by code. Searching, enrolling and editing households come with the next versions.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Coming soon</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1132,10 +1720,6 @@
     </message>
     <message>
         <source>No database open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cabas — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1202,6 +1786,90 @@
         <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>S&amp;witch user…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Log out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The households of the programme, by code; choose one to see its members. Searching, enrolling and editing households come with the next versions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your role sees the households by code only: names and addresses are not shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Access denied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody is logged in: log in to see this section.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are logged in as %1 (%2). This section is for the roles that may read it: another user can log in with File &gt; Switch user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not logged in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logged in as %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Switch user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log in as another user. If you cancel, %1 stays logged in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are logged out. Log in to go on, or cancel to quit Cabas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log in to the database you opened. If you cancel, the database open now stays open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members (choose a household above)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -1244,7 +1912,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Save a picture of the main window (without --db: of the first-run dialog) to FILE.png once it is shown, then quit.</source>
+        <source>Log in as LOGIN: with --password-file, without the login dialog; without it, the login dialog opens with LOGIN filled in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password of --user, on the first line of FILE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a picture to FILE.png once it is shown, then quit: of the main window when --user and --password-file log in; of the login dialog with --db alone; of the first-run dialog without --db.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--password-file needs --user LOGIN</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,6 +2,84 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>AccessPolicy</name>
+    <message>
+        <source>households, members, cards and consents</source>
+        <translation>les foyers, membres, cartes et consentements</translation>
+    </message>
+    <message>
+        <source>card ledger and spending</source>
+        <translation>le compte carte et les dépenses</translation>
+    </message>
+    <message>
+        <source>health follow-up</source>
+        <translation>le suivi santé</translation>
+    </message>
+    <message>
+        <source>workshops and attendance</source>
+        <translation>les ateliers et les présences</translation>
+    </message>
+    <message>
+        <source>cohort figures</source>
+        <translation>la cohorte</translation>
+    </message>
+    <message>
+        <source>users, settings and audit trail</source>
+        <translation>les utilisateurs, les réglages et le journal d’audit</translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation>consulter</translation>
+    </message>
+    <message>
+        <source>change</source>
+        <translation>modifier</translation>
+    </message>
+    <message>
+        <source>see figures on</source>
+        <translation>voir les chiffres sur</translation>
+    </message>
+    <message>
+        <source>publish figures on</source>
+        <translation>publier des chiffres sur</translation>
+    </message>
+    <message>
+        <source>Access denied: a %1 may not %2 the %3.</source>
+        <translation>Accès refusé : le rôle %1 ne permet pas de %2 %3.</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTrail</name>
+    <message>
+        <source>Audit record %1 is missing (the next one is %2).</source>
+        <translation>L’enregistrement du journal n° %1 est manquant (le suivant est le n° %2).</translation>
+    </message>
+    <message>
+        <source>Audit record %1 is out of order.</source>
+        <translation>L’enregistrement du journal n° %1 n’est pas à sa place.</translation>
+    </message>
+    <message>
+        <source>Audit record %1 does not follow record %2: a record was removed, replaced or moved.</source>
+        <translation>L’enregistrement du journal n° %1 ne fait pas suite à l’enregistrement n° %2 : un enregistrement a été supprimé, remplacé ou déplacé.</translation>
+    </message>
+    <message>
+        <source>Audit record %1 was changed after it was written.</source>
+        <translation>L’enregistrement du journal n° %1 a été modifié après son écriture.</translation>
+    </message>
+    <message>
+        <source>Audit records %1 to %2 are missing at the end of the trail.</source>
+        <translation>Les enregistrements du journal n° %1 à %2 manquent à la fin du journal.</translation>
+    </message>
+    <message>
+        <source>Audit record %1 was added outside Cabas.</source>
+        <translation>L’enregistrement du journal n° %1 a été ajouté en dehors de Cabas.</translation>
+    </message>
+    <message>
+        <source>The audit trail is intact: %1 records, ending with %2.</source>
+        <translation>Le journal d’audit est intact : %1 enregistrements, dernière empreinte %2.</translation>
+    </message>
+</context>
+<context>
     <name>Authenticator</name>
     <message>
         <source>Wrong login or password.</source>
@@ -10,6 +88,14 @@
     <message>
         <source>The account %1 is disabled; ask an administrator.</source>
         <translation>Le compte %1 est désactivé ; adressez-vous à un·e administrateur·rice.</translation>
+    </message>
+    <message>
+        <source>The account %1 is locked after %2 failed attempts, until %3. An administrator can unlock it by setting a new password.</source>
+        <translation>Le compte %1 est verrouillé après %2 tentatives échouées, jusqu’à %3. Un·e administrateur·rice peut le déverrouiller en définissant un nouveau mot de passe.</translation>
+    </message>
+    <message>
+        <source>Access denied: the database login %1 is not allowed to act as a %2.</source>
+        <translation>Accès refusé : l’identifiant de base de données %1 n’est pas autorisé à agir avec le rôle %2.</translation>
     </message>
 </context>
 <context>
@@ -55,26 +141,68 @@
     </message>
 </context>
 <context>
+    <name>Checkup</name>
+    <message>
+        <source>person_code: the checkup belongs to a person</source>
+        <translation>person_code: le bilan de santé doit être rattaché à une personne</translation>
+    </message>
+    <message>
+        <source>date: the date of the checkup is required</source>
+        <translation>date: la date du bilan de santé est obligatoire</translation>
+    </message>
+    <message>
+        <source>wave: the follow-up wave (M0, M6 ...) is required</source>
+        <translation>wave: la vague de suivi (M0, M6…) est obligatoire</translation>
+    </message>
+    <message>
+        <source>weight_kg: must be between 2 and 350 kg</source>
+        <translation>weight_kg: doit être compris entre 2 et 350 kg</translation>
+    </message>
+    <message>
+        <source>height_cm: must be between 40 and 230 cm</source>
+        <translation>height_cm: doit être compris entre 40 et 230 cm</translation>
+    </message>
+    <message>
+        <source>waist_cm: must be between 30 and 250 cm</source>
+        <translation>waist_cm: doit être compris entre 30 et 250 cm</translation>
+    </message>
+    <message>
+        <source>systolic_mmhg: must be between 60 and 260 mmHg</source>
+        <translation>systolic_mmhg: doit être compris entre 60 et 260 mmHg</translation>
+    </message>
+    <message>
+        <source>diastolic_mmhg: must be between 30 and 160 mmHg</source>
+        <translation>diastolic_mmhg: doit être compris entre 30 et 160 mmHg</translation>
+    </message>
+    <message>
+        <source>glucose_g_l: must be between 0.2 and 6 g/L</source>
+        <translation>glucose_g_l: doit être compris entre 0,2 et 6 g/L</translation>
+    </message>
+    <message>
+        <source>systolic_mmhg: the systolic pressure must be above the diastolic pressure</source>
+        <translation>systolic_mmhg: la pression systolique doit être supérieure à la pression diastolique</translation>
+    </message>
+    <message>
+        <source>diastolic_mmhg: blood pressure needs both the systolic and the diastolic value</source>
+        <translation>diastolic_mmhg: la tension artérielle nécessite à la fois la valeur systolique et la valeur diastolique</translation>
+    </message>
+</context>
+<context>
+    <name>CheckupRepository</name>
+    <message>
+        <source>This person already has a checkup for wave %1.</source>
+        <translation>Cette personne a déjà un bilan de santé pour la vague %1.</translation>
+    </message>
+</context>
+<context>
     <name>Cli</name>
     <message>
         <source>no database given: use --db FILE.cabas or --db postgresql://..., or set CABAS_DB</source>
         <translation>aucune base de données indiquée : utilisez --db FILE.cabas ou --db postgresql://..., ou définissez CABAS_DB</translation>
     </message>
     <message>
-        <source>--user needs --password-file FILE</source>
-        <translation>--user nécessite --password-file FILE</translation>
-    </message>
-    <message>
-        <source>--format must be text or json, not &quot;%1&quot;</source>
-        <translation>--format doit valoir text ou json, et non « %1 »</translation>
-    </message>
-    <message>
         <source>init needs --admin LOGIN</source>
         <translation>init nécessite --admin LOGIN</translation>
-    </message>
-    <message>
-        <source>init needs --password-file FILE (the administrator&apos;s password on its first line)</source>
-        <translation>init nécessite --password-file FILE (le mot de passe de l’administrateur·rice sur sa première ligne)</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
@@ -157,10 +285,6 @@
         <translation>Paramètres du programme (JSON, voir docs/programme-json.md) ; par défaut : 40 EUR par adulte et 20 EUR par enfant et par mois, vagues M0, M6, M12, M18.</translation>
     </message>
     <message>
-        <source>Fill a new database with a realistic demo programme (households, persons, cards, consents).</source>
-        <translation>Remplir une nouvelle base de données avec un programme de démonstration réaliste (foyers, personnes, cartes, consentements).</translation>
-    </message>
-    <message>
         <source>Number of households, 1 to 100000 (default 60).</source>
         <translation>Nombre de foyers, de 1 à 100000 (60 par défaut).</translation>
     </message>
@@ -177,22 +301,6 @@
         <translation>text (par défaut) ou json.</translation>
     </message>
     <message>
-        <source>Show the programme settings as JSON (programme show).</source>
-        <translation>Afficher les paramètres du programme en JSON (programme show).</translation>
-    </message>
-    <message>
-        <source>The database: a file (SQLite) or postgresql://user@host:port/dbname. Default: $CABAS_DB.</source>
-        <translation>La base de données : un fichier (SQLite) ou postgresql://user@host:port/dbname. Par défaut : $CABAS_DB.</translation>
-    </message>
-    <message>
-        <source>Log in as this user.</source>
-        <translation>Se connecter sous cet identifiant.</translation>
-    </message>
-    <message>
-        <source>File whose first line is the password (of --user, or of the new administrator for init).</source>
-        <translation>Fichier dont la première ligne est le mot de passe (de --user, ou du nouveau compte administrateur·rice pour init).</translation>
-    </message>
-    <message>
         <source>Usage: cabas-cli [--db DB] [--user LOGIN --password-file FILE] COMMAND [ARGS]</source>
         <translation>Utilisation : cabas-cli [--db DB] [--user LOGIN --password-file FILE] COMMAND [ARGS]</translation>
     </message>
@@ -205,20 +313,12 @@
         <translation>Commandes :</translation>
     </message>
     <message>
-        <source>Global options:</source>
-        <translation>Options globales :</translation>
-    </message>
-    <message>
         <source>a file (SQLite) or postgresql://user@host:port/dbname; default $CABAS_DB</source>
         <translation>un fichier (SQLite) ou postgresql://user@host:port/dbname ; par défaut $CABAS_DB</translation>
     </message>
     <message>
         <source>log in as this user</source>
         <translation>se connecter sous cet identifiant</translation>
-    </message>
-    <message>
-        <source>file whose first line is the password</source>
-        <translation>fichier dont la première ligne est le mot de passe</translation>
     </message>
     <message>
         <source>this help; COMMAND --help for a command&apos;s</source>
@@ -251,6 +351,194 @@
     <message>
         <source>unexpected argument &quot;%1&quot;</source>
         <translation>argument inattendu « %1 »</translation>
+    </message>
+    <message>
+        <source>this command needs a user: --user LOGIN (with --password-file FILE, or typed at the prompt)</source>
+        <translation>cette commande nécessite un·e utilisateur·rice : --user LOGIN (avec --password-file FILE, ou mot de passe saisi à l’invite)</translation>
+    </message>
+    <message>
+        <source>--user needs --password-file FILE when there is no terminal to ask on</source>
+        <translation>--user nécessite --password-file FILE lorsqu’aucun terminal ne permet de demander le mot de passe</translation>
+    </message>
+    <message>
+        <source>Password for %1: </source>
+        <translation>Mot de passe de %1 : </translation>
+    </message>
+    <message>
+        <source>--format must be one of %1, not &quot;%2&quot;</source>
+        <translation>--format doit valoir %1, et non « %2 »</translation>
+    </message>
+    <message>
+        <source>--password-file FILE is needed (the password of %1 on its first line)</source>
+        <translation>--password-file FILE est nécessaire (avec le mot de passe de %1 sur sa première ligne)</translation>
+    </message>
+    <message>
+        <source>New password for %1: </source>
+        <translation>Nouveau mot de passe de %1 : </translation>
+    </message>
+    <message>
+        <source>The same password again: </source>
+        <translation>Le même mot de passe, à nouveau : </translation>
+    </message>
+    <message>
+        <source>The two passwords differ; nothing was changed.</source>
+        <translation>Les deux mots de passe sont différents ; rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>--role must be one of social_worker, nurse, coordinator, admin</source>
+        <translation>--role doit valoir social_worker, nurse, coordinator ou admin</translation>
+    </message>
+    <message>
+        <source>User %1 added (%2).</source>
+        <translation>Compte %1 ajouté (%2).</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>désactivé</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>verrouillé</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>actif</translation>
+    </message>
+    <message>
+        <source>User %1 disabled.</source>
+        <translation>Compte %1 désactivé.</translation>
+    </message>
+    <message>
+        <source>User %1 enabled.</source>
+        <translation>Compte %1 réactivé.</translation>
+    </message>
+    <message>
+        <source>Password of %1 changed; the account is unlocked.</source>
+        <translation>Mot de passe de %1 modifié ; le compte est déverrouillé.</translation>
+    </message>
+    <message>
+        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</source>
+        <translation>--since doit être une date au format AAAA-MM-JJ ou JJ/MM/AAAA, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>--limit must be a positive whole number, not &quot;%1&quot;</source>
+        <translation>--limit doit être un nombre entier positif, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</source>
+        <translation>Rôles de base de données prêts : %1. Donnez à chaque membre du personnel un identifiant dans le groupe de son rôle, par exemple : CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</translation>
+    </message>
+    <message>
+        <source>The administrator&apos;s password, on the file&apos;s first line.</source>
+        <translation>Le mot de passe de l’administrateur·rice, sur la première ligne du fichier.</translation>
+    </message>
+    <message>
+        <source>Fill a new database with a realistic demo programme (administrators).</source>
+        <translation>Remplir une nouvelle base de données avec un programme de démonstration réaliste (administrateur·rices).</translation>
+    </message>
+    <message>
+        <source>Show the programme settings as JSON.</source>
+        <translation>Afficher les paramètres du programme en JSON.</translation>
+    </message>
+    <message>
+        <source>Add a user (administrators).</source>
+        <translation>Ajouter un·e utilisateur·rice (administrateur·rices).</translation>
+    </message>
+    <message>
+        <source>social_worker, nurse, coordinator or admin.</source>
+        <translation>social_worker, nurse, coordinator ou admin.</translation>
+    </message>
+    <message>
+        <source>Name shown for the user.</source>
+        <translation>Nom affiché pour l’utilisateur·rice.</translation>
+    </message>
+    <message>
+        <source>The new user&apos;s password, on the file&apos;s first line.</source>
+        <translation>Le mot de passe du nouveau compte, sur la première ligne du fichier.</translation>
+    </message>
+    <message>
+        <source>List the users (administrators).</source>
+        <translation>Lister les utilisateur·rices (administrateur·rices).</translation>
+    </message>
+    <message>
+        <source>Disable a user: they can no longer log in; their history stays (administrators).</source>
+        <translation>Désactiver un·e utilisateur·rice : il ou elle ne peut plus se connecter ; son historique est conservé (administrateur·rices).</translation>
+    </message>
+    <message>
+        <source>Enable a disabled user (administrators).</source>
+        <translation>Réactiver un·e utilisateur·rice désactivé·e (administrateur·rices).</translation>
+    </message>
+    <message>
+        <source>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</source>
+        <translation>Définir le mot de passe d’un·e utilisateur·rice et déverrouiller le compte (administrateur·rices ; chacun·e pour son propre compte).</translation>
+    </message>
+    <message>
+        <source>The new password, on the file&apos;s first line.</source>
+        <translation>Le nouveau mot de passe, sur la première ligne du fichier.</translation>
+    </message>
+    <message>
+        <source>Check the whole audit chain; name the first broken or missing record (administrators).</source>
+        <translation>Vérifier toute la chaîne du journal d’audit ; indiquer le premier enregistrement altéré ou manquant (administrateur·rices).</translation>
+    </message>
+    <message>
+        <source>List audit records, newest first (administrators).</source>
+        <translation>Lister les enregistrements du journal d’audit, du plus récent au plus ancien (administrateur·rices).</translation>
+    </message>
+    <message>
+        <source>Only records from this date (YYYY-MM-DD).</source>
+        <translation>Uniquement les enregistrements à partir de cette date (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>Only this user&apos;s records.</source>
+        <translation>Uniquement les enregistrements de cet·te utilisateur·rice.</translation>
+    </message>
+    <message>
+        <source>Only records about this table.</source>
+        <translation>Uniquement les enregistrements portant sur cette table.</translation>
+    </message>
+    <message>
+        <source>At most this many records (default 1000).</source>
+        <translation>Nombre maximal d’enregistrements (1000 par défaut).</translation>
+    </message>
+    <message>
+        <source>text (default), csv or json.</source>
+        <translation>text (par défaut), csv ou json.</translation>
+    </message>
+    <message>
+        <source>PostgreSQL: create one database role per Cabas role, with the privileges of the access rules (administrators; run again after an upgrade).</source>
+        <translation>PostgreSQL : créer un rôle de base de données par rôle Cabas, avec les privilèges des règles d’accès (administrateur·rices ; à relancer après une mise à jour).</translation>
+    </message>
+    <message>
+        <source>Prefix of the role names (default cabas: cabas_nurse ...).</source>
+        <translation>Préfixe des noms de rôles (cabas par défaut : cabas_nurse…).</translation>
+    </message>
+    <message>
+        <source>Global options (before the command):</source>
+        <translation>Options globales (avant la commande) :</translation>
+    </message>
+    <message>
+        <source>file whose first line is that user&apos;s password (else asked on the terminal)</source>
+        <translation>fichier dont la première ligne est le mot de passe de cet·te utilisateur·rice (sinon demandé dans le terminal)</translation>
+    </message>
+    <message>
+        <source>Every command but init needs a user. --db, --user and --password-file may also follow the command, unless the command has an option of that name.</source>
+        <translation>Toutes les commandes sauf init nécessitent un·e utilisateur·rice. --db, --user et --password-file peuvent aussi suivre la commande, sauf si celle-ci a une option du même nom.</translation>
+    </message>
+    <message>
+        <source>Usage: cabas-cli [GLOBAL OPTIONS] %1 [OPTIONS]</source>
+        <translation>Utilisation : cabas-cli [OPTIONS GLOBALES] %1 [OPTIONS]</translation>
+    </message>
+    <message>
+        <source>Options:</source>
+        <translation>Options :</translation>
+    </message>
+    <message>
+        <source>cabas-cli: unknown option &quot;%1&quot;.</source>
+        <translation>cabas-cli : option « %1 » inconnue.</translation>
+    </message>
+    <message>
+        <source>cabas-cli: %1 needs a value.</source>
+        <translation>cabas-cli : %1 nécessite une valeur.</translation>
     </message>
 </context>
 <context>
@@ -414,6 +702,21 @@
     </message>
 </context>
 <context>
+    <name>HealthService</name>
+    <message>
+        <source>There is no person %1.</source>
+        <translation>Aucune personne n’a le code %1.</translation>
+    </message>
+    <message>
+        <source>%1 has no health follow-up consent on %2: no health record can be made for that date.</source>
+        <translation>%1 n’a pas de consentement au suivi santé valable le %2 : aucune donnée de santé ne peut être enregistrée à cette date.</translation>
+    </message>
+    <message>
+        <source>wave: %1 is not a follow-up wave of the programme.</source>
+        <translation>wave: %1 n’est pas une vague de suivi du programme.</translation>
+    </message>
+</context>
+<context>
     <name>Household</name>
     <message>
         <source>code: the household code is required</source>
@@ -469,6 +772,17 @@
     <message>
         <source>The household %1 was changed by someone else since you opened it; reload it to see their changes.</source>
         <translation>Le foyer %1 a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert ; rechargez-le pour voir ces modifications.</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdService</name>
+    <message>
+        <source>There is no card %1.</source>
+        <translation>Carte %1 introuvable.</translation>
+    </message>
+    <message>
+        <source>There is no such person.</source>
+        <translation>Cette personne est introuvable.</translation>
     </message>
 </context>
 <context>
@@ -546,6 +860,17 @@
     <message>
         <source>%1 (%2) was changed by someone else since you opened it; reload to see their changes.</source>
         <translation>La fiche de %1 (%2) a été modifiée par quelqu’un d’autre depuis que vous l’avez ouverte ; rechargez-la pour voir ces modifications.</translation>
+    </message>
+</context>
+<context>
+    <name>PgRoles</name>
+    <message>
+        <source>Database roles exist only on PostgreSQL; a SQLite file is protected by its file permissions.</source>
+        <translation>Les rôles de base de données n’existent que sous PostgreSQL ; un fichier SQLite est protégé par ses droits d’accès au fichier.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
+        <translation>« %1 » n’est pas un préfixe de rôle valide (lettres minuscules, chiffres et _, en commençant par une lettre).</translation>
     </message>
 </context>
 <context>
@@ -737,6 +1062,234 @@
     <message>
         <source>The login &quot;%1&quot; is already taken.</source>
         <translation>L’identifiant « %1 » est déjà pris.</translation>
+    </message>
+</context>
+<context>
+    <name>UserService</name>
+    <message>
+        <source>The password is not strong enough: %1.</source>
+        <translation>Le mot de passe n’est pas assez robuste : %1.</translation>
+    </message>
+    <message>
+        <source>There is no user %1.</source>
+        <translation>Aucun compte n’a l’identifiant %1.</translation>
+    </message>
+    <message>
+        <source>%1 is the last active administrator: enable or add another administrator first.</source>
+        <translation>%1 est le dernier compte administrateur·rice actif : réactivez ou ajoutez d’abord un autre compte administrateur·rice.</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::AdministrationPage</name>
+    <message>
+        <source>Administration</source>
+        <translation>Administration</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>Journal d’audit</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Utilisateurs</translation>
+    </message>
+    <message>
+        <source>Every login, every change and every refused action, newest first. The records are chained by their hashes: any record changed, removed or added outside Cabas breaks the chain.</source>
+        <translation>Chaque connexion, chaque modification et chaque action refusée, de la plus récente à la plus ancienne. Les enregistrements sont chaînés par leurs empreintes : tout enregistrement modifié, supprimé ou ajouté en dehors de Cabas rompt la chaîne.</translation>
+    </message>
+    <message>
+        <source>&amp;Since</source>
+        <translation>&amp;Depuis le</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Utilisateur :</translation>
+    </message>
+    <message>
+        <source>All users</source>
+        <translation>Tous les utilisateurs</translation>
+    </message>
+    <message>
+        <source>&amp;Table:</source>
+        <translation>&amp;Table :</translation>
+    </message>
+    <message>
+        <source>All tables</source>
+        <translation>Toutes les tables</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Actualiser</translation>
+    </message>
+    <message>
+        <source>&amp;Verify the chain</source>
+        <translation>&amp;Vérifier la chaîne</translation>
+    </message>
+    <message>
+        <source>Recompute every record&apos;s hash and check that the chain is complete.</source>
+        <translation>Recalculer l’empreinte de chaque enregistrement et vérifier que la chaîne est complète.</translation>
+    </message>
+    <message>
+        <source>The user accounts of this database. Adding users, disabling them and resetting passwords is done with cabas-cli for now.</source>
+        <translation>Les comptes utilisateurs de cette base de données. Pour l’instant, l’ajout et la désactivation des comptes et la réinitialisation des mots de passe se font avec cabas-cli.</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Actif</translation>
+    </message>
+    <message>
+        <source>Locked until</source>
+        <translation>Verrouillé jusqu’au</translation>
+    </message>
+    <message>
+        <source>The newest %1 records; narrow the filters to see older ones.</source>
+        <translation>Les %1 enregistrements les plus récents ; affinez les filtres pour voir les plus anciens.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n enregistrement</numerusform>
+            <numerusform>%n enregistrements</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+    <message>
+        <source>The audit trail is NOT intact. First bad record: %1. %2</source>
+        <translation>Le journal d’audit n’est PAS intact. Premier enregistrement en défaut : n° %1. %2</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::AuditTableModel</name>
+    <message>
+        <source>Create</source>
+        <translation>Création</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>Mise à jour</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Consultation</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Modification</translation>
+    </message>
+    <message>
+        <source>See figures</source>
+        <translation>Consultation des chiffres</translation>
+    </message>
+    <message>
+        <source>Publish figures</source>
+        <translation>Publication des chiffres</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Connexion</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Déconnexion</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Désactivation</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>Réactivation</translation>
+    </message>
+    <message>
+        <source>Consent given</source>
+        <translation>Consentement donné</translation>
+    </message>
+    <message>
+        <source>Consent withdrawn</source>
+        <translation>Consentement retiré</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Système</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Réussi</translation>
+    </message>
+    <message>
+        <source>Denied</source>
+        <translation>Refusé</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Échoué</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>N°</translation>
+    </message>
+    <message>
+        <source>Date and time</source>
+        <translation>Date et heure</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Table</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Enregistrement</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Résultat</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Détail</translation>
     </message>
 </context>
 <context>
@@ -1023,6 +1576,49 @@
         <source>Enrolled on</source>
         <translation>Date d’inscription</translation>
     </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::LoginDialog</name>
+    <message>
+        <source>Log in to Cabas</source>
+        <translation>Se connecter à Cabas</translation>
+    </message>
+    <message>
+        <source>PostgreSQL database: %1</source>
+        <translation>Base de données PostgreSQL : %1</translation>
+    </message>
+    <message>
+        <source>Database: %1</source>
+        <translation>Base de données : %1</translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation>&amp;Identifiant :</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Mot de passe :</translation>
+    </message>
+    <message>
+        <source>Log &amp;in</source>
+        <translation>Se &amp;connecter</translation>
+    </message>
+    <message>
+        <source>Another &amp;database…</source>
+        <translation>Autre &amp;base de données…</translation>
+    </message>
+    <message>
+        <source>Enter your login and your password.</source>
+        <translation>Saisissez votre identifiant et votre mot de passe.</translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation>Erreur inattendue : %1</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::MainWindow</name>
@@ -1107,14 +1703,6 @@
         <translation>Administration</translation>
     </message>
     <message>
-        <source>Users and their roles, the programme&apos;s rules, the list of merchants, backups and the audit log.</source>
-        <translation>Les utilisateurs et leurs rôles, les règles du programme, la liste des commerçants, les sauvegardes et le journal d’audit.</translation>
-    </message>
-    <message>
-        <source>The households of the programme, by code. Searching, enrolling and editing households come with the next versions.</source>
-        <translation>Les foyers du programme, par code. La recherche, l’inscription et la modification des foyers arriveront avec les prochaines versions.</translation>
-    </message>
-    <message>
         <source>Coming soon</source>
         <translation>À venir</translation>
     </message>
@@ -1133,10 +1721,6 @@
     <message>
         <source>No database open</source>
         <translation>Aucune base de données ouverte</translation>
-    </message>
-    <message>
-        <source>Cabas — %1</source>
-        <translation>Cabas — %1</translation>
     </message>
     <message>
         <source>PostgreSQL database: %1</source>
@@ -1202,6 +1786,90 @@
         <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas aide les équipes des programmes carte alimentation durable à suivre leurs foyers et à gérer le suivi santé, les ateliers, le compte carte et l’évaluation de la cohorte.&lt;/p&gt;&lt;p&gt;Conçu avec Qt %2.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>S&amp;witch user…</source>
+        <translation>Changer d’&amp;utilisateur…</translation>
+    </message>
+    <message>
+        <source>&amp;Log out</source>
+        <translation>Se &amp;déconnecter</translation>
+    </message>
+    <message>
+        <source>The households of the programme, by code; choose one to see its members. Searching, enrolling and editing households come with the next versions.</source>
+        <translation>Les foyers du programme, par code ; choisissez-en un pour voir ses membres. La recherche, l’inscription et la modification des foyers arriveront dans les prochaines versions.</translation>
+    </message>
+    <message>
+        <source>Your role sees the households by code only: names and addresses are not shown.</source>
+        <translation>Votre rôle ne voit les foyers que par leur code : les noms et adresses ne sont pas affichés.</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Date de naissance</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Access denied</source>
+        <translation>Accès refusé</translation>
+    </message>
+    <message>
+        <source>Nobody is logged in: log in to see this section.</source>
+        <translation>Personne n’est connecté : connectez-vous pour voir cette section.</translation>
+    </message>
+    <message>
+        <source>Members of %1</source>
+        <translation>Membres de %1</translation>
+    </message>
+    <message>
+        <source>You are logged in as %1 (%2). This section is for the roles that may read it: another user can log in with File &gt; Switch user.</source>
+        <translation>Vous êtes connecté·e en tant que %1 (%2). Cette section est réservée aux rôles autorisés à la consulter : un·e autre utilisateur·rice peut se connecter avec Fichier &gt; Changer d’utilisateur.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Not logged in</source>
+        <translation>Non connecté</translation>
+    </message>
+    <message>
+        <source>Logged in as %1</source>
+        <translation>Connecté·e en tant que %1</translation>
+    </message>
+    <message>
+        <source>Switch user</source>
+        <translation>Changer d’utilisateur</translation>
+    </message>
+    <message>
+        <source>Log in as another user. If you cancel, %1 stays logged in.</source>
+        <translation>Connectez-vous sous un autre compte. Si vous annulez, %1 reste connecté·e.</translation>
+    </message>
+    <message>
+        <source>You are logged out. Log in to go on, or cancel to quit Cabas.</source>
+        <translation>Vous êtes déconnecté·e. Connectez-vous pour continuer, ou annulez pour quitter Cabas.</translation>
+    </message>
+    <message>
+        <source>Log in to the database you opened. If you cancel, the database open now stays open.</source>
+        <translation>Connectez-vous à la base de données que vous avez ouverte. Si vous annulez, la base de données actuellement ouverte le reste.</translation>
+    </message>
+    <message>
+        <source>Members (choose a household above)</source>
+        <translation>Membres (choisissez un foyer ci-dessus)</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -1246,8 +1914,20 @@
         <translation>impossible d’écrire %1</translation>
     </message>
     <message>
-        <source>Save a picture of the main window (without --db: of the first-run dialog) to FILE.png once it is shown, then quit.</source>
-        <translation>Enregistrer une image de la fenêtre principale (sans --db : de la fenêtre de premier lancement) dans FILE.png dès qu’elle est affichée, puis quitter.</translation>
+        <source>Log in as LOGIN: with --password-file, without the login dialog; without it, the login dialog opens with LOGIN filled in.</source>
+        <translation>Se connecter sous l’identifiant LOGIN : avec --password-file, sans passer par la fenêtre de connexion ; sinon, la fenêtre de connexion s’ouvre avec LOGIN déjà rempli.</translation>
+    </message>
+    <message>
+        <source>The password of --user, on the first line of FILE.</source>
+        <translation>Le mot de passe de --user, sur la première ligne de FILE.</translation>
+    </message>
+    <message>
+        <source>Save a picture to FILE.png once it is shown, then quit: of the main window when --user and --password-file log in; of the login dialog with --db alone; of the first-run dialog without --db.</source>
+        <translation>Enregistrer une capture dans FILE.png une fois l’affichage terminé, puis quitter : de la fenêtre principale quand --user et --password-file permettent de se connecter ; de la fenêtre de connexion avec --db seul ; de la fenêtre de premier lancement sans --db.</translation>
+    </message>
+    <message>
+        <source>--password-file needs --user LOGIN</source>
+        <translation>--password-file nécessite --user LOGIN</translation>
     </message>
 </context>
 </TS>
