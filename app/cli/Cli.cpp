@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "demo/DemoGenerator.h"
 #include "domain/Programme.h"
+#include "io/PersonsImport.h"
 #include "security/AuditTrail.h"
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
@@ -457,6 +458,28 @@ int runAuditList(Context& c)
     return Success;
 }
 
+int runImportPersons(Context& c)
+{
+    const QString file = requiredArgument(c, QStringLiteral("FILE"));
+    auto [db, session] = c.openAndLogin();
+    io::PersonsImport import(*db, session);
+    const bool dryRun = c.parser.isSet(QStringLiteral("dry-run"));
+    io::ImportReport report = import.check(file);
+    if (report.ok() && !dryRun)
+        report = import.run(file);
+    for (const QString& w : report.warnings)
+        c.err << Cli::tr("warning: %1").arg(w) << '\n';
+    if (!report.ok()) {
+        c.err << report.errors.join(QLatin1Char('\n')) << '\n'
+              << Cli::tr("Nothing was imported.") << Qt::endl;
+        return Failure;
+    }
+    c.out << (dryRun ? Cli::tr("Check only, nothing written. %1") : Cli::tr("Imported. %1"))
+                 .arg(report.summary())
+          << Qt::endl;
+    return Success;
+}
+
 int runPgRoles(Context& c)
 {
     requireNoArgument(c);
@@ -566,6 +589,13 @@ std::vector<Command> commands()
          runAuditList,
          false,
          true},
+        {QStringLiteral("import persons"),
+         QStringLiteral("FILE"),
+         Cli::tr("Import households, members and cards from persons.csv: all or nothing, located errors, "
+                 "the same file twice changes nothing (social workers)."),
+         {O(QStringLiteral("dry-run"),
+            Cli::tr("Check the file and say what would change, without writing."))},
+         runImportPersons},
         {QStringLiteral("pg roles"),
          QString(),
          Cli::tr(

@@ -330,3 +330,45 @@ TEST_CASE("cabas-cli audit verify names the first broken record", "[cli][audit]"
     CHECK(verify.code == cli::Failure);
     CHECK(verify.err.contains(QStringLiteral(" 3 ")));
 }
+
+TEST_CASE("cabas-cli import persons: dry run, import, twice, errors", "[cli][import]")
+{
+    TempDatabase t(store::Backend::Sqlite);
+    t.createInitialised().reset();
+    QTemporaryDir dir;
+    const QString adminPw = passwordFile(dir, TempDatabase::kAdminPassword);
+    const QString swPw = dir.filePath(QStringLiteral("sw"));
+    test::writeFile(swPw, "Social-Worker-2026\n");
+    REQUIRE(
+        as(QStringLiteral("admin"), adminPw, t.url(),
+           {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("amelie"), QStringLiteral("--role"),
+            QStringLiteral("social_worker"), QStringLiteral("--password-file"), swPw})
+            .code == cli::Success);
+    const QString sample = QStringLiteral(CABAS_SAMPLES_DIR "/persons.csv");
+    Run dry = as(QStringLiteral("amelie"), swPw, t.url(),
+                 {QStringLiteral("import"), QStringLiteral("persons"), sample, QStringLiteral("--dry-run")});
+    INFO(dry.err.toStdString());
+    REQUIRE(dry.code == cli::Success);
+    CHECK(store::HouseholdRepository(*t.open()).count() == 0);
+    CHECK(as(QStringLiteral("amelie"), swPw, t.url(),
+             {QStringLiteral("import"), QStringLiteral("persons"), sample})
+              .code == cli::Success);
+    CHECK(store::HouseholdRepository(*t.open()).count() == 6);
+    CHECK(as(QStringLiteral("amelie"), swPw, t.url(),
+             {QStringLiteral("import"), QStringLiteral("persons"), sample})
+              .code == cli::Success);
+    CHECK(store::HouseholdRepository(*t.open()).count() == 6);
+
+    const QString bad = dir.filePath(QStringLiteral("bad.csv"));
+    test::writeFile(bad,
+                    "household_code;enrolled_on;commune;postcode;card_id;person_code;first_name;last_name;"
+                    "birth_date;sex;role\nMMG-0100;2024-06-31;Auch;32000;;P-0100;A;B;1990-01-01;F;adult\n");
+    Run refused = as(QStringLiteral("amelie"), swPw, t.url(),
+                     {QStringLiteral("import"), QStringLiteral("persons"), bad});
+    CHECK(refused.code == cli::Failure);
+    CHECK(refused.err.contains(QStringLiteral("bad.csv:2: enrolled_on")));
+    CHECK(store::HouseholdRepository(*t.open()).count() == 6);
+    CHECK(as(QStringLiteral("admin"), adminPw, t.url(),
+             {QStringLiteral("import"), QStringLiteral("persons"), sample})
+              .code == cli::Failure);
+}
