@@ -540,6 +540,30 @@
         <source>cabas-cli: %1 needs a value.</source>
         <translation>cabas-cli : %1 nécessite une valeur.</translation>
     </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>avertissement : %1</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Rien n’a été importé.</translation>
+    </message>
+    <message>
+        <source>Check only, nothing written. %1</source>
+        <translation>Vérification seule, rien n’a été écrit. %1</translation>
+    </message>
+    <message>
+        <source>Imported. %1</source>
+        <translation>Import effectué. %1</translation>
+    </message>
+    <message>
+        <source>Import households, members and cards from persons.csv: all or nothing, located errors, the same file twice changes nothing (social workers).</source>
+        <translation>Importer les foyers, leurs membres et leurs cartes depuis persons.csv : tout ou rien, erreurs localisées, importer deux fois le même fichier ne change rien (travailleur·ses sociaux·ales).</translation>
+    </message>
+    <message>
+        <source>Check the file and say what would change, without writing.</source>
+        <translation>Vérifier le fichier et indiquer ce qui changerait, sans rien écrire.</translation>
+    </message>
 </context>
 <context>
     <name>Consent</name>
@@ -566,6 +590,29 @@
     <message>
         <source>Research export</source>
         <translation>Export pour la recherche</translation>
+    </message>
+</context>
+<context>
+    <name>CsvTable</name>
+    <message>
+        <source>%1: cannot be read: %2</source>
+        <translation>%1 : lecture impossible : %2</translation>
+    </message>
+    <message>
+        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</source>
+        <translation>%1:%2: le fichier n’est pas en UTF-8 ; enregistrez-le depuis le tableur au format « CSV UTF-8 ».</translation>
+    </message>
+    <message>
+        <source>%1: the file is empty.</source>
+        <translation>%1 : le fichier est vide.</translation>
+    </message>
+    <message>
+        <source>%1:%2: a quote opened here is never closed.</source>
+        <translation>%1:%2: un guillemet ouvert ici n’est jamais refermé.</translation>
+    </message>
+    <message>
+        <source>%1:%2: %3 fields where the header has %4.</source>
+        <translation>%1:%2: %3 champs alors que l’en-tête en a %4.</translation>
     </message>
 </context>
 <context>
@@ -786,6 +833,13 @@
     </message>
 </context>
 <context>
+    <name>ImportReport</name>
+    <message>
+        <source>Households: %1 new, %2 updated, %3 unchanged. Persons: %4 new, %5 updated, %6 unchanged. Cards: %7 new.</source>
+        <translation>Foyers : %1 nouveau(x), %2 mis à jour, %3 inchangé(s). Personnes : %4 nouvelle(s), %5 mise(s) à jour, %6 inchangée(s). Cartes : %7 nouvelle(s).</translation>
+    </message>
+</context>
+<context>
     <name>Passwords</name>
     <message>
         <source>Not enough memory to hash the password.</source>
@@ -860,6 +914,57 @@
     <message>
         <source>%1 (%2) was changed by someone else since you opened it; reload to see their changes.</source>
         <translation>La fiche de %1 (%2) a été modifiée par quelqu’un d’autre depuis que vous l’avez ouverte ; rechargez-la pour voir ces modifications.</translation>
+    </message>
+</context>
+<context>
+    <name>PersonsImport</name>
+    <message>
+        <source>%1: the column %2 is missing</source>
+        <translation>%1 : la colonne %2 est manquante</translation>
+    </message>
+    <message>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <translation>%1 : colonne « %2 » inconnue ignorée</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; must be F, M or empty</source>
+        <translation>« %1 » doit être F, M ou vide</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; must be adult or child</source>
+        <translation>« %1 » doit être adult ou child</translation>
+    </message>
+    <message>
+        <source>%1 is in the future</source>
+        <translation>%1 est dans le futur</translation>
+    </message>
+    <message>
+        <source>%1 appears twice (also line %2)</source>
+        <translation>%1 apparaît deux fois (aussi ligne %2)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</source>
+        <translation>« %1 » diffère de « %2 » à la ligne %3 pour le foyer %4</translation>
+    </message>
+    <message>
+        <source>the card %1 is also given to household %2</source>
+        <translation>la carte %1 est aussi attribuée au foyer %2</translation>
+    </message>
+    <message>
+        <source>the card %1 already belongs to another household</source>
+        <translation>la carte %1 appartient déjà à un autre foyer</translation>
+    </message>
+    <message>
+        <source>%1 already belongs to household %2; move people from the case file, not by import</source>
+        <translation>%1 appartient déjà au foyer %2 ; déplacez les personnes depuis le dossier du foyer, pas par import</translation>
+    </message>
+    <message>
+        <source>Nothing was imported:</source>
+        <translation>Rien n’a été importé :</translation>
     </message>
 </context>
 <context>
