@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "demo/DemoGenerator.h"
 #include "domain/Programme.h"
+#include "io/HealthImport.h"
 #include "io/PersonsImport.h"
 #include "security/AuditTrail.h"
 #include "security/Authenticator.h"
@@ -480,6 +481,38 @@ int runImportPersons(Context& c)
     return Success;
 }
 
+int runHealthImport(Context& c, bool checkups)
+{
+    const QString file = requiredArgument(c, QStringLiteral("FILE"));
+    auto [db, session] = c.openAndLogin();
+    io::HealthImport import(*db, session);
+    const bool dryRun = c.parser.isSet(QStringLiteral("dry-run"));
+    io::HealthImportReport report = checkups ? import.checkCheckups(file) : import.checkQuestionnaires(file);
+    if (report.ok() && !dryRun)
+        report = checkups ? import.runCheckups(file) : import.runQuestionnaires(file);
+    for (const QString& w : report.warnings)
+        c.err << Cli::tr("warning: %1").arg(w) << '\n';
+    if (!report.ok()) {
+        c.err << report.errors.join(QLatin1Char('\n')) << '\n'
+              << Cli::tr("Nothing was imported.") << Qt::endl;
+        return Failure;
+    }
+    c.out << (dryRun ? Cli::tr("Check only, nothing written. %1") : Cli::tr("Imported. %1"))
+                 .arg(report.summary())
+          << Qt::endl;
+    return Success;
+}
+
+int runImportCheckups(Context& c)
+{
+    return runHealthImport(c, true);
+}
+
+int runImportQuestionnaires(Context& c)
+{
+    return runHealthImport(c, false);
+}
+
 int runPgRoles(Context& c)
 {
     requireNoArgument(c);
@@ -596,6 +629,21 @@ std::vector<Command> commands()
          {O(QStringLiteral("dry-run"),
             Cli::tr("Check the file and say what would change, without writing."))},
          runImportPersons},
+        {QStringLiteral("import checkups"),
+         QStringLiteral("FILE"),
+         Cli::tr("Import health checkups from checkups.csv: all or nothing, located errors, consent checked "
+                 "(nurses)."),
+         {O(QStringLiteral("dry-run"),
+            Cli::tr("Check the file and say what would change, without writing."))},
+         runImportCheckups},
+        {QStringLiteral("import questionnaires"),
+         QStringLiteral("FILE"),
+         Cli::tr(
+             "Import diet questionnaires from questionnaires.csv: all or nothing, located errors, consent "
+             "checked (nurses)."),
+         {O(QStringLiteral("dry-run"),
+            Cli::tr("Check the file and say what would change, without writing."))},
+         runImportQuestionnaires},
         {QStringLiteral("pg roles"),
          QString(),
          Cli::tr(

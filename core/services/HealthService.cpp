@@ -6,6 +6,7 @@
 #include "store/CheckupRepository.h"
 #include "store/HouseholdRepository.h"
 #include "store/ProgrammeRepository.h"
+#include "store/QuestionnaireRepository.h"
 
 #include <QLocale>
 
@@ -25,22 +26,55 @@ void HealthService::recordCheckup(const QString& personCode, Checkup& checkup) c
     audit.require(m_session, DataKind::Health, Action::Write, QStringLiteral("checkup"), personCode);
     checkup.personId = personId(personCode);
     checkup.nurseUserId = m_session.user.id;
-    if (checkup.takenOn.isValid() && !store::ConsentRepository(m_db).isGiven(
-                                         checkup.personId, ConsentPurpose::HealthFollowup, checkup.takenOn))
-        throw Error(
-            tr("%1 has no health follow-up consent on %2: no health record can be made for that date.")
-                .arg(personCode, QLocale().toString(checkup.takenOn, QLocale::ShortFormat)),
-            Error::Kind::Invalid);
-    const auto programme = store::ProgrammeRepository(m_db).load();
-    if (programme && !checkup.wave.isEmpty() &&
-        std::none_of(programme->waves.begin(), programme->waves.end(),
-                     [&](const FollowUpWave& w) { return w.code == checkup.wave; }))
-        throw Error(tr("wave: %1 is not a follow-up wave of the programme.").arg(checkup.wave),
-                    Error::Kind::Invalid);
+    checkRecordable(personCode, checkup.personId, checkup.takenOn, checkup.wave);
     store::Database::Transaction tx(m_db);
     store::CheckupRepository(m_db).insert(checkup);
     audit.record(m_session, QStringLiteral("create"), QStringLiteral("checkup"), personCode, checkup.wave);
     tx.commit();
+}
+
+void HealthService::checkRecordable(const QString& personCode, qint64 id, const QDate& date,
+                                    const QString& wave) const
+{
+    if (date.isValid() && !store::ConsentRepository(m_db).isGiven(id, ConsentPurpose::HealthFollowup, date))
+        throw Error(
+            tr("%1 has no health follow-up consent on %2: no health record can be made for that date.")
+                .arg(personCode, QLocale().toString(date, QLocale::ShortFormat)),
+            Error::Kind::Invalid);
+    const auto programme = store::ProgrammeRepository(m_db).load();
+    if (programme && !wave.isEmpty() &&
+        std::none_of(programme->waves.begin(), programme->waves.end(),
+                     [&](const FollowUpWave& w) { return w.code == wave; }))
+        throw Error(tr("wave: %1 is not a follow-up wave of the programme.").arg(wave), Error::Kind::Invalid);
+}
+
+void HealthService::recordQuestionnaire(const QString& personCode, DietQuestionnaire& questionnaire) const
+{
+    const AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Health, Action::Write, QStringLiteral("diet_questionnaire"),
+                  personCode);
+    questionnaire.personId = personId(personCode);
+    questionnaire.nurseUserId = m_session.user.id;
+    checkRecordable(personCode, questionnaire.personId, questionnaire.answeredOn, questionnaire.wave);
+    store::Database::Transaction tx(m_db);
+    store::QuestionnaireRepository(m_db).insert(questionnaire);
+    audit.record(m_session, QStringLiteral("create"), QStringLiteral("diet_questionnaire"), personCode,
+                 questionnaire.wave);
+    tx.commit();
+}
+
+HealthService::PersonQuestionnaires HealthService::questionnaires(const QString& personCode) const
+{
+    const AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Health, Action::Read, QStringLiteral("diet_questionnaire"),
+                  personCode);
+    const qint64 id = personId(personCode);
+    PersonQuestionnaires result;
+    result.questionnaires = store::QuestionnaireRepository(m_db).forPerson(id);
+    result.consentWithdrawn = !store::ConsentRepository(m_db).isGiven(id, ConsentPurpose::HealthFollowup,
+                                                                      Clock::instance().today());
+    audit.record(m_session, QStringLiteral("read"), QStringLiteral("diet_questionnaire"), personCode);
+    return result;
 }
 
 HealthService::PersonCheckups HealthService::checkups(const QString& personCode) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/Checkup.h"
+#include "domain/Questionnaire.h"
 #include "security/Session.h"
 #include "store/Database.h"
 
@@ -27,8 +28,21 @@ class HealthService
     void recordCheckup(const QString& personCode, Checkup& checkup) const;
     PersonCheckups checkups(const QString& personCode) const;
 
-  private:
+    struct PersonQuestionnaires
+    {
+        std::vector<DietQuestionnaire> questionnaires;
+        bool consentWithdrawn = false;
+    };
+    void recordQuestionnaire(const QString& personCode, DietQuestionnaire& questionnaire) const;
+    PersonQuestionnaires questionnaires(const QString& personCode) const;
+
+    // The checks a health record must pass before it is written (consent on `date`, a wave of the programme);
+    // throws cabas::Error. Imports use it to check every row before writing any.
+    void checkRecordable(const QString& personCode, qint64 personId, const QDate& date,
+                         const QString& wave) const;
     qint64 personId(const QString& personCode) const;
+
+  private:
     const store::Database& m_db;
     const Session m_session;
 };
