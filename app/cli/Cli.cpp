@@ -10,6 +10,7 @@
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
 #include "security/UserService.h"
+#include "services/FollowUpSchedule.h"
 #include "setup/Setup.h"
 #include "store/Database.h"
 #include "store/PgRoles.h"
@@ -513,6 +514,64 @@ int runImportQuestionnaires(Context& c)
     return runHealthImport(c, false);
 }
 
+int runHealthWorklist(Context& c)
+{
+    requireNoArgument(c);
+    const QString format =
+        formatChoice(c.option(QStringLiteral("format")),
+                     {QStringLiteral("text"), QStringLiteral("csv"), QStringLiteral("json")});
+    const QString status = c.option(QStringLiteral("status"));
+    static const QStringList statuses = {QStringLiteral("upcoming"), QStringLiteral("due"),
+                                         QStringLiteral("overdue"), QStringLiteral("done")};
+    if (!status.isEmpty() && !statuses.contains(status))
+        throw UsageProblem(Cli::tr("--status must be one of %1").arg(statuses.join(QStringLiteral(", "))));
+    auto [db, session] = c.openAndLogin();
+    const auto items = FollowUpSchedule(*db, session).items(Clock::instance().today());
+    QJsonArray array;
+    if (format == QLatin1String("csv"))
+        c.out << "person_code;name;household_code;commune;wave;window_start;target;window_end;status;consent_"
+                 "withdrawn\n";
+    for (const FollowUpItem& i : items) {
+        if (!status.isEmpty() && toCode(i.status) != status)
+            continue;
+        const QStringList fields = {i.personCode,
+                                    i.personName,
+                                    i.householdCode,
+                                    i.commune,
+                                    i.wave,
+                                    i.windowStart.toString(Qt::ISODate),
+                                    i.target.toString(Qt::ISODate),
+                                    i.windowEnd.toString(Qt::ISODate),
+                                    format == QLatin1String("text") ? displayName(i.status)
+                                                                    : toCode(i.status),
+                                    i.consentWithdrawn ? QStringLiteral("yes") : QStringLiteral("no")};
+        if (format == QLatin1String("json")) {
+            array.append(QJsonObject{{QStringLiteral("person_code"), i.personCode},
+                                     {QStringLiteral("name"), i.personName},
+                                     {QStringLiteral("household_code"), i.householdCode},
+                                     {QStringLiteral("commune"), i.commune},
+                                     {QStringLiteral("wave"), i.wave},
+                                     {QStringLiteral("window_start"), fields[5]},
+                                     {QStringLiteral("target"), fields[6]},
+                                     {QStringLiteral("window_end"), fields[7]},
+                                     {QStringLiteral("status"), toCode(i.status)},
+                                     {QStringLiteral("consent_withdrawn"), i.consentWithdrawn}});
+            continue;
+        }
+        QStringList out = fields;
+        if (format == QLatin1String("csv"))
+            for (QString& f : out)
+                if (f.contains(QLatin1Char(';')) || f.contains(QLatin1Char('"')))
+                    f = QLatin1Char('"') + f.replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+                        QLatin1Char('"');
+        c.out << out.join(format == QLatin1String("csv") ? QLatin1Char(';') : QLatin1Char('\t')) << '\n';
+    }
+    if (format == QLatin1String("json"))
+        c.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
+    c.out.flush();
+    return Success;
+}
+
 int runPgRoles(Context& c)
 {
     requireNoArgument(c);
@@ -644,6 +703,15 @@ std::vector<Command> commands()
          {O(QStringLiteral("dry-run"),
             Cli::tr("Check the file and say what would change, without writing."))},
          runImportQuestionnaires},
+        {QStringLiteral("health worklist"),
+         QString(),
+         Cli::tr(
+             "The nurses' work list: each wave of each consenting person with its window and status today "
+             "(nurses)."),
+         {O(QStringLiteral("status"), Cli::tr("Only upcoming, due, overdue or done."),
+            QStringLiteral("STATUS")),
+          O(QStringLiteral("format"), Cli::tr("text (default), csv or json."), QStringLiteral("FORMAT"))},
+         runHealthWorklist},
         {QStringLiteral("pg roles"),
          QString(),
          Cli::tr(

@@ -1,4 +1,5 @@
 #include "cli/Cli.h"
+#include "demo/DemoGenerator.h"
 #include "store/Database.h"
 #include "store/HouseholdRepository.h"
 #include "store/ProgrammeRepository.h"
@@ -6,6 +7,7 @@
 #include "support/TestUtil.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -371,4 +373,32 @@ TEST_CASE("cabas-cli import persons: dry run, import, twice, errors", "[cli][imp
     CHECK(as(QStringLiteral("admin"), adminPw, t.url(),
              {QStringLiteral("import"), QStringLiteral("persons"), sample})
               .code == cli::Failure);
+}
+
+TEST_CASE("cabas-cli health worklist is for nurses", "[cli][health]")
+{
+    TempDatabase t(store::Backend::Sqlite);
+    t.createInitialised().reset();
+    QTemporaryDir dir;
+    const QString adminPw = passwordFile(dir, TempDatabase::kAdminPassword);
+    REQUIRE(as(QStringLiteral("admin"), adminPw, t.url(),
+               {QStringLiteral("demo"), QStringLiteral("--households"), QStringLiteral("20")})
+                .code == cli::Success);
+    const QString staffPw = dir.filePath(QStringLiteral("staff"));
+    test::writeFile(staffPw, QByteArray(DemoGenerator::kDemoStaffPassword) + '\n');
+    Run list = as(QStringLiteral("claire.dupuis"), staffPw, t.url(),
+                  {QStringLiteral("health"), QStringLiteral("worklist"), QStringLiteral("--format"),
+                   QStringLiteral("json")});
+    INFO(list.err.toStdString());
+    REQUIRE(list.code == cli::Success);
+    const QJsonArray items = QJsonDocument::fromJson(list.out.toUtf8()).array();
+    CHECK_FALSE(items.isEmpty());
+    CHECK(items.first().toObject().contains(QStringLiteral("window_end")));
+    CHECK(as(QStringLiteral("amelie.roux"), staffPw, t.url(),
+             {QStringLiteral("health"), QStringLiteral("worklist")})
+              .code == cli::Failure);
+    CHECK(as(QStringLiteral("claire.dupuis"), staffPw, t.url(),
+             {QStringLiteral("health"), QStringLiteral("worklist"), QStringLiteral("--status"),
+              QStringLiteral("late")})
+              .code == cli::UsageError);
 }
