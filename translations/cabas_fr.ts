@@ -564,6 +564,14 @@
         <source>Check the file and say what would change, without writing.</source>
         <translation>Vérifier le fichier et indiquer ce qui changerait, sans rien écrire.</translation>
     </message>
+    <message>
+        <source>Import health checkups from checkups.csv: all or nothing, located errors, consent checked (nurses).</source>
+        <translation>Importer les bilans de santé depuis checkups.csv : tout ou rien, erreurs localisées, consentement vérifié (infirmier·ères).</translation>
+    </message>
+    <message>
+        <source>Import diet questionnaires from questionnaires.csv: all or nothing, located errors, consent checked (nurses).</source>
+        <translation>Importer les questionnaires alimentaires depuis questionnaires.csv : tout ou rien, erreurs localisées, consentement vérifié (infirmier·ères).</translation>
+    </message>
 </context>
 <context>
     <name>Consent</name>
@@ -746,6 +754,103 @@
     <message>
         <source>Demo generation cancelled; nothing was written.</source>
         <translation>Génération de la démonstration annulée ; rien n’a été écrit.</translation>
+    </message>
+</context>
+<context>
+    <name>DietQuestionnaire</name>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>rarely</source>
+        <translation>rarement</translation>
+    </message>
+    <message>
+        <source>sometimes</source>
+        <translation>parfois</translation>
+    </message>
+    <message>
+        <source>often</source>
+        <translation>souvent</translation>
+    </message>
+    <message>
+        <source>always</source>
+        <translation>toujours</translation>
+    </message>
+    <message>
+        <source>person_code: the questionnaire belongs to a person</source>
+        <translation>person_code: le questionnaire alimentaire doit être rattaché à une personne</translation>
+    </message>
+    <message>
+        <source>date: the date of the questionnaire is required</source>
+        <translation>date: la date du questionnaire alimentaire est obligatoire</translation>
+    </message>
+    <message>
+        <source>wave: the follow-up wave (M0, M6 ...) is required</source>
+        <translation>wave: la vague de suivi (M0, M6…) est obligatoire</translation>
+    </message>
+    <message>
+        <source>fv_portions_per_day: must be between 0 and 30</source>
+        <translation>fv_portions_per_day: doit être compris entre 0 et 30</translation>
+    </message>
+    <message>
+        <source>discovered_sustainable_shop: is asked from M6 on, not at M0</source>
+        <translation>discovered_sustainable_shop: n’est demandé qu’à partir de M6, pas à M0</translation>
+    </message>
+</context>
+<context>
+    <name>HealthImport</name>
+    <message>
+        <source>%1: the column %2 is missing</source>
+        <translation>%1 : la colonne %2 est manquante</translation>
+    </message>
+    <message>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <translation>%1 : colonne « %2 » inconnue ignorée</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a number</source>
+        <translation>« %1 » n’est pas un nombre</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
+    </message>
+    <message>
+        <source>%1 has a second checkup for %2 (also line %3)</source>
+        <translation>%1 a un deuxième bilan de santé pour la vague %2 (aussi ligne %3)</translation>
+    </message>
+    <message>
+        <source>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</source>
+        <translation>%1 a déjà un bilan de santé pour la vague %2 avec d’autres valeurs ; corrigez-le dans la vue santé de la personne</translation>
+    </message>
+    <message>
+        <source>Nothing was imported:</source>
+        <translation>Rien n’a été importé :</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
+        <translation>« %1 » doit être never, rarely, sometimes, often ou always (ou jamais, rarement, parfois, souvent, toujours)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; must be yes, no, oui, non or empty</source>
+        <translation>« %1 » doit être yes, no, oui, non ou vide</translation>
+    </message>
+    <message>
+        <source>%1 has a second questionnaire for %2 (also line %3)</source>
+        <translation>%1 a un deuxième questionnaire alimentaire pour la vague %2 (aussi ligne %3)</translation>
+    </message>
+    <message>
+        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</source>
+        <translation>%1 a déjà un questionnaire alimentaire pour la vague %2 avec d’autres réponses ; corrigez-le dans la vue santé de la personne</translation>
+    </message>
+</context>
+<context>
+    <name>HealthImportReport</name>
+    <message>
+        <source>%1 new records, %2 already there unchanged.</source>
+        <translation>%1 nouvel(s) enregistrement(s), %2 déjà présent(s) et inchangé(s).</translation>
     </message>
 </context>
 <context>
@@ -1122,6 +1227,13 @@
     <message>
         <source>The programme settings were changed by someone else meanwhile; reload them and try again.</source>
         <translation>Les paramètres du programme ont été modifiés entre-temps par quelqu’un d’autre ; rechargez-les et réessayez.</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionnaireRepository</name>
+    <message>
+        <source>This person already has a diet questionnaire for wave %1.</source>
+        <translation>Cette personne a déjà un questionnaire alimentaire pour la vague %1.</translation>
     </message>
 </context>
 <context>
