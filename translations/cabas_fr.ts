@@ -572,6 +572,18 @@
         <source>Import diet questionnaires from questionnaires.csv: all or nothing, located errors, consent checked (nurses).</source>
         <translation>Importer les questionnaires alimentaires depuis questionnaires.csv : tout ou rien, erreurs localisées, consentement vérifié (infirmier·ères).</translation>
     </message>
+    <message>
+        <source>--status must be one of %1</source>
+        <translation>--status doit valoir l’une des valeurs %1</translation>
+    </message>
+    <message>
+        <source>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</source>
+        <translation>La liste de travail des infirmier·ères : chaque vague de chaque personne ayant consenti, avec sa fenêtre et son statut aujourd’hui (infirmier·ères).</translation>
+    </message>
+    <message>
+        <source>Only upcoming, due, overdue or done.</source>
+        <translation>Seulement upcoming (à venir), due (à faire), overdue (en retard) ou done (fait).</translation>
+    </message>
 </context>
 <context>
     <name>Consent</name>
@@ -797,6 +809,25 @@
     <message>
         <source>discovered_sustainable_shop: is asked from M6 on, not at M0</source>
         <translation>discovered_sustainable_shop: n’est demandé qu’à partir de M6, pas à M0</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpSchedule</name>
+    <message>
+        <source>Upcoming</source>
+        <translation>À venir</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>À faire</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>En retard</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fait</translation>
     </message>
 </context>
 <context>
