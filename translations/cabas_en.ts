@@ -564,6 +564,26 @@
         <source>Check the file and say what would change, without writing.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Import health checkups from checkups.csv: all or nothing, located errors, consent checked (nurses).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import diet questionnaires from questionnaires.csv: all or nothing, located errors, consent checked (nurses).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--status must be one of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only upcoming, due, overdue or done.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Consent</name>
@@ -745,6 +765,122 @@
     </message>
     <message>
         <source>Demo generation cancelled; nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DietQuestionnaire</name>
+    <message>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rarely</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sometimes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>often</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>always</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>person_code: the questionnaire belongs to a person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>date: the date of the questionnaire is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>wave: the follow-up wave (M0, M6 ...) is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fv_portions_per_day: must be between 0 and 30</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>discovered_sustainable_shop: is asked from M6 on, not at M0</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpSchedule</name>
+    <message>
+        <source>Upcoming</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HealthImport</name>
+    <message>
+        <source>%1: the column %2 is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has a second checkup for %2 (also line %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was imported:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; must be yes, no, oui, non or empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has a second questionnaire for %2 (also line %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HealthImportReport</name>
+    <message>
+        <source>%1 new records, %2 already there unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1121,6 +1257,13 @@
     <name>ProgrammeRepository</name>
     <message>
         <source>The programme settings were changed by someone else meanwhile; reload them and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QuestionnaireRepository</name>
+    <message>
+        <source>This person already has a diet questionnaire for wave %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
