@@ -3,6 +3,7 @@
 #include "AdministrationPage.h"
 #include "DatabaseSettings.h"
 #include "FirstRunDialog.h"
+#include "HealthPage.h"
 #include "HomePage.h"
 #include "HouseholdTableModel.h"
 #include "LoginDialog.h"
@@ -215,12 +216,8 @@ void MainWindow::buildSections()
     m_homePage = new HomePage(m_sectionStack);
     addSection(Section::Home, QStringLiteral("home"), tr("Home"), m_homePage);
     addSection(Section::Households, QStringLiteral("households"), tr("Households"), buildHouseholdsPage());
-    addSection(
-        Section::Health, QStringLiteral("health"), tr("Health follow-up"),
-        buildPlaceholderPage(QStringLiteral("healthPage"), QStringLiteral("health"), tr("Health follow-up"),
-                             tr("The nurses' follow-up of the people who consented to it: checkups (weight, "
-                                "height, waist, blood pressure), diet questionnaires, prevention steps and "
-                                "individual support, with the follow-up waves that are due or overdue.")));
+    m_healthPage = new HealthPage(m_sectionStack);
+    addSection(Section::Health, QStringLiteral("health"), tr("Health follow-up"), m_healthPage);
     addSection(
         Section::Workshops, QStringLiteral("workshops"), tr("Workshops"),
         buildPlaceholderPage(QStringLiteral("workshopsPage"), QStringLiteral("workshops"), tr("Workshops"),
@@ -514,6 +511,7 @@ void MainWindow::clearSessionContent()
     m_householdError->hide();
     m_householdMaskNote->hide();
     m_adminPage->clear();
+    m_healthPage->clear();
     m_loaded.fill(false);
     for (QString& r : m_refusals)
         r.clear();
@@ -562,6 +560,9 @@ QString MainWindow::loadSection(Section section)
         switch (section) {
         case Section::Households:
             loadHouseholds();
+            break;
+        case Section::Health:
+            m_healthPage->load(m_db.get(), m_session);
             break;
         case Section::Administration:
             m_adminPage->load(m_db.get(), m_session);

@@ -22,6 +22,7 @@ class QTableWidget;
 namespace cabas::ui {
 
 class AdministrationPage;
+class HealthPage;
 class HomePage;
 class HouseholdTableModel;
 
@@ -73,6 +74,7 @@ class MainWindow : public QMainWindow
 
     HouseholdTableModel* householdModel() const { return m_householdModel; }
     AdministrationPage* administrationPage() const { return m_adminPage; }
+    HealthPage* healthPage() const { return m_healthPage; }
     // The login dialog opened by logOut() or switchUser() while it is open, else nullptr.
     LoginDialog* loginDialog() const { return m_loginDialog; }
 
@@ -146,6 +148,7 @@ class MainWindow : public QMainWindow
     QLabel* m_householdMaskNote = nullptr;
     QLabel* m_membersTitle = nullptr;
     AdministrationPage* m_adminPage = nullptr;
+    HealthPage* m_healthPage = nullptr;
     QWidget* m_accessPanel = nullptr;
     QLabel* m_accessIcon = nullptr;
     QLabel* m_accessTitle = nullptr;

@@ -5,7 +5,9 @@
 #include "common/Translation.h"
 
 #include <QCoreApplication>
+#include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #ifdef CABAS_TEST_GUI
 #include <QApplication>
 #endif
@@ -25,6 +27,10 @@ int main(int argc, char* argv[])
 #endif
     QCoreApplication::setOrganizationName(QStringLiteral("Cabas-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("cabas-tests"));
+    // Each test process has settings of its own: CTest runs test cases in parallel processes.
+    QTemporaryDir settingsDir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
     cabas::installTranslations(cabas::chosenLanguage());
     return Catch::Session().run(argc, argv);
 }

@@ -302,6 +302,6 @@ TEST_CASE("ui: an administrator may not open the health follow-up but a nurse ma
         CHECK(child<QLabel>(&window, "accessDeniedMessage")->text() ==
               AccessPolicy::refusal(Role::Admin, DataKind::Health, Action::Read));
         CHECK(test::hasAuditRecord(*window.database(), QStringLiteral("admin"), QString(),
-                                   QStringLiteral("checkup"), QStringLiteral("denied")));
+                                   QStringLiteral("follow_up_schedule"), QStringLiteral("denied")));
     }
 }

@@ -1,0 +1,452 @@
+#include "HealthPage.h"
+
+#include "FollowUpListModel.h"
+#include "common/Clock.h"
+#include "common/Error.h"
+#include "services/FollowUpSchedule.h"
+#include "services/HealthService.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace cabas::ui {
+
+namespace {
+QLabel* makeHeading(const QString& text, QWidget* parent, double scale = 1.6)
+{
+    auto* label = new QLabel(text, parent);
+    QFont f = label->font();
+    if (f.pointSizeF() > 0)
+        f.setPointSizeF(f.pointSizeF() * scale);
+    f.setBold(true);
+    label->setFont(f);
+    return label;
+}
+
+QLabel* makeBold(const QString& text, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    QFont f = label->font();
+    f.setBold(true);
+    label->setFont(f);
+    return label;
+}
+
+void setUpTable(QAbstractItemView* view, QHeaderView* horizontal, QHeaderView* vertical, bool rowHeaders)
+{
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setAlternatingRowColors(true);
+    horizontal->setHighlightSections(false);
+    horizontal->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    vertical->setDefaultSectionSize(view->fontMetrics().height() + 10);
+    vertical->setHighlightSections(false);
+    if (!rowHeaders)
+        vertical->hide();
+}
+
+const QString kMissing = QStringLiteral("—");
+
+// `value` in hundredths, tenths... shown with `decimals` decimals in the user's locale.
+QString number(double value, int decimals)
+{
+    return QLocale().toString(value, 'f', decimals);
+}
+
+// Millimetres as centimetres: no decimal when whole.
+QString centimetres(int mm)
+{
+    return mm % 10 == 0 ? QLocale().toString(mm / 10) : number(mm / 10.0, 1);
+}
+
+QString frequency(const std::optional<Frequency>& f)
+{
+    return f ? displayName(*f) : kMissing;
+}
+
+// The order of waves: by their number of months (M0, M6, M12 ...), else by name.
+bool waveBefore(const QString& a, const QString& b)
+{
+    bool okA = false;
+    bool okB = false;
+    const int ma = a.mid(1).toInt(&okA);
+    const int mb = b.mid(1).toInt(&okB);
+    if (okA && okB && ma != mb)
+        return ma < mb;
+    if (okA != okB)
+        return okA;
+    return a < b;
+}
+} // namespace
+
+HealthPage::HealthPage(QWidget* parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("healthPage"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_stack = new QStackedWidget(this);
+    m_stack->setObjectName(QStringLiteral("healthStack"));
+    layout->addWidget(m_stack);
+    m_worklistPage = buildWorklist();
+    m_personView = buildPersonView();
+    m_stack->addWidget(m_worklistPage);
+    m_stack->addWidget(m_personView);
+    m_stack->setCurrentWidget(m_worklistPage);
+}
+
+QWidget* HealthPage::buildWorklist()
+{
+    auto* page = new QWidget(m_stack);
+    page->setObjectName(QStringLiteral("worklistPage"));
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(24, 24, 24, 20);
+    layout->setSpacing(10);
+
+    auto* header = new QHBoxLayout();
+    header->addWidget(makeHeading(tr("Health follow-up"), page));
+    header->addStretch(1);
+    m_count = new QLabel(page);
+    m_count->setObjectName(QStringLiteral("worklistCountLabel"));
+    header->addWidget(m_count, 0, Qt::AlignBottom);
+    layout->addLayout(header);
+
+    auto* note =
+        new QLabel(tr("The follow-up waves of the people who consented to the health follow-up, with "
+                      "their window and their status today. Double-click a row (or press Enter) to "
+                      "see the person's checkups and questionnaires."),
+                   page);
+    note->setWordWrap(true);
+    layout->addWidget(note);
+
+    auto* filters = new QHBoxLayout();
+    filters->setSpacing(8);
+    auto* statusLabel = new QLabel(tr("&Status:"), page);
+    m_statusFilter = new QComboBox(page);
+    m_statusFilter->setObjectName(QStringLiteral("worklistStatus"));
+    statusLabel->setBuddy(m_statusFilter);
+    using P = FollowUpFilterProxy;
+    m_statusFilter->addItem(tr("Due or overdue"), P::maskOf({WaveStatus::Due, WaveStatus::Overdue}));
+    m_statusFilter->addItem(tr("All"), P::kAllStatuses);
+    m_statusFilter->addItem(displayName(WaveStatus::Due), P::maskOf({WaveStatus::Due}));
+    m_statusFilter->addItem(displayName(WaveStatus::Overdue), P::maskOf({WaveStatus::Overdue}));
+    m_statusFilter->addItem(displayName(WaveStatus::Done), P::maskOf({WaveStatus::Done}));
+    m_statusFilter->addItem(displayName(WaveStatus::Upcoming), P::maskOf({WaveStatus::Upcoming}));
+    m_statusFilter->setCurrentIndex(0);
+    auto* communeLabel = new QLabel(tr("&Commune:"), page);
+    m_communeFilter = new QComboBox(page);
+    m_communeFilter->setObjectName(QStringLiteral("worklistCommune"));
+    m_communeFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_communeFilter->setMinimumContentsLength(14);
+    communeLabel->setBuddy(m_communeFilter);
+    filters->addWidget(statusLabel);
+    filters->addWidget(m_statusFilter);
+    filters->addSpacing(12);
+    filters->addWidget(communeLabel);
+    filters->addWidget(m_communeFilter);
+    filters->addStretch(1);
+    layout->addLayout(filters);
+    fillCommunes();
+
+    m_worklistError = new QLabel(page);
+    m_worklistError->setObjectName(QStringLiteral("worklistErrorLabel"));
+    m_worklistError->setWordWrap(true);
+    m_worklistError->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    m_worklistError->hide();
+    layout->addWidget(m_worklistError);
+
+    m_model = new FollowUpListModel(this);
+    m_model->setObjectName(QStringLiteral("followUpModel"));
+    m_proxy = new FollowUpFilterProxy(this);
+    m_proxy->setObjectName(QStringLiteral("followUpProxy"));
+    m_proxy->setSourceModel(m_model);
+
+    m_worklist = new QTableView(page);
+    m_worklist->setObjectName(QStringLiteral("worklistView"));
+    m_worklist->setModel(m_proxy);
+    setUpTable(m_worklist, m_worklist->horizontalHeader(), m_worklist->verticalHeader(), false);
+    m_worklist->setWordWrap(false);
+    m_worklist->setSortingEnabled(true);
+    m_worklist->sortByColumn(FollowUpListModel::TargetColumn, Qt::AscendingOrder);
+    m_worklist->horizontalHeader()->setStretchLastSection(true);
+    m_worklist->horizontalHeader()->setMinimumSectionSize(40);
+    layout->addWidget(m_worklist, 1);
+
+    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, &HealthPage::applyFilters);
+    connect(m_communeFilter, &QComboBox::currentIndexChanged, this, &HealthPage::applyFilters);
+    connect(m_worklist, &QAbstractItemView::activated, this, &HealthPage::openCurrent);
+    applyFilters();
+    return page;
+}
+
+QWidget* HealthPage::buildPersonView()
+{
+    auto* page = new QWidget(m_stack);
+    page->setObjectName(QStringLiteral("personHealthView"));
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(28, 20, 28, 20);
+    layout->setSpacing(10);
+
+    auto* top = new QHBoxLayout();
+    auto* back = new QPushButton(tr("← &Back to the work list"), page);
+    back->setObjectName(QStringLiteral("backToWorklistButton"));
+    connect(back, &QPushButton::clicked, this, &HealthPage::showWorklist);
+    top->addWidget(back);
+    top->addStretch(1);
+    layout->addLayout(top);
+
+    m_personTitle = makeHeading(QString(), page, 1.4);
+    m_personTitle->setObjectName(QStringLiteral("personTitleLabel"));
+    layout->addWidget(m_personTitle);
+
+    m_withdrawnBanner = new QLabel(
+        tr("Consent to health follow-up withdrawn: the records are kept, no new record can be made."), page);
+    m_withdrawnBanner->setObjectName(QStringLiteral("consentWithdrawnBanner"));
+    m_withdrawnBanner->setWordWrap(true);
+    m_withdrawnBanner->setStyleSheet(
+        QStringLiteral("QLabel#consentWithdrawnBanner { color: #7a1c14; background: #fde8e6; "
+                       "border: 1px solid #f1b3ad; border-radius: 4px; padding: 6px 8px; }"));
+    m_withdrawnBanner->hide();
+    layout->addWidget(m_withdrawnBanner);
+
+    m_personError = new QLabel(page);
+    m_personError->setObjectName(QStringLiteral("personErrorLabel"));
+    m_personError->setWordWrap(true);
+    m_personError->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    m_personError->hide();
+    layout->addWidget(m_personError);
+
+    layout->addWidget(makeBold(tr("Checkups"), page));
+    m_checkups = new QTableWidget(0, 8, page);
+    m_checkups->setObjectName(QStringLiteral("checkupTable"));
+    m_checkups->setHorizontalHeaderLabels({tr("Date"), tr("Wave"), tr("Weight (kg)"), tr("Height (cm)"),
+                                           tr("BMI"), tr("Waist (cm)"), tr("Blood pressure (mmHg)"),
+                                           tr("Glucose (g/L)")});
+    setUpTable(m_checkups, m_checkups->horizontalHeader(), m_checkups->verticalHeader(), false);
+    m_checkups->horizontalHeader()->setMinimumSectionSize(80);
+    m_checkups->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    layout->addWidget(m_checkups, 1);
+    m_noCheckups = new QLabel(tr("No checkup recorded."), page);
+    m_noCheckups->setObjectName(QStringLiteral("noCheckupLabel"));
+    m_noCheckups->setEnabled(false);
+    layout->addWidget(m_noCheckups);
+
+    layout->addWidget(makeBold(tr("Diet questionnaires"), page));
+    m_questionnaires = new QTableWidget(5, 0, page);
+    m_questionnaires->setObjectName(QStringLiteral("questionnaireTable"));
+    m_questionnaires->setVerticalHeaderLabels({tr("Fruit and vegetable portions a day"),
+                                               tr("Organic fruit and vegetables"), tr("Local products"),
+                                               tr("Organic products"), tr("Discovered a sustainable shop")});
+    setUpTable(m_questionnaires, m_questionnaires->horizontalHeader(), m_questionnaires->verticalHeader(),
+               true);
+    m_questionnaires->verticalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_questionnaires->horizontalHeader()->setDefaultSectionSize(110);
+    layout->addWidget(m_questionnaires, 1);
+    m_noQuestionnaires = new QLabel(tr("No questionnaire recorded."), page);
+    m_noQuestionnaires->setObjectName(QStringLiteral("noQuestionnaireLabel"));
+    m_noQuestionnaires->setEnabled(false);
+    layout->addWidget(m_noQuestionnaires);
+    return page;
+}
+
+void HealthPage::load(const store::Database* db, const std::optional<Session>& session)
+{
+    clear();
+    if (!db || !session)
+        return;
+    m_db = db;
+    m_session = session;
+    try {
+        m_model->setItems(FollowUpSchedule(*db, *session).items(Clock::instance().today()));
+    } catch (const Error& e) {
+        if (e.kind() == Error::Kind::AccessDenied) {
+            clear();
+            throw;
+        }
+        m_worklistError->setText(tr("Cannot read the work list: %1").arg(e.message()));
+        m_worklistError->show();
+    }
+    fillCommunes();
+    updateCount();
+    fitColumns();
+}
+
+void HealthPage::fitColumns()
+{
+    // As narrow as their contents, so that the status and the consent flag stay in view.
+    m_worklist->resizeColumnsToContents();
+    const int padding = 2;
+    for (int column = 0; column < FollowUpListModel::ColumnCount - 1; ++column)
+        m_worklist->setColumnWidth(column, m_worklist->columnWidth(column) + padding);
+    m_worklist->setColumnWidth(FollowUpListModel::ConsentColumn, 34); // an icon; stretched when there is room
+}
+
+void HealthPage::clear()
+{
+    m_db = nullptr;
+    m_session.reset();
+    m_model->clear();
+    m_worklistError->hide();
+    m_checkups->setRowCount(0);
+    m_questionnaires->setColumnCount(0);
+    m_personTitle->clear();
+    m_withdrawnBanner->hide();
+    m_personError->hide();
+    fillCommunes();
+    updateCount();
+    m_stack->setCurrentWidget(m_worklistPage);
+}
+
+void HealthPage::fillCommunes()
+{
+    const QString previous = m_communeFilter->currentData().toString();
+    const QSignalBlocker block(m_communeFilter);
+    m_communeFilter->clear();
+    m_communeFilter->addItem(tr("All communes"), QString());
+    if (m_model)
+        for (const QString& commune : m_model->communes())
+            m_communeFilter->addItem(commune, commune);
+    const int index = m_communeFilter->findData(previous);
+    m_communeFilter->setCurrentIndex(index < 0 ? 0 : index);
+    if (m_proxy)
+        applyFilters();
+}
+
+void HealthPage::applyFilters()
+{
+    m_proxy->setStatusMask(m_statusFilter->currentData().toInt());
+    m_proxy->setCommune(m_communeFilter->currentData().toString());
+    updateCount();
+}
+
+void HealthPage::updateCount()
+{
+    if (!m_proxy)
+        return;
+    const int shown = m_proxy->rowCount();
+    const int total = m_model->rowCount();
+    m_count->setText(shown == total ? tr("%n wave(s)", nullptr, total)
+                                    : tr("%1 of %n wave(s)", nullptr, total).arg(QLocale().toString(shown)));
+}
+
+void HealthPage::openCurrent(const QModelIndex& proxyIndex)
+{
+    const QModelIndex source = m_proxy->mapToSource(proxyIndex);
+    if (!source.isValid())
+        return;
+    const FollowUpItem& item = m_model->item(source.row());
+    openPerson(item.personCode, item.personName);
+}
+
+bool HealthPage::openPerson(const QString& personCode, const QString& personName)
+{
+    m_checkups->setRowCount(0);
+    m_questionnaires->setColumnCount(0);
+    m_withdrawnBanner->hide();
+    m_personError->hide();
+    m_noCheckups->hide();
+    m_noQuestionnaires->hide();
+    m_personTitle->setText(personName.isEmpty() ? personCode : tr("%1 (%2)").arg(personName, personCode));
+    m_stack->setCurrentWidget(m_personView);
+    if (!m_db || !m_session)
+        return false;
+
+    HealthService::PersonCheckups checkups;
+    HealthService::PersonQuestionnaires questionnaires;
+    try {
+        const HealthService health(*m_db, *m_session);
+        checkups = health.checkups(personCode);
+        questionnaires = health.questionnaires(personCode);
+    } catch (const Error& e) {
+        m_personError->setText(tr("Cannot read the health records: %1").arg(e.message()));
+        m_personError->show();
+        return false;
+    }
+    m_withdrawnBanner->setVisible(checkups.consentWithdrawn || questionnaires.consentWithdrawn);
+
+    auto& list = checkups.checkups;
+    std::stable_sort(list.begin(), list.end(),
+                     [](const Checkup& a, const Checkup& b) { return a.takenOn < b.takenOn; });
+    m_checkups->setRowCount(static_cast<int>(list.size()));
+    for (int row = 0; row < static_cast<int>(list.size()); ++row) {
+        const Checkup& c = list[static_cast<size_t>(row)];
+        const auto bmi = c.bmi();
+        QString pressure = kMissing;
+        if (c.systolicMmHg && c.diastolicMmHg)
+            pressure = QStringLiteral("%1/%2").arg(*c.systolicMmHg).arg(*c.diastolicMmHg);
+        else if (c.systolicMmHg || c.diastolicMmHg)
+            pressure = QStringLiteral("%1/%2").arg(
+                c.systolicMmHg ? QString::number(*c.systolicMmHg) : QStringLiteral("?"),
+                c.diastolicMmHg ? QString::number(*c.diastolicMmHg) : QStringLiteral("?"));
+        const QStringList cells = {
+            QLocale().toString(c.takenOn, QLocale::ShortFormat),
+            c.wave,
+            c.weightG ? number(*c.weightG / 1000.0, 1) : kMissing,
+            c.heightMm ? centimetres(*c.heightMm) : kMissing,
+            bmi ? number(*bmi, 1) : kMissing,
+            c.waistMm ? centimetres(*c.waistMm) : kMissing,
+            pressure,
+            c.glucoseMgDl ? number(*c.glucoseMgDl / 100.0, 2) : kMissing,
+        };
+        for (int column = 0; column < cells.size(); ++column) {
+            auto* cell = new QTableWidgetItem(cells.at(column));
+            if (column >= 2)
+                cell->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (!c.notes.isEmpty())
+                cell->setToolTip(c.notes);
+            m_checkups->setItem(row, column, cell);
+        }
+    }
+    m_noCheckups->setVisible(list.empty());
+
+    // One column per wave, the latest answers of that wave.
+    auto& answers = questionnaires.questionnaires;
+    std::stable_sort(
+        answers.begin(), answers.end(),
+        [](const DietQuestionnaire& a, const DietQuestionnaire& b) { return a.answeredOn < b.answeredOn; });
+    QStringList waves;
+    for (const DietQuestionnaire& q : answers)
+        if (!waves.contains(q.wave))
+            waves << q.wave;
+    std::sort(waves.begin(), waves.end(), waveBefore);
+    m_questionnaires->setColumnCount(static_cast<int>(waves.size()));
+    for (int column = 0; column < waves.size(); ++column) {
+        const DietQuestionnaire* latest = nullptr;
+        for (const DietQuestionnaire& q : answers)
+            if (q.wave == waves.at(column))
+                latest = &q;
+        auto* header = new QTableWidgetItem(waves.at(column));
+        header->setToolTip(
+            tr("Answered on %1").arg(QLocale().toString(latest->answeredOn, QLocale::ShortFormat)));
+        m_questionnaires->setHorizontalHeaderItem(column, header);
+        const QStringList cells = {
+            latest->fvPortionsX10 ? number(*latest->fvPortionsX10 / 10.0, 1) : kMissing,
+            frequency(latest->organicFv),
+            frequency(latest->localProducts),
+            frequency(latest->organicProducts),
+            latest->discoveredSustainableShop ? (*latest->discoveredSustainableShop ? tr("Yes") : tr("No"))
+                                              : kMissing,
+        };
+        for (int row = 0; row < cells.size(); ++row)
+            m_questionnaires->setItem(row, column, new QTableWidgetItem(cells.at(row)));
+    }
+    m_noQuestionnaires->setVisible(answers.empty());
+    return true;
+}
+
+void HealthPage::showWorklist()
+{
+    m_stack->setCurrentWidget(m_worklistPage);
+    m_worklist->setFocus();
+}
+
+} // namespace cabas::ui

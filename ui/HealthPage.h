@@ -1,0 +1,77 @@
+#pragma once
+
+#include "security/Session.h"
+#include "store/Database.h"
+
+#include <QWidget>
+#include <optional>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QStackedWidget;
+class QTableView;
+class QTableWidget;
+
+namespace cabas::ui {
+
+class FollowUpFilterProxy;
+class FollowUpListModel;
+
+// The "Health follow-up" section, for nurses: the work list of follow-up waves (FollowUpSchedule, today by
+// Clock) filtered by status and commune, and, for the person chosen in it (double-click or Enter), their
+// checkups and diet questionnaires wave by wave (HealthService), flagged when the consent was withdrawn.
+// Everything is read through the core as the session's user: other roles are refused there (load() throws).
+class HealthPage : public QWidget
+{
+    Q_OBJECT
+  public:
+    explicit HealthPage(QWidget* parent = nullptr);
+
+    // Reads the work list as `session`'s user and shows it. Throws cabas::Error (AccessDenied for the roles
+    // that may not read health data, with the core's message); the page is then empty.
+    void load(const store::Database* db, const std::optional<Session>& session);
+    // Forgets everything read and the database.
+    void clear();
+
+    // Shows the health records of a person of the work list; false (and the error shown) when they cannot
+    // be read.
+    bool openPerson(const QString& personCode, const QString& personName);
+    void showWorklist();
+
+    FollowUpListModel* model() const { return m_model; }
+    FollowUpFilterProxy* proxy() const { return m_proxy; }
+
+  private:
+    QWidget* buildWorklist();
+    QWidget* buildPersonView();
+    void applyFilters();
+    void updateCount();
+    void fitColumns();
+    void fillCommunes();
+    void openCurrent(const QModelIndex& proxyIndex);
+
+    const store::Database* m_db = nullptr;
+    std::optional<Session> m_session;
+
+    QStackedWidget* m_stack = nullptr;
+    QWidget* m_worklistPage = nullptr;
+    QWidget* m_personView = nullptr;
+    FollowUpListModel* m_model = nullptr;
+    FollowUpFilterProxy* m_proxy = nullptr;
+    QTableView* m_worklist = nullptr;
+    QComboBox* m_statusFilter = nullptr;
+    QComboBox* m_communeFilter = nullptr;
+    QLabel* m_count = nullptr;
+    QLabel* m_worklistError = nullptr;
+
+    QLabel* m_personTitle = nullptr;
+    QLabel* m_withdrawnBanner = nullptr;
+    QLabel* m_personError = nullptr;
+    QTableWidget* m_checkups = nullptr;
+    QTableWidget* m_questionnaires = nullptr;
+    QLabel* m_noCheckups = nullptr;
+    QLabel* m_noQuestionnaires = nullptr;
+};
+
+} // namespace cabas::ui
