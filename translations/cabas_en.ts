@@ -1696,6 +1696,206 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::FollowUpListModel</name>
+    <message>
+        <source>%1 – %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent withdrawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent to health follow-up withdrawn: the records are kept, no new record can be made.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target %1, window from %2 to %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent to health follow-up withdrawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wave</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HealthPage</name>
+    <message>
+        <source>Health follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Status:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Due or overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Commune:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>← &amp;Back to the work list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent to health follow-up withdrawn: the records are kept, no new record can be made.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checkups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wave</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight (kg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Height (cm)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>BMI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waist (cm)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blood pressure (mmHg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Glucose (g/L)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No checkup recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Diet questionnaires</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fruit and vegetable portions a day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organic fruit and vegetables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Local products</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organic products</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discovered a sustainable shop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No questionnaire recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the work list: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All communes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n wave(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n wave(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the health records: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answered on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::HomePage</name>
     <message>
         <source>Households</source>
@@ -1916,10 +2116,6 @@
     </message>
     <message>
         <source>Health follow-up</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The nurses&apos; follow-up of the people who consented to it: checkups (weight, height, waist, blood pressure), diet questionnaires, prevention steps and individual support, with the follow-up waves that are due or overdue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

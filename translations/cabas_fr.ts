@@ -1696,6 +1696,206 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::FollowUpListModel</name>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>Consent withdrawn</source>
+        <translation>Consentement retiré</translation>
+    </message>
+    <message>
+        <source>Consent to health follow-up withdrawn: the records are kept, no new record can be made.</source>
+        <translation>Consentement au suivi santé retiré : les enregistrements sont conservés, aucun nouvel enregistrement n’est possible.</translation>
+    </message>
+    <message>
+        <source>Target %1, window from %2 to %3</source>
+        <translation>Cible le %1, fenêtre du %2 au %3</translation>
+    </message>
+    <message>
+        <source>Consent to health follow-up withdrawn</source>
+        <translation>Consentement au suivi santé retiré</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Personne</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Foyer</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Wave</source>
+        <translation>Vague</translation>
+    </message>
+    <message>
+        <source>Target date</source>
+        <translation>Date cible</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Fenêtre</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HealthPage</name>
+    <message>
+        <source>Health follow-up</source>
+        <translation>Suivi santé</translation>
+    </message>
+    <message>
+        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</source>
+        <translation>Les vagues de suivi des personnes qui ont consenti au suivi santé, avec leur fenêtre et leur statut aujourd’hui. Double-cliquez sur une ligne (ou appuyez sur Entrée) pour voir les bilans de santé et les questionnaires de la personne.</translation>
+    </message>
+    <message>
+        <source>&amp;Status:</source>
+        <translation>&amp;Statut :</translation>
+    </message>
+    <message>
+        <source>Due or overdue</source>
+        <translation>À faire ou en retard</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Tous</translation>
+    </message>
+    <message>
+        <source>&amp;Commune:</source>
+        <translation>&amp;Commune :</translation>
+    </message>
+    <message>
+        <source>← &amp;Back to the work list</source>
+        <translation>← &amp;Retour à la liste de travail</translation>
+    </message>
+    <message>
+        <source>Consent to health follow-up withdrawn: the records are kept, no new record can be made.</source>
+        <translation>Consentement au suivi santé retiré : les enregistrements sont conservés, aucun nouvel enregistrement n’est possible.</translation>
+    </message>
+    <message>
+        <source>Checkups</source>
+        <translation>Bilans de santé</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Wave</source>
+        <translation>Vague</translation>
+    </message>
+    <message>
+        <source>Weight (kg)</source>
+        <translation>Poids (kg)</translation>
+    </message>
+    <message>
+        <source>Height (cm)</source>
+        <translation>Taille (cm)</translation>
+    </message>
+    <message>
+        <source>BMI</source>
+        <translation>IMC</translation>
+    </message>
+    <message>
+        <source>Waist (cm)</source>
+        <translation>Tour de taille (cm)</translation>
+    </message>
+    <message>
+        <source>Blood pressure (mmHg)</source>
+        <translation>Tension artérielle (mmHg)</translation>
+    </message>
+    <message>
+        <source>Glucose (g/L)</source>
+        <translation>Glycémie (g/L)</translation>
+    </message>
+    <message>
+        <source>No checkup recorded.</source>
+        <translation>Aucun bilan de santé enregistré.</translation>
+    </message>
+    <message>
+        <source>Diet questionnaires</source>
+        <translation>Questionnaires alimentaires</translation>
+    </message>
+    <message>
+        <source>Fruit and vegetable portions a day</source>
+        <translation>Portions de fruits et légumes par jour</translation>
+    </message>
+    <message>
+        <source>Organic fruit and vegetables</source>
+        <translation>Fruits et légumes bio</translation>
+    </message>
+    <message>
+        <source>Local products</source>
+        <translation>Produits locaux</translation>
+    </message>
+    <message>
+        <source>Organic products</source>
+        <translation>Produits bio</translation>
+    </message>
+    <message>
+        <source>Discovered a sustainable shop</source>
+        <translation>A découvert un commerce durable</translation>
+    </message>
+    <message>
+        <source>No questionnaire recorded.</source>
+        <translation>Aucun questionnaire enregistré.</translation>
+    </message>
+    <message>
+        <source>Cannot read the work list: %1</source>
+        <translation>Impossible de lire la liste de travail : %1</translation>
+    </message>
+    <message>
+        <source>All communes</source>
+        <translation>Toutes les communes</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n wave(s)</source>
+        <translation>
+            <numerusform>%n vague</numerusform>
+            <numerusform>%n vagues</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n wave(s)</source>
+        <translation>
+            <numerusform>%1 sur %n vague</numerusform>
+            <numerusform>%1 sur %n vagues</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Cannot read the health records: %1</source>
+        <translation>Impossible de lire les données de santé : %1</translation>
+    </message>
+    <message>
+        <source>Answered on %1</source>
+        <translation>Répondu le %1</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::HomePage</name>
     <message>
         <source>Households</source>
@@ -1917,10 +2117,6 @@
     <message>
         <source>Health follow-up</source>
         <translation>Suivi santé</translation>
-    </message>
-    <message>
-        <source>The nurses&apos; follow-up of the people who consented to it: checkups (weight, height, waist, blood pressure), diet questionnaires, prevention steps and individual support, with the follow-up waves that are due or overdue.</source>
-        <translation>Le suivi, par les infirmier·ères, des personnes qui y ont consenti : bilans (poids, taille, tour de taille, tension artérielle), questionnaires alimentaires, actions de prévention et accompagnement individuel, avec les vagues de suivi à réaliser ou en retard.</translation>
     </message>
     <message>
         <source>Workshops</source>
