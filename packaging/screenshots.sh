@@ -21,5 +21,7 @@ shot --db "$work/demo.cabas" --user admin --password-file "$work/pw" --section a
 shot --db "$work/demo.cabas" --user admin --password-file "$work/pw" --section home --screenshot "$out/main-window.png"
 shot --db "$work/demo.cabas" --user amelie.roux --password-file "$work/pw" --section households \
   --screenshot "$out/households.png"
+shot --db "$work/demo.cabas" --user claire.dupuis --password-file "$work/pw" --section health \
+  --screenshot "$out/health-worklist.png"
 HOME="$work" shot --screenshot "$out/first-run.png"
 echo "screenshots written to $out"
