@@ -460,15 +460,15 @@ int runAuditList(Context& c)
     return Success;
 }
 
-int runImportPersons(Context& c)
+// Runs an import's check and, unless --dry-run, the import itself; prints warnings, every error, or the
+// summary.
+template <typename Check, typename Run> int runImport(Context& c, Check check, Run run)
 {
     const QString file = requiredArgument(c, QStringLiteral("FILE"));
-    auto [db, session] = c.openAndLogin();
-    io::PersonsImport import(*db, session);
     const bool dryRun = c.parser.isSet(QStringLiteral("dry-run"));
-    io::ImportReport report = import.check(file);
+    auto report = check(file);
     if (report.ok() && !dryRun)
-        report = import.run(file);
+        report = run(file);
     for (const QString& w : report.warnings)
         c.err << Cli::tr("warning: %1").arg(w) << '\n';
     if (!report.ok()) {
@@ -482,26 +482,25 @@ int runImportPersons(Context& c)
     return Success;
 }
 
+int runImportPersons(Context& c)
+{
+    requiredArgument(c, QStringLiteral("FILE")); // a usage error before asking for a password
+    auto [db, session] = c.openAndLogin();
+    io::PersonsImport import(*db, session);
+    return runImport(
+        c, [&](const QString& f) { return import.check(f); },
+        [&](const QString& f) { return import.run(f); });
+}
+
 int runHealthImport(Context& c, bool checkups)
 {
-    const QString file = requiredArgument(c, QStringLiteral("FILE"));
+    requiredArgument(c, QStringLiteral("FILE")); // a usage error before asking for a password
     auto [db, session] = c.openAndLogin();
     io::HealthImport import(*db, session);
-    const bool dryRun = c.parser.isSet(QStringLiteral("dry-run"));
-    io::HealthImportReport report = checkups ? import.checkCheckups(file) : import.checkQuestionnaires(file);
-    if (report.ok() && !dryRun)
-        report = checkups ? import.runCheckups(file) : import.runQuestionnaires(file);
-    for (const QString& w : report.warnings)
-        c.err << Cli::tr("warning: %1").arg(w) << '\n';
-    if (!report.ok()) {
-        c.err << report.errors.join(QLatin1Char('\n')) << '\n'
-              << Cli::tr("Nothing was imported.") << Qt::endl;
-        return Failure;
-    }
-    c.out << (dryRun ? Cli::tr("Check only, nothing written. %1") : Cli::tr("Imported. %1"))
-                 .arg(report.summary())
-          << Qt::endl;
-    return Success;
+    return runImport(
+        c,
+        [&](const QString& f) { return checkups ? import.checkCheckups(f) : import.checkQuestionnaires(f); },
+        [&](const QString& f) { return checkups ? import.runCheckups(f) : import.runQuestionnaires(f); });
 }
 
 int runImportCheckups(Context& c)
