@@ -19,8 +19,10 @@ Session Authenticator::login(const QString& rawLogin, const QString& password) c
     const QString refused = tr("Wrong login or password.");
     const auto user = users.findByLogin(login);
     if (!user) {
-        // Spend the time a real check takes, so that unknown logins cannot be told apart.
-        Passwords::verify(Passwords::hash(QStringLiteral("timing-equaliser")), password);
+        // Spend the time a real check takes (one verification, no hashing), so that unknown logins cannot be
+        // told apart by their answer time.
+        static const QString dummyHash = Passwords::hash(QStringLiteral("timing-equaliser"));
+        Passwords::verify(dummyHash, password);
         audit.record(nullptr, QStringLiteral("login"), QStringLiteral("app_user"), login,
                      QStringLiteral("failed"), QStringLiteral("unknown login"));
         throw Error(refused, Error::Kind::AccessDenied);
