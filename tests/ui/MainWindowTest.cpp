@@ -19,23 +19,10 @@
 
 using namespace cabas;
 using cabas::test::child;
+using cabas::test::initialisedDatabase;
+using cabas::test::kProgrammeName;
 
 namespace {
-const QString kProgrammeName = QStringLiteral("Mieux Man'Gers pour Tous");
-
-std::unique_ptr<store::Database> initialisedDatabase(const test::TempDatabase& temp)
-{
-    auto db = temp.createInitialised();
-    store::ProgrammeRepository programmes(*db);
-    auto programme = programmes.load();
-    REQUIRE(programme);
-    programme->name = kProgrammeName;
-    store::Database::Transaction tx(*db);
-    programmes.save(*programme);
-    tx.commit();
-    return db;
-}
-
 void insertHouseholds(const store::Database& db)
 {
     store::HouseholdRepository repo(db);

@@ -24,24 +24,11 @@
 
 using namespace cabas;
 using cabas::test::child;
+using cabas::test::initialisedDatabase;
+using cabas::test::kProgrammeName;
 using cabas::test::kStaffPassword;
 
 namespace {
-const QString kProgrammeName = QStringLiteral("Mieux Man'Gers pour Tous");
-
-std::unique_ptr<store::Database> initialisedDatabase(const test::TempDatabase& temp)
-{
-    auto db = temp.createInitialised();
-    store::ProgrammeRepository programmes(*db);
-    auto programme = programmes.load();
-    REQUIRE(programme);
-    programme->name = kProgrammeName;
-    store::Database::Transaction tx(*db);
-    programmes.save(*programme);
-    tx.commit();
-    return db;
-}
-
 // Two households with addresses, the first with two named members.
 void insertHouseholdsWithMembers(const store::Database& db)
 {

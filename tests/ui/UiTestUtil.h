@@ -4,6 +4,7 @@
 #include "security/Session.h"
 #include "security/UserService.h"
 #include "store/AuditRepository.h"
+#include "store/ProgrammeRepository.h"
 #include "support/TestDatabase.h"
 
 #include <QObject>
@@ -20,6 +21,23 @@ template <typename T> T* child(const QObject* parent, const char* name)
     INFO("looking for " << name);
     REQUIRE(found != nullptr);
     return found;
+}
+
+// The programme name the UI tests give the initialised database.
+inline const QString kProgrammeName = QStringLiteral("Mieux Man'Gers pour Tous");
+
+// An initialised database (administrator "admin") whose programme is named kProgrammeName.
+inline std::unique_ptr<store::Database> initialisedDatabase(const TempDatabase& temp)
+{
+    auto db = temp.createInitialised();
+    store::ProgrammeRepository programmes(*db);
+    auto programme = programmes.load();
+    REQUIRE(programme);
+    programme->name = kProgrammeName;
+    store::Database::Transaction tx(*db);
+    programmes.save(*programme);
+    tx.commit();
+    return db;
 }
 
 // The password of the staff accounts the UI tests add.
