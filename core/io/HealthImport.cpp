@@ -76,7 +76,92 @@ struct Reader
         }
         return int(*v);
     }
+
+    // The row's date column; records an error when malformed.
+    std::optional<QDate> date(const CsvRow& row) const
+    {
+        const QString text = value(row, QStringLiteral("date"));
+        const auto d = parseCsvDate(text);
+        if (!d)
+            error(row, QStringLiteral("date"),
+                  HealthImport::tr("\"%1\" is not a date (YYYY-MM-DD or DD/MM/YYYY)").arg(text));
+        return d;
+    }
+
+    // The id of the person `code` (looked up once per file); records an error when there is none.
+    std::optional<qint64> personId(const CsvRow& row, const QString& code, const HealthService& health)
+    {
+        if (!personIds.contains(code)) {
+            try {
+                personIds.insert(code, health.personId(code));
+            } catch (const Error& e) {
+                error(row, QStringLiteral("person_code"), e.message());
+                return std::nullopt;
+            }
+        }
+        return personIds.value(code);
+    }
+
+    // Records `message` (with %1 = person, %2 = wave, %3 = the earlier line) when the file has this person
+    // and wave twice.
+    void noSecond(const CsvRow& row, const QString& code, const QString& wave, const QString& message)
+    {
+        const QString key = code + QLatin1Char('|') + wave;
+        if (seen.contains(key))
+            error(row, QStringLiteral("wave"), message.arg(code, wave).arg(seen.value(key)));
+        seen.insert(key, row.line);
+    }
+
+    // Consent on the date and a wave of the programme (HealthService's rules); records the error otherwise.
+    bool recordable(const CsvRow& row, const HealthService& health, const QString& code, qint64 id,
+                    const QDate& date, const QString& wave) const
+    {
+        try {
+            health.checkRecordable(code, id, date, wave);
+            return true;
+        } catch (const Error& e) {
+            error(row, e.message());
+            return false;
+        }
+    }
+
+    // Whether `stored` already has a record of `wave`: counted unchanged when `same`, else an error
+    // (`message` with %1 = person, %2 = wave).
+    template <typename Record, typename Same>
+    bool alreadyThere(const CsvRow& row, const std::vector<Record>& stored, const QString& code,
+                      const QString& wave, Same same, const QString& message) const
+    {
+        for (const Record& s : stored) {
+            if (s.wave != wave)
+                continue;
+            if (same(s))
+                ++report.unchanged;
+            else
+                error(row, QStringLiteral("wave"), message.arg(code, wave));
+            return true;
+        }
+        return false;
+    }
+
+    QHash<QString, qint64> personIds;
+    QHash<QString, int> seen; // person|wave -> line
 };
+
+// Writes the planned records in one transaction, each audited.
+template <typename Repository, typename Record>
+void writeAll(const store::Database& db, const Session& session, const QString& table,
+              const QString& fileName, std::vector<std::pair<QString, Record>>& planned)
+{
+    const AuditTrail audit(db);
+    Repository repository(db);
+    store::Database::Transaction tx(db);
+    for (auto& [personCode, record] : planned) {
+        repository.insert(record);
+        audit.record(session, QStringLiteral("create"), table, personCode,
+                     QStringLiteral("%1, import %2").arg(record.wave, fileName));
+    }
+    tx.commit();
+}
 
 bool sameCheckup(const Checkup& a, const Checkup& b)
 {
@@ -103,19 +188,13 @@ HealthImportReport HealthImport::checkCheckups(const QString& path)
     m_fileName = r.table.fileName;
     const HealthService health(m_db, m_session);
     store::CheckupRepository repository(m_db);
-    QHash<QString, qint64> personIds;
-    QHash<QString, int> seen; // person|wave -> line
     for (const CsvRow& row : r.table.rows) {
         const int before = int(report.errors.size());
         const QString code = r.value(row, QStringLiteral("person_code"));
         Checkup c;
         c.wave = r.value(row, QStringLiteral("wave"));
-        const auto date = parseCsvDate(r.value(row, QStringLiteral("date")));
-        if (!date)
-            r.error(row, QStringLiteral("date"),
-                    tr("\"%1\" is not a date (YYYY-MM-DD or DD/MM/YYYY)")
-                        .arg(r.value(row, QStringLiteral("date"))));
-        else
+        const auto date = r.date(row);
+        if (date)
             c.takenOn = *date;
         c.weightG = r.measure(row, QStringLiteral("weight_kg"), 1000);
         c.heightMm = r.measure(row, QStringLiteral("height_cm"), 10);
@@ -124,48 +203,24 @@ HealthImportReport HealthImport::checkCheckups(const QString& path)
         c.diastolicMmHg = r.measure(row, QStringLiteral("diastolic_mmhg"), 1);
         c.glucoseMgDl = r.measure(row, QStringLiteral("glucose_g_l"), 100);
         c.notes = r.value(row, QStringLiteral("notes"));
-        if (!personIds.contains(code)) {
-            try {
-                personIds.insert(code, health.personId(code));
-            } catch (const Error& e) {
-                r.error(row, QStringLiteral("person_code"), e.message());
-                continue;
-            }
-        }
-        c.personId = personIds.value(code);
+        const auto id = r.personId(row, code, health);
+        if (!id)
+            continue;
+        c.personId = *id;
         c.nurseUserId = m_session.user.id;
         for (const QString& problem : c.validate())
             if (!(problem.startsWith(QLatin1String("date")) && !date))
                 r.error(row, problem);
-        const QString key = code + QLatin1Char('|') + c.wave;
-        if (seen.contains(key))
-            r.error(
-                row, QStringLiteral("wave"),
-                tr("%1 has a second checkup for %2 (also line %3)").arg(code, c.wave).arg(seen.value(key)));
-        seen.insert(key, row.line);
-        if (int(report.errors.size()) != before)
+        r.noSecond(row, code, c.wave, tr("%1 has a second checkup for %2 (also line %3)"));
+        if (int(report.errors.size()) != before ||
+            !r.recordable(row, health, code, c.personId, c.takenOn, c.wave))
             continue;
-        try {
-            health.checkRecordable(code, c.personId, c.takenOn, c.wave);
-        } catch (const Error& e) {
-            r.error(row, e.message());
-            continue;
-        }
-        bool existing = false;
-        for (const Checkup& stored : repository.forPerson(c.personId)) {
-            if (stored.wave != c.wave)
-                continue;
-            existing = true;
-            if (sameCheckup(stored, c))
-                ++report.unchanged;
-            else
-                r.error(row, QStringLiteral("wave"),
-                        tr("%1 already has a checkup for %2 with other values; correct it in the person's "
-                           "health view")
-                            .arg(code, c.wave));
-        }
-        if (!existing) {
-            m_checkups.push_back({{code, row.line}, c});
+        const bool there = r.alreadyThere(
+            row, repository.forPerson(c.personId), code, c.wave,
+            [&](const Checkup& s) { return sameCheckup(s, c); },
+            tr("%1 already has a checkup for %2 with other values; correct it in the person's health view"));
+        if (!there) {
+            m_checkups.push_back({code, c});
             ++report.created;
         }
     }
@@ -178,15 +233,7 @@ HealthImportReport HealthImport::runCheckups(const QString& path)
     if (!report.ok())
         throw Error(tr("Nothing was imported:") + QLatin1Char('\n') + report.errors.join(QLatin1Char('\n')),
                     Error::Kind::Invalid);
-    const AuditTrail audit(m_db);
-    store::CheckupRepository repository(m_db);
-    store::Database::Transaction tx(m_db);
-    for (auto& [planned, checkup] : m_checkups) {
-        repository.insert(checkup);
-        audit.record(m_session, QStringLiteral("create"), QStringLiteral("checkup"), planned.personCode,
-                     QStringLiteral("%1, import %2").arg(checkup.wave, m_fileName));
-    }
-    tx.commit();
+    writeAll<store::CheckupRepository>(m_db, m_session, QStringLiteral("checkup"), m_fileName, m_checkups);
     return report;
 }
 
@@ -207,19 +254,13 @@ HealthImportReport HealthImport::checkQuestionnaires(const QString& path)
     m_fileName = r.table.fileName;
     const HealthService health(m_db, m_session);
     store::QuestionnaireRepository repository(m_db);
-    QHash<QString, qint64> personIds;
-    QHash<QString, int> seen;
     for (const CsvRow& row : r.table.rows) {
         const int before = int(report.errors.size());
         const QString code = r.value(row, QStringLiteral("person_code"));
         DietQuestionnaire q;
         q.wave = r.value(row, QStringLiteral("wave"));
-        const auto date = parseCsvDate(r.value(row, QStringLiteral("date")));
-        if (!date)
-            r.error(row, QStringLiteral("date"),
-                    tr("\"%1\" is not a date (YYYY-MM-DD or DD/MM/YYYY)")
-                        .arg(r.value(row, QStringLiteral("date"))));
-        else
+        const auto date = r.date(row);
+        if (date)
             q.answeredOn = *date;
         q.fvPortionsX10 = r.measure(row, QStringLiteral("fv_portions_per_day"), 10);
         auto frequency = [&](const QString& column) -> std::optional<Frequency> {
@@ -247,50 +288,25 @@ HealthImportReport HealthImport::checkQuestionnaires(const QString& path)
                 r.error(row, QStringLiteral("discovered_sustainable_shop"),
                         tr("\"%1\" must be yes, no, oui, non or empty").arg(discovered));
         }
-        if (!personIds.contains(code)) {
-            try {
-                personIds.insert(code, health.personId(code));
-            } catch (const Error& e) {
-                r.error(row, QStringLiteral("person_code"), e.message());
-                continue;
-            }
-        }
-        q.personId = personIds.value(code);
+        const auto id = r.personId(row, code, health);
+        if (!id)
+            continue;
+        q.personId = *id;
         q.nurseUserId = m_session.user.id;
         for (const QString& problem : q.validate())
             if (!(problem.startsWith(QLatin1String("date")) && !date))
                 r.error(row, problem);
-        const QString key = code + QLatin1Char('|') + q.wave;
-        if (seen.contains(key))
-            r.error(row, QStringLiteral("wave"),
-                    tr("%1 has a second questionnaire for %2 (also line %3)")
-                        .arg(code, q.wave)
-                        .arg(seen.value(key)));
-        seen.insert(key, row.line);
-        if (int(report.errors.size()) != before)
+        r.noSecond(row, code, q.wave, tr("%1 has a second questionnaire for %2 (also line %3)"));
+        if (int(report.errors.size()) != before ||
+            !r.recordable(row, health, code, q.personId, q.answeredOn, q.wave))
             continue;
-        try {
-            health.checkRecordable(code, q.personId, q.answeredOn, q.wave);
-        } catch (const Error& e) {
-            r.error(row, e.message());
-            continue;
-        }
-        bool existing = false;
-        for (const DietQuestionnaire& stored : repository.forPerson(q.personId)) {
-            if (stored.wave != q.wave)
-                continue;
-            existing = true;
-            if (stored.sameAnswers(q))
-                ++report.unchanged;
-            else
-                r.error(row, QStringLiteral("wave"),
-                        tr("%1 already has a questionnaire for %2 with other answers; correct it in the "
-                           "person's health "
-                           "view")
-                            .arg(code, q.wave));
-        }
-        if (!existing) {
-            m_questionnaires.push_back({{code, row.line}, q});
+        const bool there = r.alreadyThere(
+            row, repository.forPerson(q.personId), code, q.wave,
+            [&](const DietQuestionnaire& s) { return s.sameAnswers(q); },
+            tr("%1 already has a questionnaire for %2 with other answers; correct it in the person's health "
+               "view"));
+        if (!there) {
+            m_questionnaires.push_back({code, q});
             ++report.created;
         }
     }
@@ -303,15 +319,8 @@ HealthImportReport HealthImport::runQuestionnaires(const QString& path)
     if (!report.ok())
         throw Error(tr("Nothing was imported:") + QLatin1Char('\n') + report.errors.join(QLatin1Char('\n')),
                     Error::Kind::Invalid);
-    const AuditTrail audit(m_db);
-    store::QuestionnaireRepository repository(m_db);
-    store::Database::Transaction tx(m_db);
-    for (auto& [planned, questionnaire] : m_questionnaires) {
-        repository.insert(questionnaire);
-        audit.record(m_session, QStringLiteral("create"), QStringLiteral("diet_questionnaire"),
-                     planned.personCode, QStringLiteral("%1, import %2").arg(questionnaire.wave, m_fileName));
-    }
-    tx.commit();
+    writeAll<store::QuestionnaireRepository>(m_db, m_session, QStringLiteral("diet_questionnaire"),
+                                             m_fileName, m_questionnaires);
     return report;
 }
 

@@ -41,16 +41,11 @@ class HealthImport
     HealthImportReport runQuestionnaires(const QString& path);
 
   private:
-    struct Planned
-    {
-        QString personCode;
-        int line = 0;
-    };
     const store::Database& m_db;
     const Session m_session;
     QString m_fileName;
-    std::vector<std::pair<Planned, Checkup>> m_checkups;
-    std::vector<std::pair<Planned, DietQuestionnaire>> m_questionnaires;
+    std::vector<std::pair<QString, Checkup>> m_checkups; // person code, record
+    std::vector<std::pair<QString, DietQuestionnaire>> m_questionnaires;
 };
 
 } // namespace cabas::io
