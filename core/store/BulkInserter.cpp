@@ -101,11 +101,10 @@ BulkInserter::BulkInserter(const Database& db, QString table, QStringList column
                         Error::Kind::Storage);
         m_native = std::make_unique<Native>();
         m_native->db = h;
-        const QByteArray sql = statementFor(1).toUtf8();
+        const QByteArray sql = singleRowStatement().toUtf8();
         if (sqlite3_prepare_v3(h, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT,
                                &m_native->stmt, nullptr) != SQLITE_OK)
             m_native->fail(nullptr);
-        m_rowsPerStatement = 1;
         return;
     }
     // PostgreSQL: one array per column and `INSERT ... SELECT * FROM unnest(...)`: thousands of rows per
@@ -124,7 +123,6 @@ BulkInserter::BulkInserter(const Database& db, QString table, QStringList column
                         Error::Kind::Storage);
         m_columnTypes << type;
     }
-    m_rowsPerStatement = 5000;
 }
 
 BulkInserter::~BulkInserter()
@@ -133,19 +131,11 @@ BulkInserter::~BulkInserter()
         qWarning("Cabas: BulkInserter for %s destroyed with unflushed rows", qPrintable(m_table));
 }
 
-QString BulkInserter::statementFor(int rows) const
+QString BulkInserter::singleRowStatement() const
 {
-    const QString oneRow = QLatin1Char('(') +
-                           QStringList(m_columns.size(), QStringLiteral("?")).join(QLatin1Char(',')) +
-                           QLatin1Char(')');
-    QString sql =
-        QStringLiteral("INSERT INTO %1 (%2) VALUES ").arg(m_table, m_columns.join(QLatin1Char(',')));
-    sql.reserve(sql.size() + rows * (oneRow.size() + 1) + 32);
-    for (int i = 0; i < rows; ++i) {
-        if (i)
-            sql += QLatin1Char(',');
-        sql += oneRow;
-    }
+    QString sql = QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
+                      .arg(m_table, m_columns.join(QLatin1Char(',')),
+                           QStringList(m_columns.size(), QStringLiteral("?")).join(QLatin1Char(',')));
     if (!m_returning.isEmpty())
         sql += QStringLiteral(" RETURNING ") + m_returning;
     return sql;
@@ -171,7 +161,7 @@ void BulkInserter::add(const QVariantList& row)
         return;
     }
     m_pending += row;
-    if (m_pending.size() >= m_rowsPerStatement * m_columns.size())
+    if (m_pending.size() >= kRowsPerBatch * m_columns.size())
         flush();
 }
 

@@ -30,7 +30,7 @@ class BulkInserter
     qint64 inserted() const { return m_inserted; }
 
   private:
-    QString statementFor(int rows) const;
+    QString singleRowStatement() const; // SQLite
     QString unnestStatement() const;
     void execute(QSqlQuery& q);
 
@@ -40,7 +40,7 @@ class BulkInserter
     QStringList m_columnTypes; // PostgreSQL: udt names, such as text, int8, date
     QString m_returning;
     Returned m_onReturned;
-    int m_rowsPerStatement;
+    static constexpr int kRowsPerBatch = 5000; // PostgreSQL
     QVariantList m_pending;
     QSqlQuery m_full;
     bool m_fullPrepared = false;
