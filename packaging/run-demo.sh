@@ -27,7 +27,12 @@ fi
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   shot="$build/cabas-demo.png"
   echo "run-demo: no display here; saving a screenshot of the app on $db to $shot instead."
-  xvfb-run -a -s "-screen 0 1280x800x24" "$build/app/cabas/cabas" --db "$db" --screenshot "$shot"
+  shotpw=$(mktemp)
+  chmod 600 "$shotpw"
+  echo 'Demo-Cabas-2026' >"$shotpw"
+  xvfb-run -a -s "-screen 0 1280x800x24" "$build/app/cabas/cabas" --db "$db" --user admin --password-file "$shotpw" \
+    --screenshot "$shot"
+  rm -f "$shotpw"
   exit 0
 fi
 exec "$build/app/cabas/cabas" --db "$db"
