@@ -1,0 +1,11 @@
+// cabas-cli commands of this area; see CliSupport.h.
+#include "cli/CliSupport.h"
+
+namespace cabas::cli {
+
+std::vector<Command> ledgerCommands()
+{
+    return {};
+}
+
+} // namespace cabas::cli
