@@ -7,7 +7,10 @@
 #include "store/ProgrammeRepository.h"
 #include "support/TestDatabase.h"
 
+#include <QDir>
 #include <QObject>
+#include <QPixmap>
+#include <QWidget>
 #include <QString>
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -62,6 +65,22 @@ inline bool hasAuditRecord(const store::Database& db, const QString& login, cons
         return (login.isEmpty() || r.login == login) && (action.isEmpty() || r.action == action) &&
                (table.isEmpty() || r.table == table) && (outcome.isEmpty() || r.outcome == outcome);
     });
+}
+
+// Saves a picture of `widget` as NAME.png in $CABAS_SCREENSHOT_DIR when that is set (packaging/screenshots.sh
+// sets it and runs the UI tests that show a scene worth documenting); does nothing otherwise.
+inline void screenshotIfAsked(QWidget* widget, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("CABAS_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    QDir().mkpath(dir);
+    widget->ensurePolished();
+    if (!widget->isVisible()) {
+        widget->resize(widget->size().expandedTo(widget->sizeHint()));
+        widget->show();
+    }
+    REQUIRE(widget->grab().save(QDir(dir).filePath(name + QStringLiteral(".png"))));
 }
 
 } // namespace cabas::test
