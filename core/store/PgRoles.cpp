@@ -30,8 +30,22 @@ constexpr TableRule kTables[] = {
     {"programme_sustainable_category", DataKind::Administration},
 };
 
+// Tables every role reads or appends to, whatever its Cabas role (see statements()).
+constexpr const char* kCommonTables[] = {"cabas_meta", "schema_migrations", "app_user", "audit_log",
+                                         "audit_head"};
+
 const QList<Role> kRoles = {Role::SocialWorker, Role::Nurse, Role::Coordinator, Role::Admin};
 } // namespace
+
+QStringList PgRoles::governedTables()
+{
+    QStringList tables;
+    for (const char* t : kCommonTables)
+        tables << QLatin1String(t);
+    for (const TableRule& t : kTables)
+        tables << QLatin1String(t.table);
+    return tables;
+}
 
 QString PgRoles::roleName(const QString& prefix, Role role)
 {
