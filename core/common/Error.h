@@ -18,6 +18,7 @@ class Error : public std::runtime_error
         Storage,      // the database refused or failed
         AccessDenied, // the user's role does not allow it
         Unsupported,  // a newer database, an unknown format
+        Cancelled,    // the user cancelled a long job; nothing of it was kept
     };
 
     explicit Error(const QString& message, Kind kind = Kind::Invalid)
