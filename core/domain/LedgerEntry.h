@@ -20,20 +20,33 @@ struct FeedMerchant
 // One revision of one ledger entry, as the feed (or a CSV ledger export) delivers it.
 struct LedgerEntry
 {
-    QString id;       // "e-0000123": identifies the entry for ever
+    QString id; // "e-0000123": identifies the entry for ever
     qint64 revision = 0;
-    QString card;     // card id as the ledger knows it
-    QString account;  // household code if the operator knows it; empty when null
-    QString kind;     // allowance, bonus, purchase, refund, transfer, adjustment, or an unknown kind kept as such
-    QString status;   // pending, posted, voided
+    QString card;    // card id as the ledger knows it
+    QString account; // household code if the operator knows it; empty when null
+    QString kind; // allowance, bonus, purchase, refund, transfer, adjustment, or an unknown kind kept as such
+    QString status; // pending, posted, voided
     qint64 amountCents = 0;
-    QString currency; // "EUR"
+    QString currency;     // "EUR"
     QDateTime occurredAt; // with the offset the feed gave
     std::optional<FeedMerchant> merchant;
     QString refersTo; // empty when null
 
     // The local date in Europe/Paris that money figures bucket this entry by.
     QDate localDate() const;
+
+    // What is wrong with this entry, field by field (field names as in the feed: "revision",
+    // "amount_cents"...); empty when it may be stored. Unknown kinds are allowed (stored, counted nowhere);
+    // known kinds must have their sign (allowance, bonus, refund > 0; purchase < 0).
+    struct Problem
+    {
+        QString field;
+        QString message; // translated
+    };
+    std::vector<Problem> validate() const;
+
+    static bool isKnownKind(const QString& kind);
+    static bool isKnownStatus(const QString& status);
 };
 
 // A card as /v1/cards delivers it.

@@ -163,6 +163,8 @@ class LedgerRepository
     void relinkPending();
 
   private:
+    bool isKnownCard(const QString& token) const;
+
     const Database& m_db;
 };
 

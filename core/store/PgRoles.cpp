@@ -28,6 +28,11 @@ constexpr TableRule kTables[] = {
     {"programme_bonus_rule", DataKind::Administration},
     {"programme_wave", DataKind::Administration},
     {"programme_sustainable_category", DataKind::Administration},
+    {"ledger_entry", DataKind::Ledger},
+    {"ledger_merchant", DataKind::Ledger},
+    {"ledger_card", DataKind::Ledger},
+    {"ledger_sync_state", DataKind::Ledger},
+    {"ledger_relink_queue", DataKind::Households}, // filled by triggers on card
 };
 
 // Tables every role reads or appends to, whatever its Cabas role (see statements()).

@@ -1,0 +1,952 @@
+#include "store/LedgerRepository.h"
+
+#include "common/Clock.h"
+#include "common/Error.h"
+
+#include <QHash>
+#include <QSet>
+#include <QSqlDriver>
+#include <functional>
+#include <sqlite3.h>
+
+namespace cabas::store {
+
+namespace {
+
+constexpr int kLinkNone = 0;
+constexpr int kLinkAccount = 1;
+constexpr int kLinkCard = 2;
+constexpr int kChunk = 500;        // values per IN (...) list
+constexpr int kMaxChainDepth = 32; // re-issued cards followed at most this far
+
+const QStringList kEntryColumns = {
+    QStringLiteral("id"),
+    QStringLiteral("revision"),
+    QStringLiteral("card"),
+    QStringLiteral("account"),
+    QStringLiteral("kind"),
+    QStringLiteral("status"),
+    QStringLiteral("amount_cents"),
+    QStringLiteral("currency"),
+    QStringLiteral("occurred_at"),
+    QStringLiteral("utc_offset"),
+    QStringLiteral("local_date"),
+    QStringLiteral("local_month"),
+    QStringLiteral("merchant_id"),
+    QStringLiteral("merchant_category"),
+    QStringLiteral("merchant_sustainable"),
+    QStringLiteral("refers_to"),
+    QStringLiteral("household_id"),
+    QStringLiteral("link_source"),
+};
+// PostgreSQL array element types, in kEntryColumns' order.
+const QStringList kEntryTypes = {
+    QStringLiteral("text"),        QStringLiteral("int8"), QStringLiteral("text"), QStringLiteral("text"),
+    QStringLiteral("text"),        QStringLiteral("text"), QStringLiteral("int8"), QStringLiteral("text"),
+    QStringLiteral("timestamptz"), QStringLiteral("int4"), QStringLiteral("date"), QStringLiteral("int4"),
+    QStringLiteral("text"),        QStringLiteral("text"), QStringLiteral("bool"), QStringLiteral("text"),
+    QStringLiteral("int8"),        QStringLiteral("int4"),
+};
+
+// Runs `f` inside the caller's transaction when one is open, else inside its own.
+template <typename F> auto inTransaction(const Database& db, F&& f)
+{
+    if (db.inTransaction())
+        return f();
+    Database::Transaction tx(db);
+    if constexpr (std::is_void_v<decltype(f())>) {
+        f();
+        tx.commit();
+    } else {
+        auto result = f();
+        tx.commit();
+        return result;
+    }
+}
+
+QString placeholders(qsizetype n)
+{
+    return QStringList(n, QStringLiteral("?")).join(QLatin1Char(','));
+}
+
+// Runs `SQL_PREFIX (?,...,?) SQL_SUFFIX` over `keys` in chunks and hands each result row to `row`.
+void forEachIn(const Database& db, const QString& prefix, const QString& suffix, const QStringList& keys,
+               const std::function<void(const QSqlQuery&)>& row)
+{
+    for (qsizetype at = 0; at < keys.size(); at += kChunk) {
+        const QStringList part = keys.mid(at, kChunk);
+        QVariantList values;
+        values.reserve(part.size());
+        for (const QString& k : part)
+            values << QVariant(k);
+        QSqlQuery q = db.exec(
+            prefix + QLatin1Char('(') + placeholders(part.size()) + QLatin1Char(')') + suffix, values);
+        while (q.next())
+            row(q);
+    }
+}
+
+// Which household a card token (or an account) belongs to, loading what it needs in batches.
+class Linker
+{
+  public:
+    explicit Linker(const Database& db) : m_db(db) {}
+
+    // Household ids of these household codes (0 when unknown).
+    void loadAccounts(const QStringList& codes)
+    {
+        QStringList missing;
+        for (const QString& c : codes)
+            if (!c.isEmpty() && !m_accounts.contains(c)) {
+                m_accounts.insert(c, 0);
+                missing << c;
+            }
+        forEachIn(m_db, QStringLiteral("SELECT code, id FROM household WHERE code IN "), {}, missing,
+                  [&](const QSqlQuery& q) { m_accounts[q.value(0).toString()] = q.value(1).toLongLong(); });
+    }
+    qint64 account(const QString& code) const { return code.isEmpty() ? 0 : m_accounts.value(code, 0); }
+
+    // Loads the cards and, round by round, the cards they replace.
+    void loadCards(QStringList tokens)
+    {
+        for (int round = 0; round < kMaxChainDepth && !tokens.isEmpty(); ++round) {
+            QStringList missing;
+            for (const QString& t : tokens)
+                if (!t.isEmpty() && !m_cards.contains(t)) {
+                    m_cards.insert(t, {});
+                    missing << t;
+                }
+            forEachIn(m_db,
+                      QStringLiteral("SELECT c.token, c.household_id, r.token FROM card c "
+                                     "LEFT JOIN card r ON r.id = c.replaces_card_id WHERE c.token IN "),
+                      {}, missing, [&](const QSqlQuery& q) {
+                          CardInfo& info = m_cards[q.value(0).toString()];
+                          info.cabasHousehold = q.value(1).isNull() ? 0 : q.value(1).toLongLong();
+                          info.cabasReplaces = q.value(2).toString();
+                      });
+            QStringList accounts;
+            forEachIn(m_db, QStringLiteral("SELECT id, account, replaces FROM ledger_card WHERE id IN "), {},
+                      missing, [&](const QSqlQuery& q) {
+                          CardInfo& info = m_cards[q.value(0).toString()];
+                          info.feedAccount = q.value(1).toString();
+                          info.feedReplaces = q.value(2).toString();
+                          accounts << info.feedAccount;
+                      });
+            loadAccounts(accounts);
+            tokens.clear();
+            for (const QString& t : missing) {
+                const CardInfo& info = m_cards[t];
+                tokens << info.cabasReplaces << info.feedReplaces;
+            }
+        }
+    }
+
+    qint64 card(const QString& token, int depth = 0)
+    {
+        if (token.isEmpty() || depth > kMaxChainDepth)
+            return 0;
+        if (!m_cards.contains(token))
+            loadCards({token});
+        const CardInfo info = m_cards.value(token);
+        if (info.cabasHousehold)
+            return info.cabasHousehold;
+        if (const qint64 h = account(info.feedAccount))
+            return h;
+        for (const QString& previous : {info.cabasReplaces, info.feedReplaces})
+            if (const qint64 h = card(previous, depth + 1))
+                return h;
+        return 0;
+    }
+
+  private:
+    struct CardInfo
+    {
+        qint64 cabasHousehold = 0;
+        QString cabasReplaces;
+        QString feedAccount;
+        QString feedReplaces;
+    };
+    const Database& m_db;
+    QHash<QString, qint64> m_accounts;
+    QHash<QString, CardInfo> m_cards;
+};
+
+// Appends one element of a PostgreSQL array literal.
+void appendArrayElement(QString& out, const QVariant& v)
+{
+    if (v.isNull()) {
+        out += QLatin1String("NULL");
+        return;
+    }
+    const QString text = v.metaType().id() == QMetaType::Bool
+                             ? (v.toBool() ? QStringLiteral("t") : QStringLiteral("f"))
+                             : v.toString();
+    out += QLatin1Char('"');
+    for (const QChar c : text) {
+        if (c == QLatin1Char('"') || c == QLatin1Char('\\'))
+            out += QLatin1Char('\\');
+        out += c;
+    }
+    out += QLatin1Char('"');
+}
+
+QString upsertTail()
+{
+    QStringList sets;
+    for (const QString& c : kEntryColumns)
+        if (c != QLatin1String("id"))
+            sets << QStringLiteral("%1 = excluded.%1").arg(c);
+    return QStringLiteral(" ON CONFLICT (id) DO UPDATE SET ") + sets.join(QStringLiteral(", ")) +
+           QStringLiteral(" WHERE excluded.revision > ledger_entry.revision");
+}
+
+// The batched upsert of entry rows: SQLite steps one prepared statement through its own API (in-process, no
+// round trips); PostgreSQL sends one INSERT ... SELECT FROM unnest(arrays) ... ON CONFLICT per batch.
+class EntryUpserter
+{
+  public:
+    explicit EntryUpserter(const Database& db) : m_db(db)
+    {
+        if (db.backend() != Backend::Sqlite)
+            return;
+        const QVariant handle = db.connection().driver()->handle();
+        if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+            m_sqlite = *static_cast<sqlite3* const*>(handle.constData());
+        if (!m_sqlite)
+            throw Error(Database::tr("Database error: %1").arg(QStringLiteral("no SQLite handle")),
+                        Error::Kind::Storage);
+        const QByteArray sql =
+            (QStringLiteral("INSERT INTO ledger_entry (%1) VALUES (%2)")
+                 .arg(kEntryColumns.join(QLatin1Char(',')), placeholders(kEntryColumns.size())) +
+             upsertTail())
+                .toUtf8();
+        if (sqlite3_prepare_v2(m_sqlite, sql.constData(), int(sql.size()), &m_stmt, nullptr) != SQLITE_OK)
+            fail();
+    }
+    ~EntryUpserter()
+    {
+        if (m_stmt)
+            sqlite3_finalize(m_stmt);
+    }
+    EntryUpserter(const EntryUpserter&) = delete;
+    EntryUpserter& operator=(const EntryUpserter&) = delete;
+
+    void add(const QVariantList& row)
+    {
+        if (!m_stmt) {
+            m_pending += row;
+            return;
+        }
+        for (qsizetype i = 0; i < row.size(); ++i)
+            bind(int(i) + 1, row.at(i));
+        const int rc = sqlite3_step(m_stmt);
+        sqlite3_reset(m_stmt);
+        if (rc != SQLITE_DONE)
+            fail();
+    }
+
+    void flush()
+    {
+        if (m_stmt || m_pending.isEmpty())
+            return;
+        const qsizetype columns = kEntryColumns.size();
+        const qsizetype rows = m_pending.size() / columns;
+        QStringList arrays;
+        for (const QString& type : kEntryTypes)
+            arrays << QStringLiteral("?::%1[]").arg(type);
+        QSqlQuery q =
+            m_db.prepare(QStringLiteral("INSERT INTO ledger_entry (%1) SELECT * FROM unnest(%2)")
+                             .arg(kEntryColumns.join(QLatin1Char(',')), arrays.join(QLatin1Char(','))) +
+                         upsertTail());
+        for (qsizetype c = 0; c < columns; ++c) {
+            QString array;
+            array.reserve(rows * 16);
+            array += QLatin1Char('{');
+            for (qsizetype r = 0; r < rows; ++r) {
+                if (r)
+                    array += QLatin1Char(',');
+                appendArrayElement(array, m_pending.at(r * columns + c));
+            }
+            array += QLatin1Char('}');
+            q.addBindValue(array);
+        }
+        Database::exec(q);
+        m_pending.clear();
+    }
+
+  private:
+    [[noreturn]] void fail() const
+    {
+        throw Error(Database::tr("Database error: %1").arg(QString::fromUtf8(sqlite3_errmsg(m_sqlite))),
+                    Error::Kind::Storage);
+    }
+    void bind(int index, const QVariant& v) const
+    {
+        int rc;
+        if (v.isNull()) {
+            rc = sqlite3_bind_null(m_stmt, index);
+        } else {
+            switch (v.metaType().id()) {
+            case QMetaType::Bool:
+            case QMetaType::Int:
+            case QMetaType::LongLong:
+                rc = sqlite3_bind_int64(m_stmt, index, v.toLongLong());
+                break;
+            default: {
+                const QString text = v.toString();
+                rc = sqlite3_bind_text16(m_stmt, index, text.utf16(), int(text.size() * 2), SQLITE_TRANSIENT);
+            }
+            }
+        }
+        if (rc != SQLITE_OK)
+            fail();
+    }
+
+    const Database& m_db;
+    sqlite3* m_sqlite = nullptr;
+    sqlite3_stmt* m_stmt = nullptr;
+    QVariantList m_pending;
+};
+
+const char* kMovementSelect =
+    "SELECT e.id, e.revision, e.card, e.account, e.kind, e.status, e.amount_cents, e.currency, "
+    "e.occurred_at, "
+    "e.utc_offset, e.local_date, e.merchant_id, COALESCE(m.name, ''), e.merchant_category, "
+    "e.merchant_sustainable, e.refers_to, e.household_id, m.sustainable_override "
+    "FROM ledger_entry e LEFT JOIN ledger_merchant m ON m.id = e.merchant_id ";
+
+LedgerMovement readMovement(const QSqlQuery& q)
+{
+    LedgerMovement m;
+    LedgerEntry& e = m.entry;
+    e.id = q.value(0).toString();
+    e.revision = q.value(1).toLongLong();
+    e.card = q.value(2).toString();
+    e.account = q.value(3).toString();
+    e.kind = q.value(4).toString();
+    e.status = q.value(5).toString();
+    e.amountCents = q.value(6).toLongLong();
+    e.currency = q.value(7).toString();
+    e.occurredAt = toTimestamp(q.value(8)).toOffsetFromUtc(q.value(9).toInt());
+    m.localDate = toDate(q.value(10));
+    if (!q.value(11).isNull()) {
+        FeedMerchant merchant;
+        merchant.id = q.value(11).toString();
+        merchant.name = q.value(12).toString();
+        merchant.category = q.value(13).toString();
+        merchant.sustainable = q.value(14).toBool();
+        e.merchant = merchant;
+    }
+    e.refersTo = q.value(15).toString();
+    m.householdId = q.value(16).isNull() ? 0 : q.value(16).toLongLong();
+    m.sustainable = q.value(17).isNull() ? q.value(14).toBool() : q.value(17).toBool();
+    return m;
+}
+
+} // namespace
+
+LedgerApplyResult LedgerRepository::applyEntryPage(const EntryPage& page, const QString& feed)
+{
+    return inTransaction(m_db, [&] {
+        const LedgerApplyResult result = upsertEntries(page.entries);
+        m_db.exec(QStringLiteral("INSERT INTO ledger_sync_state (feed, cursor) VALUES (?, ?) "
+                                 "ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor"),
+                  {feed, textValue(page.nextCursor)});
+        return result;
+    });
+}
+
+LedgerApplyResult LedgerRepository::upsertEntries(const std::vector<LedgerEntry>& entries)
+{
+    // Check everything first: an invalid entry stores nothing.
+    for (const LedgerEntry& e : entries) {
+        const auto problems = e.validate();
+        if (!problems.empty())
+            throw Error(tr("Ledger entry %1: %2: %3")
+                            .arg(e.id.isEmpty() ? QStringLiteral("?") : e.id, problems.front().field,
+                                 problems.front().message));
+    }
+    LedgerApplyResult result;
+    result.received = qint64(entries.size());
+    // The highest revision of each id in the page; on a tie the first one delivered.
+    QHash<QString, qsizetype> best;
+    best.reserve(qsizetype(entries.size()));
+    QStringList ids;
+    for (qsizetype i = 0; i < qsizetype(entries.size()); ++i) {
+        const LedgerEntry& e = entries[size_t(i)];
+        auto it = best.find(e.id);
+        if (it == best.end()) {
+            best.insert(e.id, i);
+            ids << e.id;
+        } else if (e.revision > entries[size_t(it.value())].revision) {
+            it.value() = i;
+        }
+    }
+    return inTransaction(m_db, [&] {
+        relinkPending();
+        QHash<QString, qint64> stored;
+        forEachIn(m_db, QStringLiteral("SELECT id, revision FROM ledger_entry WHERE id IN "), {}, ids,
+                  [&](const QSqlQuery& q) { stored.insert(q.value(0).toString(), q.value(1).toLongLong()); });
+        std::vector<const LedgerEntry*> toWrite;
+        toWrite.reserve(size_t(ids.size()));
+        QStringList accounts;
+        QStringList cards;
+        for (const QString& id : ids) {
+            const LedgerEntry& e = entries[size_t(best.value(id))];
+            const auto it = stored.constFind(id);
+            if (it != stored.constEnd() && it.value() >= e.revision)
+                continue;
+            (it == stored.constEnd() ? result.inserted : result.updated) += 1;
+            toWrite.push_back(&e);
+            accounts << e.account;
+        }
+        result.unchanged = result.received - result.inserted - result.updated;
+        if (toWrite.empty())
+            return result;
+
+        // Merchants: the latest classification delivered wins; the local override is never touched.
+        QHash<QString, const FeedMerchant*> merchants;
+        for (const LedgerEntry* e : toWrite)
+            if (e->merchant)
+                merchants.insert(e->merchant->id, &*e->merchant);
+        if (!merchants.isEmpty()) {
+            QSqlQuery q = m_db.prepare(QStringLiteral(
+                "INSERT INTO ledger_merchant (id, name, category, sustainable, updated_at) VALUES (?, ?, ?, "
+                "?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category, "
+                "sustainable = excluded.sustainable, updated_at = excluded.updated_at"));
+            const QVariant now = timestampValue(Clock::instance().nowUtc());
+            for (const FeedMerchant* m : std::as_const(merchants)) {
+                q.addBindValue(m->id);
+                q.addBindValue(textValue(m->name));
+                q.addBindValue(textValue(m->category));
+                q.addBindValue(m->sustainable);
+                q.addBindValue(now);
+                Database::exec(q);
+            }
+        }
+
+        Linker linker(m_db);
+        linker.loadAccounts(accounts);
+        for (const LedgerEntry* e : toWrite)
+            if (!linker.account(e->account))
+                cards << e->card;
+        cards.removeDuplicates();
+        linker.loadCards(cards);
+
+        EntryUpserter upserter(m_db);
+        QVariantList row;
+        for (const LedgerEntry* e : toWrite) {
+            qint64 household = linker.account(e->account);
+            int source = household ? kLinkAccount : kLinkNone;
+            if (!household) {
+                household = linker.card(e->card);
+                source = household ? kLinkCard : kLinkNone;
+            }
+            const QDate local = e->localDate();
+            row.clear();
+            row << e->id << e->revision << e->card << textValue(e->account) << e->kind << e->status
+                << e->amountCents << e->currency << timestampValue(e->occurredAt)
+                << e->occurredAt.offsetFromUtc() << dateValue(local) << (local.year() * 100 + local.month())
+                << (e->merchant ? QVariant(e->merchant->id) : QVariant(QMetaType(QMetaType::QString)))
+                << textValue(e->merchant ? e->merchant->category : QString())
+                << (e->merchant ? e->merchant->sustainable : false) << textValue(e->refersTo)
+                << (household ? QVariant(household) : QVariant(QMetaType(QMetaType::LongLong))) << source;
+            upserter.add(row);
+        }
+        upserter.flush();
+        return result;
+    });
+}
+
+LedgerApplyResult LedgerRepository::applyCardPage(const CardPage& page, const QString& feed)
+{
+    for (const FeedCard& c : page.cards)
+        if (c.id.trimmed().isEmpty() || c.status.trimmed().isEmpty())
+            throw Error(tr("Ledger card %1: %2: %3")
+                            .arg(c.id.isEmpty() ? QStringLiteral("?") : c.id,
+                                 c.id.trimmed().isEmpty() ? QStringLiteral("id") : QStringLiteral("status"),
+                                 tr("missing")));
+    return inTransaction(m_db, [&] {
+        LedgerApplyResult result;
+        result.received = qint64(page.cards.size());
+        QStringList ids;
+        for (const FeedCard& c : page.cards)
+            ids << c.id;
+        ids.removeDuplicates();
+        QHash<QString, std::tuple<QString, QString, QDate, QString>> stored;
+        forEachIn(
+            m_db,
+            QStringLiteral("SELECT id, account, status, issued_on, replaces FROM ledger_card WHERE id IN "),
+            {}, ids, [&](const QSqlQuery& q) {
+                stored.insert(q.value(0).toString(), {q.value(1).toString(), q.value(2).toString(),
+                                                      toDate(q.value(3)), q.value(4).toString()});
+            });
+        QSqlQuery upsert = m_db.prepare(QStringLiteral(
+            "INSERT INTO ledger_card (id, account, status, issued_on, replaces, updated_at) VALUES (?, ?, ?, "
+            "?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET account = excluded.account, status = excluded.status, "
+            "issued_on = excluded.issued_on, replaces = excluded.replaces, updated_at = "
+            "excluded.updated_at"));
+        const QVariant now = timestampValue(Clock::instance().nowUtc());
+        QStringList changed;
+        // Cards have no revision: the feed's order decides, the last delivery wins.
+        for (const FeedCard& c : page.cards) {
+            const auto value = std::make_tuple(c.account, c.status, c.issuedOn, c.replaces);
+            const auto it = stored.constFind(c.id);
+            if (it != stored.constEnd() && it.value() == value) {
+                ++result.unchanged;
+                continue;
+            }
+            (it == stored.constEnd() ? result.inserted : result.updated) += 1;
+            stored.insert(c.id, value);
+            upsert.addBindValue(c.id);
+            upsert.addBindValue(textValue(c.account));
+            upsert.addBindValue(c.status);
+            upsert.addBindValue(dateValue(c.issuedOn));
+            upsert.addBindValue(textValue(c.replaces));
+            upsert.addBindValue(now);
+            Database::exec(upsert);
+            changed << c.id;
+        }
+        m_db.exec(QStringLiteral("INSERT INTO ledger_sync_state (feed, cursor) VALUES (?, ?) "
+                                 "ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor"),
+                  {feed, textValue(page.nextCursor)});
+        changed.removeDuplicates();
+        relinkCards(changed);
+        return result;
+    });
+}
+
+QString LedgerRepository::cursor(const QString& feed) const
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT cursor FROM ledger_sync_state WHERE feed = ?"), {feed});
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+void LedgerRepository::resetCursor(const QString& feed)
+{
+    m_db.exec(QStringLiteral("INSERT INTO ledger_sync_state (feed, cursor) VALUES (?, '') "
+                             "ON CONFLICT (feed) DO UPDATE SET cursor = ''"),
+              {feed});
+}
+
+LedgerSyncState LedgerRepository::syncState(const QString& feed) const
+{
+    LedgerSyncState state;
+    state.feed = feed;
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT cursor, last_sync_at, last_status, last_error, last_success_at "
+                                 "FROM ledger_sync_state WHERE feed = ?"),
+                  {feed});
+    if (q.next()) {
+        state.cursor = q.value(0).toString();
+        state.lastSyncAt = toTimestamp(q.value(1));
+        state.lastStatus = q.value(2).toString();
+        state.lastError = q.value(3).toString();
+        state.lastSuccessAt = toTimestamp(q.value(4));
+    }
+    return state;
+}
+
+void LedgerRepository::recordSyncResult(const QString& feed, const QDateTime& at, bool ok,
+                                        const QString& error)
+{
+    const QVariant when = timestampValue(at);
+    if (ok)
+        m_db.exec(
+            QStringLiteral("INSERT INTO ledger_sync_state (feed, last_sync_at, last_status, last_error, "
+                           "last_success_at) VALUES (?, ?, 'ok', '', ?) ON CONFLICT (feed) DO UPDATE SET "
+                           "last_sync_at = excluded.last_sync_at, last_status = 'ok', last_error = '', "
+                           "last_success_at = excluded.last_success_at"),
+            {feed, when, when});
+    else
+        m_db.exec(
+            QStringLiteral("INSERT INTO ledger_sync_state (feed, last_sync_at, last_status, last_error) "
+                           "VALUES (?, ?, 'error', ?) ON CONFLICT (feed) DO UPDATE SET "
+                           "last_sync_at = excluded.last_sync_at, last_status = 'error', "
+                           "last_error = excluded.last_error"),
+            {feed, when, textValue(error)});
+}
+
+std::optional<LedgerMovement> LedgerRepository::findEntry(const QString& id) const
+{
+    QSqlQuery q = m_db.exec(QLatin1String(kMovementSelect) + QStringLiteral("WHERE e.id = ?"), {id});
+    if (!q.next())
+        return std::nullopt;
+    return readMovement(q);
+}
+
+qint64 LedgerRepository::storedRevision(const QString& id) const
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT revision FROM ledger_entry WHERE id = ?"), {id});
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
+std::vector<LedgerMovement> LedgerRepository::movements(qint64 householdId,
+                                                        const LedgerMovementFilter& filter) const
+{
+    QString sql = QLatin1String(kMovementSelect) + QStringLiteral("WHERE e.household_id = ?");
+    QVariantList values{householdId};
+    if (!filter.kind.isEmpty()) {
+        sql += QStringLiteral(" AND e.kind = ?");
+        values << filter.kind;
+    }
+    if (!filter.status.isEmpty()) {
+        sql += QStringLiteral(" AND e.status = ?");
+        values << filter.status;
+    }
+    if (!filter.merchantId.isEmpty()) {
+        sql += QStringLiteral(" AND e.merchant_id = ?");
+        values << filter.merchantId;
+    }
+    if (filter.month.isValid()) {
+        sql += QStringLiteral(" AND e.local_month = ?");
+        values << filter.month.year() * 100 + filter.month.month();
+    }
+    sql += QStringLiteral(" ORDER BY e.occurred_at DESC, e.id DESC");
+    if (filter.limit > 0)
+        sql += QStringLiteral(" LIMIT %1").arg(filter.limit);
+    QSqlQuery q = m_db.exec(sql, values);
+    std::vector<LedgerMovement> result;
+    while (q.next())
+        result.push_back(readMovement(q));
+    return result;
+}
+
+std::vector<LedgerMonth> LedgerRepository::months(qint64 householdId) const
+{
+    QSqlQuery q = m_db.exec(
+        QStringLiteral(
+            "SELECT e.local_month, "
+            "SUM(CASE WHEN e.kind = 'allowance' THEN e.amount_cents ELSE 0 END), "
+            "SUM(CASE WHEN e.kind = 'bonus' THEN e.amount_cents ELSE 0 END), "
+            "SUM(CASE WHEN e.kind IN ('purchase', 'refund') THEN -e.amount_cents ELSE 0 END), "
+            "SUM(CASE WHEN e.kind IN ('purchase', 'refund') AND COALESCE(m.sustainable_override, "
+            "e.merchant_sustainable) THEN -e.amount_cents ELSE 0 END) "
+            "FROM ledger_entry e LEFT JOIN ledger_merchant m ON m.id = e.merchant_id "
+            "WHERE e.household_id = ? AND e.status = 'posted' GROUP BY e.local_month ORDER BY e.local_month"),
+        {householdId});
+    std::vector<LedgerMonth> result;
+    while (q.next()) {
+        LedgerMonth m;
+        const int yyyymm = q.value(0).toInt();
+        m.month = QDate(yyyymm / 100, yyyymm % 100, 1);
+        m.allowanceCents = q.value(1).toLongLong();
+        m.bonusCents = q.value(2).toLongLong();
+        m.spentCents = q.value(3).toLongLong();
+        m.sustainableSpentCents = q.value(4).toLongLong();
+        result.push_back(m);
+    }
+    return result;
+}
+
+LedgerBalance LedgerRepository::balance(qint64 householdId) const
+{
+    QSqlQuery q = m_db.exec(
+        QStringLiteral(
+            "SELECT COALESCE(SUM(CASE WHEN status = 'posted' THEN amount_cents ELSE 0 END), 0), "
+            "COALESCE(SUM(CASE WHEN status = 'pending' THEN amount_cents ELSE 0 END), 0) "
+            "FROM ledger_entry WHERE household_id = ? AND kind IN ('allowance', 'bonus', 'purchase', "
+            "'refund', 'transfer', 'adjustment')"),
+        {householdId});
+    LedgerBalance b;
+    if (q.next()) {
+        b.postedCents = q.value(0).toLongLong();
+        b.pendingCents = q.value(1).toLongLong();
+    }
+    return b;
+}
+
+std::vector<UnlinkedCard> LedgerRepository::unlinkedCards() const
+{
+    std::vector<UnlinkedCard> result;
+    QSet<QString> seen;
+    QSqlQuery q = m_db.exec(QStringLiteral(
+        "SELECT e.card, MAX(e.account), COUNT(*), "
+        "COALESCE(SUM(CASE WHEN e.status = 'posted' THEN e.amount_cents ELSE 0 END), 0), MIN(e.local_date), "
+        "MAX(e.local_date), MAX(CASE WHEN c.id IS NULL THEN 0 ELSE 1 END) "
+        "FROM ledger_entry e LEFT JOIN ledger_card c ON c.id = e.card WHERE e.household_id IS NULL "
+        "GROUP BY e.card ORDER BY e.card"));
+    while (q.next()) {
+        UnlinkedCard u;
+        u.card = q.value(0).toString();
+        u.account = q.value(1).toString();
+        u.entries = q.value(2).toLongLong();
+        u.sumCents = q.value(3).toLongLong();
+        u.firstDate = toDate(q.value(4));
+        u.lastDate = toDate(q.value(5));
+        u.knownToOperator = q.value(6).toInt() != 0;
+        seen.insert(u.card);
+        result.push_back(u);
+    }
+    // The operator's cards that no household claims yet and that have no entry.
+    Linker linker(m_db);
+    QSqlQuery cards =
+        m_db.exec(QStringLiteral("SELECT c.id, c.account FROM ledger_card c WHERE NOT EXISTS "
+                                 "(SELECT 1 FROM ledger_entry e WHERE e.card = c.id) ORDER BY c.id"));
+    std::vector<UnlinkedCard> idle;
+    while (cards.next()) {
+        UnlinkedCard u;
+        u.card = cards.value(0).toString();
+        u.account = cards.value(1).toString();
+        u.knownToOperator = true;
+        idle.push_back(u);
+    }
+    for (const UnlinkedCard& u : idle)
+        if (!seen.contains(u.card) && linker.card(u.card) == 0)
+            result.push_back(u);
+    std::sort(result.begin(), result.end(),
+              [](const UnlinkedCard& a, const UnlinkedCard& b) { return a.card < b.card; });
+    return result;
+}
+
+LedgerCounts LedgerRepository::counts() const
+{
+    LedgerCounts c;
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT kind, status, COUNT(*), COALESCE(SUM(amount_cents), 0) "
+                                           "FROM ledger_entry GROUP BY kind, status"));
+    while (q.next()) {
+        LedgerKindStatusCount& k = c.kinds[q.value(0).toString()][q.value(1).toString()];
+        k.count = q.value(2).toLongLong();
+        k.sumCents = q.value(3).toLongLong();
+        c.entries += k.count;
+    }
+    QSqlQuery u = m_db.exec(QStringLiteral("SELECT COUNT(*) FROM ledger_entry WHERE household_id IS NULL"));
+    if (u.next())
+        c.unlinked = u.value(0).toLongLong();
+    return c;
+}
+
+namespace {
+LedgerMerchant readMerchant(const QSqlQuery& q)
+{
+    LedgerMerchant m;
+    m.id = q.value(0).toString();
+    m.name = q.value(1).toString();
+    m.category = q.value(2).toString();
+    m.operatorSustainable = q.value(3).toBool();
+    if (!q.value(4).isNull())
+        m.overrideSustainable = q.value(4).toBool();
+    return m;
+}
+} // namespace
+
+std::vector<LedgerMerchant> LedgerRepository::merchants() const
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT id, name, category, sustainable, sustainable_override "
+                                           "FROM ledger_merchant ORDER BY name, id"));
+    std::vector<LedgerMerchant> result;
+    while (q.next())
+        result.push_back(readMerchant(q));
+    return result;
+}
+
+std::optional<LedgerMerchant> LedgerRepository::findMerchant(const QString& id) const
+{
+    QSqlQuery q = m_db.exec(
+        QStringLiteral(
+            "SELECT id, name, category, sustainable, sustainable_override FROM ledger_merchant WHERE id = ?"),
+        {id});
+    if (!q.next())
+        return std::nullopt;
+    return readMerchant(q);
+}
+
+std::vector<FeedCard> LedgerRepository::feedCards() const
+{
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT id, account, status, issued_on, replaces FROM ledger_card ORDER BY id"));
+    std::vector<FeedCard> result;
+    while (q.next()) {
+        FeedCard c;
+        c.id = q.value(0).toString();
+        c.account = q.value(1).toString();
+        c.status = q.value(2).toString();
+        c.issuedOn = toDate(q.value(3));
+        c.replaces = q.value(4).toString();
+        result.push_back(c);
+    }
+    return result;
+}
+
+bool LedgerRepository::isKnownCard(const QString& token) const
+{
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT 1 FROM ledger_card WHERE id = ? UNION ALL "
+                                 "SELECT 1 FROM card WHERE token = ? UNION ALL "
+                                 "SELECT 1 FROM (SELECT 1 AS x FROM ledger_entry WHERE card = ? LIMIT 1) t"),
+                  {token, token, token});
+    return q.next();
+}
+
+void LedgerRepository::linkCard(const QString& cardToken, qint64 householdId)
+{
+    inTransaction(m_db, [&] {
+        QSqlQuery h = m_db.exec(QStringLiteral("SELECT code FROM household WHERE id = ?"), {householdId});
+        if (!h.next())
+            throw Error(tr("There is no household with id %1.").arg(householdId), Error::Kind::NotFound);
+        if (!isKnownCard(cardToken))
+            throw Error(tr("The card %1 is unknown: neither the ledger nor Cabas has it.").arg(cardToken),
+                        Error::Kind::NotFound);
+        const QVariant now = timestampValue(Clock::instance().nowUtc());
+        QSqlQuery c =
+            m_db.exec(QStringLiteral("SELECT c.id, c.household_id, h.code FROM card c LEFT JOIN household h "
+                                     "ON h.id = c.household_id WHERE c.token = ?"),
+                      {cardToken});
+        if (c.next()) {
+            const qint64 current = c.value(1).isNull() ? 0 : c.value(1).toLongLong();
+            if (current && current != householdId)
+                throw Error(
+                    tr("The card %1 already belongs to household %2.").arg(cardToken, c.value(2).toString()),
+                    Error::Kind::Conflict);
+            if (!current)
+                m_db.exec(QStringLiteral("UPDATE card SET household_id = ?, updated_at = ? WHERE id = ?"),
+                          {householdId, now, c.value(0)});
+        } else {
+            // Only the ledger knows this card: Cabas records it, with what the operator said about it.
+            QString status = QStringLiteral("active");
+            QVariant issuedOn = dateValue({});
+            QVariant replaces = idValue(0);
+            QSqlQuery f = m_db.exec(QStringLiteral("SELECT f.status, f.issued_on, r.id FROM ledger_card f "
+                                                   "LEFT JOIN card r ON r.token = f.replaces WHERE f.id = ?"),
+                                    {cardToken});
+            if (f.next()) {
+                static const QStringList statuses = {QStringLiteral("active"), QStringLiteral("blocked"),
+                                                     QStringLiteral("lost"), QStringLiteral("closed")};
+                if (statuses.contains(f.value(0).toString()))
+                    status = f.value(0).toString();
+                issuedOn = dateValue(toDate(f.value(1)));
+                replaces = f.value(2).isNull() ? idValue(0) : idValue(f.value(2).toLongLong());
+            }
+            m_db.exec(
+                QStringLiteral("INSERT INTO card (token, household_id, status, issued_on, replaces_card_id, "
+                               "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                {cardToken, householdId, status, issuedOn, replaces, now, now});
+        }
+        relinkPending();
+    });
+}
+
+void LedgerRepository::setMerchantOverride(const QString& merchantId, std::optional<bool> sustainable)
+{
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("UPDATE ledger_merchant SET sustainable_override = ? WHERE id = ?"),
+                  {sustainable ? QVariant(*sustainable) : QVariant(QMetaType(QMetaType::Bool)), merchantId});
+    if (q.numRowsAffected() == 0)
+        throw Error(tr("There is no merchant %1 in the ledger.").arg(merchantId), Error::Kind::NotFound);
+}
+
+void LedgerRepository::relinkCards(const QStringList& cardTokens)
+{
+    if (cardTokens.isEmpty())
+        return;
+    // The cards and every card that continues them (re-issued), in both Cabas's and the operator's records.
+    QSet<QString> all;
+    QStringList frontier;
+    for (const QString& t : cardTokens)
+        if (!t.isEmpty() && !all.contains(t)) {
+            all.insert(t);
+            frontier << t;
+        }
+    for (int round = 0; round < kMaxChainDepth && !frontier.isEmpty(); ++round) {
+        QStringList next;
+        auto collect = [&](const QSqlQuery& q) {
+            const QString t = q.value(0).toString();
+            if (!all.contains(t)) {
+                all.insert(t);
+                next << t;
+            }
+        };
+        forEachIn(m_db,
+                  QStringLiteral("SELECT c.token FROM card c JOIN card r ON r.id = c.replaces_card_id "
+                                 "WHERE r.token IN "),
+                  {}, frontier, collect);
+        forEachIn(m_db, QStringLiteral("SELECT id FROM ledger_card WHERE replaces IN "), {}, frontier,
+                  collect);
+        frontier = next;
+    }
+    QStringList tokens(all.begin(), all.end());
+    Linker linker(m_db);
+    linker.loadCards(tokens);
+    QSqlQuery link = m_db.prepare(QStringLiteral(
+        "UPDATE ledger_entry SET household_id = ?, link_source = ? WHERE card = ? AND link_source <> ? "
+        "AND (household_id IS NULL OR household_id <> ?)"));
+    QSqlQuery unlink = m_db.prepare(QStringLiteral(
+        "UPDATE ledger_entry SET household_id = NULL, link_source = ? WHERE card = ? AND link_source = ?"));
+    for (const QString& t : tokens) {
+        const qint64 h = linker.card(t);
+        if (h) {
+            link.addBindValue(h);
+            link.addBindValue(kLinkCard);
+            link.addBindValue(t);
+            link.addBindValue(kLinkAccount);
+            link.addBindValue(h);
+            Database::exec(link);
+        } else {
+            unlink.addBindValue(kLinkNone);
+            unlink.addBindValue(t);
+            unlink.addBindValue(kLinkCard);
+            Database::exec(unlink);
+        }
+    }
+}
+
+void LedgerRepository::relinkPending()
+{
+    inTransaction(m_db, [&] {
+        QSqlQuery q = m_db.exec(QStringLiteral("SELECT item FROM ledger_relink_queue"));
+        QStringList cards;
+        QStringList households;
+        while (q.next()) {
+            const QString item = q.value(0).toString();
+            if (item.startsWith(QLatin1String("card:")))
+                cards << item.mid(5);
+            else if (item.startsWith(QLatin1String("household:")))
+                households << item.mid(10);
+        }
+        if (cards.isEmpty() && households.isEmpty())
+            return;
+        m_db.exec(QStringLiteral("DELETE FROM ledger_relink_queue"));
+        // A new household claims the unlinked entries that name it as their account, and the operator's
+        // cards that do.
+        if (!households.isEmpty()) {
+            QStringList named; // the new codes that unlinked entries name
+            forEachIn(
+                m_db,
+                QStringLiteral("SELECT DISTINCT account FROM ledger_entry WHERE household_id IS NULL AND "
+                               "account IN "),
+                {}, households, [&](const QSqlQuery& r) { named << r.value(0).toString(); });
+            Linker linker(m_db);
+            linker.loadAccounts(named);
+            QSqlQuery link =
+                m_db.prepare(QStringLiteral("UPDATE ledger_entry SET household_id = ?, link_source = ? "
+                                            "WHERE household_id IS NULL AND account = ?"));
+            for (const QString& code : std::as_const(named)) {
+                if (const qint64 h = linker.account(code)) {
+                    link.addBindValue(h);
+                    link.addBindValue(kLinkAccount);
+                    link.addBindValue(code);
+                    Database::exec(link);
+                }
+            }
+            forEachIn(m_db, QStringLiteral("SELECT id FROM ledger_card WHERE account IN "), {}, households,
+                      [&](const QSqlQuery& r) { cards << r.value(0).toString(); });
+        }
+        // Only cards the ledger has entries for (or that continue such cards) need work.
+        QStringList withEntries;
+        forEachIn(m_db, QStringLiteral("SELECT DISTINCT card FROM ledger_entry WHERE card IN "), {}, cards,
+                  [&](const QSqlQuery& r) { withEntries << r.value(0).toString(); });
+        forEachIn(m_db, QStringLiteral("SELECT id FROM ledger_card WHERE replaces IN "), {}, cards,
+                  [&](const QSqlQuery& r) { withEntries << r.value(0).toString(); });
+        forEachIn(
+            m_db,
+            QStringLiteral(
+                "SELECT c.token FROM card c JOIN card r ON r.id = c.replaces_card_id WHERE r.token IN "),
+            {}, cards, [&](const QSqlQuery& r) { withEntries << r.value(0).toString(); });
+        withEntries.removeDuplicates();
+        relinkCards(withEntries);
+    });
+}
+
+} // namespace cabas::store
