@@ -24,6 +24,8 @@ constexpr TableRule kTables[] = {
     {"diet_questionnaire", DataKind::Health},
     {"prevention_step", DataKind::Health},
     {"support_session", DataKind::Health},
+    {"workshop", DataKind::Workshops},
+    {"workshop_registration", DataKind::Workshops},
     {"programme", DataKind::Administration},
     {"programme_bonus_rule", DataKind::Administration},
     {"programme_wave", DataKind::Administration},
