@@ -100,6 +100,13 @@ QStringList PgRoles::statements(const QString& prefix)
                 sql << QStringLiteral("GRANT %1 ON %2 TO %3")
                            .arg(privileges.join(QStringLiteral(", ")), QLatin1String(t.table), name);
         }
+        // Linking the ledger (docs/ledger.md): whoever links cards to households, or syncs the ledger, links
+        // the entries concerned and empties the queue of cards changed.
+        if (AccessPolicy::allows(role, DataKind::Households, Action::Write))
+            sql << QStringLiteral("GRANT UPDATE (household_id, link_source) ON ledger_entry TO %1").arg(name);
+        if (AccessPolicy::allows(role, DataKind::Households, Action::Write) ||
+            AccessPolicy::allows(role, DataKind::Ledger, Action::Write))
+            sql << QStringLiteral("GRANT SELECT, DELETE ON ledger_relink_queue TO %1").arg(name);
         if (AccessPolicy::allows(role, DataKind::Administration, Action::Write))
             sql << QStringLiteral("GRANT INSERT, UPDATE ON app_user TO %1").arg(name);
         if (AccessPolicy::allows(role, DataKind::Administration, Action::Read))
