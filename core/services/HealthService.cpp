@@ -5,10 +5,12 @@
 #include "security/AuditTrail.h"
 #include "store/CheckupRepository.h"
 #include "store/HouseholdRepository.h"
+#include "store/PreventionRepository.h"
 #include "store/ProgrammeRepository.h"
 #include "store/QuestionnaireRepository.h"
 
 #include <QLocale>
+#include <algorithm>
 
 namespace cabas {
 
@@ -87,6 +89,110 @@ HealthService::PersonCheckups HealthService::checkups(const QString& personCode)
     result.consentWithdrawn = !store::ConsentRepository(m_db).isGiven(id, ConsentPurpose::HealthFollowup,
                                                                       Clock::instance().today());
     audit.record(m_session, QStringLiteral("read"), QStringLiteral("checkup"), personCode);
+    return result;
+}
+
+void HealthService::checkNotFuture(const QDate& date) const
+{
+    if (date.isValid() && date > Clock::instance().today())
+        throw Error(tr("date: %1 is in the future.").arg(QLocale().toString(date, QLocale::ShortFormat)),
+                    Error::Kind::Invalid);
+}
+
+void HealthService::recordPreventionStep(const QString& personCode, PreventionStep& step) const
+{
+    const AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Health, Action::Write, QStringLiteral("prevention_step"), personCode);
+    step.personId = personId(personCode);
+    step.nurseUserId = m_session.user.id;
+    const QStringList problems = step.validate();
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
+    checkNotFuture(step.doneOn);
+    checkRecordable(personCode, step.personId, step.doneOn, QString());
+    store::Database::Transaction tx(m_db);
+    store::PreventionRepository(m_db).insertStep(step);
+    audit.record(m_session, QStringLiteral("create"), QStringLiteral("prevention_step"), personCode);
+    tx.commit();
+}
+
+HealthService::PersonPrevention HealthService::preventionSteps(const QString& personCode) const
+{
+    const AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Health, Action::Read, QStringLiteral("prevention_step"), personCode);
+    const qint64 id = personId(personCode);
+    PersonPrevention result;
+    result.steps = store::PreventionRepository(m_db).stepsForPerson(id);
+    result.consentWithdrawn = !store::ConsentRepository(m_db).isGiven(id, ConsentPurpose::HealthFollowup,
+                                                                      Clock::instance().today());
+    audit.record(m_session, QStringLiteral("read"), QStringLiteral("prevention_step"), personCode);
+    return result;
+}
+
+void HealthService::recordSupportSession(const QString& personCode, SupportSession& session) const
+{
+    const AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Health, Action::Write, QStringLiteral("support_session"), personCode);
+    const auto person = store::PersonRepository(m_db).findByCode(personCode);
+    if (!person)
+        throw Error(tr("There is no person %1.").arg(personCode), Error::Kind::NotFound);
+    session.personId = person->id;
+    session.householdId = person->householdId;
+    session.professionalUserId = m_session.user.id;
+    const QStringList problems = session.validate();
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
+    checkNotFuture(session.heldOn);
+    checkRecordable(personCode, session.personId, session.heldOn, QString());
+    store::Database::Transaction tx(m_db);
+    store::PreventionRepository(m_db).insertSession(session);
+    audit.record(m_session, QStringLiteral("create"), QStringLiteral("support_session"), personCode);
+    tx.commit();
+}
+
+void HealthService::recordHouseholdSupportSession(const QString& householdCode, SupportSession& session) const
+{
+    const AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Health, Action::Write, QStringLiteral("support_session"),
+                  householdCode);
+    const auto household = store::HouseholdRepository(m_db).findByCode(householdCode);
+    if (!household)
+        throw Error(tr("There is no household %1.").arg(householdCode), Error::Kind::NotFound);
+    session.personId = 0;
+    session.householdId = household->id;
+    session.professionalUserId = m_session.user.id;
+    const QStringList problems = session.validate();
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
+    checkNotFuture(session.heldOn);
+    const store::ConsentRepository consents(m_db);
+    const auto members = store::PersonRepository(m_db).forHousehold(household->id);
+    if (std::none_of(members.begin(), members.end(), [&](const Person& p) {
+            return p.isMemberOn(session.heldOn) &&
+                   consents.isGiven(p.id, ConsentPurpose::HealthFollowup, session.heldOn);
+        }))
+        throw Error(tr("No member of %1 has health follow-up consent on %2: no support session can be "
+                       "recorded for that date.")
+                        .arg(householdCode, QLocale().toString(session.heldOn, QLocale::ShortFormat)),
+                    Error::Kind::Invalid);
+    store::Database::Transaction tx(m_db);
+    store::PreventionRepository(m_db).insertSession(session);
+    audit.record(m_session, QStringLiteral("create"), QStringLiteral("support_session"), householdCode);
+    tx.commit();
+}
+
+HealthService::PersonSupport HealthService::supportSessions(const QString& personCode) const
+{
+    const AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Health, Action::Read, QStringLiteral("support_session"), personCode);
+    const auto person = store::PersonRepository(m_db).findByCode(personCode);
+    if (!person)
+        throw Error(tr("There is no person %1.").arg(personCode), Error::Kind::NotFound);
+    PersonSupport result;
+    result.sessions = store::PreventionRepository(m_db).sessionsForPerson(person->id, person->householdId);
+    result.consentWithdrawn = !store::ConsentRepository(m_db).isGiven(
+        person->id, ConsentPurpose::HealthFollowup, Clock::instance().today());
+    audit.record(m_session, QStringLiteral("read"), QStringLiteral("support_session"), personCode);
     return result;
 }
 

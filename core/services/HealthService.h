@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/Checkup.h"
+#include "domain/Prevention.h"
 #include "domain/Questionnaire.h"
 #include "security/Session.h"
 #include "store/Database.h"
@@ -36,6 +37,26 @@ class HealthService
     void recordQuestionnaire(const QString& personCode, DietQuestionnaire& questionnaire) const;
     PersonQuestionnaires questionnaires(const QString& personCode) const;
 
+    // Prevention steps (consent checked on their date, not in the future).
+    struct PersonPrevention
+    {
+        std::vector<PreventionStep> steps;
+        bool consentWithdrawn = false;
+    };
+    void recordPreventionStep(const QString& personCode, PreventionStep& step) const;
+    PersonPrevention preventionSteps(const QString& personCode) const;
+
+    // Individual support sessions, with a person (consent checked) or with a whole household (at least one
+    // member with health follow-up consent on that date).
+    struct PersonSupport
+    {
+        std::vector<SupportSession> sessions; // the person's own and their household's, oldest first
+        bool consentWithdrawn = false;
+    };
+    void recordSupportSession(const QString& personCode, SupportSession& session) const;
+    void recordHouseholdSupportSession(const QString& householdCode, SupportSession& session) const;
+    PersonSupport supportSessions(const QString& personCode) const;
+
     // The checks a health record must pass before it is written (consent on `date`, a wave of the programme);
     // throws cabas::Error. Imports use it to check every row before writing any.
     void checkRecordable(const QString& personCode, qint64 personId, const QDate& date,
@@ -43,6 +64,7 @@ class HealthService
     qint64 personId(const QString& personCode) const;
 
   private:
+    void checkNotFuture(const QDate& date) const;
     const store::Database& m_db;
     const Session m_session;
 };
