@@ -6,9 +6,10 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  qt6-charts-dev qt6-qpa-plugins qt6-translations-l10n
+  qt6-charts-dev libqt6opengl6-dev qt6-qpa-plugins qt6-translations-l10n
   libqt6sql6-sqlite libqt6sql6-psql libqt6svg6
-  catch2 libpoco-dev libsodium-dev libsqlite3-dev
+  catch2 libpoco-dev libsodium-dev libsqlite3-dev libxlsxwriter-dev
+  poppler-utils libreoffice-calc-nogui
   postgresql postgresql-client sqlite3
   tzdata xvfb xauth fonts-dejavu-core
 )

@@ -1,0 +1,518 @@
+#include "store/CohortQueries.h"
+
+#include <QRandomGenerator>
+#include <QSqlQuery>
+
+namespace cabas::store {
+
+namespace {
+
+qint64 num(const QSqlQuery& q, int i)
+{
+    return q.value(i).isNull() ? 0 : q.value(i).toLongLong();
+}
+
+// A frequency as a rank (never < rarely < sometimes < often < always); NULL stays NULL.
+QString rank(const QString& column)
+{
+    return QStringLiteral("(CASE %1 WHEN 'never' THEN 0 WHEN 'rarely' THEN 1 WHEN 'sometimes' THEN 2 "
+                          "WHEN 'often' THEN 3 WHEN 'always' THEN 4 END)")
+        .arg(column);
+}
+
+QString increased(const QString& column)
+{
+    return QStringLiteral("COALESCE(SUM(CASE WHEN %1 > %2 THEN 1 ELSE 0 END), 0)")
+        .arg(rank(QStringLiteral("q6.") + column), rank(QStringLiteral("q0.") + column));
+}
+
+} // namespace
+
+CohortQueries::Sql CohortQueries::with(const CohortFilter& f) const
+{
+    Sql s;
+    s.text = QStringLiteral("WITH cohort AS (SELECT h.id FROM household h "
+                            "WHERE h.enrolled_on IS NOT NULL AND h.enrolled_on <= ? "
+                            "AND (h.exited_on IS NULL OR h.exited_on >= ?)");
+    s.values = {dateValue(f.to), dateValue(f.from)};
+    if (!f.commune.isEmpty()) {
+        s.text += QStringLiteral(" AND h.commune = ?");
+        s.values << f.commune;
+    }
+    if (!f.referent.isEmpty()) {
+        s.text +=
+            QStringLiteral(" AND h.referent_user_id IN (SELECT u.id FROM app_user u WHERE u.login = ?)");
+        s.values << f.referent;
+    }
+    if (!f.status.isEmpty()) {
+        s.text += QStringLiteral(" AND h.status = ?");
+        s.values << f.status;
+    }
+    s.text += QStringLiteral("), cohort_person AS (SELECT p.id, p.household_id, p.role FROM person p "
+                             "JOIN cohort c ON c.id = p.household_id "
+                             "WHERE (p.arrived_on IS NULL OR p.arrived_on <= ?) "
+                             "AND (p.left_on IS NULL OR p.left_on >= ?)) ");
+    s.values << dateValue(f.to) << dateValue(f.from);
+    return s;
+}
+
+QString CohortQueries::monthOf(const QString& column) const
+{
+    return m_db.backend() == Backend::Postgres ? QStringLiteral("to_char(%1, 'YYYY-MM')").arg(column)
+                                               : QStringLiteral("substr(%1, 1, 7)").arg(column);
+}
+
+bool CohortQueries::hasWorkshops() const
+{
+    return m_db.schemaVersion() >= 3;
+}
+
+bool CohortQueries::hasLedger() const
+{
+    return m_db.schemaVersion() >= 4;
+}
+
+CohortRaw CohortQueries::compute(const CohortFilter& f,
+                                 const std::vector<std::pair<QString, int>>& waves) const
+{
+    CohortRaw raw;
+    {
+        Sql s = with(f);
+        QSqlQuery q =
+            m_db.exec(s.text + QStringLiteral("SELECT (SELECT COUNT(*) FROM cohort), COUNT(*), "
+                                              "COALESCE(SUM(CASE WHEN role = 'adult' THEN 1 ELSE 0 END), 0), "
+                                              "COALESCE(SUM(CASE WHEN role = 'child' THEN 1 ELSE 0 END), 0) "
+                                              "FROM cohort_person"),
+                      s.values);
+        if (q.next()) {
+            raw.households = num(q, 0);
+            raw.persons = num(q, 1);
+            raw.adults = num(q, 2);
+            raw.children = num(q, 3);
+        }
+    }
+    ledger(f, raw);
+    health(f, raw, waves);
+    workshops(f, raw);
+    return raw;
+}
+
+void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
+                           const std::vector<std::pair<QString, int>>& waves) const
+{
+    {
+        Sql s = with(f);
+        s.values << dateValue(f.to) << dateValue(f.to);
+        QSqlQuery q = m_db.exec(
+            s.text + QStringLiteral("SELECT COUNT(*), %1, %2, %3 FROM cohort_person p "
+                                    "JOIN diet_questionnaire q0 ON q0.person_id = p.id AND q0.wave = 'M0' "
+                                    "JOIN diet_questionnaire q6 ON q6.person_id = p.id AND q6.wave = 'M6' "
+                                    "WHERE q0.answered_on <= ? AND q6.answered_on <= ?")
+                         .arg(increased(QStringLiteral("organic_fv_freq")),
+                              increased(QStringLiteral("local_products_freq")),
+                              increased(QStringLiteral("organic_products_freq"))),
+            s.values);
+        if (q.next()) {
+            raw.questionnairePairs = num(q, 0);
+            raw.organicFvIncreased = num(q, 1);
+            raw.localProductsIncreased = num(q, 2);
+            raw.organicProductsIncreased = num(q, 3);
+        }
+    }
+    {
+        // Bound in text order: the CASE's TRUE comes before the date.
+        Sql s = with(f);
+        s.values << true << dateValue(f.to);
+        QSqlQuery q = m_db.exec(
+            s.text +
+                QStringLiteral("SELECT COUNT(*), COALESCE(SUM(CASE WHEN q6.discovered_sustainable_shop = ? "
+                               "THEN 1 ELSE 0 END), 0) FROM cohort_person p "
+                               "JOIN diet_questionnaire q6 ON q6.person_id = p.id AND q6.wave = 'M6' "
+                               "WHERE q6.answered_on <= ? AND q6.discovered_sustainable_shop IS NOT NULL"),
+            s.values);
+        if (q.next()) {
+            raw.discoveredAnswered = num(q, 0);
+            raw.discoveredYes = num(q, 1);
+        }
+    }
+    {
+        Sql s = with(f);
+        s.values << dateValue(f.to) << dateValue(f.to);
+        const QString bmi = QStringLiteral(
+            "(CAST(%1.weight_g AS DOUBLE PRECISION) * 1000.0 / "
+            "(CAST(%1.height_mm AS DOUBLE PRECISION) * CAST(%1.height_mm AS DOUBLE PRECISION)))");
+        QSqlQuery q = m_db.exec(
+            s.text + QStringLiteral("SELECT COUNT(*), COALESCE(SUM(%1 - %2), 0) FROM cohort_person p "
+                                    "JOIN checkup c0 ON c0.person_id = p.id AND c0.wave = 'M0' "
+                                    "JOIN checkup c6 ON c6.person_id = p.id AND c6.wave = 'M6' "
+                                    "WHERE c0.taken_on <= ? AND c6.taken_on <= ? "
+                                    "AND c0.weight_g IS NOT NULL AND c0.height_mm IS NOT NULL "
+                                    "AND c6.weight_g IS NOT NULL AND c6.height_mm IS NOT NULL")
+                         .arg(bmi.arg(QStringLiteral("c6")), bmi.arg(QStringLiteral("c0"))),
+            s.values);
+        if (q.next()) {
+            raw.checkupPairs = num(q, 0);
+            raw.bmiChangeSum = q.value(1).toDouble();
+        }
+    }
+    // Follow-up completion: members who gave health follow-up consent and whose wave date (enrolment, or
+    // arrival when later, plus the wave's offset) falls on or before `to`; done when a checkup or a
+    // questionnaire of that wave is dated on or before `to`.
+    for (const auto& [code, offset] : waves) {
+        Sql s = with(f);
+        s.values << code << dateValue(f.to) << code << dateValue(f.to) << true
+                 << dateValue(f.to.addDays(-offset));
+        QSqlQuery q = m_db.exec(
+            s.text +
+                QStringLiteral(
+                    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM checkup c WHERE "
+                    "c.person_id = "
+                    "p.id AND c.wave = ? AND c.taken_on <= ?) OR EXISTS (SELECT 1 FROM diet_questionnaire d "
+                    "WHERE d.person_id = p.id AND d.wave = ? AND d.answered_on <= ?) THEN 1 ELSE 0 END), 0) "
+                    "FROM cohort_person cp JOIN person p ON p.id = cp.id JOIN household h ON h.id = "
+                    "p.household_id "
+                    "WHERE EXISTS (SELECT 1 FROM consent k WHERE k.person_id = p.id "
+                    "AND k.purpose = 'health_followup' AND k.given = ?) "
+                    "AND (CASE WHEN p.arrived_on IS NOT NULL AND p.arrived_on > h.enrolled_on THEN "
+                    "p.arrived_on "
+                    "ELSE h.enrolled_on END) <= ?"),
+            s.values);
+        CohortRaw::Wave w;
+        w.wave = code;
+        if (q.next()) {
+            w.expected = num(q, 0);
+            w.done = num(q, 1);
+        }
+        raw.waves.push_back(w);
+    }
+}
+
+void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
+{
+    if (!hasWorkshops())
+        return;
+    {
+        QSqlQuery q =
+            m_db.exec(QStringLiteral("SELECT w.workshop_type, COUNT(*) FROM workshop w "
+                                     "WHERE w.held_on >= ? AND w.held_on <= ? AND w.cancelled_on IS NULL "
+                                     "GROUP BY w.workshop_type ORDER BY w.workshop_type"),
+                      {dateValue(f.from), dateValue(f.to)});
+        while (q.next()) {
+            CohortRaw::WorkshopType t;
+            t.type = q.value(0).toString();
+            t.sessions = num(q, 1);
+            raw.workshopSessions += t.sessions;
+            raw.workshopTypes.push_back(t);
+        }
+    }
+    Sql s = with(f);
+    s.values << true << dateValue(f.from) << dateValue(f.to);
+    const QString attended =
+        QStringLiteral("FROM workshop_registration r JOIN workshop w ON w.id = r.workshop_id "
+                       "JOIN cohort_person p ON p.id = r.person_id "
+                       "WHERE r.status = 'registered' AND r.attended = ? AND w.cancelled_on IS NULL "
+                       "AND w.held_on >= ? AND w.held_on <= ? ");
+    {
+        QSqlQuery q = m_db.exec(
+            s.text + QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT p.household_id) ") + attended, s.values);
+        if (q.next()) {
+            raw.workshopAttendances = num(q, 0);
+            raw.householdsAttending = num(q, 1);
+        }
+    }
+    {
+        QSqlQuery q = m_db.exec(s.text + QStringLiteral("SELECT w.workshop_type, COUNT(*) ") + attended +
+                                    QStringLiteral("GROUP BY w.workshop_type"),
+                                s.values);
+        while (q.next())
+            for (CohortRaw::WorkshopType& t : raw.workshopTypes)
+                if (t.type == q.value(0).toString())
+                    t.attendances = num(q, 1);
+    }
+}
+
+void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
+{
+    if (!hasLedger())
+        return;
+    // Posted entries of cohort households whose local date is in the period; spending is purchases (negative
+    // amounts) and refunds (positive) with the sign turned; the effective sustainable flag is the programme's
+    // override, else the operator's flag on the entry.
+    const QString from =
+        QStringLiteral("FROM ledger_entry e JOIN cohort c ON c.id = e.household_id "
+                       "LEFT JOIN ledger_merchant m ON m.id = e.merchant_id "
+                       "WHERE e.status = 'posted' AND e.local_date >= ? AND e.local_date <= ? ");
+    const QString spending = QStringLiteral("e.kind IN ('purchase', 'refund')");
+    const QString sustainable =
+        QStringLiteral("COALESCE(m.sustainable_override, e.merchant_sustainable) = ?");
+    const QString sums =
+        QStringLiteral(
+            "CAST(COALESCE(SUM(CASE WHEN e.kind = 'allowance' THEN e.amount_cents ELSE 0 END), 0) AS "
+            "BIGINT), "
+            "CAST(COALESCE(SUM(CASE WHEN e.kind = 'bonus' THEN e.amount_cents ELSE 0 END), 0) AS BIGINT), "
+            "CAST(COALESCE(SUM(CASE WHEN %1 THEN -e.amount_cents ELSE 0 END), 0) AS BIGINT), "
+            "CAST(COALESCE(SUM(CASE WHEN %1 AND %2 THEN -e.amount_cents ELSE 0 END), 0) AS BIGINT), "
+            "COUNT(DISTINCT e.household_id) ")
+            .arg(spending, sustainable);
+    {
+        Sql s = with(f);
+        s.values << true << true << true << dateValue(f.from) << dateValue(f.to);
+        QSqlQuery q = m_db.exec(
+            s.text +
+                QStringLiteral("SELECT %1, "
+                               "COUNT(DISTINCT CASE WHEN e.kind = 'allowance' THEN e.household_id END), "
+                               "COUNT(DISTINCT CASE WHEN e.kind = 'bonus' THEN e.household_id END), "
+                               "COUNT(DISTINCT CASE WHEN %2 THEN e.household_id END), "
+                               "COUNT(DISTINCT CASE WHEN %2 AND %3 THEN e.household_id END), "
+                               "COUNT(DISTINCT CASE WHEN e.kind = 'purchase' THEN e.household_id END), "
+                               "COUNT(DISTINCT CASE WHEN e.kind = 'purchase' AND %3 THEN e.merchant_id END) ")
+                    .arg(sums, spending, sustainable) +
+                from,
+            s.values);
+        if (q.next()) {
+            raw.allowanceCents = num(q, 0);
+            raw.bonusCents = num(q, 1);
+            raw.spentCents = num(q, 2);
+            raw.sustainableSpentCents = num(q, 3);
+            raw.allowanceHouseholds = num(q, 5);
+            raw.bonusHouseholds = num(q, 6);
+            raw.spendingHouseholds = num(q, 7);
+            raw.sustainableHouseholds = num(q, 8);
+            raw.householdsWithPurchase = num(q, 9);
+            raw.sustainableMerchantsPaid = num(q, 10);
+        }
+    }
+    {
+        Sql s = with(f);
+        s.values << true << dateValue(f.from) << dateValue(f.to);
+        QSqlQuery q =
+            m_db.exec(s.text + QStringLiteral("SELECT e.local_month, MIN(e.local_date), %1 ").arg(sums) +
+                          from + QStringLiteral("GROUP BY e.local_month ORDER BY e.local_month"),
+                      s.values);
+        while (q.next()) {
+            CohortRaw::Month m;
+            m.month = toDate(q.value(1)).toString(QStringLiteral("yyyy-MM"));
+            m.allowanceCents = num(q, 2);
+            m.bonusCents = num(q, 3);
+            m.spentCents = num(q, 4);
+            m.sustainableSpentCents = num(q, 5);
+            m.households = num(q, 6);
+            raw.months.push_back(m);
+        }
+    }
+    {
+        Sql s = with(f);
+        s.values << dateValue(f.from) << dateValue(f.to);
+        QSqlQuery q = m_db.exec(
+            s.text +
+                QStringLiteral(
+                    "SELECT COALESCE(NULLIF(e.merchant_category, ''), 'other'), "
+                    "CAST(COALESCE(SUM(-e.amount_cents), 0) AS BIGINT), COUNT(DISTINCT e.household_id) ") +
+                from + QStringLiteral("AND ") + spending +
+                QStringLiteral(" GROUP BY COALESCE(NULLIF(e.merchant_category, ''), 'other') ORDER BY 1"),
+            s.values);
+        while (q.next()) {
+            CohortRaw::Category c;
+            c.category = q.value(0).toString();
+            c.spentCents = num(q, 1);
+            c.households = num(q, 2);
+            raw.categories.push_back(c);
+        }
+    }
+}
+
+} // namespace cabas::store
+
+namespace cabas::store {
+
+QStringList CohortQueries::traceableKeys()
+{
+    return {QStringLiteral("households_enrolled"),
+            QStringLiteral("persons_enrolled"),
+            QStringLiteral("adults"),
+            QStringLiteral("children"),
+            QStringLiteral("cards_used_pct"),
+            QStringLiteral("allowance_cents"),
+            QStringLiteral("bonus_cents"),
+            QStringLiteral("spent_cents"),
+            QStringLiteral("sustainable_spent_cents"),
+            QStringLiteral("sustainable_spend_pct"),
+            QStringLiteral("sustainable_merchants_paid"),
+            QStringLiteral("questionnaire_pairs"),
+            QStringLiteral("organic_fv_increase_pct"),
+            QStringLiteral("local_products_increase_pct"),
+            QStringLiteral("organic_products_increase_pct"),
+            QStringLiteral("discovered_sustainable_shop_pct"),
+            QStringLiteral("checkup_pairs"),
+            QStringLiteral("mean_bmi_change"),
+            QStringLiteral("workshop_attendances"),
+            QStringLiteral("households_attending_workshop_pct")};
+}
+
+std::vector<CohortHousehold> CohortQueries::householdsBehind(const CohortFilter& f, const QString& key) const
+{
+    Sql s = with(f);
+    QString inner;
+    const QString ledgerFrom =
+        QStringLiteral("SELECT e.household_id FROM ledger_entry e JOIN cohort c ON c.id = e.household_id "
+                       "LEFT JOIN ledger_merchant m ON m.id = e.merchant_id "
+                       "WHERE e.status = 'posted' AND e.local_date >= ? AND e.local_date <= ? AND ");
+    const QString sustainable =
+        QStringLiteral("COALESCE(m.sustainable_override, e.merchant_sustainable) = ?");
+    auto ledger = [&](const QString& condition, bool bindsTrue) {
+        s.values << dateValue(f.from) << dateValue(f.to);
+        if (bindsTrue)
+            s.values << true;
+        inner = ledgerFrom + condition;
+    };
+    auto pairs = [&](const QString& table, const QString& column, const QString& condition) {
+        s.values << dateValue(f.to) << dateValue(f.to);
+        inner = QStringLiteral("SELECT p.household_id FROM cohort_person p "
+                               "JOIN %1 r0 ON r0.person_id = p.id AND r0.wave = 'M0' "
+                               "JOIN %1 r6 ON r6.person_id = p.id AND r6.wave = 'M6' "
+                               "WHERE r0.%2 <= ? AND r6.%2 <= ? ")
+                    .arg(table, column) +
+                condition;
+    };
+    const QString measured = QStringLiteral(
+        "AND r0.weight_g IS NOT NULL AND r0.height_mm IS NOT NULL AND r6.weight_g IS NOT NULL AND "
+        "r6.height_mm IS NOT NULL");
+    auto up = [&](const QString& column) {
+        return QStringLiteral("AND %1 > %2")
+            .arg(rank(QStringLiteral("r6.") + column), rank(QStringLiteral("r0.") + column));
+    };
+    if (key == QLatin1String("households_enrolled"))
+        inner = QStringLiteral("SELECT id FROM cohort");
+    else if (key == QLatin1String("persons_enrolled"))
+        inner = QStringLiteral("SELECT household_id FROM cohort_person");
+    else if (key == QLatin1String("adults") || key == QLatin1String("children")) {
+        inner = QStringLiteral("SELECT household_id FROM cohort_person WHERE role = ?");
+        s.values << (key == QLatin1String("adults") ? QStringLiteral("adult") : QStringLiteral("child"));
+    } else if (key == QLatin1String("cards_used_pct"))
+        ledger(QStringLiteral("e.kind = 'purchase'"), false);
+    else if (key == QLatin1String("allowance_cents"))
+        ledger(QStringLiteral("e.kind = 'allowance'"), false);
+    else if (key == QLatin1String("bonus_cents"))
+        ledger(QStringLiteral("e.kind = 'bonus'"), false);
+    else if (key == QLatin1String("spent_cents"))
+        ledger(QStringLiteral("e.kind IN ('purchase', 'refund')"), false);
+    else if (key == QLatin1String("sustainable_spent_cents") || key == QLatin1String("sustainable_spend_pct"))
+        ledger(QStringLiteral("e.kind IN ('purchase', 'refund') AND ") + sustainable, true);
+    else if (key == QLatin1String("sustainable_merchants_paid"))
+        ledger(QStringLiteral("e.kind = 'purchase' AND ") + sustainable, true);
+    else if (key == QLatin1String("questionnaire_pairs"))
+        pairs(QStringLiteral("diet_questionnaire"), QStringLiteral("answered_on"), QString());
+    else if (key == QLatin1String("organic_fv_increase_pct"))
+        pairs(QStringLiteral("diet_questionnaire"), QStringLiteral("answered_on"),
+              up(QStringLiteral("organic_fv_freq")));
+    else if (key == QLatin1String("local_products_increase_pct"))
+        pairs(QStringLiteral("diet_questionnaire"), QStringLiteral("answered_on"),
+              up(QStringLiteral("local_products_freq")));
+    else if (key == QLatin1String("organic_products_increase_pct"))
+        pairs(QStringLiteral("diet_questionnaire"), QStringLiteral("answered_on"),
+              up(QStringLiteral("organic_products_freq")));
+    else if (key == QLatin1String("discovered_sustainable_shop_pct")) {
+        inner = QStringLiteral("SELECT p.household_id FROM cohort_person p JOIN diet_questionnaire q6 "
+                               "ON q6.person_id = p.id AND q6.wave = 'M6' "
+                               "WHERE q6.answered_on <= ? AND q6.discovered_sustainable_shop = ?");
+        s.values << dateValue(f.to) << true;
+    } else if (key == QLatin1String("checkup_pairs") || key == QLatin1String("mean_bmi_change"))
+        pairs(QStringLiteral("checkup"), QStringLiteral("taken_on"), measured);
+    else if ((key == QLatin1String("workshop_attendances") ||
+              key == QLatin1String("households_attending_workshop_pct")) &&
+             hasWorkshops()) {
+        inner = QStringLiteral(
+            "SELECT p.household_id FROM workshop_registration r "
+            "JOIN workshop w ON w.id = r.workshop_id JOIN cohort_person p ON p.id = r.person_id "
+            "WHERE r.status = 'registered' AND r.attended = ? AND w.cancelled_on IS NULL "
+            "AND w.held_on >= ? AND w.held_on <= ?");
+        s.values << true << dateValue(f.from) << dateValue(f.to);
+    }
+    std::vector<CohortHousehold> result;
+    if (inner.isEmpty() || (inner.contains(QLatin1String("ledger_entry")) && !hasLedger()))
+        return result;
+    QSqlQuery q =
+        m_db.exec(s.text + QStringLiteral("SELECT h.code, h.commune FROM household h WHERE h.id IN (") +
+                      inner + QStringLiteral(") ORDER BY h.code"),
+                  s.values);
+    while (q.next())
+        result.push_back({q.value(0).toString(), q.value(1).toString()});
+    return result;
+}
+
+std::vector<CohortDatasetRow> CohortQueries::dataset(const CohortFilter& f, const QDate& consentDay) const
+{
+    Sql s = with(f);
+    s.values << dateValue(f.from) << dateValue(f.to) << dateValue(f.from) << dateValue(f.to)
+             << dateValue(consentDay) << true;
+    QSqlQuery q = m_db.exec(
+        s.text + QStringLiteral(
+                     "SELECT p.code, h.code, p.birth_date, p.sex, p.role, h.commune, h.enrolled_on, w.wave, "
+                     "c.taken_on, c.weight_g, c.height_mm, c.waist_mm, c.systolic_mmhg, c.diastolic_mmhg, "
+                     "d.answered_on, d.fv_portions_x10, d.organic_fv_freq, d.local_products_freq, "
+                     "d.organic_products_freq, d.discovered_sustainable_shop "
+                     "FROM cohort_person cp JOIN person p ON p.id = cp.id JOIN household h ON h.id = "
+                     "p.household_id "
+                     "JOIN (SELECT person_id, wave FROM checkup WHERE taken_on >= ? AND taken_on <= ? UNION "
+                     "      SELECT person_id, wave FROM diet_questionnaire WHERE answered_on >= ? AND "
+                     "answered_on <= ?) w "
+                     "  ON w.person_id = p.id "
+                     "LEFT JOIN checkup c ON c.person_id = p.id AND c.wave = w.wave "
+                     "LEFT JOIN diet_questionnaire d ON d.person_id = p.id AND d.wave = w.wave "
+                     "WHERE (SELECT k.given FROM consent k WHERE k.person_id = p.id AND k.purpose = "
+                     "'research_export' "
+                     "       AND k.effective_on <= ? ORDER BY k.effective_on DESC, k.id DESC LIMIT 1) = ? "
+                     "ORDER BY p.code, w.wave"),
+        s.values);
+    std::vector<CohortDatasetRow> rows;
+    auto integer = [&](int i, int none) { return q.value(i).isNull() ? none : q.value(i).toInt(); };
+    while (q.next()) {
+        CohortDatasetRow r;
+        r.personCode = q.value(0).toString();
+        r.householdCode = q.value(1).toString();
+        r.birthDate = toDate(q.value(2));
+        r.sex = q.value(3).toString();
+        r.role = q.value(4).toString();
+        r.commune = q.value(5).toString();
+        r.enrolledOn = toDate(q.value(6));
+        r.wave = q.value(7).toString();
+        r.checkupOn = toDate(q.value(8));
+        r.weightG = integer(9, 0);
+        r.heightMm = integer(10, 0);
+        r.waistMm = integer(11, 0);
+        r.systolic = integer(12, 0);
+        r.diastolic = integer(13, 0);
+        r.questionnaireOn = toDate(q.value(14));
+        r.fvPortionsX10 = integer(15, -1);
+        r.organicFv = q.value(16).toString();
+        r.localProducts = q.value(17).toString();
+        r.organicProducts = q.value(18).toString();
+        r.discovered = q.value(19).isNull() ? -1 : (q.value(19).toBool() ? 1 : 0);
+        rows.push_back(r);
+    }
+    return rows;
+}
+
+} // namespace cabas::store
+
+namespace cabas::store {
+
+QByteArray CohortQueries::pseudonymKey() const
+{
+    const QString key = QStringLiteral("pseudonym_key");
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {key});
+    if (q.next())
+        return QByteArray::fromHex(q.value(0).toString().toLatin1());
+    QByteArray secret(32, Qt::Uninitialized);
+    for (char& c : secret)
+        c = char(QRandomGenerator::system()->bounded(256));
+    // Two first uses at once: the second insert changes nothing and both read the winner's key.
+    m_db.exec(
+        QStringLiteral("INSERT INTO cabas_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
+        {key, QString::fromLatin1(secret.toHex())});
+    QSqlQuery again = m_db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {key});
+    again.next();
+    return QByteArray::fromHex(again.value(0).toString().toLatin1());
+}
+
+} // namespace cabas::store

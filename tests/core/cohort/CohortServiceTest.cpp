@@ -1,0 +1,481 @@
+#include "cohort/CohortService.h"
+#include "common/Error.h"
+#include "io/CohortExport.h"
+#include "services/HealthService.h"
+#include "services/HouseholdService.h"
+#include "services/WorkshopService.h"
+#include "store/LedgerRepository.h"
+#include "support/TestClock.h"
+#include "support/TestDatabase.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <catch2/catch.hpp>
+
+using namespace cabas;
+using cabas::test::TempDatabase;
+
+namespace {
+
+std::optional<Frequency> frequency(const char* code)
+{
+    Frequency f{};
+    REQUIRE(fromCode(QString::fromLatin1(code), &f));
+    return f;
+}
+
+QDateTime utc(int y, int m, int d, int h, int min)
+{
+    return QDateTime(QDate(y, m, d), QTime(h, min), Qt::UTC);
+}
+
+LedgerEntry entry(const char* id, qint64 revision, const char* card, const char* account, const char* kind,
+                  const char* status, qint64 cents, const QDateTime& at, const char* merchantId = "",
+                  bool sustainable = false, const char* category = "")
+{
+    LedgerEntry e;
+    e.id = QString::fromLatin1(id);
+    e.revision = revision;
+    e.card = QString::fromLatin1(card);
+    e.account = QString::fromLatin1(account);
+    e.kind = QString::fromLatin1(kind);
+    e.status = QString::fromLatin1(status);
+    const QString merchant = QString::fromLatin1(merchantId);
+    e.amountCents = cents;
+    e.currency = QStringLiteral("EUR");
+    e.occurredAt = at;
+    if (!merchant.isEmpty())
+        e.merchant = FeedMerchant{merchant, merchant + QStringLiteral(" shop"), QString::fromLatin1(category),
+                                  sustainable};
+    return e;
+}
+
+// A small programme where every indicator has a known value (comments give the arithmetic).
+struct Fixture
+{
+    TempDatabase t;
+    std::unique_ptr<store::Database> db;
+    Session socialWorker;
+    Session nurse;
+    Session coordinator;
+    std::map<QString, qint64> personIds;
+
+    explicit Fixture(store::Backend backend) : t(backend)
+    {
+        db = t.createInitialised();
+        socialWorker = test::sessionFor(*db, Role::SocialWorker);
+        nurse = test::sessionFor(*db, Role::Nurse);
+        coordinator = test::sessionFor(*db, Role::Coordinator);
+        HouseholdService hs(*db, socialWorker);
+        // H1 (Auch, 2 adults and a child, card C-1 re-issued as C-2), H2 (Condom, 1 adult), H3 exited before
+        // the period, H4 a candidate never enrolled.
+        const qint64 h1 =
+            household(QStringLiteral("MMG-0001"), QStringLiteral("Auch"), QDate(2024, 6, 1), {});
+        const qint64 h2 =
+            household(QStringLiteral("MMG-0002"), QStringLiteral("Condom"), QDate(2024, 7, 1), {});
+        const qint64 h3 = household(QStringLiteral("MMG-0003"), QStringLiteral("Auch"), QDate(2024, 1, 1),
+                                    QDate(2024, 5, 31));
+        household(QStringLiteral("MMG-0004"), QStringLiteral("Auch"), QDate(), {});
+        person(h1, QStringLiteral("P-00001"), QStringLiteral("adult"), QDate(1980, 1, 1));
+        person(h1, QStringLiteral("P-00002"), QStringLiteral("adult"), QDate(1985, 1, 1));
+        person(h1, QStringLiteral("P-00003"), QStringLiteral("child"), QDate(2015, 1, 1));
+        person(h2, QStringLiteral("P-00004"), QStringLiteral("adult"), QDate(1990, 1, 1));
+        person(h3, QStringLiteral("P-00005"), QStringLiteral("adult"), QDate(1970, 1, 1));
+
+        Card c1;
+        c1.token = QStringLiteral("C-1");
+        c1.householdId = h1;
+        c1.issuedOn = QDate(2024, 6, 1);
+        hs.issueCard(c1);
+        hs.reissueCard(QStringLiteral("C-1"), QStringLiteral("C-2"), CardStatus::Lost, QDate(2024, 9, 15),
+                       QStringLiteral("lost"));
+
+        store::LedgerRepository ledger(*db);
+        EntryPage page;
+        const char* none = "";
+        auto& e = page.entries;
+        e.push_back(entry("e1", 1, "C-1", none, "allowance", "posted", 10000, utc(2024, 6, 1, 8, 0)));
+        // 23:30 in Paris on 30 June (summer time): June.
+        e.push_back(entry("e2", 1, "C-1", none, "purchase", "posted", -2000, utc(2024, 6, 30, 21, 30),
+                          "M-BIO", true, "organic_shop"));
+        e.push_back(entry("e3", 1, "C-1", none, "refund", "posted", 500, utc(2024, 7, 2, 10, 0), "M-BIO",
+                          true, "organic_shop"));
+        e.push_back(entry("e4", 1, "C-1", none, "bonus", "posted", 1000, utc(2024, 7, 2, 10, 0)));
+        e.push_back(entry("e5", 1, "C-1", none, "adjustment", "posted", 300, utc(2024, 7, 2, 10, 0)));
+        e.push_back(entry("e6", 1, "C-1", none, "transfer", "posted", -4000, utc(2024, 9, 15, 10, 0)));
+        e.push_back(entry("e7", 1, "C-2", none, "transfer", "posted", 4000, utc(2024, 9, 15, 10, 0)));
+        // 23:30 in Paris on 30 November (winter time): November, inside the period.
+        e.push_back(entry("e8", 1, "C-2", none, "purchase", "posted", -1000, utc(2024, 11, 30, 22, 30),
+                          "M-SUP", false, "supermarket"));
+        // Revised: pending -100, then posted -700 (a local producer the programme declares sustainable).
+        e.push_back(entry("e9", 1, "C-2", none, "purchase", "pending", -100, utc(2024, 8, 10, 9, 0), "M-LOC",
+                          false, "local_producer"));
+        e.push_back(entry("e9", 2, "C-2", none, "purchase", "posted", -700, utc(2024, 8, 10, 9, 0), "M-LOC",
+                          false, "local_producer"));
+        // Voided after being posted; pending; and 00:30 on 1 December in Paris (after the period).
+        e.push_back(entry("e10", 1, "C-2", none, "purchase", "posted", -9999, utc(2024, 8, 11, 9, 0), "M-SUP",
+                          false, "supermarket"));
+        e.push_back(entry("e10", 2, "C-2", none, "purchase", "voided", -9999, utc(2024, 8, 11, 9, 0), "M-SUP",
+                          false, "supermarket"));
+        e.push_back(entry("e11", 1, "C-2", none, "purchase", "pending", -5000, utc(2024, 8, 12, 9, 0),
+                          "M-SUP", false, "supermarket"));
+        e.push_back(entry("e12", 1, "C-2", none, "purchase", "posted", -3000, utc(2024, 11, 30, 23, 30),
+                          "M-SUP", false, "supermarket"));
+        e.push_back(entry("e20", 1, "C-9", "MMG-0002", "allowance", "posted", 4000, utc(2024, 7, 1, 8, 0)));
+        e.push_back(entry("e30", 1, "C-8", "MMG-0003", "purchase", "posted", -800, utc(2024, 6, 10, 8, 0),
+                          "M-BIO", true, "organic_shop"));
+        for (auto& x : e)
+            x.refersTo = x.id == QLatin1String("e3") ? QStringLiteral("e2") : QString();
+        ledger.applyEntryPage(page);
+        ledger.setMerchantOverride(QStringLiteral("M-LOC"), true);
+
+        // Health: consents, questionnaires and checkups at M0 and M6.
+        for (const char* code : {"P-00001", "P-00002", "P-00003"}) {
+            Consent c;
+            c.personId = personIds[QString::fromLatin1(code)];
+            c.purpose = ConsentPurpose::HealthFollowup;
+            c.given = true;
+            c.effectiveOn = QDate(2024, 6, 1);
+            hs.recordConsent(c);
+        }
+        HealthService health(*db, nurse);
+        questionnaire(health, "P-00001", "M0", "rarely", "sometimes", "never", std::nullopt);
+        questionnaire(health, "P-00001", "M6", "often", "sometimes", "rarely", true);
+        questionnaire(health, "P-00002", "M0", "never", "never", "never", std::nullopt);
+        questionnaire(health, "P-00002", "M6", "never", "rarely", "sometimes", false);
+        questionnaire(health, "P-00003", "M0", "never", "never", "never", std::nullopt);
+        checkup(health, "P-00001", "M0", 80000, 1800);
+        checkup(health, "P-00001", "M6", 78000, 1800);
+        checkup(health, "P-00002", "M0", 70000, 1600);
+        checkup(health, "P-00002", "M6", 71000, 1600);
+        checkup(health, "P-00003", "M0", 30000, 1300);
+
+        // Workshops: two held (one of them with an absent member), one cancelled, one after the period.
+        WorkshopService ws(*db, coordinator);
+        const qint64 cooking = workshop(ws, WorkshopType::Cooking, "Cuisine", QDate(2024, 7, 10));
+        const qint64 farm = workshop(ws, WorkshopType::FarmVisit, "Ferme", QDate(2024, 9, 5));
+        const qint64 cancelled = workshop(ws, WorkshopType::Cooking, "Annulé", QDate(2024, 9, 6));
+        const qint64 later = workshop(ws, WorkshopType::Cooking, "Plus tard", QDate(2024, 12, 10));
+        ws.registerPerson(cooking, QStringLiteral("P-00001"));
+        ws.registerPerson(cooking, QStringLiteral("P-00002"));
+        ws.recordAttendance(cooking, {{QStringLiteral("P-00001"), true}, {QStringLiteral("P-00002"), false}});
+        ws.registerPerson(farm, QStringLiteral("P-00001"));
+        ws.registerPerson(farm, QStringLiteral("P-00004"));
+        ws.recordAttendance(farm, {{QStringLiteral("P-00001"), true}, {QStringLiteral("P-00004"), true}});
+        ws.registerPerson(cancelled, QStringLiteral("P-00001"));
+        ws.cancel(cancelled);
+        ws.registerPerson(later, QStringLiteral("P-00001"));
+        ws.recordAttendance(later, {{QStringLiteral("P-00001"), true}});
+    }
+
+    qint64 household(const QString& code, const QString& commune, QDate enrolled, QDate exited)
+    {
+        Household h;
+        h.code = code;
+        h.commune = commune;
+        h.status = !enrolled.isValid()
+                       ? HouseholdStatus::Candidate
+                       : (exited.isValid() ? HouseholdStatus::Exited : HouseholdStatus::Enrolled);
+        h.enrolledOn = enrolled;
+        h.exitedOn = exited;
+        if (exited.isValid())
+            h.exitReason = QStringLiteral("moved");
+        HouseholdService(*db, socialWorker).create(h);
+        return h.id;
+    }
+
+    void person(qint64 household, const QString& code, const QString& role, QDate birth)
+    {
+        Person p;
+        p.householdId = household;
+        p.code = code;
+        p.firstName = QStringLiteral("Prénom");
+        p.lastName = code;
+        p.birthDate = birth;
+        p.role = role == QLatin1String("child") ? PersonRole::Child : PersonRole::Adult;
+        HouseholdService(*db, socialWorker).addPerson(p);
+        personIds[code] = p.id;
+    }
+
+    void questionnaire(HealthService& health, const char* person, const char* wave, const char* organicFv,
+                       const char* local, const char* organic, std::optional<bool> discovered)
+    {
+        DietQuestionnaire q;
+        q.wave = QString::fromLatin1(wave);
+        q.answeredOn = q.wave == QLatin1String("M0") ? QDate(2024, 6, 5) : QDate(2024, 11, 28);
+        q.organicFv = frequency(organicFv);
+        q.localProducts = frequency(local);
+        q.organicProducts = frequency(organic);
+        q.discoveredSustainableShop = discovered;
+        health.recordQuestionnaire(QString::fromLatin1(person), q);
+    }
+
+    void checkup(HealthService& health, const char* person, const char* wave, int weightG, int heightMm)
+    {
+        Checkup c;
+        c.wave = QString::fromLatin1(wave);
+        c.takenOn = c.wave == QLatin1String("M0") ? QDate(2024, 6, 5) : QDate(2024, 11, 28);
+        c.weightG = weightG;
+        c.heightMm = heightMm;
+        health.recordCheckup(QString::fromLatin1(person), c);
+    }
+
+    qint64 workshop(WorkshopService& ws, WorkshopType type, const char* title, QDate on)
+    {
+        Workshop w;
+        w.type = type;
+        w.title = QString::fromUtf8(title);
+        w.heldOn = on;
+        ws.create(w);
+        return w.id;
+    }
+};
+
+CohortFilter period(QDate from = QDate(2024, 6, 1), QDate to = QDate(2024, 11, 30))
+{
+    CohortFilter f;
+    f.from = from;
+    f.to = to;
+    return f;
+}
+
+QJsonObject indicatorsOf(const CohortReport& r)
+{
+    return r.toJson().value(QStringLiteral("indicators")).toObject();
+}
+
+} // namespace
+
+TEST_CASE("cohort indicators on a constructed programme, the same JSON on SQLite and PostgreSQL", "[cohort]")
+{
+    test::ScopedClock clock(utc(2025, 1, 15, 9, 0));
+    QByteArray first;
+    for (const store::Backend backend : test::backendsUnderTest()) {
+        CABAS_BACKEND_INFO(backend);
+        Fixture p(backend);
+        const CohortReport report =
+            CohortService(*p.db, p.coordinator).report(period(), Disclosure::Internal);
+        const QJsonObject in = indicatorsOf(report);
+        CHECK(in.value(QLatin1String("households_enrolled")).toInteger() == 2);
+        CHECK(in.value(QLatin1String("persons_enrolled")).toInteger() == 4);
+        CHECK(in.value(QLatin1String("adults")).toInteger() == 3);
+        CHECK(in.value(QLatin1String("children")).toInteger() == 1);
+        // H1 used C-1 and its re-issued C-2: one household of two.
+        CHECK(in.value(QLatin1String("cards_used_pct")).toDouble() == 50.0);
+        CHECK(in.value(QLatin1String("allowance_cents")).toInteger() == 14000);
+        CHECK(in.value(QLatin1String("bonus_cents")).toInteger() == 1000);
+        // 2000 - 500 (refund) + 700 (latest revision) + 1000 (23:30 on 30 Nov); not the adjustment, the
+        // transfers, the voided or pending purchases, the one of 1 December, nor H3's.
+        CHECK(in.value(QLatin1String("spent_cents")).toInteger() == 3200);
+        // M-BIO (operator) and M-LOC (local override): 2000 - 500 + 700.
+        CHECK(in.value(QLatin1String("sustainable_spent_cents")).toInteger() == 2200);
+        CHECK(in.value(QLatin1String("sustainable_spend_pct")).toDouble() == 68.8);
+        CHECK(in.value(QLatin1String("sustainable_merchants_paid")).toInteger() == 2);
+        CHECK(in.value(QLatin1String("questionnaire_pairs")).toInteger() == 2);
+        CHECK(in.value(QLatin1String("organic_fv_increase_pct")).toDouble() == 50.0);
+        CHECK(in.value(QLatin1String("local_products_increase_pct")).toDouble() == 50.0);
+        CHECK(in.value(QLatin1String("organic_products_increase_pct")).toDouble() == 100.0);
+        CHECK(in.value(QLatin1String("discovered_sustainable_shop_pct")).toDouble() == 50.0);
+        CHECK(in.value(QLatin1String("checkup_pairs")).toInteger() == 2);
+        // (24.07 - 24.69 + 27.73 - 27.34) / 2
+        CHECK(in.value(QLatin1String("mean_bmi_change")).toDouble() == -0.11);
+        CHECK(in.value(QLatin1String("workshop_sessions")).toInteger() == 2);
+        CHECK(in.value(QLatin1String("workshop_attendances")).toInteger() == 3);
+        CHECK(in.value(QLatin1String("households_attending_workshop_pct")).toDouble() == 100.0);
+
+        const QJsonObject series = report.toJson().value(QLatin1String("series")).toObject();
+        const QJsonArray months = series.value(QLatin1String("by_month")).toArray();
+        REQUIRE(months.size() >= 4);
+        CHECK(months[0].toObject().value(QLatin1String("month")).toString() == QLatin1String("2024-06"));
+        CHECK(months[0].toObject().value(QLatin1String("spent_cents")).toInteger() == 2000);
+        CHECK(months[0].toObject().value(QLatin1String("allowance_cents")).toInteger() == 10000);
+        CHECK(months[1].toObject().value(QLatin1String("spent_cents")).toInteger() == -500);
+        CHECK(months[1].toObject().value(QLatin1String("allowance_cents")).toInteger() == 4000);
+        CHECK(months.last().toObject().value(QLatin1String("month")).toString() == QLatin1String("2024-11"));
+        CHECK(months.last().toObject().value(QLatin1String("spent_cents")).toInteger() == 1000);
+        CHECK(months.last().toObject().value(QLatin1String("sustainable_spend_pct")).toDouble() == 0.0);
+        const QJsonArray types = series.value(QLatin1String("workshops_by_type")).toArray();
+        REQUIRE(types.size() == 2);
+        CHECK(types[0].toObject().value(QLatin1String("type")).toString() == QLatin1String("cooking"));
+        CHECK(types[0].toObject().value(QLatin1String("attendances")).toInteger() == 1);
+        const QJsonArray waves = series.value(QLatin1String("followup_by_wave")).toArray();
+        REQUIRE(waves.size() >= 2);
+        CHECK(waves[0].toObject().value(QLatin1String("expected")).toInteger() == 3);
+        CHECK(waves[0].toObject().value(QLatin1String("done")).toInteger() == 3);
+        CHECK(waves[1].toObject().value(QLatin1String("expected")).toInteger() == 3);
+        CHECK(waves[1].toObject().value(QLatin1String("done")).toInteger() == 2);
+        const QJsonArray categories = series.value(QLatin1String("by_merchant_category")).toArray();
+        REQUIRE(categories.size() == 3);
+
+        const QByteArray json = QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact);
+        if (first.isEmpty())
+            first = json;
+        else
+            CHECK(json.toStdString() == first.toStdString());
+    }
+}
+
+TEST_CASE("cohort filters, zero denominators and the households behind a figure", "[cohort]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(utc(2025, 1, 15, 9, 0));
+    Fixture p(backend);
+    CohortService service(*p.db, p.coordinator);
+
+    CohortFilter condom = period();
+    condom.commune = QStringLiteral("Condom");
+    QJsonObject in = indicatorsOf(service.report(condom, Disclosure::Internal));
+    CHECK(in.value(QLatin1String("households_enrolled")).toInteger() == 1);
+    CHECK(in.value(QLatin1String("cards_used_pct")).toDouble() == 0.0);
+    CHECK(in.value(QLatin1String("allowance_cents")).toInteger() == 4000);
+    CHECK(in.value(QLatin1String("spent_cents")).toInteger() == 0);
+    CHECK(in.value(QLatin1String("sustainable_spend_pct")).isNull());
+    CHECK(in.value(QLatin1String("mean_bmi_change")).isNull());
+
+    // Nobody enrolled yet: every share is null, never 0 and never an error.
+    in = indicatorsOf(service.report(period(QDate(2023, 1, 1), QDate(2023, 1, 31)), Disclosure::Internal));
+    CHECK(in.value(QLatin1String("households_enrolled")).toInteger() == 0);
+    for (const char* key :
+         {"cards_used_pct", "sustainable_spend_pct", "organic_fv_increase_pct",
+          "discovered_sustainable_shop_pct", "mean_bmi_change", "households_attending_workshop_pct"}) {
+        INFO(key);
+        CHECK(in.value(QLatin1String(key)).isNull());
+    }
+
+    // The period ending on 30 June counts the purchase of 23:30 that evening.
+    in = indicatorsOf(service.report(period(QDate(2024, 6, 1), QDate(2024, 6, 30)), Disclosure::Internal));
+    CHECK(in.value(QLatin1String("spent_cents")).toInteger() == 2000);
+    in = indicatorsOf(service.report(period(QDate(2024, 7, 1), QDate(2024, 7, 31)), Disclosure::Internal));
+    CHECK(in.value(QLatin1String("spent_cents")).toInteger() == -500);
+
+    const auto users = service.householdsBehind(period(), QStringLiteral("cards_used_pct"));
+    REQUIRE(users.size() == 1);
+    CHECK(users[0].code == QLatin1String("MMG-0001"));
+    CHECK(service.householdsBehind(period(), QStringLiteral("households_enrolled")).size() == 2);
+    CHECK(service.householdsBehind(period(), QStringLiteral("workshop_attendances")).size() == 2);
+    CHECK(service.householdsBehind(period(), QStringLiteral("organic_products_increase_pct")).size() == 1);
+
+    // Bad periods are refused with the option named.
+    try {
+        service.report(period(QDate(2024, 6, 1), QDate(2024, 5, 1)), Disclosure::Internal);
+        FAIL("accepted a period that ends before it starts");
+    } catch (const Error& e) {
+        CHECK(e.kind() == Error::Kind::Invalid);
+        CHECK(e.message().contains(QStringLiteral("--to")));
+    }
+}
+
+TEST_CASE("cohort access: public figures are for coordinators, and reports are audited", "[cohort][access]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(utc(2025, 1, 15, 9, 0));
+    Fixture p(backend);
+    for (const Session& s : {p.socialWorker, p.nurse}) {
+        INFO(toCode(s.role()).toStdString());
+        CHECK_NOTHROW(CohortService(*p.db, s).report(period(), Disclosure::Internal));
+        try {
+            CohortService(*p.db, s).report(period(), Disclosure::Public);
+            FAIL("public figures for a non-coordinator");
+        } catch (const Error& e) {
+            CHECK(e.kind() == Error::Kind::AccessDenied);
+        }
+        CHECK_THROWS_AS(CohortService(*p.db, s).dataset(period()), Error);
+    }
+    const CohortReport report = CohortService(*p.db, p.coordinator).report(period(), Disclosure::Public);
+    // Two households: below the threshold of 11, so nearly everything is suppressed, and listed.
+    CHECK(indicatorsOf(report).value(QLatin1String("households_enrolled")).isNull());
+    CHECK(report.suppressed.contains(QStringLiteral("households_enrolled")));
+    CHECK(p.t.rawValue(
+                 QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE table_name = 'cohort' AND outcome = "
+                                "'denied'"))
+              .toInt() == 2);
+    CHECK(p.t.rawValue(QStringLiteral(
+                           "SELECT COUNT(*) FROM audit_log WHERE table_name = 'cohort' AND outcome = 'ok' "
+                           "AND detail = 'public'"))
+              .toInt() == 1);
+}
+
+TEST_CASE("the evaluators' dataset: research consent only, keyed pseudonyms, months and age bands",
+          "[cohort]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(utc(2025, 1, 15, 9, 0));
+    Fixture p(backend);
+    HouseholdService hs(*p.db, p.socialWorker);
+    Consent research;
+    research.personId = p.personIds[QStringLiteral("P-00001")];
+    research.purpose = ConsentPurpose::ResearchExport;
+    research.given = true;
+    research.effectiveOn = QDate(2024, 6, 1);
+    hs.recordConsent(research);
+    Consent withdrawn = research;
+    withdrawn.personId = p.personIds[QStringLiteral("P-00002")];
+    hs.recordConsent(withdrawn);
+    withdrawn.id = 0;
+    withdrawn.given = false;
+    withdrawn.effectiveOn = QDate(2025, 1, 1);
+    hs.recordConsent(withdrawn);
+
+    const CohortDataset d = CohortService(*p.db, p.coordinator).dataset(period());
+    REQUIRE(d.rows.size() == 2); // P-00001 at M0 and M6; P-00002 withdrew; P-00003 never consented
+    const int person = int(d.columns.indexOf(QStringLiteral("person")));
+    const int band = int(d.columns.indexOf(QStringLiteral("age_band")));
+    const int month = int(d.columns.indexOf(QStringLiteral("checkup_month")));
+    CHECK(d.rows[0][person] == d.rows[1][person]);
+    CHECK(d.rows[0][person].size() == 16);
+    CHECK(d.rows[0][band] == QLatin1String("30-44"));
+    CHECK(d.rows[0][month] == QLatin1String("2024-06"));
+    const QByteArray csv = io::CohortExport::csv(d);
+    CHECK_FALSE(csv.contains("P-00001"));
+    CHECK_FALSE(csv.contains("MMG-0001"));
+    CHECK_FALSE(csv.contains("2024-06-05"));
+    CHECK_FALSE(csv.contains("Prénom"));
+    // The same key next time: the pseudonyms are stable for one database.
+    const CohortDataset again = CohortService(*p.db, p.coordinator).dataset(period());
+    CHECK(again.rows[0][person] == d.rows[0][person]);
+}
+
+TEST_CASE("disclosure control: small cells and their complements are suppressed", "[cohort][disclosure]")
+{
+    CohortRaw raw;
+    raw.households = 100;
+    raw.persons = 150;
+    raw.adults = 145;
+    raw.children = 5; // primary
+    raw.householdsWithPurchase = 95;
+    raw.spentCents = 100000;
+    raw.spendingHouseholds = 95;
+    raw.sustainableSpentCents = 60000;
+    raw.sustainableHouseholds = 90;
+    raw.allowanceCents = 400000;
+    raw.allowanceHouseholds = 100;
+    raw.months = {{QStringLiteral("2024-06"), 200000, 0, 50000, 30000, 50},
+                  {QStringLiteral("2024-07"), 150000, 0, 40000, 25000, 40},
+                  {QStringLiteral("2024-08"), 50000, 0, 10000, 5000, 5}}; // primary
+    raw.questionnairePairs = 0;
+    CohortFilter f = period();
+    const CohortReport internal = CohortReport::build(raw, f, Disclosure::Internal, 11);
+    CHECK(internal.suppressed.isEmpty());
+    CHECK(internal.indicator(QStringLiteral("children"))->json().toInteger() == 5);
+
+    const CohortReport r = CohortReport::build(raw, f, Disclosure::Public, 11);
+    CHECK(r.suppressed.contains(QStringLiteral("children")));
+    // persons - adults would give the children: adults go too.
+    CHECK(r.suppressed.contains(QStringLiteral("adults")));
+    CHECK_FALSE(r.suppressed.contains(QStringLiteral("persons_enrolled")));
+    CHECK(r.indicator(QStringLiteral("persons_enrolled"))->json().toInteger() == 150);
+    CHECK(r.suppressed.contains(QStringLiteral("by_month/2024-08/spent_cents")));
+    // The smallest other month goes with it, so that the total does not give August away.
+    CHECK(r.suppressed.contains(QStringLiteral("by_month/2024-07/spent_cents")));
+    CHECK_FALSE(r.suppressed.contains(QStringLiteral("by_month/2024-06/spent_cents")));
+    CHECK(r.suppressed.contains(QStringLiteral("by_month/2024-08/sustainable_spend_pct")));
+    CHECK(r.indicator(QStringLiteral("spent_cents"))->json().toInteger() == 100000);
+    CHECK(r.indicator(QStringLiteral("questionnaire_pairs"))->json().isNull());
+    CHECK(r.toJson().value(QStringLiteral("disclosure")).toString() == QLatin1String("public"));
+    // Whatever is published, no published part can be recomputed into a suppressed one.
+    for (const QString& key : r.suppressed)
+        CHECK_FALSE(r.toJson().value(QStringLiteral("indicators")).toObject().value(key).isDouble());
+}
