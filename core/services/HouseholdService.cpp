@@ -4,6 +4,9 @@
 #include "common/Error.h"
 #include "security/AuditTrail.h"
 #include "store/HouseholdRepository.h"
+#include "store/ProgrammeRepository.h"
+
+#include <QSet>
 
 namespace cabas {
 
@@ -79,7 +82,18 @@ void HouseholdService::create(Household& household) const
 {
     requireWrite(QStringLiteral("household"), household.code);
     store::Database::Transaction tx(m_db);
-    store::HouseholdRepository(m_db).insert(household);
+    store::HouseholdRepository households(m_db);
+    households.insert(household);
+    HouseholdStatusEvent first;
+    first.householdId = household.id;
+    first.status = household.status;
+    first.effectiveOn = household.status == HouseholdStatus::Exited && household.exitedOn.isValid()
+                            ? household.exitedOn
+                        : household.enrolledOn.isValid() ? household.enrolledOn
+                                                         : Clock::instance().today();
+    first.reason = household.status == HouseholdStatus::Exited ? household.exitReason : QString();
+    first.recordedByUserId = m_session.user.id;
+    households.addStatusEvent(first);
     AuditTrail(m_db).record(m_session, QStringLiteral("create"), QStringLiteral("household"), household.code);
     tx.commit();
 }
@@ -115,12 +129,19 @@ void HouseholdService::issueCard(Card& card) const
 {
     requireWrite(QStringLiteral("card"), card.token);
     store::Database::Transaction tx(m_db);
-    store::CardRepository(m_db).insert(card);
+    store::CardRepository cards(m_db);
+    cards.insert(card);
+    CardEvent event;
+    event.cardId = card.id;
+    event.status = card.status;
+    event.effectiveOn = card.issuedOn.isValid() ? card.issuedOn : Clock::instance().today();
+    event.recordedByUserId = m_session.user.id;
+    cards.addEvent(event);
     AuditTrail(m_db).record(m_session, QStringLiteral("create"), QStringLiteral("card"), card.token);
     tx.commit();
 }
 
-void HouseholdService::setCardStatus(const QString& token, CardStatus status) const
+void HouseholdService::setCardStatus(const QString& token, CardStatus status, const QString& reason) const
 {
     requireWrite(QStringLiteral("card"), token);
     store::CardRepository cards(m_db);
@@ -129,6 +150,13 @@ void HouseholdService::setCardStatus(const QString& token, CardStatus status) co
         throw Error(tr("There is no card %1.").arg(token), Error::Kind::NotFound);
     store::Database::Transaction tx(m_db);
     cards.setStatus(card->id, status);
+    CardEvent event;
+    event.cardId = card->id;
+    event.status = status;
+    event.effectiveOn = Clock::instance().today();
+    event.reason = reason;
+    event.recordedByUserId = m_session.user.id;
+    cards.addEvent(event);
     AuditTrail(m_db).record(m_session, QStringLiteral("update"), QStringLiteral("card"), token,
                             toCode(status));
     tx.commit();
@@ -149,6 +177,364 @@ void HouseholdService::recordConsent(Consent& consent) const
         m_session, consent.given ? QStringLiteral("consent_given") : QStringLiteral("consent_withdrawn"),
         QStringLiteral("consent"), ref, toCode(consent.purpose));
     tx.commit();
+}
+
+// ============================================================================ the household list
+
+std::vector<HouseholdListEntry> HouseholdService::search(HouseholdQuery query, int limit, int offset) const
+{
+    requireRead(QStringLiteral("household"));
+    if (!AccessPolicy::seesAddresses(m_session.role()))
+        query.searchNames = false;
+    store::HouseholdRepository repository(m_db);
+    repository.ensureSearchTerms();
+    std::vector<HouseholdListEntry> result = repository.search(query, limit, offset);
+    for (HouseholdListEntry& e : result)
+        e.household = masked(e.household);
+    return result;
+}
+
+qint64 HouseholdService::count(HouseholdQuery query) const
+{
+    requireRead(QStringLiteral("household"));
+    if (!AccessPolicy::seesAddresses(m_session.role()))
+        query.searchNames = false;
+    store::HouseholdRepository repository(m_db);
+    repository.ensureSearchTerms();
+    return repository.countMatching(query);
+}
+
+QStringList HouseholdService::communes() const
+{
+    requireRead(QStringLiteral("household"));
+    return store::HouseholdRepository(m_db).communes();
+}
+
+// ============================================================================ enrolment
+
+QStringList HouseholdService::enrolmentProblems(const Enrolment& e) const
+{
+    QStringList problems = e.household.validate();
+    if (!e.on.isValid())
+        problems << tr("enrolled_on: the enrolment date is required");
+    else if (e.on > Clock::instance().today())
+        problems << tr("enrolled_on: the enrolment date is in the future");
+    if (!e.household.code.isEmpty() && store::HouseholdRepository(m_db).findByCode(e.household.code))
+        problems << tr("household_code: the household code %1 is already used").arg(e.household.code);
+    if (e.members.empty())
+        problems << tr("members: a household has at least one member");
+    bool adult = false;
+    QSet<QString> codes;
+    const int adultAge = [&] {
+        const auto programme = store::ProgrammeRepository(m_db).load();
+        return programme ? programme->childAdultAge : 18;
+    }();
+    store::PersonRepository persons(m_db);
+    for (std::size_t i = 0; i < e.members.size(); ++i) {
+        const Person& p = e.members[i];
+        const QString where = tr("member %1").arg(int(i) + 1);
+        for (const QString& problem : p.validate())
+            problems << where + QStringLiteral(": ") + problem;
+        if (p.birthDate.isValid() && p.birthDate > Clock::instance().today())
+            problems << where + QStringLiteral(": ") + tr("birth_date: the birth date is in the future");
+        if (p.role == PersonRole::Child && p.birthDate.isValid() && e.on.isValid() &&
+            p.ageOn(e.on) >= adultAge)
+            problems << where + QStringLiteral(": ") +
+                            tr("role: %1 is %2 years old, an adult for the programme")
+                                .arg(p.fullName())
+                                .arg(p.ageOn(e.on));
+        if (p.isAdultOn(e.on.isValid() ? e.on : Clock::instance().today(), adultAge))
+            adult = true;
+        if (!p.code.isEmpty()) {
+            if (codes.contains(p.code) || persons.findByCode(p.code))
+                problems << where + QStringLiteral(": ") +
+                                tr("person_code: the person code %1 is already used").arg(p.code);
+            codes.insert(p.code);
+        }
+    }
+    if (!e.members.empty() && !adult)
+        problems << tr("members: a household has at least one adult");
+    if (e.consents.size() > e.members.size())
+        problems << tr("consents: more consent lists than members");
+    if (!e.cardToken.isEmpty()) {
+        Card c;
+        c.token = e.cardToken;
+        problems << c.validate();
+        if (store::CardRepository(m_db).findByToken(e.cardToken))
+            problems << tr("card_id: the card %1 is already known").arg(e.cardToken);
+    }
+    return problems;
+}
+
+std::vector<PossibleDuplicate> HouseholdService::possibleDuplicates(const Person& person) const
+{
+    requireRead(QStringLiteral("person"));
+    std::vector<PossibleDuplicate> result;
+    for (PossibleDuplicate& d : store::PersonRepository(m_db).sameNameAndBirthDate(
+             person.firstName, person.lastName, person.birthDate)) {
+        if (d.person.id == person.id ||
+            (person.householdId != 0 && d.person.householdId == person.householdId))
+            continue;
+        d.person = masked(d.person);
+        result.push_back(d);
+    }
+    return result;
+}
+
+void HouseholdService::enrol(Enrolment& e) const
+{
+    requireWrite(QStringLiteral("household"), e.household.code);
+    const QStringList problems = enrolmentProblems(e);
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
+    const AuditTrail audit(m_db);
+    store::Database::Transaction tx(m_db);
+    store::HouseholdRepository households(m_db);
+    e.household.status = HouseholdStatus::Enrolled;
+    e.household.enrolledOn = e.on;
+    households.insert(e.household);
+    HouseholdStatusEvent enrolled;
+    enrolled.householdId = e.household.id;
+    enrolled.status = HouseholdStatus::Enrolled;
+    enrolled.effectiveOn = e.on;
+    enrolled.recordedByUserId = m_session.user.id;
+    households.addStatusEvent(enrolled);
+    audit.record(m_session, QStringLiteral("create"), QStringLiteral("household"), e.household.code,
+                 QStringLiteral("enrolment"));
+    store::PersonRepository persons(m_db);
+    store::ConsentRepository consents(m_db);
+    for (std::size_t i = 0; i < e.members.size(); ++i) {
+        Person& p = e.members[i];
+        p.householdId = e.household.id;
+        persons.insert(p);
+        audit.record(m_session, QStringLiteral("create"), QStringLiteral("person"), p.code);
+        if (i < e.consents.size())
+            for (ConsentPurpose purpose : e.consents[i]) {
+                Consent c;
+                c.personId = p.id;
+                c.purpose = purpose;
+                c.given = true;
+                c.effectiveOn = e.on;
+                c.recordedByUserId = m_session.user.id;
+                c.recordedAt = Clock::instance().nowUtc();
+                consents.record(c);
+                audit.record(m_session, QStringLiteral("consent_given"), QStringLiteral("consent"), p.code,
+                             toCode(purpose));
+            }
+    }
+    if (!e.cardToken.isEmpty()) {
+        store::CardRepository cards(m_db);
+        Card card;
+        card.token = e.cardToken;
+        card.householdId = e.household.id;
+        card.issuedOn = e.on;
+        cards.insert(card);
+        CardEvent issued;
+        issued.cardId = card.id;
+        issued.status = CardStatus::Active;
+        issued.effectiveOn = e.on;
+        issued.recordedByUserId = m_session.user.id;
+        cards.addEvent(issued);
+        audit.record(m_session, QStringLiteral("create"), QStringLiteral("card"), card.token);
+    }
+    tx.commit();
+}
+
+QString HouseholdService::nextHouseholdCode() const
+{
+    const auto programme = store::ProgrammeRepository(m_db).load();
+    const QString prefix = programme ? programme->householdCodePrefix : QStringLiteral("MMG");
+    const int next = store::HouseholdRepository(m_db).highestCodeNumber(prefix) + 1;
+    return QStringLiteral("%1-%2").arg(prefix).arg(next, 4, 10, QLatin1Char('0'));
+}
+
+QString HouseholdService::nextPersonCode(int skip) const
+{
+    const int next = store::PersonRepository(m_db).highestCodeNumber(QStringLiteral("P-")) + 1 + skip;
+    return QStringLiteral("P-%1").arg(next, 5, 10, QLatin1Char('0'));
+}
+
+// ============================================================================ the case file
+
+std::optional<HouseholdConflict> HouseholdService::save(Household& mine, const Household& base) const
+{
+    mine.version = base.version;
+    try {
+        update(mine);
+    } catch (const Error& e) {
+        if (e.kind() != Error::Kind::Conflict)
+            throw;
+        const auto theirs = store::HouseholdRepository(m_db).findById(mine.id);
+        if (!theirs)
+            throw;
+        return HouseholdConflict::between(base, *theirs, mine);
+    }
+    return std::nullopt;
+}
+
+void HouseholdService::changeStatus(Household& household, HouseholdStatus status, const QDate& on,
+                                    const QString& reason) const
+{
+    requireWrite(QStringLiteral("household"), household.code);
+    if (!on.isValid())
+        throw Error(tr("effective_on: the date of the status change is required"), Error::Kind::Invalid);
+    if (on > Clock::instance().today())
+        throw Error(tr("effective_on: the date of the status change is in the future"), Error::Kind::Invalid);
+    if (status == HouseholdStatus::Exited && reason.trimmed().isEmpty())
+        throw Error(tr("exit_reason: an exit needs its reason"), Error::Kind::Invalid);
+    if (status == household.status)
+        throw Error(tr("status: the household is already %1").arg(displayName(status)), Error::Kind::Invalid);
+    Household changed = household;
+    changed.status = status;
+    if (status == HouseholdStatus::Enrolled) {
+        if (!changed.enrolledOn.isValid())
+            changed.enrolledOn = on;
+        changed.exitedOn = QDate();
+        changed.exitReason.clear();
+    } else if (status == HouseholdStatus::Exited) {
+        changed.exitedOn = on;
+        changed.exitReason = reason.trimmed();
+    }
+    store::Database::Transaction tx(m_db);
+    store::HouseholdRepository households(m_db);
+    households.update(changed);
+    HouseholdStatusEvent event;
+    event.householdId = changed.id;
+    event.status = status;
+    event.effectiveOn = on;
+    event.reason = reason.trimmed();
+    event.recordedByUserId = m_session.user.id;
+    households.addStatusEvent(event);
+    AuditTrail(m_db).record(m_session, QStringLiteral("status"), QStringLiteral("household"), changed.code,
+                            toCode(status));
+    tx.commit();
+    household = changed;
+}
+
+std::vector<HouseholdStatusEvent> HouseholdService::statusHistory(const Household& household) const
+{
+    requireRead(QStringLiteral("household"));
+    std::vector<HouseholdStatusEvent> history = store::HouseholdRepository(m_db).statusHistory(household.id);
+    if (history.empty()) {
+        if (household.enrolledOn.isValid())
+            history.push_back(
+                {0, household.id, HouseholdStatus::Enrolled, household.enrolledOn, {}, 0, {}, {}});
+        if (household.exitedOn.isValid())
+            history.push_back({0,
+                               household.id,
+                               HouseholdStatus::Exited,
+                               household.exitedOn,
+                               household.exitReason,
+                               0,
+                               {},
+                               {}});
+        else if (household.status != HouseholdStatus::Enrolled && household.status != HouseholdStatus::Exited)
+            history.push_back({0, household.id, household.status, household.enrolledOn, {}, 0, {}, {}});
+    }
+    if (!AccessPolicy::seesAddresses(m_session.role()))
+        for (HouseholdStatusEvent& e : history)
+            e.reason.clear();
+    return history;
+}
+
+Card HouseholdService::reissueCard(const QString& oldToken, const QString& newToken, CardStatus oldStatus,
+                                   const QDate& on, const QString& reason) const
+{
+    requireWrite(QStringLiteral("card"), oldToken);
+    if (oldStatus != CardStatus::Lost && oldStatus != CardStatus::Blocked && oldStatus != CardStatus::Closed)
+        throw Error(tr("status: a replaced card is lost, blocked or closed"), Error::Kind::Invalid);
+    if (!on.isValid() || on > Clock::instance().today())
+        throw Error(tr("issued_on: the date of the new card is missing or in the future"),
+                    Error::Kind::Invalid);
+    store::CardRepository cards(m_db);
+    const auto old = cards.findByToken(oldToken);
+    if (!old)
+        throw Error(tr("There is no card %1.").arg(oldToken), Error::Kind::NotFound);
+    if (old->householdId == 0)
+        throw Error(tr("The card %1 belongs to no household.").arg(oldToken), Error::Kind::Invalid);
+    Card fresh;
+    fresh.token = newToken.trimmed();
+    fresh.householdId = old->householdId;
+    fresh.issuedOn = on;
+    fresh.replacesCardId = old->id;
+    const QStringList problems = fresh.validate();
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
+    if (cards.findByToken(fresh.token))
+        throw Error(tr("card_id: the card %1 is already known").arg(fresh.token), Error::Kind::Conflict);
+    const AuditTrail audit(m_db);
+    store::Database::Transaction tx(m_db);
+    if (old->status != oldStatus) {
+        cards.setStatus(old->id, oldStatus);
+        CardEvent ended;
+        ended.cardId = old->id;
+        ended.status = oldStatus;
+        ended.effectiveOn = on;
+        ended.reason = reason.trimmed();
+        ended.recordedByUserId = m_session.user.id;
+        cards.addEvent(ended);
+        audit.record(m_session, QStringLiteral("update"), QStringLiteral("card"), oldToken,
+                     toCode(oldStatus));
+    }
+    cards.insert(fresh);
+    CardEvent issued;
+    issued.cardId = fresh.id;
+    issued.status = CardStatus::Active;
+    issued.effectiveOn = on;
+    issued.reason = tr("replaces %1").arg(oldToken);
+    issued.recordedByUserId = m_session.user.id;
+    cards.addEvent(issued);
+    audit.record(m_session, QStringLiteral("reissue"), QStringLiteral("card"), fresh.token,
+                 QStringLiteral("replaces ") + oldToken);
+    tx.commit();
+    return fresh;
+}
+
+std::vector<CardEvent> HouseholdService::cardHistory(const Card& card) const
+{
+    requireRead(QStringLiteral("card"));
+    std::vector<CardEvent> history = store::CardRepository(m_db).history(card.id);
+    if (history.empty()) {
+        history.push_back({0, card.id, CardStatus::Active, card.issuedOn, {}, 0, {}, {}});
+        if (card.status != CardStatus::Active)
+            history.push_back({0, card.id, card.status, QDate(), {}, 0, {}, {}});
+    }
+    return history;
+}
+
+void HouseholdService::addNote(const QString& householdCode, const QString& body) const
+{
+    requireWrite(QStringLiteral("household_note"), householdCode);
+    store::HouseholdRepository households(m_db);
+    const auto h = households.findByCode(householdCode);
+    if (!h)
+        throw Error(tr("There is no household %1.").arg(householdCode), Error::Kind::NotFound);
+    HouseholdNote note;
+    note.householdId = h->id;
+    note.body = body;
+    note.authorUserId = m_session.user.id;
+    store::Database::Transaction tx(m_db);
+    households.addNote(note);
+    AuditTrail(m_db).record(m_session, QStringLiteral("create"), QStringLiteral("household_note"),
+                            householdCode);
+    tx.commit();
+}
+
+std::vector<HouseholdNote> HouseholdService::notes(qint64 householdId) const
+{
+    requireRead(QStringLiteral("household_note"));
+    if (!AccessPolicy::seesAddresses(m_session.role()))
+        return {};
+    return store::HouseholdRepository(m_db).notes(householdId);
+}
+
+AllowanceBreakdown HouseholdService::allowance(qint64 householdId, const QDate& month) const
+{
+    requireRead(QStringLiteral("person"));
+    const auto programme = store::ProgrammeRepository(m_db).load();
+    if (!programme)
+        throw Error(tr("This database has no programme."), Error::Kind::NotFound);
+    return monthlyAllowance(*programme, store::PersonRepository(m_db).forHousehold(householdId), month);
 }
 
 } // namespace cabas

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "domain/Allowance.h"
 #include "domain/Card.h"
+#include "domain/CaseFile.h"
 #include "domain/Consent.h"
 #include "domain/Household.h"
 #include "domain/Person.h"
@@ -11,6 +13,18 @@
 #include <vector>
 
 namespace cabas {
+
+// Everything the enrolment wizard collects, saved at once: the household, its members, its first card, each
+// member's consents and the referent. Members' and the household's codes are given by the caller (see
+// HouseholdService::nextHouseholdCode / nextPersonCode).
+struct Enrolment
+{
+    Household household;
+    std::vector<Person> members;
+    std::vector<QList<ConsentPurpose>> consents; // per member (same index); may be shorter than members
+    QString cardToken;                           // empty: no card yet
+    QDate on;                                    // the enrolment date
+};
 
 // Households, their members, cards and consents, as every entry point must use them: the session's role is
 // checked against the access policy (social workers write; nurses, coordinators and administrators read;
@@ -33,9 +47,51 @@ class HouseholdService
     void addPerson(Person& person) const;
     void updatePerson(Person& person) const;
     void issueCard(Card& card) const;
-    void setCardStatus(const QString& token, CardStatus status) const;
+    void setCardStatus(const QString& token, CardStatus status, const QString& reason = QString()) const;
     // Records a consent given or withdrawn by a person; recorded by the session's user, now.
     void recordConsent(Consent& consent) const;
+
+    // ---- the household list
+    // One page of the list; for roles that see codes only, names are neither searched nor returned.
+    std::vector<HouseholdListEntry> search(HouseholdQuery query, int limit, int offset) const;
+    qint64 count(HouseholdQuery query) const;
+    QStringList communes() const;
+
+    // ---- enrolment
+    // Problems of an enrolment, each "field: message" with the member's place for member fields
+    // ("member 2: birth_date: ..."); empty when it can be saved.
+    QStringList enrolmentProblems(const Enrolment& enrolment) const;
+    // Persons of other households with the same name and birth date as `person` (a possible duplicate).
+    std::vector<PossibleDuplicate> possibleDuplicates(const Person& person) const;
+    // Saves a whole enrolment in one transaction (all or nothing); sets the ids.
+    void enrol(Enrolment& enrolment) const;
+    // The next free household code (programme prefix) and person code ("P-" and five digits).
+    QString nextHouseholdCode() const;
+    QString nextPersonCode(int skip = 0) const;
+
+    // ---- the case file
+    // Saves `mine`, edited from `base`. If someone else saved the household meanwhile, nothing is written and
+    // the conflict is returned (what they changed, what this user changed); the caller resolves it and calls
+    // save() again with the resolved household and conflict.theirs as base.
+    std::optional<HouseholdConflict> save(Household& mine, const Household& base) const;
+    // Changes the status (with the history step): enrolled sets the enrolment date if it had none; exited
+    // needs a reason and sets the exit date. Version-checked like update().
+    void changeStatus(Household& household, HouseholdStatus status, const QDate& on,
+                      const QString& reason) const;
+    // The status history, oldest first (households saved before the history existed get theirs from their
+    // enrolment and exit dates).
+    std::vector<HouseholdStatusEvent> statusHistory(const Household& household) const;
+    // Replaces a card (lost or blocked): the old card takes `oldStatus`, the new one continues the
+    // household's history (it "replaces" the old one). Returns the new card.
+    Card reissueCard(const QString& oldToken, const QString& newToken, CardStatus oldStatus, const QDate& on,
+                     const QString& reason) const;
+    // A card's history, oldest first (derived from the card when it has none stored).
+    std::vector<CardEvent> cardHistory(const Card& card) const;
+    // The case file's journal; coordinators see no notes.
+    void addNote(const QString& householdCode, const QString& body) const;
+    std::vector<HouseholdNote> notes(qint64 householdId) const;
+    // The allowance the programme rule gives this household for the month containing `month`.
+    AllowanceBreakdown allowance(qint64 householdId, const QDate& month) const;
 
   private:
     void requireRead(const QString& table) const;

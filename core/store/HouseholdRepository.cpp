@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QRegularExpression>
+#include <QSet>
 
 namespace cabas::store {
 
@@ -138,6 +139,7 @@ void HouseholdRepository::insert(Household& h)
     q.next();
     h.id = q.value(0).toLongLong();
     h.version = 1;
+    refreshSearchTerms({h.id});
 }
 
 void HouseholdRepository::update(Household& h)
@@ -156,6 +158,7 @@ void HouseholdRepository::update(Household& h)
                 .arg(h.code),
             Error::Kind::Conflict);
     ++h.version;
+    refreshSearchTerms({h.id});
 }
 
 void HouseholdRepository::insertMany(std::vector<Household>& households)
@@ -181,6 +184,11 @@ void HouseholdRepository::insertMany(std::vector<Household>& households)
     for (const Household& h : households)
         inserter.add(householdValues(h) + QVariantList{t, t});
     inserter.flush();
+    std::vector<qint64> ids;
+    ids.reserve(households.size());
+    for (const Household& h : households)
+        ids.push_back(h.id);
+    refreshSearchTerms(ids);
 }
 
 std::optional<Household> HouseholdRepository::findById(qint64 id) const
@@ -250,11 +258,13 @@ void PersonRepository::insert(Person& p)
     q.next();
     p.id = q.value(0).toLongLong();
     p.version = 1;
+    HouseholdRepository(m_db).refreshSearchTerms({p.householdId});
 }
 
 void PersonRepository::update(Person& p)
 {
     throwIfInvalid(p.validate());
+    const auto before = findById(p.id);
     QSqlQuery q = m_db.exec(
         QStringLiteral("UPDATE person SET household_id = ?, code = ?, first_name = ?, last_name = ?, "
                        "search_name = ?, birth_date = ?, sex = ?, role = ?, arrived_on = ?, "
@@ -267,6 +277,10 @@ void PersonRepository::update(Person& p)
                 .arg(p.fullName(), p.code),
             Error::Kind::Conflict);
     ++p.version;
+    std::vector<qint64> households{p.householdId};
+    if (before && before->householdId != p.householdId)
+        households.push_back(before->householdId);
+    HouseholdRepository(m_db).refreshSearchTerms(households);
 }
 
 void PersonRepository::insertMany(std::vector<Person>& persons)
@@ -292,6 +306,14 @@ void PersonRepository::insertMany(std::vector<Person>& persons)
     for (const Person& p : persons)
         inserter.add(personValues(p) + QVariantList{t, t});
     inserter.flush();
+    std::vector<qint64> households;
+    QSet<qint64> seen;
+    for (const Person& p : persons)
+        if (!seen.contains(p.householdId)) {
+            seen.insert(p.householdId);
+            households.push_back(p.householdId);
+        }
+    HouseholdRepository(m_db).refreshSearchTerms(households);
 }
 
 std::optional<Person> PersonRepository::findById(qint64 id) const
@@ -455,6 +477,393 @@ bool ConsentRepository::isGiven(qint64 personId, ConsentPurpose purpose, const Q
                                  "effective_on <= ? ORDER BY effective_on DESC, id DESC LIMIT 1"),
                   {personId, toCode(purpose), dateValue(day)});
     return q.next() && q.value(0).toBool();
+}
+
+// ============================================================================ case file: search
+
+namespace {
+QStringList searchWords(const QString& text)
+{
+    return searchKey(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+// The smallest text greater than every text starting with `prefix` (code point order, which is the byte order
+// of UTF-8: SQLite's BINARY collation and PostgreSQL's "C").
+QString prefixUpperBound(const QString& prefix)
+{
+    QString upper = prefix;
+    const QChar last = upper.back();
+    upper.back() = QChar(char16_t(last.unicode() + 1));
+    return upper;
+}
+
+QString placeholders(qsizetype n)
+{
+    QStringList marks;
+    for (qsizetype i = 0; i < n; ++i)
+        marks << QStringLiteral("?");
+    return marks.join(QStringLiteral(", "));
+}
+
+struct Where
+{
+    QString sql;
+    QVariantList values;
+};
+
+Where whereFor(const HouseholdQuery& query)
+{
+    QStringList conditions;
+    Where w;
+    for (const QString& word : searchWords(query.text)) {
+        conditions
+            << QStringLiteral(
+                   "h.id IN (SELECT household_id FROM household_search_term WHERE term >= ? AND term < ?%1)")
+                   .arg(query.searchNames ? QString() : QStringLiteral(" AND kind = 'k'"));
+        w.values << word << prefixUpperBound(word);
+    }
+    if (query.status) {
+        conditions << QStringLiteral("h.status = ?");
+        w.values << toCode(*query.status);
+    }
+    if (query.referentUserId > 0) {
+        conditions << QStringLiteral("h.referent_user_id = ?");
+        w.values << query.referentUserId;
+    } else if (query.referentUserId < 0) {
+        conditions << QStringLiteral("h.referent_user_id IS NULL");
+    }
+    if (!query.commune.isEmpty()) {
+        conditions << QStringLiteral("h.commune = ?");
+        w.values << query.commune;
+    }
+    if (!conditions.isEmpty())
+        w.sql = QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
+    return w;
+}
+
+QString orderFor(const HouseholdQuery& query)
+{
+    const QString dir = query.descending ? QStringLiteral(" DESC") : QString();
+    switch (query.sort) {
+    case HouseholdQuery::Sort::Code:
+        return QStringLiteral("h.code") + dir;
+    case HouseholdQuery::Sort::Commune:
+        return QStringLiteral("h.commune%1, h.code").arg(dir);
+    case HouseholdQuery::Sort::Status:
+        return QStringLiteral("CASE h.status WHEN 'candidate' THEN 0 WHEN 'enrolled' THEN 1 WHEN 'suspended' "
+                              "THEN 2 ELSE 3 END%1, h.code")
+            .arg(dir);
+    case HouseholdQuery::Sort::EnrolledOn:
+        return QStringLiteral("(h.enrolled_on IS NULL)%1, h.enrolled_on%1, h.code").arg(dir);
+    case HouseholdQuery::Sort::Referent:
+        return QStringLiteral("COALESCE(u.display_name, '')%1, h.code").arg(dir);
+    }
+    return QStringLiteral("h.code");
+}
+} // namespace
+
+std::vector<HouseholdListEntry> HouseholdRepository::search(const HouseholdQuery& query, int limit,
+                                                            int offset) const
+{
+    const Where w = whereFor(query);
+    QString sql =
+        QStringLiteral("SELECT %1, COALESCE(u.display_name, '') FROM household h LEFT JOIN app_user u "
+                       "ON u.id = h.referent_user_id%2 ORDER BY %3")
+            .arg(QStringList(kHouseholdColumns.split(QStringLiteral(", ")))
+                     .replaceInStrings(QRegularExpression(QStringLiteral("^")), QStringLiteral("h."))
+                     .join(QStringLiteral(", ")),
+                 w.sql, orderFor(query));
+    if (limit > 0)
+        sql += QStringLiteral(" LIMIT %1 OFFSET %2").arg(limit).arg(std::max(0, offset));
+    std::vector<HouseholdListEntry> result;
+    QHash<qint64, std::size_t> rowOf;
+    {
+        QSqlQuery q = m_db.exec(sql, w.values);
+        while (q.next()) {
+            HouseholdListEntry e;
+            e.household = readHousehold(q);
+            e.referentName = q.value(12).toString();
+            rowOf.insert(e.household.id, result.size());
+            result.push_back(std::move(e));
+        }
+    }
+    if (result.empty())
+        return result;
+    // The members of the page's households, in one query.
+    QVariantList ids;
+    for (const HouseholdListEntry& e : result)
+        ids << e.household.id;
+    const QDate today = Clock::instance().today();
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT household_id, first_name, last_name, arrived_on, left_on FROM "
+                                 "person WHERE household_id IN (%1) ORDER BY household_id, role, "
+                                 "birth_date, code")
+                      .arg(placeholders(ids.size())),
+                  ids);
+    QHash<qint64, QStringList> names;
+    while (q.next()) {
+        const qint64 id = q.value(0).toLongLong();
+        const QDate arrived = toDate(q.value(3)), left = toDate(q.value(4));
+        if ((arrived.isValid() && arrived > today) || (left.isValid() && left <= today))
+            continue;
+        HouseholdListEntry& e = result[rowOf.value(id)];
+        ++e.members;
+        if (query.searchNames)
+            names[id] << q.value(1).toString() + QLatin1Char(' ') + q.value(2).toString();
+    }
+    for (HouseholdListEntry& e : result)
+        e.names = names.value(e.household.id).join(QStringLiteral(", "));
+    return result;
+}
+
+qint64 HouseholdRepository::countMatching(const HouseholdQuery& query) const
+{
+    const Where w = whereFor(query);
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT count(*) FROM household h%1").arg(w.sql), w.values);
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
+QStringList HouseholdRepository::communes() const
+{
+    QStringList result;
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT DISTINCT commune FROM household WHERE commune <> '' ORDER BY commune"));
+    while (q.next())
+        result << q.value(0).toString();
+    return result;
+}
+
+void HouseholdRepository::refreshSearchTerms(const std::vector<qint64>& householdIds) const
+{
+    constexpr std::size_t kChunk = 500;
+    for (std::size_t start = 0; start < householdIds.size(); start += kChunk) {
+        QVariantList ids;
+        for (std::size_t i = start; i < std::min(householdIds.size(), start + kChunk); ++i)
+            if (householdIds[i] != 0)
+                ids << householdIds[i];
+        if (ids.isEmpty())
+            continue;
+        const QString in = placeholders(ids.size());
+        m_db.exec(QStringLiteral("DELETE FROM household_search_term WHERE household_id IN (%1)").arg(in),
+                  ids);
+        QHash<qint64, QSet<QString>> keys, names;
+        QSqlQuery hq = m_db.exec(
+            QStringLiteral("SELECT id, code, commune, postcode FROM household WHERE id IN (%1)").arg(in),
+            ids);
+        while (hq.next()) {
+            QSet<QString>& k = keys[hq.value(0).toLongLong()];
+            for (int c = 1; c <= 3; ++c)
+                for (const QString& word : searchWords(hq.value(c).toString()))
+                    k.insert(word);
+        }
+        QSqlQuery pq = m_db.exec(
+            QStringLiteral(
+                "SELECT household_id, code, first_name, last_name FROM person WHERE household_id IN (%1)")
+                .arg(in),
+            ids);
+        while (pq.next()) {
+            QSet<QString>& n = names[pq.value(0).toLongLong()];
+            for (int c = 1; c <= 3; ++c)
+                for (const QString& word : searchWords(pq.value(c).toString()))
+                    n.insert(word);
+        }
+        BulkInserter inserter(
+            m_db, QStringLiteral("household_search_term"),
+            {QStringLiteral("household_id"), QStringLiteral("kind"), QStringLiteral("term")});
+        for (auto it = keys.cbegin(); it != keys.cend(); ++it)
+            for (const QString& term : it.value())
+                inserter.add({it.key(), QStringLiteral("k"), term});
+        for (auto it = names.cbegin(); it != names.cend(); ++it)
+            for (const QString& term : it.value())
+                if (!keys.value(it.key()).contains(term)) // (household, kind, term) is unique anyway
+                    inserter.add({it.key(), QStringLiteral("n"), term});
+        inserter.flush();
+    }
+}
+
+void HouseholdRepository::ensureSearchTerms() const
+{
+    static const QString key = QStringLiteral("search_terms");
+    {
+        QSqlQuery q = m_db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {key});
+        if (q.next())
+            return;
+    }
+    if (m_db.inTransaction())
+        return;
+    try {
+        Database::Transaction tx(m_db);
+        QSqlQuery q = m_db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {key});
+        if (q.next())
+            return;
+        std::vector<qint64> ids;
+        QSqlQuery all = m_db.exec(QStringLiteral("SELECT id FROM household"));
+        while (all.next())
+            ids.push_back(all.value(0).toLongLong());
+        refreshSearchTerms(ids);
+        m_db.exec(QStringLiteral("INSERT INTO cabas_meta (key, value) VALUES (?, '1')"), {key});
+        tx.commit();
+    } catch (const Error&) {
+        // A role that may not write (PostgreSQL roles): the terms come with the next writer's search.
+    }
+}
+
+// ============================================================================ case file: history, notes
+
+void HouseholdRepository::addStatusEvent(HouseholdStatusEvent& e) const
+{
+    if (!e.effectiveOn.isValid())
+        throw Error(tr("effective_on: the date of the status change is required"), Error::Kind::Invalid);
+    if (!e.recordedAt.isValid())
+        e.recordedAt = Clock::instance().nowUtc();
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("INSERT INTO household_status_event (household_id, status, effective_on, "
+                                 "reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+                  {e.householdId, toCode(e.status), dateValue(e.effectiveOn), textValue(e.reason),
+                   idValue(e.recordedByUserId), timestampValue(e.recordedAt)});
+    q.next();
+    e.id = q.value(0).toLongLong();
+}
+
+std::vector<HouseholdStatusEvent> HouseholdRepository::statusHistory(qint64 householdId) const
+{
+    std::vector<HouseholdStatusEvent> result;
+    QSqlQuery q = m_db.exec(
+        QStringLiteral(
+            "SELECT e.id, e.household_id, e.status, e.effective_on, e.reason, e.recorded_by, "
+            "COALESCE(u.display_name, ''), e.recorded_at FROM household_status_event e LEFT JOIN app_user "
+            "u ON u.id = e.recorded_by WHERE e.household_id = ? ORDER BY e.effective_on, e.id"),
+        {householdId});
+    while (q.next()) {
+        HouseholdStatusEvent e;
+        e.id = q.value(0).toLongLong();
+        e.householdId = q.value(1).toLongLong();
+        fromCode(q.value(2).toString(), &e.status);
+        e.effectiveOn = toDate(q.value(3));
+        e.reason = q.value(4).toString();
+        e.recordedByUserId = q.value(5).toLongLong();
+        e.recordedByName = q.value(6).toString();
+        e.recordedAt = toTimestamp(q.value(7));
+        result.push_back(e);
+    }
+    return result;
+}
+
+void HouseholdRepository::addNote(HouseholdNote& n) const
+{
+    if (n.body.trimmed().isEmpty())
+        throw Error(tr("note: the note is empty"), Error::Kind::Invalid);
+    if (!n.writtenAt.isValid())
+        n.writtenAt = Clock::instance().nowUtc();
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("INSERT INTO household_note (household_id, written_at, author_user_id, "
+                                 "body) VALUES (?, ?, ?, ?) RETURNING id"),
+                  {n.householdId, timestampValue(n.writtenAt), idValue(n.authorUserId), n.body.trimmed()});
+    q.next();
+    n.id = q.value(0).toLongLong();
+}
+
+std::vector<HouseholdNote> HouseholdRepository::notes(qint64 householdId) const
+{
+    std::vector<HouseholdNote> result;
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT n.id, n.household_id, n.written_at, n.author_user_id, "
+                                 "COALESCE(u.display_name, ''), n.body FROM household_note n LEFT JOIN "
+                                 "app_user u ON u.id = n.author_user_id WHERE n.household_id = ? ORDER BY "
+                                 "n.written_at, n.id"),
+                  {householdId});
+    while (q.next()) {
+        HouseholdNote n;
+        n.id = q.value(0).toLongLong();
+        n.householdId = q.value(1).toLongLong();
+        n.writtenAt = toTimestamp(q.value(2));
+        n.authorUserId = q.value(3).toLongLong();
+        n.authorName = q.value(4).toString();
+        n.body = q.value(5).toString();
+        result.push_back(n);
+    }
+    return result;
+}
+
+int PersonRepository::highestCodeNumber(const QString& prefix) const
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT code FROM person WHERE code LIKE ?"),
+                            {prefix + QStringLiteral("%")});
+    const QRegularExpression number(QStringLiteral("^%1(\\d+)$").arg(QRegularExpression::escape(prefix)));
+    int highest = 0;
+    while (q.next()) {
+        const auto m = number.match(q.value(0).toString());
+        if (m.hasMatch())
+            highest = std::max(highest, m.captured(1).toInt());
+    }
+    return highest;
+}
+
+std::vector<PossibleDuplicate> PersonRepository::sameNameAndBirthDate(const QString& firstName,
+                                                                      const QString& lastName,
+                                                                      const QDate& birthDate) const
+{
+    std::vector<PossibleDuplicate> result;
+    if (!birthDate.isValid())
+        return result;
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT %1, h.code FROM person p JOIN household h ON h.id = "
+                       "p.household_id WHERE p.search_name = ? AND p.birth_date = ? ORDER BY "
+                       "p.code")
+            .arg(QStringList(kPersonColumns.split(QStringLiteral(", ")))
+                     .replaceInStrings(QRegularExpression(QStringLiteral("^")), QStringLiteral("p."))
+                     .join(QStringLiteral(", "))),
+        {searchKey(firstName + QLatin1Char(' ') + lastName), dateValue(birthDate)});
+    while (q.next())
+        result.push_back({readPerson(q), q.value(11).toString()});
+    return result;
+}
+
+std::optional<Card> CardRepository::findById(qint64 id) const
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM card WHERE id = ?").arg(kCardColumns), {id});
+    if (!q.next())
+        return std::nullopt;
+    return readCard(q);
+}
+
+void CardRepository::addEvent(CardEvent& e) const
+{
+    if (!e.effectiveOn.isValid())
+        throw Error(tr("effective_on: the date of the card change is required"), Error::Kind::Invalid);
+    if (!e.recordedAt.isValid())
+        e.recordedAt = Clock::instance().nowUtc();
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("INSERT INTO card_event (card_id, status, effective_on, reason, "
+                                 "recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+                  {e.cardId, toCode(e.status), dateValue(e.effectiveOn), textValue(e.reason),
+                   idValue(e.recordedByUserId), timestampValue(e.recordedAt)});
+    q.next();
+    e.id = q.value(0).toLongLong();
+}
+
+std::vector<CardEvent> CardRepository::history(qint64 cardId) const
+{
+    std::vector<CardEvent> result;
+    QSqlQuery q = m_db.exec(
+        QStringLiteral(
+            "SELECT e.id, e.card_id, e.status, e.effective_on, e.reason, e.recorded_by, "
+            "COALESCE(u.display_name, ''), e.recorded_at FROM card_event e LEFT JOIN app_user u ON u.id "
+            "= e.recorded_by WHERE e.card_id = ? ORDER BY e.effective_on, e.id"),
+        {cardId});
+    while (q.next()) {
+        CardEvent e;
+        e.id = q.value(0).toLongLong();
+        e.cardId = q.value(1).toLongLong();
+        fromCode(q.value(2).toString(), &e.status);
+        e.effectiveOn = toDate(q.value(3));
+        e.reason = q.value(4).toString();
+        e.recordedByUserId = q.value(5).toLongLong();
+        e.recordedByName = q.value(6).toString();
+        e.recordedAt = toTimestamp(q.value(7));
+        result.push_back(e);
+    }
+    return result;
 }
 
 } // namespace cabas::store

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/Card.h"
+#include "domain/CaseFile.h"
 #include "domain/Consent.h"
 #include "domain/Household.h"
 #include "domain/Person.h"
@@ -32,6 +33,28 @@ class HouseholdRepository
     // The highest number used after `prefix-` in household codes (0 if none): new codes continue from it.
     int highestCodeNumber(const QString& prefix) const;
 
+    // The household list: one page of the households matching `query` (see HouseholdQuery), and how many
+    // match. A search word is a prefix of a word of the code, commune, postcode or (when query.searchNames) a
+    // member's name or code, accents and case ignored; every word must match.
+    std::vector<HouseholdListEntry> search(const HouseholdQuery& query, int limit, int offset) const;
+    qint64 countMatching(const HouseholdQuery& query) const;
+    // The communes in use, sorted (for the list's filter).
+    QStringList communes() const;
+
+    // Search terms of these households, from their code, commune, postcode and members. Kept up to date by
+    // every insert and update of households and persons here; call inside a transaction.
+    void refreshSearchTerms(const std::vector<qint64>& householdIds) const;
+    // Builds the search terms of a database whose households were written before they existed (once per
+    // database; remembered in cabas_meta). Does nothing when they are there or when it may not write.
+    void ensureSearchTerms() const;
+
+    // Status history (oldest first) and its new steps; call addStatusEvent inside a transaction.
+    void addStatusEvent(HouseholdStatusEvent& event) const;
+    std::vector<HouseholdStatusEvent> statusHistory(qint64 householdId) const;
+    // The case file's journal (oldest first).
+    void addNote(HouseholdNote& note) const;
+    std::vector<HouseholdNote> notes(qint64 householdId) const;
+
   private:
     const Database& m_db;
 };
@@ -50,6 +73,11 @@ class PersonRepository
     std::optional<Person> findByCode(const QString& code) const;
     std::vector<Person> forHousehold(qint64 householdId) const;
     qint64 count() const;
+    // Persons with this name (accents, case and spacing ignored) and birth date, with their household's code.
+    // The highest number used after `prefix` in person codes (0 if none).
+    int highestCodeNumber(const QString& prefix) const;
+    std::vector<PossibleDuplicate> sameNameAndBirthDate(const QString& firstName, const QString& lastName,
+                                                        const QDate& birthDate) const;
 
   private:
     const Database& m_db;
@@ -66,8 +94,12 @@ class CardRepository
     void insertMany(std::vector<Card>& cards);
 
     std::optional<Card> findByToken(const QString& token) const;
+    std::optional<Card> findById(qint64 id) const;
     std::vector<Card> forHousehold(qint64 householdId) const;
     qint64 count() const;
+    // Card history (oldest first) and its new steps; call addEvent inside a transaction.
+    void addEvent(CardEvent& event) const;
+    std::vector<CardEvent> history(qint64 cardId) const;
 
   private:
     const Database& m_db;
