@@ -11,6 +11,7 @@
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
 #include "security/UserService.h"
+#include "services/BackupService.h"
 #include "services/FollowUpSchedule.h"
 #include "setup/Setup.h"
 #include "store/Database.h"
@@ -19,6 +20,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -234,6 +236,47 @@ int runUserPasswd(Context& c)
     const QString password = commandPassword(c, login);
     security::UserService(*db, session).setPassword(login, password);
     c.out << Cli::tr("Password of %1 changed; the account is unlocked.").arg(login) << Qt::endl;
+    return Success;
+}
+
+int runBackup(Context& c)
+{
+    const QString file = requiredArgument(c, Cli::tr("FILE (where to write the backup)"));
+    auto [db, session] = c.openAndLogin();
+    const bool progress = isatty(STDERR_FILENO);
+    const store::BackupResult r = BackupService(*db, session).backup(file, [&](qint64 done, qint64 total) {
+        if (progress && total > 0) {
+            c.err << Cli::tr("Backup: %1 %").arg(done * 100 / total) << '\r';
+            c.err.flush();
+        }
+        return true;
+    });
+    if (progress)
+        c.err << Qt::endl;
+    c.out << Cli::tr("Backup written to %1 (%2 bytes).").arg(QDir::toNativeSeparators(r.file)).arg(r.bytes)
+          << Qt::endl;
+    return Success;
+}
+
+int runRestore(Context& c)
+{
+    const QString file = requiredArgument(c, Cli::tr("BACKUP (the file to restore)"));
+    const QString to = c.option(QStringLiteral("to"));
+    if (to.isEmpty())
+        throw UsageProblem(Cli::tr("restore needs --to DB: a new file, or an empty PostgreSQL database"));
+    const store::DatabaseSpec target = store::DatabaseSpec::parse(to, c.env);
+    if (c.globals.user.isEmpty())
+        throw UsageProblem(Cli::tr("restore needs --user LOGIN: an administrator of the backed-up database"));
+    QString password;
+    if (!c.globals.passwordFile.isEmpty())
+        password = security::Passwords::readPasswordFile(c.globals.passwordFile);
+    else if (c.interactive)
+        password = promptPassword(Cli::tr("Password for %1: ").arg(c.globals.user), c.err);
+    else
+        throw UsageProblem(Cli::tr("--user needs --password-file FILE when there is no terminal to ask on"));
+    BackupService::restore(file, target, c.globals.user, password);
+    c.out << Cli::tr("Restored %1 into %2.").arg(QDir::toNativeSeparators(file), target.displayName())
+          << Qt::endl;
     return Success;
 }
 
@@ -521,6 +564,21 @@ std::vector<Command> baseCommands()
             QStringLiteral("FILE"))},
          runUserPasswd,
          true},
+        {QStringLiteral("backup"),
+         QStringLiteral("FILE"),
+         Cli::tr("Write a consistent backup of the database to FILE, which must not exist (administrators; "
+                 "SQLite's online backup, or pg_dump)."),
+         {},
+         runBackup},
+        {QStringLiteral("restore"),
+         QStringLiteral("BACKUP"),
+         Cli::tr("Restore BACKUP into a new database (--to), after checking that --user is one of its "
+                 "administrators."),
+         {O(QStringLiteral("to"),
+            Cli::tr("The new database: a file that does not exist yet, or an empty "
+                    "PostgreSQL database."),
+            QStringLiteral("DB"))},
+         runRestore},
         {QStringLiteral("audit verify"),
          QString(),
          Cli::tr("Check the whole audit chain; name the first broken or missing record (administrators)."),

@@ -402,3 +402,53 @@ TEST_CASE("cabas-cli health worklist is for nurses", "[cli][health]")
               QStringLiteral("late")})
               .code == cli::UsageError);
 }
+
+TEST_CASE("cabas-cli backup then restore into a new database", "[cli][backup]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    QTemporaryDir dir;
+    const QString pw = passwordFile(dir);
+    REQUIRE(runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
+                    QStringLiteral("admin"), QStringLiteral("--password-file"), pw})
+                .code == cli::Success);
+    const QStringList as = {QStringLiteral("--db"),
+                            t.url(),
+                            QStringLiteral("--user"),
+                            QStringLiteral("admin"),
+                            QStringLiteral("--password-file"),
+                            pw};
+    REQUIRE(
+        runCli(as + QStringList{QStringLiteral("demo"), QStringLiteral("--households"), QStringLiteral("12")})
+            .code == cli::Success);
+
+    const QString file = dir.filePath(QStringLiteral("programme.backup"));
+    Run backup = runCli(as + QStringList{QStringLiteral("backup"), file});
+    INFO(backup.err.toStdString());
+    REQUIRE(backup.code == cli::Success);
+    CHECK(QFileInfo::exists(file));
+    // Never over an existing file.
+    Run twice = runCli(as + QStringList{QStringLiteral("backup"), file});
+    CHECK(twice.code == cli::Failure);
+    CHECK(twice.err.contains(file));
+    // No file name: a usage error.
+    CHECK(runCli(as + QStringList{QStringLiteral("backup")}).code == cli::UsageError);
+
+    TempDatabase target(backend);
+    Run restore =
+        runCli({QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw,
+                QStringLiteral("restore"), file, QStringLiteral("--to"), target.url()});
+    INFO(restore.err.toStdString());
+    REQUIRE(restore.code == cli::Success);
+    Run info = runCli({QStringLiteral("--db"), target.url(), QStringLiteral("--user"),
+                       QStringLiteral("admin"), QStringLiteral("--password-file"), pw, QStringLiteral("info"),
+                       QStringLiteral("--format"), QStringLiteral("json")});
+    REQUIRE(info.code == cli::Success);
+    CHECK(QJsonDocument::fromJson(info.out.toUtf8()).object().value(QStringLiteral("households")).toInt() ==
+          12);
+    // Restoring again into the now full database is refused.
+    CHECK(runCli({QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw,
+                  QStringLiteral("restore"), file, QStringLiteral("--to"), target.url()})
+              .code == cli::Failure);
+}
