@@ -20,6 +20,10 @@ constexpr TableRule kTables[] = {
     {"person", DataKind::Households},
     {"card", DataKind::Households},
     {"consent", DataKind::Households},
+    {"household_status_event", DataKind::Households},
+    {"household_note", DataKind::Households},
+    {"household_search_term", DataKind::Households},
+    {"card_event", DataKind::Households},
     {"checkup", DataKind::Health},
     {"diet_questionnaire", DataKind::Health},
     {"prevention_step", DataKind::Health},
@@ -104,6 +108,9 @@ QStringList PgRoles::statements(const QString& prefix)
         // the entries concerned and empties the queue of cards changed.
         if (AccessPolicy::allows(role, DataKind::Households, Action::Write))
             sql << QStringLiteral("GRANT UPDATE (household_id, link_source) ON ledger_entry TO %1").arg(name);
+        // Search terms are derived from households and members, replaced whenever they change.
+        if (AccessPolicy::allows(role, DataKind::Households, Action::Write))
+            sql << QStringLiteral("GRANT DELETE ON household_search_term TO %1").arg(name);
         if (AccessPolicy::allows(role, DataKind::Households, Action::Write) ||
             AccessPolicy::allows(role, DataKind::Ledger, Action::Write))
             sql << QStringLiteral("GRANT SELECT, DELETE ON ledger_relink_queue TO %1").arg(name);
