@@ -9,9 +9,131 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "ledger/FeedClient.h"
+#include "ledger/SyncEngine.h"
+
+#include <QFile>
+#include <atomic>
+#include <csignal>
+
 namespace cabas::cli {
 
 namespace {
+
+// ---- sync: pulls the card operator's ledger feed (core/ledger/SyncEngine) ----
+
+std::atomic_bool g_syncCancel{false};
+
+extern "C" void onSyncInterrupt(int)
+{
+    g_syncCancel.store(true);
+}
+
+QString readTokenFile(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        throw Error(Cli::tr("%1: cannot read the token file (%2).").arg(path, f.errorString()),
+                    Error::Kind::NotFound);
+    const QString token = QString::fromUtf8(f.readLine()).trimmed();
+    if (token.isEmpty())
+        throw Error(
+            Cli::tr("%1, line 1: the token file is empty (it holds the card operator's token on its first "
+                    "line).")
+                .arg(path),
+            Error::Kind::Invalid);
+    return token;
+}
+
+int runSync(Context& c)
+{
+    requireNoArgument(c);
+    const QString url = c.option(QStringLiteral("ledger"));
+    if (url.isEmpty())
+        throw UsageProblem(Cli::tr("missing --ledger URL (the card operator's feed address)"));
+    const QString tokenFile = c.option(QStringLiteral("token-file"));
+    if (tokenFile.isEmpty())
+        throw UsageProblem(
+            Cli::tr("missing --token-file FILE (the card operator's token on its first line)"));
+    ledger::SyncOptions options;
+    options.client.baseUrl = url;
+    const QString pageSize = c.option(QStringLiteral("page-size"));
+    if (!pageSize.isEmpty()) {
+        bool ok = false;
+        options.client.pageLimit = pageSize.toInt(&ok);
+        if (!ok || options.client.pageLimit < 1 || options.client.pageLimit > 1000)
+            throw UsageProblem(
+                Cli::tr("--page-size must be a whole number from 1 to 1000, not \"%1\"").arg(pageSize));
+    }
+    ledger::FeedClient::checkUrl(url); // before asking for a password
+    options.client.token = readTokenFile(tokenFile);
+    const bool progress = isatty(STDERR_FILENO);
+    if (progress) {
+        options.progress = [&c](const ledger::SyncProgress& p) {
+            c.err << Cli::tr("Sync: %1 pages, %2 cards, %3 entries").arg(p.pages).arg(p.cards).arg(p.entries)
+                  << '\r';
+            c.err.flush();
+        };
+        options.client.notice = [&c](const QString& notice) {
+            c.err << Cli::tr("Sync: %1").arg(notice) << Qt::endl;
+        };
+    }
+    g_syncCancel.store(false);
+    options.cancel = &g_syncCancel;
+    auto [db, session] = c.openAndLogin();
+    const auto previous = std::signal(SIGINT, onSyncInterrupt);
+    ledger::SyncResult r;
+    try {
+        r = ledger::SyncEngine(*db, session, options).run();
+    } catch (...) {
+        std::signal(SIGINT, previous);
+        if (progress)
+            c.err << Qt::endl;
+        throw;
+    }
+    std::signal(SIGINT, previous);
+    if (progress)
+        c.err << Qt::endl;
+    c.out << Cli::tr(
+                 "Synced from %1: %2 pages, %3 cards, %4 entries received; %5 stored (%6 new, %7 revised), "
+                 "%8 already up to date; %9 s.")
+                 .arg(url)
+                 .arg(r.pages)
+                 .arg(r.cards)
+                 .arg(r.entries)
+                 .arg(r.stored())
+                 .arg(r.newEntries)
+                 .arg(r.revised)
+                 .arg(r.unchanged)
+                 .arg(double(r.durationMs) / 1000.0, 0, 'f', 1)
+          << Qt::endl;
+    if (r.retries > 0 || r.restarts > 0)
+        c.out << Cli::tr("%1 requests were tried again; the feed restarted from the beginning %2 times.")
+                     .arg(r.retries)
+                     .arg(r.restarts)
+              << Qt::endl;
+    return Success;
+}
+
+std::vector<Command> syncCommands()
+{
+    using O = QCommandLineOption;
+    return {
+        {QStringLiteral("sync"),
+         QString(),
+         Cli::tr(
+             "Pull the card operator's ledger feed: cards and entries since the last sync (administrators)."),
+         {O(QStringLiteral("ledger"), Cli::tr("The feed address (https://...; http only to this computer)."),
+            QStringLiteral("URL")),
+          O(QStringLiteral("token-file"), Cli::tr("File with the operator's token on its first line."),
+            QStringLiteral("FILE")),
+          O(QStringLiteral("page-size"), Cli::tr("Entries asked per page, 1 to 1000 (default 500)."),
+            QStringLiteral("N"))},
+         runSync},
+    };
+}
+
+// ---- end of sync ----
 
 // ---- import ledger, ledger summary / unlinked / link: the stored ledger (core/services/LedgerService) ----
 
@@ -133,6 +255,8 @@ std::vector<Command> storedLedgerCommands()
 std::vector<Command> ledgerCommands()
 {
     std::vector<Command> commands;
+    for (auto& command : syncCommands())
+        commands.push_back(std::move(command));
     for (auto& command : storedLedgerCommands())
         commands.push_back(std::move(command));
     return commands;

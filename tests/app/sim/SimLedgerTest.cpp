@@ -1,0 +1,115 @@
+#include "sim/SimLedger.h"
+
+#include "cli/Cli.h"
+#include "support/TestDatabase.h"
+#include "support/TestUtil.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <catch2/catch.hpp>
+#include <set>
+
+using namespace cabas;
+
+TEST_CASE("sim ledger: deterministic by seed, every kind and status, consistent links", "[sim]")
+{
+    const sim::SimInput input = sim::SimInput::standalone(40, QDate(2025, 5, 31), 42);
+    const sim::SimLedger a = sim::SimLedger::generate(input);
+    const sim::SimLedger b = sim::SimLedger::generate(input);
+    REQUIRE(a.changes().size() == b.changes().size());
+    for (std::size_t i = 0; i < a.changes().size(); ++i)
+        REQUIRE(sim::SimLedger::toJson(a.changes()[i]) == sim::SimLedger::toJson(b.changes()[i]));
+    const sim::SimLedger other =
+        sim::SimLedger::generate(sim::SimInput::standalone(40, QDate(2025, 5, 31), 43));
+    CHECK(other.changes().size() != a.changes().size());
+
+    std::set<QString> kinds;
+    std::set<QString> statuses;
+    std::map<QString, qint64> lastRevision;
+    for (const LedgerEntry& e : a.changes()) {
+        kinds.insert(e.kind);
+        statuses.insert(e.status);
+        // Revisions of an entry come in order, one step at a time.
+        CHECK(e.revision == lastRevision[e.id] + 1);
+        lastRevision[e.id] = e.revision;
+        CHECK(e.occurredAt.date() <= QDate(2025, 5, 31));
+        if (e.kind == QLatin1String("purchase") || e.kind == QLatin1String("refund"))
+            CHECK(e.merchant.has_value());
+    }
+    for (const char* k : {"allowance", "purchase", "bonus", "refund", "transfer"})
+        CHECK(kinds.count(QString::fromLatin1(k)) == 1);
+    CHECK(statuses ==
+          std::set<QString>{QStringLiteral("pending"), QStringLiteral("posted"), QStringLiteral("voided")});
+
+    const auto state = a.finalState();
+    std::map<QString, qint64> transfers; // per card
+    qint64 transferSum = 0;
+    for (const auto& [id, e] : state) {
+        if (!e.refersTo.isEmpty())
+            CHECK(state.count(e.refersTo) == 1);
+        if (e.kind == QLatin1String("bonus"))
+            CHECK(state.at(e.refersTo).merchant->sustainable);
+        if (e.kind == QLatin1String("transfer"))
+            transferSum += e.amountCents;
+        if (e.kind == QLatin1String("allowance"))
+            CHECK(e.amountCents % 2000 == 0); // 40 EUR per adult, 20 per child
+    }
+    CHECK(transferSum == 0); // the pairs net out
+    // A lost card was re-issued: the new one replaces it.
+    const auto reissued = std::find_if(a.cards().begin(), a.cards().end(),
+                                       [](const FeedCard& c) { return !c.replaces.isEmpty(); });
+    REQUIRE(reissued != a.cards().end());
+}
+
+TEST_CASE("sim ledger: from a Cabas database, its households' cards and composition", "[sim]")
+{
+    test::TempDatabase t(store::Backend::Sqlite);
+    t.createInitialised();
+    const QString pw = QDir(t.dir()).filePath(QStringLiteral("pw"));
+    test::writeFile(pw, QByteArray(test::TempDatabase::kAdminPassword) + '\n');
+    QString outText, errText;
+    QTextStream out(&outText), err(&errText);
+    REQUIRE(cli::run({QStringLiteral("--db"), t.url(), QStringLiteral("--user"), QStringLiteral("admin"),
+                      QStringLiteral("--password-file"), pw, QStringLiteral("demo"),
+                      QStringLiteral("--households"), QStringLiteral("12")},
+                     out, err) == 0);
+    const auto db = t.open();
+    const QDate until = QDate::currentDate();
+    const sim::SimInput input = sim::SimInput::fromDatabase(*db, until, 1);
+    CHECK_FALSE(input.households.empty());
+    const sim::SimLedger ledger = sim::SimLedger::generate(input);
+    CHECK_FALSE(ledger.changes().empty());
+    std::set<QString> codes;
+    for (const auto& h : input.households)
+        codes.insert(h.code);
+    for (const LedgerEntry& e : ledger.changes())
+        if (!e.account.isEmpty())
+            CHECK(codes.count(e.account) == 1);
+}
+
+TEST_CASE("sim feed: paging, token, errors in the contract's shape", "[sim]")
+{
+    sim::SimFeed feed(sim::SimLedger::generate(sim::SimInput::standalone(3, QDate(2025, 5, 31), 1)),
+                      QStringLiteral("t"), {}, 1);
+    const QMap<QString, QString> q{{QStringLiteral("limit"), QStringLiteral("10")}};
+    sim::SimResponse r =
+        feed.handle(QStringLiteral("GET"), QStringLiteral("/v1/entries"), q, QStringLiteral("Bearer t"));
+    CHECK(r.status == 200);
+    const QJsonObject page = QJsonDocument::fromJson(r.body).object();
+    CHECK(page.value(QStringLiteral("entries")).toArray().size() == 10);
+    CHECK(page.value(QStringLiteral("has_more")).toBool());
+    r = feed.handle(QStringLiteral("GET"), QStringLiteral("/v1/entries"), q, QStringLiteral("Bearer x"));
+    CHECK(r.status == 401);
+    CHECK(QJsonDocument::fromJson(r.body)
+              .object()
+              .value(QStringLiteral("error"))
+              .toObject()
+              .value(QStringLiteral("code")) == QStringLiteral("unauthorized"));
+    r = feed.handle(QStringLiteral("GET"), QStringLiteral("/v1/entries"),
+                    {{QStringLiteral("limit"), QStringLiteral("0")}}, QStringLiteral("Bearer t"));
+    CHECK(r.status == 400);
+    r = feed.handle(QStringLiteral("GET"), QStringLiteral("/v2/entries"), q, QStringLiteral("Bearer t"));
+    CHECK(r.status == 404);
+}

@@ -1,0 +1,159 @@
+// The kill test: `cabas-cli sync` against `cabas-ledger-sim` with faults on, killed with SIGKILL at random
+// points again and again; at the end the stored ledger must equal the server's whole ledger: no entry lost,
+// none counted twice.
+#include "cli/Cli.h"
+#include "sim/SimLedger.h"
+#include "store/LedgerRepository.h"
+#include "support/TestDatabase.h"
+#include "support/TestUtil.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QThread>
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <random>
+
+using namespace cabas;
+
+namespace {
+
+QString pathIn(const QString& dir, const char* name)
+{
+    return QDir(dir).filePath(QString::fromLatin1(name));
+}
+
+} // namespace
+
+TEST_CASE("sync kill test: cabas-cli sync killed -9 at random points loses nothing and duplicates nothing",
+          "[sync][kill]")
+{
+    test::TempDatabase t(store::Backend::Sqlite);
+    const QString pw = pathIn(t.dir(), "pw");
+    test::writeFile(pw, QByteArray(test::TempDatabase::kAdminPassword) + '\n');
+    const QString tokenFile = pathIn(t.dir(), "token");
+    test::writeFile(tokenFile, "kill-test-token\n");
+    {
+        // The demo programme: it started in June 2025, so the ledger has many months.
+        QString o, e;
+        QTextStream out(&o), err(&e);
+        REQUIRE(cli::run({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
+                          QStringLiteral("admin"), QStringLiteral("--password-file"), pw,
+                          QStringLiteral("--programme"),
+                          QStringLiteral(CABAS_SOURCE_DIR "/resources/demo/programme.json")},
+                         out, err) == 0);
+        REQUIRE(cli::run({QStringLiteral("--db"), t.url(), QStringLiteral("--user"), QStringLiteral("admin"),
+                          QStringLiteral("--password-file"), pw, QStringLiteral("demo"),
+                          QStringLiteral("--households"), QStringLiteral("25")},
+                         out, err) == 0);
+    }
+    const QDate until = QDate::currentDate();
+    const quint64 seed = 77;
+    std::map<QString, LedgerEntry> expected;
+    {
+        const auto db = t.open();
+        expected = sim::SimLedger::generate(sim::SimInput::fromDatabase(*db, until, seed)).finalState();
+    }
+    REQUIRE(expected.size() > 500);
+
+    QProcess server;
+    server.start(QStringLiteral(CABAS_SIM_EXECUTABLE), {QStringLiteral("--db"),
+                                                        t.url(),
+                                                        QStringLiteral("--seed"),
+                                                        QString::number(seed),
+                                                        QStringLiteral("--until"),
+                                                        until.toString(Qt::ISODate),
+                                                        QStringLiteral("--port"),
+                                                        QStringLiteral("0"),
+                                                        QStringLiteral("--token"),
+                                                        QStringLiteral("kill-test-token"),
+                                                        QStringLiteral("--fault-5xx"),
+                                                        QStringLiteral("0.1"),
+                                                        QStringLiteral("--fault-429"),
+                                                        QStringLiteral("0.05"),
+                                                        QStringLiteral("--retry-after"),
+                                                        QStringLiteral("0"),
+                                                        QStringLiteral("--cut"),
+                                                        QStringLiteral("0.1"),
+                                                        QStringLiteral("--overlap"),
+                                                        QStringLiteral("--slow"),
+                                                        QStringLiteral("3")});
+    REQUIRE(server.waitForStarted(10000));
+    REQUIRE(server.waitForReadyRead(30000));
+    const QString port = QString::fromLatin1(server.readLine()).trimmed();
+    REQUIRE(port.toInt() > 0);
+    const QString url = QStringLiteral("http://127.0.0.1:") + port;
+
+    const QStringList syncArgs{QStringLiteral("--db"),
+                               t.url(),
+                               QStringLiteral("--user"),
+                               QStringLiteral("admin"),
+                               QStringLiteral("--password-file"),
+                               pw,
+                               QStringLiteral("sync"),
+                               QStringLiteral("--ledger"),
+                               url,
+                               QStringLiteral("--token-file"),
+                               tokenFile,
+                               QStringLiteral("--page-size"),
+                               QStringLiteral("40")};
+    std::mt19937 rnd(2024);
+    QElapsedTimer total;
+    total.start();
+    int kills = 0;
+    int partial = 0; // kills that left a part of the ledger stored
+    qint64 lastCount = 0;
+    for (int i = 0; i < 25 && total.elapsed() < 40000; ++i) {
+        QProcess sync;
+        sync.setProcessChannelMode(QProcess::MergedChannels);
+        sync.start(QStringLiteral(CABAS_CLI_EXECUTABLE), syncArgs);
+        REQUIRE(sync.waitForStarted(10000));
+        const int delay = std::uniform_int_distribution<int>(150, 900)(rnd);
+        if (!sync.waitForFinished(delay)) {
+            ::kill(pid_t(sync.processId()), SIGKILL);
+            sync.waitForFinished(10000);
+            ++kills;
+        } else {
+            INFO(sync.readAll().toStdString());
+            REQUIRE(sync.exitCode() == 0);
+        }
+        const auto db = t.open();
+        const qint64 count = store::LedgerRepository(*db).counts().entries;
+        CHECK(count >= lastCount); // never fewer than before: committed pages stay
+        CHECK(count <= qint64(expected.size()));
+        if (count > 0 && count < qint64(expected.size()))
+            ++partial;
+        lastCount = count;
+    }
+    CHECK(kills >= 10);
+    CHECK(partial >= 3);
+
+    // The last run goes to the end.
+    QProcess last;
+    last.setProcessChannelMode(QProcess::MergedChannels);
+    last.start(QStringLiteral(CABAS_CLI_EXECUTABLE), syncArgs);
+    REQUIRE(last.waitForFinished(60000));
+    const QString output = QString::fromUtf8(last.readAll());
+    INFO(output.toStdString());
+    REQUIRE(last.exitCode() == 0);
+    server.terminate();
+    server.waitForFinished(5000);
+
+    const auto db = t.open();
+    store::LedgerRepository repo(*db);
+    CHECK(repo.counts().entries == qint64(expected.size()));
+    int lost = 0, wrong = 0;
+    for (const auto& [id, e] : expected) {
+        const auto stored = repo.findEntry(id);
+        if (!stored)
+            ++lost;
+        else if (stored->entry.revision != e.revision || stored->entry.status != e.status ||
+                 stored->entry.amountCents != e.amountCents)
+            ++wrong;
+    }
+    CHECK(lost == 0);
+    CHECK(wrong == 0);
+    INFO("kills: " << kills << ", partial: " << partial << ", seconds: " << total.elapsed() / 1000);
+    CHECK(total.elapsed() < 60000);
+}
