@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AdministrationPage.h"
+#include "BackupController.h"
 #include "DatabaseSettings.h"
 #include "FirstRunDialog.h"
 #include "HealthPage.h"
@@ -117,6 +118,9 @@ MainWindow::MainWindow(std::unique_ptr<store::Database> db, Session session, QWi
     statusBar()->addPermanentWidget(sessionIcon);
     statusBar()->addPermanentWidget(m_sessionStatus);
     statusBar()->addPermanentWidget(m_schemaStatus);
+    statusBar()->addPermanentWidget(m_backup->reminder());
+    connect(m_backup, &BackupController::finished, this,
+            [this](bool, const QString& message) { statusBar()->showMessage(message, 15000); });
 
     setDatabase(std::move(db), std::move(session));
     showSection(Section::Home);
@@ -141,6 +145,9 @@ void MainWindow::buildMenus()
     openDb->setShortcut(QKeySequence::Open);
     QAction* pg = file->addAction(tr("&Connect to PostgreSQL…"), this, &MainWindow::connectPostgres);
     pg->setObjectName(QStringLiteral("connectPostgresAction"));
+    file->addSeparator();
+    m_backup = new BackupController(this);
+    file->addAction(m_backup->action());
     file->addSeparator();
     m_switchUserAction = file->addAction(tr("S&witch user…"), this, &MainWindow::switchUser);
     m_switchUserAction->setObjectName(QStringLiteral("switchUserAction"));
@@ -660,6 +667,7 @@ void MainWindow::updateSectionHints()
 
 void MainWindow::updateTitleAndStatus()
 {
+    m_backup->setContext(m_db.get(), m_session);
     m_switchUserAction->setEnabled(m_db != nullptr);
     m_logoutAction->setEnabled(m_db != nullptr && m_session.has_value());
     m_sessionStatus->setText(

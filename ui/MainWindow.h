@@ -22,6 +22,7 @@ class QTableWidget;
 namespace cabas::ui {
 
 class AdministrationPage;
+class BackupController;
 class HealthPage;
 class HomePage;
 class HouseholdTableModel;
@@ -159,6 +160,7 @@ class MainWindow : public QMainWindow
     QLabel* m_sessionStatus = nullptr;
     QLabel* m_schemaStatus = nullptr;
     QAction* m_switchUserAction = nullptr;
+    BackupController* m_backup = nullptr;
     QAction* m_logoutAction = nullptr;
     QPointer<LoginDialog> m_loginDialog;
 };
