@@ -5,6 +5,7 @@
 #include "DatabaseSettings.h"
 #include "FirstRunDialog.h"
 #include "HealthPage.h"
+#include "workshops/WorkshopsPage.h"
 #include "HomePage.h"
 #include "HouseholdTableModel.h"
 #include "LoginDialog.h"
@@ -225,11 +226,8 @@ void MainWindow::buildSections()
     addSection(Section::Households, QStringLiteral("households"), tr("Households"), buildHouseholdsPage());
     m_healthPage = new HealthPage(m_sectionStack);
     addSection(Section::Health, QStringLiteral("health"), tr("Health follow-up"), m_healthPage);
-    addSection(
-        Section::Workshops, QStringLiteral("workshops"), tr("Workshops"),
-        buildPlaceholderPage(QStringLiteral("workshopsPage"), QStringLiteral("workshops"), tr("Workshops"),
-                             tr("Farm visits, cooking, market and bread-making workshops: the calendar, the "
-                                "places left, registrations and who attended.")));
+    m_workshopsPage = new WorkshopsPage(m_sectionStack);
+    addSection(Section::Workshops, QStringLiteral("workshops"), tr("Workshops"), m_workshopsPage);
     addSection(
         Section::Ledger, QStringLiteral("ledger"), tr("Card ledger"),
         buildPlaceholderPage(QStringLiteral("ledgerPage"), QStringLiteral("ledger"), tr("Card ledger"),
@@ -519,6 +517,7 @@ void MainWindow::clearSessionContent()
     m_householdMaskNote->hide();
     m_adminPage->clear();
     m_healthPage->clear();
+    m_workshopsPage->clear();
     m_loaded.fill(false);
     for (QString& r : m_refusals)
         r.clear();
@@ -570,6 +569,9 @@ QString MainWindow::loadSection(Section section)
             break;
         case Section::Health:
             m_healthPage->load(m_db.get(), m_session);
+            break;
+        case Section::Workshops:
+            m_workshopsPage->load(m_db.get(), m_session);
             break;
         case Section::Administration:
             m_adminPage->load(m_db.get(), m_session);

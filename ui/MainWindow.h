@@ -26,6 +26,7 @@ class BackupController;
 class HealthPage;
 class HomePage;
 class HouseholdTableModel;
+class WorkshopsPage;
 
 // The desktop app's main window: the sections on the left (home, households, health follow-up, workshops,
 // card ledger, cohort, administration), the current one on the right; the database and who is logged in in
@@ -76,6 +77,7 @@ class MainWindow : public QMainWindow
     HouseholdTableModel* householdModel() const { return m_householdModel; }
     AdministrationPage* administrationPage() const { return m_adminPage; }
     HealthPage* healthPage() const { return m_healthPage; }
+    WorkshopsPage* workshopsPage() const { return m_workshopsPage; }
     // The login dialog opened by logOut() or switchUser() while it is open, else nullptr.
     LoginDialog* loginDialog() const { return m_loginDialog; }
 
@@ -150,6 +152,7 @@ class MainWindow : public QMainWindow
     QLabel* m_membersTitle = nullptr;
     AdministrationPage* m_adminPage = nullptr;
     HealthPage* m_healthPage = nullptr;
+    WorkshopsPage* m_workshopsPage = nullptr;
     QWidget* m_accessPanel = nullptr;
     QLabel* m_accessIcon = nullptr;
     QLabel* m_accessTitle = nullptr;
