@@ -12,6 +12,7 @@ PACKAGES=(
   poppler-utils libreoffice-calc-nogui
   postgresql postgresql-client sqlite3
   tzdata xvfb xauth fonts-dejavu-core
+  appstream desktop-file-utils dpkg-dev file
 )
 
 missing=()

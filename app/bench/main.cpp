@@ -4,6 +4,7 @@
 //   cabas-bench [--households N[,N...]] [--quick]
 //   CABAS_BENCH_PG=postgresql://user@host:port/db  also measures PostgreSQL (the database must be empty; the
 //   benchmark creates its tables there and leaves them).
+#include "cohort/CohortService.h"
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "demo/DemoGenerator.h"
@@ -11,14 +12,21 @@
 #include "security/AuditTrail.h"
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
+#include "services/HouseholdService.h"
+#include "ledger/SyncEngine.h"
 #include "setup/Setup.h"
+#include "sim/SimLedger.h"
+#include "store/BulkInserter.h"
 #include "store/Database.h"
 #include "store/HouseholdRepository.h"
+#include "store/LedgerRepository.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QSqlQuery>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <cstdio>
@@ -50,6 +58,108 @@ double seconds(const QElapsedTimer& t)
 {
     return double(t.nsecsElapsed()) / 1e9;
 }
+
+// Ledger sync (issue 7): cabas-ledger-sim's feed served in-process on loopback, synced into a fresh SQLite
+// database of `households` demo households (demo programme since June 2025): a full sync, then an incremental
+// sync with nothing new (what a scheduled sync costs most of the time).
+void benchSync(int households)
+{
+    QTemporaryDir dir;
+    InitRequest request;
+    request.spec = store::DatabaseSpec::parse(dir.filePath(QStringLiteral("sync.cabas")), QProcessEnvironment());
+    request.adminLogin = QStringLiteral("admin");
+    request.adminPassword = QStringLiteral("Bench-Password-2026");
+    Programme programme = Programme::defaults(QDate(2025, 6, 1));
+    programme.bonusRules = {BonusRule{0, QStringLiteral("+50 %"), 5000, std::nullopt, QDate(2025, 6, 1),
+                                      QDate(2026, 1, 31)}};
+    request.programme = programme;
+    auto db = Setup::initDatabase(request);
+    const Session admin = security::Authenticator(*db).login(QStringLiteral("admin"), request.adminPassword);
+    DemoOptions options;
+    options.households = households;
+    DemoGenerator::generate(*db, admin, options);
+    sim::SimFeed feed(sim::SimLedger::generate(sim::SimInput::fromDatabase(*db, Clock::instance().today(), 1)),
+                      QStringLiteral("bench"), {}, 1);
+    sim::SimServer server(feed);
+    ledger::SyncOptions sync;
+    sync.client.baseUrl = server.url();
+    sync.client.token = QStringLiteral("bench");
+    QElapsedTimer t;
+    t.start();
+    const ledger::SyncResult full = ledger::SyncEngine(*db, admin, sync).run();
+    report(QStringLiteral("ledger.sync.full"), QStringLiteral("sqlite"), full.entries, seconds(t),
+           QStringLiteral("entries"));
+    const int runs = 20;
+    t.restart();
+    for (int i = 0; i < runs; ++i)
+        if (ledger::SyncEngine(*db, admin, sync).run().stored() != 0)
+            throw Error(QStringLiteral("bench: an incremental sync found something new"));
+    report(QStringLiteral("ledger.sync.incremental_nothing_new"), QStringLiteral("sqlite"), runs, seconds(t),
+           QStringLiteral("syncs"));
+}
+
+// The household list's search as the social worker types (issue 4): each keystroke runs the count and the
+// first page (100 rows) of the list through HouseholdService, as the lazy list model does. Target: under 50
+// ms per keystroke at 100,000 households. Then the case file's opening: everything CaseFileView reads.
+void benchHouseholdSearch(const store::Database& db, const Session& session, const QString& backend)
+{
+    const HouseholdService service(db, session);
+    QElapsedTimer t;
+    t.start();
+    service.count({}); // builds the search terms if the database has none yet (once)
+    report(QStringLiteral("household.search_terms_ready"), backend, 1, seconds(t));
+    const QStringList typed = {QStringLiteral("lefevre"), QStringLiteral("martin"),
+                               QStringLiteral("MMG-004"), QStringLiteral("auch"),
+                               QStringLiteral("marie l"), QStringLiteral("nguyen")};
+    int keystrokes = 0;
+    double worst = 0, total = 0;
+    for (const QString& word : typed)
+        for (int n = 1; n <= word.size(); ++n) {
+            HouseholdQuery query;
+            query.text = word.left(n);
+            QElapsedTimer k;
+            k.start();
+            const qint64 count = service.count(query);
+            const auto page = service.search(query, 100, 0);
+            const double s = seconds(k);
+            if (count < qint64(page.size()))
+                throw Error(QStringLiteral("bench: the count is below the page"));
+            worst = std::max(worst, s);
+            total += s;
+            ++keystrokes;
+        }
+    report(QStringLiteral("household.search_keystroke"), backend, keystrokes, total,
+           QStringLiteral("keystrokes"));
+    report(QStringLiteral("household.search_keystroke_worst"), backend, 1, worst);
+    {
+        HouseholdQuery filtered;
+        filtered.status = HouseholdStatus::Enrolled;
+        filtered.sort = HouseholdQuery::Sort::Commune;
+        QElapsedTimer k;
+        k.start();
+        service.count(filtered);
+        service.search(filtered, 100, 5000);
+        report(QStringLiteral("household.list_filtered_sorted_page"), backend, 1, seconds(k));
+    }
+
+    const auto households = service.search({}, 200, 0);
+    t.restart();
+    for (const HouseholdListEntry& e : households) {
+        const auto h = service.find(e.household.code);
+        const auto members = service.members(h->id);
+        for (const Person& p : members)
+            service.consents(p.id);
+        for (const Card& c : service.cards(h->id))
+            service.cardHistory(c);
+        service.statusHistory(*h);
+        service.notes(h->id);
+        service.allowance(h->id, Clock::instance().today());
+    }
+    report(QStringLiteral("household.case_file_open"), backend, qint64(households.size()), seconds(t),
+           QStringLiteral("case files"));
+}
+
+void benchLedger(const store::Database& db, const QString& backend, int households, int entries);
 
 void benchBackend(const store::DatabaseSpec& spec, const QString& backend, int households)
 {
@@ -95,28 +205,237 @@ void benchBackend(const store::DatabaseSpec& spec, const QString& backend, int h
     }
     report(QStringLiteral("household.find_by_code"), backend, lookups, seconds(t), QStringLiteral("lookups"));
 
+    benchHouseholdSearch(*db, admin, backend);
+
+    benchLedger(*db, backend, households, households >= 100000 ? 1000000 : 100000);
+
+    if (spec.backend == store::Backend::Sqlite)
+        benchSync(std::min(households, 300));
+
     db.reset();
     t.restart();
     auto reopened = store::Database::open(spec);
     report(QStringLiteral("open"), backend, 1, seconds(t));
 }
 
+// Ledger ingest (issue 7): entries through LedgerRepository::applyEntryPage (checks, revision-aware upsert,
+// linking, merchants, cursor; one transaction per page of 1000) against a plain batched insert of the same
+// rows with BulkInserter into the same table (same indexes, one transaction per 1000 rows). Plain goes first,
+// so the upsert writes into the larger table.
+void benchLedger(const store::Database& db, const QString& backend, int households, int entries)
+{
+    const int pageSize = 1000;
+    const QStringList kinds = {QStringLiteral("allowance"), QStringLiteral("purchase"),
+                               QStringLiteral("purchase"),  QStringLiteral("purchase"),
+                               QStringLiteral("bonus"),     QStringLiteral("refund")};
+    auto entry = [&](const QString& prefix, int i) {
+        LedgerEntry e;
+        e.id = QStringLiteral("%1-%2").arg(prefix).arg(i, 9, 10, QLatin1Char('0'));
+        e.revision = 1 + i % 2;
+        e.card = QStringLiteral("C-%1").arg(i % (households * 2));
+        e.account = i % 4 == 0 ? QString()
+                               : QStringLiteral("MMG-%1").arg(i % households + 1, households > 9999 ? 6 : 4,
+                                                              10, QLatin1Char('0'));
+        e.kind = kinds[i % kinds.size()];
+        e.status = e.revision == 1 ? QStringLiteral("pending") : QStringLiteral("posted");
+        e.amountCents = (e.kind == QLatin1String("purchase") ? -1 : 1) * (100 + i % 4000);
+        e.currency = QStringLiteral("EUR");
+        e.occurredAt = QDateTime(QDate(2024, 6, 1).addDays(i % 365), QTime(i % 24, i % 60), QTimeZone(7200));
+        if (e.kind == QLatin1String("purchase") || e.kind == QLatin1String("refund"))
+            e.merchant =
+                FeedMerchant{QStringLiteral("M-%1").arg(i % 55), QStringLiteral("Shop %1").arg(i % 55),
+                             QStringLiteral("organic_shop"), i % 3 == 0};
+        return e;
+    };
+    const QStringList columns = {QStringLiteral("id"),
+                                 QStringLiteral("revision"),
+                                 QStringLiteral("card"),
+                                 QStringLiteral("account"),
+                                 QStringLiteral("kind"),
+                                 QStringLiteral("status"),
+                                 QStringLiteral("amount_cents"),
+                                 QStringLiteral("currency"),
+                                 QStringLiteral("occurred_at"),
+                                 QStringLiteral("utc_offset"),
+                                 QStringLiteral("local_date"),
+                                 QStringLiteral("local_month"),
+                                 QStringLiteral("merchant_id"),
+                                 QStringLiteral("merchant_category"),
+                                 QStringLiteral("merchant_sustainable"),
+                                 QStringLiteral("refers_to"),
+                                 QStringLiteral("household_id"),
+                                 QStringLiteral("link_source")};
+
+    QElapsedTimer t;
+    t.start();
+    for (int at = 0; at < entries; at += pageSize) {
+        store::Database::Transaction tx(db);
+        store::BulkInserter insert(db, QStringLiteral("ledger_entry"), columns);
+        for (int i = at; i < std::min(entries, at + pageSize); ++i) {
+            const LedgerEntry e = entry(QStringLiteral("p"), i);
+            const QDate local = e.localDate();
+            insert.add({e.id, e.revision, e.card, store::textValue(e.account), e.kind, e.status,
+                        e.amountCents, e.currency, store::timestampValue(e.occurredAt),
+                        e.occurredAt.offsetFromUtc(), store::dateValue(local),
+                        local.year() * 100 + local.month(),
+                        e.merchant ? QVariant(e.merchant->id) : QVariant(QMetaType(QMetaType::QString)),
+                        store::textValue(e.merchant ? e.merchant->category : QString()),
+                        e.merchant ? e.merchant->sustainable : false, QStringLiteral(""),
+                        QVariant(QMetaType(QMetaType::LongLong)), 0});
+        }
+        insert.flush();
+        tx.commit();
+    }
+    const double plain = seconds(t);
+    report(QStringLiteral("ledger.ingest.plain_insert"), backend, entries, plain, QStringLiteral("entries"));
+
+    store::LedgerRepository repo(db);
+    auto pages = [&](const QString& prefix) {
+        for (int at = 0; at < entries; at += pageSize) {
+            EntryPage page;
+            for (int i = at; i < std::min(entries, at + pageSize); ++i)
+                page.entries.push_back(entry(prefix, i));
+            page.nextCursor = QString::number(at);
+            repo.applyEntryPage(page);
+        }
+    };
+    t.restart();
+    pages(QStringLiteral("e"));
+    const double upsert = seconds(t);
+    report(QStringLiteral("ledger.ingest.apply_entry_page"), backend, entries, upsert,
+           QStringLiteral("entries"));
+    out() << QJsonDocument(QJsonObject{{QStringLiteral("bench"), QStringLiteral("ledger.ingest.ratio")},
+                                       {QStringLiteral("backend"), backend},
+                                       {QStringLiteral("apply_vs_plain_rate"), plain / upsert}})
+                 .toJson(QJsonDocument::Compact)
+          << Qt::endl;
+    t.restart();
+    pages(QStringLiteral("e")); // delivered again: every entry is already there
+    report(QStringLiteral("ledger.ingest.redelivery"), backend, entries, seconds(t),
+           QStringLiteral("entries"));
+}
+
+// Cohort figures (issue 8): a programme of `households` households (the demo) and `entries` posted ledger
+// entries over a year, bulk-inserted straight into ledger_entry (linked, with their local dates), then the whole
+// cohort summary through CohortService (every indicator and series, as cabas-cli cohort computes it) next to the
+// ledger totals written by hand as one query. Target: under 2 s on SQLite for 100,000 households and 10 million
+// entries. Only with --cohort (generating the entries takes minutes).
+void benchCohort(const store::DatabaseSpec& spec, const QString& backend, int households, qint64 entries)
+{
+    InitRequest request;
+    request.spec = spec;
+    request.adminLogin = QStringLiteral("admin");
+    request.adminPassword = QStringLiteral("Bench-Password-2026");
+    auto db = Setup::initDatabase(request);
+    const Session admin = security::Authenticator(*db).login(QStringLiteral("admin"), request.adminPassword);
+    QElapsedTimer t;
+    t.start();
+    DemoOptions options;
+    options.households = households;
+    DemoGenerator::generate(*db, admin, options);
+    report(QStringLiteral("cohort.setup.households"), backend, households, seconds(t));
+
+    std::vector<qint64> ids;
+    {
+        QSqlQuery q = db->exec(QStringLiteral("SELECT id FROM household WHERE enrolled_on IS NOT NULL ORDER BY id"));
+        while (q.next())
+            ids.push_back(q.value(0).toLongLong());
+    }
+    if (ids.empty())
+        throw Error(QStringLiteral("bench: the demo enrolled no household"));
+    const QStringList columns = {QStringLiteral("id"),           QStringLiteral("revision"),
+                                 QStringLiteral("card"),         QStringLiteral("account"),
+                                 QStringLiteral("kind"),         QStringLiteral("status"),
+                                 QStringLiteral("amount_cents"), QStringLiteral("currency"),
+                                 QStringLiteral("occurred_at"),  QStringLiteral("utc_offset"),
+                                 QStringLiteral("local_date"),   QStringLiteral("local_month"),
+                                 QStringLiteral("merchant_id"),  QStringLiteral("merchant_category"),
+                                 QStringLiteral("merchant_sustainable"), QStringLiteral("refers_to"),
+                                 QStringLiteral("household_id"), QStringLiteral("link_source")};
+    const QStringList kinds = {QStringLiteral("allowance"), QStringLiteral("purchase"), QStringLiteral("purchase"),
+                               QStringLiteral("purchase"),  QStringLiteral("purchase"), QStringLiteral("bonus"),
+                               QStringLiteral("refund"),    QStringLiteral("purchase")};
+    const QStringList categories = {QStringLiteral("organic_shop"), QStringLiteral("local_producer"),
+                                    QStringLiteral("supermarket"), QStringLiteral("grocery"),
+                                    QStringLiteral("market")};
+    const QDate first(2024, 6, 1);
+    t.restart();
+    const qint64 batch = 20000;
+    for (qint64 at = 0; at < entries; at += batch) {
+        store::Database::Transaction tx(*db);
+        store::BulkInserter insert(*db, QStringLiteral("ledger_entry"), columns);
+        for (qint64 i = at; i < std::min(entries, at + batch); ++i) {
+            const QString& kind = kinds[int(i % kinds.size())];
+            const QDate day = first.addDays(int(i % 365));
+            const bool shop = kind == QLatin1String("purchase") || kind == QLatin1String("refund");
+            const int merchant = int(i % 55);
+            insert.add({QStringLiteral("b-%1").arg(i), 1, QStringLiteral("C-%1").arg(i % households),
+                        QStringLiteral(""), kind, i % 50 == 0 ? QStringLiteral("voided") : QStringLiteral("posted"),
+                        (kind == QLatin1String("purchase") ? -1 : 1) * (100 + i % 4000), QStringLiteral("EUR"),
+                        store::timestampValue(QDateTime(day, QTime(10, 0), Qt::UTC)), 7200,
+                        store::dateValue(day), day.year() * 100 + day.month(),
+                        shop ? QVariant(QStringLiteral("M-%1").arg(merchant)) : QVariant(QMetaType(QMetaType::QString)),
+                        shop ? categories[merchant % categories.size()] : QStringLiteral(""),
+                        shop && merchant % 5 < 2, QStringLiteral(""), ids[size_t(i % qint64(ids.size()))], 1});
+        }
+        insert.flush();
+        tx.commit();
+    }
+    report(QStringLiteral("cohort.setup.entries"), backend, entries, seconds(t), QStringLiteral("entries"));
+    db->execDirect(QStringLiteral("ANALYZE"));
+
+    CohortFilter filter;
+    filter.from = first;
+    filter.to = first.addDays(364);
+    const CohortService service(*db, admin);
+    t.restart();
+    const CohortReport r = service.report(filter, Disclosure::Internal);
+    report(QStringLiteral("cohort.summary"), backend, entries, seconds(t), QStringLiteral("entries"));
+    t.restart();
+    service.report(filter, Disclosure::Public);
+    report(QStringLiteral("cohort.summary.public"), backend, entries, seconds(t), QStringLiteral("entries"));
+
+    // The ledger totals alone, written by hand: one pass over the posted entries of enrolled households.
+    t.restart();
+    QSqlQuery q = db->exec(
+        QStringLiteral("SELECT SUM(CASE WHEN e.kind = 'allowance' THEN e.amount_cents ELSE 0 END), "
+                       "SUM(CASE WHEN e.kind = 'bonus' THEN e.amount_cents ELSE 0 END), "
+                       "SUM(CASE WHEN e.kind IN ('purchase', 'refund') THEN -e.amount_cents ELSE 0 END), "
+                       "COUNT(DISTINCT e.household_id) FROM ledger_entry e "
+                       "JOIN household h ON h.id = e.household_id WHERE e.status = 'posted' "
+                       "AND e.local_date >= ? AND e.local_date <= ? AND h.enrolled_on <= ? "
+                       "AND (h.exited_on IS NULL OR h.exited_on >= ?)"),
+        {store::dateValue(filter.from), store::dateValue(filter.to), store::dateValue(filter.to),
+         store::dateValue(filter.from)});
+    q.next();
+    report(QStringLiteral("cohort.hand_written_ledger_totals"), backend, entries, seconds(t),
+           QStringLiteral("entries"));
+    if (q.value(2).toLongLong() != r.indicator(QStringLiteral("spent_cents"))->integer())
+        throw Error(QStringLiteral("bench: the hand-written query and the cohort summary disagree on spending"));
+}
 } // namespace
 
 int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
     QList<int> sizes = {1000, 100000};
+    bool cohort = false;
+    qint64 cohortEntries = 10000000;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i < args.size(); ++i) {
-        if (args[i] == QLatin1String("--quick"))
+        if (args[i] == QLatin1String("--cohort"))
+            cohort = true;
+        else if (args[i] == QLatin1String("--cohort-entries") && i + 1 < args.size())
+            cohortEntries = args[++i].toLongLong();
+        else if (args[i] == QLatin1String("--quick"))
             sizes = {1000};
         else if (args[i] == QLatin1String("--households") && i + 1 < args.size()) {
             sizes.clear();
             for (const QString& s : args[++i].split(QLatin1Char(',')))
                 sizes << s.toInt();
         } else {
-            std::fprintf(stderr, "usage: cabas-bench [--quick] [--households N[,N...]]\n");
+            std::fprintf(stderr, "usage: cabas-bench [--quick] [--households N[,N...]] [--cohort "
+                                 "[--cohort-entries N]]\n");
             return 2;
         }
     }
@@ -129,6 +448,19 @@ int main(int argc, char* argv[])
         report(QStringLiteral("password.hash"), QStringLiteral("-"), hashes, seconds(t),
                QStringLiteral("hashes"));
 
+        if (cohort) {
+            // The cohort benchmark alone: 100,000 households (or the largest --households) and 10 million
+            // entries unless told otherwise.
+            QTemporaryDir dir;
+            store::DatabaseSpec spec;
+            spec.path = dir.filePath(QStringLiteral("cohort.cabas"));
+            benchCohort(spec, QStringLiteral("sqlite"), sizes.last(), cohortEntries);
+            const QString pg = qEnvironmentVariable("CABAS_BENCH_PG");
+            if (!pg.isEmpty())
+                benchCohort(store::DatabaseSpec::parse(pg), QStringLiteral("postgresql"), sizes.last(),
+                            cohortEntries);
+            return 0;
+        }
         for (int n : sizes) {
             QTemporaryDir dir;
             store::DatabaseSpec spec;
