@@ -2,6 +2,7 @@
 
 #include "common/Clock.h"
 #include "common/Error.h"
+#include "demo/DemoWorkshops.h"
 #include "security/AuditTrail.h"
 #include "security/Passwords.h"
 #include "store/HouseholdRepository.h"
@@ -371,6 +372,7 @@ DemoResult DemoGenerator::generate(const store::Database& db, const Session& ses
                  detail);
     audit.record(session, QStringLiteral("create"), QStringLiteral("consent"),
                  QStringLiteral("batch:%1").arg(result.consents), detail);
+    result.workshops = DemoWorkshops::generate(db, session, options.seed, start, today).workshops;
     tx.commit();
     return result;
 }

@@ -26,6 +26,7 @@ struct DemoResult
     int cards = 0;
     int consents = 0;
     int staff = 0;
+    int workshops = 0;
 };
 
 // Writes a realistic, deterministic demo programme into a database made by `cabas-cli init`: households in

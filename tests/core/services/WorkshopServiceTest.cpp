@@ -1,5 +1,6 @@
 #include "services/WorkshopService.h"
 #include "common/Error.h"
+#include "demo/DemoGenerator.h"
 #include "services/HouseholdService.h"
 #include "store/AuditRepository.h"
 #include "support/TestClock.h"
@@ -315,4 +316,54 @@ TEST_CASE("a workshop is checked before it is saved", "[workshops]")
     service.update(a);
     b.place = QStringLiteral("Salle des fêtes");
     CHECK(errorKind([&] { service.update(b); }) == Error::Kind::Conflict);
+}
+
+TEST_CASE("the demo has workshops with registrations, waiting lists and attendance of past ones only",
+          "[workshops][demo]")
+{
+    TempDatabase t(store::Backend::Sqlite);
+    std::unique_ptr<store::Database> db;
+    {
+        test::ScopedClock start(QDateTime(QDate(2024, 6, 10), QTime(9, 0), Qt::UTC));
+        db = t.createInitialised(); // the default programme starts on 1 June 2024
+    }
+    test::ScopedClock now(QDateTime(QDate(2025, 1, 15), QTime(9, 0), Qt::UTC));
+    DemoOptions options;
+    options.households = 60;
+    const DemoResult result = DemoGenerator::generate(*db, test::adminSession(*db), options);
+    CHECK(result.workshops >= 20);
+    const auto all = WorkshopService(*db, test::adminSession(*db)).list(QDate(), QDate());
+    CHECK(int(all.size()) == result.workshops);
+    int present = 0, waiting = 0, future = 0;
+    for (const WorkshopSummary& s : all) {
+        CHECK(s.workshop.heldOn >= QDate(2024, 6, 1));
+        if (s.workshop.hasLimit())
+            CHECK(s.registered <= s.workshop.capacity);
+        if (s.waiting > 0)
+            CHECK(s.registered == s.workshop.capacity); // nobody waits while a place is free
+        if (s.workshop.heldOn > QDate(2025, 1, 15)) {
+            ++future;
+            CHECK(s.present + s.absent == 0);
+        }
+        present += s.present;
+        waiting += s.waiting;
+    }
+    CHECK(present > 100);
+    CHECK(waiting > 0);
+    CHECK(future > 0);
+    // Same seed, same workshops.
+    TempDatabase t2(store::Backend::Sqlite);
+    std::unique_ptr<store::Database> db2;
+    {
+        test::ScopedClock start(QDateTime(QDate(2024, 6, 10), QTime(9, 0), Qt::UTC));
+        db2 = t2.createInitialised();
+    }
+    test::ScopedClock again2(QDateTime(QDate(2025, 1, 15), QTime(9, 0), Qt::UTC));
+    DemoGenerator::generate(*db2, test::adminSession(*db2), options);
+    const auto again = WorkshopService(*db2, test::adminSession(*db2)).list(QDate(), QDate());
+    REQUIRE(again.size() == all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        CHECK(again[i].workshop.key() == all[i].workshop.key());
+        CHECK(again[i].present == all[i].present);
+    }
 }
