@@ -319,8 +319,9 @@ void WorkshopsPage::showDetails()
     m_registrations->horizontalHeader()->setStretchLastSection(true);
 }
 
-void WorkshopsPage::showError(const QString& message)
+void WorkshopsPage::showError(const QString& message, bool isError)
 {
+    m_error->setStyleSheet(isError ? QStringLiteral("color: #a61b1b;") : QStringLiteral("color: #1d5a3a;"));
     m_error->setText(message);
     m_error->show();
 }
@@ -401,7 +402,7 @@ bool WorkshopsPage::cancelSelectedRegistration()
                 .cancelRegistration(id, m_registrations->item(row, 0)->data(Qt::UserRole).toString());
         reloadMonth();
         if (!promoted.isEmpty())
-            showError(tr("%1 moves up from the waiting list and has a place.").arg(promoted));
+            showError(tr("%1 moves up from the waiting list and has a place.").arg(promoted), false);
         return true;
     } catch (const Error& e) {
         showError(e.message());

@@ -60,7 +60,7 @@ class WorkshopsPage : public QWidget
     void reloadMonth();
     void showDetails();
     QDialog* openDialog(QDialog* dialog);
-    void showError(const QString& message);
+    void showError(const QString& message, bool isError = true);
 
     const store::Database* m_db = nullptr;
     std::optional<Session> m_session;
