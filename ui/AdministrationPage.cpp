@@ -1,10 +1,12 @@
 #include "AdministrationPage.h"
 
 #include "AuditTableModel.h"
+#include "ProgrammeEditor.h"
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "security/AuditTrail.h"
 #include "security/UserService.h"
+#include "services/ProgrammeService.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -18,6 +20,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QScopeGuard>
+#include <QScrollArea>
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
@@ -90,6 +93,7 @@ AdministrationPage::AdministrationPage(QWidget* parent) : QWidget(parent)
     m_tabs->setObjectName(QStringLiteral("administrationTabs"));
     m_tabs->addTab(buildAuditTab(), tr("Audit trail"));
     m_tabs->addTab(buildUsersTab(), tr("Users"));
+    m_tabs->addTab(buildProgrammeTab(), tr("Programme"));
     layout->addWidget(m_tabs, 1);
 }
 
@@ -260,6 +264,8 @@ void AdministrationPage::clear()
     m_login->clear();
     m_table->clear();
     m_filling = false;
+    m_programmeName->clear();
+    m_programmeMessage->clear();
 }
 
 void AdministrationPage::load(const store::Database* db, const std::optional<Session>& session)
@@ -280,6 +286,93 @@ void AdministrationPage::load(const store::Database* db, const std::optional<Ses
     }
     fillTableChoices();
     readUsers();
+    readProgramme();
+}
+
+QWidget* AdministrationPage::buildProgrammeTab()
+{
+    auto* tab = new QWidget(this);
+    tab->setObjectName(QStringLiteral("programmeTab"));
+    auto* layout = new QVBoxLayout(tab);
+    layout->setContentsMargins(12, 12, 12, 10);
+    auto* note =
+        new QLabel(tr("The rules of the programme: they decide each household's monthly allowance, the "
+                      "bonus, when nurses see each person, and what public figures may show. A change "
+                      "applies from now on and is recorded in the audit trail."),
+                   tab);
+    note->setWordWrap(true);
+    layout->addWidget(note);
+    auto* nameRow = new QHBoxLayout();
+    auto* nameLabel = new QLabel(tr("Programme &name"), tab);
+    m_programmeName = new QLineEdit(tab);
+    m_programmeName->setObjectName(QStringLiteral("programmeNameEdit"));
+    nameLabel->setBuddy(m_programmeName);
+    nameRow->addWidget(nameLabel);
+    nameRow->addWidget(m_programmeName, 1);
+    layout->addLayout(nameRow);
+    auto* scroll = new QScrollArea(tab);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_programmeEditor = new ProgrammeEditor(scroll);
+    scroll->setWidget(m_programmeEditor);
+    layout->addWidget(scroll, 1);
+    auto* buttons = new QHBoxLayout();
+    m_programmeMessage = new QLabel(tab);
+    m_programmeMessage->setObjectName(QStringLiteral("programmeMessage"));
+    m_programmeMessage->setWordWrap(true);
+    buttons->addWidget(m_programmeMessage, 1);
+    auto* reload = new QPushButton(tr("&Reload"), tab);
+    reload->setObjectName(QStringLiteral("programmeReloadButton"));
+    connect(reload, &QPushButton::clicked, this, [this] {
+        readProgramme();
+        m_programmeMessage->clear();
+    });
+    buttons->addWidget(reload);
+    auto* save = new QPushButton(tr("&Save the rules"), tab);
+    save->setObjectName(QStringLiteral("programmeSaveButton"));
+    connect(save, &QPushButton::clicked, this, &AdministrationPage::saveProgramme);
+    buttons->addWidget(save);
+    layout->addLayout(buttons);
+    return tab;
+}
+
+void AdministrationPage::readProgramme()
+{
+    if (!m_db || !m_session)
+        return;
+    try {
+        if (const auto programme = ProgrammeService(*m_db, *m_session).load()) {
+            m_programmeName->setText(programme->name);
+            m_programmeEditor->setProgramme(*programme);
+        }
+    } catch (const Error& e) {
+        m_programmeMessage->setText(e.message());
+    }
+}
+
+bool AdministrationPage::saveProgramme()
+{
+    if (!m_db || !m_session)
+        return false;
+    if (!m_programmeEditor->check(m_programmeName->text().trimmed())) {
+        m_programmeMessage->setText(tr("Correct the rules shown in red; nothing was saved."));
+        return false;
+    }
+    Programme programme = m_programmeEditor->programme();
+    programme.name = m_programmeName->text().trimmed();
+    try {
+        ProgrammeService(*m_db, *m_session).save(programme);
+    } catch (const Error& e) {
+        m_programmeMessage->setText(
+            e.kind() == Error::Kind::Conflict
+                ? tr("Someone else changed the rules since you opened them; nothing was saved. Reload to see "
+                     "their version, then make your change again.")
+                : e.message());
+        return false;
+    }
+    m_programmeEditor->setProgramme(programme);
+    m_programmeMessage->setText(tr("The rules were saved."));
+    return true;
 }
 
 store::AuditFilter AdministrationPage::auditFilter() const

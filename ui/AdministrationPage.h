@@ -12,6 +12,7 @@ class QCheckBox;
 class QComboBox;
 class QDateEdit;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QStandardItemModel;
 class QTabWidget;
@@ -20,6 +21,7 @@ class QTableView;
 namespace cabas::ui {
 
 class AuditTableModel;
+class ProgrammeEditor;
 
 // The "Administration" section, for administrators: the audit trail (filtered by date, user and table,
 // newest first, with a check of its hash chain) and the list of user accounts. Everything is read through
@@ -49,6 +51,14 @@ class AdministrationPage : public QWidget
   private:
     QWidget* buildAuditTab();
     QWidget* buildUsersTab();
+    QWidget* buildProgrammeTab();
+    void readProgramme();
+
+  public:
+    // Saves the programme rules as shown (administrators); problems and conflicts are shown on the tab.
+    bool saveProgramme();
+
+  private:
     void readAudit();
     void readUsers();
     // The choices of the login and table filters, keeping what is typed or chosen.
@@ -77,6 +87,9 @@ class AdministrationPage : public QWidget
     QTableView* m_usersView = nullptr;
     QStandardItemModel* m_usersModel = nullptr;
     QLabel* m_usersError = nullptr;
+    QLineEdit* m_programmeName = nullptr;
+    ProgrammeEditor* m_programmeEditor = nullptr;
+    QLabel* m_programmeMessage = nullptr;
 };
 
 } // namespace cabas::ui

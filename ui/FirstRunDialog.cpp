@@ -1,6 +1,7 @@
 #include "FirstRunDialog.h"
 
 #include "DatabaseSettings.h"
+#include "ProgrammeEditor.h"
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "domain/Programme.h"
@@ -227,6 +228,23 @@ QWidget* FirstRunDialog::buildCreatePage()
     m_passwordConfirmMessage = addMessageLabel(QStringLiteral("passwordConfirmMessage"));
     addRow(grid, tr("Confirm the password"), m_passwordConfirm, m_passwordConfirmMessage);
 
+    // The programme's rules: the defaults (40 and 20 EUR, waves M0 to M18 ...) until the administrator opens
+    // them.
+    m_programmeToggle = new QPushButton(tr("Programme rules: allowance, bonus, follow-up waves…"), this);
+    m_programmeToggle->setObjectName(QStringLiteral("programmeRulesButton"));
+    m_programmeToggle->setCheckable(true);
+    m_programmeToggle->setFlat(true);
+    m_programmeToggle->setStyleSheet(QStringLiteral("text-align: left;"));
+    grid->addWidget(m_programmeToggle, grid->rowCount(), 0, 1, 2);
+    m_programmeEditor = new ProgrammeEditor(this);
+    m_programmeEditor->setProgramme(Programme::defaults(Clock::instance().today()));
+    m_programmeEditor->hide();
+    grid->addWidget(m_programmeEditor, grid->rowCount(), 0, 1, 2);
+    connect(m_programmeToggle, &QPushButton::toggled, this, [this](bool open) {
+        m_programmeEditor->setVisible(open);
+        growToFit();
+    });
+
     grid->setRowStretch(grid->rowCount(), 1);
     connect(m_password, &QLineEdit::textChanged, this, &FirstRunDialog::updatePasswordHints);
     connect(m_passwordConfirm, &QLineEdit::textChanged, this, &FirstRunDialog::updatePasswordHints);
@@ -427,6 +445,10 @@ bool FirstRunDialog::validateCreate()
     const QString name = m_programmeName->text().trimmed();
     showMessage(m_programmeNameMessage, name.isEmpty() ? tr("Give the programme a name.") : QString());
     ok = ok && !name.isEmpty();
+    if (!m_programmeEditor->check(name)) {
+        m_programmeToggle->setChecked(true);
+        ok = false;
+    }
 
     User admin;
     admin.login = m_adminLogin->text().trimmed().toLower();
@@ -511,7 +533,7 @@ void FirstRunDialog::doCreate()
     request.spec = store::DatabaseSpec::parse(m_createPath->text().trimmed());
     request.adminLogin = m_adminLogin->text().trimmed().toLower();
     request.adminPassword = m_password->text();
-    Programme programme = Programme::defaults(Clock::instance().today());
+    Programme programme = m_programmeEditor->programme();
     programme.name = m_programmeName->text().trimmed();
     request.programme = programme;
     m_database = Setup::initDatabase(request);

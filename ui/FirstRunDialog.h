@@ -11,10 +11,13 @@ class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QRadioButton;
+class QPushButton;
 class QSpinBox;
 class QStackedWidget;
 
 namespace cabas::ui {
+
+class ProgrammeEditor;
 
 // Where the desktop app gets its database: shown at start when none is remembered or the remembered one does
 // not open, and from the File menu. Three choices: create a new local database (with its programme and first
@@ -89,6 +92,8 @@ class FirstRunDialog : public QDialog
     QLabel* m_createPathMessage = nullptr;
     QLineEdit* m_programmeName = nullptr;
     QLabel* m_programmeNameMessage = nullptr;
+    ProgrammeEditor* m_programmeEditor = nullptr;
+    QPushButton* m_programmeToggle = nullptr;
     QLineEdit* m_adminLogin = nullptr;
     QLabel* m_adminLoginMessage = nullptr;
     QLineEdit* m_password = nullptr;
