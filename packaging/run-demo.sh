@@ -24,6 +24,30 @@ if [ ! -f "$db" ]; then
   "$build/app/cabas-cli" --db "$db" --user admin --password-file "$pwfile" demo
 fi
 
+# The card ledger: cabas-ledger-sim (a reference feed, on a free port of this computer) generates the demo
+# households' ledger up to today, and cabas-cli sync pulls what is new since the last run.
+sync_demo_ledger() {
+  local work sim_pid port
+  work=$(mktemp -d)
+  chmod 700 "$work"
+  echo 'Demo-Cabas-2026' >"$work/pw"
+  echo 'demo-token' >"$work/token"
+  "$build/app/sim/cabas-ledger-sim" --db "$db" --port 0 --token demo-token >"$work/port" 2>"$work/sim.log" &
+  sim_pid=$!
+  for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+  port=$(head -n 1 "$work/port" || true)
+  if [ -n "$port" ]; then
+    "$build/app/cabas-cli" --db "$db" --user admin --password-file "$work/pw" sync \
+      --ledger "http://127.0.0.1:$port" --token-file "$work/token" || echo "run-demo: the ledger sync failed" >&2
+  else
+    echo "run-demo: cabas-ledger-sim did not start: $(cat "$work/sim.log")" >&2
+  fi
+  kill "$sim_pid" 2>/dev/null || true
+  wait "$sim_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+sync_demo_ledger
+
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   shot="$build/cabas-demo.png"
   echo "run-demo: no display here; saving a screenshot of the app on $db to $shot instead."

@@ -13,6 +13,15 @@ export CABAS_LANG=fr
 "$build/app/cabas-cli" init --db "$work/demo.cabas" --admin admin --password-file "$work/pw" \
   --programme "$root/resources/demo/programme.json" >/dev/null
 "$build/app/cabas-cli" --db "$work/demo.cabas" --user admin --password-file "$work/pw" demo >/dev/null
+# The demo ledger, from the reference feed (cabas-ledger-sim on a free local port), as run-demo.sh does.
+echo 'demo-token' >"$work/token"
+"$build/app/sim/cabas-ledger-sim" --db "$work/demo.cabas" --port 0 --token demo-token >"$work/sim-port" 2>/dev/null &
+sim_pid=$!
+for _ in $(seq 100); do [ -s "$work/sim-port" ] && break; sleep 0.1; done
+"$build/app/cabas-cli" --db "$work/demo.cabas" --user admin --password-file "$work/pw" sync \
+  --ledger "http://127.0.0.1:$(head -n 1 "$work/sim-port")" --token-file "$work/token" >/dev/null
+kill "$sim_pid"
+wait "$sim_pid" 2>/dev/null || true
 shot() { xvfb-run -a -s "-screen 0 1280x800x24" "$build/app/cabas/cabas" "$@"; }
 shot --db "$work/demo.cabas" --screenshot "$out/login.png"
 shot --db "$work/demo.cabas" --user amelie.roux --password-file "$work/pw" --section administration \

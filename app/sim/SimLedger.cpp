@@ -140,12 +140,15 @@ class Generator
     {
     }
 
+    // Everything of a household's months is generated whatever `until` is (each month has its own random
+    // stream, each entry an id made of its household, month and slot), and only what was recorded by the end
+    // of `until` is kept: a ledger generated a day later is the same ledger continued, with the same ids, and
+    // its changes start with the earlier ledger's changes (the cursors of a restarted sim stay valid).
     void household(const SimHousehold& h)
     {
-        Random rnd(mix(m_input.seed, h.code));
         if (h.cards.empty() || !h.enrolledOn.isValid())
             return;
-        const QString account = rnd.chance(0.85) ? h.code : QString();
+        const QString account = Random(mix(m_input.seed, h.code)).chance(0.85) ? h.code : QString();
         std::vector<FeedCard> cards = h.cards;
         std::sort(cards.begin(), cards.end(),
                   [](const FeedCard& a, const FeedCard& b) { return a.issuedOn < b.issuedOn; });
@@ -155,8 +158,7 @@ class Generator
         QDate start = std::max(h.enrolledOn, p.startsOn);
         QDate month(start.year(), start.month(), 1);
         const auto inProgramme = [&](const QDate& day) {
-            return day <= m_input.until && (h.exitedOn.isNull() || day <= h.exitedOn) &&
-                   (p.endsOn.isNull() || day <= p.endsOn);
+            return (h.exitedOn.isNull() || day <= h.exitedOn) && (p.endsOn.isNull() || day <= p.endsOn);
         };
         // Re-issued cards: the balance moves to the new card with a transfer pair.
         const auto reissueUpTo = [&](const QDate& day) {
@@ -164,9 +166,12 @@ class Generator
                 const FeedCard& from = cards[active];
                 const FeedCard& to = cards[active + 1];
                 const QDateTime at(to.issuedOn, QTime(10, 15), Clock::programmeZone());
-                if (balance > 0 && at <= m_untilEnd) {
-                    LedgerEntry out = entry(from.id, account, QStringLiteral("transfer"), -balance, at);
-                    LedgerEntry in = entry(to.id, account, QStringLiteral("transfer"), balance, at);
+                if (balance > 0) {
+                    const QString base = QStringLiteral("e-%1-T%2").arg(h.code).arg(active + 1);
+                    LedgerEntry out = entry(base + QStringLiteral("o"), from.id, account,
+                                            QStringLiteral("transfer"), -balance, at);
+                    LedgerEntry in = entry(base + QStringLiteral("i"), to.id, account,
+                                           QStringLiteral("transfer"), balance, at);
                     out.refersTo = in.id;
                     in.refersTo = out.id;
                     add(at, out);
@@ -176,12 +181,15 @@ class Generator
             }
         };
         for (; month <= m_input.until && inProgramme(month); month = month.addMonths(1)) {
+            Random rnd(mix(m_input.seed, h.code + month.toString(QStringLiteral("yyyyMM"))));
+            const QString base =
+                QStringLiteral("e-%1-%2-").arg(h.code, month.toString(QStringLiteral("yyyyMM")));
             reissueUpTo(month);
             const AllowanceBreakdown allowance = monthlyAllowance(p, h.members, month);
             if (allowance.totalCents > 0) {
                 const QDateTime at(month, QTime(2, 0), Clock::programmeZone());
-                add(at,
-                    entry(cards[active].id, account, QStringLiteral("allowance"), allowance.totalCents, at));
+                add(at, entry(base + QStringLiteral("A"), cards[active].id, account,
+                              QStringLiteral("allowance"), allowance.totalCents, at));
                 balance += allowance.totalCents;
             }
             qint64 budget = qint64(double(balance) * (0.6 + 0.35 * rnd.unit()));
@@ -192,8 +200,9 @@ class Generator
                                    QTime(rnd.between(8, 19), rnd.between(0, 59)), Clock::programmeZone());
             std::sort(times.begin(), times.end());
             qint64 bonusThisMonth = 0;
+            int slot = 0;
             for (const QDateTime& at : times) {
-                if (!inProgramme(at.date()) || at > m_untilEnd)
+                if (!inProgramme(at.date()))
                     break;
                 reissueUpTo(at.date());
                 const Merchant& m = rnd.merchant();
@@ -202,14 +211,16 @@ class Generator
                     break;
                 budget -= amount;
                 balance -= amount;
-                purchase(rnd, cards[active].id, account, m.merchant, amount, at, bonusThisMonth, balance);
+                purchase(rnd, base + QStringLiteral("P%1").arg(++slot, 2, 10, QLatin1Char('0')),
+                         cards[active].id, account, m.merchant, amount, at, bonusThisMonth, balance);
             }
             if (rnd.chance(0.02)) {
                 const QDateTime at(QDate(month.year(), month.month(), rnd.between(1, month.daysInMonth())),
                                    QTime(11, 0), Clock::programmeZone());
-                if (inProgramme(at.date()) && at <= m_untilEnd) {
-                    const qint64 amount = (rnd.chance(0.5) ? 1 : -1) * rnd.between(100, 500);
-                    add(at, entry(cards[active].id, account, QStringLiteral("adjustment"), amount, at));
+                const qint64 amount = (rnd.chance(0.5) ? 1 : -1) * rnd.between(100, 500);
+                if (inProgramme(at.date())) {
+                    add(at, entry(base + QStringLiteral("J"), cards[active].id, account,
+                                  QStringLiteral("adjustment"), amount, at));
                     balance += amount;
                 }
             }
@@ -217,9 +228,10 @@ class Generator
                 // A kind this version of the contract does not know: kept, counted nowhere.
                 const QDateTime at(QDate(month.year(), month.month(), 15), QTime(12, 0),
                                    Clock::programmeZone());
-                if (inProgramme(at.date()) && at <= m_untilEnd)
-                    add(at, entry(cards[active].id, account, QStringLiteral("cashback"),
-                                  rnd.between(100, 300), at));
+                const int amount = rnd.between(100, 300);
+                if (inProgramme(at.date()))
+                    add(at, entry(base + QStringLiteral("X"), cards[active].id, account,
+                                  QStringLiteral("cashback"), amount, at));
             }
         }
         reissueUpTo(m_input.until);
@@ -233,7 +245,8 @@ class Generator
         changesOut.clear();
         changesOut.reserve(m_changes.size());
         for (const Change& c : m_changes)
-            changesOut.push_back(c.entry);
+            if (c.recordedAt <= m_untilEnd)
+                changesOut.push_back(c.entry);
         cardsOut.clear();
         for (const SimHousehold& h : m_input.households)
             for (const FeedCard& c : h.cards)
@@ -244,11 +257,11 @@ class Generator
     }
 
   private:
-    LedgerEntry entry(const QString& card, const QString& account, const QString& kind, qint64 amount,
-                      const QDateTime& at)
+    LedgerEntry entry(const QString& id, const QString& card, const QString& account, const QString& kind,
+                      qint64 amount, const QDateTime& at)
     {
         LedgerEntry e;
-        e.id = QStringLiteral("e-%1").arg(++m_sequence, 7, 10, QLatin1Char('0'));
+        e.id = id;
         e.revision = 1;
         e.card = card;
         e.account = account;
@@ -260,15 +273,12 @@ class Generator
         return e;
     }
 
-    // A new revision of `e` recorded at `at`, when that is not after the ledger's end.
-    bool revise(LedgerEntry& e, const QString& status, const QDateTime& at)
+    // A new revision of `e` recorded at `at`.
+    void revise(LedgerEntry& e, const QString& status, const QDateTime& at)
     {
-        if (at > m_untilEnd)
-            return false;
         ++e.revision;
         e.status = status;
         add(at, e);
-        return true;
     }
 
     void add(const QDateTime& recordedAt, const LedgerEntry& e)
@@ -276,22 +286,23 @@ class Generator
         m_changes.push_back(Change{recordedAt, qint64(m_changes.size()), e});
     }
 
-    void purchase(Random& rnd, const QString& card, const QString& account, const FeedMerchant& merchant,
-                  qint64 amount, const QDateTime& at, qint64& bonusThisMonth, qint64& balance)
+    // A purchase, pending then posted (or declined), with its bonus, and now and then a void or a refund.
+    void purchase(Random& rnd, const QString& id, const QString& card, const QString& account,
+                  const FeedMerchant& merchant, qint64 amount, const QDateTime& at, qint64& bonusThisMonth,
+                  qint64& balance)
     {
-        LedgerEntry e = entry(card, account, QStringLiteral("purchase"), -amount, at);
+        LedgerEntry e = entry(id, card, account, QStringLiteral("purchase"), -amount, at);
         e.merchant = merchant;
         e.status = QStringLiteral("pending");
         add(at, e);
         if (rnd.chance(0.04)) { // declined at settlement
-            if (revise(e, QStringLiteral("voided"), at.addSecs(6 * 3600)))
-                balance += amount;
+            revise(e, QStringLiteral("voided"), at.addSecs(6 * 3600));
+            balance += amount;
             return;
         }
         const QDateTime postedAt =
             at.addDays(rnd.between(1, 3)).addSecs(-at.time().msecsSinceStartOfDay() / 1000 + 4 * 3600);
-        if (!revise(e, QStringLiteral("posted"), postedAt))
-            return;
+        revise(e, QStringLiteral("posted"), postedAt);
         std::optional<LedgerEntry> bonus;
         if (merchant.sustainable) {
             for (const BonusRule& rule : m_input.programme.bonusRules) {
@@ -301,7 +312,8 @@ class Generator
                 if (rule.monthlyCapCents)
                     b = std::min(b, *rule.monthlyCapCents - bonusThisMonth);
                 if (b > 0) {
-                    LedgerEntry be = entry(card, account, QStringLiteral("bonus"), b, postedAt.addSecs(60));
+                    LedgerEntry be = entry(id + QStringLiteral("B"), card, account, QStringLiteral("bonus"),
+                                           b, postedAt.addSecs(60));
                     be.refersTo = e.id;
                     add(postedAt.addSecs(60), be);
                     bonusThisMonth += b;
@@ -311,33 +323,35 @@ class Generator
                 break;
             }
         }
-        if (rnd.chance(0.015)) { // posted, then voided by the operator
+        const bool voidLater = rnd.chance(0.015);
+        const bool refund = rnd.chance(0.04);
+        const int refundDays = rnd.between(1, 5);
+        const int refundShare = rnd.between(20, 100);
+        if (voidLater) { // posted, then voided by the operator
             const QDateTime voidedAt = postedAt.addDays(2);
-            if (revise(e, QStringLiteral("voided"), voidedAt)) {
-                balance += amount;
-                if (bonus && revise(*bonus, QStringLiteral("voided"), voidedAt.addSecs(1)))
-                    balance -= bonus->amountCents;
-                return;
+            revise(e, QStringLiteral("voided"), voidedAt);
+            balance += amount;
+            if (bonus) {
+                revise(*bonus, QStringLiteral("voided"), voidedAt.addSecs(1));
+                balance -= bonus->amountCents;
             }
+            return;
         }
-        if (rnd.chance(0.04)) { // a partial refund a few days later
-            const QDateTime refundAt = postedAt.addDays(rnd.between(1, 5)).addSecs(3 * 3600);
-            if (refundAt <= m_untilEnd) {
-                const qint64 back = std::max<qint64>(100, amount * rnd.between(20, 100) / 100);
-                LedgerEntry r =
-                    entry(card, account, QStringLiteral("refund"), std::min(back, amount), refundAt);
-                r.merchant = merchant;
-                r.refersTo = e.id;
-                add(refundAt, r);
-                balance += r.amountCents;
-            }
+        if (refund) { // a partial refund a few days later
+            const QDateTime refundAt = postedAt.addDays(refundDays).addSecs(3 * 3600);
+            const qint64 back = std::max<qint64>(100, amount * refundShare / 100);
+            LedgerEntry r = entry(id + QStringLiteral("R"), card, account, QStringLiteral("refund"),
+                                  std::min(back, amount), refundAt);
+            r.merchant = merchant;
+            r.refersTo = e.id;
+            add(refundAt, r);
+            balance += r.amountCents;
         }
     }
 
     const SimInput& m_input;
     QDateTime m_untilEnd;
     std::vector<Change> m_changes;
-    qint64 m_sequence = 0;
 };
 
 } // namespace

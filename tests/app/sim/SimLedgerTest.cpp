@@ -113,3 +113,19 @@ TEST_CASE("sim feed: paging, token, errors in the contract's shape", "[sim]")
     r = feed.handle(QStringLiteral("GET"), QStringLiteral("/v2/entries"), q, QStringLiteral("Bearer t"));
     CHECK(r.status == 404);
 }
+
+TEST_CASE("sim ledger: a ledger generated later continues the earlier one (same ids, same first changes)",
+          "[sim]")
+{
+    const sim::SimLedger before =
+        sim::SimLedger::generate(sim::SimInput::standalone(15, QDate(2025, 3, 12), 9));
+    sim::SimInput laterInput = sim::SimInput::standalone(15, QDate(2025, 3, 12), 9);
+    laterInput.until = QDate(2025, 4, 20);
+    const sim::SimLedger later = sim::SimLedger::generate(laterInput);
+    REQUIRE(later.changes().size() > before.changes().size());
+    int differ = 0;
+    for (std::size_t i = 0; i < before.changes().size(); ++i)
+        if (sim::SimLedger::toJson(before.changes()[i]) != sim::SimLedger::toJson(later.changes()[i]))
+            ++differ;
+    CHECK(differ == 0);
+}

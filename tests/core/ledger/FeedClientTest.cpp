@@ -32,14 +32,16 @@ struct Server
 struct Recorder
 {
     std::vector<int> waits;
+    std::vector<QString> notices; // why each retry happened
     FeedClientOptions options(const QString& url)
     {
         FeedClientOptions o;
         o.baseUrl = url;
         o.token = QStringLiteral("secret-token");
         o.pageLimit = 50;
-        o.timeoutMs = 5000;
+        o.timeoutMs = 30000; // a loaded test machine is slow, not broken
         o.random = [] { return 0.5; };
+        o.notice = [this](const QString& n) { notices.push_back(n); };
         o.sleep = [this](int ms) { waits.push_back(ms); };
         return o;
     }
@@ -195,6 +197,7 @@ TEST_CASE("feed client: 400, 401 and 404 stop at once", "[ledger][client]")
         CHECK(e.reason() == FeedError::Reason::BadRequest);
         CHECK(e.message().contains(QStringLiteral("bad_cursor")));
     }
+    INFO("retries: " << QStringList(r.notices.begin(), r.notices.end()).join(QStringLiteral("; ")));
     CHECK(r.waits.empty());
     CHECK(s.feed.requests() == 1);
 }

@@ -42,7 +42,7 @@ struct Fixture
         o.client.baseUrl = server.url();
         o.client.token = QStringLiteral("tok");
         o.client.pageLimit = pageLimit;
-        o.client.timeoutMs = 5000;
+        o.client.timeoutMs = 30000;
         o.client.sleep = [](int) {};
         return o;
     }
