@@ -5,6 +5,7 @@
 #include "DatabaseSettings.h"
 #include "FirstRunDialog.h"
 #include "HealthPage.h"
+#include "cohort/DashboardPage.h"
 #include "workshops/WorkshopsPage.h"
 #include "HomePage.h"
 #include "HouseholdTableModel.h"
@@ -234,11 +235,8 @@ void MainWindow::buildSections()
                              tr("The movements on each household's card, synced from the card operator: "
                                 "monthly allowances, purchases by kind of shop, bonuses on sustainable "
                                 "purchases.")));
-    addSection(Section::Cohort, QStringLiteral("cohort"), tr("Cohort"),
-               buildPlaceholderPage(QStringLiteral("cohortPage"), QStringLiteral("cohort"), tr("Cohort"),
-                                    tr("The evaluation's indicators wave by wave (diet, health measurements, "
-                                       "sustainable spending), with small groups hidden, and pseudonymised "
-                                       "exports.")));
+    m_dashboardPage = new DashboardPage(m_sectionStack);
+    addSection(Section::Cohort, QStringLiteral("cohort"), tr("Cohort"), m_dashboardPage);
     m_adminPage = new AdministrationPage(m_sectionStack);
     addSection(Section::Administration, QStringLiteral("administration"), tr("Administration"), m_adminPage);
 
@@ -517,6 +515,7 @@ void MainWindow::clearSessionContent()
     m_householdMaskNote->hide();
     m_adminPage->clear();
     m_healthPage->clear();
+    m_dashboardPage->clear();
     m_workshopsPage->clear();
     m_loaded.fill(false);
     for (QString& r : m_refusals)
@@ -575,6 +574,9 @@ QString MainWindow::loadSection(Section section)
             break;
         case Section::Administration:
             m_adminPage->load(m_db.get(), m_session);
+            break;
+        case Section::Cohort:
+            m_dashboardPage->load(m_db.get(), m_session);
             break;
         default:
             // Sections still to come: ask the core whether this role may read them (a refusal is audited).

@@ -23,6 +23,7 @@ namespace cabas::ui {
 
 class AdministrationPage;
 class BackupController;
+class DashboardPage;
 class HealthPage;
 class HomePage;
 class HouseholdTableModel;
@@ -77,6 +78,7 @@ class MainWindow : public QMainWindow
     HouseholdTableModel* householdModel() const { return m_householdModel; }
     AdministrationPage* administrationPage() const { return m_adminPage; }
     HealthPage* healthPage() const { return m_healthPage; }
+    DashboardPage* dashboardPage() const { return m_dashboardPage; }
     WorkshopsPage* workshopsPage() const { return m_workshopsPage; }
     // The login dialog opened by logOut() or switchUser() while it is open, else nullptr.
     LoginDialog* loginDialog() const { return m_loginDialog; }
@@ -152,6 +154,7 @@ class MainWindow : public QMainWindow
     QLabel* m_membersTitle = nullptr;
     AdministrationPage* m_adminPage = nullptr;
     HealthPage* m_healthPage = nullptr;
+    DashboardPage* m_dashboardPage = nullptr;
     WorkshopsPage* m_workshopsPage = nullptr;
     QWidget* m_accessPanel = nullptr;
     QLabel* m_accessIcon = nullptr;

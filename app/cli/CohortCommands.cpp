@@ -1,12 +1,21 @@
 // cabas-cli commands of this area; see CliSupport.h.
 #include "cli/CliSupport.h"
 
+#include "cli/CohortPdf.h"
+#include "store/ProgrammeRepository.h"
+
 #include "cohort/CohortService.h"
 #include "io/CohortExport.h"
 
 namespace cabas::cli {
 
 namespace {
+
+CohortPdfWriter& pdfWriter()
+{
+    static CohortPdfWriter writer;
+    return writer;
+}
 
 QDate dateOption(const Context& c, const QString& name)
 {
@@ -36,8 +45,8 @@ int runCohort(Context& c)
 {
     requireNoArgument(c);
     const QString format =
-        formatChoice(c.option(QStringLiteral("format")),
-                     {QStringLiteral("json"), QStringLiteral("csv"), QStringLiteral("xlsx")});
+        formatChoice(c.option(QStringLiteral("format")), {QStringLiteral("json"), QStringLiteral("csv"),
+                                                          QStringLiteral("xlsx"), QStringLiteral("pdf")});
     const QString disclosureText = c.option(QStringLiteral("disclosure"));
     const auto disclosure =
         disclosureFromCode(disclosureText.isEmpty() ? QStringLiteral("internal") : disclosureText);
@@ -46,14 +55,22 @@ int runCohort(Context& c)
             Cli::tr("--disclosure must be internal or public, not \"%1\"").arg(disclosureText));
     const CohortFilter filter = filterOf(c);
     const QString out = c.option(QStringLiteral("out"));
-    if (format == QLatin1String("xlsx") && out.isEmpty())
-        throw UsageProblem(Cli::tr("--format xlsx needs --out FILE"));
+    if ((format == QLatin1String("xlsx") || format == QLatin1String("pdf")) && out.isEmpty())
+        throw UsageProblem(Cli::tr("--format %1 needs --out FILE").arg(format));
+    if (format == QLatin1String("pdf") && !pdfWriter())
+        throw Error(
+            Cli::tr("This cabas-cli was built without the desktop libraries: no PDF reports (use json, "
+                    "csv or xlsx)."),
+            Error::Kind::Unsupported);
     auto [db, session] = c.openAndLogin();
     const CohortService service(*db, session);
     const CohortReport report = service.report(filter, *disclosure);
     if (format == QLatin1String("xlsx"))
         io::CohortExport::xlsx(report, out);
-    else {
+    else if (format == QLatin1String("pdf")) {
+        const auto programme = store::ProgrammeRepository(*db).load();
+        pdfWriter()(report, out, programme ? programme->name : QString());
+    } else {
         const QByteArray bytes =
             format == QLatin1String("csv") ? io::CohortExport::csv(report) : io::CohortExport::json(report);
         if (out.isEmpty()) {
@@ -90,6 +107,23 @@ int runCohortDataset(Context& c)
 
 } // namespace
 
+void setCohortPdfWriter(CohortPdfWriter writer)
+{
+    pdfWriter() = std::move(writer);
+}
+
+bool wantsCohortPdf(const QStringList& arguments)
+{
+    if (!arguments.contains(QStringLiteral("cohort")))
+        return false;
+    for (qsizetype i = 0; i < arguments.size(); ++i)
+        if (arguments[i] == QLatin1String("--format=pdf") ||
+            (arguments[i] == QLatin1String("--format") && i + 1 < arguments.size() &&
+             arguments[i + 1] == QLatin1String("pdf")))
+            return true;
+    return false;
+}
+
 std::vector<Command> cohortCommands()
 {
     using O = QCommandLineOption;
@@ -103,7 +137,8 @@ std::vector<Command> cohortCommands()
           QStringLiteral("STATUS")),
     };
     QList<O> summary = period;
-    summary << O(QStringLiteral("format"), Cli::tr("json (default), csv or xlsx."), QStringLiteral("FORMAT"))
+    summary << O(QStringLiteral("format"), Cli::tr("json (default), csv, xlsx or pdf."),
+                 QStringLiteral("FORMAT"))
             << O(QStringLiteral("out"),
                  Cli::tr("Write to this file (JSON and CSV go to the output without it)."),
                  QStringLiteral("FILE"))

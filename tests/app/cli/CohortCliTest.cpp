@@ -3,10 +3,13 @@
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <catch2/catch.hpp>
 
@@ -136,4 +139,43 @@ TEST_CASE("cabas-cli cohort: JSON on stdout, CSV and XLSX files, public figures 
     CHECK(cohortCli(t.url(), QStringLiteral("coordinator"), coordinatorPw,
                     period + QStringList{QStringLiteral("--format"), QStringLiteral("odt")})
               .code == cli::UsageError);
+}
+
+TEST_CASE("cabas-cli cohort --format pdf: the real executable writes a PDF without a display",
+          "[cli][cohort]")
+{
+    TempDatabase t(store::Backend::Sqlite);
+    QTemporaryDir dir;
+    {
+        auto db = t.createInitialised();
+        test::sessionFor(*db, Role::Coordinator);
+    }
+    const QString pw = dir.filePath(QStringLiteral("coordinator"));
+    test::writeFile(pw, "Password-of-coordinator\n");
+    const QString pdf = dir.filePath(QStringLiteral("cohort.pdf"));
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    env.remove(QStringLiteral("DISPLAY"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(CABAS_CLI_EXECUTABLE),
+            {QStringLiteral("--db"), t.url(), QStringLiteral("--user"), QStringLiteral("coordinator"),
+             QStringLiteral("--password-file"), pw, QStringLiteral("cohort"), QStringLiteral("--from"),
+             QStringLiteral("2024-06-01"), QStringLiteral("--to"), QStringLiteral("2024-12-31"),
+             QStringLiteral("--format"), QStringLiteral("pdf"), QStringLiteral("--out"), pdf});
+    REQUIRE(p.waitForFinished(120000));
+    INFO(p.readAllStandardError().toStdString());
+    REQUIRE(p.exitCode() == 0);
+    QFile f(pdf);
+    REQUIRE(f.open(QIODevice::ReadOnly));
+    CHECK(f.read(5) == "%PDF-");
+    const QString pdftoppm = QStandardPaths::findExecutable(QStringLiteral("pdftoppm"));
+    if (pdftoppm.isEmpty())
+        FAIL("pdftoppm is not installed (packaging/install-deps.sh installs poppler-utils)");
+    QProcess render;
+    render.start(pdftoppm, {QStringLiteral("-png"), QStringLiteral("-r"), QStringLiteral("40"), pdf,
+                            dir.filePath(QStringLiteral("page"))});
+    REQUIRE(render.waitForFinished(60000));
+    CHECK(render.exitCode() == 0);
+    CHECK(QDir(dir.path()).entryList({QStringLiteral("page*.png")}, QDir::Files).size() >= 3);
 }
