@@ -13,7 +13,7 @@ QStringList supportedLanguages()
     return {QStringLiteral("fr"), QStringLiteral("en")};
 }
 
-QString chosenLanguage()
+QString chosenLanguage(const QLocale& system)
 {
     const QString fromEnv = qEnvironmentVariable("CABAS_LANG").left(2).toLower();
     if (supportedLanguages().contains(fromEnv))
@@ -21,7 +21,7 @@ QString chosenLanguage()
     const QString fromSettings = QSettings().value(QStringLiteral("language")).toString();
     if (supportedLanguages().contains(fromSettings))
         return fromSettings;
-    return QStringLiteral("fr");
+    return system.language() == QLocale::English ? QStringLiteral("en") : QStringLiteral("fr");
 }
 
 void saveLanguage(const QString& language)
@@ -47,8 +47,7 @@ QString installTranslations(const QString& language)
     const QString lang = supportedLanguages().contains(language) ? language : QStringLiteral("fr");
     QLocale::setDefault(
         QLocale(lang == QLatin1String("fr") ? QStringLiteral("fr_FR") : QStringLiteral("en_GB")));
-    if (lang == QLatin1String("en"))
-        return lang; // the source text is English
+    // English is the source text; its catalogue only holds the plural forms ("1 household", "2 households").
     cabasTranslator = new QTranslator(app);
     if (cabasTranslator->load(QStringLiteral(":/i18n/cabas_%1.qm").arg(lang)))
         QCoreApplication::installTranslator(cabasTranslator);
