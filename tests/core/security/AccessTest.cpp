@@ -1,10 +1,13 @@
 #include "security/Access.h"
+#include "cohort/CohortService.h"
 #include "common/Error.h"
 #include "demo/DemoGenerator.h"
 #include "security/AuditTrail.h"
 #include "security/UserService.h"
 #include "services/HealthService.h"
 #include "services/HouseholdService.h"
+#include "services/LedgerService.h"
+#include "services/WorkshopService.h"
 #include "store/AuditRepository.h"
 #include "store/HouseholdRepository.h"
 #include "support/TestDatabase.h"
@@ -137,6 +140,7 @@ TEST_CASE("the core services enforce the matrix for every role and audit refusal
         c.effectiveOn = QDate(2024, 6, 1);
         HouseholdService(*db, sw).recordConsent(c);
     }
+    const qint64 householdId = HouseholdService(*db, sw).find(QStringLiteral("MMG-0001"))->id;
     int counter = 0;
     for (Role role : kRoles) {
         INFO("role: " << toCode(role).toStdString());
@@ -172,6 +176,36 @@ TEST_CASE("the core services enforce the matrix for every role and audit refusal
                 // allowed: refused for the wave code, which is not one of the programme's
             }
         });
+        // Ledger: read a household's movements, aggregates, write (the programme's merchant decisions).
+        expect(DataKind::Ledger, Action::Read, [&] { LedgerService(*db, s).balance(householdId); });
+        expect(DataKind::Ledger, Action::ReadAggregates, [&] { LedgerService(*db, s).summary(); });
+        expect(DataKind::Ledger, Action::Write, [&] {
+            try {
+                LedgerService(*db, s).setMerchantOverride(QStringLiteral("M-01"), true);
+            } catch (const Error& e) {
+                if (e.kind() == Error::Kind::AccessDenied)
+                    throw;
+                // allowed: the ledger has not seen this merchant yet
+            }
+        });
+        // Workshops: read, write.
+        expect(DataKind::Workshops, Action::Read, [&] { WorkshopService(*db, s).month(2024, 6); });
+        expect(DataKind::Workshops, Action::Write, [&] {
+            Workshop w;
+            w.type = WorkshopType::Cooking;
+            w.title = QStringLiteral("Cuisine de saison %1").arg(++counter);
+            w.heldOn = QDate(2024, 6, 12);
+            w.capacity = 10;
+            WorkshopService(*db, s).create(w);
+        });
+        // Cohort: internal figures, public figures.
+        CohortFilter period;
+        period.from = QDate(2024, 6, 1);
+        period.to = QDate(2024, 12, 31);
+        expect(DataKind::Cohort, Action::ReadAggregates,
+               [&] { CohortService(*db, s).report(period, Disclosure::Internal); });
+        expect(DataKind::Cohort, Action::ExportPublic,
+               [&] { CohortService(*db, s).report(period, Disclosure::Public); });
         // Administration: read (users, audit), write (users, demo).
         expect(DataKind::Administration, Action::Read, [&] { security::UserService(*db, s).list(); });
         expect(DataKind::Administration, Action::Read, [&] { AuditTrail(*db).list(s, {}); });
