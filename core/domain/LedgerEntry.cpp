@@ -3,6 +3,8 @@
 #include "common/Clock.h"
 
 #include <QCoreApplication>
+#include <QHash>
+#include <QTimeZone>
 
 namespace cabas {
 
@@ -15,7 +17,21 @@ struct LedgerText
 
 QDate LedgerEntry::localDate() const
 {
-    return occurredAt.isValid() ? Clock::localDate(occurredAt) : QDate();
+    if (!occurredAt.isValid())
+        return {};
+    // Europe/Paris changes its offset only on whole UTC hours: one time zone look-up per hour, not per entry
+    // (a sync stores millions of entries, most of them in a few hours of each day).
+    thread_local QHash<qint64, int> offsetOfHour;
+    const qint64 utc = occurredAt.toSecsSinceEpoch();
+    const qint64 hour = utc >= 0 ? utc / 3600 : (utc - 3599) / 3600;
+    auto it = offsetOfHour.constFind(hour);
+    if (it == offsetOfHour.constEnd()) {
+        if (offsetOfHour.size() > 100000)
+            offsetOfHour.clear();
+        it = offsetOfHour.insert(hour, Clock::programmeZone().offsetFromUtc(
+                                           QDateTime::fromSecsSinceEpoch(hour * 3600, QTimeZone::utc())));
+    }
+    return QDateTime::fromSecsSinceEpoch(utc + it.value(), QTimeZone::utc()).date();
 }
 
 bool LedgerEntry::isKnownKind(const QString& kind)

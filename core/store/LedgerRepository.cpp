@@ -308,6 +308,44 @@ class EntryUpserter
     QVariantList m_pending;
 };
 
+// The stored revision of each of these ids that is stored. On SQLite one prepared statement stepped through
+// SQLite's API per id (in-process: no round trip, and Qt's binding of long IN lists costs more than the
+// lookups); on PostgreSQL IN lists of 500.
+QHash<QString, qint64> storedRevisions(const Database& db, const QStringList& ids)
+{
+    QHash<QString, qint64> stored;
+    if (db.backend() == Backend::Sqlite) {
+        const QVariant handle = db.connection().driver()->handle();
+        sqlite3* h = nullptr;
+        if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+            h = *static_cast<sqlite3* const*>(handle.constData());
+        sqlite3_stmt* stmt = nullptr;
+        static const char sql[] = "SELECT revision FROM ledger_entry WHERE id = ?";
+        if (!h || sqlite3_prepare_v2(h, sql, int(sizeof sql - 1), &stmt, nullptr) != SQLITE_OK)
+            throw Error(
+                Database::tr("Database error: %1")
+                    .arg(h ? QString::fromUtf8(sqlite3_errmsg(h)) : QStringLiteral("no SQLite handle")),
+                Error::Kind::Storage);
+        for (const QString& id : ids) {
+            sqlite3_bind_text16(stmt, 1, id.utf16(), int(id.size() * 2), SQLITE_STATIC);
+            const int rc = sqlite3_step(stmt);
+            if (rc == SQLITE_ROW)
+                stored.insert(id, sqlite3_column_int64(stmt, 0));
+            sqlite3_reset(stmt);
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+                const QString message = QString::fromUtf8(sqlite3_errmsg(h));
+                sqlite3_finalize(stmt);
+                throw Error(Database::tr("Database error: %1").arg(message), Error::Kind::Storage);
+            }
+        }
+        sqlite3_finalize(stmt);
+        return stored;
+    }
+    forEachIn(db, QStringLiteral("SELECT id, revision FROM ledger_entry WHERE id IN "), {}, ids,
+              [&](const QSqlQuery& q) { stored.insert(q.value(0).toString(), q.value(1).toLongLong()); });
+    return stored;
+}
+
 const char* kMovementSelect =
     "SELECT e.id, e.revision, e.card, e.account, e.kind, e.status, e.amount_cents, e.currency, "
     "e.occurred_at, "
@@ -384,9 +422,7 @@ LedgerApplyResult LedgerRepository::upsertEntries(const std::vector<LedgerEntry>
     }
     return inTransaction(m_db, [&] {
         relinkPending();
-        QHash<QString, qint64> stored;
-        forEachIn(m_db, QStringLiteral("SELECT id, revision FROM ledger_entry WHERE id IN "), {}, ids,
-                  [&](const QSqlQuery& q) { stored.insert(q.value(0).toString(), q.value(1).toLongLong()); });
+        const QHash<QString, qint64> stored = storedRevisions(m_db, ids);
         std::vector<const LedgerEntry*> toWrite;
         toWrite.reserve(size_t(ids.size()));
         QStringList accounts;
