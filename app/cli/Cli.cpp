@@ -643,7 +643,7 @@ std::vector<Command> baseCommands()
 std::vector<Command> commands()
 {
     std::vector<Command> all = baseCommands();
-    for (auto part : {householdCommands, workshopCommands, ledgerCommands, cohortCommands}) {
+    for (auto part : {householdCommands, workshopCommands, ledgerCommands, cohortCommands, healthCommands}) {
         std::vector<Command> more = part();
         all.insert(all.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     }

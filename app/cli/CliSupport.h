@@ -172,5 +172,6 @@ std::vector<Command> householdCommands();
 std::vector<Command> workshopCommands();
 std::vector<Command> ledgerCommands();
 std::vector<Command> cohortCommands();
+std::vector<Command> healthCommands();
 
 } // namespace cabas::cli
