@@ -7,6 +7,7 @@
 #include "HealthPage.h"
 #include "cohort/DashboardPage.h"
 #include "workshops/WorkshopsPage.h"
+#include "ledger/LedgerPage.h"
 #include "HomePage.h"
 #include "HouseholdTableModel.h"
 #include "LoginDialog.h"
@@ -229,12 +230,8 @@ void MainWindow::buildSections()
     addSection(Section::Health, QStringLiteral("health"), tr("Health follow-up"), m_healthPage);
     m_workshopsPage = new WorkshopsPage(m_sectionStack);
     addSection(Section::Workshops, QStringLiteral("workshops"), tr("Workshops"), m_workshopsPage);
-    addSection(
-        Section::Ledger, QStringLiteral("ledger"), tr("Card ledger"),
-        buildPlaceholderPage(QStringLiteral("ledgerPage"), QStringLiteral("ledger"), tr("Card ledger"),
-                             tr("The movements on each household's card, synced from the card operator: "
-                                "monthly allowances, purchases by kind of shop, bonuses on sustainable "
-                                "purchases.")));
+    m_ledgerPage = new LedgerPage(m_sectionStack);
+    addSection(Section::Ledger, QStringLiteral("ledger"), tr("Card ledger"), m_ledgerPage);
     m_dashboardPage = new DashboardPage(m_sectionStack);
     addSection(Section::Cohort, QStringLiteral("cohort"), tr("Cohort"), m_dashboardPage);
     m_adminPage = new AdministrationPage(m_sectionStack);
@@ -517,6 +514,7 @@ void MainWindow::clearSessionContent()
     m_healthPage->clear();
     m_dashboardPage->clear();
     m_workshopsPage->clear();
+    m_ledgerPage->clear();
     m_loaded.fill(false);
     for (QString& r : m_refusals)
         r.clear();
@@ -571,6 +569,9 @@ QString MainWindow::loadSection(Section section)
             break;
         case Section::Workshops:
             m_workshopsPage->load(m_db.get(), m_session);
+            break;
+        case Section::Ledger:
+            m_ledgerPage->load(m_db.get(), m_session);
             break;
         case Section::Administration:
             m_adminPage->load(m_db.get(), m_session);

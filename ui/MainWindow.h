@@ -28,6 +28,7 @@ class HealthPage;
 class HomePage;
 class HouseholdTableModel;
 class WorkshopsPage;
+class LedgerPage;
 
 // The desktop app's main window: the sections on the left (home, households, health follow-up, workshops,
 // card ledger, cohort, administration), the current one on the right; the database and who is logged in in
@@ -80,6 +81,7 @@ class MainWindow : public QMainWindow
     HealthPage* healthPage() const { return m_healthPage; }
     DashboardPage* dashboardPage() const { return m_dashboardPage; }
     WorkshopsPage* workshopsPage() const { return m_workshopsPage; }
+    LedgerPage* ledgerPage() const { return m_ledgerPage; }
     // The login dialog opened by logOut() or switchUser() while it is open, else nullptr.
     LoginDialog* loginDialog() const { return m_loginDialog; }
 
@@ -156,6 +158,7 @@ class MainWindow : public QMainWindow
     HealthPage* m_healthPage = nullptr;
     DashboardPage* m_dashboardPage = nullptr;
     WorkshopsPage* m_workshopsPage = nullptr;
+    LedgerPage* m_ledgerPage = nullptr;
     QWidget* m_accessPanel = nullptr;
     QLabel* m_accessIcon = nullptr;
     QLabel* m_accessTitle = nullptr;

@@ -83,7 +83,7 @@ TEST_CASE("ui: the main window shows the programme and its sections", "[ui][main
     CHECK_FALSE(window.showSection(QStringLiteral("nowhere")));
 
     // Sections to come say so.
-    for (const char* page : {"ledgerPage", "cohortPage"}) {
+    for (const char* page : {"cohortPage"}) {
         INFO(page);
         auto* placeholder = child<QWidget>(stack, page);
         CHECK(child<QLabel>(placeholder, "comingSoonLabel") != nullptr);
