@@ -1,5 +1,6 @@
 #include "HouseholdTableModel.h"
 
+#include "common/Error.h"
 #include "services/HouseholdService.h"
 
 #include <QLocale>
@@ -17,30 +18,111 @@ void HouseholdTableModel::setSource(const store::Database* db, const std::option
 
 void HouseholdTableModel::clear()
 {
+    m_resetting = true;
     beginResetModel();
     m_db = nullptr;
     m_session.reset();
-    m_households.clear();
+    m_rows.clear();
+    m_total = 0;
     endResetModel();
+    m_resetting = false;
+    emit totalChanged(0);
+}
+
+void HouseholdTableModel::setQuery(const HouseholdQuery& query)
+{
+    m_query = query;
+    reload();
 }
 
 void HouseholdTableModel::reload()
 {
+    m_resetting = true;
     beginResetModel();
-    m_households.clear();
+    m_rows.clear();
+    m_total = 0;
     try {
-        if (m_db && m_session)
-            m_households = HouseholdService(*m_db, *m_session).list();
+        if (m_db && m_session) {
+            const HouseholdService service(*m_db, *m_session);
+            m_total = service.count(m_query);
+            m_rows = service.search(m_query, kPageSize, 0);
+        }
     } catch (...) {
+        m_rows.clear();
+        m_total = 0;
         endResetModel();
+        m_resetting = false;
+        emit totalChanged(0);
         throw;
     }
     endResetModel();
+    m_resetting = false;
+    emit totalChanged(m_total);
+}
+
+bool HouseholdTableModel::canFetchMore(const QModelIndex& parent) const
+{
+    return !parent.isValid() && !m_resetting && m_db && m_session && qint64(m_rows.size()) < m_total;
+}
+
+void HouseholdTableModel::fetchMore(const QModelIndex& parent)
+{
+    if (!canFetchMore(parent))
+        return;
+    std::vector<HouseholdListEntry> more;
+    try {
+        more = HouseholdService(*m_db, *m_session).search(m_query, kPageSize, int(m_rows.size()));
+    } catch (const Error& e) {
+        emit fetchFailed(e.message());
+        return;
+    }
+    if (more.empty()) { // fewer rows than counted (deleted meanwhile): stop asking
+        m_total = qint64(m_rows.size());
+        return;
+    }
+    const int first = int(m_rows.size());
+    m_resetting = true; // no nested fetch from a view reacting to the insertion
+    beginInsertRows(QModelIndex(), first, first + int(more.size()) - 1);
+    for (HouseholdListEntry& e : more)
+        m_rows.push_back(std::move(e));
+    endInsertRows();
+    m_resetting = false;
+}
+
+void HouseholdTableModel::sort(int column, Qt::SortOrder order)
+{
+    HouseholdQuery::Sort sort = HouseholdQuery::Sort::Code;
+    switch (column) {
+    case CommuneColumn:
+        sort = HouseholdQuery::Sort::Commune;
+        break;
+    case StatusColumn:
+        sort = HouseholdQuery::Sort::Status;
+        break;
+    case EnrolledOnColumn:
+        sort = HouseholdQuery::Sort::EnrolledOn;
+        break;
+    case ReferentColumn:
+        sort = HouseholdQuery::Sort::Referent;
+        break;
+    default:
+        break;
+    }
+    const bool descending = order == Qt::DescendingOrder;
+    if (sort == m_query.sort && descending == m_query.descending)
+        return;
+    m_query.sort = sort;
+    m_query.descending = descending;
+    try {
+        reload();
+    } catch (const Error& e) {
+        emit fetchFailed(e.message());
+    }
 }
 
 int HouseholdTableModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : static_cast<int>(m_households.size());
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
 int HouseholdTableModel::columnCount(const QModelIndex& parent) const
@@ -53,7 +135,8 @@ QVariant HouseholdTableModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.parent().isValid() || index.row() < 0 || index.row() >= rowCount() ||
         index.column() < 0 || index.column() >= ColumnCount)
         return QVariant();
-    const Household& h = m_households[static_cast<size_t>(index.row())];
+    const HouseholdListEntry& e = m_rows[static_cast<size_t>(index.row())];
+    const Household& h = e.household;
     if (role == IdRole)
         return h.id;
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
@@ -69,6 +152,12 @@ QVariant HouseholdTableModel::data(const QModelIndex& index, int role) const
         case EnrolledOnColumn:
             return h.enrolledOn.isValid() ? QLocale().toString(h.enrolledOn, QLocale::ShortFormat)
                                           : QString();
+        case NamesColumn:
+            return e.names;
+        case MembersColumn:
+            return e.members;
+        case ReferentColumn:
+            return e.referentName;
         default:
             return QVariant();
         }
@@ -85,6 +174,12 @@ QVariant HouseholdTableModel::data(const QModelIndex& index, int role) const
             return static_cast<int>(h.status);
         case EnrolledOnColumn:
             return h.enrolledOn;
+        case NamesColumn:
+            return e.names;
+        case MembersColumn:
+            return e.members;
+        case ReferentColumn:
+            return e.referentName;
         default:
             return QVariant();
         }
@@ -107,6 +202,12 @@ QVariant HouseholdTableModel::headerData(int section, Qt::Orientation orientatio
         return tr("Status");
     case EnrolledOnColumn:
         return tr("Enrolled on");
+    case NamesColumn:
+        return tr("Members");
+    case MembersColumn:
+        return tr("People");
+    case ReferentColumn:
+        return tr("Referent");
     default:
         return QVariant();
     }

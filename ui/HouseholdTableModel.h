@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/CaseFile.h"
 #include "domain/Household.h"
 #include "security/Session.h"
 #include "store/Database.h"
@@ -10,12 +11,12 @@
 
 namespace cabas::ui {
 
-// A read-only table of the programme's households (code, address, commune, status, enrolment date), loaded
-// whole through HouseholdService::list() as the session's user: the core refuses roles that may not read
-// households and masks what a role may not see (coordinators get codes without addresses). A thin adapter:
-// a later search/lazy list replaces it.
-// Qt::DisplayRole gives the text shown; SortRole gives a value that sorts right (dates as dates, status in
-// its natural order) for a QSortFilterProxyModel.
+// The household list, fetched lazily: the model holds the households matching its query (HouseholdQuery:
+// search text, filters, sort) page by page through HouseholdService::search() as the session's user, so a
+// list of 100,000 households opens and searches at once. The view asks for more rows as it scrolls
+// (canFetchMore/fetchMore); sort() re-runs the query in the database. The core refuses roles that may not
+// read households and masks what a role may not see (coordinators get codes without addresses or names).
+// Qt::DisplayRole gives the text shown; SortRole a value that sorts right.
 class HouseholdTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -27,10 +28,14 @@ class HouseholdTableModel : public QAbstractTableModel
         CommuneColumn,
         StatusColumn,
         EnrolledOnColumn,
+        NamesColumn,
+        MembersColumn,
+        ReferentColumn,
         ColumnCount
     };
     static constexpr int SortRole = Qt::UserRole;
     static constexpr int IdRole = Qt::UserRole + 1;
+    static constexpr int kPageSize = 200;
 
     explicit HouseholdTableModel(QObject* parent = nullptr);
 
@@ -40,20 +45,39 @@ class HouseholdTableModel : public QAbstractTableModel
     void setSource(const store::Database* db, const std::optional<Session>& session);
     // Empties the model and forgets the database and session.
     void clear();
-    // Reads the households again; throws like setSource().
+    // Reads the first page again (and the count); throws like setSource().
     void reload();
 
-    const Household& household(int row) const { return m_households.at(static_cast<size_t>(row)); }
+    // The search and filters; reloads. Throws like setSource().
+    void setQuery(const HouseholdQuery& query);
+    const HouseholdQuery& query() const { return m_query; }
+    // How many households match the query (all of them, not only the rows fetched yet).
+    qint64 totalCount() const { return m_total; }
+
+    const Household& household(int row) const { return m_rows.at(static_cast<size_t>(row)).household; }
+    const HouseholdListEntry& entry(int row) const { return m_rows.at(static_cast<size_t>(row)); }
 
     int rowCount(const QModelIndex& parent = QModelIndex()) const override;
     int columnCount(const QModelIndex& parent = QModelIndex()) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool canFetchMore(const QModelIndex& parent) const override;
+    void fetchMore(const QModelIndex& parent) override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+  signals:
+    // The count changed (a new query, a reload).
+    void totalChanged(qint64 total);
+    // fetchMore() failed (the database went away...): the message, already translated.
+    void fetchFailed(const QString& message);
 
   private:
     const store::Database* m_db = nullptr;
     std::optional<Session> m_session;
-    std::vector<Household> m_households;
+    HouseholdQuery m_query;
+    std::vector<HouseholdListEntry> m_rows;
+    qint64 m_total = 0;
+    bool m_resetting = false; // a reset or an insertion is being announced: views ask for more afterwards
 };
 
 } // namespace cabas::ui

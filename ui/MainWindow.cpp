@@ -10,6 +10,7 @@
 #include "ledger/LedgerPage.h"
 #include "HomePage.h"
 #include "HouseholdTableModel.h"
+#include "households/HouseholdsPage.h"
 #include "LoginDialog.h"
 #include "common/Error.h"
 #include "common/Translation.h"
@@ -257,101 +258,9 @@ void MainWindow::addSection(Section section, const QString& iconName, const QStr
 
 QWidget* MainWindow::buildHouseholdsPage()
 {
-    auto* page = new QWidget(m_sectionStack);
-    page->setObjectName(QStringLiteral("householdsPage"));
-    auto* layout = new QVBoxLayout(page);
-    layout->setContentsMargins(28, 24, 28, 20);
-    layout->setSpacing(10);
-
-    auto* header = new QHBoxLayout();
-    header->addWidget(makeHeading(tr("Households"), page));
-    header->addStretch(1);
-    m_householdCount = new QLabel(page);
-    m_householdCount->setObjectName(QStringLiteral("householdCountLabel"));
-    header->addWidget(m_householdCount, 0, Qt::AlignBottom);
-    layout->addLayout(header);
-
-    auto* note = new QLabel(tr("The households of the programme, by code; choose one to see its members. "
-                               "Searching, enrolling and editing households come with the next versions."),
-                            page);
-    note->setWordWrap(true);
-    layout->addWidget(note);
-
-    m_householdMaskNote = new QLabel(tr("Your role sees the households by code only: names and addresses are "
-                                        "not shown."),
-                                     page);
-    m_householdMaskNote->setObjectName(QStringLiteral("householdMaskNote"));
-    m_householdMaskNote->setWordWrap(true);
-    m_householdMaskNote->setStyleSheet(
-        QStringLiteral("QLabel#householdMaskNote { color: #7a4f01; background: #fff4d6; "
-                       "border: 1px solid #f0d58c; border-radius: 4px; padding: 6px 8px; }"));
-    m_householdMaskNote->hide();
-    layout->addWidget(m_householdMaskNote);
-
-    m_householdError = new QLabel(page);
-    m_householdError->setObjectName(QStringLiteral("householdErrorLabel"));
-    m_householdError->setWordWrap(true);
-    m_householdError->setStyleSheet(QStringLiteral("color: #b3261e;"));
-    m_householdError->hide();
-    layout->addWidget(m_householdError);
-
-    m_householdModel = new HouseholdTableModel(this);
-    m_householdModel->setObjectName(QStringLiteral("householdModel"));
-    m_householdProxy = new QSortFilterProxyModel(this);
-    m_householdProxy->setObjectName(QStringLiteral("householdProxy"));
-    m_householdProxy->setSourceModel(m_householdModel);
-    m_householdProxy->setSortRole(HouseholdTableModel::SortRole);
-    m_householdProxy->setSortLocaleAware(true);
-
-    m_householdTable = new QTableView(page);
-    m_householdTable->setObjectName(QStringLiteral("householdTable"));
-    m_householdTable->setModel(m_householdProxy);
-    m_householdTable->setSortingEnabled(true);
-    m_householdTable->sortByColumn(HouseholdTableModel::CodeColumn, Qt::AscendingOrder);
-    m_householdTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_householdTable->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_householdTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_householdTable->setAlternatingRowColors(true);
-    m_householdTable->setWordWrap(false);
-    m_householdTable->verticalHeader()->hide();
-    m_householdTable->verticalHeader()->setDefaultSectionSize(m_householdTable->fontMetrics().height() + 10);
-    m_householdTable->horizontalHeader()->setHighlightSections(false);
-    m_householdTable->horizontalHeader()->setStretchLastSection(true);
-    m_householdTable->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    m_householdTable->setColumnWidth(HouseholdTableModel::CodeColumn, 100);
-    m_householdTable->setColumnWidth(HouseholdTableModel::AddressColumn, 230);
-    m_householdTable->setColumnWidth(HouseholdTableModel::CommuneColumn, 190);
-    m_householdTable->setColumnWidth(HouseholdTableModel::StatusColumn, 110);
-    layout->addWidget(m_householdTable, 3);
-    connect(m_householdTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            &MainWindow::showHouseholdMembers);
-
-    m_membersTitle = new QLabel(tr("Members (choose a household above)"), page);
-    m_membersTitle->setObjectName(QStringLiteral("membersTitle"));
-    QFont bold = m_membersTitle->font();
-    bold.setBold(true);
-    m_membersTitle->setFont(bold);
-    layout->addWidget(m_membersTitle);
-
-    m_memberTable = new QTableWidget(0, 5, page);
-    m_memberTable->setObjectName(QStringLiteral("memberTable"));
-    m_memberTable->setHorizontalHeaderLabels(
-        {tr("Code"), tr("First name"), tr("Last name"), tr("Born on"), tr("Role")});
-    m_memberTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_memberTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_memberTable->setAlternatingRowColors(true);
-    m_memberTable->setWordWrap(false);
-    m_memberTable->verticalHeader()->hide();
-    m_memberTable->verticalHeader()->setDefaultSectionSize(m_memberTable->fontMetrics().height() + 10);
-    m_memberTable->horizontalHeader()->setHighlightSections(false);
-    m_memberTable->horizontalHeader()->setStretchLastSection(true);
-    m_memberTable->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    m_memberTable->setColumnWidth(0, 140);
-    m_memberTable->setColumnWidth(1, 180);
-    m_memberTable->setColumnWidth(2, 180);
-    m_memberTable->setColumnWidth(3, 120);
-    layout->addWidget(m_memberTable, 1);
-    return page;
+    m_householdsPage = new HouseholdsPage(m_sectionStack);
+    m_householdModel = m_householdsPage->model();
+    return m_householdsPage;
 }
 
 QWidget* MainWindow::buildPlaceholderPage(const QString& objectName, const QString& iconName,
@@ -505,11 +414,7 @@ void MainWindow::setSession(Session session)
 
 void MainWindow::clearSessionContent()
 {
-    m_householdModel->clear();
-    m_memberTable->setRowCount(0);
-    m_householdCount->clear();
-    m_householdError->hide();
-    m_householdMaskNote->hide();
+    m_householdsPage->clear();
     m_adminPage->clear();
     m_healthPage->clear();
     m_dashboardPage->clear();
@@ -594,49 +499,7 @@ QString MainWindow::loadSection(Section section)
 
 void MainWindow::loadHouseholds()
 {
-    m_householdError->hide();
-    m_memberTable->setRowCount(0);
-    m_householdMaskNote->setVisible(m_session && !AccessPolicy::seesAddresses(m_session->role()));
-    try {
-        m_householdModel->setSource(m_db.get(), m_session);
-    } catch (const Error& e) {
-        if (e.kind() == Error::Kind::AccessDenied)
-            throw;
-        m_householdError->setText(tr("Cannot read the households: %1").arg(e.message()));
-        m_householdError->show();
-    }
-    const int count = m_householdModel->rowCount();
-    m_householdCount->setText(tr("Total: %1").arg(QLocale().toString(count)));
-}
-
-void MainWindow::showHouseholdMembers()
-{
-    m_memberTable->setRowCount(0);
-    const QModelIndex current = m_householdProxy->mapToSource(m_householdTable->currentIndex());
-    if (!current.isValid() || !m_db || !m_session) {
-        m_membersTitle->setText(tr("Members (choose a household above)"));
-        return;
-    }
-    const Household& household = m_householdModel->household(current.row());
-    m_membersTitle->setText(tr("Members of %1").arg(household.code));
-    std::vector<Person> members;
-    try {
-        members = HouseholdService(*m_db, *m_session).members(household.id);
-    } catch (const Error& e) {
-        m_householdError->setText(e.message());
-        m_householdError->show();
-        return;
-    }
-    m_memberTable->setRowCount(static_cast<int>(members.size()));
-    for (int row = 0; row < static_cast<int>(members.size()); ++row) {
-        const Person& p = members[static_cast<size_t>(row)];
-        const QStringList cells = {
-            p.code, p.firstName, p.lastName,
-            p.birthDate.isValid() ? QLocale().toString(p.birthDate, QLocale::ShortFormat) : QString(),
-            displayName(p.role)};
-        for (int column = 0; column < cells.size(); ++column)
-            m_memberTable->setItem(row, column, new QTableWidgetItem(cells.at(column)));
-    }
+    m_householdsPage->load(m_db.get(), m_session);
 }
 
 void MainWindow::showAccessDenied(Section section, const QString& message)

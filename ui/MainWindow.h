@@ -27,6 +27,7 @@ class DashboardPage;
 class HealthPage;
 class HomePage;
 class HouseholdTableModel;
+class HouseholdsPage;
 class WorkshopsPage;
 class LedgerPage;
 
@@ -77,6 +78,7 @@ class MainWindow : public QMainWindow
     QString refusal(Section section) const;
 
     HouseholdTableModel* householdModel() const { return m_householdModel; }
+    HouseholdsPage* householdsPage() const { return m_householdsPage; }
     AdministrationPage* administrationPage() const { return m_adminPage; }
     HealthPage* healthPage() const { return m_healthPage; }
     DashboardPage* dashboardPage() const { return m_dashboardPage; }
@@ -119,7 +121,6 @@ class MainWindow : public QMainWindow
     // Reads a section as the session's user; returns the core's refusal, empty when it may be shown.
     QString loadSection(Section section);
     void loadHouseholds();
-    void showHouseholdMembers();
     void showAccessDenied(Section section, const QString& message);
     // Forgets everything read as the previous user.
     void clearSessionContent();
@@ -146,14 +147,8 @@ class MainWindow : public QMainWindow
     QListWidget* m_sectionList = nullptr;
     QStackedWidget* m_sectionStack = nullptr;
     HomePage* m_homePage = nullptr;
+    HouseholdsPage* m_householdsPage = nullptr;
     HouseholdTableModel* m_householdModel = nullptr;
-    QSortFilterProxyModel* m_householdProxy = nullptr;
-    QTableView* m_householdTable = nullptr;
-    QTableWidget* m_memberTable = nullptr;
-    QLabel* m_householdCount = nullptr;
-    QLabel* m_householdError = nullptr;
-    QLabel* m_householdMaskNote = nullptr;
-    QLabel* m_membersTitle = nullptr;
     AdministrationPage* m_adminPage = nullptr;
     HealthPage* m_healthPage = nullptr;
     DashboardPage* m_dashboardPage = nullptr;

@@ -215,6 +215,8 @@ QStringList HouseholdService::communes() const
 QStringList HouseholdService::enrolmentProblems(const Enrolment& e) const
 {
     QStringList problems = e.household.validate();
+    if (e.household.commune.trimmed().isEmpty())
+        problems << tr("commune: the commune is required");
     if (!e.on.isValid())
         problems << tr("enrolled_on: the enrolment date is required");
     else if (e.on > Clock::instance().today())

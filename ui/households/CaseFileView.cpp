@@ -1,0 +1,565 @@
+#include "households/CaseFileView.h"
+
+#include "common/Clock.h"
+#include "common/Error.h"
+#include "common/Money.h"
+#include "security/Access.h"
+#include "services/HouseholdService.h"
+
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QUndoCommand>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace cabas::ui {
+
+namespace {
+QString shortDate(const QDate& d)
+{
+    return d.isValid() ? QLocale().toString(d, QLocale::ShortFormat) : QString();
+}
+
+QTableWidget* makeTable(const QString& name, const QStringList& headers, QWidget* parent)
+{
+    auto* t = new QTableWidget(0, int(headers.size()), parent);
+    t->setObjectName(name);
+    t->setHorizontalHeaderLabels(headers);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setSelectionMode(QAbstractItemView::SingleSelection);
+    t->setAlternatingRowColors(true);
+    t->verticalHeader()->hide();
+    t->horizontalHeader()->setStretchLastSection(true);
+    return t;
+}
+
+void setRow(QTableWidget* t, int row, const QStringList& cells)
+{
+    for (int c = 0; c < cells.size(); ++c)
+        t->setItem(row, c, new QTableWidgetItem(cells.at(c)));
+}
+
+// One field edit, undoable.
+class FieldEdit : public QUndoCommand
+{
+  public:
+    FieldEdit(std::function<void(const QString&)> apply, QString before, QString after, const QString& label)
+        : m_apply(std::move(apply)), m_before(std::move(before)), m_after(std::move(after))
+    {
+        setText(label);
+    }
+    void undo() override { m_apply(m_before); }
+    void redo() override { m_apply(m_after); }
+
+  private:
+    std::function<void(const QString&)> m_apply;
+    QString m_before, m_after;
+};
+} // namespace
+
+CaseFileView::CaseFileView(const store::Database& db, const Session& session, QWidget* parent)
+    : QDialog(parent), m_db(db), m_session(session)
+{
+    setObjectName(QStringLiteral("caseFileView"));
+    setAttribute(Qt::WA_DeleteOnClose);
+    setWindowFlag(Qt::Window);
+    resize(900, 640);
+    m_undo = new QUndoStack(this);
+    m_undo->setObjectName(QStringLiteral("undoStack"));
+
+    auto* layout = new QVBoxLayout(this);
+    auto* header = new QHBoxLayout();
+    m_title = new QLabel(this);
+    m_title->setObjectName(QStringLiteral("caseFileTitle"));
+    QFont big = m_title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    big.setBold(true);
+    m_title->setFont(big);
+    header->addWidget(m_title);
+    header->addStretch(1);
+    m_allowance = new QLabel(this);
+    m_allowance->setObjectName(QStringLiteral("allowanceLabel"));
+    header->addWidget(m_allowance);
+    layout->addLayout(header);
+
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("caseFileMessage"));
+    m_message->setWordWrap(true);
+    m_message->hide();
+    layout->addWidget(m_message);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("caseFileTabs"));
+    m_tabs->addTab(buildHouseholdTab(), tr("Household"));
+    m_members = makeTable(QStringLiteral("caseMembersTable"),
+                          {tr("Code"), tr("First name"), tr("Last name"), tr("Born on"), tr("Role"),
+                           tr("Arrived on"), tr("Left on")},
+                          this);
+    m_tabs->addTab(m_members, tr("Members"));
+    m_tabs->addTab(buildStatusTab(), tr("Status"));
+    m_tabs->addTab(buildCardsTab(), tr("Cards"));
+    m_consents = makeTable(QStringLiteral("consentsTable"),
+                           {tr("Person"), tr("Purpose"), tr("Given"), tr("From")}, this);
+    m_tabs->addTab(m_consents, tr("Consents"));
+    m_tabs->addTab(buildNotesTab(), tr("Notes"));
+    m_tabs->addTab(buildFollowUpTab(), tr("Follow-up"));
+    layout->addWidget(m_tabs, 1);
+
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+}
+
+QWidget* CaseFileView::buildHouseholdTab()
+{
+    auto* page = new QWidget(this);
+    auto* form = new QFormLayout(page);
+    m_address = new QLineEdit(page);
+    m_address->setObjectName(QStringLiteral("addressEdit"));
+    m_commune = new QLineEdit(page);
+    m_commune->setObjectName(QStringLiteral("communeEdit"));
+    m_postcode = new QLineEdit(page);
+    m_postcode->setObjectName(QStringLiteral("postcodeEdit"));
+    m_notes = new QPlainTextEdit(page);
+    m_notes->setObjectName(QStringLiteral("householdNotesEdit"));
+    m_notes->setMaximumHeight(90);
+    form->addRow(tr("Address"), m_address);
+    form->addRow(tr("Commune"), m_commune);
+    form->addRow(tr("Postcode"), m_postcode);
+    form->addRow(tr("Notes"), m_notes);
+
+    for (auto [edit, field] :
+         {std::pair{m_address, QStringLiteral("address")}, std::pair{m_commune, QStringLiteral("commune")},
+          std::pair{m_postcode, QStringLiteral("postcode")}})
+        connect(edit, &QLineEdit::editingFinished, this, [this, e = edit, f = field] {
+            if (!m_filling && e->text() != e->property("committed").toString())
+                this->edit(f, e->text());
+        });
+
+    auto* row = new QHBoxLayout();
+    auto* undo = new QPushButton(tr("Undo"), page);
+    undo->setObjectName(QStringLiteral("undoButton"));
+    undo->setShortcut(QKeySequence::Undo);
+    auto* redo = new QPushButton(tr("Redo"), page);
+    redo->setObjectName(QStringLiteral("redoButton"));
+    redo->setShortcut(QKeySequence::Redo);
+    undo->setEnabled(false);
+    redo->setEnabled(false);
+    connect(m_undo, &QUndoStack::canUndoChanged, undo, &QPushButton::setEnabled);
+    connect(m_undo, &QUndoStack::canRedoChanged, redo, &QPushButton::setEnabled);
+    connect(undo, &QPushButton::clicked, m_undo, &QUndoStack::undo);
+    connect(redo, &QPushButton::clicked, m_undo, &QUndoStack::redo);
+    m_save = new QPushButton(tr("Save"), page);
+    m_save->setObjectName(QStringLiteral("saveButton"));
+    m_save->setShortcut(QKeySequence::Save);
+    connect(m_save, &QPushButton::clicked, this, &CaseFileView::save);
+    connect(m_notes, &QPlainTextEdit::textChanged, this, [this] {
+        if (!m_filling)
+            m_save->setEnabled(true);
+    });
+    row->addWidget(undo);
+    row->addWidget(redo);
+    row->addStretch(1);
+    row->addWidget(m_save);
+    form->addRow(row);
+    return page;
+}
+
+QWidget* CaseFileView::buildStatusTab()
+{
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    m_history = makeTable(QStringLiteral("statusHistoryTable"),
+                          {tr("Status"), tr("From"), tr("Reason"), tr("Recorded by")}, page);
+    layout->addWidget(m_history, 1);
+    auto* change = new QHBoxLayout();
+    m_newStatus = new QComboBox(page);
+    m_newStatus->setObjectName(QStringLiteral("newStatusCombo"));
+    for (HouseholdStatus s : {HouseholdStatus::Enrolled, HouseholdStatus::Suspended, HouseholdStatus::Exited,
+                              HouseholdStatus::Candidate})
+        m_newStatus->addItem(displayName(s), static_cast<int>(s));
+    m_statusDate = new QDateEdit(Clock::instance().today(), page);
+    m_statusDate->setObjectName(QStringLiteral("statusDateEdit"));
+    m_statusDate->setCalendarPopup(true);
+    m_statusReason = new QLineEdit(page);
+    m_statusReason->setObjectName(QStringLiteral("statusReasonEdit"));
+    m_statusReason->setPlaceholderText(tr("Reason (required for an exit)"));
+    auto* apply = new QPushButton(tr("Change the status"), page);
+    apply->setObjectName(QStringLiteral("changeStatusButton"));
+    change->addWidget(m_newStatus);
+    change->addWidget(m_statusDate);
+    change->addWidget(m_statusReason, 1);
+    change->addWidget(apply);
+    layout->addLayout(change);
+    connect(apply, &QPushButton::clicked, this, [this] {
+        try {
+            HouseholdService(m_db, m_session)
+                .changeStatus(m_base, static_cast<HouseholdStatus>(m_newStatus->currentData().toInt()),
+                              m_statusDate->date(), m_statusReason->text());
+            m_statusReason->clear();
+            m_undo->clear();
+            fill();
+            showMessage(tr("Status changed."), false);
+            emit saved();
+        } catch (const Error& e) {
+            showMessage(e.message(), true);
+        }
+    });
+    return page;
+}
+
+QWidget* CaseFileView::buildCardsTab()
+{
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    m_cards = makeTable(QStringLiteral("cardsTable"),
+                        {tr("Card"), tr("Status"), tr("Issued on"), tr("Replaces"), tr("History")}, page);
+    layout->addWidget(m_cards, 1);
+    auto* row = new QHBoxLayout();
+    row->addWidget(new QLabel(tr("Replace the current card, which is"), page));
+    m_oldCardStatus = new QComboBox(page);
+    m_oldCardStatus->setObjectName(QStringLiteral("oldCardStatusCombo"));
+    for (CardStatus s : {CardStatus::Lost, CardStatus::Blocked})
+        m_oldCardStatus->addItem(displayName(s), static_cast<int>(s));
+    row->addWidget(m_oldCardStatus);
+    m_newCard = new QLineEdit(page);
+    m_newCard->setObjectName(QStringLiteral("newCardEdit"));
+    m_newCard->setPlaceholderText(tr("New card id"));
+    row->addWidget(m_newCard, 1);
+    auto* reissue = new QPushButton(tr("Re-issue"), page);
+    reissue->setObjectName(QStringLiteral("reissueButton"));
+    row->addWidget(reissue);
+    layout->addLayout(row);
+    connect(reissue, &QPushButton::clicked, this, [this] {
+        // The card replaced is the latest active one, else the latest.
+        QString current;
+        for (int r = 0; r < m_cards->rowCount(); ++r)
+            if (m_cards->item(r, 1)->data(Qt::UserRole).toInt() == static_cast<int>(CardStatus::Active) ||
+                current.isEmpty())
+                current = m_cards->item(r, 0)->text();
+        if (current.isEmpty()) {
+            showMessage(tr("This household has no card to replace."), true);
+            return;
+        }
+        try {
+            HouseholdService(m_db, m_session)
+                .reissueCard(current, m_newCard->text(),
+                             static_cast<CardStatus>(m_oldCardStatus->currentData().toInt()),
+                             Clock::instance().today(), QString());
+            m_newCard->clear();
+            fill();
+            showMessage(tr("Card %1 replaced.").arg(current), false);
+        } catch (const Error& e) {
+            showMessage(e.message(), true);
+        }
+    });
+    return page;
+}
+
+QWidget* CaseFileView::buildNotesTab()
+{
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    m_journal = makeTable(QStringLiteral("journalTable"), {tr("Written"), tr("By"), tr("Note")}, page);
+    m_journal->setWordWrap(true);
+    layout->addWidget(m_journal, 1);
+    m_newNote = new QPlainTextEdit(page);
+    m_newNote->setObjectName(QStringLiteral("newNoteEdit"));
+    m_newNote->setMaximumHeight(80);
+    layout->addWidget(m_newNote);
+    auto* add = new QPushButton(tr("Add the note"), page);
+    add->setObjectName(QStringLiteral("addNoteButton"));
+    layout->addWidget(add, 0, Qt::AlignRight);
+    connect(add, &QPushButton::clicked, this, [this] {
+        try {
+            HouseholdService(m_db, m_session).addNote(m_base.code, m_newNote->toPlainText());
+            m_newNote->clear();
+            fill();
+        } catch (const Error& e) {
+            showMessage(e.message(), true);
+        }
+    });
+    return page;
+}
+
+QWidget* CaseFileView::buildFollowUpTab()
+{
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    auto area = [&](const QString& name, const QString& title, const QString& text) {
+        auto* box = new QGroupBox(title, page);
+        box->setObjectName(name);
+        auto* l = new QVBoxLayout(box);
+        auto* label = new QLabel(text, box);
+        label->setWordWrap(true);
+        label->setEnabled(false);
+        l->addWidget(label);
+        layout->addWidget(box);
+        return box;
+    };
+    area(QStringLiteral("spendingArea"), tr("Spending"),
+         tr("The household's card spending, month by month, comes with the ledger section."));
+    m_healthArea =
+        area(QStringLiteral("healthArea"), tr("Health follow-up"),
+             tr("Nurses only: the members' follow-up waves and checkups are in the health section."));
+    area(QStringLiteral("workshopsArea"), tr("Workshops"),
+         tr("The workshops the members registered for and attended come with the workshops section."));
+    layout->addStretch(1);
+    return page;
+}
+
+bool CaseFileView::load(const QString& householdCode)
+{
+    try {
+        const auto h = HouseholdService(m_db, m_session).find(householdCode);
+        if (!h) {
+            m_loadError = tr("There is no household %1.").arg(householdCode);
+            return false;
+        }
+        m_base = *h;
+        fill();
+    } catch (const Error& e) {
+        m_loadError = e.message();
+        return false;
+    }
+    return true;
+}
+
+void CaseFileView::fill()
+{
+    const HouseholdService service(m_db, m_session);
+    if (const auto fresh = service.find(m_base.code))
+        m_base = *fresh;
+    const bool writes = AccessPolicy::allows(m_session.role(), DataKind::Households, Action::Write);
+    setWindowTitle(tr("Case file %1").arg(m_base.code));
+    m_title->setText(tr("Household %1 — %2").arg(m_base.code, displayName(m_base.status)));
+    fillFields();
+    for (QWidget* w : std::initializer_list<QWidget*>{m_address, m_commune, m_postcode, m_notes})
+        w->setEnabled(writes);
+    m_save->setVisible(writes);
+
+    const QDate today = Clock::instance().today();
+    const AllowanceBreakdown a = service.allowance(m_base.id, today);
+    m_allowance->setText(
+        tr("Allowance for %1: %2 (%3 adult(s), %4 child(ren))")
+            .arg(QLocale().toString(today, QStringLiteral("MMMM yyyy")), formatCents(a.totalCents))
+            .arg(a.adults)
+            .arg(a.children));
+
+    const auto members = service.members(m_base.id);
+    m_members->setRowCount(int(members.size()));
+    m_consents->setRowCount(0);
+    for (int r = 0; r < int(members.size()); ++r) {
+        const Person& p = members[size_t(r)];
+        setRow(m_members, r,
+               {p.code, p.firstName, p.lastName, shortDate(p.birthDate),
+                displayName(p.isAdultOn(today, 18) ? PersonRole::Adult : p.role), shortDate(p.arrivedOn),
+                shortDate(p.leftOn)});
+        for (const Consent& c : service.consents(p.id)) {
+            const int row = m_consents->rowCount();
+            m_consents->insertRow(row);
+            setRow(m_consents, row,
+                   {p.code + (p.firstName.isEmpty() ? QString() : QStringLiteral(" ") + p.fullName()),
+                    displayName(c.purpose), c.given ? tr("given") : tr("withdrawn"),
+                    shortDate(c.effectiveOn)});
+        }
+    }
+
+    const auto history = service.statusHistory(m_base);
+    m_history->setRowCount(int(history.size()));
+    for (int r = 0; r < int(history.size()); ++r) {
+        const HouseholdStatusEvent& e = history[size_t(r)];
+        setRow(m_history, r, {displayName(e.status), shortDate(e.effectiveOn), e.reason, e.recordedByName});
+    }
+
+    const auto cards = service.cards(m_base.id);
+    QHash<qint64, QString> tokens;
+    for (const Card& c : cards)
+        tokens.insert(c.id, c.token);
+    m_cards->setRowCount(int(cards.size()));
+    for (int r = 0; r < int(cards.size()); ++r) {
+        const Card& c = cards[size_t(r)];
+        QStringList steps;
+        for (const CardEvent& e : service.cardHistory(c))
+            steps << (e.effectiveOn.isValid() ? shortDate(e.effectiveOn) + QStringLiteral(" ") : QString()) +
+                         displayName(e.status) +
+                         (e.reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(e.reason));
+        setRow(m_cards, r,
+               {c.token, displayName(c.status), shortDate(c.issuedOn), tokens.value(c.replacesCardId),
+                steps.join(QStringLiteral(" → "))});
+        m_cards->item(r, 1)->setData(Qt::UserRole, static_cast<int>(c.status));
+    }
+
+    const auto notes = service.notes(m_base.id);
+    m_journal->setRowCount(int(notes.size()));
+    for (int r = 0; r < int(notes.size()); ++r) {
+        const HouseholdNote& n = notes[size_t(r)];
+        setRow(m_journal, r,
+               {QLocale().toString(n.writtenAt.toTimeZone(Clock::programmeZone()), QLocale::ShortFormat),
+                n.authorName, n.body});
+    }
+    m_healthArea->setVisible(AccessPolicy::allows(m_session.role(), DataKind::Health, Action::Read));
+}
+
+void CaseFileView::fillFields()
+{
+    m_filling = true;
+    for (auto [edit, value] : {std::pair{m_address, m_base.address}, std::pair{m_commune, m_base.commune},
+                               std::pair{m_postcode, m_base.postcode}}) {
+        edit->setText(value);
+        edit->setProperty("committed", value);
+    }
+    m_notes->setPlainText(m_base.notes);
+    m_filling = false;
+}
+
+void CaseFileView::edit(const QString& field, const QString& value)
+{
+    QLineEdit* target = field == QLatin1String("address")    ? m_address
+                        : field == QLatin1String("commune")  ? m_commune
+                        : field == QLatin1String("postcode") ? m_postcode
+                                                             : nullptr;
+    if (field == QLatin1String("notes")) {
+        const QString before = m_notes->property("committed").isValid()
+                                   ? m_notes->property("committed").toString()
+                                   : m_base.notes;
+        m_undo->push(new FieldEdit(
+            [this](const QString& v) {
+                m_filling = true;
+                m_notes->setPlainText(v);
+                m_notes->setProperty("committed", v);
+                m_filling = false;
+            },
+            before, value, HouseholdConflict::fieldLabel(field)));
+        return;
+    }
+    if (!target)
+        return;
+    const QString before = target->property("committed").toString();
+    m_undo->push(new FieldEdit(
+        [this, target](const QString& v) {
+            m_filling = true;
+            target->setText(v);
+            target->setProperty("committed", v);
+            m_filling = false;
+        },
+        before, value, HouseholdConflict::fieldLabel(field)));
+}
+
+Household CaseFileView::edited() const
+{
+    Household h = m_base;
+    h.address = m_address->text().trimmed();
+    h.commune = m_commune->text().trimmed();
+    h.postcode = m_postcode->text().trimmed();
+    h.notes = m_notes->toPlainText();
+    return h;
+}
+
+void CaseFileView::showMessage(const QString& text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("color: #b3261e;") : QStringLiteral("color: #1e6b34;"));
+    m_message->show();
+}
+
+bool CaseFileView::save()
+{
+    Household mine = edited();
+    try {
+        const auto conflict = HouseholdService(m_db, m_session).save(mine, m_base);
+        if (conflict) {
+            resolveConflict(*conflict);
+            return false;
+        }
+    } catch (const Error& e) {
+        showMessage(e.message(), true);
+        return false;
+    }
+    m_base = mine;
+    m_undo->setClean();
+    fill();
+    showMessage(tr("Saved."), false);
+    emit saved();
+    return true;
+}
+
+void CaseFileView::resolveConflict(const HouseholdConflict& conflict)
+{
+    auto* dialog = new QDialog(this);
+    m_conflictDialog = dialog;
+    dialog->setObjectName(QStringLiteral("conflictDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Someone else saved this household"));
+    auto* layout = new QVBoxLayout(dialog);
+    auto* text =
+        new QLabel(tr("Household %1 was saved by someone else since you opened it. For each field both "
+                      "of you changed, tick the value to keep; the fields only one of you changed keep "
+                      "that change.")
+                       .arg(conflict.theirs.code),
+                   dialog);
+    text->setWordWrap(true);
+    layout->addWidget(text);
+    auto* table =
+        makeTable(QStringLiteral("conflictTable"),
+                  {tr("Field"), tr("Their value (saved)"), tr("Your value"), tr("Keep yours")}, dialog);
+    table->setRowCount(int(conflict.differences.size()));
+    for (int r = 0; r < int(conflict.differences.size()); ++r) {
+        const FieldDifference& d = conflict.differences[size_t(r)];
+        setRow(table, r, {d.label, d.theirs, d.mine});
+        auto* keep = new QTableWidgetItem(d.clash ? QString() : tr("(only one side changed it)"));
+        keep->setData(Qt::UserRole, d.field);
+        if (d.clash) {
+            keep->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+            keep->setCheckState(Qt::Unchecked);
+        } else {
+            keep->setFlags(Qt::ItemIsEnabled);
+        }
+        table->setItem(r, 3, keep);
+    }
+    table->resizeColumnsToContents();
+    layout->addWidget(table, 1);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Save with these choices"));
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    connect(buttons, &QDialogButtonBox::accepted, dialog, [this, dialog, table, conflict] {
+        QStringList keepMine;
+        for (int r = 0; r < table->rowCount(); ++r)
+            if (table->item(r, 3)->checkState() == Qt::Checked)
+                keepMine << table->item(r, 3)->data(Qt::UserRole).toString();
+        Household resolved = conflict.resolved(keepMine);
+        m_base = conflict.theirs;
+        m_filling = true;
+        m_address->setText(resolved.address);
+        m_commune->setText(resolved.commune);
+        m_postcode->setText(resolved.postcode);
+        m_notes->setPlainText(resolved.notes);
+        m_filling = false;
+        dialog->accept();
+        m_conflictDialog = nullptr;
+        save();
+    });
+    connect(dialog, &QDialog::rejected, this, [this] {
+        m_conflictDialog = nullptr;
+        showMessage(tr("Not saved: your changes are still here; save again to choose."), true);
+    });
+    showMessage(tr("Someone else saved this household meanwhile: choose what to keep."), true);
+    dialog->open();
+}
+
+} // namespace cabas::ui
