@@ -71,7 +71,7 @@ struct CaseFixture
 } // namespace
 
 TEST_CASE("ui: the case file shows the household's whole situation and edits with undo and redo",
-          "[ui][households][casefile]")
+          "[ui][households][casefile][screenshot]")
 {
     test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
     CaseFixture f;
@@ -124,7 +124,7 @@ TEST_CASE("ui: the case file shows the household's whole situation and edits wit
 }
 
 TEST_CASE("ui: two people saving the same household: the second sees theirs against hers and chooses",
-          "[ui][households][casefile][conflict]")
+          "[ui][households][casefile][conflict][screenshot]")
 {
     test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
     CaseFixture f;

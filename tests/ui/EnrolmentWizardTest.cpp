@@ -23,7 +23,7 @@ using test::child;
 TEST_CASE(
     "ui: the enrolment wizard checks each step next to the field, warns of a possible duplicate and saves "
     "everything at once",
-    "[ui][households][wizard]")
+    "[ui][households][wizard][screenshot]")
 {
     test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
     test::TempDatabase temp(store::Backend::Sqlite);

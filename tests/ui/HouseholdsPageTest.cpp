@@ -55,7 +55,7 @@ void insertMany(const store::Database& db, int n)
 
 TEST_CASE(
     "ui: the household list fetches page by page, searches after a pause, filters and sorts in the database",
-    "[ui][households]")
+    "[ui][households][screenshot]")
 {
     test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
     test::TempDatabase temp(store::Backend::Sqlite);

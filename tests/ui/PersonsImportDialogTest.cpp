@@ -24,7 +24,7 @@ const QByteArray kHeader =
 
 TEST_CASE(
     "ui: the persons.csv import previews the file, lists located errors and writes nothing until it is right",
-    "[ui][households][import]")
+    "[ui][households][import][screenshot]")
 {
     test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
     test::TempDatabase temp(store::Backend::Sqlite);
