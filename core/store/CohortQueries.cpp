@@ -254,20 +254,35 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
             "CAST(COALESCE(SUM(CASE WHEN %1 AND %2 THEN -e.amount_cents ELSE 0 END), 0) AS BIGINT), "
             "COUNT(DISTINCT e.household_id) ")
             .arg(spending, sustainable);
+    // Two levels, so that no COUNT(DISTINCT ...) runs over millions of rows: one row per household with its
+    // sums and what kinds it has, then the totals and household counts over those rows.
     {
         Sql s = with(f);
-        s.values << true << true << true << dateValue(f.from) << dateValue(f.to);
+        const QString perHousehold =
+            QStringLiteral(", per_household AS (SELECT e.household_id, "
+                           "SUM(CASE WHEN e.kind = 'allowance' THEN e.amount_cents ELSE 0 END) AS allowance, "
+                           "SUM(CASE WHEN e.kind = 'bonus' THEN e.amount_cents ELSE 0 END) AS bonus, "
+                           "SUM(CASE WHEN %1 THEN -e.amount_cents ELSE 0 END) AS spent, "
+                           "SUM(CASE WHEN %1 AND %2 THEN -e.amount_cents ELSE 0 END) AS sustainable, "
+                           "MAX(CASE WHEN e.kind = 'allowance' THEN 1 ELSE 0 END) AS has_allowance, "
+                           "MAX(CASE WHEN e.kind = 'bonus' THEN 1 ELSE 0 END) AS has_bonus, "
+                           "MAX(CASE WHEN %1 THEN 1 ELSE 0 END) AS has_spending, "
+                           "MAX(CASE WHEN %1 AND %2 THEN 1 ELSE 0 END) AS has_sustainable, "
+                           "MAX(CASE WHEN e.kind = 'purchase' THEN 1 ELSE 0 END) AS has_purchase "
+                           "FROM ledger_entry e LEFT JOIN ledger_merchant m ON m.id = e.merchant_id "
+                           "WHERE e.status = 'posted' AND e.local_date >= ? AND e.local_date <= ? "
+                           "AND e.household_id IN (SELECT id FROM cohort) GROUP BY e.household_id) ")
+                .arg(spending, sustainable);
+        s.values << true << true << dateValue(f.from) << dateValue(f.to); // in text order
         QSqlQuery q = m_db.exec(
-            s.text +
-                QStringLiteral("SELECT %1, "
-                               "COUNT(DISTINCT CASE WHEN e.kind = 'allowance' THEN e.household_id END), "
-                               "COUNT(DISTINCT CASE WHEN e.kind = 'bonus' THEN e.household_id END), "
-                               "COUNT(DISTINCT CASE WHEN %2 THEN e.household_id END), "
-                               "COUNT(DISTINCT CASE WHEN %2 AND %3 THEN e.household_id END), "
-                               "COUNT(DISTINCT CASE WHEN e.kind = 'purchase' THEN e.household_id END), "
-                               "COUNT(DISTINCT CASE WHEN e.kind = 'purchase' AND %3 THEN e.merchant_id END) ")
-                    .arg(sums, spending, sustainable) +
-                from,
+            s.text.trimmed() + perHousehold +
+                QStringLiteral(
+                    "SELECT CAST(COALESCE(SUM(allowance), 0) AS BIGINT), "
+                    "CAST(COALESCE(SUM(bonus), 0) AS BIGINT), CAST(COALESCE(SUM(spent), 0) AS BIGINT), "
+                    "CAST(COALESCE(SUM(sustainable), 0) AS BIGINT), COUNT(*), "
+                    "COALESCE(SUM(has_allowance), 0), COALESCE(SUM(has_bonus), 0), "
+                    "COALESCE(SUM(has_spending), 0), COALESCE(SUM(has_sustainable), 0), "
+                    "COALESCE(SUM(has_purchase), 0) FROM per_household"),
             s.values);
         if (q.next()) {
             raw.allowanceCents = num(q, 0);
@@ -279,8 +294,21 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
             raw.spendingHouseholds = num(q, 7);
             raw.sustainableHouseholds = num(q, 8);
             raw.householdsWithPurchase = num(q, 9);
-            raw.sustainableMerchantsPaid = num(q, 10);
         }
+    }
+    {
+        Sql s = with(f);
+        s.values << true << dateValue(f.from) << dateValue(f.to);
+        QSqlQuery q = m_db.exec(
+            s.text + QStringLiteral("SELECT COUNT(*) FROM (SELECT DISTINCT e.merchant_id FROM ledger_entry e "
+                                    "LEFT JOIN ledger_merchant m ON m.id = e.merchant_id "
+                                    "WHERE e.kind = 'purchase' AND %1 AND e.status = 'posted' "
+                                    "AND e.local_date >= ? AND e.local_date <= ? "
+                                    "AND e.household_id IN (SELECT id FROM cohort)) paid")
+                         .arg(sustainable),
+            s.values);
+        if (q.next())
+            raw.sustainableMerchantsPaid = num(q, 0);
     }
     {
         Sql s = with(f);

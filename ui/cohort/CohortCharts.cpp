@@ -48,9 +48,20 @@ void categoriesAndValues(QChart* chart, QAbstractBarSeries* series, const QStrin
     y->setLabelFormat(QStringLiteral("%.0f"));
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
-    y->applyNiceNumbers();
-    if (y->max() <= 0)
-        y->setMax(1);
+    // The highest bar (stacked: the highest sum), so that the axis never gets an empty or NaN range.
+    const bool stacked = qobject_cast<QStackedBarSeries*>(series) != nullptr;
+    double top = 0;
+    const QList<QBarSet*> sets = series->barSets();
+    for (int i = 0; i < int(categories.size()); ++i) {
+        double sum = 0;
+        for (QBarSet* set : sets)
+            if (i < set->count())
+                sum = stacked ? sum + std::max(0.0, set->at(i)) : std::max(sum, set->at(i));
+        top = std::max(top, sum);
+    }
+    y->setRange(0, top > 0 ? top * 1.05 : 1);
+    if (top > 0)
+        y->applyNiceNumbers();
 }
 
 const CohortSeries* seriesOf(const CohortReport& r, const char* key)
