@@ -3,6 +3,11 @@
 #include "FollowUpListModel.h"
 #include "common/Clock.h"
 #include "common/Error.h"
+#include "health/CheckupForm.h"
+#include "health/HealthCharts.h"
+#include "health/HealthImportDialog.h"
+#include "health/PreventionStepForm.h"
+#include "health/QuestionnaireForm.h"
 #include "services/FollowUpSchedule.h"
 #include "services/HealthService.h"
 
@@ -13,6 +18,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -27,15 +33,6 @@ QLabel* makeHeading(const QString& text, QWidget* parent, double scale = 1.6)
     QFont f = label->font();
     if (f.pointSizeF() > 0)
         f.setPointSizeF(f.pointSizeF() * scale);
-    f.setBold(true);
-    label->setFont(f);
-    return label;
-}
-
-QLabel* makeBold(const QString& text, QWidget* parent)
-{
-    auto* label = new QLabel(text, parent);
-    QFont f = label->font();
     f.setBold(true);
     label->setFont(f);
     return label;
@@ -118,6 +115,12 @@ QWidget* HealthPage::buildWorklist()
     m_count = new QLabel(page);
     m_count->setObjectName(QStringLiteral("worklistCountLabel"));
     header->addWidget(m_count, 0, Qt::AlignBottom);
+    header->addSpacing(12);
+    auto* import = new QPushButton(tr("&Import a file…"), page);
+    import->setObjectName(QStringLiteral("healthImportButton"));
+    import->setToolTip(tr("Import checkups.csv or questionnaires.csv"));
+    connect(import, &QPushButton::clicked, this, &HealthPage::importRecords);
+    header->addWidget(import, 0, Qt::AlignBottom);
     layout->addLayout(header);
 
     auto* note =
@@ -225,8 +228,32 @@ QWidget* HealthPage::buildPersonView()
     m_personError->hide();
     layout->addWidget(m_personError);
 
-    layout->addWidget(makeBold(tr("Checkups"), page));
-    m_checkups = new QTableWidget(0, 8, page);
+    m_recordButtons = new QWidget(page);
+    m_recordButtons->setObjectName(QStringLiteral("recordButtons"));
+    auto* buttons = new QHBoxLayout(m_recordButtons);
+    buttons->setContentsMargins(0, 0, 0, 0);
+    auto addButton = [&](const QString& text, const char* name, QDialog* (HealthPage::*open)()) {
+        auto* button = new QPushButton(text, m_recordButtons);
+        button->setObjectName(QString::fromLatin1(name));
+        connect(button, &QPushButton::clicked, this, [this, open] { (this->*open)(); });
+        buttons->addWidget(button);
+    };
+    addButton(tr("New &checkup…"), "newCheckupButton", &HealthPage::newCheckup);
+    addButton(tr("New &questionnaire…"), "newQuestionnaireButton", &HealthPage::newQuestionnaire);
+    addButton(tr("New &prevention step…"), "newPreventionButton", &HealthPage::newPreventionStep);
+    addButton(tr("New &support session…"), "newSupportButton", &HealthPage::newSupportSession);
+    buttons->addStretch(1);
+    layout->addWidget(m_recordButtons);
+
+    m_tabs = new QTabWidget(page);
+    m_tabs->setObjectName(QStringLiteral("personTabs"));
+    layout->addWidget(m_tabs, 1);
+
+    // Checkups: the table, and the charts under it.
+    auto* checkupTab = new QWidget(m_tabs);
+    checkupTab->setObjectName(QStringLiteral("checkupTab"));
+    auto* checkupLayout = new QVBoxLayout(checkupTab);
+    m_checkups = new QTableWidget(0, 8, checkupTab);
     m_checkups->setObjectName(QStringLiteral("checkupTable"));
     m_checkups->setHorizontalHeaderLabels({tr("Date"), tr("Wave"), tr("Weight (kg)"), tr("Height (cm)"),
                                            tr("BMI"), tr("Waist (cm)"), tr("Blood pressure (mmHg)"),
@@ -234,14 +261,21 @@ QWidget* HealthPage::buildPersonView()
     setUpTable(m_checkups, m_checkups->horizontalHeader(), m_checkups->verticalHeader(), false);
     m_checkups->horizontalHeader()->setMinimumSectionSize(80);
     m_checkups->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    layout->addWidget(m_checkups, 1);
-    m_noCheckups = new QLabel(tr("No checkup recorded."), page);
+    m_checkups->setMaximumHeight(m_checkups->fontMetrics().height() * 12);
+    checkupLayout->addWidget(m_checkups);
+    m_noCheckups = new QLabel(tr("No checkup recorded."), checkupTab);
     m_noCheckups->setObjectName(QStringLiteral("noCheckupLabel"));
     m_noCheckups->setEnabled(false);
-    layout->addWidget(m_noCheckups);
+    checkupLayout->addWidget(m_noCheckups);
+    m_charts = new HealthCharts(checkupTab);
+    checkupLayout->addWidget(m_charts, 1);
+    m_tabs->addTab(checkupTab, tr("Checkups"));
 
-    layout->addWidget(makeBold(tr("Diet questionnaires"), page));
-    m_questionnaires = new QTableWidget(5, 0, page);
+    // Questionnaires: one column per wave, side by side.
+    auto* questionnaireTab = new QWidget(m_tabs);
+    questionnaireTab->setObjectName(QStringLiteral("questionnaireTab"));
+    auto* questionnaireLayout = new QVBoxLayout(questionnaireTab);
+    m_questionnaires = new QTableWidget(5, 0, questionnaireTab);
     m_questionnaires->setObjectName(QStringLiteral("questionnaireTable"));
     m_questionnaires->setVerticalHeaderLabels({tr("Fruit and vegetable portions a day"),
                                                tr("Organic fruit and vegetables"), tr("Local products"),
@@ -250,11 +284,27 @@ QWidget* HealthPage::buildPersonView()
                true);
     m_questionnaires->verticalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_questionnaires->horizontalHeader()->setDefaultSectionSize(110);
-    layout->addWidget(m_questionnaires, 1);
-    m_noQuestionnaires = new QLabel(tr("No questionnaire recorded."), page);
+    questionnaireLayout->addWidget(m_questionnaires, 1);
+    m_noQuestionnaires = new QLabel(tr("No questionnaire recorded."), questionnaireTab);
     m_noQuestionnaires->setObjectName(QStringLiteral("noQuestionnaireLabel"));
     m_noQuestionnaires->setEnabled(false);
-    layout->addWidget(m_noQuestionnaires);
+    questionnaireLayout->addWidget(m_noQuestionnaires);
+    m_tabs->addTab(questionnaireTab, tr("Diet questionnaires"));
+
+    m_prevention = new QTableWidget(0, 5, m_tabs);
+    m_prevention->setObjectName(QStringLiteral("preventionTable"));
+    m_prevention->setHorizontalHeaderLabels(
+        {tr("Date"), tr("Type"), tr("Partner"), tr("Outcome"), tr("Next step due")});
+    setUpTable(m_prevention, m_prevention->horizontalHeader(), m_prevention->verticalHeader(), false);
+    m_prevention->horizontalHeader()->setStretchLastSection(true);
+    m_tabs->addTab(m_prevention, tr("Prevention"));
+
+    m_support = new QTableWidget(0, 4, m_tabs);
+    m_support->setObjectName(QStringLiteral("supportTable"));
+    m_support->setHorizontalHeaderLabels({tr("Date"), tr("With"), tr("Topic"), tr("Notes")});
+    setUpTable(m_support, m_support->horizontalHeader(), m_support->verticalHeader(), false);
+    m_support->horizontalHeader()->setStretchLastSection(true);
+    m_tabs->addTab(m_support, tr("Individual support"));
     return page;
 }
 
@@ -298,7 +348,13 @@ void HealthPage::clear()
     m_worklistError->hide();
     m_checkups->setRowCount(0);
     m_questionnaires->setColumnCount(0);
+    m_prevention->setRowCount(0);
+    m_support->setRowCount(0);
+    m_charts->clear();
     m_personTitle->clear();
+    m_personCode.clear();
+    m_personName.clear();
+    m_householdCode.clear();
     m_withdrawnBanner->hide();
     m_personError->hide();
     fillCommunes();
@@ -344,13 +400,27 @@ void HealthPage::openCurrent(const QModelIndex& proxyIndex)
     if (!source.isValid())
         return;
     const FollowUpItem& item = m_model->item(source.row());
-    openPerson(item.personCode, item.personName);
+    openPerson(item.personCode, item.personName, item.householdCode);
 }
 
-bool HealthPage::openPerson(const QString& personCode, const QString& personName)
+bool HealthPage::openPerson(const QString& personCode, const QString& personName,
+                            const QString& householdCode)
 {
+    m_personCode = personCode;
+    m_personName = personName;
+    m_householdCode = householdCode;
+    if (m_householdCode.isEmpty())
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            if (m_model->item(row).personCode == personCode)
+                m_householdCode = m_model->item(row).householdCode;
+    m_checkupWaves.clear();
+    m_questionnaireWaves.clear();
     m_checkups->setRowCount(0);
     m_questionnaires->setColumnCount(0);
+    m_prevention->setRowCount(0);
+    m_support->setRowCount(0);
+    m_charts->clear();
+    m_recordButtons->setEnabled(false);
     m_withdrawnBanner->hide();
     m_personError->hide();
     m_noCheckups->hide();
@@ -362,10 +432,14 @@ bool HealthPage::openPerson(const QString& personCode, const QString& personName
 
     HealthService::PersonCheckups checkups;
     HealthService::PersonQuestionnaires questionnaires;
+    HealthService::PersonPrevention prevention;
+    HealthService::PersonSupport support;
     try {
         const HealthService health(*m_db, *m_session);
         checkups = health.checkups(personCode);
         questionnaires = health.questionnaires(personCode);
+        prevention = health.preventionSteps(personCode);
+        support = health.supportSessions(personCode);
     } catch (const Error& e) {
         m_personError->setText(tr("Cannot read the health records: %1").arg(e.message()));
         m_personError->show();
@@ -407,6 +481,9 @@ bool HealthPage::openPerson(const QString& personCode, const QString& personName
         }
     }
     m_noCheckups->setVisible(list.empty());
+    m_charts->setCheckups(list);
+    for (const Checkup& c : list)
+        m_checkupWaves << c.wave;
 
     // One column per wave, the latest answers of that wave.
     auto& answers = questionnaires.questionnaires;
@@ -440,7 +517,130 @@ bool HealthPage::openPerson(const QString& personCode, const QString& personName
             m_questionnaires->setItem(row, column, new QTableWidgetItem(cells.at(row)));
     }
     m_noQuestionnaires->setVisible(answers.empty());
+    m_questionnaireWaves = waves;
+    fillPrevention(std::move(prevention.steps));
+    fillSupport(std::move(support.sessions));
+    m_recordButtons->setEnabled(true);
     return true;
+}
+
+void HealthPage::fillPrevention(std::vector<PreventionStep> steps)
+{
+    const QLocale locale;
+    m_prevention->setRowCount(static_cast<int>(steps.size()));
+    for (int row = 0; row < static_cast<int>(steps.size()); ++row) {
+        const PreventionStep& s = steps[static_cast<size_t>(row)];
+        const QStringList cells = {
+            locale.toString(s.doneOn, QLocale::ShortFormat),
+            displayName(s.type),
+            s.partner.isEmpty() ? kMissing : s.partner,
+            s.outcome.isEmpty() ? kMissing : s.outcome,
+            s.nextDueOn.isValid() ? locale.toString(s.nextDueOn, QLocale::ShortFormat) : kMissing,
+        };
+        for (int column = 0; column < cells.size(); ++column) {
+            auto* cell = new QTableWidgetItem(cells.at(column));
+            if (!s.notes.isEmpty())
+                cell->setToolTip(s.notes);
+            m_prevention->setItem(row, column, cell);
+        }
+    }
+    m_prevention->resizeColumnsToContents();
+}
+
+void HealthPage::fillSupport(std::vector<SupportSession> sessions)
+{
+    const QLocale locale;
+    m_support->setRowCount(static_cast<int>(sessions.size()));
+    for (int row = 0; row < static_cast<int>(sessions.size()); ++row) {
+        const SupportSession& s = sessions[static_cast<size_t>(row)];
+        const QStringList cells = {
+            locale.toString(s.heldOn, QLocale::ShortFormat),
+            s.personId == 0 ? tr("The household") : tr("The person"),
+            s.topic,
+            s.notes,
+        };
+        for (int column = 0; column < cells.size(); ++column) {
+            auto* cell = new QTableWidgetItem(cells.at(column));
+            if (column == 3)
+                cell->setToolTip(s.notes);
+            m_support->setItem(row, column, cell);
+        }
+    }
+    m_support->resizeColumnsToContents();
+}
+
+QDialog* HealthPage::showForm(QDialog* form)
+{
+    form->setAttribute(Qt::WA_DeleteOnClose);
+    form->setWindowModality(Qt::WindowModal);
+    connect(form, &QDialog::accepted, this, [this] {
+        if (m_session && m_db) {
+            const QString code = m_personCode;
+            const QString name = m_personName;
+            const QString household = m_householdCode;
+            try {
+                m_model->setItems(FollowUpSchedule(*m_db, *m_session).items(Clock::instance().today()));
+            } catch (const Error&) {
+            }
+            updateCount();
+            openPerson(code, name, household);
+        }
+    });
+    form->open();
+    return form;
+}
+
+QDialog* HealthPage::newCheckup()
+{
+    if (!m_db || !m_session || m_personCode.isEmpty())
+        return nullptr;
+    return showForm(new CheckupForm(*m_db, *m_session, m_personCode, m_personName, m_checkupWaves, this));
+}
+
+QDialog* HealthPage::newQuestionnaire()
+{
+    if (!m_db || !m_session || m_personCode.isEmpty())
+        return nullptr;
+    return showForm(
+        new QuestionnaireForm(*m_db, *m_session, m_personCode, m_personName, m_questionnaireWaves, this));
+}
+
+QDialog* HealthPage::newPreventionStep()
+{
+    if (!m_db || !m_session || m_personCode.isEmpty())
+        return nullptr;
+    return showForm(new PreventionStepForm(*m_db, *m_session, m_personCode, m_personName, this));
+}
+
+QDialog* HealthPage::newSupportSession()
+{
+    if (!m_db || !m_session || m_personCode.isEmpty())
+        return nullptr;
+    return showForm(
+        new SupportSessionForm(*m_db, *m_session, m_personCode, m_personName, m_householdCode, this));
+}
+
+QDialog* HealthPage::importRecords()
+{
+    if (!m_db || !m_session)
+        return nullptr;
+    auto* dialog = new HealthImportDialog(*m_db, *m_session, HealthImportDialog::Kind::Checkups, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &QDialog::finished, this, [this, dialog] {
+        if (dialog->imported() > 0 && m_db && m_session) {
+            try {
+                m_model->setItems(FollowUpSchedule(*m_db, *m_session).items(Clock::instance().today()));
+            } catch (const Error& e) {
+                m_worklistError->setText(tr("Cannot read the work list: %1").arg(e.message()));
+                m_worklistError->show();
+            }
+            fillCommunes();
+            updateCount();
+        }
+    });
+    dialog->open();
+    return dialog;
 }
 
 void HealthPage::showWorklist()

@@ -1,12 +1,16 @@
 #pragma once
 
+#include "domain/Prevention.h"
 #include "security/Session.h"
 #include "store/Database.h"
 
 #include <QWidget>
 #include <optional>
+#include <vector>
 
 class QComboBox;
+class QDialog;
+class QTabWidget;
 class QLabel;
 class QPushButton;
 class QStackedWidget;
@@ -17,6 +21,7 @@ namespace cabas::ui {
 
 class FollowUpFilterProxy;
 class FollowUpListModel;
+class HealthCharts;
 
 // The "Health follow-up" section, for nurses: the work list of follow-up waves (FollowUpSchedule, today by
 // Clock) filtered by status and commune, and, for the person chosen in it (double-click or Enter), their
@@ -36,8 +41,18 @@ class HealthPage : public QWidget
 
     // Shows the health records of a person of the work list; false (and the error shown) when they cannot
     // be read.
-    bool openPerson(const QString& personCode, const QString& personName);
+    bool openPerson(const QString& personCode, const QString& personName,
+                    const QString& householdCode = QString());
     void showWorklist();
+
+    // The record forms for the person shown (window-modal, deleted when closed; the view is read again when
+    // one saves). nullptr when no person is shown.
+    QDialog* newCheckup();
+    QDialog* newQuestionnaire();
+    QDialog* newPreventionStep();
+    QDialog* newSupportSession();
+    // The import of checkups.csv / questionnaires.csv (the work list is read again when it imports).
+    QDialog* importRecords();
 
     FollowUpListModel* model() const { return m_model; }
     FollowUpFilterProxy* proxy() const { return m_proxy; }
@@ -50,6 +65,9 @@ class HealthPage : public QWidget
     void fitColumns();
     void fillCommunes();
     void openCurrent(const QModelIndex& proxyIndex);
+    QDialog* showForm(QDialog* form);
+    void fillPrevention(std::vector<PreventionStep> steps);
+    void fillSupport(std::vector<SupportSession> sessions);
 
     const store::Database* m_db = nullptr;
     std::optional<Session> m_session;
@@ -72,6 +90,17 @@ class HealthPage : public QWidget
     QTableWidget* m_questionnaires = nullptr;
     QLabel* m_noCheckups = nullptr;
     QLabel* m_noQuestionnaires = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    HealthCharts* m_charts = nullptr;
+    QTableWidget* m_prevention = nullptr;
+    QTableWidget* m_support = nullptr;
+    QWidget* m_recordButtons = nullptr;
+
+    QString m_personCode;
+    QString m_personName;
+    QString m_householdCode;
+    QStringList m_checkupWaves;
+    QStringList m_questionnaireWaves;
 };
 
 } // namespace cabas::ui
