@@ -220,3 +220,43 @@ TEST_CASE("ui: the month list of the demo", "[ui][workshops][screenshot]")
     test::screenshotIfAsked(&page, QStringLiteral("workshops-month"));
     CHECK(page.model()->rowCount() == 2);
 }
+
+TEST_CASE("ui: the attendance import lists the file's problems and imports only a correct file",
+          "[ui][workshops][import]")
+{
+    WorkshopFixture f;
+    f.clock.clock().set(QDateTime(QDate(2025, 3, 20), QTime(9, 0), Qt::UTC));
+    ui::WorkshopsPage page;
+    page.load(f.db.get(), f.coordinator);
+    auto* dialog = qobject_cast<ui::AttendanceImportDialog*>(page.importAttendance());
+    REQUIRE(dialog);
+    auto* problems = child<QListWidget>(dialog, "attendanceProblems");
+    auto* import = child<QPushButton>(dialog, "attendanceImportButton");
+    const QString bad = f.temp.dir() + QStringLiteral("/bad.csv");
+    test::writeFile(bad, "workshop_date;workshop_type;title;person_code;attended\n"
+                         "2025-03-14;cheese_making;Fromage de chèvre à la ferme;P-00001;yes\n"
+                         "2025-03-14;cheese_making;Fromage de chèvre à la ferme;P-77777;yes\n");
+    CHECK_FALSE(dialog->setFile(bad));
+    REQUIRE(problems->count() == 1);
+    CHECK(problems->item(0)->text().startsWith(QLatin1String("bad.csv:3: person_code")));
+    CHECK_FALSE(import->isEnabled());
+    CHECK(WorkshopService(*f.db, f.coordinator).summary(f.cheese.id).registered == 0);
+
+    const QString good = f.temp.dir() + QStringLiteral("/good.csv");
+    test::writeFile(good, "workshop_date;workshop_type;title;person_code;attended\n"
+                          "2025-03-14;cheese_making;Fromage de chèvre à la ferme;P-00001;yes\n"
+                          "2025-03-14;cheese_making;Fromage de chèvre à la ferme;P-00002;no\n");
+    CHECK(dialog->setFile(good));
+    CHECK(import->isEnabled());
+    import->click();
+    CHECK(dialog->imported());
+    const auto s = WorkshopService(*f.db, f.coordinator).summary(f.cheese.id);
+    CHECK(s.present == 1);
+    CHECK(s.absent == 1);
+    dialog->close();
+    CHECK(page.model()
+              ->index(0, ui::WorkshopMonthModel::AttendanceColumn)
+              .data()
+              .toString()
+              .contains(QLatin1String("1")));
+}
