@@ -62,6 +62,8 @@ void categoriesAndValues(QChart* chart, QAbstractBarSeries* series, const QStrin
     y->setRange(0, top > 0 ? top * 1.05 : 1);
     if (top > 0)
         y->applyNiceNumbers();
+    else
+        y->setTickCount(2);
 }
 
 const CohortSeries* seriesOf(const CohortReport& r, const char* key)
@@ -184,18 +186,22 @@ QChart* CohortCharts::followUp(const CohortReport& r)
     bars->append(done);
     categoriesAndValues(chart, bars, waves, QStringLiteral("%"));
     for (QAbstractAxis* axis : chart->axes(Qt::Vertical))
-        if (auto* v = qobject_cast<QValueAxis*>(axis))
+        if (auto* v = qobject_cast<QValueAxis*>(axis)) {
             v->setRange(0, 100);
+            v->setTickCount(5);
+        }
     return chart;
 }
 
 void CohortCharts::render(QChart* chart, QPainter& painter, const QRectF& target)
 {
+    // Laid out on a larger canvas and scaled down, so that a half page keeps its axis labels whole.
+    const QSizeF canvas = target.size() * 1.8;
     QGraphicsScene scene;
     scene.addItem(chart);
-    chart->resize(target.size());
+    chart->resize(canvas);
     chart->setPos(0, 0);
-    scene.setSceneRect(QRectF(QPointF(0, 0), target.size()));
+    scene.setSceneRect(QRectF(QPointF(0, 0), canvas));
     scene.render(&painter, target, scene.sceneRect());
     // The scene deletes the chart.
 }
