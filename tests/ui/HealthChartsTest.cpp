@@ -2,6 +2,7 @@
 
 #include "FollowUpListModel.h"
 #include "HealthPage.h"
+#include "MainWindow.h"
 #include "UiTestUtil.h"
 #include "health/CheckupForm.h"
 #include "health/HealthBadgesWidget.h"
@@ -375,4 +376,22 @@ TEST_CASE("ui: the health import dialog previews, locates problems and imports o
     CHECK_FALSE(refused.setFile(good));
     CHECK(child<QListWidget>(&refused, "importErrors")->count() >= 1);
     CHECK_FALSE(child<QPushButton>(&refused, "importButton")->isEnabled());
+}
+
+TEST_CASE("ui: a social worker opening the health section is refused, and the refusal is audited",
+          "[ui][health][access]")
+{
+    ChartFixture f;
+    const Session socialWorker = f.socialWorker;
+    const store::Database* db = f.db.get();
+    ui::MainWindow window(std::move(f.db), socialWorker);
+    window.showSection(ui::MainWindow::Section::Health);
+    CHECK(child<QStackedWidget>(&window, "sectionStack")->currentWidget()->objectName() ==
+          QStringLiteral("accessDeniedPanel"));
+    CHECK(window.healthPage()->model()->rowCount() == 0);
+    CHECK(test::hasAuditRecord(*db, socialWorker.login(), QString(), QStringLiteral("follow_up_schedule"),
+                               QStringLiteral("denied")));
+    // Nothing of the person view was read either.
+    CHECK_FALSE(window.healthPage()->openPerson(QStringLiteral("P-00001"), QString()));
+    CHECK(child<QTableWidget>(window.healthPage(), "checkupTable")->rowCount() == 0);
 }
