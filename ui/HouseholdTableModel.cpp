@@ -24,6 +24,7 @@ void HouseholdTableModel::clear()
     m_session.reset();
     m_rows.clear();
     m_total = 0;
+    m_capped = false;
     endResetModel();
     m_resetting = false;
     emit totalChanged(0);
@@ -41,11 +42,15 @@ void HouseholdTableModel::reload()
     beginResetModel();
     m_rows.clear();
     m_total = 0;
+    m_capped = false;
+    m_lastPageFull = false;
     try {
         if (m_db && m_session) {
             const HouseholdService service(*m_db, *m_session);
-            m_total = service.count(m_query);
+            m_total = service.count(m_query, kCountLimit + 1);
+            m_capped = m_total > kCountLimit;
             m_rows = service.search(m_query, kPageSize, 0);
+            m_lastPageFull = int(m_rows.size()) == kPageSize;
         }
     } catch (...) {
         m_rows.clear();
@@ -62,7 +67,9 @@ void HouseholdTableModel::reload()
 
 bool HouseholdTableModel::canFetchMore(const QModelIndex& parent) const
 {
-    return !parent.isValid() && !m_resetting && m_db && m_session && qint64(m_rows.size()) < m_total;
+    if (parent.isValid() || m_resetting || !m_db || !m_session)
+        return false;
+    return m_capped ? m_lastPageFull : qint64(m_rows.size()) < m_total;
 }
 
 void HouseholdTableModel::fetchMore(const QModelIndex& parent)
@@ -76,8 +83,10 @@ void HouseholdTableModel::fetchMore(const QModelIndex& parent)
         emit fetchFailed(e.message());
         return;
     }
+    m_lastPageFull = int(more.size()) == kPageSize;
     if (more.empty()) { // fewer rows than counted (deleted meanwhile): stop asking
         m_total = qint64(m_rows.size());
+        m_capped = false;
         return;
     }
     const int first = int(m_rows.size());
@@ -87,6 +96,8 @@ void HouseholdTableModel::fetchMore(const QModelIndex& parent)
         m_rows.push_back(std::move(e));
     endInsertRows();
     m_resetting = false;
+    if (m_capped && qint64(m_rows.size()) >= m_total)
+        m_total = qint64(m_rows.size()) + (m_lastPageFull ? 1 : 0);
 }
 
 void HouseholdTableModel::sort(int column, Qt::SortOrder order)

@@ -36,6 +36,9 @@ class HouseholdTableModel : public QAbstractTableModel
     static constexpr int SortRole = Qt::UserRole;
     static constexpr int IdRole = Qt::UserRole + 1;
     static constexpr int kPageSize = 200;
+    // Counting stops there: a search matching more shows "more than 1,000" and still scrolls through them
+    // all.
+    static constexpr qint64 kCountLimit = 1000;
 
     explicit HouseholdTableModel(QObject* parent = nullptr);
 
@@ -51,8 +54,10 @@ class HouseholdTableModel : public QAbstractTableModel
     // The search and filters; reloads. Throws like setSource().
     void setQuery(const HouseholdQuery& query);
     const HouseholdQuery& query() const { return m_query; }
-    // How many households match the query (all of them, not only the rows fetched yet).
+    // How many households match the query (all of them, not only the rows fetched yet), at most kCountLimit +
+    // 1: countCapped() then says there are more than kCountLimit.
     qint64 totalCount() const { return m_total; }
+    bool countCapped() const { return m_capped; }
 
     const Household& household(int row) const { return m_rows.at(static_cast<size_t>(row)).household; }
     const HouseholdListEntry& entry(int row) const { return m_rows.at(static_cast<size_t>(row)); }
@@ -77,6 +82,8 @@ class HouseholdTableModel : public QAbstractTableModel
     HouseholdQuery m_query;
     std::vector<HouseholdListEntry> m_rows;
     qint64 m_total = 0;
+    bool m_capped = false;
+    bool m_lastPageFull = false;
     bool m_resetting = false; // a reset or an insertion is being announced: views ask for more afterwards
 };
 

@@ -194,14 +194,14 @@ std::vector<HouseholdListEntry> HouseholdService::search(HouseholdQuery query, i
     return result;
 }
 
-qint64 HouseholdService::count(HouseholdQuery query) const
+qint64 HouseholdService::count(HouseholdQuery query, qint64 limit) const
 {
     requireRead(QStringLiteral("household"));
     if (!AccessPolicy::seesAddresses(m_session.role()))
         query.searchNames = false;
     store::HouseholdRepository repository(m_db);
     repository.ensureSearchTerms();
-    return repository.countMatching(query);
+    return repository.countMatching(query, limit);
 }
 
 QStringList HouseholdService::communes() const

@@ -54,7 +54,8 @@ class HouseholdService
     // ---- the household list
     // One page of the list; for roles that see codes only, names are neither searched nor returned.
     std::vector<HouseholdListEntry> search(HouseholdQuery query, int limit, int offset) const;
-    qint64 count(HouseholdQuery query) const;
+    // How many households match; at most `limit` when it is > 0.
+    qint64 count(HouseholdQuery query, qint64 limit = 0) const;
     QStringList communes() const;
 
     // ---- enrolment

@@ -511,16 +511,36 @@ struct Where
     QVariantList values;
 };
 
-Where whereFor(const HouseholdQuery& query)
+// A word matching many terms (a letter or two) is tested household by household (EXISTS, through the primary
+// key), so that the first page and a capped count stop early; a rarer word is a set built from the term index
+// (IN), which is small. kDenseTerms decides between them.
+constexpr int kDenseTerms = 2000;
+
+Where whereFor(const Database& db, const HouseholdQuery& query)
 {
     QStringList conditions;
     Where w;
+    const QString kind = query.searchNames ? QString() : QStringLiteral(" AND kind = 'k'");
     for (const QString& word : searchWords(query.text)) {
-        conditions
-            << QStringLiteral(
-                   "h.id IN (SELECT household_id FROM household_search_term WHERE term >= ? AND term < ?%1)")
-                   .arg(query.searchNames ? QString() : QStringLiteral(" AND kind = 'k'"));
-        w.values << word << prefixUpperBound(word);
+        const QString upper = prefixUpperBound(word);
+        QSqlQuery d =
+            db.exec(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM household_search_term WHERE term "
+                                   ">= ? AND term < ?%1 LIMIT %2) AS t")
+                        .arg(kind)
+                        .arg(kDenseTerms),
+                    {word, upper});
+        const bool dense = d.next() && d.value(0).toInt() >= kDenseTerms;
+        if (dense)
+            conditions << QStringLiteral(
+                              "EXISTS (SELECT 1 FROM household_search_term t WHERE t.household_id = h.id "
+                              "AND t.term >= ? AND t.term < ?%1)")
+                              .arg(kind);
+        else
+            conditions << QStringLiteral(
+                              "h.id IN (SELECT household_id FROM household_search_term WHERE term >= ? "
+                              "AND term < ?%1)")
+                              .arg(kind);
+        w.values << word << upper;
     }
     if (query.status) {
         conditions << QStringLiteral("h.status = ?");
@@ -565,7 +585,7 @@ QString orderFor(const HouseholdQuery& query)
 std::vector<HouseholdListEntry> HouseholdRepository::search(const HouseholdQuery& query, int limit,
                                                             int offset) const
 {
-    const Where w = whereFor(query);
+    const Where w = whereFor(m_db, query);
     QString sql =
         QStringLiteral("SELECT %1, COALESCE(u.display_name, '') FROM household h LEFT JOIN app_user u "
                        "ON u.id = h.referent_user_id%2 ORDER BY %3")
@@ -616,10 +636,15 @@ std::vector<HouseholdListEntry> HouseholdRepository::search(const HouseholdQuery
     return result;
 }
 
-qint64 HouseholdRepository::countMatching(const HouseholdQuery& query) const
+qint64 HouseholdRepository::countMatching(const HouseholdQuery& query, qint64 limit) const
 {
-    const Where w = whereFor(query);
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT count(*) FROM household h%1").arg(w.sql), w.values);
+    const Where w = whereFor(m_db, query);
+    const QString sql =
+        limit > 0 ? QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM household h%1 LIMIT %2) AS matching")
+                        .arg(w.sql)
+                        .arg(limit)
+                  : QStringLiteral("SELECT count(*) FROM household h%1").arg(w.sql);
+    QSqlQuery q = m_db.exec(sql, w.values);
     return q.next() ? q.value(0).toLongLong() : 0;
 }
 

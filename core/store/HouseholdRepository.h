@@ -37,7 +37,9 @@ class HouseholdRepository
     // match. A search word is a prefix of a word of the code, commune, postcode or (when query.searchNames) a
     // member's name or code, accents and case ignored; every word must match.
     std::vector<HouseholdListEntry> search(const HouseholdQuery& query, int limit, int offset) const;
-    qint64 countMatching(const HouseholdQuery& query) const;
+    // `limit` > 0: counts at most that many (a search matching half the programme need not be counted
+    // exactly).
+    qint64 countMatching(const HouseholdQuery& query, qint64 limit = 0) const;
     // The communes in use, sorted (for the list's filter).
     QStringList communes() const;
 

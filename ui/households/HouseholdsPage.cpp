@@ -240,7 +240,10 @@ void HouseholdsPage::applyQuery()
 void HouseholdsPage::updateCount()
 {
     const qint64 total = m_model->totalCount();
-    m_count->setText(tr("%1 household(s)").arg(QLocale().toString(total)));
+    m_count->setText(
+        m_model->countCapped()
+            ? tr("more than %1 households").arg(QLocale().toString(HouseholdTableModel::kCountLimit))
+            : tr("%1 household(s)").arg(QLocale().toString(total)));
 }
 
 void HouseholdsPage::showError(const QString& message)

@@ -39,3 +39,7 @@ CREATE INDEX household_note_household_idx ON household_note (household_id, writt
 
 CREATE INDEX household_referent_idx ON household (referent_user_id);
 CREATE INDEX person_duplicate_idx ON person (search_name, birth_date);
+
+-- A database without households has every search term there is (the repositories keep them from now on); one
+-- with households gets them built by the first search (HouseholdRepository::ensureSearchTerms).
+INSERT INTO cabas_meta (key, value) SELECT 'search_terms', '1' WHERE NOT EXISTS (SELECT 1 FROM household);

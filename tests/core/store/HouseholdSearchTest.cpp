@@ -226,3 +226,53 @@ TEST_CASE("the prefix search uses the search term index", "[households][search]"
     INFO(plan.toStdString());
     CHECK(plan.contains(QStringLiteral("household_search_term_idx")));
 }
+
+TEST_CASE("a word matching thousands of households gives the same result, and counts can stop early",
+          "[households][search]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const int n = 2200; // more than the repository's threshold of "dense" words (2000 terms)
+    std::vector<Household> hs;
+    for (int i = 1; i <= n; ++i) {
+        Household h;
+        h.code = QStringLiteral("MMG-%1").arg(i, 4, 10, QLatin1Char('0'));
+        h.commune = QStringLiteral("Auch");
+        hs.push_back(h);
+    }
+    {
+        store::Database::Transaction tx(*db);
+        store::HouseholdRepository(*db).insertMany(hs);
+        std::vector<Person> ps;
+        for (int i = 0; i < n; ++i) {
+            Person p;
+            p.householdId = hs[size_t(i)].id;
+            p.code = QStringLiteral("P-%1").arg(i + 1, 5, 10, QLatin1Char('0'));
+            p.firstName = i % 100 == 0 ? QStringLiteral("Annie") : QStringLiteral("Anne");
+            p.lastName = QStringLiteral("Martin");
+            p.birthDate = QDate(1980, 1, 1);
+            ps.push_back(p);
+        }
+        store::PersonRepository(*db).insertMany(ps);
+        tx.commit();
+    }
+    const store::HouseholdRepository repo(*db);
+    HouseholdQuery q;
+    q.text = QStringLiteral("ann"); // dense: tested household by household
+    CHECK(repo.countMatching(q) == n);
+    CHECK(repo.countMatching(q, 1001) == 1001);
+    auto page = repo.search(q, 3, 0);
+    REQUIRE(page.size() == 3);
+    CHECK(page[0].household.code == QStringLiteral("MMG-0001"));
+    q.text = QStringLiteral("annie"); // rare: a set from the index
+    CHECK(repo.countMatching(q) == n / 100);
+    q.text = QStringLiteral("ann martin auch");
+    CHECK(repo.countMatching(q) == n);
+    q.text = QStringLiteral("annie martin");
+    page = repo.search(q, 0, 0);
+    REQUIRE(page.size() == size_t(n / 100));
+    CHECK(page[1].household.code == QStringLiteral("MMG-0101"));
+}
