@@ -86,11 +86,13 @@ void forEachIn(const Database& db, const QString& prefix, const QString& suffix,
     }
 }
 
+} // namespace
+
 // Which household a card token (or an account) belongs to, loading what it needs in batches.
-class Linker
+class LedgerLinker
 {
   public:
-    explicit Linker(const Database& db) : m_db(db) {}
+    explicit LedgerLinker(const Database& db) : m_db(db) {}
 
     // Household ids of these household codes (0 when unknown).
     void loadAccounts(const QStringList& codes)
@@ -170,6 +172,8 @@ class Linker
     QHash<QString, qint64> m_accounts;
     QHash<QString, CardInfo> m_cards;
 };
+
+namespace {
 
 // Appends one element of a PostgreSQL array literal.
 void appendArrayElement(QString& out, const QVariant& v)
@@ -383,8 +387,24 @@ LedgerMovement readMovement(const QSqlQuery& q)
 
 } // namespace
 
+LedgerLinker& LedgerRepository::cachedLinker()
+{
+    if (!m_linker)
+        m_linker = std::make_shared<LedgerLinker>(m_db);
+    return *m_linker;
+}
+
 LedgerApplyResult LedgerRepository::applyEntryPage(const EntryPage& page, const QString& feed)
 {
+    struct ForgetOnFailure
+    {
+        std::shared_ptr<LedgerLinker>& linker;
+        ~ForgetOnFailure()
+        {
+            if (std::uncaught_exceptions() > 0)
+                linker.reset(); // what it learnt may have been rolled back
+        }
+    } forget{m_linker};
     return inTransaction(m_db, [&] {
         const LedgerApplyResult result = upsertEntries(page.entries);
         m_db.exec(QStringLiteral("INSERT INTO ledger_sync_state (feed, cursor) VALUES (?, ?) "
@@ -462,7 +482,7 @@ LedgerApplyResult LedgerRepository::upsertEntries(const std::vector<LedgerEntry>
             }
         }
 
-        Linker linker(m_db);
+        LedgerLinker& linker = cachedLinker();
         linker.loadAccounts(accounts);
         for (const LedgerEntry* e : toWrite)
             if (!linker.account(e->account))
@@ -503,6 +523,7 @@ LedgerApplyResult LedgerRepository::applyCardPage(const CardPage& page, const QS
                             .arg(c.id.isEmpty() ? QStringLiteral("?") : c.id,
                                  c.id.trimmed().isEmpty() ? QStringLiteral("id") : QStringLiteral("status"),
                                  tr("missing")));
+    m_linker.reset(); // the operator's cards change
     return inTransaction(m_db, [&] {
         LedgerApplyResult result;
         result.received = qint64(page.cards.size());
@@ -549,6 +570,7 @@ LedgerApplyResult LedgerRepository::applyCardPage(const CardPage& page, const QS
                                  "ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor"),
                   {feed, textValue(page.nextCursor)});
         changed.removeDuplicates();
+        m_linker.reset();
         relinkCards(changed);
         return result;
     });
@@ -717,7 +739,7 @@ std::vector<UnlinkedCard> LedgerRepository::unlinkedCards() const
         result.push_back(u);
     }
     // The operator's cards that no household claims yet and that have no entry.
-    Linker linker(m_db);
+    LedgerLinker linker(m_db);
     QSqlQuery cards =
         m_db.exec(QStringLiteral("SELECT c.id, c.account FROM ledger_card c WHERE NOT EXISTS "
                                  "(SELECT 1 FROM ledger_entry e WHERE e.card = c.id) ORDER BY c.id"));
@@ -903,7 +925,7 @@ void LedgerRepository::relinkCards(const QStringList& cardTokens)
         frontier = next;
     }
     QStringList tokens(all.begin(), all.end());
-    Linker linker(m_db);
+    LedgerLinker linker(m_db);
     linker.loadCards(tokens);
     QSqlQuery link = m_db.prepare(QStringLiteral(
         "UPDATE ledger_entry SET household_id = ?, link_source = ? WHERE card = ? AND link_source <> ? "
@@ -943,6 +965,7 @@ void LedgerRepository::relinkPending()
         }
         if (cards.isEmpty() && households.isEmpty())
             return;
+        m_linker.reset(); // cards or households changed in Cabas
         m_db.exec(QStringLiteral("DELETE FROM ledger_relink_queue"));
         // A new household claims the unlinked entries that name it as their account, and the operator's
         // cards that do.
@@ -953,7 +976,7 @@ void LedgerRepository::relinkPending()
                 QStringLiteral("SELECT DISTINCT account FROM ledger_entry WHERE household_id IS NULL AND "
                                "account IN "),
                 {}, households, [&](const QSqlQuery& r) { named << r.value(0).toString(); });
-            Linker linker(m_db);
+            LedgerLinker linker(m_db);
             linker.loadAccounts(named);
             QSqlQuery link =
                 m_db.prepare(QStringLiteral("UPDATE ledger_entry SET household_id = ?, link_source = ? "

@@ -8,10 +8,13 @@
 #include <QDateTime>
 #include <QString>
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
 namespace cabas::store {
+
+class LedgerLinker;
 
 // The feeds Cabas keeps a cursor for (sync state is keyed by these names).
 inline const QString kEntriesFeed = QStringLiteral("entries");
@@ -164,8 +167,13 @@ class LedgerRepository
 
   private:
     bool isKnownCard(const QString& token) const;
+    // Who owns which card and account code, loaded in batches and kept from page to page of one sync;
+    // forgotten whenever a card or household changes (relinkPending() sees the queue) and after a failed
+    // write.
+    LedgerLinker& cachedLinker();
 
     const Database& m_db;
+    std::shared_ptr<LedgerLinker> m_linker;
 };
 
 } // namespace cabas::store
