@@ -2,6 +2,7 @@
 
 #include "AdministrationPage.h"
 #include "BackupController.h"
+#include "ledger/SyncDialog.h"
 #include "DatabaseSettings.h"
 #include "FirstRunDialog.h"
 #include "HealthPage.h"
@@ -152,6 +153,14 @@ void MainWindow::buildMenus()
     file->addSeparator();
     m_backup = new BackupController(this);
     file->addAction(m_backup->action());
+    m_syncAction = file->addAction(tr("Ledger &sync…"), this, [this] {
+        if (!m_db)
+            return;
+        auto* dialog = new SyncDialog(*m_db, m_session, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    m_syncAction->setObjectName(QStringLiteral("syncAction"));
     file->addSeparator();
     m_switchUserAction = file->addAction(tr("S&witch user…"), this, &MainWindow::switchUser);
     m_switchUserAction->setObjectName(QStringLiteral("switchUserAction"));
@@ -536,6 +545,8 @@ void MainWindow::updateSectionHints()
 void MainWindow::updateTitleAndStatus()
 {
     m_backup->setContext(m_db.get(), m_session);
+    m_syncAction->setEnabled(m_db && m_session &&
+                             AccessPolicy::allows(m_session->role(), DataKind::Ledger, Action::Write));
     m_switchUserAction->setEnabled(m_db != nullptr);
     m_logoutAction->setEnabled(m_db != nullptr && m_session.has_value());
     m_sessionStatus->setText(

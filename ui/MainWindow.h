@@ -165,6 +165,7 @@ class MainWindow : public QMainWindow
     QLabel* m_schemaStatus = nullptr;
     QAction* m_switchUserAction = nullptr;
     BackupController* m_backup = nullptr;
+    QAction* m_syncAction = nullptr; // File › Ledger sync… (ui/ledger/SyncDialog)
     QAction* m_logoutAction = nullptr;
     QPointer<LoginDialog> m_loginDialog;
 };
