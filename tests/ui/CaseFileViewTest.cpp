@@ -2,12 +2,15 @@
 
 #include "UiTestUtil.h"
 #include "common/Money.h"
+#include "health/HealthBadgesWidget.h"
 #include "households/CaseFileView.h"
+#include "ledger/HouseholdSpendingWidget.h"
 #include "services/HouseholdService.h"
 #include "store/HouseholdRepository.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
+#include "workshops/WorkshopHistoryWidget.h"
 
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -167,4 +170,36 @@ TEST_CASE("ui: two people saving the same household: the second sees theirs agai
     CHECK(stored->postcode == QStringLiteral("32001"));               // mine, untouched by them
     CHECK(stored->version == 3);
     CHECK(mine.conflictDialog() == nullptr);
+}
+
+TEST_CASE("ui: the case file shows spending, workshops and health badges to the roles that may see them",
+          "[ui][households][casefile]")
+{
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
+    CaseFixture f;
+    {
+        ui::CaseFileView view(*f.db, f.sw);
+        REQUIRE(view.load(QStringLiteral("MMG-0042")));
+        CHECK(child<QGroupBox>(&view, "spendingArea")->findChild<ui::HouseholdSpendingWidget*>());
+        CHECK(child<QGroupBox>(&view, "workshopsArea")->findChild<ui::WorkshopHistoryWidget*>());
+        CHECK(child<QGroupBox>(&view, "healthArea")->isHidden());
+        CHECK_FALSE(child<QGroupBox>(&view, "healthArea")->findChild<ui::HealthBadgesWidget*>());
+    }
+    {
+        const Session nurse = test::addUserAndLogin(*f.db, QStringLiteral("claire.dupuis"),
+                                                    QStringLiteral("Claire Dupuis"), Role::Nurse);
+        ui::CaseFileView view(*f.db, nurse);
+        REQUIRE(view.load(QStringLiteral("MMG-0042")));
+        CHECK(child<QGroupBox>(&view, "healthArea")->findChild<ui::HealthBadgesWidget*>());
+        CHECK(child<QGroupBox>(&view, "spendingArea")->findChild<ui::HouseholdSpendingWidget*>());
+    }
+    {
+        const Session coordinator = test::addUserAndLogin(*f.db, QStringLiteral("julien.marty"),
+                                                          QStringLiteral("Julien Marty"), Role::Coordinator);
+        ui::CaseFileView view(*f.db, coordinator);
+        REQUIRE(view.load(QStringLiteral("MMG-0042")));
+        CHECK_FALSE(child<QGroupBox>(&view, "spendingArea")->findChild<ui::HouseholdSpendingWidget*>());
+        CHECK(child<QGroupBox>(&view, "workshopsArea")->findChild<ui::WorkshopHistoryWidget*>());
+        CHECK_FALSE(child<QGroupBox>(&view, "healthArea")->findChild<ui::HealthBadgesWidget*>());
+    }
 }

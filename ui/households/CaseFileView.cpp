@@ -3,8 +3,11 @@
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "common/Money.h"
+#include "health/HealthBadgesWidget.h"
+#include "ledger/HouseholdSpendingWidget.h"
 #include "security/Access.h"
 #include "services/HouseholdService.h"
+#include "workshops/WorkshopHistoryWidget.h"
 
 #include <QComboBox>
 #include <QDateEdit>
@@ -311,15 +314,53 @@ QWidget* CaseFileView::buildFollowUpTab()
         layout->addWidget(box);
         return box;
     };
-    area(QStringLiteral("spendingArea"), tr("Spending"),
-         tr("The household's card spending, month by month, comes with the ledger section."));
-    m_healthArea =
-        area(QStringLiteral("healthArea"), tr("Health follow-up"),
-             tr("Nurses only: the members' follow-up waves and checkups are in the health section."));
-    area(QStringLiteral("workshopsArea"), tr("Workshops"),
-         tr("The workshops the members registered for and attended come with the workshops section."));
+    m_spendingArea = area(QStringLiteral("spendingArea"), tr("Spending"), QString());
+    m_healthArea = area(QStringLiteral("healthArea"), tr("Health follow-up"), QString());
+    m_workshopsArea = area(QStringLiteral("workshopsArea"), tr("Workshops"), QString());
     layout->addStretch(1);
     return page;
+}
+
+void CaseFileView::embedFollowUp()
+{
+    if (m_followUpFor == m_base.id)
+        return;
+    m_followUpFor = m_base.id;
+    const Role role = m_session.role();
+    // Replaces what an area shows by `make()`, or by `refused` when the role may not read that data.
+    auto fillArea = [&](QWidget* box, bool allowed, const QString& refused, const auto& make) {
+        QLayout* l = box->layout();
+        while (QLayoutItem* item = l->takeAt(0)) {
+            delete item->widget();
+            delete item;
+        }
+        QWidget* content = nullptr;
+        QString message = refused;
+        if (allowed) {
+            try {
+                content = make(box);
+            } catch (const Error& e) {
+                message = e.message();
+            }
+        }
+        if (!content) {
+            auto* label = new QLabel(message, box);
+            label->setWordWrap(true);
+            label->setEnabled(false);
+            content = label;
+        }
+        l->addWidget(content);
+    };
+    fillArea(
+        m_spendingArea, AccessPolicy::allows(role, DataKind::Ledger, Action::Read),
+        tr("Card spending is shown to social workers, nurses and administrators; coordinators see it in "
+           "the cohort figures."),
+        [&](QWidget* parent) { return new HouseholdSpendingWidget(m_db, m_session, m_base.id, parent); });
+    fillArea(m_healthArea, AccessPolicy::allows(role, DataKind::Health, Action::Read), QString(),
+             [&](QWidget* parent) { return new HealthBadgesWidget(m_db, m_session, m_base.id, parent); });
+    fillArea(m_workshopsArea, AccessPolicy::allows(role, DataKind::Workshops, Action::Read),
+             tr("Workshops are shown to the programme's staff."),
+             [&](QWidget* parent) { return new WorkshopHistoryWidget(m_db, m_session, m_base.id, parent); });
 }
 
 bool CaseFileView::load(const QString& householdCode)
@@ -348,6 +389,7 @@ void CaseFileView::fill()
     setWindowTitle(tr("Case file %1").arg(m_base.code));
     m_title->setText(tr("Household %1 — %2").arg(m_base.code, displayName(m_base.status)));
     fillFields();
+    embedFollowUp();
     for (QWidget* w : std::initializer_list<QWidget*>{m_address, m_commune, m_postcode, m_notes})
         w->setEnabled(writes);
     m_save->setVisible(writes);

@@ -88,6 +88,13 @@ class CaseFileView : public QDialog
     QPlainTextEdit* m_newNote = nullptr;
     QDialog* m_conflictDialog = nullptr;
     QWidget* m_healthArea = nullptr;
+    QWidget* m_spendingArea = nullptr;
+    QWidget* m_workshopsArea = nullptr;
+    qint64 m_followUpFor = 0; // the household the follow-up widgets show
+
+    // Puts the household's spending, health badges and workshop history in their areas, each only when the
+    // session's role may read it (else a line saying who may).
+    void embedFollowUp();
 };
 
 } // namespace cabas::ui
