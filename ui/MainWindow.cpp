@@ -2,22 +2,22 @@
 
 #include "AdministrationPage.h"
 #include "BackupController.h"
+#include "ledger/LedgerPage.h"
 #include "ledger/SyncDialog.h"
 #include "DatabaseSettings.h"
 #include "FirstRunDialog.h"
 #include "HealthPage.h"
-#include "cohort/DashboardPage.h"
-#include "workshops/WorkshopsPage.h"
-#include "ledger/LedgerPage.h"
 #include "HomePage.h"
 #include "HouseholdTableModel.h"
-#include "households/HouseholdsPage.h"
 #include "LoginDialog.h"
+#include "cohort/DashboardPage.h"
 #include "common/Error.h"
 #include "common/Translation.h"
+#include "households/HouseholdsPage.h"
 #include "security/AuditTrail.h"
 #include "services/HouseholdService.h"
 #include "store/ProgrammeRepository.h"
+#include "workshops/WorkshopsPage.h"
 
 #include <QAction>
 #include <QActionGroup>
