@@ -2,8 +2,6 @@
 
 #include "AdministrationPage.h"
 #include "BackupController.h"
-#include "ledger/LedgerPage.h"
-#include "ledger/SyncDialog.h"
 #include "DatabaseSettings.h"
 #include "FirstRunDialog.h"
 #include "HealthPage.h"
@@ -14,6 +12,8 @@
 #include "common/Error.h"
 #include "common/Translation.h"
 #include "households/HouseholdsPage.h"
+#include "ledger/LedgerPage.h"
+#include "ledger/SyncDialog.h"
 #include "security/AuditTrail.h"
 #include "services/HouseholdService.h"
 #include "store/ProgrammeRepository.h"
@@ -270,43 +270,6 @@ QWidget* MainWindow::buildHouseholdsPage()
     m_householdsPage = new HouseholdsPage(m_sectionStack);
     m_householdModel = m_householdsPage->model();
     return m_householdsPage;
-}
-
-QWidget* MainWindow::buildPlaceholderPage(const QString& objectName, const QString& iconName,
-                                          const QString& title, const QString& description)
-{
-    auto* page = new QWidget(m_sectionStack);
-    page->setObjectName(objectName);
-    auto* layout = new QVBoxLayout(page);
-    layout->setContentsMargins(28, 24, 28, 24);
-    layout->setSpacing(12);
-
-    auto* header = new QHBoxLayout();
-    header->setSpacing(12);
-    auto* icon = new QLabel(page);
-    icon->setPixmap(sectionIcon(iconName).pixmap(QSize(36, 36)));
-    header->addWidget(icon);
-    header->addWidget(makeHeading(title, page));
-    auto* badge = new QLabel(tr("Coming soon"), page);
-    badge->setObjectName(QStringLiteral("comingSoonLabel"));
-    badge->setStyleSheet(
-        QStringLiteral("QLabel#comingSoonLabel { color: #7a4f01; background: #fff4d6; "
-                       "border: 1px solid #f0d58c; border-radius: 9px; padding: 2px 10px; }"));
-    header->addWidget(badge, 0, Qt::AlignVCenter);
-    header->addStretch(1);
-    layout->addLayout(header);
-
-    auto* text = new QLabel(description, page);
-    text->setObjectName(QStringLiteral("placeholderText"));
-    text->setWordWrap(true);
-    text->setMaximumWidth(720);
-    layout->addWidget(text);
-
-    auto* later = new QLabel(tr("This section is not available in this version of Cabas yet."), page);
-    later->setEnabled(false);
-    layout->addWidget(later);
-    layout->addStretch(1);
-    return page;
 }
 
 QWidget* MainWindow::buildAccessDeniedPanel()

@@ -109,8 +109,6 @@ class MainWindow : public QMainWindow
     void buildMenus();
     void buildSections();
     QWidget* buildHouseholdsPage();
-    QWidget* buildPlaceholderPage(const QString& objectName, const QString& iconName, const QString& title,
-                                  const QString& description);
     QWidget* buildAccessDeniedPanel();
     void addSection(Section section, const QString& iconName, const QString& title, QWidget* page);
     void updateTitleAndStatus();
