@@ -280,7 +280,7 @@ TEST_CASE("ui: the person view's buttons open the record forms and show what the
     }
 }
 
-TEST_CASE("ui: health badges for the case file, per member; nothing for the roles without health access",
+TEST_CASE("ui: health badges for the case file, per member, nothing for the roles without health access",
           "[ui][health][badges]")
 {
     ChartFixture f;

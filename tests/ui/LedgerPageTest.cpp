@@ -89,7 +89,7 @@ TEST_CASE("ui: the ledger page lists unlinked cards and links one to a household
     CHECK(store::LedgerRepository(*f.db).counts().unlinked == 0);
 }
 
-TEST_CASE("ui: coordinators see the ledger's figures, not its cards; nurses cannot link", "[ui][ledger]")
+TEST_CASE("ui: coordinators see the ledger's figures, not its cards, nurses cannot link", "[ui][ledger]")
 {
     LedgerFixture f;
     ui::LedgerPage page;

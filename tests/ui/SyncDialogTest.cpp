@@ -84,7 +84,7 @@ TEST_CASE("ui: an administrator syncs the ledger from the dialog without freezin
     QFile::remove(ui::SyncDialog::tokenFilePath());
 }
 
-TEST_CASE("ui: the sync can be cancelled; the error is shown and kept as the last status", "[ui][sync]")
+TEST_CASE("ui: the sync can be cancelled, the error is shown and kept as the last status", "[ui][sync]")
 {
     sim::SimFaults slow;
     slow.slowMs = 300;
@@ -109,7 +109,7 @@ TEST_CASE("ui: the sync can be cancelled; the error is shown and kept as the las
     QFile::remove(ui::SyncDialog::tokenFilePath());
 }
 
-TEST_CASE("ui: only administrators sync; the File menu has the action", "[ui][sync]")
+TEST_CASE("ui: only administrators sync, the File menu has the action", "[ui][sync]")
 {
     test::TempDatabase temp(store::Backend::Sqlite);
     auto db = initialisedDatabase(temp);

@@ -290,7 +290,7 @@ TEST_CASE("cabas-cli manages users and refuses non-administrators", "[cli][users
     CHECK(verify.code == cli::Success);
 }
 
-TEST_CASE("cabas-cli locks an account after 7 failed logins; a password reset unlocks it", "[cli][users]")
+TEST_CASE("cabas-cli locks an account after 7 failed logins, a password reset unlocks it", "[cli][users]")
 {
     TempDatabase t(store::Backend::Sqlite);
     t.createInitialised().reset();

@@ -137,7 +137,7 @@ TEST_CASE("cabas-cli import attendance and workshop list", "[cli][workshops]")
               .code == cli::UsageError);
 }
 
-TEST_CASE("cabas-cli workshop add, register (waiting list), attend; administrators only read",
+TEST_CASE("cabas-cli workshop add, register (waiting list), attend, administrators only read",
           "[cli][workshops]")
 {
     test::ScopedClock clock(QDateTime(QDate(2025, 3, 1), QTime(9, 0), Qt::UTC));

@@ -37,7 +37,7 @@ qint64 auditCount(const store::Database& db)
 }
 } // namespace
 
-TEST_CASE("the sample attendance imports once; the same file again changes nothing",
+TEST_CASE("the sample attendance imports once, the same file again changes nothing",
           "[io][import][workshops]")
 {
     const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));

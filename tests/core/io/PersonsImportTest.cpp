@@ -17,7 +17,7 @@ const QByteArray kHeader = "household_code;enrolled_on;commune;postcode;card_id;
                            "name;birth_date;sex;role\n";
 } // namespace
 
-TEST_CASE("persons.csv imports once; the same file again changes nothing", "[io][import]")
+TEST_CASE("persons.csv imports once, the same file again changes nothing", "[io][import]")
 {
     const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
     CABAS_BACKEND_INFO(backend);

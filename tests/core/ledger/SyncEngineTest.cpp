@@ -69,7 +69,7 @@ struct Fixture
 
 } // namespace
 
-TEST_CASE("sync: a full sync stores the operator's ledger; the next one finds nothing new", "[ledger][sync]")
+TEST_CASE("sync: a full sync stores the operator's ledger, the next one finds nothing new", "[ledger][sync]")
 {
     const auto backend = GENERATE(from_range(test::backendsUnderTest()));
     CABAS_BACKEND_INFO(backend);
@@ -131,7 +131,7 @@ TEST_CASE("sync: 5xx, 429, cut connections and overlapping pages lose nothing an
     f.checkStoredEqualsFeed();
 }
 
-TEST_CASE("sync: cancelling between pages keeps what was stored; the next sync resumes from there",
+TEST_CASE("sync: cancelling between pages keeps what was stored, the next sync resumes from there",
           "[ledger][sync]")
 {
     const auto backend = GENERATE(from_range(test::backendsUnderTest()));

@@ -115,7 +115,7 @@ TEST_CASE("the monthly allowance follows the members on the first day, children 
     CHECK(april.totalCents == 4000 * 2 + 2000);
 }
 
-TEST_CASE("status changes keep their history; an exit needs its reason", "[households][status]")
+TEST_CASE("status changes keep their history, an exit needs its reason", "[households][status]")
 {
     const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
     CABAS_BACKEND_INFO(backend);

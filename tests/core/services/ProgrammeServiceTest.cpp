@@ -9,7 +9,7 @@
 using namespace cabas;
 using cabas::test::TempDatabase;
 
-TEST_CASE("administrators change the programme's rules; others are refused; conflicts are caught",
+TEST_CASE("administrators change the programme's rules, others are refused, conflicts are caught",
           "[services][programme]")
 {
     const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));

@@ -85,7 +85,7 @@ QString p(int n)
 }
 } // namespace
 
-TEST_CASE("a full workshop puts people on the waiting list; a cancellation promotes the first in line",
+TEST_CASE("a full workshop puts people on the waiting list, a cancellation promotes the first in line",
           "[workshops]")
 {
     const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
@@ -155,7 +155,7 @@ TEST_CASE("a full workshop puts people on the waiting list; a cancellation promo
     CHECK(cancellations == 2);
 }
 
-TEST_CASE("workshops without a limit never have a waiting list; a cancelled workshop takes no change",
+TEST_CASE("workshops without a limit never have a waiting list, a cancelled workshop takes no change",
           "[workshops]")
 {
     test::ScopedClock clock(QDateTime(QDate(2025, 3, 1), QTime(9, 0), Qt::UTC));

@@ -1,0 +1,15 @@
+# A Catch2 test name must not contain a semicolon: catch_discover_tests splits the list of names on it, and the
+# halves become CTest tests that match nothing and pass without running anything.
+file(GLOB_RECURSE sources ${SOURCE_DIR}/tests/*.cpp)
+set(bad "")
+foreach(f ${sources})
+    file(READ ${f} text)
+    string(REGEX MATCH "TEST_CASE\\([ \t\r\n]*\"[^\"]*;" hit "${text}")
+    if(hit)
+        list(APPEND bad "${f}")
+    endif()
+endforeach()
+if(bad)
+    message(FATAL_ERROR "test names with a semicolon (CTest would not run them): ${bad}")
+endif()
+message(STATUS "${CMAKE_CURRENT_LIST_FILE}: no test name has a semicolon")
