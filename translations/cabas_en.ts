@@ -5,2371 +5,5934 @@
     <name>AccessPolicy</name>
     <message>
         <source>households, members, cards and consents</source>
-        <translation type="unfinished"></translation>
+        <translation>households, members, cards and consents</translation>
     </message>
     <message>
         <source>card ledger and spending</source>
-        <translation type="unfinished"></translation>
+        <translation>card ledger and spending</translation>
     </message>
     <message>
         <source>health follow-up</source>
-        <translation type="unfinished"></translation>
+        <translation>health follow-up</translation>
     </message>
     <message>
         <source>workshops and attendance</source>
-        <translation type="unfinished"></translation>
+        <translation>workshops and attendance</translation>
     </message>
     <message>
         <source>cohort figures</source>
-        <translation type="unfinished"></translation>
+        <translation>cohort figures</translation>
     </message>
     <message>
         <source>users, settings and audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>users, settings and audit trail</translation>
     </message>
     <message>
         <source>read</source>
-        <translation type="unfinished"></translation>
+        <translation>read</translation>
     </message>
     <message>
         <source>change</source>
-        <translation type="unfinished"></translation>
+        <translation>change</translation>
     </message>
     <message>
         <source>see figures on</source>
-        <translation type="unfinished"></translation>
+        <translation>see figures on</translation>
     </message>
     <message>
         <source>publish figures on</source>
-        <translation type="unfinished"></translation>
+        <translation>publish figures on</translation>
     </message>
     <message>
         <source>Access denied: a %1 may not %2 the %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Access denied: a %1 may not %2 the %3.</translation>
+    </message>
+</context>
+<context>
+    <name>AttendanceImport</name>
+    <message>
+        <source>%1: the column %2 is missing</source>
+        <translation>%1: the column %2 is missing</translation>
+    </message>
+    <message>
+        <source>%1: unknown column "%2" ignored</source>
+        <translation>%1: unknown column "%2" ignored</translation>
+    </message>
+    <message>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
+    </message>
+    <message>
+        <source>%1 is in the future: attendance is recorded on the day or after</source>
+        <translation>%1 is in the future: attendance is recorded on the day or after</translation>
+    </message>
+    <message>
+        <source>"%1" must be one of %2</source>
+        <translation>"%1" must be one of %2</translation>
+    </message>
+    <message>
+        <source>the workshop's title is required</source>
+        <translation>the workshop's title is required</translation>
+    </message>
+    <message>
+        <source>at most 200 characters</source>
+        <translation>at most 200 characters</translation>
+    </message>
+    <message>
+        <source>the person's code is required</source>
+        <translation>the person's code is required</translation>
+    </message>
+    <message>
+        <source>there is no person %1</source>
+        <translation>there is no person %1</translation>
+    </message>
+    <message>
+        <source>"%1" must be yes, no, oui or non</source>
+        <translation>"%1" must be yes, no, oui or non</translation>
+    </message>
+    <message>
+        <source>%1 is listed twice for this workshop (also line %2)</source>
+        <translation>%1 is listed twice for this workshop (also line %2)</translation>
+    </message>
+    <message>
+        <source>the workshop "%1" was cancelled: no attendance can be recorded</source>
+        <translation>the workshop "%1" was cancelled: no attendance can be recorded</translation>
+    </message>
+    <message>
+        <source>Nothing was imported:</source>
+        <translation>Nothing was imported:</translation>
+    </message>
+    <message>
+        <source>import %1</source>
+        <translation>import %1</translation>
+    </message>
+</context>
+<context>
+    <name>AttendanceImportDialog</name>
+    <message>
+        <source>Import attendance</source>
+        <translation>Import attendance</translation>
+    </message>
+    <message>
+        <source>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</source>
+        <translation>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Attendance file</source>
+        <translation>Attendance file</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt)</source>
+        <translation>CSV files (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <source>Ready to import: %1</source>
+        <translation>Ready to import: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s): nothing can be imported until the file is corrected.</source>
+        <translation><numerusform>%n problem: nothing can be imported until the file is corrected.</numerusform><numerusform>%n problems: nothing can be imported until the file is corrected.</numerusform></translation>
+    </message>
+    <message>
+        <source>Imported. %1</source>
+        <translation>Imported. %1</translation>
+    </message>
+</context>
+<context>
+    <name>AttendanceImportReport</name>
+    <message>
+        <source>%1 new workshops, %2 new attendances, %3 updated, %4 already there unchanged.</source>
+        <translation>%1 new workshops, %2 new attendances, %3 updated, %4 already there unchanged.</translation>
     </message>
 </context>
 <context>
     <name>AuditTrail</name>
     <message>
         <source>Audit record %1 is missing (the next one is %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit record %1 is missing (the next one is %2).</translation>
     </message>
     <message>
         <source>Audit record %1 is out of order.</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit record %1 is out of order.</translation>
     </message>
     <message>
         <source>Audit record %1 does not follow record %2: a record was removed, replaced or moved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit record %1 does not follow record %2: a record was removed, replaced or moved.</translation>
     </message>
     <message>
         <source>Audit record %1 was changed after it was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit record %1 was changed after it was written.</translation>
     </message>
     <message>
         <source>Audit records %1 to %2 are missing at the end of the trail.</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit records %1 to %2 are missing at the end of the trail.</translation>
     </message>
     <message>
         <source>Audit record %1 was added outside Cabas.</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit record %1 was added outside Cabas.</translation>
     </message>
     <message>
         <source>The audit trail is intact: %1 records, ending with %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>The audit trail is intact: %1 records, ending with %2.</translation>
     </message>
 </context>
 <context>
     <name>Authenticator</name>
     <message>
         <source>Wrong login or password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wrong login or password.</translation>
     </message>
     <message>
         <source>The account %1 is disabled; ask an administrator.</source>
-        <translation type="unfinished"></translation>
+        <translation>The account %1 is disabled; ask an administrator.</translation>
     </message>
     <message>
         <source>The account %1 is locked after %2 failed attempts, until %3. An administrator can unlock it by setting a new password.</source>
-        <translation type="unfinished"></translation>
+        <translation>The account %1 is locked after %2 failed attempts, until %3. An administrator can unlock it by setting a new password.</translation>
     </message>
     <message>
         <source>Access denied: the database login %1 is not allowed to act as a %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Access denied: the database login %1 is not allowed to act as a %2.</translation>
+    </message>
+</context>
+<context>
+    <name>Backup</name>
+    <message>
+        <source>Backup failed: no SQLite connection.</source>
+        <translation>Backup failed: no SQLite connection.</translation>
+    </message>
+    <message>
+        <source>Backup failed: %1</source>
+        <translation>Backup failed: %1</translation>
+    </message>
+    <message>
+        <source>The backup was cancelled; no file was written.</source>
+        <translation>The backup was cancelled; no file was written.</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>Cannot open %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not installed; it is needed to back up or restore a PostgreSQL database (Debian: postgresql-client).</source>
+        <translation>%1 is not installed; it is needed to back up or restore a PostgreSQL database (Debian: postgresql-client).</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>Cannot start %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 failed: %2</translation>
+    </message>
+    <message>
+        <source>%1 already exists; choose another name (a backup never replaces a file).</source>
+        <translation>%1 already exists; choose another name (a backup never replaces a file).</translation>
+    </message>
+    <message>
+        <source>The folder of %1 does not exist.</source>
+        <translation>The folder of %1 does not exist.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>Cannot write %1.</translation>
+    </message>
+    <message>
+        <source>%1 is not a file.</source>
+        <translation>%1 is not a file.</translation>
+    </message>
+    <message>
+        <source>%1 is not a backup of a Cabas database on SQLite.</source>
+        <translation>%1 is not a backup of a Cabas database on SQLite.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to %1 to restore into it; create the empty database first.</source>
+        <translation>Cannot connect to %1 to restore into it; create the empty database first.</translation>
+    </message>
+    <message>
+        <source>%1 is not empty; a backup is restored only into an empty database.</source>
+        <translation>%1 is not empty; a backup is restored only into an empty database.</translation>
     </message>
 </context>
 <context>
     <name>Card</name>
     <message>
         <source>card_id: the card id is required</source>
-        <translation type="unfinished"></translation>
+        <translation>card_id: the card id is required</translation>
     </message>
     <message>
-        <source>card_id: &quot;%1&quot; is not a valid card id</source>
-        <translation type="unfinished"></translation>
+        <source>card_id: "%1" is not a valid card id</source>
+        <translation>card_id: "%1" is not a valid card id</translation>
     </message>
     <message>
         <source>replaces: a card cannot replace itself</source>
-        <translation type="unfinished"></translation>
+        <translation>replaces: a card cannot replace itself</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Active</translation>
     </message>
     <message>
         <source>Blocked</source>
-        <translation type="unfinished"></translation>
+        <translation>Blocked</translation>
     </message>
     <message>
         <source>Lost</source>
-        <translation type="unfinished"></translation>
+        <translation>Lost</translation>
     </message>
     <message>
         <source>Closed</source>
-        <translation type="unfinished"></translation>
+        <translation>Closed</translation>
     </message>
 </context>
 <context>
     <name>CardRepository</name>
     <message>
         <source>The card %1 is already known.</source>
-        <translation type="unfinished"></translation>
+        <translation>The card %1 is already known.</translation>
     </message>
     <message>
         <source>No such card.</source>
-        <translation type="unfinished"></translation>
+        <translation>No such card.</translation>
+    </message>
+    <message>
+        <source>effective_on: the date of the card change is required</source>
+        <translation>effective_on: the date of the card change is required</translation>
+    </message>
+</context>
+<context>
+    <name>CaseFileView</name>
+    <message>
+        <source>Household</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Born on</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Arrived on</source>
+        <translation>Arrived on</translation>
+    </message>
+    <message>
+        <source>Left on</source>
+        <translation>Left on</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Cards</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Purpose</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>Given</source>
+        <translation>Given</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>Consents</source>
+        <translation>Consents</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
+        <source>Reason (required for an exit)</source>
+        <translation>Reason (required for an exit)</translation>
+    </message>
+    <message>
+        <source>Change the status</source>
+        <translation>Change the status</translation>
+    </message>
+    <message>
+        <source>Status changed.</source>
+        <translation>Status changed.</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>Issued on</source>
+        <translation>Issued on</translation>
+    </message>
+    <message>
+        <source>Replaces</source>
+        <translation>Replaces</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>Replace the current card, which is</source>
+        <translation>Replace the current card, which is</translation>
+    </message>
+    <message>
+        <source>New card id</source>
+        <translation>New card id</translation>
+    </message>
+    <message>
+        <source>Re-issue</source>
+        <translation>Re-issue</translation>
+    </message>
+    <message>
+        <source>This household has no card to replace.</source>
+        <translation>This household has no card to replace.</translation>
+    </message>
+    <message>
+        <source>Card %1 replaced.</source>
+        <translation>Card %1 replaced.</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Written</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Add the note</source>
+        <translation>Add the note</translation>
+    </message>
+    <message>
+        <source>Spending</source>
+        <translation>Spending</translation>
+    </message>
+    <message>
+        <source>Health follow-up</source>
+        <translation>Health follow-up</translation>
+    </message>
+    <message>
+        <source>Workshops</source>
+        <translation>Workshops</translation>
+    </message>
+    <message>
+        <source>Card spending is shown to social workers, nurses and administrators; coordinators see it in the cohort figures.</source>
+        <translation>Card spending is shown to social workers, nurses and administrators; coordinators see it in the cohort figures.</translation>
+    </message>
+    <message>
+        <source>Workshops are shown to the programme's staff.</source>
+        <translation>Workshops are shown to the programme's staff.</translation>
+    </message>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>There is no household %1.</translation>
+    </message>
+    <message>
+        <source>Case file %1</source>
+        <translation>Case file %1</translation>
+    </message>
+    <message>
+        <source>Household %1 — %2</source>
+        <translation>Household %1 — %2</translation>
+    </message>
+    <message>
+        <source>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</source>
+        <translation>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</translation>
+    </message>
+    <message>
+        <source>given</source>
+        <translation>given</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>withdrawn</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <source>Someone else saved this household</source>
+        <translation>Someone else saved this household</translation>
+    </message>
+    <message>
+        <source>Household %1 was saved by someone else since you opened it. For each field both of you changed, tick the value to keep; the fields only one of you changed keep that change.</source>
+        <translation>Household %1 was saved by someone else since you opened it. For each field both of you changed, tick the value to keep; the fields only one of you changed keep that change.</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>Their value (saved)</source>
+        <translation>Their value (saved)</translation>
+    </message>
+    <message>
+        <source>Your value</source>
+        <translation>Your value</translation>
+    </message>
+    <message>
+        <source>Keep yours</source>
+        <translation>Keep yours</translation>
+    </message>
+    <message>
+        <source>(only one side changed it)</source>
+        <translation>(only one side changed it)</translation>
+    </message>
+    <message>
+        <source>Save with these choices</source>
+        <translation>Save with these choices</translation>
+    </message>
+    <message>
+        <source>Not saved: your changes are still here; save again to choose.</source>
+        <translation>Not saved: your changes are still here; save again to choose.</translation>
+    </message>
+    <message>
+        <source>Someone else saved this household meanwhile: choose what to keep.</source>
+        <translation>Someone else saved this household meanwhile: choose what to keep.</translation>
     </message>
 </context>
 <context>
     <name>Checkup</name>
     <message>
         <source>person_code: the checkup belongs to a person</source>
-        <translation type="unfinished"></translation>
+        <translation>person_code: the checkup belongs to a person</translation>
     </message>
     <message>
         <source>date: the date of the checkup is required</source>
-        <translation type="unfinished"></translation>
+        <translation>date: the date of the checkup is required</translation>
     </message>
     <message>
         <source>wave: the follow-up wave (M0, M6 ...) is required</source>
-        <translation type="unfinished"></translation>
+        <translation>wave: the follow-up wave (M0, M6 ...) is required</translation>
     </message>
     <message>
         <source>weight_kg: must be between 2 and 350 kg</source>
-        <translation type="unfinished"></translation>
+        <translation>weight_kg: must be between 2 and 350 kg</translation>
     </message>
     <message>
         <source>height_cm: must be between 40 and 230 cm</source>
-        <translation type="unfinished"></translation>
+        <translation>height_cm: must be between 40 and 230 cm</translation>
     </message>
     <message>
         <source>waist_cm: must be between 30 and 250 cm</source>
-        <translation type="unfinished"></translation>
+        <translation>waist_cm: must be between 30 and 250 cm</translation>
     </message>
     <message>
         <source>systolic_mmhg: must be between 60 and 260 mmHg</source>
-        <translation type="unfinished"></translation>
+        <translation>systolic_mmhg: must be between 60 and 260 mmHg</translation>
     </message>
     <message>
         <source>diastolic_mmhg: must be between 30 and 160 mmHg</source>
-        <translation type="unfinished"></translation>
+        <translation>diastolic_mmhg: must be between 30 and 160 mmHg</translation>
     </message>
     <message>
         <source>glucose_g_l: must be between 0.2 and 6 g/L</source>
-        <translation type="unfinished"></translation>
+        <translation>glucose_g_l: must be between 0.2 and 6 g/L</translation>
     </message>
     <message>
         <source>systolic_mmhg: the systolic pressure must be above the diastolic pressure</source>
-        <translation type="unfinished"></translation>
+        <translation>systolic_mmhg: the systolic pressure must be above the diastolic pressure</translation>
     </message>
     <message>
         <source>diastolic_mmhg: blood pressure needs both the systolic and the diastolic value</source>
-        <translation type="unfinished"></translation>
+        <translation>diastolic_mmhg: blood pressure needs both the systolic and the diastolic value</translation>
+    </message>
+</context>
+<context>
+    <name>CheckupForm</name>
+    <message>
+        <source>New checkup</source>
+        <translation>New checkup</translation>
+    </message>
+    <message>
+        <source>Derived from the weight and the height: weight (kg) / height (m)²</source>
+        <translation>Derived from the weight and the height: weight (kg) / height (m)²</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date:</translation>
+    </message>
+    <message>
+        <source>&amp;Wave:</source>
+        <translation>&amp;Wave:</translation>
+    </message>
+    <message>
+        <source>&amp;Weight:</source>
+        <translation>&amp;Weight:</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>kg</translation>
+    </message>
+    <message>
+        <source>&amp;Height:</source>
+        <translation>&amp;Height:</translation>
+    </message>
+    <message>
+        <source>cm</source>
+        <translation>cm</translation>
+    </message>
+    <message>
+        <source>BMI:</source>
+        <translation>BMI:</translation>
+    </message>
+    <message>
+        <source>W&amp;aist:</source>
+        <translation>W&amp;aist:</translation>
+    </message>
+    <message>
+        <source>&amp;Systolic pressure:</source>
+        <translation>&amp;Systolic pressure:</translation>
+    </message>
+    <message>
+        <source>mmHg</source>
+        <translation>mmHg</translation>
+    </message>
+    <message>
+        <source>D&amp;iastolic pressure:</source>
+        <translation>D&amp;iastolic pressure:</translation>
+    </message>
+    <message>
+        <source>&amp;Glucose (capillary):</source>
+        <translation>&amp;Glucose (capillary):</translation>
+    </message>
+    <message>
+        <source>g/L</source>
+        <translation>g/L</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes:</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>not a number</translation>
+    </message>
+    <message>
+        <source>a whole number</source>
+        <translation>a whole number</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>too large</translation>
+    </message>
+    <message>
+        <source>%1 kg/m²</source>
+        <translation>%1 kg/m²</translation>
+    </message>
+    <message>
+        <source>— (from the weight and the height)</source>
+        <translation>— (from the weight and the height)</translation>
     </message>
 </context>
 <context>
     <name>CheckupRepository</name>
     <message>
         <source>This person already has a checkup for wave %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>This person already has a checkup for wave %1.</translation>
     </message>
 </context>
 <context>
     <name>Cli</name>
     <message>
         <source>no database given: use --db FILE.cabas or --db postgresql://..., or set CABAS_DB</source>
-        <translation type="unfinished"></translation>
+        <translation>no database given: use --db FILE.cabas or --db postgresql://..., or set CABAS_DB</translation>
     </message>
     <message>
         <source>init needs --admin LOGIN</source>
-        <translation type="unfinished"></translation>
+        <translation>init needs --admin LOGIN</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot read %1: %2</translation>
     </message>
     <message>
         <source>%1: offset %2: not valid JSON (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: offset %2: not valid JSON (%3)</translation>
     </message>
     <message>
         <source>%1: the programme must be a JSON object</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: the programme must be a JSON object</translation>
     </message>
     <message>
-        <source>Created %1 (programme &quot;%2&quot;, administrator %3).</source>
-        <translation type="unfinished"></translation>
+        <source>Created %1 (programme "%2", administrator %3).</source>
+        <translation>Created %1 (programme "%2", administrator %3).</translation>
     </message>
     <message>
-        <source>--households must be a whole number from 1 to %1, not &quot;%2&quot;</source>
-        <translation type="unfinished"></translation>
+        <source>--households must be a whole number from 1 to %1, not "%2"</source>
+        <translation>--households must be a whole number from 1 to %1, not "%2"</translation>
     </message>
     <message>
-        <source>--seed must be a whole number, not &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <source>--seed must be a whole number, not "%1"</source>
+        <translation>--seed must be a whole number, not "%1"</translation>
     </message>
     <message>
         <source>Demo: %1 of %2 households</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo: %1 of %2 households</translation>
     </message>
     <message>
         <source>Demo written to %1: %2 households, %3 persons, %4 cards, %5 consents, %6 staff accounts (%7 s).</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo written to %1: %2 households, %3 persons, %4 cards, %5 consents, %6 staff accounts (%7 s).</translation>
     </message>
     <message>
         <source>Database: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Database: %1 (%2)</translation>
     </message>
     <message>
         <source>Schema version: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Schema version: %1</translation>
     </message>
     <message>
         <source>Programme: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Programme: %1</translation>
     </message>
     <message>
         <source>Users: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Users: %1</translation>
     </message>
     <message>
         <source>Households: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Households: %1</translation>
     </message>
     <message>
         <source>Persons: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Persons: %1</translation>
     </message>
     <message>
         <source>Cards: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cards: %1</translation>
     </message>
     <message>
         <source>This database has no programme.</source>
-        <translation type="unfinished"></translation>
+        <translation>This database has no programme.</translation>
     </message>
     <message>
         <source>Create a new database with its programme and first administrator.</source>
-        <translation type="unfinished"></translation>
+        <translation>Create a new database with its programme and first administrator.</translation>
     </message>
     <message>
         <source>Login of the first administrator.</source>
-        <translation type="unfinished"></translation>
+        <translation>Login of the first administrator.</translation>
     </message>
     <message>
         <source>Name shown for the administrator.</source>
-        <translation type="unfinished"></translation>
+        <translation>Name shown for the administrator.</translation>
     </message>
     <message>
         <source>Programme settings (JSON, see docs/programme-json.md); default: 40 EUR per adult, 20 EUR per child a month, waves M0, M6, M12, M18.</source>
-        <translation type="unfinished"></translation>
+        <translation>Programme settings (JSON, see docs/programme-json.md); default: 40 EUR per adult, 20 EUR per child a month, waves M0, M6, M12, M18.</translation>
     </message>
     <message>
         <source>Number of households, 1 to 100000 (default 60).</source>
-        <translation type="unfinished"></translation>
+        <translation>Number of households, 1 to 100000 (default 60).</translation>
     </message>
     <message>
         <source>Seed of the generator (default 2024): same seed, same data.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seed of the generator (default 2024): same seed, same data.</translation>
     </message>
     <message>
-        <source>Show the database&apos;s schema version, programme and counts.</source>
-        <translation type="unfinished"></translation>
+        <source>Show the database's schema version, programme and counts.</source>
+        <translation>Show the database's schema version, programme and counts.</translation>
     </message>
     <message>
         <source>text (default) or json.</source>
-        <translation type="unfinished"></translation>
+        <translation>text (default) or json.</translation>
     </message>
     <message>
         <source>Usage: cabas-cli [--db DB] [--user LOGIN --password-file FILE] COMMAND [ARGS]</source>
-        <translation type="unfinished"></translation>
+        <translation>Usage: cabas-cli [--db DB] [--user LOGIN --password-file FILE] COMMAND [ARGS]</translation>
     </message>
     <message>
         <source>Cabas: follow-up of sustainable food card programmes, from the command line.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cabas: follow-up of sustainable food card programmes, from the command line.</translation>
     </message>
     <message>
         <source>Commands:</source>
-        <translation type="unfinished"></translation>
+        <translation>Commands:</translation>
     </message>
     <message>
         <source>a file (SQLite) or postgresql://user@host:port/dbname; default $CABAS_DB</source>
-        <translation type="unfinished"></translation>
+        <translation>a file (SQLite) or postgresql://user@host:port/dbname; default $CABAS_DB</translation>
     </message>
     <message>
         <source>log in as this user</source>
-        <translation type="unfinished"></translation>
+        <translation>log in as this user</translation>
     </message>
     <message>
-        <source>this help; COMMAND --help for a command&apos;s</source>
-        <translation type="unfinished"></translation>
+        <source>this help; COMMAND --help for a command's</source>
+        <translation>this help; COMMAND --help for a command's</translation>
     </message>
     <message>
         <source>the version of Cabas</source>
-        <translation type="unfinished"></translation>
+        <translation>the version of Cabas</translation>
     </message>
     <message>
         <source>Exit status: 0 success, 1 failure (reason on stderr), 2 usage error.</source>
-        <translation type="unfinished"></translation>
+        <translation>Exit status: 0 success, 1 failure (reason on stderr), 2 usage error.</translation>
     </message>
     <message>
         <source>cabas-cli: no command given.</source>
-        <translation type="unfinished"></translation>
+        <translation>cabas-cli: no command given.</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown command &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <source>cabas-cli: unknown command "%1".</source>
+        <translation>cabas-cli: unknown command "%1".</translation>
     </message>
     <message>
         <source>See: cabas-cli %1 --help</source>
-        <translation type="unfinished"></translation>
+        <translation>See: cabas-cli %1 --help</translation>
     </message>
     <message>
         <source>missing argument: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>missing argument: %1</translation>
     </message>
     <message>
-        <source>unexpected argument &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <source>unexpected argument "%1"</source>
+        <translation>unexpected argument "%1"</translation>
     </message>
     <message>
         <source>this command needs a user: --user LOGIN (with --password-file FILE, or typed at the prompt)</source>
-        <translation type="unfinished"></translation>
+        <translation>this command needs a user: --user LOGIN (with --password-file FILE, or typed at the prompt)</translation>
     </message>
     <message>
         <source>--user needs --password-file FILE when there is no terminal to ask on</source>
-        <translation type="unfinished"></translation>
+        <translation>--user needs --password-file FILE when there is no terminal to ask on</translation>
     </message>
     <message>
         <source>Password for %1: </source>
-        <translation type="unfinished"></translation>
+        <translation>Password for %1: </translation>
     </message>
     <message>
-        <source>--format must be one of %1, not &quot;%2&quot;</source>
-        <translation type="unfinished"></translation>
+        <source>--format must be one of %1, not "%2"</source>
+        <translation>--format must be one of %1, not "%2"</translation>
     </message>
     <message>
         <source>--password-file FILE is needed (the password of %1 on its first line)</source>
-        <translation type="unfinished"></translation>
+        <translation>--password-file FILE is needed (the password of %1 on its first line)</translation>
     </message>
     <message>
         <source>New password for %1: </source>
-        <translation type="unfinished"></translation>
+        <translation>New password for %1: </translation>
     </message>
     <message>
         <source>The same password again: </source>
-        <translation type="unfinished"></translation>
+        <translation>The same password again: </translation>
     </message>
     <message>
         <source>The two passwords differ; nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>The two passwords differ; nothing was changed.</translation>
     </message>
     <message>
         <source>--role must be one of social_worker, nurse, coordinator, admin</source>
-        <translation type="unfinished"></translation>
+        <translation>--role must be one of social_worker, nurse, coordinator, admin</translation>
     </message>
     <message>
         <source>User %1 added (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>User %1 added (%2).</translation>
     </message>
     <message>
         <source>disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>disabled</translation>
     </message>
     <message>
         <source>locked</source>
-        <translation type="unfinished"></translation>
+        <translation>locked</translation>
     </message>
     <message>
         <source>active</source>
-        <translation type="unfinished"></translation>
+        <translation>active</translation>
     </message>
     <message>
         <source>User %1 disabled.</source>
-        <translation type="unfinished"></translation>
+        <translation>User %1 disabled.</translation>
     </message>
     <message>
         <source>User %1 enabled.</source>
-        <translation type="unfinished"></translation>
+        <translation>User %1 enabled.</translation>
     </message>
     <message>
         <source>Password of %1 changed; the account is unlocked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Password of %1 changed; the account is unlocked.</translation>
     </message>
     <message>
-        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</source>
+        <translation>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</translation>
     </message>
     <message>
-        <source>--limit must be a positive whole number, not &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <source>--limit must be a positive whole number, not "%1"</source>
+        <translation>--limit must be a positive whole number, not "%1"</translation>
     </message>
     <message>
-        <source>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</source>
-        <translation type="unfinished"></translation>
+        <source>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</source>
+        <translation>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</translation>
     </message>
     <message>
-        <source>The administrator&apos;s password, on the file&apos;s first line.</source>
-        <translation type="unfinished"></translation>
+        <source>The administrator's password, on the file's first line.</source>
+        <translation>The administrator's password, on the file's first line.</translation>
     </message>
     <message>
         <source>Fill a new database with a realistic demo programme (administrators).</source>
-        <translation type="unfinished"></translation>
+        <translation>Fill a new database with a realistic demo programme (administrators).</translation>
     </message>
     <message>
         <source>Show the programme settings as JSON.</source>
-        <translation type="unfinished"></translation>
+        <translation>Show the programme settings as JSON.</translation>
     </message>
     <message>
         <source>Add a user (administrators).</source>
-        <translation type="unfinished"></translation>
+        <translation>Add a user (administrators).</translation>
     </message>
     <message>
         <source>social_worker, nurse, coordinator or admin.</source>
-        <translation type="unfinished"></translation>
+        <translation>social_worker, nurse, coordinator or admin.</translation>
     </message>
     <message>
         <source>Name shown for the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>Name shown for the user.</translation>
     </message>
     <message>
-        <source>The new user&apos;s password, on the file&apos;s first line.</source>
-        <translation type="unfinished"></translation>
+        <source>The new user's password, on the file's first line.</source>
+        <translation>The new user's password, on the file's first line.</translation>
     </message>
     <message>
         <source>List the users (administrators).</source>
-        <translation type="unfinished"></translation>
+        <translation>List the users (administrators).</translation>
     </message>
     <message>
         <source>Disable a user: they can no longer log in; their history stays (administrators).</source>
-        <translation type="unfinished"></translation>
+        <translation>Disable a user: they can no longer log in; their history stays (administrators).</translation>
     </message>
     <message>
         <source>Enable a disabled user (administrators).</source>
-        <translation type="unfinished"></translation>
+        <translation>Enable a disabled user (administrators).</translation>
     </message>
     <message>
-        <source>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</source>
-        <translation type="unfinished"></translation>
+        <source>Set a user's password and unlock the account (administrators; anyone for their own).</source>
+        <translation>Set a user's password and unlock the account (administrators; anyone for their own).</translation>
     </message>
     <message>
-        <source>The new password, on the file&apos;s first line.</source>
-        <translation type="unfinished"></translation>
+        <source>The new password, on the file's first line.</source>
+        <translation>The new password, on the file's first line.</translation>
     </message>
     <message>
         <source>Check the whole audit chain; name the first broken or missing record (administrators).</source>
-        <translation type="unfinished"></translation>
+        <translation>Check the whole audit chain; name the first broken or missing record (administrators).</translation>
     </message>
     <message>
         <source>List audit records, newest first (administrators).</source>
-        <translation type="unfinished"></translation>
+        <translation>List audit records, newest first (administrators).</translation>
     </message>
     <message>
         <source>Only records from this date (YYYY-MM-DD).</source>
-        <translation type="unfinished"></translation>
+        <translation>Only records from this date (YYYY-MM-DD).</translation>
     </message>
     <message>
-        <source>Only this user&apos;s records.</source>
-        <translation type="unfinished"></translation>
+        <source>Only this user's records.</source>
+        <translation>Only this user's records.</translation>
     </message>
     <message>
         <source>Only records about this table.</source>
-        <translation type="unfinished"></translation>
+        <translation>Only records about this table.</translation>
     </message>
     <message>
         <source>At most this many records (default 1000).</source>
-        <translation type="unfinished"></translation>
+        <translation>At most this many records (default 1000).</translation>
     </message>
     <message>
         <source>text (default), csv or json.</source>
-        <translation type="unfinished"></translation>
+        <translation>text (default), csv or json.</translation>
     </message>
     <message>
         <source>PostgreSQL: create one database role per Cabas role, with the privileges of the access rules (administrators; run again after an upgrade).</source>
-        <translation type="unfinished"></translation>
+        <translation>PostgreSQL: create one database role per Cabas role, with the privileges of the access rules (administrators; run again after an upgrade).</translation>
     </message>
     <message>
         <source>Prefix of the role names (default cabas: cabas_nurse ...).</source>
-        <translation type="unfinished"></translation>
+        <translation>Prefix of the role names (default cabas: cabas_nurse ...).</translation>
     </message>
     <message>
         <source>Global options (before the command):</source>
-        <translation type="unfinished"></translation>
+        <translation>Global options (before the command):</translation>
     </message>
     <message>
-        <source>file whose first line is that user&apos;s password (else asked on the terminal)</source>
-        <translation type="unfinished"></translation>
+        <source>file whose first line is that user's password (else asked on the terminal)</source>
+        <translation>file whose first line is that user's password (else asked on the terminal)</translation>
     </message>
     <message>
         <source>Every command but init needs a user. --db, --user and --password-file may also follow the command, unless the command has an option of that name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Every command but init needs a user. --db, --user and --password-file may also follow the command, unless the command has an option of that name.</translation>
     </message>
     <message>
         <source>Usage: cabas-cli [GLOBAL OPTIONS] %1 [OPTIONS]</source>
-        <translation type="unfinished"></translation>
+        <translation>Usage: cabas-cli [GLOBAL OPTIONS] %1 [OPTIONS]</translation>
     </message>
     <message>
         <source>Options:</source>
-        <translation type="unfinished"></translation>
+        <translation>Options:</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown option &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <source>cabas-cli: unknown option "%1".</source>
+        <translation>cabas-cli: unknown option "%1".</translation>
     </message>
     <message>
         <source>cabas-cli: %1 needs a value.</source>
-        <translation type="unfinished"></translation>
+        <translation>cabas-cli: %1 needs a value.</translation>
     </message>
     <message>
         <source>warning: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>warning: %1</translation>
     </message>
     <message>
         <source>Nothing was imported.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nothing was imported.</translation>
     </message>
     <message>
         <source>Check only, nothing written. %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Check only, nothing written. %1</translation>
     </message>
     <message>
         <source>Imported. %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Imported. %1</translation>
     </message>
     <message>
         <source>Import households, members and cards from persons.csv: all or nothing, located errors, the same file twice changes nothing (social workers).</source>
-        <translation type="unfinished"></translation>
+        <translation>Import households, members and cards from persons.csv: all or nothing, located errors, the same file twice changes nothing (social workers).</translation>
     </message>
     <message>
         <source>Check the file and say what would change, without writing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Check the file and say what would change, without writing.</translation>
     </message>
     <message>
         <source>Import health checkups from checkups.csv: all or nothing, located errors, consent checked (nurses).</source>
-        <translation type="unfinished"></translation>
+        <translation>Import health checkups from checkups.csv: all or nothing, located errors, consent checked (nurses).</translation>
     </message>
     <message>
         <source>Import diet questionnaires from questionnaires.csv: all or nothing, located errors, consent checked (nurses).</source>
-        <translation type="unfinished"></translation>
+        <translation>Import diet questionnaires from questionnaires.csv: all or nothing, located errors, consent checked (nurses).</translation>
     </message>
     <message>
         <source>--status must be one of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>--status must be one of %1</translation>
     </message>
     <message>
-        <source>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</source>
-        <translation type="unfinished"></translation>
+        <source>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</source>
+        <translation>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</translation>
     </message>
     <message>
         <source>Only upcoming, due, overdue or done.</source>
-        <translation type="unfinished"></translation>
+        <translation>Only upcoming, due, overdue or done.</translation>
+    </message>
+    <message>
+        <source>FILE (where to write the backup)</source>
+        <translation>FILE (where to write the backup)</translation>
+    </message>
+    <message>
+        <source>Backup: %1 %</source>
+        <translation>Backup: %1 %</translation>
+    </message>
+    <message>
+        <source>Backup written to %1 (%2 bytes).</source>
+        <translation>Backup written to %1 (%2 bytes).</translation>
+    </message>
+    <message>
+        <source>BACKUP (the file to restore)</source>
+        <translation>BACKUP (the file to restore)</translation>
+    </message>
+    <message>
+        <source>restore needs --to DB: a new file, or an empty PostgreSQL database</source>
+        <translation>restore needs --to DB: a new file, or an empty PostgreSQL database</translation>
+    </message>
+    <message>
+        <source>restore needs --user LOGIN: an administrator of the backed-up database</source>
+        <translation>restore needs --user LOGIN: an administrator of the backed-up database</translation>
+    </message>
+    <message>
+        <source>Restored %1 into %2.</source>
+        <translation>Restored %1 into %2.</translation>
+    </message>
+    <message>
+        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</source>
+        <translation>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</translation>
+    </message>
+    <message>
+        <source>Restore BACKUP into a new database (--to), after checking that --user is one of its administrators.</source>
+        <translation>Restore BACKUP into a new database (--to), after checking that --user is one of its administrators.</translation>
+    </message>
+    <message>
+        <source>The new database: a file that does not exist yet, or an empty PostgreSQL database.</source>
+        <translation>The new database: a file that does not exist yet, or an empty PostgreSQL database.</translation>
+    </message>
+    <message>
+        <source>--%1 YYYY-MM-DD is needed</source>
+        <translation>--%1 YYYY-MM-DD is needed</translation>
+    </message>
+    <message>
+        <source>--%1: "%2" is not a date YYYY-MM-DD</source>
+        <translation>--%1: "%2" is not a date YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>--to is before --from</source>
+        <translation>--to is before --from</translation>
+    </message>
+    <message>
+        <source>--disclosure must be internal or public, not "%1"</source>
+        <translation>--disclosure must be internal or public, not "%1"</translation>
+    </message>
+    <message>
+        <source>--format %1 needs --out FILE</source>
+        <translation>--format %1 needs --out FILE</translation>
+    </message>
+    <message>
+        <source>This cabas-cli was built without the desktop libraries: no PDF reports (use json, csv or xlsx).</source>
+        <translation>This cabas-cli was built without the desktop libraries: no PDF reports (use json, csv or xlsx).</translation>
+    </message>
+    <message>
+        <source>Cohort summary written to %1.</source>
+        <translation>Cohort summary written to %1.</translation>
+    </message>
+    <message>
+        <source>--out FILE is needed</source>
+        <translation>--out FILE is needed</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) written to %1.</source>
+        <translation><numerusform>%n row written to %1.</numerusform><numerusform>%n rows written to %1.</numerusform></translation>
+    </message>
+    <message>
+        <source>First day of the period (YYYY-MM-DD).</source>
+        <translation>First day of the period (YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>Last day of the period (YYYY-MM-DD).</source>
+        <translation>Last day of the period (YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>Only households of this commune.</source>
+        <translation>Only households of this commune.</translation>
+    </message>
+    <message>
+        <source>Only households of this referent (login).</source>
+        <translation>Only households of this referent (login).</translation>
+    </message>
+    <message>
+        <source>Only households with this status today.</source>
+        <translation>Only households with this status today.</translation>
+    </message>
+    <message>
+        <source>json (default), csv, xlsx or pdf.</source>
+        <translation>json (default), csv, xlsx or pdf.</translation>
+    </message>
+    <message>
+        <source>Write to this file (JSON and CSV go to the output without it).</source>
+        <translation>Write to this file (JSON and CSV go to the output without it).</translation>
+    </message>
+    <message>
+        <source>internal (default) or public (small cells suppressed; coordinators).</source>
+        <translation>internal (default) or public (small cells suppressed; coordinators).</translation>
+    </message>
+    <message>
+        <source>csv (default) or xlsx.</source>
+        <translation>csv (default) or xlsx.</translation>
+    </message>
+    <message>
+        <source>The file to write.</source>
+        <translation>The file to write.</translation>
+    </message>
+    <message>
+        <source>Cohort indicators and series for a period (docs/cohort.md).</source>
+        <translation>Cohort indicators and series for a period (docs/cohort.md).</translation>
+    </message>
+    <message>
+        <source>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
+        <translation>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</translation>
+    </message>
+    <message>
+        <source>--%1 DATE is required</source>
+        <translation>--%1 DATE is required</translation>
+    </message>
+    <message>
+        <source>--%1: "%2" is not a date (YYYY-MM-DD)</source>
+        <translation>--%1: "%2" is not a date (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>--type must be one of %1</source>
+        <translation>--type must be one of %1</translation>
+    </message>
+    <message>
+        <source>Prevention step recorded for %1.</source>
+        <translation>Prevention step recorded for %1.</translation>
+    </message>
+    <message>
+        <source>Note: %1 withdrew the health follow-up consent; no new record can be made.</source>
+        <translation>Note: %1 withdrew the health follow-up consent; no new record can be made.</translation>
+    </message>
+    <message>
+        <source>give either a PERSON_CODE or --household CODE</source>
+        <translation>give either a PERSON_CODE or --household CODE</translation>
+    </message>
+    <message>
+        <source>--topic TEXT is required</source>
+        <translation>--topic TEXT is required</translation>
+    </message>
+    <message>
+        <source>Support session recorded for %1.</source>
+        <translation>Support session recorded for %1.</translation>
+    </message>
+    <message>
+        <source>Notes.</source>
+        <translation>Notes.</translation>
+    </message>
+    <message>
+        <source>Record a prevention step for a person (nurses; health follow-up consent on its date).</source>
+        <translation>Record a prevention step for a person (nurses; health follow-up consent on its date).</translation>
+    </message>
+    <message>
+        <source>The date of the step (YYYY-MM-DD).</source>
+        <translation>The date of the step (YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>screening_referral, vaccination, dental, nutrition_advice, physical_activity or other.</source>
+        <translation>screening_referral, vaccination, dental, nutrition_advice, physical_activity or other.</translation>
+    </message>
+    <message>
+        <source>The partner: CPAM, ARS, MSA, CAF, GP ...</source>
+        <translation>The partner: CPAM, ARS, MSA, CAF, GP ...</translation>
+    </message>
+    <message>
+        <source>What came of it.</source>
+        <translation>What came of it.</translation>
+    </message>
+    <message>
+        <source>When the next step is due (YYYY-MM-DD).</source>
+        <translation>When the next step is due (YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>A person's prevention steps (nurses; the reading is audited).</source>
+        <translation>A person's prevention steps (nurses; the reading is audited).</translation>
+    </message>
+    <message>
+        <source>Record an individual support session with a person, or with a household (--household).</source>
+        <translation>Record an individual support session with a person, or with a household (--household).</translation>
+    </message>
+    <message>
+        <source>A session with this whole household.</source>
+        <translation>A session with this whole household.</translation>
+    </message>
+    <message>
+        <source>The date of the session (YYYY-MM-DD).</source>
+        <translation>The date of the session (YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>The topic of the session.</source>
+        <translation>The topic of the session.</translation>
+    </message>
+    <message>
+        <source>A person's support sessions and their household's (nurses; the reading is audited).</source>
+        <translation>A person's support sessions and their household's (nurses; the reading is audited).</translation>
+    </message>
+    <message>
+        <source>--status must be one of candidate, enrolled, suspended, exited</source>
+        <translation>--status must be one of candidate, enrolled, suspended, exited</translation>
+    </message>
+    <message>
+        <source>There is no user %1.</source>
+        <translation>There is no user %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n household(s)</source>
+        <translation><numerusform>%n household</numerusform><numerusform>%n households</numerusform></translation>
+    </message>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>There is no household %1.</translation>
+    </message>
+    <message>
+        <source>Household %1: %2</source>
+        <translation>Household %1: %2</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>Address: %1</translation>
+    </message>
+    <message>
+        <source>Commune: %1 %2</source>
+        <translation>Commune: %1 %2</translation>
+    </message>
+    <message>
+        <source>Referent: %1</source>
+        <translation>Referent: %1</translation>
+    </message>
+    <message>
+        <source>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</source>
+        <translation>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</translation>
+    </message>
+    <message>
+        <source>Members:</source>
+        <translation>Members:</translation>
+    </message>
+    <message>
+        <source>	left on %1</source>
+        <translation>	left on %1</translation>
+    </message>
+    <message>
+        <source>Cards:</source>
+        <translation>Cards:</translation>
+    </message>
+    <message>
+        <source>	replaces %1</source>
+        <translation>	replaces %1</translation>
+    </message>
+    <message>
+        <source>List the households, optionally searched and filtered (social workers, nurses, administrators; coordinators by code only).</source>
+        <translation>List the households, optionally searched and filtered (social workers, nurses, administrators; coordinators by code only).</translation>
+    </message>
+    <message>
+        <source>Words to find in the code, a member's name or the commune (accents and case ignored).</source>
+        <translation>Words to find in the code, a member's name or the commune (accents and case ignored).</translation>
+    </message>
+    <message>
+        <source>Only candidate, enrolled, suspended or exited households.</source>
+        <translation>Only candidate, enrolled, suspended or exited households.</translation>
+    </message>
+    <message>
+        <source>Only the households of this commune.</source>
+        <translation>Only the households of this commune.</translation>
+    </message>
+    <message>
+        <source>Only the households this social worker follows.</source>
+        <translation>Only the households this social worker follows.</translation>
+    </message>
+    <message>
+        <source>At most this many households.</source>
+        <translation>At most this many households.</translation>
+    </message>
+    <message>
+        <source>Show a household's case file: members, cards, consents, status history, this month's allowance.</source>
+        <translation>Show a household's case file: members, cards, consents, status history, this month's allowance.</translation>
+    </message>
+    <message>
+        <source>%1: cannot read the token file (%2).</source>
+        <translation>%1: cannot read the token file (%2).</translation>
+    </message>
+    <message>
+        <source>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</source>
+        <translation>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</translation>
+    </message>
+    <message>
+        <source>missing --ledger URL (the card operator's feed address)</source>
+        <translation>missing --ledger URL (the card operator's feed address)</translation>
+    </message>
+    <message>
+        <source>missing --token-file FILE (the card operator's token on its first line)</source>
+        <translation>missing --token-file FILE (the card operator's token on its first line)</translation>
+    </message>
+    <message>
+        <source>--page-size must be a whole number from 1 to 1000, not "%1"</source>
+        <translation>--page-size must be a whole number from 1 to 1000, not "%1"</translation>
+    </message>
+    <message>
+        <source>Sync: %1 pages, %2 cards, %3 entries</source>
+        <translation>Sync: %1 pages, %2 cards, %3 entries</translation>
+    </message>
+    <message>
+        <source>Sync: %1</source>
+        <translation>Sync: %1</translation>
+    </message>
+    <message>
+        <source>Synced from %1: %2 pages, %3 cards, %4 entries received; %5 stored (%6 new, %7 revised), %8 already up to date; %9 s.</source>
+        <translation>Synced from %1: %2 pages, %3 cards, %4 entries received; %5 stored (%6 new, %7 revised), %8 already up to date; %9 s.</translation>
+    </message>
+    <message>
+        <source>%1 requests were tried again; the feed restarted from the beginning %2 times.</source>
+        <translation>%1 requests were tried again; the feed restarted from the beginning %2 times.</translation>
+    </message>
+    <message>
+        <source>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</source>
+        <translation>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</translation>
+    </message>
+    <message>
+        <source>The feed address (https://...; http only to this computer).</source>
+        <translation>The feed address (https://...; http only to this computer).</translation>
+    </message>
+    <message>
+        <source>File with the operator's token on its first line.</source>
+        <translation>File with the operator's token on its first line.</translation>
+    </message>
+    <message>
+        <source>Entries asked per page, 1 to 1000 (default 500).</source>
+        <translation>Entries asked per page, 1 to 1000 (default 500).</translation>
+    </message>
+    <message>
+        <source>Every card of the ledger belongs to a household.</source>
+        <translation>Every card of the ledger belongs to a household.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n entries</source>
+        <translation><numerusform>%1: %n entry</numerusform><numerusform>%1: %n entries</numerusform></translation>
+    </message>
+    <message>
+        <source>, %1 posted, %2 to %3</source>
+        <translation>, %1 posted, %2 to %3</translation>
+    </message>
+    <message>
+        <source>, account %1 unknown</source>
+        <translation>, account %1 unknown</translation>
+    </message>
+    <message>
+        <source>expected CARD HOUSEHOLD_CODE</source>
+        <translation>expected CARD HOUSEHOLD_CODE</translation>
+    </message>
+    <message>
+        <source>Card %1 linked to household %2.</source>
+        <translation>Card %1 linked to household %2.</translation>
+    </message>
+    <message>
+        <source>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
+        <translation>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</translation>
+    </message>
+    <message>
+        <source>Counts and sums of the stored ledger by kind and status, each entry once at its latest revision.</source>
+        <translation>Counts and sums of the stored ledger by kind and status, each entry once at its latest revision.</translation>
+    </message>
+    <message>
+        <source>Output format: json.</source>
+        <translation>Output format: json.</translation>
+    </message>
+    <message>
+        <source>Cards of the ledger that no household claims yet.</source>
+        <translation>Cards of the ledger that no household claims yet.</translation>
+    </message>
+    <message>
+        <source>Output format: text or json.</source>
+        <translation>Output format: text or json.</translation>
+    </message>
+    <message>
+        <source>Link a card of the ledger to a household by hand; its entries follow (social workers).</source>
+        <translation>Link a card of the ledger to a household by hand; its entries follow (social workers).</translation>
+    </message>
+    <message>
+        <source>%1/%2 places</source>
+        <translation>%1/%2 places</translation>
+    </message>
+    <message>
+        <source>%1 registered</source>
+        <translation>%1 registered</translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>%1 waiting</translation>
+    </message>
+    <message>
+        <source>%1 present, %2 absent</source>
+        <translation>%1 present, %2 absent</translation>
+    </message>
+    <message>
+        <source>cancelled on %1</source>
+        <translation>cancelled on %1</translation>
+    </message>
+    <message>
+        <source>--date DATE is required</source>
+        <translation>--date DATE is required</translation>
+    </message>
+    <message>
+        <source>--%1: "%2" is not a time (HH:MM)</source>
+        <translation>--%1: "%2" is not a time (HH:MM)</translation>
+    </message>
+    <message>
+        <source>--capacity must be a number of places (0: no limit)</source>
+        <translation>--capacity must be a number of places (0: no limit)</translation>
+    </message>
+    <message>
+        <source>Workshop %1 created: %2</source>
+        <translation>Workshop %1 created: %2</translation>
+    </message>
+    <message>
+        <source>"%1" is not a workshop number (see workshop list)</source>
+        <translation>"%1" is not a workshop number (see workshop list)</translation>
+    </message>
+    <message>
+        <source>missing argument: WORKSHOP_ID PERSON_CODE...</source>
+        <translation>missing argument: WORKSHOP_ID PERSON_CODE...</translation>
+    </message>
+    <message>
+        <source>%1: registration cancelled.</source>
+        <translation>%1: registration cancelled.</translation>
+    </message>
+    <message>
+        <source>%1 moves up from the waiting list.</source>
+        <translation>%1 moves up from the waiting list.</translation>
+    </message>
+    <message>
+        <source>nothing to record: give --present CODES and/or --absent CODES</source>
+        <translation>nothing to record: give --present CODES and/or --absent CODES</translation>
+    </message>
+    <message>
+        <source>Attendance recorded: %1 present, %2 absent.</source>
+        <translation>Attendance recorded: %1 present, %2 absent.</translation>
+    </message>
+    <message>
+        <source>Workshops with their places, waiting list and attendance, by date.</source>
+        <translation>Workshops with their places, waiting list and attendance, by date.</translation>
+    </message>
+    <message>
+        <source>Only workshops from this date (YYYY-MM-DD).</source>
+        <translation>Only workshops from this date (YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>Only workshops up to this date (YYYY-MM-DD).</source>
+        <translation>Only workshops up to this date (YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>Create a workshop (social workers, nurses, coordinators).</source>
+        <translation>Create a workshop (social workers, nurses, coordinators).</translation>
+    </message>
+    <message>
+        <source>farm_visit, cooking, market_visit, cheese_making, bread_making or other.</source>
+        <translation>farm_visit, cooking, market_visit, cheese_making, bread_making or other.</translation>
+    </message>
+    <message>
+        <source>The workshop's title.</source>
+        <translation>The workshop's title.</translation>
+    </message>
+    <message>
+        <source>Its date (YYYY-MM-DD).</source>
+        <translation>Its date (YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>Start time (HH:MM).</source>
+        <translation>Start time (HH:MM).</translation>
+    </message>
+    <message>
+        <source>End time (HH:MM).</source>
+        <translation>End time (HH:MM).</translation>
+    </message>
+    <message>
+        <source>Where it takes place.</source>
+        <translation>Where it takes place.</translation>
+    </message>
+    <message>
+        <source>Partner producer or merchant.</source>
+        <translation>Partner producer or merchant.</translation>
+    </message>
+    <message>
+        <source>Number of places (default 0: no limit).</source>
+        <translation>Number of places (default 0: no limit).</translation>
+    </message>
+    <message>
+        <source>Register persons for a workshop (the waiting list when it is full), or cancel with --cancel.</source>
+        <translation>Register persons for a workshop (the waiting list when it is full), or cancel with --cancel.</translation>
+    </message>
+    <message>
+        <source>Cancel these registrations; the first on the waiting list takes a freed place.</source>
+        <translation>Cancel these registrations; the first on the waiting list takes a freed place.</translation>
+    </message>
+    <message>
+        <source>Record the day's attendance of registered persons: all or nothing.</source>
+        <translation>Record the day's attendance of registered persons: all or nothing.</translation>
+    </message>
+    <message>
+        <source>Codes of the persons present, separated by commas.</source>
+        <translation>Codes of the persons present, separated by commas.</translation>
+    </message>
+    <message>
+        <source>Codes of the persons absent, separated by commas.</source>
+        <translation>Codes of the persons absent, separated by commas.</translation>
+    </message>
+    <message>
+        <source>Import workshop attendance from attendance.csv: all or nothing, located errors, the same file twice changes nothing; missing workshops are created.</source>
+        <translation>Import workshop attendance from attendance.csv: all or nothing, located errors, the same file twice changes nothing; missing workshops are created.</translation>
+    </message>
+</context>
+<context>
+    <name>CohortCharts</name>
+    <message>
+        <source>Monthly spending: sustainable and other</source>
+        <translation>Monthly spending: sustainable and other</translation>
+    </message>
+    <message>
+        <source>Sustainable shops</source>
+        <translation>Sustainable shops</translation>
+    </message>
+    <message>
+        <source>Other shops</source>
+        <translation>Other shops</translation>
+    </message>
+    <message>
+        <source>Sustainable share (%)</source>
+        <translation>Sustainable share (%)</translation>
+    </message>
+    <message>
+        <source>EUR</source>
+        <translation>EUR</translation>
+    </message>
+    <message>
+        <source>Allowance and bonus by month</source>
+        <translation>Allowance and bonus by month</translation>
+    </message>
+    <message>
+        <source>Allowance</source>
+        <translation>Allowance</translation>
+    </message>
+    <message>
+        <source>Bonus</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>Workshops by type</source>
+        <translation>Workshops by type</translation>
+    </message>
+    <message>
+        <source>Workshops held</source>
+        <translation>Workshops held</translation>
+    </message>
+    <message>
+        <source>Attendances</source>
+        <translation>Attendances</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>Follow-up completion by wave</source>
+        <translation>Follow-up completion by wave</translation>
+    </message>
+    <message>
+        <source>Completion (%)</source>
+        <translation>Completion (%)</translation>
+    </message>
+    <message>
+        <source>%1: cannot be written (%2).</source>
+        <translation>%1: cannot be written (%2).</translation>
+    </message>
+    <message>
+        <source>Cohort summary</source>
+        <translation>Cohort summary</translation>
+    </message>
+    <message>
+        <source>%1: cannot be written.</source>
+        <translation>%1: cannot be written.</translation>
+    </message>
+    <message>
+        <source>Cohort summary — %1</source>
+        <translation>Cohort summary — %1</translation>
+    </message>
+    <message>
+        <source>Period %1 to %2</source>
+        <translation>Period %1 to %2</translation>
+    </message>
+    <message>
+        <source>commune %1</source>
+        <translation>commune %1</translation>
+    </message>
+    <message>
+        <source>public figures (groups under %1 hidden)</source>
+        <translation>public figures (groups under %1 hidden)</translation>
+    </message>
+    <message>
+        <source>internal figures (not for publication)</source>
+        <translation>internal figures (not for publication)</translation>
+    </message>
+    <message numerus="yes">
+        <source>— : figure hidden (fewer than %1 households or persons) or without denominator. %n figure(s) hidden.</source>
+        <translation><numerusform>— : figure hidden (fewer than %1 households or persons) or without denominator. %n figure hidden.</numerusform><numerusform>— : figure hidden (fewer than %1 households or persons) or without denominator. %n figures hidden.</numerusform></translation>
+    </message>
+    <message>
+        <source>Definitions</source>
+        <translation>Definitions</translation>
+    </message>
+    <message>
+        <source>Money is in euros; movements count by their local date in Europe/Paris; only the latest posted revision of a ledger entry counts. Shares have one decimal.</source>
+        <translation>Money is in euros; movements count by their local date in Europe/Paris; only the latest posted revision of a ledger entry counts. Shares have one decimal.</translation>
+    </message>
+</context>
+<context>
+    <name>CohortExport</name>
+    <message>
+        <source>%1: cannot be written.</source>
+        <translation>%1: cannot be written.</translation>
+    </message>
+    <message>
+        <source>%1: cannot be written (%2).</source>
+        <translation>%1: cannot be written (%2).</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>Indicators</translation>
+    </message>
+    <message>
+        <source>Indicator</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>Definitions</source>
+        <translation>Definitions</translation>
+    </message>
+    <message>
+        <source>Definition</source>
+        <translation>Definition</translation>
+    </message>
+    <message>
+        <source>Disclosure</source>
+        <translation>Disclosure</translation>
+    </message>
+    <message>
+        <source>public: figures based on fewer than %1 households or persons are suppressed (empty).</source>
+        <translation>public: figures based on fewer than %1 households or persons are suppressed (empty).</translation>
+    </message>
+    <message>
+        <source>internal: figures as computed, for use inside the programme only.</source>
+        <translation>internal: figures as computed, for use inside the programme only.</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Dataset</translation>
+    </message>
+</context>
+<context>
+    <name>CohortReport</name>
+    <message>
+        <source>Households enrolled</source>
+        <translation>Households enrolled</translation>
+    </message>
+    <message>
+        <source>Persons enrolled</source>
+        <translation>Persons enrolled</translation>
+    </message>
+    <message>
+        <source>Adults</source>
+        <translation>Adults</translation>
+    </message>
+    <message>
+        <source>Children</source>
+        <translation>Children</translation>
+    </message>
+    <message>
+        <source>Cards used (%)</source>
+        <translation>Cards used (%)</translation>
+    </message>
+    <message>
+        <source>Allowance</source>
+        <translation>Allowance</translation>
+    </message>
+    <message>
+        <source>Bonus</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>Spending</source>
+        <translation>Spending</translation>
+    </message>
+    <message>
+        <source>Sustainable spending</source>
+        <translation>Sustainable spending</translation>
+    </message>
+    <message>
+        <source>Sustainable share of spending (%)</source>
+        <translation>Sustainable share of spending (%)</translation>
+    </message>
+    <message>
+        <source>Sustainable shops paid</source>
+        <translation>Sustainable shops paid</translation>
+    </message>
+    <message>
+        <source>Persons with M0 and M6 questionnaires</source>
+        <translation>Persons with M0 and M6 questionnaires</translation>
+    </message>
+    <message>
+        <source>More organic fruit and vegetables (%)</source>
+        <translation>More organic fruit and vegetables (%)</translation>
+    </message>
+    <message>
+        <source>More local products (%)</source>
+        <translation>More local products (%)</translation>
+    </message>
+    <message>
+        <source>More organic products (%)</source>
+        <translation>More organic products (%)</translation>
+    </message>
+    <message>
+        <source>Discovered a sustainable shop (%)</source>
+        <translation>Discovered a sustainable shop (%)</translation>
+    </message>
+    <message>
+        <source>Persons with M0 and M6 checkups</source>
+        <translation>Persons with M0 and M6 checkups</translation>
+    </message>
+    <message>
+        <source>Mean BMI change (kg/m²)</source>
+        <translation>Mean BMI change (kg/m²)</translation>
+    </message>
+    <message>
+        <source>Workshops held</source>
+        <translation>Workshops held</translation>
+    </message>
+    <message>
+        <source>Workshop attendances</source>
+        <translation>Workshop attendances</translation>
+    </message>
+    <message>
+        <source>Households at a workshop (%)</source>
+        <translation>Households at a workshop (%)</translation>
+    </message>
+    <message>
+        <source>By month</source>
+        <translation>By month</translation>
+    </message>
+    <message>
+        <source>By merchant category</source>
+        <translation>By merchant category</translation>
+    </message>
+    <message>
+        <source>Workshops by type</source>
+        <translation>Workshops by type</translation>
+    </message>
+    <message>
+        <source>Follow-up by wave</source>
+        <translation>Follow-up by wave</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Wave</source>
+        <translation>Wave</translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation>Sessions</translation>
+    </message>
+    <message>
+        <source>Attendances</source>
+        <translation>Attendances</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>Completion (%)</source>
+        <translation>Completion (%)</translation>
+    </message>
+    <message>
+        <source>Households enrolled at some time in the period (enrolled on or before its end, not exited before its start).</source>
+        <translation>Households enrolled at some time in the period (enrolled on or before its end, not exited before its start).</translation>
+    </message>
+    <message>
+        <source>Members of those households present in the period.</source>
+        <translation>Members of those households present in the period.</translation>
+    </message>
+    <message>
+        <source>Members recorded as adults.</source>
+        <translation>Members recorded as adults.</translation>
+    </message>
+    <message>
+        <source>Members recorded as children.</source>
+        <translation>Members recorded as children.</translation>
+    </message>
+    <message>
+        <source>Share of households whose card (or re-issued card) carries a posted purchase in the period.</source>
+        <translation>Share of households whose card (or re-issued card) carries a posted purchase in the period.</translation>
+    </message>
+    <message>
+        <source>Sum of the posted monthly allowances.</source>
+        <translation>Sum of the posted monthly allowances.</translation>
+    </message>
+    <message>
+        <source>Sum of the posted bonuses.</source>
+        <translation>Sum of the posted bonuses.</translation>
+    </message>
+    <message>
+        <source>Posted purchases minus posted refunds; adjustments and transfers are not spending.</source>
+        <translation>Posted purchases minus posted refunds; adjustments and transfers are not spending.</translation>
+    </message>
+    <message>
+        <source>The same at shops the programme (else the operator) considers sustainable.</source>
+        <translation>The same at shops the programme (else the operator) considers sustainable.</translation>
+    </message>
+    <message>
+        <source>100 × sustainable spending / spending.</source>
+        <translation>100 × sustainable spending / spending.</translation>
+    </message>
+    <message>
+        <source>Distinct sustainable shops with at least one posted purchase.</source>
+        <translation>Distinct sustainable shops with at least one posted purchase.</translation>
+    </message>
+    <message>
+        <source>Persons with both an M0 and an M6 diet questionnaire.</source>
+        <translation>Persons with both an M0 and an M6 diet questionnaire.</translation>
+    </message>
+    <message>
+        <source>Among those, share whose organic fruit and vegetables frequency is higher at M6.</source>
+        <translation>Among those, share whose organic fruit and vegetables frequency is higher at M6.</translation>
+    </message>
+    <message>
+        <source>Among those, share whose local products frequency is higher at M6.</source>
+        <translation>Among those, share whose local products frequency is higher at M6.</translation>
+    </message>
+    <message>
+        <source>Among those, share whose organic products frequency is higher at M6.</source>
+        <translation>Among those, share whose organic products frequency is higher at M6.</translation>
+    </message>
+    <message>
+        <source>Among M6 questionnaires that answer it, share who discovered a sustainable shop or producer.</source>
+        <translation>Among M6 questionnaires that answer it, share who discovered a sustainable shop or producer.</translation>
+    </message>
+    <message>
+        <source>Persons with an M0 and an M6 checkup that both have weight and height.</source>
+        <translation>Persons with an M0 and an M6 checkup that both have weight and height.</translation>
+    </message>
+    <message>
+        <source>Mean of BMI at M6 minus BMI at M0 over those persons.</source>
+        <translation>Mean of BMI at M6 minus BMI at M0 over those persons.</translation>
+    </message>
+    <message>
+        <source>Workshops held in the period (cancelled ones excluded).</source>
+        <translation>Workshops held in the period (cancelled ones excluded).</translation>
+    </message>
+    <message>
+        <source>Attendances of cohort members marked present.</source>
+        <translation>Attendances of cohort members marked present.</translation>
+    </message>
+    <message>
+        <source>Share of households with at least one member present at a workshop.</source>
+        <translation>Share of households with at least one member present at a workshop.</translation>
+    </message>
+</context>
+<context>
+    <name>CohortService</name>
+    <message>
+        <source>--from: a date YYYY-MM-DD is needed.</source>
+        <translation>--from: a date YYYY-MM-DD is needed.</translation>
+    </message>
+    <message>
+        <source>--to: a date YYYY-MM-DD is needed.</source>
+        <translation>--to: a date YYYY-MM-DD is needed.</translation>
+    </message>
+    <message>
+        <source>--to: the period ends (%1) before it starts (%2).</source>
+        <translation>--to: the period ends (%1) before it starts (%2).</translation>
+    </message>
+    <message>
+        <source>--status: "%1" is not one of %2.</source>
+        <translation>--status: "%1" is not one of %2.</translation>
     </message>
 </context>
 <context>
     <name>Consent</name>
     <message>
         <source>person: a consent belongs to a person</source>
-        <translation type="unfinished"></translation>
+        <translation>person: a consent belongs to a person</translation>
     </message>
     <message>
         <source>effective_on: the consent date is required</source>
-        <translation type="unfinished"></translation>
+        <translation>effective_on: the consent date is required</translation>
     </message>
     <message>
         <source>Case management</source>
-        <translation type="unfinished"></translation>
+        <translation>Case management</translation>
     </message>
     <message>
         <source>Health follow-up</source>
-        <translation type="unfinished"></translation>
+        <translation>Health follow-up</translation>
     </message>
     <message>
         <source>Card ledger link</source>
-        <translation type="unfinished"></translation>
+        <translation>Card ledger link</translation>
     </message>
     <message>
         <source>Research export</source>
-        <translation type="unfinished"></translation>
+        <translation>Research export</translation>
     </message>
 </context>
 <context>
     <name>CsvTable</name>
     <message>
         <source>%1: cannot be read: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: cannot be read: %2</translation>
     </message>
     <message>
-        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</source>
-        <translation type="unfinished"></translation>
+        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</source>
+        <translation>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</translation>
     </message>
     <message>
         <source>%1: the file is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: the file is empty.</translation>
     </message>
     <message>
         <source>%1:%2: a quote opened here is never closed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2: a quote opened here is never closed.</translation>
     </message>
     <message>
         <source>%1:%2: %3 fields where the header has %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2: %3 fields where the header has %4.</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>Internal figures</source>
+        <translation>Internal figures</translation>
+    </message>
+    <message>
+        <source>Public figures (small groups hidden)</source>
+        <translation>Public figures (small groups hidden)</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>Compute</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>Excel</source>
+        <translation>Excel</translation>
+    </message>
+    <message>
+        <source>PDF report</source>
+        <translation>PDF report</translation>
+    </message>
+    <message>
+        <source>Evaluators' dataset</source>
+        <translation>Evaluators' dataset</translation>
+    </message>
+    <message>
+        <source>Click a figure to list the households behind it.</source>
+        <translation>Click a figure to list the households behind it.</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>All communes</source>
+        <translation>All communes</translation>
+    </message>
+    <message numerus="yes">
+        <source>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figure(s) hidden).</source>
+        <translation><numerusform>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figure hidden).</numerusform><numerusform>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figures hidden).</numerusform></translation>
+    </message>
+    <message>
+        <source>Public figures: the households behind them are not shown.</source>
+        <translation>Public figures: the households behind them are not shown.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n household(s)</source>
+        <translation><numerusform>%1: %n household</numerusform><numerusform>%1: %n households</numerusform></translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>Writing %1…</translation>
+    </message>
+    <message>
+        <source>Export the cohort figures</source>
+        <translation>Export the cohort figures</translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation>%1 files (*.%2)</translation>
     </message>
 </context>
 <context>
     <name>Database</name>
     <message>
         <source>The SQLite driver for Qt is missing (Debian package libqt6sql6-sqlite).</source>
-        <translation type="unfinished"></translation>
+        <translation>The SQLite driver for Qt is missing (Debian package libqt6sql6-sqlite).</translation>
     </message>
     <message>
         <source>The PostgreSQL driver for Qt is missing (Debian package libqt6sql6-psql).</source>
-        <translation type="unfinished"></translation>
+        <translation>The PostgreSQL driver for Qt is missing (Debian package libqt6sql6-psql).</translation>
     </message>
     <message>
         <source>Cannot open the database %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot open the database %1: %2</translation>
     </message>
     <message>
         <source>Cannot connect to the PostgreSQL database %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot connect to the PostgreSQL database %1: %2</translation>
     </message>
     <message>
         <source>%1 already exists: Cabas never overwrites a database when it creates one. Choose another file name, or open this one.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 already exists: Cabas never overwrites a database when it creates one. Choose another file name, or open this one.</translation>
     </message>
     <message>
         <source>Cannot create the folder %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot create the folder %1.</translation>
     </message>
     <message>
         <source>%1 is already a Cabas database: Cabas never overwrites a database when it creates one.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 is already a Cabas database: Cabas never overwrites a database when it creates one.</translation>
     </message>
     <message>
-        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</source>
-        <translation type="unfinished"></translation>
+        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</source>
+        <translation>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</translation>
     </message>
     <message>
         <source>%1 is not a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 is not a file.</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot read %1: %2</translation>
     </message>
     <message>
         <source>%1 is not a Cabas database (it is not even an SQLite file).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 is not a Cabas database (it is not even an SQLite file).</translation>
     </message>
     <message>
         <source>%1 was written by a newer version of Cabas (schema version %2; this version knows up to %3). Install the newer version of Cabas to open it; nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 was written by a newer version of Cabas (schema version %2; this version knows up to %3). Install the newer version of Cabas to open it; nothing was changed.</translation>
     </message>
     <message>
         <source>The database %1 changed version while it was open.</source>
-        <translation type="unfinished"></translation>
+        <translation>The database %1 changed version while it was open.</translation>
     </message>
     <message>
         <source>%1: SQLite could not switch to write-ahead logging (WAL).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: SQLite could not switch to write-ahead logging (WAL).</translation>
     </message>
     <message>
         <source>%1 is not a Cabas database; nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 is not a Cabas database; nothing was changed.</translation>
     </message>
     <message>
         <source>%1 is an empty database, not a Cabas database; create one with cabas-cli init.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 is an empty database, not a Cabas database; create one with cabas-cli init.</translation>
     </message>
     <message>
-        <source>The database&apos;s schema version %1 cannot be brought to %2.</source>
-        <translation type="unfinished"></translation>
+        <source>The database's schema version %1 cannot be brought to %2.</source>
+        <translation>The database's schema version %1 cannot be brought to %2.</translation>
     </message>
     <message>
         <source>Migration %1 (%2) failed: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Migration %1 (%2) failed: %3</translation>
     </message>
     <message>
         <source>Database error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Database error: %1</translation>
     </message>
     <message>
         <source>Cannot start a transaction: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot start a transaction: %1</translation>
     </message>
     <message>
         <source>The changes could not be saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>The changes could not be saved: %1</translation>
     </message>
 </context>
 <context>
     <name>DatabaseSpec</name>
     <message>
         <source>No database given: use --db FILE.cabas or --db postgresql://user@host:port/dbname (or set CABAS_DB).</source>
-        <translation type="unfinished"></translation>
+        <translation>No database given: use --db FILE.cabas or --db postgresql://user@host:port/dbname (or set CABAS_DB).</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</source>
-        <translation type="unfinished"></translation>
+        <source>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</source>
+        <translation>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
-        <translation type="unfinished"></translation>
+        <source>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
+        <translation>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</translation>
     </message>
     <message>
         <source>The PostgreSQL port must be between 1 and 65535.</source>
-        <translation type="unfinished"></translation>
+        <translation>The PostgreSQL port must be between 1 and 65535.</translation>
     </message>
     <message>
         <source>The PostgreSQL address must name a database: postgresql://user@%1:%2/dbname.</source>
-        <translation type="unfinished"></translation>
+        <translation>The PostgreSQL address must name a database: postgresql://user@%1:%2/dbname.</translation>
     </message>
     <message>
-        <source>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</source>
-        <translation type="unfinished"></translation>
+        <source>Unknown PostgreSQL option "%1" (allowed: %2).</source>
+        <translation>Unknown PostgreSQL option "%1" (allowed: %2).</translation>
     </message>
 </context>
 <context>
     <name>DemoGenerator</name>
     <message>
         <source>The demo can have from 1 to %1 households, not %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>The demo can have from 1 to %1 households, not %2.</translation>
     </message>
     <message>
         <source>This database already has households: the demo only fills a new, empty database (cabas-cli init, then cabas-cli demo).</source>
-        <translation type="unfinished"></translation>
+        <translation>This database already has households: the demo only fills a new, empty database (cabas-cli init, then cabas-cli demo).</translation>
     </message>
     <message>
         <source>This database has no programme; create it with cabas-cli init.</source>
-        <translation type="unfinished"></translation>
+        <translation>This database has no programme; create it with cabas-cli init.</translation>
     </message>
     <message>
         <source>Demo generation cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo generation cancelled; nothing was written.</translation>
     </message>
 </context>
 <context>
     <name>DietQuestionnaire</name>
     <message>
         <source>never</source>
-        <translation type="unfinished"></translation>
+        <translation>never</translation>
     </message>
     <message>
         <source>rarely</source>
-        <translation type="unfinished"></translation>
+        <translation>rarely</translation>
     </message>
     <message>
         <source>sometimes</source>
-        <translation type="unfinished"></translation>
+        <translation>sometimes</translation>
     </message>
     <message>
         <source>often</source>
-        <translation type="unfinished"></translation>
+        <translation>often</translation>
     </message>
     <message>
         <source>always</source>
-        <translation type="unfinished"></translation>
+        <translation>always</translation>
     </message>
     <message>
         <source>person_code: the questionnaire belongs to a person</source>
-        <translation type="unfinished"></translation>
+        <translation>person_code: the questionnaire belongs to a person</translation>
     </message>
     <message>
         <source>date: the date of the questionnaire is required</source>
-        <translation type="unfinished"></translation>
+        <translation>date: the date of the questionnaire is required</translation>
     </message>
     <message>
         <source>wave: the follow-up wave (M0, M6 ...) is required</source>
-        <translation type="unfinished"></translation>
+        <translation>wave: the follow-up wave (M0, M6 ...) is required</translation>
     </message>
     <message>
         <source>fv_portions_per_day: must be between 0 and 30</source>
-        <translation type="unfinished"></translation>
+        <translation>fv_portions_per_day: must be between 0 and 30</translation>
     </message>
     <message>
         <source>discovered_sustainable_shop: is asked from M6 on, not at M0</source>
-        <translation type="unfinished"></translation>
+        <translation>discovered_sustainable_shop: is asked from M6 on, not at M0</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentWizard</name>
+    <message>
+        <source>Enrol a household</source>
+        <translation>Enrol a household</translation>
+    </message>
+    <message>
+        <source>The household</source>
+        <translation>The household</translation>
+    </message>
+    <message>
+        <source>Its code, address and enrolment date.</source>
+        <translation>Its code, address and enrolment date.</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <source>Enrolled on</source>
+        <translation>Enrolled on</translation>
+    </message>
+    <message>
+        <source>The members</source>
+        <translation>The members</translation>
+    </message>
+    <message>
+        <source>Each adult and child of the household, with their birth date.</source>
+        <translation>Each adult and child of the household, with their birth date.</translation>
+    </message>
+    <message>
+        <source>Not said</source>
+        <translation>Not said</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Birth date</translation>
+    </message>
+    <message>
+        <source>Adult or child</source>
+        <translation>Adult or child</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>Add this member</source>
+        <translation>Add this member</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Born on</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Card and consents</source>
+        <translation>Card and consents</translation>
+    </message>
+    <message>
+        <source>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
+        <translation>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</translation>
+    </message>
+    <message>
+        <source>Card id</source>
+        <translation>Card id</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Referent</translation>
+    </message>
+    <message>
+        <source>The social worker who follows the household.</source>
+        <translation>The social worker who follows the household.</translation>
+    </message>
+    <message>
+        <source>No referent yet</source>
+        <translation>No referent yet</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %2: %n member(s), card %3.</source>
+        <translation><numerusform>%1, %2: %n member, card %3.</numerusform><numerusform>%1, %2: %n members, card %3.</numerusform></translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>none yet</translation>
+    </message>
+    <message>
+        <source>member %1</source>
+        <translation>member %1</translation>
+    </message>
+    <message>
+        <source>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</source>
+        <translation>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</translation>
+    </message>
+</context>
+<context>
+    <name>FeedClient</name>
+    <message>
+        <source>The sync was cancelled.</source>
+        <translation>The sync was cancelled.</translation>
+    </message>
+    <message>
+        <source>the connection was cut after %1 of %2 bytes</source>
+        <translation>the connection was cut after %1 of %2 bytes</translation>
+    </message>
+    <message>
+        <source>The secure connection to the ledger feed %1 failed: %2</source>
+        <translation>The secure connection to the ledger feed %1 failed: %2</translation>
+    </message>
+    <message>
+        <source>HTTP %1 (%2)</source>
+        <translation>HTTP %1 (%2)</translation>
+    </message>
+    <message>
+        <source>The ledger feed refused the request (HTTP 400: %1).</source>
+        <translation>The ledger feed refused the request (HTTP 400: %1).</translation>
+    </message>
+    <message>
+        <source>The ledger feed refused the token (HTTP 401: %1): check the token file given by the card operator.</source>
+        <translation>The ledger feed refused the token (HTTP 401: %1): check the token file given by the card operator.</translation>
+    </message>
+    <message>
+        <source>The ledger feed has no %1 (HTTP 404): check the address %2.</source>
+        <translation>The ledger feed has no %1 (HTTP 404): check the address %2.</translation>
+    </message>
+    <message>
+        <source>The ledger feed no longer knows the sync position (HTTP 410: %1).</source>
+        <translation>The ledger feed no longer knows the sync position (HTTP 410: %1).</translation>
+    </message>
+    <message>
+        <source>The ledger feed answered HTTP %1 (%2).</source>
+        <translation>The ledger feed answered HTTP %1 (%2).</translation>
+    </message>
+    <message>
+        <source>"%1" is not a ledger feed address (https://...).</source>
+        <translation>"%1" is not a ledger feed address (https://...).</translation>
+    </message>
+    <message>
+        <source>The ledger feed address %1 uses plain HTTP: the ledger and the token would cross the network unencrypted. Use https:// (plain http is only allowed to this computer, for tests).</source>
+        <translation>The ledger feed address %1 uses plain HTTP: the ledger and the token would cross the network unencrypted. Use https:// (plain http is only allowed to this computer, for tests).</translation>
+    </message>
+    <message>
+        <source>The page size must be between 1 and 1000, not %1.</source>
+        <translation>The page size must be between 1 and 1000, not %1.</translation>
+    </message>
+    <message>
+        <source>The ledger feed %1 did not answer after %2 attempts (last: %3). Nothing was lost: the next sync resumes where this one stopped.</source>
+        <translation>The ledger feed %1 did not answer after %2 attempts (last: %3). Nothing was lost: the next sync resumes where this one stopped.</translation>
+    </message>
+    <message>
+        <source>%1; trying again in %2 s</source>
+        <translation>%1; trying again in %2 s</translation>
+    </message>
+</context>
+<context>
+    <name>FeedParser</name>
+    <message>
+        <source>The ledger feed sent an invalid page (nothing of it was stored): %1, field %2: %3</source>
+        <translation>The ledger feed sent an invalid page (nothing of it was stored): %1, field %2: %3</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>missing</translation>
+    </message>
+    <message>
+        <source>a text was expected</source>
+        <translation>a text was expected</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>empty</translation>
+    </message>
+    <message>
+        <source>a text or null was expected</source>
+        <translation>a text or null was expected</translation>
+    </message>
+    <message>
+        <source>a whole number was expected</source>
+        <translation>a whole number was expected</translation>
+    </message>
+    <message>
+        <source>true or false was expected</source>
+        <translation>true or false was expected</translation>
+    </message>
+    <message>
+        <source>"%1" is not one of %2</source>
+        <translation>"%1" is not one of %2</translation>
+    </message>
+    <message>
+        <source>The ledger feed sent a page that is not JSON (nothing of it was stored): %1 at byte %2.</source>
+        <translation>The ledger feed sent a page that is not JSON (nothing of it was stored): %1 at byte %2.</translation>
+    </message>
+    <message>
+        <source>The ledger feed sent a page that is not a JSON object (nothing of it was stored).</source>
+        <translation>The ledger feed sent a page that is not a JSON object (nothing of it was stored).</translation>
+    </message>
+    <message>
+        <source>a list was expected</source>
+        <translation>a list was expected</translation>
+    </message>
+    <message>
+        <source>entry %1</source>
+        <translation>entry %1</translation>
+    </message>
+    <message>
+        <source>an object was expected</source>
+        <translation>an object was expected</translation>
+    </message>
+    <message>
+        <source>must be 1 or more</source>
+        <translation>must be 1 or more</translation>
+    </message>
+    <message>
+        <source>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
+        <translation>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</translation>
+    </message>
+    <message>
+        <source>an object or null was expected</source>
+        <translation>an object or null was expected</translation>
+    </message>
+    <message>
+        <source>missing (a %1 names its merchant)</source>
+        <translation>missing (a %1 names its merchant)</translation>
+    </message>
+    <message>
+        <source>a %1 must be positive, not %2</source>
+        <translation>a %1 must be positive, not %2</translation>
+    </message>
+    <message>
+        <source>a purchase must be negative, not %1</source>
+        <translation>a purchase must be negative, not %1</translation>
+    </message>
+    <message>
+        <source>card %1</source>
+        <translation>card %1</translation>
+    </message>
+    <message>
+        <source>"%1" is not a date (2024-06-01)</source>
+        <translation>"%1" is not a date (2024-06-01)</translation>
+    </message>
+    <message>
+        <source>the page</source>
+        <translation>the page</translation>
     </message>
 </context>
 <context>
     <name>FollowUpSchedule</name>
     <message>
         <source>Upcoming</source>
-        <translation type="unfinished"></translation>
+        <translation>Upcoming</translation>
     </message>
     <message>
         <source>Due</source>
-        <translation type="unfinished"></translation>
+        <translation>Due</translation>
     </message>
     <message>
         <source>Overdue</source>
-        <translation type="unfinished"></translation>
+        <translation>Overdue</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Done</translation>
+    </message>
+</context>
+<context>
+    <name>HealthBadgesWidget</name>
+    <message>
+        <source>Health follow-up: %1</source>
+        <translation>Health follow-up: %1</translation>
+    </message>
+    <message>
+        <source>Health follow-up</source>
+        <translation>Health follow-up</translation>
+    </message>
+    <message>
+        <source>not in the health follow-up</source>
+        <translation>not in the health follow-up</translation>
+    </message>
+    <message>
+        <source>consent withdrawn</source>
+        <translation>consent withdrawn</translation>
+    </message>
+    <message>
+        <source>all waves done</source>
+        <translation>all waves done</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>HealthCharts</name>
+    <message>
+        <source>The charts appear with the first checkup that has measures.</source>
+        <translation>The charts appear with the first checkup that has measures.</translation>
+    </message>
+    <message>
+        <source>Weight and BMI</source>
+        <translation>Weight and BMI</translation>
+    </message>
+    <message>
+        <source>Blood pressure</source>
+        <translation>Blood pressure</translation>
+    </message>
+    <message>
+        <source>Weight (kg)</source>
+        <translation>Weight (kg)</translation>
+    </message>
+    <message>
+        <source>BMI (kg/m²)</source>
+        <translation>BMI (kg/m²)</translation>
+    </message>
+    <message>
+        <source>Systolic (mmHg)</source>
+        <translation>Systolic (mmHg)</translation>
+    </message>
+    <message>
+        <source>Diastolic (mmHg)</source>
+        <translation>Diastolic (mmHg)</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>kg</translation>
+    </message>
+    <message>
+        <source>kg/m²</source>
+        <translation>kg/m²</translation>
+    </message>
+    <message>
+        <source>mmHg</source>
+        <translation>mmHg</translation>
+    </message>
+</context>
+<context>
+    <name>HealthFormDialog</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>
     <name>HealthImport</name>
     <message>
         <source>%1: the column %2 is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: the column %2 is missing</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
-        <translation type="unfinished"></translation>
+        <source>%1: unknown column "%2" ignored</source>
+        <translation>%1: unknown column "%2" ignored</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a number</source>
-        <translation type="unfinished"></translation>
+        <source>"%1" is not a number</source>
+        <translation>"%1" is not a number</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
-        <translation type="unfinished"></translation>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
     </message>
     <message>
         <source>%1 has a second checkup for %2 (also line %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 has a second checkup for %2 (also line %3)</translation>
     </message>
     <message>
-        <source>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</source>
-        <translation type="unfinished"></translation>
+        <source>%1 already has a checkup for %2 with other values; correct it in the person's health view</source>
+        <translation>%1 already has a checkup for %2 with other values; correct it in the person's health view</translation>
     </message>
     <message>
         <source>Nothing was imported:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nothing was imported:</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
-        <translation type="unfinished"></translation>
+        <source>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
+        <translation>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be yes, no, oui, non or empty</source>
-        <translation type="unfinished"></translation>
+        <source>"%1" must be yes, no, oui, non or empty</source>
+        <translation>"%1" must be yes, no, oui, non or empty</translation>
     </message>
     <message>
         <source>%1 has a second questionnaire for %2 (also line %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 has a second questionnaire for %2 (also line %3)</translation>
     </message>
     <message>
-        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</source>
-        <translation type="unfinished"></translation>
+        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</source>
+        <translation>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</translation>
+    </message>
+</context>
+<context>
+    <name>HealthImportDialog</name>
+    <message>
+        <source>Import health records</source>
+        <translation>Import health records</translation>
+    </message>
+    <message>
+        <source>Checkups (checkups.csv)</source>
+        <translation>Checkups (checkups.csv)</translation>
+    </message>
+    <message>
+        <source>Diet questionnaires (questionnaires.csv)</source>
+        <translation>Diet questionnaires (questionnaires.csv)</translation>
+    </message>
+    <message>
+        <source>&amp;Records:</source>
+        <translation>&amp;Records:</translation>
+    </message>
+    <message>
+        <source>&amp;Choose…</source>
+        <translation>&amp;Choose…</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>&amp;File:</translation>
+    </message>
+    <message>
+        <source>Problems:</source>
+        <translation>Problems:</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Import</translation>
+    </message>
+    <message>
+        <source>Choose a CSV file</source>
+        <translation>Choose a CSV file</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV files (*.csv);;All files (*)</translation>
+    </message>
+    <message>
+        <source>The file cannot be imported: nothing will be written.</source>
+        <translation>The file cannot be imported: nothing will be written.</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warning: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s): correct the file and choose it again; nothing will be written.</source>
+        <translation><numerusform>%n problem: correct the file and choose it again; nothing will be written.</numerusform><numerusform>%n problems: correct the file and choose it again; nothing will be written.</numerusform></translation>
+    </message>
+    <message>
+        <source>Ready to import: %1</source>
+        <translation>Ready to import: %1</translation>
+    </message>
+    <message>
+        <source>Imported: %1</source>
+        <translation>Imported: %1</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Nothing was imported.</translation>
     </message>
 </context>
 <context>
     <name>HealthImportReport</name>
     <message>
         <source>%1 new records, %2 already there unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 new records, %2 already there unchanged.</translation>
     </message>
 </context>
 <context>
     <name>HealthService</name>
     <message>
         <source>There is no person %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>There is no person %1.</translation>
     </message>
     <message>
         <source>%1 has no health follow-up consent on %2: no health record can be made for that date.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 has no health follow-up consent on %2: no health record can be made for that date.</translation>
     </message>
     <message>
         <source>wave: %1 is not a follow-up wave of the programme.</source>
-        <translation type="unfinished"></translation>
+        <translation>wave: %1 is not a follow-up wave of the programme.</translation>
+    </message>
+    <message>
+        <source>date: %1 is in the future.</source>
+        <translation>date: %1 is in the future.</translation>
+    </message>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>There is no household %1.</translation>
+    </message>
+    <message>
+        <source>No member of %1 has health follow-up consent on %2: no support session can be recorded for that date.</source>
+        <translation>No member of %1 has health follow-up consent on %2: no support session can be recorded for that date.</translation>
     </message>
 </context>
 <context>
     <name>Household</name>
     <message>
         <source>code: the household code is required</source>
-        <translation type="unfinished"></translation>
+        <translation>code: the household code is required</translation>
     </message>
     <message>
-        <source>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</source>
-        <translation type="unfinished"></translation>
+        <source>code: "%1" is not a valid household code (letters, digits, - and _ only)</source>
+        <translation>code: "%1" is not a valid household code (letters, digits, - and _ only)</translation>
     </message>
     <message>
-        <source>postcode: &quot;%1&quot; is not a French postcode (5 digits)</source>
-        <translation type="unfinished"></translation>
+        <source>postcode: "%1" is not a French postcode (5 digits)</source>
+        <translation>postcode: "%1" is not a French postcode (5 digits)</translation>
     </message>
     <message>
         <source>enrolled_on: an enrolled, suspended or exited household needs an enrolment date</source>
-        <translation type="unfinished"></translation>
+        <translation>enrolled_on: an enrolled, suspended or exited household needs an enrolment date</translation>
     </message>
     <message>
         <source>exited_on: an exited household needs an exit date</source>
-        <translation type="unfinished"></translation>
+        <translation>exited_on: an exited household needs an exit date</translation>
     </message>
     <message>
         <source>exit_reason: an exited household needs an exit reason</source>
-        <translation type="unfinished"></translation>
+        <translation>exit_reason: an exited household needs an exit reason</translation>
     </message>
     <message>
         <source>exited_on: the exit date is before the enrolment date</source>
-        <translation type="unfinished"></translation>
+        <translation>exited_on: the exit date is before the enrolment date</translation>
     </message>
     <message>
         <source>Candidate</source>
-        <translation type="unfinished"></translation>
+        <translation>Candidate</translation>
     </message>
     <message>
         <source>Enrolled</source>
-        <translation type="unfinished"></translation>
+        <translation>Enrolled</translation>
     </message>
     <message>
         <source>Suspended</source>
-        <translation type="unfinished"></translation>
+        <translation>Suspended</translation>
     </message>
     <message>
         <source>Exited</source>
-        <translation type="unfinished"></translation>
+        <translation>Exited</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdConflict</name>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Referent</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Enrolled on</source>
+        <translation>Enrolled on</translation>
+    </message>
+    <message>
+        <source>Exited on</source>
+        <translation>Exited on</translation>
+    </message>
+    <message>
+        <source>Exit reason</source>
+        <translation>Exit reason</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
     </message>
 </context>
 <context>
     <name>HouseholdRepository</name>
     <message>
         <source>The household code %1 is already used: a code is never reused.</source>
-        <translation type="unfinished"></translation>
+        <translation>The household code %1 is already used: a code is never reused.</translation>
     </message>
     <message>
         <source>The household %1 was changed by someone else since you opened it; reload it to see their changes.</source>
-        <translation type="unfinished"></translation>
+        <translation>The household %1 was changed by someone else since you opened it; reload it to see their changes.</translation>
+    </message>
+    <message>
+        <source>effective_on: the date of the status change is required</source>
+        <translation>effective_on: the date of the status change is required</translation>
+    </message>
+    <message>
+        <source>note: the note is empty</source>
+        <translation>note: the note is empty</translation>
     </message>
 </context>
 <context>
     <name>HouseholdService</name>
     <message>
         <source>There is no card %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>There is no card %1.</translation>
     </message>
     <message>
         <source>There is no such person.</source>
-        <translation type="unfinished"></translation>
+        <translation>There is no such person.</translation>
+    </message>
+    <message>
+        <source>commune: the commune is required</source>
+        <translation>commune: the commune is required</translation>
+    </message>
+    <message>
+        <source>enrolled_on: the enrolment date is required</source>
+        <translation>enrolled_on: the enrolment date is required</translation>
+    </message>
+    <message>
+        <source>enrolled_on: the enrolment date is in the future</source>
+        <translation>enrolled_on: the enrolment date is in the future</translation>
+    </message>
+    <message>
+        <source>household_code: the household code %1 is already used</source>
+        <translation>household_code: the household code %1 is already used</translation>
+    </message>
+    <message>
+        <source>members: a household has at least one member</source>
+        <translation>members: a household has at least one member</translation>
+    </message>
+    <message>
+        <source>member %1</source>
+        <translation>member %1</translation>
+    </message>
+    <message>
+        <source>birth_date: the birth date is in the future</source>
+        <translation>birth_date: the birth date is in the future</translation>
+    </message>
+    <message>
+        <source>role: %1 is %2 years old, an adult for the programme</source>
+        <translation>role: %1 is %2 years old, an adult for the programme</translation>
+    </message>
+    <message>
+        <source>person_code: the person code %1 is already used</source>
+        <translation>person_code: the person code %1 is already used</translation>
+    </message>
+    <message>
+        <source>members: a household has at least one adult</source>
+        <translation>members: a household has at least one adult</translation>
+    </message>
+    <message>
+        <source>consents: more consent lists than members</source>
+        <translation>consents: more consent lists than members</translation>
+    </message>
+    <message>
+        <source>card_id: the card %1 is already known</source>
+        <translation>card_id: the card %1 is already known</translation>
+    </message>
+    <message>
+        <source>effective_on: the date of the status change is required</source>
+        <translation>effective_on: the date of the status change is required</translation>
+    </message>
+    <message>
+        <source>effective_on: the date of the status change is in the future</source>
+        <translation>effective_on: the date of the status change is in the future</translation>
+    </message>
+    <message>
+        <source>exit_reason: an exit needs its reason</source>
+        <translation>exit_reason: an exit needs its reason</translation>
+    </message>
+    <message>
+        <source>status: the household is already %1</source>
+        <translation>status: the household is already %1</translation>
+    </message>
+    <message>
+        <source>status: a replaced card is lost, blocked or closed</source>
+        <translation>status: a replaced card is lost, blocked or closed</translation>
+    </message>
+    <message>
+        <source>issued_on: the date of the new card is missing or in the future</source>
+        <translation>issued_on: the date of the new card is missing or in the future</translation>
+    </message>
+    <message>
+        <source>The card %1 belongs to no household.</source>
+        <translation>The card %1 belongs to no household.</translation>
+    </message>
+    <message>
+        <source>replaces %1</source>
+        <translation>replaces %1</translation>
+    </message>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>There is no household %1.</translation>
+    </message>
+    <message>
+        <source>This database has no programme.</source>
+        <translation>This database has no programme.</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdSpendingWidget</name>
+    <message>
+        <source>All kinds</source>
+        <translation>All kinds</translation>
+    </message>
+    <message>
+        <source>Allowances</source>
+        <translation>Allowances</translation>
+    </message>
+    <message>
+        <source>Purchases</source>
+        <translation>Purchases</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Refunds</translation>
+    </message>
+    <message>
+        <source>Bonuses</source>
+        <translation>Bonuses</translation>
+    </message>
+    <message>
+        <source>Transfers</source>
+        <translation>Transfers</translation>
+    </message>
+    <message>
+        <source>Adjustments</source>
+        <translation>Adjustments</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Merchant</source>
+        <translation>Merchant</translation>
+    </message>
+    <message>
+        <source>Sustainable</source>
+        <translation>Sustainable</translation>
+    </message>
+    <message>
+        <source>Balance: %1 (and %2 pending)</source>
+        <translation>Balance: %1 (and %2 pending)</translation>
+    </message>
+    <message>
+        <source>Balance: %1</source>
+        <translation>Balance: %1</translation>
+    </message>
+    <message>
+        <source>Spent %1, of which %2 at sustainable shops (%3); bonus earned %4; allowances %5.</source>
+        <translation>Spent %1, of which %2 at sustainable shops (%3); bonus earned %4; allowances %5.</translation>
+    </message>
+    <message>
+        <source>no spending yet</source>
+        <translation>no spending yet</translation>
+    </message>
+    <message>
+        <source>Sustainable shops</source>
+        <translation>Sustainable shops</translation>
+    </message>
+    <message>
+        <source>Other shops</source>
+        <translation>Other shops</translation>
+    </message>
+    <message>
+        <source>Spending per month</source>
+        <translation>Spending per month</translation>
+    </message>
+    <message>
+        <source>All months</source>
+        <translation>All months</translation>
+    </message>
+    <message>
+        <source>All merchants</source>
+        <translation>All merchants</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdsPage</name>
+    <message>
+        <source>Households</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>Enrol a household…</source>
+        <translation>Enrol a household…</translation>
+    </message>
+    <message>
+        <source>Import persons.csv…</source>
+        <translation>Import persons.csv…</translation>
+    </message>
+    <message>
+        <source>Your role sees the households by code only: names and addresses are not shown.</source>
+        <translation>Your role sees the households by code only: names and addresses are not shown.</translation>
+    </message>
+    <message>
+        <source>Search: household code, name or commune</source>
+        <translation>Search: household code, name or commune</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Any status</translation>
+    </message>
+    <message>
+        <source>Members (choose a household above)</source>
+        <translation>Members (choose a household above)</translation>
+    </message>
+    <message>
+        <source>Open the case file</source>
+        <translation>Open the case file</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Born on</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Any commune</source>
+        <translation>Any commune</translation>
+    </message>
+    <message>
+        <source>Any referent</source>
+        <translation>Any referent</translation>
+    </message>
+    <message>
+        <source>My households</source>
+        <translation>My households</translation>
+    </message>
+    <message>
+        <source>No referent yet</source>
+        <translation>No referent yet</translation>
+    </message>
+    <message>
+        <source>Search: household code or commune</source>
+        <translation>Search: household code or commune</translation>
+    </message>
+    <message>
+        <source>Cannot read the households: %1</source>
+        <translation>Cannot read the households: %1</translation>
+    </message>
+    <message>
+        <source>more than %1 households</source>
+        <translation>more than %1 households</translation>
+    </message>
+    <message>
+        <source>%1 household(s)</source>
+        <translation>%1 household(s)</translation>
+    </message>
+    <message>
+        <source>Members of %1</source>
+        <translation>Members of %1</translation>
     </message>
 </context>
 <context>
     <name>ImportReport</name>
     <message>
         <source>Households: %1 new, %2 updated, %3 unchanged. Persons: %4 new, %5 updated, %6 unchanged. Cards: %7 new.</source>
-        <translation type="unfinished"></translation>
+        <translation>Households: %1 new, %2 updated, %3 unchanged. Persons: %4 new, %5 updated, %6 unchanged. Cards: %7 new.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerEntry</name>
+    <message>
+        <source>the entry id is missing</source>
+        <translation>the entry id is missing</translation>
+    </message>
+    <message>
+        <source>the revision must be a whole number of 1 or more</source>
+        <translation>the revision must be a whole number of 1 or more</translation>
+    </message>
+    <message>
+        <source>the card is missing</source>
+        <translation>the card is missing</translation>
+    </message>
+    <message>
+        <source>the kind is missing</source>
+        <translation>the kind is missing</translation>
+    </message>
+    <message>
+        <source>unknown status "%1" (expected pending, posted or voided)</source>
+        <translation>unknown status "%1" (expected pending, posted or voided)</translation>
+    </message>
+    <message>
+        <source>the currency is missing</source>
+        <translation>the currency is missing</translation>
+    </message>
+    <message>
+        <source>the date and time are missing or invalid</source>
+        <translation>the date and time are missing or invalid</translation>
+    </message>
+    <message>
+        <source>a %1 must have a positive amount</source>
+        <translation>a %1 must have a positive amount</translation>
+    </message>
+    <message>
+        <source>a purchase must have a negative amount</source>
+        <translation>a purchase must have a negative amount</translation>
+    </message>
+    <message>
+        <source>the merchant has no id</source>
+        <translation>the merchant has no id</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerImport</name>
+    <message>
+        <source>%1: the column %2 is missing</source>
+        <translation>%1: the column %2 is missing</translation>
+    </message>
+    <message>
+        <source>%1: the column amount_cents (or amount, in euros) is missing</source>
+        <translation>%1: the column amount_cents (or amount, in euros) is missing</translation>
+    </message>
+    <message>
+        <source>%1: give amount_cents or amount, not both</source>
+        <translation>%1: give amount_cents or amount, not both</translation>
+    </message>
+    <message>
+        <source>%1: unknown column "%2" ignored</source>
+        <translation>%1: unknown column "%2" ignored</translation>
+    </message>
+    <message>
+        <source>"%1" is not a whole number of 1 or more</source>
+        <translation>"%1" is not a whole number of 1 or more</translation>
+    </message>
+    <message>
+        <source>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
+        <translation>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</translation>
+    </message>
+    <message>
+        <source>"%1" is not a whole number of cents</source>
+        <translation>"%1" is not a whole number of cents</translation>
+    </message>
+    <message>
+        <source>"%1" is not an amount in euros (such as -12,50)</source>
+        <translation>"%1" is not an amount in euros (such as -12,50)</translation>
+    </message>
+    <message>
+        <source>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
+        <translation>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</translation>
+    </message>
+    <message>
+        <source>"%1" must be true or false</source>
+        <translation>"%1" must be true or false</translation>
+    </message>
+    <message>
+        <source>%1 revision %2 appears twice (also line %3)</source>
+        <translation>%1 revision %2 appears twice (also line %3)</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerImportReport</name>
+    <message>
+        <source>Ledger entries: %1 rows; %2 new, %3 revised, %4 already up to date.</source>
+        <translation>Ledger entries: %1 rows; %2 new, %3 revised, %4 already up to date.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerPage</name>
+    <message>
+        <source>Card ledger</source>
+        <translation>Card ledger</translation>
+    </message>
+    <message>
+        <source>Cards no household claims yet</source>
+        <translation>Cards no household claims yet</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>Account given</source>
+        <translation>Account given</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>Entries</translation>
+    </message>
+    <message>
+        <source>Posted</source>
+        <translation>Posted</translation>
+    </message>
+    <message>
+        <source>First</source>
+        <translation>First</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>Last</translation>
+    </message>
+    <message>
+        <source>Household code, e.g. MMG-0042</source>
+        <translation>Household code, e.g. MMG-0042</translation>
+    </message>
+    <message>
+        <source>Link to household</source>
+        <translation>Link to household</translation>
+    </message>
+    <message>
+        <source>The ledger was never synced from the card operator.</source>
+        <translation>The ledger was never synced from the card operator.</translation>
+    </message>
+    <message>
+        <source>Last sync: %1, successful.</source>
+        <translation>Last sync: %1, successful.</translation>
+    </message>
+    <message>
+        <source>Last sync: %1, failed: %2. Last successful sync: %3.</source>
+        <translation>Last sync: %1, failed: %2. Last successful sync: %3.</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>%1 entries stored, %2 not linked to a household.</source>
+        <translation>%1 entries stored, %2 not linked to a household.</translation>
+    </message>
+    <message>
+        <source>Card %1 linked to household %2: its entries now count for that household.</source>
+        <translation>Card %1 linked to household %2: its entries now count for that household.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerRepository</name>
+    <message>
+        <source>Ledger entry %1: %2: %3</source>
+        <translation>Ledger entry %1: %2: %3</translation>
+    </message>
+    <message>
+        <source>Ledger card %1: %2: %3</source>
+        <translation>Ledger card %1: %2: %3</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>missing</translation>
+    </message>
+    <message>
+        <source>There is no household with id %1.</source>
+        <translation>There is no household with id %1.</translation>
+    </message>
+    <message>
+        <source>The card %1 is unknown: neither the ledger nor Cabas has it.</source>
+        <translation>The card %1 is unknown: neither the ledger nor Cabas has it.</translation>
+    </message>
+    <message>
+        <source>The card %1 already belongs to household %2.</source>
+        <translation>The card %1 already belongs to household %2.</translation>
+    </message>
+    <message>
+        <source>There is no merchant %1 in the ledger.</source>
+        <translation>There is no merchant %1 in the ledger.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerService</name>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>There is no household %1.</translation>
     </message>
 </context>
 <context>
     <name>Passwords</name>
     <message>
         <source>Not enough memory to hash the password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Not enough memory to hash the password.</translation>
     </message>
     <message>
         <source>the password must have at least 12 characters</source>
-        <translation type="unfinished"></translation>
+        <translation>the password must have at least 12 characters</translation>
     </message>
     <message>
         <source>the password must mix at least three kinds of characters among lower case, upper case, digits and symbols</source>
-        <translation type="unfinished"></translation>
+        <translation>the password must mix at least three kinds of characters among lower case, upper case, digits and symbols</translation>
     </message>
     <message>
         <source>Cannot read the password file %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot read the password file %1: %2</translation>
     </message>
     <message>
         <source>The password file %1 is empty: its first line must be the password.</source>
-        <translation type="unfinished"></translation>
+        <translation>The password file %1 is empty: its first line must be the password.</translation>
     </message>
 </context>
 <context>
     <name>Person</name>
     <message>
         <source>person_code: the person code is required</source>
-        <translation type="unfinished"></translation>
+        <translation>person_code: the person code is required</translation>
     </message>
     <message>
-        <source>person_code: &quot;%1&quot; is not a valid person code</source>
-        <translation type="unfinished"></translation>
+        <source>person_code: "%1" is not a valid person code</source>
+        <translation>person_code: "%1" is not a valid person code</translation>
     </message>
     <message>
         <source>first_name: the first name is required</source>
-        <translation type="unfinished"></translation>
+        <translation>first_name: the first name is required</translation>
     </message>
     <message>
         <source>last_name: the last name is required</source>
-        <translation type="unfinished"></translation>
+        <translation>last_name: the last name is required</translation>
     </message>
     <message>
         <source>birth_date: the birth date is required</source>
-        <translation type="unfinished"></translation>
+        <translation>birth_date: the birth date is required</translation>
     </message>
     <message>
         <source>birth_date: %1 is before 1900</source>
-        <translation type="unfinished"></translation>
+        <translation>birth_date: %1 is before 1900</translation>
     </message>
     <message>
         <source>left_on: the departure is before the arrival</source>
-        <translation type="unfinished"></translation>
+        <translation>left_on: the departure is before the arrival</translation>
     </message>
     <message>
         <source>arrived_on: the arrival is before the birth date</source>
-        <translation type="unfinished"></translation>
+        <translation>arrived_on: the arrival is before the birth date</translation>
     </message>
     <message>
         <source>Adult</source>
-        <translation type="unfinished"></translation>
+        <translation>Adult</translation>
     </message>
     <message>
         <source>Child</source>
-        <translation type="unfinished"></translation>
+        <translation>Child</translation>
     </message>
 </context>
 <context>
     <name>PersonRepository</name>
     <message>
         <source>The person code %1 is already used: a code is never reused.</source>
-        <translation type="unfinished"></translation>
+        <translation>The person code %1 is already used: a code is never reused.</translation>
     </message>
     <message>
         <source>%1 (%2) was changed by someone else since you opened it; reload to see their changes.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2) was changed by someone else since you opened it; reload to see their changes.</translation>
     </message>
 </context>
 <context>
     <name>PersonsImport</name>
     <message>
         <source>%1: the column %2 is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: the column %2 is missing</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
-        <translation type="unfinished"></translation>
+        <source>%1: unknown column "%2" ignored</source>
+        <translation>%1: unknown column "%2" ignored</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
-        <translation type="unfinished"></translation>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be F, M or empty</source>
-        <translation type="unfinished"></translation>
+        <source>"%1" must be F, M or empty</source>
+        <translation>"%1" must be F, M or empty</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be adult or child</source>
-        <translation type="unfinished"></translation>
+        <source>"%1" must be adult or child</source>
+        <translation>"%1" must be adult or child</translation>
     </message>
     <message>
         <source>%1 is in the future</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 is in the future</translation>
     </message>
     <message>
         <source>%1 appears twice (also line %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 appears twice (also line %2)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</source>
-        <translation type="unfinished"></translation>
+        <source>"%1" differs from "%2" on line %3 for household %4</source>
+        <translation>"%1" differs from "%2" on line %3 for household %4</translation>
     </message>
     <message>
         <source>the card %1 is also given to household %2</source>
-        <translation type="unfinished"></translation>
+        <translation>the card %1 is also given to household %2</translation>
     </message>
     <message>
         <source>the card %1 already belongs to another household</source>
-        <translation type="unfinished"></translation>
+        <translation>the card %1 already belongs to another household</translation>
     </message>
     <message>
         <source>%1 already belongs to household %2; move people from the case file, not by import</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 already belongs to household %2; move people from the case file, not by import</translation>
     </message>
     <message>
         <source>Nothing was imported:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nothing was imported:</translation>
+    </message>
+</context>
+<context>
+    <name>PersonsImportDialog</name>
+    <message>
+        <source>Import persons.csv</source>
+        <translation>Import persons.csv</translation>
+    </message>
+    <message>
+        <source>Households, members and cards from a persons.csv file (see the format in the documentation). The file is checked first: nothing is written unless it has no error, and then all of it is.</source>
+        <translation>Households, members and cards from a persons.csv file (see the format in the documentation). The file is checked first: nothing is written unless it has no error, and then all of it is.</translation>
+    </message>
+    <message>
+        <source>Choose the file…</source>
+        <translation>Choose the file…</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Errors</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Choose persons.csv</source>
+        <translation>Choose persons.csv</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV files (*.csv);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>warning: %1</translation>
+    </message>
+    <message>
+        <source>No error. Importing will do: %1</source>
+        <translation>No error. Importing will do: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s): fix the file and choose it again. Nothing was written.</source>
+        <translation><numerusform>%n error: fix the file and choose it again. Nothing was written.</numerusform><numerusform>%n errors: fix the file and choose it again. Nothing was written.</numerusform></translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>Importing %1…</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Nothing was imported.</translation>
+    </message>
+    <message>
+        <source>Imported. %1</source>
+        <translation>Imported. %1</translation>
     </message>
 </context>
 <context>
     <name>PgRoles</name>
     <message>
         <source>Database roles exist only on PostgreSQL; a SQLite file is protected by its file permissions.</source>
-        <translation type="unfinished"></translation>
+        <translation>Database roles exist only on PostgreSQL; a SQLite file is protected by its file permissions.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
-        <translation type="unfinished"></translation>
+        <source>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
+        <translation>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</translation>
+    </message>
+</context>
+<context>
+    <name>PreventionStep</name>
+    <message>
+        <source>Screening referral</source>
+        <translation>Screening referral</translation>
+    </message>
+    <message>
+        <source>Vaccination</source>
+        <translation>Vaccination</translation>
+    </message>
+    <message>
+        <source>Dental care</source>
+        <translation>Dental care</translation>
+    </message>
+    <message>
+        <source>Nutrition advice</source>
+        <translation>Nutrition advice</translation>
+    </message>
+    <message>
+        <source>Physical activity</source>
+        <translation>Physical activity</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>GP</source>
+        <translation>GP</translation>
+    </message>
+    <message>
+        <source>person_code: the prevention step belongs to a person</source>
+        <translation>person_code: the prevention step belongs to a person</translation>
+    </message>
+    <message>
+        <source>date: the date of the prevention step is required</source>
+        <translation>date: the date of the prevention step is required</translation>
+    </message>
+    <message>
+        <source>partner: at most %1 characters</source>
+        <translation>partner: at most %1 characters</translation>
+    </message>
+    <message>
+        <source>outcome: at most %1 characters</source>
+        <translation>outcome: at most %1 characters</translation>
+    </message>
+    <message>
+        <source>notes: at most %1 characters</source>
+        <translation>notes: at most %1 characters</translation>
+    </message>
+    <message>
+        <source>next_due: the next step must be due after the date of this one</source>
+        <translation>next_due: the next step must be due after the date of this one</translation>
+    </message>
+</context>
+<context>
+    <name>PreventionStepForm</name>
+    <message>
+        <source>New prevention step</source>
+        <translation>New prevention step</translation>
+    </message>
+    <message>
+        <source>due on</source>
+        <translation>due on</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date:</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>&amp;Type:</translation>
+    </message>
+    <message>
+        <source>&amp;Partner:</source>
+        <translation>&amp;Partner:</translation>
+    </message>
+    <message>
+        <source>&amp;Outcome:</source>
+        <translation>&amp;Outcome:</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt step:</source>
+        <translation>Ne&amp;xt step:</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes:</translation>
     </message>
 </context>
 <context>
     <name>Programme</name>
     <message>
         <source>Sustainable food card programme</source>
-        <translation type="unfinished"></translation>
+        <translation>Sustainable food card programme</translation>
     </message>
     <message>
         <source>name: the programme needs a name</source>
-        <translation type="unfinished"></translation>
+        <translation>name: the programme needs a name</translation>
     </message>
     <message>
         <source>starts_on: the start date is required</source>
-        <translation type="unfinished"></translation>
+        <translation>starts_on: the start date is required</translation>
     </message>
     <message>
         <source>ends_on: the end date is before the start date</source>
-        <translation type="unfinished"></translation>
+        <translation>ends_on: the end date is before the start date</translation>
     </message>
     <message>
         <source>allowance.adult_cents: must not be negative</source>
-        <translation type="unfinished"></translation>
+        <translation>allowance.adult_cents: must not be negative</translation>
     </message>
     <message>
         <source>allowance.child_cents: must not be negative</source>
-        <translation type="unfinished"></translation>
+        <translation>allowance.child_cents: must not be negative</translation>
     </message>
     <message>
         <source>allowance.child_adult_age: must be between 1 and 30</source>
-        <translation type="unfinished"></translation>
+        <translation>allowance.child_adult_age: must be between 1 and 30</translation>
     </message>
     <message>
         <source>disclosure_threshold: must be between 1 and 1000</source>
-        <translation type="unfinished"></translation>
+        <translation>disclosure_threshold: must be between 1 and 1000</translation>
     </message>
     <message>
-        <source>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
-        <translation type="unfinished"></translation>
+        <source>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
+        <translation>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</translation>
     </message>
     <message>
-        <source>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</source>
-        <translation type="unfinished"></translation>
+        <source>household_code_prefix: "%1" must be 1 to 10 letters or digits</source>
+        <translation>household_code_prefix: "%1" must be 1 to 10 letters or digits</translation>
     </message>
     <message>
         <source>%1.label: the bonus rule needs a label</source>
-        <translation type="unfinished"></translation>
+        <translation>%1.label: the bonus rule needs a label</translation>
     </message>
     <message>
         <source>%1.rate_percent: must be between 0 and 1000</source>
-        <translation type="unfinished"></translation>
+        <translation>%1.rate_percent: must be between 0 and 1000</translation>
     </message>
     <message>
         <source>%1.monthly_cap_cents: must not be negative</source>
-        <translation type="unfinished"></translation>
+        <translation>%1.monthly_cap_cents: must not be negative</translation>
     </message>
     <message>
         <source>%1.valid_from: the start of validity is required</source>
-        <translation type="unfinished"></translation>
+        <translation>%1.valid_from: the start of validity is required</translation>
     </message>
     <message>
         <source>%1.valid_to: the end of validity is before its start</source>
-        <translation type="unfinished"></translation>
+        <translation>%1.valid_to: the end of validity is before its start</translation>
     </message>
     <message>
         <source>waves: the programme needs at least one follow-up wave (M0)</source>
-        <translation type="unfinished"></translation>
+        <translation>waves: the programme needs at least one follow-up wave (M0)</translation>
     </message>
     <message>
         <source>%1.code: the wave needs a code such as M6</source>
-        <translation type="unfinished"></translation>
+        <translation>%1.code: the wave needs a code such as M6</translation>
     </message>
     <message>
         <source>%1.code: the wave %2 appears twice</source>
-        <translation type="unfinished"></translation>
+        <translation>%1.code: the wave %2 appears twice</translation>
     </message>
     <message>
         <source>%1.offset_days: must be between 0 and 3650</source>
-        <translation type="unfinished"></translation>
+        <translation>%1.offset_days: must be between 0 and 3650</translation>
     </message>
     <message>
         <source>%1.tolerance_days: must be between 0 and 365</source>
-        <translation type="unfinished"></translation>
+        <translation>%1.tolerance_days: must be between 0 and 365</translation>
     </message>
     <message>
         <source>%1.offset_days: waves must come in increasing order of offset</source>
-        <translation type="unfinished"></translation>
+        <translation>%1.offset_days: waves must come in increasing order of offset</translation>
     </message>
     <message>
-        <source>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</source>
-        <translation type="unfinished"></translation>
+        <source>sustainable_categories: "%1" is not a merchant category (%2)</source>
+        <translation>sustainable_categories: "%1" is not a merchant category (%2)</translation>
     </message>
     <message>
         <source>is required</source>
-        <translation type="unfinished"></translation>
+        <translation>is required</translation>
     </message>
     <message>
         <source>must be a string</source>
-        <translation type="unfinished"></translation>
+        <translation>must be a string</translation>
     </message>
     <message>
         <source>must be a date written YYYY-MM-DD</source>
-        <translation type="unfinished"></translation>
+        <translation>must be a date written YYYY-MM-DD</translation>
     </message>
     <message>
         <source>must be a whole number</source>
-        <translation type="unfinished"></translation>
+        <translation>must be a whole number</translation>
     </message>
     <message>
         <source>unknown field</source>
-        <translation type="unfinished"></translation>
+        <translation>unknown field</translation>
     </message>
     <message>
         <source>is required, as an object with adult_cents and child_cents</source>
-        <translation type="unfinished"></translation>
+        <translation>is required, as an object with adult_cents and child_cents</translation>
     </message>
     <message>
         <source>must be a list</source>
-        <translation type="unfinished"></translation>
+        <translation>must be a list</translation>
     </message>
     <message>
         <source>must be an object</source>
-        <translation type="unfinished"></translation>
+        <translation>must be an object</translation>
     </message>
     <message>
         <source>is required, as a number such as 50 or 12.5</source>
-        <translation type="unfinished"></translation>
+        <translation>is required, as a number such as 50 or 12.5</translation>
     </message>
     <message>
         <source>has more than two decimals</source>
-        <translation type="unfinished"></translation>
+        <translation>has more than two decimals</translation>
     </message>
     <message>
         <source>is required, as a list of waves</source>
-        <translation type="unfinished"></translation>
+        <translation>is required, as a list of waves</translation>
     </message>
     <message>
         <source>must be a list of merchant categories</source>
-        <translation type="unfinished"></translation>
+        <translation>must be a list of merchant categories</translation>
     </message>
 </context>
 <context>
     <name>ProgrammeRepository</name>
     <message>
         <source>The programme settings were changed by someone else meanwhile; reload them and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>The programme settings were changed by someone else meanwhile; reload them and try again.</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionnaireForm</name>
+    <message>
+        <source>New diet questionnaire</source>
+        <translation>New diet questionnaire</translation>
+    </message>
+    <message>
+        <source>— not answered</source>
+        <translation>— not answered</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date:</translation>
+    </message>
+    <message>
+        <source>&amp;Wave:</source>
+        <translation>&amp;Wave:</translation>
+    </message>
+    <message>
+        <source>&amp;Fruit and vegetables:</source>
+        <translation>&amp;Fruit and vegetables:</translation>
+    </message>
+    <message>
+        <source>portions a day</source>
+        <translation>portions a day</translation>
+    </message>
+    <message>
+        <source>&amp;Organic fruit and vegetables:</source>
+        <translation>&amp;Organic fruit and vegetables:</translation>
+    </message>
+    <message>
+        <source>&amp;Local products:</source>
+        <translation>&amp;Local products:</translation>
+    </message>
+    <message>
+        <source>Organic &amp;products:</source>
+        <translation>Organic &amp;products:</translation>
+    </message>
+    <message>
+        <source>Discovered a &amp;sustainable shop or producer:</source>
+        <translation>Discovered a &amp;sustainable shop or producer:</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>not a number</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>too large</translation>
     </message>
 </context>
 <context>
     <name>QuestionnaireRepository</name>
     <message>
         <source>This person already has a diet questionnaire for wave %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>This person already has a diet questionnaire for wave %1.</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterPersonsDialog</name>
+    <message>
+        <source>Register persons</source>
+        <translation>Register persons</translation>
+    </message>
+    <message>
+        <source>Name, person code or household code</source>
+        <translation>Name, person code or household code</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <source>Find a person:</source>
+        <translation>Find a person:</translation>
+    </message>
+    <message>
+        <source>%1 (%2, household %3)</source>
+        <translation>%1 (%2, household %3)</translation>
+    </message>
+    <message>
+        <source>%1 is on the waiting list: the workshop is full.</source>
+        <translation>%1 is on the waiting list: the workshop is full.</translation>
+    </message>
+    <message>
+        <source>%1 is registered.</source>
+        <translation>%1 is registered.</translation>
     </message>
 </context>
 <context>
     <name>Setup</name>
     <message>
         <source>password: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>password: %1</translation>
     </message>
     <message>
         <source>programme: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>programme: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SupportSession</name>
+    <message>
+        <source>person_code: the support session is held with a person or a household</source>
+        <translation>person_code: the support session is held with a person or a household</translation>
+    </message>
+    <message>
+        <source>date: the date of the session is required</source>
+        <translation>date: the date of the session is required</translation>
+    </message>
+    <message>
+        <source>topic: the topic of the session is required</source>
+        <translation>topic: the topic of the session is required</translation>
+    </message>
+    <message>
+        <source>topic: at most %1 characters</source>
+        <translation>topic: at most %1 characters</translation>
+    </message>
+    <message>
+        <source>notes: at most %1 characters</source>
+        <translation>notes: at most %1 characters</translation>
+    </message>
+</context>
+<context>
+    <name>SupportSessionForm</name>
+    <message>
+        <source>New support session</source>
+        <translation>New support session</translation>
+    </message>
+    <message>
+        <source>The person</source>
+        <translation>The person</translation>
+    </message>
+    <message>
+        <source>The whole household (%1)</source>
+        <translation>The whole household (%1)</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date:</translation>
+    </message>
+    <message>
+        <source>&amp;With:</source>
+        <translation>&amp;With:</translation>
+    </message>
+    <message>
+        <source>&amp;Topic:</source>
+        <translation>&amp;Topic:</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes:</translation>
+    </message>
+</context>
+<context>
+    <name>SyncDialog</name>
+    <message>
+        <source>The token could not be saved in %1: %2</source>
+        <translation>The token could not be saved in %1: %2</translation>
+    </message>
+    <message>
+        <source>Ledger sync</source>
+        <translation>Ledger sync</translation>
+    </message>
+    <message>
+        <source>Feed &amp;address:</source>
+        <translation>Feed &amp;address:</translation>
+    </message>
+    <message>
+        <source>the token the card operator gave</source>
+        <translation>the token the card operator gave</translation>
+    </message>
+    <message>
+        <source>(saved; type a new one to replace it)</source>
+        <translation>(saved; type a new one to replace it)</translation>
+    </message>
+    <message>
+        <source>&amp;Token:</source>
+        <translation>&amp;Token:</translation>
+    </message>
+    <message>
+        <source>The token is kept in %1, readable only by you (no system keychain is used).</source>
+        <translation>The token is kept in %1, readable only by you (no system keychain is used).</translation>
+    </message>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation>&amp;Sync now</translation>
+    </message>
+    <message>
+        <source>Cancel the sync</source>
+        <translation>Cancel the sync</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Cards</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>Entries</translation>
+    </message>
+    <message>
+        <source>%1: never synced.</source>
+        <translation>%1: never synced.</translation>
+    </message>
+    <message>
+        <source>%1: synced on %2.</source>
+        <translation>%1: synced on %2.</translation>
+    </message>
+    <message>
+        <source>%1: the sync of %2 failed: %3%4</source>
+        <translation>%1: the sync of %2 failed: %3%4</translation>
+    </message>
+    <message>
+        <source> (last success: %1)</source>
+        <translation> (last success: %1)</translation>
+    </message>
+    <message>
+        <source>Type the token the card operator gave.</source>
+        <translation>Type the token the card operator gave.</translation>
+    </message>
+    <message>
+        <source>%1 pages, %2 cards, %3 entries received</source>
+        <translation>%1 pages, %2 cards, %3 entries received</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connecting to %1…</translation>
+    </message>
+    <message>
+        <source>Synced: %1 cards and %2 entries received; %3 new, %4 revised (%5 s).</source>
+        <translation>Synced: %1 cards and %2 entries received; %3 new, %4 revised (%5 s).</translation>
+    </message>
+    <message>
+        <source>Stopping after the current page…</source>
+        <translation>Stopping after the current page…</translation>
+    </message>
+</context>
+<context>
+    <name>SyncEngine</name>
+    <message>
+        <source>The sync was cancelled; what was stored before stays, and the next sync resumes from there.</source>
+        <translation>The sync was cancelled; what was stored before stays, and the next sync resumes from there.</translation>
+    </message>
+    <message>
+        <source>The ledger feed says more cards follow but its cursor does not move.</source>
+        <translation>The ledger feed says more cards follow but its cursor does not move.</translation>
+    </message>
+    <message>
+        <source>The ledger feed says more entries follow but its cursor does not move.</source>
+        <translation>The ledger feed says more entries follow but its cursor does not move.</translation>
+    </message>
+</context>
+<context>
+    <name>TickListDialog</name>
+    <message>
+        <source>Attendance: %1</source>
+        <translation>Attendance: %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</translation>
+    </message>
+    <message>
+        <source>Tick the persons present; the others are recorded absent.</source>
+        <translation>Tick the persons present; the others are recorded absent.</translation>
+    </message>
+    <message>
+        <source>%1 present, %2 absent</source>
+        <translation>%1 present, %2 absent</translation>
     </message>
 </context>
 <context>
     <name>User</name>
     <message>
         <source>Social worker</source>
-        <translation type="unfinished"></translation>
+        <translation>Social worker</translation>
     </message>
     <message>
         <source>Nurse</source>
-        <translation type="unfinished"></translation>
+        <translation>Nurse</translation>
     </message>
     <message>
         <source>Coordinator</source>
-        <translation type="unfinished"></translation>
+        <translation>Coordinator</translation>
     </message>
     <message>
         <source>Administrator</source>
-        <translation type="unfinished"></translation>
+        <translation>Administrator</translation>
     </message>
     <message>
-        <source>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</source>
-        <translation type="unfinished"></translation>
+        <source>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</source>
+        <translation>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</translation>
     </message>
     <message>
         <source>display_name: the name shown for the user is required</source>
-        <translation type="unfinished"></translation>
+        <translation>display_name: the name shown for the user is required</translation>
     </message>
 </context>
 <context>
     <name>UserRepository</name>
     <message>
-        <source>The login &quot;%1&quot; is already taken.</source>
-        <translation type="unfinished"></translation>
+        <source>The login "%1" is already taken.</source>
+        <translation>The login "%1" is already taken.</translation>
     </message>
 </context>
 <context>
     <name>UserService</name>
     <message>
         <source>The password is not strong enough: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>The password is not strong enough: %1.</translation>
     </message>
     <message>
         <source>There is no user %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>There is no user %1.</translation>
     </message>
     <message>
         <source>%1 is the last active administrator: enable or add another administrator first.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 is the last active administrator: enable or add another administrator first.</translation>
+    </message>
+</context>
+<context>
+    <name>Workshop</name>
+    <message>
+        <source>Farm visit</source>
+        <translation>Farm visit</translation>
+    </message>
+    <message>
+        <source>Cooking</source>
+        <translation>Cooking</translation>
+    </message>
+    <message>
+        <source>Market visit</source>
+        <translation>Market visit</translation>
+    </message>
+    <message>
+        <source>Cheese making</source>
+        <translation>Cheese making</translation>
+    </message>
+    <message>
+        <source>Bread making</source>
+        <translation>Bread making</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>Waiting list</source>
+        <translation>Waiting list</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>title: the workshop needs a title</source>
+        <translation>title: the workshop needs a title</translation>
+    </message>
+    <message>
+        <source>title: at most 200 characters</source>
+        <translation>title: at most 200 characters</translation>
+    </message>
+    <message>
+        <source>date: the date of the workshop is required</source>
+        <translation>date: the date of the workshop is required</translation>
+    </message>
+    <message>
+        <source>end_time: the workshop must end after it starts</source>
+        <translation>end_time: the workshop must end after it starts</translation>
+    </message>
+    <message>
+        <source>start_time: an end time needs a start time</source>
+        <translation>start_time: an end time needs a start time</translation>
+    </message>
+    <message>
+        <source>capacity: must be a positive number of places, or 0 for no limit</source>
+        <translation>capacity: must be a positive number of places, or 0 for no limit</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopEditorDialog</name>
+    <message>
+        <source>Edit the workshop</source>
+        <translation>Edit the workshop</translation>
+    </message>
+    <message>
+        <source>New workshop</source>
+        <translation>New workshop</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>Type:</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Title:</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>Date:</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>from</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Time:</source>
+        <translation>Time:</translation>
+    </message>
+    <message>
+        <source>Place:</source>
+        <translation>Place:</translation>
+    </message>
+    <message>
+        <source>Producer or merchant</source>
+        <translation>Producer or merchant</translation>
+    </message>
+    <message>
+        <source>Partner:</source>
+        <translation>Partner:</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>No limit</translation>
+    </message>
+    <message>
+        <source>Places:</source>
+        <translation>Places:</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>Notes:</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopHistoryWidget</name>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Workshop</source>
+        <translation>Workshop</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Attendance</translation>
+    </message>
+    <message>
+        <source>Workshop cancelled</source>
+        <translation>Workshop cancelled</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <source>No workshop registration yet.</source>
+        <translation>No workshop registration yet.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attendance(s) at %1 workshop(s), out of %2 registration(s).</source>
+        <translation><numerusform>%n attendance at %1 workshop, out of %2 registration.</numerusform><numerusform>%n attendances at %1 workshops, out of %2 registrations.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopMonthModel</name>
+    <message>
+        <source>Cancelled on %1</source>
+        <translation>Cancelled on %1</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>%1 (cancelled)</source>
+        <translation>%1 (cancelled)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 present, %2 absent</source>
+        <translation>%1 present, %2 absent</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Workshop</source>
+        <translation>Workshop</translation>
+    </message>
+    <message>
+        <source>Place (partner)</source>
+        <translation>Place (partner)</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Attendance</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopRepository</name>
+    <message>
+        <source>There is already a workshop "%1" of this type on this date.</source>
+        <translation>There is already a workshop "%1" of this type on this date.</translation>
+    </message>
+    <message>
+        <source>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</source>
+        <translation>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</translation>
+    </message>
+    <message>
+        <source>There is no workshop %1.</source>
+        <translation>There is no workshop %1.</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopService</name>
+    <message>
+        <source>There is no person %1.</source>
+        <translation>There is no person %1.</translation>
+    </message>
+    <message>
+        <source>The end of the period (%1) is before its start (%2).</source>
+        <translation>The end of the period (%1) is before its start (%2).</translation>
+    </message>
+    <message>
+        <source>%1-%2 is not a month.</source>
+        <translation>%1-%2 is not a month.</translation>
+    </message>
+    <message>
+        <source>There is no workshop %1.</source>
+        <translation>There is no workshop %1.</translation>
+    </message>
+    <message>
+        <source>The workshop "%1" was cancelled on %2: it cannot be changed.</source>
+        <translation>The workshop "%1" was cancelled on %2: it cannot be changed.</translation>
+    </message>
+    <message>
+        <source>%1 is already %2 for this workshop.</source>
+        <translation>%1 is already %2 for this workshop.</translation>
+    </message>
+    <message>
+        <source>%1 is not registered for this workshop.</source>
+        <translation>%1 is not registered for this workshop.</translation>
+    </message>
+    <message>
+        <source>%1's attendance is already recorded: the registration cannot be cancelled any more.</source>
+        <translation>%1's attendance is already recorded: the registration cannot be cancelled any more.</translation>
+    </message>
+    <message>
+        <source>The workshop "%1" is on %2: attendance is recorded on the day or after.</source>
+        <translation>The workshop "%1" is on %2: attendance is recorded on the day or after.</translation>
+    </message>
+    <message>
+        <source>%1: ticked twice</source>
+        <translation>%1: ticked twice</translation>
+    </message>
+    <message>
+        <source>%1 has no place at this workshop (not registered, waiting or cancelled).</source>
+        <translation>%1 has no place at this workshop (not registered, waiting or cancelled).</translation>
+    </message>
+    <message>
+        <source>Nothing was recorded:</source>
+        <translation>Nothing was recorded:</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopsPage</name>
+    <message>
+        <source>◀ Previous month</source>
+        <translation>◀ Previous month</translation>
+    </message>
+    <message>
+        <source>Next month ▶</source>
+        <translation>Next month ▶</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>New workshop…</source>
+        <translation>New workshop…</translation>
+    </message>
+    <message>
+        <source>Import attendance…</source>
+        <translation>Import attendance…</translation>
+    </message>
+    <message>
+        <source>No workshop this month.</source>
+        <translation>No workshop this month.</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>Registration</source>
+        <translation>Registration</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Attendance</translation>
+    </message>
+    <message>
+        <source>Register…</source>
+        <translation>Register…</translation>
+    </message>
+    <message>
+        <source>Cancel the registration</source>
+        <translation>Cancel the registration</translation>
+    </message>
+    <message>
+        <source>Tick-list of the day…</source>
+        <translation>Tick-list of the day…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>Cancel the workshop</source>
+        <translation>Cancel the workshop</translation>
+    </message>
+    <message>
+        <source>Cancel the registration of %1?</source>
+        <translation>Cancel the registration of %1?</translation>
+    </message>
+    <message>
+        <source>Cancel this workshop? Its registrations are kept, for the record.</source>
+        <translation>Cancel this workshop? Its registrations are kept, for the record.</translation>
+    </message>
+    <message>
+        <source>Choose a workshop to see its registrations.</source>
+        <translation>Choose a workshop to see its registrations.</translation>
+    </message>
+    <message>
+        <source>Place: %1</source>
+        <translation>Place: %1</translation>
+    </message>
+    <message>
+        <source>partner: %1</source>
+        <translation>partner: %1</translation>
+    </message>
+    <message>
+        <source>%1 registered for %2 places (%3 left)</source>
+        <translation>%1 registered for %2 places (%3 left)</translation>
+    </message>
+    <message>
+        <source>%1 registered (no limit)</source>
+        <translation>%1 registered (no limit)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n on the waiting list</source>
+        <translation><numerusform>%n on the waiting list</numerusform><numerusform>%n on the waiting list</numerusform></translation>
+    </message>
+    <message>
+        <source>Attendance: %1 present, %2 absent</source>
+        <translation>Attendance: %1 present, %2 absent</translation>
+    </message>
+    <message>
+        <source>Cancelled on %1</source>
+        <translation>Cancelled on %1</translation>
+    </message>
+    <message>
+        <source>Waiting list (%1)</source>
+        <translation>Waiting list (%1)</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <source>%1 moves up from the waiting list and has a place.</source>
+        <translation>%1 moves up from the waiting list and has a place.</translation>
     </message>
 </context>
 <context>
     <name>cabas::ui::AdministrationPage</name>
     <message>
         <source>Administration</source>
-        <translation type="unfinished"></translation>
+        <translation>Administration</translation>
     </message>
     <message>
         <source>Audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit trail</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Users</translation>
     </message>
     <message>
         <source>Every login, every change and every refused action, newest first. The records are chained by their hashes: any record changed, removed or added outside Cabas breaks the chain.</source>
-        <translation type="unfinished"></translation>
+        <translation>Every login, every change and every refused action, newest first. The records are chained by their hashes: any record changed, removed or added outside Cabas breaks the chain.</translation>
     </message>
     <message>
         <source>&amp;Since</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Since</translation>
     </message>
     <message>
         <source>&amp;User:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;User:</translation>
     </message>
     <message>
         <source>All users</source>
-        <translation type="unfinished"></translation>
+        <translation>All users</translation>
     </message>
     <message>
         <source>&amp;Table:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Table:</translation>
     </message>
     <message>
         <source>All tables</source>
-        <translation type="unfinished"></translation>
+        <translation>All tables</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Refresh</translation>
     </message>
     <message>
         <source>&amp;Verify the chain</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Verify the chain</translation>
     </message>
     <message>
-        <source>Recompute every record&apos;s hash and check that the chain is complete.</source>
-        <translation type="unfinished"></translation>
+        <source>Recompute every record's hash and check that the chain is complete.</source>
+        <translation>Recompute every record's hash and check that the chain is complete.</translation>
     </message>
     <message>
         <source>The user accounts of this database. Adding users, disabling them and resetting passwords is done with cabas-cli for now.</source>
-        <translation type="unfinished"></translation>
+        <translation>The user accounts of this database. Adding users, disabling them and resetting passwords is done with cabas-cli for now.</translation>
     </message>
     <message>
         <source>Login</source>
-        <translation type="unfinished"></translation>
+        <translation>Login</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>Role</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Active</translation>
     </message>
     <message>
         <source>Locked until</source>
-        <translation type="unfinished"></translation>
+        <translation>Locked until</translation>
     </message>
     <message>
         <source>The newest %1 records; narrow the filters to see older ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>The newest %1 records; narrow the filters to see older ones.</translation>
     </message>
     <message numerus="yes">
         <source>%n record(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n record</numerusform><numerusform>%n records</numerusform></translation>
     </message>
     <message>
         <source>Yes</source>
-        <translation type="unfinished"></translation>
+        <translation>Yes</translation>
     </message>
     <message>
         <source>No</source>
-        <translation type="unfinished"></translation>
+        <translation>No</translation>
     </message>
     <message>
         <source>The audit trail is NOT intact. First bad record: %1. %2</source>
-        <translation type="unfinished"></translation>
+        <translation>The audit trail is NOT intact. First bad record: %1. %2</translation>
+    </message>
+    <message>
+        <source>Programme</source>
+        <translation>Programme</translation>
+    </message>
+    <message>
+        <source>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
+        <translation>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</translation>
+    </message>
+    <message>
+        <source>Programme &amp;name</source>
+        <translation>Programme &amp;name</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Reload</translation>
+    </message>
+    <message>
+        <source>&amp;Save the rules</source>
+        <translation>&amp;Save the rules</translation>
+    </message>
+    <message>
+        <source>Correct the rules shown in red; nothing was saved.</source>
+        <translation>Correct the rules shown in red; nothing was saved.</translation>
+    </message>
+    <message>
+        <source>Someone else changed the rules since you opened them; nothing was saved. Reload to see their version, then make your change again.</source>
+        <translation>Someone else changed the rules since you opened them; nothing was saved. Reload to see their version, then make your change again.</translation>
+    </message>
+    <message>
+        <source>The rules were saved.</source>
+        <translation>The rules were saved.</translation>
     </message>
 </context>
 <context>
     <name>cabas::ui::AuditTableModel</name>
     <message>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Create</translation>
     </message>
     <message>
         <source>Update</source>
-        <translation type="unfinished"></translation>
+        <translation>Update</translation>
     </message>
     <message>
         <source>Read</source>
-        <translation type="unfinished"></translation>
+        <translation>Read</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>Change</translation>
     </message>
     <message>
         <source>See figures</source>
-        <translation type="unfinished"></translation>
+        <translation>See figures</translation>
     </message>
     <message>
         <source>Publish figures</source>
-        <translation type="unfinished"></translation>
+        <translation>Publish figures</translation>
     </message>
     <message>
         <source>Log in</source>
-        <translation type="unfinished"></translation>
+        <translation>Log in</translation>
     </message>
     <message>
         <source>Log out</source>
-        <translation type="unfinished"></translation>
+        <translation>Log out</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Password</translation>
     </message>
     <message>
         <source>Disable</source>
-        <translation type="unfinished"></translation>
+        <translation>Disable</translation>
     </message>
     <message>
         <source>Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>Enable</translation>
     </message>
     <message>
         <source>Consent given</source>
-        <translation type="unfinished"></translation>
+        <translation>Consent given</translation>
     </message>
     <message>
         <source>Consent withdrawn</source>
-        <translation type="unfinished"></translation>
+        <translation>Consent withdrawn</translation>
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished"></translation>
+        <translation>Import</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>Export</translation>
     </message>
     <message>
         <source>System</source>
-        <translation type="unfinished"></translation>
+        <translation>System</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Done</translation>
     </message>
     <message>
         <source>Denied</source>
-        <translation type="unfinished"></translation>
+        <translation>Denied</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Failed</translation>
     </message>
     <message>
         <source>No.</source>
-        <translation type="unfinished"></translation>
+        <translation>No.</translation>
     </message>
     <message>
         <source>Date and time</source>
-        <translation type="unfinished"></translation>
+        <translation>Date and time</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>User</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>Role</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Action</translation>
     </message>
     <message>
         <source>Table</source>
-        <translation type="unfinished"></translation>
+        <translation>Table</translation>
     </message>
     <message>
         <source>Record</source>
-        <translation type="unfinished"></translation>
+        <translation>Record</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Outcome</translation>
     </message>
     <message>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Detail</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::BackupController</name>
+    <message>
+        <source>&amp;Back up the database…</source>
+        <translation>&amp;Back up the database…</translation>
+    </message>
+    <message>
+        <source>Write a complete, consistent copy of the database to a file (administrators).</source>
+        <translation>Write a complete, consistent copy of the database to a file (administrators).</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <source>Last backup: %1. Back up at least once a week.</source>
+        <translation>Last backup: %1. Back up at least once a week.</translation>
+    </message>
+    <message>
+        <source>This database has never been backed up.</source>
+        <translation>This database has never been backed up.</translation>
+    </message>
+    <message>
+        <source>Back up the database</source>
+        <translation>Back up the database</translation>
+    </message>
+    <message>
+        <source>Cabas backups (*.cabas-backup);;All files (*)</source>
+        <translation>Cabas backups (*.cabas-backup);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Backing up the database…</source>
+        <translation>Backing up the database…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>Backup written to %1 (%2).</source>
+        <translation>Backup written to %1 (%2).</translation>
     </message>
 </context>
 <context>
     <name>cabas::ui::FirstRunDialog</name>
     <message>
         <source>Cabas databases (*.cabas);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Cabas databases (*.cabas);;All files (*)</translation>
     </message>
     <message>
         <source>Unexpected error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Unexpected error: %1</translation>
     </message>
     <message>
         <source>Welcome to Cabas</source>
-        <translation type="unfinished"></translation>
+        <translation>Welcome to Cabas</translation>
     </message>
     <message>
-        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</source>
-        <translation type="unfinished"></translation>
+        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</source>
+        <translation>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</translation>
     </message>
     <message>
         <source>Create a new database on this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>Create a new database on this computer</translation>
     </message>
     <message>
         <source>Open an existing database file</source>
-        <translation type="unfinished"></translation>
+        <translation>Open an existing database file</translation>
     </message>
     <message>
         <source>Connect to a PostgreSQL database</source>
-        <translation type="unfinished"></translation>
+        <translation>Connect to a PostgreSQL database</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Browse…</translation>
     </message>
     <message>
         <source>Database file</source>
-        <translation type="unfinished"></translation>
+        <translation>Database file</translation>
     </message>
     <message>
         <source>e.g. Healthy food for all, phase 2</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. Healthy food for all, phase 2</translation>
     </message>
     <message>
         <source>Programme name</source>
-        <translation type="unfinished"></translation>
+        <translation>Programme name</translation>
     </message>
     <message>
         <source>Administrator login</source>
-        <translation type="unfinished"></translation>
+        <translation>Administrator login</translation>
     </message>
     <message>
         <source>At least 12 characters</source>
-        <translation type="unfinished"></translation>
+        <translation>At least 12 characters</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Password</translation>
     </message>
     <message>
         <source>Confirm the password</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirm the password</translation>
     </message>
     <message>
         <source>Server</source>
-        <translation type="unfinished"></translation>
+        <translation>Server</translation>
     </message>
     <message>
         <source>Port</source>
-        <translation type="unfinished"></translation>
+        <translation>Port</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished"></translation>
+        <translation>Database</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>User</translation>
     </message>
     <message>
         <source>Empty: taken from PGPASSWORD or ~/.pgpass</source>
-        <translation type="unfinished"></translation>
+        <translation>Empty: taken from PGPASSWORD or ~/.pgpass</translation>
     </message>
     <message>
-        <source>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</source>
-        <translation type="unfinished"></translation>
+        <source>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</source>
+        <translation>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</translation>
     </message>
     <message>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Create</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>Open</translation>
     </message>
     <message>
         <source>Connect</source>
-        <translation type="unfinished"></translation>
+        <translation>Connect</translation>
     </message>
     <message>
         <source>New Cabas database</source>
-        <translation type="unfinished"></translation>
+        <translation>New Cabas database</translation>
     </message>
     <message>
         <source>Open a Cabas database</source>
-        <translation type="unfinished"></translation>
+        <translation>Open a Cabas database</translation>
     </message>
     <message>
         <source>Choose where to save the new database.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose where to save the new database.</translation>
     </message>
     <message>
-        <source>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</source>
-        <translation type="unfinished"></translation>
+        <source>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</source>
+        <translation>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</translation>
     </message>
     <message>
         <source>This file already exists: choose another name, or open it instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>This file already exists: choose another name, or open it instead.</translation>
     </message>
     <message>
         <source>Give the programme a name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Give the programme a name.</translation>
     </message>
     <message>
-        <source>Choose the administrator&apos;s login.</source>
-        <translation type="unfinished"></translation>
+        <source>Choose the administrator's login.</source>
+        <translation>Choose the administrator's login.</translation>
     </message>
     <message>
-        <source>Choose the administrator&apos;s password.</source>
-        <translation type="unfinished"></translation>
+        <source>Choose the administrator's password.</source>
+        <translation>Choose the administrator's password.</translation>
     </message>
     <message>
         <source>The two passwords differ.</source>
-        <translation type="unfinished"></translation>
+        <translation>The two passwords differ.</translation>
     </message>
     <message>
         <source>Choose the database file to open.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the database file to open.</translation>
     </message>
     <message>
         <source>There is no file here.</source>
-        <translation type="unfinished"></translation>
+        <translation>There is no file here.</translation>
     </message>
     <message>
-        <source>Give the server&apos;s name or address.</source>
-        <translation type="unfinished"></translation>
+        <source>Give the server's name or address.</source>
+        <translation>Give the server's name or address.</translation>
     </message>
     <message>
         <source>Give the name of the database.</source>
-        <translation type="unfinished"></translation>
+        <translation>Give the name of the database.</translation>
     </message>
     <message>
         <source>The database could not be opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>The database could not be opened.</translation>
+    </message>
+    <message>
+        <source>Programme rules: allowance, bonus, follow-up waves…</source>
+        <translation>Programme rules: allowance, bonus, follow-up waves…</translation>
     </message>
 </context>
 <context>
     <name>cabas::ui::FollowUpListModel</name>
     <message>
         <source>%1 – %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 – %2</translation>
     </message>
     <message>
         <source>Consent withdrawn</source>
-        <translation type="unfinished"></translation>
+        <translation>Consent withdrawn</translation>
     </message>
     <message>
         <source>Consent to health follow-up withdrawn: the records are kept, no new record can be made.</source>
-        <translation type="unfinished"></translation>
+        <translation>Consent to health follow-up withdrawn: the records are kept, no new record can be made.</translation>
     </message>
     <message>
         <source>Target %1, window from %2 to %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Target %1, window from %2 to %3</translation>
     </message>
     <message>
         <source>Consent to health follow-up withdrawn</source>
-        <translation type="unfinished"></translation>
+        <translation>Consent to health follow-up withdrawn</translation>
     </message>
     <message>
         <source>Person</source>
-        <translation type="unfinished"></translation>
+        <translation>Person</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Household</source>
-        <translation type="unfinished"></translation>
+        <translation>Household</translation>
     </message>
     <message>
         <source>Commune</source>
-        <translation type="unfinished"></translation>
+        <translation>Commune</translation>
     </message>
     <message>
         <source>Wave</source>
-        <translation type="unfinished"></translation>
+        <translation>Wave</translation>
     </message>
     <message>
         <source>Target date</source>
-        <translation type="unfinished"></translation>
+        <translation>Target date</translation>
     </message>
     <message>
         <source>Window</source>
-        <translation type="unfinished"></translation>
+        <translation>Window</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
 </context>
 <context>
     <name>cabas::ui::HealthPage</name>
     <message>
         <source>Health follow-up</source>
-        <translation type="unfinished"></translation>
+        <translation>Health follow-up</translation>
     </message>
     <message>
-        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</source>
-        <translation type="unfinished"></translation>
+        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</source>
+        <translation>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</translation>
     </message>
     <message>
         <source>&amp;Status:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Status:</translation>
     </message>
     <message>
         <source>Due or overdue</source>
-        <translation type="unfinished"></translation>
+        <translation>Due or overdue</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>All</translation>
     </message>
     <message>
         <source>&amp;Commune:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Commune:</translation>
     </message>
     <message>
         <source>← &amp;Back to the work list</source>
-        <translation type="unfinished"></translation>
+        <translation>← &amp;Back to the work list</translation>
     </message>
     <message>
         <source>Consent to health follow-up withdrawn: the records are kept, no new record can be made.</source>
-        <translation type="unfinished"></translation>
+        <translation>Consent to health follow-up withdrawn: the records are kept, no new record can be made.</translation>
     </message>
     <message>
         <source>Checkups</source>
-        <translation type="unfinished"></translation>
+        <translation>Checkups</translation>
     </message>
     <message>
         <source>Date</source>
-        <translation type="unfinished"></translation>
+        <translation>Date</translation>
     </message>
     <message>
         <source>Wave</source>
-        <translation type="unfinished"></translation>
+        <translation>Wave</translation>
     </message>
     <message>
         <source>Weight (kg)</source>
-        <translation type="unfinished"></translation>
+        <translation>Weight (kg)</translation>
     </message>
     <message>
         <source>Height (cm)</source>
-        <translation type="unfinished"></translation>
+        <translation>Height (cm)</translation>
     </message>
     <message>
         <source>BMI</source>
-        <translation type="unfinished"></translation>
+        <translation>BMI</translation>
     </message>
     <message>
         <source>Waist (cm)</source>
-        <translation type="unfinished"></translation>
+        <translation>Waist (cm)</translation>
     </message>
     <message>
         <source>Blood pressure (mmHg)</source>
-        <translation type="unfinished"></translation>
+        <translation>Blood pressure (mmHg)</translation>
     </message>
     <message>
         <source>Glucose (g/L)</source>
-        <translation type="unfinished"></translation>
+        <translation>Glucose (g/L)</translation>
     </message>
     <message>
         <source>No checkup recorded.</source>
-        <translation type="unfinished"></translation>
+        <translation>No checkup recorded.</translation>
     </message>
     <message>
         <source>Diet questionnaires</source>
-        <translation type="unfinished"></translation>
+        <translation>Diet questionnaires</translation>
     </message>
     <message>
         <source>Fruit and vegetable portions a day</source>
-        <translation type="unfinished"></translation>
+        <translation>Fruit and vegetable portions a day</translation>
     </message>
     <message>
         <source>Organic fruit and vegetables</source>
-        <translation type="unfinished"></translation>
+        <translation>Organic fruit and vegetables</translation>
     </message>
     <message>
         <source>Local products</source>
-        <translation type="unfinished"></translation>
+        <translation>Local products</translation>
     </message>
     <message>
         <source>Organic products</source>
-        <translation type="unfinished"></translation>
+        <translation>Organic products</translation>
     </message>
     <message>
         <source>Discovered a sustainable shop</source>
-        <translation type="unfinished"></translation>
+        <translation>Discovered a sustainable shop</translation>
     </message>
     <message>
         <source>No questionnaire recorded.</source>
-        <translation type="unfinished"></translation>
+        <translation>No questionnaire recorded.</translation>
     </message>
     <message>
         <source>Cannot read the work list: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot read the work list: %1</translation>
     </message>
     <message>
         <source>All communes</source>
-        <translation type="unfinished"></translation>
+        <translation>All communes</translation>
     </message>
     <message numerus="yes">
         <source>%n wave(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n wave</numerusform><numerusform>%n waves</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%1 of %n wave(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%1 of %n wave</numerusform><numerusform>%1 of %n waves</numerusform></translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Cannot read the health records: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot read the health records: %1</translation>
     </message>
     <message>
         <source>Answered on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Answered on %1</translation>
     </message>
     <message>
         <source>Yes</source>
-        <translation type="unfinished"></translation>
+        <translation>Yes</translation>
     </message>
     <message>
         <source>No</source>
-        <translation type="unfinished"></translation>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>&amp;Import a file…</source>
+        <translation>&amp;Import a file…</translation>
+    </message>
+    <message>
+        <source>Import checkups.csv or questionnaires.csv</source>
+        <translation>Import checkups.csv or questionnaires.csv</translation>
+    </message>
+    <message>
+        <source>New &amp;checkup…</source>
+        <translation>New &amp;checkup…</translation>
+    </message>
+    <message>
+        <source>New &amp;questionnaire…</source>
+        <translation>New &amp;questionnaire…</translation>
+    </message>
+    <message>
+        <source>New &amp;prevention step…</source>
+        <translation>New &amp;prevention step…</translation>
+    </message>
+    <message>
+        <source>New &amp;support session…</source>
+        <translation>New &amp;support session…</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Partner</source>
+        <translation>Partner</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>Next step due</source>
+        <translation>Next step due</translation>
+    </message>
+    <message>
+        <source>Prevention</source>
+        <translation>Prevention</translation>
+    </message>
+    <message>
+        <source>With</source>
+        <translation>With</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Individual support</source>
+        <translation>Individual support</translation>
+    </message>
+    <message>
+        <source>The household</source>
+        <translation>The household</translation>
+    </message>
+    <message>
+        <source>The person</source>
+        <translation>The person</translation>
     </message>
 </context>
 <context>
     <name>cabas::ui::HomePage</name>
     <message>
         <source>Households</source>
-        <translation type="unfinished"></translation>
+        <translation>Households</translation>
     </message>
     <message>
         <source>Persons</source>
-        <translation type="unfinished"></translation>
+        <translation>Persons</translation>
     </message>
     <message>
         <source>Cards</source>
-        <translation type="unfinished"></translation>
+        <translation>Cards</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Users</translation>
     </message>
     <message>
         <source>Programme rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Programme rules</translation>
     </message>
     <message>
         <source>Monthly allowance per adult</source>
-        <translation type="unfinished"></translation>
+        <translation>Monthly allowance per adult</translation>
     </message>
     <message>
         <source>Monthly allowance per child</source>
-        <translation type="unfinished"></translation>
+        <translation>Monthly allowance per child</translation>
     </message>
     <message>
         <source>Counted as an adult from</source>
-        <translation type="unfinished"></translation>
+        <translation>Counted as an adult from</translation>
     </message>
     <message>
         <source>Bonus on sustainable purchases</source>
-        <translation type="unfinished"></translation>
+        <translation>Bonus on sustainable purchases</translation>
     </message>
     <message>
         <source>Follow-up waves</source>
-        <translation type="unfinished"></translation>
+        <translation>Follow-up waves</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished"></translation>
+        <translation>Database</translation>
     </message>
     <message>
         <source>Location</source>
-        <translation type="unfinished"></translation>
+        <translation>Location</translation>
     </message>
     <message>
         <source>Schema version</source>
-        <translation type="unfinished"></translation>
+        <translation>Schema version</translation>
     </message>
     <message>
         <source>Household codes</source>
-        <translation type="unfinished"></translation>
+        <translation>Household codes</translation>
     </message>
     <message>
         <source>Smallest group in results</source>
-        <translation type="unfinished"></translation>
+        <translation>Smallest group in results</translation>
     </message>
     <message>
         <source>No database open</source>
-        <translation type="unfinished"></translation>
+        <translation>No database open</translation>
     </message>
     <message>
         <source>No programme defined</source>
-        <translation type="unfinished"></translation>
+        <translation>No programme defined</translation>
     </message>
     <message>
         <source>From %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>From %1 to %2</translation>
     </message>
     <message>
         <source>From %1 (no planned end)</source>
-        <translation type="unfinished"></translation>
+        <translation>From %1 (no planned end)</translation>
     </message>
     <message>
         <source>the age of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>the age of %1</translation>
     </message>
     <message>
         <source>%1 people</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 people</translation>
     </message>
     <message>
         <source>%1: day %2 (± %3 days)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: day %2 (± %3 days)</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>none</translation>
     </message>
     <message>
         <source>%1 %: %2 (%3 to %4)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %: %2 (%3 to %4)</translation>
     </message>
     <message>
         <source>%1 %: %2 (from %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %: %2 (from %3)</translation>
     </message>
     <message>
         <source>capped at %1 a month</source>
-        <translation type="unfinished"></translation>
+        <translation>capped at %1 a month</translation>
     </message>
     <message>
         <source>Cannot read the database: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot read the database: %1</translation>
     </message>
 </context>
 <context>
     <name>cabas::ui::HouseholdTableModel</name>
     <message>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>Code</translation>
     </message>
     <message>
         <source>Commune</source>
-        <translation type="unfinished"></translation>
+        <translation>Commune</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Enrolled on</source>
-        <translation type="unfinished"></translation>
+        <translation>Enrolled on</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Referent</translation>
     </message>
 </context>
 <context>
     <name>cabas::ui::LoginDialog</name>
     <message>
         <source>Log in to Cabas</source>
-        <translation type="unfinished"></translation>
+        <translation>Log in to Cabas</translation>
     </message>
     <message>
         <source>PostgreSQL database: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>PostgreSQL database: %1</translation>
     </message>
     <message>
         <source>Database: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Database: %1</translation>
     </message>
     <message>
         <source>&amp;Login:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Login:</translation>
     </message>
     <message>
         <source>&amp;Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Password:</translation>
     </message>
     <message>
         <source>Log &amp;in</source>
-        <translation type="unfinished"></translation>
+        <translation>Log &amp;in</translation>
     </message>
     <message>
         <source>Another &amp;database…</source>
-        <translation type="unfinished"></translation>
+        <translation>Another &amp;database…</translation>
     </message>
     <message>
         <source>Enter your login and your password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter your login and your password.</translation>
     </message>
     <message>
         <source>Unexpected error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Unexpected error: %1</translation>
     </message>
 </context>
 <context>
     <name>cabas::ui::MainWindow</name>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;File</translation>
     </message>
     <message>
         <source>&amp;New database…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;New database…</translation>
     </message>
     <message>
         <source>&amp;Open a database…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Open a database…</translation>
     </message>
     <message>
         <source>&amp;Connect to PostgreSQL…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Connect to PostgreSQL…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Quit</translation>
     </message>
     <message>
         <source>&amp;Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Settings</translation>
     </message>
     <message>
         <source>&amp;Language</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Language</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Help</translation>
     </message>
     <message>
         <source>&amp;About Cabas</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;About Cabas</translation>
     </message>
     <message>
         <source>Home</source>
-        <translation type="unfinished"></translation>
+        <translation>Home</translation>
     </message>
     <message>
         <source>Households</source>
-        <translation type="unfinished"></translation>
+        <translation>Households</translation>
     </message>
     <message>
         <source>Health follow-up</source>
-        <translation type="unfinished"></translation>
+        <translation>Health follow-up</translation>
     </message>
     <message>
         <source>Workshops</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Farm visits, cooking, market and bread-making workshops: the calendar, the places left, registrations and who attended.</source>
-        <translation type="unfinished"></translation>
+        <translation>Workshops</translation>
     </message>
     <message>
         <source>Card ledger</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The movements on each household&apos;s card, synced from the card operator: monthly allowances, purchases by kind of shop, bonuses on sustainable purchases.</source>
-        <translation type="unfinished"></translation>
+        <translation>Card ledger</translation>
     </message>
     <message>
         <source>Cohort</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The evaluation&apos;s indicators wave by wave (diet, health measurements, sustainable spending), with small groups hidden, and pseudonymised exports.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cohort</translation>
     </message>
     <message>
         <source>Administration</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Coming soon</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This section is not available in this version of Cabas yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot read the households: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Total: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Administration</translation>
     </message>
     <message>
         <source>No database open</source>
-        <translation type="unfinished"></translation>
+        <translation>No database open</translation>
     </message>
     <message>
         <source>PostgreSQL database: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>PostgreSQL database: %1</translation>
     </message>
     <message>
         <source>Database: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Database: %1</translation>
     </message>
     <message>
         <source>Schema version %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Schema version %1</translation>
     </message>
     <message>
         <source>New database</source>
-        <translation type="unfinished"></translation>
+        <translation>New database</translation>
     </message>
     <message>
         <source>Create a new Cabas database. The database open now is left as it is.</source>
-        <translation type="unfinished"></translation>
+        <translation>Create a new Cabas database. The database open now is left as it is.</translation>
     </message>
     <message>
         <source>Open a Cabas database</source>
-        <translation type="unfinished"></translation>
+        <translation>Open a Cabas database</translation>
     </message>
     <message>
         <source>Cabas databases (*.cabas);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Cabas databases (*.cabas);;All files (*)</translation>
     </message>
     <message>
         <source>Cannot open the database</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot open the database</translation>
     </message>
     <message>
         <source>Connect to PostgreSQL</source>
-        <translation type="unfinished"></translation>
+        <translation>Connect to PostgreSQL</translation>
     </message>
     <message>
         <source>Connect to a Cabas database on a PostgreSQL server. The password is never saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Connect to a Cabas database on a PostgreSQL server. The password is never saved.</translation>
     </message>
     <message>
         <source>Cabas will be in French the next time it starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cabas will be in French the next time it starts.</translation>
     </message>
     <message>
         <source>Cabas will be in English the next time it starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cabas will be in English the next time it starts.</translation>
     </message>
     <message>
         <source>The CABAS_LANG environment variable is set: it chooses the language before this setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>The CABAS_LANG environment variable is set: it chooses the language before this setting.</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Language</translation>
     </message>
     <message>
         <source>About Cabas</source>
-        <translation type="unfinished"></translation>
+        <translation>About Cabas</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>S&amp;witch user…</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;witch user…</translation>
     </message>
     <message>
         <source>&amp;Log out</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The households of the programme, by code; choose one to see its members. Searching, enrolling and editing households come with the next versions.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Your role sees the households by code only: names and addresses are not shown.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>First name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Born on</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Log out</translation>
     </message>
     <message>
         <source>Access denied</source>
-        <translation type="unfinished"></translation>
+        <translation>Access denied</translation>
     </message>
     <message>
         <source>Nobody is logged in: log in to see this section.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Members of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Nobody is logged in: log in to see this section.</translation>
     </message>
     <message>
         <source>You are logged in as %1 (%2). This section is for the roles that may read it: another user can log in with File &gt; Switch user.</source>
-        <translation type="unfinished"></translation>
+        <translation>You are logged in as %1 (%2). This section is for the roles that may read it: another user can log in with File &gt; Switch user.</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Not logged in</source>
-        <translation type="unfinished"></translation>
+        <translation>Not logged in</translation>
     </message>
     <message>
         <source>Logged in as %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Logged in as %1</translation>
     </message>
     <message>
         <source>Switch user</source>
-        <translation type="unfinished"></translation>
+        <translation>Switch user</translation>
     </message>
     <message>
         <source>Log in as another user. If you cancel, %1 stays logged in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Log in as another user. If you cancel, %1 stays logged in.</translation>
     </message>
     <message>
         <source>You are logged out. Log in to go on, or cancel to quit Cabas.</source>
-        <translation type="unfinished"></translation>
+        <translation>You are logged out. Log in to go on, or cancel to quit Cabas.</translation>
     </message>
     <message>
         <source>Log in to the database you opened. If you cancel, the database open now stays open.</source>
-        <translation type="unfinished"></translation>
+        <translation>Log in to the database you opened. If you cancel, the database open now stays open.</translation>
     </message>
     <message>
-        <source>Members (choose a household above)</source>
-        <translation type="unfinished"></translation>
+        <source>Ledger &amp;sync…</source>
+        <translation>Ledger &amp;sync…</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::ProgrammeEditor</name>
+    <message>
+        <source>Organic shops</source>
+        <translation>Organic shops</translation>
+    </message>
+    <message>
+        <source>Local producers</source>
+        <translation>Local producers</translation>
+    </message>
+    <message>
+        <source>Farm shops</source>
+        <translation>Farm shops</translation>
+    </message>
+    <message>
+        <source>Markets</source>
+        <translation>Markets</translation>
+    </message>
+    <message>
+        <source>Grocery shops</source>
+        <translation>Grocery shops</translation>
+    </message>
+    <message>
+        <source>Supermarkets</source>
+        <translation>Supermarkets</translation>
+    </message>
+    <message>
+        <source>Other merchants</source>
+        <translation>Other merchants</translation>
+    </message>
+    <message>
+        <source>Start of the programme</source>
+        <translation>Start of the programme</translation>
+    </message>
+    <message>
+        <source>Planned end</source>
+        <translation>Planned end</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <source>EUR, or the label of a local currency such as MonA: never summed together.</source>
+        <translation>EUR, or the label of a local currency such as MonA: never summed together.</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>Currency</translation>
+    </message>
+    <message>
+        <source>Monthly allowance per adult</source>
+        <translation>Monthly allowance per adult</translation>
+    </message>
+    <message>
+        <source>Monthly allowance per child</source>
+        <translation>Monthly allowance per child</translation>
+    </message>
+    <message>
+        <source> years</source>
+        <translation> years</translation>
+    </message>
+    <message>
+        <source>A child counts as an adult from</source>
+        <translation>A child counts as an adult from</translation>
+    </message>
+    <message>
+        <source>Household code prefix</source>
+        <translation>Household code prefix</translation>
+    </message>
+    <message>
+        <source> people</source>
+        <translation> people</translation>
+    </message>
+    <message>
+        <source>Public figures hide any group smaller than this (11 in French practice for health data).</source>
+        <translation>Public figures hide any group smaller than this (11 in French practice for health data).</translation>
+    </message>
+    <message>
+        <source>Smallest group shown in public figures</source>
+        <translation>Smallest group shown in public figures</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Wave</source>
+        <translation>Wave</translation>
+    </message>
+    <message>
+        <source>Days after enrolment</source>
+        <translation>Days after enrolment</translation>
+    </message>
+    <message>
+        <source>Tolerance (days)</source>
+        <translation>Tolerance (days)</translation>
+    </message>
+    <message>
+        <source>Follow-up waves</source>
+        <translation>Follow-up waves</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Label</translation>
+    </message>
+    <message>
+        <source>Rate (%)</source>
+        <translation>Rate (%)</translation>
+    </message>
+    <message>
+        <source>Monthly cap</source>
+        <translation>Monthly cap</translation>
+    </message>
+    <message>
+        <source>Valid from</source>
+        <translation>Valid from</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>Dates as 2024-06-01 or 01/06/2024; an empty cap means no cap, an empty end date means no end.</source>
+        <translation>Dates as 2024-06-01 or 01/06/2024; an empty cap means no cap, an empty end date means no end.</translation>
+    </message>
+    <message>
+        <source>Bonus on sustainable purchases</source>
+        <translation>Bonus on sustainable purchases</translation>
+    </message>
+    <message>
+        <source>Merchant categories counted as sustainable</source>
+        <translation>Merchant categories counted as sustainable</translation>
+    </message>
+    <message>
+        <source>Follow-up wave %1: the days must be whole numbers.</source>
+        <translation>Follow-up wave %1: the days must be whole numbers.</translation>
+    </message>
+    <message>
+        <source>Bonus rule %1: the rate must be a number of percent, such as 50.</source>
+        <translation>Bonus rule %1: the rate must be a number of percent, such as 50.</translation>
+    </message>
+    <message>
+        <source>Bonus rule %1: the monthly cap must be an amount, such as 25 or 25,50.</source>
+        <translation>Bonus rule %1: the monthly cap must be an amount, such as 25 or 25,50.</translation>
+    </message>
+    <message>
+        <source>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</source>
+        <translation>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>The database used last (%1) cannot be used: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>The database used last (%1) cannot be used: %2</translation>
     </message>
     <message>
         <source>The database used last could not be opened:
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>The database used last could not be opened:
+%1</translation>
     </message>
     <message>
         <source>Cabas: follow-up of sustainable food card programmes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cabas: follow-up of sustainable food card programmes.</translation>
     </message>
     <message>
         <source>Open this database (a .cabas file or a postgresql:// address); create nothing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Open this database (a .cabas file or a postgresql:// address); create nothing.</translation>
     </message>
     <message>
         <source>Show this section first: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Show this section first: %1.</translation>
     </message>
     <message>
-        <source>unknown section &quot;%1&quot; (expected one of: %2)</source>
-        <translation type="unfinished"></translation>
+        <source>unknown section "%1" (expected one of: %2)</source>
+        <translation>unknown section "%1" (expected one of: %2)</translation>
     </message>
     <message>
         <source>Cabas</source>
-        <translation type="unfinished"></translation>
+        <translation>Cabas</translation>
     </message>
     <message>
         <source>Cannot open the database:
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot open the database:
+%1</translation>
     </message>
     <message>
         <source>cannot write %1</source>
-        <translation type="unfinished"></translation>
+        <translation>cannot write %1</translation>
     </message>
     <message>
         <source>Log in as LOGIN: with --password-file, without the login dialog; without it, the login dialog opens with LOGIN filled in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Log in as LOGIN: with --password-file, without the login dialog; without it, the login dialog opens with LOGIN filled in.</translation>
     </message>
     <message>
         <source>The password of --user, on the first line of FILE.</source>
-        <translation type="unfinished"></translation>
+        <translation>The password of --user, on the first line of FILE.</translation>
     </message>
     <message>
         <source>Save a picture to FILE.png once it is shown, then quit: of the main window when --user and --password-file log in; of the login dialog with --db alone; of the first-run dialog without --db.</source>
-        <translation type="unfinished"></translation>
+        <translation>Save a picture to FILE.png once it is shown, then quit: of the main window when --user and --password-file log in; of the login dialog with --db alone; of the first-run dialog without --db.</translation>
     </message>
     <message>
         <source>--password-file needs --user LOGIN</source>
-        <translation type="unfinished"></translation>
+        <translation>--password-file needs --user LOGIN</translation>
     </message>
 </context>
 </TS>

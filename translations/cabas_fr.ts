@@ -49,6 +49,111 @@
     </message>
 </context>
 <context>
+    <name>AttendanceImport</name>
+    <message>
+        <source>%1: the column %2 is missing</source>
+        <translation>%1 : la colonne %2 est manquante</translation>
+    </message>
+    <message>
+        <source>%1: unknown column "%2" ignored</source>
+        <translation>%1 : colonne « %2 » inconnue ignorée</translation>
+    </message>
+    <message>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
+    </message>
+    <message>
+        <source>%1 is in the future: attendance is recorded on the day or after</source>
+        <translation>%1 est dans le futur : la présence s’enregistre le jour même ou après</translation>
+    </message>
+    <message>
+        <source>"%1" must be one of %2</source>
+        <translation>« %1 » doit être l’une des valeurs %2</translation>
+    </message>
+    <message>
+        <source>the workshop's title is required</source>
+        <translation>le titre de l’atelier est obligatoire</translation>
+    </message>
+    <message>
+        <source>at most 200 characters</source>
+        <translation>200 caractères au maximum</translation>
+    </message>
+    <message>
+        <source>the person's code is required</source>
+        <translation>le code de la personne est obligatoire</translation>
+    </message>
+    <message>
+        <source>there is no person %1</source>
+        <translation>aucune personne n’a le code %1</translation>
+    </message>
+    <message>
+        <source>"%1" must be yes, no, oui or non</source>
+        <translation>« %1 » doit être yes, no, oui ou non</translation>
+    </message>
+    <message>
+        <source>%1 is listed twice for this workshop (also line %2)</source>
+        <translation>%1 figure deux fois pour cet atelier (aussi ligne %2)</translation>
+    </message>
+    <message>
+        <source>the workshop "%1" was cancelled: no attendance can be recorded</source>
+        <translation>l’atelier « %1 » a été annulé : aucune présence ne peut être enregistrée</translation>
+    </message>
+    <message>
+        <source>Nothing was imported:</source>
+        <translation>Rien n’a été importé :</translation>
+    </message>
+    <message>
+        <source>import %1</source>
+        <translation>import %1</translation>
+    </message>
+</context>
+<context>
+    <name>AttendanceImportDialog</name>
+    <message>
+        <source>Import attendance</source>
+        <translation>Importer les présences</translation>
+    </message>
+    <message>
+        <source>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</source>
+        <translation>Un fichier attendance.csv : workshop_date;workshop_type;title;person_code;attended. Les ateliers qui ne sont pas encore dans Cabas sont créés.</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importer</translation>
+    </message>
+    <message>
+        <source>Attendance file</source>
+        <translation>Fichier des présences</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt)</source>
+        <translation>Fichiers CSV (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <source>Ready to import: %1</source>
+        <translation>Prêt à importer : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s): nothing can be imported until the file is corrected.</source>
+        <translation><numerusform>%n problème : rien ne peut être importé tant que le fichier n’est pas corrigé.</numerusform><numerusform>%n problèmes : rien ne peut être importé tant que le fichier n’est pas corrigé.</numerusform></translation>
+    </message>
+    <message>
+        <source>Imported. %1</source>
+        <translation>Import effectué. %1</translation>
+    </message>
+</context>
+<context>
+    <name>AttendanceImportReport</name>
+    <message>
+        <source>%1 new workshops, %2 new attendances, %3 updated, %4 already there unchanged.</source>
+        <translation>%1 nouvel(s) atelier(s), %2 nouvelle(s) présence(s), %3 mise(s) à jour, %4 déjà présente(s) et inchangée(s).</translation>
+    </message>
+</context>
+<context>
     <name>AuditTrail</name>
     <message>
         <source>Audit record %1 is missing (the next one is %2).</source>
@@ -99,13 +204,72 @@
     </message>
 </context>
 <context>
+    <name>Backup</name>
+    <message>
+        <source>Backup failed: no SQLite connection.</source>
+        <translation>Échec de la sauvegarde : aucune connexion SQLite.</translation>
+    </message>
+    <message>
+        <source>Backup failed: %1</source>
+        <translation>Échec de la sauvegarde : %1</translation>
+    </message>
+    <message>
+        <source>The backup was cancelled; no file was written.</source>
+        <translation>La sauvegarde a été annulée ; aucun fichier n’a été écrit.</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>Impossible d’ouvrir %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 is not installed; it is needed to back up or restore a PostgreSQL database (Debian: postgresql-client).</source>
+        <translation>%1 n’est pas installé ; il est nécessaire pour sauvegarder ou restaurer une base de données PostgreSQL (Debian : postgresql-client).</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>Impossible de démarrer %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 a échoué : %2</translation>
+    </message>
+    <message>
+        <source>%1 already exists; choose another name (a backup never replaces a file).</source>
+        <translation>%1 existe déjà ; choisissez un autre nom (une sauvegarde ne remplace jamais un fichier).</translation>
+    </message>
+    <message>
+        <source>The folder of %1 does not exist.</source>
+        <translation>Le dossier de %1 n’existe pas.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>Impossible d’écrire %1.</translation>
+    </message>
+    <message>
+        <source>%1 is not a file.</source>
+        <translation>%1 n’est pas un fichier.</translation>
+    </message>
+    <message>
+        <source>%1 is not a backup of a Cabas database on SQLite.</source>
+        <translation>%1 n’est pas une sauvegarde d’une base de données Cabas sous SQLite.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to %1 to restore into it; create the empty database first.</source>
+        <translation>Impossible de se connecter à %1 pour y effectuer la restauration ; créez d’abord la base de données vide.</translation>
+    </message>
+    <message>
+        <source>%1 is not empty; a backup is restored only into an empty database.</source>
+        <translation>%1 n’est pas vide ; une sauvegarde ne se restaure que dans une base de données vide.</translation>
+    </message>
+</context>
+<context>
     <name>Card</name>
     <message>
         <source>card_id: the card id is required</source>
         <translation>card_id: l’identifiant de carte est obligatoire</translation>
     </message>
     <message>
-        <source>card_id: &quot;%1&quot; is not a valid card id</source>
+        <source>card_id: "%1" is not a valid card id</source>
         <translation>card_id: « %1 » n’est pas un identifiant de carte valide</translation>
     </message>
     <message>
@@ -138,6 +302,269 @@
     <message>
         <source>No such card.</source>
         <translation>Carte introuvable.</translation>
+    </message>
+    <message>
+        <source>effective_on: the date of the card change is required</source>
+        <translation>effective_on: la date du changement de carte est obligatoire</translation>
+    </message>
+</context>
+<context>
+    <name>CaseFileView</name>
+    <message>
+        <source>Household</source>
+        <translation>Foyer</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Date de naissance</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Arrived on</source>
+        <translation>Date d’arrivée</translation>
+    </message>
+    <message>
+        <source>Left on</source>
+        <translation>Date de départ</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Membres</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Cartes</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Personne</translation>
+    </message>
+    <message>
+        <source>Purpose</source>
+        <translation>Finalité</translation>
+    </message>
+    <message>
+        <source>Given</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Depuis le</translation>
+    </message>
+    <message>
+        <source>Consents</source>
+        <translation>Consentements</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>Suivi</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Rétablir</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motif</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Enregistré par</translation>
+    </message>
+    <message>
+        <source>Reason (required for an exit)</source>
+        <translation>Motif (obligatoire pour une sortie)</translation>
+    </message>
+    <message>
+        <source>Change the status</source>
+        <translation>Changer le statut</translation>
+    </message>
+    <message>
+        <source>Status changed.</source>
+        <translation>Statut modifié.</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Carte</translation>
+    </message>
+    <message>
+        <source>Issued on</source>
+        <translation>Émise le</translation>
+    </message>
+    <message>
+        <source>Replaces</source>
+        <translation>Remplace</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historique</translation>
+    </message>
+    <message>
+        <source>Replace the current card, which is</source>
+        <translation>Remplacer la carte actuelle, qui est</translation>
+    </message>
+    <message>
+        <source>New card id</source>
+        <translation>Identifiant de la nouvelle carte</translation>
+    </message>
+    <message>
+        <source>Re-issue</source>
+        <translation>Réémettre</translation>
+    </message>
+    <message>
+        <source>This household has no card to replace.</source>
+        <translation>Ce foyer n’a aucune carte à remplacer.</translation>
+    </message>
+    <message>
+        <source>Card %1 replaced.</source>
+        <translation>Carte %1 remplacée.</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Écrite le</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Par</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Add the note</source>
+        <translation>Ajouter la note</translation>
+    </message>
+    <message>
+        <source>Spending</source>
+        <translation>Dépenses</translation>
+    </message>
+    <message>
+        <source>Health follow-up</source>
+        <translation>Suivi santé</translation>
+    </message>
+    <message>
+        <source>Workshops</source>
+        <translation>Ateliers</translation>
+    </message>
+    <message>
+        <source>Card spending is shown to social workers, nurses and administrators; coordinators see it in the cohort figures.</source>
+        <translation>Les dépenses de la carte sont visibles par les travailleur·ses sociaux·ales, les infirmier·ères et les administrateur·rices ; les coordinateur·rices les voient dans les chiffres de la cohorte.</translation>
+    </message>
+    <message>
+        <source>Workshops are shown to the programme's staff.</source>
+        <translation>Les ateliers sont visibles par le personnel du programme.</translation>
+    </message>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>Aucun foyer n’a le code %1.</translation>
+    </message>
+    <message>
+        <source>Case file %1</source>
+        <translation>Dossier %1</translation>
+    </message>
+    <message>
+        <source>Household %1 — %2</source>
+        <translation>Foyer %1 — %2</translation>
+    </message>
+    <message>
+        <source>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</source>
+        <translation>Allocation de %1 : %2 (%3 adulte(s), %4 enfant(s))</translation>
+    </message>
+    <message>
+        <source>given</source>
+        <translation>donné</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>retiré</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Enregistré.</translation>
+    </message>
+    <message>
+        <source>Someone else saved this household</source>
+        <translation>Quelqu’un d’autre a enregistré ce foyer</translation>
+    </message>
+    <message>
+        <source>Household %1 was saved by someone else since you opened it. For each field both of you changed, tick the value to keep; the fields only one of you changed keep that change.</source>
+        <translation>Le foyer %1 a été enregistré par quelqu’un d’autre depuis que vous l’avez ouvert. Pour chaque champ que vous avez modifié tous les deux, cochez la valeur à conserver ; les champs modifiés d’un seul côté conservent cette modification.</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Champ</translation>
+    </message>
+    <message>
+        <source>Their value (saved)</source>
+        <translation>Valeur de l’autre personne (enregistrée)</translation>
+    </message>
+    <message>
+        <source>Your value</source>
+        <translation>Votre valeur</translation>
+    </message>
+    <message>
+        <source>Keep yours</source>
+        <translation>Garder la vôtre</translation>
+    </message>
+    <message>
+        <source>(only one side changed it)</source>
+        <translation>(modifié d’un seul côté)</translation>
+    </message>
+    <message>
+        <source>Save with these choices</source>
+        <translation>Enregistrer avec ces choix</translation>
+    </message>
+    <message>
+        <source>Not saved: your changes are still here; save again to choose.</source>
+        <translation>Non enregistré : vos modifications sont toujours là ; enregistrez à nouveau pour choisir.</translation>
+    </message>
+    <message>
+        <source>Someone else saved this household meanwhile: choose what to keep.</source>
+        <translation>Quelqu’un d’autre a enregistré ce foyer entre-temps : choisissez ce que vous conservez.</translation>
     </message>
 </context>
 <context>
@@ -188,6 +615,97 @@
     </message>
 </context>
 <context>
+    <name>CheckupForm</name>
+    <message>
+        <source>New checkup</source>
+        <translation>Nouveau bilan de santé</translation>
+    </message>
+    <message>
+        <source>Derived from the weight and the height: weight (kg) / height (m)²</source>
+        <translation>Calculé à partir du poids et de la taille : poids (kg) / taille (m)²</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>facultatif</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date :</translation>
+    </message>
+    <message>
+        <source>&amp;Wave:</source>
+        <translation>&amp;Vague :</translation>
+    </message>
+    <message>
+        <source>&amp;Weight:</source>
+        <translation>&amp;Poids :</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>kg</translation>
+    </message>
+    <message>
+        <source>&amp;Height:</source>
+        <translation>&amp;Taille :</translation>
+    </message>
+    <message>
+        <source>cm</source>
+        <translation>cm</translation>
+    </message>
+    <message>
+        <source>BMI:</source>
+        <translation>IMC :</translation>
+    </message>
+    <message>
+        <source>W&amp;aist:</source>
+        <translation>T&amp;our de taille :</translation>
+    </message>
+    <message>
+        <source>&amp;Systolic pressure:</source>
+        <translation>Pression &amp;systolique :</translation>
+    </message>
+    <message>
+        <source>mmHg</source>
+        <translation>mmHg</translation>
+    </message>
+    <message>
+        <source>D&amp;iastolic pressure:</source>
+        <translation>Pression d&amp;iastolique :</translation>
+    </message>
+    <message>
+        <source>&amp;Glucose (capillary):</source>
+        <translation>&amp;Glycémie (capillaire) :</translation>
+    </message>
+    <message>
+        <source>g/L</source>
+        <translation>g/L</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes :</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>n’est pas un nombre</translation>
+    </message>
+    <message>
+        <source>a whole number</source>
+        <translation>doit être un nombre entier</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>trop grand</translation>
+    </message>
+    <message>
+        <source>%1 kg/m²</source>
+        <translation>%1 kg/m²</translation>
+    </message>
+    <message>
+        <source>— (from the weight and the height)</source>
+        <translation>— (calculé à partir du poids et de la taille)</translation>
+    </message>
+</context>
+<context>
     <name>CheckupRepository</name>
     <message>
         <source>This person already has a checkup for wave %1.</source>
@@ -217,15 +735,15 @@
         <translation>%1 : le programme doit être un objet JSON</translation>
     </message>
     <message>
-        <source>Created %1 (programme &quot;%2&quot;, administrator %3).</source>
+        <source>Created %1 (programme "%2", administrator %3).</source>
         <translation>Base de données %1 créée (programme « %2 », administrateur·rice %3).</translation>
     </message>
     <message>
-        <source>--households must be a whole number from 1 to %1, not &quot;%2&quot;</source>
+        <source>--households must be a whole number from 1 to %1, not "%2"</source>
         <translation>--households doit être un nombre entier de 1 à %1, et non « %2 »</translation>
     </message>
     <message>
-        <source>--seed must be a whole number, not &quot;%1&quot;</source>
+        <source>--seed must be a whole number, not "%1"</source>
         <translation>--seed doit être un nombre entier, et non « %1 »</translation>
     </message>
     <message>
@@ -293,7 +811,7 @@
         <translation>Graine du générateur (2024 par défaut) : même graine, mêmes données.</translation>
     </message>
     <message>
-        <source>Show the database&apos;s schema version, programme and counts.</source>
+        <source>Show the database's schema version, programme and counts.</source>
         <translation>Afficher la version du schéma de la base de données, son programme et les effectifs.</translation>
     </message>
     <message>
@@ -321,7 +839,7 @@
         <translation>se connecter sous cet identifiant</translation>
     </message>
     <message>
-        <source>this help; COMMAND --help for a command&apos;s</source>
+        <source>this help; COMMAND --help for a command's</source>
         <translation>cette aide ; COMMAND --help pour celle d’une commande</translation>
     </message>
     <message>
@@ -337,7 +855,7 @@
         <translation>cabas-cli : aucune commande indiquée.</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown command &quot;%1&quot;.</source>
+        <source>cabas-cli: unknown command "%1".</source>
         <translation>cabas-cli : commande « %1 » inconnue.</translation>
     </message>
     <message>
@@ -349,7 +867,7 @@
         <translation>argument manquant : %1</translation>
     </message>
     <message>
-        <source>unexpected argument &quot;%1&quot;</source>
+        <source>unexpected argument "%1"</source>
         <translation>argument inattendu « %1 »</translation>
     </message>
     <message>
@@ -365,7 +883,7 @@
         <translation>Mot de passe de %1 : </translation>
     </message>
     <message>
-        <source>--format must be one of %1, not &quot;%2&quot;</source>
+        <source>--format must be one of %1, not "%2"</source>
         <translation>--format doit valoir %1, et non « %2 »</translation>
     </message>
     <message>
@@ -417,19 +935,19 @@
         <translation>Mot de passe de %1 modifié ; le compte est déverrouillé.</translation>
     </message>
     <message>
-        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</source>
+        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</source>
         <translation>--since doit être une date au format AAAA-MM-JJ ou JJ/MM/AAAA, et non « %1 »</translation>
     </message>
     <message>
-        <source>--limit must be a positive whole number, not &quot;%1&quot;</source>
+        <source>--limit must be a positive whole number, not "%1"</source>
         <translation>--limit doit être un nombre entier positif, et non « %1 »</translation>
     </message>
     <message>
-        <source>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</source>
-        <translation>Rôles de base de données prêts : %1. Donnez à chaque membre du personnel un identifiant dans le groupe de son rôle, par exemple : CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</translation>
+        <source>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</source>
+        <translation>Rôles de base de données prêts : %1. Donnez à chaque membre du personnel un identifiant dans le groupe de son rôle, par exemple : CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</translation>
     </message>
     <message>
-        <source>The administrator&apos;s password, on the file&apos;s first line.</source>
+        <source>The administrator's password, on the file's first line.</source>
         <translation>Le mot de passe de l’administrateur·rice, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -453,7 +971,7 @@
         <translation>Nom affiché pour l’utilisateur·rice.</translation>
     </message>
     <message>
-        <source>The new user&apos;s password, on the file&apos;s first line.</source>
+        <source>The new user's password, on the file's first line.</source>
         <translation>Le mot de passe du nouveau compte, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -469,11 +987,11 @@
         <translation>Réactiver un·e utilisateur·rice désactivé·e (administrateur·rices).</translation>
     </message>
     <message>
-        <source>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</source>
+        <source>Set a user's password and unlock the account (administrators; anyone for their own).</source>
         <translation>Définir le mot de passe d’un·e utilisateur·rice et déverrouiller le compte (administrateur·rices ; chacun·e pour son propre compte).</translation>
     </message>
     <message>
-        <source>The new password, on the file&apos;s first line.</source>
+        <source>The new password, on the file's first line.</source>
         <translation>Le nouveau mot de passe, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -489,7 +1007,7 @@
         <translation>Uniquement les enregistrements à partir de cette date (AAAA-MM-JJ).</translation>
     </message>
     <message>
-        <source>Only this user&apos;s records.</source>
+        <source>Only this user's records.</source>
         <translation>Uniquement les enregistrements de cet·te utilisateur·rice.</translation>
     </message>
     <message>
@@ -517,7 +1035,7 @@
         <translation>Options globales (avant la commande) :</translation>
     </message>
     <message>
-        <source>file whose first line is that user&apos;s password (else asked on the terminal)</source>
+        <source>file whose first line is that user's password (else asked on the terminal)</source>
         <translation>fichier dont la première ligne est le mot de passe de cet·te utilisateur·rice (sinon demandé dans le terminal)</translation>
     </message>
     <message>
@@ -533,7 +1051,7 @@
         <translation>Options :</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown option &quot;%1&quot;.</source>
+        <source>cabas-cli: unknown option "%1".</source>
         <translation>cabas-cli : option « %1 » inconnue.</translation>
     </message>
     <message>
@@ -577,12 +1095,928 @@
         <translation>--status doit valoir l’une des valeurs %1</translation>
     </message>
     <message>
-        <source>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</source>
+        <source>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</source>
         <translation>La liste de travail des infirmier·ères : chaque vague de chaque personne ayant consenti, avec sa fenêtre et son statut aujourd’hui (infirmier·ères).</translation>
     </message>
     <message>
         <source>Only upcoming, due, overdue or done.</source>
         <translation>Seulement upcoming (à venir), due (à faire), overdue (en retard) ou done (fait).</translation>
+    </message>
+    <message>
+        <source>FILE (where to write the backup)</source>
+        <translation>FILE (où écrire la sauvegarde)</translation>
+    </message>
+    <message>
+        <source>Backup: %1 %</source>
+        <translation>Sauvegarde : %1 %</translation>
+    </message>
+    <message>
+        <source>Backup written to %1 (%2 bytes).</source>
+        <translation>Sauvegarde écrite dans %1 (%2 octets).</translation>
+    </message>
+    <message>
+        <source>BACKUP (the file to restore)</source>
+        <translation>BACKUP (la sauvegarde à restaurer)</translation>
+    </message>
+    <message>
+        <source>restore needs --to DB: a new file, or an empty PostgreSQL database</source>
+        <translation>restore nécessite --to DB : un nouveau fichier, ou une base de données PostgreSQL vide</translation>
+    </message>
+    <message>
+        <source>restore needs --user LOGIN: an administrator of the backed-up database</source>
+        <translation>restore nécessite --user LOGIN : un·e administrateur·rice de la base de données sauvegardée</translation>
+    </message>
+    <message>
+        <source>Restored %1 into %2.</source>
+        <translation>Sauvegarde %1 restaurée dans %2.</translation>
+    </message>
+    <message>
+        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</source>
+        <translation>Écrire une sauvegarde cohérente de la base de données dans FILE, qui ne doit pas exister (administrateur·rices ; sauvegarde à chaud de SQLite, ou pg_dump).</translation>
+    </message>
+    <message>
+        <source>Restore BACKUP into a new database (--to), after checking that --user is one of its administrators.</source>
+        <translation>Restaurer BACKUP dans une nouvelle base de données (--to), après avoir vérifié que --user en est l’un·e des administrateur·rices.</translation>
+    </message>
+    <message>
+        <source>The new database: a file that does not exist yet, or an empty PostgreSQL database.</source>
+        <translation>La nouvelle base de données : un fichier qui n’existe pas encore, ou une base de données PostgreSQL vide.</translation>
+    </message>
+    <message>
+        <source>--%1 YYYY-MM-DD is needed</source>
+        <translation>--%1 AAAA-MM-JJ est nécessaire</translation>
+    </message>
+    <message>
+        <source>--%1: "%2" is not a date YYYY-MM-DD</source>
+        <translation>--%1 : « %2 » n’est pas une date au format AAAA-MM-JJ</translation>
+    </message>
+    <message>
+        <source>--to is before --from</source>
+        <translation>--to est antérieur à --from</translation>
+    </message>
+    <message>
+        <source>--disclosure must be internal or public, not "%1"</source>
+        <translation>--disclosure doit valoir internal ou public, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>--format %1 needs --out FILE</source>
+        <translation>--format %1 nécessite --out FILE</translation>
+    </message>
+    <message>
+        <source>This cabas-cli was built without the desktop libraries: no PDF reports (use json, csv or xlsx).</source>
+        <translation>Ce cabas-cli a été compilé sans les bibliothèques de bureau : pas de rapports PDF (utilisez json, csv ou xlsx).</translation>
+    </message>
+    <message>
+        <source>Cohort summary written to %1.</source>
+        <translation>Synthèse de la cohorte écrite dans %1.</translation>
+    </message>
+    <message>
+        <source>--out FILE is needed</source>
+        <translation>--out FILE est nécessaire</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) written to %1.</source>
+        <translation><numerusform>%n ligne écrite dans %1.</numerusform><numerusform>%n lignes écrites dans %1.</numerusform></translation>
+    </message>
+    <message>
+        <source>First day of the period (YYYY-MM-DD).</source>
+        <translation>Premier jour de la période (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>Last day of the period (YYYY-MM-DD).</source>
+        <translation>Dernier jour de la période (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>Only households of this commune.</source>
+        <translation>Uniquement les foyers de cette commune.</translation>
+    </message>
+    <message>
+        <source>Only households of this referent (login).</source>
+        <translation>Uniquement les foyers de ce référent (identifiant).</translation>
+    </message>
+    <message>
+        <source>Only households with this status today.</source>
+        <translation>Uniquement les foyers ayant ce statut aujourd’hui.</translation>
+    </message>
+    <message>
+        <source>json (default), csv, xlsx or pdf.</source>
+        <translation>json (par défaut), csv, xlsx ou pdf.</translation>
+    </message>
+    <message>
+        <source>Write to this file (JSON and CSV go to the output without it).</source>
+        <translation>Écrire dans ce fichier (sans cette option, JSON et CSV sont écrits sur la sortie standard).</translation>
+    </message>
+    <message>
+        <source>internal (default) or public (small cells suppressed; coordinators).</source>
+        <translation>internal (par défaut) ou public (petits effectifs masqués ; coordinateur·rices).</translation>
+    </message>
+    <message>
+        <source>csv (default) or xlsx.</source>
+        <translation>csv (par défaut) ou xlsx.</translation>
+    </message>
+    <message>
+        <source>The file to write.</source>
+        <translation>Le fichier à écrire.</translation>
+    </message>
+    <message>
+        <source>Cohort indicators and series for a period (docs/cohort.md).</source>
+        <translation>Indicateurs et séries de la cohorte sur une période (docs/cohort.md).</translation>
+    </message>
+    <message>
+        <source>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
+        <translation>Le jeu de données pseudonymisé des évaluateurs : une ligne par personne et par vague, uniquement les personnes ayant consenti à la recherche (coordinateur·rices).</translation>
+    </message>
+    <message>
+        <source>--%1 DATE is required</source>
+        <translation>--%1 DATE est obligatoire</translation>
+    </message>
+    <message>
+        <source>--%1: "%2" is not a date (YYYY-MM-DD)</source>
+        <translation>--%1 : « %2 » n’est pas une date (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
+        <source>--type must be one of %1</source>
+        <translation>--type doit valoir l’une des valeurs %1</translation>
+    </message>
+    <message>
+        <source>Prevention step recorded for %1.</source>
+        <translation>Démarche de prévention enregistrée pour %1.</translation>
+    </message>
+    <message>
+        <source>Note: %1 withdrew the health follow-up consent; no new record can be made.</source>
+        <translation>Remarque : %1 a retiré son consentement au suivi santé ; aucun nouvel enregistrement n’est possible.</translation>
+    </message>
+    <message>
+        <source>give either a PERSON_CODE or --household CODE</source>
+        <translation>indiquez soit un PERSON_CODE, soit --household CODE</translation>
+    </message>
+    <message>
+        <source>--topic TEXT is required</source>
+        <translation>--topic TEXT est obligatoire</translation>
+    </message>
+    <message>
+        <source>Support session recorded for %1.</source>
+        <translation>Accompagnement individuel enregistré pour %1.</translation>
+    </message>
+    <message>
+        <source>Notes.</source>
+        <translation>Notes.</translation>
+    </message>
+    <message>
+        <source>Record a prevention step for a person (nurses; health follow-up consent on its date).</source>
+        <translation>Enregistrer une démarche de prévention pour une personne (infirmier·ères ; consentement au suivi santé requis à sa date).</translation>
+    </message>
+    <message>
+        <source>The date of the step (YYYY-MM-DD).</source>
+        <translation>La date de la démarche (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>screening_referral, vaccination, dental, nutrition_advice, physical_activity or other.</source>
+        <translation>screening_referral, vaccination, dental, nutrition_advice, physical_activity ou other.</translation>
+    </message>
+    <message>
+        <source>The partner: CPAM, ARS, MSA, CAF, GP ...</source>
+        <translation>Le partenaire : CPAM, ARS, MSA, CAF, médecin traitant…</translation>
+    </message>
+    <message>
+        <source>What came of it.</source>
+        <translation>Ce qui en est ressorti.</translation>
+    </message>
+    <message>
+        <source>When the next step is due (YYYY-MM-DD).</source>
+        <translation>Date à laquelle la prochaine démarche est à faire (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>A person's prevention steps (nurses; the reading is audited).</source>
+        <translation>Les démarches de prévention d’une personne (infirmier·ères ; la consultation est inscrite au journal d’audit).</translation>
+    </message>
+    <message>
+        <source>Record an individual support session with a person, or with a household (--household).</source>
+        <translation>Enregistrer un accompagnement individuel avec une personne, ou avec un foyer (--household).</translation>
+    </message>
+    <message>
+        <source>A session with this whole household.</source>
+        <translation>Un accompagnement avec l’ensemble de ce foyer.</translation>
+    </message>
+    <message>
+        <source>The date of the session (YYYY-MM-DD).</source>
+        <translation>La date de l’accompagnement (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>The topic of the session.</source>
+        <translation>Le thème de l’accompagnement.</translation>
+    </message>
+    <message>
+        <source>A person's support sessions and their household's (nurses; the reading is audited).</source>
+        <translation>Les accompagnements individuels d’une personne et ceux de son foyer (infirmier·ères ; la consultation est inscrite au journal d’audit).</translation>
+    </message>
+    <message>
+        <source>--status must be one of candidate, enrolled, suspended, exited</source>
+        <translation>--status doit valoir candidate, enrolled, suspended ou exited</translation>
+    </message>
+    <message>
+        <source>There is no user %1.</source>
+        <translation>Aucun compte n’a l’identifiant %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n household(s)</source>
+        <translation><numerusform>%n foyer</numerusform><numerusform>%n foyers</numerusform></translation>
+    </message>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>Aucun foyer n’a le code %1.</translation>
+    </message>
+    <message>
+        <source>Household %1: %2</source>
+        <translation>Foyer %1 : %2</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>Adresse : %1</translation>
+    </message>
+    <message>
+        <source>Commune: %1 %2</source>
+        <translation>Commune : %1 %2</translation>
+    </message>
+    <message>
+        <source>Referent: %1</source>
+        <translation>Référent : %1</translation>
+    </message>
+    <message>
+        <source>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</source>
+        <translation>Allocation de %1 : %2 (%3 adulte(s), %4 enfant(s))</translation>
+    </message>
+    <message>
+        <source>Members:</source>
+        <translation>Membres :</translation>
+    </message>
+    <message>
+        <source>	left on %1</source>
+        <translation>	parti le %1</translation>
+    </message>
+    <message>
+        <source>Cards:</source>
+        <translation>Cartes :</translation>
+    </message>
+    <message>
+        <source>	replaces %1</source>
+        <translation>	remplace %1</translation>
+    </message>
+    <message>
+        <source>List the households, optionally searched and filtered (social workers, nurses, administrators; coordinators by code only).</source>
+        <translation>Lister les foyers, avec recherche et filtres facultatifs (travailleur·ses sociaux·ales, infirmier·ères, administrateur·rices ; coordinateur·rices : par code uniquement).</translation>
+    </message>
+    <message>
+        <source>Words to find in the code, a member's name or the commune (accents and case ignored).</source>
+        <translation>Mots à rechercher dans le code, le nom d’un membre ou la commune (sans tenir compte des accents ni de la casse).</translation>
+    </message>
+    <message>
+        <source>Only candidate, enrolled, suspended or exited households.</source>
+        <translation>Uniquement les foyers candidate (candidats), enrolled (inscrits), suspended (suspendus) ou exited (sortis).</translation>
+    </message>
+    <message>
+        <source>Only the households of this commune.</source>
+        <translation>Uniquement les foyers de cette commune.</translation>
+    </message>
+    <message>
+        <source>Only the households this social worker follows.</source>
+        <translation>Uniquement les foyers suivis par ce·tte travailleur·se social·e.</translation>
+    </message>
+    <message>
+        <source>At most this many households.</source>
+        <translation>Nombre maximal de foyers.</translation>
+    </message>
+    <message>
+        <source>Show a household's case file: members, cards, consents, status history, this month's allowance.</source>
+        <translation>Afficher le dossier d’un foyer : membres, cartes, consentements, historique des statuts, allocation du mois en cours.</translation>
+    </message>
+    <message>
+        <source>%1: cannot read the token file (%2).</source>
+        <translation>%1 : impossible de lire le fichier de jeton (%2).</translation>
+    </message>
+    <message>
+        <source>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</source>
+        <translation>%1, ligne 1 : le fichier de jeton est vide (il doit contenir le jeton de l’opérateur de cartes sur sa première ligne).</translation>
+    </message>
+    <message>
+        <source>missing --ledger URL (the card operator's feed address)</source>
+        <translation>--ledger URL manquant (l’adresse du flux de l’opérateur de cartes)</translation>
+    </message>
+    <message>
+        <source>missing --token-file FILE (the card operator's token on its first line)</source>
+        <translation>--token-file FILE manquant (le jeton de l’opérateur de cartes sur sa première ligne)</translation>
+    </message>
+    <message>
+        <source>--page-size must be a whole number from 1 to 1000, not "%1"</source>
+        <translation>--page-size doit être un nombre entier de 1 à 1000, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>Sync: %1 pages, %2 cards, %3 entries</source>
+        <translation>Synchronisation : %1 pages, %2 cartes, %3 mouvements</translation>
+    </message>
+    <message>
+        <source>Sync: %1</source>
+        <translation>Synchronisation : %1</translation>
+    </message>
+    <message>
+        <source>Synced from %1: %2 pages, %3 cards, %4 entries received; %5 stored (%6 new, %7 revised), %8 already up to date; %9 s.</source>
+        <translation>Synchronisé depuis %1 : %2 pages, %3 cartes, %4 mouvements reçus ; %5 enregistrés (%6 nouveaux, %7 révisés), %8 déjà à jour ; %9 s.</translation>
+    </message>
+    <message>
+        <source>%1 requests were tried again; the feed restarted from the beginning %2 times.</source>
+        <translation>%1 requêtes ont été relancées ; le flux a redémarré depuis le début %2 fois.</translation>
+    </message>
+    <message>
+        <source>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</source>
+        <translation>Récupérer le flux des mouvements de l’opérateur de cartes : cartes et mouvements depuis la dernière synchronisation (administrateur·rices).</translation>
+    </message>
+    <message>
+        <source>The feed address (https://...; http only to this computer).</source>
+        <translation>L’adresse du flux (https://... ; http uniquement vers cet ordinateur).</translation>
+    </message>
+    <message>
+        <source>File with the operator's token on its first line.</source>
+        <translation>Fichier contenant le jeton de l’opérateur sur sa première ligne.</translation>
+    </message>
+    <message>
+        <source>Entries asked per page, 1 to 1000 (default 500).</source>
+        <translation>Mouvements demandés par page, de 1 à 1000 (500 par défaut).</translation>
+    </message>
+    <message>
+        <source>Every card of the ledger belongs to a household.</source>
+        <translation>Toutes les cartes du registre sont rattachées à un foyer.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n entries</source>
+        <translation><numerusform>%1 : %n mouvement</numerusform><numerusform>%1 : %n mouvements</numerusform></translation>
+    </message>
+    <message>
+        <source>, %1 posted, %2 to %3</source>
+        <translation>, total %1, du %2 au %3</translation>
+    </message>
+    <message>
+        <source>, account %1 unknown</source>
+        <translation>, compte %1 inconnu</translation>
+    </message>
+    <message>
+        <source>expected CARD HOUSEHOLD_CODE</source>
+        <translation>attendu : CARD HOUSEHOLD_CODE</translation>
+    </message>
+    <message>
+        <source>Card %1 linked to household %2.</source>
+        <translation>Carte %1 rattachée au foyer %2.</translation>
+    </message>
+    <message>
+        <source>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
+        <translation>Importer un export du registre des mouvements de l’opérateur de cartes (CSV) : tout ou rien, erreurs localisées, la révision la plus récente l’emporte (administrateur·rices).</translation>
+    </message>
+    <message>
+        <source>Counts and sums of the stored ledger by kind and status, each entry once at its latest revision.</source>
+        <translation>Effectifs et sommes du registre enregistré, par type et par statut, chaque mouvement étant compté une fois dans sa dernière révision.</translation>
+    </message>
+    <message>
+        <source>Output format: json.</source>
+        <translation>Format de sortie : json.</translation>
+    </message>
+    <message>
+        <source>Cards of the ledger that no household claims yet.</source>
+        <translation>Cartes des mouvements de carte qu’aucun foyer ne revendique encore.</translation>
+    </message>
+    <message>
+        <source>Output format: text or json.</source>
+        <translation>Format de sortie : text ou json.</translation>
+    </message>
+    <message>
+        <source>Link a card of the ledger to a household by hand; its entries follow (social workers).</source>
+        <translation>Rattacher manuellement une carte des mouvements de carte à un foyer ; ses mouvements suivent (travailleur·ses sociaux·ales).</translation>
+    </message>
+    <message>
+        <source>%1/%2 places</source>
+        <translation>%1/%2 places</translation>
+    </message>
+    <message>
+        <source>%1 registered</source>
+        <translation>%1 inscrit(s)</translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>%1 en attente</translation>
+    </message>
+    <message>
+        <source>%1 present, %2 absent</source>
+        <translation>%1 présent(s), %2 absent(s)</translation>
+    </message>
+    <message>
+        <source>cancelled on %1</source>
+        <translation>annulé le %1</translation>
+    </message>
+    <message>
+        <source>--date DATE is required</source>
+        <translation>--date DATE est obligatoire</translation>
+    </message>
+    <message>
+        <source>--%1: "%2" is not a time (HH:MM)</source>
+        <translation>--%1 : « %2 » n’est pas une heure (HH:MM)</translation>
+    </message>
+    <message>
+        <source>--capacity must be a number of places (0: no limit)</source>
+        <translation>--capacity doit être un nombre de places (0 : sans limite)</translation>
+    </message>
+    <message>
+        <source>Workshop %1 created: %2</source>
+        <translation>Atelier %1 créé : %2</translation>
+    </message>
+    <message>
+        <source>"%1" is not a workshop number (see workshop list)</source>
+        <translation>« %1 » n’est pas un numéro d’atelier (voir workshop list)</translation>
+    </message>
+    <message>
+        <source>missing argument: WORKSHOP_ID PERSON_CODE...</source>
+        <translation>argument manquant : WORKSHOP_ID PERSON_CODE...</translation>
+    </message>
+    <message>
+        <source>%1: registration cancelled.</source>
+        <translation>%1 : inscription annulée.</translation>
+    </message>
+    <message>
+        <source>%1 moves up from the waiting list.</source>
+        <translation>%1 quitte la liste d’attente et obtient une place.</translation>
+    </message>
+    <message>
+        <source>nothing to record: give --present CODES and/or --absent CODES</source>
+        <translation>rien à enregistrer : indiquez --present CODES et/ou --absent CODES</translation>
+    </message>
+    <message>
+        <source>Attendance recorded: %1 present, %2 absent.</source>
+        <translation>Présences enregistrées : %1 présent(s), %2 absent(s).</translation>
+    </message>
+    <message>
+        <source>Workshops with their places, waiting list and attendance, by date.</source>
+        <translation>Les ateliers avec leurs places, leur liste d’attente et les présences, par date.</translation>
+    </message>
+    <message>
+        <source>Only workshops from this date (YYYY-MM-DD).</source>
+        <translation>Uniquement les ateliers à partir de cette date (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>Only workshops up to this date (YYYY-MM-DD).</source>
+        <translation>Uniquement les ateliers jusqu’à cette date (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>Create a workshop (social workers, nurses, coordinators).</source>
+        <translation>Créer un atelier (travailleur·ses sociaux·ales, infirmier·ères, coordinateur·rices).</translation>
+    </message>
+    <message>
+        <source>farm_visit, cooking, market_visit, cheese_making, bread_making or other.</source>
+        <translation>farm_visit, cooking, market_visit, cheese_making, bread_making ou other.</translation>
+    </message>
+    <message>
+        <source>The workshop's title.</source>
+        <translation>Le titre de l’atelier.</translation>
+    </message>
+    <message>
+        <source>Its date (YYYY-MM-DD).</source>
+        <translation>Sa date (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>Start time (HH:MM).</source>
+        <translation>Heure de début (HH:MM).</translation>
+    </message>
+    <message>
+        <source>End time (HH:MM).</source>
+        <translation>Heure de fin (HH:MM).</translation>
+    </message>
+    <message>
+        <source>Where it takes place.</source>
+        <translation>Le lieu où il se déroule.</translation>
+    </message>
+    <message>
+        <source>Partner producer or merchant.</source>
+        <translation>Producteur ou commerçant partenaire.</translation>
+    </message>
+    <message>
+        <source>Number of places (default 0: no limit).</source>
+        <translation>Nombre de places (0 par défaut : sans limite).</translation>
+    </message>
+    <message>
+        <source>Register persons for a workshop (the waiting list when it is full), or cancel with --cancel.</source>
+        <translation>Inscrire des personnes à un atelier (sur la liste d’attente s’il est complet), ou annuler avec --cancel.</translation>
+    </message>
+    <message>
+        <source>Cancel these registrations; the first on the waiting list takes a freed place.</source>
+        <translation>Annuler ces inscriptions ; la première personne de la liste d’attente prend une place libérée.</translation>
+    </message>
+    <message>
+        <source>Record the day's attendance of registered persons: all or nothing.</source>
+        <translation>Enregistrer les présences du jour des personnes inscrites : tout ou rien.</translation>
+    </message>
+    <message>
+        <source>Codes of the persons present, separated by commas.</source>
+        <translation>Codes des personnes présentes, séparés par des virgules.</translation>
+    </message>
+    <message>
+        <source>Codes of the persons absent, separated by commas.</source>
+        <translation>Codes des personnes absentes, séparés par des virgules.</translation>
+    </message>
+    <message>
+        <source>Import workshop attendance from attendance.csv: all or nothing, located errors, the same file twice changes nothing; missing workshops are created.</source>
+        <translation>Importer les présences aux ateliers depuis attendance.csv : tout ou rien, erreurs localisées, importer deux fois le même fichier ne change rien ; les ateliers manquants sont créés.</translation>
+    </message>
+</context>
+<context>
+    <name>CohortCharts</name>
+    <message>
+        <source>Monthly spending: sustainable and other</source>
+        <translation>Dépenses mensuelles : durables et autres</translation>
+    </message>
+    <message>
+        <source>Sustainable shops</source>
+        <translation>Commerces durables</translation>
+    </message>
+    <message>
+        <source>Other shops</source>
+        <translation>Autres commerces</translation>
+    </message>
+    <message>
+        <source>Sustainable share (%)</source>
+        <translation>Part durable (%)</translation>
+    </message>
+    <message>
+        <source>EUR</source>
+        <translation>EUR</translation>
+    </message>
+    <message>
+        <source>Allowance and bonus by month</source>
+        <translation>Allocation et bonus par mois</translation>
+    </message>
+    <message>
+        <source>Allowance</source>
+        <translation>Allocation</translation>
+    </message>
+    <message>
+        <source>Bonus</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>Workshops by type</source>
+        <translation>Ateliers par type</translation>
+    </message>
+    <message>
+        <source>Workshops held</source>
+        <translation>Ateliers tenus</translation>
+    </message>
+    <message>
+        <source>Attendances</source>
+        <translation>Présences</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Follow-up completion by wave</source>
+        <translation>Taux de réalisation du suivi par vague</translation>
+    </message>
+    <message>
+        <source>Completion (%)</source>
+        <translation>Réalisation (%)</translation>
+    </message>
+    <message>
+        <source>%1: cannot be written (%2).</source>
+        <translation>Impossible d’écrire %1 (%2).</translation>
+    </message>
+    <message>
+        <source>Cohort summary</source>
+        <translation>Synthèse de la cohorte</translation>
+    </message>
+    <message>
+        <source>%1: cannot be written.</source>
+        <translation>Impossible d’écrire %1.</translation>
+    </message>
+    <message>
+        <source>Cohort summary — %1</source>
+        <translation>Synthèse de la cohorte — %1</translation>
+    </message>
+    <message>
+        <source>Period %1 to %2</source>
+        <translation>Période du %1 au %2</translation>
+    </message>
+    <message>
+        <source>commune %1</source>
+        <translation>commune %1</translation>
+    </message>
+    <message>
+        <source>public figures (groups under %1 hidden)</source>
+        <translation>chiffres publics (groupes de moins de %1 masqués)</translation>
+    </message>
+    <message>
+        <source>internal figures (not for publication)</source>
+        <translation>chiffres internes (à ne pas publier)</translation>
+    </message>
+    <message numerus="yes">
+        <source>— : figure hidden (fewer than %1 households or persons) or without denominator. %n figure(s) hidden.</source>
+        <translation><numerusform>— : chiffre masqué (moins de %1 foyers ou personnes) ou sans dénominateur. %n chiffre masqué.</numerusform><numerusform>— : chiffre masqué (moins de %1 foyers ou personnes) ou sans dénominateur. %n chiffres masqués.</numerusform></translation>
+    </message>
+    <message>
+        <source>Definitions</source>
+        <translation>Définitions</translation>
+    </message>
+    <message>
+        <source>Money is in euros; movements count by their local date in Europe/Paris; only the latest posted revision of a ledger entry counts. Shares have one decimal.</source>
+        <translation>Les montants sont en euros ; les mouvements sont comptés à leur date locale (Europe/Paris) ; seule la dernière révision comptabilisée d’un mouvement est prise en compte. Les parts sont données avec une décimale.</translation>
+    </message>
+</context>
+<context>
+    <name>CohortExport</name>
+    <message>
+        <source>%1: cannot be written.</source>
+        <translation>Impossible d’écrire %1.</translation>
+    </message>
+    <message>
+        <source>%1: cannot be written (%2).</source>
+        <translation>Impossible d’écrire %1 (%2).</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>Indicateurs</translation>
+    </message>
+    <message>
+        <source>Indicator</source>
+        <translation>Indicateur</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Clé</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valeur</translation>
+    </message>
+    <message>
+        <source>Definitions</source>
+        <translation>Définitions</translation>
+    </message>
+    <message>
+        <source>Definition</source>
+        <translation>Définition</translation>
+    </message>
+    <message>
+        <source>Disclosure</source>
+        <translation>Diffusion</translation>
+    </message>
+    <message>
+        <source>public: figures based on fewer than %1 households or persons are suppressed (empty).</source>
+        <translation>publique : les chiffres portant sur moins de %1 foyers ou personnes sont masqués (vides).</translation>
+    </message>
+    <message>
+        <source>internal: figures as computed, for use inside the programme only.</source>
+        <translation>interne : chiffres tels que calculés, réservés à un usage interne au programme.</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Jeu de données</translation>
+    </message>
+</context>
+<context>
+    <name>CohortReport</name>
+    <message>
+        <source>Households enrolled</source>
+        <translation>Foyers inscrits</translation>
+    </message>
+    <message>
+        <source>Persons enrolled</source>
+        <translation>Personnes inscrites</translation>
+    </message>
+    <message>
+        <source>Adults</source>
+        <translation>Adultes</translation>
+    </message>
+    <message>
+        <source>Children</source>
+        <translation>Enfants</translation>
+    </message>
+    <message>
+        <source>Cards used (%)</source>
+        <translation>Cartes utilisées (%)</translation>
+    </message>
+    <message>
+        <source>Allowance</source>
+        <translation>Allocation</translation>
+    </message>
+    <message>
+        <source>Bonus</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>Spending</source>
+        <translation>Dépenses</translation>
+    </message>
+    <message>
+        <source>Sustainable spending</source>
+        <translation>Dépenses durables</translation>
+    </message>
+    <message>
+        <source>Sustainable share of spending (%)</source>
+        <translation>Part durable des dépenses (%)</translation>
+    </message>
+    <message>
+        <source>Sustainable shops paid</source>
+        <translation>Commerces durables payés</translation>
+    </message>
+    <message>
+        <source>Persons with M0 and M6 questionnaires</source>
+        <translation>Personnes avec questionnaires M0 et M6</translation>
+    </message>
+    <message>
+        <source>More organic fruit and vegetables (%)</source>
+        <translation>Plus de fruits et légumes bio (%)</translation>
+    </message>
+    <message>
+        <source>More local products (%)</source>
+        <translation>Plus de produits locaux (%)</translation>
+    </message>
+    <message>
+        <source>More organic products (%)</source>
+        <translation>Plus de produits bio (%)</translation>
+    </message>
+    <message>
+        <source>Discovered a sustainable shop (%)</source>
+        <translation>A découvert un commerce durable (%)</translation>
+    </message>
+    <message>
+        <source>Persons with M0 and M6 checkups</source>
+        <translation>Personnes avec bilans de santé M0 et M6</translation>
+    </message>
+    <message>
+        <source>Mean BMI change (kg/m²)</source>
+        <translation>Évolution moyenne de l’IMC (kg/m²)</translation>
+    </message>
+    <message>
+        <source>Workshops held</source>
+        <translation>Ateliers tenus</translation>
+    </message>
+    <message>
+        <source>Workshop attendances</source>
+        <translation>Présences aux ateliers</translation>
+    </message>
+    <message>
+        <source>Households at a workshop (%)</source>
+        <translation>Foyers venus à un atelier (%)</translation>
+    </message>
+    <message>
+        <source>By month</source>
+        <translation>Par mois</translation>
+    </message>
+    <message>
+        <source>By merchant category</source>
+        <translation>Par catégorie de commerçant</translation>
+    </message>
+    <message>
+        <source>Workshops by type</source>
+        <translation>Ateliers par type</translation>
+    </message>
+    <message>
+        <source>Follow-up by wave</source>
+        <translation>Suivi par vague</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Mois</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Wave</source>
+        <translation>Vague</translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation>Séances</translation>
+    </message>
+    <message>
+        <source>Attendances</source>
+        <translation>Présences</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>Attendus</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Faits</translation>
+    </message>
+    <message>
+        <source>Completion (%)</source>
+        <translation>Réalisation (%)</translation>
+    </message>
+    <message>
+        <source>Households enrolled at some time in the period (enrolled on or before its end, not exited before its start).</source>
+        <translation>Foyers inscrits à un moment de la période (inscrits au plus tard à sa fin, non sortis avant son début).</translation>
+    </message>
+    <message>
+        <source>Members of those households present in the period.</source>
+        <translation>Membres de ces foyers présents pendant la période.</translation>
+    </message>
+    <message>
+        <source>Members recorded as adults.</source>
+        <translation>Membres enregistrés comme adultes.</translation>
+    </message>
+    <message>
+        <source>Members recorded as children.</source>
+        <translation>Membres enregistrés comme enfants.</translation>
+    </message>
+    <message>
+        <source>Share of households whose card (or re-issued card) carries a posted purchase in the period.</source>
+        <translation>Part des foyers dont la carte (ou la carte réémise) porte un achat comptabilisé pendant la période.</translation>
+    </message>
+    <message>
+        <source>Sum of the posted monthly allowances.</source>
+        <translation>Somme des allocations mensuelles comptabilisées.</translation>
+    </message>
+    <message>
+        <source>Sum of the posted bonuses.</source>
+        <translation>Somme des bonus comptabilisés.</translation>
+    </message>
+    <message>
+        <source>Posted purchases minus posted refunds; adjustments and transfers are not spending.</source>
+        <translation>Achats comptabilisés moins remboursements comptabilisés ; les ajustements et les transferts ne sont pas des dépenses.</translation>
+    </message>
+    <message>
+        <source>The same at shops the programme (else the operator) considers sustainable.</source>
+        <translation>La même chose dans les commerces que le programme (à défaut l’opérateur) considère comme durables.</translation>
+    </message>
+    <message>
+        <source>100 × sustainable spending / spending.</source>
+        <translation>100 × dépenses durables / dépenses.</translation>
+    </message>
+    <message>
+        <source>Distinct sustainable shops with at least one posted purchase.</source>
+        <translation>Commerces durables distincts ayant au moins un achat comptabilisé.</translation>
+    </message>
+    <message>
+        <source>Persons with both an M0 and an M6 diet questionnaire.</source>
+        <translation>Personnes ayant à la fois un questionnaire alimentaire M0 et un M6.</translation>
+    </message>
+    <message>
+        <source>Among those, share whose organic fruit and vegetables frequency is higher at M6.</source>
+        <translation>Parmi elles, part dont la fréquence de consommation de fruits et légumes bio est plus élevée à M6.</translation>
+    </message>
+    <message>
+        <source>Among those, share whose local products frequency is higher at M6.</source>
+        <translation>Parmi elles, part dont la fréquence de consommation de produits locaux est plus élevée à M6.</translation>
+    </message>
+    <message>
+        <source>Among those, share whose organic products frequency is higher at M6.</source>
+        <translation>Parmi elles, part dont la fréquence de consommation de produits bio est plus élevée à M6.</translation>
+    </message>
+    <message>
+        <source>Among M6 questionnaires that answer it, share who discovered a sustainable shop or producer.</source>
+        <translation>Parmi les questionnaires M6 qui y répondent, part ayant découvert un commerce ou un producteur durable.</translation>
+    </message>
+    <message>
+        <source>Persons with an M0 and an M6 checkup that both have weight and height.</source>
+        <translation>Personnes ayant un bilan de santé M0 et un M6 comportant tous deux le poids et la taille.</translation>
+    </message>
+    <message>
+        <source>Mean of BMI at M6 minus BMI at M0 over those persons.</source>
+        <translation>Moyenne de l’IMC à M6 moins l’IMC à M0 sur ces personnes.</translation>
+    </message>
+    <message>
+        <source>Workshops held in the period (cancelled ones excluded).</source>
+        <translation>Ateliers tenus pendant la période (hors ateliers annulés).</translation>
+    </message>
+    <message>
+        <source>Attendances of cohort members marked present.</source>
+        <translation>Présences des membres de la cohorte notés présents.</translation>
+    </message>
+    <message>
+        <source>Share of households with at least one member present at a workshop.</source>
+        <translation>Part des foyers dont au moins un membre a été présent à un atelier.</translation>
+    </message>
+</context>
+<context>
+    <name>CohortService</name>
+    <message>
+        <source>--from: a date YYYY-MM-DD is needed.</source>
+        <translation>--from : une date AAAA-MM-JJ est nécessaire.</translation>
+    </message>
+    <message>
+        <source>--to: a date YYYY-MM-DD is needed.</source>
+        <translation>--to : une date AAAA-MM-JJ est nécessaire.</translation>
+    </message>
+    <message>
+        <source>--to: the period ends (%1) before it starts (%2).</source>
+        <translation>--to : la période se termine (%1) avant de commencer (%2).</translation>
+    </message>
+    <message>
+        <source>--status: "%1" is not one of %2.</source>
+        <translation>--status : « %1 » ne fait pas partie de %2.</translation>
     </message>
 </context>
 <context>
@@ -619,7 +2053,7 @@
         <translation>%1 : lecture impossible : %2</translation>
     </message>
     <message>
-        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</source>
+        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</source>
         <translation>%1:%2: le fichier n’est pas en UTF-8 ; enregistrez-le depuis le tableur au format « CSV UTF-8 ».</translation>
     </message>
     <message>
@@ -633,6 +2067,89 @@
     <message>
         <source>%1:%2: %3 fields where the header has %4.</source>
         <translation>%1:%2: %3 champs alors que l’en-tête en a %4.</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>Internal figures</source>
+        <translation>Chiffres internes</translation>
+    </message>
+    <message>
+        <source>Public figures (small groups hidden)</source>
+        <translation>Chiffres publics (petits groupes masqués)</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>Calculer</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>au</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>Excel</source>
+        <translation>Excel</translation>
+    </message>
+    <message>
+        <source>PDF report</source>
+        <translation>Rapport PDF</translation>
+    </message>
+    <message>
+        <source>Evaluators' dataset</source>
+        <translation>Jeu de données des évaluateurs</translation>
+    </message>
+    <message>
+        <source>Click a figure to list the households behind it.</source>
+        <translation>Cliquez sur un chiffre pour lister les foyers correspondants.</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Foyer</translation>
+    </message>
+    <message>
+        <source>All communes</source>
+        <translation>Toutes les communes</translation>
+    </message>
+    <message numerus="yes">
+        <source>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figure(s) hidden).</source>
+        <translation><numerusform>— : masqué car il porte sur moins de %1 foyers ou personnes, ou sans dénominateur (%n chiffre masqué).</numerusform><numerusform>— : masqué car il porte sur moins de %1 foyers ou personnes, ou sans dénominateur (%n chiffres masqués).</numerusform></translation>
+    </message>
+    <message>
+        <source>Public figures: the households behind them are not shown.</source>
+        <translation>Chiffres publics : les foyers correspondants ne sont pas affichés.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n household(s)</source>
+        <translation><numerusform>%1 : %n foyer</numerusform><numerusform>%1 : %n foyers</numerusform></translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>Écriture de %1…</translation>
+    </message>
+    <message>
+        <source>Export the cohort figures</source>
+        <translation>Exporter les chiffres de la cohorte</translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation>Fichiers %1 (*.%2)</translation>
     </message>
 </context>
 <context>
@@ -666,7 +2183,7 @@
         <translation>%1 est déjà une base de données Cabas : Cabas n’écrase jamais une base de données en la créant.</translation>
     </message>
     <message>
-        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</source>
+        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</source>
         <translation>%1 n’existe pas. Créez d’abord une base de données (cabas-cli init, ou la fenêtre de premier lancement de l’application de bureau).</translation>
     </message>
     <message>
@@ -702,7 +2219,7 @@
         <translation>%1 est une base de données vide, et non une base de données Cabas ; créez-en une avec cabas-cli init.</translation>
     </message>
     <message>
-        <source>The database&apos;s schema version %1 cannot be brought to %2.</source>
+        <source>The database's schema version %1 cannot be brought to %2.</source>
         <translation>La version du schéma de la base de données (%1) ne peut pas être mise à niveau vers %2.</translation>
     </message>
     <message>
@@ -729,11 +2246,11 @@
         <translation>Aucune base de données indiquée : utilisez --db FILE.cabas ou --db postgresql://user@host:port/dbname (ou définissez CABAS_DB).</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</source>
+        <source>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</source>
         <translation>« %1 » n’est pas une base de données que Cabas reconnaît : indiquez un chemin de fichier ou une adresse postgresql://.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
+        <source>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
         <translation>« %1 » n’est pas une adresse PostgreSQL valide : format attendu postgresql://user:password@host:port/dbname.</translation>
     </message>
     <message>
@@ -745,7 +2262,7 @@
         <translation>L’adresse PostgreSQL doit indiquer une base de données : postgresql://user@%1:%2/dbname.</translation>
     </message>
     <message>
-        <source>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</source>
+        <source>Unknown PostgreSQL option "%1" (allowed: %2).</source>
         <translation>Option PostgreSQL « %1 » inconnue (options autorisées : %2).</translation>
     </message>
 </context>
@@ -812,6 +2329,287 @@
     </message>
 </context>
 <context>
+    <name>EnrolmentWizard</name>
+    <message>
+        <source>Enrol a household</source>
+        <translation>Inscrire un foyer</translation>
+    </message>
+    <message>
+        <source>The household</source>
+        <translation>Le foyer</translation>
+    </message>
+    <message>
+        <source>Its code, address and enrolment date.</source>
+        <translation>Son code, son adresse et sa date d’inscription.</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>Enrolled on</source>
+        <translation>Date d’inscription</translation>
+    </message>
+    <message>
+        <source>The members</source>
+        <translation>Les membres</translation>
+    </message>
+    <message>
+        <source>Each adult and child of the household, with their birth date.</source>
+        <translation>Chaque adulte et chaque enfant du foyer, avec sa date de naissance.</translation>
+    </message>
+    <message>
+        <source>Not said</source>
+        <translation>Non précisé</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Femme</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Homme</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Date de naissance</translation>
+    </message>
+    <message>
+        <source>Adult or child</source>
+        <translation>Adulte ou enfant</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Sexe</translation>
+    </message>
+    <message>
+        <source>Add this member</source>
+        <translation>Ajouter ce membre</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Né(e) le</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Card and consents</source>
+        <translation>Carte et consentements</translation>
+    </message>
+    <message>
+        <source>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
+        <translation>L’identifiant de la carte tel que le connaît l’opérateur de la carte (jamais le numéro de carte), et les consentements donnés aujourd’hui par les adultes.</translation>
+    </message>
+    <message>
+        <source>Card id</source>
+        <translation>Identifiant de carte</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Référent</translation>
+    </message>
+    <message>
+        <source>The social worker who follows the household.</source>
+        <translation>Le travailleur social qui suit le foyer.</translation>
+    </message>
+    <message>
+        <source>No referent yet</source>
+        <translation>Pas encore de référent</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %2: %n member(s), card %3.</source>
+        <translation><numerusform>%1, %2 : %n membre, carte %3.</numerusform><numerusform>%1, %2 : %n membres, carte %3.</numerusform></translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>pas encore</translation>
+    </message>
+    <message>
+        <source>member %1</source>
+        <translation>membre %1</translation>
+    </message>
+    <message>
+        <source>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</source>
+        <translation>Doublon possible : une personne portant ce nom et cette date de naissance est déjà membre d’un autre foyer : %1. Vérifiez avant de l’inscrire à nouveau.</translation>
+    </message>
+</context>
+<context>
+    <name>FeedClient</name>
+    <message>
+        <source>The sync was cancelled.</source>
+        <translation>La synchronisation a été annulée.</translation>
+    </message>
+    <message>
+        <source>the connection was cut after %1 of %2 bytes</source>
+        <translation>la connexion a été coupée après %1 octets sur %2</translation>
+    </message>
+    <message>
+        <source>The secure connection to the ledger feed %1 failed: %2</source>
+        <translation>La connexion sécurisée au flux des mouvements de carte %1 a échoué : %2</translation>
+    </message>
+    <message>
+        <source>HTTP %1 (%2)</source>
+        <translation>HTTP %1 (%2)</translation>
+    </message>
+    <message>
+        <source>The ledger feed refused the request (HTTP 400: %1).</source>
+        <translation>Le flux des mouvements de carte a refusé la requête (HTTP 400 : %1).</translation>
+    </message>
+    <message>
+        <source>The ledger feed refused the token (HTTP 401: %1): check the token file given by the card operator.</source>
+        <translation>Le flux des mouvements de carte a refusé le jeton (HTTP 401 : %1) : vérifiez le fichier de jeton fourni par l’opérateur de la carte.</translation>
+    </message>
+    <message>
+        <source>The ledger feed has no %1 (HTTP 404): check the address %2.</source>
+        <translation>Le flux des mouvements de carte ne connaît pas %1 (HTTP 404) : vérifiez l’adresse %2.</translation>
+    </message>
+    <message>
+        <source>The ledger feed no longer knows the sync position (HTTP 410: %1).</source>
+        <translation>Le flux des mouvements de carte ne connaît plus la position de synchronisation (HTTP 410 : %1).</translation>
+    </message>
+    <message>
+        <source>The ledger feed answered HTTP %1 (%2).</source>
+        <translation>Le flux des mouvements de carte a répondu HTTP %1 (%2).</translation>
+    </message>
+    <message>
+        <source>"%1" is not a ledger feed address (https://...).</source>
+        <translation>« %1 » n’est pas une adresse de flux des mouvements de carte (https://...).</translation>
+    </message>
+    <message>
+        <source>The ledger feed address %1 uses plain HTTP: the ledger and the token would cross the network unencrypted. Use https:// (plain http is only allowed to this computer, for tests).</source>
+        <translation>L’adresse du flux des mouvements de carte %1 utilise HTTP simple : les mouvements et le jeton traverseraient le réseau sans chiffrement. Utilisez https:// (le http simple n’est autorisé que vers cet ordinateur, pour les tests).</translation>
+    </message>
+    <message>
+        <source>The page size must be between 1 and 1000, not %1.</source>
+        <translation>La taille de page doit être comprise entre 1 et 1000, et non %1.</translation>
+    </message>
+    <message>
+        <source>The ledger feed %1 did not answer after %2 attempts (last: %3). Nothing was lost: the next sync resumes where this one stopped.</source>
+        <translation>Le flux des mouvements de carte %1 n’a pas répondu après %2 tentatives (dernière : %3). Rien n’a été perdu : la prochaine synchronisation reprendra là où celle-ci s’est arrêtée.</translation>
+    </message>
+    <message>
+        <source>%1; trying again in %2 s</source>
+        <translation>%1 ; nouvelle tentative dans %2 s</translation>
+    </message>
+</context>
+<context>
+    <name>FeedParser</name>
+    <message>
+        <source>The ledger feed sent an invalid page (nothing of it was stored): %1, field %2: %3</source>
+        <translation>Le flux des mouvements de carte a envoyé une page non valide (rien n’en a été enregistré) : %1, champ %2 : %3</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>manquant</translation>
+    </message>
+    <message>
+        <source>a text was expected</source>
+        <translation>un texte était attendu</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>vide</translation>
+    </message>
+    <message>
+        <source>a text or null was expected</source>
+        <translation>un texte ou null était attendu</translation>
+    </message>
+    <message>
+        <source>a whole number was expected</source>
+        <translation>un nombre entier était attendu</translation>
+    </message>
+    <message>
+        <source>true or false was expected</source>
+        <translation>true ou false était attendu</translation>
+    </message>
+    <message>
+        <source>"%1" is not one of %2</source>
+        <translation>« %1 » ne fait pas partie de %2</translation>
+    </message>
+    <message>
+        <source>The ledger feed sent a page that is not JSON (nothing of it was stored): %1 at byte %2.</source>
+        <translation>Le flux des mouvements de carte a envoyé une page qui n’est pas du JSON (rien n’en a été enregistré) : %1 à l’octet %2.</translation>
+    </message>
+    <message>
+        <source>The ledger feed sent a page that is not a JSON object (nothing of it was stored).</source>
+        <translation>Le flux des mouvements de carte a envoyé une page qui n’est pas un objet JSON (rien n’en a été enregistré).</translation>
+    </message>
+    <message>
+        <source>a list was expected</source>
+        <translation>une liste était attendue</translation>
+    </message>
+    <message>
+        <source>entry %1</source>
+        <translation>mouvement %1</translation>
+    </message>
+    <message>
+        <source>an object was expected</source>
+        <translation>un objet était attendu</translation>
+    </message>
+    <message>
+        <source>must be 1 or more</source>
+        <translation>doit valoir 1 ou plus</translation>
+    </message>
+    <message>
+        <source>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
+        <translation>« %1 » n’est pas une date et heure avec son décalage (2024-06-30T23:05:00+02:00)</translation>
+    </message>
+    <message>
+        <source>an object or null was expected</source>
+        <translation>un objet ou null était attendu</translation>
+    </message>
+    <message>
+        <source>missing (a %1 names its merchant)</source>
+        <translation>manquant (un %1 indique son commerçant)</translation>
+    </message>
+    <message>
+        <source>a %1 must be positive, not %2</source>
+        <translation>un %1 doit être positif, et non %2</translation>
+    </message>
+    <message>
+        <source>a purchase must be negative, not %1</source>
+        <translation>un achat doit être négatif, et non %1</translation>
+    </message>
+    <message>
+        <source>card %1</source>
+        <translation>carte %1</translation>
+    </message>
+    <message>
+        <source>"%1" is not a date (2024-06-01)</source>
+        <translation>« %1 » n’est pas une date (2024-06-01)</translation>
+    </message>
+    <message>
+        <source>the page</source>
+        <translation>la page</translation>
+    </message>
+</context>
+<context>
     <name>FollowUpSchedule</name>
     <message>
         <source>Upcoming</source>
@@ -831,21 +2629,102 @@
     </message>
 </context>
 <context>
+    <name>HealthBadgesWidget</name>
+    <message>
+        <source>Health follow-up: %1</source>
+        <translation>Suivi santé : %1</translation>
+    </message>
+    <message>
+        <source>Health follow-up</source>
+        <translation>Suivi santé</translation>
+    </message>
+    <message>
+        <source>not in the health follow-up</source>
+        <translation>hors suivi santé</translation>
+    </message>
+    <message>
+        <source>consent withdrawn</source>
+        <translation>consentement retiré</translation>
+    </message>
+    <message>
+        <source>all waves done</source>
+        <translation>toutes les vagues faites</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>HealthCharts</name>
+    <message>
+        <source>The charts appear with the first checkup that has measures.</source>
+        <translation>Les graphiques apparaissent avec le premier bilan de santé comportant des mesures.</translation>
+    </message>
+    <message>
+        <source>Weight and BMI</source>
+        <translation>Poids et IMC</translation>
+    </message>
+    <message>
+        <source>Blood pressure</source>
+        <translation>Tension artérielle</translation>
+    </message>
+    <message>
+        <source>Weight (kg)</source>
+        <translation>Poids (kg)</translation>
+    </message>
+    <message>
+        <source>BMI (kg/m²)</source>
+        <translation>IMC (kg/m²)</translation>
+    </message>
+    <message>
+        <source>Systolic (mmHg)</source>
+        <translation>Systolique (mmHg)</translation>
+    </message>
+    <message>
+        <source>Diastolic (mmHg)</source>
+        <translation>Diastolique (mmHg)</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>kg</translation>
+    </message>
+    <message>
+        <source>kg/m²</source>
+        <translation>kg/m²</translation>
+    </message>
+    <message>
+        <source>mmHg</source>
+        <translation>mmHg</translation>
+    </message>
+</context>
+<context>
+    <name>HealthFormDialog</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
     <name>HealthImport</name>
     <message>
         <source>%1: the column %2 is missing</source>
         <translation>%1 : la colonne %2 est manquante</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <source>%1: unknown column "%2" ignored</source>
         <translation>%1 : colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a number</source>
+        <source>"%1" is not a number</source>
         <translation>« %1 » n’est pas un nombre</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
         <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
     </message>
     <message>
@@ -853,7 +2732,7 @@
         <translation>%1 a un deuxième bilan de santé pour la vague %2 (aussi ligne %3)</translation>
     </message>
     <message>
-        <source>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</source>
+        <source>%1 already has a checkup for %2 with other values; correct it in the person's health view</source>
         <translation>%1 a déjà un bilan de santé pour la vague %2 avec d’autres valeurs ; corrigez-le dans la vue santé de la personne</translation>
     </message>
     <message>
@@ -861,11 +2740,11 @@
         <translation>Rien n’a été importé :</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
+        <source>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
         <translation>« %1 » doit être never, rarely, sometimes, often ou always (ou jamais, rarement, parfois, souvent, toujours)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be yes, no, oui, non or empty</source>
+        <source>"%1" must be yes, no, oui, non or empty</source>
         <translation>« %1 » doit être yes, no, oui, non ou vide</translation>
     </message>
     <message>
@@ -873,8 +2752,75 @@
         <translation>%1 a un deuxième questionnaire alimentaire pour la vague %2 (aussi ligne %3)</translation>
     </message>
     <message>
-        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</source>
+        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</source>
         <translation>%1 a déjà un questionnaire alimentaire pour la vague %2 avec d’autres réponses ; corrigez-le dans la vue santé de la personne</translation>
+    </message>
+</context>
+<context>
+    <name>HealthImportDialog</name>
+    <message>
+        <source>Import health records</source>
+        <translation>Importer des données de santé</translation>
+    </message>
+    <message>
+        <source>Checkups (checkups.csv)</source>
+        <translation>Bilans de santé (checkups.csv)</translation>
+    </message>
+    <message>
+        <source>Diet questionnaires (questionnaires.csv)</source>
+        <translation>Questionnaires alimentaires (questionnaires.csv)</translation>
+    </message>
+    <message>
+        <source>&amp;Records:</source>
+        <translation>&amp;Données :</translation>
+    </message>
+    <message>
+        <source>&amp;Choose…</source>
+        <translation>&amp;Choisir…</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>&amp;Fichier :</translation>
+    </message>
+    <message>
+        <source>Problems:</source>
+        <translation>Problèmes :</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Importer</translation>
+    </message>
+    <message>
+        <source>Choose a CSV file</source>
+        <translation>Choisir un fichier CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>Fichiers CSV (*.csv);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>The file cannot be imported: nothing will be written.</source>
+        <translation>Le fichier ne peut pas être importé : rien ne sera écrit.</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Avertissement : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s): correct the file and choose it again; nothing will be written.</source>
+        <translation><numerusform>%n problème : corrigez le fichier et choisissez-le à nouveau ; rien ne sera écrit.</numerusform><numerusform>%n problèmes : corrigez le fichier et choisissez-le à nouveau ; rien ne sera écrit.</numerusform></translation>
+    </message>
+    <message>
+        <source>Ready to import: %1</source>
+        <translation>Prêt à importer : %1</translation>
+    </message>
+    <message>
+        <source>Imported: %1</source>
+        <translation>Importé : %1</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Rien n’a été importé.</translation>
     </message>
 </context>
 <context>
@@ -898,6 +2844,18 @@
         <source>wave: %1 is not a follow-up wave of the programme.</source>
         <translation>wave: %1 n’est pas une vague de suivi du programme.</translation>
     </message>
+    <message>
+        <source>date: %1 is in the future.</source>
+        <translation>date: la date %1 est dans le futur.</translation>
+    </message>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>Aucun foyer n’a le code %1.</translation>
+    </message>
+    <message>
+        <source>No member of %1 has health follow-up consent on %2: no support session can be recorded for that date.</source>
+        <translation>Aucun membre du foyer %1 n’a de consentement au suivi santé valable le %2 : aucun accompagnement individuel ne peut être enregistré à cette date.</translation>
+    </message>
 </context>
 <context>
     <name>Household</name>
@@ -906,11 +2864,11 @@
         <translation>code: le code du foyer est obligatoire</translation>
     </message>
     <message>
-        <source>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</source>
+        <source>code: "%1" is not a valid household code (letters, digits, - and _ only)</source>
         <translation>code: « %1 » n’est pas un code de foyer valide (lettres, chiffres, - et _ uniquement)</translation>
     </message>
     <message>
-        <source>postcode: &quot;%1&quot; is not a French postcode (5 digits)</source>
+        <source>postcode: "%1" is not a French postcode (5 digits)</source>
         <translation>postcode: « %1 » n’est pas un code postal français (5 chiffres)</translation>
     </message>
     <message>
@@ -947,6 +2905,45 @@
     </message>
 </context>
 <context>
+    <name>HouseholdConflict</name>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Référent</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Enrolled on</source>
+        <translation>Date d’inscription</translation>
+    </message>
+    <message>
+        <source>Exited on</source>
+        <translation>Date de sortie</translation>
+    </message>
+    <message>
+        <source>Exit reason</source>
+        <translation>Motif de sortie</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdRepository</name>
     <message>
         <source>The household code %1 is already used: a code is never reused.</source>
@@ -955,6 +2952,14 @@
     <message>
         <source>The household %1 was changed by someone else since you opened it; reload it to see their changes.</source>
         <translation>Le foyer %1 a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert ; rechargez-le pour voir ces modifications.</translation>
+    </message>
+    <message>
+        <source>effective_on: the date of the status change is required</source>
+        <translation>effective_on: la date du changement de statut est obligatoire</translation>
+    </message>
+    <message>
+        <source>note: the note is empty</source>
+        <translation>note: la note est vide</translation>
     </message>
 </context>
 <context>
@@ -967,12 +2972,492 @@
         <source>There is no such person.</source>
         <translation>Cette personne est introuvable.</translation>
     </message>
+    <message>
+        <source>commune: the commune is required</source>
+        <translation>commune: la commune est obligatoire</translation>
+    </message>
+    <message>
+        <source>enrolled_on: the enrolment date is required</source>
+        <translation>enrolled_on: la date d’inscription est obligatoire</translation>
+    </message>
+    <message>
+        <source>enrolled_on: the enrolment date is in the future</source>
+        <translation>enrolled_on: la date d’inscription est dans le futur</translation>
+    </message>
+    <message>
+        <source>household_code: the household code %1 is already used</source>
+        <translation>household_code: le code de foyer %1 est déjà utilisé</translation>
+    </message>
+    <message>
+        <source>members: a household has at least one member</source>
+        <translation>members: un foyer compte au moins un membre</translation>
+    </message>
+    <message>
+        <source>member %1</source>
+        <translation>membre %1</translation>
+    </message>
+    <message>
+        <source>birth_date: the birth date is in the future</source>
+        <translation>birth_date: la date de naissance est dans le futur</translation>
+    </message>
+    <message>
+        <source>role: %1 is %2 years old, an adult for the programme</source>
+        <translation>role: %1 a %2 ans et compte donc comme adulte pour le programme</translation>
+    </message>
+    <message>
+        <source>person_code: the person code %1 is already used</source>
+        <translation>person_code: le code de personne %1 est déjà utilisé</translation>
+    </message>
+    <message>
+        <source>members: a household has at least one adult</source>
+        <translation>members: un foyer compte au moins un adulte</translation>
+    </message>
+    <message>
+        <source>consents: more consent lists than members</source>
+        <translation>consents: plus de listes de consentements que de membres</translation>
+    </message>
+    <message>
+        <source>card_id: the card %1 is already known</source>
+        <translation>card_id: la carte %1 est déjà enregistrée</translation>
+    </message>
+    <message>
+        <source>effective_on: the date of the status change is required</source>
+        <translation>effective_on: la date du changement de statut est obligatoire</translation>
+    </message>
+    <message>
+        <source>effective_on: the date of the status change is in the future</source>
+        <translation>effective_on: la date du changement de statut est dans le futur</translation>
+    </message>
+    <message>
+        <source>exit_reason: an exit needs its reason</source>
+        <translation>exit_reason: une sortie doit avoir un motif</translation>
+    </message>
+    <message>
+        <source>status: the household is already %1</source>
+        <translation>status: le foyer est déjà %1</translation>
+    </message>
+    <message>
+        <source>status: a replaced card is lost, blocked or closed</source>
+        <translation>status: une carte remplacée est perdue, bloquée ou fermée</translation>
+    </message>
+    <message>
+        <source>issued_on: the date of the new card is missing or in the future</source>
+        <translation>issued_on: la date de la nouvelle carte est manquante ou dans le futur</translation>
+    </message>
+    <message>
+        <source>The card %1 belongs to no household.</source>
+        <translation>La carte %1 n’appartient à aucun foyer.</translation>
+    </message>
+    <message>
+        <source>replaces %1</source>
+        <translation>remplace %1</translation>
+    </message>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>Aucun foyer n’a le code %1.</translation>
+    </message>
+    <message>
+        <source>This database has no programme.</source>
+        <translation>Cette base de données n’a pas de programme.</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdSpendingWidget</name>
+    <message>
+        <source>All kinds</source>
+        <translation>Tous les types</translation>
+    </message>
+    <message>
+        <source>Allowances</source>
+        <translation>Allocations</translation>
+    </message>
+    <message>
+        <source>Purchases</source>
+        <translation>Achats</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Remboursements</translation>
+    </message>
+    <message>
+        <source>Bonuses</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>Transfers</source>
+        <translation>Transferts</translation>
+    </message>
+    <message>
+        <source>Adjustments</source>
+        <translation>Ajustements</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Montant</translation>
+    </message>
+    <message>
+        <source>Merchant</source>
+        <translation>Commerçant</translation>
+    </message>
+    <message>
+        <source>Sustainable</source>
+        <translation>Durable</translation>
+    </message>
+    <message>
+        <source>Balance: %1 (and %2 pending)</source>
+        <translation>Solde : %1 (et %2 en attente)</translation>
+    </message>
+    <message>
+        <source>Balance: %1</source>
+        <translation>Solde : %1</translation>
+    </message>
+    <message>
+        <source>Spent %1, of which %2 at sustainable shops (%3); bonus earned %4; allowances %5.</source>
+        <translation>Dépenses : %1, dont %2 dans des commerces durables (%3) ; bonus obtenu : %4 ; allocations : %5.</translation>
+    </message>
+    <message>
+        <source>no spending yet</source>
+        <translation>aucune dépense pour l’instant</translation>
+    </message>
+    <message>
+        <source>Sustainable shops</source>
+        <translation>Commerces durables</translation>
+    </message>
+    <message>
+        <source>Other shops</source>
+        <translation>Autres commerces</translation>
+    </message>
+    <message>
+        <source>Spending per month</source>
+        <translation>Dépenses par mois</translation>
+    </message>
+    <message>
+        <source>All months</source>
+        <translation>Tous les mois</translation>
+    </message>
+    <message>
+        <source>All merchants</source>
+        <translation>Tous les commerçants</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>non</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdsPage</name>
+    <message>
+        <source>Households</source>
+        <translation>Foyers</translation>
+    </message>
+    <message>
+        <source>Enrol a household…</source>
+        <translation>Inscrire un foyer…</translation>
+    </message>
+    <message>
+        <source>Import persons.csv…</source>
+        <translation>Importer persons.csv…</translation>
+    </message>
+    <message>
+        <source>Your role sees the households by code only: names and addresses are not shown.</source>
+        <translation>Votre rôle ne voit les foyers que par leur code : les noms et les adresses ne sont pas affichés.</translation>
+    </message>
+    <message>
+        <source>Search: household code, name or commune</source>
+        <translation>Rechercher : code du foyer, nom ou commune</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Tous les statuts</translation>
+    </message>
+    <message>
+        <source>Members (choose a household above)</source>
+        <translation>Membres (choisissez un foyer ci-dessus)</translation>
+    </message>
+    <message>
+        <source>Open the case file</source>
+        <translation>Ouvrir le dossier du foyer</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Date de naissance</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Any commune</source>
+        <translation>Toutes les communes</translation>
+    </message>
+    <message>
+        <source>Any referent</source>
+        <translation>Tous les référents</translation>
+    </message>
+    <message>
+        <source>My households</source>
+        <translation>Mes foyers</translation>
+    </message>
+    <message>
+        <source>No referent yet</source>
+        <translation>Pas encore de référent</translation>
+    </message>
+    <message>
+        <source>Search: household code or commune</source>
+        <translation>Rechercher : code du foyer ou commune</translation>
+    </message>
+    <message>
+        <source>Cannot read the households: %1</source>
+        <translation>Impossible de lire les foyers : %1</translation>
+    </message>
+    <message>
+        <source>more than %1 households</source>
+        <translation>plus de %1 foyers</translation>
+    </message>
+    <message>
+        <source>%1 household(s)</source>
+        <translation>%1 foyer(s)</translation>
+    </message>
+    <message>
+        <source>Members of %1</source>
+        <translation>Membres du foyer %1</translation>
+    </message>
 </context>
 <context>
     <name>ImportReport</name>
     <message>
         <source>Households: %1 new, %2 updated, %3 unchanged. Persons: %4 new, %5 updated, %6 unchanged. Cards: %7 new.</source>
         <translation>Foyers : %1 nouveau(x), %2 mis à jour, %3 inchangé(s). Personnes : %4 nouvelle(s), %5 mise(s) à jour, %6 inchangée(s). Cartes : %7 nouvelle(s).</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerEntry</name>
+    <message>
+        <source>the entry id is missing</source>
+        <translation>l’identifiant du mouvement est manquant</translation>
+    </message>
+    <message>
+        <source>the revision must be a whole number of 1 or more</source>
+        <translation>la révision doit être un nombre entier supérieur ou égal à 1</translation>
+    </message>
+    <message>
+        <source>the card is missing</source>
+        <translation>la carte est manquante</translation>
+    </message>
+    <message>
+        <source>the kind is missing</source>
+        <translation>le type est manquant</translation>
+    </message>
+    <message>
+        <source>unknown status "%1" (expected pending, posted or voided)</source>
+        <translation>statut « %1 » inconnu (valeurs attendues : pending, posted ou voided)</translation>
+    </message>
+    <message>
+        <source>the currency is missing</source>
+        <translation>la monnaie est manquante</translation>
+    </message>
+    <message>
+        <source>the date and time are missing or invalid</source>
+        <translation>la date et l’heure sont manquantes ou non valides</translation>
+    </message>
+    <message>
+        <source>a %1 must have a positive amount</source>
+        <translation>un mouvement de type %1 doit avoir un montant positif</translation>
+    </message>
+    <message>
+        <source>a purchase must have a negative amount</source>
+        <translation>un achat doit avoir un montant négatif</translation>
+    </message>
+    <message>
+        <source>the merchant has no id</source>
+        <translation>le commerçant n’a pas d’identifiant</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerImport</name>
+    <message>
+        <source>%1: the column %2 is missing</source>
+        <translation>%1 : la colonne %2 est manquante</translation>
+    </message>
+    <message>
+        <source>%1: the column amount_cents (or amount, in euros) is missing</source>
+        <translation>%1 : la colonne amount_cents (ou amount, en euros) est manquante</translation>
+    </message>
+    <message>
+        <source>%1: give amount_cents or amount, not both</source>
+        <translation>%1 : indiquez amount_cents ou amount, pas les deux</translation>
+    </message>
+    <message>
+        <source>%1: unknown column "%2" ignored</source>
+        <translation>%1 : colonne « %2 » inconnue ignorée</translation>
+    </message>
+    <message>
+        <source>"%1" is not a whole number of 1 or more</source>
+        <translation>« %1 » n’est pas un nombre entier supérieur ou égal à 1</translation>
+    </message>
+    <message>
+        <source>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
+        <translation>« %1 » n’est pas un type (allowance, bonus, purchase, refund, transfer, adjustment)</translation>
+    </message>
+    <message>
+        <source>"%1" is not a whole number of cents</source>
+        <translation>« %1 » n’est pas un nombre entier de centimes</translation>
+    </message>
+    <message>
+        <source>"%1" is not an amount in euros (such as -12,50)</source>
+        <translation>« %1 » n’est pas un montant en euros (comme -12,50)</translation>
+    </message>
+    <message>
+        <source>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
+        <translation>« %1 » n’est pas une date et heure avec son décalage horaire (comme 2024-06-30T23:05:00+02:00)</translation>
+    </message>
+    <message>
+        <source>"%1" must be true or false</source>
+        <translation>« %1 » doit être true ou false</translation>
+    </message>
+    <message>
+        <source>%1 revision %2 appears twice (also line %3)</source>
+        <translation>%1, révision %2, apparaît deux fois (aussi ligne %3)</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerImportReport</name>
+    <message>
+        <source>Ledger entries: %1 rows; %2 new, %3 revised, %4 already up to date.</source>
+        <translation>Mouvements de carte : %1 lignes ; %2 nouveaux, %3 révisés, %4 déjà à jour.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerPage</name>
+    <message>
+        <source>Card ledger</source>
+        <translation>Mouvements de carte</translation>
+    </message>
+    <message>
+        <source>Cards no household claims yet</source>
+        <translation>Cartes encore rattachées à aucun foyer</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Carte</translation>
+    </message>
+    <message>
+        <source>Account given</source>
+        <translation>Compte attribué</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>Mouvements</translation>
+    </message>
+    <message>
+        <source>Posted</source>
+        <translation>Comptabilisés</translation>
+    </message>
+    <message>
+        <source>First</source>
+        <translation>Premier</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>Dernier</translation>
+    </message>
+    <message>
+        <source>Household code, e.g. MMG-0042</source>
+        <translation>Code du foyer, par ex. MMG-0042</translation>
+    </message>
+    <message>
+        <source>Link to household</source>
+        <translation>Rattacher au foyer</translation>
+    </message>
+    <message>
+        <source>The ledger was never synced from the card operator.</source>
+        <translation>Les mouvements de carte n’ont jamais été synchronisés depuis l’opérateur des cartes.</translation>
+    </message>
+    <message>
+        <source>Last sync: %1, successful.</source>
+        <translation>Dernière synchronisation : %1, réussie.</translation>
+    </message>
+    <message>
+        <source>Last sync: %1, failed: %2. Last successful sync: %3.</source>
+        <translation>Dernière synchronisation : %1, échec : %2. Dernière synchronisation réussie : %3.</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>%1 entries stored, %2 not linked to a household.</source>
+        <translation>%1 mouvements enregistrés, dont %2 non rattachés à un foyer.</translation>
+    </message>
+    <message>
+        <source>Card %1 linked to household %2: its entries now count for that household.</source>
+        <translation>Carte %1 rattachée au foyer %2 : ses mouvements comptent désormais pour ce foyer.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerRepository</name>
+    <message>
+        <source>Ledger entry %1: %2: %3</source>
+        <translation>Mouvement %1 : %2 : %3</translation>
+    </message>
+    <message>
+        <source>Ledger card %1: %2: %3</source>
+        <translation>Carte %1 des mouvements : %2 : %3</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>manquant</translation>
+    </message>
+    <message>
+        <source>There is no household with id %1.</source>
+        <translation>Aucun foyer n’a l’identifiant %1.</translation>
+    </message>
+    <message>
+        <source>The card %1 is unknown: neither the ledger nor Cabas has it.</source>
+        <translation>La carte %1 est inconnue : ni les mouvements de carte ni Cabas ne la connaissent.</translation>
+    </message>
+    <message>
+        <source>The card %1 already belongs to household %2.</source>
+        <translation>La carte %1 appartient déjà au foyer %2.</translation>
+    </message>
+    <message>
+        <source>There is no merchant %1 in the ledger.</source>
+        <translation>Le commerçant %1 ne figure pas dans les mouvements de carte.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerService</name>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>Aucun foyer n’a le code %1.</translation>
     </message>
 </context>
 <context>
@@ -1005,7 +3490,7 @@
         <translation>person_code: le code de la personne est obligatoire</translation>
     </message>
     <message>
-        <source>person_code: &quot;%1&quot; is not a valid person code</source>
+        <source>person_code: "%1" is not a valid person code</source>
         <translation>person_code: « %1 » n’est pas un code de personne valide</translation>
     </message>
     <message>
@@ -1059,19 +3544,19 @@
         <translation>%1 : la colonne %2 est manquante</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <source>%1: unknown column "%2" ignored</source>
         <translation>%1 : colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
         <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be F, M or empty</source>
+        <source>"%1" must be F, M or empty</source>
         <translation>« %1 » doit être F, M ou vide</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be adult or child</source>
+        <source>"%1" must be adult or child</source>
         <translation>« %1 » doit être adult ou child</translation>
     </message>
     <message>
@@ -1083,7 +3568,7 @@
         <translation>%1 apparaît deux fois (aussi ligne %2)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</source>
+        <source>"%1" differs from "%2" on line %3 for household %4</source>
         <translation>« %1 » diffère de « %2 » à la ligne %3 pour le foyer %4</translation>
     </message>
     <message>
@@ -1104,14 +3589,167 @@
     </message>
 </context>
 <context>
+    <name>PersonsImportDialog</name>
+    <message>
+        <source>Import persons.csv</source>
+        <translation>Importer persons.csv</translation>
+    </message>
+    <message>
+        <source>Households, members and cards from a persons.csv file (see the format in the documentation). The file is checked first: nothing is written unless it has no error, and then all of it is.</source>
+        <translation>Foyers, membres et cartes à partir d’un fichier persons.csv (voir le format dans la documentation). Le fichier est d’abord vérifié : rien n’est écrit s’il contient une erreur ; sinon, tout est écrit.</translation>
+    </message>
+    <message>
+        <source>Choose the file…</source>
+        <translation>Choisir le fichier…</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Aperçu</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Erreurs</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importer</translation>
+    </message>
+    <message>
+        <source>Choose persons.csv</source>
+        <translation>Choisir persons.csv</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>Fichiers CSV (*.csv);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Ligne</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>avertissement : %1</translation>
+    </message>
+    <message>
+        <source>No error. Importing will do: %1</source>
+        <translation>Aucune erreur. L’import effectuera : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s): fix the file and choose it again. Nothing was written.</source>
+        <translation><numerusform>%n erreur : corrigez le fichier et choisissez-le à nouveau. Rien n’a été écrit.</numerusform><numerusform>%n erreurs : corrigez le fichier et choisissez-le à nouveau. Rien n’a été écrit.</numerusform></translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>Import de %1…</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Rien n’a été importé.</translation>
+    </message>
+    <message>
+        <source>Imported. %1</source>
+        <translation>Importé. %1</translation>
+    </message>
+</context>
+<context>
     <name>PgRoles</name>
     <message>
         <source>Database roles exist only on PostgreSQL; a SQLite file is protected by its file permissions.</source>
         <translation>Les rôles de base de données n’existent que sous PostgreSQL ; un fichier SQLite est protégé par ses droits d’accès au fichier.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
+        <source>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
         <translation>« %1 » n’est pas un préfixe de rôle valide (lettres minuscules, chiffres et _, en commençant par une lettre).</translation>
+    </message>
+</context>
+<context>
+    <name>PreventionStep</name>
+    <message>
+        <source>Screening referral</source>
+        <translation>Orientation vers un dépistage</translation>
+    </message>
+    <message>
+        <source>Vaccination</source>
+        <translation>Vaccination</translation>
+    </message>
+    <message>
+        <source>Dental care</source>
+        <translation>Soins dentaires</translation>
+    </message>
+    <message>
+        <source>Nutrition advice</source>
+        <translation>Conseils nutritionnels</translation>
+    </message>
+    <message>
+        <source>Physical activity</source>
+        <translation>Activité physique</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Autre</translation>
+    </message>
+    <message>
+        <source>GP</source>
+        <translation>Médecin traitant</translation>
+    </message>
+    <message>
+        <source>person_code: the prevention step belongs to a person</source>
+        <translation>person_code: la démarche de prévention doit être rattachée à une personne</translation>
+    </message>
+    <message>
+        <source>date: the date of the prevention step is required</source>
+        <translation>date: la date de la démarche de prévention est obligatoire</translation>
+    </message>
+    <message>
+        <source>partner: at most %1 characters</source>
+        <translation>partner: %1 caractères au maximum</translation>
+    </message>
+    <message>
+        <source>outcome: at most %1 characters</source>
+        <translation>outcome: %1 caractères au maximum</translation>
+    </message>
+    <message>
+        <source>notes: at most %1 characters</source>
+        <translation>notes: %1 caractères au maximum</translation>
+    </message>
+    <message>
+        <source>next_due: the next step must be due after the date of this one</source>
+        <translation>next_due: la démarche suivante doit être prévue après la date de celle-ci</translation>
+    </message>
+</context>
+<context>
+    <name>PreventionStepForm</name>
+    <message>
+        <source>New prevention step</source>
+        <translation>Nouvelle démarche de prévention</translation>
+    </message>
+    <message>
+        <source>due on</source>
+        <translation>prévue le</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date :</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>&amp;Type :</translation>
+    </message>
+    <message>
+        <source>&amp;Partner:</source>
+        <translation>&amp;Partenaire :</translation>
+    </message>
+    <message>
+        <source>&amp;Outcome:</source>
+        <translation>&amp;Résultat :</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt step:</source>
+        <translation>Démarche &amp;suivante :</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes :</translation>
     </message>
 </context>
 <context>
@@ -1149,11 +3787,11 @@
         <translation>disclosure_threshold: doit être compris entre 1 et 1000</translation>
     </message>
     <message>
-        <source>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
+        <source>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
         <translation>currency: « %1 » n’est pas un libellé de monnaie (2 à 10 lettres, comme EUR ou MonA)</translation>
     </message>
     <message>
-        <source>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</source>
+        <source>household_code_prefix: "%1" must be 1 to 10 letters or digits</source>
         <translation>household_code_prefix: « %1 » doit comporter de 1 à 10 lettres ou chiffres</translation>
     </message>
     <message>
@@ -1201,7 +3839,7 @@
         <translation>%1.offset_days: les vagues doivent être classées par décalage croissant</translation>
     </message>
     <message>
-        <source>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</source>
+        <source>sustainable_categories: "%1" is not a merchant category (%2)</source>
         <translation>sustainable_categories: « %1 » n’est pas une catégorie de commerçant (%2)</translation>
     </message>
     <message>
@@ -1261,10 +3899,100 @@
     </message>
 </context>
 <context>
+    <name>QuestionnaireForm</name>
+    <message>
+        <source>New diet questionnaire</source>
+        <translation>Nouveau questionnaire alimentaire</translation>
+    </message>
+    <message>
+        <source>— not answered</source>
+        <translation>— sans réponse</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date :</translation>
+    </message>
+    <message>
+        <source>&amp;Wave:</source>
+        <translation>&amp;Vague :</translation>
+    </message>
+    <message>
+        <source>&amp;Fruit and vegetables:</source>
+        <translation>&amp;Fruits et légumes :</translation>
+    </message>
+    <message>
+        <source>portions a day</source>
+        <translation>portions par jour</translation>
+    </message>
+    <message>
+        <source>&amp;Organic fruit and vegetables:</source>
+        <translation>Fruits et légumes &amp;bio :</translation>
+    </message>
+    <message>
+        <source>&amp;Local products:</source>
+        <translation>Produits &amp;locaux :</translation>
+    </message>
+    <message>
+        <source>Organic &amp;products:</source>
+        <translation>Produits bi&amp;o :</translation>
+    </message>
+    <message>
+        <source>Discovered a &amp;sustainable shop or producer:</source>
+        <translation>A découvert un &amp;commerce ou un producteur durable :</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>n’est pas un nombre</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>trop grand</translation>
+    </message>
+</context>
+<context>
     <name>QuestionnaireRepository</name>
     <message>
         <source>This person already has a diet questionnaire for wave %1.</source>
         <translation>Cette personne a déjà un questionnaire alimentaire pour la vague %1.</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterPersonsDialog</name>
+    <message>
+        <source>Register persons</source>
+        <translation>Inscrire des personnes</translation>
+    </message>
+    <message>
+        <source>Name, person code or household code</source>
+        <translation>Nom, code de personne ou code du foyer</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>Inscrire</translation>
+    </message>
+    <message>
+        <source>Find a person:</source>
+        <translation>Rechercher une personne :</translation>
+    </message>
+    <message>
+        <source>%1 (%2, household %3)</source>
+        <translation>%1 (%2, foyer %3)</translation>
+    </message>
+    <message>
+        <source>%1 is on the waiting list: the workshop is full.</source>
+        <translation>%1 est sur liste d’attente : l’atelier est complet.</translation>
+    </message>
+    <message>
+        <source>%1 is registered.</source>
+        <translation>%1 est inscrit·e.</translation>
     </message>
 </context>
 <context>
@@ -1276,6 +4004,177 @@
     <message>
         <source>programme: %1</source>
         <translation>programme : %1</translation>
+    </message>
+</context>
+<context>
+    <name>SupportSession</name>
+    <message>
+        <source>person_code: the support session is held with a person or a household</source>
+        <translation>person_code: l’accompagnement individuel se fait avec une personne ou un foyer</translation>
+    </message>
+    <message>
+        <source>date: the date of the session is required</source>
+        <translation>date: la date de l’accompagnement est obligatoire</translation>
+    </message>
+    <message>
+        <source>topic: the topic of the session is required</source>
+        <translation>topic: le sujet de l’accompagnement est obligatoire</translation>
+    </message>
+    <message>
+        <source>topic: at most %1 characters</source>
+        <translation>topic: %1 caractères au maximum</translation>
+    </message>
+    <message>
+        <source>notes: at most %1 characters</source>
+        <translation>notes: %1 caractères au maximum</translation>
+    </message>
+</context>
+<context>
+    <name>SupportSessionForm</name>
+    <message>
+        <source>New support session</source>
+        <translation>Nouvel accompagnement individuel</translation>
+    </message>
+    <message>
+        <source>The person</source>
+        <translation>La personne</translation>
+    </message>
+    <message>
+        <source>The whole household (%1)</source>
+        <translation>Tout le foyer (%1)</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date :</translation>
+    </message>
+    <message>
+        <source>&amp;With:</source>
+        <translation>&amp;Avec :</translation>
+    </message>
+    <message>
+        <source>&amp;Topic:</source>
+        <translation>&amp;Sujet :</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes :</translation>
+    </message>
+</context>
+<context>
+    <name>SyncDialog</name>
+    <message>
+        <source>The token could not be saved in %1: %2</source>
+        <translation>Le jeton n’a pas pu être enregistré dans %1 : %2</translation>
+    </message>
+    <message>
+        <source>Ledger sync</source>
+        <translation>Synchronisation des mouvements de carte</translation>
+    </message>
+    <message>
+        <source>Feed &amp;address:</source>
+        <translation>&amp;Adresse du flux :</translation>
+    </message>
+    <message>
+        <source>the token the card operator gave</source>
+        <translation>le jeton fourni par l’opérateur de cartes</translation>
+    </message>
+    <message>
+        <source>(saved; type a new one to replace it)</source>
+        <translation>(enregistré ; saisissez-en un nouveau pour le remplacer)</translation>
+    </message>
+    <message>
+        <source>&amp;Token:</source>
+        <translation>&amp;Jeton :</translation>
+    </message>
+    <message>
+        <source>The token is kept in %1, readable only by you (no system keychain is used).</source>
+        <translation>Le jeton est conservé dans %1, lisible par vous seul·e (aucun trousseau du système n’est utilisé).</translation>
+    </message>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation>&amp;Synchroniser maintenant</translation>
+    </message>
+    <message>
+        <source>Cancel the sync</source>
+        <translation>Annuler la synchronisation</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Cartes</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>Mouvements</translation>
+    </message>
+    <message>
+        <source>%1: never synced.</source>
+        <translation>%1 : aucune synchronisation.</translation>
+    </message>
+    <message>
+        <source>%1: synced on %2.</source>
+        <translation>%1 : synchronisation le %2.</translation>
+    </message>
+    <message>
+        <source>%1: the sync of %2 failed: %3%4</source>
+        <translation>%1 : la synchronisation du %2 a échoué : %3%4</translation>
+    </message>
+    <message>
+        <source> (last success: %1)</source>
+        <translation> (dernière réussite : %1)</translation>
+    </message>
+    <message>
+        <source>Type the token the card operator gave.</source>
+        <translation>Saisissez le jeton fourni par l’opérateur de cartes.</translation>
+    </message>
+    <message>
+        <source>%1 pages, %2 cards, %3 entries received</source>
+        <translation>%1 pages, %2 cartes, %3 mouvements reçus</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connexion à %1…</translation>
+    </message>
+    <message>
+        <source>Synced: %1 cards and %2 entries received; %3 new, %4 revised (%5 s).</source>
+        <translation>Synchronisé : %1 cartes et %2 mouvements reçus ; %3 nouveaux, %4 révisés (%5 s).</translation>
+    </message>
+    <message>
+        <source>Stopping after the current page…</source>
+        <translation>Arrêt après la page en cours…</translation>
+    </message>
+</context>
+<context>
+    <name>SyncEngine</name>
+    <message>
+        <source>The sync was cancelled; what was stored before stays, and the next sync resumes from there.</source>
+        <translation>La synchronisation a été annulée ; ce qui avait déjà été enregistré est conservé, et la prochaine synchronisation reprendra à partir de là.</translation>
+    </message>
+    <message>
+        <source>The ledger feed says more cards follow but its cursor does not move.</source>
+        <translation>Le flux des mouvements de carte annonce d’autres cartes, mais son curseur n’avance pas.</translation>
+    </message>
+    <message>
+        <source>The ledger feed says more entries follow but its cursor does not move.</source>
+        <translation>Le flux des mouvements de carte annonce d’autres mouvements, mais son curseur n’avance pas.</translation>
+    </message>
+</context>
+<context>
+    <name>TickListDialog</name>
+    <message>
+        <source>Attendance: %1</source>
+        <translation>Présences : %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</translation>
+    </message>
+    <message>
+        <source>Tick the persons present; the others are recorded absent.</source>
+        <translation>Cochez les personnes présentes ; les autres sont enregistrées comme absentes.</translation>
+    </message>
+    <message>
+        <source>%1 present, %2 absent</source>
+        <translation>%1 présent(s), %2 absent(s)</translation>
     </message>
 </context>
 <context>
@@ -1297,7 +4196,7 @@
         <translation>Administrateur·rice</translation>
     </message>
     <message>
-        <source>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</source>
+        <source>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</source>
         <translation>login: « %1 » n’est pas un identifiant valide (2 à 32 lettres minuscules, chiffres, « . », « _ » ou « - »)</translation>
     </message>
     <message>
@@ -1308,7 +4207,7 @@
 <context>
     <name>UserRepository</name>
     <message>
-        <source>The login &quot;%1&quot; is already taken.</source>
+        <source>The login "%1" is already taken.</source>
         <translation>L’identifiant « %1 » est déjà pris.</translation>
     </message>
 </context>
@@ -1325,6 +4224,419 @@
     <message>
         <source>%1 is the last active administrator: enable or add another administrator first.</source>
         <translation>%1 est le dernier compte administrateur·rice actif : réactivez ou ajoutez d’abord un autre compte administrateur·rice.</translation>
+    </message>
+</context>
+<context>
+    <name>Workshop</name>
+    <message>
+        <source>Farm visit</source>
+        <translation>Visite de ferme</translation>
+    </message>
+    <message>
+        <source>Cooking</source>
+        <translation>Cuisine</translation>
+    </message>
+    <message>
+        <source>Market visit</source>
+        <translation>Visite de marché</translation>
+    </message>
+    <message>
+        <source>Cheese making</source>
+        <translation>Fabrication de fromage</translation>
+    </message>
+    <message>
+        <source>Bread making</source>
+        <translation>Fabrication de pain</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Autre</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Inscrit</translation>
+    </message>
+    <message>
+        <source>Waiting list</source>
+        <translation>Liste d’attente</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Annulé</translation>
+    </message>
+    <message>
+        <source>title: the workshop needs a title</source>
+        <translation>title: l’atelier doit avoir un titre</translation>
+    </message>
+    <message>
+        <source>title: at most 200 characters</source>
+        <translation>title: 200 caractères au maximum</translation>
+    </message>
+    <message>
+        <source>date: the date of the workshop is required</source>
+        <translation>date: la date de l’atelier est obligatoire</translation>
+    </message>
+    <message>
+        <source>end_time: the workshop must end after it starts</source>
+        <translation>end_time: l’atelier doit se terminer après son début</translation>
+    </message>
+    <message>
+        <source>start_time: an end time needs a start time</source>
+        <translation>start_time: une heure de fin nécessite une heure de début</translation>
+    </message>
+    <message>
+        <source>capacity: must be a positive number of places, or 0 for no limit</source>
+        <translation>capacity: doit être un nombre de places positif, ou 0 pour ne pas fixer de limite</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopEditorDialog</name>
+    <message>
+        <source>Edit the workshop</source>
+        <translation>Modifier l’atelier</translation>
+    </message>
+    <message>
+        <source>New workshop</source>
+        <translation>Nouvel atelier</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>Type :</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Titre :</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>Date :</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>de</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>à</translation>
+    </message>
+    <message>
+        <source>Time:</source>
+        <translation>Horaire :</translation>
+    </message>
+    <message>
+        <source>Place:</source>
+        <translation>Lieu :</translation>
+    </message>
+    <message>
+        <source>Producer or merchant</source>
+        <translation>Producteur ou commerçant</translation>
+    </message>
+    <message>
+        <source>Partner:</source>
+        <translation>Partenaire :</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>Sans limite</translation>
+    </message>
+    <message>
+        <source>Places:</source>
+        <translation>Places :</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>Notes :</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopHistoryWidget</name>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Workshop</source>
+        <translation>Atelier</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Personne</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Présence</translation>
+    </message>
+    <message>
+        <source>Workshop cancelled</source>
+        <translation>Atelier annulé</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Inscrit</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>Présent</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <source>No workshop registration yet.</source>
+        <translation>Aucune inscription à un atelier pour l’instant.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attendance(s) at %1 workshop(s), out of %2 registration(s).</source>
+        <translation><numerusform>%n présence à %1 atelier(s), sur %2 inscription(s).</numerusform><numerusform>%n présences à %1 atelier(s), sur %2 inscription(s).</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopMonthModel</name>
+    <message>
+        <source>Cancelled on %1</source>
+        <translation>Annulé le %1</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>%1 (cancelled)</source>
+        <translation>%1 (annulé)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 present, %2 absent</source>
+        <translation>%1 présent(s), %2 absent(s)</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Horaire</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Workshop</source>
+        <translation>Atelier</translation>
+    </message>
+    <message>
+        <source>Place (partner)</source>
+        <translation>Lieu (partenaire)</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Inscrits</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>En attente</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Présences</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopRepository</name>
+    <message>
+        <source>There is already a workshop "%1" of this type on this date.</source>
+        <translation>Il existe déjà un atelier « %1 » de ce type à cette date.</translation>
+    </message>
+    <message>
+        <source>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</source>
+        <translation>L’atelier « %1 » a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert ; rechargez-le pour voir ces modifications.</translation>
+    </message>
+    <message>
+        <source>There is no workshop %1.</source>
+        <translation>L’atelier %1 n’existe pas.</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopService</name>
+    <message>
+        <source>There is no person %1.</source>
+        <translation>Aucune personne n’a le code %1.</translation>
+    </message>
+    <message>
+        <source>The end of the period (%1) is before its start (%2).</source>
+        <translation>La fin de la période (%1) est antérieure à son début (%2).</translation>
+    </message>
+    <message>
+        <source>%1-%2 is not a month.</source>
+        <translation>%1-%2 n’est pas un mois.</translation>
+    </message>
+    <message>
+        <source>There is no workshop %1.</source>
+        <translation>L’atelier %1 n’existe pas.</translation>
+    </message>
+    <message>
+        <source>The workshop "%1" was cancelled on %2: it cannot be changed.</source>
+        <translation>L’atelier « %1 » a été annulé le %2 : il ne peut plus être modifié.</translation>
+    </message>
+    <message>
+        <source>%1 is already %2 for this workshop.</source>
+        <translation>%1 est déjà %2 pour cet atelier.</translation>
+    </message>
+    <message>
+        <source>%1 is not registered for this workshop.</source>
+        <translation>%1 n’est pas inscrit·e à cet atelier.</translation>
+    </message>
+    <message>
+        <source>%1's attendance is already recorded: the registration cannot be cancelled any more.</source>
+        <translation>La présence de %1 est déjà enregistrée : l’inscription ne peut plus être annulée.</translation>
+    </message>
+    <message>
+        <source>The workshop "%1" is on %2: attendance is recorded on the day or after.</source>
+        <translation>L’atelier « %1 » a lieu le %2 : les présences s’enregistrent le jour même ou après.</translation>
+    </message>
+    <message>
+        <source>%1: ticked twice</source>
+        <translation>%1 : coché·e deux fois</translation>
+    </message>
+    <message>
+        <source>%1 has no place at this workshop (not registered, waiting or cancelled).</source>
+        <translation>%1 n’a pas de place à cet atelier (non inscrit·e, en attente ou inscription annulée).</translation>
+    </message>
+    <message>
+        <source>Nothing was recorded:</source>
+        <translation>Rien n’a été enregistré :</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopsPage</name>
+    <message>
+        <source>◀ Previous month</source>
+        <translation>◀ Mois précédent</translation>
+    </message>
+    <message>
+        <source>Next month ▶</source>
+        <translation>Mois suivant ▶</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Ce mois-ci</translation>
+    </message>
+    <message>
+        <source>New workshop…</source>
+        <translation>Nouvel atelier…</translation>
+    </message>
+    <message>
+        <source>Import attendance…</source>
+        <translation>Importer des présences…</translation>
+    </message>
+    <message>
+        <source>No workshop this month.</source>
+        <translation>Aucun atelier ce mois-ci.</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Personne</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Foyer</translation>
+    </message>
+    <message>
+        <source>Registration</source>
+        <translation>Inscription</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Présence</translation>
+    </message>
+    <message>
+        <source>Register…</source>
+        <translation>Inscrire…</translation>
+    </message>
+    <message>
+        <source>Cancel the registration</source>
+        <translation>Annuler l’inscription</translation>
+    </message>
+    <message>
+        <source>Tick-list of the day…</source>
+        <translation>Liste d’émargement du jour…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Modifier…</translation>
+    </message>
+    <message>
+        <source>Cancel the workshop</source>
+        <translation>Annuler l’atelier</translation>
+    </message>
+    <message>
+        <source>Cancel the registration of %1?</source>
+        <translation>Annuler l’inscription de %1 ?</translation>
+    </message>
+    <message>
+        <source>Cancel this workshop? Its registrations are kept, for the record.</source>
+        <translation>Annuler cet atelier ? Ses inscriptions sont conservées, pour mémoire.</translation>
+    </message>
+    <message>
+        <source>Choose a workshop to see its registrations.</source>
+        <translation>Choisissez un atelier pour voir ses inscriptions.</translation>
+    </message>
+    <message>
+        <source>Place: %1</source>
+        <translation>Lieu : %1</translation>
+    </message>
+    <message>
+        <source>partner: %1</source>
+        <translation>partenaire : %1</translation>
+    </message>
+    <message>
+        <source>%1 registered for %2 places (%3 left)</source>
+        <translation>%1 inscrit(s) pour %2 places (%3 restante(s))</translation>
+    </message>
+    <message>
+        <source>%1 registered (no limit)</source>
+        <translation>%1 inscrit(s) (sans limite)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n on the waiting list</source>
+        <translation><numerusform>%n personne sur la liste d’attente</numerusform><numerusform>%n personnes sur la liste d’attente</numerusform></translation>
+    </message>
+    <message>
+        <source>Attendance: %1 present, %2 absent</source>
+        <translation>Présences : %1 présent(s), %2 absent(s)</translation>
+    </message>
+    <message>
+        <source>Cancelled on %1</source>
+        <translation>Annulé le %1</translation>
+    </message>
+    <message>
+        <source>Waiting list (%1)</source>
+        <translation>Liste d’attente (%1)</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>Présent</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <source>%1 moves up from the waiting list and has a place.</source>
+        <translation>%1 quitte la liste d’attente et obtient une place.</translation>
     </message>
 </context>
 <context>
@@ -1374,7 +4686,7 @@
         <translation>&amp;Vérifier la chaîne</translation>
     </message>
     <message>
-        <source>Recompute every record&apos;s hash and check that the chain is complete.</source>
+        <source>Recompute every record's hash and check that the chain is complete.</source>
         <translation>Recalculer l’empreinte de chaque enregistrement et vérifier que la chaîne est complète.</translation>
     </message>
     <message>
@@ -1423,6 +4735,38 @@
     <message>
         <source>The audit trail is NOT intact. First bad record: %1. %2</source>
         <translation>Le journal d’audit n’est PAS intact. Premier enregistrement en défaut : n° %1. %2</translation>
+    </message>
+    <message>
+        <source>Programme</source>
+        <translation>Programme</translation>
+    </message>
+    <message>
+        <source>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
+        <translation>Les règles du programme : elles déterminent l’allocation mensuelle de chaque foyer, le bonus, le moment où les infirmiers voient chaque personne et ce que les chiffres publics peuvent montrer. Une modification s’applique à partir de maintenant et est inscrite au journal d’audit.</translation>
+    </message>
+    <message>
+        <source>Programme &amp;name</source>
+        <translation>&amp;Nom du programme</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Recharger</translation>
+    </message>
+    <message>
+        <source>&amp;Save the rules</source>
+        <translation>&amp;Enregistrer les règles</translation>
+    </message>
+    <message>
+        <source>Correct the rules shown in red; nothing was saved.</source>
+        <translation>Corrigez les règles indiquées en rouge ; rien n’a été enregistré.</translation>
+    </message>
+    <message>
+        <source>Someone else changed the rules since you opened them; nothing was saved. Reload to see their version, then make your change again.</source>
+        <translation>Quelqu’un d’autre a modifié les règles depuis que vous les avez ouvertes ; rien n’a été enregistré. Rechargez pour voir sa version, puis refaites votre modification.</translation>
+    </message>
+    <message>
+        <source>The rules were saved.</source>
+        <translation>Les règles ont été enregistrées.</translation>
     </message>
 </context>
 <context>
@@ -1541,6 +4885,53 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::BackupController</name>
+    <message>
+        <source>&amp;Back up the database…</source>
+        <translation>&amp;Sauvegarder la base de données…</translation>
+    </message>
+    <message>
+        <source>Write a complete, consistent copy of the database to a file (administrators).</source>
+        <translation>Écrire une copie complète et cohérente de la base de données dans un fichier (administrateurs).</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>Sauvegarder maintenant</translation>
+    </message>
+    <message>
+        <source>Last backup: %1. Back up at least once a week.</source>
+        <translation>Dernière sauvegarde : %1. Sauvegardez au moins une fois par semaine.</translation>
+    </message>
+    <message>
+        <source>This database has never been backed up.</source>
+        <translation>Cette base de données n’a jamais été sauvegardée.</translation>
+    </message>
+    <message>
+        <source>Back up the database</source>
+        <translation>Sauvegarder la base de données</translation>
+    </message>
+    <message>
+        <source>Cabas backups (*.cabas-backup);;All files (*)</source>
+        <translation>Sauvegardes Cabas (*.cabas-backup);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Backing up the database…</source>
+        <translation>Sauvegarde de la base de données…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>Sauvegarde</translation>
+    </message>
+    <message>
+        <source>Backup written to %1 (%2).</source>
+        <translation>Sauvegarde écrite dans %1 (%2).</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::FirstRunDialog</name>
     <message>
         <source>Cabas databases (*.cabas);;All files (*)</source>
@@ -1555,7 +4946,7 @@
         <translation>Bienvenue dans Cabas</translation>
     </message>
     <message>
-        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</source>
+        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</source>
         <translation>Cabas conserve ses données dans une base de données. Créez-en une nouvelle sur cet ordinateur, ouvrez une base existante, ou connectez-vous au serveur PostgreSQL de votre organisation.</translation>
     </message>
     <message>
@@ -1623,7 +5014,7 @@
         <translation>Vide : pris dans PGPASSWORD ou ~/.pgpass</translation>
     </message>
     <message>
-        <source>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</source>
+        <source>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</source>
         <translation>Cabas n’enregistre jamais le mot de passe. La base de données doit déjà avoir été préparée avec « cabas-cli init ».</translation>
     </message>
     <message>
@@ -1651,7 +5042,7 @@
         <translation>Choisissez où enregistrer la nouvelle base de données.</translation>
     </message>
     <message>
-        <source>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</source>
+        <source>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</source>
         <translation>Indiquez un chemin de fichier : une base de données PostgreSQL se prépare avec « cabas-cli init ».</translation>
     </message>
     <message>
@@ -1663,11 +5054,11 @@
         <translation>Donnez un nom au programme.</translation>
     </message>
     <message>
-        <source>Choose the administrator&apos;s login.</source>
+        <source>Choose the administrator's login.</source>
         <translation>Choisissez l’identifiant de l’administrateur·rice.</translation>
     </message>
     <message>
-        <source>Choose the administrator&apos;s password.</source>
+        <source>Choose the administrator's password.</source>
         <translation>Choisissez le mot de passe de l’administrateur·rice.</translation>
     </message>
     <message>
@@ -1683,7 +5074,7 @@
         <translation>Il n’y a aucun fichier à cet emplacement.</translation>
     </message>
     <message>
-        <source>Give the server&apos;s name or address.</source>
+        <source>Give the server's name or address.</source>
         <translation>Indiquez le nom ou l’adresse du serveur.</translation>
     </message>
     <message>
@@ -1693,6 +5084,10 @@
     <message>
         <source>The database could not be opened.</source>
         <translation>La base de données n’a pas pu être ouverte.</translation>
+    </message>
+    <message>
+        <source>Programme rules: allowance, bonus, follow-up waves…</source>
+        <translation>Règles du programme : allocation, bonus, vagues de suivi…</translation>
     </message>
 </context>
 <context>
@@ -1757,7 +5152,7 @@
         <translation>Suivi santé</translation>
     </message>
     <message>
-        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</source>
+        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</source>
         <translation>Les vagues de suivi des personnes qui ont consenti au suivi santé, avec leur fenêtre et leur statut aujourd’hui. Double-cliquez sur une ligne (ou appuyez sur Entrée) pour voir les bilans de santé et les questionnaires de la personne.</translation>
     </message>
     <message>
@@ -1894,6 +5289,74 @@
         <source>No</source>
         <translation>Non</translation>
     </message>
+    <message>
+        <source>&amp;Import a file…</source>
+        <translation>&amp;Importer un fichier…</translation>
+    </message>
+    <message>
+        <source>Import checkups.csv or questionnaires.csv</source>
+        <translation>Importer checkups.csv ou questionnaires.csv</translation>
+    </message>
+    <message>
+        <source>New &amp;checkup…</source>
+        <translation>Nouveau &amp;bilan de santé…</translation>
+    </message>
+    <message>
+        <source>New &amp;questionnaire…</source>
+        <translation>Nouveau &amp;questionnaire…</translation>
+    </message>
+    <message>
+        <source>New &amp;prevention step…</source>
+        <translation>Nouvelle &amp;démarche de prévention…</translation>
+    </message>
+    <message>
+        <source>New &amp;support session…</source>
+        <translation>Nouvel &amp;accompagnement individuel…</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Partner</source>
+        <translation>Partenaire</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Résultat</translation>
+    </message>
+    <message>
+        <source>Next step due</source>
+        <translation>Prochaine démarche prévue</translation>
+    </message>
+    <message>
+        <source>Prevention</source>
+        <translation>Prévention</translation>
+    </message>
+    <message>
+        <source>With</source>
+        <translation>Avec</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Sujet</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Individual support</source>
+        <translation>Accompagnement individuel</translation>
+    </message>
+    <message>
+        <source>The household</source>
+        <translation>Le foyer</translation>
+    </message>
+    <message>
+        <source>The person</source>
+        <translation>La personne</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::HomePage</name>
@@ -2028,6 +5491,18 @@
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
+    <message>
+        <source>Members</source>
+        <translation>Membres</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Personnes</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Référent</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::LoginDialog</name>
@@ -2123,44 +5598,16 @@
         <translation>Ateliers</translation>
     </message>
     <message>
-        <source>Farm visits, cooking, market and bread-making workshops: the calendar, the places left, registrations and who attended.</source>
-        <translation>Visites de ferme, ateliers cuisine, marché et fabrication du pain : le calendrier, les places restantes, les inscriptions et les présences.</translation>
-    </message>
-    <message>
         <source>Card ledger</source>
         <translation>Compte carte</translation>
-    </message>
-    <message>
-        <source>The movements on each household&apos;s card, synced from the card operator: monthly allowances, purchases by kind of shop, bonuses on sustainable purchases.</source>
-        <translation>Les mouvements sur la carte de chaque foyer, synchronisés depuis l’opérateur de la carte : allocations mensuelles, achats par type de commerce, bonus sur les achats durables.</translation>
     </message>
     <message>
         <source>Cohort</source>
         <translation>Cohorte</translation>
     </message>
     <message>
-        <source>The evaluation&apos;s indicators wave by wave (diet, health measurements, sustainable spending), with small groups hidden, and pseudonymised exports.</source>
-        <translation>Les indicateurs de l’évaluation vague par vague (alimentation, mesures de santé, dépenses durables), avec masquage des petits groupes, et les exports pseudonymisés.</translation>
-    </message>
-    <message>
         <source>Administration</source>
         <translation>Administration</translation>
-    </message>
-    <message>
-        <source>Coming soon</source>
-        <translation>À venir</translation>
-    </message>
-    <message>
-        <source>This section is not available in this version of Cabas yet.</source>
-        <translation>Cette section n’est pas encore disponible dans cette version de Cabas.</translation>
-    </message>
-    <message>
-        <source>Cannot read the households: %1</source>
-        <translation>Impossible de lire les foyers : %1</translation>
-    </message>
-    <message>
-        <source>Total: %1</source>
-        <translation>Total : %1</translation>
     </message>
     <message>
         <source>No database open</source>
@@ -2227,7 +5674,7 @@
         <translation>À propos de Cabas</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas aide les équipes des programmes carte alimentation durable à suivre leurs foyers et à gérer le suivi santé, les ateliers, le compte carte et l’évaluation de la cohorte.&lt;/p&gt;&lt;p&gt;Conçu avec Qt %2.&lt;/p&gt;</translation>
     </message>
     <message>
@@ -2239,44 +5686,12 @@
         <translation>Se &amp;déconnecter</translation>
     </message>
     <message>
-        <source>The households of the programme, by code; choose one to see its members. Searching, enrolling and editing households come with the next versions.</source>
-        <translation>Les foyers du programme, par code ; choisissez-en un pour voir ses membres. La recherche, l’inscription et la modification des foyers arriveront dans les prochaines versions.</translation>
-    </message>
-    <message>
-        <source>Your role sees the households by code only: names and addresses are not shown.</source>
-        <translation>Votre rôle ne voit les foyers que par leur code : les noms et adresses ne sont pas affichés.</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <source>First name</source>
-        <translation>Prénom</translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation>Nom</translation>
-    </message>
-    <message>
-        <source>Born on</source>
-        <translation>Date de naissance</translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation>Rôle</translation>
-    </message>
-    <message>
         <source>Access denied</source>
         <translation>Accès refusé</translation>
     </message>
     <message>
         <source>Nobody is logged in: log in to see this section.</source>
         <translation>Personne n’est connecté : connectez-vous pour voir cette section.</translation>
-    </message>
-    <message>
-        <source>Members of %1</source>
-        <translation>Membres de %1</translation>
     </message>
     <message>
         <source>You are logged in as %1 (%2). This section is for the roles that may read it: another user can log in with File &gt; Switch user.</source>
@@ -2311,8 +5726,163 @@
         <translation>Connectez-vous à la base de données que vous avez ouverte. Si vous annulez, la base de données actuellement ouverte le reste.</translation>
     </message>
     <message>
-        <source>Members (choose a household above)</source>
-        <translation>Membres (choisissez un foyer ci-dessus)</translation>
+        <source>Ledger &amp;sync…</source>
+        <translation>S&amp;ynchroniser les mouvements de carte…</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::ProgrammeEditor</name>
+    <message>
+        <source>Organic shops</source>
+        <translation>Magasins bio</translation>
+    </message>
+    <message>
+        <source>Local producers</source>
+        <translation>Producteurs locaux</translation>
+    </message>
+    <message>
+        <source>Farm shops</source>
+        <translation>Vente à la ferme</translation>
+    </message>
+    <message>
+        <source>Markets</source>
+        <translation>Marchés</translation>
+    </message>
+    <message>
+        <source>Grocery shops</source>
+        <translation>Épiceries</translation>
+    </message>
+    <message>
+        <source>Supermarkets</source>
+        <translation>Supermarchés</translation>
+    </message>
+    <message>
+        <source>Other merchants</source>
+        <translation>Autres commerçants</translation>
+    </message>
+    <message>
+        <source>Start of the programme</source>
+        <translation>Début du programme</translation>
+    </message>
+    <message>
+        <source>Planned end</source>
+        <translation>Fin prévue</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Fin</translation>
+    </message>
+    <message>
+        <source>EUR, or the label of a local currency such as MonA: never summed together.</source>
+        <translation>EUR, ou le libellé d’une monnaie locale comme MonA : jamais additionnés entre eux.</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>Monnaie</translation>
+    </message>
+    <message>
+        <source>Monthly allowance per adult</source>
+        <translation>Allocation mensuelle par adulte</translation>
+    </message>
+    <message>
+        <source>Monthly allowance per child</source>
+        <translation>Allocation mensuelle par enfant</translation>
+    </message>
+    <message>
+        <source> years</source>
+        <translation> ans</translation>
+    </message>
+    <message>
+        <source>A child counts as an adult from</source>
+        <translation>Un enfant compte comme adulte à partir de</translation>
+    </message>
+    <message>
+        <source>Household code prefix</source>
+        <translation>Préfixe des codes de foyer</translation>
+    </message>
+    <message>
+        <source> people</source>
+        <translation> personnes</translation>
+    </message>
+    <message>
+        <source>Public figures hide any group smaller than this (11 in French practice for health data).</source>
+        <translation>Les chiffres publics masquent tout groupe plus petit que ce seuil (11 dans la pratique française pour les données de santé).</translation>
+    </message>
+    <message>
+        <source>Smallest group shown in public figures</source>
+        <translation>Plus petit groupe affiché dans les chiffres publics</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Ajouter</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Wave</source>
+        <translation>Vague</translation>
+    </message>
+    <message>
+        <source>Days after enrolment</source>
+        <translation>Jours après l’inscription</translation>
+    </message>
+    <message>
+        <source>Tolerance (days)</source>
+        <translation>Tolérance (jours)</translation>
+    </message>
+    <message>
+        <source>Follow-up waves</source>
+        <translation>Vagues de suivi</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Libellé</translation>
+    </message>
+    <message>
+        <source>Rate (%)</source>
+        <translation>Taux (%)</translation>
+    </message>
+    <message>
+        <source>Monthly cap</source>
+        <translation>Plafond mensuel</translation>
+    </message>
+    <message>
+        <source>Valid from</source>
+        <translation>Valable du</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Valable jusqu’au</translation>
+    </message>
+    <message>
+        <source>Dates as 2024-06-01 or 01/06/2024; an empty cap means no cap, an empty end date means no end.</source>
+        <translation>Dates au format 2024-06-01 ou 01/06/2024 ; un plafond vide signifie sans plafond, une date de fin vide signifie sans fin.</translation>
+    </message>
+    <message>
+        <source>Bonus on sustainable purchases</source>
+        <translation>Bonus sur les achats durables</translation>
+    </message>
+    <message>
+        <source>Merchant categories counted as sustainable</source>
+        <translation>Catégories de commerçants comptées comme durables</translation>
+    </message>
+    <message>
+        <source>Follow-up wave %1: the days must be whole numbers.</source>
+        <translation>Vague de suivi %1 : les jours doivent être des nombres entiers.</translation>
+    </message>
+    <message>
+        <source>Bonus rule %1: the rate must be a number of percent, such as 50.</source>
+        <translation>Règle de bonus %1 : le taux doit être un pourcentage, comme 50.</translation>
+    </message>
+    <message>
+        <source>Bonus rule %1: the monthly cap must be an amount, such as 25 or 25,50.</source>
+        <translation>Règle de bonus %1 : le plafond mensuel doit être un montant, comme 25 ou 25,50.</translation>
+    </message>
+    <message>
+        <source>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</source>
+        <translation>Règle de bonus %1 : « %2 » n’est pas une date (2024-06-01 ou 01/06/2024).</translation>
     </message>
 </context>
 <context>
@@ -2340,7 +5910,7 @@
         <translation>Afficher d’abord cette section : %1.</translation>
     </message>
     <message>
-        <source>unknown section &quot;%1&quot; (expected one of: %2)</source>
+        <source>unknown section "%1" (expected one of: %2)</source>
         <translation>section « %1 » inconnue (valeurs attendues : %2)</translation>
     </message>
     <message>
