@@ -55,48 +55,48 @@
         <translation>%1: the column %2 is missing</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
-        <translation>%1: unknown column "%2" ignored</translation>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
-        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
     </message>
     <message>
         <source>%1 is in the future: attendance is recorded on the day or after</source>
         <translation>%1 is in the future: attendance is recorded on the day or after</translation>
     </message>
     <message>
-        <source>"%1" must be one of %2</source>
-        <translation>"%1" must be one of %2</translation>
+        <source>&quot;%1&quot; must be one of %2</source>
+        <translation>&quot;%1&quot; must be one of %2</translation>
     </message>
     <message>
-        <source>the workshop's title is required</source>
-        <translation>the workshop's title is required</translation>
+        <source>the workshop&apos;s title is required</source>
+        <translation>the workshop&apos;s title is required</translation>
     </message>
     <message>
         <source>at most 200 characters</source>
         <translation>at most 200 characters</translation>
     </message>
     <message>
-        <source>the person's code is required</source>
-        <translation>the person's code is required</translation>
+        <source>the person&apos;s code is required</source>
+        <translation>the person&apos;s code is required</translation>
     </message>
     <message>
         <source>there is no person %1</source>
         <translation>there is no person %1</translation>
     </message>
     <message>
-        <source>"%1" must be yes, no, oui or non</source>
-        <translation>"%1" must be yes, no, oui or non</translation>
+        <source>&quot;%1&quot; must be yes, no, oui or non</source>
+        <translation>&quot;%1&quot; must be yes, no, oui or non</translation>
     </message>
     <message>
         <source>%1 is listed twice for this workshop (also line %2)</source>
         <translation>%1 is listed twice for this workshop (also line %2)</translation>
     </message>
     <message>
-        <source>the workshop "%1" was cancelled: no attendance can be recorded</source>
-        <translation>the workshop "%1" was cancelled: no attendance can be recorded</translation>
+        <source>the workshop &quot;%1&quot; was cancelled: no attendance can be recorded</source>
+        <translation>the workshop &quot;%1&quot; was cancelled: no attendance can be recorded</translation>
     </message>
     <message>
         <source>Nothing was imported:</source>
@@ -105,45 +105,6 @@
     <message>
         <source>import %1</source>
         <translation>import %1</translation>
-    </message>
-</context>
-<context>
-    <name>AttendanceImportDialog</name>
-    <message>
-        <source>Import attendance</source>
-        <translation>Import attendance</translation>
-    </message>
-    <message>
-        <source>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</source>
-        <translation>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</translation>
-    </message>
-    <message>
-        <source>Choose…</source>
-        <translation>Choose…</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>Import</translation>
-    </message>
-    <message>
-        <source>Attendance file</source>
-        <translation>Attendance file</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv *.txt)</source>
-        <translation>CSV files (*.csv *.txt)</translation>
-    </message>
-    <message>
-        <source>Ready to import: %1</source>
-        <translation>Ready to import: %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n problem(s): nothing can be imported until the file is corrected.</source>
-        <translation><numerusform>%n problem: nothing can be imported until the file is corrected.</numerusform><numerusform>%n problems: nothing can be imported until the file is corrected.</numerusform></translation>
-    </message>
-    <message>
-        <source>Imported. %1</source>
-        <translation>Imported. %1</translation>
     </message>
 </context>
 <context>
@@ -269,8 +230,8 @@
         <translation>card_id: the card id is required</translation>
     </message>
     <message>
-        <source>card_id: "%1" is not a valid card id</source>
-        <translation>card_id: "%1" is not a valid card id</translation>
+        <source>card_id: &quot;%1&quot; is not a valid card id</source>
+        <translation>card_id: &quot;%1&quot; is not a valid card id</translation>
     </message>
     <message>
         <source>replaces: a card cannot replace itself</source>
@@ -306,265 +267,6 @@
     <message>
         <source>effective_on: the date of the card change is required</source>
         <translation>effective_on: the date of the card change is required</translation>
-    </message>
-</context>
-<context>
-    <name>CaseFileView</name>
-    <message>
-        <source>Household</source>
-        <translation>Household</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <source>First name</source>
-        <translation>First name</translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation>Last name</translation>
-    </message>
-    <message>
-        <source>Born on</source>
-        <translation>Born on</translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation>Role</translation>
-    </message>
-    <message>
-        <source>Arrived on</source>
-        <translation>Arrived on</translation>
-    </message>
-    <message>
-        <source>Left on</source>
-        <translation>Left on</translation>
-    </message>
-    <message>
-        <source>Members</source>
-        <translation>Members</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Cards</source>
-        <translation>Cards</translation>
-    </message>
-    <message>
-        <source>Person</source>
-        <translation>Person</translation>
-    </message>
-    <message>
-        <source>Purpose</source>
-        <translation>Purpose</translation>
-    </message>
-    <message>
-        <source>Given</source>
-        <translation>Given</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>From</translation>
-    </message>
-    <message>
-        <source>Consents</source>
-        <translation>Consents</translation>
-    </message>
-    <message>
-        <source>Notes</source>
-        <translation>Notes</translation>
-    </message>
-    <message>
-        <source>Follow-up</source>
-        <translation>Follow-up</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <source>Commune</source>
-        <translation>Commune</translation>
-    </message>
-    <message>
-        <source>Postcode</source>
-        <translation>Postcode</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>Undo</translation>
-    </message>
-    <message>
-        <source>Redo</source>
-        <translation>Redo</translation>
-    </message>
-    <message>
-        <source>Save</source>
-        <translation>Save</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <source>Recorded by</source>
-        <translation>Recorded by</translation>
-    </message>
-    <message>
-        <source>Reason (required for an exit)</source>
-        <translation>Reason (required for an exit)</translation>
-    </message>
-    <message>
-        <source>Change the status</source>
-        <translation>Change the status</translation>
-    </message>
-    <message>
-        <source>Status changed.</source>
-        <translation>Status changed.</translation>
-    </message>
-    <message>
-        <source>Card</source>
-        <translation>Card</translation>
-    </message>
-    <message>
-        <source>Issued on</source>
-        <translation>Issued on</translation>
-    </message>
-    <message>
-        <source>Replaces</source>
-        <translation>Replaces</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>History</translation>
-    </message>
-    <message>
-        <source>Replace the current card, which is</source>
-        <translation>Replace the current card, which is</translation>
-    </message>
-    <message>
-        <source>New card id</source>
-        <translation>New card id</translation>
-    </message>
-    <message>
-        <source>Re-issue</source>
-        <translation>Re-issue</translation>
-    </message>
-    <message>
-        <source>This household has no card to replace.</source>
-        <translation>This household has no card to replace.</translation>
-    </message>
-    <message>
-        <source>Card %1 replaced.</source>
-        <translation>Card %1 replaced.</translation>
-    </message>
-    <message>
-        <source>Written</source>
-        <translation>Written</translation>
-    </message>
-    <message>
-        <source>By</source>
-        <translation>By</translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <source>Add the note</source>
-        <translation>Add the note</translation>
-    </message>
-    <message>
-        <source>Spending</source>
-        <translation>Spending</translation>
-    </message>
-    <message>
-        <source>Health follow-up</source>
-        <translation>Health follow-up</translation>
-    </message>
-    <message>
-        <source>Workshops</source>
-        <translation>Workshops</translation>
-    </message>
-    <message>
-        <source>Card spending is shown to social workers, nurses and administrators; coordinators see it in the cohort figures.</source>
-        <translation>Card spending is shown to social workers, nurses and administrators; coordinators see it in the cohort figures.</translation>
-    </message>
-    <message>
-        <source>Workshops are shown to the programme's staff.</source>
-        <translation>Workshops are shown to the programme's staff.</translation>
-    </message>
-    <message>
-        <source>There is no household %1.</source>
-        <translation>There is no household %1.</translation>
-    </message>
-    <message>
-        <source>Case file %1</source>
-        <translation>Case file %1</translation>
-    </message>
-    <message>
-        <source>Household %1 — %2</source>
-        <translation>Household %1 — %2</translation>
-    </message>
-    <message>
-        <source>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</source>
-        <translation>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</translation>
-    </message>
-    <message>
-        <source>given</source>
-        <translation>given</translation>
-    </message>
-    <message>
-        <source>withdrawn</source>
-        <translation>withdrawn</translation>
-    </message>
-    <message>
-        <source>Saved.</source>
-        <translation>Saved.</translation>
-    </message>
-    <message>
-        <source>Someone else saved this household</source>
-        <translation>Someone else saved this household</translation>
-    </message>
-    <message>
-        <source>Household %1 was saved by someone else since you opened it. For each field both of you changed, tick the value to keep; the fields only one of you changed keep that change.</source>
-        <translation>Household %1 was saved by someone else since you opened it. For each field both of you changed, tick the value to keep; the fields only one of you changed keep that change.</translation>
-    </message>
-    <message>
-        <source>Field</source>
-        <translation>Field</translation>
-    </message>
-    <message>
-        <source>Their value (saved)</source>
-        <translation>Their value (saved)</translation>
-    </message>
-    <message>
-        <source>Your value</source>
-        <translation>Your value</translation>
-    </message>
-    <message>
-        <source>Keep yours</source>
-        <translation>Keep yours</translation>
-    </message>
-    <message>
-        <source>(only one side changed it)</source>
-        <translation>(only one side changed it)</translation>
-    </message>
-    <message>
-        <source>Save with these choices</source>
-        <translation>Save with these choices</translation>
-    </message>
-    <message>
-        <source>Not saved: your changes are still here; save again to choose.</source>
-        <translation>Not saved: your changes are still here; save again to choose.</translation>
-    </message>
-    <message>
-        <source>Someone else saved this household meanwhile: choose what to keep.</source>
-        <translation>Someone else saved this household meanwhile: choose what to keep.</translation>
     </message>
 </context>
 <context>
@@ -615,97 +317,6 @@
     </message>
 </context>
 <context>
-    <name>CheckupForm</name>
-    <message>
-        <source>New checkup</source>
-        <translation>New checkup</translation>
-    </message>
-    <message>
-        <source>Derived from the weight and the height: weight (kg) / height (m)²</source>
-        <translation>Derived from the weight and the height: weight (kg) / height (m)²</translation>
-    </message>
-    <message>
-        <source>optional</source>
-        <translation>optional</translation>
-    </message>
-    <message>
-        <source>&amp;Date:</source>
-        <translation>&amp;Date:</translation>
-    </message>
-    <message>
-        <source>&amp;Wave:</source>
-        <translation>&amp;Wave:</translation>
-    </message>
-    <message>
-        <source>&amp;Weight:</source>
-        <translation>&amp;Weight:</translation>
-    </message>
-    <message>
-        <source>kg</source>
-        <translation>kg</translation>
-    </message>
-    <message>
-        <source>&amp;Height:</source>
-        <translation>&amp;Height:</translation>
-    </message>
-    <message>
-        <source>cm</source>
-        <translation>cm</translation>
-    </message>
-    <message>
-        <source>BMI:</source>
-        <translation>BMI:</translation>
-    </message>
-    <message>
-        <source>W&amp;aist:</source>
-        <translation>W&amp;aist:</translation>
-    </message>
-    <message>
-        <source>&amp;Systolic pressure:</source>
-        <translation>&amp;Systolic pressure:</translation>
-    </message>
-    <message>
-        <source>mmHg</source>
-        <translation>mmHg</translation>
-    </message>
-    <message>
-        <source>D&amp;iastolic pressure:</source>
-        <translation>D&amp;iastolic pressure:</translation>
-    </message>
-    <message>
-        <source>&amp;Glucose (capillary):</source>
-        <translation>&amp;Glucose (capillary):</translation>
-    </message>
-    <message>
-        <source>g/L</source>
-        <translation>g/L</translation>
-    </message>
-    <message>
-        <source>&amp;Notes:</source>
-        <translation>&amp;Notes:</translation>
-    </message>
-    <message>
-        <source>not a number</source>
-        <translation>not a number</translation>
-    </message>
-    <message>
-        <source>a whole number</source>
-        <translation>a whole number</translation>
-    </message>
-    <message>
-        <source>too large</source>
-        <translation>too large</translation>
-    </message>
-    <message>
-        <source>%1 kg/m²</source>
-        <translation>%1 kg/m²</translation>
-    </message>
-    <message>
-        <source>— (from the weight and the height)</source>
-        <translation>— (from the weight and the height)</translation>
-    </message>
-</context>
-<context>
     <name>CheckupRepository</name>
     <message>
         <source>This person already has a checkup for wave %1.</source>
@@ -735,16 +346,16 @@
         <translation>%1: the programme must be a JSON object</translation>
     </message>
     <message>
-        <source>Created %1 (programme "%2", administrator %3).</source>
-        <translation>Created %1 (programme "%2", administrator %3).</translation>
+        <source>Created %1 (programme &quot;%2&quot;, administrator %3).</source>
+        <translation>Created %1 (programme &quot;%2&quot;, administrator %3).</translation>
     </message>
     <message>
-        <source>--households must be a whole number from 1 to %1, not "%2"</source>
-        <translation>--households must be a whole number from 1 to %1, not "%2"</translation>
+        <source>--households must be a whole number from 1 to %1, not &quot;%2&quot;</source>
+        <translation>--households must be a whole number from 1 to %1, not &quot;%2&quot;</translation>
     </message>
     <message>
-        <source>--seed must be a whole number, not "%1"</source>
-        <translation>--seed must be a whole number, not "%1"</translation>
+        <source>--seed must be a whole number, not &quot;%1&quot;</source>
+        <translation>--seed must be a whole number, not &quot;%1&quot;</translation>
     </message>
     <message>
         <source>Demo: %1 of %2 households</source>
@@ -811,8 +422,8 @@
         <translation>Seed of the generator (default 2024): same seed, same data.</translation>
     </message>
     <message>
-        <source>Show the database's schema version, programme and counts.</source>
-        <translation>Show the database's schema version, programme and counts.</translation>
+        <source>Show the database&apos;s schema version, programme and counts.</source>
+        <translation>Show the database&apos;s schema version, programme and counts.</translation>
     </message>
     <message>
         <source>text (default) or json.</source>
@@ -839,8 +450,8 @@
         <translation>log in as this user</translation>
     </message>
     <message>
-        <source>this help; COMMAND --help for a command's</source>
-        <translation>this help; COMMAND --help for a command's</translation>
+        <source>this help; COMMAND --help for a command&apos;s</source>
+        <translation>this help; COMMAND --help for a command&apos;s</translation>
     </message>
     <message>
         <source>the version of Cabas</source>
@@ -855,8 +466,8 @@
         <translation>cabas-cli: no command given.</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown command "%1".</source>
-        <translation>cabas-cli: unknown command "%1".</translation>
+        <source>cabas-cli: unknown command &quot;%1&quot;.</source>
+        <translation>cabas-cli: unknown command &quot;%1&quot;.</translation>
     </message>
     <message>
         <source>See: cabas-cli %1 --help</source>
@@ -867,8 +478,8 @@
         <translation>missing argument: %1</translation>
     </message>
     <message>
-        <source>unexpected argument "%1"</source>
-        <translation>unexpected argument "%1"</translation>
+        <source>unexpected argument &quot;%1&quot;</source>
+        <translation>unexpected argument &quot;%1&quot;</translation>
     </message>
     <message>
         <source>this command needs a user: --user LOGIN (with --password-file FILE, or typed at the prompt)</source>
@@ -883,8 +494,8 @@
         <translation>Password for %1: </translation>
     </message>
     <message>
-        <source>--format must be one of %1, not "%2"</source>
-        <translation>--format must be one of %1, not "%2"</translation>
+        <source>--format must be one of %1, not &quot;%2&quot;</source>
+        <translation>--format must be one of %1, not &quot;%2&quot;</translation>
     </message>
     <message>
         <source>--password-file FILE is needed (the password of %1 on its first line)</source>
@@ -935,20 +546,20 @@
         <translation>Password of %1 changed; the account is unlocked.</translation>
     </message>
     <message>
-        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</source>
-        <translation>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</translation>
+        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</source>
+        <translation>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</translation>
     </message>
     <message>
-        <source>--limit must be a positive whole number, not "%1"</source>
-        <translation>--limit must be a positive whole number, not "%1"</translation>
+        <source>--limit must be a positive whole number, not &quot;%1&quot;</source>
+        <translation>--limit must be a positive whole number, not &quot;%1&quot;</translation>
     </message>
     <message>
-        <source>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</source>
-        <translation>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</translation>
+        <source>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</source>
+        <translation>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</translation>
     </message>
     <message>
-        <source>The administrator's password, on the file's first line.</source>
-        <translation>The administrator's password, on the file's first line.</translation>
+        <source>The administrator&apos;s password, on the file&apos;s first line.</source>
+        <translation>The administrator&apos;s password, on the file&apos;s first line.</translation>
     </message>
     <message>
         <source>Fill a new database with a realistic demo programme (administrators).</source>
@@ -971,8 +582,8 @@
         <translation>Name shown for the user.</translation>
     </message>
     <message>
-        <source>The new user's password, on the file's first line.</source>
-        <translation>The new user's password, on the file's first line.</translation>
+        <source>The new user&apos;s password, on the file&apos;s first line.</source>
+        <translation>The new user&apos;s password, on the file&apos;s first line.</translation>
     </message>
     <message>
         <source>List the users (administrators).</source>
@@ -987,12 +598,12 @@
         <translation>Enable a disabled user (administrators).</translation>
     </message>
     <message>
-        <source>Set a user's password and unlock the account (administrators; anyone for their own).</source>
-        <translation>Set a user's password and unlock the account (administrators; anyone for their own).</translation>
+        <source>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</source>
+        <translation>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</translation>
     </message>
     <message>
-        <source>The new password, on the file's first line.</source>
-        <translation>The new password, on the file's first line.</translation>
+        <source>The new password, on the file&apos;s first line.</source>
+        <translation>The new password, on the file&apos;s first line.</translation>
     </message>
     <message>
         <source>Check the whole audit chain; name the first broken or missing record (administrators).</source>
@@ -1007,8 +618,8 @@
         <translation>Only records from this date (YYYY-MM-DD).</translation>
     </message>
     <message>
-        <source>Only this user's records.</source>
-        <translation>Only this user's records.</translation>
+        <source>Only this user&apos;s records.</source>
+        <translation>Only this user&apos;s records.</translation>
     </message>
     <message>
         <source>Only records about this table.</source>
@@ -1035,8 +646,8 @@
         <translation>Global options (before the command):</translation>
     </message>
     <message>
-        <source>file whose first line is that user's password (else asked on the terminal)</source>
-        <translation>file whose first line is that user's password (else asked on the terminal)</translation>
+        <source>file whose first line is that user&apos;s password (else asked on the terminal)</source>
+        <translation>file whose first line is that user&apos;s password (else asked on the terminal)</translation>
     </message>
     <message>
         <source>Every command but init needs a user. --db, --user and --password-file may also follow the command, unless the command has an option of that name.</source>
@@ -1051,8 +662,8 @@
         <translation>Options:</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown option "%1".</source>
-        <translation>cabas-cli: unknown option "%1".</translation>
+        <source>cabas-cli: unknown option &quot;%1&quot;.</source>
+        <translation>cabas-cli: unknown option &quot;%1&quot;.</translation>
     </message>
     <message>
         <source>cabas-cli: %1 needs a value.</source>
@@ -1095,8 +706,8 @@
         <translation>--status must be one of %1</translation>
     </message>
     <message>
-        <source>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</source>
-        <translation>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</translation>
+        <source>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</source>
+        <translation>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</translation>
     </message>
     <message>
         <source>Only upcoming, due, overdue or done.</source>
@@ -1131,8 +742,8 @@
         <translation>Restored %1 into %2.</translation>
     </message>
     <message>
-        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</source>
-        <translation>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</translation>
+        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite&apos;s online backup, or pg_dump).</source>
+        <translation>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite&apos;s online backup, or pg_dump).</translation>
     </message>
     <message>
         <source>Restore BACKUP into a new database (--to), after checking that --user is one of its administrators.</source>
@@ -1147,16 +758,16 @@
         <translation>--%1 YYYY-MM-DD is needed</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a date YYYY-MM-DD</source>
-        <translation>--%1: "%2" is not a date YYYY-MM-DD</translation>
+        <source>--%1: &quot;%2&quot; is not a date YYYY-MM-DD</source>
+        <translation>--%1: &quot;%2&quot; is not a date YYYY-MM-DD</translation>
     </message>
     <message>
         <source>--to is before --from</source>
         <translation>--to is before --from</translation>
     </message>
     <message>
-        <source>--disclosure must be internal or public, not "%1"</source>
-        <translation>--disclosure must be internal or public, not "%1"</translation>
+        <source>--disclosure must be internal or public, not &quot;%1&quot;</source>
+        <translation>--disclosure must be internal or public, not &quot;%1&quot;</translation>
     </message>
     <message>
         <source>--format %1 needs --out FILE</source>
@@ -1176,7 +787,10 @@
     </message>
     <message numerus="yes">
         <source>%n row(s) written to %1.</source>
-        <translation><numerusform>%n row written to %1.</numerusform><numerusform>%n rows written to %1.</numerusform></translation>
+        <translation>
+            <numerusform>%n row written to %1.</numerusform>
+            <numerusform>%n rows written to %1.</numerusform>
+        </translation>
     </message>
     <message>
         <source>First day of the period (YYYY-MM-DD).</source>
@@ -1223,16 +837,16 @@
         <translation>Cohort indicators and series for a period (docs/cohort.md).</translation>
     </message>
     <message>
-        <source>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
-        <translation>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</translation>
+        <source>The evaluators&apos; pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
+        <translation>The evaluators&apos; pseudonymised dataset: one row per person and wave, research consent only (coordinators).</translation>
     </message>
     <message>
         <source>--%1 DATE is required</source>
         <translation>--%1 DATE is required</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a date (YYYY-MM-DD)</source>
-        <translation>--%1: "%2" is not a date (YYYY-MM-DD)</translation>
+        <source>--%1: &quot;%2&quot; is not a date (YYYY-MM-DD)</source>
+        <translation>--%1: &quot;%2&quot; is not a date (YYYY-MM-DD)</translation>
     </message>
     <message>
         <source>--type must be one of %1</source>
@@ -1287,8 +901,8 @@
         <translation>When the next step is due (YYYY-MM-DD).</translation>
     </message>
     <message>
-        <source>A person's prevention steps (nurses; the reading is audited).</source>
-        <translation>A person's prevention steps (nurses; the reading is audited).</translation>
+        <source>A person&apos;s prevention steps (nurses; the reading is audited).</source>
+        <translation>A person&apos;s prevention steps (nurses; the reading is audited).</translation>
     </message>
     <message>
         <source>Record an individual support session with a person, or with a household (--household).</source>
@@ -1307,8 +921,8 @@
         <translation>The topic of the session.</translation>
     </message>
     <message>
-        <source>A person's support sessions and their household's (nurses; the reading is audited).</source>
-        <translation>A person's support sessions and their household's (nurses; the reading is audited).</translation>
+        <source>A person&apos;s support sessions and their household&apos;s (nurses; the reading is audited).</source>
+        <translation>A person&apos;s support sessions and their household&apos;s (nurses; the reading is audited).</translation>
     </message>
     <message>
         <source>--status must be one of candidate, enrolled, suspended, exited</source>
@@ -1320,7 +934,10 @@
     </message>
     <message numerus="yes">
         <source>%n household(s)</source>
-        <translation><numerusform>%n household</numerusform><numerusform>%n households</numerusform></translation>
+        <translation>
+            <numerusform>%n household</numerusform>
+            <numerusform>%n households</numerusform>
+        </translation>
     </message>
     <message>
         <source>There is no household %1.</source>
@@ -1367,8 +984,8 @@
         <translation>List the households, optionally searched and filtered (social workers, nurses, administrators; coordinators by code only).</translation>
     </message>
     <message>
-        <source>Words to find in the code, a member's name or the commune (accents and case ignored).</source>
-        <translation>Words to find in the code, a member's name or the commune (accents and case ignored).</translation>
+        <source>Words to find in the code, a member&apos;s name or the commune (accents and case ignored).</source>
+        <translation>Words to find in the code, a member&apos;s name or the commune (accents and case ignored).</translation>
     </message>
     <message>
         <source>Only candidate, enrolled, suspended or exited households.</source>
@@ -1387,28 +1004,28 @@
         <translation>At most this many households.</translation>
     </message>
     <message>
-        <source>Show a household's case file: members, cards, consents, status history, this month's allowance.</source>
-        <translation>Show a household's case file: members, cards, consents, status history, this month's allowance.</translation>
+        <source>Show a household&apos;s case file: members, cards, consents, status history, this month&apos;s allowance.</source>
+        <translation>Show a household&apos;s case file: members, cards, consents, status history, this month&apos;s allowance.</translation>
     </message>
     <message>
         <source>%1: cannot read the token file (%2).</source>
         <translation>%1: cannot read the token file (%2).</translation>
     </message>
     <message>
-        <source>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</source>
-        <translation>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</translation>
+        <source>%1, line 1: the token file is empty (it holds the card operator&apos;s token on its first line).</source>
+        <translation>%1, line 1: the token file is empty (it holds the card operator&apos;s token on its first line).</translation>
     </message>
     <message>
-        <source>missing --ledger URL (the card operator's feed address)</source>
-        <translation>missing --ledger URL (the card operator's feed address)</translation>
+        <source>missing --ledger URL (the card operator&apos;s feed address)</source>
+        <translation>missing --ledger URL (the card operator&apos;s feed address)</translation>
     </message>
     <message>
-        <source>missing --token-file FILE (the card operator's token on its first line)</source>
-        <translation>missing --token-file FILE (the card operator's token on its first line)</translation>
+        <source>missing --token-file FILE (the card operator&apos;s token on its first line)</source>
+        <translation>missing --token-file FILE (the card operator&apos;s token on its first line)</translation>
     </message>
     <message>
-        <source>--page-size must be a whole number from 1 to 1000, not "%1"</source>
-        <translation>--page-size must be a whole number from 1 to 1000, not "%1"</translation>
+        <source>--page-size must be a whole number from 1 to 1000, not &quot;%1&quot;</source>
+        <translation>--page-size must be a whole number from 1 to 1000, not &quot;%1&quot;</translation>
     </message>
     <message>
         <source>Sync: %1 pages, %2 cards, %3 entries</source>
@@ -1427,16 +1044,16 @@
         <translation>%1 requests were tried again; the feed restarted from the beginning %2 times.</translation>
     </message>
     <message>
-        <source>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</source>
-        <translation>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</translation>
+        <source>Pull the card operator&apos;s ledger feed: cards and entries since the last sync (administrators).</source>
+        <translation>Pull the card operator&apos;s ledger feed: cards and entries since the last sync (administrators).</translation>
     </message>
     <message>
         <source>The feed address (https://...; http only to this computer).</source>
         <translation>The feed address (https://...; http only to this computer).</translation>
     </message>
     <message>
-        <source>File with the operator's token on its first line.</source>
-        <translation>File with the operator's token on its first line.</translation>
+        <source>File with the operator&apos;s token on its first line.</source>
+        <translation>File with the operator&apos;s token on its first line.</translation>
     </message>
     <message>
         <source>Entries asked per page, 1 to 1000 (default 500).</source>
@@ -1448,7 +1065,10 @@
     </message>
     <message numerus="yes">
         <source>%1: %n entries</source>
-        <translation><numerusform>%1: %n entry</numerusform><numerusform>%1: %n entries</numerusform></translation>
+        <translation>
+            <numerusform>%1: %n entry</numerusform>
+            <numerusform>%1: %n entries</numerusform>
+        </translation>
     </message>
     <message>
         <source>, %1 posted, %2 to %3</source>
@@ -1467,8 +1087,8 @@
         <translation>Card %1 linked to household %2.</translation>
     </message>
     <message>
-        <source>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
-        <translation>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</translation>
+        <source>Import a card operator&apos;s ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
+        <translation>Import a card operator&apos;s ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</translation>
     </message>
     <message>
         <source>Counts and sums of the stored ledger by kind and status, each entry once at its latest revision.</source>
@@ -1515,8 +1135,8 @@
         <translation>--date DATE is required</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a time (HH:MM)</source>
-        <translation>--%1: "%2" is not a time (HH:MM)</translation>
+        <source>--%1: &quot;%2&quot; is not a time (HH:MM)</source>
+        <translation>--%1: &quot;%2&quot; is not a time (HH:MM)</translation>
     </message>
     <message>
         <source>--capacity must be a number of places (0: no limit)</source>
@@ -1527,8 +1147,8 @@
         <translation>Workshop %1 created: %2</translation>
     </message>
     <message>
-        <source>"%1" is not a workshop number (see workshop list)</source>
-        <translation>"%1" is not a workshop number (see workshop list)</translation>
+        <source>&quot;%1&quot; is not a workshop number (see workshop list)</source>
+        <translation>&quot;%1&quot; is not a workshop number (see workshop list)</translation>
     </message>
     <message>
         <source>missing argument: WORKSHOP_ID PERSON_CODE...</source>
@@ -1571,8 +1191,8 @@
         <translation>farm_visit, cooking, market_visit, cheese_making, bread_making or other.</translation>
     </message>
     <message>
-        <source>The workshop's title.</source>
-        <translation>The workshop's title.</translation>
+        <source>The workshop&apos;s title.</source>
+        <translation>The workshop&apos;s title.</translation>
     </message>
     <message>
         <source>Its date (YYYY-MM-DD).</source>
@@ -1607,8 +1227,8 @@
         <translation>Cancel these registrations; the first on the waiting list takes a freed place.</translation>
     </message>
     <message>
-        <source>Record the day's attendance of registered persons: all or nothing.</source>
-        <translation>Record the day's attendance of registered persons: all or nothing.</translation>
+        <source>Record the day&apos;s attendance of registered persons: all or nothing.</source>
+        <translation>Record the day&apos;s attendance of registered persons: all or nothing.</translation>
     </message>
     <message>
         <source>Codes of the persons present, separated by commas.</source>
@@ -1715,7 +1335,10 @@
     </message>
     <message numerus="yes">
         <source>— : figure hidden (fewer than %1 households or persons) or without denominator. %n figure(s) hidden.</source>
-        <translation><numerusform>— : figure hidden (fewer than %1 households or persons) or without denominator. %n figure hidden.</numerusform><numerusform>— : figure hidden (fewer than %1 households or persons) or without denominator. %n figures hidden.</numerusform></translation>
+        <translation>
+            <numerusform>— : figure hidden (fewer than %1 households or persons) or without denominator. %n figure hidden.</numerusform>
+            <numerusform>— : figure hidden (fewer than %1 households or persons) or without denominator. %n figures hidden.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Definitions</source>
@@ -2015,8 +1638,8 @@
         <translation>--to: the period ends (%1) before it starts (%2).</translation>
     </message>
     <message>
-        <source>--status: "%1" is not one of %2.</source>
-        <translation>--status: "%1" is not one of %2.</translation>
+        <source>--status: &quot;%1&quot; is not one of %2.</source>
+        <translation>--status: &quot;%1&quot; is not one of %2.</translation>
     </message>
 </context>
 <context>
@@ -2053,8 +1676,8 @@
         <translation>%1: cannot be read: %2</translation>
     </message>
     <message>
-        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</source>
-        <translation>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</translation>
+        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</source>
+        <translation>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</translation>
     </message>
     <message>
         <source>%1: the file is empty.</source>
@@ -2067,89 +1690,6 @@
     <message>
         <source>%1:%2: %3 fields where the header has %4.</source>
         <translation>%1:%2: %3 fields where the header has %4.</translation>
-    </message>
-</context>
-<context>
-    <name>DashboardPage</name>
-    <message>
-        <source>Internal figures</source>
-        <translation>Internal figures</translation>
-    </message>
-    <message>
-        <source>Public figures (small groups hidden)</source>
-        <translation>Public figures (small groups hidden)</translation>
-    </message>
-    <message>
-        <source>Compute</source>
-        <translation>Compute</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>From</translation>
-    </message>
-    <message>
-        <source>to</source>
-        <translation>to</translation>
-    </message>
-    <message>
-        <source>Commune</source>
-        <translation>Commune</translation>
-    </message>
-    <message>
-        <source>JSON</source>
-        <translation>JSON</translation>
-    </message>
-    <message>
-        <source>CSV</source>
-        <translation>CSV</translation>
-    </message>
-    <message>
-        <source>Excel</source>
-        <translation>Excel</translation>
-    </message>
-    <message>
-        <source>PDF report</source>
-        <translation>PDF report</translation>
-    </message>
-    <message>
-        <source>Evaluators' dataset</source>
-        <translation>Evaluators' dataset</translation>
-    </message>
-    <message>
-        <source>Click a figure to list the households behind it.</source>
-        <translation>Click a figure to list the households behind it.</translation>
-    </message>
-    <message>
-        <source>Household</source>
-        <translation>Household</translation>
-    </message>
-    <message>
-        <source>All communes</source>
-        <translation>All communes</translation>
-    </message>
-    <message numerus="yes">
-        <source>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figure(s) hidden).</source>
-        <translation><numerusform>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figure hidden).</numerusform><numerusform>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figures hidden).</numerusform></translation>
-    </message>
-    <message>
-        <source>Public figures: the households behind them are not shown.</source>
-        <translation>Public figures: the households behind them are not shown.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1: %n household(s)</source>
-        <translation><numerusform>%1: %n household</numerusform><numerusform>%1: %n households</numerusform></translation>
-    </message>
-    <message>
-        <source>Writing %1…</source>
-        <translation>Writing %1…</translation>
-    </message>
-    <message>
-        <source>Export the cohort figures</source>
-        <translation>Export the cohort figures</translation>
-    </message>
-    <message>
-        <source>%1 files (*.%2)</source>
-        <translation>%1 files (*.%2)</translation>
     </message>
 </context>
 <context>
@@ -2183,8 +1723,8 @@
         <translation>%1 is already a Cabas database: Cabas never overwrites a database when it creates one.</translation>
     </message>
     <message>
-        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</source>
-        <translation>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</translation>
+        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</source>
+        <translation>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</translation>
     </message>
     <message>
         <source>%1 is not a file.</source>
@@ -2219,8 +1759,8 @@
         <translation>%1 is an empty database, not a Cabas database; create one with cabas-cli init.</translation>
     </message>
     <message>
-        <source>The database's schema version %1 cannot be brought to %2.</source>
-        <translation>The database's schema version %1 cannot be brought to %2.</translation>
+        <source>The database&apos;s schema version %1 cannot be brought to %2.</source>
+        <translation>The database&apos;s schema version %1 cannot be brought to %2.</translation>
     </message>
     <message>
         <source>Migration %1 (%2) failed: %3</source>
@@ -2246,12 +1786,12 @@
         <translation>No database given: use --db FILE.cabas or --db postgresql://user@host:port/dbname (or set CABAS_DB).</translation>
     </message>
     <message>
-        <source>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</source>
-        <translation>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</translation>
+        <source>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</source>
+        <translation>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</translation>
     </message>
     <message>
-        <source>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
-        <translation>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</translation>
+        <source>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
+        <translation>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</translation>
     </message>
     <message>
         <source>The PostgreSQL port must be between 1 and 65535.</source>
@@ -2262,8 +1802,8 @@
         <translation>The PostgreSQL address must name a database: postgresql://user@%1:%2/dbname.</translation>
     </message>
     <message>
-        <source>Unknown PostgreSQL option "%1" (allowed: %2).</source>
-        <translation>Unknown PostgreSQL option "%1" (allowed: %2).</translation>
+        <source>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</source>
+        <translation>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</translation>
     </message>
 </context>
 <context>
@@ -2329,137 +1869,6 @@
     </message>
 </context>
 <context>
-    <name>EnrolmentWizard</name>
-    <message>
-        <source>Enrol a household</source>
-        <translation>Enrol a household</translation>
-    </message>
-    <message>
-        <source>The household</source>
-        <translation>The household</translation>
-    </message>
-    <message>
-        <source>Its code, address and enrolment date.</source>
-        <translation>Its code, address and enrolment date.</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <source>Commune</source>
-        <translation>Commune</translation>
-    </message>
-    <message>
-        <source>Postcode</source>
-        <translation>Postcode</translation>
-    </message>
-    <message>
-        <source>Enrolled on</source>
-        <translation>Enrolled on</translation>
-    </message>
-    <message>
-        <source>The members</source>
-        <translation>The members</translation>
-    </message>
-    <message>
-        <source>Each adult and child of the household, with their birth date.</source>
-        <translation>Each adult and child of the household, with their birth date.</translation>
-    </message>
-    <message>
-        <source>Not said</source>
-        <translation>Not said</translation>
-    </message>
-    <message>
-        <source>Female</source>
-        <translation>Female</translation>
-    </message>
-    <message>
-        <source>Male</source>
-        <translation>Male</translation>
-    </message>
-    <message>
-        <source>First name</source>
-        <translation>First name</translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation>Last name</translation>
-    </message>
-    <message>
-        <source>Birth date</source>
-        <translation>Birth date</translation>
-    </message>
-    <message>
-        <source>Adult or child</source>
-        <translation>Adult or child</translation>
-    </message>
-    <message>
-        <source>Sex</source>
-        <translation>Sex</translation>
-    </message>
-    <message>
-        <source>Add this member</source>
-        <translation>Add this member</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <source>Born on</source>
-        <translation>Born on</translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation>Role</translation>
-    </message>
-    <message>
-        <source>Card and consents</source>
-        <translation>Card and consents</translation>
-    </message>
-    <message>
-        <source>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
-        <translation>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</translation>
-    </message>
-    <message>
-        <source>Card id</source>
-        <translation>Card id</translation>
-    </message>
-    <message>
-        <source>Referent</source>
-        <translation>Referent</translation>
-    </message>
-    <message>
-        <source>The social worker who follows the household.</source>
-        <translation>The social worker who follows the household.</translation>
-    </message>
-    <message>
-        <source>No referent yet</source>
-        <translation>No referent yet</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1, %2: %n member(s), card %3.</source>
-        <translation><numerusform>%1, %2: %n member, card %3.</numerusform><numerusform>%1, %2: %n members, card %3.</numerusform></translation>
-    </message>
-    <message>
-        <source>none yet</source>
-        <translation>none yet</translation>
-    </message>
-    <message>
-        <source>member %1</source>
-        <translation>member %1</translation>
-    </message>
-    <message>
-        <source>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</source>
-        <translation>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</translation>
-    </message>
-</context>
-<context>
     <name>FeedClient</name>
     <message>
         <source>The sync was cancelled.</source>
@@ -2498,8 +1907,8 @@
         <translation>The ledger feed answered HTTP %1 (%2).</translation>
     </message>
     <message>
-        <source>"%1" is not a ledger feed address (https://...).</source>
-        <translation>"%1" is not a ledger feed address (https://...).</translation>
+        <source>&quot;%1&quot; is not a ledger feed address (https://...).</source>
+        <translation>&quot;%1&quot; is not a ledger feed address (https://...).</translation>
     </message>
     <message>
         <source>The ledger feed address %1 uses plain HTTP: the ledger and the token would cross the network unencrypted. Use https:// (plain http is only allowed to this computer, for tests).</source>
@@ -2549,8 +1958,8 @@
         <translation>true or false was expected</translation>
     </message>
     <message>
-        <source>"%1" is not one of %2</source>
-        <translation>"%1" is not one of %2</translation>
+        <source>&quot;%1&quot; is not one of %2</source>
+        <translation>&quot;%1&quot; is not one of %2</translation>
     </message>
     <message>
         <source>The ledger feed sent a page that is not JSON (nothing of it was stored): %1 at byte %2.</source>
@@ -2577,8 +1986,8 @@
         <translation>must be 1 or more</translation>
     </message>
     <message>
-        <source>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
-        <translation>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</translation>
+        <source>&quot;%1&quot; is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
+        <translation>&quot;%1&quot; is not a date and time with its offset (2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
         <source>an object or null was expected</source>
@@ -2601,8 +2010,8 @@
         <translation>card %1</translation>
     </message>
     <message>
-        <source>"%1" is not a date (2024-06-01)</source>
-        <translation>"%1" is not a date (2024-06-01)</translation>
+        <source>&quot;%1&quot; is not a date (2024-06-01)</source>
+        <translation>&quot;%1&quot; is not a date (2024-06-01)</translation>
     </message>
     <message>
         <source>the page</source>
@@ -2629,198 +2038,50 @@
     </message>
 </context>
 <context>
-    <name>HealthBadgesWidget</name>
-    <message>
-        <source>Health follow-up: %1</source>
-        <translation>Health follow-up: %1</translation>
-    </message>
-    <message>
-        <source>Health follow-up</source>
-        <translation>Health follow-up</translation>
-    </message>
-    <message>
-        <source>not in the health follow-up</source>
-        <translation>not in the health follow-up</translation>
-    </message>
-    <message>
-        <source>consent withdrawn</source>
-        <translation>consent withdrawn</translation>
-    </message>
-    <message>
-        <source>all waves done</source>
-        <translation>all waves done</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
-    </message>
-</context>
-<context>
-    <name>HealthCharts</name>
-    <message>
-        <source>The charts appear with the first checkup that has measures.</source>
-        <translation>The charts appear with the first checkup that has measures.</translation>
-    </message>
-    <message>
-        <source>Weight and BMI</source>
-        <translation>Weight and BMI</translation>
-    </message>
-    <message>
-        <source>Blood pressure</source>
-        <translation>Blood pressure</translation>
-    </message>
-    <message>
-        <source>Weight (kg)</source>
-        <translation>Weight (kg)</translation>
-    </message>
-    <message>
-        <source>BMI (kg/m²)</source>
-        <translation>BMI (kg/m²)</translation>
-    </message>
-    <message>
-        <source>Systolic (mmHg)</source>
-        <translation>Systolic (mmHg)</translation>
-    </message>
-    <message>
-        <source>Diastolic (mmHg)</source>
-        <translation>Diastolic (mmHg)</translation>
-    </message>
-    <message>
-        <source>kg</source>
-        <translation>kg</translation>
-    </message>
-    <message>
-        <source>kg/m²</source>
-        <translation>kg/m²</translation>
-    </message>
-    <message>
-        <source>mmHg</source>
-        <translation>mmHg</translation>
-    </message>
-</context>
-<context>
-    <name>HealthFormDialog</name>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
-    </message>
-</context>
-<context>
     <name>HealthImport</name>
     <message>
         <source>%1: the column %2 is missing</source>
         <translation>%1: the column %2 is missing</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
-        <translation>%1: unknown column "%2" ignored</translation>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
     </message>
     <message>
-        <source>"%1" is not a number</source>
-        <translation>"%1" is not a number</translation>
+        <source>&quot;%1&quot; is not a number</source>
+        <translation>&quot;%1&quot; is not a number</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
-        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
     </message>
     <message>
         <source>%1 has a second checkup for %2 (also line %3)</source>
         <translation>%1 has a second checkup for %2 (also line %3)</translation>
     </message>
     <message>
-        <source>%1 already has a checkup for %2 with other values; correct it in the person's health view</source>
-        <translation>%1 already has a checkup for %2 with other values; correct it in the person's health view</translation>
+        <source>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</source>
+        <translation>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</translation>
     </message>
     <message>
         <source>Nothing was imported:</source>
         <translation>Nothing was imported:</translation>
     </message>
     <message>
-        <source>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
-        <translation>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</translation>
+        <source>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
+        <translation>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</translation>
     </message>
     <message>
-        <source>"%1" must be yes, no, oui, non or empty</source>
-        <translation>"%1" must be yes, no, oui, non or empty</translation>
+        <source>&quot;%1&quot; must be yes, no, oui, non or empty</source>
+        <translation>&quot;%1&quot; must be yes, no, oui, non or empty</translation>
     </message>
     <message>
         <source>%1 has a second questionnaire for %2 (also line %3)</source>
         <translation>%1 has a second questionnaire for %2 (also line %3)</translation>
     </message>
     <message>
-        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</source>
-        <translation>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</translation>
-    </message>
-</context>
-<context>
-    <name>HealthImportDialog</name>
-    <message>
-        <source>Import health records</source>
-        <translation>Import health records</translation>
-    </message>
-    <message>
-        <source>Checkups (checkups.csv)</source>
-        <translation>Checkups (checkups.csv)</translation>
-    </message>
-    <message>
-        <source>Diet questionnaires (questionnaires.csv)</source>
-        <translation>Diet questionnaires (questionnaires.csv)</translation>
-    </message>
-    <message>
-        <source>&amp;Records:</source>
-        <translation>&amp;Records:</translation>
-    </message>
-    <message>
-        <source>&amp;Choose…</source>
-        <translation>&amp;Choose…</translation>
-    </message>
-    <message>
-        <source>&amp;File:</source>
-        <translation>&amp;File:</translation>
-    </message>
-    <message>
-        <source>Problems:</source>
-        <translation>Problems:</translation>
-    </message>
-    <message>
-        <source>&amp;Import</source>
-        <translation>&amp;Import</translation>
-    </message>
-    <message>
-        <source>Choose a CSV file</source>
-        <translation>Choose a CSV file</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>CSV files (*.csv);;All files (*)</translation>
-    </message>
-    <message>
-        <source>The file cannot be imported: nothing will be written.</source>
-        <translation>The file cannot be imported: nothing will be written.</translation>
-    </message>
-    <message>
-        <source>Warning: %1</source>
-        <translation>Warning: %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n problem(s): correct the file and choose it again; nothing will be written.</source>
-        <translation><numerusform>%n problem: correct the file and choose it again; nothing will be written.</numerusform><numerusform>%n problems: correct the file and choose it again; nothing will be written.</numerusform></translation>
-    </message>
-    <message>
-        <source>Ready to import: %1</source>
-        <translation>Ready to import: %1</translation>
-    </message>
-    <message>
-        <source>Imported: %1</source>
-        <translation>Imported: %1</translation>
-    </message>
-    <message>
-        <source>Nothing was imported.</source>
-        <translation>Nothing was imported.</translation>
+        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</source>
+        <translation>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</translation>
     </message>
 </context>
 <context>
@@ -2864,12 +2125,12 @@
         <translation>code: the household code is required</translation>
     </message>
     <message>
-        <source>code: "%1" is not a valid household code (letters, digits, - and _ only)</source>
-        <translation>code: "%1" is not a valid household code (letters, digits, - and _ only)</translation>
+        <source>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</source>
+        <translation>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</translation>
     </message>
     <message>
-        <source>postcode: "%1" is not a French postcode (5 digits)</source>
-        <translation>postcode: "%1" is not a French postcode (5 digits)</translation>
+        <source>postcode: &quot;%1&quot; is not a French postcode (5 digits)</source>
+        <translation>postcode: &quot;%1&quot; is not a French postcode (5 digits)</translation>
     </message>
     <message>
         <source>enrolled_on: an enrolled, suspended or exited household needs an enrolment date</source>
@@ -3062,196 +2323,6 @@
     </message>
 </context>
 <context>
-    <name>HouseholdSpendingWidget</name>
-    <message>
-        <source>All kinds</source>
-        <translation>All kinds</translation>
-    </message>
-    <message>
-        <source>Allowances</source>
-        <translation>Allowances</translation>
-    </message>
-    <message>
-        <source>Purchases</source>
-        <translation>Purchases</translation>
-    </message>
-    <message>
-        <source>Refunds</source>
-        <translation>Refunds</translation>
-    </message>
-    <message>
-        <source>Bonuses</source>
-        <translation>Bonuses</translation>
-    </message>
-    <message>
-        <source>Transfers</source>
-        <translation>Transfers</translation>
-    </message>
-    <message>
-        <source>Adjustments</source>
-        <translation>Adjustments</translation>
-    </message>
-    <message>
-        <source>Date</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>Kind</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Amount</source>
-        <translation>Amount</translation>
-    </message>
-    <message>
-        <source>Merchant</source>
-        <translation>Merchant</translation>
-    </message>
-    <message>
-        <source>Sustainable</source>
-        <translation>Sustainable</translation>
-    </message>
-    <message>
-        <source>Balance: %1 (and %2 pending)</source>
-        <translation>Balance: %1 (and %2 pending)</translation>
-    </message>
-    <message>
-        <source>Balance: %1</source>
-        <translation>Balance: %1</translation>
-    </message>
-    <message>
-        <source>Spent %1, of which %2 at sustainable shops (%3); bonus earned %4; allowances %5.</source>
-        <translation>Spent %1, of which %2 at sustainable shops (%3); bonus earned %4; allowances %5.</translation>
-    </message>
-    <message>
-        <source>no spending yet</source>
-        <translation>no spending yet</translation>
-    </message>
-    <message>
-        <source>Sustainable shops</source>
-        <translation>Sustainable shops</translation>
-    </message>
-    <message>
-        <source>Other shops</source>
-        <translation>Other shops</translation>
-    </message>
-    <message>
-        <source>Spending per month</source>
-        <translation>Spending per month</translation>
-    </message>
-    <message>
-        <source>All months</source>
-        <translation>All months</translation>
-    </message>
-    <message>
-        <source>All merchants</source>
-        <translation>All merchants</translation>
-    </message>
-    <message>
-        <source>yes</source>
-        <translation>yes</translation>
-    </message>
-    <message>
-        <source>no</source>
-        <translation>no</translation>
-    </message>
-</context>
-<context>
-    <name>HouseholdsPage</name>
-    <message>
-        <source>Households</source>
-        <translation>Households</translation>
-    </message>
-    <message>
-        <source>Enrol a household…</source>
-        <translation>Enrol a household…</translation>
-    </message>
-    <message>
-        <source>Import persons.csv…</source>
-        <translation>Import persons.csv…</translation>
-    </message>
-    <message>
-        <source>Your role sees the households by code only: names and addresses are not shown.</source>
-        <translation>Your role sees the households by code only: names and addresses are not shown.</translation>
-    </message>
-    <message>
-        <source>Search: household code, name or commune</source>
-        <translation>Search: household code, name or commune</translation>
-    </message>
-    <message>
-        <source>Any status</source>
-        <translation>Any status</translation>
-    </message>
-    <message>
-        <source>Members (choose a household above)</source>
-        <translation>Members (choose a household above)</translation>
-    </message>
-    <message>
-        <source>Open the case file</source>
-        <translation>Open the case file</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <source>First name</source>
-        <translation>First name</translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation>Last name</translation>
-    </message>
-    <message>
-        <source>Born on</source>
-        <translation>Born on</translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation>Role</translation>
-    </message>
-    <message>
-        <source>Any commune</source>
-        <translation>Any commune</translation>
-    </message>
-    <message>
-        <source>Any referent</source>
-        <translation>Any referent</translation>
-    </message>
-    <message>
-        <source>My households</source>
-        <translation>My households</translation>
-    </message>
-    <message>
-        <source>No referent yet</source>
-        <translation>No referent yet</translation>
-    </message>
-    <message>
-        <source>Search: household code or commune</source>
-        <translation>Search: household code or commune</translation>
-    </message>
-    <message>
-        <source>Cannot read the households: %1</source>
-        <translation>Cannot read the households: %1</translation>
-    </message>
-    <message>
-        <source>more than %1 households</source>
-        <translation>more than %1 households</translation>
-    </message>
-    <message>
-        <source>%1 household(s)</source>
-        <translation>%1 household(s)</translation>
-    </message>
-    <message>
-        <source>Members of %1</source>
-        <translation>Members of %1</translation>
-    </message>
-</context>
-<context>
     <name>ImportReport</name>
     <message>
         <source>Households: %1 new, %2 updated, %3 unchanged. Persons: %4 new, %5 updated, %6 unchanged. Cards: %7 new.</source>
@@ -3277,8 +2348,8 @@
         <translation>the kind is missing</translation>
     </message>
     <message>
-        <source>unknown status "%1" (expected pending, posted or voided)</source>
-        <translation>unknown status "%1" (expected pending, posted or voided)</translation>
+        <source>unknown status &quot;%1&quot; (expected pending, posted or voided)</source>
+        <translation>unknown status &quot;%1&quot; (expected pending, posted or voided)</translation>
     </message>
     <message>
         <source>the currency is missing</source>
@@ -3316,32 +2387,32 @@
         <translation>%1: give amount_cents or amount, not both</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
-        <translation>%1: unknown column "%2" ignored</translation>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
     </message>
     <message>
-        <source>"%1" is not a whole number of 1 or more</source>
-        <translation>"%1" is not a whole number of 1 or more</translation>
+        <source>&quot;%1&quot; is not a whole number of 1 or more</source>
+        <translation>&quot;%1&quot; is not a whole number of 1 or more</translation>
     </message>
     <message>
-        <source>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
-        <translation>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</translation>
+        <source>&quot;%1&quot; is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
+        <translation>&quot;%1&quot; is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</translation>
     </message>
     <message>
-        <source>"%1" is not a whole number of cents</source>
-        <translation>"%1" is not a whole number of cents</translation>
+        <source>&quot;%1&quot; is not a whole number of cents</source>
+        <translation>&quot;%1&quot; is not a whole number of cents</translation>
     </message>
     <message>
-        <source>"%1" is not an amount in euros (such as -12,50)</source>
-        <translation>"%1" is not an amount in euros (such as -12,50)</translation>
+        <source>&quot;%1&quot; is not an amount in euros (such as -12,50)</source>
+        <translation>&quot;%1&quot; is not an amount in euros (such as -12,50)</translation>
     </message>
     <message>
-        <source>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
-        <translation>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</translation>
+        <source>&quot;%1&quot; is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
+        <translation>&quot;%1&quot; is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
-        <source>"%1" must be true or false</source>
-        <translation>"%1" must be true or false</translation>
+        <source>&quot;%1&quot; must be true or false</source>
+        <translation>&quot;%1&quot; must be true or false</translation>
     </message>
     <message>
         <source>%1 revision %2 appears twice (also line %3)</source>
@@ -3353,73 +2424,6 @@
     <message>
         <source>Ledger entries: %1 rows; %2 new, %3 revised, %4 already up to date.</source>
         <translation>Ledger entries: %1 rows; %2 new, %3 revised, %4 already up to date.</translation>
-    </message>
-</context>
-<context>
-    <name>LedgerPage</name>
-    <message>
-        <source>Card ledger</source>
-        <translation>Card ledger</translation>
-    </message>
-    <message>
-        <source>Cards no household claims yet</source>
-        <translation>Cards no household claims yet</translation>
-    </message>
-    <message>
-        <source>Card</source>
-        <translation>Card</translation>
-    </message>
-    <message>
-        <source>Account given</source>
-        <translation>Account given</translation>
-    </message>
-    <message>
-        <source>Entries</source>
-        <translation>Entries</translation>
-    </message>
-    <message>
-        <source>Posted</source>
-        <translation>Posted</translation>
-    </message>
-    <message>
-        <source>First</source>
-        <translation>First</translation>
-    </message>
-    <message>
-        <source>Last</source>
-        <translation>Last</translation>
-    </message>
-    <message>
-        <source>Household code, e.g. MMG-0042</source>
-        <translation>Household code, e.g. MMG-0042</translation>
-    </message>
-    <message>
-        <source>Link to household</source>
-        <translation>Link to household</translation>
-    </message>
-    <message>
-        <source>The ledger was never synced from the card operator.</source>
-        <translation>The ledger was never synced from the card operator.</translation>
-    </message>
-    <message>
-        <source>Last sync: %1, successful.</source>
-        <translation>Last sync: %1, successful.</translation>
-    </message>
-    <message>
-        <source>Last sync: %1, failed: %2. Last successful sync: %3.</source>
-        <translation>Last sync: %1, failed: %2. Last successful sync: %3.</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>never</translation>
-    </message>
-    <message>
-        <source>%1 entries stored, %2 not linked to a household.</source>
-        <translation>%1 entries stored, %2 not linked to a household.</translation>
-    </message>
-    <message>
-        <source>Card %1 linked to household %2: its entries now count for that household.</source>
-        <translation>Card %1 linked to household %2: its entries now count for that household.</translation>
     </message>
 </context>
 <context>
@@ -3490,8 +2494,8 @@
         <translation>person_code: the person code is required</translation>
     </message>
     <message>
-        <source>person_code: "%1" is not a valid person code</source>
-        <translation>person_code: "%1" is not a valid person code</translation>
+        <source>person_code: &quot;%1&quot; is not a valid person code</source>
+        <translation>person_code: &quot;%1&quot; is not a valid person code</translation>
     </message>
     <message>
         <source>first_name: the first name is required</source>
@@ -3544,20 +2548,20 @@
         <translation>%1: the column %2 is missing</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
-        <translation>%1: unknown column "%2" ignored</translation>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
-        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
     </message>
     <message>
-        <source>"%1" must be F, M or empty</source>
-        <translation>"%1" must be F, M or empty</translation>
+        <source>&quot;%1&quot; must be F, M or empty</source>
+        <translation>&quot;%1&quot; must be F, M or empty</translation>
     </message>
     <message>
-        <source>"%1" must be adult or child</source>
-        <translation>"%1" must be adult or child</translation>
+        <source>&quot;%1&quot; must be adult or child</source>
+        <translation>&quot;%1&quot; must be adult or child</translation>
     </message>
     <message>
         <source>%1 is in the future</source>
@@ -3568,8 +2572,8 @@
         <translation>%1 appears twice (also line %2)</translation>
     </message>
     <message>
-        <source>"%1" differs from "%2" on line %3 for household %4</source>
-        <translation>"%1" differs from "%2" on line %3 for household %4</translation>
+        <source>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</source>
+        <translation>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</translation>
     </message>
     <message>
         <source>the card %1 is also given to household %2</source>
@@ -3589,77 +2593,14 @@
     </message>
 </context>
 <context>
-    <name>PersonsImportDialog</name>
-    <message>
-        <source>Import persons.csv</source>
-        <translation>Import persons.csv</translation>
-    </message>
-    <message>
-        <source>Households, members and cards from a persons.csv file (see the format in the documentation). The file is checked first: nothing is written unless it has no error, and then all of it is.</source>
-        <translation>Households, members and cards from a persons.csv file (see the format in the documentation). The file is checked first: nothing is written unless it has no error, and then all of it is.</translation>
-    </message>
-    <message>
-        <source>Choose the file…</source>
-        <translation>Choose the file…</translation>
-    </message>
-    <message>
-        <source>Preview</source>
-        <translation>Preview</translation>
-    </message>
-    <message>
-        <source>Errors</source>
-        <translation>Errors</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>Import</translation>
-    </message>
-    <message>
-        <source>Choose persons.csv</source>
-        <translation>Choose persons.csv</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>CSV files (*.csv);;All files (*)</translation>
-    </message>
-    <message>
-        <source>Line</source>
-        <translation>Line</translation>
-    </message>
-    <message>
-        <source>warning: %1</source>
-        <translation>warning: %1</translation>
-    </message>
-    <message>
-        <source>No error. Importing will do: %1</source>
-        <translation>No error. Importing will do: %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n error(s): fix the file and choose it again. Nothing was written.</source>
-        <translation><numerusform>%n error: fix the file and choose it again. Nothing was written.</numerusform><numerusform>%n errors: fix the file and choose it again. Nothing was written.</numerusform></translation>
-    </message>
-    <message>
-        <source>Importing %1…</source>
-        <translation>Importing %1…</translation>
-    </message>
-    <message>
-        <source>Nothing was imported.</source>
-        <translation>Nothing was imported.</translation>
-    </message>
-    <message>
-        <source>Imported. %1</source>
-        <translation>Imported. %1</translation>
-    </message>
-</context>
-<context>
     <name>PgRoles</name>
     <message>
         <source>Database roles exist only on PostgreSQL; a SQLite file is protected by its file permissions.</source>
         <translation>Database roles exist only on PostgreSQL; a SQLite file is protected by its file permissions.</translation>
     </message>
     <message>
-        <source>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
-        <translation>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</translation>
+        <source>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
+        <translation>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</translation>
     </message>
 </context>
 <context>
@@ -3718,41 +2659,6 @@
     </message>
 </context>
 <context>
-    <name>PreventionStepForm</name>
-    <message>
-        <source>New prevention step</source>
-        <translation>New prevention step</translation>
-    </message>
-    <message>
-        <source>due on</source>
-        <translation>due on</translation>
-    </message>
-    <message>
-        <source>&amp;Date:</source>
-        <translation>&amp;Date:</translation>
-    </message>
-    <message>
-        <source>&amp;Type:</source>
-        <translation>&amp;Type:</translation>
-    </message>
-    <message>
-        <source>&amp;Partner:</source>
-        <translation>&amp;Partner:</translation>
-    </message>
-    <message>
-        <source>&amp;Outcome:</source>
-        <translation>&amp;Outcome:</translation>
-    </message>
-    <message>
-        <source>Ne&amp;xt step:</source>
-        <translation>Ne&amp;xt step:</translation>
-    </message>
-    <message>
-        <source>&amp;Notes:</source>
-        <translation>&amp;Notes:</translation>
-    </message>
-</context>
-<context>
     <name>Programme</name>
     <message>
         <source>Sustainable food card programme</source>
@@ -3787,12 +2693,12 @@
         <translation>disclosure_threshold: must be between 1 and 1000</translation>
     </message>
     <message>
-        <source>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
-        <translation>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</translation>
+        <source>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
+        <translation>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</translation>
     </message>
     <message>
-        <source>household_code_prefix: "%1" must be 1 to 10 letters or digits</source>
-        <translation>household_code_prefix: "%1" must be 1 to 10 letters or digits</translation>
+        <source>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</source>
+        <translation>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</translation>
     </message>
     <message>
         <source>%1.label: the bonus rule needs a label</source>
@@ -3839,8 +2745,8 @@
         <translation>%1.offset_days: waves must come in increasing order of offset</translation>
     </message>
     <message>
-        <source>sustainable_categories: "%1" is not a merchant category (%2)</source>
-        <translation>sustainable_categories: "%1" is not a merchant category (%2)</translation>
+        <source>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</source>
+        <translation>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</translation>
     </message>
     <message>
         <source>is required</source>
@@ -3899,100 +2805,10 @@
     </message>
 </context>
 <context>
-    <name>QuestionnaireForm</name>
-    <message>
-        <source>New diet questionnaire</source>
-        <translation>New diet questionnaire</translation>
-    </message>
-    <message>
-        <source>— not answered</source>
-        <translation>— not answered</translation>
-    </message>
-    <message>
-        <source>Yes</source>
-        <translation>Yes</translation>
-    </message>
-    <message>
-        <source>No</source>
-        <translation>No</translation>
-    </message>
-    <message>
-        <source>&amp;Date:</source>
-        <translation>&amp;Date:</translation>
-    </message>
-    <message>
-        <source>&amp;Wave:</source>
-        <translation>&amp;Wave:</translation>
-    </message>
-    <message>
-        <source>&amp;Fruit and vegetables:</source>
-        <translation>&amp;Fruit and vegetables:</translation>
-    </message>
-    <message>
-        <source>portions a day</source>
-        <translation>portions a day</translation>
-    </message>
-    <message>
-        <source>&amp;Organic fruit and vegetables:</source>
-        <translation>&amp;Organic fruit and vegetables:</translation>
-    </message>
-    <message>
-        <source>&amp;Local products:</source>
-        <translation>&amp;Local products:</translation>
-    </message>
-    <message>
-        <source>Organic &amp;products:</source>
-        <translation>Organic &amp;products:</translation>
-    </message>
-    <message>
-        <source>Discovered a &amp;sustainable shop or producer:</source>
-        <translation>Discovered a &amp;sustainable shop or producer:</translation>
-    </message>
-    <message>
-        <source>not a number</source>
-        <translation>not a number</translation>
-    </message>
-    <message>
-        <source>too large</source>
-        <translation>too large</translation>
-    </message>
-</context>
-<context>
     <name>QuestionnaireRepository</name>
     <message>
         <source>This person already has a diet questionnaire for wave %1.</source>
         <translation>This person already has a diet questionnaire for wave %1.</translation>
-    </message>
-</context>
-<context>
-    <name>RegisterPersonsDialog</name>
-    <message>
-        <source>Register persons</source>
-        <translation>Register persons</translation>
-    </message>
-    <message>
-        <source>Name, person code or household code</source>
-        <translation>Name, person code or household code</translation>
-    </message>
-    <message>
-        <source>Register</source>
-        <translation>Register</translation>
-    </message>
-    <message>
-        <source>Find a person:</source>
-        <translation>Find a person:</translation>
-    </message>
-    <message>
-        <source>%1 (%2, household %3)</source>
-        <translation>%1 (%2, household %3)</translation>
-    </message>
-    <message>
-        <source>%1 is on the waiting list: the workshop is full.</source>
-        <translation>%1 is on the waiting list: the workshop is full.</translation>
-    </message>
-    <message>
-        <source>%1 is registered.</source>
-        <translation>%1 is registered.</translation>
     </message>
 </context>
 <context>
@@ -4030,120 +2846,6 @@
     </message>
 </context>
 <context>
-    <name>SupportSessionForm</name>
-    <message>
-        <source>New support session</source>
-        <translation>New support session</translation>
-    </message>
-    <message>
-        <source>The person</source>
-        <translation>The person</translation>
-    </message>
-    <message>
-        <source>The whole household (%1)</source>
-        <translation>The whole household (%1)</translation>
-    </message>
-    <message>
-        <source>&amp;Date:</source>
-        <translation>&amp;Date:</translation>
-    </message>
-    <message>
-        <source>&amp;With:</source>
-        <translation>&amp;With:</translation>
-    </message>
-    <message>
-        <source>&amp;Topic:</source>
-        <translation>&amp;Topic:</translation>
-    </message>
-    <message>
-        <source>&amp;Notes:</source>
-        <translation>&amp;Notes:</translation>
-    </message>
-</context>
-<context>
-    <name>SyncDialog</name>
-    <message>
-        <source>The token could not be saved in %1: %2</source>
-        <translation>The token could not be saved in %1: %2</translation>
-    </message>
-    <message>
-        <source>Ledger sync</source>
-        <translation>Ledger sync</translation>
-    </message>
-    <message>
-        <source>Feed &amp;address:</source>
-        <translation>Feed &amp;address:</translation>
-    </message>
-    <message>
-        <source>the token the card operator gave</source>
-        <translation>the token the card operator gave</translation>
-    </message>
-    <message>
-        <source>(saved; type a new one to replace it)</source>
-        <translation>(saved; type a new one to replace it)</translation>
-    </message>
-    <message>
-        <source>&amp;Token:</source>
-        <translation>&amp;Token:</translation>
-    </message>
-    <message>
-        <source>The token is kept in %1, readable only by you (no system keychain is used).</source>
-        <translation>The token is kept in %1, readable only by you (no system keychain is used).</translation>
-    </message>
-    <message>
-        <source>&amp;Sync now</source>
-        <translation>&amp;Sync now</translation>
-    </message>
-    <message>
-        <source>Cancel the sync</source>
-        <translation>Cancel the sync</translation>
-    </message>
-    <message>
-        <source>Cards</source>
-        <translation>Cards</translation>
-    </message>
-    <message>
-        <source>Entries</source>
-        <translation>Entries</translation>
-    </message>
-    <message>
-        <source>%1: never synced.</source>
-        <translation>%1: never synced.</translation>
-    </message>
-    <message>
-        <source>%1: synced on %2.</source>
-        <translation>%1: synced on %2.</translation>
-    </message>
-    <message>
-        <source>%1: the sync of %2 failed: %3%4</source>
-        <translation>%1: the sync of %2 failed: %3%4</translation>
-    </message>
-    <message>
-        <source> (last success: %1)</source>
-        <translation> (last success: %1)</translation>
-    </message>
-    <message>
-        <source>Type the token the card operator gave.</source>
-        <translation>Type the token the card operator gave.</translation>
-    </message>
-    <message>
-        <source>%1 pages, %2 cards, %3 entries received</source>
-        <translation>%1 pages, %2 cards, %3 entries received</translation>
-    </message>
-    <message>
-        <source>Connecting to %1…</source>
-        <translation>Connecting to %1…</translation>
-    </message>
-    <message>
-        <source>Synced: %1 cards and %2 entries received; %3 new, %4 revised (%5 s).</source>
-        <translation>Synced: %1 cards and %2 entries received; %3 new, %4 revised (%5 s).</translation>
-    </message>
-    <message>
-        <source>Stopping after the current page…</source>
-        <translation>Stopping after the current page…</translation>
-    </message>
-</context>
-<context>
     <name>SyncEngine</name>
     <message>
         <source>The sync was cancelled; what was stored before stays, and the next sync resumes from there.</source>
@@ -4156,25 +2858,6 @@
     <message>
         <source>The ledger feed says more entries follow but its cursor does not move.</source>
         <translation>The ledger feed says more entries follow but its cursor does not move.</translation>
-    </message>
-</context>
-<context>
-    <name>TickListDialog</name>
-    <message>
-        <source>Attendance: %1</source>
-        <translation>Attendance: %1</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</translation>
-    </message>
-    <message>
-        <source>Tick the persons present; the others are recorded absent.</source>
-        <translation>Tick the persons present; the others are recorded absent.</translation>
-    </message>
-    <message>
-        <source>%1 present, %2 absent</source>
-        <translation>%1 present, %2 absent</translation>
     </message>
 </context>
 <context>
@@ -4196,8 +2879,8 @@
         <translation>Administrator</translation>
     </message>
     <message>
-        <source>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</source>
-        <translation>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</translation>
+        <source>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</source>
+        <translation>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</translation>
     </message>
     <message>
         <source>display_name: the name shown for the user is required</source>
@@ -4207,8 +2890,8 @@
 <context>
     <name>UserRepository</name>
     <message>
-        <source>The login "%1" is already taken.</source>
-        <translation>The login "%1" is already taken.</translation>
+        <source>The login &quot;%1&quot; is already taken.</source>
+        <translation>The login &quot;%1&quot; is already taken.</translation>
     </message>
 </context>
 <context>
@@ -4290,179 +2973,14 @@
     </message>
 </context>
 <context>
-    <name>WorkshopEditorDialog</name>
-    <message>
-        <source>Edit the workshop</source>
-        <translation>Edit the workshop</translation>
-    </message>
-    <message>
-        <source>New workshop</source>
-        <translation>New workshop</translation>
-    </message>
-    <message>
-        <source>Type:</source>
-        <translation>Type:</translation>
-    </message>
-    <message>
-        <source>Title:</source>
-        <translation>Title:</translation>
-    </message>
-    <message>
-        <source>Date:</source>
-        <translation>Date:</translation>
-    </message>
-    <message>
-        <source>from</source>
-        <translation>from</translation>
-    </message>
-    <message>
-        <source>to</source>
-        <translation>to</translation>
-    </message>
-    <message>
-        <source>Time:</source>
-        <translation>Time:</translation>
-    </message>
-    <message>
-        <source>Place:</source>
-        <translation>Place:</translation>
-    </message>
-    <message>
-        <source>Producer or merchant</source>
-        <translation>Producer or merchant</translation>
-    </message>
-    <message>
-        <source>Partner:</source>
-        <translation>Partner:</translation>
-    </message>
-    <message>
-        <source>No limit</source>
-        <translation>No limit</translation>
-    </message>
-    <message>
-        <source>Places:</source>
-        <translation>Places:</translation>
-    </message>
-    <message>
-        <source>Notes:</source>
-        <translation>Notes:</translation>
-    </message>
-</context>
-<context>
-    <name>WorkshopHistoryWidget</name>
-    <message>
-        <source>Date</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <source>Workshop</source>
-        <translation>Workshop</translation>
-    </message>
-    <message>
-        <source>Type</source>
-        <translation>Type</translation>
-    </message>
-    <message>
-        <source>Person</source>
-        <translation>Person</translation>
-    </message>
-    <message>
-        <source>Attendance</source>
-        <translation>Attendance</translation>
-    </message>
-    <message>
-        <source>Workshop cancelled</source>
-        <translation>Workshop cancelled</translation>
-    </message>
-    <message>
-        <source>Registered</source>
-        <translation>Registered</translation>
-    </message>
-    <message>
-        <source>Present</source>
-        <translation>Present</translation>
-    </message>
-    <message>
-        <source>Absent</source>
-        <translation>Absent</translation>
-    </message>
-    <message>
-        <source>No workshop registration yet.</source>
-        <translation>No workshop registration yet.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n attendance(s) at %1 workshop(s), out of %2 registration(s).</source>
-        <translation><numerusform>%n attendance at %1 workshop, out of %2 registration.</numerusform><numerusform>%n attendances at %1 workshops, out of %2 registrations.</numerusform></translation>
-    </message>
-</context>
-<context>
-    <name>WorkshopMonthModel</name>
-    <message>
-        <source>Cancelled on %1</source>
-        <translation>Cancelled on %1</translation>
-    </message>
-    <message>
-        <source>%1 – %2</source>
-        <translation>%1 – %2</translation>
-    </message>
-    <message>
-        <source>%1 (cancelled)</source>
-        <translation>%1 (cancelled)</translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
-    </message>
-    <message>
-        <source>%1 / %2</source>
-        <translation>%1 / %2</translation>
-    </message>
-    <message>
-        <source>%1 present, %2 absent</source>
-        <translation>%1 present, %2 absent</translation>
-    </message>
-    <message>
-        <source>Date</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <source>Type</source>
-        <translation>Type</translation>
-    </message>
-    <message>
-        <source>Workshop</source>
-        <translation>Workshop</translation>
-    </message>
-    <message>
-        <source>Place (partner)</source>
-        <translation>Place (partner)</translation>
-    </message>
-    <message>
-        <source>Registered</source>
-        <translation>Registered</translation>
-    </message>
-    <message>
-        <source>Waiting</source>
-        <translation>Waiting</translation>
-    </message>
-    <message>
-        <source>Attendance</source>
-        <translation>Attendance</translation>
-    </message>
-</context>
-<context>
     <name>WorkshopRepository</name>
     <message>
-        <source>There is already a workshop "%1" of this type on this date.</source>
-        <translation>There is already a workshop "%1" of this type on this date.</translation>
+        <source>There is already a workshop &quot;%1&quot; of this type on this date.</source>
+        <translation>There is already a workshop &quot;%1&quot; of this type on this date.</translation>
     </message>
     <message>
-        <source>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</source>
-        <translation>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</translation>
+        <source>The workshop &quot;%1&quot; was changed by someone else since you opened it; reload it to see their changes.</source>
+        <translation>The workshop &quot;%1&quot; was changed by someone else since you opened it; reload it to see their changes.</translation>
     </message>
     <message>
         <source>There is no workshop %1.</source>
@@ -4488,8 +3006,8 @@
         <translation>There is no workshop %1.</translation>
     </message>
     <message>
-        <source>The workshop "%1" was cancelled on %2: it cannot be changed.</source>
-        <translation>The workshop "%1" was cancelled on %2: it cannot be changed.</translation>
+        <source>The workshop &quot;%1&quot; was cancelled on %2: it cannot be changed.</source>
+        <translation>The workshop &quot;%1&quot; was cancelled on %2: it cannot be changed.</translation>
     </message>
     <message>
         <source>%1 is already %2 for this workshop.</source>
@@ -4500,12 +3018,12 @@
         <translation>%1 is not registered for this workshop.</translation>
     </message>
     <message>
-        <source>%1's attendance is already recorded: the registration cannot be cancelled any more.</source>
-        <translation>%1's attendance is already recorded: the registration cannot be cancelled any more.</translation>
+        <source>%1&apos;s attendance is already recorded: the registration cannot be cancelled any more.</source>
+        <translation>%1&apos;s attendance is already recorded: the registration cannot be cancelled any more.</translation>
     </message>
     <message>
-        <source>The workshop "%1" is on %2: attendance is recorded on the day or after.</source>
-        <translation>The workshop "%1" is on %2: attendance is recorded on the day or after.</translation>
+        <source>The workshop &quot;%1&quot; is on %2: attendance is recorded on the day or after.</source>
+        <translation>The workshop &quot;%1&quot; is on %2: attendance is recorded on the day or after.</translation>
     </message>
     <message>
         <source>%1: ticked twice</source>
@@ -4518,125 +3036,6 @@
     <message>
         <source>Nothing was recorded:</source>
         <translation>Nothing was recorded:</translation>
-    </message>
-</context>
-<context>
-    <name>WorkshopsPage</name>
-    <message>
-        <source>◀ Previous month</source>
-        <translation>◀ Previous month</translation>
-    </message>
-    <message>
-        <source>Next month ▶</source>
-        <translation>Next month ▶</translation>
-    </message>
-    <message>
-        <source>This month</source>
-        <translation>This month</translation>
-    </message>
-    <message>
-        <source>New workshop…</source>
-        <translation>New workshop…</translation>
-    </message>
-    <message>
-        <source>Import attendance…</source>
-        <translation>Import attendance…</translation>
-    </message>
-    <message>
-        <source>No workshop this month.</source>
-        <translation>No workshop this month.</translation>
-    </message>
-    <message>
-        <source>Person</source>
-        <translation>Person</translation>
-    </message>
-    <message>
-        <source>Household</source>
-        <translation>Household</translation>
-    </message>
-    <message>
-        <source>Registration</source>
-        <translation>Registration</translation>
-    </message>
-    <message>
-        <source>Attendance</source>
-        <translation>Attendance</translation>
-    </message>
-    <message>
-        <source>Register…</source>
-        <translation>Register…</translation>
-    </message>
-    <message>
-        <source>Cancel the registration</source>
-        <translation>Cancel the registration</translation>
-    </message>
-    <message>
-        <source>Tick-list of the day…</source>
-        <translation>Tick-list of the day…</translation>
-    </message>
-    <message>
-        <source>Edit…</source>
-        <translation>Edit…</translation>
-    </message>
-    <message>
-        <source>Cancel the workshop</source>
-        <translation>Cancel the workshop</translation>
-    </message>
-    <message>
-        <source>Cancel the registration of %1?</source>
-        <translation>Cancel the registration of %1?</translation>
-    </message>
-    <message>
-        <source>Cancel this workshop? Its registrations are kept, for the record.</source>
-        <translation>Cancel this workshop? Its registrations are kept, for the record.</translation>
-    </message>
-    <message>
-        <source>Choose a workshop to see its registrations.</source>
-        <translation>Choose a workshop to see its registrations.</translation>
-    </message>
-    <message>
-        <source>Place: %1</source>
-        <translation>Place: %1</translation>
-    </message>
-    <message>
-        <source>partner: %1</source>
-        <translation>partner: %1</translation>
-    </message>
-    <message>
-        <source>%1 registered for %2 places (%3 left)</source>
-        <translation>%1 registered for %2 places (%3 left)</translation>
-    </message>
-    <message>
-        <source>%1 registered (no limit)</source>
-        <translation>%1 registered (no limit)</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n on the waiting list</source>
-        <translation><numerusform>%n on the waiting list</numerusform><numerusform>%n on the waiting list</numerusform></translation>
-    </message>
-    <message>
-        <source>Attendance: %1 present, %2 absent</source>
-        <translation>Attendance: %1 present, %2 absent</translation>
-    </message>
-    <message>
-        <source>Cancelled on %1</source>
-        <translation>Cancelled on %1</translation>
-    </message>
-    <message>
-        <source>Waiting list (%1)</source>
-        <translation>Waiting list (%1)</translation>
-    </message>
-    <message>
-        <source>Present</source>
-        <translation>Present</translation>
-    </message>
-    <message>
-        <source>Absent</source>
-        <translation>Absent</translation>
-    </message>
-    <message>
-        <source>%1 moves up from the waiting list and has a place.</source>
-        <translation>%1 moves up from the waiting list and has a place.</translation>
     </message>
 </context>
 <context>
@@ -4686,8 +3085,8 @@
         <translation>&amp;Verify the chain</translation>
     </message>
     <message>
-        <source>Recompute every record's hash and check that the chain is complete.</source>
-        <translation>Recompute every record's hash and check that the chain is complete.</translation>
+        <source>Recompute every record&apos;s hash and check that the chain is complete.</source>
+        <translation>Recompute every record&apos;s hash and check that the chain is complete.</translation>
     </message>
     <message>
         <source>The user accounts of this database. Adding users, disabling them and resetting passwords is done with cabas-cli for now.</source>
@@ -4719,7 +3118,10 @@
     </message>
     <message numerus="yes">
         <source>%n record(s)</source>
-        <translation><numerusform>%n record</numerusform><numerusform>%n records</numerusform></translation>
+        <translation>
+            <numerusform>%n record</numerusform>
+            <numerusform>%n records</numerusform>
+        </translation>
     </message>
     <message>
         <source>Yes</source>
@@ -4738,8 +3140,8 @@
         <translation>Programme</translation>
     </message>
     <message>
-        <source>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
-        <translation>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</translation>
+        <source>The rules of the programme: they decide each household&apos;s monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
+        <translation>The rules of the programme: they decide each household&apos;s monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</translation>
     </message>
     <message>
         <source>Programme &amp;name</source>
@@ -4764,6 +3166,48 @@
     <message>
         <source>The rules were saved.</source>
         <translation>The rules were saved.</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::AttendanceImportDialog</name>
+    <message>
+        <source>Import attendance</source>
+        <translation>Import attendance</translation>
+    </message>
+    <message>
+        <source>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</source>
+        <translation>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Attendance file</source>
+        <translation>Attendance file</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt)</source>
+        <translation>CSV files (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <source>Ready to import: %1</source>
+        <translation>Ready to import: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s): nothing can be imported until the file is corrected.</source>
+        <translation>
+            <numerusform>%n problem: nothing can be imported until the file is corrected.</numerusform>
+            <numerusform>%n problems: nothing can be imported until the file is corrected.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Imported. %1</source>
+        <translation>Imported. %1</translation>
     </message>
 </context>
 <context>
@@ -4929,6 +3373,579 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::CaseFileView</name>
+    <message>
+        <source>Household</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Born on</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Arrived on</source>
+        <translation>Arrived on</translation>
+    </message>
+    <message>
+        <source>Left on</source>
+        <translation>Left on</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Cards</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Purpose</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>Given</source>
+        <translation>Given</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>Consents</source>
+        <translation>Consents</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
+        <source>Reason (required for an exit)</source>
+        <translation>Reason (required for an exit)</translation>
+    </message>
+    <message>
+        <source>Change the status</source>
+        <translation>Change the status</translation>
+    </message>
+    <message>
+        <source>Status changed.</source>
+        <translation>Status changed.</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>Issued on</source>
+        <translation>Issued on</translation>
+    </message>
+    <message>
+        <source>Replaces</source>
+        <translation>Replaces</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>Replace the current card, which is</source>
+        <translation>Replace the current card, which is</translation>
+    </message>
+    <message>
+        <source>New card id</source>
+        <translation>New card id</translation>
+    </message>
+    <message>
+        <source>Re-issue</source>
+        <translation>Re-issue</translation>
+    </message>
+    <message>
+        <source>This household has no card to replace.</source>
+        <translation>This household has no card to replace.</translation>
+    </message>
+    <message>
+        <source>Card %1 replaced.</source>
+        <translation>Card %1 replaced.</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Written</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Add the note</source>
+        <translation>Add the note</translation>
+    </message>
+    <message>
+        <source>Spending</source>
+        <translation>Spending</translation>
+    </message>
+    <message>
+        <source>Health follow-up</source>
+        <translation>Health follow-up</translation>
+    </message>
+    <message>
+        <source>Workshops</source>
+        <translation>Workshops</translation>
+    </message>
+    <message>
+        <source>Card spending is shown to social workers, nurses and administrators; coordinators see it in the cohort figures.</source>
+        <translation>Card spending is shown to social workers, nurses and administrators; coordinators see it in the cohort figures.</translation>
+    </message>
+    <message>
+        <source>Workshops are shown to the programme&apos;s staff.</source>
+        <translation>Workshops are shown to the programme&apos;s staff.</translation>
+    </message>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>There is no household %1.</translation>
+    </message>
+    <message>
+        <source>Case file %1</source>
+        <translation>Case file %1</translation>
+    </message>
+    <message>
+        <source>Household %1 — %2</source>
+        <translation>Household %1 — %2</translation>
+    </message>
+    <message>
+        <source>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</source>
+        <translation>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</translation>
+    </message>
+    <message>
+        <source>given</source>
+        <translation>given</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>withdrawn</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <source>Someone else saved this household</source>
+        <translation>Someone else saved this household</translation>
+    </message>
+    <message>
+        <source>Household %1 was saved by someone else since you opened it. For each field both of you changed, tick the value to keep; the fields only one of you changed keep that change.</source>
+        <translation>Household %1 was saved by someone else since you opened it. For each field both of you changed, tick the value to keep; the fields only one of you changed keep that change.</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>Their value (saved)</source>
+        <translation>Their value (saved)</translation>
+    </message>
+    <message>
+        <source>Your value</source>
+        <translation>Your value</translation>
+    </message>
+    <message>
+        <source>Keep yours</source>
+        <translation>Keep yours</translation>
+    </message>
+    <message>
+        <source>(only one side changed it)</source>
+        <translation>(only one side changed it)</translation>
+    </message>
+    <message>
+        <source>Save with these choices</source>
+        <translation>Save with these choices</translation>
+    </message>
+    <message>
+        <source>Not saved: your changes are still here; save again to choose.</source>
+        <translation>Not saved: your changes are still here; save again to choose.</translation>
+    </message>
+    <message>
+        <source>Someone else saved this household meanwhile: choose what to keep.</source>
+        <translation>Someone else saved this household meanwhile: choose what to keep.</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::CheckupForm</name>
+    <message>
+        <source>New checkup</source>
+        <translation>New checkup</translation>
+    </message>
+    <message>
+        <source>Derived from the weight and the height: weight (kg) / height (m)²</source>
+        <translation>Derived from the weight and the height: weight (kg) / height (m)²</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date:</translation>
+    </message>
+    <message>
+        <source>&amp;Wave:</source>
+        <translation>&amp;Wave:</translation>
+    </message>
+    <message>
+        <source>&amp;Weight:</source>
+        <translation>&amp;Weight:</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>kg</translation>
+    </message>
+    <message>
+        <source>&amp;Height:</source>
+        <translation>&amp;Height:</translation>
+    </message>
+    <message>
+        <source>cm</source>
+        <translation>cm</translation>
+    </message>
+    <message>
+        <source>BMI:</source>
+        <translation>BMI:</translation>
+    </message>
+    <message>
+        <source>W&amp;aist:</source>
+        <translation>W&amp;aist:</translation>
+    </message>
+    <message>
+        <source>&amp;Systolic pressure:</source>
+        <translation>&amp;Systolic pressure:</translation>
+    </message>
+    <message>
+        <source>mmHg</source>
+        <translation>mmHg</translation>
+    </message>
+    <message>
+        <source>D&amp;iastolic pressure:</source>
+        <translation>D&amp;iastolic pressure:</translation>
+    </message>
+    <message>
+        <source>&amp;Glucose (capillary):</source>
+        <translation>&amp;Glucose (capillary):</translation>
+    </message>
+    <message>
+        <source>g/L</source>
+        <translation>g/L</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes:</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>not a number</translation>
+    </message>
+    <message>
+        <source>a whole number</source>
+        <translation>a whole number</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>too large</translation>
+    </message>
+    <message>
+        <source>%1 kg/m²</source>
+        <translation>%1 kg/m²</translation>
+    </message>
+    <message>
+        <source>— (from the weight and the height)</source>
+        <translation>— (from the weight and the height)</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::DashboardPage</name>
+    <message>
+        <source>Internal figures</source>
+        <translation>Internal figures</translation>
+    </message>
+    <message>
+        <source>Public figures (small groups hidden)</source>
+        <translation>Public figures (small groups hidden)</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>Compute</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>Excel</source>
+        <translation>Excel</translation>
+    </message>
+    <message>
+        <source>PDF report</source>
+        <translation>PDF report</translation>
+    </message>
+    <message>
+        <source>Evaluators&apos; dataset</source>
+        <translation>Evaluators&apos; dataset</translation>
+    </message>
+    <message>
+        <source>Click a figure to list the households behind it.</source>
+        <translation>Click a figure to list the households behind it.</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>All communes</source>
+        <translation>All communes</translation>
+    </message>
+    <message numerus="yes">
+        <source>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figure(s) hidden).</source>
+        <translation>
+            <numerusform>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figure hidden).</numerusform>
+            <numerusform>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figures hidden).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Public figures: the households behind them are not shown.</source>
+        <translation>Public figures: the households behind them are not shown.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n household(s)</source>
+        <translation>
+            <numerusform>%1: %n household</numerusform>
+            <numerusform>%1: %n households</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>Writing %1…</translation>
+    </message>
+    <message>
+        <source>Export the cohort figures</source>
+        <translation>Export the cohort figures</translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation>%1 files (*.%2)</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::EnrolmentWizard</name>
+    <message>
+        <source>Enrol a household</source>
+        <translation>Enrol a household</translation>
+    </message>
+    <message>
+        <source>The household</source>
+        <translation>The household</translation>
+    </message>
+    <message>
+        <source>Its code, address and enrolment date.</source>
+        <translation>Its code, address and enrolment date.</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <source>Enrolled on</source>
+        <translation>Enrolled on</translation>
+    </message>
+    <message>
+        <source>The members</source>
+        <translation>The members</translation>
+    </message>
+    <message>
+        <source>Each adult and child of the household, with their birth date.</source>
+        <translation>Each adult and child of the household, with their birth date.</translation>
+    </message>
+    <message>
+        <source>Not said</source>
+        <translation>Not said</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Birth date</translation>
+    </message>
+    <message>
+        <source>Adult or child</source>
+        <translation>Adult or child</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>Add this member</source>
+        <translation>Add this member</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Born on</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Card and consents</source>
+        <translation>Card and consents</translation>
+    </message>
+    <message>
+        <source>The card&apos;s id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
+        <translation>The card&apos;s id as the card operator knows it (never the card number), and the consents the adults gave today.</translation>
+    </message>
+    <message>
+        <source>Card id</source>
+        <translation>Card id</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Referent</translation>
+    </message>
+    <message>
+        <source>The social worker who follows the household.</source>
+        <translation>The social worker who follows the household.</translation>
+    </message>
+    <message>
+        <source>No referent yet</source>
+        <translation>No referent yet</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %2: %n member(s), card %3.</source>
+        <translation>
+            <numerusform>%1, %2: %n member, card %3.</numerusform>
+            <numerusform>%1, %2: %n members, card %3.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>none yet</translation>
+    </message>
+    <message>
+        <source>member %1</source>
+        <translation>member %1</translation>
+    </message>
+    <message>
+        <source>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</source>
+        <translation>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::FirstRunDialog</name>
     <message>
         <source>Cabas databases (*.cabas);;All files (*)</source>
@@ -4943,8 +3960,8 @@
         <translation>Welcome to Cabas</translation>
     </message>
     <message>
-        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</source>
-        <translation>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</translation>
+        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</source>
+        <translation>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</translation>
     </message>
     <message>
         <source>Create a new database on this computer</source>
@@ -5011,8 +4028,8 @@
         <translation>Empty: taken from PGPASSWORD or ~/.pgpass</translation>
     </message>
     <message>
-        <source>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</source>
-        <translation>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</translation>
+        <source>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</source>
+        <translation>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</translation>
     </message>
     <message>
         <source>Create</source>
@@ -5039,8 +4056,8 @@
         <translation>Choose where to save the new database.</translation>
     </message>
     <message>
-        <source>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</source>
-        <translation>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</translation>
+        <source>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</source>
+        <translation>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</translation>
     </message>
     <message>
         <source>This file already exists: choose another name, or open it instead.</source>
@@ -5051,12 +4068,12 @@
         <translation>Give the programme a name.</translation>
     </message>
     <message>
-        <source>Choose the administrator's login.</source>
-        <translation>Choose the administrator's login.</translation>
+        <source>Choose the administrator&apos;s login.</source>
+        <translation>Choose the administrator&apos;s login.</translation>
     </message>
     <message>
-        <source>Choose the administrator's password.</source>
-        <translation>Choose the administrator's password.</translation>
+        <source>Choose the administrator&apos;s password.</source>
+        <translation>Choose the administrator&apos;s password.</translation>
     </message>
     <message>
         <source>The two passwords differ.</source>
@@ -5071,8 +4088,8 @@
         <translation>There is no file here.</translation>
     </message>
     <message>
-        <source>Give the server's name or address.</source>
-        <translation>Give the server's name or address.</translation>
+        <source>Give the server&apos;s name or address.</source>
+        <translation>Give the server&apos;s name or address.</translation>
     </message>
     <message>
         <source>Give the name of the database.</source>
@@ -5143,14 +4160,165 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::HealthBadgesWidget</name>
+    <message>
+        <source>Health follow-up: %1</source>
+        <translation>Health follow-up: %1</translation>
+    </message>
+    <message>
+        <source>Health follow-up</source>
+        <translation>Health follow-up</translation>
+    </message>
+    <message>
+        <source>not in the health follow-up</source>
+        <translation>not in the health follow-up</translation>
+    </message>
+    <message>
+        <source>consent withdrawn</source>
+        <translation>consent withdrawn</translation>
+    </message>
+    <message>
+        <source>all waves done</source>
+        <translation>all waves done</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HealthCharts</name>
+    <message>
+        <source>The charts appear with the first checkup that has measures.</source>
+        <translation>The charts appear with the first checkup that has measures.</translation>
+    </message>
+    <message>
+        <source>Weight and BMI</source>
+        <translation>Weight and BMI</translation>
+    </message>
+    <message>
+        <source>Blood pressure</source>
+        <translation>Blood pressure</translation>
+    </message>
+    <message>
+        <source>Weight (kg)</source>
+        <translation>Weight (kg)</translation>
+    </message>
+    <message>
+        <source>BMI (kg/m²)</source>
+        <translation>BMI (kg/m²)</translation>
+    </message>
+    <message>
+        <source>Systolic (mmHg)</source>
+        <translation>Systolic (mmHg)</translation>
+    </message>
+    <message>
+        <source>Diastolic (mmHg)</source>
+        <translation>Diastolic (mmHg)</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>kg</translation>
+    </message>
+    <message>
+        <source>kg/m²</source>
+        <translation>kg/m²</translation>
+    </message>
+    <message>
+        <source>mmHg</source>
+        <translation>mmHg</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HealthFormDialog</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HealthImportDialog</name>
+    <message>
+        <source>Import health records</source>
+        <translation>Import health records</translation>
+    </message>
+    <message>
+        <source>Checkups (checkups.csv)</source>
+        <translation>Checkups (checkups.csv)</translation>
+    </message>
+    <message>
+        <source>Diet questionnaires (questionnaires.csv)</source>
+        <translation>Diet questionnaires (questionnaires.csv)</translation>
+    </message>
+    <message>
+        <source>&amp;Records:</source>
+        <translation>&amp;Records:</translation>
+    </message>
+    <message>
+        <source>&amp;Choose…</source>
+        <translation>&amp;Choose…</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>&amp;File:</translation>
+    </message>
+    <message>
+        <source>Problems:</source>
+        <translation>Problems:</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Import</translation>
+    </message>
+    <message>
+        <source>Choose a CSV file</source>
+        <translation>Choose a CSV file</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV files (*.csv);;All files (*)</translation>
+    </message>
+    <message>
+        <source>The file cannot be imported: nothing will be written.</source>
+        <translation>The file cannot be imported: nothing will be written.</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warning: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s): correct the file and choose it again; nothing will be written.</source>
+        <translation>
+            <numerusform>%n problem: correct the file and choose it again; nothing will be written.</numerusform>
+            <numerusform>%n problems: correct the file and choose it again; nothing will be written.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Ready to import: %1</source>
+        <translation>Ready to import: %1</translation>
+    </message>
+    <message>
+        <source>Imported: %1</source>
+        <translation>Imported: %1</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Nothing was imported.</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::HealthPage</name>
     <message>
         <source>Health follow-up</source>
         <translation>Health follow-up</translation>
     </message>
     <message>
-        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</source>
-        <translation>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</translation>
+        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</source>
+        <translation>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</translation>
     </message>
     <message>
         <source>&amp;Status:</source>
@@ -5254,11 +4422,17 @@
     </message>
     <message numerus="yes">
         <source>%n wave(s)</source>
-        <translation><numerusform>%n wave</numerusform><numerusform>%n waves</numerusform></translation>
+        <translation>
+            <numerusform>%n wave</numerusform>
+            <numerusform>%n waves</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%1 of %n wave(s)</source>
-        <translation><numerusform>%1 of %n wave</numerusform><numerusform>%1 of %n waves</numerusform></translation>
+        <translation>
+            <numerusform>%1 of %n wave</numerusform>
+            <numerusform>%1 of %n waves</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 (%2)</source>
@@ -5461,6 +4635,105 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::HouseholdSpendingWidget</name>
+    <message>
+        <source>All kinds</source>
+        <translation>All kinds</translation>
+    </message>
+    <message>
+        <source>Allowances</source>
+        <translation>Allowances</translation>
+    </message>
+    <message>
+        <source>Purchases</source>
+        <translation>Purchases</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Refunds</translation>
+    </message>
+    <message>
+        <source>Bonuses</source>
+        <translation>Bonuses</translation>
+    </message>
+    <message>
+        <source>Transfers</source>
+        <translation>Transfers</translation>
+    </message>
+    <message>
+        <source>Adjustments</source>
+        <translation>Adjustments</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Merchant</source>
+        <translation>Merchant</translation>
+    </message>
+    <message>
+        <source>Sustainable</source>
+        <translation>Sustainable</translation>
+    </message>
+    <message>
+        <source>Balance: %1 (and %2 pending)</source>
+        <translation>Balance: %1 (and %2 pending)</translation>
+    </message>
+    <message>
+        <source>Balance: %1</source>
+        <translation>Balance: %1</translation>
+    </message>
+    <message>
+        <source>Spent %1, of which %2 at sustainable shops (%3); bonus earned %4; allowances %5.</source>
+        <translation>Spent %1, of which %2 at sustainable shops (%3); bonus earned %4; allowances %5.</translation>
+    </message>
+    <message>
+        <source>no spending yet</source>
+        <translation>no spending yet</translation>
+    </message>
+    <message>
+        <source>Sustainable shops</source>
+        <translation>Sustainable shops</translation>
+    </message>
+    <message>
+        <source>Other shops</source>
+        <translation>Other shops</translation>
+    </message>
+    <message>
+        <source>Spending per month</source>
+        <translation>Spending per month</translation>
+    </message>
+    <message>
+        <source>All months</source>
+        <translation>All months</translation>
+    </message>
+    <message>
+        <source>All merchants</source>
+        <translation>All merchants</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::HouseholdTableModel</name>
     <message>
         <source>Code</source>
@@ -5493,6 +4766,164 @@
     <message>
         <source>Referent</source>
         <translation>Referent</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HouseholdsPage</name>
+    <message>
+        <source>Households</source>
+        <translation>Households</translation>
+    </message>
+    <message>
+        <source>Enrol a household…</source>
+        <translation>Enrol a household…</translation>
+    </message>
+    <message>
+        <source>Import persons.csv…</source>
+        <translation>Import persons.csv…</translation>
+    </message>
+    <message>
+        <source>Your role sees the households by code only: names and addresses are not shown.</source>
+        <translation>Your role sees the households by code only: names and addresses are not shown.</translation>
+    </message>
+    <message>
+        <source>Search: household code, name or commune</source>
+        <translation>Search: household code, name or commune</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Any status</translation>
+    </message>
+    <message>
+        <source>Members (choose a household above)</source>
+        <translation>Members (choose a household above)</translation>
+    </message>
+    <message>
+        <source>Open the case file</source>
+        <translation>Open the case file</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Born on</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Any commune</source>
+        <translation>Any commune</translation>
+    </message>
+    <message>
+        <source>Any referent</source>
+        <translation>Any referent</translation>
+    </message>
+    <message>
+        <source>My households</source>
+        <translation>My households</translation>
+    </message>
+    <message>
+        <source>No referent yet</source>
+        <translation>No referent yet</translation>
+    </message>
+    <message>
+        <source>Search: household code or commune</source>
+        <translation>Search: household code or commune</translation>
+    </message>
+    <message>
+        <source>Cannot read the households: %1</source>
+        <translation>Cannot read the households: %1</translation>
+    </message>
+    <message>
+        <source>more than %1 households</source>
+        <translation>more than %1 households</translation>
+    </message>
+    <message>
+        <source>%1 household(s)</source>
+        <translation>%1 household(s)</translation>
+    </message>
+    <message>
+        <source>Members of %1</source>
+        <translation>Members of %1</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::LedgerPage</name>
+    <message>
+        <source>Card ledger</source>
+        <translation>Card ledger</translation>
+    </message>
+    <message>
+        <source>Cards no household claims yet</source>
+        <translation>Cards no household claims yet</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>Account given</source>
+        <translation>Account given</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>Entries</translation>
+    </message>
+    <message>
+        <source>Posted</source>
+        <translation>Posted</translation>
+    </message>
+    <message>
+        <source>First</source>
+        <translation>First</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>Last</translation>
+    </message>
+    <message>
+        <source>Household code, e.g. MMG-0042</source>
+        <translation>Household code, e.g. MMG-0042</translation>
+    </message>
+    <message>
+        <source>Link to household</source>
+        <translation>Link to household</translation>
+    </message>
+    <message>
+        <source>The ledger was never synced from the card operator.</source>
+        <translation>The ledger was never synced from the card operator.</translation>
+    </message>
+    <message>
+        <source>Last sync: %1, successful.</source>
+        <translation>Last sync: %1, successful.</translation>
+    </message>
+    <message>
+        <source>Last sync: %1, failed: %2. Last successful sync: %3.</source>
+        <translation>Last sync: %1, failed: %2. Last successful sync: %3.</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>%1 entries stored, %2 not linked to a household.</source>
+        <translation>%1 entries stored, %2 not linked to a household.</translation>
+    </message>
+    <message>
+        <source>Card %1 linked to household %2: its entries now count for that household.</source>
+        <translation>Card %1 linked to household %2: its entries now count for that household.</translation>
     </message>
 </context>
 <context>
@@ -5665,8 +5096,8 @@
         <translation>About Cabas</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</translation>
+        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>S&amp;witch user…</source>
@@ -5719,6 +5150,107 @@
     <message>
         <source>Ledger &amp;sync…</source>
         <translation>Ledger &amp;sync…</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::PersonsImportDialog</name>
+    <message>
+        <source>Import persons.csv</source>
+        <translation>Import persons.csv</translation>
+    </message>
+    <message>
+        <source>Households, members and cards from a persons.csv file (see the format in the documentation). The file is checked first: nothing is written unless it has no error, and then all of it is.</source>
+        <translation>Households, members and cards from a persons.csv file (see the format in the documentation). The file is checked first: nothing is written unless it has no error, and then all of it is.</translation>
+    </message>
+    <message>
+        <source>Choose the file…</source>
+        <translation>Choose the file…</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Errors</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Choose persons.csv</source>
+        <translation>Choose persons.csv</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV files (*.csv);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>warning: %1</translation>
+    </message>
+    <message>
+        <source>No error. Importing will do: %1</source>
+        <translation>No error. Importing will do: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s): fix the file and choose it again. Nothing was written.</source>
+        <translation>
+            <numerusform>%n error: fix the file and choose it again. Nothing was written.</numerusform>
+            <numerusform>%n errors: fix the file and choose it again. Nothing was written.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>Importing %1…</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Nothing was imported.</translation>
+    </message>
+    <message>
+        <source>Imported. %1</source>
+        <translation>Imported. %1</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::PreventionStepForm</name>
+    <message>
+        <source>New prevention step</source>
+        <translation>New prevention step</translation>
+    </message>
+    <message>
+        <source>due on</source>
+        <translation>due on</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date:</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>&amp;Type:</translation>
+    </message>
+    <message>
+        <source>&amp;Partner:</source>
+        <translation>&amp;Partner:</translation>
+    </message>
+    <message>
+        <source>&amp;Outcome:</source>
+        <translation>&amp;Outcome:</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt step:</source>
+        <translation>Ne&amp;xt step:</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes:</translation>
     </message>
 </context>
 <context>
@@ -5872,8 +5404,521 @@
         <translation>Bonus rule %1: the monthly cap must be an amount, such as 25 or 25,50.</translation>
     </message>
     <message>
-        <source>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</source>
-        <translation>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</translation>
+        <source>Bonus rule %1: &quot;%2&quot; is not a date (2024-06-01 or 01/06/2024).</source>
+        <translation>Bonus rule %1: &quot;%2&quot; is not a date (2024-06-01 or 01/06/2024).</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::QuestionnaireForm</name>
+    <message>
+        <source>New diet questionnaire</source>
+        <translation>New diet questionnaire</translation>
+    </message>
+    <message>
+        <source>— not answered</source>
+        <translation>— not answered</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date:</translation>
+    </message>
+    <message>
+        <source>&amp;Wave:</source>
+        <translation>&amp;Wave:</translation>
+    </message>
+    <message>
+        <source>&amp;Fruit and vegetables:</source>
+        <translation>&amp;Fruit and vegetables:</translation>
+    </message>
+    <message>
+        <source>portions a day</source>
+        <translation>portions a day</translation>
+    </message>
+    <message>
+        <source>&amp;Organic fruit and vegetables:</source>
+        <translation>&amp;Organic fruit and vegetables:</translation>
+    </message>
+    <message>
+        <source>&amp;Local products:</source>
+        <translation>&amp;Local products:</translation>
+    </message>
+    <message>
+        <source>Organic &amp;products:</source>
+        <translation>Organic &amp;products:</translation>
+    </message>
+    <message>
+        <source>Discovered a &amp;sustainable shop or producer:</source>
+        <translation>Discovered a &amp;sustainable shop or producer:</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>not a number</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>too large</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::RegisterPersonsDialog</name>
+    <message>
+        <source>Register persons</source>
+        <translation>Register persons</translation>
+    </message>
+    <message>
+        <source>Name, person code or household code</source>
+        <translation>Name, person code or household code</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <source>Find a person:</source>
+        <translation>Find a person:</translation>
+    </message>
+    <message>
+        <source>%1 (%2, household %3)</source>
+        <translation>%1 (%2, household %3)</translation>
+    </message>
+    <message>
+        <source>%1 is on the waiting list: the workshop is full.</source>
+        <translation>%1 is on the waiting list: the workshop is full.</translation>
+    </message>
+    <message>
+        <source>%1 is registered.</source>
+        <translation>%1 is registered.</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::SupportSessionForm</name>
+    <message>
+        <source>New support session</source>
+        <translation>New support session</translation>
+    </message>
+    <message>
+        <source>The person</source>
+        <translation>The person</translation>
+    </message>
+    <message>
+        <source>The whole household (%1)</source>
+        <translation>The whole household (%1)</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date:</translation>
+    </message>
+    <message>
+        <source>&amp;With:</source>
+        <translation>&amp;With:</translation>
+    </message>
+    <message>
+        <source>&amp;Topic:</source>
+        <translation>&amp;Topic:</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes:</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::SyncDialog</name>
+    <message>
+        <source>The token could not be saved in %1: %2</source>
+        <translation>The token could not be saved in %1: %2</translation>
+    </message>
+    <message>
+        <source>Ledger sync</source>
+        <translation>Ledger sync</translation>
+    </message>
+    <message>
+        <source>Feed &amp;address:</source>
+        <translation>Feed &amp;address:</translation>
+    </message>
+    <message>
+        <source>the token the card operator gave</source>
+        <translation>the token the card operator gave</translation>
+    </message>
+    <message>
+        <source>(saved; type a new one to replace it)</source>
+        <translation>(saved; type a new one to replace it)</translation>
+    </message>
+    <message>
+        <source>&amp;Token:</source>
+        <translation>&amp;Token:</translation>
+    </message>
+    <message>
+        <source>The token is kept in %1, readable only by you (no system keychain is used).</source>
+        <translation>The token is kept in %1, readable only by you (no system keychain is used).</translation>
+    </message>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation>&amp;Sync now</translation>
+    </message>
+    <message>
+        <source>Cancel the sync</source>
+        <translation>Cancel the sync</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Cards</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>Entries</translation>
+    </message>
+    <message>
+        <source>%1: never synced.</source>
+        <translation>%1: never synced.</translation>
+    </message>
+    <message>
+        <source>%1: synced on %2.</source>
+        <translation>%1: synced on %2.</translation>
+    </message>
+    <message>
+        <source>%1: the sync of %2 failed: %3%4</source>
+        <translation>%1: the sync of %2 failed: %3%4</translation>
+    </message>
+    <message>
+        <source> (last success: %1)</source>
+        <translation> (last success: %1)</translation>
+    </message>
+    <message>
+        <source>Type the token the card operator gave.</source>
+        <translation>Type the token the card operator gave.</translation>
+    </message>
+    <message>
+        <source>%1 pages, %2 cards, %3 entries received</source>
+        <translation>%1 pages, %2 cards, %3 entries received</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connecting to %1…</translation>
+    </message>
+    <message>
+        <source>Synced: %1 cards and %2 entries received; %3 new, %4 revised (%5 s).</source>
+        <translation>Synced: %1 cards and %2 entries received; %3 new, %4 revised (%5 s).</translation>
+    </message>
+    <message>
+        <source>Stopping after the current page…</source>
+        <translation>Stopping after the current page…</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::TickListDialog</name>
+    <message>
+        <source>Attendance: %1</source>
+        <translation>Attendance: %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</translation>
+    </message>
+    <message>
+        <source>Tick the persons present; the others are recorded absent.</source>
+        <translation>Tick the persons present; the others are recorded absent.</translation>
+    </message>
+    <message>
+        <source>%1 present, %2 absent</source>
+        <translation>%1 present, %2 absent</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::WorkshopEditorDialog</name>
+    <message>
+        <source>Edit the workshop</source>
+        <translation>Edit the workshop</translation>
+    </message>
+    <message>
+        <source>New workshop</source>
+        <translation>New workshop</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>Type:</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Title:</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>Date:</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>from</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Time:</source>
+        <translation>Time:</translation>
+    </message>
+    <message>
+        <source>Place:</source>
+        <translation>Place:</translation>
+    </message>
+    <message>
+        <source>Producer or merchant</source>
+        <translation>Producer or merchant</translation>
+    </message>
+    <message>
+        <source>Partner:</source>
+        <translation>Partner:</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>No limit</translation>
+    </message>
+    <message>
+        <source>Places:</source>
+        <translation>Places:</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>Notes:</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::WorkshopHistoryWidget</name>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Workshop</source>
+        <translation>Workshop</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Attendance</translation>
+    </message>
+    <message>
+        <source>Workshop cancelled</source>
+        <translation>Workshop cancelled</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <source>No workshop registration yet.</source>
+        <translation>No workshop registration yet.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attendance(s) at %1 workshop(s), out of %2 registration(s).</source>
+        <translation>
+            <numerusform>%n attendance at %1 workshop, out of %2 registration.</numerusform>
+            <numerusform>%n attendances at %1 workshops, out of %2 registrations.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::WorkshopMonthModel</name>
+    <message>
+        <source>Cancelled on %1</source>
+        <translation>Cancelled on %1</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>%1 (cancelled)</source>
+        <translation>%1 (cancelled)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 present, %2 absent</source>
+        <translation>%1 present, %2 absent</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Workshop</source>
+        <translation>Workshop</translation>
+    </message>
+    <message>
+        <source>Place (partner)</source>
+        <translation>Place (partner)</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Attendance</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::WorkshopsPage</name>
+    <message>
+        <source>◀ Previous month</source>
+        <translation>◀ Previous month</translation>
+    </message>
+    <message>
+        <source>Next month ▶</source>
+        <translation>Next month ▶</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>New workshop…</source>
+        <translation>New workshop…</translation>
+    </message>
+    <message>
+        <source>Import attendance…</source>
+        <translation>Import attendance…</translation>
+    </message>
+    <message>
+        <source>No workshop this month.</source>
+        <translation>No workshop this month.</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>Registration</source>
+        <translation>Registration</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Attendance</translation>
+    </message>
+    <message>
+        <source>Register…</source>
+        <translation>Register…</translation>
+    </message>
+    <message>
+        <source>Cancel the registration</source>
+        <translation>Cancel the registration</translation>
+    </message>
+    <message>
+        <source>Tick-list of the day…</source>
+        <translation>Tick-list of the day…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>Cancel the workshop</source>
+        <translation>Cancel the workshop</translation>
+    </message>
+    <message>
+        <source>Cancel the registration of %1?</source>
+        <translation>Cancel the registration of %1?</translation>
+    </message>
+    <message>
+        <source>Cancel this workshop? Its registrations are kept, for the record.</source>
+        <translation>Cancel this workshop? Its registrations are kept, for the record.</translation>
+    </message>
+    <message>
+        <source>Choose a workshop to see its registrations.</source>
+        <translation>Choose a workshop to see its registrations.</translation>
+    </message>
+    <message>
+        <source>Place: %1</source>
+        <translation>Place: %1</translation>
+    </message>
+    <message>
+        <source>partner: %1</source>
+        <translation>partner: %1</translation>
+    </message>
+    <message>
+        <source>%1 registered for %2 places (%3 left)</source>
+        <translation>%1 registered for %2 places (%3 left)</translation>
+    </message>
+    <message>
+        <source>%1 registered (no limit)</source>
+        <translation>%1 registered (no limit)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n on the waiting list</source>
+        <translation>
+            <numerusform>%n on the waiting list</numerusform>
+            <numerusform>%n on the waiting list</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Attendance: %1 present, %2 absent</source>
+        <translation>Attendance: %1 present, %2 absent</translation>
+    </message>
+    <message>
+        <source>Cancelled on %1</source>
+        <translation>Cancelled on %1</translation>
+    </message>
+    <message>
+        <source>Waiting list (%1)</source>
+        <translation>Waiting list (%1)</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <source>%1 moves up from the waiting list and has a place.</source>
+        <translation>%1 moves up from the waiting list and has a place.</translation>
     </message>
 </context>
 <context>
@@ -5901,8 +5946,8 @@
         <translation>Show this section first: %1.</translation>
     </message>
     <message>
-        <source>unknown section "%1" (expected one of: %2)</source>
-        <translation>unknown section "%1" (expected one of: %2)</translation>
+        <source>unknown section &quot;%1&quot; (expected one of: %2)</source>
+        <translation>unknown section &quot;%1&quot; (expected one of: %2)</translation>
     </message>
     <message>
         <source>Cabas</source>

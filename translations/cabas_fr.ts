@@ -55,11 +55,11 @@
         <translation>%1 : la colonne %2 est manquante</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
         <translation>%1 : colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
         <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
     </message>
     <message>
@@ -67,11 +67,11 @@
         <translation>%1 est dans le futur : la présence s’enregistre le jour même ou après</translation>
     </message>
     <message>
-        <source>"%1" must be one of %2</source>
+        <source>&quot;%1&quot; must be one of %2</source>
         <translation>« %1 » doit être l’une des valeurs %2</translation>
     </message>
     <message>
-        <source>the workshop's title is required</source>
+        <source>the workshop&apos;s title is required</source>
         <translation>le titre de l’atelier est obligatoire</translation>
     </message>
     <message>
@@ -79,7 +79,7 @@
         <translation>200 caractères au maximum</translation>
     </message>
     <message>
-        <source>the person's code is required</source>
+        <source>the person&apos;s code is required</source>
         <translation>le code de la personne est obligatoire</translation>
     </message>
     <message>
@@ -87,7 +87,7 @@
         <translation>aucune personne n’a le code %1</translation>
     </message>
     <message>
-        <source>"%1" must be yes, no, oui or non</source>
+        <source>&quot;%1&quot; must be yes, no, oui or non</source>
         <translation>« %1 » doit être yes, no, oui ou non</translation>
     </message>
     <message>
@@ -95,7 +95,7 @@
         <translation>%1 figure deux fois pour cet atelier (aussi ligne %2)</translation>
     </message>
     <message>
-        <source>the workshop "%1" was cancelled: no attendance can be recorded</source>
+        <source>the workshop &quot;%1&quot; was cancelled: no attendance can be recorded</source>
         <translation>l’atelier « %1 » a été annulé : aucune présence ne peut être enregistrée</translation>
     </message>
     <message>
@@ -105,45 +105,6 @@
     <message>
         <source>import %1</source>
         <translation>import %1</translation>
-    </message>
-</context>
-<context>
-    <name>AttendanceImportDialog</name>
-    <message>
-        <source>Import attendance</source>
-        <translation>Importer les présences</translation>
-    </message>
-    <message>
-        <source>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</source>
-        <translation>Un fichier attendance.csv : workshop_date;workshop_type;title;person_code;attended. Les ateliers qui ne sont pas encore dans Cabas sont créés.</translation>
-    </message>
-    <message>
-        <source>Choose…</source>
-        <translation>Choisir…</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>Importer</translation>
-    </message>
-    <message>
-        <source>Attendance file</source>
-        <translation>Fichier des présences</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv *.txt)</source>
-        <translation>Fichiers CSV (*.csv *.txt)</translation>
-    </message>
-    <message>
-        <source>Ready to import: %1</source>
-        <translation>Prêt à importer : %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n problem(s): nothing can be imported until the file is corrected.</source>
-        <translation><numerusform>%n problème : rien ne peut être importé tant que le fichier n’est pas corrigé.</numerusform><numerusform>%n problèmes : rien ne peut être importé tant que le fichier n’est pas corrigé.</numerusform></translation>
-    </message>
-    <message>
-        <source>Imported. %1</source>
-        <translation>Import effectué. %1</translation>
     </message>
 </context>
 <context>
@@ -269,7 +230,7 @@
         <translation>card_id: l’identifiant de carte est obligatoire</translation>
     </message>
     <message>
-        <source>card_id: "%1" is not a valid card id</source>
+        <source>card_id: &quot;%1&quot; is not a valid card id</source>
         <translation>card_id: « %1 » n’est pas un identifiant de carte valide</translation>
     </message>
     <message>
@@ -306,265 +267,6 @@
     <message>
         <source>effective_on: the date of the card change is required</source>
         <translation>effective_on: la date du changement de carte est obligatoire</translation>
-    </message>
-</context>
-<context>
-    <name>CaseFileView</name>
-    <message>
-        <source>Household</source>
-        <translation>Foyer</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <source>First name</source>
-        <translation>Prénom</translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation>Nom</translation>
-    </message>
-    <message>
-        <source>Born on</source>
-        <translation>Date de naissance</translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation>Rôle</translation>
-    </message>
-    <message>
-        <source>Arrived on</source>
-        <translation>Date d’arrivée</translation>
-    </message>
-    <message>
-        <source>Left on</source>
-        <translation>Date de départ</translation>
-    </message>
-    <message>
-        <source>Members</source>
-        <translation>Membres</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Statut</translation>
-    </message>
-    <message>
-        <source>Cards</source>
-        <translation>Cartes</translation>
-    </message>
-    <message>
-        <source>Person</source>
-        <translation>Personne</translation>
-    </message>
-    <message>
-        <source>Purpose</source>
-        <translation>Finalité</translation>
-    </message>
-    <message>
-        <source>Given</source>
-        <translation>État</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>Depuis le</translation>
-    </message>
-    <message>
-        <source>Consents</source>
-        <translation>Consentements</translation>
-    </message>
-    <message>
-        <source>Notes</source>
-        <translation>Notes</translation>
-    </message>
-    <message>
-        <source>Follow-up</source>
-        <translation>Suivi</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>Adresse</translation>
-    </message>
-    <message>
-        <source>Commune</source>
-        <translation>Commune</translation>
-    </message>
-    <message>
-        <source>Postcode</source>
-        <translation>Code postal</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>Annuler</translation>
-    </message>
-    <message>
-        <source>Redo</source>
-        <translation>Rétablir</translation>
-    </message>
-    <message>
-        <source>Save</source>
-        <translation>Enregistrer</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Motif</translation>
-    </message>
-    <message>
-        <source>Recorded by</source>
-        <translation>Enregistré par</translation>
-    </message>
-    <message>
-        <source>Reason (required for an exit)</source>
-        <translation>Motif (obligatoire pour une sortie)</translation>
-    </message>
-    <message>
-        <source>Change the status</source>
-        <translation>Changer le statut</translation>
-    </message>
-    <message>
-        <source>Status changed.</source>
-        <translation>Statut modifié.</translation>
-    </message>
-    <message>
-        <source>Card</source>
-        <translation>Carte</translation>
-    </message>
-    <message>
-        <source>Issued on</source>
-        <translation>Émise le</translation>
-    </message>
-    <message>
-        <source>Replaces</source>
-        <translation>Remplace</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Historique</translation>
-    </message>
-    <message>
-        <source>Replace the current card, which is</source>
-        <translation>Remplacer la carte actuelle, qui est</translation>
-    </message>
-    <message>
-        <source>New card id</source>
-        <translation>Identifiant de la nouvelle carte</translation>
-    </message>
-    <message>
-        <source>Re-issue</source>
-        <translation>Réémettre</translation>
-    </message>
-    <message>
-        <source>This household has no card to replace.</source>
-        <translation>Ce foyer n’a aucune carte à remplacer.</translation>
-    </message>
-    <message>
-        <source>Card %1 replaced.</source>
-        <translation>Carte %1 remplacée.</translation>
-    </message>
-    <message>
-        <source>Written</source>
-        <translation>Écrite le</translation>
-    </message>
-    <message>
-        <source>By</source>
-        <translation>Par</translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <source>Add the note</source>
-        <translation>Ajouter la note</translation>
-    </message>
-    <message>
-        <source>Spending</source>
-        <translation>Dépenses</translation>
-    </message>
-    <message>
-        <source>Health follow-up</source>
-        <translation>Suivi santé</translation>
-    </message>
-    <message>
-        <source>Workshops</source>
-        <translation>Ateliers</translation>
-    </message>
-    <message>
-        <source>Card spending is shown to social workers, nurses and administrators; coordinators see it in the cohort figures.</source>
-        <translation>Les dépenses de la carte sont visibles par les travailleur·ses sociaux·ales, les infirmier·ères et les administrateur·rices ; les coordinateur·rices les voient dans les chiffres de la cohorte.</translation>
-    </message>
-    <message>
-        <source>Workshops are shown to the programme's staff.</source>
-        <translation>Les ateliers sont visibles par le personnel du programme.</translation>
-    </message>
-    <message>
-        <source>There is no household %1.</source>
-        <translation>Aucun foyer n’a le code %1.</translation>
-    </message>
-    <message>
-        <source>Case file %1</source>
-        <translation>Dossier %1</translation>
-    </message>
-    <message>
-        <source>Household %1 — %2</source>
-        <translation>Foyer %1 — %2</translation>
-    </message>
-    <message>
-        <source>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</source>
-        <translation>Allocation de %1 : %2 (%3 adulte(s), %4 enfant(s))</translation>
-    </message>
-    <message>
-        <source>given</source>
-        <translation>donné</translation>
-    </message>
-    <message>
-        <source>withdrawn</source>
-        <translation>retiré</translation>
-    </message>
-    <message>
-        <source>Saved.</source>
-        <translation>Enregistré.</translation>
-    </message>
-    <message>
-        <source>Someone else saved this household</source>
-        <translation>Quelqu’un d’autre a enregistré ce foyer</translation>
-    </message>
-    <message>
-        <source>Household %1 was saved by someone else since you opened it. For each field both of you changed, tick the value to keep; the fields only one of you changed keep that change.</source>
-        <translation>Le foyer %1 a été enregistré par quelqu’un d’autre depuis que vous l’avez ouvert. Pour chaque champ que vous avez modifié tous les deux, cochez la valeur à conserver ; les champs modifiés d’un seul côté conservent cette modification.</translation>
-    </message>
-    <message>
-        <source>Field</source>
-        <translation>Champ</translation>
-    </message>
-    <message>
-        <source>Their value (saved)</source>
-        <translation>Valeur de l’autre personne (enregistrée)</translation>
-    </message>
-    <message>
-        <source>Your value</source>
-        <translation>Votre valeur</translation>
-    </message>
-    <message>
-        <source>Keep yours</source>
-        <translation>Garder la vôtre</translation>
-    </message>
-    <message>
-        <source>(only one side changed it)</source>
-        <translation>(modifié d’un seul côté)</translation>
-    </message>
-    <message>
-        <source>Save with these choices</source>
-        <translation>Enregistrer avec ces choix</translation>
-    </message>
-    <message>
-        <source>Not saved: your changes are still here; save again to choose.</source>
-        <translation>Non enregistré : vos modifications sont toujours là ; enregistrez à nouveau pour choisir.</translation>
-    </message>
-    <message>
-        <source>Someone else saved this household meanwhile: choose what to keep.</source>
-        <translation>Quelqu’un d’autre a enregistré ce foyer entre-temps : choisissez ce que vous conservez.</translation>
     </message>
 </context>
 <context>
@@ -615,97 +317,6 @@
     </message>
 </context>
 <context>
-    <name>CheckupForm</name>
-    <message>
-        <source>New checkup</source>
-        <translation>Nouveau bilan de santé</translation>
-    </message>
-    <message>
-        <source>Derived from the weight and the height: weight (kg) / height (m)²</source>
-        <translation>Calculé à partir du poids et de la taille : poids (kg) / taille (m)²</translation>
-    </message>
-    <message>
-        <source>optional</source>
-        <translation>facultatif</translation>
-    </message>
-    <message>
-        <source>&amp;Date:</source>
-        <translation>&amp;Date :</translation>
-    </message>
-    <message>
-        <source>&amp;Wave:</source>
-        <translation>&amp;Vague :</translation>
-    </message>
-    <message>
-        <source>&amp;Weight:</source>
-        <translation>&amp;Poids :</translation>
-    </message>
-    <message>
-        <source>kg</source>
-        <translation>kg</translation>
-    </message>
-    <message>
-        <source>&amp;Height:</source>
-        <translation>&amp;Taille :</translation>
-    </message>
-    <message>
-        <source>cm</source>
-        <translation>cm</translation>
-    </message>
-    <message>
-        <source>BMI:</source>
-        <translation>IMC :</translation>
-    </message>
-    <message>
-        <source>W&amp;aist:</source>
-        <translation>T&amp;our de taille :</translation>
-    </message>
-    <message>
-        <source>&amp;Systolic pressure:</source>
-        <translation>Pression &amp;systolique :</translation>
-    </message>
-    <message>
-        <source>mmHg</source>
-        <translation>mmHg</translation>
-    </message>
-    <message>
-        <source>D&amp;iastolic pressure:</source>
-        <translation>Pression d&amp;iastolique :</translation>
-    </message>
-    <message>
-        <source>&amp;Glucose (capillary):</source>
-        <translation>&amp;Glycémie (capillaire) :</translation>
-    </message>
-    <message>
-        <source>g/L</source>
-        <translation>g/L</translation>
-    </message>
-    <message>
-        <source>&amp;Notes:</source>
-        <translation>&amp;Notes :</translation>
-    </message>
-    <message>
-        <source>not a number</source>
-        <translation>n’est pas un nombre</translation>
-    </message>
-    <message>
-        <source>a whole number</source>
-        <translation>doit être un nombre entier</translation>
-    </message>
-    <message>
-        <source>too large</source>
-        <translation>trop grand</translation>
-    </message>
-    <message>
-        <source>%1 kg/m²</source>
-        <translation>%1 kg/m²</translation>
-    </message>
-    <message>
-        <source>— (from the weight and the height)</source>
-        <translation>— (calculé à partir du poids et de la taille)</translation>
-    </message>
-</context>
-<context>
     <name>CheckupRepository</name>
     <message>
         <source>This person already has a checkup for wave %1.</source>
@@ -735,15 +346,15 @@
         <translation>%1 : le programme doit être un objet JSON</translation>
     </message>
     <message>
-        <source>Created %1 (programme "%2", administrator %3).</source>
+        <source>Created %1 (programme &quot;%2&quot;, administrator %3).</source>
         <translation>Base de données %1 créée (programme « %2 », administrateur·rice %3).</translation>
     </message>
     <message>
-        <source>--households must be a whole number from 1 to %1, not "%2"</source>
+        <source>--households must be a whole number from 1 to %1, not &quot;%2&quot;</source>
         <translation>--households doit être un nombre entier de 1 à %1, et non « %2 »</translation>
     </message>
     <message>
-        <source>--seed must be a whole number, not "%1"</source>
+        <source>--seed must be a whole number, not &quot;%1&quot;</source>
         <translation>--seed doit être un nombre entier, et non « %1 »</translation>
     </message>
     <message>
@@ -811,7 +422,7 @@
         <translation>Graine du générateur (2024 par défaut) : même graine, mêmes données.</translation>
     </message>
     <message>
-        <source>Show the database's schema version, programme and counts.</source>
+        <source>Show the database&apos;s schema version, programme and counts.</source>
         <translation>Afficher la version du schéma de la base de données, son programme et les effectifs.</translation>
     </message>
     <message>
@@ -839,7 +450,7 @@
         <translation>se connecter sous cet identifiant</translation>
     </message>
     <message>
-        <source>this help; COMMAND --help for a command's</source>
+        <source>this help; COMMAND --help for a command&apos;s</source>
         <translation>cette aide ; COMMAND --help pour celle d’une commande</translation>
     </message>
     <message>
@@ -855,7 +466,7 @@
         <translation>cabas-cli : aucune commande indiquée.</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown command "%1".</source>
+        <source>cabas-cli: unknown command &quot;%1&quot;.</source>
         <translation>cabas-cli : commande « %1 » inconnue.</translation>
     </message>
     <message>
@@ -867,7 +478,7 @@
         <translation>argument manquant : %1</translation>
     </message>
     <message>
-        <source>unexpected argument "%1"</source>
+        <source>unexpected argument &quot;%1&quot;</source>
         <translation>argument inattendu « %1 »</translation>
     </message>
     <message>
@@ -883,7 +494,7 @@
         <translation>Mot de passe de %1 : </translation>
     </message>
     <message>
-        <source>--format must be one of %1, not "%2"</source>
+        <source>--format must be one of %1, not &quot;%2&quot;</source>
         <translation>--format doit valoir %1, et non « %2 »</translation>
     </message>
     <message>
@@ -935,19 +546,19 @@
         <translation>Mot de passe de %1 modifié ; le compte est déverrouillé.</translation>
     </message>
     <message>
-        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</source>
+        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</source>
         <translation>--since doit être une date au format AAAA-MM-JJ ou JJ/MM/AAAA, et non « %1 »</translation>
     </message>
     <message>
-        <source>--limit must be a positive whole number, not "%1"</source>
+        <source>--limit must be a positive whole number, not &quot;%1&quot;</source>
         <translation>--limit doit être un nombre entier positif, et non « %1 »</translation>
     </message>
     <message>
-        <source>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</source>
-        <translation>Rôles de base de données prêts : %1. Donnez à chaque membre du personnel un identifiant dans le groupe de son rôle, par exemple : CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</translation>
+        <source>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</source>
+        <translation>Rôles de base de données prêts : %1. Donnez à chaque membre du personnel un identifiant dans le groupe de son rôle, par exemple : CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</translation>
     </message>
     <message>
-        <source>The administrator's password, on the file's first line.</source>
+        <source>The administrator&apos;s password, on the file&apos;s first line.</source>
         <translation>Le mot de passe de l’administrateur·rice, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -971,7 +582,7 @@
         <translation>Nom affiché pour l’utilisateur·rice.</translation>
     </message>
     <message>
-        <source>The new user's password, on the file's first line.</source>
+        <source>The new user&apos;s password, on the file&apos;s first line.</source>
         <translation>Le mot de passe du nouveau compte, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -987,11 +598,11 @@
         <translation>Réactiver un·e utilisateur·rice désactivé·e (administrateur·rices).</translation>
     </message>
     <message>
-        <source>Set a user's password and unlock the account (administrators; anyone for their own).</source>
+        <source>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</source>
         <translation>Définir le mot de passe d’un·e utilisateur·rice et déverrouiller le compte (administrateur·rices ; chacun·e pour son propre compte).</translation>
     </message>
     <message>
-        <source>The new password, on the file's first line.</source>
+        <source>The new password, on the file&apos;s first line.</source>
         <translation>Le nouveau mot de passe, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -1007,7 +618,7 @@
         <translation>Uniquement les enregistrements à partir de cette date (AAAA-MM-JJ).</translation>
     </message>
     <message>
-        <source>Only this user's records.</source>
+        <source>Only this user&apos;s records.</source>
         <translation>Uniquement les enregistrements de cet·te utilisateur·rice.</translation>
     </message>
     <message>
@@ -1035,7 +646,7 @@
         <translation>Options globales (avant la commande) :</translation>
     </message>
     <message>
-        <source>file whose first line is that user's password (else asked on the terminal)</source>
+        <source>file whose first line is that user&apos;s password (else asked on the terminal)</source>
         <translation>fichier dont la première ligne est le mot de passe de cet·te utilisateur·rice (sinon demandé dans le terminal)</translation>
     </message>
     <message>
@@ -1051,7 +662,7 @@
         <translation>Options :</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown option "%1".</source>
+        <source>cabas-cli: unknown option &quot;%1&quot;.</source>
         <translation>cabas-cli : option « %1 » inconnue.</translation>
     </message>
     <message>
@@ -1095,7 +706,7 @@
         <translation>--status doit valoir l’une des valeurs %1</translation>
     </message>
     <message>
-        <source>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</source>
+        <source>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</source>
         <translation>La liste de travail des infirmier·ères : chaque vague de chaque personne ayant consenti, avec sa fenêtre et son statut aujourd’hui (infirmier·ères).</translation>
     </message>
     <message>
@@ -1131,7 +742,7 @@
         <translation>Sauvegarde %1 restaurée dans %2.</translation>
     </message>
     <message>
-        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</source>
+        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite&apos;s online backup, or pg_dump).</source>
         <translation>Écrire une sauvegarde cohérente de la base de données dans FILE, qui ne doit pas exister (administrateur·rices ; sauvegarde à chaud de SQLite, ou pg_dump).</translation>
     </message>
     <message>
@@ -1147,7 +758,7 @@
         <translation>--%1 AAAA-MM-JJ est nécessaire</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a date YYYY-MM-DD</source>
+        <source>--%1: &quot;%2&quot; is not a date YYYY-MM-DD</source>
         <translation>--%1 : « %2 » n’est pas une date au format AAAA-MM-JJ</translation>
     </message>
     <message>
@@ -1155,7 +766,7 @@
         <translation>--to est antérieur à --from</translation>
     </message>
     <message>
-        <source>--disclosure must be internal or public, not "%1"</source>
+        <source>--disclosure must be internal or public, not &quot;%1&quot;</source>
         <translation>--disclosure doit valoir internal ou public, et non « %1 »</translation>
     </message>
     <message>
@@ -1176,7 +787,10 @@
     </message>
     <message numerus="yes">
         <source>%n row(s) written to %1.</source>
-        <translation><numerusform>%n ligne écrite dans %1.</numerusform><numerusform>%n lignes écrites dans %1.</numerusform></translation>
+        <translation>
+            <numerusform>%n ligne écrite dans %1.</numerusform>
+            <numerusform>%n lignes écrites dans %1.</numerusform>
+        </translation>
     </message>
     <message>
         <source>First day of the period (YYYY-MM-DD).</source>
@@ -1223,7 +837,7 @@
         <translation>Indicateurs et séries de la cohorte sur une période (docs/cohort.md).</translation>
     </message>
     <message>
-        <source>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
+        <source>The evaluators&apos; pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
         <translation>Le jeu de données pseudonymisé des évaluateurs : une ligne par personne et par vague, uniquement les personnes ayant consenti à la recherche (coordinateur·rices).</translation>
     </message>
     <message>
@@ -1231,7 +845,7 @@
         <translation>--%1 DATE est obligatoire</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a date (YYYY-MM-DD)</source>
+        <source>--%1: &quot;%2&quot; is not a date (YYYY-MM-DD)</source>
         <translation>--%1 : « %2 » n’est pas une date (AAAA-MM-JJ)</translation>
     </message>
     <message>
@@ -1287,7 +901,7 @@
         <translation>Date à laquelle la prochaine démarche est à faire (AAAA-MM-JJ).</translation>
     </message>
     <message>
-        <source>A person's prevention steps (nurses; the reading is audited).</source>
+        <source>A person&apos;s prevention steps (nurses; the reading is audited).</source>
         <translation>Les démarches de prévention d’une personne (infirmier·ères ; la consultation est inscrite au journal d’audit).</translation>
     </message>
     <message>
@@ -1307,7 +921,7 @@
         <translation>Le thème de l’accompagnement.</translation>
     </message>
     <message>
-        <source>A person's support sessions and their household's (nurses; the reading is audited).</source>
+        <source>A person&apos;s support sessions and their household&apos;s (nurses; the reading is audited).</source>
         <translation>Les accompagnements individuels d’une personne et ceux de son foyer (infirmier·ères ; la consultation est inscrite au journal d’audit).</translation>
     </message>
     <message>
@@ -1320,7 +934,10 @@
     </message>
     <message numerus="yes">
         <source>%n household(s)</source>
-        <translation><numerusform>%n foyer</numerusform><numerusform>%n foyers</numerusform></translation>
+        <translation>
+            <numerusform>%n foyer</numerusform>
+            <numerusform>%n foyers</numerusform>
+        </translation>
     </message>
     <message>
         <source>There is no household %1.</source>
@@ -1367,7 +984,7 @@
         <translation>Lister les foyers, avec recherche et filtres facultatifs (travailleur·ses sociaux·ales, infirmier·ères, administrateur·rices ; coordinateur·rices : par code uniquement).</translation>
     </message>
     <message>
-        <source>Words to find in the code, a member's name or the commune (accents and case ignored).</source>
+        <source>Words to find in the code, a member&apos;s name or the commune (accents and case ignored).</source>
         <translation>Mots à rechercher dans le code, le nom d’un membre ou la commune (sans tenir compte des accents ni de la casse).</translation>
     </message>
     <message>
@@ -1387,7 +1004,7 @@
         <translation>Nombre maximal de foyers.</translation>
     </message>
     <message>
-        <source>Show a household's case file: members, cards, consents, status history, this month's allowance.</source>
+        <source>Show a household&apos;s case file: members, cards, consents, status history, this month&apos;s allowance.</source>
         <translation>Afficher le dossier d’un foyer : membres, cartes, consentements, historique des statuts, allocation du mois en cours.</translation>
     </message>
     <message>
@@ -1395,19 +1012,19 @@
         <translation>%1 : impossible de lire le fichier de jeton (%2).</translation>
     </message>
     <message>
-        <source>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</source>
+        <source>%1, line 1: the token file is empty (it holds the card operator&apos;s token on its first line).</source>
         <translation>%1, ligne 1 : le fichier de jeton est vide (il doit contenir le jeton de l’opérateur de cartes sur sa première ligne).</translation>
     </message>
     <message>
-        <source>missing --ledger URL (the card operator's feed address)</source>
+        <source>missing --ledger URL (the card operator&apos;s feed address)</source>
         <translation>--ledger URL manquant (l’adresse du flux de l’opérateur de cartes)</translation>
     </message>
     <message>
-        <source>missing --token-file FILE (the card operator's token on its first line)</source>
+        <source>missing --token-file FILE (the card operator&apos;s token on its first line)</source>
         <translation>--token-file FILE manquant (le jeton de l’opérateur de cartes sur sa première ligne)</translation>
     </message>
     <message>
-        <source>--page-size must be a whole number from 1 to 1000, not "%1"</source>
+        <source>--page-size must be a whole number from 1 to 1000, not &quot;%1&quot;</source>
         <translation>--page-size doit être un nombre entier de 1 à 1000, et non « %1 »</translation>
     </message>
     <message>
@@ -1427,7 +1044,7 @@
         <translation>%1 requêtes ont été relancées ; le flux a redémarré depuis le début %2 fois.</translation>
     </message>
     <message>
-        <source>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</source>
+        <source>Pull the card operator&apos;s ledger feed: cards and entries since the last sync (administrators).</source>
         <translation>Récupérer le flux des mouvements de l’opérateur de cartes : cartes et mouvements depuis la dernière synchronisation (administrateur·rices).</translation>
     </message>
     <message>
@@ -1435,7 +1052,7 @@
         <translation>L’adresse du flux (https://... ; http uniquement vers cet ordinateur).</translation>
     </message>
     <message>
-        <source>File with the operator's token on its first line.</source>
+        <source>File with the operator&apos;s token on its first line.</source>
         <translation>Fichier contenant le jeton de l’opérateur sur sa première ligne.</translation>
     </message>
     <message>
@@ -1448,7 +1065,10 @@
     </message>
     <message numerus="yes">
         <source>%1: %n entries</source>
-        <translation><numerusform>%1 : %n mouvement</numerusform><numerusform>%1 : %n mouvements</numerusform></translation>
+        <translation>
+            <numerusform>%1 : %n mouvement</numerusform>
+            <numerusform>%1 : %n mouvements</numerusform>
+        </translation>
     </message>
     <message>
         <source>, %1 posted, %2 to %3</source>
@@ -1467,7 +1087,7 @@
         <translation>Carte %1 rattachée au foyer %2.</translation>
     </message>
     <message>
-        <source>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
+        <source>Import a card operator&apos;s ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
         <translation>Importer un export du registre des mouvements de l’opérateur de cartes (CSV) : tout ou rien, erreurs localisées, la révision la plus récente l’emporte (administrateur·rices).</translation>
     </message>
     <message>
@@ -1515,7 +1135,7 @@
         <translation>--date DATE est obligatoire</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a time (HH:MM)</source>
+        <source>--%1: &quot;%2&quot; is not a time (HH:MM)</source>
         <translation>--%1 : « %2 » n’est pas une heure (HH:MM)</translation>
     </message>
     <message>
@@ -1527,7 +1147,7 @@
         <translation>Atelier %1 créé : %2</translation>
     </message>
     <message>
-        <source>"%1" is not a workshop number (see workshop list)</source>
+        <source>&quot;%1&quot; is not a workshop number (see workshop list)</source>
         <translation>« %1 » n’est pas un numéro d’atelier (voir workshop list)</translation>
     </message>
     <message>
@@ -1571,7 +1191,7 @@
         <translation>farm_visit, cooking, market_visit, cheese_making, bread_making ou other.</translation>
     </message>
     <message>
-        <source>The workshop's title.</source>
+        <source>The workshop&apos;s title.</source>
         <translation>Le titre de l’atelier.</translation>
     </message>
     <message>
@@ -1607,7 +1227,7 @@
         <translation>Annuler ces inscriptions ; la première personne de la liste d’attente prend une place libérée.</translation>
     </message>
     <message>
-        <source>Record the day's attendance of registered persons: all or nothing.</source>
+        <source>Record the day&apos;s attendance of registered persons: all or nothing.</source>
         <translation>Enregistrer les présences du jour des personnes inscrites : tout ou rien.</translation>
     </message>
     <message>
@@ -1715,7 +1335,10 @@
     </message>
     <message numerus="yes">
         <source>— : figure hidden (fewer than %1 households or persons) or without denominator. %n figure(s) hidden.</source>
-        <translation><numerusform>— : chiffre masqué (moins de %1 foyers ou personnes) ou sans dénominateur. %n chiffre masqué.</numerusform><numerusform>— : chiffre masqué (moins de %1 foyers ou personnes) ou sans dénominateur. %n chiffres masqués.</numerusform></translation>
+        <translation>
+            <numerusform>— : chiffre masqué (moins de %1 foyers ou personnes) ou sans dénominateur. %n chiffre masqué.</numerusform>
+            <numerusform>— : chiffre masqué (moins de %1 foyers ou personnes) ou sans dénominateur. %n chiffres masqués.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Definitions</source>
@@ -2015,7 +1638,7 @@
         <translation>--to : la période se termine (%1) avant de commencer (%2).</translation>
     </message>
     <message>
-        <source>--status: "%1" is not one of %2.</source>
+        <source>--status: &quot;%1&quot; is not one of %2.</source>
         <translation>--status : « %1 » ne fait pas partie de %2.</translation>
     </message>
 </context>
@@ -2053,7 +1676,7 @@
         <translation>%1 : lecture impossible : %2</translation>
     </message>
     <message>
-        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</source>
+        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</source>
         <translation>%1:%2: le fichier n’est pas en UTF-8 ; enregistrez-le depuis le tableur au format « CSV UTF-8 ».</translation>
     </message>
     <message>
@@ -2067,89 +1690,6 @@
     <message>
         <source>%1:%2: %3 fields where the header has %4.</source>
         <translation>%1:%2: %3 champs alors que l’en-tête en a %4.</translation>
-    </message>
-</context>
-<context>
-    <name>DashboardPage</name>
-    <message>
-        <source>Internal figures</source>
-        <translation>Chiffres internes</translation>
-    </message>
-    <message>
-        <source>Public figures (small groups hidden)</source>
-        <translation>Chiffres publics (petits groupes masqués)</translation>
-    </message>
-    <message>
-        <source>Compute</source>
-        <translation>Calculer</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>Du</translation>
-    </message>
-    <message>
-        <source>to</source>
-        <translation>au</translation>
-    </message>
-    <message>
-        <source>Commune</source>
-        <translation>Commune</translation>
-    </message>
-    <message>
-        <source>JSON</source>
-        <translation>JSON</translation>
-    </message>
-    <message>
-        <source>CSV</source>
-        <translation>CSV</translation>
-    </message>
-    <message>
-        <source>Excel</source>
-        <translation>Excel</translation>
-    </message>
-    <message>
-        <source>PDF report</source>
-        <translation>Rapport PDF</translation>
-    </message>
-    <message>
-        <source>Evaluators' dataset</source>
-        <translation>Jeu de données des évaluateurs</translation>
-    </message>
-    <message>
-        <source>Click a figure to list the households behind it.</source>
-        <translation>Cliquez sur un chiffre pour lister les foyers correspondants.</translation>
-    </message>
-    <message>
-        <source>Household</source>
-        <translation>Foyer</translation>
-    </message>
-    <message>
-        <source>All communes</source>
-        <translation>Toutes les communes</translation>
-    </message>
-    <message numerus="yes">
-        <source>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figure(s) hidden).</source>
-        <translation><numerusform>— : masqué car il porte sur moins de %1 foyers ou personnes, ou sans dénominateur (%n chiffre masqué).</numerusform><numerusform>— : masqué car il porte sur moins de %1 foyers ou personnes, ou sans dénominateur (%n chiffres masqués).</numerusform></translation>
-    </message>
-    <message>
-        <source>Public figures: the households behind them are not shown.</source>
-        <translation>Chiffres publics : les foyers correspondants ne sont pas affichés.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1: %n household(s)</source>
-        <translation><numerusform>%1 : %n foyer</numerusform><numerusform>%1 : %n foyers</numerusform></translation>
-    </message>
-    <message>
-        <source>Writing %1…</source>
-        <translation>Écriture de %1…</translation>
-    </message>
-    <message>
-        <source>Export the cohort figures</source>
-        <translation>Exporter les chiffres de la cohorte</translation>
-    </message>
-    <message>
-        <source>%1 files (*.%2)</source>
-        <translation>Fichiers %1 (*.%2)</translation>
     </message>
 </context>
 <context>
@@ -2183,7 +1723,7 @@
         <translation>%1 est déjà une base de données Cabas : Cabas n’écrase jamais une base de données en la créant.</translation>
     </message>
     <message>
-        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</source>
+        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</source>
         <translation>%1 n’existe pas. Créez d’abord une base de données (cabas-cli init, ou la fenêtre de premier lancement de l’application de bureau).</translation>
     </message>
     <message>
@@ -2219,7 +1759,7 @@
         <translation>%1 est une base de données vide, et non une base de données Cabas ; créez-en une avec cabas-cli init.</translation>
     </message>
     <message>
-        <source>The database's schema version %1 cannot be brought to %2.</source>
+        <source>The database&apos;s schema version %1 cannot be brought to %2.</source>
         <translation>La version du schéma de la base de données (%1) ne peut pas être mise à niveau vers %2.</translation>
     </message>
     <message>
@@ -2246,11 +1786,11 @@
         <translation>Aucune base de données indiquée : utilisez --db FILE.cabas ou --db postgresql://user@host:port/dbname (ou définissez CABAS_DB).</translation>
     </message>
     <message>
-        <source>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</source>
+        <source>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</source>
         <translation>« %1 » n’est pas une base de données que Cabas reconnaît : indiquez un chemin de fichier ou une adresse postgresql://.</translation>
     </message>
     <message>
-        <source>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
+        <source>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
         <translation>« %1 » n’est pas une adresse PostgreSQL valide : format attendu postgresql://user:password@host:port/dbname.</translation>
     </message>
     <message>
@@ -2262,7 +1802,7 @@
         <translation>L’adresse PostgreSQL doit indiquer une base de données : postgresql://user@%1:%2/dbname.</translation>
     </message>
     <message>
-        <source>Unknown PostgreSQL option "%1" (allowed: %2).</source>
+        <source>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</source>
         <translation>Option PostgreSQL « %1 » inconnue (options autorisées : %2).</translation>
     </message>
 </context>
@@ -2329,137 +1869,6 @@
     </message>
 </context>
 <context>
-    <name>EnrolmentWizard</name>
-    <message>
-        <source>Enrol a household</source>
-        <translation>Inscrire un foyer</translation>
-    </message>
-    <message>
-        <source>The household</source>
-        <translation>Le foyer</translation>
-    </message>
-    <message>
-        <source>Its code, address and enrolment date.</source>
-        <translation>Son code, son adresse et sa date d’inscription.</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>Adresse</translation>
-    </message>
-    <message>
-        <source>Commune</source>
-        <translation>Commune</translation>
-    </message>
-    <message>
-        <source>Postcode</source>
-        <translation>Code postal</translation>
-    </message>
-    <message>
-        <source>Enrolled on</source>
-        <translation>Date d’inscription</translation>
-    </message>
-    <message>
-        <source>The members</source>
-        <translation>Les membres</translation>
-    </message>
-    <message>
-        <source>Each adult and child of the household, with their birth date.</source>
-        <translation>Chaque adulte et chaque enfant du foyer, avec sa date de naissance.</translation>
-    </message>
-    <message>
-        <source>Not said</source>
-        <translation>Non précisé</translation>
-    </message>
-    <message>
-        <source>Female</source>
-        <translation>Femme</translation>
-    </message>
-    <message>
-        <source>Male</source>
-        <translation>Homme</translation>
-    </message>
-    <message>
-        <source>First name</source>
-        <translation>Prénom</translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation>Nom</translation>
-    </message>
-    <message>
-        <source>Birth date</source>
-        <translation>Date de naissance</translation>
-    </message>
-    <message>
-        <source>Adult or child</source>
-        <translation>Adulte ou enfant</translation>
-    </message>
-    <message>
-        <source>Sex</source>
-        <translation>Sexe</translation>
-    </message>
-    <message>
-        <source>Add this member</source>
-        <translation>Ajouter ce membre</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>Nom</translation>
-    </message>
-    <message>
-        <source>Born on</source>
-        <translation>Né(e) le</translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation>Rôle</translation>
-    </message>
-    <message>
-        <source>Card and consents</source>
-        <translation>Carte et consentements</translation>
-    </message>
-    <message>
-        <source>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
-        <translation>L’identifiant de la carte tel que le connaît l’opérateur de la carte (jamais le numéro de carte), et les consentements donnés aujourd’hui par les adultes.</translation>
-    </message>
-    <message>
-        <source>Card id</source>
-        <translation>Identifiant de carte</translation>
-    </message>
-    <message>
-        <source>Referent</source>
-        <translation>Référent</translation>
-    </message>
-    <message>
-        <source>The social worker who follows the household.</source>
-        <translation>Le travailleur social qui suit le foyer.</translation>
-    </message>
-    <message>
-        <source>No referent yet</source>
-        <translation>Pas encore de référent</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1, %2: %n member(s), card %3.</source>
-        <translation><numerusform>%1, %2 : %n membre, carte %3.</numerusform><numerusform>%1, %2 : %n membres, carte %3.</numerusform></translation>
-    </message>
-    <message>
-        <source>none yet</source>
-        <translation>pas encore</translation>
-    </message>
-    <message>
-        <source>member %1</source>
-        <translation>membre %1</translation>
-    </message>
-    <message>
-        <source>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</source>
-        <translation>Doublon possible : une personne portant ce nom et cette date de naissance est déjà membre d’un autre foyer : %1. Vérifiez avant de l’inscrire à nouveau.</translation>
-    </message>
-</context>
-<context>
     <name>FeedClient</name>
     <message>
         <source>The sync was cancelled.</source>
@@ -2498,7 +1907,7 @@
         <translation>Le flux des mouvements de carte a répondu HTTP %1 (%2).</translation>
     </message>
     <message>
-        <source>"%1" is not a ledger feed address (https://...).</source>
+        <source>&quot;%1&quot; is not a ledger feed address (https://...).</source>
         <translation>« %1 » n’est pas une adresse de flux des mouvements de carte (https://...).</translation>
     </message>
     <message>
@@ -2549,7 +1958,7 @@
         <translation>true ou false était attendu</translation>
     </message>
     <message>
-        <source>"%1" is not one of %2</source>
+        <source>&quot;%1&quot; is not one of %2</source>
         <translation>« %1 » ne fait pas partie de %2</translation>
     </message>
     <message>
@@ -2577,7 +1986,7 @@
         <translation>doit valoir 1 ou plus</translation>
     </message>
     <message>
-        <source>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
+        <source>&quot;%1&quot; is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
         <translation>« %1 » n’est pas une date et heure avec son décalage (2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
@@ -2601,7 +2010,7 @@
         <translation>carte %1</translation>
     </message>
     <message>
-        <source>"%1" is not a date (2024-06-01)</source>
+        <source>&quot;%1&quot; is not a date (2024-06-01)</source>
         <translation>« %1 » n’est pas une date (2024-06-01)</translation>
     </message>
     <message>
@@ -2629,102 +2038,21 @@
     </message>
 </context>
 <context>
-    <name>HealthBadgesWidget</name>
-    <message>
-        <source>Health follow-up: %1</source>
-        <translation>Suivi santé : %1</translation>
-    </message>
-    <message>
-        <source>Health follow-up</source>
-        <translation>Suivi santé</translation>
-    </message>
-    <message>
-        <source>not in the health follow-up</source>
-        <translation>hors suivi santé</translation>
-    </message>
-    <message>
-        <source>consent withdrawn</source>
-        <translation>consentement retiré</translation>
-    </message>
-    <message>
-        <source>all waves done</source>
-        <translation>toutes les vagues faites</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1 : %2</translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
-    </message>
-</context>
-<context>
-    <name>HealthCharts</name>
-    <message>
-        <source>The charts appear with the first checkup that has measures.</source>
-        <translation>Les graphiques apparaissent avec le premier bilan de santé comportant des mesures.</translation>
-    </message>
-    <message>
-        <source>Weight and BMI</source>
-        <translation>Poids et IMC</translation>
-    </message>
-    <message>
-        <source>Blood pressure</source>
-        <translation>Tension artérielle</translation>
-    </message>
-    <message>
-        <source>Weight (kg)</source>
-        <translation>Poids (kg)</translation>
-    </message>
-    <message>
-        <source>BMI (kg/m²)</source>
-        <translation>IMC (kg/m²)</translation>
-    </message>
-    <message>
-        <source>Systolic (mmHg)</source>
-        <translation>Systolique (mmHg)</translation>
-    </message>
-    <message>
-        <source>Diastolic (mmHg)</source>
-        <translation>Diastolique (mmHg)</translation>
-    </message>
-    <message>
-        <source>kg</source>
-        <translation>kg</translation>
-    </message>
-    <message>
-        <source>kg/m²</source>
-        <translation>kg/m²</translation>
-    </message>
-    <message>
-        <source>mmHg</source>
-        <translation>mmHg</translation>
-    </message>
-</context>
-<context>
-    <name>HealthFormDialog</name>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
-    </message>
-</context>
-<context>
     <name>HealthImport</name>
     <message>
         <source>%1: the column %2 is missing</source>
         <translation>%1 : la colonne %2 est manquante</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
         <translation>%1 : colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>"%1" is not a number</source>
+        <source>&quot;%1&quot; is not a number</source>
         <translation>« %1 » n’est pas un nombre</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
         <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
     </message>
     <message>
@@ -2732,7 +2060,7 @@
         <translation>%1 a un deuxième bilan de santé pour la vague %2 (aussi ligne %3)</translation>
     </message>
     <message>
-        <source>%1 already has a checkup for %2 with other values; correct it in the person's health view</source>
+        <source>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</source>
         <translation>%1 a déjà un bilan de santé pour la vague %2 avec d’autres valeurs ; corrigez-le dans la vue santé de la personne</translation>
     </message>
     <message>
@@ -2740,11 +2068,11 @@
         <translation>Rien n’a été importé :</translation>
     </message>
     <message>
-        <source>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
+        <source>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
         <translation>« %1 » doit être never, rarely, sometimes, often ou always (ou jamais, rarement, parfois, souvent, toujours)</translation>
     </message>
     <message>
-        <source>"%1" must be yes, no, oui, non or empty</source>
+        <source>&quot;%1&quot; must be yes, no, oui, non or empty</source>
         <translation>« %1 » doit être yes, no, oui, non ou vide</translation>
     </message>
     <message>
@@ -2752,75 +2080,8 @@
         <translation>%1 a un deuxième questionnaire alimentaire pour la vague %2 (aussi ligne %3)</translation>
     </message>
     <message>
-        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</source>
+        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</source>
         <translation>%1 a déjà un questionnaire alimentaire pour la vague %2 avec d’autres réponses ; corrigez-le dans la vue santé de la personne</translation>
-    </message>
-</context>
-<context>
-    <name>HealthImportDialog</name>
-    <message>
-        <source>Import health records</source>
-        <translation>Importer des données de santé</translation>
-    </message>
-    <message>
-        <source>Checkups (checkups.csv)</source>
-        <translation>Bilans de santé (checkups.csv)</translation>
-    </message>
-    <message>
-        <source>Diet questionnaires (questionnaires.csv)</source>
-        <translation>Questionnaires alimentaires (questionnaires.csv)</translation>
-    </message>
-    <message>
-        <source>&amp;Records:</source>
-        <translation>&amp;Données :</translation>
-    </message>
-    <message>
-        <source>&amp;Choose…</source>
-        <translation>&amp;Choisir…</translation>
-    </message>
-    <message>
-        <source>&amp;File:</source>
-        <translation>&amp;Fichier :</translation>
-    </message>
-    <message>
-        <source>Problems:</source>
-        <translation>Problèmes :</translation>
-    </message>
-    <message>
-        <source>&amp;Import</source>
-        <translation>&amp;Importer</translation>
-    </message>
-    <message>
-        <source>Choose a CSV file</source>
-        <translation>Choisir un fichier CSV</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>Fichiers CSV (*.csv);;Tous les fichiers (*)</translation>
-    </message>
-    <message>
-        <source>The file cannot be imported: nothing will be written.</source>
-        <translation>Le fichier ne peut pas être importé : rien ne sera écrit.</translation>
-    </message>
-    <message>
-        <source>Warning: %1</source>
-        <translation>Avertissement : %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n problem(s): correct the file and choose it again; nothing will be written.</source>
-        <translation><numerusform>%n problème : corrigez le fichier et choisissez-le à nouveau ; rien ne sera écrit.</numerusform><numerusform>%n problèmes : corrigez le fichier et choisissez-le à nouveau ; rien ne sera écrit.</numerusform></translation>
-    </message>
-    <message>
-        <source>Ready to import: %1</source>
-        <translation>Prêt à importer : %1</translation>
-    </message>
-    <message>
-        <source>Imported: %1</source>
-        <translation>Importé : %1</translation>
-    </message>
-    <message>
-        <source>Nothing was imported.</source>
-        <translation>Rien n’a été importé.</translation>
     </message>
 </context>
 <context>
@@ -2864,11 +2125,11 @@
         <translation>code: le code du foyer est obligatoire</translation>
     </message>
     <message>
-        <source>code: "%1" is not a valid household code (letters, digits, - and _ only)</source>
+        <source>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</source>
         <translation>code: « %1 » n’est pas un code de foyer valide (lettres, chiffres, - et _ uniquement)</translation>
     </message>
     <message>
-        <source>postcode: "%1" is not a French postcode (5 digits)</source>
+        <source>postcode: &quot;%1&quot; is not a French postcode (5 digits)</source>
         <translation>postcode: « %1 » n’est pas un code postal français (5 chiffres)</translation>
     </message>
     <message>
@@ -3062,196 +2323,6 @@
     </message>
 </context>
 <context>
-    <name>HouseholdSpendingWidget</name>
-    <message>
-        <source>All kinds</source>
-        <translation>Tous les types</translation>
-    </message>
-    <message>
-        <source>Allowances</source>
-        <translation>Allocations</translation>
-    </message>
-    <message>
-        <source>Purchases</source>
-        <translation>Achats</translation>
-    </message>
-    <message>
-        <source>Refunds</source>
-        <translation>Remboursements</translation>
-    </message>
-    <message>
-        <source>Bonuses</source>
-        <translation>Bonus</translation>
-    </message>
-    <message>
-        <source>Transfers</source>
-        <translation>Transferts</translation>
-    </message>
-    <message>
-        <source>Adjustments</source>
-        <translation>Ajustements</translation>
-    </message>
-    <message>
-        <source>Date</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>Type</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Statut</translation>
-    </message>
-    <message>
-        <source>Amount</source>
-        <translation>Montant</translation>
-    </message>
-    <message>
-        <source>Merchant</source>
-        <translation>Commerçant</translation>
-    </message>
-    <message>
-        <source>Sustainable</source>
-        <translation>Durable</translation>
-    </message>
-    <message>
-        <source>Balance: %1 (and %2 pending)</source>
-        <translation>Solde : %1 (et %2 en attente)</translation>
-    </message>
-    <message>
-        <source>Balance: %1</source>
-        <translation>Solde : %1</translation>
-    </message>
-    <message>
-        <source>Spent %1, of which %2 at sustainable shops (%3); bonus earned %4; allowances %5.</source>
-        <translation>Dépenses : %1, dont %2 dans des commerces durables (%3) ; bonus obtenu : %4 ; allocations : %5.</translation>
-    </message>
-    <message>
-        <source>no spending yet</source>
-        <translation>aucune dépense pour l’instant</translation>
-    </message>
-    <message>
-        <source>Sustainable shops</source>
-        <translation>Commerces durables</translation>
-    </message>
-    <message>
-        <source>Other shops</source>
-        <translation>Autres commerces</translation>
-    </message>
-    <message>
-        <source>Spending per month</source>
-        <translation>Dépenses par mois</translation>
-    </message>
-    <message>
-        <source>All months</source>
-        <translation>Tous les mois</translation>
-    </message>
-    <message>
-        <source>All merchants</source>
-        <translation>Tous les commerçants</translation>
-    </message>
-    <message>
-        <source>yes</source>
-        <translation>oui</translation>
-    </message>
-    <message>
-        <source>no</source>
-        <translation>non</translation>
-    </message>
-</context>
-<context>
-    <name>HouseholdsPage</name>
-    <message>
-        <source>Households</source>
-        <translation>Foyers</translation>
-    </message>
-    <message>
-        <source>Enrol a household…</source>
-        <translation>Inscrire un foyer…</translation>
-    </message>
-    <message>
-        <source>Import persons.csv…</source>
-        <translation>Importer persons.csv…</translation>
-    </message>
-    <message>
-        <source>Your role sees the households by code only: names and addresses are not shown.</source>
-        <translation>Votre rôle ne voit les foyers que par leur code : les noms et les adresses ne sont pas affichés.</translation>
-    </message>
-    <message>
-        <source>Search: household code, name or commune</source>
-        <translation>Rechercher : code du foyer, nom ou commune</translation>
-    </message>
-    <message>
-        <source>Any status</source>
-        <translation>Tous les statuts</translation>
-    </message>
-    <message>
-        <source>Members (choose a household above)</source>
-        <translation>Membres (choisissez un foyer ci-dessus)</translation>
-    </message>
-    <message>
-        <source>Open the case file</source>
-        <translation>Ouvrir le dossier du foyer</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <source>First name</source>
-        <translation>Prénom</translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation>Nom</translation>
-    </message>
-    <message>
-        <source>Born on</source>
-        <translation>Date de naissance</translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation>Rôle</translation>
-    </message>
-    <message>
-        <source>Any commune</source>
-        <translation>Toutes les communes</translation>
-    </message>
-    <message>
-        <source>Any referent</source>
-        <translation>Tous les référents</translation>
-    </message>
-    <message>
-        <source>My households</source>
-        <translation>Mes foyers</translation>
-    </message>
-    <message>
-        <source>No referent yet</source>
-        <translation>Pas encore de référent</translation>
-    </message>
-    <message>
-        <source>Search: household code or commune</source>
-        <translation>Rechercher : code du foyer ou commune</translation>
-    </message>
-    <message>
-        <source>Cannot read the households: %1</source>
-        <translation>Impossible de lire les foyers : %1</translation>
-    </message>
-    <message>
-        <source>more than %1 households</source>
-        <translation>plus de %1 foyers</translation>
-    </message>
-    <message>
-        <source>%1 household(s)</source>
-        <translation>%1 foyer(s)</translation>
-    </message>
-    <message>
-        <source>Members of %1</source>
-        <translation>Membres du foyer %1</translation>
-    </message>
-</context>
-<context>
     <name>ImportReport</name>
     <message>
         <source>Households: %1 new, %2 updated, %3 unchanged. Persons: %4 new, %5 updated, %6 unchanged. Cards: %7 new.</source>
@@ -3277,7 +2348,7 @@
         <translation>le type est manquant</translation>
     </message>
     <message>
-        <source>unknown status "%1" (expected pending, posted or voided)</source>
+        <source>unknown status &quot;%1&quot; (expected pending, posted or voided)</source>
         <translation>statut « %1 » inconnu (valeurs attendues : pending, posted ou voided)</translation>
     </message>
     <message>
@@ -3316,31 +2387,31 @@
         <translation>%1 : indiquez amount_cents ou amount, pas les deux</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
         <translation>%1 : colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>"%1" is not a whole number of 1 or more</source>
+        <source>&quot;%1&quot; is not a whole number of 1 or more</source>
         <translation>« %1 » n’est pas un nombre entier supérieur ou égal à 1</translation>
     </message>
     <message>
-        <source>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
+        <source>&quot;%1&quot; is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
         <translation>« %1 » n’est pas un type (allowance, bonus, purchase, refund, transfer, adjustment)</translation>
     </message>
     <message>
-        <source>"%1" is not a whole number of cents</source>
+        <source>&quot;%1&quot; is not a whole number of cents</source>
         <translation>« %1 » n’est pas un nombre entier de centimes</translation>
     </message>
     <message>
-        <source>"%1" is not an amount in euros (such as -12,50)</source>
+        <source>&quot;%1&quot; is not an amount in euros (such as -12,50)</source>
         <translation>« %1 » n’est pas un montant en euros (comme -12,50)</translation>
     </message>
     <message>
-        <source>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
+        <source>&quot;%1&quot; is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
         <translation>« %1 » n’est pas une date et heure avec son décalage horaire (comme 2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
-        <source>"%1" must be true or false</source>
+        <source>&quot;%1&quot; must be true or false</source>
         <translation>« %1 » doit être true ou false</translation>
     </message>
     <message>
@@ -3353,73 +2424,6 @@
     <message>
         <source>Ledger entries: %1 rows; %2 new, %3 revised, %4 already up to date.</source>
         <translation>Mouvements de carte : %1 lignes ; %2 nouveaux, %3 révisés, %4 déjà à jour.</translation>
-    </message>
-</context>
-<context>
-    <name>LedgerPage</name>
-    <message>
-        <source>Card ledger</source>
-        <translation>Mouvements de carte</translation>
-    </message>
-    <message>
-        <source>Cards no household claims yet</source>
-        <translation>Cartes encore rattachées à aucun foyer</translation>
-    </message>
-    <message>
-        <source>Card</source>
-        <translation>Carte</translation>
-    </message>
-    <message>
-        <source>Account given</source>
-        <translation>Compte attribué</translation>
-    </message>
-    <message>
-        <source>Entries</source>
-        <translation>Mouvements</translation>
-    </message>
-    <message>
-        <source>Posted</source>
-        <translation>Comptabilisés</translation>
-    </message>
-    <message>
-        <source>First</source>
-        <translation>Premier</translation>
-    </message>
-    <message>
-        <source>Last</source>
-        <translation>Dernier</translation>
-    </message>
-    <message>
-        <source>Household code, e.g. MMG-0042</source>
-        <translation>Code du foyer, par ex. MMG-0042</translation>
-    </message>
-    <message>
-        <source>Link to household</source>
-        <translation>Rattacher au foyer</translation>
-    </message>
-    <message>
-        <source>The ledger was never synced from the card operator.</source>
-        <translation>Les mouvements de carte n’ont jamais été synchronisés depuis l’opérateur des cartes.</translation>
-    </message>
-    <message>
-        <source>Last sync: %1, successful.</source>
-        <translation>Dernière synchronisation : %1, réussie.</translation>
-    </message>
-    <message>
-        <source>Last sync: %1, failed: %2. Last successful sync: %3.</source>
-        <translation>Dernière synchronisation : %1, échec : %2. Dernière synchronisation réussie : %3.</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>jamais</translation>
-    </message>
-    <message>
-        <source>%1 entries stored, %2 not linked to a household.</source>
-        <translation>%1 mouvements enregistrés, dont %2 non rattachés à un foyer.</translation>
-    </message>
-    <message>
-        <source>Card %1 linked to household %2: its entries now count for that household.</source>
-        <translation>Carte %1 rattachée au foyer %2 : ses mouvements comptent désormais pour ce foyer.</translation>
     </message>
 </context>
 <context>
@@ -3490,7 +2494,7 @@
         <translation>person_code: le code de la personne est obligatoire</translation>
     </message>
     <message>
-        <source>person_code: "%1" is not a valid person code</source>
+        <source>person_code: &quot;%1&quot; is not a valid person code</source>
         <translation>person_code: « %1 » n’est pas un code de personne valide</translation>
     </message>
     <message>
@@ -3544,19 +2548,19 @@
         <translation>%1 : la colonne %2 est manquante</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
         <translation>%1 : colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
         <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
     </message>
     <message>
-        <source>"%1" must be F, M or empty</source>
+        <source>&quot;%1&quot; must be F, M or empty</source>
         <translation>« %1 » doit être F, M ou vide</translation>
     </message>
     <message>
-        <source>"%1" must be adult or child</source>
+        <source>&quot;%1&quot; must be adult or child</source>
         <translation>« %1 » doit être adult ou child</translation>
     </message>
     <message>
@@ -3568,7 +2572,7 @@
         <translation>%1 apparaît deux fois (aussi ligne %2)</translation>
     </message>
     <message>
-        <source>"%1" differs from "%2" on line %3 for household %4</source>
+        <source>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</source>
         <translation>« %1 » diffère de « %2 » à la ligne %3 pour le foyer %4</translation>
     </message>
     <message>
@@ -3589,76 +2593,13 @@
     </message>
 </context>
 <context>
-    <name>PersonsImportDialog</name>
-    <message>
-        <source>Import persons.csv</source>
-        <translation>Importer persons.csv</translation>
-    </message>
-    <message>
-        <source>Households, members and cards from a persons.csv file (see the format in the documentation). The file is checked first: nothing is written unless it has no error, and then all of it is.</source>
-        <translation>Foyers, membres et cartes à partir d’un fichier persons.csv (voir le format dans la documentation). Le fichier est d’abord vérifié : rien n’est écrit s’il contient une erreur ; sinon, tout est écrit.</translation>
-    </message>
-    <message>
-        <source>Choose the file…</source>
-        <translation>Choisir le fichier…</translation>
-    </message>
-    <message>
-        <source>Preview</source>
-        <translation>Aperçu</translation>
-    </message>
-    <message>
-        <source>Errors</source>
-        <translation>Erreurs</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>Importer</translation>
-    </message>
-    <message>
-        <source>Choose persons.csv</source>
-        <translation>Choisir persons.csv</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>Fichiers CSV (*.csv);;Tous les fichiers (*)</translation>
-    </message>
-    <message>
-        <source>Line</source>
-        <translation>Ligne</translation>
-    </message>
-    <message>
-        <source>warning: %1</source>
-        <translation>avertissement : %1</translation>
-    </message>
-    <message>
-        <source>No error. Importing will do: %1</source>
-        <translation>Aucune erreur. L’import effectuera : %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n error(s): fix the file and choose it again. Nothing was written.</source>
-        <translation><numerusform>%n erreur : corrigez le fichier et choisissez-le à nouveau. Rien n’a été écrit.</numerusform><numerusform>%n erreurs : corrigez le fichier et choisissez-le à nouveau. Rien n’a été écrit.</numerusform></translation>
-    </message>
-    <message>
-        <source>Importing %1…</source>
-        <translation>Import de %1…</translation>
-    </message>
-    <message>
-        <source>Nothing was imported.</source>
-        <translation>Rien n’a été importé.</translation>
-    </message>
-    <message>
-        <source>Imported. %1</source>
-        <translation>Importé. %1</translation>
-    </message>
-</context>
-<context>
     <name>PgRoles</name>
     <message>
         <source>Database roles exist only on PostgreSQL; a SQLite file is protected by its file permissions.</source>
         <translation>Les rôles de base de données n’existent que sous PostgreSQL ; un fichier SQLite est protégé par ses droits d’accès au fichier.</translation>
     </message>
     <message>
-        <source>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
+        <source>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
         <translation>« %1 » n’est pas un préfixe de rôle valide (lettres minuscules, chiffres et _, en commençant par une lettre).</translation>
     </message>
 </context>
@@ -3718,41 +2659,6 @@
     </message>
 </context>
 <context>
-    <name>PreventionStepForm</name>
-    <message>
-        <source>New prevention step</source>
-        <translation>Nouvelle démarche de prévention</translation>
-    </message>
-    <message>
-        <source>due on</source>
-        <translation>prévue le</translation>
-    </message>
-    <message>
-        <source>&amp;Date:</source>
-        <translation>&amp;Date :</translation>
-    </message>
-    <message>
-        <source>&amp;Type:</source>
-        <translation>&amp;Type :</translation>
-    </message>
-    <message>
-        <source>&amp;Partner:</source>
-        <translation>&amp;Partenaire :</translation>
-    </message>
-    <message>
-        <source>&amp;Outcome:</source>
-        <translation>&amp;Résultat :</translation>
-    </message>
-    <message>
-        <source>Ne&amp;xt step:</source>
-        <translation>Démarche &amp;suivante :</translation>
-    </message>
-    <message>
-        <source>&amp;Notes:</source>
-        <translation>&amp;Notes :</translation>
-    </message>
-</context>
-<context>
     <name>Programme</name>
     <message>
         <source>Sustainable food card programme</source>
@@ -3787,11 +2693,11 @@
         <translation>disclosure_threshold: doit être compris entre 1 et 1000</translation>
     </message>
     <message>
-        <source>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
+        <source>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
         <translation>currency: « %1 » n’est pas un libellé de monnaie (2 à 10 lettres, comme EUR ou MonA)</translation>
     </message>
     <message>
-        <source>household_code_prefix: "%1" must be 1 to 10 letters or digits</source>
+        <source>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</source>
         <translation>household_code_prefix: « %1 » doit comporter de 1 à 10 lettres ou chiffres</translation>
     </message>
     <message>
@@ -3839,7 +2745,7 @@
         <translation>%1.offset_days: les vagues doivent être classées par décalage croissant</translation>
     </message>
     <message>
-        <source>sustainable_categories: "%1" is not a merchant category (%2)</source>
+        <source>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</source>
         <translation>sustainable_categories: « %1 » n’est pas une catégorie de commerçant (%2)</translation>
     </message>
     <message>
@@ -3899,100 +2805,10 @@
     </message>
 </context>
 <context>
-    <name>QuestionnaireForm</name>
-    <message>
-        <source>New diet questionnaire</source>
-        <translation>Nouveau questionnaire alimentaire</translation>
-    </message>
-    <message>
-        <source>— not answered</source>
-        <translation>— sans réponse</translation>
-    </message>
-    <message>
-        <source>Yes</source>
-        <translation>Oui</translation>
-    </message>
-    <message>
-        <source>No</source>
-        <translation>Non</translation>
-    </message>
-    <message>
-        <source>&amp;Date:</source>
-        <translation>&amp;Date :</translation>
-    </message>
-    <message>
-        <source>&amp;Wave:</source>
-        <translation>&amp;Vague :</translation>
-    </message>
-    <message>
-        <source>&amp;Fruit and vegetables:</source>
-        <translation>&amp;Fruits et légumes :</translation>
-    </message>
-    <message>
-        <source>portions a day</source>
-        <translation>portions par jour</translation>
-    </message>
-    <message>
-        <source>&amp;Organic fruit and vegetables:</source>
-        <translation>Fruits et légumes &amp;bio :</translation>
-    </message>
-    <message>
-        <source>&amp;Local products:</source>
-        <translation>Produits &amp;locaux :</translation>
-    </message>
-    <message>
-        <source>Organic &amp;products:</source>
-        <translation>Produits bi&amp;o :</translation>
-    </message>
-    <message>
-        <source>Discovered a &amp;sustainable shop or producer:</source>
-        <translation>A découvert un &amp;commerce ou un producteur durable :</translation>
-    </message>
-    <message>
-        <source>not a number</source>
-        <translation>n’est pas un nombre</translation>
-    </message>
-    <message>
-        <source>too large</source>
-        <translation>trop grand</translation>
-    </message>
-</context>
-<context>
     <name>QuestionnaireRepository</name>
     <message>
         <source>This person already has a diet questionnaire for wave %1.</source>
         <translation>Cette personne a déjà un questionnaire alimentaire pour la vague %1.</translation>
-    </message>
-</context>
-<context>
-    <name>RegisterPersonsDialog</name>
-    <message>
-        <source>Register persons</source>
-        <translation>Inscrire des personnes</translation>
-    </message>
-    <message>
-        <source>Name, person code or household code</source>
-        <translation>Nom, code de personne ou code du foyer</translation>
-    </message>
-    <message>
-        <source>Register</source>
-        <translation>Inscrire</translation>
-    </message>
-    <message>
-        <source>Find a person:</source>
-        <translation>Rechercher une personne :</translation>
-    </message>
-    <message>
-        <source>%1 (%2, household %3)</source>
-        <translation>%1 (%2, foyer %3)</translation>
-    </message>
-    <message>
-        <source>%1 is on the waiting list: the workshop is full.</source>
-        <translation>%1 est sur liste d’attente : l’atelier est complet.</translation>
-    </message>
-    <message>
-        <source>%1 is registered.</source>
-        <translation>%1 est inscrit·e.</translation>
     </message>
 </context>
 <context>
@@ -4030,120 +2846,6 @@
     </message>
 </context>
 <context>
-    <name>SupportSessionForm</name>
-    <message>
-        <source>New support session</source>
-        <translation>Nouvel accompagnement individuel</translation>
-    </message>
-    <message>
-        <source>The person</source>
-        <translation>La personne</translation>
-    </message>
-    <message>
-        <source>The whole household (%1)</source>
-        <translation>Tout le foyer (%1)</translation>
-    </message>
-    <message>
-        <source>&amp;Date:</source>
-        <translation>&amp;Date :</translation>
-    </message>
-    <message>
-        <source>&amp;With:</source>
-        <translation>&amp;Avec :</translation>
-    </message>
-    <message>
-        <source>&amp;Topic:</source>
-        <translation>&amp;Sujet :</translation>
-    </message>
-    <message>
-        <source>&amp;Notes:</source>
-        <translation>&amp;Notes :</translation>
-    </message>
-</context>
-<context>
-    <name>SyncDialog</name>
-    <message>
-        <source>The token could not be saved in %1: %2</source>
-        <translation>Le jeton n’a pas pu être enregistré dans %1 : %2</translation>
-    </message>
-    <message>
-        <source>Ledger sync</source>
-        <translation>Synchronisation des mouvements de carte</translation>
-    </message>
-    <message>
-        <source>Feed &amp;address:</source>
-        <translation>&amp;Adresse du flux :</translation>
-    </message>
-    <message>
-        <source>the token the card operator gave</source>
-        <translation>le jeton fourni par l’opérateur de cartes</translation>
-    </message>
-    <message>
-        <source>(saved; type a new one to replace it)</source>
-        <translation>(enregistré ; saisissez-en un nouveau pour le remplacer)</translation>
-    </message>
-    <message>
-        <source>&amp;Token:</source>
-        <translation>&amp;Jeton :</translation>
-    </message>
-    <message>
-        <source>The token is kept in %1, readable only by you (no system keychain is used).</source>
-        <translation>Le jeton est conservé dans %1, lisible par vous seul·e (aucun trousseau du système n’est utilisé).</translation>
-    </message>
-    <message>
-        <source>&amp;Sync now</source>
-        <translation>&amp;Synchroniser maintenant</translation>
-    </message>
-    <message>
-        <source>Cancel the sync</source>
-        <translation>Annuler la synchronisation</translation>
-    </message>
-    <message>
-        <source>Cards</source>
-        <translation>Cartes</translation>
-    </message>
-    <message>
-        <source>Entries</source>
-        <translation>Mouvements</translation>
-    </message>
-    <message>
-        <source>%1: never synced.</source>
-        <translation>%1 : aucune synchronisation.</translation>
-    </message>
-    <message>
-        <source>%1: synced on %2.</source>
-        <translation>%1 : synchronisation le %2.</translation>
-    </message>
-    <message>
-        <source>%1: the sync of %2 failed: %3%4</source>
-        <translation>%1 : la synchronisation du %2 a échoué : %3%4</translation>
-    </message>
-    <message>
-        <source> (last success: %1)</source>
-        <translation> (dernière réussite : %1)</translation>
-    </message>
-    <message>
-        <source>Type the token the card operator gave.</source>
-        <translation>Saisissez le jeton fourni par l’opérateur de cartes.</translation>
-    </message>
-    <message>
-        <source>%1 pages, %2 cards, %3 entries received</source>
-        <translation>%1 pages, %2 cartes, %3 mouvements reçus</translation>
-    </message>
-    <message>
-        <source>Connecting to %1…</source>
-        <translation>Connexion à %1…</translation>
-    </message>
-    <message>
-        <source>Synced: %1 cards and %2 entries received; %3 new, %4 revised (%5 s).</source>
-        <translation>Synchronisé : %1 cartes et %2 mouvements reçus ; %3 nouveaux, %4 révisés (%5 s).</translation>
-    </message>
-    <message>
-        <source>Stopping after the current page…</source>
-        <translation>Arrêt après la page en cours…</translation>
-    </message>
-</context>
-<context>
     <name>SyncEngine</name>
     <message>
         <source>The sync was cancelled; what was stored before stays, and the next sync resumes from there.</source>
@@ -4156,25 +2858,6 @@
     <message>
         <source>The ledger feed says more entries follow but its cursor does not move.</source>
         <translation>Le flux des mouvements de carte annonce d’autres mouvements, mais son curseur n’avance pas.</translation>
-    </message>
-</context>
-<context>
-    <name>TickListDialog</name>
-    <message>
-        <source>Attendance: %1</source>
-        <translation>Présences : %1</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</translation>
-    </message>
-    <message>
-        <source>Tick the persons present; the others are recorded absent.</source>
-        <translation>Cochez les personnes présentes ; les autres sont enregistrées comme absentes.</translation>
-    </message>
-    <message>
-        <source>%1 present, %2 absent</source>
-        <translation>%1 présent(s), %2 absent(s)</translation>
     </message>
 </context>
 <context>
@@ -4196,7 +2879,7 @@
         <translation>Administrateur·rice</translation>
     </message>
     <message>
-        <source>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</source>
+        <source>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</source>
         <translation>login: « %1 » n’est pas un identifiant valide (2 à 32 lettres minuscules, chiffres, « . », « _ » ou « - »)</translation>
     </message>
     <message>
@@ -4207,7 +2890,7 @@
 <context>
     <name>UserRepository</name>
     <message>
-        <source>The login "%1" is already taken.</source>
+        <source>The login &quot;%1&quot; is already taken.</source>
         <translation>L’identifiant « %1 » est déjà pris.</translation>
     </message>
 </context>
@@ -4290,178 +2973,13 @@
     </message>
 </context>
 <context>
-    <name>WorkshopEditorDialog</name>
-    <message>
-        <source>Edit the workshop</source>
-        <translation>Modifier l’atelier</translation>
-    </message>
-    <message>
-        <source>New workshop</source>
-        <translation>Nouvel atelier</translation>
-    </message>
-    <message>
-        <source>Type:</source>
-        <translation>Type :</translation>
-    </message>
-    <message>
-        <source>Title:</source>
-        <translation>Titre :</translation>
-    </message>
-    <message>
-        <source>Date:</source>
-        <translation>Date :</translation>
-    </message>
-    <message>
-        <source>from</source>
-        <translation>de</translation>
-    </message>
-    <message>
-        <source>to</source>
-        <translation>à</translation>
-    </message>
-    <message>
-        <source>Time:</source>
-        <translation>Horaire :</translation>
-    </message>
-    <message>
-        <source>Place:</source>
-        <translation>Lieu :</translation>
-    </message>
-    <message>
-        <source>Producer or merchant</source>
-        <translation>Producteur ou commerçant</translation>
-    </message>
-    <message>
-        <source>Partner:</source>
-        <translation>Partenaire :</translation>
-    </message>
-    <message>
-        <source>No limit</source>
-        <translation>Sans limite</translation>
-    </message>
-    <message>
-        <source>Places:</source>
-        <translation>Places :</translation>
-    </message>
-    <message>
-        <source>Notes:</source>
-        <translation>Notes :</translation>
-    </message>
-</context>
-<context>
-    <name>WorkshopHistoryWidget</name>
-    <message>
-        <source>Date</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <source>Workshop</source>
-        <translation>Atelier</translation>
-    </message>
-    <message>
-        <source>Type</source>
-        <translation>Type</translation>
-    </message>
-    <message>
-        <source>Person</source>
-        <translation>Personne</translation>
-    </message>
-    <message>
-        <source>Attendance</source>
-        <translation>Présence</translation>
-    </message>
-    <message>
-        <source>Workshop cancelled</source>
-        <translation>Atelier annulé</translation>
-    </message>
-    <message>
-        <source>Registered</source>
-        <translation>Inscrit</translation>
-    </message>
-    <message>
-        <source>Present</source>
-        <translation>Présent</translation>
-    </message>
-    <message>
-        <source>Absent</source>
-        <translation>Absent</translation>
-    </message>
-    <message>
-        <source>No workshop registration yet.</source>
-        <translation>Aucune inscription à un atelier pour l’instant.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n attendance(s) at %1 workshop(s), out of %2 registration(s).</source>
-        <translation><numerusform>%n présence à %1 atelier(s), sur %2 inscription(s).</numerusform><numerusform>%n présences à %1 atelier(s), sur %2 inscription(s).</numerusform></translation>
-    </message>
-</context>
-<context>
-    <name>WorkshopMonthModel</name>
-    <message>
-        <source>Cancelled on %1</source>
-        <translation>Annulé le %1</translation>
-    </message>
-    <message>
-        <source>%1 – %2</source>
-        <translation>%1 – %2</translation>
-    </message>
-    <message>
-        <source>%1 (cancelled)</source>
-        <translation>%1 (annulé)</translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
-    </message>
-    <message>
-        <source>%1 / %2</source>
-        <translation>%1 / %2</translation>
-    </message>
-    <message>
-        <source>%1 present, %2 absent</source>
-        <translation>%1 présent(s), %2 absent(s)</translation>
-    </message>
-    <message>
-        <source>Date</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>Horaire</translation>
-    </message>
-    <message>
-        <source>Type</source>
-        <translation>Type</translation>
-    </message>
-    <message>
-        <source>Workshop</source>
-        <translation>Atelier</translation>
-    </message>
-    <message>
-        <source>Place (partner)</source>
-        <translation>Lieu (partenaire)</translation>
-    </message>
-    <message>
-        <source>Registered</source>
-        <translation>Inscrits</translation>
-    </message>
-    <message>
-        <source>Waiting</source>
-        <translation>En attente</translation>
-    </message>
-    <message>
-        <source>Attendance</source>
-        <translation>Présences</translation>
-    </message>
-</context>
-<context>
     <name>WorkshopRepository</name>
     <message>
-        <source>There is already a workshop "%1" of this type on this date.</source>
+        <source>There is already a workshop &quot;%1&quot; of this type on this date.</source>
         <translation>Il existe déjà un atelier « %1 » de ce type à cette date.</translation>
     </message>
     <message>
-        <source>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</source>
+        <source>The workshop &quot;%1&quot; was changed by someone else since you opened it; reload it to see their changes.</source>
         <translation>L’atelier « %1 » a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert ; rechargez-le pour voir ces modifications.</translation>
     </message>
     <message>
@@ -4488,7 +3006,7 @@
         <translation>L’atelier %1 n’existe pas.</translation>
     </message>
     <message>
-        <source>The workshop "%1" was cancelled on %2: it cannot be changed.</source>
+        <source>The workshop &quot;%1&quot; was cancelled on %2: it cannot be changed.</source>
         <translation>L’atelier « %1 » a été annulé le %2 : il ne peut plus être modifié.</translation>
     </message>
     <message>
@@ -4500,11 +3018,11 @@
         <translation>%1 n’est pas inscrit·e à cet atelier.</translation>
     </message>
     <message>
-        <source>%1's attendance is already recorded: the registration cannot be cancelled any more.</source>
+        <source>%1&apos;s attendance is already recorded: the registration cannot be cancelled any more.</source>
         <translation>La présence de %1 est déjà enregistrée : l’inscription ne peut plus être annulée.</translation>
     </message>
     <message>
-        <source>The workshop "%1" is on %2: attendance is recorded on the day or after.</source>
+        <source>The workshop &quot;%1&quot; is on %2: attendance is recorded on the day or after.</source>
         <translation>L’atelier « %1 » a lieu le %2 : les présences s’enregistrent le jour même ou après.</translation>
     </message>
     <message>
@@ -4518,125 +3036,6 @@
     <message>
         <source>Nothing was recorded:</source>
         <translation>Rien n’a été enregistré :</translation>
-    </message>
-</context>
-<context>
-    <name>WorkshopsPage</name>
-    <message>
-        <source>◀ Previous month</source>
-        <translation>◀ Mois précédent</translation>
-    </message>
-    <message>
-        <source>Next month ▶</source>
-        <translation>Mois suivant ▶</translation>
-    </message>
-    <message>
-        <source>This month</source>
-        <translation>Ce mois-ci</translation>
-    </message>
-    <message>
-        <source>New workshop…</source>
-        <translation>Nouvel atelier…</translation>
-    </message>
-    <message>
-        <source>Import attendance…</source>
-        <translation>Importer des présences…</translation>
-    </message>
-    <message>
-        <source>No workshop this month.</source>
-        <translation>Aucun atelier ce mois-ci.</translation>
-    </message>
-    <message>
-        <source>Person</source>
-        <translation>Personne</translation>
-    </message>
-    <message>
-        <source>Household</source>
-        <translation>Foyer</translation>
-    </message>
-    <message>
-        <source>Registration</source>
-        <translation>Inscription</translation>
-    </message>
-    <message>
-        <source>Attendance</source>
-        <translation>Présence</translation>
-    </message>
-    <message>
-        <source>Register…</source>
-        <translation>Inscrire…</translation>
-    </message>
-    <message>
-        <source>Cancel the registration</source>
-        <translation>Annuler l’inscription</translation>
-    </message>
-    <message>
-        <source>Tick-list of the day…</source>
-        <translation>Liste d’émargement du jour…</translation>
-    </message>
-    <message>
-        <source>Edit…</source>
-        <translation>Modifier…</translation>
-    </message>
-    <message>
-        <source>Cancel the workshop</source>
-        <translation>Annuler l’atelier</translation>
-    </message>
-    <message>
-        <source>Cancel the registration of %1?</source>
-        <translation>Annuler l’inscription de %1 ?</translation>
-    </message>
-    <message>
-        <source>Cancel this workshop? Its registrations are kept, for the record.</source>
-        <translation>Annuler cet atelier ? Ses inscriptions sont conservées, pour mémoire.</translation>
-    </message>
-    <message>
-        <source>Choose a workshop to see its registrations.</source>
-        <translation>Choisissez un atelier pour voir ses inscriptions.</translation>
-    </message>
-    <message>
-        <source>Place: %1</source>
-        <translation>Lieu : %1</translation>
-    </message>
-    <message>
-        <source>partner: %1</source>
-        <translation>partenaire : %1</translation>
-    </message>
-    <message>
-        <source>%1 registered for %2 places (%3 left)</source>
-        <translation>%1 inscrit(s) pour %2 places (%3 restante(s))</translation>
-    </message>
-    <message>
-        <source>%1 registered (no limit)</source>
-        <translation>%1 inscrit(s) (sans limite)</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n on the waiting list</source>
-        <translation><numerusform>%n personne sur la liste d’attente</numerusform><numerusform>%n personnes sur la liste d’attente</numerusform></translation>
-    </message>
-    <message>
-        <source>Attendance: %1 present, %2 absent</source>
-        <translation>Présences : %1 présent(s), %2 absent(s)</translation>
-    </message>
-    <message>
-        <source>Cancelled on %1</source>
-        <translation>Annulé le %1</translation>
-    </message>
-    <message>
-        <source>Waiting list (%1)</source>
-        <translation>Liste d’attente (%1)</translation>
-    </message>
-    <message>
-        <source>Present</source>
-        <translation>Présent</translation>
-    </message>
-    <message>
-        <source>Absent</source>
-        <translation>Absent</translation>
-    </message>
-    <message>
-        <source>%1 moves up from the waiting list and has a place.</source>
-        <translation>%1 quitte la liste d’attente et obtient une place.</translation>
     </message>
 </context>
 <context>
@@ -4686,7 +3085,7 @@
         <translation>&amp;Vérifier la chaîne</translation>
     </message>
     <message>
-        <source>Recompute every record's hash and check that the chain is complete.</source>
+        <source>Recompute every record&apos;s hash and check that the chain is complete.</source>
         <translation>Recalculer l’empreinte de chaque enregistrement et vérifier que la chaîne est complète.</translation>
     </message>
     <message>
@@ -4741,7 +3140,7 @@
         <translation>Programme</translation>
     </message>
     <message>
-        <source>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
+        <source>The rules of the programme: they decide each household&apos;s monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
         <translation>Les règles du programme : elles déterminent l’allocation mensuelle de chaque foyer, le bonus, le moment où les infirmiers voient chaque personne et ce que les chiffres publics peuvent montrer. Une modification s’applique à partir de maintenant et est inscrite au journal d’audit.</translation>
     </message>
     <message>
@@ -4767,6 +3166,48 @@
     <message>
         <source>The rules were saved.</source>
         <translation>Les règles ont été enregistrées.</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::AttendanceImportDialog</name>
+    <message>
+        <source>Import attendance</source>
+        <translation>Importer les présences</translation>
+    </message>
+    <message>
+        <source>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</source>
+        <translation>Un fichier attendance.csv : workshop_date;workshop_type;title;person_code;attended. Les ateliers qui ne sont pas encore dans Cabas sont créés.</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importer</translation>
+    </message>
+    <message>
+        <source>Attendance file</source>
+        <translation>Fichier des présences</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt)</source>
+        <translation>Fichiers CSV (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <source>Ready to import: %1</source>
+        <translation>Prêt à importer : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s): nothing can be imported until the file is corrected.</source>
+        <translation>
+            <numerusform>%n problème : rien ne peut être importé tant que le fichier n’est pas corrigé.</numerusform>
+            <numerusform>%n problèmes : rien ne peut être importé tant que le fichier n’est pas corrigé.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Imported. %1</source>
+        <translation>Import effectué. %1</translation>
     </message>
 </context>
 <context>
@@ -4932,6 +3373,579 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::CaseFileView</name>
+    <message>
+        <source>Household</source>
+        <translation>Foyer</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Date de naissance</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Arrived on</source>
+        <translation>Date d’arrivée</translation>
+    </message>
+    <message>
+        <source>Left on</source>
+        <translation>Date de départ</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Membres</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Cartes</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Personne</translation>
+    </message>
+    <message>
+        <source>Purpose</source>
+        <translation>Finalité</translation>
+    </message>
+    <message>
+        <source>Given</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Depuis le</translation>
+    </message>
+    <message>
+        <source>Consents</source>
+        <translation>Consentements</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>Suivi</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Rétablir</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motif</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Enregistré par</translation>
+    </message>
+    <message>
+        <source>Reason (required for an exit)</source>
+        <translation>Motif (obligatoire pour une sortie)</translation>
+    </message>
+    <message>
+        <source>Change the status</source>
+        <translation>Changer le statut</translation>
+    </message>
+    <message>
+        <source>Status changed.</source>
+        <translation>Statut modifié.</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Carte</translation>
+    </message>
+    <message>
+        <source>Issued on</source>
+        <translation>Émise le</translation>
+    </message>
+    <message>
+        <source>Replaces</source>
+        <translation>Remplace</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historique</translation>
+    </message>
+    <message>
+        <source>Replace the current card, which is</source>
+        <translation>Remplacer la carte actuelle, qui est</translation>
+    </message>
+    <message>
+        <source>New card id</source>
+        <translation>Identifiant de la nouvelle carte</translation>
+    </message>
+    <message>
+        <source>Re-issue</source>
+        <translation>Réémettre</translation>
+    </message>
+    <message>
+        <source>This household has no card to replace.</source>
+        <translation>Ce foyer n’a aucune carte à remplacer.</translation>
+    </message>
+    <message>
+        <source>Card %1 replaced.</source>
+        <translation>Carte %1 remplacée.</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Écrite le</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Par</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Add the note</source>
+        <translation>Ajouter la note</translation>
+    </message>
+    <message>
+        <source>Spending</source>
+        <translation>Dépenses</translation>
+    </message>
+    <message>
+        <source>Health follow-up</source>
+        <translation>Suivi santé</translation>
+    </message>
+    <message>
+        <source>Workshops</source>
+        <translation>Ateliers</translation>
+    </message>
+    <message>
+        <source>Card spending is shown to social workers, nurses and administrators; coordinators see it in the cohort figures.</source>
+        <translation>Les dépenses de la carte sont visibles par les travailleur·ses sociaux·ales, les infirmier·ères et les administrateur·rices ; les coordinateur·rices les voient dans les chiffres de la cohorte.</translation>
+    </message>
+    <message>
+        <source>Workshops are shown to the programme&apos;s staff.</source>
+        <translation>Les ateliers sont visibles par le personnel du programme.</translation>
+    </message>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>Aucun foyer n’a le code %1.</translation>
+    </message>
+    <message>
+        <source>Case file %1</source>
+        <translation>Dossier %1</translation>
+    </message>
+    <message>
+        <source>Household %1 — %2</source>
+        <translation>Foyer %1 — %2</translation>
+    </message>
+    <message>
+        <source>Allowance for %1: %2 (%3 adult(s), %4 child(ren))</source>
+        <translation>Allocation de %1 : %2 (%3 adulte(s), %4 enfant(s))</translation>
+    </message>
+    <message>
+        <source>given</source>
+        <translation>donné</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>retiré</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Enregistré.</translation>
+    </message>
+    <message>
+        <source>Someone else saved this household</source>
+        <translation>Quelqu’un d’autre a enregistré ce foyer</translation>
+    </message>
+    <message>
+        <source>Household %1 was saved by someone else since you opened it. For each field both of you changed, tick the value to keep; the fields only one of you changed keep that change.</source>
+        <translation>Le foyer %1 a été enregistré par quelqu’un d’autre depuis que vous l’avez ouvert. Pour chaque champ que vous avez modifié tous les deux, cochez la valeur à conserver ; les champs modifiés d’un seul côté conservent cette modification.</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Champ</translation>
+    </message>
+    <message>
+        <source>Their value (saved)</source>
+        <translation>Valeur de l’autre personne (enregistrée)</translation>
+    </message>
+    <message>
+        <source>Your value</source>
+        <translation>Votre valeur</translation>
+    </message>
+    <message>
+        <source>Keep yours</source>
+        <translation>Garder la vôtre</translation>
+    </message>
+    <message>
+        <source>(only one side changed it)</source>
+        <translation>(modifié d’un seul côté)</translation>
+    </message>
+    <message>
+        <source>Save with these choices</source>
+        <translation>Enregistrer avec ces choix</translation>
+    </message>
+    <message>
+        <source>Not saved: your changes are still here; save again to choose.</source>
+        <translation>Non enregistré : vos modifications sont toujours là ; enregistrez à nouveau pour choisir.</translation>
+    </message>
+    <message>
+        <source>Someone else saved this household meanwhile: choose what to keep.</source>
+        <translation>Quelqu’un d’autre a enregistré ce foyer entre-temps : choisissez ce que vous conservez.</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::CheckupForm</name>
+    <message>
+        <source>New checkup</source>
+        <translation>Nouveau bilan de santé</translation>
+    </message>
+    <message>
+        <source>Derived from the weight and the height: weight (kg) / height (m)²</source>
+        <translation>Calculé à partir du poids et de la taille : poids (kg) / taille (m)²</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>facultatif</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date :</translation>
+    </message>
+    <message>
+        <source>&amp;Wave:</source>
+        <translation>&amp;Vague :</translation>
+    </message>
+    <message>
+        <source>&amp;Weight:</source>
+        <translation>&amp;Poids :</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>kg</translation>
+    </message>
+    <message>
+        <source>&amp;Height:</source>
+        <translation>&amp;Taille :</translation>
+    </message>
+    <message>
+        <source>cm</source>
+        <translation>cm</translation>
+    </message>
+    <message>
+        <source>BMI:</source>
+        <translation>IMC :</translation>
+    </message>
+    <message>
+        <source>W&amp;aist:</source>
+        <translation>T&amp;our de taille :</translation>
+    </message>
+    <message>
+        <source>&amp;Systolic pressure:</source>
+        <translation>Pression &amp;systolique :</translation>
+    </message>
+    <message>
+        <source>mmHg</source>
+        <translation>mmHg</translation>
+    </message>
+    <message>
+        <source>D&amp;iastolic pressure:</source>
+        <translation>Pression d&amp;iastolique :</translation>
+    </message>
+    <message>
+        <source>&amp;Glucose (capillary):</source>
+        <translation>&amp;Glycémie (capillaire) :</translation>
+    </message>
+    <message>
+        <source>g/L</source>
+        <translation>g/L</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes :</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>n’est pas un nombre</translation>
+    </message>
+    <message>
+        <source>a whole number</source>
+        <translation>doit être un nombre entier</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>trop grand</translation>
+    </message>
+    <message>
+        <source>%1 kg/m²</source>
+        <translation>%1 kg/m²</translation>
+    </message>
+    <message>
+        <source>— (from the weight and the height)</source>
+        <translation>— (calculé à partir du poids et de la taille)</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::DashboardPage</name>
+    <message>
+        <source>Internal figures</source>
+        <translation>Chiffres internes</translation>
+    </message>
+    <message>
+        <source>Public figures (small groups hidden)</source>
+        <translation>Chiffres publics (petits groupes masqués)</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>Calculer</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>au</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>Excel</source>
+        <translation>Excel</translation>
+    </message>
+    <message>
+        <source>PDF report</source>
+        <translation>Rapport PDF</translation>
+    </message>
+    <message>
+        <source>Evaluators&apos; dataset</source>
+        <translation>Jeu de données des évaluateurs</translation>
+    </message>
+    <message>
+        <source>Click a figure to list the households behind it.</source>
+        <translation>Cliquez sur un chiffre pour lister les foyers correspondants.</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Foyer</translation>
+    </message>
+    <message>
+        <source>All communes</source>
+        <translation>Toutes les communes</translation>
+    </message>
+    <message numerus="yes">
+        <source>— : hidden because fewer than %1 households or persons are behind it, or without denominator (%n figure(s) hidden).</source>
+        <translation>
+            <numerusform>— : masqué car il porte sur moins de %1 foyers ou personnes, ou sans dénominateur (%n chiffre masqué).</numerusform>
+            <numerusform>— : masqué car il porte sur moins de %1 foyers ou personnes, ou sans dénominateur (%n chiffres masqués).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Public figures: the households behind them are not shown.</source>
+        <translation>Chiffres publics : les foyers correspondants ne sont pas affichés.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n household(s)</source>
+        <translation>
+            <numerusform>%1 : %n foyer</numerusform>
+            <numerusform>%1 : %n foyers</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>Écriture de %1…</translation>
+    </message>
+    <message>
+        <source>Export the cohort figures</source>
+        <translation>Exporter les chiffres de la cohorte</translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation>Fichiers %1 (*.%2)</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::EnrolmentWizard</name>
+    <message>
+        <source>Enrol a household</source>
+        <translation>Inscrire un foyer</translation>
+    </message>
+    <message>
+        <source>The household</source>
+        <translation>Le foyer</translation>
+    </message>
+    <message>
+        <source>Its code, address and enrolment date.</source>
+        <translation>Son code, son adresse et sa date d’inscription.</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Postcode</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>Enrolled on</source>
+        <translation>Date d’inscription</translation>
+    </message>
+    <message>
+        <source>The members</source>
+        <translation>Les membres</translation>
+    </message>
+    <message>
+        <source>Each adult and child of the household, with their birth date.</source>
+        <translation>Chaque adulte et chaque enfant du foyer, avec sa date de naissance.</translation>
+    </message>
+    <message>
+        <source>Not said</source>
+        <translation>Non précisé</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Femme</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Homme</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Date de naissance</translation>
+    </message>
+    <message>
+        <source>Adult or child</source>
+        <translation>Adulte ou enfant</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Sexe</translation>
+    </message>
+    <message>
+        <source>Add this member</source>
+        <translation>Ajouter ce membre</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Né(e) le</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Card and consents</source>
+        <translation>Carte et consentements</translation>
+    </message>
+    <message>
+        <source>The card&apos;s id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
+        <translation>L’identifiant de la carte tel que le connaît l’opérateur de la carte (jamais le numéro de carte), et les consentements donnés aujourd’hui par les adultes.</translation>
+    </message>
+    <message>
+        <source>Card id</source>
+        <translation>Identifiant de carte</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Référent</translation>
+    </message>
+    <message>
+        <source>The social worker who follows the household.</source>
+        <translation>Le travailleur social qui suit le foyer.</translation>
+    </message>
+    <message>
+        <source>No referent yet</source>
+        <translation>Pas encore de référent</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %2: %n member(s), card %3.</source>
+        <translation>
+            <numerusform>%1, %2 : %n membre, carte %3.</numerusform>
+            <numerusform>%1, %2 : %n membres, carte %3.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>pas encore</translation>
+    </message>
+    <message>
+        <source>member %1</source>
+        <translation>membre %1</translation>
+    </message>
+    <message>
+        <source>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</source>
+        <translation>Doublon possible : une personne portant ce nom et cette date de naissance est déjà membre d’un autre foyer : %1. Vérifiez avant de l’inscrire à nouveau.</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::FirstRunDialog</name>
     <message>
         <source>Cabas databases (*.cabas);;All files (*)</source>
@@ -4946,7 +3960,7 @@
         <translation>Bienvenue dans Cabas</translation>
     </message>
     <message>
-        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</source>
+        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</source>
         <translation>Cabas conserve ses données dans une base de données. Créez-en une nouvelle sur cet ordinateur, ouvrez une base existante, ou connectez-vous au serveur PostgreSQL de votre organisation.</translation>
     </message>
     <message>
@@ -5014,7 +4028,7 @@
         <translation>Vide : pris dans PGPASSWORD ou ~/.pgpass</translation>
     </message>
     <message>
-        <source>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</source>
+        <source>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</source>
         <translation>Cabas n’enregistre jamais le mot de passe. La base de données doit déjà avoir été préparée avec « cabas-cli init ».</translation>
     </message>
     <message>
@@ -5042,7 +4056,7 @@
         <translation>Choisissez où enregistrer la nouvelle base de données.</translation>
     </message>
     <message>
-        <source>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</source>
+        <source>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</source>
         <translation>Indiquez un chemin de fichier : une base de données PostgreSQL se prépare avec « cabas-cli init ».</translation>
     </message>
     <message>
@@ -5054,11 +4068,11 @@
         <translation>Donnez un nom au programme.</translation>
     </message>
     <message>
-        <source>Choose the administrator's login.</source>
+        <source>Choose the administrator&apos;s login.</source>
         <translation>Choisissez l’identifiant de l’administrateur·rice.</translation>
     </message>
     <message>
-        <source>Choose the administrator's password.</source>
+        <source>Choose the administrator&apos;s password.</source>
         <translation>Choisissez le mot de passe de l’administrateur·rice.</translation>
     </message>
     <message>
@@ -5074,7 +4088,7 @@
         <translation>Il n’y a aucun fichier à cet emplacement.</translation>
     </message>
     <message>
-        <source>Give the server's name or address.</source>
+        <source>Give the server&apos;s name or address.</source>
         <translation>Indiquez le nom ou l’adresse du serveur.</translation>
     </message>
     <message>
@@ -5146,13 +4160,164 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::HealthBadgesWidget</name>
+    <message>
+        <source>Health follow-up: %1</source>
+        <translation>Suivi santé : %1</translation>
+    </message>
+    <message>
+        <source>Health follow-up</source>
+        <translation>Suivi santé</translation>
+    </message>
+    <message>
+        <source>not in the health follow-up</source>
+        <translation>hors suivi santé</translation>
+    </message>
+    <message>
+        <source>consent withdrawn</source>
+        <translation>consentement retiré</translation>
+    </message>
+    <message>
+        <source>all waves done</source>
+        <translation>toutes les vagues faites</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HealthCharts</name>
+    <message>
+        <source>The charts appear with the first checkup that has measures.</source>
+        <translation>Les graphiques apparaissent avec le premier bilan de santé comportant des mesures.</translation>
+    </message>
+    <message>
+        <source>Weight and BMI</source>
+        <translation>Poids et IMC</translation>
+    </message>
+    <message>
+        <source>Blood pressure</source>
+        <translation>Tension artérielle</translation>
+    </message>
+    <message>
+        <source>Weight (kg)</source>
+        <translation>Poids (kg)</translation>
+    </message>
+    <message>
+        <source>BMI (kg/m²)</source>
+        <translation>IMC (kg/m²)</translation>
+    </message>
+    <message>
+        <source>Systolic (mmHg)</source>
+        <translation>Systolique (mmHg)</translation>
+    </message>
+    <message>
+        <source>Diastolic (mmHg)</source>
+        <translation>Diastolique (mmHg)</translation>
+    </message>
+    <message>
+        <source>kg</source>
+        <translation>kg</translation>
+    </message>
+    <message>
+        <source>kg/m²</source>
+        <translation>kg/m²</translation>
+    </message>
+    <message>
+        <source>mmHg</source>
+        <translation>mmHg</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HealthFormDialog</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HealthImportDialog</name>
+    <message>
+        <source>Import health records</source>
+        <translation>Importer des données de santé</translation>
+    </message>
+    <message>
+        <source>Checkups (checkups.csv)</source>
+        <translation>Bilans de santé (checkups.csv)</translation>
+    </message>
+    <message>
+        <source>Diet questionnaires (questionnaires.csv)</source>
+        <translation>Questionnaires alimentaires (questionnaires.csv)</translation>
+    </message>
+    <message>
+        <source>&amp;Records:</source>
+        <translation>&amp;Données :</translation>
+    </message>
+    <message>
+        <source>&amp;Choose…</source>
+        <translation>&amp;Choisir…</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>&amp;Fichier :</translation>
+    </message>
+    <message>
+        <source>Problems:</source>
+        <translation>Problèmes :</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Importer</translation>
+    </message>
+    <message>
+        <source>Choose a CSV file</source>
+        <translation>Choisir un fichier CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>Fichiers CSV (*.csv);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>The file cannot be imported: nothing will be written.</source>
+        <translation>Le fichier ne peut pas être importé : rien ne sera écrit.</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Avertissement : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s): correct the file and choose it again; nothing will be written.</source>
+        <translation>
+            <numerusform>%n problème : corrigez le fichier et choisissez-le à nouveau ; rien ne sera écrit.</numerusform>
+            <numerusform>%n problèmes : corrigez le fichier et choisissez-le à nouveau ; rien ne sera écrit.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Ready to import: %1</source>
+        <translation>Prêt à importer : %1</translation>
+    </message>
+    <message>
+        <source>Imported: %1</source>
+        <translation>Importé : %1</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Rien n’a été importé.</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::HealthPage</name>
     <message>
         <source>Health follow-up</source>
         <translation>Suivi santé</translation>
     </message>
     <message>
-        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</source>
+        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</source>
         <translation>Les vagues de suivi des personnes qui ont consenti au suivi santé, avec leur fenêtre et leur statut aujourd’hui. Double-cliquez sur une ligne (ou appuyez sur Entrée) pour voir les bilans de santé et les questionnaires de la personne.</translation>
     </message>
     <message>
@@ -5470,6 +4635,105 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::HouseholdSpendingWidget</name>
+    <message>
+        <source>All kinds</source>
+        <translation>Tous les types</translation>
+    </message>
+    <message>
+        <source>Allowances</source>
+        <translation>Allocations</translation>
+    </message>
+    <message>
+        <source>Purchases</source>
+        <translation>Achats</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Remboursements</translation>
+    </message>
+    <message>
+        <source>Bonuses</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>Transfers</source>
+        <translation>Transferts</translation>
+    </message>
+    <message>
+        <source>Adjustments</source>
+        <translation>Ajustements</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Montant</translation>
+    </message>
+    <message>
+        <source>Merchant</source>
+        <translation>Commerçant</translation>
+    </message>
+    <message>
+        <source>Sustainable</source>
+        <translation>Durable</translation>
+    </message>
+    <message>
+        <source>Balance: %1 (and %2 pending)</source>
+        <translation>Solde : %1 (et %2 en attente)</translation>
+    </message>
+    <message>
+        <source>Balance: %1</source>
+        <translation>Solde : %1</translation>
+    </message>
+    <message>
+        <source>Spent %1, of which %2 at sustainable shops (%3); bonus earned %4; allowances %5.</source>
+        <translation>Dépenses : %1, dont %2 dans des commerces durables (%3) ; bonus obtenu : %4 ; allocations : %5.</translation>
+    </message>
+    <message>
+        <source>no spending yet</source>
+        <translation>aucune dépense pour l’instant</translation>
+    </message>
+    <message>
+        <source>Sustainable shops</source>
+        <translation>Commerces durables</translation>
+    </message>
+    <message>
+        <source>Other shops</source>
+        <translation>Autres commerces</translation>
+    </message>
+    <message>
+        <source>Spending per month</source>
+        <translation>Dépenses par mois</translation>
+    </message>
+    <message>
+        <source>All months</source>
+        <translation>Tous les mois</translation>
+    </message>
+    <message>
+        <source>All merchants</source>
+        <translation>Tous les commerçants</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>non</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::HouseholdTableModel</name>
     <message>
         <source>Code</source>
@@ -5502,6 +4766,164 @@
     <message>
         <source>Referent</source>
         <translation>Référent</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::HouseholdsPage</name>
+    <message>
+        <source>Households</source>
+        <translation>Foyers</translation>
+    </message>
+    <message>
+        <source>Enrol a household…</source>
+        <translation>Inscrire un foyer…</translation>
+    </message>
+    <message>
+        <source>Import persons.csv…</source>
+        <translation>Importer persons.csv…</translation>
+    </message>
+    <message>
+        <source>Your role sees the households by code only: names and addresses are not shown.</source>
+        <translation>Votre rôle ne voit les foyers que par leur code : les noms et les adresses ne sont pas affichés.</translation>
+    </message>
+    <message>
+        <source>Search: household code, name or commune</source>
+        <translation>Rechercher : code du foyer, nom ou commune</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Tous les statuts</translation>
+    </message>
+    <message>
+        <source>Members (choose a household above)</source>
+        <translation>Membres (choisissez un foyer ci-dessus)</translation>
+    </message>
+    <message>
+        <source>Open the case file</source>
+        <translation>Ouvrir le dossier du foyer</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Born on</source>
+        <translation>Date de naissance</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Any commune</source>
+        <translation>Toutes les communes</translation>
+    </message>
+    <message>
+        <source>Any referent</source>
+        <translation>Tous les référents</translation>
+    </message>
+    <message>
+        <source>My households</source>
+        <translation>Mes foyers</translation>
+    </message>
+    <message>
+        <source>No referent yet</source>
+        <translation>Pas encore de référent</translation>
+    </message>
+    <message>
+        <source>Search: household code or commune</source>
+        <translation>Rechercher : code du foyer ou commune</translation>
+    </message>
+    <message>
+        <source>Cannot read the households: %1</source>
+        <translation>Impossible de lire les foyers : %1</translation>
+    </message>
+    <message>
+        <source>more than %1 households</source>
+        <translation>plus de %1 foyers</translation>
+    </message>
+    <message>
+        <source>%1 household(s)</source>
+        <translation>%1 foyer(s)</translation>
+    </message>
+    <message>
+        <source>Members of %1</source>
+        <translation>Membres du foyer %1</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::LedgerPage</name>
+    <message>
+        <source>Card ledger</source>
+        <translation>Mouvements de carte</translation>
+    </message>
+    <message>
+        <source>Cards no household claims yet</source>
+        <translation>Cartes encore rattachées à aucun foyer</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Carte</translation>
+    </message>
+    <message>
+        <source>Account given</source>
+        <translation>Compte attribué</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>Mouvements</translation>
+    </message>
+    <message>
+        <source>Posted</source>
+        <translation>Comptabilisés</translation>
+    </message>
+    <message>
+        <source>First</source>
+        <translation>Premier</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>Dernier</translation>
+    </message>
+    <message>
+        <source>Household code, e.g. MMG-0042</source>
+        <translation>Code du foyer, par ex. MMG-0042</translation>
+    </message>
+    <message>
+        <source>Link to household</source>
+        <translation>Rattacher au foyer</translation>
+    </message>
+    <message>
+        <source>The ledger was never synced from the card operator.</source>
+        <translation>Les mouvements de carte n’ont jamais été synchronisés depuis l’opérateur des cartes.</translation>
+    </message>
+    <message>
+        <source>Last sync: %1, successful.</source>
+        <translation>Dernière synchronisation : %1, réussie.</translation>
+    </message>
+    <message>
+        <source>Last sync: %1, failed: %2. Last successful sync: %3.</source>
+        <translation>Dernière synchronisation : %1, échec : %2. Dernière synchronisation réussie : %3.</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>%1 entries stored, %2 not linked to a household.</source>
+        <translation>%1 mouvements enregistrés, dont %2 non rattachés à un foyer.</translation>
+    </message>
+    <message>
+        <source>Card %1 linked to household %2: its entries now count for that household.</source>
+        <translation>Carte %1 rattachée au foyer %2 : ses mouvements comptent désormais pour ce foyer.</translation>
     </message>
 </context>
 <context>
@@ -5674,7 +5096,7 @@
         <translation>À propos de Cabas</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas aide les équipes des programmes carte alimentation durable à suivre leurs foyers et à gérer le suivi santé, les ateliers, le compte carte et l’évaluation de la cohorte.&lt;/p&gt;&lt;p&gt;Conçu avec Qt %2.&lt;/p&gt;</translation>
     </message>
     <message>
@@ -5728,6 +5150,107 @@
     <message>
         <source>Ledger &amp;sync…</source>
         <translation>S&amp;ynchroniser les mouvements de carte…</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::PersonsImportDialog</name>
+    <message>
+        <source>Import persons.csv</source>
+        <translation>Importer persons.csv</translation>
+    </message>
+    <message>
+        <source>Households, members and cards from a persons.csv file (see the format in the documentation). The file is checked first: nothing is written unless it has no error, and then all of it is.</source>
+        <translation>Foyers, membres et cartes à partir d’un fichier persons.csv (voir le format dans la documentation). Le fichier est d’abord vérifié : rien n’est écrit s’il contient une erreur ; sinon, tout est écrit.</translation>
+    </message>
+    <message>
+        <source>Choose the file…</source>
+        <translation>Choisir le fichier…</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Aperçu</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Erreurs</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importer</translation>
+    </message>
+    <message>
+        <source>Choose persons.csv</source>
+        <translation>Choisir persons.csv</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>Fichiers CSV (*.csv);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Ligne</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>avertissement : %1</translation>
+    </message>
+    <message>
+        <source>No error. Importing will do: %1</source>
+        <translation>Aucune erreur. L’import effectuera : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s): fix the file and choose it again. Nothing was written.</source>
+        <translation>
+            <numerusform>%n erreur : corrigez le fichier et choisissez-le à nouveau. Rien n’a été écrit.</numerusform>
+            <numerusform>%n erreurs : corrigez le fichier et choisissez-le à nouveau. Rien n’a été écrit.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>Import de %1…</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Rien n’a été importé.</translation>
+    </message>
+    <message>
+        <source>Imported. %1</source>
+        <translation>Importé. %1</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::PreventionStepForm</name>
+    <message>
+        <source>New prevention step</source>
+        <translation>Nouvelle démarche de prévention</translation>
+    </message>
+    <message>
+        <source>due on</source>
+        <translation>prévue le</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date :</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>&amp;Type :</translation>
+    </message>
+    <message>
+        <source>&amp;Partner:</source>
+        <translation>&amp;Partenaire :</translation>
+    </message>
+    <message>
+        <source>&amp;Outcome:</source>
+        <translation>&amp;Résultat :</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt step:</source>
+        <translation>Démarche &amp;suivante :</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes :</translation>
     </message>
 </context>
 <context>
@@ -5881,8 +5404,521 @@
         <translation>Règle de bonus %1 : le plafond mensuel doit être un montant, comme 25 ou 25,50.</translation>
     </message>
     <message>
-        <source>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</source>
+        <source>Bonus rule %1: &quot;%2&quot; is not a date (2024-06-01 or 01/06/2024).</source>
         <translation>Règle de bonus %1 : « %2 » n’est pas une date (2024-06-01 ou 01/06/2024).</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::QuestionnaireForm</name>
+    <message>
+        <source>New diet questionnaire</source>
+        <translation>Nouveau questionnaire alimentaire</translation>
+    </message>
+    <message>
+        <source>— not answered</source>
+        <translation>— sans réponse</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date :</translation>
+    </message>
+    <message>
+        <source>&amp;Wave:</source>
+        <translation>&amp;Vague :</translation>
+    </message>
+    <message>
+        <source>&amp;Fruit and vegetables:</source>
+        <translation>&amp;Fruits et légumes :</translation>
+    </message>
+    <message>
+        <source>portions a day</source>
+        <translation>portions par jour</translation>
+    </message>
+    <message>
+        <source>&amp;Organic fruit and vegetables:</source>
+        <translation>Fruits et légumes &amp;bio :</translation>
+    </message>
+    <message>
+        <source>&amp;Local products:</source>
+        <translation>Produits &amp;locaux :</translation>
+    </message>
+    <message>
+        <source>Organic &amp;products:</source>
+        <translation>Produits bi&amp;o :</translation>
+    </message>
+    <message>
+        <source>Discovered a &amp;sustainable shop or producer:</source>
+        <translation>A découvert un &amp;commerce ou un producteur durable :</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>n’est pas un nombre</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>trop grand</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::RegisterPersonsDialog</name>
+    <message>
+        <source>Register persons</source>
+        <translation>Inscrire des personnes</translation>
+    </message>
+    <message>
+        <source>Name, person code or household code</source>
+        <translation>Nom, code de personne ou code du foyer</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>Inscrire</translation>
+    </message>
+    <message>
+        <source>Find a person:</source>
+        <translation>Rechercher une personne :</translation>
+    </message>
+    <message>
+        <source>%1 (%2, household %3)</source>
+        <translation>%1 (%2, foyer %3)</translation>
+    </message>
+    <message>
+        <source>%1 is on the waiting list: the workshop is full.</source>
+        <translation>%1 est sur liste d’attente : l’atelier est complet.</translation>
+    </message>
+    <message>
+        <source>%1 is registered.</source>
+        <translation>%1 est inscrit·e.</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::SupportSessionForm</name>
+    <message>
+        <source>New support session</source>
+        <translation>Nouvel accompagnement individuel</translation>
+    </message>
+    <message>
+        <source>The person</source>
+        <translation>La personne</translation>
+    </message>
+    <message>
+        <source>The whole household (%1)</source>
+        <translation>Tout le foyer (%1)</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date :</translation>
+    </message>
+    <message>
+        <source>&amp;With:</source>
+        <translation>&amp;Avec :</translation>
+    </message>
+    <message>
+        <source>&amp;Topic:</source>
+        <translation>&amp;Sujet :</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes :</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::SyncDialog</name>
+    <message>
+        <source>The token could not be saved in %1: %2</source>
+        <translation>Le jeton n’a pas pu être enregistré dans %1 : %2</translation>
+    </message>
+    <message>
+        <source>Ledger sync</source>
+        <translation>Synchronisation des mouvements de carte</translation>
+    </message>
+    <message>
+        <source>Feed &amp;address:</source>
+        <translation>&amp;Adresse du flux :</translation>
+    </message>
+    <message>
+        <source>the token the card operator gave</source>
+        <translation>le jeton fourni par l’opérateur de cartes</translation>
+    </message>
+    <message>
+        <source>(saved; type a new one to replace it)</source>
+        <translation>(enregistré ; saisissez-en un nouveau pour le remplacer)</translation>
+    </message>
+    <message>
+        <source>&amp;Token:</source>
+        <translation>&amp;Jeton :</translation>
+    </message>
+    <message>
+        <source>The token is kept in %1, readable only by you (no system keychain is used).</source>
+        <translation>Le jeton est conservé dans %1, lisible par vous seul·e (aucun trousseau du système n’est utilisé).</translation>
+    </message>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation>&amp;Synchroniser maintenant</translation>
+    </message>
+    <message>
+        <source>Cancel the sync</source>
+        <translation>Annuler la synchronisation</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Cartes</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>Mouvements</translation>
+    </message>
+    <message>
+        <source>%1: never synced.</source>
+        <translation>%1 : aucune synchronisation.</translation>
+    </message>
+    <message>
+        <source>%1: synced on %2.</source>
+        <translation>%1 : synchronisation le %2.</translation>
+    </message>
+    <message>
+        <source>%1: the sync of %2 failed: %3%4</source>
+        <translation>%1 : la synchronisation du %2 a échoué : %3%4</translation>
+    </message>
+    <message>
+        <source> (last success: %1)</source>
+        <translation> (dernière réussite : %1)</translation>
+    </message>
+    <message>
+        <source>Type the token the card operator gave.</source>
+        <translation>Saisissez le jeton fourni par l’opérateur de cartes.</translation>
+    </message>
+    <message>
+        <source>%1 pages, %2 cards, %3 entries received</source>
+        <translation>%1 pages, %2 cartes, %3 mouvements reçus</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connexion à %1…</translation>
+    </message>
+    <message>
+        <source>Synced: %1 cards and %2 entries received; %3 new, %4 revised (%5 s).</source>
+        <translation>Synchronisé : %1 cartes et %2 mouvements reçus ; %3 nouveaux, %4 révisés (%5 s).</translation>
+    </message>
+    <message>
+        <source>Stopping after the current page…</source>
+        <translation>Arrêt après la page en cours…</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::TickListDialog</name>
+    <message>
+        <source>Attendance: %1</source>
+        <translation>Présences : %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2, %3</translation>
+    </message>
+    <message>
+        <source>Tick the persons present; the others are recorded absent.</source>
+        <translation>Cochez les personnes présentes ; les autres sont enregistrées comme absentes.</translation>
+    </message>
+    <message>
+        <source>%1 present, %2 absent</source>
+        <translation>%1 présent(s), %2 absent(s)</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::WorkshopEditorDialog</name>
+    <message>
+        <source>Edit the workshop</source>
+        <translation>Modifier l’atelier</translation>
+    </message>
+    <message>
+        <source>New workshop</source>
+        <translation>Nouvel atelier</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>Type :</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Titre :</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>Date :</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>de</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>à</translation>
+    </message>
+    <message>
+        <source>Time:</source>
+        <translation>Horaire :</translation>
+    </message>
+    <message>
+        <source>Place:</source>
+        <translation>Lieu :</translation>
+    </message>
+    <message>
+        <source>Producer or merchant</source>
+        <translation>Producteur ou commerçant</translation>
+    </message>
+    <message>
+        <source>Partner:</source>
+        <translation>Partenaire :</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>Sans limite</translation>
+    </message>
+    <message>
+        <source>Places:</source>
+        <translation>Places :</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>Notes :</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::WorkshopHistoryWidget</name>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Workshop</source>
+        <translation>Atelier</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Personne</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Présence</translation>
+    </message>
+    <message>
+        <source>Workshop cancelled</source>
+        <translation>Atelier annulé</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Inscrit</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>Présent</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <source>No workshop registration yet.</source>
+        <translation>Aucune inscription à un atelier pour l’instant.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attendance(s) at %1 workshop(s), out of %2 registration(s).</source>
+        <translation>
+            <numerusform>%n présence à %1 atelier(s), sur %2 inscription(s).</numerusform>
+            <numerusform>%n présences à %1 atelier(s), sur %2 inscription(s).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::WorkshopMonthModel</name>
+    <message>
+        <source>Cancelled on %1</source>
+        <translation>Annulé le %1</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>%1 (cancelled)</source>
+        <translation>%1 (annulé)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 present, %2 absent</source>
+        <translation>%1 présent(s), %2 absent(s)</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Horaire</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Workshop</source>
+        <translation>Atelier</translation>
+    </message>
+    <message>
+        <source>Place (partner)</source>
+        <translation>Lieu (partenaire)</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Inscrits</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>En attente</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Présences</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::WorkshopsPage</name>
+    <message>
+        <source>◀ Previous month</source>
+        <translation>◀ Mois précédent</translation>
+    </message>
+    <message>
+        <source>Next month ▶</source>
+        <translation>Mois suivant ▶</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Ce mois-ci</translation>
+    </message>
+    <message>
+        <source>New workshop…</source>
+        <translation>Nouvel atelier…</translation>
+    </message>
+    <message>
+        <source>Import attendance…</source>
+        <translation>Importer des présences…</translation>
+    </message>
+    <message>
+        <source>No workshop this month.</source>
+        <translation>Aucun atelier ce mois-ci.</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Personne</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Foyer</translation>
+    </message>
+    <message>
+        <source>Registration</source>
+        <translation>Inscription</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Présence</translation>
+    </message>
+    <message>
+        <source>Register…</source>
+        <translation>Inscrire…</translation>
+    </message>
+    <message>
+        <source>Cancel the registration</source>
+        <translation>Annuler l’inscription</translation>
+    </message>
+    <message>
+        <source>Tick-list of the day…</source>
+        <translation>Liste d’émargement du jour…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Modifier…</translation>
+    </message>
+    <message>
+        <source>Cancel the workshop</source>
+        <translation>Annuler l’atelier</translation>
+    </message>
+    <message>
+        <source>Cancel the registration of %1?</source>
+        <translation>Annuler l’inscription de %1 ?</translation>
+    </message>
+    <message>
+        <source>Cancel this workshop? Its registrations are kept, for the record.</source>
+        <translation>Annuler cet atelier ? Ses inscriptions sont conservées, pour mémoire.</translation>
+    </message>
+    <message>
+        <source>Choose a workshop to see its registrations.</source>
+        <translation>Choisissez un atelier pour voir ses inscriptions.</translation>
+    </message>
+    <message>
+        <source>Place: %1</source>
+        <translation>Lieu : %1</translation>
+    </message>
+    <message>
+        <source>partner: %1</source>
+        <translation>partenaire : %1</translation>
+    </message>
+    <message>
+        <source>%1 registered for %2 places (%3 left)</source>
+        <translation>%1 inscrit(s) pour %2 places (%3 restante(s))</translation>
+    </message>
+    <message>
+        <source>%1 registered (no limit)</source>
+        <translation>%1 inscrit(s) (sans limite)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n on the waiting list</source>
+        <translation>
+            <numerusform>%n personne sur la liste d’attente</numerusform>
+            <numerusform>%n personnes sur la liste d’attente</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Attendance: %1 present, %2 absent</source>
+        <translation>Présences : %1 présent(s), %2 absent(s)</translation>
+    </message>
+    <message>
+        <source>Cancelled on %1</source>
+        <translation>Annulé le %1</translation>
+    </message>
+    <message>
+        <source>Waiting list (%1)</source>
+        <translation>Liste d’attente (%1)</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>Présent</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <source>%1 moves up from the waiting list and has a place.</source>
+        <translation>%1 quitte la liste d’attente et obtient une place.</translation>
     </message>
 </context>
 <context>
@@ -5910,7 +5946,7 @@
         <translation>Afficher d’abord cette section : %1.</translation>
     </message>
     <message>
-        <source>unknown section "%1" (expected one of: %2)</source>
+        <source>unknown section &quot;%1&quot; (expected one of: %2)</source>
         <translation>section « %1 » inconnue (valeurs attendues : %2)</translation>
     </message>
     <message>
