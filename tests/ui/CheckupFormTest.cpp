@@ -79,7 +79,7 @@ QString decimal(double value, int decimals)
 } // namespace
 
 TEST_CASE("ui: the checkup form shows units, computes the BMI as one types and checks the ranges",
-          "[ui][health][forms]")
+          "[ui][health][forms][screenshot]")
 {
     FormFixture f;
     ui::CheckupForm form(*f.db, f.nurse, QStringLiteral("P-A"), QStringLiteral("Anne Martin"),

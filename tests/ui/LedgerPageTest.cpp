@@ -60,7 +60,7 @@ struct LedgerFixture
 };
 } // namespace
 
-TEST_CASE("ui: the ledger page lists unlinked cards and links one to a household", "[ui][ledger]")
+TEST_CASE("ui: the ledger page lists unlinked cards and links one to a household", "[ui][ledger][screenshot]")
 {
     LedgerFixture f;
     ui::LedgerPage page;
