@@ -52,11 +52,11 @@
     <name>AttendanceImport</name>
     <message>
         <source>%1: the column %2 is missing</source>
-        <translation>%1 : la colonne %2 est manquante</translation>
+        <translation>%1: la colonne %2 est manquante</translation>
     </message>
     <message>
         <source>%1: unknown column &quot;%2&quot; ignored</source>
-        <translation>%1 : colonne « %2 » inconnue ignorée</translation>
+        <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
@@ -1673,7 +1673,7 @@
     <name>CsvTable</name>
     <message>
         <source>%1: cannot be read: %2</source>
-        <translation>%1 : lecture impossible : %2</translation>
+        <translation>%1: lecture impossible : %2</translation>
     </message>
     <message>
         <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</source>
@@ -1681,7 +1681,7 @@
     </message>
     <message>
         <source>%1: the file is empty.</source>
-        <translation>%1 : le fichier est vide.</translation>
+        <translation>%1: le fichier est vide.</translation>
     </message>
     <message>
         <source>%1:%2: a quote opened here is never closed.</source>
@@ -2041,11 +2041,11 @@
     <name>HealthImport</name>
     <message>
         <source>%1: the column %2 is missing</source>
-        <translation>%1 : la colonne %2 est manquante</translation>
+        <translation>%1: la colonne %2 est manquante</translation>
     </message>
     <message>
         <source>%1: unknown column &quot;%2&quot; ignored</source>
-        <translation>%1 : colonne « %2 » inconnue ignorée</translation>
+        <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a number</source>
@@ -2376,19 +2376,19 @@
     <name>LedgerImport</name>
     <message>
         <source>%1: the column %2 is missing</source>
-        <translation>%1 : la colonne %2 est manquante</translation>
+        <translation>%1: la colonne %2 est manquante</translation>
     </message>
     <message>
         <source>%1: the column amount_cents (or amount, in euros) is missing</source>
-        <translation>%1 : la colonne amount_cents (ou amount, en euros) est manquante</translation>
+        <translation>%1: la colonne amount_cents (ou amount, en euros) est manquante</translation>
     </message>
     <message>
         <source>%1: give amount_cents or amount, not both</source>
-        <translation>%1 : indiquez amount_cents ou amount, pas les deux</translation>
+        <translation>%1: indiquez amount_cents ou amount, pas les deux</translation>
     </message>
     <message>
         <source>%1: unknown column &quot;%2&quot; ignored</source>
-        <translation>%1 : colonne « %2 » inconnue ignorée</translation>
+        <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a whole number of 1 or more</source>
@@ -2545,11 +2545,11 @@
     <name>PersonsImport</name>
     <message>
         <source>%1: the column %2 is missing</source>
-        <translation>%1 : la colonne %2 est manquante</translation>
+        <translation>%1: la colonne %2 est manquante</translation>
     </message>
     <message>
         <source>%1: unknown column &quot;%2&quot; ignored</source>
-        <translation>%1 : colonne « %2 » inconnue ignorée</translation>
+        <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
