@@ -132,12 +132,14 @@ void runPgTool(const QString& program, const QStringList& arguments, const Datab
                     Error::Kind::Storage);
     QElapsedTimer timer;
     timer.start();
-    while (!process.waitForFinished(200)) {
+    // Progress is told at least once (the total is unknown: 0 of 0), then every 200 ms until the tool ends.
+    while (process.state() != QProcess::NotRunning) {
         if ((progress && !progress(0, 0)) || timer.elapsed() > kPgToolTimeoutMs) {
             process.kill();
             process.waitForFinished();
             throw Error(Backup::tr("The backup was cancelled; no file was written."), Error::Kind::Cancelled);
         }
+        process.waitForFinished(200);
     }
     if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
         throw Error(Backup::tr("%1 failed: %2")
