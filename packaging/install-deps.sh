@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Cabas needs to build, test and run (Debian 12 / Ubuntu 24.04).
+# clang and libclang-rt-14-dev: the sanitizer build and the libFuzzer targets (packaging/run-sanitized-tests.sh).
 # Idempotent: installs only what is missing. Runs apt-get through sudo when not root.
 set -euo pipefail
 
@@ -13,6 +14,7 @@ PACKAGES=(
   postgresql postgresql-client sqlite3
   tzdata xvfb xauth fonts-dejavu-core
   appstream desktop-file-utils dpkg-dev file
+  clang libclang-rt-14-dev
 )
 
 missing=()
