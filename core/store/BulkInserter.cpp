@@ -23,10 +23,9 @@ struct BulkInserter::Native
 
     [[noreturn]] void fail(const char* what) const
     {
-        throw Error(
-            Database::tr("Database error: %1").arg(QString::fromUtf8(what ? what : sqlite3_errmsg(db))),
-            sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE ? Error::Kind::Conflict
-                                                                     : Error::Kind::Storage);
+        throw Database::sqliteError(sqlite3_extended_errcode(db),
+                                    QString::fromUtf8(what ? what : sqlite3_errmsg(db)),
+                                    QString::fromUtf8(sqlite3_db_filename(db, "main")));
     }
 
     void bind(int index, const QVariant& v) const

@@ -8,6 +8,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
+#include <QMutex>
+#include <QSqlDriver>
 #include <QSqlError>
 
 namespace cabas::store {
@@ -31,6 +34,76 @@ bool isUniqueViolation(const QSqlError& error)
     return code == QLatin1String("23505") || code == QLatin1String("2067") || code == QLatin1String("1555");
 }
 
+// The faults a user can do something about, told apart from the other database errors (docs/faults.md).
+enum class Fault
+{
+    None,
+    DiskFull,   // SQLITE_FULL; PostgreSQL 53100 disk_full
+    ReadOnly,   // SQLITE_READONLY; PostgreSQL 25006 read_only_sql_transaction
+    DiskError,  // SQLITE_IOERR; PostgreSQL 58030 io_error
+    Damaged,    // SQLITE_CORRUPT, SQLITE_NOTADB; PostgreSQL XX001 data_corrupted
+    Busy,       // SQLITE_BUSY, SQLITE_LOCKED; PostgreSQL 55P03 lock_not_available
+    Collision,  // PostgreSQL 40001 serialization_failure, 40P01 deadlock_detected
+    Connection, // PostgreSQL class 08 and 57P01-57P03 (server shutting down, restarting)
+};
+
+Fault faultOf(const QSqlError& error, Backend backend)
+{
+    const QString code = error.nativeErrorCode();
+    if (code.isEmpty())
+        return Fault::None;
+    if (backend == Backend::Sqlite) {
+        bool ok = false;
+        const int primary =
+            code.toInt(&ok) & 0xff; // extended result codes keep the primary one in the low byte
+        if (!ok)
+            return Fault::None;
+        switch (primary) {
+        case 13:
+            return Fault::DiskFull; // SQLITE_FULL
+        case 8:
+            return Fault::ReadOnly; // SQLITE_READONLY
+        case 10:
+            return Fault::DiskError; // SQLITE_IOERR
+        case 11:                     // SQLITE_CORRUPT
+        case 26:
+            return Fault::Damaged; // SQLITE_NOTADB
+        case 5:                    // SQLITE_BUSY
+        case 6:
+            return Fault::Busy; // SQLITE_LOCKED
+        default:
+            return Fault::None;
+        }
+    }
+    if (code == QLatin1String("53100"))
+        return Fault::DiskFull;
+    if (code == QLatin1String("25006"))
+        return Fault::ReadOnly;
+    if (code == QLatin1String("58030"))
+        return Fault::DiskError;
+    if (code == QLatin1String("XX001") || code == QLatin1String("XX002"))
+        return Fault::Damaged;
+    if (code == QLatin1String("55P03"))
+        return Fault::Busy;
+    if (code == QLatin1String("40001") || code == QLatin1String("40P01"))
+        return Fault::Collision;
+    if (code.startsWith(QLatin1String("08")) || code == QLatin1String("57P01") ||
+        code == QLatin1String("57P02") || code == QLatin1String("57P03"))
+        return Fault::Connection;
+    return Fault::None;
+}
+
+// Which database each open connection's driver serves, for the messages of Database::exec(QSqlQuery&), which
+// only has the query.
+QMutex driversMutex;
+QHash<const QSqlDriver*, QString> driverPlaces;
+
+QString placeOf(const QSqlDriver* driver)
+{
+    const QMutexLocker lock(&driversMutex);
+    return driverPlaces.value(driver);
+}
+
 void removeSqliteFiles(const QString& path)
 {
     for (const QString& suffix :
@@ -39,13 +112,80 @@ void removeSqliteFiles(const QString& path)
 }
 } // namespace
 
+Error Database::storageError(const QSqlError& error, Backend backend, const QString& where)
+{
+    const QString what = describe(error);
+    switch (faultOf(error, backend)) {
+    case Fault::DiskFull:
+        return Error(tr("The disk is full: nothing was saved. Free some space on the disk of the database %1 "
+                        "and try again. (%2)")
+                         .arg(where, what),
+                     Error::Kind::Storage);
+    case Fault::ReadOnly:
+        return Error(tr("The database %1 is read-only: nothing was saved. Ask your administrator to make it "
+                        "writable again. (%2)")
+                         .arg(where, what),
+                     Error::Kind::Storage);
+    case Fault::DiskError:
+        return Error(tr("The disk of the database %1 could not be read or written: nothing was saved. Check "
+                        "the disk, then try again. (%2)")
+                         .arg(where, what),
+                     Error::Kind::Storage);
+    case Fault::Damaged:
+        return Error(tr("The database %1 is damaged: nothing was saved. Restore it from a backup. (%2)")
+                         .arg(where, what),
+                     Error::Kind::Storage);
+    case Fault::Busy:
+        return Error(
+            tr("The database %1 is busy with another user's change: nothing was saved. Try again in a "
+               "moment. (%2)")
+                .arg(where, what),
+            Error::Kind::Storage);
+    case Fault::Collision:
+        return Error(tr("This change collided with another user's change to the database %1: nothing was "
+                        "saved. Try again. (%2)")
+                         .arg(where, what),
+                     Error::Kind::Storage);
+    case Fault::Connection:
+        return Error(
+            tr("The connection to the database %1 was lost: nothing was saved. Check the network and "
+               "the server, then try again. (%2)")
+                .arg(where, what),
+            Error::Kind::Storage);
+    case Fault::None:
+        break;
+    }
+    return Error(tr("Database error: %1").arg(what),
+                 isUniqueViolation(error) ? Error::Kind::Conflict : Error::Kind::Storage);
+}
+
+Error Database::sqliteError(int extendedCode, const QString& text, const QString& path)
+{
+    return storageError(QSqlError(QString(), text, QSqlError::StatementError, QString::number(extendedCode)),
+                        Backend::Sqlite, path);
+}
+
+Error Database::transactionError(const QSqlError& error, const QString& message) const
+{
+    if (faultOf(error, m_spec.backend) != Fault::None)
+        return storageError(error, m_spec.backend, m_spec.displayName());
+    return Error(message.arg(describe(error)), Error::Kind::Storage);
+}
+
 Database::Database(DatabaseSpec spec, QString connectionName)
     : m_spec(std::move(spec)), m_connectionName(std::move(connectionName))
 {
+    const QMutexLocker lock(&driversMutex);
+    m_driver = connection().driver();
+    driverPlaces.insert(m_driver, m_spec.displayName());
 }
 
 Database::~Database()
 {
+    {
+        const QMutexLocker lock(&driversMutex);
+        driverPlaces.remove(m_driver);
+    }
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         if (db.isOpen())
@@ -150,10 +290,11 @@ std::unique_ptr<Database> Database::open(const DatabaseSpec& spec)
         QFile file(spec.path);
         if (!file.open(QIODevice::ReadOnly))
             throw Error(tr("Cannot read %1: %2").arg(spec.path, file.errorString()), Error::Kind::Storage);
-        const QByteArray header = file.read(16);
-        if (header != QByteArray("SQLite format 3\0", 16))
+        const QByteArray header = file.read(100);
+        if (!header.startsWith(QByteArray("SQLite format 3\0", 16)))
             throw Error(tr("%1 is not a Cabas database (it is not even an SQLite file).").arg(spec.path),
                         Error::Kind::Unsupported);
+        checkSqliteLength(spec.path, header, info.size());
     }
     auto db = connect(spec);
     db->checkIsCabas(false);
@@ -170,6 +311,37 @@ std::unique_ptr<Database> Database::open(const DatabaseSpec& spec)
         db->configureSqlite();
     db->migrate();
     return db;
+}
+
+void Database::checkSqliteLength(const QString& path, const QByteArray& header, qint64 fileSize)
+{
+    // A file cut short (an interrupted copy, a full disk, a broken USB stick) may still open and even show
+    // its first tables, then fail anywhere later: refuse it at once. The header (100 bytes) gives the page
+    // size and, when the "version valid for" number matches the change counter, the number of pages. A
+    // write-ahead log with frames may legitimately hold pages the file does not have yet (a crash before a
+    // checkpoint): SQLite itself deals with that case.
+    const auto be = [&header](int offset, int bytes) {
+        quint32 v = 0;
+        for (int i = 0; i < bytes; ++i)
+            v = (v << 8) | quint8(header.at(offset + i));
+        return v;
+    };
+    const QString damaged = tr("%1 is damaged: the file is shorter than SQLite's own header says (%2 bytes "
+                               "instead of %3), it was probably cut by an interrupted copy or a full disk. "
+                               "Restore the database from a backup; nothing was changed.");
+    if (header.size() < 100)
+        throw Error(damaged.arg(path).arg(fileSize).arg(100), Error::Kind::Unsupported);
+    if (QFileInfo(path + QStringLiteral("-wal")).size() > 32) // more than the log's own header
+        return;
+    const quint32 pageSizeField = be(16, 2);
+    const qint64 pageSize = pageSizeField == 1 ? 65536 : qint64(pageSizeField);
+    const quint32 pages = be(28, 4);
+    const bool pagesValid = pages > 0 && be(24, 4) == be(92, 4);
+    if (pageSize < 512 || !pagesValid)
+        return;
+    const qint64 expected = qint64(pages) * pageSize;
+    if (fileSize < expected)
+        throw Error(damaged.arg(path).arg(fileSize).arg(expected), Error::Kind::Unsupported);
 }
 
 std::unique_ptr<Database> Database::reopen() const
@@ -269,11 +441,14 @@ void Database::migrate()
         const QStringList statements = splitSqlStatements(migration.sqlFor(m_spec.backend));
         for (const QString& statement : statements) {
             QSqlQuery q(connection());
-            if (!q.exec(statement))
+            if (!q.exec(statement)) {
+                if (faultOf(q.lastError(), m_spec.backend) != Fault::None)
+                    throw storageError(q.lastError(), m_spec.backend, m_spec.displayName());
                 throw Error(tr("Migration %1 (%2) failed: %3")
                                 .arg(migration.version, 4, 10, QLatin1Char('0'))
                                 .arg(migration.name, describe(q.lastError())),
                             Error::Kind::Storage);
+            }
         }
         const QVariant now = timestampValue(Clock::instance().nowUtc());
         exec(QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
@@ -296,7 +471,7 @@ QSqlQuery Database::prepare(const QString& sql) const
     QSqlQuery q(connection());
     q.setForwardOnly(true);
     if (!q.prepare(sql))
-        throw Error(tr("Database error: %1").arg(describe(q.lastError())), Error::Kind::Storage);
+        throw storageError(q.lastError(), m_spec.backend, m_spec.displayName());
     return q;
 }
 
@@ -304,8 +479,10 @@ void Database::exec(QSqlQuery& query)
 {
     if (!query.exec()) {
         const QSqlError error = query.lastError();
-        throw Error(tr("Database error: %1").arg(describe(error)),
-                    isUniqueViolation(error) ? Error::Kind::Conflict : Error::Kind::Storage);
+        const QSqlDriver* driver = query.driver();
+        const Backend backend =
+            driver && driver->dbmsType() == QSqlDriver::PostgreSQL ? Backend::Postgres : Backend::Sqlite;
+        throw storageError(error, backend, placeOf(driver));
     }
 }
 
@@ -313,7 +490,7 @@ void Database::execDirect(const QString& sql) const
 {
     QSqlQuery q(connection());
     if (!q.exec(sql))
-        throw Error(tr("Database error: %1").arg(describe(q.lastError())), Error::Kind::Storage);
+        throw storageError(q.lastError(), m_spec.backend, m_spec.displayName());
 }
 
 QSqlQuery Database::exec(const QString& sql, const QVariantList& values) const
@@ -328,16 +505,16 @@ QSqlQuery Database::exec(const QString& sql, const QVariantList& values) const
 Database::Transaction::Transaction(const Database& db) : m_db(db)
 {
     if (db.m_transactionOpen)
-        throw Error(Database::tr("Database error: %1").arg(QStringLiteral("nested transaction")), Error::Kind::Storage);
+        throw Error(Database::tr("Database error: %1").arg(QStringLiteral("nested transaction")),
+                    Error::Kind::Storage);
     if (db.backend() == Backend::Sqlite) {
         // IMMEDIATE takes the write lock now, so that the busy timeout applies instead of a late SQLITE_BUSY.
         QSqlQuery q(db.connection());
         if (!q.exec(QStringLiteral("BEGIN IMMEDIATE")))
-            throw Error(Database::tr("Cannot start a transaction: %1").arg(describe(q.lastError())),
-                        Error::Kind::Storage);
+            throw db.transactionError(q.lastError(), Database::tr("Cannot start a transaction: %1"));
     } else if (!db.connection().transaction()) {
-        throw Error(Database::tr("Cannot start a transaction: %1").arg(describe(db.connection().lastError())),
-                    Error::Kind::Storage);
+        throw db.transactionError(db.connection().lastError(),
+                                  Database::tr("Cannot start a transaction: %1"));
     }
     db.m_transactionOpen = true;
 }
@@ -358,17 +535,17 @@ Database::Transaction::~Transaction()
 void Database::Transaction::commit()
 {
     bool ok;
-    QString why;
+    QSqlError why;
     if (m_db.backend() == Backend::Sqlite) {
         QSqlQuery q(m_db.connection());
         ok = q.exec(QStringLiteral("COMMIT"));
-        why = describe(q.lastError());
+        why = q.lastError();
     } else {
         ok = m_db.connection().commit();
-        why = describe(m_db.connection().lastError());
+        why = m_db.connection().lastError();
     }
     if (!ok)
-        throw Error(Database::tr("The changes could not be saved: %1").arg(why), Error::Kind::Storage);
+        throw m_db.transactionError(why, Database::tr("The changes could not be saved: %1"));
     m_done = true;
     m_db.m_transactionOpen = false;
 }

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "common/Error.h"
 #include "store/DatabaseSpec.h"
 
 #include <QCoreApplication>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 #include <memory>
@@ -50,6 +52,10 @@ class Database
     // Prepares, binds positional values, executes.
     QSqlQuery exec(const QString& sql, const QVariantList& values = {}) const;
 
+    // An error of SQLite's own API (the native bulk paths) as storageError() gives it: `extendedCode` from
+    // sqlite3_extended_errcode(), `path` from sqlite3_db_filename().
+    static Error sqliteError(int extendedCode, const QString& text, const QString& path);
+
     // Whether a Transaction is open on this connection.
     bool inTransaction() const { return m_transactionOpen; }
 
@@ -72,6 +78,11 @@ class Database
     Database(DatabaseSpec spec, QString connectionName);
     static std::unique_ptr<Database> connect(const DatabaseSpec& spec);
     void configureSqlite() const;
+    static void checkSqliteLength(const QString& path, const QByteArray& header, qint64 fileSize);
+    // A database error as a cabas::Error: a full disk, a read-only database, a damaged file, a busy or lost
+    // server... get a clear message that names the database (docs/faults.md); others "Database error: ...".
+    static Error storageError(const QSqlError& error, Backend backend, const QString& where);
+    Error transactionError(const QSqlError& error, const QString& message) const;
     void migrate();
     void checkIsCabas(bool allowEmpty) const;
     bool hasTable(const QString& table) const;
@@ -79,6 +90,7 @@ class Database
     DatabaseSpec m_spec;
     QString m_connectionName;
     mutable bool m_transactionOpen = false;
+    const QSqlDriver* m_driver = nullptr;
 };
 
 // Conversions between Qt SQL values and domain values that behave the same on both backends.
