@@ -185,6 +185,10 @@ void HomePage::reload(const store::Database* db)
         m_adultAllowance->setText(formatCents(p.adultAllowanceCents, p.currency));
         m_childAllowance->setText(formatCents(p.childAllowanceCents, p.currency));
         m_adultAge->setText(tr("the age of %1").arg(p.childAdultAge));
+        if (p.allowanceKind != AllowanceKind::ByRole) { // per person or income bands: the rule in one line
+            m_adultAllowance->setText(p.allowanceSummary());
+            m_childAllowance->setText(QStringLiteral("—"));
+        }
         m_codePrefix->setText(QStringLiteral("%1-…").arg(p.householdCodePrefix));
         m_threshold->setText(tr("%1 people").arg(p.disclosureThreshold));
 

@@ -199,6 +199,7 @@ void ProgrammeEditor::setProgramme(const Programme& p)
     m_endsOn->setDate(p.endsOn.isValid() ? p.endsOn : p.startsOn.addYears(1));
     m_currency->setText(p.currency);
     m_adult->setValue(double(p.adultAllowanceCents) / 100.0);
+    m_loaded = p; // what the editor does not show (other allowance kinds) is kept as it was
     m_child->setValue(double(p.childAllowanceCents) / 100.0);
     m_adultAge->setValue(p.childAdultAge);
     m_prefix->setText(p.householdCodePrefix);
@@ -231,7 +232,10 @@ void ProgrammeEditor::setProgramme(const Programme& p)
 Programme ProgrammeEditor::programme(QStringList* problems) const
 {
     QStringList found;
-    Programme p;
+    Programme p = m_loaded;
+    p.waves.clear();
+    p.bonusRules.clear();
+    p.sustainableCategories.clear();
     p.id = m_id;
     p.version = m_version;
     p.name = m_name;

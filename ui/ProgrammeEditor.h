@@ -39,6 +39,7 @@ class ProgrammeEditor : public QWidget
     qint64 m_id = 0;
     int m_version = 0;
     QString m_name;
+    Programme m_loaded;
     QDateEdit* m_startsOn = nullptr;
     QCheckBox* m_hasEnd = nullptr;
     QDateEdit* m_endsOn = nullptr;

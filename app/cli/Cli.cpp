@@ -4,6 +4,7 @@
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "demo/DemoGenerator.h"
+#include "demo/DemoProgramme.h"
 #include "domain/Programme.h"
 #include "io/HealthImport.h"
 #include "io/PersonsImport.h"
@@ -93,6 +94,7 @@ int runDemo(Context& c)
         if (!ok)
             throw UsageProblem(Cli::tr("--seed must be a whole number, not \"%1\"").arg(seed));
     }
+    const std::optional<Programme> programme = demoProgrammeOption(c);
     const bool progress = isatty(STDERR_FILENO);
     if (progress)
         options.progress = [&c](int done, int total) {
@@ -102,6 +104,8 @@ int runDemo(Context& c)
     auto [db, session] = c.openAndLogin();
     QElapsedTimer timer;
     timer.start();
+    if (programme)
+        DemoProgramme::apply(*db, session, *programme);
     const DemoResult r = DemoGenerator::generate(*db, session, options);
     if (progress)
         c.err << Qt::endl;
@@ -520,7 +524,12 @@ std::vector<Command> baseCommands()
          {O(QStringLiteral("households"), Cli::tr("Number of households, 1 to 100000 (default 60)."),
             QStringLiteral("N")),
           O(QStringLiteral("seed"), Cli::tr("Seed of the generator (default 2024): same seed, same data."),
-            QStringLiteral("SEED"))},
+            QStringLiteral("SEED")),
+          O(QStringLiteral("scheme"),
+            Cli::tr("Set up the programme of a kind of scheme first: gers, vitalim, rennes or montpellier."),
+            QStringLiteral("NAME")),
+          O(QStringLiteral("programme"), Cli::tr("Set up the programme of this file first (JSON)."),
+            QStringLiteral("FILE.json"))},
          runDemo},
         {QStringLiteral("info"),
          QString(),
@@ -643,7 +652,8 @@ std::vector<Command> baseCommands()
 std::vector<Command> commands()
 {
     std::vector<Command> all = baseCommands();
-    for (auto part : {householdCommands, workshopCommands, ledgerCommands, cohortCommands, healthCommands}) {
+    for (auto part : {householdCommands, workshopCommands, ledgerCommands, cohortCommands, healthCommands,
+                      programmeCommands}) {
         std::vector<Command> more = part();
         all.insert(all.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     }

@@ -6,6 +6,7 @@
 
 #include "cli/Cli.h"
 #include "common/Error.h"
+#include "domain/Programme.h"
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
 #include "store/Database.h"
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <termios.h>
 #include <unistd.h>
@@ -173,5 +175,8 @@ std::vector<Command> workshopCommands();
 std::vector<Command> ledgerCommands();
 std::vector<Command> cohortCommands();
 std::vector<Command> healthCommands();
+std::vector<Command> programmeCommands();
+// The demo's --scheme NAME or --programme FILE.json (ProgrammeCommands.cpp); nullopt when neither is given.
+std::optional<Programme> demoProgrammeOption(const Context& c);
 
 } // namespace cabas::cli

@@ -4,6 +4,7 @@
 #include "common/Money.h"
 #include "io/LedgerImport.h"
 #include "services/LedgerService.h"
+#include "services/ReconciliationService.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -250,6 +251,121 @@ std::vector<Command> storedLedgerCommands()
 
 // ---- end of import ledger, ledger summary / unlinked / link ----
 
+// ---- ledger reconcile: expected credits against the ledger (core/services/ReconciliationService) ----
+
+QDate reconcileDate(const Context& c, const QString& name)
+{
+    const QString text = c.option(name);
+    if (text.isEmpty())
+        throw UsageProblem(Cli::tr("missing --%1 YYYY-MM-DD").arg(name));
+    const QDate d = QDate::fromString(text, Qt::ISODate);
+    if (!d.isValid())
+        throw UsageProblem(Cli::tr("--%1 must be a date written YYYY-MM-DD, not \"%2\"").arg(name, text));
+    return d;
+}
+
+void printDiscrepancies(Context& c, const std::vector<CreditDiscrepancy>& list, const QString& currency)
+{
+    for (const CreditDiscrepancy& d : list) {
+        QString what;
+        switch (d.problem()) {
+        case CreditDiscrepancy::Problem::Missing:
+            what = Cli::tr("missing");
+            break;
+        case CreditDiscrepancy::Problem::Duplicated:
+            what = Cli::tr("duplicated (%n entries)", nullptr, int(d.entries));
+            break;
+        case CreditDiscrepancy::Problem::Unexpected:
+            what = Cli::tr("not expected");
+            break;
+        case CreditDiscrepancy::Problem::Wrong:
+            what = Cli::tr("wrong amount");
+            break;
+        }
+        c.out << Cli::tr("%1 %2: expected %3, credited %4: %5")
+                     .arg(d.household, d.month.toString(QStringLiteral("yyyy-MM")),
+                          formatCents(d.expectedCents, currency), formatCents(d.creditedCents, currency), what)
+              << '\n';
+    }
+}
+
+int runLedgerReconcile(Context& c)
+{
+    requireNoArgument(c);
+    const QString format =
+        formatChoice(c.option(QStringLiteral("format")), {QStringLiteral("text"), QStringLiteral("json")});
+    const QDate from = reconcileDate(c, QStringLiteral("from"));
+    const QDate to = reconcileDate(c, QStringLiteral("to"));
+    if (to < from)
+        throw UsageProblem(Cli::tr("--to (%1) is before --from (%2)")
+                               .arg(to.toString(Qt::ISODate), from.toString(Qt::ISODate)));
+    const bool bonus = c.parser.isSet(QStringLiteral("bonus"));
+    const bool summaryOnly = c.parser.isSet(QStringLiteral("summary"));
+    auto [db, session] = c.openAndLogin();
+    const ReconciliationService service(*db, session);
+    const ReconciliationReport report =
+        summaryOnly ? service.summary(from, to, bonus) : service.reconcile(from, to, bonus);
+    if (format == QLatin1String("json")) {
+        c.out << QJsonDocument(summaryOnly ? report.summaryJson() : report.toJson()).toJson(QJsonDocument::Indented);
+        c.out.flush();
+        return Success;
+    }
+    if (summaryOnly) {
+        const QJsonObject s = report.summaryJson();
+        const QJsonObject a = s.value(QStringLiteral("allowance")).toObject();
+        c.out << Cli::tr("%1 to %2: %3 household-months checked; allowance: %4 missing, %5 duplicated, %6 not "
+                         "expected, %7 wrong.")
+                     .arg(s.value(QStringLiteral("from")).toString(), s.value(QStringLiteral("to")).toString())
+                     .arg(report.householdMonths)
+                     .arg(a.value(QStringLiteral("missing")).toInt())
+                     .arg(a.value(QStringLiteral("duplicated")).toInt())
+                     .arg(a.value(QStringLiteral("unexpected")).toInt())
+                     .arg(a.value(QStringLiteral("wrong")).toInt())
+              << Qt::endl;
+        return Success;
+    }
+    if (report.discrepancies.empty())
+        c.out << Cli::tr("Every allowance credit of %1 household-months matches the programme's rule.")
+                     .arg(report.householdMonths)
+              << '\n';
+    printDiscrepancies(c, report.discrepancies, report.currency);
+    for (const UnassessedMonth& u : report.unassessed)
+        c.out << Cli::tr("%1 %2: no income assessment, so no expected amount (credited %3)")
+                     .arg(u.household, u.month.toString(QStringLiteral("yyyy-MM")),
+                          formatCents(u.creditedCents, report.currency))
+              << '\n';
+    if (report.bonusChecked) {
+        if (report.bonusDiscrepancies.empty())
+            c.out << Cli::tr("Every bonus matches the programme's bonus rules.") << '\n';
+        else
+            c.out << Cli::tr("Bonuses:") << '\n';
+        printDiscrepancies(c, report.bonusDiscrepancies, report.currency);
+    }
+    c.out.flush();
+    return Success;
+}
+
+std::vector<Command> reconcileCommands()
+{
+    using O = QCommandLineOption;
+    return {
+        {QStringLiteral("ledger reconcile"),
+         QString(),
+         Cli::tr("Compare each household's monthly credits in the ledger with what the programme's rule gives: "
+                 "missing, duplicated or wrong credits (docs/reconciliation.md)."),
+         {O(QStringLiteral("from"), Cli::tr("First day of the period (its month is the first checked)."),
+            QStringLiteral("DATE")),
+          O(QStringLiteral("to"), Cli::tr("Last day of the period (its month is the last checked)."),
+            QStringLiteral("DATE")),
+          O(QStringLiteral("bonus"), Cli::tr("Also check the bonuses against the bonus rules.")),
+          O(QStringLiteral("summary"), Cli::tr("Counts only, without households (coordinators).")),
+          O(QStringLiteral("format"), Cli::tr("text (default) or json."), QStringLiteral("FORMAT"))},
+         runLedgerReconcile},
+    };
+}
+
+// ---- end of ledger reconcile ----
+
 } // namespace
 
 std::vector<Command> ledgerCommands()
@@ -258,6 +374,8 @@ std::vector<Command> ledgerCommands()
     for (auto& command : syncCommands())
         commands.push_back(std::move(command));
     for (auto& command : storedLedgerCommands())
+        commands.push_back(std::move(command));
+    for (auto& command : reconcileCommands())
         commands.push_back(std::move(command));
     return commands;
 }

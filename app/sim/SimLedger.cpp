@@ -3,6 +3,7 @@
 #include "common/Clock.h"
 #include "domain/Allowance.h"
 #include "store/HouseholdRepository.h"
+#include "store/IncomeRepository.h"
 #include "store/ProgrammeRepository.h"
 
 #include <QDateTime>
@@ -185,12 +186,17 @@ class Generator
             const QString base =
                 QStringLiteral("e-%1-%2-").arg(h.code, month.toString(QStringLiteral("yyyyMM")));
             reissueUpTo(month);
-            const AllowanceBreakdown allowance = monthlyAllowance(p, h.members, month);
-            if (allowance.totalCents > 0) {
+            const AllowanceBreakdown allowance =
+                monthlyAllowance(p, h.members, month, assessmentOn(h.incomes, std::max(month, start)));
+            // The first month prorated from the enrolment day when the programme says so.
+            const qint64 credit = p.prorateFirstMonth && start > month
+                                      ? proratedCents(allowance.totalCents, start)
+                                      : allowance.totalCents;
+            if (credit > 0) {
                 const QDateTime at(month, QTime(2, 0), Clock::programmeZone());
                 add(at, entry(base + QStringLiteral("A"), cards[active].id, account,
-                              QStringLiteral("allowance"), allowance.totalCents, at));
-                balance += allowance.totalCents;
+                              QStringLiteral("allowance"), credit, at));
+                balance += credit;
             }
             qint64 budget = qint64(double(balance) * (0.6 + 0.35 * rnd.unit()));
             std::vector<QDateTime> times;
@@ -374,6 +380,7 @@ SimInput SimInput::fromDatabase(const store::Database& db, const QDate& until, q
         s.enrolledOn = h.enrolledOn;
         s.exitedOn = h.exitedOn;
         s.members = persons.forHousehold(h.id);
+        s.incomes = store::IncomeRepository(db).forHousehold(h.id);
         const std::vector<Card> cards = cardRepo.forHousehold(h.id);
         std::map<qint64, QString> tokens;
         for (const Card& c : cards)

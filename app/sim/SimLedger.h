@@ -7,6 +7,7 @@
 #include "domain/LedgerEntry.h"
 #include "domain/Person.h"
 #include "domain/Programme.h"
+#include "domain/ProgrammeRules.h"
 #include "store/Database.h"
 
 #include <QByteArray>
@@ -28,6 +29,7 @@ struct SimHousehold
     QDate exitedOn;   // null: still in the programme
     std::vector<Person> members;
     std::vector<FeedCard> cards; // the first card, then its re-issues (`replaces` the previous one)
+    std::vector<IncomeAssessment> incomes; // income-band programmes: the household's assessments
 };
 
 struct SimInput

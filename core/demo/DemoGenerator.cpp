@@ -2,6 +2,7 @@
 
 #include "common/Clock.h"
 #include "common/Error.h"
+#include "demo/DemoProgramme.h"
 #include "demo/DemoWorkshops.h"
 #include "security/AuditTrail.h"
 #include "security/Passwords.h"
@@ -372,6 +373,10 @@ DemoResult DemoGenerator::generate(const store::Database& db, const Session& ses
                  detail);
     audit.record(session, QStringLiteral("create"), QStringLiteral("consent"),
                  QStringLiteral("batch:%1").arg(result.consents), detail);
+    result.incomeAssessments = DemoProgramme::assessIncomes(db, *programme, options.seed, today);
+    if (result.incomeAssessments > 0)
+        audit.record(session, QStringLiteral("create"), QStringLiteral("income_assessment"),
+                     QStringLiteral("batch:%1").arg(result.incomeAssessments), detail);
     result.workshops = DemoWorkshops::generate(db, session, options.seed, start, today).workshops;
     tx.commit();
     return result;

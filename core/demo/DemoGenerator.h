@@ -27,6 +27,7 @@ struct DemoResult
     int consents = 0;
     int staff = 0;
     int workshops = 0;
+    int incomeAssessments = 0; // income-band programmes only
 };
 
 // Writes a realistic, deterministic demo programme into a database made by `cabas-cli init`: households in

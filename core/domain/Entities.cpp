@@ -131,22 +131,4 @@ QStringList Consent::validate() const
     return problems;
 }
 
-AllowanceBreakdown monthlyAllowance(const Programme& programme, const std::vector<Person>& members,
-                                    const QDate& month)
-{
-    AllowanceBreakdown result;
-    const QDate first(month.year(), month.month(), 1);
-    for (const Person& p : members) {
-        if (!p.isMemberOn(first))
-            continue;
-        if (p.isAdultOn(first, programme.childAdultAge))
-            ++result.adults;
-        else
-            ++result.children;
-    }
-    result.totalCents =
-        result.adults * programme.adultAllowanceCents + result.children * programme.childAllowanceCents;
-    return result;
-}
-
 } // namespace cabas

@@ -1,7 +1,11 @@
 #include "domain/Programme.h"
 #include "common/Error.h"
+#include "common/Money.h"
 
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <cmath>
 
@@ -12,6 +16,60 @@ QStringList merchantCategories()
     return {QStringLiteral("organic_shop"), QStringLiteral("local_producer"), QStringLiteral("farm_shop"),
             QStringLiteral("market"),       QStringLiteral("grocery"),        QStringLiteral("supermarket"),
             QStringLiteral("other")};
+}
+
+QString toCode(AllowanceKind kind)
+{
+    switch (kind) {
+    case AllowanceKind::ByRole:
+        return QStringLiteral("by_role");
+    case AllowanceKind::PerPerson:
+        return QStringLiteral("per_person");
+    case AllowanceKind::IncomeBands:
+        return QStringLiteral("income_bands");
+    }
+    return QString();
+}
+
+bool fromCode(const QString& code, AllowanceKind* kind)
+{
+    for (AllowanceKind k : {AllowanceKind::ByRole, AllowanceKind::PerPerson, AllowanceKind::IncomeBands})
+        if (toCode(k) == code) {
+            *kind = k;
+            return true;
+        }
+    return false;
+}
+
+int Programme::incomeBandFor(qint64 incomePerUnitCents) const
+{
+    for (std::size_t i = 0; i < incomeBands.size(); ++i)
+        if (!incomeBands[i].upToCents || incomePerUnitCents <= *incomeBands[i].upToCents)
+            return int(i);
+    return incomeBands.empty() ? -1 : int(incomeBands.size()) - 1;
+}
+
+QString Programme::allowanceSummary() const
+{
+    switch (allowanceKind) {
+    case AllowanceKind::ByRole:
+        return tr("%1 per adult and %2 per child a month")
+            .arg(formatCents(adultAllowanceCents, currency), formatCents(childAllowanceCents, currency));
+    case AllowanceKind::PerPerson:
+        return tr("%1 per person a month").arg(formatCents(perPersonCents, currency));
+    case AllowanceKind::IncomeBands: {
+        QStringList bands;
+        for (const IncomeBand& b : incomeBands)
+            bands << (b.upToCents ? tr("up to %1 a consumption unit: %2")
+                                        .arg(formatCents(*b.upToCents, currency),
+                                             formatCents(b.amountCents, currency))
+                                  : tr("above: %1").arg(formatCents(b.amountCents, currency)));
+        return (incomeBandPerPerson ? tr("By income band, per person a month: %1")
+                                    : tr("By income band, per household a month: %1"))
+            .arg(bands.join(QStringLiteral("; ")));
+    }
+    }
+    return QString();
 }
 
 Programme Programme::defaults(const QDate& today)
@@ -50,6 +108,41 @@ QStringList Programme::validate() const
         problems << tr("allowance.child_cents: must not be negative");
     if (childAdultAge < 1 || childAdultAge > 30)
         problems << tr("allowance.child_adult_age: must be between 1 and 30");
+    if (perPersonCents < 0)
+        problems << tr("allowance.per_person_cents: must not be negative");
+    if (allowanceKind == AllowanceKind::IncomeBands) {
+        if (incomeBands.empty())
+            problems << tr("allowance.bands: an income-band allowance needs at least one band");
+        for (std::size_t i = 0; i < incomeBands.size(); ++i) {
+            const IncomeBand& b = incomeBands[i];
+            const QString at = QStringLiteral("allowance.bands[%1]").arg(i);
+            if (b.amountCents < 0)
+                problems << tr("%1.amount_cents: must not be negative").arg(at);
+            if (b.upToCents && *b.upToCents < 0)
+                problems << tr("%1.up_to_cents: must not be negative").arg(at);
+            if (!b.upToCents && i + 1 != incomeBands.size())
+                problems << tr("%1.up_to_cents: only the last band may be open (null)").arg(at);
+            if (i + 1 == incomeBands.size() && b.upToCents)
+                problems
+                    << tr("%1.up_to_cents: the last band must be open (null), so that every income has a "
+                          "band")
+                           .arg(at);
+            if (i > 0 && b.upToCents && incomeBands[i - 1].upToCents &&
+                *b.upToCents <= *incomeBands[i - 1].upToCents)
+                problems << tr("%1.up_to_cents: bands must come in increasing order of income").arg(at);
+        }
+        if (reassessmentMonths < 1 || reassessmentMonths > 60)
+            problems << tr("allowance.reassess_months: must be between 1 and 60");
+    }
+    const ConsumptionUnitWeights& cu = consumptionUnits;
+    if (cu.firstAdultMilli <= 0 || cu.firstAdultMilli > 10000)
+        problems << tr("allowance.consumption_units.first_person: must be more than 0 and at most 10");
+    if (cu.otherAdultMilli < 0 || cu.otherAdultMilli > 10000)
+        problems << tr("allowance.consumption_units.other_persons: must be between 0 and 10");
+    if (cu.childMilli < 0 || cu.childMilli > 10000)
+        problems << tr("allowance.consumption_units.children: must be between 0 and 10");
+    if (cu.adultAge < 1 || cu.adultAge > 30)
+        problems << tr("allowance.consumption_units.child_under_age: must be between 1 and 30");
     if (disclosureThreshold < 1 || disclosureThreshold > 1000)
         problems << tr("disclosure_threshold: must be between 1 and 1000");
     static const QRegularExpression currencyPattern(QStringLiteral("^[A-Za-z]{2,10}$"));
@@ -202,18 +295,108 @@ Programme Programme::fromJson(const QJsonObject& json, const QString& source)
                   tr("is required, as an object with adult_cents and child_cents"));
     } else {
         const QJsonObject a = allowance.toObject();
-        r.unknownKeys(a, QStringLiteral("allowance"),
-                      {QStringLiteral("adult_cents"), QStringLiteral("child_cents"),
-                       QStringLiteral("child_adult_age")});
+        const QString kind = r.string(a, QStringLiteral("kind"), QStringLiteral("allowance.kind"), false,
+                                      QStringLiteral("by_role"));
+        if (!fromCode(kind, &p.allowanceKind))
+            r.problem(QStringLiteral("allowance.kind"),
+                      tr("\"%1\" is not an allowance kind (by_role, per_person, income_bands)").arg(kind));
+        QStringList known{QStringLiteral("kind"), QStringLiteral("child_adult_age"),
+                          QStringLiteral("prorate_first_month")};
+        switch (p.allowanceKind) {
+        case AllowanceKind::ByRole:
+            known << QStringLiteral("adult_cents") << QStringLiteral("child_cents");
+            break;
+        case AllowanceKind::PerPerson:
+            known << QStringLiteral("per_person_cents");
+            break;
+        case AllowanceKind::IncomeBands:
+            known << QStringLiteral("bands") << QStringLiteral("basis") << QStringLiteral("consumption_units")
+                  << QStringLiteral("reassess_months");
+            break;
+        }
+        r.unknownKeys(a, QStringLiteral("allowance"), known);
+        const bool byRole = p.allowanceKind == AllowanceKind::ByRole;
         if (auto v =
-                r.integer(a, QStringLiteral("adult_cents"), QStringLiteral("allowance.adult_cents"), true))
+                r.integer(a, QStringLiteral("adult_cents"), QStringLiteral("allowance.adult_cents"), byRole))
             p.adultAllowanceCents = *v;
         if (auto v =
-                r.integer(a, QStringLiteral("child_cents"), QStringLiteral("allowance.child_cents"), true))
+                r.integer(a, QStringLiteral("child_cents"), QStringLiteral("allowance.child_cents"), byRole))
             p.childAllowanceCents = *v;
         if (auto v = r.integer(a, QStringLiteral("child_adult_age"),
                                QStringLiteral("allowance.child_adult_age"), false))
             p.childAdultAge = int(*v);
+        if (auto v =
+                r.integer(a, QStringLiteral("per_person_cents"), QStringLiteral("allowance.per_person_cents"),
+                          p.allowanceKind == AllowanceKind::PerPerson))
+            p.perPersonCents = *v;
+        const QJsonValue prorate = a.value(QStringLiteral("prorate_first_month"));
+        if (prorate.isBool())
+            p.prorateFirstMonth = prorate.toBool();
+        else if (!prorate.isUndefined() && !prorate.isNull())
+            r.problem(QStringLiteral("allowance.prorate_first_month"), tr("must be true or false"));
+        if (p.allowanceKind == AllowanceKind::IncomeBands) {
+            const QString basis = r.string(a, QStringLiteral("basis"), QStringLiteral("allowance.basis"),
+                                           false, QStringLiteral("household"));
+            if (basis == QLatin1String("person"))
+                p.incomeBandPerPerson = true;
+            else if (basis != QLatin1String("household"))
+                r.problem(QStringLiteral("allowance.basis"),
+                          tr("\"%1\" is not a basis (household or person)").arg(basis));
+            if (auto v = r.integer(a, QStringLiteral("reassess_months"),
+                                   QStringLiteral("allowance.reassess_months"), true))
+                p.reassessmentMonths = int(*v);
+            const QJsonValue bands = a.value(QStringLiteral("bands"));
+            if (!bands.isArray())
+                r.problem(QStringLiteral("allowance.bands"),
+                          tr("is required, as a list of bands with up_to_cents and amount_cents"));
+            const QJsonArray bandArray = bands.toArray();
+            for (qsizetype i = 0; i < bandArray.size(); ++i) {
+                const QString at = QStringLiteral("allowance.bands[%1]").arg(i);
+                if (!bandArray.at(i).isObject()) {
+                    r.problem(at, tr("must be an object"));
+                    continue;
+                }
+                const QJsonObject o = bandArray.at(i).toObject();
+                r.unknownKeys(o, at, {QStringLiteral("up_to_cents"), QStringLiteral("amount_cents")});
+                IncomeBand band;
+                if (!o.contains(QStringLiteral("up_to_cents")))
+                    r.problem(at + QStringLiteral(".up_to_cents"),
+                              tr("is required (null for the last, open band)"));
+                band.upToCents =
+                    r.integer(o, QStringLiteral("up_to_cents"), at + QStringLiteral(".up_to_cents"), false);
+                if (auto v = r.integer(o, QStringLiteral("amount_cents"),
+                                       at + QStringLiteral(".amount_cents"), true))
+                    band.amountCents = *v;
+                p.incomeBands.push_back(band);
+            }
+            const QJsonValue units = a.value(QStringLiteral("consumption_units"));
+            if (units.isObject()) {
+                const QJsonObject u = units.toObject();
+                const QString at = QStringLiteral("allowance.consumption_units");
+                r.unknownKeys(u, at,
+                              {QStringLiteral("first_person"), QStringLiteral("other_persons"),
+                               QStringLiteral("children"), QStringLiteral("child_under_age")});
+                const auto weight = [&](const QString& key, int* milli) {
+                    const QJsonValue v = u.value(key);
+                    if (v.isUndefined() || v.isNull())
+                        return;
+                    const double w = v.toDouble() * 1000.0;
+                    if (!v.isDouble() || std::fabs(w - std::round(w)) > 1e-6)
+                        r.problem(at + QLatin1Char('.') + key,
+                                  tr("must be a number with at most three decimals, such as 0.5"));
+                    else
+                        *milli = int(std::lround(w));
+                };
+                weight(QStringLiteral("first_person"), &p.consumptionUnits.firstAdultMilli);
+                weight(QStringLiteral("other_persons"), &p.consumptionUnits.otherAdultMilli);
+                weight(QStringLiteral("children"), &p.consumptionUnits.childMilli);
+                if (auto v = r.integer(u, QStringLiteral("child_under_age"),
+                                       at + QStringLiteral(".child_under_age"), false))
+                    p.consumptionUnits.adultAge = int(*v);
+            } else if (!units.isUndefined() && !units.isNull()) {
+                r.problem(QStringLiteral("allowance.consumption_units"), tr("must be an object"));
+            }
+        }
     }
 
     const QJsonValue bonus = json.value(QStringLiteral("bonus_rules"));
@@ -301,6 +484,60 @@ Programme Programme::fromJson(const QJsonObject& json, const QString& source)
     return p;
 }
 
+Programme Programme::fromFile(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        throw Error(tr("%1: cannot read the programme file (%2).").arg(path, f.errorString()),
+                    Error::Kind::NotFound);
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        throw Error(tr("%1: offset %2: not valid JSON (%3)")
+                        .arg(path)
+                        .arg(parseError.offset)
+                        .arg(parseError.errorString()),
+                    Error::Kind::Invalid);
+    if (!doc.isObject())
+        throw Error(tr("%1: the programme must be a JSON object").arg(path), Error::Kind::Invalid);
+    return fromJson(doc.object(), path.startsWith(QLatin1Char(':')) ? QFileInfo(path).fileName() : path);
+}
+
+QJsonObject Programme::allowanceJson() const
+{
+    QJsonObject a{{QStringLiteral("kind"), toCode(allowanceKind)},
+                  {QStringLiteral("child_adult_age"), childAdultAge},
+                  {QStringLiteral("prorate_first_month"), prorateFirstMonth}};
+    switch (allowanceKind) {
+    case AllowanceKind::ByRole:
+        a.insert(QStringLiteral("adult_cents"), double(adultAllowanceCents));
+        a.insert(QStringLiteral("child_cents"), double(childAllowanceCents));
+        break;
+    case AllowanceKind::PerPerson:
+        a.insert(QStringLiteral("per_person_cents"), double(perPersonCents));
+        break;
+    case AllowanceKind::IncomeBands: {
+        QJsonArray bands;
+        for (const IncomeBand& b : incomeBands)
+            bands.append(
+                QJsonObject{{QStringLiteral("up_to_cents"),
+                             b.upToCents ? QJsonValue(double(*b.upToCents)) : QJsonValue(QJsonValue::Null)},
+                            {QStringLiteral("amount_cents"), double(b.amountCents)}});
+        a.insert(QStringLiteral("bands"), bands);
+        a.insert(QStringLiteral("basis"),
+                 incomeBandPerPerson ? QStringLiteral("person") : QStringLiteral("household"));
+        a.insert(QStringLiteral("reassess_months"), reassessmentMonths);
+        a.insert(QStringLiteral("consumption_units"),
+                 QJsonObject{{QStringLiteral("first_person"), consumptionUnits.firstAdultMilli / 1000.0},
+                             {QStringLiteral("other_persons"), consumptionUnits.otherAdultMilli / 1000.0},
+                             {QStringLiteral("children"), consumptionUnits.childMilli / 1000.0},
+                             {QStringLiteral("child_under_age"), consumptionUnits.adultAge}});
+        break;
+    }
+    }
+    return a;
+}
+
 QJsonObject Programme::toJson() const
 {
     QJsonArray bonus;
@@ -326,10 +563,7 @@ QJsonObject Programme::toJson() const
         {QStringLiteral("currency"), currency},
         {QStringLiteral("household_code_prefix"), householdCodePrefix},
         {QStringLiteral("disclosure_threshold"), disclosureThreshold},
-        {QStringLiteral("allowance"),
-         QJsonObject{{QStringLiteral("adult_cents"), double(adultAllowanceCents)},
-                     {QStringLiteral("child_cents"), double(childAllowanceCents)},
-                     {QStringLiteral("child_adult_age"), childAdultAge}}},
+        {QStringLiteral("allowance"), allowanceJson()},
         {QStringLiteral("bonus_rules"), bonus},
         {QStringLiteral("waves"), waveArray},
         {QStringLiteral("sustainable_categories"), QJsonArray::fromStringList(sustainableCategories)},

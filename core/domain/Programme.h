@@ -36,6 +36,38 @@ struct FollowUpWave
     bool operator==(const FollowUpWave&) const = default;
 };
 
+// How the monthly allowance of a household is computed (docs/programme-json.md).
+enum class AllowanceKind
+{
+    ByRole,     // an amount per adult and per child (a child counts as an adult from childAdultAge)
+    PerPerson,  // one amount per member
+    IncomeBands // an amount by band of income per consumption unit (needs an income assessment)
+};
+
+QString toCode(AllowanceKind kind);
+bool fromCode(const QString& code, AllowanceKind* kind);
+
+// One band of an income-band allowance: households whose monthly income per consumption unit is at most
+// upToCents (none: no upper limit, the last band) get amountCents a month (per household, or per member).
+struct IncomeBand
+{
+    std::optional<qint64> upToCents;
+    qint64 amountCents = 0;
+    bool operator==(const IncomeBand&) const = default;
+};
+
+// Weights of the consumption units (unités de consommation) a household counts, in thousandths. The default
+// is the modified OECD scale INSEE uses: 1 for the first person aged 14 or more, 0.5 for each other person
+// aged 14 or more, 0.3 for each child under 14.
+struct ConsumptionUnitWeights
+{
+    int firstAdultMilli = 1000;
+    int otherAdultMilli = 500; // other persons aged `adultAge` or more
+    int childMilli = 300;      // persons under `adultAge`
+    int adultAge = 14;
+    bool operator==(const ConsumptionUnitWeights&) const = default;
+};
+
 // The rules of one programme. They are data, never constants in code.
 struct Programme
 {
@@ -48,6 +80,13 @@ struct Programme
     qint64 adultAllowanceCents = 0;
     qint64 childAllowanceCents = 0;
     int childAdultAge = 18;
+    AllowanceKind allowanceKind = AllowanceKind::ByRole;
+    qint64 perPersonCents = 0;           // PerPerson
+    std::vector<IncomeBand> incomeBands; // IncomeBands: increasing upToCents, the last one open
+    bool incomeBandPerPerson = false;    // IncomeBands: the band's amount is per member (else per household)
+    ConsumptionUnitWeights consumptionUnits;
+    int reassessmentMonths = 6;     // IncomeBands: an assessment is due again this many months after its date
+    bool prorateFirstMonth = false; // the enrolment month's credit is prorated by the days left in it
     int disclosureThreshold = 11;
     QString currency = QStringLiteral("EUR");
     QString householdCodePrefix = QStringLiteral("MMG");
@@ -67,6 +106,16 @@ struct Programme
     // problem located by its JSON path; `source` prefixes the messages (a file name).
     static Programme fromJson(const QJsonObject& json, const QString& source = QString());
     QJsonObject toJson() const;
+    // Reads a programme JSON file (a path or a Qt resource): errors are located by the file's name.
+    static Programme fromFile(const QString& path);
+    QJsonObject allowanceJson() const; // the "allowance" object of the JSON format
+
+    // One line for people: "40.00 EUR per adult and 20.00 EUR per child a month", "50.00 EUR per person a
+    // month", or the income bands.
+    QString allowanceSummary() const;
+    // The band index (0-based) for a monthly income per consumption unit; -1 when there are no bands.
+    int incomeBandFor(qint64 incomePerUnitCents) const;
+    bool needsIncomeAssessment() const { return allowanceKind == AllowanceKind::IncomeBands; }
 
     bool operator==(const Programme&) const = default;
 };

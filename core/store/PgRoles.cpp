@@ -34,6 +34,8 @@ constexpr TableRule kTables[] = {
     {"programme_bonus_rule", DataKind::Administration},
     {"programme_wave", DataKind::Administration},
     {"programme_sustainable_category", DataKind::Administration},
+    {"programme_income_band", DataKind::Administration},
+    {"income_assessment", DataKind::Households},
     {"ledger_entry", DataKind::Ledger},
     {"ledger_merchant", DataKind::Ledger},
     {"ledger_card", DataKind::Ledger},

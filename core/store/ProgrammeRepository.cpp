@@ -9,7 +9,9 @@ std::optional<Programme> ProgrammeRepository::load() const
 {
     QSqlQuery q = m_db.exec(QStringLiteral(
         "SELECT id, name, starts_on, ends_on, adult_allowance_cents, child_allowance_cents, child_adult_age, "
-        "disclosure_threshold, currency, household_code_prefix, version FROM programme ORDER BY id LIMIT 1"));
+        "disclosure_threshold, currency, household_code_prefix, version, allowance_kind, per_person_cents, "
+        "income_band_per_person, reassessment_months, prorate_first_month, cu_first_person_milli, "
+        "cu_other_persons_milli, cu_children_milli, cu_child_under_age FROM programme ORDER BY id LIMIT 1"));
     if (!q.next())
         return std::nullopt;
     Programme p;
@@ -24,6 +26,15 @@ std::optional<Programme> ProgrammeRepository::load() const
     p.currency = q.value(8).toString();
     p.householdCodePrefix = q.value(9).toString();
     p.version = q.value(10).toInt();
+    fromCode(q.value(11).toString(), &p.allowanceKind);
+    p.perPersonCents = q.value(12).toLongLong();
+    p.incomeBandPerPerson = q.value(13).toBool();
+    p.reassessmentMonths = q.value(14).toInt();
+    p.prorateFirstMonth = q.value(15).toBool();
+    p.consumptionUnits.firstAdultMilli = q.value(16).toInt();
+    p.consumptionUnits.otherAdultMilli = q.value(17).toInt();
+    p.consumptionUnits.childMilli = q.value(18).toInt();
+    p.consumptionUnits.adultAge = q.value(19).toInt();
 
     QSqlQuery rules =
         m_db.exec(QStringLiteral("SELECT id, label, rate_bp, monthly_cap_cents, valid_from, valid_to "
@@ -50,6 +61,16 @@ std::optional<Programme> ProgrammeRepository::load() const
                                      {p.id});
     while (categories.next())
         p.sustainableCategories << categories.value(0).toString();
+    QSqlQuery bands = m_db.exec(QStringLiteral("SELECT up_to_cents, amount_cents FROM programme_income_band "
+                                               "WHERE programme_id = ? ORDER BY position"),
+                                {p.id});
+    while (bands.next()) {
+        IncomeBand b;
+        if (!bands.value(0).isNull())
+            b.upToCents = bands.value(0).toLongLong();
+        b.amountCents = bands.value(1).toLongLong();
+        p.incomeBands.push_back(b);
+    }
     return p;
 }
 
@@ -59,17 +80,35 @@ void ProgrammeRepository::save(Programme& p)
     if (!problems.isEmpty())
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
     const QVariant now = timestampValue(Clock::instance().nowUtc());
-    const QVariantList values = {textValue(p.name),     dateValue(p.startsOn),
-                                 dateValue(p.endsOn),   p.adultAllowanceCents,
-                                 p.childAllowanceCents, p.childAdultAge,
-                                 p.disclosureThreshold, p.currency,
-                                 p.householdCodePrefix, now};
+    const QVariantList values = {textValue(p.name),
+                                 dateValue(p.startsOn),
+                                 dateValue(p.endsOn),
+                                 p.adultAllowanceCents,
+                                 p.childAllowanceCents,
+                                 p.childAdultAge,
+                                 p.disclosureThreshold,
+                                 p.currency,
+                                 p.householdCodePrefix,
+                                 now,
+                                 toCode(p.allowanceKind),
+                                 p.perPersonCents,
+                                 p.incomeBandPerPerson,
+                                 p.reassessmentMonths,
+                                 p.prorateFirstMonth,
+                                 p.consumptionUnits.firstAdultMilli,
+                                 p.consumptionUnits.otherAdultMilli,
+                                 p.consumptionUnits.childMilli,
+                                 p.consumptionUnits.adultAge};
     if (p.id == 0) {
         QSqlQuery q = m_db.exec(
             QStringLiteral(
                 "INSERT INTO programme (name, starts_on, ends_on, adult_allowance_cents, "
                 "child_allowance_cents, child_adult_age, disclosure_threshold, currency, "
-                "household_code_prefix, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
+                "household_code_prefix, updated_at, allowance_kind, per_person_cents, "
+                "income_band_per_person, "
+                "reassessment_months, prorate_first_month, cu_first_person_milli, cu_other_persons_milli, "
+                "cu_children_milli, cu_child_under_age, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
                 "RETURNING id"),
             values);
         q.next();
@@ -80,7 +119,10 @@ void ProgrammeRepository::save(Programme& p)
             QStringLiteral(
                 "UPDATE programme SET name = ?, starts_on = ?, ends_on = ?, adult_allowance_cents = ?, "
                 "child_allowance_cents = ?, child_adult_age = ?, disclosure_threshold = ?, currency = ?, "
-                "household_code_prefix = ?, updated_at = ?, version = version + 1 "
+                "household_code_prefix = ?, updated_at = ?, allowance_kind = ?, per_person_cents = ?, "
+                "income_band_per_person = ?, reassessment_months = ?, prorate_first_month = ?, "
+                "cu_first_person_milli = ?, cu_other_persons_milli = ?, cu_children_milli = ?, "
+                "cu_child_under_age = ?, version = version + 1 "
                 "WHERE id = ? AND version = ?"),
             values + QVariantList{p.id, p.version});
         if (q.numRowsAffected() != 1)
@@ -97,6 +139,14 @@ void ProgrammeRepository::writeRules(const Programme& p)
     m_db.exec(QStringLiteral("DELETE FROM programme_bonus_rule WHERE programme_id = ?"), {p.id});
     m_db.exec(QStringLiteral("DELETE FROM programme_wave WHERE programme_id = ?"), {p.id});
     m_db.exec(QStringLiteral("DELETE FROM programme_sustainable_category WHERE programme_id = ?"), {p.id});
+    m_db.exec(QStringLiteral("DELETE FROM programme_income_band WHERE programme_id = ?"), {p.id});
+    int band = 0;
+    for (const IncomeBand& b : p.incomeBands)
+        m_db.exec(QStringLiteral("INSERT INTO programme_income_band (programme_id, position, up_to_cents, "
+                                 "amount_cents) VALUES (?, ?, ?, ?)"),
+                  {p.id, band++,
+                   b.upToCents ? QVariant(*b.upToCents) : QVariant(QMetaType(QMetaType::LongLong)),
+                   b.amountCents});
     for (const BonusRule& r : p.bonusRules)
         m_db.exec(
             QStringLiteral(
