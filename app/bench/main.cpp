@@ -24,6 +24,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -32,6 +33,7 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <cstdio>
+#include <ctime>
 
 using namespace cabas;
 
@@ -59,6 +61,14 @@ void report(const QString& name, const QString& backend, qint64 n, double second
 double seconds(const QElapsedTimer& t)
 {
     return double(t.nsecsElapsed()) / 1e9;
+}
+
+// This process's CPU time (user and system), less sensitive than wall time to a busy machine.
+double cpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
 
 // Ledger sync (issue 7): cabas-ledger-sim's feed served in-process on loopback, synced into a fresh SQLite
@@ -165,6 +175,17 @@ void benchHouseholdSearch(const store::Database& db, const Session& session, con
 }
 
 void benchLedger(const store::Database& db, const QString& backend, int households, int entries);
+void benchBasics(const store::Database& db, const Session& admin, const QString& backend, int households);
+
+// CABAS_BENCH_ONLY=basics,search,ledger,sync runs only these parts of the per-backend benchmark (to measure
+// one of them again and again); unset: all of them.
+bool wanted(const char* part)
+{
+    const QString only = qEnvironmentVariable("CABAS_BENCH_ONLY");
+    return only.isEmpty() || only.split(QLatin1Char(',')).contains(QLatin1String(part));
+}
+void measureCohort(const store::Database& db, const QString& backend, const QDate& first, qint64 entries,
+                   const QString& password);
 
 void benchBackend(const store::DatabaseSpec& spec, const QString& backend, int households)
 {
@@ -186,7 +207,26 @@ void benchBackend(const store::DatabaseSpec& spec, const QString& backend, int h
     report(QStringLiteral("demo.rows"), backend, r.households + r.persons + r.cards + r.consents, seconds(t),
            QStringLiteral("rows"));
 
-    const AuditTrail audit(*db);
+    if (wanted("basics"))
+        benchBasics(*db, admin, backend, households);
+    if (wanted("search"))
+        benchHouseholdSearch(*db, admin, backend);
+    if (wanted("ledger"))
+        benchLedger(*db, backend, households, households >= 100000 ? 1000000 : 100000);
+    if (wanted("sync") && spec.backend == store::Backend::Sqlite)
+        benchSync(std::min(households, 300));
+
+    db.reset();
+    t.restart();
+    auto reopened = store::Database::open(spec);
+    report(QStringLiteral("open"), backend, 1, seconds(t));
+}
+
+// The audit trail and look-ups by code.
+void benchBasics(const store::Database& db, const Session& admin, const QString& backend, int households)
+{
+    QElapsedTimer t;
+    const AuditTrail audit(db);
     const int appends = 2000;
     t.restart();
     for (int i = 0; i < appends; ++i)
@@ -199,7 +239,7 @@ void benchBackend(const store::DatabaseSpec& spec, const QString& backend, int h
     report(QStringLiteral("audit.verify"), backend, verification.records, seconds(t),
            QStringLiteral("records"));
 
-    store::HouseholdRepository repo(*db);
+    store::HouseholdRepository repo(db);
     const int lookups = 2000;
     t.restart();
     for (int i = 0; i < lookups; ++i) {
@@ -209,24 +249,14 @@ void benchBackend(const store::DatabaseSpec& spec, const QString& backend, int h
             throw Error(QStringLiteral("bench: %1 not found").arg(code));
     }
     report(QStringLiteral("household.find_by_code"), backend, lookups, seconds(t), QStringLiteral("lookups"));
-
-    benchHouseholdSearch(*db, admin, backend);
-
-    benchLedger(*db, backend, households, households >= 100000 ? 1000000 : 100000);
-
-    if (spec.backend == store::Backend::Sqlite)
-        benchSync(std::min(households, 300));
-
-    db.reset();
-    t.restart();
-    auto reopened = store::Database::open(spec);
-    report(QStringLiteral("open"), backend, 1, seconds(t));
 }
 
 // Ledger ingest (issue 7): entries through LedgerRepository::applyEntryPage (checks, revision-aware upsert,
 // linking, merchants, cursor; one transaction per page of 1000) against a plain batched insert of the same
-// rows with BulkInserter into the same table (same indexes, same linked households, one transaction per 1000
-// rows). Plain goes first, so the upsert writes into the larger table.
+// rows with BulkInserter into the same table (the repository's columns and row builder, the household the
+// repository links each row to, the same indexes, one transaction per 1000 rows). The two alternate page by
+// page (which one goes first alternates too), so that both write into a table of the same size and share
+// whatever else the machine is doing; the bench checks that both stored the same rows.
 void benchLedger(const store::Database& db, const QString& backend, int households, int entries)
 {
     const int pageSize = 1000;
@@ -252,93 +282,127 @@ void benchLedger(const store::Database& db, const QString& backend, int househol
                              QStringLiteral("organic_shop"), i % 3 == 0};
         return e;
     };
-    const QStringList columns = {QStringLiteral("id"),
-                                 QStringLiteral("revision"),
-                                 QStringLiteral("card"),
-                                 QStringLiteral("account"),
-                                 QStringLiteral("kind"),
-                                 QStringLiteral("status"),
-                                 QStringLiteral("amount_cents"),
-                                 QStringLiteral("currency"),
-                                 QStringLiteral("occurred_at"),
-                                 QStringLiteral("utc_offset"),
-                                 QStringLiteral("local_date"),
-                                 QStringLiteral("local_month"),
-                                 QStringLiteral("merchant_id"),
-                                 QStringLiteral("merchant_category"),
-                                 QStringLiteral("merchant_sustainable"),
-                                 QStringLiteral("refers_to"),
-                                 QStringLiteral("household_id"),
-                                 QStringLiteral("link_source")};
-
-    // The plain rows carry the household the repository links them to (their account), so that both write the
-    // same rows into the same indexes.
+    // The household the repository links each row to: its account's, else its card's.
     QHash<QString, qint64> householdIds;
     for (const Household& h : store::HouseholdRepository(db).list())
         householdIds.insert(h.code, h.id);
-
-    QElapsedTimer t;
-    t.start();
-    for (int at = 0; at < entries; at += pageSize) {
-        store::Database::Transaction tx(db);
-        store::BulkInserter insert(db, QStringLiteral("ledger_entry"), columns);
-        for (int i = at; i < std::min(entries, at + pageSize); ++i) {
-            const LedgerEntry e = entry(QStringLiteral("p"), i);
-            const QDate local = e.localDate();
-            insert.add({e.id, e.revision, e.card, store::textValue(e.account), e.kind, e.status,
-                        e.amountCents, e.currency, store::timestampValue(e.occurredAt),
-                        e.occurredAt.offsetFromUtc(), store::dateValue(local),
-                        local.year() * 100 + local.month(),
-                        e.merchant ? QVariant(e.merchant->id) : QVariant(QMetaType(QMetaType::QString)),
-                        store::textValue(e.merchant ? e.merchant->category : QString()),
-                        e.merchant ? e.merchant->sustainable : false, QStringLiteral(""),
-                        householdIds.contains(e.account) ? QVariant(householdIds.value(e.account))
-                                                         : QVariant(QMetaType(QMetaType::LongLong)),
-                        householdIds.contains(e.account) ? 1 : 0});
-        }
-        insert.flush();
-        tx.commit();
+    QHash<QString, qint64> cardHouseholds;
+    {
+        QSqlQuery q =
+            db.exec(QStringLiteral("SELECT token, household_id FROM card WHERE household_id IS NOT NULL"));
+        while (q.next())
+            cardHouseholds.insert(q.value(0).toString(), q.value(1).toLongLong());
     }
-    const double plain = seconds(t);
-    report(QStringLiteral("ledger.ingest.plain_insert"), backend, entries, plain, QStringLiteral("entries"));
+    using Link = store::LedgerRepository::LinkSource;
+    auto plainRow = [&](const LedgerEntry& e) {
+        if (const qint64 h = householdIds.value(e.account))
+            return store::LedgerRepository::entryRow(e, h, Link::Account);
+        const qint64 h = cardHouseholds.value(e.card);
+        return store::LedgerRepository::entryRow(e, h, h ? Link::Card : Link::None);
+    };
 
     store::LedgerRepository repo(db);
-    auto pages = [&](const QString& prefix) {
-        for (int at = 0; at < entries; at += pageSize) {
-            EntryPage page;
-            for (int i = at; i < std::min(entries, at + pageSize); ++i)
-                page.entries.push_back(entry(prefix, i));
-            page.nextCursor = QString::number(at);
-            repo.applyEntryPage(page);
-        }
+    auto page = [&](const QString& prefix, int at) {
+        EntryPage p;
+        for (int i = at; i < std::min(entries, at + pageSize); ++i)
+            p.entries.push_back(entry(prefix, i));
+        p.nextCursor = QString::number(at);
+        return p;
     };
-    t.restart();
-    pages(QStringLiteral("e"));
-    const double upsert = seconds(t);
+    // CABAS_BENCH_LEDGER_ORDER=plain-first: every plain page first, then every upsert page (how this was
+    // measured before; the upsert then writes into the larger table).
+    const bool plainFirst = qEnvironmentVariable("CABAS_BENCH_LEDGER_ORDER") == QLatin1String("plain-first");
+    double plain = 0, upsert = 0, plainCpu = 0, upsertCpu = 0;
+    QElapsedTimer t;
+    auto plainPage = [&](int at) {
+        t.start();
+        const double cpu = cpuSeconds();
+        store::Database::Transaction tx(db);
+        store::BulkInserter insert(db, QStringLiteral("ledger_entry"),
+                                   store::LedgerRepository::entryColumns());
+        for (int i = at; i < std::min(entries, at + pageSize); ++i)
+            insert.add(plainRow(entry(QStringLiteral("p"), i)));
+        insert.flush();
+        tx.commit();
+        plain += seconds(t);
+        plainCpu += cpuSeconds() - cpu;
+    };
+    auto upsertPage = [&](int at) {
+        t.start();
+        const double cpu = cpuSeconds();
+        repo.applyEntryPage(page(QStringLiteral("e"), at));
+        upsert += seconds(t);
+        upsertCpu += cpuSeconds() - cpu;
+    };
+    if (plainFirst) {
+        for (int at = 0; at < entries; at += pageSize)
+            plainPage(at);
+        for (int at = 0; at < entries; at += pageSize)
+            upsertPage(at);
+    } else {
+        for (int at = 0; at < entries; at += pageSize) {
+            if (at / pageSize % 2 == 0) {
+                plainPage(at);
+                upsertPage(at);
+            } else {
+                upsertPage(at);
+                plainPage(at);
+            }
+        }
+    }
+    // The same rows: as many, as many linked, the same sums.
+    auto summary = [&](const QString& prefix) {
+        QSqlQuery q = db.exec(QStringLiteral("SELECT COUNT(*), COUNT(household_id), SUM(amount_cents), "
+                                             "SUM(local_month), SUM(link_source) FROM ledger_entry WHERE id "
+                                             ">= ? AND id < ?"),
+                              {prefix + QLatin1Char('-'), prefix + QLatin1Char('.')});
+        q.next();
+        QStringList values;
+        for (int i = 0; i < 5; ++i)
+            values << q.value(i).toString();
+        return values.join(QLatin1Char(' '));
+    };
+    if (summary(QStringLiteral("p")) != summary(QStringLiteral("e")))
+        throw Error(QStringLiteral("bench: the plain insert and the upsert stored different rows (%1 / %2)")
+                        .arg(summary(QStringLiteral("p")), summary(QStringLiteral("e"))));
+    report(QStringLiteral("ledger.ingest.plain_insert"), backend, entries, plain, QStringLiteral("entries"));
     report(QStringLiteral("ledger.ingest.apply_entry_page"), backend, entries, upsert,
            QStringLiteral("entries"));
     out() << QJsonDocument(QJsonObject{{QStringLiteral("bench"), QStringLiteral("ledger.ingest.ratio")},
                                        {QStringLiteral("backend"), backend},
-                                       {QStringLiteral("apply_vs_plain_rate"), plain / upsert}})
+                                       {QStringLiteral("apply_vs_plain_rate"), plain / upsert},
+                                       {QStringLiteral("apply_vs_plain_cpu"), plainCpu / upsertCpu}})
                  .toJson(QJsonDocument::Compact)
           << Qt::endl;
     t.restart();
-    pages(QStringLiteral("e")); // delivered again: every entry is already there
+    for (int at = 0; at < entries; at += pageSize) // delivered again: every entry is already there
+        repo.applyEntryPage(page(QStringLiteral("e"), at));
     report(QStringLiteral("ledger.ingest.redelivery"), backend, entries, seconds(t),
            QStringLiteral("entries"));
 }
-
 // Cohort figures (issue 8): a programme of `households` households (the demo) and `entries` posted ledger
 // entries over a year, bulk-inserted straight into ledger_entry (linked, with their local dates), then the
 // whole cohort summary through CohortService (every indicator and series, as cabas-cli cohort computes it)
 // next to the ledger totals written by hand as one query. Target: under 2 s on SQLite for 100,000 households
 // and 10 million entries. Only with --cohort (generating the entries takes minutes).
-void benchCohort(const store::DatabaseSpec& spec, const QString& backend, int households, qint64 entries)
+void benchCohort(const store::DatabaseSpec& spec, const QString& backend, int households, qint64 entries,
+                 bool reuse)
 {
     InitRequest request;
     request.spec = spec;
     request.adminLogin = QStringLiteral("admin");
     request.adminPassword = QStringLiteral("Bench-Password-2026");
+    if (reuse) {
+        // A database kept by an earlier run (--cohort-db): measure again without generating anything.
+        auto db = store::Database::open(spec);
+        QSqlQuery q = db->exec(QStringLiteral("SELECT MIN(enrolled_on) FROM household"));
+        q.next();
+        const QDate first = store::toDate(q.value(0));
+        QSqlQuery n = db->exec(QStringLiteral("SELECT COUNT(*) FROM ledger_entry"));
+        n.next();
+        measureCohort(*db, backend, first, n.value(0).toLongLong(), request.adminPassword);
+        return;
+    }
     auto db = Setup::initDatabase(request);
     const Session admin = security::Authenticator(*db).login(QStringLiteral("admin"), request.adminPassword);
     QElapsedTimer t;
@@ -389,6 +453,26 @@ void benchCohort(const store::DatabaseSpec& spec, const QString& backend, int ho
         q.next();
         first = store::toDate(q.value(0));
     }
+    // Bulk load as a programme's first sync of a year would be restored: the secondary indexes of
+    // ledger_entry are dropped first and built once at the end (timed apart), ids are zero-padded so that the
+    // primary key grows at its end.
+    QStringList indexes;
+    {
+        QSqlQuery q =
+            db->exec(db->backend() == store::Backend::Postgres
+                         ? QStringLiteral(
+                               "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ledger_entry' "
+                               "AND indexname NOT LIKE '%_pkey'")
+                         : QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                                          "tbl_name = 'ledger_entry' AND sql IS NOT NULL"));
+        QStringList names;
+        while (q.next()) {
+            names << q.value(0).toString();
+            indexes << q.value(1).toString();
+        }
+        for (const QString& name : names)
+            db->execDirect(QStringLiteral("DROP INDEX %1").arg(name));
+    }
     t.restart();
     const qint64 batch = 20000;
     for (qint64 at = 0; at < entries; at += batch) {
@@ -399,42 +483,57 @@ void benchCohort(const store::DatabaseSpec& spec, const QString& backend, int ho
             const QDate day = first.addDays(int(i % 365));
             const bool shop = kind == QLatin1String("purchase") || kind == QLatin1String("refund");
             const int merchant = int(i % 55);
-            insert.add(
-                {QStringLiteral("b-%1").arg(i), 1, QStringLiteral("C-%1").arg(i % households),
-                 QStringLiteral(""), kind, i % 50 == 0 ? QStringLiteral("voided") : QStringLiteral("posted"),
-                 (kind == QLatin1String("purchase") ? -1 : 1) * (100 + i % 4000), QStringLiteral("EUR"),
-                 store::timestampValue(QDateTime(day, QTime(10, 0), Qt::UTC)), 7200, store::dateValue(day),
-                 day.year() * 100 + day.month(),
-                 shop ? QVariant(QStringLiteral("M-%1").arg(merchant))
-                      : QVariant(QMetaType(QMetaType::QString)),
-                 shop ? categories[merchant % categories.size()] : QStringLiteral(""),
-                 shop && merchant % 5 < 2, QStringLiteral(""), ids[size_t(i % qint64(ids.size()))], 1});
+            insert.add({QStringLiteral("b-%1").arg(i, 9, 10, QLatin1Char('0')), 1,
+                        QStringLiteral("C-%1").arg(i % households), QStringLiteral(""), kind,
+                        i % 50 == 0 ? QStringLiteral("voided") : QStringLiteral("posted"),
+                        (kind == QLatin1String("purchase") ? -1 : 1) * (100 + i % 4000),
+                        QStringLiteral("EUR"), store::timestampValue(QDateTime(day, QTime(10, 0), Qt::UTC)),
+                        7200, store::dateValue(day), day.year() * 100 + day.month(),
+                        shop ? QVariant(QStringLiteral("M-%1").arg(merchant))
+                             : QVariant(QMetaType(QMetaType::QString)),
+                        shop ? categories[merchant % categories.size()] : QStringLiteral(""),
+                        shop && merchant % 5 < 2, QStringLiteral(""), ids[size_t(i % qint64(ids.size()))],
+                        1});
         }
         insert.flush();
         tx.commit();
     }
     report(QStringLiteral("cohort.setup.entries"), backend, entries, seconds(t), QStringLiteral("entries"));
-    db->execDirect(QStringLiteral("ANALYZE"));
-
-    CohortFilter filter;
-    filter.from = first;
-    filter.to = first.addDays(364);
-    const CohortService service(*db, admin);
     t.restart();
-    const CohortReport r = service.report(filter, Disclosure::Internal);
-    report(QStringLiteral("cohort.summary"), backend, entries, seconds(t), QStringLiteral("entries"));
+    for (const QString& index : indexes)
+        db->execDirect(index);
+    report(QStringLiteral("cohort.setup.indexes"), backend, indexes.size(), seconds(t),
+           QStringLiteral("indexes"));
+    t.restart();
+    db->execDirect(QStringLiteral("ANALYZE"));
+    report(QStringLiteral("cohort.setup.analyze"), backend, entries, seconds(t), QStringLiteral("entries"));
     security::UserService(*db, admin)
         .add(QStringLiteral("coordinator"), QStringLiteral("Coordinator"), Role::Coordinator,
              request.adminPassword);
-    const Session coordinator =
-        security::Authenticator(*db).login(QStringLiteral("coordinator"), request.adminPassword);
+    measureCohort(*db, backend, first, entries, request.adminPassword);
+}
+
+// The measurements of benchCohort on a database it filled (or kept from an earlier run).
+void measureCohort(const store::Database& db, const QString& backend, const QDate& first, qint64 entries,
+                   const QString& password)
+{
+    const Session admin = security::Authenticator(db).login(QStringLiteral("admin"), password);
+    QElapsedTimer t;
+    CohortFilter filter;
+    filter.from = first;
+    filter.to = first.addDays(364);
+    const CohortService service(db, admin);
+    t.start();
+    const CohortReport r = service.report(filter, Disclosure::Internal);
+    report(QStringLiteral("cohort.summary"), backend, entries, seconds(t), QStringLiteral("entries"));
+    const Session coordinator = security::Authenticator(db).login(QStringLiteral("coordinator"), password);
     t.restart();
-    CohortService(*db, coordinator).report(filter, Disclosure::Public);
+    CohortService(db, coordinator).report(filter, Disclosure::Public);
     report(QStringLiteral("cohort.summary.public"), backend, entries, seconds(t), QStringLiteral("entries"));
 
     // The ledger totals alone, written by hand: one pass over the posted entries of enrolled households.
     t.restart();
-    QSqlQuery q = db->exec(
+    QSqlQuery q = db.exec(
         QStringLiteral("SELECT SUM(CASE WHEN e.kind = 'allowance' THEN e.amount_cents ELSE 0 END), "
                        "SUM(CASE WHEN e.kind = 'bonus' THEN e.amount_cents ELSE 0 END), "
                        "SUM(CASE WHEN e.kind IN ('purchase', 'refund') THEN -e.amount_cents ELSE 0 END), "
@@ -459,12 +558,15 @@ int main(int argc, char* argv[])
     QList<int> sizes = {1000, 100000};
     bool cohort = false;
     qint64 cohortEntries = 10000000;
+    QString cohortDb;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i < args.size(); ++i) {
         if (args[i] == QLatin1String("--cohort"))
             cohort = true;
         else if (args[i] == QLatin1String("--cohort-entries") && i + 1 < args.size())
             cohortEntries = args[++i].toLongLong();
+        else if (args[i] == QLatin1String("--cohort-db") && i + 1 < args.size())
+            cohortDb = args[++i];
         else if (args[i] == QLatin1String("--quick"))
             sizes = {1000};
         else if (args[i] == QLatin1String("--households") && i + 1 < args.size()) {
@@ -473,7 +575,7 @@ int main(int argc, char* argv[])
                 sizes << s.toInt();
         } else {
             std::fprintf(stderr, "usage: cabas-bench [--quick] [--households N[,N...]] [--cohort "
-                                 "[--cohort-entries N]]\n");
+                                 "[--cohort-entries N] [--cohort-db FILE]]\n");
             return 2;
         }
     }
@@ -489,14 +591,17 @@ int main(int argc, char* argv[])
         if (cohort) {
             // The cohort benchmark alone: 100,000 households (or the largest --households) and 10 million
             // entries unless told otherwise.
+            // --cohort-db FILE keeps the SQLite database there; when FILE exists it is measured again as it
+            // is.
             QTemporaryDir dir;
             store::DatabaseSpec spec;
-            spec.path = dir.filePath(QStringLiteral("cohort.cabas"));
-            benchCohort(spec, QStringLiteral("sqlite"), sizes.last(), cohortEntries);
+            spec.path = cohortDb.isEmpty() ? dir.filePath(QStringLiteral("cohort.cabas")) : cohortDb;
+            benchCohort(spec, QStringLiteral("sqlite"), sizes.last(), cohortEntries,
+                        !cohortDb.isEmpty() && QFileInfo::exists(cohortDb));
             const QString pg = qEnvironmentVariable("CABAS_BENCH_PG");
             if (!pg.isEmpty())
                 benchCohort(store::DatabaseSpec::parse(pg), QStringLiteral("postgresql"), sizes.last(),
-                            cohortEntries);
+                            cohortEntries, qEnvironmentVariableIsSet("CABAS_BENCH_PG_REUSE"));
             return 0;
         }
         for (int n : sizes) {
