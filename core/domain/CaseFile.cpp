@@ -106,4 +106,96 @@ Household HouseholdConflict::resolved(const QStringList& keepMine) const
     return h;
 }
 
+QStringList HouseholdConflict::memberFieldNames()
+{
+    return {QStringLiteral("birth_date"), QStringLiteral("arrived_on"), QStringLiteral("left_on")};
+}
+
+QString HouseholdConflict::memberFieldLabel(const QString& field)
+{
+    if (field == QLatin1String("birth_date"))
+        return tr("birth date");
+    if (field == QLatin1String("arrived_on"))
+        return tr("arrival");
+    if (field == QLatin1String("left_on"))
+        return tr("departure");
+    return field;
+}
+
+QString HouseholdConflict::memberFieldValue(const Person& p, const QString& field)
+{
+    if (field == QLatin1String("birth_date"))
+        return p.birthDate.toString(Qt::ISODate);
+    if (field == QLatin1String("arrived_on"))
+        return p.arrivedOn.toString(Qt::ISODate);
+    if (field == QLatin1String("left_on"))
+        return p.leftOn.toString(Qt::ISODate);
+    return QString();
+}
+
+namespace {
+QString memberKey(const Person& p, const QString& field)
+{
+    return QStringLiteral("member:%1:%2").arg(p.code, field);
+}
+
+void setMemberField(Person& p, const QString& field, const Person& from)
+{
+    if (field == QLatin1String("birth_date"))
+        p.birthDate = from.birthDate;
+    else if (field == QLatin1String("arrived_on"))
+        p.arrivedOn = from.arrivedOn;
+    else if (field == QLatin1String("left_on"))
+        p.leftOn = from.leftOn;
+}
+} // namespace
+
+void HouseholdConflict::addMembers(const std::vector<MemberEdit>& edits, const std::vector<Person>& theirs)
+{
+    memberEdits = edits;
+    theirMembers = theirs;
+    for (std::size_t i = 0; i < edits.size() && i < theirs.size(); ++i) {
+        const MemberEdit& e = edits[i];
+        if (e.isNew())
+            continue;
+        for (const QString& field : memberFieldNames()) {
+            const QString b = memberFieldValue(e.base, field), t = memberFieldValue(theirs[i], field),
+                          m = memberFieldValue(e.mine, field);
+            if (t == m)
+                continue;
+            differences.push_back(
+                {memberKey(e.base, field),
+                 tr("%1 (%2): %3").arg(e.base.fullName().trimmed(), e.base.code, memberFieldLabel(field)), b,
+                 t, m, t != b && m != b});
+        }
+    }
+}
+
+std::vector<MemberEdit> HouseholdConflict::resolvedMembers(const QStringList& keepMine) const
+{
+    std::vector<MemberEdit> result;
+    for (std::size_t i = 0; i < memberEdits.size(); ++i) {
+        const MemberEdit& e = memberEdits[i];
+        if (e.isNew() || i >= theirMembers.size()) {
+            result.push_back(e);
+            continue;
+        }
+        MemberEdit r;
+        r.base = theirMembers[i];
+        r.mine = theirMembers[i];
+        for (const QString& field : memberFieldNames()) {
+            const QString key = memberKey(e.base, field);
+            const QString b = memberFieldValue(e.base, field), t = memberFieldValue(theirMembers[i], field),
+                          m = memberFieldValue(e.mine, field);
+            const bool onlyMine = m != b && t == b;
+            if (onlyMine || (m != t && keepMine.contains(key)))
+                setMemberField(r.mine, field, e.mine);
+        }
+        r.departureReason = r.recordsDeparture() ? e.departureReason : QString();
+        if (!(r.mine == r.base))
+            result.push_back(r);
+    }
+    return result;
+}
+
 } // namespace cabas

@@ -98,6 +98,18 @@ struct FieldDifference
     bool clash = true; // both changed it (differently); false: only one side changed it
 };
 
+// A member's arrival, departure or corrected dates, edited in the case file and saved with it.
+struct MemberEdit
+{
+    Person base;             // as read when the case file opened (id 0: a member added in the case file)
+    Person mine;             // as edited: a new member (arrivedOn set), a departure (leftOn), corrected dates
+    QString departureReason; // required when this edit records a departure (mine.leftOn set, base's not)
+
+    bool isNew() const { return base.id == 0; }
+    bool recordsDeparture() const { return mine.leftOn.isValid() && !base.leftOn.isValid(); }
+    bool operator==(const MemberEdit&) const = default;
+};
+
 // Two people saved the same household: what each changed. `theirs` is the stored household now.
 struct HouseholdConflict
 {
@@ -107,12 +119,24 @@ struct HouseholdConflict
     Household theirs;
     Household mine;
     std::vector<FieldDifference> differences; // every field that differs between theirs and mine
+    // This user's member edits and, for those of members already stored, the member as stored now (same
+    // index; an empty Person for a new member). Their fields are in `differences` as "member:CODE:field".
+    std::vector<MemberEdit> memberEdits;
+    std::vector<Person> theirMembers;
 
     // Compares the editable fields of a household.
     static HouseholdConflict between(const Household& base, const Household& theirs, const Household& mine);
     // The household to save now: `theirs` (with its version) plus, for each field named in `keepMine`, this
     // user's value; and this user's value for the fields only this user changed.
     Household resolved(const QStringList& keepMine) const;
+    // Adds the members' differences: `edits` as this user made them, `theirs` the stored members now (same
+    // index; an empty Person for a new member).
+    void addMembers(const std::vector<MemberEdit>& edits, const std::vector<Person>& theirs);
+    // The member edits to save now, on top of the stored members (their versions), like resolved().
+    std::vector<MemberEdit> resolvedMembers(const QStringList& keepMine) const;
+    static QStringList memberFieldNames();
+    static QString memberFieldLabel(const QString& field);
+    static QString memberFieldValue(const Person& p, const QString& field);
     static QStringList fieldNames();
     static QString fieldLabel(const QString& field);
     static QString fieldValue(const Household& h, const QString& field);

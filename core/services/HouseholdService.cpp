@@ -5,7 +5,9 @@
 #include "security/AuditTrail.h"
 #include "store/HouseholdRepository.h"
 #include "store/ProgrammeRepository.h"
+#include "store/UserRepository.h"
 
+#include <QLocale>
 #include <QSet>
 
 namespace cabas {
@@ -360,18 +362,173 @@ QString HouseholdService::nextPersonCode(int skip) const
 
 std::optional<HouseholdConflict> HouseholdService::save(Household& mine, const Household& base) const
 {
-    mine.version = base.version;
+    std::vector<MemberEdit> none;
+    return save(mine, base, none);
+}
+
+namespace {
+QStringList changedFields(const Household& base, const Household& mine)
+{
+    QStringList fields;
+    for (const QString& field : HouseholdConflict::fieldNames())
+        if (HouseholdConflict::fieldValue(base, field) != HouseholdConflict::fieldValue(mine, field))
+            fields << field;
+    return fields;
+}
+
+QStringList changedMemberFields(const MemberEdit& e)
+{
+    QStringList fields;
+    for (const QString& field : HouseholdConflict::memberFieldNames())
+        if (HouseholdConflict::memberFieldValue(e.base, field) !=
+            HouseholdConflict::memberFieldValue(e.mine, field))
+            fields << field;
+    return fields;
+}
+} // namespace
+
+std::optional<HouseholdConflict> HouseholdService::save(Household& mine, const Household& base,
+                                                        std::vector<MemberEdit>& members) const
+{
+    requireWrite(QStringLiteral("household"), base.code);
+    if (!members.empty())
+        requireWrite(QStringLiteral("person"), base.code);
+    // Check everything first: a bad edit writes nothing.
+    QStringList problems;
+    const QStringList fields = changedFields(base, mine);
+    if (fields.contains(QStringLiteral("referent")) && mine.referentUserId != 0) {
+        const auto user = store::UserRepository(m_db).findById(mine.referentUserId);
+        if (!user || !user->active || user->role != Role::SocialWorker)
+            problems << tr("referent: %1 is not an active social worker")
+                            .arg(user ? user->displayName : QString::number(mine.referentUserId));
+    }
+    for (MemberEdit& e : members) {
+        if (e.isNew()) {
+            e.mine.householdId = base.id; // e.mine.id may be the caller's temporary key: insert() sets it
+        } else if (e.mine.id != e.base.id || e.base.householdId != base.id) {
+            throw Error(tr("%1 is not a member of household %2.").arg(e.base.code, base.code),
+                        Error::Kind::Invalid);
+        } else {
+            e.mine.householdId = e.base.householdId;
+        }
+        const QString where = e.isNew() ? tr("new member %1").arg(e.mine.fullName().trimmed())
+                                        : tr("member %1").arg(e.base.code);
+        for (const QString& problem : memberProblems(e))
+            problems << where + QStringLiteral(": ") + problem;
+    }
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
+
+    const AuditTrail audit(m_db);
+    Household saved = mine;
+    saved.version = base.version;
+    std::vector<MemberEdit> written = members;
     try {
-        update(mine);
+        store::Database::Transaction tx(m_db);
+        store::HouseholdRepository households(m_db);
+        if (!fields.isEmpty() || members.empty()) {
+            households.update(saved);
+            audit.record(m_session, QStringLiteral("update"), QStringLiteral("household"), saved.code,
+                         fields.join(QLatin1Char(',')));
+        }
+        store::PersonRepository persons(m_db);
+        int skip = 0;
+        for (MemberEdit& e : written) {
+            if (e.isNew()) {
+                if (e.mine.code.isEmpty())
+                    e.mine.code = nextPersonCode(skip++);
+                persons.insert(e.mine);
+                audit.record(m_session, QStringLiteral("create"), QStringLiteral("person"), e.mine.code,
+                             QStringLiteral("arrival"));
+                continue;
+            }
+            e.mine.version = e.base.version;
+            persons.update(e.mine);
+            const QStringList changed = changedMemberFields(e);
+            audit.record(m_session, QStringLiteral("update"), QStringLiteral("person"), e.mine.code,
+                         e.recordsDeparture() ? QStringLiteral("departure") : changed.join(QLatin1Char(',')));
+            if (e.recordsDeparture()) {
+                HouseholdNote note;
+                note.householdId = base.id;
+                note.authorUserId = m_session.user.id;
+                note.body = tr("%1 (%2) left the household on %3: %4")
+                                .arg(e.mine.fullName().trimmed(), e.mine.code,
+                                     QLocale().toString(e.mine.leftOn, QLocale::ShortFormat),
+                                     e.departureReason.trimmed());
+                households.addNote(note);
+            }
+        }
+        tx.commit();
     } catch (const Error& e) {
         if (e.kind() != Error::Kind::Conflict)
             throw;
-        const auto theirs = store::HouseholdRepository(m_db).findById(mine.id);
+        // Someone saved the household or one of these members meanwhile: nothing was written.
+        const auto theirs = store::HouseholdRepository(m_db).findById(base.id);
         if (!theirs)
             throw;
-        return HouseholdConflict::between(base, *theirs, mine);
+        HouseholdConflict conflict = HouseholdConflict::between(base, *theirs, mine);
+        std::vector<Person> theirMembers;
+        store::PersonRepository persons(m_db);
+        for (const MemberEdit& edit : members) {
+            const auto p = edit.isNew() ? std::nullopt : persons.findById(edit.base.id);
+            theirMembers.push_back(p ? *p : Person());
+        }
+        conflict.addMembers(members, theirMembers);
+        return conflict;
     }
+    mine = saved;
+    members = written;
     return std::nullopt;
+}
+
+QStringList HouseholdService::memberProblems(const MemberEdit& e) const
+{
+    const Person& p = e.mine;
+    const QDate today = Clock::instance().today();
+    Person checked = p;
+    if (e.isNew() && checked.code.isEmpty())
+        checked.code = QStringLiteral("P-00000"); // given when saved
+    QStringList problems = checked.validate();
+    if (p.birthDate.isValid() && p.birthDate > today)
+        problems << tr("birth_date: the birth date is in the future");
+    else if (p.birthDate.isValid() && p.birthDate.year() >= 1900 && p.ageOn(today) > 120)
+        problems << tr("birth_date: %1 would make this person %2 years old")
+                        .arg(QLocale().toString(p.birthDate, QLocale::ShortFormat))
+                        .arg(p.ageOn(today));
+    if (e.isNew() && !p.arrivedOn.isValid())
+        problems << tr("arrived_on: the arrival date is required");
+    if (p.arrivedOn.isValid() && p.arrivedOn > today)
+        problems << tr("arrived_on: the arrival is in the future");
+    if (p.leftOn.isValid() && p.leftOn > today)
+        problems << tr("left_on: the departure is in the future");
+    if (p.leftOn.isValid() && p.birthDate.isValid() && p.leftOn < p.birthDate)
+        problems << tr("left_on: the departure is before the birth date");
+    if (e.recordsDeparture() && e.departureReason.trimmed().isEmpty())
+        problems << tr("departure_reason: a departure needs its reason");
+    if (e.isNew() && p.role == PersonRole::Child && p.birthDate.isValid()) {
+        const QDate on = p.arrivedOn.isValid() ? p.arrivedOn : today;
+        if (p.ageOn(on) >= adultAge())
+            problems << tr("role: %1 is %2 years old, an adult for the programme")
+                            .arg(p.fullName().trimmed())
+                            .arg(p.ageOn(on));
+    }
+    return problems;
+}
+
+std::vector<User> HouseholdService::referentCandidates() const
+{
+    requireRead(QStringLiteral("household"));
+    std::vector<User> result;
+    for (const User& u : store::UserRepository(m_db).list())
+        if (u.active && u.role == Role::SocialWorker)
+            result.push_back(u);
+    return result;
+}
+
+int HouseholdService::adultAge() const
+{
+    const auto programme = store::ProgrammeRepository(m_db).load();
+    return programme ? programme->childAdultAge : 18;
 }
 
 void HouseholdService::changeStatus(Household& household, HouseholdStatus status, const QDate& on,
@@ -537,6 +694,15 @@ AllowanceBreakdown HouseholdService::allowance(qint64 householdId, const QDate& 
     if (!programme)
         throw Error(tr("This database has no programme."), Error::Kind::NotFound);
     return monthlyAllowance(*programme, store::PersonRepository(m_db).forHousehold(householdId), month);
+}
+
+AllowanceBreakdown HouseholdService::allowance(const std::vector<Person>& members, const QDate& month) const
+{
+    requireRead(QStringLiteral("person"));
+    const auto programme = store::ProgrammeRepository(m_db).load();
+    if (!programme)
+        throw Error(tr("This database has no programme."), Error::Kind::NotFound);
+    return monthlyAllowance(*programme, members, month);
 }
 
 } // namespace cabas

@@ -6,6 +6,7 @@
 #include "domain/Consent.h"
 #include "domain/Household.h"
 #include "domain/Person.h"
+#include "domain/User.h"
 #include "security/Session.h"
 #include "store/Database.h"
 
@@ -75,6 +76,24 @@ class HouseholdService
     // the conflict is returned (what they changed, what this user changed); the caller resolves it and calls
     // save() again with the resolved household and conflict.theirs as base.
     std::optional<HouseholdConflict> save(Household& mine, const Household& base) const;
+    // The same with the members' edits of the case file (arrivals, departures, corrected dates), all in one
+    // transaction: new members get their code and id, the others their new version; a departure's reason
+    // goes to the journal. Each edit is checked first (memberProblems: an invalid edit writes nothing and
+    // throws Invalid, "member CODE: field: message"). A member saved meanwhile by someone else is a conflict
+    // like the household's fields ("member:CODE:field" differences); nothing is written then.
+    std::optional<HouseholdConflict> save(Household& mine, const Household& base,
+                                          std::vector<MemberEdit>& members) const;
+    // Problems of one member edit, each "field: message" with field first_name, last_name, birth_date, role,
+    // arrived_on, left_on or departure_reason: a departure before the arrival or the birth, dates in the
+    // future, an implausible birth date, a departure without its reason, a new member without arrival date.
+    QStringList memberProblems(const MemberEdit& edit) const;
+    // The users who may be a household's referent: active social workers.
+    std::vector<User> referentCandidates() const;
+    // The allowance the programme rule gives these members (e.g. the case file's unsaved edits) for the
+    // month containing `month`.
+    AllowanceBreakdown allowance(const std::vector<Person>& members, const QDate& month) const;
+    // The programme's adult age (18 unless the programme says otherwise).
+    int adultAge() const;
     // Changes the status (with the history step): enrolled sets the enrolment date if it had none; exited
     // needs a reason and sets the exit date. Version-checked like update().
     void changeStatus(Household& household, HouseholdStatus status, const QDate& on,

@@ -6,6 +6,8 @@
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
 
+#include <QRegularExpression>
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <functional>
 
@@ -358,4 +360,275 @@ TEST_CASE("notes of the case file: dated, by their author, not shown to coordina
           }) == Error::Kind::AccessDenied);
     CHECK_FALSE(
         errorText([&] { f.service().addNote(QStringLiteral("MMG-9999"), QStringLiteral("x")); }).isEmpty());
+}
+
+namespace {
+// The audit records of `table` with `action`, newest first.
+std::vector<store::AuditRecord> auditOf(const store::Database& db, const QString& table,
+                                        const QString& action)
+{
+    store::AuditFilter filter;
+    filter.table = table;
+    std::vector<store::AuditRecord> result;
+    for (const auto& r : store::AuditRepository(db).list(filter))
+        if (r.action == action)
+            result.push_back(r);
+    return result;
+}
+
+Person byCode(const std::vector<Person>& members, const QString& code)
+{
+    for (const Person& p : members)
+        if (p.code == code)
+            return p;
+    FAIL("no member " << code.toStdString());
+    return Person();
+}
+
+MemberEdit departure(const Person& p, QDate on, const QString& reason)
+{
+    MemberEdit e;
+    e.base = p;
+    e.mine = p;
+    e.mine.leftOn = on;
+    e.departureReason = reason;
+    return e;
+}
+} // namespace
+
+TEST_CASE("case file: a member arrives, the allowance counts them from the next first of the month",
+          "[households][members]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
+    Fixture f(backend);
+    Household h = f.household(QStringLiteral("MMG-0001"));
+    f.person(h, QStringLiteral("P-00001"), QStringLiteral("Marie"), QStringLiteral("Lefèvre"),
+             QDate(1980, 1, 2));
+
+    MemberEdit arrival;
+    arrival.mine.firstName = QStringLiteral("Noé");
+    arrival.mine.lastName = QStringLiteral("Lefèvre");
+    arrival.mine.birthDate = QDate(2015, 5, 1);
+    arrival.mine.role = PersonRole::Child;
+    arrival.mine.arrivedOn = QDate(2025, 3, 5);
+    std::vector<MemberEdit> edits{arrival};
+    const Household base = h;
+    REQUIRE_FALSE(f.service().save(h, base, edits));
+    REQUIRE(edits[0].mine.id != 0);
+    CHECK(edits[0].mine.code == QStringLiteral("P-00002")); // the next free code
+    const auto members = f.service().members(h.id);
+    REQUIRE(members.size() == 2);
+    CHECK(byCode(members, QStringLiteral("P-00002")).arrivedOn == QDate(2025, 3, 5));
+    CHECK(byCode(members, QStringLiteral("P-00002")).householdId == h.id);
+    // Arrived on the 5th: not a member on the first of March, a child from April.
+    CHECK(f.service().allowance(h.id, QDate(2025, 3, 1)).totalCents == 4000);
+    CHECK(f.service().allowance(h.id, QDate(2025, 4, 1)).totalCents == 4000 + 2000);
+    // Only the members were saved: the household keeps its version; the arrival is audited.
+    CHECK(f.service().find(QStringLiteral("MMG-0001"))->version == base.version);
+    const auto created = auditOf(*f.db, QStringLiteral("person"), QStringLiteral("create"));
+    REQUIRE_FALSE(created.empty());
+    CHECK(created.front().recordRef == QStringLiteral("P-00002"));
+    CHECK(created.front().detail == QStringLiteral("arrival"));
+
+    // A new member needs an arrival date; a child of 18 on arrival is an adult: nothing written.
+    MemberEdit bad = arrival;
+    bad.mine.firstName = QStringLiteral("Zoé");
+    bad.mine.arrivedOn = QDate();
+    CHECK_FALSE(f.service()
+                    .memberProblems(bad)
+                    .filter(QRegularExpression(QStringLiteral("^arrived_on: ")))
+                    .isEmpty());
+    bad.mine.arrivedOn = QDate(2025, 3, 1);
+    bad.mine.birthDate = QDate(2000, 1, 1);
+    CHECK_FALSE(
+        f.service().memberProblems(bad).filter(QRegularExpression(QStringLiteral("^role: "))).isEmpty());
+    std::vector<MemberEdit> refused{bad};
+    Household again = f.service().find(QStringLiteral("MMG-0001")).value();
+    const QString message = errorText([&] { f.service().save(again, again, refused); });
+    CHECK(message.contains(QStringLiteral("role: ")));
+    CHECK(f.service().members(h.id).size() == 2);
+}
+
+TEST_CASE("case file: a departure is dated, has its reason in the journal and stops the allowance next month",
+          "[households][members]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 20), QTime(9, 0), Qt::UTC));
+    Fixture f(backend);
+    Household h = f.household(QStringLiteral("MMG-0001"));
+    f.person(h, QStringLiteral("P-00001"), QStringLiteral("Marie"), QStringLiteral("Lefèvre"),
+             QDate(1980, 1, 2));
+    const Person paul = f.person(h, QStringLiteral("P-00002"), QStringLiteral("Paul"),
+                                 QStringLiteral("Lefèvre"), QDate(1978, 6, 9));
+    CHECK(f.service().allowance(h.id, QDate(2025, 3, 1)).totalCents == 8000);
+
+    // Located problems, nothing written: no reason, a departure in the future, before the birth.
+    CHECK(f.service().memberProblems(departure(paul, QDate(2025, 3, 15), QStringLiteral(" "))) ==
+          QStringList{HouseholdService::tr("departure_reason: a departure needs its reason")});
+    CHECK(f.service()
+              .memberProblems(departure(paul, QDate(2025, 4, 2), QStringLiteral("moved")))
+              .filter(QRegularExpression(QStringLiteral("^left_on: ")))
+              .size() == 1);
+    CHECK(f.service()
+              .memberProblems(departure(paul, QDate(1970, 1, 1), QStringLiteral("moved")))
+              .filter(QRegularExpression(QStringLiteral("^left_on: ")))
+              .size() == 1);
+    MemberEdit early = departure(paul, QDate(2025, 1, 10), QStringLiteral("moved"));
+    early.mine.arrivedOn = QDate(2025, 2, 1);
+    CHECK(f.service().memberProblems(early).contains(
+        Person::tr("left_on: the departure is before the arrival")));
+    std::vector<MemberEdit> refused{early};
+    Household copy = h;
+    CHECK(errorKind([&] { f.service().save(copy, h, refused); }) == Error::Kind::Invalid);
+    CHECK_FALSE(byCode(f.service().members(h.id), QStringLiteral("P-00002")).leftOn.isValid());
+    CHECK(f.service().notes(h.id).empty());
+
+    std::vector<MemberEdit> edits{departure(paul, QDate(2025, 3, 15), QStringLiteral("moved to Toulouse"))};
+    REQUIRE_FALSE(f.service().save(copy, h, edits));
+    CHECK(edits[0].mine.version == paul.version + 1);
+    const auto members = f.service().members(h.id);
+    CHECK(byCode(members, QStringLiteral("P-00002")).leftOn == QDate(2025, 3, 15));
+    // Still a member on 1 March; not on 1 April.
+    CHECK(f.service().allowance(h.id, QDate(2025, 3, 1)).totalCents == 8000);
+    CHECK(f.service().allowance(h.id, QDate(2025, 4, 1)).totalCents == 4000);
+    const auto notes = f.service().notes(h.id);
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].body.contains(QStringLiteral("P-00002")));
+    CHECK(notes[0].body.contains(QStringLiteral("moved to Toulouse")));
+    const auto updates = auditOf(*f.db, QStringLiteral("person"), QStringLiteral("update"));
+    REQUIRE_FALSE(updates.empty());
+    CHECK(updates.front().recordRef == QStringLiteral("P-00002"));
+    CHECK(updates.front().detail == QStringLiteral("departure"));
+
+    // Correcting the date later (no new reason needed) is a correction, audited with the field.
+    MemberEdit fix;
+    fix.base = byCode(members, QStringLiteral("P-00002"));
+    fix.mine = byCode(members, QStringLiteral("P-00002"));
+    fix.mine.leftOn = QDate(2025, 2, 28);
+    CHECK(f.service().memberProblems(fix).isEmpty());
+    std::vector<MemberEdit> fixes{fix};
+    REQUIRE_FALSE(f.service().save(copy, copy, fixes));
+    CHECK(f.service().allowance(h.id, QDate(2025, 3, 1)).totalCents == 4000);
+    CHECK(auditOf(*f.db, QStringLiteral("person"), QStringLiteral("update")).front().detail ==
+          QStringLiteral("left_on"));
+    CHECK(f.service().notes(h.id).size() == 1);
+
+    // Nurses read the case file but do not record departures.
+    const Session nurse = test::sessionFor(*f.db, Role::Nurse);
+    std::vector<MemberEdit> byNurse{departure(byCode(f.service().members(h.id), QStringLiteral("P-00001")),
+                                              QDate(2025, 3, 1), QStringLiteral("x"))};
+    CHECK(errorKind([&] { HouseholdService(*f.db, nurse).save(copy, copy, byNurse); }) ==
+          Error::Kind::AccessDenied);
+}
+
+TEST_CASE("case file: an implausible birth date is refused next to its field", "[households][members]")
+{
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 20), QTime(9, 0), Qt::UTC));
+    Fixture f(store::Backend::Sqlite);
+    MemberEdit e;
+    e.mine.firstName = QStringLiteral("Ana");
+    e.mine.lastName = QStringLiteral("Silva");
+    e.mine.arrivedOn = QDate(2025, 3, 1);
+    e.mine.birthDate = QDate(1901, 1, 1);
+    CHECK(f.service().memberProblems(e).filter(QRegularExpression(QStringLiteral("^birth_date: "))).size() ==
+          1);
+    e.mine.birthDate = QDate(2025, 6, 1);
+    CHECK(f.service().memberProblems(e).filter(QRegularExpression(QStringLiteral("^birth_date: "))).size() ==
+          1);
+    e.mine.birthDate = QDate(1990, 6, 1);
+    CHECK(f.service().memberProblems(e).isEmpty());
+}
+
+TEST_CASE("case file: the referent changes to another social worker, audited; not to a nurse",
+          "[households][referent]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
+    Fixture f(backend);
+    const Household base = f.household(QStringLiteral("MMG-0001"));
+    const Session karim = test::sessionFor(*f.db, Role::SocialWorker, QStringLiteral("karim"));
+    const Session nurse = test::sessionFor(*f.db, Role::Nurse);
+    const auto candidates = f.service().referentCandidates();
+    CHECK(std::any_of(candidates.begin(), candidates.end(),
+                      [&](const User& u) { return u.id == karim.user.id; }));
+    CHECK(std::none_of(candidates.begin(), candidates.end(),
+                       [&](const User& u) { return u.id == nurse.user.id; }));
+
+    Household mine = base;
+    mine.referentUserId = nurse.user.id;
+    CHECK(errorText([&] { f.service().save(mine, base); }).startsWith(QStringLiteral("referent: ")));
+    CHECK(f.service().find(QStringLiteral("MMG-0001"))->referentUserId == 0);
+
+    mine.referentUserId = karim.user.id;
+    REQUIRE_FALSE(f.service().save(mine, base));
+    CHECK(f.service().find(QStringLiteral("MMG-0001"))->referentUserId == karim.user.id);
+    const auto updates = auditOf(*f.db, QStringLiteral("household"), QStringLiteral("update"));
+    REQUIRE_FALSE(updates.empty());
+    CHECK(updates.front().detail == QStringLiteral("referent"));
+}
+
+TEST_CASE("case file: a member saved meanwhile on another connection is a conflict, resolved field by field",
+          "[households][members][conflict]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 20), QTime(9, 0), Qt::UTC));
+    Fixture f(backend);
+    const Household h = f.household(QStringLiteral("MMG-0001"));
+    f.person(h, QStringLiteral("P-00001"), QStringLiteral("Marie"), QStringLiteral("Lefèvre"),
+             QDate(1980, 1, 2));
+    const Person paul = f.person(h, QStringLiteral("P-00002"), QStringLiteral("Paul"),
+                                 QStringLiteral("Lefèvre"), QDate(1978, 6, 9));
+    auto second = f.t.open();
+    const HouseholdService other(*second, f.socialWorker);
+
+    // They record Paul's departure on the 15th and correct his birth date.
+    MemberEdit theirs = departure(paul, QDate(2025, 3, 15), QStringLiteral("moved"));
+    theirs.mine.birthDate = QDate(1978, 6, 10);
+    std::vector<MemberEdit> theirEdits{theirs};
+    Household theirHousehold = h;
+    REQUIRE_FALSE(other.save(theirHousehold, h, theirEdits));
+
+    // Meanwhile I record it on the 1st, and a new member arrives: nothing of mine is written.
+    MemberEdit arrival;
+    arrival.mine.firstName = QStringLiteral("Noé");
+    arrival.mine.lastName = QStringLiteral("Lefèvre");
+    arrival.mine.birthDate = QDate(2015, 5, 1);
+    arrival.mine.role = PersonRole::Child;
+    arrival.mine.arrivedOn = QDate(2025, 3, 5);
+    std::vector<MemberEdit> mine{departure(paul, QDate(2025, 3, 1), QStringLiteral("left for work")),
+                                 arrival};
+    Household myHousehold = h;
+    const auto conflict = f.service().save(myHousehold, h, mine);
+    REQUIRE(conflict);
+    CHECK(f.service().members(h.id).size() == 2);
+    CHECK(byCode(f.service().members(h.id), QStringLiteral("P-00002")).leftOn == QDate(2025, 3, 15));
+    std::map<QString, FieldDifference> byField;
+    for (const auto& d : conflict->differences)
+        byField[d.field] = d;
+    REQUIRE(byField.count(QStringLiteral("member:P-00002:left_on")));
+    CHECK(byField[QStringLiteral("member:P-00002:left_on")].clash);
+    CHECK(byField[QStringLiteral("member:P-00002:left_on")].theirs == QStringLiteral("2025-03-15"));
+    CHECK(byField[QStringLiteral("member:P-00002:left_on")].mine == QStringLiteral("2025-03-01"));
+    CHECK_FALSE(byField[QStringLiteral("member:P-00002:birth_date")].clash); // only theirs changed it
+
+    // Keep my date: their birth date stays, the new member goes in, on top of their version.
+    auto resolved = conflict->resolvedMembers({QStringLiteral("member:P-00002:left_on")});
+    REQUIRE(resolved.size() == 2);
+    CHECK(resolved[0].mine.leftOn == QDate(2025, 3, 1));
+    CHECK(resolved[0].mine.birthDate == QDate(1978, 6, 10));
+    CHECK_FALSE(resolved[0].recordsDeparture()); // theirs recorded it: mine corrects the date
+    Household again = conflict->resolved({});
+    REQUIRE_FALSE(f.service().save(again, conflict->theirs, resolved));
+    const auto members = f.service().members(h.id);
+    REQUIRE(members.size() == 3);
+    CHECK(byCode(members, QStringLiteral("P-00002")).leftOn == QDate(2025, 3, 1));
+    CHECK(byCode(members, QStringLiteral("P-00002")).birthDate == QDate(1978, 6, 10));
+    CHECK(byCode(members, QStringLiteral("P-00002")).version == paul.version + 2);
+    CHECK(byCode(members, QStringLiteral("P-00003")).firstName == QStringLiteral("Noé"));
+    second.reset();
 }
