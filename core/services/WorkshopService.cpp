@@ -139,9 +139,10 @@ RegistrationStatus WorkshopService::registerPerson(qint64 workshopId, const QStr
     store::WorkshopRepository repository(m_db);
     store::Database::Transaction tx(m_db);
     auto existing = repository.findRegistration(workshopId, id);
-    if (existing && existing->status != RegistrationStatus::Cancelled)
-        throw Error(tr("%1 is already %2 for this workshop.")
-                        .arg(personCode, displayName(existing->status).toLower()),
+    if (existing && existing->status == RegistrationStatus::Registered)
+        throw Error(tr("%1 is already registered for this workshop.").arg(personCode), Error::Kind::Conflict);
+    if (existing && existing->status == RegistrationStatus::Waiting)
+        throw Error(tr("%1 is already on the waiting list of this workshop.").arg(personCode),
                     Error::Kind::Conflict);
     const bool full = w.hasLimit() && repository.countRegistered(workshopId) >= w.capacity;
     Registration r = existing ? *existing : Registration{};

@@ -102,6 +102,17 @@ TEST_CASE("a full workshop puts people on the waiting list, a cancellation promo
     clock.clock().set(QDateTime(QDate(2025, 3, 1), QTime(9, 10), Qt::UTC));
     CHECK(service.registerPerson(w.id, p(3)) == RegistrationStatus::Waiting);
     CHECK(errorKind([&] { service.registerPerson(w.id, p(1)); }) == Error::Kind::Conflict);
+    // Each status has its own sentence (no status word slotted into another sentence).
+    for (const auto& [code, sentence] :
+         {std::pair{p(1), WorkshopService::tr("%1 is already registered for this workshop.")},
+          std::pair{p(3), WorkshopService::tr("%1 is already on the waiting list of this workshop.")}}) {
+        try {
+            service.registerPerson(w.id, code);
+            FAIL("registered twice");
+        } catch (const Error& e) {
+            CHECK(e.message() == sentence.arg(code));
+        }
+    }
     CHECK(errorKind([&] { service.registerPerson(w.id, QStringLiteral("P-99999")); }) ==
           Error::Kind::NotFound);
 
