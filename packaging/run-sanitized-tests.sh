@@ -7,12 +7,17 @@
 #   CABAS_ASAN_BUILD_DIR       build folder (default build/asan, the CMake preset "asan")
 #   CABAS_FUZZ_SECONDS         seconds of fuzzing per target (default 45; 0: no fuzzing)
 #   CABAS_FUZZ_TARGETS         the targets to fuzz, separated by spaces (default: every fuzz_* of the build)
+#   CABAS_SANITIZER_SCOPE      all (default): the whole suite, then the fuzz run; fuzz: only the fuzz targets,
+#                              their corpus replay tests and the fuzz run (builds only cabas_core and tests/fuzz)
 # A crash found by the fuzz run fails the script; the input that crashed is kept in the printed folder: fix the
 # bug, then copy the input into tests/fuzz/corpus/<target>/ so that the test fuzz.replay.<target> keeps it fixed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${CABAS_ASAN_BUILD_DIR:-$root/build/asan}
 fuzz_seconds=${CABAS_FUZZ_SECONDS:-45}
+scope=${CABAS_SANITIZER_SCOPE:-all}
+case "$scope" in all|fuzz) ;; *) echo "run-sanitized-tests: CABAS_SANITIZER_SCOPE must be all or fuzz" >&2; exit 2;; esac
+all_fuzz_targets="csv persons_import checkups_import questionnaires_import attendance_import ledger_import feed programme"
 jobs=$(nproc)
 
 if [ "${CABAS_SKIP_DEPS:-0}" != 1 ]; then
@@ -28,7 +33,13 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   # The preset "asan" of CMakePresets.json (clang-14, sanitizers, fuzz targets), in the chosen folder.
   (cd "$root" && cmake --preset asan -B "$build")
 fi
-cmake --build "$build" --parallel "$jobs"
+if [ "$scope" = all ]; then
+  cmake --build "$build" --parallel "$jobs"
+else
+  build_targets=()
+  for name in $all_fuzz_targets; do build_targets+=("fuzz_$name" "fuzz_replay_$name"); done
+  cmake --build "$build" --parallel "$jobs" --target "${build_targets[@]}"
+fi
 echo "run-sanitized-tests: built in $(( $(date +%s) - start )) s"
 
 # Sanitizer settings (docs/testing.md). Any report stops the program with a non-zero status.
@@ -51,7 +62,11 @@ export CABAS_REQUIRE_PG=1
 echo "run-sanitized-tests: PostgreSQL test server at $CABAS_TEST_PG"
 
 suite_start=$(date +%s)
-(cd "$build" && ctest --output-on-failure --parallel "$jobs" --timeout 1200)
+if [ "$scope" = all ]; then
+  (cd "$build" && ctest --output-on-failure --parallel "$jobs" --timeout 1200)
+else
+  (cd "$build" && ctest --output-on-failure --parallel "$jobs" --timeout 1200 -R '^fuzz\.replay\.')
+fi
 echo "run-sanitized-tests: test suite under the sanitizers done in $(( $(date +%s) - suite_start )) s"
 
 if [ "$fuzz_seconds" = 0 ]; then
@@ -61,8 +76,10 @@ fi
 
 # The fuzz run: each target from its seed corpus, for a fixed time, $jobs targets at once. New inputs go to a
 # scratch folder (the seed corpus in tests/ is never changed); crashes to $work/artifacts.
-targets=${CABAS_FUZZ_TARGETS:-$(cd "$build/tests/fuzz" && ls fuzz_* | grep -v '^fuzz_replay_' | sed 's/^fuzz_//' | sort)}
-[ -n "$targets" ] || { echo "run-sanitized-tests: no fuzz target in $build/tests/fuzz (CABAS_FUZZ=OFF?)" >&2; exit 1; }
+targets=${CABAS_FUZZ_TARGETS:-$all_fuzz_targets}
+for name in $targets; do
+  [ -x "$build/tests/fuzz/fuzz_$name" ] || { echo "run-sanitized-tests: no $build/tests/fuzz/fuzz_$name (CABAS_FUZZ=OFF?)" >&2; exit 1; }
+done
 mkdir -p "$work/artifacts"
 fuzz_start=$(date +%s)
 fuzz_one() {
