@@ -155,8 +155,12 @@ Error Database::storageError(const QSqlError& error, Backend backend, const QStr
     case Fault::None:
         break;
     }
-    return Error(tr("Database error: %1").arg(what),
-                 isUniqueViolation(error) ? Error::Kind::Conflict : Error::Kind::Storage);
+    if (isUniqueViolation(error))
+        return Error(tr("This is already in the database %1 (a code or number used twice, perhaps saved by "
+                        "someone else at the same moment): nothing was saved. Reload and try again. (%2)")
+                         .arg(where, what),
+                     Error::Kind::Conflict);
+    return Error(tr("Database error: %1").arg(what), Error::Kind::Storage);
 }
 
 Error Database::sqliteError(int extendedCode, const QString& text, const QString& path)

@@ -281,8 +281,9 @@ class EntryUpserter
   private:
     [[noreturn]] void fail() const
     {
-        throw Error(Database::tr("Database error: %1").arg(QString::fromUtf8(sqlite3_errmsg(m_sqlite))),
-                    Error::Kind::Storage);
+        throw Database::sqliteError(sqlite3_extended_errcode(m_sqlite),
+                                    QString::fromUtf8(sqlite3_errmsg(m_sqlite)),
+                                    QString::fromUtf8(sqlite3_db_filename(m_sqlite, "main")));
     }
     void bind(int index, const QVariant& v) const
     {
@@ -337,9 +338,11 @@ QHash<QString, qint64> storedRevisions(const Database& db, const QStringList& id
                 stored.insert(id, sqlite3_column_int64(stmt, 0));
             sqlite3_reset(stmt);
             if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-                const QString message = QString::fromUtf8(sqlite3_errmsg(h));
+                const Error error =
+                    Database::sqliteError(sqlite3_extended_errcode(h), QString::fromUtf8(sqlite3_errmsg(h)),
+                                          QString::fromUtf8(sqlite3_db_filename(h, "main")));
                 sqlite3_finalize(stmt);
-                throw Error(Database::tr("Database error: %1").arg(message), Error::Kind::Storage);
+                throw error;
             }
         }
         sqlite3_finalize(stmt);
