@@ -1,4 +1,6 @@
 #include "AdministrationPage.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include "AuditTableModel.h"
 #include "ProgrammeEditor.h"
@@ -31,7 +33,6 @@ namespace cabas::ui {
 
 namespace {
 const QString kAuditTable = QStringLiteral("audit_log");
-const QString kErrorStyle = QStringLiteral("color: #b3261e;");
 
 // The tables offered in the filter before any record names them.
 const char* const kKnownTables[] = {"app_user",        "audit_log",      "card",
@@ -95,6 +96,7 @@ AdministrationPage::AdministrationPage(QWidget* parent) : QWidget(parent)
     m_tabs->addTab(buildUsersTab(), tr("Users"));
     m_tabs->addTab(buildProgrammeTab(), tr("Programme"));
     layout->addWidget(m_tabs, 1);
+    a11y::connectLabels(this);
 }
 
 QWidget* AdministrationPage::buildAuditTab()
@@ -124,6 +126,7 @@ QWidget* AdministrationPage::buildAuditTab()
     m_since->setDisplayFormat(QLocale().dateFormat(QLocale::ShortFormat));
     m_since->setDate(Clock::instance().today().addDays(-7));
     m_since->setEnabled(false);
+    m_since->setAccessibleName(tr("Since date"));
     filters->addWidget(m_since);
     filters->addSpacing(12);
 
@@ -136,6 +139,7 @@ QWidget* AdministrationPage::buildAuditTab()
     m_login->setMinimumContentsLength(14);
     m_login->lineEdit()->setPlaceholderText(tr("All users"));
     loginLabel->setBuddy(m_login);
+    a11y::markSearchField(m_login, tr("Filter by user"));
     filters->addWidget(m_login);
     filters->addSpacing(12);
 
@@ -159,13 +163,15 @@ QWidget* AdministrationPage::buildAuditTab()
     m_auditError = new QLabel(tab);
     m_auditError->setObjectName(QStringLiteral("auditError"));
     m_auditError->setWordWrap(true);
-    m_auditError->setStyleSheet(kErrorStyle);
+    theme::setTone(m_auditError, theme::Tone::Error);
     m_auditError->hide();
     layout->addWidget(m_auditError);
 
     m_auditModel = new AuditTableModel(this);
     m_auditModel->setObjectName(QStringLiteral("auditModel"));
     m_auditView = new QTableView(tab);
+    m_auditView->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_auditView->setAccessibleName(tr("Audit trail"));
     m_auditView->setObjectName(QStringLiteral("auditView"));
     m_auditView->setModel(m_auditModel);
     setUpTable(m_auditView);
@@ -227,7 +233,7 @@ QWidget* AdministrationPage::buildUsersTab()
     m_usersError = new QLabel(tab);
     m_usersError->setObjectName(QStringLiteral("usersError"));
     m_usersError->setWordWrap(true);
-    m_usersError->setStyleSheet(kErrorStyle);
+    theme::setTone(m_usersError, theme::Tone::Error);
     m_usersError->hide();
     layout->addWidget(m_usersError);
 
@@ -236,6 +242,8 @@ QWidget* AdministrationPage::buildUsersTab()
     m_usersModel->setHorizontalHeaderLabels(
         {tr("Login"), tr("Name"), tr("Role"), tr("Active"), tr("Locked until")});
     m_usersView = new QTableView(tab);
+    m_usersView->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_usersView->setAccessibleName(tr("Users"));
     m_usersView->setObjectName(QStringLiteral("usersTable"));
     m_usersView->setModel(m_usersModel);
     setUpTable(m_usersView);
@@ -447,7 +455,7 @@ void AdministrationPage::readUsers()
         for (QStandardItem* item : row)
             item->setEditable(false);
         if (!u.active)
-            row[3]->setForeground(QColor(0xb3, 0x26, 0x1e));
+            row[3]->setForeground(theme::foreground(theme::Tone::Error));
         m_usersModel->appendRow(row);
     }
     fillLoginChoices(logins);
@@ -539,13 +547,7 @@ void AdministrationPage::showVerification(bool ok, const QString& text)
 {
     m_verifyResult->setProperty("ok", ok);
     m_verifyResult->setText((ok ? QStringLiteral("✔ ") : QStringLiteral("✘ ")) + text);
-    m_verifyResult->setStyleSheet(
-        ok ? QStringLiteral(
-                 "QLabel#auditVerifyResult { color: #1e5631; background: #e6f4ea; border: 1px solid "
-                 "#a8d5b5; border-radius: 4px; padding: 6px 8px; }")
-           : QStringLiteral(
-                 "QLabel#auditVerifyResult { color: #b3261e; background: #fdecea; border: 1px solid "
-                 "#f1b8b4; border-radius: 4px; padding: 6px 8px; }"));
+    theme::setTone(m_verifyResult, ok ? theme::Tone::Success : theme::Tone::Error, theme::Shape::Box);
     m_verifyResult->show();
 }
 

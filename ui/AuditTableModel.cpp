@@ -1,4 +1,5 @@
 #include "AuditTableModel.h"
+#include "Theme.h"
 
 #include "common/Clock.h"
 #include "domain/User.h"
@@ -158,14 +159,15 @@ QVariant AuditTableModel::data(const QModelIndex& index, int role) const
     if (role == Qt::TextAlignmentRole && index.column() == SeqColumn)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::BackgroundRole && m_highlighted != 0 && r.seq == m_highlighted)
-        return QBrush(QColor(0xfd, 0xec, 0xea));
+        return QBrush(theme::background(theme::Tone::Error));
     if (role == Qt::ForegroundRole) {
+        // Colours from the palette's lightness (ui/Theme.h): readable in a light and in a dark theme.
         if (m_highlighted != 0 && r.seq == m_highlighted)
-            return QBrush(QColor(0xb3, 0x26, 0x1e));
+            return QBrush(theme::foreground(theme::Tone::Error));
         if (index.column() == OutcomeColumn && r.outcome == QLatin1String("denied"))
-            return QBrush(QColor(0xb3, 0x26, 0x1e));
+            return QBrush(theme::foreground(theme::Tone::Error));
         if (index.column() == OutcomeColumn && r.outcome == QLatin1String("failed"))
-            return QBrush(QColor(0x9a, 0x5b, 0x00));
+            return QBrush(theme::foreground(theme::Tone::Warning));
     }
     return QVariant();
 }

@@ -1,5 +1,7 @@
 #include "BackupController.h"
 
+#include "Theme.h"
+
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "security/Access.h"
@@ -30,16 +32,18 @@ BackupController::BackupController(QWidget* window) : QObject(window), m_window(
 
     m_reminder = new QFrame(window);
     m_reminder->setObjectName(QStringLiteral("backupReminder"));
-    m_reminder->setStyleSheet(
-        QStringLiteral("QFrame#backupReminder { background: #fff4d6; border-radius: 3px; }"));
     auto* layout = new QHBoxLayout(m_reminder);
-    layout->setContentsMargins(8, 1, 4, 1);
+    layout->setContentsMargins(0, 0, 0, 0);
+    // A short text in the status bar (the database's path keeps its room); the details in the tooltip.
     m_reminderText = new QLabel(m_reminder);
     m_reminderText->setObjectName(QStringLiteral("backupReminderText"));
+    theme::setTone(m_reminderText, theme::Tone::Warning, theme::Shape::Badge);
+    m_reminderText->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_reminderText);
     auto* now = new QPushButton(tr("Back up now"), m_reminder);
     now->setObjectName(QStringLiteral("backupNowButton"));
     now->setFlat(true);
+    now->setAccessibleName(tr("Back up the database now"));
     connect(now, &QPushButton::clicked, this, &BackupController::backUp);
     layout->addWidget(now);
     m_reminder->hide();
@@ -73,19 +77,25 @@ void BackupController::refresh()
     m_action->setEnabled(admin && !running());
     bool due = false;
     QString text;
+    QString details;
     if (admin) {
         try {
             due = store::Backup::reminderDue(*m_db, Clock::instance().nowUtc());
             const QDateTime last = store::Backup::lastBackupAt(*m_db);
-            text = last.isValid()
-                       ? tr("Last backup: %1. Back up at least once a week.")
-                             .arg(QLocale().toString(last.toLocalTime().date(), QLocale::LongFormat))
-                       : tr("This database has never been backed up.");
+            text = last.isValid() ? tr("Backup overdue") : tr("No backup yet");
+            details = last.isValid()
+                          ? tr("Last backup: %1. Back up at least once a week.")
+                                .arg(QLocale().toString(last.toLocalTime().date(), QLocale::LongFormat))
+                          : tr("This database has never been backed up.");
         } catch (const Error&) {
             due = false;
         }
     }
     m_reminderText->setText(text);
+    m_reminderText->setToolTip(details);
+    m_reminder->setToolTip(details);
+    m_reminder->setAccessibleName(text);
+    m_reminder->setAccessibleDescription(details);
     m_reminder->setVisible(due && !running());
 }
 

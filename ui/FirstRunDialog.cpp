@@ -1,4 +1,6 @@
 #include "FirstRunDialog.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include "DatabaseSettings.h"
 #include "ProgrammeEditor.h"
@@ -32,8 +34,6 @@
 namespace cabas::ui {
 
 namespace {
-const QString kErrorStyle = QStringLiteral("color: #b3261e;");
-
 QString databaseFilter()
 {
     return FirstRunDialog::tr("Cabas databases (*.cabas);;All files (*)");
@@ -44,7 +44,10 @@ void addRow(QGridLayout* grid, const QString& caption, QWidget* field, QLabel* m
 {
     const int row = grid->rowCount();
     auto* label = new QLabel(caption);
-    label->setBuddy(field);
+    // A row of several widgets (a path and its Browse button) gives the focus to its first one.
+    QWidget* input = field->focusProxy() ? field->focusProxy() : field;
+    label->setBuddy(input);
+    input->setAccessibleName(QString(caption).remove(QLatin1Char('&')));
     grid->addWidget(label, row, 0, Qt::AlignRight | Qt::AlignVCenter);
     grid->addWidget(field, row, 1);
     if (message)
@@ -104,16 +107,15 @@ FirstRunDialog::FirstRunDialog(QWidget* parent) : QDialog(parent)
     m_error->setObjectName(QStringLiteral("errorLabel"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("QLabel#errorLabel { color: #b3261e; background: #fdecea; "
-                                          "border: 1px solid #f1b8b4; border-radius: 4px; padding: 8px; }"));
+    theme::setTone(m_error, theme::Tone::Error, theme::Shape::Box);
     m_error->hide();
     layout->addWidget(m_error);
 
-    m_createRadio = new QRadioButton(tr("Create a new database on this computer"), this);
+    m_createRadio = new QRadioButton(tr("&Create a new database on this computer"), this);
     m_createRadio->setObjectName(QStringLiteral("createRadio"));
-    m_openRadio = new QRadioButton(tr("Open an existing database file"), this);
+    m_openRadio = new QRadioButton(tr("&Open an existing database file"), this);
     m_openRadio->setObjectName(QStringLiteral("openRadio"));
-    m_postgresRadio = new QRadioButton(tr("Connect to a PostgreSQL database"), this);
+    m_postgresRadio = new QRadioButton(tr("Connect to a Post&greSQL database"), this);
     m_postgresRadio->setObjectName(QStringLiteral("postgresRadio"));
     auto* group = new QButtonGroup(this);
     group->addButton(m_createRadio, static_cast<int>(Mode::CreateLocal));
@@ -153,6 +155,7 @@ FirstRunDialog::FirstRunDialog(QWidget* parent) : QDialog(parent)
         m_createPath->setText(defaultPath);
         setMode(Mode::CreateLocal);
     }
+    a11y::connectLabels(this);
 }
 
 FirstRunDialog::~FirstRunDialog() = default;
@@ -169,7 +172,7 @@ QLabel* FirstRunDialog::addMessageLabel(const QString& objectName)
     auto* label = new QLabel(this);
     label->setObjectName(objectName);
     label->setWordWrap(true);
-    label->setStyleSheet(kErrorStyle);
+    theme::setTone(label, theme::Tone::Error);
     label->hide();
     return label;
 }
@@ -196,7 +199,7 @@ QWidget* FirstRunDialog::buildCreatePage()
     grid->setColumnStretch(1, 1);
 
     m_createPath = addLineEdit(QStringLiteral("createPathEdit"));
-    auto* browse = new QPushButton(tr("Browse…"), this);
+    auto* browse = new QPushButton(tr("&Browse…"), this);
     browse->setObjectName(QStringLiteral("createBrowseButton"));
     connect(browse, &QPushButton::clicked, this, &FirstRunDialog::browseCreatePath);
     auto* pathRow = new QWidget(this);
@@ -204,33 +207,34 @@ QWidget* FirstRunDialog::buildCreatePage()
     pathLayout->setContentsMargins(0, 0, 0, 0);
     pathLayout->addWidget(m_createPath, 1);
     pathLayout->addWidget(browse);
+    pathRow->setFocusProxy(m_createPath);
     m_createPathMessage = addMessageLabel(QStringLiteral("createPathMessage"));
-    addRow(grid, tr("Database file"), pathRow, m_createPathMessage);
+    addRow(grid, tr("&Database file"), pathRow, m_createPathMessage);
 
     m_programmeName = addLineEdit(QStringLiteral("programmeNameEdit"));
     m_programmeName->setPlaceholderText(tr("e.g. Healthy food for all, phase 2"));
     m_programmeNameMessage = addMessageLabel(QStringLiteral("programmeNameMessage"));
-    addRow(grid, tr("Programme name"), m_programmeName, m_programmeNameMessage);
+    addRow(grid, tr("Programme &name"), m_programmeName, m_programmeNameMessage);
 
     m_adminLogin = addLineEdit(QStringLiteral("adminLoginEdit"));
     m_adminLogin->setText(QStringLiteral("admin"));
     m_adminLoginMessage = addMessageLabel(QStringLiteral("adminLoginMessage"));
-    addRow(grid, tr("Administrator login"), m_adminLogin, m_adminLoginMessage);
+    addRow(grid, tr("Administrator &login"), m_adminLogin, m_adminLoginMessage);
 
     m_password = addLineEdit(QStringLiteral("passwordEdit"));
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setPlaceholderText(tr("At least 12 characters"));
     m_passwordMessage = addMessageLabel(QStringLiteral("passwordMessage"));
-    addRow(grid, tr("Password"), m_password, m_passwordMessage);
+    addRow(grid, tr("&Password"), m_password, m_passwordMessage);
 
     m_passwordConfirm = addLineEdit(QStringLiteral("passwordConfirmEdit"));
     m_passwordConfirm->setEchoMode(QLineEdit::Password);
     m_passwordConfirmMessage = addMessageLabel(QStringLiteral("passwordConfirmMessage"));
-    addRow(grid, tr("Confirm the password"), m_passwordConfirm, m_passwordConfirmMessage);
+    addRow(grid, tr("Con&firm the password"), m_passwordConfirm, m_passwordConfirmMessage);
 
     // The programme's rules: the defaults (40 and 20 EUR, waves M0 to M18 ...) until the administrator opens
     // them.
-    m_programmeToggle = new QPushButton(tr("Programme rules: allowance, bonus, follow-up waves…"), this);
+    m_programmeToggle = new QPushButton(tr("Programme &rules: allowance, bonus, follow-up waves…"), this);
     m_programmeToggle->setObjectName(QStringLiteral("programmeRulesButton"));
     m_programmeToggle->setCheckable(true);
     m_programmeToggle->setFlat(true);
@@ -260,7 +264,7 @@ QWidget* FirstRunDialog::buildOpenPage()
     grid->setColumnStretch(1, 1);
 
     m_openPath = addLineEdit(QStringLiteral("openPathEdit"));
-    auto* browse = new QPushButton(tr("Browse…"), this);
+    auto* browse = new QPushButton(tr("&Browse…"), this);
     browse->setObjectName(QStringLiteral("openBrowseButton"));
     connect(browse, &QPushButton::clicked, this, &FirstRunDialog::browseOpenPath);
     auto* pathRow = new QWidget(this);
@@ -268,8 +272,9 @@ QWidget* FirstRunDialog::buildOpenPage()
     pathLayout->setContentsMargins(0, 0, 0, 0);
     pathLayout->addWidget(m_openPath, 1);
     pathLayout->addWidget(browse);
+    pathRow->setFocusProxy(m_openPath);
     m_openPathMessage = addMessageLabel(QStringLiteral("openPathMessage"));
-    addRow(grid, tr("Database file"), pathRow, m_openPathMessage);
+    addRow(grid, tr("&Database file"), pathRow, m_openPathMessage);
     grid->setRowStretch(grid->rowCount(), 1);
     return page;
 }
@@ -284,21 +289,21 @@ QWidget* FirstRunDialog::buildPostgresPage()
 
     m_pgHost = addLineEdit(QStringLiteral("pgHostEdit"));
     m_pgHost->setText(QStringLiteral("localhost"));
-    addRow(grid, tr("Server"), m_pgHost, nullptr);
+    addRow(grid, tr("&Server"), m_pgHost, nullptr);
     m_pgPort = new QSpinBox(this);
     m_pgPort->setObjectName(QStringLiteral("pgPortSpin"));
     m_pgPort->setRange(1, 65535);
     m_pgPort->setValue(5432);
-    addRow(grid, tr("Port"), m_pgPort, nullptr);
+    addRow(grid, tr("Po&rt"), m_pgPort, nullptr);
     m_pgDatabase = addLineEdit(QStringLiteral("pgDatabaseEdit"));
     m_pgDatabase->setText(QStringLiteral("cabas"));
-    addRow(grid, tr("Database"), m_pgDatabase, nullptr);
+    addRow(grid, tr("&Database"), m_pgDatabase, nullptr);
     m_pgUser = addLineEdit(QStringLiteral("pgUserEdit"));
-    addRow(grid, tr("User"), m_pgUser, nullptr);
+    addRow(grid, tr("&User"), m_pgUser, nullptr);
     m_pgPassword = addLineEdit(QStringLiteral("pgPasswordEdit"));
     m_pgPassword->setEchoMode(QLineEdit::Password);
     m_pgPassword->setPlaceholderText(tr("Empty: taken from PGPASSWORD or ~/.pgpass"));
-    addRow(grid, tr("Password"), m_pgPassword, nullptr);
+    addRow(grid, tr("&Password"), m_pgPassword, nullptr);
     m_pgMessage = addMessageLabel(QStringLiteral("pgMessage"));
     grid->addWidget(m_pgMessage, grid->rowCount(), 1);
     auto* note = new QLabel(tr("The password is never saved by Cabas. The database must already have been "

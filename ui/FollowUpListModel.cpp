@@ -1,4 +1,5 @@
 #include "FollowUpListModel.h"
+#include "Theme.h"
 
 #include <QApplication>
 #include <QColor>
@@ -67,14 +68,15 @@ int FollowUpListModel::columnCount(const QModelIndex& parent) const
 QColor FollowUpListModel::statusColour(WaveStatus status)
 {
     switch (status) {
+    // From the palette's lightness: readable in a light and in a dark theme.
     case WaveStatus::Overdue:
-        return QColor(0xb3, 0x26, 0x1e);
+        return theme::foreground(theme::Tone::Error);
     case WaveStatus::Due:
-        return QColor(0xb2, 0x5e, 0x00);
+        return theme::foreground(theme::Tone::Warning);
     case WaveStatus::Done:
-        return QColor(0x1e, 0x7a, 0x3c);
+        return theme::foreground(theme::Tone::Success);
     case WaveStatus::Upcoming:
-        return QColor(0x6b, 0x6b, 0x6b);
+        return theme::foreground(theme::Tone::Muted);
     }
     return QColor();
 }

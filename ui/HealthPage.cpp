@@ -1,4 +1,6 @@
 #include "HealthPage.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include "FollowUpListModel.h"
 #include "common/Clock.h"
@@ -99,6 +101,7 @@ HealthPage::HealthPage(QWidget* parent) : QWidget(parent)
     m_stack->addWidget(m_worklistPage);
     m_stack->addWidget(m_personView);
     m_stack->setCurrentWidget(m_worklistPage);
+    a11y::connectLabels(this);
 }
 
 QWidget* HealthPage::buildWorklist()
@@ -163,7 +166,7 @@ QWidget* HealthPage::buildWorklist()
     m_worklistError = new QLabel(page);
     m_worklistError->setObjectName(QStringLiteral("worklistErrorLabel"));
     m_worklistError->setWordWrap(true);
-    m_worklistError->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    theme::setTone(m_worklistError, theme::Tone::Error);
     m_worklistError->hide();
     layout->addWidget(m_worklistError);
 
@@ -174,6 +177,8 @@ QWidget* HealthPage::buildWorklist()
     m_proxy->setSourceModel(m_model);
 
     m_worklist = new QTableView(page);
+    m_worklist->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_worklist->setAccessibleName(tr("Follow-up worklist"));
     m_worklist->setObjectName(QStringLiteral("worklistView"));
     m_worklist->setModel(m_proxy);
     setUpTable(m_worklist, m_worklist->horizontalHeader(), m_worklist->verticalHeader(), false);
@@ -215,16 +220,14 @@ QWidget* HealthPage::buildPersonView()
         tr("Consent to health follow-up withdrawn: the records are kept, no new record can be made."), page);
     m_withdrawnBanner->setObjectName(QStringLiteral("consentWithdrawnBanner"));
     m_withdrawnBanner->setWordWrap(true);
-    m_withdrawnBanner->setStyleSheet(
-        QStringLiteral("QLabel#consentWithdrawnBanner { color: #7a1c14; background: #fde8e6; "
-                       "border: 1px solid #f1b3ad; border-radius: 4px; padding: 6px 8px; }"));
+    theme::setTone(m_withdrawnBanner, theme::Tone::Error, theme::Shape::Box);
     m_withdrawnBanner->hide();
     layout->addWidget(m_withdrawnBanner);
 
     m_personError = new QLabel(page);
     m_personError->setObjectName(QStringLiteral("personErrorLabel"));
     m_personError->setWordWrap(true);
-    m_personError->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    theme::setTone(m_personError, theme::Tone::Error);
     m_personError->hide();
     layout->addWidget(m_personError);
 
@@ -254,6 +257,8 @@ QWidget* HealthPage::buildPersonView()
     checkupTab->setObjectName(QStringLiteral("checkupTab"));
     auto* checkupLayout = new QVBoxLayout(checkupTab);
     m_checkups = new QTableWidget(0, 8, checkupTab);
+    m_checkups->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_checkups->setAccessibleName(tr("Checkups"));
     m_checkups->setObjectName(QStringLiteral("checkupTable"));
     m_checkups->setHorizontalHeaderLabels({tr("Date"), tr("Wave"), tr("Weight (kg)"), tr("Height (cm)"),
                                            tr("BMI"), tr("Waist (cm)"), tr("Blood pressure (mmHg)"),
@@ -276,6 +281,8 @@ QWidget* HealthPage::buildPersonView()
     questionnaireTab->setObjectName(QStringLiteral("questionnaireTab"));
     auto* questionnaireLayout = new QVBoxLayout(questionnaireTab);
     m_questionnaires = new QTableWidget(5, 0, questionnaireTab);
+    m_questionnaires->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_questionnaires->setAccessibleName(tr("Diet questionnaires"));
     m_questionnaires->setObjectName(QStringLiteral("questionnaireTable"));
     m_questionnaires->setVerticalHeaderLabels({tr("Fruit and vegetable portions a day"),
                                                tr("Organic fruit and vegetables"), tr("Local products"),
@@ -292,6 +299,8 @@ QWidget* HealthPage::buildPersonView()
     m_tabs->addTab(questionnaireTab, tr("Diet questionnaires"));
 
     m_prevention = new QTableWidget(0, 5, m_tabs);
+    m_prevention->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_prevention->setAccessibleName(tr("Prevention steps"));
     m_prevention->setObjectName(QStringLiteral("preventionTable"));
     m_prevention->setHorizontalHeaderLabels(
         {tr("Date"), tr("Type"), tr("Partner"), tr("Outcome"), tr("Next step due")});
@@ -300,6 +309,8 @@ QWidget* HealthPage::buildPersonView()
     m_tabs->addTab(m_prevention, tr("Prevention"));
 
     m_support = new QTableWidget(0, 4, m_tabs);
+    m_support->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_support->setAccessibleName(tr("Support sessions"));
     m_support->setObjectName(QStringLiteral("supportTable"));
     m_support->setHorizontalHeaderLabels({tr("Date"), tr("With"), tr("Topic"), tr("Notes")});
     setUpTable(m_support, m_support->horizontalHeader(), m_support->verticalHeader(), false);

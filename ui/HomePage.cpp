@@ -1,4 +1,5 @@
 #include "HomePage.h"
+#include "Theme.h"
 
 #include "common/Error.h"
 #include "common/Money.h"
@@ -66,7 +67,7 @@ HomePage::HomePage(QWidget* parent) : QWidget(parent)
     m_error = new QLabel(content);
     m_error->setObjectName(QStringLiteral("homeErrorLabel"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    theme::setTone(m_error, theme::Tone::Error);
     m_error->hide();
     layout->addWidget(m_error);
 

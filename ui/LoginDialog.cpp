@@ -1,4 +1,6 @@
 #include "LoginDialog.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include "common/Error.h"
 #include "security/Authenticator.h"
@@ -60,7 +62,7 @@ LoginDialog::LoginDialog(const store::Database& db, QWidget* parent) : QDialog(p
     database->setObjectName(QStringLiteral("databaseLabel"));
     database->setWordWrap(true);
     database->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    database->setStyleSheet(QStringLiteral("color: palette(placeholder-text);"));
+    theme::setTone(database, theme::Tone::Muted);
     where->addWidget(database);
     header->addLayout(where, 1);
     layout->addLayout(header);
@@ -75,8 +77,7 @@ LoginDialog::LoginDialog(const store::Database& db, QWidget* parent) : QDialog(p
     m_error->setObjectName(QStringLiteral("loginError"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("QLabel#loginError { color: #b3261e; background: #fdecea; "
-                                          "border: 1px solid #f1b8b4; border-radius: 4px; padding: 8px; }"));
+    theme::setTone(m_error, theme::Tone::Error, theme::Shape::Box);
     m_error->hide();
     layout->addWidget(m_error);
 
@@ -110,6 +111,7 @@ LoginDialog::LoginDialog(const store::Database& db, QWidget* parent) : QDialog(p
     connect(m_password, &QLineEdit::textChanged, this, &LoginDialog::updateOkButton);
     updateOkButton();
     m_login->setFocus();
+    a11y::connectLabels(this);
 }
 
 LoginDialog::~LoginDialog() = default;

@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "Theme.h"
+
 #include "AdministrationPage.h"
 #include "BackupController.h"
 #include "DatabaseSettings.h"
@@ -28,6 +30,7 @@
 #include <QHeaderView>
 #include <QIcon>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QLocale>
 #include <QMenuBar>
@@ -102,7 +105,7 @@ MainWindow::MainWindow(std::unique_ptr<store::Database> db, Session session, QWi
     : QMainWindow(parent)
 {
     setObjectName(QStringLiteral("mainWindow"));
-    setWindowIcon(sectionIcon(QStringLiteral("cabas")));
+    setWindowIcon(theme::applicationIcon());
     resize(1100, 700);
     setMinimumSize(800, 500);
 
@@ -113,7 +116,8 @@ MainWindow::MainWindow(std::unique_ptr<store::Database> db, Session session, QWi
     m_databaseStatus->setObjectName(QStringLiteral("databaseStatusLabel"));
     m_databaseStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* sessionIcon = new QLabel(this);
-    sessionIcon->setPixmap(sectionIcon(QStringLiteral("user")).pixmap(QSize(16, 16)));
+    sessionIcon->setPixmap(sectionIcon(QStringLiteral("user")).pixmap(QSize(16, 16), devicePixelRatioF()));
+    sessionIcon->setAccessibleName(tr("Logged in"));
     m_sessionStatus = new QLabel(this);
     m_sessionStatus->setObjectName(QStringLiteral("sessionLabel"));
     m_schemaStatus = new QLabel(this);
@@ -215,12 +219,9 @@ void MainWindow::buildSections()
     m_sectionList->setIconSize(QSize(22, 22));
     m_sectionList->setFrameShape(QFrame::NoFrame);
     m_sectionList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_sectionList->setStyleSheet(
-        QStringLiteral("QListWidget#sectionList { background: palette(alternate-base);"
-                       " padding: 8px 6px 0 6px; outline: 0; }"
-                       "QListWidget#sectionList::item { padding: 7px 10px; border-radius: 4px; }"
-                       "QListWidget#sectionList::item:selected { background: #d3e6da;"
-                       " color: #163a2a; }"));
+    m_sectionList->setAccessibleName(tr("Sections"));
+    m_sectionList->setAccessibleDescription(tr("Ctrl+1 to Ctrl+7 open the sections from anywhere."));
+    applySectionListColours();
     layout->addWidget(m_sectionList);
 
     auto* separator = new QFrame(central);
@@ -251,6 +252,91 @@ void MainWindow::buildSections()
     m_sectionStack->addWidget(m_accessPanel);
 
     connect(m_sectionList, &QListWidget::currentRowChanged, this, &MainWindow::openSection);
+    buildGoMenu();
+}
+
+void MainWindow::buildGoMenu()
+{
+    // Go › a section (Ctrl+1 … Ctrl+7) and the search of the section shown (Ctrl+F), from anywhere in the
+    // window: the keyboard reaches every section without the list.
+    QMenu* go = new QMenu(tr("&Go"), this);
+    go->setObjectName(QStringLiteral("goMenu"));
+    menuBar()->insertMenu(menuBar()->actions().value(1), go);
+    for (int row = 0; row < kSectionCount; ++row) {
+        QAction* action =
+            go->addAction(sectionIcon(m_icons[static_cast<size_t>(row)]), m_titles[static_cast<size_t>(row)]);
+        action->setObjectName(QStringLiteral("goAction_") + sectionKeys().at(row));
+        action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + row)));
+        action->setShortcutContext(Qt::WindowShortcut);
+        connect(action, &QAction::triggered, this, [this, row] {
+            showSection(static_cast<Section>(row));
+            focusFirstInput(m_sectionStack->currentWidget());
+        });
+        m_sectionActions[static_cast<size_t>(row)] = action;
+    }
+    go->addSeparator();
+    QAction* list = go->addAction(tr("Section &list"), this,
+                                  [this] { m_sectionList->setFocus(Qt::ShortcutFocusReason); });
+    list->setObjectName(QStringLiteral("goSectionListAction"));
+    list->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    QAction* find = go->addAction(tr("&Search in this section"), this, &MainWindow::focusSearch);
+    find->setObjectName(QStringLiteral("findAction"));
+    find->setShortcut(QKeySequence::Find);
+}
+
+bool MainWindow::focusSearch()
+{
+    QWidget* page = m_sectionStack->currentWidget();
+    if (!page)
+        return false;
+    // The page's search field (property cabasSearchField), else its first input.
+    const auto candidates = page->findChildren<QWidget*>();
+    for (QWidget* w : candidates) {
+        if (w->property("cabasSearchField").toBool() && w->isVisibleTo(this) && w->isEnabled()) {
+            w->setFocus(Qt::ShortcutFocusReason);
+            if (auto* edit = qobject_cast<QLineEdit*>(w))
+                edit->selectAll();
+            return true;
+        }
+    }
+    return focusFirstInput(page);
+}
+
+bool MainWindow::focusFirstInput(QWidget* page)
+{
+    if (!page)
+        return false;
+    QWidget* w = page;
+    do {
+        w = w->nextInFocusChain();
+        if (w != page && page->isAncestorOf(w) && (w->focusPolicy() & Qt::TabFocus) && w->isEnabled() &&
+            w->isVisibleTo(this)) {
+            w->setFocus(Qt::ShortcutFocusReason);
+            return true;
+        }
+    } while (w != page);
+    return false;
+}
+
+void MainWindow::applySectionListColours()
+{
+    const QPalette p = QApplication::palette();
+    m_sectionList->setStyleSheet(
+        QStringLiteral("QListWidget#sectionList { background: palette(alternate-base);"
+                       " padding: 8px 6px 0 6px; outline: 0; }"
+                       "QListWidget#sectionList::item { padding: 7px 10px; border-radius: 4px;"
+                       " border: 1px solid transparent; }"
+                       "QListWidget#sectionList::item:selected { background: %1; color: %2; }"
+                       "QListWidget#sectionList:focus::item:selected { border: 1px solid %3; }")
+            .arg(theme::accentBackground(p).name(), theme::accentForeground(p).name(),
+                 p.color(QPalette::Highlight).name()));
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange && m_sectionList)
+        applySectionListColours();
+    QMainWindow::changeEvent(event);
 }
 
 void MainWindow::addSection(Section section, const QString& iconName, const QString& title, QWidget* page)
@@ -289,18 +375,14 @@ QWidget* MainWindow::buildAccessDeniedPanel()
     header->addWidget(m_accessTitle);
     m_accessBadge = new QLabel(tr("Access denied"), page);
     m_accessBadge->setObjectName(QStringLiteral("accessDeniedBadge"));
-    m_accessBadge->setStyleSheet(
-        QStringLiteral("QLabel#accessDeniedBadge { color: #b3261e; background: #fdecea; "
-                       "border: 1px solid #f1b8b4; border-radius: 9px; padding: 2px 10px; }"));
+    theme::setTone(m_accessBadge, theme::Tone::Error, theme::Shape::Badge);
     header->addWidget(m_accessBadge, 0, Qt::AlignVCenter);
     header->addStretch(1);
     layout->addLayout(header);
 
     auto* box = new QFrame(page);
     box->setObjectName(QStringLiteral("accessDeniedBox"));
-    box->setStyleSheet(
-        QStringLiteral("QFrame#accessDeniedBox { background: #fdf3f2; border: 1px solid #f1b8b4; "
-                       "border-radius: 6px; }"));
+    theme::setTone(box, theme::Tone::Error, theme::Shape::Box);
     box->setMaximumWidth(760);
     auto* boxLayout = new QHBoxLayout(box);
     boxLayout->setContentsMargins(18, 16, 18, 16);
@@ -312,7 +394,7 @@ QWidget* MainWindow::buildAccessDeniedPanel()
     m_accessMessage->setObjectName(QStringLiteral("accessDeniedMessage"));
     m_accessMessage->setWordWrap(true);
     m_accessMessage->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_accessMessage->setStyleSheet(QStringLiteral("color: #8c1d18;"));
+    theme::setTone(m_accessMessage, theme::Tone::Error);
     QFont f = m_accessMessage->font();
     if (f.pointSizeF() > 0)
         f.setPointSizeF(f.pointSizeF() * 1.15);
@@ -498,10 +580,14 @@ void MainWindow::updateSectionHints()
         const auto gate = gateOf(static_cast<Section>(row));
         const bool refused =
             m_session && gate && !AccessPolicy::allows(m_session->role(), gate->kind, gate->action);
-        item->setToolTip(refused ? AccessPolicy::refusal(m_session->role(), gate->kind, gate->action)
-                                 : QString());
-        item->setForeground(refused ? m_sectionList->palette().brush(QPalette::Disabled, QPalette::Text)
-                                    : QBrush());
+        const QString shortcut = tr("%1 (%2)").arg(
+            m_titles[static_cast<size_t>(row)], QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + row))
+                                                    .toString(QKeySequence::NativeText));
+        item->setToolTip(refused ? AccessPolicy::refusal(m_session->role(), gate->kind, gate->action) +
+                                       QLatin1Char('\n') + shortcut
+                                 : shortcut);
+        // Muted, yet readable: the section still opens (and shows the refusal).
+        item->setForeground(refused ? QBrush(theme::foreground(theme::Tone::Muted)) : QBrush());
     }
 }
 

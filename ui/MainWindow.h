@@ -90,6 +90,10 @@ class MainWindow : public QMainWindow
     // The window's size and position from the previous session (QSettings), if any.
     void restoreWindowState();
 
+    // Puts the keyboard focus in the search field of the section shown (Ctrl+F), else its first input; false
+    // when it has none.
+    bool focusSearch();
+
   public slots:
     // Ends the session: the window is hidden and the login dialog asks who is next, on the same database.
     // Cancelling it closes the window and emits quitRequested().
@@ -104,10 +108,14 @@ class MainWindow : public QMainWindow
 
   protected:
     void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
   private:
     void buildMenus();
     void buildSections();
+    void buildGoMenu();
+    void applySectionListColours();
+    bool focusFirstInput(QWidget* page);
     QWidget* buildHouseholdsPage();
     QWidget* buildAccessDeniedPanel();
     void addSection(Section section, const QString& iconName, const QString& title, QWidget* page);
@@ -161,6 +169,7 @@ class MainWindow : public QMainWindow
     QLabel* m_databaseStatus = nullptr;
     QLabel* m_sessionStatus = nullptr;
     QLabel* m_schemaStatus = nullptr;
+    std::array<QAction*, kSectionCount> m_sectionActions{};
     QAction* m_switchUserAction = nullptr;
     BackupController* m_backup = nullptr;
     QAction* m_syncAction = nullptr; // File › Ledger sync… (ui/ledger/SyncDialog)

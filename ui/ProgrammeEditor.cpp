@@ -1,4 +1,6 @@
 #include "ProgrammeEditor.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include <QCheckBox>
 #include <QDateEdit>
@@ -109,6 +111,7 @@ ProgrammeEditor::ProgrammeEditor(QWidget* parent) : QWidget(parent)
     m_endsOn->setObjectName(QStringLiteral("endsOnEdit"));
     m_endsOn->setCalendarPopup(true);
     m_endsOn->setEnabled(false);
+    m_endsOn->setAccessibleName(tr("Planned end date"));
     connect(m_hasEnd, &QCheckBox::toggled, m_endsOn, &QWidget::setEnabled);
     endRow->addWidget(m_hasEnd);
     endRow->addWidget(m_endsOn, 1);
@@ -145,6 +148,7 @@ ProgrammeEditor::ProgrammeEditor(QWidget* parent) : QWidget(parent)
 
     auto addTableGroup = [&](const QString& title, QTableWidget* t, void (ProgrammeEditor::*add)()) {
         auto* box = new QGroupBox(title, this);
+        t->setAccessibleName(title);
         auto* v = new QVBoxLayout(box);
         v->addWidget(t);
         auto* buttons = new QHBoxLayout();
@@ -152,6 +156,8 @@ ProgrammeEditor::ProgrammeEditor(QWidget* parent) : QWidget(parent)
         addButton->setObjectName(t->objectName() + QStringLiteral("AddButton"));
         auto* removeButton = new QPushButton(tr("Remove"), box);
         removeButton->setObjectName(t->objectName() + QStringLiteral("RemoveButton"));
+        addButton->setAccessibleName(tr("Add: %1").arg(title));
+        removeButton->setAccessibleName(tr("Remove the selected row: %1").arg(title));
         connect(addButton, &QPushButton::clicked, this, add);
         connect(removeButton, &QPushButton::clicked, this, [this, t] { removeSelectedRow(t); });
         buttons->addStretch(1);
@@ -184,9 +190,10 @@ ProgrammeEditor::ProgrammeEditor(QWidget* parent) : QWidget(parent)
     m_problems = new QLabel(this);
     m_problems->setObjectName(QStringLiteral("programmeProblemsLabel"));
     m_problems->setWordWrap(true);
-    m_problems->setStyleSheet(QStringLiteral("color: #b00020;"));
+    theme::setTone(m_problems, theme::Tone::Error);
     m_problems->hide();
     layout->addWidget(m_problems);
+    a11y::connectLabels(this);
 }
 
 void ProgrammeEditor::setProgramme(const Programme& p)

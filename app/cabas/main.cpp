@@ -5,6 +5,7 @@
 #include "FirstRunDialog.h"
 #include "LoginDialog.h"
 #include "MainWindow.h"
+#include "Theme.h"
 #include "common/Error.h"
 #include "common/Translation.h"
 #include "security/Authenticator.h"
@@ -118,11 +119,16 @@ void grabLater(QWidget* widget, const QString& file)
 
 int main(int argc, char* argv[])
 {
+    // Fractional scale factors (150 %) are used as they are rather than rounded to 1 or 2: the icons are SVG.
+    // QT_SCALE_FACTOR_ROUNDING_POLICY still chooses otherwise.
+    if (qEnvironmentVariableIsEmpty("QT_SCALE_FACTOR_ROUNDING_POLICY"))
+        QGuiApplication::setHighDpiScaleFactorRoundingPolicy(
+            Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Cabas"));
     QApplication::setApplicationName(QStringLiteral("cabas"));
     QApplication::setApplicationVersion(QStringLiteral(CABAS_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/cabas.svg")));
+    QApplication::setWindowIcon(ui::theme::applicationIcon());
     installTranslations(chosenLanguage());
 
     QCommandLineParser parser;
@@ -156,8 +162,28 @@ int main(int argc, char* argv[])
                                            QCoreApplication::translate("main", "Show this section first: %1.")
                                                .arg(ui::MainWindow::sectionKeys().join(QStringLiteral(", "))),
                                            QStringLiteral("NAME"));
-    parser.addOptions({dbOption, userOption, passwordFileOption, screenshotOption, sectionOption});
+    const QCommandLineOption darkOption(
+        QStringLiteral("dark"),
+        QCoreApplication::translate("main", "Use a dark palette (the Fusion style), whatever the system's "
+                                            "theme. Same as CABAS_THEME=dark."));
+    const QCommandLineOption themeOption(
+        QStringLiteral("theme"),
+        QCoreApplication::translate("main", "The colours: system (the default: the system's style), light or "
+                                            "dark. CABAS_THEME gives the default."),
+        QStringLiteral("NAME"));
+    parser.addOptions(
+        {dbOption, userOption, passwordFileOption, screenshotOption, sectionOption, darkOption, themeOption});
     parser.process(app);
+
+    const QString theme = parser.isSet(darkOption)    ? QStringLiteral("dark")
+                          : parser.isSet(themeOption) ? parser.value(themeOption)
+                                                      : qEnvironmentVariable("CABAS_THEME");
+    if (!ui::theme::applyTheme(theme)) {
+        printError(
+            QCoreApplication::translate("main", "unknown theme \"%1\" (expected one of: system, light, dark)")
+                .arg(theme));
+        return 2;
+    }
 
     const QString screenshot = parser.value(screenshotOption);
     const bool scripted = !screenshot.isEmpty();

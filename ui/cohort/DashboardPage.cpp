@@ -1,4 +1,7 @@
 #include "cohort/DashboardPage.h"
+#include "Accessibility.h"
+
+#include "Theme.h"
 
 #include "cohort/CohortCharts.h"
 #include "cohort/CohortService.h"
@@ -9,6 +12,7 @@
 #include "services/HouseholdService.h"
 #include "store/ProgrammeRepository.h"
 
+#include <QApplication>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
@@ -18,6 +22,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QProgressDialog>
@@ -31,7 +36,8 @@ namespace cabas::ui {
 
 namespace {
 
-// A tile: the figure big, its name below; a click asks for the households behind it.
+// A tile: the figure big, its name below; a click (or Enter/Space when it has the focus) asks for the
+// households behind it. Reached with Tab; a screen reader reads its name and figure.
 class Tile : public QFrame
 {
   public:
@@ -40,9 +46,8 @@ class Tile : public QFrame
     {
         setObjectName(QStringLiteral("tile_") + key);
         setFrameShape(QFrame::StyledPanel);
-        setStyleSheet(QStringLiteral("QFrame#tile_%1 { background: #f2f7f3; border: 1px solid #c8d6cc; "
-                                     "border-radius: 4px; }")
-                          .arg(key));
+        setFocusPolicy(Qt::StrongFocus);
+        applyColours();
         auto* layout = new QVBoxLayout(this);
         layout->setContentsMargins(10, 6, 10, 6);
         value = new QLabel(QStringLiteral("—"), this);
@@ -55,9 +60,16 @@ class Tile : public QFrame
         name->setWordWrap(true);
         name->setToolTip(CohortReport::definition(key));
         setToolTip(CohortReport::definition(key));
+        setAccessibleDescription(CohortReport::definition(key));
         layout->addWidget(value);
         layout->addWidget(name);
         setCursor(Qt::PointingHandCursor);
+        setValue(QStringLiteral("—"));
+    }
+    void setValue(const QString& text)
+    {
+        value->setText(text);
+        setAccessibleName(DashboardPage::tr("%1: %2").arg(CohortReport::label(m_key), text));
     }
     QLabel* value = nullptr;
 
@@ -68,16 +80,46 @@ class Tile : public QFrame
             m_clicked(m_key);
         QFrame::mouseReleaseEvent(e);
     }
+    void keyPressEvent(QKeyEvent* e) override
+    {
+        if ((e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter || e->key() == Qt::Key_Space) &&
+            m_clicked) {
+            m_clicked(m_key);
+            return;
+        }
+        QFrame::keyPressEvent(e);
+    }
+    void changeEvent(QEvent* e) override
+    {
+        if (e->type() == QEvent::PaletteChange && !m_applying)
+            applyColours();
+        QFrame::changeEvent(e);
+    }
 
   private:
+    // The tile's colours from the palette (light or dark); the keyboard focus shows as a thicker border.
+    void applyColours()
+    {
+        m_applying = true;
+        const QPalette p = QApplication::palette();
+        setStyleSheet(
+            QStringLiteral("QFrame#tile_%1 { background: %2; border: 1px solid %3; border-radius: 4px; }"
+                           "QFrame#tile_%1:focus { border: 2px solid %4; }")
+                .arg(m_key, theme::tileBackground(p).name(), theme::tileBorder(p).name(),
+                     p.color(QPalette::Highlight).name()));
+        m_applying = false;
+    }
+
     QString m_key;
     std::function<void(const QString&)> m_clicked;
+    bool m_applying = false;
 };
 
-QChartView* chartView(const char* name, QWidget* parent)
+QChartView* chartView(const char* name, const QString& title, QWidget* parent)
 {
     auto* view = new QChartView(new QChart(), parent);
     view->setObjectName(QString::fromLatin1(name));
+    view->setAccessibleName(title);
     view->setRenderHint(QPainter::Antialiasing);
     view->setMinimumSize(360, 260);
     return view;
@@ -85,6 +127,8 @@ QChartView* chartView(const char* name, QWidget* parent)
 
 void replaceChart(QChartView* view, QChart* chart)
 {
+    theme::adaptChart(chart);
+    view->setAccessibleName(chart->title());
     QChart* old = view->chart();
     view->setChart(chart);
     delete old;
@@ -112,12 +156,16 @@ DashboardPage::DashboardPage(QWidget* parent) : QWidget(parent)
     m_disclosure->addItem(tr("Public figures (small groups hidden)"), toCode(Disclosure::Public));
     auto* computeButton = new QPushButton(tr("Compute"), this);
     computeButton->setObjectName(QStringLiteral("cohortCompute"));
-    controls->addWidget(new QLabel(tr("From"), this));
-    controls->addWidget(m_from);
-    controls->addWidget(new QLabel(tr("to"), this));
-    controls->addWidget(m_to);
-    controls->addWidget(new QLabel(tr("Commune"), this));
-    controls->addWidget(m_commune);
+    const auto addLabelled = [&](const QString& text, QWidget* field) {
+        auto* label = new QLabel(text, this);
+        label->setBuddy(field);
+        controls->addWidget(label);
+        controls->addWidget(field);
+    };
+    addLabelled(tr("&From"), m_from);
+    addLabelled(tr("t&o"), m_to);
+    addLabelled(tr("Co&mmune"), m_commune);
+    m_disclosure->setAccessibleName(tr("Figures"));
     controls->addWidget(m_disclosure);
     controls->addWidget(computeButton);
     controls->addStretch(1);
@@ -139,7 +187,7 @@ DashboardPage::DashboardPage(QWidget* parent) : QWidget(parent)
 
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("cohortError"));
-    m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
+    theme::setTone(m_error, theme::Tone::Error);
     m_error->setWordWrap(true);
     m_error->hide();
     outer->addWidget(m_error);
@@ -156,10 +204,10 @@ DashboardPage::DashboardPage(QWidget* parent) : QWidget(parent)
     m_suppressed->setWordWrap(true);
     contentLayout->addWidget(m_suppressed);
     auto* charts = new QGridLayout();
-    m_spending = chartView("chartSpending", content);
-    m_allowance = chartView("chartAllowance", content);
-    m_workshops = chartView("chartWorkshops", content);
-    m_followUp = chartView("chartFollowUp", content);
+    m_spending = chartView("chartSpending", tr("Monthly spending chart"), content);
+    m_allowance = chartView("chartAllowance", tr("Allowance and bonus chart"), content);
+    m_workshops = chartView("chartWorkshops", tr("Workshops chart"), content);
+    m_followUp = chartView("chartFollowUp", tr("Follow-up completion chart"), content);
     charts->addWidget(m_spending, 0, 0);
     charts->addWidget(m_allowance, 0, 1);
     charts->addWidget(m_workshops, 1, 0);
@@ -173,11 +221,13 @@ DashboardPage::DashboardPage(QWidget* parent) : QWidget(parent)
     m_householdsTitle->setObjectName(QStringLiteral("cohortHouseholdsTitle"));
     m_householdsTitle->setWordWrap(true);
     m_households = new QTableWidget(0, 2, side);
+    m_households->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
     m_households->setObjectName(QStringLiteral("cohortHouseholds"));
     m_households->setHorizontalHeaderLabels({tr("Household"), tr("Commune")});
     m_households->horizontalHeader()->setStretchLastSection(true);
     m_households->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_households->verticalHeader()->hide();
+    m_households->setAccessibleName(tr("Households behind the figure"));
     sideLayout->addWidget(m_householdsTitle);
     sideLayout->addWidget(m_households, 1);
     splitter->addWidget(scroll);
@@ -188,6 +238,7 @@ DashboardPage::DashboardPage(QWidget* parent) : QWidget(parent)
 
     buildTiles();
     connect(computeButton, &QPushButton::clicked, this, [this] { compute(); });
+    a11y::connectLabels(this);
 }
 
 void DashboardPage::buildTiles()
@@ -240,8 +291,8 @@ void DashboardPage::clear()
     m_households->setRowCount(0);
     m_error->hide();
     for (const QString& key : CohortReport::indicatorKeys())
-        if (auto* value = findChild<QLabel*>(QStringLiteral("tileValue_") + key))
-            value->setText(QStringLiteral("—"));
+        if (auto* tile = static_cast<Tile*>(findChild<QFrame*>(QStringLiteral("tile_") + key)))
+            tile->setValue(QStringLiteral("—"));
 }
 
 void DashboardPage::setPeriod(const QDate& from, const QDate& to)
@@ -293,8 +344,8 @@ void DashboardPage::showReport()
     if (!m_report)
         return;
     for (const CohortFigure& f : m_report->indicators)
-        if (auto* value = findChild<QLabel*>(QStringLiteral("tileValue_") + f.key))
-            value->setText(CohortCharts::display(f));
+        if (auto* tile = static_cast<Tile*>(findChild<QFrame*>(QStringLiteral("tile_") + f.key)))
+            tile->setValue(CohortCharts::display(f));
     m_suppressed->setText(m_report->suppressed.isEmpty()
                               ? QString()
                               : tr("— : hidden because fewer than %1 households or persons are behind it, or "

@@ -1,5 +1,7 @@
 #include "health/HealthCharts.h"
 
+#include "Theme.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QDateTimeAxis>
@@ -137,6 +139,8 @@ HealthCharts::HealthCharts(QWidget* parent) : QWidget(parent)
     m_bmiAxis = weightAxes.right;
     m_pressureDates = pressureAxes.dates;
     m_pressureAxis = pressureAxes.left;
+    theme::adaptChart(weightChart());
+    theme::adaptChart(pressureChart());
     clear();
 }
 

@@ -1,4 +1,6 @@
 #include "health/HealthFormDialog.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
@@ -38,9 +40,7 @@ HealthFormDialog::HealthFormDialog(const store::Database& db, const Session& ses
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("formErrorLabel"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(
-        QStringLiteral("QLabel#formErrorLabel { color: #7a1c14; background: #fde8e6; "
-                       "border: 1px solid #f1b3ad; border-radius: 4px; padding: 6px 8px; }"));
+    theme::setTone(m_error, theme::Tone::Error, theme::Shape::Box);
     m_error->hide();
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
@@ -61,6 +61,7 @@ void HealthFormDialog::finishLayout()
     layout->addStretch(1);
     layout->addWidget(m_buttons);
     revalidate();
+    a11y::connectLabels(this);
 }
 
 void HealthFormDialog::revalidate()
@@ -119,7 +120,7 @@ QLabel* HealthFormDialog::makeMessage(const char* objectName)
     auto* label = new QLabel(this);
     label->setObjectName(QString::fromLatin1(objectName));
     label->setWordWrap(true);
-    label->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    theme::setTone(label, theme::Tone::Error);
     label->hide();
     return label;
 }

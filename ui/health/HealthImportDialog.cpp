@@ -1,4 +1,5 @@
 #include "health/HealthImportDialog.h"
+#include "Accessibility.h"
 
 #include "common/Error.h"
 #include "io/Csv.h"
@@ -55,6 +56,8 @@ HealthImportDialog::HealthImportDialog(const store::Database& db, const Session&
     layout->addLayout(form);
 
     m_preview = new QTableWidget(this);
+    m_preview->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_preview->setAccessibleName(tr("Preview"));
     m_preview->setObjectName(QStringLiteral("importPreview"));
     m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_preview->setAlternatingRowColors(true);
@@ -63,6 +66,8 @@ HealthImportDialog::HealthImportDialog(const store::Database& db, const Session&
 
     layout->addWidget(new QLabel(tr("Problems:"), this));
     m_errors = new QListWidget(this);
+    m_errors->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_errors->setAccessibleName(tr("Problems found"));
     m_errors->setObjectName(QStringLiteral("importErrors"));
     layout->addWidget(m_errors, 1);
 
@@ -72,6 +77,7 @@ HealthImportDialog::HealthImportDialog(const store::Database& db, const Session&
     layout->addWidget(m_summary);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("importProgress"));
+    m_progress->setAccessibleName(tr("Import progress"));
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
     m_progress->hide();
@@ -97,6 +103,7 @@ HealthImportDialog::HealthImportDialog(const store::Database& db, const Session&
     });
     connect(m_kind, &QComboBox::currentIndexChanged, this, &HealthImportDialog::recheck);
     resize(820, 560);
+    a11y::connectLabels(this);
 }
 
 HealthImportDialog::Kind HealthImportDialog::kind() const

@@ -43,6 +43,7 @@ PreventionStepForm::PreventionStepForm(const store::Database& db, const Session&
     m_next->setCalendarPopup(true);
     m_next->setDisplayFormat(QStringLiteral("dd/MM/yyyy"));
     m_next->setEnabled(false);
+    m_next->setAccessibleName(tr("Next step due on"));
     nextLayout->addWidget(m_hasNext);
     nextLayout->addWidget(m_next, 1);
     m_nextMessage = makeMessage("nextDueMessage");

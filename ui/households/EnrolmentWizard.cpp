@@ -1,4 +1,6 @@
 #include "households/EnrolmentWizard.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
@@ -44,7 +46,7 @@ QLabel* EnrolmentWizard::errorLabel(const QString& field, QWidget* parent)
 {
     auto* label = new QLabel(parent);
     label->setObjectName(field + QStringLiteral("Error"));
-    label->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    theme::setTone(label, theme::Tone::Error);
     label->setWordWrap(true);
     m_errors[field] = label;
     return label;
@@ -82,13 +84,13 @@ EnrolmentWizard::EnrolmentWizard(const store::Database& db, const Session& sessi
     m_on = new QDateEdit(today, household);
     m_on->setObjectName(QStringLiteral("wizardEnrolledOnEdit"));
     m_on->setCalendarPopup(true);
-    hf->addRow(tr("Code"), withError(m_code, errorLabel(QStringLiteral("code"), household), household));
-    hf->addRow(tr("Address"), m_address);
-    hf->addRow(tr("Commune"),
+    hf->addRow(tr("&Code"), withError(m_code, errorLabel(QStringLiteral("code"), household), household));
+    hf->addRow(tr("&Address"), m_address);
+    hf->addRow(tr("Co&mmune"),
                withError(m_commune, errorLabel(QStringLiteral("commune"), household), household));
-    hf->addRow(tr("Postcode"),
+    hf->addRow(tr("&Postcode"),
                withError(m_postcode, errorLabel(QStringLiteral("postcode"), household), household));
-    hf->addRow(tr("Enrolled on"),
+    hf->addRow(tr("&Enrolled on"),
                withError(m_on, errorLabel(QStringLiteral("enrolled_on"), household), household));
     setPage(HouseholdPage, household);
 
@@ -115,27 +117,29 @@ EnrolmentWizard::EnrolmentWizard(const store::Database& db, const Session& sessi
     m_sex->addItem(tr("Not said"), static_cast<int>(Sex::Unknown));
     m_sex->addItem(tr("Female"), static_cast<int>(Sex::Female));
     m_sex->addItem(tr("Male"), static_cast<int>(Sex::Male));
-    mf->addRow(tr("First name"),
+    mf->addRow(tr("F&irst name"),
                withError(m_first, errorLabel(QStringLiteral("first_name"), members), members));
-    mf->addRow(tr("Last name"), withError(m_last, errorLabel(QStringLiteral("last_name"), members), members));
-    mf->addRow(tr("Birth date"),
+    mf->addRow(tr("&Last name"),
+               withError(m_last, errorLabel(QStringLiteral("last_name"), members), members));
+    mf->addRow(tr("Birth da&te"),
                withError(m_birth, errorLabel(QStringLiteral("birth_date"), members), members));
-    mf->addRow(tr("Adult or child"), withError(m_role, errorLabel(QStringLiteral("role"), members), members));
-    mf->addRow(tr("Sex"), m_sex);
+    mf->addRow(tr("A&dult or child"),
+               withError(m_role, errorLabel(QStringLiteral("role"), members), members));
+    mf->addRow(tr("Se&x"), m_sex);
     ml->addLayout(mf);
-    auto* add = new QPushButton(tr("Add this member"), members);
+    auto* add = new QPushButton(tr("Add this &member"), members);
     add->setObjectName(QStringLiteral("addMemberButton"));
     ml->addWidget(add, 0, Qt::AlignRight);
     m_duplicate = new QLabel(members);
     m_duplicate->setObjectName(QStringLiteral("duplicateWarning"));
     m_duplicate->setWordWrap(true);
     m_duplicate->setTextFormat(Qt::RichText);
-    m_duplicate->setStyleSheet(
-        QStringLiteral("QLabel#duplicateWarning { color: #7a4f01; background: #fff4d6; "
-                       "border: 1px solid #f0d58c; border-radius: 4px; padding: 6px 8px; }"));
+    theme::setTone(m_duplicate, theme::Tone::Warning, theme::Shape::Box);
     m_duplicate->hide();
     ml->addWidget(m_duplicate);
     m_memberTable = new QTableWidget(0, 4, members);
+    m_memberTable->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_memberTable->setAccessibleName(tr("Members"));
     m_memberTable->setObjectName(QStringLiteral("wizardMembersTable"));
     m_memberTable->setHorizontalHeaderLabels({tr("Code"), tr("Name"), tr("Born on"), tr("Role")});
     m_memberTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -159,7 +163,7 @@ EnrolmentWizard::EnrolmentWizard(const store::Database& db, const Session& sessi
     auto* cf = new QFormLayout(card);
     m_card = new QLineEdit(card);
     m_card->setObjectName(QStringLiteral("wizardCardEdit"));
-    cf->addRow(tr("Card id"), withError(m_card, errorLabel(QStringLiteral("card_id"), card), card));
+    cf->addRow(tr("&Card id"), withError(m_card, errorLabel(QStringLiteral("card_id"), card), card));
     for (ConsentPurpose p : allConsentPurposes()) {
         auto* box = new QCheckBox(displayName(p), card);
         box->setObjectName(QStringLiteral("consent_") + toCode(p));
@@ -181,7 +185,7 @@ EnrolmentWizard::EnrolmentWizard(const store::Database& db, const Session& sessi
         if (u.active && u.role == Role::SocialWorker)
             m_referent->addItem(u.displayName, u.id);
     m_referent->setCurrentIndex(std::max(0, m_referent->findData(session.user.id)));
-    rl->addRow(tr("Referent"), m_referent);
+    rl->addRow(tr("&Referent"), m_referent);
     m_summary = new QLabel(referent);
     m_summary->setObjectName(QStringLiteral("wizardSummary"));
     m_summary->setWordWrap(true);
@@ -196,6 +200,7 @@ EnrolmentWizard::EnrolmentWizard(const store::Database& db, const Session& sessi
                                .arg(e.household.code, e.household.commune,
                                     e.cardToken.isEmpty() ? tr("none yet") : e.cardToken));
     });
+    a11y::connectLabels(this);
 }
 
 Enrolment EnrolmentWizard::enrolment() const

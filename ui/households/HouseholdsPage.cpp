@@ -1,4 +1,6 @@
 #include "households/HouseholdsPage.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include "HouseholdTableModel.h"
 #include "common/Error.h"
@@ -37,10 +39,10 @@ HouseholdsPage::HouseholdsPage(QWidget* parent) : QWidget(parent)
     title->setFont(big);
     header->addWidget(title);
     header->addStretch(1);
-    m_enrol = new QPushButton(tr("Enrol a household…"), this);
+    m_enrol = new QPushButton(tr("&Enrol a household…"), this);
     m_enrol->setObjectName(QStringLiteral("enrolButton"));
     header->addWidget(m_enrol);
-    m_import = new QPushButton(tr("Import persons.csv…"), this);
+    m_import = new QPushButton(tr("&Import persons.csv…"), this);
     m_import->setObjectName(QStringLiteral("importPersonsButton"));
     header->addWidget(m_import);
     layout->addLayout(header);
@@ -49,9 +51,7 @@ HouseholdsPage::HouseholdsPage(QWidget* parent) : QWidget(parent)
         tr("Your role sees the households by code only: names and addresses are not shown."), this);
     m_maskNote->setObjectName(QStringLiteral("householdMaskNote"));
     m_maskNote->setWordWrap(true);
-    m_maskNote->setStyleSheet(
-        QStringLiteral("QLabel#householdMaskNote { color: #7a4f01; background: #fff4d6; "
-                       "border: 1px solid #f0d58c; border-radius: 4px; padding: 6px 8px; }"));
+    theme::setTone(m_maskNote, theme::Tone::Warning, theme::Shape::Box);
     m_maskNote->hide();
     layout->addWidget(m_maskNote);
 
@@ -60,6 +60,7 @@ HouseholdsPage::HouseholdsPage(QWidget* parent) : QWidget(parent)
     m_search->setObjectName(QStringLiteral("householdSearchEdit"));
     m_search->setPlaceholderText(tr("Search: household code, name or commune"));
     m_search->setClearButtonEnabled(true);
+    a11y::markSearchField(m_search, tr("Search households"));
     filters->addWidget(m_search, 3);
     m_status = new QComboBox(this);
     m_status->setObjectName(QStringLiteral("householdStatusFilter"));
@@ -67,12 +68,15 @@ HouseholdsPage::HouseholdsPage(QWidget* parent) : QWidget(parent)
     for (HouseholdStatus s : {HouseholdStatus::Candidate, HouseholdStatus::Enrolled,
                               HouseholdStatus::Suspended, HouseholdStatus::Exited})
         m_status->addItem(displayName(s), static_cast<int>(s));
+    m_status->setAccessibleName(tr("Status"));
     filters->addWidget(m_status, 1);
     m_commune = new QComboBox(this);
     m_commune->setObjectName(QStringLiteral("householdCommuneFilter"));
+    m_commune->setAccessibleName(tr("Commune"));
     filters->addWidget(m_commune, 1);
     m_referent = new QComboBox(this);
     m_referent->setObjectName(QStringLiteral("householdReferentFilter"));
+    m_referent->setAccessibleName(tr("Referent"));
     filters->addWidget(m_referent, 1);
     m_count = new QLabel(this);
     m_count->setObjectName(QStringLiteral("householdCountLabel"));
@@ -82,7 +86,7 @@ HouseholdsPage::HouseholdsPage(QWidget* parent) : QWidget(parent)
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("householdErrorLabel"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    theme::setTone(m_error, theme::Tone::Error);
     m_error->hide();
     layout->addWidget(m_error);
 
@@ -90,6 +94,8 @@ HouseholdsPage::HouseholdsPage(QWidget* parent) : QWidget(parent)
     m_model->setObjectName(QStringLiteral("householdModel"));
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("householdTable"));
+    m_table->setAccessibleName(tr("Households"));
+    m_table->setTabKeyNavigation(false); // Tab leaves the table; the arrows move in it
     m_table->setModel(m_model);
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(HouseholdTableModel::CodeColumn, Qt::AscendingOrder);
@@ -119,7 +125,7 @@ HouseholdsPage::HouseholdsPage(QWidget* parent) : QWidget(parent)
     m_membersTitle->setFont(bold);
     under->addWidget(m_membersTitle);
     under->addStretch(1);
-    m_open = new QPushButton(tr("Open the case file"), this);
+    m_open = new QPushButton(tr("&Open the case file"), this);
     m_open->setObjectName(QStringLiteral("openCaseFileButton"));
     m_open->setEnabled(false);
     under->addWidget(m_open);
@@ -127,6 +133,8 @@ HouseholdsPage::HouseholdsPage(QWidget* parent) : QWidget(parent)
 
     m_members = new QTableWidget(0, 5, this);
     m_members->setObjectName(QStringLiteral("memberTable"));
+    m_members->setAccessibleName(tr("Members"));
+    m_members->setTabKeyNavigation(false);
     m_members->setHorizontalHeaderLabels(
         {tr("Code"), tr("First name"), tr("Last name"), tr("Born on"), tr("Role")});
     m_members->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -165,6 +173,7 @@ HouseholdsPage::HouseholdsPage(QWidget* parent) : QWidget(parent)
     connect(m_enrol, &QPushButton::clicked, this, &HouseholdsPage::newEnrolment);
     connect(m_import, &QPushButton::clicked, this, &HouseholdsPage::importPersons);
     updateCount();
+    a11y::connectLabels(this);
 }
 
 void HouseholdsPage::fillFilters()

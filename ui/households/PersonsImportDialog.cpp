@@ -1,4 +1,6 @@
 #include "households/PersonsImportDialog.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include "common/Error.h"
 #include "io/Csv.h"
@@ -36,13 +38,16 @@ PersonsImportDialog::PersonsImportDialog(const store::Database& db, const Sessio
     m_file = new QLineEdit(this);
     m_file->setObjectName(QStringLiteral("importFileEdit"));
     m_file->setReadOnly(true);
-    auto* browse = new QPushButton(tr("Choose the file…"), this);
+    m_file->setAccessibleName(tr("File to import"));
+    auto* browse = new QPushButton(tr("&Choose the file…"), this);
     browse->setObjectName(QStringLiteral("browseButton"));
     row->addWidget(m_file, 1);
     row->addWidget(browse);
     layout->addLayout(row);
 
     m_preview = new QTableWidget(this);
+    m_preview->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_preview->setAccessibleName(tr("Preview"));
     m_preview->setObjectName(QStringLiteral("importPreviewTable"));
     m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_preview->setAlternatingRowColors(true);
@@ -50,6 +55,8 @@ PersonsImportDialog::PersonsImportDialog(const store::Database& db, const Sessio
     layout->addWidget(m_preview, 3);
     layout->addWidget(new QLabel(tr("Errors"), this));
     m_errors = new QListWidget(this);
+    m_errors->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_errors->setAccessibleName(tr("Problems found"));
     m_errors->setObjectName(QStringLiteral("importErrorList"));
     layout->addWidget(m_errors, 1);
     m_summary = new QLabel(this);
@@ -58,7 +65,8 @@ PersonsImportDialog::PersonsImportDialog(const store::Database& db, const Sessio
     layout->addWidget(m_summary);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    m_import = buttons->addButton(tr("Import"), QDialogButtonBox::AcceptRole);
+    m_import = buttons->addButton(tr("&Import"), QDialogButtonBox::AcceptRole);
+    m_import->setDefault(true); // Enter imports once the file is checked; Escape closes
     m_import->setObjectName(QStringLiteral("importButton"));
     m_import->setEnabled(false);
     layout->addWidget(buttons);
@@ -70,6 +78,7 @@ PersonsImportDialog::PersonsImportDialog(const store::Database& db, const Sessio
         if (!path.isEmpty())
             setFile(path);
     });
+    a11y::connectLabels(this);
 }
 
 void PersonsImportDialog::fillPreview(const QString& path)
@@ -114,11 +123,11 @@ bool PersonsImportDialog::setFile(const QString& path)
         m_errors->addItem(tr("warning: %1").arg(w));
     if (m_report.ok()) {
         m_summary->setText(tr("No error. Importing will do: %1").arg(m_report.summary()));
-        m_summary->setStyleSheet(QString());
+        theme::clearTone(m_summary);
     } else {
         m_summary->setText(tr("%n error(s): fix the file and choose it again. Nothing was written.", nullptr,
                               int(m_report.errors.size())));
-        m_summary->setStyleSheet(QStringLiteral("color: #b3261e;"));
+        theme::setTone(m_summary, theme::Tone::Error);
     }
     m_import->setEnabled(m_report.ok());
     return m_report.ok();
@@ -141,13 +150,13 @@ bool PersonsImportDialog::runImport()
         for (const QString& line : e.message().split(QLatin1Char('\n')))
             m_errors->addItem(line);
         m_summary->setText(tr("Nothing was imported."));
-        m_summary->setStyleSheet(QStringLiteral("color: #b3261e;"));
+        theme::setTone(m_summary, theme::Tone::Error);
         m_import->setEnabled(false);
         return false;
     }
     progress.close();
     m_summary->setText(tr("Imported. %1").arg(m_report.summary()));
-    m_summary->setStyleSheet(QStringLiteral("color: #1e6b34;"));
+    theme::setTone(m_summary, theme::Tone::Success);
     m_import->setEnabled(false);
     emit imported();
     return true;

@@ -1,4 +1,7 @@
 #include "ledger/HouseholdSpendingWidget.h"
+#include "Accessibility.h"
+
+#include "Theme.h"
 
 #include "common/Money.h"
 #include "services/LedgerService.h"
@@ -36,6 +39,7 @@ HouseholdSpendingWidget::HouseholdSpendingWidget(const store::Database& db, Sess
 
     m_chart = new QChartView(this);
     m_chart->setObjectName(QStringLiteral("spendingChart"));
+    m_chart->setAccessibleName(tr("Spending per month"));
     m_chart->setMinimumHeight(220);
     m_chart->setRenderHint(QPainter::Antialiasing);
     layout->addWidget(m_chart);
@@ -60,6 +64,8 @@ HouseholdSpendingWidget::HouseholdSpendingWidget(const store::Database& db, Sess
     layout->addLayout(filters);
 
     m_movements = new QTableWidget(0, 6, this);
+    m_movements->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_movements->setAccessibleName(tr("Card movements"));
     m_movements->setObjectName(QStringLiteral("movementsTable"));
     m_movements->setHorizontalHeaderLabels(
         {tr("Date"), tr("Kind"), tr("Status"), tr("Amount"), tr("Merchant"), tr("Sustainable")});
@@ -72,6 +78,7 @@ HouseholdSpendingWidget::HouseholdSpendingWidget(const store::Database& db, Sess
     for (QComboBox* box : {m_kind, m_month, m_merchant})
         connect(box, &QComboBox::currentIndexChanged, this, [this] { fillMovements(); });
     reload();
+    a11y::connectLabels(this);
 }
 
 void HouseholdSpendingWidget::reload()
@@ -123,6 +130,7 @@ void HouseholdSpendingWidget::reload()
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
     chart->legend()->setAlignment(Qt::AlignBottom);
+    theme::adaptChart(chart);
     QChart* old = m_chart->chart();
     m_chart->setChart(chart);
     delete old;

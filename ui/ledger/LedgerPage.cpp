@@ -1,4 +1,5 @@
 #include "ledger/LedgerPage.h"
+#include "Accessibility.h"
 
 #include "common/Error.h"
 #include "common/Money.h"
@@ -33,6 +34,8 @@ LedgerPage::LedgerPage(QWidget* parent) : QWidget(parent)
 
     layout->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(tr("Cards no household claims yet")), this));
     m_unlinked = new QTableWidget(0, 6, this);
+    m_unlinked->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_unlinked->setAccessibleName(tr("Movements without a household"));
     m_unlinked->setObjectName(QStringLiteral("unlinkedCardsTable"));
     m_unlinked->setHorizontalHeaderLabels(
         {tr("Card"), tr("Account given"), tr("Entries"), tr("Posted"), tr("First"), tr("Last")});
@@ -47,7 +50,8 @@ LedgerPage::LedgerPage(QWidget* parent) : QWidget(parent)
     m_household = new QLineEdit(this);
     m_household->setObjectName(QStringLiteral("linkHouseholdCode"));
     m_household->setPlaceholderText(tr("Household code, e.g. MMG-0042"));
-    m_link = new QPushButton(tr("Link to household"), this);
+    m_household->setAccessibleName(tr("Household code to link the card to"));
+    m_link = new QPushButton(tr("&Link to household"), this);
     m_link->setObjectName(QStringLiteral("linkCardButton"));
     row->addWidget(m_household, 1);
     row->addWidget(m_link);
@@ -66,6 +70,7 @@ LedgerPage::LedgerPage(QWidget* parent) : QWidget(parent)
     connect(m_unlinked, &QTableWidget::itemSelectionChanged, this, update);
     connect(m_household, &QLineEdit::textChanged, this, update);
     update();
+    a11y::connectLabels(this);
 }
 
 void LedgerPage::clear()

@@ -1,4 +1,5 @@
 #include "ledger/SyncDialog.h"
+#include "Accessibility.h"
 
 #include "common/Error.h"
 #include "ledger/FeedClient.h"
@@ -94,6 +95,7 @@ SyncDialog::SyncDialog(const store::Database& db, const std::optional<Session>& 
     layout->addWidget(m_status);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("syncProgress"));
+    m_progress->setAccessibleName(tr("Sync progress"));
     m_progress->setRange(0, 0);
     m_progress->hide();
     layout->addWidget(m_progress);
@@ -109,6 +111,7 @@ SyncDialog::SyncDialog(const store::Database& db, const std::optional<Session>& 
     auto* buttons = new QDialogButtonBox(this);
     m_sync = buttons->addButton(tr("&Sync now"), QDialogButtonBox::ActionRole);
     m_sync->setObjectName(QStringLiteral("syncButton"));
+    m_sync->setDefault(true); // Enter syncs; Escape closes
     m_cancel = buttons->addButton(tr("Cancel the sync"), QDialogButtonBox::ActionRole);
     m_cancel->setObjectName(QStringLiteral("syncCancelButton"));
     QPushButton* close = buttons->addButton(QDialogButtonBox::Close);
@@ -130,6 +133,7 @@ SyncDialog::SyncDialog(const store::Database& db, const std::optional<Session>& 
     m_cancel->setEnabled(false);
     resize(560, sizeHint().height());
     refreshStatus();
+    a11y::connectLabels(this);
 }
 
 SyncDialog::~SyncDialog()

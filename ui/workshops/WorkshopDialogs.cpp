@@ -1,4 +1,6 @@
 #include "workshops/WorkshopDialogs.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
@@ -29,7 +31,7 @@ QLabel* errorLabel(QWidget* parent, const char* name)
     auto* label = new QLabel(parent);
     label->setObjectName(QString::fromLatin1(name));
     label->setWordWrap(true);
-    label->setStyleSheet(QStringLiteral("color: #a61b1b;"));
+    theme::setTone(label, theme::Tone::Error);
     label->hide();
     return label;
 }
@@ -47,14 +49,14 @@ WorkshopEditorDialog::WorkshopEditorDialog(const store::Database& db, Session se
     for (WorkshopType t : allWorkshopTypes())
         m_type->addItem(displayName(t), toCode(t));
     m_type->setCurrentIndex(m_type->findData(toCode(workshop.type)));
-    form->addRow(tr("Type:"), m_type);
+    form->addRow(tr("&Type:"), m_type);
     m_title = new QLineEdit(workshop.title, this);
     m_title->setObjectName(QStringLiteral("workshopTitle"));
-    form->addRow(tr("Title:"), m_title);
+    form->addRow(tr("T&itle:"), m_title);
     m_date = new QDateEdit(workshop.heldOn.isValid() ? workshop.heldOn : Clock::instance().today(), this);
     m_date->setObjectName(QStringLiteral("workshopDate"));
     m_date->setCalendarPopup(true);
-    form->addRow(tr("Date:"), m_date);
+    form->addRow(tr("&Date:"), m_date);
     auto* times = new QHBoxLayout;
     m_hasTime = new QCheckBox(tr("from"), this);
     m_hasTime->setObjectName(QStringLiteral("workshopHasTime"));
@@ -64,6 +66,9 @@ WorkshopEditorDialog::WorkshopEditorDialog(const store::Database& db, Session se
     m_end =
         new QTimeEdit(workshop.endTime.isValid() ? workshop.endTime : m_start->time().addSecs(7200), this);
     m_end->setObjectName(QStringLiteral("workshopEnd"));
+    m_hasTime->setAccessibleName(tr("Set a time, from"));
+    m_start->setAccessibleName(tr("Start time"));
+    m_end->setAccessibleName(tr("End time"));
     times->addWidget(m_hasTime);
     times->addWidget(m_start);
     times->addWidget(new QLabel(tr("to"), this));
@@ -75,24 +80,25 @@ WorkshopEditorDialog::WorkshopEditorDialog(const store::Database& db, Session se
     };
     connect(m_hasTime, &QCheckBox::toggled, this, enableTimes);
     enableTimes();
-    form->addRow(tr("Time:"), times);
+    form->addRow(tr("Ti&me:"), times);
     m_place = new QLineEdit(workshop.place, this);
     m_place->setObjectName(QStringLiteral("workshopPlace"));
-    form->addRow(tr("Place:"), m_place);
+    form->addRow(tr("&Place:"), m_place);
     m_partner = new QLineEdit(workshop.partner, this);
     m_partner->setObjectName(QStringLiteral("workshopPartner"));
     m_partner->setPlaceholderText(tr("Producer or merchant"));
-    form->addRow(tr("Partner:"), m_partner);
+    form->addRow(tr("Pa&rtner:"), m_partner);
     m_capacity = new QSpinBox(this);
     m_capacity->setObjectName(QStringLiteral("workshopCapacity"));
     m_capacity->setRange(0, 1000);
     m_capacity->setSpecialValueText(tr("No limit"));
     m_capacity->setValue(workshop.capacity);
-    form->addRow(tr("Places:"), m_capacity);
+    form->addRow(tr("Place&s:"), m_capacity);
     m_notes = new QPlainTextEdit(workshop.notes, this);
     m_notes->setObjectName(QStringLiteral("workshopNotes"));
     m_notes->setMaximumHeight(80);
-    form->addRow(tr("Notes:"), m_notes);
+    m_notes->setTabChangesFocus(true); // Tab goes on to the buttons
+    form->addRow(tr("&Notes:"), m_notes);
 
     m_error = errorLabel(this, "workshopEditorError");
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
@@ -103,6 +109,7 @@ WorkshopEditorDialog::WorkshopEditorDialog(const store::Database& db, Session se
     layout->addLayout(form);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
+    a11y::connectLabels(this);
 }
 
 void WorkshopEditorDialog::accept()
@@ -142,9 +149,12 @@ RegisterPersonsDialog::RegisterPersonsDialog(const store::Database& db, Session 
     m_search->setObjectName(QStringLiteral("personSearchEdit"));
     m_search->setPlaceholderText(tr("Name, person code or household code"));
     m_search->setClearButtonEnabled(true);
+    a11y::markSearchField(m_search, tr("Find a person"));
     m_results = new QListWidget(this);
+    m_results->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_results->setAccessibleName(tr("Persons found"));
     m_results->setObjectName(QStringLiteral("personSearchResults"));
-    m_register = new QPushButton(tr("Register"), this);
+    m_register = new QPushButton(tr("&Register"), this);
     m_register->setObjectName(QStringLiteral("registerPersonButton"));
     m_register->setEnabled(false);
     m_message = new QLabel(this);
@@ -158,7 +168,7 @@ RegisterPersonsDialog::RegisterPersonsDialog(const store::Database& db, Session 
     connect(m_results, &QListWidget::itemActivated, this, [this] { registerSelected(); });
     connect(m_register, &QPushButton::clicked, this, [this] { registerSelected(); });
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel(tr("Find a person:"), this));
+    layout->addWidget(a11y::labelFor(tr("&Find a person:"), m_search, this));
     layout->addWidget(m_search);
     layout->addWidget(m_results, 1);
     layout->addWidget(m_message);
@@ -168,6 +178,7 @@ RegisterPersonsDialog::RegisterPersonsDialog(const store::Database& db, Session 
     row->addWidget(close);
     layout->addLayout(row);
     resize(460, 420);
+    a11y::connectLabels(this);
 }
 
 void RegisterPersonsDialog::search(const QString& text)
@@ -223,6 +234,8 @@ TickListDialog::TickListDialog(const store::Database& db, Session session, qint6
     layout->addWidget(heading);
     layout->addWidget(new QLabel(tr("Tick the persons present; the others are recorded absent."), this));
     m_list = new QListWidget(this);
+    m_list->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_list->setAccessibleName(tr("Registered persons"));
     m_list->setObjectName(QStringLiteral("tickList"));
     for (const RegistrationRow& r : service.registrations(workshopId)) {
         if (r.registration.status != RegistrationStatus::Registered)
@@ -248,6 +261,7 @@ TickListDialog::TickListDialog(const store::Database& db, Session session, qint6
     layout->addWidget(buttons);
     updateCount();
     resize(440, 480);
+    a11y::connectLabels(this);
 }
 
 void TickListDialog::updateCount()
@@ -288,12 +302,15 @@ AttendanceImportDialog::AttendanceImportDialog(const store::Database& db, Sessio
     m_file = new QLineEdit(this);
     m_file->setObjectName(QStringLiteral("attendanceFile"));
     m_file->setReadOnly(true);
-    auto* browse = new QPushButton(tr("Choose…"), this);
+    m_file->setAccessibleName(tr("Attendance file"));
+    auto* browse = new QPushButton(tr("&Choose…"), this);
     browse->setObjectName(QStringLiteral("attendanceBrowse"));
     row->addWidget(m_file, 1);
     row->addWidget(browse);
     layout->addLayout(row);
     m_problems = new QListWidget(this);
+    m_problems->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_problems->setAccessibleName(tr("Problems found"));
     m_problems->setObjectName(QStringLiteral("attendanceProblems"));
     layout->addWidget(m_problems, 1);
     m_summary = new QLabel(this);
@@ -301,7 +318,7 @@ AttendanceImportDialog::AttendanceImportDialog(const store::Database& db, Sessio
     m_summary->setWordWrap(true);
     layout->addWidget(m_summary);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    m_import = buttons->addButton(tr("Import"), QDialogButtonBox::ActionRole);
+    m_import = buttons->addButton(tr("&Import"), QDialogButtonBox::ActionRole);
     m_import->setObjectName(QStringLiteral("attendanceImportButton"));
     m_import->setEnabled(false);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -314,6 +331,7 @@ AttendanceImportDialog::AttendanceImportDialog(const store::Database& db, Sessio
     });
     layout->addWidget(buttons);
     resize(620, 420);
+    a11y::connectLabels(this);
 }
 
 bool AttendanceImportDialog::setFile(const QString& path)

@@ -24,6 +24,8 @@ WorkshopHistoryWidget::WorkshopHistoryWidget(const store::Database& db, Session 
     m_summary->setWordWrap(true);
     layout->addWidget(m_summary);
     m_table = new QTableWidget(0, 5, this);
+    m_table->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_table->setAccessibleName(tr("Workshops attended"));
     m_table->setObjectName(QStringLiteral("workshopHistoryTable"));
     m_table->setHorizontalHeaderLabels(
         {tr("Date"), tr("Workshop"), tr("Type"), tr("Person"), tr("Attendance")});

@@ -1,4 +1,5 @@
 #include "workshops/WorkshopMonthModel.h"
+#include "Theme.h"
 
 #include <QBrush>
 #include <QColor>
@@ -50,7 +51,7 @@ QVariant WorkshopMonthModel::data(const QModelIndex& index, int role) const
     if (role == WorkshopIdRole)
         return w.id;
     if (role == Qt::ForegroundRole && w.isCancelled())
-        return QBrush(QColor(0x80, 0x80, 0x80));
+        return QBrush(theme::foreground(theme::Tone::Muted));
     if (role == Qt::FontRole && w.isCancelled()) {
         QFont f;
         f.setStrikeOut(true);

@@ -1,4 +1,6 @@
 #include "workshops/WorkshopsPage.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
@@ -38,7 +40,14 @@ WorkshopsPage::WorkshopsPage(QWidget* parent) : QWidget(parent)
     auto* top = new QHBoxLayout;
     auto* previous = button(this, tr("◀ Previous month"), "workshopPreviousMonth");
     auto* next = button(this, tr("Next month ▶"), "workshopNextMonth");
-    auto* today = button(this, tr("This month"), "workshopThisMonth");
+    auto* today = button(this, tr("This &month"), "workshopThisMonth");
+    // The months with the keyboard: Ctrl+Page Up / Ctrl+Page Down, named in the tooltips.
+    previous->setAccessibleName(tr("Previous month"));
+    previous->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageUp));
+    previous->setToolTip(a11y::withShortcut(tr("Previous month"), previous->shortcut().toString()));
+    next->setAccessibleName(tr("Next month"));
+    next->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageDown));
+    next->setToolTip(a11y::withShortcut(tr("Next month"), next->shortcut().toString()));
     m_monthLabel = new QLabel(this);
     m_monthLabel->setObjectName(QStringLiteral("workshopMonthLabel"));
     QFont big = m_monthLabel->font();
@@ -47,8 +56,8 @@ WorkshopsPage::WorkshopsPage(QWidget* parent) : QWidget(parent)
     m_monthLabel->setFont(big);
     m_monthLabel->setMinimumWidth(180);
     m_monthLabel->setAlignment(Qt::AlignCenter);
-    m_newButton = button(this, tr("New workshop…"), "newWorkshopButton");
-    m_importButton = button(this, tr("Import attendance…"), "importAttendanceButton");
+    m_newButton = button(this, tr("&New workshop…"), "newWorkshopButton");
+    m_importButton = button(this, tr("&Import attendance…"), "importAttendanceButton");
     top->addWidget(previous);
     top->addWidget(m_monthLabel);
     top->addWidget(next);
@@ -61,7 +70,7 @@ WorkshopsPage::WorkshopsPage(QWidget* parent) : QWidget(parent)
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("workshopError"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #a61b1b;"));
+    theme::setTone(m_error, theme::Tone::Error);
     m_error->hide();
     layout->addWidget(m_error);
 
@@ -71,6 +80,8 @@ WorkshopsPage::WorkshopsPage(QWidget* parent) : QWidget(parent)
     monthLayout->setContentsMargins(0, 0, 0, 0);
     m_model = new WorkshopMonthModel(this);
     m_table = new QTableView(monthPane);
+    m_table->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_table->setAccessibleName(tr("Workshops of the month"));
     m_table->setObjectName(QStringLiteral("workshopTable"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -94,6 +105,8 @@ WorkshopsPage::WorkshopsPage(QWidget* parent) : QWidget(parent)
     m_details->setTextFormat(Qt::RichText);
     detailLayout->addWidget(m_details);
     m_registrations = new QTableWidget(0, 4, detailPane);
+    m_registrations->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_registrations->setAccessibleName(tr("Registrations"));
     m_registrations->setObjectName(QStringLiteral("registrationTable"));
     m_registrations->setHorizontalHeaderLabels(
         {tr("Person"), tr("Household"), tr("Registration"), tr("Attendance")});
@@ -106,11 +119,11 @@ WorkshopsPage::WorkshopsPage(QWidget* parent) : QWidget(parent)
     m_writeActions = new QWidget(detailPane);
     auto* actions = new QHBoxLayout(m_writeActions);
     actions->setContentsMargins(0, 0, 0, 0);
-    m_registerButton = button(m_writeActions, tr("Register…"), "registerButton");
+    m_registerButton = button(m_writeActions, tr("&Register…"), "registerButton");
     m_cancelRegistrationButton =
         button(m_writeActions, tr("Cancel the registration"), "cancelRegistrationButton");
-    m_tickButton = button(m_writeActions, tr("Tick-list of the day…"), "tickListButton");
-    m_editButton = button(m_writeActions, tr("Edit…"), "editWorkshopButton");
+    m_tickButton = button(m_writeActions, tr("&Tick-list of the day…"), "tickListButton");
+    m_editButton = button(m_writeActions, tr("&Edit…"), "editWorkshopButton");
     m_cancelWorkshopButton = button(m_writeActions, tr("Cancel the workshop"), "cancelWorkshopButton");
     for (QPushButton* b :
          {m_registerButton, m_cancelRegistrationButton, m_tickButton, m_editButton, m_cancelWorkshopButton})
@@ -150,6 +163,7 @@ WorkshopsPage::WorkshopsPage(QWidget* parent) : QWidget(parent)
             cancelWorkshop();
     });
     clear();
+    a11y::connectLabels(this);
 }
 
 void WorkshopsPage::load(const store::Database* db, const std::optional<Session>& session)
@@ -283,8 +297,8 @@ void WorkshopsPage::showDetails()
     if (s->present + s->absent)
         lines << tr("Attendance: %1 present, %2 absent").arg(s->present).arg(s->absent);
     if (w.isCancelled())
-        lines << QStringLiteral("<span style='color:#a61b1b'>%1</span>")
-                     .arg(tr("Cancelled on %1").arg(locale.toString(w.cancelledOn, QLocale::ShortFormat)));
+        lines << theme::span(tr("Cancelled on %1").arg(locale.toString(w.cancelledOn, QLocale::ShortFormat)),
+                             theme::Tone::Error);
     if (!w.notes.isEmpty())
         lines << w.notes.toHtmlEscaped();
     m_details->setText(lines.join(QStringLiteral("<br>")));
@@ -308,7 +322,7 @@ void WorkshopsPage::showDetails()
                 auto* item = new QTableWidgetItem(cells[c]);
                 item->setData(Qt::UserRole, r.personCode);
                 if (r.registration.status == RegistrationStatus::Cancelled)
-                    item->setForeground(QColor(0x80, 0x80, 0x80));
+                    item->setForeground(theme::foreground(theme::Tone::Muted));
                 m_registrations->setItem(row, c, item);
             }
         }
@@ -321,7 +335,7 @@ void WorkshopsPage::showDetails()
 
 void WorkshopsPage::showError(const QString& message, bool isError)
 {
-    m_error->setStyleSheet(isError ? QStringLiteral("color: #a61b1b;") : QStringLiteral("color: #1d5a3a;"));
+    theme::setTone(m_error, isError ? theme::Tone::Error : theme::Tone::Success);
     m_error->setText(message);
     m_error->show();
 }
