@@ -284,7 +284,8 @@ void printDiscrepancies(Context& c, const std::vector<CreditDiscrepancy>& list, 
         }
         c.out << Cli::tr("%1 %2: expected %3, credited %4: %5")
                      .arg(d.household, d.month.toString(QStringLiteral("yyyy-MM")),
-                          formatCents(d.expectedCents, currency), formatCents(d.creditedCents, currency), what)
+                          formatCents(d.expectedCents, currency), formatCents(d.creditedCents, currency),
+                          what)
               << '\n';
     }
 }
@@ -306,22 +307,33 @@ int runLedgerReconcile(Context& c)
     const ReconciliationReport report =
         summaryOnly ? service.summary(from, to, bonus) : service.reconcile(from, to, bonus);
     if (format == QLatin1String("json")) {
-        c.out << QJsonDocument(summaryOnly ? report.summaryJson() : report.toJson()).toJson(QJsonDocument::Indented);
+        c.out << QJsonDocument(summaryOnly ? report.summaryJson() : report.toJson())
+                     .toJson(QJsonDocument::Indented);
         c.out.flush();
         return Success;
     }
     if (summaryOnly) {
         const QJsonObject s = report.summaryJson();
         const QJsonObject a = s.value(QStringLiteral("allowance")).toObject();
-        c.out << Cli::tr("%1 to %2: %3 household-months checked; allowance: %4 missing, %5 duplicated, %6 not "
-                         "expected, %7 wrong.")
-                     .arg(s.value(QStringLiteral("from")).toString(), s.value(QStringLiteral("to")).toString())
+        c.out << Cli::tr(
+                     "%1 to %2: %3 household-months checked; allowance: %4 missing, %5 duplicated, %6 not "
+                     "expected, %7 wrong.")
+                     .arg(s.value(QStringLiteral("from")).toString(),
+                          s.value(QStringLiteral("to")).toString())
                      .arg(report.householdMonths)
                      .arg(a.value(QStringLiteral("missing")).toInt())
                      .arg(a.value(QStringLiteral("duplicated")).toInt())
                      .arg(a.value(QStringLiteral("unexpected")).toInt())
                      .arg(a.value(QStringLiteral("wrong")).toInt())
               << Qt::endl;
+        if (report.bonusChecked) {
+            const QJsonObject b = s.value(QStringLiteral("bonus")).toObject();
+            c.out << Cli::tr("Bonuses: %1 missing, %2 not expected, %3 wrong.")
+                         .arg(b.value(QStringLiteral("missing")).toInt())
+                         .arg(b.value(QStringLiteral("unexpected")).toInt())
+                         .arg(b.value(QStringLiteral("wrong")).toInt())
+                  << Qt::endl;
+        }
         return Success;
     }
     if (report.discrepancies.empty())
@@ -351,8 +363,9 @@ std::vector<Command> reconcileCommands()
     return {
         {QStringLiteral("ledger reconcile"),
          QString(),
-         Cli::tr("Compare each household's monthly credits in the ledger with what the programme's rule gives: "
-                 "missing, duplicated or wrong credits (docs/reconciliation.md)."),
+         Cli::tr(
+             "Compare each household's monthly credits in the ledger with what the programme's rule gives: "
+             "missing, duplicated or wrong credits (docs/reconciliation.md)."),
          {O(QStringLiteral("from"), Cli::tr("First day of the period (its month is the first checked)."),
             QStringLiteral("DATE")),
           O(QStringLiteral("to"), Cli::tr("Last day of the period (its month is the last checked)."),

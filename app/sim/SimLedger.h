@@ -28,7 +28,7 @@ struct SimHousehold
     QDate enrolledOn; // allowances from this month on
     QDate exitedOn;   // null: still in the programme
     std::vector<Person> members;
-    std::vector<FeedCard> cards; // the first card, then its re-issues (`replaces` the previous one)
+    std::vector<FeedCard> cards;           // the first card, then its re-issues (`replaces` the previous one)
     std::vector<IncomeAssessment> incomes; // income-band programmes: the household's assessments
 };
 
