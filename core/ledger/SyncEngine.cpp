@@ -6,6 +6,7 @@
 #include "store/LedgerRepository.h"
 
 #include <QElapsedTimer>
+#include <type_traits>
 
 namespace cabas::ledger {
 
@@ -35,6 +36,110 @@ void SyncEngine::report(const QString& feed, const SyncResult& result) const
         m_options.progress(SyncProgress{feed, result.pages, result.cards, result.entries});
 }
 
+namespace {
+
+// What differs between the two feeds: how a page is fetched and stored, its items, and how it is counted
+// and audited. SyncEngine::syncFeed does the rest, the same for both.
+template <typename Page> struct Feed;
+
+template <> struct Feed<CardPage>
+{
+    static const QString& name() { return store::kCardsFeed; }
+    static CardPage fetch(FeedClient& client, const QString& cursor) { return client.cards(cursor); }
+    static const auto& items(const CardPage& page) { return page.cards; }
+    static store::LedgerApplyResult apply(store::LedgerRepository& repo, const CardPage& page)
+    {
+        return repo.applyCardPage(page, name());
+    }
+    static QString table() { return QStringLiteral("ledger_card"); }
+    static QString auditDetail(const store::LedgerApplyResult& applied)
+    {
+        return QStringLiteral("new %1, changed %2").arg(applied.inserted).arg(applied.updated);
+    }
+    static void count(SyncResult& result, const CardPage& page, const store::LedgerApplyResult&)
+    {
+        result.cards += qint64(page.cards.size());
+    }
+};
+
+template <> struct Feed<EntryPage>
+{
+    static const QString& name() { return store::kEntriesFeed; }
+    static EntryPage fetch(FeedClient& client, const QString& cursor) { return client.entries(cursor); }
+    static const auto& items(const EntryPage& page) { return page.entries; }
+    static store::LedgerApplyResult apply(store::LedgerRepository& repo, const EntryPage& page)
+    {
+        return repo.applyEntryPage(page, name());
+    }
+    static QString table() { return QStringLiteral("ledger_entry"); }
+    static QString auditDetail(const store::LedgerApplyResult& applied)
+    {
+        return QStringLiteral("new %1, revised %2").arg(applied.inserted).arg(applied.updated);
+    }
+    static void count(SyncResult& result, const EntryPage& page, const store::LedgerApplyResult& applied)
+    {
+        result.entries += qint64(page.entries.size());
+        result.newEntries += applied.inserted;
+        result.revised += applied.updated;
+        result.unchanged += applied.unchanged;
+    }
+};
+
+} // namespace
+
+// One feed from its stored cursor to its end: fetch a page (a 410 forgets the cursor and starts again from
+// the beginning, at most kMaxRestarts times), store it with its cursor and audit record in one transaction,
+// report progress, and stop on a page that says more follow without moving its cursor.
+template <typename Page> void SyncEngine::syncFeed(FeedClient& client, SyncResult& result)
+{
+    using F = Feed<Page>;
+    store::LedgerRepository repo(m_db);
+    const AuditTrail audit(m_db);
+    QString cursor = repo.cursor(F::name());
+    int restarts = 0;
+    for (;;) {
+        checkCancel();
+        Page page;
+        try {
+            page = F::fetch(client, cursor);
+        } catch (const FeedError& e) {
+            if (e.reason() != FeedError::Reason::CursorExpired || cursor.isEmpty() ||
+                ++restarts > kMaxRestarts)
+                throw;
+            repo.resetCursor(F::name());
+            cursor.clear();
+            ++result.restarts;
+            continue;
+        }
+        if (page.nextCursor.isEmpty())
+            page.nextCursor = cursor;
+        checkCancel();
+        {
+            store::Database::Transaction tx(m_db);
+            const store::LedgerApplyResult applied = F::apply(repo, page);
+            if (applied.inserted + applied.updated > 0)
+                audit.record(m_session, QStringLiteral("sync"), F::table(),
+                             QStringLiteral("batch:%1").arg(applied.inserted + applied.updated),
+                             F::auditDetail(applied));
+            tx.commit();
+            F::count(result, page, applied);
+        }
+        ++result.pages;
+        report(F::name(), result);
+        if (!page.hasMore)
+            return;
+        if (F::items(page).empty() && page.nextCursor == cursor) {
+            if constexpr (std::is_same_v<Page, CardPage>)
+                throw FeedError(tr("The ledger feed says more cards follow but its cursor does not move."),
+                                FeedError::Reason::OtherStatus);
+            else
+                throw FeedError(tr("The ledger feed says more entries follow but its cursor does not move."),
+                                FeedError::Reason::OtherStatus);
+        }
+        cursor = page.nextCursor;
+    }
+}
+
 SyncResult SyncEngine::run()
 {
     const AuditTrail audit(m_db);
@@ -48,9 +153,9 @@ SyncResult SyncEngine::run()
     try {
         FeedClient client(m_options.client);
         failedFeed = store::kCardsFeed;
-        syncCards(client, result);
+        syncFeed<CardPage>(client, result);
         failedFeed = store::kEntriesFeed;
-        syncEntries(client, result);
+        syncFeed<EntryPage>(client, result);
         result.retries = client.retries();
     } catch (const Error& e) {
         // The pages stored so far stay; say what stopped the rest.
@@ -68,97 +173,6 @@ SyncResult SyncEngine::run()
     repo.recordSyncResult(store::kEntriesFeed, now, true);
     result.durationMs = timer.elapsed();
     return result;
-}
-
-void SyncEngine::syncCards(FeedClient& client, SyncResult& result)
-{
-    store::LedgerRepository repo(m_db);
-    const AuditTrail audit(m_db);
-    QString cursor = repo.cursor(store::kCardsFeed);
-    int restarts = 0;
-    for (;;) {
-        checkCancel();
-        CardPage page;
-        try {
-            page = client.cards(cursor);
-        } catch (const FeedError& e) {
-            if (e.reason() != FeedError::Reason::CursorExpired || cursor.isEmpty() ||
-                ++restarts > kMaxRestarts)
-                throw;
-            repo.resetCursor(store::kCardsFeed);
-            cursor.clear();
-            ++result.restarts;
-            continue;
-        }
-        if (page.nextCursor.isEmpty())
-            page.nextCursor = cursor;
-        checkCancel();
-        {
-            store::Database::Transaction tx(m_db);
-            const store::LedgerApplyResult applied = repo.applyCardPage(page, store::kCardsFeed);
-            if (applied.inserted + applied.updated > 0)
-                audit.record(m_session, QStringLiteral("sync"), QStringLiteral("ledger_card"),
-                             QStringLiteral("batch:%1").arg(applied.inserted + applied.updated),
-                             QStringLiteral("new %1, changed %2").arg(applied.inserted).arg(applied.updated));
-            tx.commit();
-        }
-        ++result.pages;
-        result.cards += qint64(page.cards.size());
-        report(store::kCardsFeed, result);
-        if (!page.hasMore)
-            return;
-        if (page.cards.empty() && page.nextCursor == cursor)
-            throw FeedError(tr("The ledger feed says more cards follow but its cursor does not move."),
-                            FeedError::Reason::OtherStatus);
-        cursor = page.nextCursor;
-    }
-}
-
-void SyncEngine::syncEntries(FeedClient& client, SyncResult& result)
-{
-    store::LedgerRepository repo(m_db);
-    const AuditTrail audit(m_db);
-    QString cursor = repo.cursor(store::kEntriesFeed);
-    int restarts = 0;
-    for (;;) {
-        checkCancel();
-        EntryPage page;
-        try {
-            page = client.entries(cursor);
-        } catch (const FeedError& e) {
-            if (e.reason() != FeedError::Reason::CursorExpired || cursor.isEmpty() ||
-                ++restarts > kMaxRestarts)
-                throw;
-            repo.resetCursor(store::kEntriesFeed);
-            cursor.clear();
-            ++result.restarts;
-            continue;
-        }
-        if (page.nextCursor.isEmpty())
-            page.nextCursor = cursor;
-        checkCancel();
-        {
-            store::Database::Transaction tx(m_db);
-            const store::LedgerApplyResult applied = repo.applyEntryPage(page, store::kEntriesFeed);
-            if (applied.inserted + applied.updated > 0)
-                audit.record(m_session, QStringLiteral("sync"), QStringLiteral("ledger_entry"),
-                             QStringLiteral("batch:%1").arg(applied.inserted + applied.updated),
-                             QStringLiteral("new %1, revised %2").arg(applied.inserted).arg(applied.updated));
-            tx.commit();
-            result.newEntries += applied.inserted;
-            result.revised += applied.updated;
-            result.unchanged += applied.unchanged;
-        }
-        ++result.pages;
-        result.entries += qint64(page.entries.size());
-        report(store::kEntriesFeed, result);
-        if (!page.hasMore)
-            return;
-        if (page.entries.empty() && page.nextCursor == cursor)
-            throw FeedError(tr("The ledger feed says more entries follow but its cursor does not move."),
-                            FeedError::Reason::OtherStatus);
-        cursor = page.nextCursor;
-    }
 }
 
 } // namespace cabas::ledger

@@ -57,8 +57,9 @@ class SyncEngine
     SyncResult run();
 
   private:
-    void syncCards(FeedClient& client, SyncResult& result);
-    void syncEntries(FeedClient& client, SyncResult& result);
+    // Pulls one feed (CardPage: /v1/cards, EntryPage: /v1/entries) page by page; defined and instantiated in
+    // SyncEngine.cpp only.
+    template <typename Page> void syncFeed(FeedClient& client, SyncResult& result);
     void checkCancel() const;
     void report(const QString& feed, const SyncResult& result) const;
 

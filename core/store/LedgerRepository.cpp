@@ -13,9 +13,9 @@ namespace cabas::store {
 
 namespace {
 
-constexpr int kLinkNone = 0;
-constexpr int kLinkAccount = 1;
-constexpr int kLinkCard = 2;
+constexpr int kLinkNone = int(LedgerRepository::LinkSource::None);
+constexpr int kLinkAccount = int(LedgerRepository::LinkSource::Account);
+constexpr int kLinkCard = int(LedgerRepository::LinkSource::Card);
 constexpr int kChunk = 500;        // values per IN (...) list
 constexpr int kMaxChainDepth = 32; // re-issued cards followed at most this far
 
@@ -204,153 +204,145 @@ QString upsertTail()
            QStringLiteral(" WHERE excluded.revision > ledger_entry.revision");
 }
 
-// The batched upsert of entry rows: SQLite steps one prepared statement through its own API (in-process, no
-// round trips); PostgreSQL sends one INSERT ... SELECT FROM unnest(arrays) ... ON CONFLICT per batch.
-class EntryUpserter
+sqlite3* sqliteHandle(const Database& db)
 {
-  public:
-    explicit EntryUpserter(const Database& db) : m_db(db)
-    {
-        if (db.backend() != Backend::Sqlite)
-            return;
-        const QVariant handle = db.connection().driver()->handle();
-        if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
-            m_sqlite = *static_cast<sqlite3* const*>(handle.constData());
-        if (!m_sqlite)
-            throw Error(Database::tr("Database error: %1").arg(QStringLiteral("no SQLite handle")),
-                        Error::Kind::Storage);
-        const QByteArray sql =
-            (QStringLiteral("INSERT INTO ledger_entry (%1) VALUES (%2)")
-                 .arg(kEntryColumns.join(QLatin1Char(',')), placeholders(kEntryColumns.size())) +
-             upsertTail())
-                .toUtf8();
-        if (sqlite3_prepare_v2(m_sqlite, sql.constData(), int(sql.size()), &m_stmt, nullptr) != SQLITE_OK)
-            fail();
-    }
-    ~EntryUpserter()
-    {
-        if (m_stmt)
-            sqlite3_finalize(m_stmt);
-    }
-    EntryUpserter(const EntryUpserter&) = delete;
-    EntryUpserter& operator=(const EntryUpserter&) = delete;
+    const QVariant handle = db.connection().driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+        if (sqlite3* h = *static_cast<sqlite3* const*>(handle.constData()))
+            return h;
+    throw Error(Database::tr("Database error: %1").arg(QStringLiteral("no SQLite handle")),
+                Error::Kind::Storage);
+}
 
-    void add(const QVariantList& row)
-    {
-        if (!m_stmt) {
-            m_pending += row;
-            return;
+[[noreturn]] void failSqlite(sqlite3* h)
+{
+    // A full disk, a read-only file... get Database's clear messages (docs/faults.md).
+    throw Database::sqliteError(sqlite3_extended_errcode(h), QString::fromUtf8(sqlite3_errmsg(h)),
+                                QString::fromUtf8(sqlite3_db_filename(h, "main")));
+}
+
+// Binds one value of an entry row (ints, booleans, text, NULL).
+void bindSqlite(sqlite3* h, sqlite3_stmt* stmt, int index, const QVariant& v)
+{
+    int rc;
+    if (v.isNull()) {
+        rc = sqlite3_bind_null(stmt, index);
+    } else {
+        switch (v.metaType().id()) {
+        case QMetaType::Bool:
+        case QMetaType::Int:
+        case QMetaType::LongLong:
+            rc = sqlite3_bind_int64(stmt, index, v.toLongLong());
+            break;
+        default: {
+            const QString text = v.toString();
+            rc = sqlite3_bind_text16(stmt, index, text.utf16(), int(text.size() * 2), SQLITE_TRANSIENT);
         }
-        for (qsizetype i = 0; i < row.size(); ++i)
-            bind(int(i) + 1, row.at(i));
-        const int rc = sqlite3_step(m_stmt);
-        sqlite3_reset(m_stmt);
-        if (rc != SQLITE_DONE)
-            fail();
-    }
-
-    void flush()
-    {
-        if (m_stmt || m_pending.isEmpty())
-            return;
-        const qsizetype columns = kEntryColumns.size();
-        const qsizetype rows = m_pending.size() / columns;
-        QStringList arrays;
-        for (const QString& type : kEntryTypes)
-            arrays << QStringLiteral("?::%1[]").arg(type);
-        QSqlQuery q =
-            m_db.prepare(QStringLiteral("INSERT INTO ledger_entry (%1) SELECT * FROM unnest(%2)")
-                             .arg(kEntryColumns.join(QLatin1Char(',')), arrays.join(QLatin1Char(','))) +
-                         upsertTail());
-        for (qsizetype c = 0; c < columns; ++c) {
-            QString array;
-            array.reserve(rows * 16);
-            array += QLatin1Char('{');
-            for (qsizetype r = 0; r < rows; ++r) {
-                if (r)
-                    array += QLatin1Char(',');
-                appendArrayElement(array, m_pending.at(r * columns + c));
-            }
-            array += QLatin1Char('}');
-            q.addBindValue(array);
         }
-        Database::exec(q);
-        m_pending.clear();
     }
+    if (rc != SQLITE_OK)
+        failSqlite(h);
+}
 
-  private:
-    [[noreturn]] void fail() const
+} // namespace
+
+// SQLite runs in-process: the ingest steps its own prepared statements through SQLite's API (no round trip,
+// and Qt's binding layer costs more than SQLite's work there). Prepared once per repository, reset after each
+// use.
+struct LedgerRepository::SqliteStatements
+{
+    sqlite3* db = nullptr;
+    sqlite3_stmt* revision = nullptr; // the stored revision of one id
+    sqlite3_stmt* upsert = nullptr;   // one entry row, highest revision wins
+
+    explicit SqliteStatements(const Database& database) : db(sqliteHandle(database))
     {
-        throw Database::sqliteError(sqlite3_extended_errcode(m_sqlite),
-                                    QString::fromUtf8(sqlite3_errmsg(m_sqlite)),
-                                    QString::fromUtf8(sqlite3_db_filename(m_sqlite, "main")));
+        revision = prepare("SELECT revision FROM ledger_entry WHERE id = ?");
+        upsert = prepare((QStringLiteral("INSERT INTO ledger_entry (%1) VALUES (%2)")
+                              .arg(kEntryColumns.join(QLatin1Char(',')), placeholders(kEntryColumns.size())) +
+                          upsertTail())
+                             .toUtf8());
     }
-    void bind(int index, const QVariant& v) const
+    ~SqliteStatements()
     {
-        int rc;
-        if (v.isNull()) {
-            rc = sqlite3_bind_null(m_stmt, index);
-        } else {
-            switch (v.metaType().id()) {
-            case QMetaType::Bool:
-            case QMetaType::Int:
-            case QMetaType::LongLong:
-                rc = sqlite3_bind_int64(m_stmt, index, v.toLongLong());
-                break;
-            default: {
-                const QString text = v.toString();
-                rc = sqlite3_bind_text16(m_stmt, index, text.utf16(), int(text.size() * 2), SQLITE_TRANSIENT);
-            }
-            }
+        sqlite3_finalize(revision);
+        sqlite3_finalize(upsert);
+    }
+    SqliteStatements(const SqliteStatements&) = delete;
+    SqliteStatements& operator=(const SqliteStatements&) = delete;
+
+    sqlite3_stmt* prepare(const QByteArray& sql)
+    {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v3(db, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                               nullptr) != SQLITE_OK) {
+            const QString message = QString::fromUtf8(sqlite3_errmsg(db));
+            sqlite3_finalize(revision);
+            revision = nullptr;
+            throw Error(Database::tr("Database error: %1").arg(message), Error::Kind::Storage);
         }
-        if (rc != SQLITE_OK)
-            fail();
+        return stmt;
     }
 
-    const Database& m_db;
-    sqlite3* m_sqlite = nullptr;
-    sqlite3_stmt* m_stmt = nullptr;
-    QVariantList m_pending;
+    // Steps `stmt` to its end and resets it; throws on an error.
+    void run(sqlite3_stmt* stmt) const
+    {
+        const int rc = sqlite3_step(stmt);
+        sqlite3_reset(stmt);
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+            failSqlite(db);
+    }
 };
 
-// The stored revision of each of these ids that is stored. On SQLite one prepared statement stepped through
-// SQLite's API per id (in-process: no round trip, and Qt's binding of long IN lists costs more than the
-// lookups); on PostgreSQL IN lists of 500.
-QHash<QString, qint64> storedRevisions(const Database& db, const QStringList& ids)
+namespace {
+
+// The stored revision of each of these ids that is stored: on SQLite the prepared look-up stepped per id; on
+// PostgreSQL IN lists of 500.
+QHash<QString, qint64> storedRevisions(const Database& db, const QStringList& ids, sqlite3_stmt* lookup)
 {
     QHash<QString, qint64> stored;
-    if (db.backend() == Backend::Sqlite) {
-        const QVariant handle = db.connection().driver()->handle();
-        sqlite3* h = nullptr;
-        if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
-            h = *static_cast<sqlite3* const*>(handle.constData());
-        sqlite3_stmt* stmt = nullptr;
-        static const char sql[] = "SELECT revision FROM ledger_entry WHERE id = ?";
-        if (!h || sqlite3_prepare_v2(h, sql, int(sizeof sql - 1), &stmt, nullptr) != SQLITE_OK)
-            throw Error(
-                Database::tr("Database error: %1")
-                    .arg(h ? QString::fromUtf8(sqlite3_errmsg(h)) : QStringLiteral("no SQLite handle")),
-                Error::Kind::Storage);
+    if (lookup) {
         for (const QString& id : ids) {
-            sqlite3_bind_text16(stmt, 1, id.utf16(), int(id.size() * 2), SQLITE_STATIC);
-            const int rc = sqlite3_step(stmt);
+            sqlite3_bind_text16(lookup, 1, id.utf16(), int(id.size() * 2), SQLITE_STATIC);
+            const int rc = sqlite3_step(lookup);
             if (rc == SQLITE_ROW)
-                stored.insert(id, sqlite3_column_int64(stmt, 0));
-            sqlite3_reset(stmt);
-            if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-                const Error error =
-                    Database::sqliteError(sqlite3_extended_errcode(h), QString::fromUtf8(sqlite3_errmsg(h)),
-                                          QString::fromUtf8(sqlite3_db_filename(h, "main")));
-                sqlite3_finalize(stmt);
-                throw error;
-            }
+                stored.insert(id, sqlite3_column_int64(lookup, 0));
+            sqlite3_reset(lookup);
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                failSqlite(sqlite3_db_handle(lookup));
         }
-        sqlite3_finalize(stmt);
+        sqlite3_clear_bindings(lookup); // the ids bound without a copy go now
         return stored;
     }
     forEachIn(db, QStringLiteral("SELECT id, revision FROM ledger_entry WHERE id IN "), {}, ids,
               [&](const QSqlQuery& q) { stored.insert(q.value(0).toString(), q.value(1).toLongLong()); });
     return stored;
+}
+
+// PostgreSQL: the page's rows as one INSERT ... SELECT FROM unnest(arrays) ... ON CONFLICT.
+void upsertPostgres(const Database& db, const QList<QVariantList>& rows)
+{
+    if (rows.isEmpty())
+        return;
+    QStringList arrays;
+    for (const QString& type : kEntryTypes)
+        arrays << QStringLiteral("?::%1[]").arg(type);
+    QSqlQuery q = db.prepare(QStringLiteral("INSERT INTO ledger_entry (%1) SELECT * FROM unnest(%2)")
+                                 .arg(kEntryColumns.join(QLatin1Char(',')), arrays.join(QLatin1Char(','))) +
+                             upsertTail());
+    for (qsizetype c = 0; c < kEntryColumns.size(); ++c) {
+        QString array;
+        array.reserve(rows.size() * 16);
+        array += QLatin1Char('{');
+        for (qsizetype r = 0; r < rows.size(); ++r) {
+            if (r)
+                array += QLatin1Char(',');
+            appendArrayElement(array, rows.at(r).at(c));
+        }
+        array += QLatin1Char('}');
+        q.addBindValue(array);
+    }
+    Database::exec(q);
 }
 
 const char* kMovementSelect =
@@ -443,9 +435,12 @@ LedgerApplyResult LedgerRepository::upsertEntries(const std::vector<LedgerEntry>
             it.value() = i;
         }
     }
+    if (m_db.backend() == Backend::Sqlite && !m_sqlite)
+        m_sqlite = std::make_shared<SqliteStatements>(m_db);
+    SqliteStatements* sqlite = m_sqlite.get();
     return inTransaction(m_db, [&] {
         relinkPending();
-        const QHash<QString, qint64> stored = storedRevisions(m_db, ids);
+        const QHash<QString, qint64> stored = storedRevisions(m_db, ids, sqlite ? sqlite->revision : nullptr);
         std::vector<const LedgerEntry*> toWrite;
         toWrite.reserve(size_t(ids.size()));
         QStringList accounts;
@@ -463,11 +458,24 @@ LedgerApplyResult LedgerRepository::upsertEntries(const std::vector<LedgerEntry>
         if (toWrite.empty())
             return result;
 
-        // Merchants: the latest classification delivered wins; the local override is never touched.
+        // Merchants: the latest classification delivered wins; the local override is never touched. The
+        // page's merchants are looked up at once and only those whose classification changed are written.
         QHash<QString, const FeedMerchant*> merchants;
         for (const LedgerEntry* e : toWrite)
             if (e->merchant)
                 merchants.insert(e->merchant->id, &*e->merchant);
+        if (!merchants.isEmpty()) {
+            forEachIn(
+                m_db,
+                QStringLiteral("SELECT id, name, category, sustainable FROM ledger_merchant WHERE id IN "),
+                {}, merchants.keys(), [&](const QSqlQuery& q) {
+                    const auto it = merchants.constFind(q.value(0).toString());
+                    if (it != merchants.constEnd() && it.value()->name == q.value(1).toString() &&
+                        it.value()->category == q.value(2).toString() &&
+                        it.value()->sustainable == q.value(3).toBool())
+                        merchants.erase(it);
+                });
+        }
         if (!merchants.isEmpty()) {
             QSqlQuery q = m_db.prepare(QStringLiteral(
                 "INSERT INTO ledger_merchant (id, name, category, sustainable, updated_at) VALUES (?, ?, ?, "
@@ -493,29 +501,47 @@ LedgerApplyResult LedgerRepository::upsertEntries(const std::vector<LedgerEntry>
         cards.removeDuplicates();
         linker.loadCards(cards);
 
-        EntryUpserter upserter(m_db);
-        QVariantList row;
+        QList<QVariantList> pgRows; // PostgreSQL: sent in one statement
         for (const LedgerEntry* e : toWrite) {
             qint64 household = linker.account(e->account);
-            int source = household ? kLinkAccount : kLinkNone;
+            LinkSource source = household ? LinkSource::Account : LinkSource::None;
             if (!household) {
                 household = linker.card(e->card);
-                source = household ? kLinkCard : kLinkNone;
+                source = household ? LinkSource::Card : LinkSource::None;
             }
-            const QDate local = e->localDate();
-            row.clear();
-            row << e->id << e->revision << e->card << textValue(e->account) << e->kind << e->status
-                << e->amountCents << e->currency << timestampValue(e->occurredAt)
-                << e->occurredAt.offsetFromUtc() << dateValue(local) << (local.year() * 100 + local.month())
-                << (e->merchant ? QVariant(e->merchant->id) : QVariant(QMetaType(QMetaType::QString)))
-                << textValue(e->merchant ? e->merchant->category : QString())
-                << (e->merchant ? e->merchant->sustainable : false) << textValue(e->refersTo)
-                << (household ? QVariant(household) : QVariant(QMetaType(QMetaType::LongLong))) << source;
-            upserter.add(row);
+            const QVariantList row = entryRow(*e, household, source);
+            if (!sqlite) {
+                pgRows << row;
+                continue;
+            }
+            for (qsizetype i = 0; i < row.size(); ++i)
+                bindSqlite(sqlite->db, sqlite->upsert, int(i) + 1, row.at(i));
+            sqlite->run(sqlite->upsert);
         }
-        upserter.flush();
+        upsertPostgres(m_db, pgRows);
         return result;
     });
+}
+
+const QStringList& LedgerRepository::entryColumns()
+{
+    return kEntryColumns;
+}
+
+QVariantList LedgerRepository::entryRow(const LedgerEntry& e, qint64 householdId, LinkSource source)
+{
+    const QDate local = e.localDate();
+    QVariantList row;
+    row.reserve(kEntryColumns.size());
+    row << e.id << e.revision << e.card << textValue(e.account) << e.kind << e.status << e.amountCents
+        << e.currency << timestampValue(e.occurredAt) << e.occurredAt.offsetFromUtc() << dateValue(local)
+        << (local.year() * 100 + local.month())
+        << (e.merchant ? QVariant(e.merchant->id) : QVariant(QMetaType(QMetaType::QString)))
+        << textValue(e.merchant ? e.merchant->category : QString())
+        << (e.merchant ? e.merchant->sustainable : false) << textValue(e.refersTo)
+        << (householdId ? QVariant(householdId) : QVariant(QMetaType(QMetaType::LongLong)))
+        << (householdId ? int(source) : int(LinkSource::None));
+    return row;
 }
 
 LedgerApplyResult LedgerRepository::applyCardPage(const CardPage& page, const QString& feed)

@@ -7,6 +7,8 @@
 #include <QDate>
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
+#include <QVariantList>
 #include <map>
 #include <memory>
 #include <optional>
@@ -125,6 +127,19 @@ class LedgerRepository
   public:
     explicit LedgerRepository(const Database& db) : m_db(db) {}
 
+    // How an entry was linked to its household (ledger_entry.link_source).
+    enum class LinkSource : int
+    {
+        None = 0,
+        Account = 1,
+        Card = 2,
+    };
+    // The columns of ledger_entry that the ingest writes, and one entry's row in that order, linked to
+    // `householdId` (0: unlinked): the feed's upsert builds its rows with these, and so does any plain insert
+    // of the same rows (the benchmark's).
+    static const QStringList& entryColumns();
+    static QVariantList entryRow(const LedgerEntry& e, qint64 householdId, LinkSource source);
+
     // Stores a validated page and its next cursor for `feed` in ONE transaction (the caller's when one is
     // open, else its own): highest revision wins, an older or equal revision changes nothing.
     LedgerApplyResult applyEntryPage(const EntryPage& page, const QString& feed = kEntriesFeed);
@@ -174,6 +189,10 @@ class LedgerRepository
 
     const Database& m_db;
     std::shared_ptr<LedgerLinker> m_linker;
+    // SQLite: the ingest's prepared statements, kept from page to page (finalized with the last copy of the
+    // repository).
+    struct SqliteStatements;
+    std::shared_ptr<SqliteStatements> m_sqlite;
 };
 
 } // namespace cabas::store
