@@ -41,6 +41,37 @@ std::optional<bool> parseFlag(const QString& text)
         return false;
     return std::nullopt;
 }
+
+// The first column in which two rows of the same entry and revision differ; empty when they say the same.
+// The time must be the same instant with the same offset (the offset is stored).
+QString firstDifference(const LedgerEntry& a, const LedgerEntry& b)
+{
+    if (a.card != b.card)
+        return QStringLiteral("card");
+    if (a.account != b.account)
+        return QStringLiteral("account");
+    if (a.kind != b.kind)
+        return QStringLiteral("kind");
+    if (a.status != b.status)
+        return QStringLiteral("status");
+    if (a.amountCents != b.amountCents)
+        return QStringLiteral("amount_cents");
+    if (a.currency != b.currency)
+        return QStringLiteral("currency");
+    if (a.occurredAt != b.occurredAt || a.occurredAt.offsetFromUtc() != b.occurredAt.offsetFromUtc())
+        return QStringLiteral("occurred_at");
+    if (a.merchant.has_value() != b.merchant.has_value() || (a.merchant && a.merchant->id != b.merchant->id))
+        return QStringLiteral("merchant_id");
+    if (a.merchant && a.merchant->name != b.merchant->name)
+        return QStringLiteral("merchant_name");
+    if (a.merchant && a.merchant->category != b.merchant->category)
+        return QStringLiteral("merchant_category");
+    if (a.merchant && a.merchant->sustainable != b.merchant->sustainable)
+        return QStringLiteral("sustainable");
+    if (a.refersTo != b.refersTo)
+        return QStringLiteral("refers_to");
+    return {};
+}
 } // namespace
 
 std::vector<LedgerEntry> LedgerImport::parse(const QString& path, LedgerImportReport& report)
@@ -80,7 +111,12 @@ std::vector<LedgerEntry> LedgerImport::parse(const QString& path, LedgerImportRe
 
     static const QRegularExpression kindPattern(QStringLiteral("^[a-z][a-z_]*$"));
     static const QRegularExpression integer(QStringLiteral("^[+-]?\\d{1,18}$"));
-    QHash<QString, int> seen; // "id|revision" -> line
+    struct FirstRow
+    {
+        int line = 0;
+        std::size_t index = 0; // in `entries`
+    };
+    QHash<QString, FirstRow> seen; // "id|revision" -> where it first appeared
     const QString amountColumn = centsColumn >= 0 ? QStringLiteral("amount_cents") : QStringLiteral("amount");
     for (const CsvRow& row : table.rows) {
         auto value = [&](const QString& name) {
@@ -154,16 +190,25 @@ std::vector<LedgerEntry> LedgerImport::parse(const QString& path, LedgerImportRe
                     row.line, p.field == QLatin1String("amount_cents") ? amountColumn : p.field, p.message);
         if (report.errors.size() != before)
             continue;
+        // The same id and revision twice: the very same row is a delivery made twice (accepted, stored
+        // once, like a feed page delivered again); the same revision saying something else is an error.
         const QString key = e.id + QLatin1Char('|') + QString::number(e.revision);
-        if (seen.contains(key)) {
-            report.errors << at(row.line, QStringLiteral("id"),
-                                tr("%1 revision %2 appears twice (also line %3)")
-                                    .arg(e.id)
-                                    .arg(e.revision)
-                                    .arg(seen.value(key)));
-            continue;
+        const auto first = seen.constFind(key);
+        if (first != seen.constEnd()) {
+            const LedgerEntry& earlier = entries[first.value().index];
+            const QString field = firstDifference(earlier, e);
+            if (!field.isEmpty()) {
+                report.errors << at(row.line, field == QLatin1String("amount_cents") ? amountColumn : field,
+                                    tr("%1 revision %2 is also at line %3 with a different %4")
+                                        .arg(e.id)
+                                        .arg(e.revision)
+                                        .arg(first.value().line)
+                                        .arg(field == QLatin1String("amount_cents") ? amountColumn : field));
+                continue;
+            }
+        } else {
+            seen.insert(key, {row.line, entries.size()});
         }
-        seen.insert(key, row.line);
         entries.push_back(e);
     }
     report.rows = qint64(table.rows.size());

@@ -152,7 +152,7 @@ TEST_CASE("a ledger export with errors imports nothing and locates every error",
             "e-7;1;C-1;;refund;booked;1250;EUR;2024-06-01T10:00:00+02:00;;;;;\n"       // line 8: status
             "e-8;1;C-1;;purchase;posted;-5;EUR;2024-06-01T10:00:00+02:00;M-1;X;shop;maybe;\n" // line 9
             "e-9;1;C-1;;allowance;posted;4000;EUR;2024-06-01T10:00:00+02:00;;;;;\n"           // line 10
-            "e-9;1;C-1;;allowance;posted;4000;EUR;2024-06-01T10:00:00+02:00;;;;;\n"    // line 11: twice
+            "e-9;1;C-1;;allowance;posted;5000;EUR;2024-06-01T10:00:00+02:00;;;;;\n"    // line 11: differs
             "e-10;0;C-1;;allowance;posted;4000;EUR;2024-06-01T10:00:00+02:00;;;;;\n"); // line 12
         INFO(errors.join(u"\n"_s).toStdString());
         REQUIRE(errors.size() == 10);
@@ -164,7 +164,8 @@ TEST_CASE("a ledger export with errors imports nothing and locates every error",
         CHECK(errors[5].startsWith(u"ledger.csv:7: kind: "_s));
         CHECK(errors[6].startsWith(u"ledger.csv:8: status: "_s));
         CHECK(errors[7].startsWith(u"ledger.csv:9: sustainable: "_s));
-        CHECK(errors[8].startsWith(u"ledger.csv:11: id: "_s));
+        CHECK(errors[8].startsWith(u"ledger.csv:11: amount_cents: "_s));
+        CHECK(errors[8].contains(u"10"_s)); // the line it contradicts
         CHECK(errors[9].startsWith(u"ledger.csv:12: revision: "_s));
     }
     SECTION("a bad amount in euros")
@@ -175,6 +176,54 @@ TEST_CASE("a ledger export with errors imports nothing and locates every error",
         REQUIRE(errors.size() == 1);
         CHECK(errors[0].startsWith(u"ledger.csv:2: amount: "_s));
     }
+}
+
+TEST_CASE("a ledger export may repeat a row exactly: stored once, counted once", "[io][import][ledger]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    Fixture f(backend);
+    // e-2 revision 2 comes twice (the second time its flag spelt "yes" instead of "true") and e-1 twice: the
+    // very same entries, as a feed page delivered twice.
+    const QByteArray twice = kGood +
+                             "e-2;2;C-1;MMG-0001;purchase;posted;-1250;EUR;2024-06-30T23:05:00+02:00;M-01;"
+                             "Biocoop Auch;organic_shop;yes;\n"
+                             "e-1;1;C-1;MMG-0001;allowance;posted;4000;EUR;2024-06-01T00:05:00+02:00;;;;;\n";
+    const QString path = f.file(twice);
+    const auto check = io::LedgerImport(*f.db, f.admin).check(path);
+    INFO(check.errors.join(u"\n"_s).toStdString());
+    REQUIRE(check.ok());
+    CHECK(check.rows == 6);
+    CHECK(check.created == 3);
+    CHECK(check.unchanged == 3); // e-2 revision 1 (superseded in the file) and the two repeated rows
+
+    const auto run = io::LedgerImport(*f.db, f.admin).run(path);
+    REQUIRE(run.ok());
+    CHECK(run.created == 3);
+    store::LedgerRepository repo(*f.db);
+    const auto counts = repo.counts();
+    CHECK(counts.entries == 3);
+    CHECK(counts.kinds.at(u"allowance"_s).at(u"posted"_s).count == 1);
+    CHECK(counts.kinds.at(u"allowance"_s).at(u"posted"_s).sumCents == 4000);
+    CHECK(counts.kinds.at(u"purchase"_s).at(u"posted"_s).sumCents == -1250);
+
+    // The same id and revision saying something else is an error located at the differing column, and
+    // nothing of the file is written (the entries stay as they were).
+    const auto conflicting =
+        io::LedgerImport(*f.db, f.admin)
+            .run(f.file(kHeader + "e-7;1;C-1;;allowance;posted;4000;EUR;2024-07-01T10:00:00+02:00;;;;;\n"
+                                  "e-7;1;C-1;;allowance;posted;4000;EUR;2024-07-01T08:00:00Z;;;;;\n"
+                                  "e-8;1;C-1;;purchase;posted;-100;EUR;2024-07-02T10:00:00+02:00;M-1;A;"
+                                  "shop;true;\n"
+                                  "e-8;1;C-1;;purchase;posted;-100;EUR;2024-07-02T10:00:00+02:00;M-1;A;"
+                                  "shop;false;\n",
+                        u"conflict.csv"_s));
+    INFO(conflicting.errors.join(u"\n"_s).toStdString());
+    REQUIRE(conflicting.errors.size() == 2);
+    CHECK(conflicting.errors[0].startsWith(u"conflict.csv:3: occurred_at: "_s)); // same instant, other offset
+    CHECK(conflicting.errors[1].startsWith(u"conflict.csv:5: sustainable: "_s));
+    CHECK(repo.counts().entries == 3);
+    CHECK_FALSE(repo.findEntry(u"e-7"_s));
 }
 
 TEST_CASE("only administrators import a ledger export", "[io][import][ledger][access]")
