@@ -1,12 +1,16 @@
 #include "households/CaseFileView.h"
+#include "Accessibility.h"
+#include "Theme.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "common/Money.h"
 #include "health/HealthBadgesWidget.h"
+#include "households/MemberDialog.h"
 #include "ledger/HouseholdSpendingWidget.h"
 #include "security/Access.h"
 #include "services/HouseholdService.h"
+#include "store/UserRepository.h"
 #include "workshops/WorkshopHistoryWidget.h"
 
 #include <QComboBox>
@@ -20,13 +24,17 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPalette>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSet>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace cabas::ui {
 
@@ -47,6 +55,7 @@ QTableWidget* makeTable(const QString& name, const QStringList& headers, QWidget
     t->setAlternatingRowColors(true);
     t->verticalHeader()->hide();
     t->horizontalHeader()->setStretchLastSection(true);
+    t->setTabKeyNavigation(false); // Tab leaves the table; the arrows move in it
     return t;
 }
 
@@ -72,6 +81,32 @@ class FieldEdit : public QUndoCommand
     std::function<void(const QString&)> m_apply;
     QString m_before, m_after;
 };
+
+// One member edit (an arrival, a departure, corrected dates), undoable: the member's values before and after.
+class MemberChange : public QUndoCommand
+{
+  public:
+    MemberChange(CaseFileView* view, qint64 key, std::optional<Person> before, QString beforeReason,
+                 std::optional<Person> after, QString afterReason, const QString& label)
+        : m_view(view), m_key(key), m_before(std::move(before)), m_after(std::move(after)),
+          m_beforeReason(std::move(beforeReason)), m_afterReason(std::move(afterReason))
+    {
+        setText(label);
+    }
+    void undo() override { m_view->setMemberValues(m_key, m_before, m_beforeReason); }
+    void redo() override { m_view->setMemberValues(m_key, m_after, m_afterReason); }
+
+  private:
+    CaseFileView* m_view;
+    qint64 m_key;
+    std::optional<Person> m_before, m_after;
+    QString m_beforeReason, m_afterReason;
+};
+
+qint64 keyOf(const MemberEdit& e)
+{
+    return e.isNew() ? e.mine.id : e.base.id;
+}
 } // namespace
 
 CaseFileView::CaseFileView(const store::Database& db, const Session& session, QWidget* parent)
@@ -108,11 +143,7 @@ CaseFileView::CaseFileView(const store::Database& db, const Session& session, QW
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("caseFileTabs"));
     m_tabs->addTab(buildHouseholdTab(), tr("Household"));
-    m_members = makeTable(QStringLiteral("caseMembersTable"),
-                          {tr("Code"), tr("First name"), tr("Last name"), tr("Born on"), tr("Role"),
-                           tr("Arrived on"), tr("Left on")},
-                          this);
-    m_tabs->addTab(m_members, tr("Members"));
+    m_tabs->addTab(buildMembersTab(), tr("Members"));
     m_tabs->addTab(buildStatusTab(), tr("Status"));
     m_tabs->addTab(buildCardsTab(), tr("Cards"));
     m_consents = makeTable(QStringLiteral("consentsTable"),
@@ -122,9 +153,41 @@ CaseFileView::CaseFileView(const store::Database& db, const Session& session, QW
     m_tabs->addTab(buildFollowUpTab(), tr("Follow-up"));
     layout->addWidget(m_tabs, 1);
 
+    // Undo, Redo and Save act on the whole case file: the household's fields, its referent and its members.
+    auto* row = new QHBoxLayout();
+    auto* undo = new QPushButton(tr("Undo"), this);
+    undo->setObjectName(QStringLiteral("undoButton"));
+    undo->setShortcut(QKeySequence::Undo);
+    auto* redo = new QPushButton(tr("Redo"), this);
+    redo->setObjectName(QStringLiteral("redoButton"));
+    redo->setShortcut(QKeySequence::Redo);
+    undo->setEnabled(false);
+    redo->setEnabled(false);
+    connect(m_undo, &QUndoStack::canUndoChanged, undo, &QPushButton::setEnabled);
+    connect(m_undo, &QUndoStack::canRedoChanged, redo, &QPushButton::setEnabled);
+    connect(m_undo, &QUndoStack::undoTextChanged, undo, [undo](const QString& text) {
+        undo->setToolTip(text.isEmpty() ? QString() : tr("Undo: %1").arg(text));
+    });
+    connect(m_undo, &QUndoStack::redoTextChanged, redo, [redo](const QString& text) {
+        redo->setToolTip(text.isEmpty() ? QString() : tr("Redo: %1").arg(text));
+    });
+    connect(undo, &QPushButton::clicked, m_undo, &QUndoStack::undo);
+    connect(redo, &QPushButton::clicked, m_undo, &QUndoStack::redo);
+    m_save = new QPushButton(tr("Save"), this);
+    m_save->setObjectName(QStringLiteral("saveButton"));
+    m_save->setShortcut(QKeySequence::Save);
+    connect(m_save, &QPushButton::clicked, this, &CaseFileView::save);
+    row->addWidget(undo);
+    row->addWidget(redo);
+    row->addStretch(1);
+    row->addWidget(m_save);
+    layout->addLayout(row);
+
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
+    m_consents->setAccessibleName(tr("Consents"));
+    a11y::connectLabels(this);
 }
 
 QWidget* CaseFileView::buildHouseholdTab()
@@ -144,6 +207,16 @@ QWidget* CaseFileView::buildHouseholdTab()
     form->addRow(tr("Commune"), m_commune);
     form->addRow(tr("Postcode"), m_postcode);
     form->addRow(tr("Notes"), m_notes);
+    m_referent = new QComboBox(page);
+    m_referent->setObjectName(QStringLiteral("referentCombo"));
+    m_referent->setAccessibleName(tr("Referent"));
+    m_referent->setToolTip(tr("The social worker who follows the household"));
+    form->addRow(tr("Referent"), m_referent);
+    connect(m_referent, &QComboBox::activated, this, [this] {
+        const QString value = QString::number(m_referent->currentData().toLongLong());
+        if (!m_filling && value != m_referent->property("committed").toString())
+            edit(QStringLiteral("referent"), value);
+    });
 
     for (auto [edit, field] :
          {std::pair{m_address, QStringLiteral("address")}, std::pair{m_commune, QStringLiteral("commune")},
@@ -153,32 +226,50 @@ QWidget* CaseFileView::buildHouseholdTab()
                 this->edit(f, e->text());
         });
 
+    return page;
+}
+
+QWidget* CaseFileView::buildMembersTab()
+{
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    m_members = makeTable(QStringLiteral("caseMembersTable"),
+                          {tr("Code"), tr("First name"), tr("Last name"), tr("Born on"), tr("Role"),
+                           tr("Arrived on"), tr("Left on")},
+                          page);
+    m_members->setAccessibleName(tr("Members"));
+    layout->addWidget(m_members, 1);
     auto* row = new QHBoxLayout();
-    auto* undo = new QPushButton(tr("Undo"), page);
-    undo->setObjectName(QStringLiteral("undoButton"));
-    undo->setShortcut(QKeySequence::Undo);
-    auto* redo = new QPushButton(tr("Redo"), page);
-    redo->setObjectName(QStringLiteral("redoButton"));
-    redo->setShortcut(QKeySequence::Redo);
-    undo->setEnabled(false);
-    redo->setEnabled(false);
-    connect(m_undo, &QUndoStack::canUndoChanged, undo, &QPushButton::setEnabled);
-    connect(m_undo, &QUndoStack::canRedoChanged, redo, &QPushButton::setEnabled);
-    connect(undo, &QPushButton::clicked, m_undo, &QUndoStack::undo);
-    connect(redo, &QPushButton::clicked, m_undo, &QUndoStack::redo);
-    m_save = new QPushButton(tr("Save"), page);
-    m_save->setObjectName(QStringLiteral("saveButton"));
-    m_save->setShortcut(QKeySequence::Save);
-    connect(m_save, &QPushButton::clicked, this, &CaseFileView::save);
-    connect(m_notes, &QPlainTextEdit::textChanged, this, [this] {
-        if (!m_filling)
-            m_save->setEnabled(true);
-    });
-    row->addWidget(undo);
-    row->addWidget(redo);
+    auto* arrival = new QPushButton(tr("A member arrives…"), page);
+    arrival->setObjectName(QStringLiteral("memberArrivalButton"));
+    arrival->setAccessibleName(tr("A member arrives"));
+    auto* departure = new QPushButton(tr("Record a departure…"), page);
+    departure->setObjectName(QStringLiteral("memberDepartureButton"));
+    departure->setAccessibleName(tr("Record the selected member's departure"));
+    auto* correct = new QPushButton(tr("Correct the dates…"), page);
+    correct->setObjectName(QStringLiteral("memberCorrectButton"));
+    correct->setAccessibleName(tr("Correct the selected member's dates"));
+    row->addWidget(arrival);
+    row->addWidget(departure);
+    row->addWidget(correct);
     row->addStretch(1);
-    row->addWidget(m_save);
-    form->addRow(row);
+    layout->addLayout(row);
+    auto selected = [this] {
+        const int r = m_members->currentRow();
+        return r >= 0 && m_members->item(r, 0) ? m_members->item(r, 0)->data(Qt::UserRole).toLongLong() : 0;
+    };
+    connect(arrival, &QPushButton::clicked, this, [this] { openMemberDialogFor(MemberAction::Arrival, 0); });
+    connect(departure, &QPushButton::clicked, this,
+            [this, selected] { openMemberDialogFor(MemberAction::Departure, selected()); });
+    connect(correct, &QPushButton::clicked, this,
+            [this, selected] { openMemberDialogFor(MemberAction::Correction, selected()); });
+    connect(m_members, &QTableWidget::cellDoubleClicked, this, [this, selected] {
+        if (AccessPolicy::allows(m_session.role(), DataKind::Households, Action::Write))
+            openMemberDialogFor(MemberAction::Correction, selected());
+    });
+    const bool writes = AccessPolicy::allows(m_session.role(), DataKind::Households, Action::Write);
+    for (QPushButton* b : {arrival, departure, correct})
+        b->setVisible(writes);
     return page;
 }
 
@@ -198,9 +289,13 @@ QWidget* CaseFileView::buildStatusTab()
     m_statusDate = new QDateEdit(Clock::instance().today(), page);
     m_statusDate->setObjectName(QStringLiteral("statusDateEdit"));
     m_statusDate->setCalendarPopup(true);
+    m_statusDate->setAccessibleName(tr("New status from"));
+    m_newStatus->setAccessibleName(tr("New status"));
+    m_history->setAccessibleName(tr("Status history"));
     m_statusReason = new QLineEdit(page);
     m_statusReason->setObjectName(QStringLiteral("statusReasonEdit"));
     m_statusReason->setPlaceholderText(tr("Reason (required for an exit)"));
+    m_statusReason->setAccessibleName(tr("Reason of the status change"));
     auto* apply = new QPushButton(tr("Change the status"), page);
     apply->setObjectName(QStringLiteral("changeStatusButton"));
     change->addWidget(m_newStatus);
@@ -242,6 +337,9 @@ QWidget* CaseFileView::buildCardsTab()
     m_newCard = new QLineEdit(page);
     m_newCard->setObjectName(QStringLiteral("newCardEdit"));
     m_newCard->setPlaceholderText(tr("New card id"));
+    m_newCard->setAccessibleName(tr("New card id"));
+    m_oldCardStatus->setAccessibleName(tr("Replace the current card, which is"));
+    m_cards->setAccessibleName(tr("Cards"));
     row->addWidget(m_newCard, 1);
     auto* reissue = new QPushButton(tr("Re-issue"), page);
     reissue->setObjectName(QStringLiteral("reissueButton"));
@@ -283,6 +381,9 @@ QWidget* CaseFileView::buildNotesTab()
     m_newNote = new QPlainTextEdit(page);
     m_newNote->setObjectName(QStringLiteral("newNoteEdit"));
     m_newNote->setMaximumHeight(80);
+    m_newNote->setTabChangesFocus(true); // Tab goes on to "Add the note"
+    m_newNote->setAccessibleName(tr("New note"));
+    m_journal->setAccessibleName(tr("Notes journal"));
     layout->addWidget(m_newNote);
     auto* add = new QPushButton(tr("Add the note"), page);
     add->setObjectName(QStringLiteral("addNoteButton"));
@@ -361,6 +462,9 @@ void CaseFileView::embedFollowUp()
     fillArea(m_workshopsArea, AccessPolicy::allows(role, DataKind::Workshops, Action::Read),
              tr("Workshops are shown to the programme's staff."),
              [&](QWidget* parent) { return new WorkshopHistoryWidget(m_db, m_session, m_base.id, parent); });
+    // Built after the buttons under the tabs: in the Tab chain, right after the tab bar.
+    if (auto* tabBar = m_tabs->findChild<QTabBar*>())
+        a11y::placeInTabChain(m_spendingArea->parentWidget(), tabBar);
 }
 
 bool CaseFileView::load(const QString& householdCode)
@@ -388,29 +492,18 @@ void CaseFileView::fill()
     const bool writes = AccessPolicy::allows(m_session.role(), DataKind::Households, Action::Write);
     setWindowTitle(tr("Case file %1").arg(m_base.code));
     m_title->setText(tr("Household %1 — %2").arg(m_base.code, displayName(m_base.status)));
+    fillReferents();
     fillFields();
     embedFollowUp();
-    for (QWidget* w : std::initializer_list<QWidget*>{m_address, m_commune, m_postcode, m_notes})
+    for (QWidget* w : std::initializer_list<QWidget*>{m_address, m_commune, m_postcode, m_notes, m_referent})
         w->setEnabled(writes);
     m_save->setVisible(writes);
 
-    const QDate today = Clock::instance().today();
-    const AllowanceBreakdown a = service.allowance(m_base.id, today);
-    m_allowance->setText(
-        tr("Allowance for %1: %2 (%3 adult(s), %4 child(ren))")
-            .arg(QLocale().toString(today, QStringLiteral("MMMM yyyy")), formatCents(a.totalCents))
-            .arg(a.adults)
-            .arg(a.children));
-
-    const auto members = service.members(m_base.id);
-    m_members->setRowCount(int(members.size()));
+    m_adultAge = service.adultAge();
+    m_storedMembers = service.members(m_base.id);
+    fillMembers();
     m_consents->setRowCount(0);
-    for (int r = 0; r < int(members.size()); ++r) {
-        const Person& p = members[size_t(r)];
-        setRow(m_members, r,
-               {p.code, p.firstName, p.lastName, shortDate(p.birthDate),
-                displayName(p.isAdultOn(today, 18) ? PersonRole::Adult : p.role), shortDate(p.arrivedOn),
-                shortDate(p.leftOn)});
+    for (const Person& p : m_storedMembers) {
         for (const Consent& c : service.consents(p.id)) {
             const int row = m_consents->rowCount();
             m_consents->insertRow(row);
@@ -466,11 +559,243 @@ void CaseFileView::fillFields()
         edit->setProperty("committed", value);
     }
     m_notes->setPlainText(m_base.notes);
+    m_referent->setCurrentIndex(std::max(0, m_referent->findData(m_base.referentUserId)));
+    m_referent->setProperty("committed", QString::number(m_base.referentUserId));
     m_filling = false;
+}
+
+void CaseFileView::fillReferents()
+{
+    m_filling = true;
+    m_referent->clear();
+    m_referent->addItem(tr("No referent yet"), qint64(0));
+    try {
+        for (const User& u : HouseholdService(m_db, m_session).referentCandidates())
+            m_referent->addItem(u.displayName, u.id);
+    } catch (const Error&) {
+        // A role that may not read the list keeps the referent it sees.
+    }
+    if (m_base.referentUserId != 0 && m_referent->findData(m_base.referentUserId) < 0) {
+        // A referent who is no longer an active social worker stays shown until someone else is chosen.
+        const auto user = store::UserRepository(m_db).findById(m_base.referentUserId);
+        m_referent->addItem(user ? user->displayName : tr("User %1").arg(m_base.referentUserId),
+                            m_base.referentUserId);
+    }
+    m_filling = false;
+}
+
+std::vector<Person> CaseFileView::editedMembers() const
+{
+    std::vector<Person> result;
+    for (const Person& stored : m_storedMembers) {
+        Person p = stored;
+        for (const MemberEdit& e : m_memberEdits)
+            if (!e.isNew() && e.base.id == stored.id)
+                p = e.mine;
+        result.push_back(p);
+    }
+    for (const MemberEdit& e : m_memberEdits)
+        if (e.isNew())
+            result.push_back(e.mine);
+    return result;
+}
+
+void CaseFileView::fillMembers()
+{
+    const QDate today = Clock::instance().today();
+    const std::vector<Person> members = editedMembers();
+    QString pending;
+    try {
+        const AllowanceBreakdown a = HouseholdService(m_db, m_session).allowance(members, today);
+        m_allowance->setText(
+            tr("Allowance for %1: %2 (%3 adult(s), %4 child(ren))")
+                .arg(QLocale().toString(today, QStringLiteral("MMMM yyyy")), formatCents(a.totalCents))
+                .arg(a.adults)
+                .arg(a.children) +
+            (m_memberEdits.empty() ? QString() : QStringLiteral(" ") + tr("with the unsaved changes")));
+    } catch (const Error& e) {
+        m_allowance->setText(e.message());
+    }
+    QSet<qint64> changed;
+    for (const MemberEdit& e : m_memberEdits)
+        changed.insert(keyOf(e));
+    const int current = m_members->currentRow();
+    m_members->setRowCount(int(members.size()));
+    for (int r = 0; r < int(members.size()); ++r) {
+        const Person& p = members[size_t(r)];
+        setRow(m_members, r,
+               {p.code.isEmpty() ? tr("(new)") : p.code, p.firstName, p.lastName, shortDate(p.birthDate),
+                displayName(p.isAdultOn(today, m_adultAge) ? PersonRole::Adult : p.role),
+                shortDate(p.arrivedOn), shortDate(p.leftOn)});
+        m_members->item(r, 0)->setData(Qt::UserRole, p.id);
+        const bool unsaved = changed.contains(p.id);
+        const bool gone = !p.isMemberOn(today);
+        for (int c = 0; c < m_members->columnCount(); ++c) {
+            QTableWidgetItem* item = m_members->item(r, c);
+            QFont font = item->font();
+            font.setItalic(unsaved);
+            item->setFont(font);
+            if (unsaved)
+                item->setToolTip(tr("Not saved yet"));
+            else if (gone && p.leftOn.isValid())
+                item->setToolTip(tr("Left the household on %1").arg(shortDate(p.leftOn)));
+            if (gone)
+                item->setForeground(m_members->palette().brush(QPalette::Disabled, QPalette::Text));
+        }
+    }
+    m_members->resizeColumnsToContents();
+    if (current >= 0 && current < m_members->rowCount())
+        m_members->selectRow(current);
+}
+
+bool CaseFileView::openMemberDialog(MemberAction action, const QString& code)
+{
+    if (action == MemberAction::Arrival)
+        return openMemberDialogFor(action, 0);
+    for (const Person& p : editedMembers())
+        if (p.code == code && !code.isEmpty())
+            return openMemberDialogFor(action, p.id);
+    showMessage(tr("There is no member %1 in this household.").arg(code), true);
+    return false;
+}
+
+bool CaseFileView::openMemberDialogFor(MemberAction action, qint64 key)
+{
+    MemberEdit start;
+    if (action == MemberAction::Arrival) {
+        // Most arrivals share the household's name.
+        if (!m_storedMembers.empty())
+            start.mine.lastName = m_storedMembers.front().lastName;
+        start.mine.arrivedOn = Clock::instance().today();
+        start.mine.role = PersonRole::Child;
+    } else {
+        if (key == 0) {
+            showMessage(tr("Select a member in the list first."), true);
+            return false;
+        }
+        bool found = false;
+        for (const Person& p : editedMembers())
+            if (p.id == key) {
+                start.mine = p;
+                found = true;
+            }
+        if (!found)
+            return false;
+        for (const Person& stored : m_storedMembers)
+            if (stored.id == key)
+                start.base = stored;
+        for (const MemberEdit& e : m_memberEdits)
+            if (keyOf(e) == key)
+                start.departureReason = e.departureReason;
+        if (action == MemberAction::Departure && start.mine.leftOn.isValid()) {
+            showMessage(tr("%1 has already left the household: correct the dates instead.")
+                            .arg(start.mine.fullName().trimmed()),
+                        true);
+            return false;
+        }
+        if (action == MemberAction::Departure && start.isNew()) {
+            showMessage(
+                tr("%1 is not saved yet: undo the arrival instead.").arg(start.mine.fullName().trimmed()),
+                true);
+            return false;
+        }
+    }
+    if (m_memberDialog)
+        m_memberDialog->close();
+    const auto mode = action == MemberAction::Arrival     ? MemberDialog::Mode::Arrival
+                      : action == MemberAction::Departure ? MemberDialog::Mode::Departure
+                                                          : MemberDialog::Mode::Correction;
+    auto* dialog = new MemberDialog(m_db, m_session, mode, start, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_memberDialog = dialog;
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { applyMemberEdit(dialog->edit()); });
+    connect(dialog, &QDialog::finished, this, [this, dialog] {
+        if (m_memberDialog == dialog)
+            m_memberDialog = nullptr;
+    });
+    dialog->open();
+    return true;
+}
+
+QDialog* CaseFileView::memberDialog() const
+{
+    return m_memberDialog;
+}
+
+void CaseFileView::applyMemberEdit(const MemberEdit& edit)
+{
+    MemberEdit e = edit;
+    qint64 key = keyOf(e);
+    if (e.isNew() && key >= 0) {
+        key = m_nextNewKey--;
+        e.mine.id = key;
+    }
+    std::optional<Person> before;
+    QString beforeReason;
+    for (const Person& p : editedMembers())
+        if (p.id == key)
+            before = p;
+    for (const MemberEdit& pending : m_memberEdits)
+        if (keyOf(pending) == key)
+            beforeReason = pending.departureReason;
+    const QString who = e.mine.fullName().trimmed();
+    const QString label = e.isNew() && !before   ? tr("Arrival of %1").arg(who)
+                          : e.recordsDeparture() ? tr("Departure of %1").arg(who)
+                                                 : tr("Dates of %1").arg(who);
+    m_undo->push(new MemberChange(this, key, before, beforeReason, e.mine, e.departureReason, label));
+}
+
+void CaseFileView::setMemberValues(qint64 key, const std::optional<Person>& values, const QString& reason)
+{
+    m_memberEdits.erase(std::remove_if(m_memberEdits.begin(), m_memberEdits.end(),
+                                       [key](const MemberEdit& e) { return keyOf(e) == key; }),
+                        m_memberEdits.end());
+    if (values) {
+        MemberEdit e;
+        if (key < 0) {
+            e.mine = *values;
+            e.mine.id = key;
+            e.mine.householdId = m_base.id;
+        } else {
+            for (const Person& stored : m_storedMembers)
+                if (stored.id == key)
+                    e.base = stored;
+            if (e.base.id != 0) {
+                // The member as saved now, with the edited dates: undoing after a save corrects it back.
+                e.mine = e.base;
+                e.mine.birthDate = values->birthDate;
+                e.mine.arrivedOn = values->arrivedOn;
+                e.mine.leftOn = values->leftOn;
+            }
+        }
+        e.departureReason = e.recordsDeparture() ? reason : QString();
+        if (e.base.id != 0 || key < 0) {
+            if (key < 0 || !(e.mine == e.base))
+                m_memberEdits.push_back(e);
+        }
+    }
+    fillMembers();
 }
 
 void CaseFileView::edit(const QString& field, const QString& value)
 {
+    if (field == QLatin1String("referent")) {
+        const QString before = m_referent->property("committed").toString();
+        m_undo->push(new FieldEdit(
+            [this](const QString& v) {
+                m_filling = true;
+                int index = m_referent->findData(v.toLongLong());
+                if (index < 0) {
+                    m_referent->addItem(tr("User %1").arg(v), v.toLongLong());
+                    index = m_referent->count() - 1;
+                }
+                m_referent->setCurrentIndex(index);
+                m_referent->setProperty("committed", v);
+                m_filling = false;
+            },
+            before, value, HouseholdConflict::fieldLabel(field)));
+        return;
+    }
     QLineEdit* target = field == QLatin1String("address")    ? m_address
                         : field == QLatin1String("commune")  ? m_commune
                         : field == QLatin1String("postcode") ? m_postcode
@@ -509,21 +834,25 @@ Household CaseFileView::edited() const
     h.commune = m_commune->text().trimmed();
     h.postcode = m_postcode->text().trimmed();
     h.notes = m_notes->toPlainText();
+    h.referentUserId = m_referent->currentData().toLongLong();
     return h;
 }
 
 void CaseFileView::showMessage(const QString& text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("color: #b3261e;") : QStringLiteral("color: #1e6b34;"));
+    theme::setTone(m_message, error ? theme::Tone::Error : theme::Tone::Success);
     m_message->show();
 }
 
 bool CaseFileView::save()
 {
     Household mine = edited();
+    std::vector<MemberEdit> members = m_memberEdits;
+    const bool arrivals =
+        std::any_of(members.begin(), members.end(), [](const MemberEdit& e) { return e.isNew(); });
     try {
-        const auto conflict = HouseholdService(m_db, m_session).save(mine, m_base);
+        const auto conflict = HouseholdService(m_db, m_session).save(mine, m_base, members);
         if (conflict) {
             resolveConflict(*conflict);
             return false;
@@ -533,7 +862,12 @@ bool CaseFileView::save()
         return false;
     }
     m_base = mine;
-    m_undo->setClean();
+    m_memberEdits.clear();
+    // A saved member is never removed (nothing is deleted): after arrivals, the history starts again.
+    if (arrivals)
+        m_undo->clear();
+    else
+        m_undo->setClean();
     fill();
     showMessage(tr("Saved."), false);
     emit saved();
@@ -562,7 +896,18 @@ void CaseFileView::resolveConflict(const HouseholdConflict& conflict)
     table->setRowCount(int(conflict.differences.size()));
     for (int r = 0; r < int(conflict.differences.size()); ++r) {
         const FieldDifference& d = conflict.differences[size_t(r)];
-        setRow(table, r, {d.label, d.theirs, d.mine});
+        if (d.field == QLatin1String("referent")) {
+            // Names rather than user ids.
+            auto name = [this](const QString& id) {
+                const int index = m_referent->findData(id.toLongLong());
+                return id.isEmpty() ? QString()
+                       : index >= 0 ? m_referent->itemText(index)
+                                    : tr("User %1").arg(id);
+            };
+            setRow(table, r, {d.label, name(d.theirs), name(d.mine)});
+        } else {
+            setRow(table, r, {d.label, d.theirs, d.mine});
+        }
         auto* keep = new QTableWidgetItem(d.clash ? QString() : tr("(only one side changed it)"));
         keep->setData(Qt::UserRole, d.field);
         if (d.clash) {
@@ -591,7 +936,16 @@ void CaseFileView::resolveConflict(const HouseholdConflict& conflict)
         m_commune->setText(resolved.commune);
         m_postcode->setText(resolved.postcode);
         m_notes->setPlainText(resolved.notes);
+        int referent = m_referent->findData(resolved.referentUserId);
+        if (referent < 0) {
+            m_referent->addItem(tr("User %1").arg(resolved.referentUserId), resolved.referentUserId);
+            referent = m_referent->count() - 1;
+        }
+        m_referent->setCurrentIndex(referent);
         m_filling = false;
+        // The members as saved by them, with this user's edits on top.
+        m_storedMembers = HouseholdService(m_db, m_session).members(m_base.id);
+        m_memberEdits = conflict.resolvedMembers(keepMine);
         dialog->accept();
         m_conflictDialog = nullptr;
         save();

@@ -5,6 +5,8 @@
 #include "store/Database.h"
 
 #include <QDialog>
+#include <optional>
+#include <vector>
 
 class QComboBox;
 class QDateEdit;
@@ -18,6 +20,8 @@ class QUndoStack;
 class QWidget;
 
 namespace cabas::ui {
+
+class MemberDialog;
 
 // The case file of one household, in a window of its own: the household's fields (edited with undo/redo,
 // saved with optimistic versioning: when someone else saved meanwhile, a dialog shows their values and this
@@ -41,8 +45,29 @@ class CaseFileView : public QDialog
     bool save();
     QDialog* conflictDialog() const { return m_conflictDialog; }
 
-    // Sets an edited field as the user would (through the undo stack): address, commune, postcode, notes.
+    // Sets an edited field as the user would (through the undo stack): address, commune, postcode, notes,
+    // referent (the user id as text; "0": no referent).
     void edit(const QString& field, const QString& value);
+
+    // ---- members' arrivals and departures, kept as edits (with undo) until save()
+    enum class MemberAction
+    {
+        Arrival,
+        Departure,
+        Correction
+    };
+    // Opens the member dialog as the Members tab's buttons do: an arrival, or the departure or corrected
+    // dates of the member with this code. False (and a message) when that member cannot take it.
+    bool openMemberDialog(MemberAction action, const QString& code = QString());
+    QDialog* memberDialog() const;
+    // Applies a member edit as the dialog does, through the undo stack.
+    void applyMemberEdit(const MemberEdit& edit);
+    // The unsaved member edits, and the members as edited (the saved ones with their edits, then new ones).
+    const std::vector<MemberEdit>& memberEdits() const { return m_memberEdits; }
+    std::vector<Person> editedMembers() const;
+    // Sets a member's edited state (the undo commands' work): `values` are the member's values (nullopt: a
+    // new member removed); `key` is the member's id, or a negative number for a new member.
+    void setMemberValues(qint64 key, const std::optional<Person>& values, const QString& reason);
 
   signals:
     void saved();
@@ -54,6 +79,10 @@ class CaseFileView : public QDialog
     void showMessage(const QString& text, bool error);
     void resolveConflict(const HouseholdConflict& conflict);
     QWidget* buildHouseholdTab();
+    QWidget* buildMembersTab();
+    void fillMembers();
+    bool openMemberDialogFor(MemberAction action, qint64 key);
+    void fillReferents();
     QWidget* buildStatusTab();
     QWidget* buildCardsTab();
     QWidget* buildNotesTab();
@@ -91,6 +120,12 @@ class CaseFileView : public QDialog
     QWidget* m_spendingArea = nullptr;
     QWidget* m_workshopsArea = nullptr;
     qint64 m_followUpFor = 0; // the household the follow-up widgets show
+    QComboBox* m_referent = nullptr;
+    std::vector<Person> m_storedMembers;   // as last read
+    std::vector<MemberEdit> m_memberEdits; // not saved yet
+    qint64 m_nextNewKey = -1;              // keys of new members until they are saved
+    int m_adultAge = 18;
+    MemberDialog* m_memberDialog = nullptr;
 
     // Puts the household's spending, health badges and workshop history in their areas, each only when the
     // session's role may read it (else a line saying who may).
