@@ -1,7 +1,10 @@
 #include "store/CohortQueries.h"
 
+#include <QCryptographicHash>
 #include <QRandomGenerator>
+#include <QSqlField>
 #include <QSqlQuery>
+#include <QSqlRecord>
 
 namespace cabas::store {
 
@@ -34,26 +37,159 @@ CohortQueries::Sql CohortQueries::with(const CohortFilter& f) const
     s.text = QStringLiteral("WITH cohort AS (SELECT h.id FROM household h "
                             "WHERE h.enrolled_on IS NOT NULL AND h.enrolled_on <= ? "
                             "AND (h.exited_on IS NULL OR h.exited_on >= ?)");
-    s.values = {dateValue(f.to), dateValue(f.from)};
-    if (!f.commune.isEmpty()) {
-        s.text += QStringLiteral(" AND h.commune = ?");
-        s.values << f.commune;
-    }
-    if (!f.referent.isEmpty()) {
-        s.text +=
-            QStringLiteral(" AND h.referent_user_id IN (SELECT u.id FROM app_user u WHERE u.login = ?)");
-        s.values << f.referent;
-    }
-    if (!f.status.isEmpty()) {
-        s.text += QStringLiteral(" AND h.status = ?");
-        s.values << f.status;
-    }
+    // The filters are always in the text (NULL when unset), so that the statement is the same whatever the
+    // filter: on PostgreSQL it may run as a fixed function (installPgFunctions()).
+    auto optional = [](const QString& value) {
+        return value.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(value);
+    };
+    s.text += QStringLiteral(" AND (CAST(? AS TEXT) IS NULL OR h.commune = ?)"
+                             " AND (CAST(? AS TEXT) IS NULL OR h.referent_user_id IN (SELECT u.id FROM "
+                             "app_user u WHERE u.login = ?))"
+                             " AND (CAST(? AS TEXT) IS NULL OR h.status = ?)");
+    s.values = {day(f.to),           day(f.from),          optional(f.commune),
+                optional(f.commune), optional(f.referent), optional(f.referent),
+                optional(f.status),  optional(f.status)};
     s.text += QStringLiteral("), cohort_person AS (SELECT p.id, p.household_id, p.role FROM person p "
                              "JOIN cohort c ON c.id = p.household_id "
                              "WHERE (p.arrived_on IS NULL OR p.arrived_on <= ?) "
                              "AND (p.left_on IS NULL OR p.left_on >= ?)) ");
-    s.values << dateValue(f.to) << dateValue(f.from);
+    s.values << day(f.to) << day(f.from);
     return s;
+}
+
+QVariant CohortQueries::day(const QDate& date) const
+{
+    if (m_db.backend() == Backend::Postgres)
+        return date.isValid() ? QVariant(date) : QVariant(QMetaType(QMetaType::QDate));
+    return dateValue(date);
+}
+
+namespace {
+QString pgType(const QVariant& value)
+{
+    switch (value.metaType().id()) {
+    case QMetaType::QDate:
+        return QStringLiteral("date");
+    case QMetaType::Bool:
+        return QStringLiteral("boolean");
+    case QMetaType::Int:
+        return QStringLiteral("integer");
+    case QMetaType::LongLong:
+        return QStringLiteral("bigint");
+    case QMetaType::Double:
+        return QStringLiteral("double precision");
+    default:
+        return QStringLiteral("text");
+    }
+}
+
+// The SQL with ? replaced by $1, $2... (no statement here has a ? inside a literal).
+QString numbered(const QString& sql)
+{
+    QString out;
+    int n = 0;
+    for (QChar c : sql) {
+        if (c == QLatin1Char('?'))
+            out += QLatin1Char('$') + QString::number(++n);
+        else
+            out += c;
+    }
+    return out;
+}
+
+const QLatin1String kFunctionPrefix("cabas_cohort_");
+} // namespace
+
+QString CohortQueries::functionName(const QString& name, const QString& sql,
+                                    const QStringList& parameterTypes) const
+{
+    const QByteArray hash =
+        QCryptographicHash::hash((sql + QLatin1Char('|') + parameterTypes.join(QLatin1Char(','))).toUtf8(),
+                                 QCryptographicHash::Sha1)
+            .toHex()
+            .left(10);
+    return kFunctionPrefix + name.left(36) + QLatin1Char('_') + QString::fromLatin1(hash);
+}
+
+QSqlQuery CohortQueries::run(const QString& name, const QString& sql, const QVariantList& values) const
+{
+    if (m_db.backend() != Backend::Postgres)
+        return m_db.exec(sql, values);
+    QStringList types;
+    for (const QVariant& v : values)
+        types << pgType(v);
+    const QString function = functionName(name, sql, types);
+    if (m_install) {
+        if (m_functions->contains(function))
+            return QSqlQuery();
+        // The result's columns and their types, from the statement itself (run as the owner, no rows).
+        QSqlQuery probe =
+            m_db.exec(QStringLiteral("SELECT * FROM (%1) cabas_probe LIMIT 0").arg(sql), values);
+        const QSqlRecord record = probe.record();
+        QStringList columns;
+        for (int i = 0; i < record.count(); ++i) {
+            QSqlQuery type = m_db.exec(QStringLiteral("SELECT format_type(CAST(? AS OID), NULL)"),
+                                       {record.field(i).typeID()});
+            type.next();
+            columns << QStringLiteral("c%1 %2").arg(i + 1).arg(type.value(0).toString());
+        }
+        const QString signature = QStringLiteral("%1(%2)").arg(function, types.join(QStringLiteral(", ")));
+        m_db.execDirect(QStringLiteral("CREATE FUNCTION %1 RETURNS TABLE (%2) LANGUAGE sql STABLE "
+                                       "SECURITY DEFINER SET search_path = public, pg_temp AS $cabas$ %3 "
+                                       "$cabas$")
+                            .arg(signature, columns.join(QStringLiteral(", ")), numbered(sql)));
+        m_db.execDirect(QStringLiteral("REVOKE ALL ON FUNCTION %1 FROM PUBLIC").arg(signature));
+        const QStringList& grantees =
+            name == QLatin1String("dataset") ? m_install->exporters : m_install->readers;
+        if (!grantees.isEmpty())
+            m_db.execDirect(QStringLiteral("GRANT EXECUTE ON FUNCTION %1 TO %2")
+                                .arg(signature, grantees.join(QStringLiteral(", "))));
+        m_functions->insert(function);
+        return QSqlQuery();
+    }
+    if (!m_functions) {
+        m_functions.emplace();
+        QSqlQuery q = m_db.exec(QStringLiteral("SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON "
+                                               "n.oid = p.pronamespace WHERE n.nspname = 'public' AND "
+                                               "p.proname LIKE 'cabas\\_cohort\\_%'"));
+        while (q.next())
+            m_functions->insert(q.value(0).toString());
+    }
+    if (!m_functions->contains(function))
+        return m_db.exec(sql, values);
+    QStringList arguments;
+    for (const QString& type : types)
+        arguments << QStringLiteral("CAST(? AS %1)").arg(type);
+    return m_db.exec(
+        QStringLiteral("SELECT * FROM %1(%2)").arg(function, arguments.join(QStringLiteral(", "))), values);
+}
+
+void CohortQueries::installPgFunctions(const Database& db, const QStringList& readers,
+                                       const QStringList& exporters)
+{
+    if (db.backend() != Backend::Postgres)
+        return;
+    QStringList old;
+    {
+        QSqlQuery q = db.exec(QStringLiteral(
+            "SELECT CAST(p.oid AS regprocedure) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = 'public' AND p.proname LIKE 'cabas\\_cohort\\_%'"));
+        while (q.next())
+            old << q.value(0).toString();
+    }
+    for (const QString& f : old)
+        db.execDirect(QStringLiteral("DROP FUNCTION %1").arg(f));
+    const Install install{readers, exporters};
+    const CohortQueries queries(db, &install);
+    queries.m_functions.emplace();
+    // Every statement once: their text does not depend on the filter's values, only their parameters do.
+    CohortFilter f;
+    f.from = QDate(2000, 1, 1);
+    f.to = QDate(2000, 12, 31);
+    queries.compute(f, {{QStringLiteral("M0"), 0}});
+    for (const QString& key : traceableKeys())
+        queries.householdsBehind(f, key);
+    queries.dataset(f, f.to);
 }
 
 QString CohortQueries::monthOf(const QString& column) const
@@ -79,11 +215,12 @@ CohortRaw CohortQueries::compute(const CohortFilter& f,
     {
         Sql s = with(f);
         QSqlQuery q =
-            m_db.exec(s.text + QStringLiteral("SELECT (SELECT COUNT(*) FROM cohort), COUNT(*), "
-                                              "COALESCE(SUM(CASE WHEN role = 'adult' THEN 1 ELSE 0 END), 0), "
-                                              "COALESCE(SUM(CASE WHEN role = 'child' THEN 1 ELSE 0 END), 0) "
-                                              "FROM cohort_person"),
-                      s.values);
+            run(QStringLiteral("population"),
+                s.text + QStringLiteral("SELECT (SELECT COUNT(*) FROM cohort), COUNT(*), "
+                                        "COALESCE(SUM(CASE WHEN role = 'adult' THEN 1 ELSE 0 END), 0), "
+                                        "COALESCE(SUM(CASE WHEN role = 'child' THEN 1 ELSE 0 END), 0) "
+                                        "FROM cohort_person"),
+                s.values);
         if (q.next()) {
             raw.households = num(q, 0);
             raw.persons = num(q, 1);
@@ -102,8 +239,9 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
 {
     {
         Sql s = with(f);
-        s.values << dateValue(f.to) << dateValue(f.to);
-        QSqlQuery q = m_db.exec(
+        s.values << day(f.to) << day(f.to);
+        QSqlQuery q = run(
+            QStringLiteral("questionnaire_pairs"),
             s.text + QStringLiteral("SELECT COUNT(*), %1, %2, %3 FROM cohort_person p "
                                     "JOIN diet_questionnaire q0 ON q0.person_id = p.id AND q0.wave = 'M0' "
                                     "JOIN diet_questionnaire q6 ON q6.person_id = p.id AND q6.wave = 'M6' "
@@ -122,14 +260,15 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
     {
         // Bound in text order: the CASE's TRUE comes before the date.
         Sql s = with(f);
-        s.values << true << dateValue(f.to);
-        QSqlQuery q = m_db.exec(
-            s.text +
-                QStringLiteral("SELECT COUNT(*), COALESCE(SUM(CASE WHEN q6.discovered_sustainable_shop = ? "
-                               "THEN 1 ELSE 0 END), 0) FROM cohort_person p "
-                               "JOIN diet_questionnaire q6 ON q6.person_id = p.id AND q6.wave = 'M6' "
-                               "WHERE q6.answered_on <= ? AND q6.discovered_sustainable_shop IS NOT NULL"),
-            s.values);
+        s.values << true << day(f.to);
+        QSqlQuery q =
+            run(QStringLiteral("discovered_shop"),
+                s.text + QStringLiteral(
+                             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN q6.discovered_sustainable_shop = ? "
+                             "THEN 1 ELSE 0 END), 0) FROM cohort_person p "
+                             "JOIN diet_questionnaire q6 ON q6.person_id = p.id AND q6.wave = 'M6' "
+                             "WHERE q6.answered_on <= ? AND q6.discovered_sustainable_shop IS NOT NULL"),
+                s.values);
         if (q.next()) {
             raw.discoveredAnswered = num(q, 0);
             raw.discoveredYes = num(q, 1);
@@ -137,19 +276,20 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
     }
     {
         Sql s = with(f);
-        s.values << dateValue(f.to) << dateValue(f.to);
+        s.values << day(f.to) << day(f.to);
         const QString bmi = QStringLiteral(
             "(CAST(%1.weight_g AS DOUBLE PRECISION) * 1000.0 / "
             "(CAST(%1.height_mm AS DOUBLE PRECISION) * CAST(%1.height_mm AS DOUBLE PRECISION)))");
-        QSqlQuery q = m_db.exec(
-            s.text + QStringLiteral("SELECT COUNT(*), COALESCE(SUM(%1 - %2), 0) FROM cohort_person p "
-                                    "JOIN checkup c0 ON c0.person_id = p.id AND c0.wave = 'M0' "
-                                    "JOIN checkup c6 ON c6.person_id = p.id AND c6.wave = 'M6' "
-                                    "WHERE c0.taken_on <= ? AND c6.taken_on <= ? "
-                                    "AND c0.weight_g IS NOT NULL AND c0.height_mm IS NOT NULL "
-                                    "AND c6.weight_g IS NOT NULL AND c6.height_mm IS NOT NULL")
-                         .arg(bmi.arg(QStringLiteral("c6")), bmi.arg(QStringLiteral("c0"))),
-            s.values);
+        QSqlQuery q =
+            run(QStringLiteral("checkup_pairs"),
+                s.text + QStringLiteral("SELECT COUNT(*), COALESCE(SUM(%1 - %2), 0) FROM cohort_person p "
+                                        "JOIN checkup c0 ON c0.person_id = p.id AND c0.wave = 'M0' "
+                                        "JOIN checkup c6 ON c6.person_id = p.id AND c6.wave = 'M6' "
+                                        "WHERE c0.taken_on <= ? AND c6.taken_on <= ? "
+                                        "AND c0.weight_g IS NOT NULL AND c0.height_mm IS NOT NULL "
+                                        "AND c6.weight_g IS NOT NULL AND c6.height_mm IS NOT NULL")
+                             .arg(bmi.arg(QStringLiteral("c6")), bmi.arg(QStringLiteral("c0"))),
+                s.values);
         if (q.next()) {
             raw.checkupPairs = num(q, 0);
             raw.bmiChangeSum = q.value(1).toDouble();
@@ -160,9 +300,9 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
     // questionnaire of that wave is dated on or before `to`.
     for (const auto& [code, offset] : waves) {
         Sql s = with(f);
-        s.values << code << dateValue(f.to) << code << dateValue(f.to) << true
-                 << dateValue(f.to.addDays(-offset));
-        QSqlQuery q = m_db.exec(
+        s.values << code << day(f.to) << code << day(f.to) << true << day(f.to.addDays(-offset));
+        QSqlQuery q = run(
+            QStringLiteral("followup_wave"),
             s.text +
                 QStringLiteral(
                     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM checkup c WHERE "
@@ -192,11 +332,11 @@ void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
     if (!hasWorkshops())
         return;
     {
-        QSqlQuery q =
-            m_db.exec(QStringLiteral("SELECT w.workshop_type, COUNT(*) FROM workshop w "
-                                     "WHERE w.held_on >= ? AND w.held_on <= ? AND w.cancelled_on IS NULL "
-                                     "GROUP BY w.workshop_type ORDER BY w.workshop_type"),
-                      {dateValue(f.from), dateValue(f.to)});
+        QSqlQuery q = run(QStringLiteral("workshop_sessions"),
+                          QStringLiteral("SELECT w.workshop_type, COUNT(*) FROM workshop w "
+                                         "WHERE w.held_on >= ? AND w.held_on <= ? AND w.cancelled_on IS NULL "
+                                         "GROUP BY w.workshop_type ORDER BY w.workshop_type"),
+                          {day(f.from), day(f.to)});
         while (q.next()) {
             CohortRaw::WorkshopType t;
             t.type = q.value(0).toString();
@@ -206,14 +346,15 @@ void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
         }
     }
     Sql s = with(f);
-    s.values << true << dateValue(f.from) << dateValue(f.to);
+    s.values << true << day(f.from) << day(f.to);
     const QString attended =
         QStringLiteral("FROM workshop_registration r JOIN workshop w ON w.id = r.workshop_id "
                        "JOIN cohort_person p ON p.id = r.person_id "
                        "WHERE r.status = 'registered' AND r.attended = ? AND w.cancelled_on IS NULL "
                        "AND w.held_on >= ? AND w.held_on <= ? ");
     {
-        QSqlQuery q = m_db.exec(
+        QSqlQuery q = run(
+            QStringLiteral("workshop_attendance"),
             s.text + QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT p.household_id) ") + attended, s.values);
         if (q.next()) {
             raw.workshopAttendances = num(q, 0);
@@ -221,9 +362,10 @@ void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
         }
     }
     {
-        QSqlQuery q = m_db.exec(s.text + QStringLiteral("SELECT w.workshop_type, COUNT(*) ") + attended +
-                                    QStringLiteral("GROUP BY w.workshop_type"),
-                                s.values);
+        QSqlQuery q = run(QStringLiteral("workshop_types"),
+                          s.text + QStringLiteral("SELECT w.workshop_type, COUNT(*) ") + attended +
+                              QStringLiteral("GROUP BY w.workshop_type"),
+                          s.values);
         while (q.next())
             for (CohortRaw::WorkshopType& t : raw.workshopTypes)
                 if (t.type == q.value(0).toString())
@@ -251,7 +393,7 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
         "e.status = 'posted' AND +e.local_month >= ? AND +e.local_month <= ? "
         "AND (e.local_month > ? OR e.local_date >= ?) AND (e.local_month < ? OR e.local_date <= ?) ");
     auto periodValues = [&](QVariantList& values) {
-        values << fromMonth << toMonth << fromMonth << dateValue(f.from) << toMonth << dateValue(f.to);
+        values << fromMonth << toMonth << fromMonth << day(f.from) << toMonth << day(f.to);
     };
     // The sustainable merchants' overrides, looked up in two small sets rather than joined entry by entry.
     const QString sustainable = QStringLiteral(
@@ -301,10 +443,11 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
             "COUNT(*), COALESCE(SUM(has_allowance), 0), COALESCE(SUM(has_bonus), 0), "
             "COALESCE(SUM(has_spending), 0), COALESCE(SUM(has_sustainable), 0), "
             "COALESCE(SUM(has_purchase), 0)");
-        QSqlQuery q = m_db.exec(s.text + QStringLiteral("SELECT 0, %1 FROM h UNION ALL "
-                                                        "SELECT month, %1 FROM hm GROUP BY month ORDER BY 1")
-                                             .arg(sums),
-                                s.values);
+        QSqlQuery q = run(QStringLiteral("ledger_months"),
+                          s.text + QStringLiteral("SELECT 0, %1 FROM h UNION ALL "
+                                                  "SELECT month, %1 FROM hm GROUP BY month ORDER BY 1")
+                                       .arg(sums),
+                          s.values);
         while (q.next()) {
             const int month = q.value(0).toInt();
             if (month == 0) {
@@ -342,10 +485,10 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
                            "FROM cohort c JOIN ledger_entry e ON e.household_id = c.id WHERE %1AND e.%2 "
                            "GROUP BY e.household_id, COALESCE(NULLIF(e.merchant_category, ''), 'other')) ")
                 .arg(period, spending);
-        QSqlQuery q =
-            m_db.exec(s.text + QStringLiteral("SELECT category, CAST(SUM(spent) AS BIGINT), COUNT(*) "
-                                              "FROM hc GROUP BY category ORDER BY category"),
-                      s.values);
+        QSqlQuery q = run(QStringLiteral("ledger_categories"),
+                          s.text + QStringLiteral("SELECT category, CAST(SUM(spent) AS BIGINT), COUNT(*) "
+                                                  "FROM hc GROUP BY category ORDER BY category"),
+                          s.values);
         while (q.next()) {
             CohortRaw::Category c;
             c.category = q.value(0).toString();
@@ -359,11 +502,12 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
         sustainableValues(s.values);
         periodValues(s.values);
         QSqlQuery q =
-            m_db.exec(s.text + QStringLiteral("SELECT COUNT(*) FROM (SELECT DISTINCT e.merchant_id "
-                                              "FROM cohort c JOIN ledger_entry e ON e.household_id = c.id "
-                                              "WHERE e.kind = 'purchase' AND %1 = 1 AND %2) paid")
-                                   .arg(sustainable, period),
-                      s.values);
+            run(QStringLiteral("ledger_merchants"),
+                s.text + QStringLiteral("SELECT COUNT(*) FROM (SELECT DISTINCT e.merchant_id "
+                                        "FROM cohort c JOIN ledger_entry e ON e.household_id = c.id "
+                                        "WHERE e.kind = 'purchase' AND %1 = 1 AND %2) paid")
+                             .arg(sustainable, period),
+                s.values);
         if (q.next())
             raw.sustainableMerchantsPaid = num(q, 0);
     }
@@ -408,13 +552,13 @@ std::vector<CohortHousehold> CohortQueries::householdsBehind(const CohortFilter&
     const QString sustainable =
         QStringLiteral("COALESCE(m.sustainable_override, e.merchant_sustainable) = ?");
     auto ledger = [&](const QString& condition, bool bindsTrue) {
-        s.values << dateValue(f.from) << dateValue(f.to);
+        s.values << day(f.from) << day(f.to);
         if (bindsTrue)
             s.values << true;
         inner = ledgerFrom + condition;
     };
     auto pairs = [&](const QString& table, const QString& column, const QString& condition) {
-        s.values << dateValue(f.to) << dateValue(f.to);
+        s.values << day(f.to) << day(f.to);
         inner = QStringLiteral("SELECT p.household_id FROM cohort_person p "
                                "JOIN %1 r0 ON r0.person_id = p.id AND r0.wave = 'M0' "
                                "JOIN %1 r6 ON r6.person_id = p.id AND r6.wave = 'M6' "
@@ -463,7 +607,7 @@ std::vector<CohortHousehold> CohortQueries::householdsBehind(const CohortFilter&
         inner = QStringLiteral("SELECT p.household_id FROM cohort_person p JOIN diet_questionnaire q6 "
                                "ON q6.person_id = p.id AND q6.wave = 'M6' "
                                "WHERE q6.answered_on <= ? AND q6.discovered_sustainable_shop = ?");
-        s.values << dateValue(f.to) << true;
+        s.values << day(f.to) << true;
     } else if (key == QLatin1String("checkup_pairs") || key == QLatin1String("mean_bmi_change"))
         pairs(QStringLiteral("checkup"), QStringLiteral("taken_on"), measured);
     else if ((key == QLatin1String("workshop_attendances") ||
@@ -474,15 +618,15 @@ std::vector<CohortHousehold> CohortQueries::householdsBehind(const CohortFilter&
             "JOIN workshop w ON w.id = r.workshop_id JOIN cohort_person p ON p.id = r.person_id "
             "WHERE r.status = 'registered' AND r.attended = ? AND w.cancelled_on IS NULL "
             "AND w.held_on >= ? AND w.held_on <= ?");
-        s.values << true << dateValue(f.from) << dateValue(f.to);
+        s.values << true << day(f.from) << day(f.to);
     }
     std::vector<CohortHousehold> result;
     if (inner.isEmpty() || (inner.contains(QLatin1String("ledger_entry")) && !hasLedger()))
         return result;
-    QSqlQuery q =
-        m_db.exec(s.text + QStringLiteral("SELECT h.code, h.commune FROM household h WHERE h.id IN (") +
-                      inner + QStringLiteral(") ORDER BY h.code"),
-                  s.values);
+    QSqlQuery q = run(QStringLiteral("behind_") + key,
+                      s.text + QStringLiteral("SELECT h.code, h.commune FROM household h WHERE h.id IN (") +
+                          inner + QStringLiteral(") ORDER BY h.code"),
+                      s.values);
     while (q.next())
         result.push_back({q.value(0).toString(), q.value(1).toString()});
     return result;
@@ -491,9 +635,9 @@ std::vector<CohortHousehold> CohortQueries::householdsBehind(const CohortFilter&
 std::vector<CohortDatasetRow> CohortQueries::dataset(const CohortFilter& f, const QDate& consentDay) const
 {
     Sql s = with(f);
-    s.values << dateValue(f.from) << dateValue(f.to) << dateValue(f.from) << dateValue(f.to)
-             << dateValue(consentDay) << true;
-    QSqlQuery q = m_db.exec(
+    s.values << day(f.from) << day(f.to) << day(f.from) << day(f.to) << day(consentDay) << true;
+    QSqlQuery q = run(
+        QStringLiteral("dataset"),
         s.text + QStringLiteral(
                      "SELECT p.code, h.code, p.birth_date, p.sex, p.role, h.commune, h.enrolled_on, w.wave, "
                      "c.taken_on, c.weight_g, c.height_mm, c.waist_mm, c.systolic_mmhg, c.diastolic_mmhg, "

@@ -3,7 +3,10 @@
 #include "cohort/CohortData.h"
 #include "store/Database.h"
 
+#include <QSet>
+#include <QSqlQuery>
 #include <QStringList>
+#include <optional>
 #include <vector>
 
 namespace cabas::store {
@@ -40,7 +43,27 @@ class CohortQueries
     bool hasLedger() const;
     bool hasWorkshops() const;
 
+    // PostgreSQL with database roles (PgRoles::apply, run by the tables' owner): staff logins have no SELECT
+    // on line-level ledger or health tables, so every statement of this class is also created as a fixed
+    // function of its parameters, SECURITY DEFINER (it runs with the owner's rights), with a search_path
+    // of its own, EXECUTE granted to `readers` only (`exporters` for the evaluators' dataset). A function's
+    // name carries a hash of its SQL: CohortQueries calls it when it exists, else runs the SQL itself (the
+    // owner, SQLite). Functions of an older version are dropped. Run inside the caller's transaction.
+    static void installPgFunctions(const Database& db, const QStringList& readers,
+                                   const QStringList& exporters);
+
   private:
+    struct Install
+    {
+        QStringList readers;
+        QStringList exporters;
+    };
+    CohortQueries(const Database& db, const Install* install) : m_db(db), m_install(install) {}
+    // Runs one statement: through its function when installed on PostgreSQL, else as SQL.
+    QSqlQuery run(const QString& name, const QString& sql, const QVariantList& values) const;
+    QString functionName(const QString& name, const QString& sql, const QStringList& parameterTypes) const;
+    QVariant day(const QDate& date) const; // a DATE parameter (typed on PostgreSQL)
+
     struct Sql
     {
         QString text;
@@ -54,6 +77,8 @@ class CohortQueries
     void workshops(const CohortFilter& filter, CohortRaw& raw) const;
 
     const Database& m_db;
+    const Install* m_install = nullptr;
+    mutable std::optional<QSet<QString>> m_functions; // PostgreSQL: the cabas_cohort_ functions there
 };
 
 } // namespace cabas::store

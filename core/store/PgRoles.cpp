@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "security/Access.h"
+#include "store/CohortQueries.h"
 
 #include <QRegularExpression>
 
@@ -83,7 +84,7 @@ QStringList PgRoles::statements(const QString& prefix)
     sql << QStringLiteral("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, %1").arg(everyone);
     // Every Cabas client checks the schema version and needs the programme's rules.
     for (const char* table : {"cabas_meta", "schema_migrations", "programme", "programme_bonus_rule",
-                              "programme_wave", "programme_sustainable_category"})
+                              "programme_wave", "programme_sustainable_category", "programme_income_band"})
         sql << QStringLiteral("GRANT SELECT ON %1 TO %2").arg(QLatin1String(table), everyone);
     // Logging in: read the account, count failures; change one's own password (the Cabas check applies).
     sql << QStringLiteral("GRANT SELECT ON app_user TO %1").arg(everyone);
@@ -139,6 +140,15 @@ void PgRoles::apply(const Database& db, const QString& prefix)
     Database::Transaction tx(db);
     for (const QString& statement : statements(prefix))
         db.execDirect(statement);
+    // Cohort figures without line-level rights: fixed functions that run with the owner's rights.
+    QStringList readers, exporters;
+    for (Role role : kRoles) {
+        if (AccessPolicy::allows(role, DataKind::Cohort, Action::ReadAggregates))
+            readers << roleName(prefix, role);
+        if (AccessPolicy::allows(role, DataKind::Cohort, Action::ExportPublic))
+            exporters << roleName(prefix, role);
+    }
+    CohortQueries::installPgFunctions(db, readers, exporters);
     QSqlQuery updated =
         db.exec(QStringLiteral("UPDATE cabas_meta SET value = ? WHERE key = 'pg_role_prefix'"), {prefix});
     if (updated.numRowsAffected() == 0)

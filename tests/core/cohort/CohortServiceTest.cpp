@@ -1,15 +1,18 @@
 #include "cohort/CohortService.h"
 #include "common/Error.h"
 #include "io/CohortExport.h"
+#include "security/Authenticator.h"
 #include "services/HealthService.h"
 #include "services/HouseholdService.h"
 #include "services/WorkshopService.h"
 #include "store/LedgerRepository.h"
+#include "store/PgRoles.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSqlError>
 #include <catch2/catch.hpp>
 
 using namespace cabas;
@@ -478,4 +481,129 @@ TEST_CASE("disclosure control: small cells and their complements are suppressed"
     // Whatever is published, no published part can be recomputed into a suppressed one.
     for (const QString& key : r.suppressed)
         CHECK_FALSE(r.toJson().value(QStringLiteral("indicators")).toObject().value(key).isDouble());
+}
+
+namespace {
+// Runs one statement through another database login; returns the error text, empty on success.
+QString runAs(const store::DatabaseSpec& spec, const QString& sql)
+{
+    const QString name = QStringLiteral("cohort-roles-test");
+    QString error;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(spec.host);
+        db.setPort(spec.port);
+        db.setUserName(spec.user);
+        db.setPassword(spec.password);
+        db.setDatabaseName(spec.databaseName);
+        if (!db.open()) {
+            error = db.lastError().text();
+        } else {
+            QSqlQuery q(db);
+            if (!q.exec(sql))
+                error = q.lastError().text();
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return error;
+}
+} // namespace
+
+TEST_CASE("on PostgreSQL a coordinator's database login computes the cohort figures without reading entries",
+          "[cohort][postgresql][roles]")
+{
+    const auto backends = test::backendsUnderTest();
+    if (std::find(backends.begin(), backends.end(), store::Backend::Postgres) == backends.end())
+        return;
+    test::ScopedClock clock(utc(2025, 1, 15, 9, 0));
+    Fixture p(store::Backend::Postgres);
+    const QString prefix = QStringLiteral("c") + p.t.spec().databaseName.right(20);
+    const QString coordinatorLogin = prefix + QStringLiteral("_julien");
+    const QString workerLogin = prefix + QStringLiteral("_anne");
+    const QStringList roles = {coordinatorLogin,
+                               workerLogin,
+                               store::PgRoles::roleName(prefix, Role::SocialWorker),
+                               store::PgRoles::roleName(prefix, Role::Nurse),
+                               store::PgRoles::roleName(prefix, Role::Coordinator),
+                               store::PgRoles::roleName(prefix, Role::Admin)};
+    struct Cleanup
+    {
+        const TempDatabase& t;
+        QStringList roles;
+        ~Cleanup()
+        {
+            for (const QString& r : roles) {
+                try {
+                    if (t.rawValue(
+                             QStringLiteral("SELECT count(*) FROM pg_roles WHERE rolname = '%1'").arg(r))
+                            .toInt() == 0)
+                        continue;
+                    t.rawExec(QStringLiteral("DROP OWNED BY %1").arg(r));
+                    t.rawExec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(r));
+                } catch (const std::exception& e) {
+                    qWarning("cleanup: %s", e.what());
+                }
+            }
+        }
+    } cleanup{p.t, roles};
+
+    // The owner's figures, before any role exists (plain SQL).
+    const QByteArray owner =
+        QJsonDocument(CohortService(*p.db, p.coordinator).report(period(), Disclosure::Internal).toJson())
+            .toJson(QJsonDocument::Compact);
+    const CohortDataset ownerDataset = CohortService(*p.db, p.coordinator).dataset(period());
+    const auto ownerBehind =
+        CohortService(*p.db, p.coordinator).householdsBehind(period(), QStringLiteral("spent_cents"));
+    REQUIRE_FALSE(ownerBehind.empty());
+
+    store::PgRoles::apply(*p.db, prefix);
+    p.t.rawExec(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD 'julien-db-pw' IN ROLE %2")
+                    .arg(coordinatorLogin, store::PgRoles::roleName(prefix, Role::Coordinator)));
+    p.t.rawExec(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD 'anne-db-pw' IN ROLE %2")
+                    .arg(workerLogin, store::PgRoles::roleName(prefix, Role::SocialWorker)));
+    store::DatabaseSpec julien = p.t.spec();
+    julien.user = coordinatorLogin;
+    julien.password = QStringLiteral("julien-db-pw");
+    store::DatabaseSpec anne = p.t.spec();
+    anne.user = workerLogin;
+    anne.password = QStringLiteral("anne-db-pw");
+
+    // With psql, the coordinator's login reads no entry and no health record...
+    for (const char* table : {"ledger_entry", "ledger_merchant", "checkup", "diet_questionnaire"}) {
+        INFO(table);
+        CHECK(runAs(julien, QStringLiteral("SELECT * FROM %1").arg(QLatin1String(table)))
+                  .contains(QStringLiteral("permission denied")));
+    }
+    // ... nor can it change what the functions run (they belong to the owner).
+    CHECK(runAs(julien,
+                QStringLiteral("CREATE FUNCTION cabas_cohort_x() RETURNS int LANGUAGE sql AS 'SELECT 1'"))
+              .contains(QStringLiteral("permission denied")));
+    // ... but Cabas, logged in through it, computes the same figures (through the owner's fixed functions).
+    auto asJulien = store::Database::open(julien);
+    const Session session = security::Authenticator(*asJulien).login(
+        QStringLiteral("coordinator"), QStringLiteral("Password-of-coordinator"));
+    const CohortService service(*asJulien, session);
+    const QByteArray json =
+        QJsonDocument(service.report(period(), Disclosure::Internal).toJson()).toJson(QJsonDocument::Compact);
+    CHECK(json.toStdString() == owner.toStdString());
+    CHECK(QJsonDocument(service.report(period(), Disclosure::Public).toJson()).toJson().size() > 0);
+    const auto behind = service.householdsBehind(period(), QStringLiteral("spent_cents"));
+    REQUIRE(behind.size() == ownerBehind.size());
+    CHECK(behind.front().code == ownerBehind.front().code);
+    const CohortDataset dataset = service.dataset(period());
+    CHECK(dataset.rows == ownerDataset.rows);
+    asJulien.reset();
+
+    // A social worker's login may run the aggregate functions (internal figures are theirs too) but not the
+    // evaluators' line-level dataset.
+    const QString datasetFunction =
+        p.t.rawValue(QStringLiteral(
+                         "SELECT proname FROM pg_proc WHERE proname LIKE 'cabas\\_cohort\\_dataset\\_%'"))
+            .toString();
+    REQUIRE_FALSE(datasetFunction.isEmpty());
+    CHECK(runAs(anne, QStringLiteral("SELECT * FROM %1(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                                     "NULL, NULL, NULL, NULL, NULL, NULL, NULL)")
+                          .arg(datasetFunction))
+              .contains(QStringLiteral("permission denied")));
 }
