@@ -118,6 +118,23 @@ void connectLabels(QWidget* top)
     }
 }
 
+void placeInTabChain(QWidget* container, QWidget* after)
+{
+    QList<QWidget*> inputs;
+    for (QWidget* w = container->nextInFocusChain(); w != container; w = w->nextInFocusChain()) {
+        if (inputs.contains(w))
+            break;
+        if (container->isAncestorOf(w) && (w->focusPolicy() & Qt::TabFocus) == Qt::TabFocus &&
+            !w->focusProxy())
+            inputs << w;
+    }
+    QWidget* previous = after;
+    for (QWidget* w : inputs) {
+        QWidget::setTabOrder(previous, w);
+        previous = w;
+    }
+}
+
 QString withShortcut(const QString& text, const QString& portableShortcut)
 {
     return QCoreApplication::translate("cabas::ui::a11y", "%1 (%2)")

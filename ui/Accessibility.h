@@ -23,6 +23,10 @@ QLabel* labelFor(const QString& text, QWidget* field, QWidget* parent);
 // that input is named by the label (Qt only finds a buddy label among the input's siblings).
 void connectLabels(QWidget* top);
 
+// Puts the inputs of `container` (in their present order) right after `after` in the Tab chain: for widgets
+// built later than their neighbours (areas filled when a record is read).
+void placeInTabChain(QWidget* container, QWidget* after);
+
 // The text of a label as a name: without the mnemonic's & and a trailing colon.
 QString plainLabel(const QString& text);
 

@@ -462,6 +462,9 @@ void CaseFileView::embedFollowUp()
     fillArea(m_workshopsArea, AccessPolicy::allows(role, DataKind::Workshops, Action::Read),
              tr("Workshops are shown to the programme's staff."),
              [&](QWidget* parent) { return new WorkshopHistoryWidget(m_db, m_session, m_base.id, parent); });
+    // Built after the buttons under the tabs: in the Tab chain, right after the tab bar.
+    if (auto* tabBar = m_tabs->findChild<QTabBar*>())
+        a11y::placeInTabChain(m_spendingArea->parentWidget(), tabBar);
 }
 
 bool CaseFileView::load(const QString& householdCode)
