@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "security/AuditTrail.h"
 #include "store/HouseholdRepository.h"
+#include "store/IncomeRepository.h"
 #include "store/ProgrammeRepository.h"
 #include "store/UserRepository.h"
 
@@ -693,7 +694,12 @@ AllowanceBreakdown HouseholdService::allowance(qint64 householdId, const QDate& 
     const auto programme = store::ProgrammeRepository(m_db).load();
     if (!programme)
         throw Error(tr("This database has no programme."), Error::Kind::NotFound);
-    return monthlyAllowance(*programme, store::PersonRepository(m_db).forHousehold(householdId), month);
+    // Income-band programmes: the household's income assessment in force on the month's first day.
+    std::vector<IncomeAssessment> incomes;
+    if (programme->needsIncomeAssessment())
+        incomes = store::IncomeRepository(m_db).forHousehold(householdId);
+    return monthlyAllowance(*programme, store::PersonRepository(m_db).forHousehold(householdId), month,
+                            assessmentOn(incomes, QDate(month.year(), month.month(), 1)));
 }
 
 AllowanceBreakdown HouseholdService::allowance(const std::vector<Person>& members, const QDate& month) const

@@ -3,6 +3,7 @@
 #include "core/store/LedgerTestUtil.h"
 #include "demo/DemoGenerator.h"
 #include "demo/DemoProgramme.h"
+#include "services/HouseholdService.h"
 #include "services/IncomeService.h"
 #include "services/ProgrammeService.h"
 #include "sim/SimLedger.h"
@@ -200,7 +201,8 @@ TEST_CASE("reconciliation with income bands follows the re-assessment", "[reconc
         p.incomeBands = {{60000, 10000}, {90000, 7000}, {120000, 4000}, {std::nullopt, 2000}};
         p.reassessmentMonths = 3;
     });
-    f.household(u"RBS-0001"_s, kFirstOfJune, {QDate(1980, 1, 1)}, {QDate(2014, 1, 1)}); // 1.3 units
+    const qint64 rbs1 =
+        f.household(u"RBS-0001"_s, kFirstOfJune, {QDate(1980, 1, 1)}, {QDate(2014, 1, 1)}); // 1.3 units
     f.household(u"RBS-0002"_s, kFirstOfJune, {QDate(1990, 1, 1)});
     const Session anne = test::sessionFor(*f.db, Role::SocialWorker, u"anne"_s);
     const IncomeService incomes(*f.db, anne);
@@ -219,6 +221,9 @@ TEST_CASE("reconciliation with income bands follows the re-assessment", "[reconc
     CHECK(incomes.assess(u"RBS-0001"_s, second).band == 2);
     REQUIRE(incomes.history(u"RBS-0001"_s).size() == 2); // the history stays
     CHECK(incomes.inForce(u"RBS-0001"_s, QDate(2024, 7, 31))->band == 0);
+    // The case file's allowance of the month follows the assessment in force.
+    CHECK(HouseholdService(*f.db, anne).allowance(rbs1, QDate(2024, 7, 10)).totalCents == 10000);
+    CHECK(HouseholdService(*f.db, anne).allowance(rbs1, QDate(2024, 8, 10)).totalCents == 4000);
 
     f.store({f.entry(u"RBS-0001"_s, u"allowance"_s, 10000, u"2024-06-01T02:00:00+02:00"_s),
              f.entry(u"RBS-0001"_s, u"allowance"_s, 10000, u"2024-07-01T02:00:00+02:00"_s),
