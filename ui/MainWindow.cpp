@@ -327,7 +327,7 @@ void MainWindow::applySectionListColours()
                        "QListWidget#sectionList::item { padding: 7px 10px; border-radius: 4px;"
                        " border: 1px solid transparent; }"
                        "QListWidget#sectionList::item:selected { background: %1; color: %2; }"
-                       "QListWidget#sectionList:focus::item:selected { border: 1px solid %3; }")
+                       "QListWidget#sectionList::item:focus { border: 1px solid %3; }")
             .arg(theme::accentBackground(p).name(), theme::accentForeground(p).name(),
                  p.color(QPalette::Highlight).name()));
 }
