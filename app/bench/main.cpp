@@ -527,8 +527,11 @@ void measureCohort(const store::Database& db, const QString& backend, const QDat
     filter.to = first.addDays(364);
     const CohortService service(db, admin);
     t.start();
+    double cpu = cpuSeconds();
     const CohortReport r = service.report(filter, Disclosure::Internal);
     report(QStringLiteral("cohort.summary"), backend, entries, seconds(t), QStringLiteral("entries"));
+    report(QStringLiteral("cohort.summary.cpu"), backend, entries, cpuSeconds() - cpu,
+           QStringLiteral("entries"));
     const Session coordinator = security::Authenticator(db).login(QStringLiteral("coordinator"), password);
     t.restart();
     CohortService(db, coordinator).report(filter, Disclosure::Public);
@@ -536,6 +539,7 @@ void measureCohort(const store::Database& db, const QString& backend, const QDat
 
     // The ledger totals alone, written by hand: one pass over the posted entries of enrolled households.
     t.restart();
+    cpu = cpuSeconds();
     QSqlQuery q = db.exec(
         QStringLiteral("SELECT SUM(CASE WHEN e.kind = 'allowance' THEN e.amount_cents ELSE 0 END), "
                        "SUM(CASE WHEN e.kind = 'bonus' THEN e.amount_cents ELSE 0 END), "
@@ -548,6 +552,8 @@ void measureCohort(const store::Database& db, const QString& backend, const QDat
          store::dateValue(filter.from)});
     q.next();
     report(QStringLiteral("cohort.hand_written_ledger_totals"), backend, entries, seconds(t),
+           QStringLiteral("entries"));
+    report(QStringLiteral("cohort.hand_written_ledger_totals.cpu"), backend, entries, cpuSeconds() - cpu,
            QStringLiteral("entries"));
     if (q.value(2).toLongLong() != r.indicator(QStringLiteral("spent_cents"))->integer())
         throw Error(
