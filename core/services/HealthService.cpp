@@ -35,6 +35,25 @@ void HealthService::recordCheckup(const QString& personCode, Checkup& checkup) c
     tx.commit();
 }
 
+void HealthService::correctCheckup(const QString& personCode, Checkup& checkup) const
+{
+    const AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Health, Action::Write, QStringLiteral("checkup"), personCode);
+    const qint64 id = personId(personCode);
+    store::CheckupRepository repository(m_db);
+    const auto stored = repository.findById(checkup.id);
+    if (!stored || stored->personId != id)
+        throw Error(tr("%1 has no such checkup.").arg(personCode), Error::Kind::NotFound);
+    checkup.personId = id;
+    checkup.nurseUserId = stored->nurseUserId;
+    checkNotFuture(checkup.takenOn);
+    checkRecordable(personCode, id, checkup.takenOn, checkup.wave);
+    store::Database::Transaction tx(m_db);
+    repository.update(checkup);
+    audit.record(m_session, QStringLiteral("update"), QStringLiteral("checkup"), personCode, checkup.wave);
+    tx.commit();
+}
+
 void HealthService::checkRecordable(const QString& personCode, qint64 id, const QDate& date,
                                     const QString& wave) const
 {

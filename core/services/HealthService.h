@@ -28,6 +28,10 @@ class HealthService
     // Records a checkup by the session's nurse for `personCode`.
     void recordCheckup(const QString& personCode, Checkup& checkup) const;
     PersonCheckups checkups(const QString& personCode) const;
+    // Corrects a saved checkup of `personCode` (checkup.id and the version it was read with): checked like a
+    // new one (plausibility, consent on its date, a wave of the programme, one per wave), written if nobody
+    // corrected it meanwhile (else Conflict, nothing written), audited. The nurse who took it stays.
+    void correctCheckup(const QString& personCode, Checkup& checkup) const;
 
     struct PersonQuestionnaires
     {

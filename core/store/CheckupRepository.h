@@ -3,6 +3,7 @@
 #include "domain/Checkup.h"
 #include "store/Database.h"
 
+#include <optional>
 #include <vector>
 
 namespace cabas::store {
@@ -15,6 +16,10 @@ class CheckupRepository
 
     // Throws Conflict when the person already has a checkup for that wave.
     void insert(Checkup& checkup);
+    // Saves a corrected checkup if its version is still the stored one, then bumps it; else throws Conflict
+    // (also when another checkup of the person has the new wave).
+    void update(Checkup& checkup);
+    std::optional<Checkup> findById(qint64 id) const;
     std::vector<Checkup> forPerson(qint64 personId) const; // oldest first
 
   private:

@@ -164,3 +164,77 @@ TEST_CASE("checkups are checked for plausibility and one per wave", "[health]")
                 }).isEmpty());
     CHECK(HealthService(*f.db, f.nurse).checkups(QStringLiteral("P-00001")).checkups.size() == 1);
 }
+
+TEST_CASE("a nurse corrects a saved checkup: checked, audited, version-checked against another connection",
+          "[health][correction]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 1), QTime(9, 0), Qt::UTC));
+    Fixture f(backend);
+    f.consent(true, QDate(2024, 6, 1));
+    const HealthService nurse(*f.db, f.nurse);
+    Checkup m0 = checkup(QStringLiteral("M0"), QDate(2024, 6, 14));
+    nurse.recordCheckup(QStringLiteral("P-00001"), m0);
+    Checkup m6 = checkup(QStringLiteral("M6"), QDate(2024, 12, 10));
+    nurse.recordCheckup(QStringLiteral("P-00001"), m6);
+
+    // A typo in the weight, corrected.
+    Checkup fixed = m0;
+    fixed.weightG = 93300;
+    nurse.correctCheckup(QStringLiteral("P-00001"), fixed);
+    CHECK(fixed.version == 2);
+    auto stored = nurse.checkups(QStringLiteral("P-00001")).checkups;
+    REQUIRE(stored.size() == 2);
+    CHECK(stored[0].weightG == 93300);
+    CHECK(stored[0].nurseUserId == f.nurse.user.id);
+    store::AuditFilter filter;
+    filter.table = QStringLiteral("checkup");
+    std::vector<store::AuditRecord> records;
+    for (const auto& r : store::AuditRepository(*f.db).list(filter))
+        if (r.action == QLatin1String("update")) // reads of health data are audited too
+            records.push_back(r);
+    REQUIRE(records.size() == 1);
+    CHECK(records.front().login == f.nurse.user.login);
+    CHECK(records.front().recordRef == QStringLiteral("P-00001"));
+    CHECK(records.front().detail == QStringLiteral("M0")); // never a value
+
+    // Checked like a new one: plausibility, one checkup per wave; nothing written.
+    Checkup implausible = fixed;
+    implausible.weightG = 400000;
+    CHECK(errorOf([&] {
+              nurse.correctCheckup(QStringLiteral("P-00001"), implausible);
+          }).contains(QStringLiteral("weight_kg")));
+    Checkup sameWave = fixed;
+    sameWave.wave = QStringLiteral("M6");
+    CHECK_FALSE(errorOf([&] { nurse.correctCheckup(QStringLiteral("P-00001"), sameWave); }).isEmpty());
+    CHECK(nurse.checkups(QStringLiteral("P-00001")).checkups[0].weightG == 93300);
+
+    // Someone corrected it meanwhile on another connection: a conflict, their values stay.
+    auto second = f.t.open();
+    Checkup theirs = fixed;
+    theirs.waistMm = 1010;
+    HealthService(*second, f.nurse).correctCheckup(QStringLiteral("P-00001"), theirs);
+    Checkup mine = fixed; // still version 2
+    mine.weightG = 94300;
+    try {
+        nurse.correctCheckup(QStringLiteral("P-00001"), mine);
+        FAIL("a stale correction was written");
+    } catch (const Error& e) {
+        CHECK(e.kind() == Error::Kind::Conflict);
+    }
+    stored = nurse.checkups(QStringLiteral("P-00001")).checkups;
+    CHECK(stored[0].weightG == 93300);
+    CHECK(stored[0].waistMm == 1010);
+    CHECK(stored[0].version == 3);
+
+    // Social workers do not write health data; another person's checkup is not found through this one.
+    Checkup bySocialWorker = stored[0];
+    try {
+        HealthService(*f.db, f.socialWorker).correctCheckup(QStringLiteral("P-00001"), bySocialWorker);
+        FAIL("a social worker corrected a checkup");
+    } catch (const Error& e) {
+        CHECK(e.kind() == Error::Kind::AccessDenied);
+    }
+    second.reset();
+}
