@@ -100,9 +100,11 @@ int main(int argc, char* argv[])
                                 {QStringLiteral("attempts"), attempts}});
                         break;
                     } catch (const Error& err) {
-                        // A code another client took meanwhile: reported, then the next free code.
+                        // A code another client took meanwhile (found by the service's own check: Invalid, or
+                        // by the database: Conflict): reported, then the next free code.
                         report(failure(QStringLiteral("enrol"), err));
-                        if (err.kind() != Error::Kind::Conflict && err.kind() != Error::Kind::Storage)
+                        if (err.kind() != Error::Kind::Conflict && err.kind() != Error::Kind::Storage &&
+                            err.kind() != Error::Kind::Invalid)
                             throw;
                         if (attempts >= 50 || timer.elapsed() >= durationMs)
                             break;

@@ -97,12 +97,14 @@ TEST_CASE("fault: 20 processes enrolling, editing and syncing on one PostgreSQL 
         REQUIRE(p->waitForStarted(30000));
         REQUIRE(p->waitForFinished(int(kSeconds * 1000) + 90000));
         const QString err = QString::fromUtf8(p->readAllStandardError());
-        INFO("client " << p->arguments().join(QLatin1Char(' ')) << "\nstderr: " << err);
+        const QByteArray out = p->readAllStandardOutput();
+        INFO("client " << p->arguments().join(QLatin1Char(' ')) << "\nstderr: " << err
+                       << "\nlast line: " << QString::fromUtf8(out.trimmed().split('\n').last()));
         CHECK(p->exitStatus() == QProcess::NormalExit);
         CHECK(p->exitCode() == 0);
         if (p->exitStatus() != QProcess::NormalExit || p->exitCode() != 0)
             ++crashed;
-        for (const QByteArray& line : p->readAllStandardOutput().split('\n'))
+        for (const QByteArray& line : out.split('\n'))
             if (!line.trimmed().isEmpty())
                 events.push_back(QJsonDocument::fromJson(line).object());
     }
