@@ -3,6 +3,7 @@
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "services/HouseholdService.h"
+#include "Theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -157,7 +158,7 @@ QLabel* MemberDialog::errorLabel(const QString& field)
 {
     auto* label = new QLabel(this);
     label->setObjectName(field + QStringLiteral("Error"));
-    label->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    theme::setTone(label, theme::Tone::Error);
     label->setWordWrap(true);
     label->hide();
     m_errors[field] = label;
