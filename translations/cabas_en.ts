@@ -55,48 +55,48 @@
         <translation>%1: the column %2 is missing</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
-        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
+        <source>%1: unknown column "%2" ignored</source>
+        <translation>%1: unknown column "%2" ignored</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
-        <translation>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
     </message>
     <message>
         <source>%1 is in the future: attendance is recorded on the day or after</source>
         <translation>%1 is in the future: attendance is recorded on the day or after</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be one of %2</source>
-        <translation>&quot;%1&quot; must be one of %2</translation>
+        <source>"%1" must be one of %2</source>
+        <translation>"%1" must be one of %2</translation>
     </message>
     <message>
-        <source>the workshop&apos;s title is required</source>
-        <translation>the workshop&apos;s title is required</translation>
+        <source>the workshop's title is required</source>
+        <translation>the workshop's title is required</translation>
     </message>
     <message>
         <source>at most 200 characters</source>
         <translation>at most 200 characters</translation>
     </message>
     <message>
-        <source>the person&apos;s code is required</source>
-        <translation>the person&apos;s code is required</translation>
+        <source>the person's code is required</source>
+        <translation>the person's code is required</translation>
     </message>
     <message>
         <source>there is no person %1</source>
         <translation>there is no person %1</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be yes, no, oui or non</source>
-        <translation>&quot;%1&quot; must be yes, no, oui or non</translation>
+        <source>"%1" must be yes, no, oui or non</source>
+        <translation>"%1" must be yes, no, oui or non</translation>
     </message>
     <message>
         <source>%1 is listed twice for this workshop (also line %2)</source>
         <translation>%1 is listed twice for this workshop (also line %2)</translation>
     </message>
     <message>
-        <source>the workshop &quot;%1&quot; was cancelled: no attendance can be recorded</source>
-        <translation>the workshop &quot;%1&quot; was cancelled: no attendance can be recorded</translation>
+        <source>the workshop "%1" was cancelled: no attendance can be recorded</source>
+        <translation>the workshop "%1" was cancelled: no attendance can be recorded</translation>
     </message>
     <message>
         <source>Nothing was imported:</source>
@@ -230,8 +230,8 @@
         <translation>card_id: the card id is required</translation>
     </message>
     <message>
-        <source>card_id: &quot;%1&quot; is not a valid card id</source>
-        <translation>card_id: &quot;%1&quot; is not a valid card id</translation>
+        <source>card_id: "%1" is not a valid card id</source>
+        <translation>card_id: "%1" is not a valid card id</translation>
     </message>
     <message>
         <source>replaces: a card cannot replace itself</source>
@@ -322,6 +322,10 @@
         <source>This person already has a checkup for wave %1.</source>
         <translation>This person already has a checkup for wave %1.</translation>
     </message>
+    <message>
+        <source>This checkup was corrected by someone else since you opened it; reopen it to see their values.</source>
+        <translation>This checkup was corrected by someone else since you opened it; reopen it to see their values.</translation>
+    </message>
 </context>
 <context>
     <name>Cli</name>
@@ -346,16 +350,16 @@
         <translation>%1: the programme must be a JSON object</translation>
     </message>
     <message>
-        <source>Created %1 (programme &quot;%2&quot;, administrator %3).</source>
-        <translation>Created %1 (programme &quot;%2&quot;, administrator %3).</translation>
+        <source>Created %1 (programme "%2", administrator %3).</source>
+        <translation>Created %1 (programme "%2", administrator %3).</translation>
     </message>
     <message>
-        <source>--households must be a whole number from 1 to %1, not &quot;%2&quot;</source>
-        <translation>--households must be a whole number from 1 to %1, not &quot;%2&quot;</translation>
+        <source>--households must be a whole number from 1 to %1, not "%2"</source>
+        <translation>--households must be a whole number from 1 to %1, not "%2"</translation>
     </message>
     <message>
-        <source>--seed must be a whole number, not &quot;%1&quot;</source>
-        <translation>--seed must be a whole number, not &quot;%1&quot;</translation>
+        <source>--seed must be a whole number, not "%1"</source>
+        <translation>--seed must be a whole number, not "%1"</translation>
     </message>
     <message>
         <source>Demo: %1 of %2 households</source>
@@ -422,8 +426,8 @@
         <translation>Seed of the generator (default 2024): same seed, same data.</translation>
     </message>
     <message>
-        <source>Show the database&apos;s schema version, programme and counts.</source>
-        <translation>Show the database&apos;s schema version, programme and counts.</translation>
+        <source>Show the database's schema version, programme and counts.</source>
+        <translation>Show the database's schema version, programme and counts.</translation>
     </message>
     <message>
         <source>text (default) or json.</source>
@@ -450,8 +454,8 @@
         <translation>log in as this user</translation>
     </message>
     <message>
-        <source>this help; COMMAND --help for a command&apos;s</source>
-        <translation>this help; COMMAND --help for a command&apos;s</translation>
+        <source>this help; COMMAND --help for a command's</source>
+        <translation>this help; COMMAND --help for a command's</translation>
     </message>
     <message>
         <source>the version of Cabas</source>
@@ -466,8 +470,8 @@
         <translation>cabas-cli: no command given.</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown command &quot;%1&quot;.</source>
-        <translation>cabas-cli: unknown command &quot;%1&quot;.</translation>
+        <source>cabas-cli: unknown command "%1".</source>
+        <translation>cabas-cli: unknown command "%1".</translation>
     </message>
     <message>
         <source>See: cabas-cli %1 --help</source>
@@ -478,8 +482,8 @@
         <translation>missing argument: %1</translation>
     </message>
     <message>
-        <source>unexpected argument &quot;%1&quot;</source>
-        <translation>unexpected argument &quot;%1&quot;</translation>
+        <source>unexpected argument "%1"</source>
+        <translation>unexpected argument "%1"</translation>
     </message>
     <message>
         <source>this command needs a user: --user LOGIN (with --password-file FILE, or typed at the prompt)</source>
@@ -494,8 +498,8 @@
         <translation>Password for %1: </translation>
     </message>
     <message>
-        <source>--format must be one of %1, not &quot;%2&quot;</source>
-        <translation>--format must be one of %1, not &quot;%2&quot;</translation>
+        <source>--format must be one of %1, not "%2"</source>
+        <translation>--format must be one of %1, not "%2"</translation>
     </message>
     <message>
         <source>--password-file FILE is needed (the password of %1 on its first line)</source>
@@ -546,20 +550,20 @@
         <translation>Password of %1 changed; the account is unlocked.</translation>
     </message>
     <message>
-        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</source>
-        <translation>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</translation>
+        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</source>
+        <translation>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</translation>
     </message>
     <message>
-        <source>--limit must be a positive whole number, not &quot;%1&quot;</source>
-        <translation>--limit must be a positive whole number, not &quot;%1&quot;</translation>
+        <source>--limit must be a positive whole number, not "%1"</source>
+        <translation>--limit must be a positive whole number, not "%1"</translation>
     </message>
     <message>
-        <source>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</source>
-        <translation>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</translation>
+        <source>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</source>
+        <translation>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</translation>
     </message>
     <message>
-        <source>The administrator&apos;s password, on the file&apos;s first line.</source>
-        <translation>The administrator&apos;s password, on the file&apos;s first line.</translation>
+        <source>The administrator's password, on the file's first line.</source>
+        <translation>The administrator's password, on the file's first line.</translation>
     </message>
     <message>
         <source>Fill a new database with a realistic demo programme (administrators).</source>
@@ -582,8 +586,8 @@
         <translation>Name shown for the user.</translation>
     </message>
     <message>
-        <source>The new user&apos;s password, on the file&apos;s first line.</source>
-        <translation>The new user&apos;s password, on the file&apos;s first line.</translation>
+        <source>The new user's password, on the file's first line.</source>
+        <translation>The new user's password, on the file's first line.</translation>
     </message>
     <message>
         <source>List the users (administrators).</source>
@@ -598,12 +602,12 @@
         <translation>Enable a disabled user (administrators).</translation>
     </message>
     <message>
-        <source>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</source>
-        <translation>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</translation>
+        <source>Set a user's password and unlock the account (administrators; anyone for their own).</source>
+        <translation>Set a user's password and unlock the account (administrators; anyone for their own).</translation>
     </message>
     <message>
-        <source>The new password, on the file&apos;s first line.</source>
-        <translation>The new password, on the file&apos;s first line.</translation>
+        <source>The new password, on the file's first line.</source>
+        <translation>The new password, on the file's first line.</translation>
     </message>
     <message>
         <source>Check the whole audit chain; name the first broken or missing record (administrators).</source>
@@ -618,8 +622,8 @@
         <translation>Only records from this date (YYYY-MM-DD).</translation>
     </message>
     <message>
-        <source>Only this user&apos;s records.</source>
-        <translation>Only this user&apos;s records.</translation>
+        <source>Only this user's records.</source>
+        <translation>Only this user's records.</translation>
     </message>
     <message>
         <source>Only records about this table.</source>
@@ -646,8 +650,8 @@
         <translation>Global options (before the command):</translation>
     </message>
     <message>
-        <source>file whose first line is that user&apos;s password (else asked on the terminal)</source>
-        <translation>file whose first line is that user&apos;s password (else asked on the terminal)</translation>
+        <source>file whose first line is that user's password (else asked on the terminal)</source>
+        <translation>file whose first line is that user's password (else asked on the terminal)</translation>
     </message>
     <message>
         <source>Every command but init needs a user. --db, --user and --password-file may also follow the command, unless the command has an option of that name.</source>
@@ -662,8 +666,8 @@
         <translation>Options:</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown option &quot;%1&quot;.</source>
-        <translation>cabas-cli: unknown option &quot;%1&quot;.</translation>
+        <source>cabas-cli: unknown option "%1".</source>
+        <translation>cabas-cli: unknown option "%1".</translation>
     </message>
     <message>
         <source>cabas-cli: %1 needs a value.</source>
@@ -706,8 +710,8 @@
         <translation>--status must be one of %1</translation>
     </message>
     <message>
-        <source>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</source>
-        <translation>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</translation>
+        <source>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</source>
+        <translation>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</translation>
     </message>
     <message>
         <source>Only upcoming, due, overdue or done.</source>
@@ -742,8 +746,8 @@
         <translation>Restored %1 into %2.</translation>
     </message>
     <message>
-        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite&apos;s online backup, or pg_dump).</source>
-        <translation>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite&apos;s online backup, or pg_dump).</translation>
+        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</source>
+        <translation>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</translation>
     </message>
     <message>
         <source>Restore BACKUP into a new database (--to), after checking that --user is one of its administrators.</source>
@@ -758,16 +762,16 @@
         <translation>--%1 YYYY-MM-DD is needed</translation>
     </message>
     <message>
-        <source>--%1: &quot;%2&quot; is not a date YYYY-MM-DD</source>
-        <translation>--%1: &quot;%2&quot; is not a date YYYY-MM-DD</translation>
+        <source>--%1: "%2" is not a date YYYY-MM-DD</source>
+        <translation>--%1: "%2" is not a date YYYY-MM-DD</translation>
     </message>
     <message>
         <source>--to is before --from</source>
         <translation>--to is before --from</translation>
     </message>
     <message>
-        <source>--disclosure must be internal or public, not &quot;%1&quot;</source>
-        <translation>--disclosure must be internal or public, not &quot;%1&quot;</translation>
+        <source>--disclosure must be internal or public, not "%1"</source>
+        <translation>--disclosure must be internal or public, not "%1"</translation>
     </message>
     <message>
         <source>--format %1 needs --out FILE</source>
@@ -837,16 +841,16 @@
         <translation>Cohort indicators and series for a period (docs/cohort.md).</translation>
     </message>
     <message>
-        <source>The evaluators&apos; pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
-        <translation>The evaluators&apos; pseudonymised dataset: one row per person and wave, research consent only (coordinators).</translation>
+        <source>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
+        <translation>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</translation>
     </message>
     <message>
         <source>--%1 DATE is required</source>
         <translation>--%1 DATE is required</translation>
     </message>
     <message>
-        <source>--%1: &quot;%2&quot; is not a date (YYYY-MM-DD)</source>
-        <translation>--%1: &quot;%2&quot; is not a date (YYYY-MM-DD)</translation>
+        <source>--%1: "%2" is not a date (YYYY-MM-DD)</source>
+        <translation>--%1: "%2" is not a date (YYYY-MM-DD)</translation>
     </message>
     <message>
         <source>--type must be one of %1</source>
@@ -901,8 +905,8 @@
         <translation>When the next step is due (YYYY-MM-DD).</translation>
     </message>
     <message>
-        <source>A person&apos;s prevention steps (nurses; the reading is audited).</source>
-        <translation>A person&apos;s prevention steps (nurses; the reading is audited).</translation>
+        <source>A person's prevention steps (nurses; the reading is audited).</source>
+        <translation>A person's prevention steps (nurses; the reading is audited).</translation>
     </message>
     <message>
         <source>Record an individual support session with a person, or with a household (--household).</source>
@@ -921,8 +925,8 @@
         <translation>The topic of the session.</translation>
     </message>
     <message>
-        <source>A person&apos;s support sessions and their household&apos;s (nurses; the reading is audited).</source>
-        <translation>A person&apos;s support sessions and their household&apos;s (nurses; the reading is audited).</translation>
+        <source>A person's support sessions and their household's (nurses; the reading is audited).</source>
+        <translation>A person's support sessions and their household's (nurses; the reading is audited).</translation>
     </message>
     <message>
         <source>--status must be one of candidate, enrolled, suspended, exited</source>
@@ -984,8 +988,8 @@
         <translation>List the households, optionally searched and filtered (social workers, nurses, administrators; coordinators by code only).</translation>
     </message>
     <message>
-        <source>Words to find in the code, a member&apos;s name or the commune (accents and case ignored).</source>
-        <translation>Words to find in the code, a member&apos;s name or the commune (accents and case ignored).</translation>
+        <source>Words to find in the code, a member's name or the commune (accents and case ignored).</source>
+        <translation>Words to find in the code, a member's name or the commune (accents and case ignored).</translation>
     </message>
     <message>
         <source>Only candidate, enrolled, suspended or exited households.</source>
@@ -1004,28 +1008,28 @@
         <translation>At most this many households.</translation>
     </message>
     <message>
-        <source>Show a household&apos;s case file: members, cards, consents, status history, this month&apos;s allowance.</source>
-        <translation>Show a household&apos;s case file: members, cards, consents, status history, this month&apos;s allowance.</translation>
+        <source>Show a household's case file: members, cards, consents, status history, this month's allowance.</source>
+        <translation>Show a household's case file: members, cards, consents, status history, this month's allowance.</translation>
     </message>
     <message>
         <source>%1: cannot read the token file (%2).</source>
         <translation>%1: cannot read the token file (%2).</translation>
     </message>
     <message>
-        <source>%1, line 1: the token file is empty (it holds the card operator&apos;s token on its first line).</source>
-        <translation>%1, line 1: the token file is empty (it holds the card operator&apos;s token on its first line).</translation>
+        <source>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</source>
+        <translation>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</translation>
     </message>
     <message>
-        <source>missing --ledger URL (the card operator&apos;s feed address)</source>
-        <translation>missing --ledger URL (the card operator&apos;s feed address)</translation>
+        <source>missing --ledger URL (the card operator's feed address)</source>
+        <translation>missing --ledger URL (the card operator's feed address)</translation>
     </message>
     <message>
-        <source>missing --token-file FILE (the card operator&apos;s token on its first line)</source>
-        <translation>missing --token-file FILE (the card operator&apos;s token on its first line)</translation>
+        <source>missing --token-file FILE (the card operator's token on its first line)</source>
+        <translation>missing --token-file FILE (the card operator's token on its first line)</translation>
     </message>
     <message>
-        <source>--page-size must be a whole number from 1 to 1000, not &quot;%1&quot;</source>
-        <translation>--page-size must be a whole number from 1 to 1000, not &quot;%1&quot;</translation>
+        <source>--page-size must be a whole number from 1 to 1000, not "%1"</source>
+        <translation>--page-size must be a whole number from 1 to 1000, not "%1"</translation>
     </message>
     <message>
         <source>Sync: %1 pages, %2 cards, %3 entries</source>
@@ -1044,16 +1048,16 @@
         <translation>%1 requests were tried again; the feed restarted from the beginning %2 times.</translation>
     </message>
     <message>
-        <source>Pull the card operator&apos;s ledger feed: cards and entries since the last sync (administrators).</source>
-        <translation>Pull the card operator&apos;s ledger feed: cards and entries since the last sync (administrators).</translation>
+        <source>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</source>
+        <translation>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</translation>
     </message>
     <message>
         <source>The feed address (https://...; http only to this computer).</source>
         <translation>The feed address (https://...; http only to this computer).</translation>
     </message>
     <message>
-        <source>File with the operator&apos;s token on its first line.</source>
-        <translation>File with the operator&apos;s token on its first line.</translation>
+        <source>File with the operator's token on its first line.</source>
+        <translation>File with the operator's token on its first line.</translation>
     </message>
     <message>
         <source>Entries asked per page, 1 to 1000 (default 500).</source>
@@ -1087,8 +1091,8 @@
         <translation>Card %1 linked to household %2.</translation>
     </message>
     <message>
-        <source>Import a card operator&apos;s ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
-        <translation>Import a card operator&apos;s ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</translation>
+        <source>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
+        <translation>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</translation>
     </message>
     <message>
         <source>Counts and sums of the stored ledger by kind and status, each entry once at its latest revision.</source>
@@ -1135,8 +1139,8 @@
         <translation>--date DATE is required</translation>
     </message>
     <message>
-        <source>--%1: &quot;%2&quot; is not a time (HH:MM)</source>
-        <translation>--%1: &quot;%2&quot; is not a time (HH:MM)</translation>
+        <source>--%1: "%2" is not a time (HH:MM)</source>
+        <translation>--%1: "%2" is not a time (HH:MM)</translation>
     </message>
     <message>
         <source>--capacity must be a number of places (0: no limit)</source>
@@ -1147,8 +1151,8 @@
         <translation>Workshop %1 created: %2</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a workshop number (see workshop list)</source>
-        <translation>&quot;%1&quot; is not a workshop number (see workshop list)</translation>
+        <source>"%1" is not a workshop number (see workshop list)</source>
+        <translation>"%1" is not a workshop number (see workshop list)</translation>
     </message>
     <message>
         <source>missing argument: WORKSHOP_ID PERSON_CODE...</source>
@@ -1191,8 +1195,8 @@
         <translation>farm_visit, cooking, market_visit, cheese_making, bread_making or other.</translation>
     </message>
     <message>
-        <source>The workshop&apos;s title.</source>
-        <translation>The workshop&apos;s title.</translation>
+        <source>The workshop's title.</source>
+        <translation>The workshop's title.</translation>
     </message>
     <message>
         <source>Its date (YYYY-MM-DD).</source>
@@ -1227,8 +1231,8 @@
         <translation>Cancel these registrations; the first on the waiting list takes a freed place.</translation>
     </message>
     <message>
-        <source>Record the day&apos;s attendance of registered persons: all or nothing.</source>
-        <translation>Record the day&apos;s attendance of registered persons: all or nothing.</translation>
+        <source>Record the day's attendance of registered persons: all or nothing.</source>
+        <translation>Record the day's attendance of registered persons: all or nothing.</translation>
     </message>
     <message>
         <source>Codes of the persons present, separated by commas.</source>
@@ -1241,6 +1245,170 @@
     <message>
         <source>Import workshop attendance from attendance.csv: all or nothing, located errors, the same file twice changes nothing; missing workshops are created.</source>
         <translation>Import workshop attendance from attendance.csv: all or nothing, located errors, the same file twice changes nothing; missing workshops are created.</translation>
+    </message>
+    <message>
+        <source>Set up the programme of a kind of scheme first: gers, vitalim, rennes or montpellier.</source>
+        <translation>Set up the programme of a kind of scheme first: gers, vitalim, rennes or montpellier.</translation>
+    </message>
+    <message>
+        <source>Set up the programme of this file first (JSON).</source>
+        <translation>Set up the programme of this file first (JSON).</translation>
+    </message>
+    <message>
+        <source>missing --%1 YYYY-MM-DD</source>
+        <translation>missing --%1 YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>--%1 must be a date written YYYY-MM-DD, not "%2"</source>
+        <translation>--%1 must be a date written YYYY-MM-DD, not "%2"</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>missing</translation>
+    </message>
+    <message numerus="yes">
+        <source>duplicated (%n entries)</source>
+        <translation><numerusform>duplicated (%n entry)</numerusform><numerusform>duplicated (%n entries)</numerusform></translation>
+    </message>
+    <message>
+        <source>not expected</source>
+        <translation>not expected</translation>
+    </message>
+    <message>
+        <source>wrong amount</source>
+        <translation>wrong amount</translation>
+    </message>
+    <message>
+        <source>%1 %2: expected %3, credited %4: %5</source>
+        <translation>%1 %2: expected %3, credited %4: %5</translation>
+    </message>
+    <message>
+        <source>--to (%1) is before --from (%2)</source>
+        <translation>--to (%1) is before --from (%2)</translation>
+    </message>
+    <message>
+        <source>%1 to %2: %3 household-months checked; allowance: %4 missing, %5 duplicated, %6 not expected, %7 wrong.</source>
+        <translation>%1 to %2: %3 household-months checked; allowance: %4 missing, %5 duplicated, %6 not expected, %7 wrong.</translation>
+    </message>
+    <message>
+        <source>Bonuses: %1 missing, %2 not expected, %3 wrong.</source>
+        <translation>Bonuses: %1 missing, %2 not expected, %3 wrong.</translation>
+    </message>
+    <message>
+        <source>Every allowance credit of %1 household-months matches the programme's rule.</source>
+        <translation>Every allowance credit of %1 household-months matches the programme's rule.</translation>
+    </message>
+    <message>
+        <source>%1 %2: no income assessment, so no expected amount (credited %3)</source>
+        <translation>%1 %2: no income assessment, so no expected amount (credited %3)</translation>
+    </message>
+    <message>
+        <source>Every bonus matches the programme's bonus rules.</source>
+        <translation>Every bonus matches the programme's bonus rules.</translation>
+    </message>
+    <message>
+        <source>Bonuses:</source>
+        <translation>Bonuses:</translation>
+    </message>
+    <message>
+        <source>Compare each household's monthly credits in the ledger with what the programme's rule gives: missing, duplicated or wrong credits (docs/reconciliation.md).</source>
+        <translation>Compare each household's monthly credits in the ledger with what the programme's rule gives: missing, duplicated or wrong credits (docs/reconciliation.md).</translation>
+    </message>
+    <message>
+        <source>First day of the period (its month is the first checked).</source>
+        <translation>First day of the period (its month is the first checked).</translation>
+    </message>
+    <message>
+        <source>Last day of the period (its month is the last checked).</source>
+        <translation>Last day of the period (its month is the last checked).</translation>
+    </message>
+    <message>
+        <source>Also check the bonuses against the bonus rules.</source>
+        <translation>Also check the bonuses against the bonus rules.</translation>
+    </message>
+    <message>
+        <source>Counts only, without households (coordinators).</source>
+        <translation>Counts only, without households (coordinators).</translation>
+    </message>
+    <message>
+        <source>give --scheme or --programme, not both</source>
+        <translation>give --scheme or --programme, not both</translation>
+    </message>
+    <message>
+        <source>--scheme must be one of %1, not "%2"</source>
+        <translation>--scheme must be one of %1, not "%2"</translation>
+    </message>
+    <message>
+        <source>Programme "%1" saved.</source>
+        <translation>Programme "%1" saved.</translation>
+    </message>
+    <message>
+        <source>%1: %2 a month for %3 consumption units (%4 a unit)</source>
+        <translation>%1: %2 a month for %3 consumption units (%4 a unit)</translation>
+    </message>
+    <message>
+        <source>, band %1: %2 a month</source>
+        <translation>, band %1: %2 a month</translation>
+    </message>
+    <message>
+        <source>, re-assess by %1, by %2</source>
+        <translation>, re-assess by %1, by %2</translation>
+    </message>
+    <message>
+        <source>missing --monthly-income-cents N (the declared monthly income, in cents)</source>
+        <translation>missing --monthly-income-cents N (the declared monthly income, in cents)</translation>
+    </message>
+    <message>
+        <source>--monthly-income-cents must be a whole number of cents, not "%1"</source>
+        <translation>--monthly-income-cents must be a whole number of cents, not "%1"</translation>
+    </message>
+    <message>
+        <source>--units must be a number of consumption units such as 1.8, not "%1"</source>
+        <translation>--units must be a number of consumption units such as 1.8, not "%1"</translation>
+    </message>
+    <message>
+        <source>Income of %1 recorded. %2</source>
+        <translation>Income of %1 recorded. %2</translation>
+    </message>
+    <message>
+        <source>Household %1 has no income assessment.</source>
+        <translation>Household %1 has no income assessment.</translation>
+    </message>
+    <message>
+        <source>Replace the programme settings by a programme file (docs/programme-json.md; administrators).</source>
+        <translation>Replace the programme settings by a programme file (docs/programme-json.md; administrators).</translation>
+    </message>
+    <message>
+        <source>Record a household's declared income for an income-band allowance (social workers).</source>
+        <translation>Record a household's declared income for an income-band allowance (social workers).</translation>
+    </message>
+    <message>
+        <source>Declared income a month, in cents.</source>
+        <translation>Declared income a month, in cents.</translation>
+    </message>
+    <message>
+        <source>Date from which the assessment applies.</source>
+        <translation>Date from which the assessment applies.</translation>
+    </message>
+    <message>
+        <source>Start of the period the income covers.</source>
+        <translation>Start of the period the income covers.</translation>
+    </message>
+    <message>
+        <source>End of the period the income covers.</source>
+        <translation>End of the period the income covers.</translation>
+    </message>
+    <message>
+        <source>Consumption units (default: counted from the members with the programme's weights).</source>
+        <translation>Consumption units (default: counted from the members with the programme's weights).</translation>
+    </message>
+    <message>
+        <source>A short note.</source>
+        <translation>A short note.</translation>
+    </message>
+    <message>
+        <source>A household's income assessments, oldest first, with the band each gives.</source>
+        <translation>A household's income assessments, oldest first, with the band each gives.</translation>
     </message>
 </context>
 <context>
@@ -1638,8 +1806,8 @@
         <translation>--to: the period ends (%1) before it starts (%2).</translation>
     </message>
     <message>
-        <source>--status: &quot;%1&quot; is not one of %2.</source>
-        <translation>--status: &quot;%1&quot; is not one of %2.</translation>
+        <source>--status: "%1" is not one of %2.</source>
+        <translation>--status: "%1" is not one of %2.</translation>
     </message>
 </context>
 <context>
@@ -1676,8 +1844,8 @@
         <translation>%1: cannot be read: %2</translation>
     </message>
     <message>
-        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</source>
-        <translation>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</translation>
+        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</source>
+        <translation>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</translation>
     </message>
     <message>
         <source>%1: the file is empty.</source>
@@ -1723,8 +1891,8 @@
         <translation>%1 is already a Cabas database: Cabas never overwrites a database when it creates one.</translation>
     </message>
     <message>
-        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</source>
-        <translation>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</translation>
+        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</source>
+        <translation>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</translation>
     </message>
     <message>
         <source>%1 is not a file.</source>
@@ -1759,8 +1927,8 @@
         <translation>%1 is an empty database, not a Cabas database; create one with cabas-cli init.</translation>
     </message>
     <message>
-        <source>The database&apos;s schema version %1 cannot be brought to %2.</source>
-        <translation>The database&apos;s schema version %1 cannot be brought to %2.</translation>
+        <source>The database's schema version %1 cannot be brought to %2.</source>
+        <translation>The database's schema version %1 cannot be brought to %2.</translation>
     </message>
     <message>
         <source>Migration %1 (%2) failed: %3</source>
@@ -1778,6 +1946,42 @@
         <source>The changes could not be saved: %1</source>
         <translation>The changes could not be saved: %1</translation>
     </message>
+    <message>
+        <source>The disk is full: nothing was saved. Free some space on the disk of the database %1 and try again. (%2)</source>
+        <translation>The disk is full: nothing was saved. Free some space on the disk of the database %1 and try again. (%2)</translation>
+    </message>
+    <message>
+        <source>The database %1 is read-only: nothing was saved. Ask your administrator to make it writable again. (%2)</source>
+        <translation>The database %1 is read-only: nothing was saved. Ask your administrator to make it writable again. (%2)</translation>
+    </message>
+    <message>
+        <source>The disk of the database %1 could not be read or written: nothing was saved. Check the disk, then try again. (%2)</source>
+        <translation>The disk of the database %1 could not be read or written: nothing was saved. Check the disk, then try again. (%2)</translation>
+    </message>
+    <message>
+        <source>The database %1 is damaged: nothing was saved. Restore it from a backup. (%2)</source>
+        <translation>The database %1 is damaged: nothing was saved. Restore it from a backup. (%2)</translation>
+    </message>
+    <message>
+        <source>The database %1 is busy with another user's change: nothing was saved. Try again in a moment. (%2)</source>
+        <translation>The database %1 is busy with another user's change: nothing was saved. Try again in a moment. (%2)</translation>
+    </message>
+    <message>
+        <source>This change collided with another user's change to the database %1: nothing was saved. Try again. (%2)</source>
+        <translation>This change collided with another user's change to the database %1: nothing was saved. Try again. (%2)</translation>
+    </message>
+    <message>
+        <source>The connection to the database %1 was lost: nothing was saved. Check the network and the server, then try again. (%2)</source>
+        <translation>The connection to the database %1 was lost: nothing was saved. Check the network and the server, then try again. (%2)</translation>
+    </message>
+    <message>
+        <source>This is already in the database %1 (a code or number used twice, perhaps saved by someone else at the same moment): nothing was saved. Reload and try again. (%2)</source>
+        <translation>This is already in the database %1 (a code or number used twice, perhaps saved by someone else at the same moment): nothing was saved. Reload and try again. (%2)</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: the file is shorter than SQLite's own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</source>
+        <translation>%1 is damaged: the file is shorter than SQLite's own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseSpec</name>
@@ -1786,12 +1990,12 @@
         <translation>No database given: use --db FILE.cabas or --db postgresql://user@host:port/dbname (or set CABAS_DB).</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</source>
-        <translation>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</translation>
+        <source>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</source>
+        <translation>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
-        <translation>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</translation>
+        <source>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
+        <translation>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</translation>
     </message>
     <message>
         <source>The PostgreSQL port must be between 1 and 65535.</source>
@@ -1802,8 +2006,8 @@
         <translation>The PostgreSQL address must name a database: postgresql://user@%1:%2/dbname.</translation>
     </message>
     <message>
-        <source>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</source>
-        <translation>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</translation>
+        <source>Unknown PostgreSQL option "%1" (allowed: %2).</source>
+        <translation>Unknown PostgreSQL option "%1" (allowed: %2).</translation>
     </message>
 </context>
 <context>
@@ -1823,6 +2027,17 @@
     <message>
         <source>Demo generation cancelled; nothing was written.</source>
         <translation>Demo generation cancelled; nothing was written.</translation>
+    </message>
+</context>
+<context>
+    <name>DemoProgramme</name>
+    <message>
+        <source>"%1" is not a demo scheme (%2).</source>
+        <translation>"%1" is not a demo scheme (%2).</translation>
+    </message>
+    <message>
+        <source>This database already has households: the demo only fills a new, empty database (cabas-cli init, then cabas-cli demo).</source>
+        <translation>This database already has households: the demo only fills a new, empty database (cabas-cli init, then cabas-cli demo).</translation>
     </message>
 </context>
 <context>
@@ -1907,8 +2122,8 @@
         <translation>The ledger feed answered HTTP %1 (%2).</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a ledger feed address (https://...).</source>
-        <translation>&quot;%1&quot; is not a ledger feed address (https://...).</translation>
+        <source>"%1" is not a ledger feed address (https://...).</source>
+        <translation>"%1" is not a ledger feed address (https://...).</translation>
     </message>
     <message>
         <source>The ledger feed address %1 uses plain HTTP: the ledger and the token would cross the network unencrypted. Use https:// (plain http is only allowed to this computer, for tests).</source>
@@ -1958,8 +2173,8 @@
         <translation>true or false was expected</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not one of %2</source>
-        <translation>&quot;%1&quot; is not one of %2</translation>
+        <source>"%1" is not one of %2</source>
+        <translation>"%1" is not one of %2</translation>
     </message>
     <message>
         <source>The ledger feed sent a page that is not JSON (nothing of it was stored): %1 at byte %2.</source>
@@ -1986,8 +2201,8 @@
         <translation>must be 1 or more</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
-        <translation>&quot;%1&quot; is not a date and time with its offset (2024-06-30T23:05:00+02:00)</translation>
+        <source>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
+        <translation>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
         <source>an object or null was expected</source>
@@ -2010,8 +2225,8 @@
         <translation>card %1</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (2024-06-01)</source>
-        <translation>&quot;%1&quot; is not a date (2024-06-01)</translation>
+        <source>"%1" is not a date (2024-06-01)</source>
+        <translation>"%1" is not a date (2024-06-01)</translation>
     </message>
     <message>
         <source>the page</source>
@@ -2044,44 +2259,44 @@
         <translation>%1: the column %2 is missing</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
-        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
+        <source>%1: unknown column "%2" ignored</source>
+        <translation>%1: unknown column "%2" ignored</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a number</source>
-        <translation>&quot;%1&quot; is not a number</translation>
+        <source>"%1" is not a number</source>
+        <translation>"%1" is not a number</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
-        <translation>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
     </message>
     <message>
         <source>%1 has a second checkup for %2 (also line %3)</source>
         <translation>%1 has a second checkup for %2 (also line %3)</translation>
     </message>
     <message>
-        <source>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</source>
-        <translation>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</translation>
+        <source>%1 already has a checkup for %2 with other values; correct it in the person's health view</source>
+        <translation>%1 already has a checkup for %2 with other values; correct it in the person's health view</translation>
     </message>
     <message>
         <source>Nothing was imported:</source>
         <translation>Nothing was imported:</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
-        <translation>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</translation>
+        <source>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
+        <translation>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be yes, no, oui, non or empty</source>
-        <translation>&quot;%1&quot; must be yes, no, oui, non or empty</translation>
+        <source>"%1" must be yes, no, oui, non or empty</source>
+        <translation>"%1" must be yes, no, oui, non or empty</translation>
     </message>
     <message>
         <source>%1 has a second questionnaire for %2 (also line %3)</source>
         <translation>%1 has a second questionnaire for %2 (also line %3)</translation>
     </message>
     <message>
-        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</source>
-        <translation>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</translation>
+        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</source>
+        <translation>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</translation>
     </message>
 </context>
 <context>
@@ -2117,6 +2332,10 @@
         <source>No member of %1 has health follow-up consent on %2: no support session can be recorded for that date.</source>
         <translation>No member of %1 has health follow-up consent on %2: no support session can be recorded for that date.</translation>
     </message>
+    <message>
+        <source>%1 has no such checkup.</source>
+        <translation>%1 has no such checkup.</translation>
+    </message>
 </context>
 <context>
     <name>Household</name>
@@ -2125,12 +2344,12 @@
         <translation>code: the household code is required</translation>
     </message>
     <message>
-        <source>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</source>
-        <translation>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</translation>
+        <source>code: "%1" is not a valid household code (letters, digits, - and _ only)</source>
+        <translation>code: "%1" is not a valid household code (letters, digits, - and _ only)</translation>
     </message>
     <message>
-        <source>postcode: &quot;%1&quot; is not a French postcode (5 digits)</source>
-        <translation>postcode: &quot;%1&quot; is not a French postcode (5 digits)</translation>
+        <source>postcode: "%1" is not a French postcode (5 digits)</source>
+        <translation>postcode: "%1" is not a French postcode (5 digits)</translation>
     </message>
     <message>
         <source>enrolled_on: an enrolled, suspended or exited household needs an enrolment date</source>
@@ -2202,6 +2421,22 @@
     <message>
         <source>Notes</source>
         <translation>Notes</translation>
+    </message>
+    <message>
+        <source>birth date</source>
+        <translation>birth date</translation>
+    </message>
+    <message>
+        <source>arrival</source>
+        <translation>arrival</translation>
+    </message>
+    <message>
+        <source>departure</source>
+        <translation>departure</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2): %3</translation>
     </message>
 </context>
 <context>
@@ -2321,12 +2556,94 @@
         <source>This database has no programme.</source>
         <translation>This database has no programme.</translation>
     </message>
+    <message>
+        <source>referent: %1 is not an active social worker</source>
+        <translation>referent: %1 is not an active social worker</translation>
+    </message>
+    <message>
+        <source>%1 is not a member of household %2.</source>
+        <translation>%1 is not a member of household %2.</translation>
+    </message>
+    <message>
+        <source>new member %1</source>
+        <translation>new member %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2) left the household on %3: %4</source>
+        <translation>%1 (%2) left the household on %3: %4</translation>
+    </message>
+    <message>
+        <source>birth_date: %1 would make this person %2 years old</source>
+        <translation>birth_date: %1 would make this person %2 years old</translation>
+    </message>
+    <message>
+        <source>arrived_on: the arrival date is required</source>
+        <translation>arrived_on: the arrival date is required</translation>
+    </message>
+    <message>
+        <source>arrived_on: the arrival is in the future</source>
+        <translation>arrived_on: the arrival is in the future</translation>
+    </message>
+    <message>
+        <source>left_on: the departure is in the future</source>
+        <translation>left_on: the departure is in the future</translation>
+    </message>
+    <message>
+        <source>left_on: the departure is before the birth date</source>
+        <translation>left_on: the departure is before the birth date</translation>
+    </message>
+    <message>
+        <source>departure_reason: a departure needs its reason</source>
+        <translation>departure_reason: a departure needs its reason</translation>
+    </message>
 </context>
 <context>
     <name>ImportReport</name>
     <message>
         <source>Households: %1 new, %2 updated, %3 unchanged. Persons: %4 new, %5 updated, %6 unchanged. Cards: %7 new.</source>
         <translation>Households: %1 new, %2 updated, %3 unchanged. Persons: %4 new, %5 updated, %6 unchanged. Cards: %7 new.</translation>
+    </message>
+</context>
+<context>
+    <name>IncomeAssessment</name>
+    <message>
+        <source>effective_on: the date from which the assessment applies is required</source>
+        <translation>effective_on: the date from which the assessment applies is required</translation>
+    </message>
+    <message>
+        <source>monthly_income_cents: must not be negative</source>
+        <translation>monthly_income_cents: must not be negative</translation>
+    </message>
+    <message>
+        <source>consumption_units: must be between 1 and 50</source>
+        <translation>consumption_units: must be between 1 and 50</translation>
+    </message>
+    <message>
+        <source>income_from, income_to: give both ends of the income period, or neither</source>
+        <translation>income_from, income_to: give both ends of the income period, or neither</translation>
+    </message>
+    <message>
+        <source>income_to: the end of the income period is before its start</source>
+        <translation>income_to: the end of the income period is before its start</translation>
+    </message>
+    <message>
+        <source>income_from: the income period starts after the assessment applies</source>
+        <translation>income_from: the income period starts after the assessment applies</translation>
+    </message>
+</context>
+<context>
+    <name>IncomeService</name>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>There is no household %1.</translation>
+    </message>
+    <message>
+        <source>consumption_units: household %1 has no member on %2, so its consumption units cannot be counted; give them.</source>
+        <translation>consumption_units: household %1 has no member on %2, so its consumption units cannot be counted; give them.</translation>
+    </message>
+    <message>
+        <source>effective on %1</source>
+        <translation>effective on %1</translation>
     </message>
 </context>
 <context>
@@ -2348,8 +2665,8 @@
         <translation>the kind is missing</translation>
     </message>
     <message>
-        <source>unknown status &quot;%1&quot; (expected pending, posted or voided)</source>
-        <translation>unknown status &quot;%1&quot; (expected pending, posted or voided)</translation>
+        <source>unknown status "%1" (expected pending, posted or voided)</source>
+        <translation>unknown status "%1" (expected pending, posted or voided)</translation>
     </message>
     <message>
         <source>the currency is missing</source>
@@ -2387,36 +2704,36 @@
         <translation>%1: give amount_cents or amount, not both</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
-        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
+        <source>%1: unknown column "%2" ignored</source>
+        <translation>%1: unknown column "%2" ignored</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a whole number of 1 or more</source>
-        <translation>&quot;%1&quot; is not a whole number of 1 or more</translation>
+        <source>"%1" is not a whole number of 1 or more</source>
+        <translation>"%1" is not a whole number of 1 or more</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
-        <translation>&quot;%1&quot; is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</translation>
+        <source>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
+        <translation>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a whole number of cents</source>
-        <translation>&quot;%1&quot; is not a whole number of cents</translation>
+        <source>"%1" is not a whole number of cents</source>
+        <translation>"%1" is not a whole number of cents</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not an amount in euros (such as -12,50)</source>
-        <translation>&quot;%1&quot; is not an amount in euros (such as -12,50)</translation>
+        <source>"%1" is not an amount in euros (such as -12,50)</source>
+        <translation>"%1" is not an amount in euros (such as -12,50)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
-        <translation>&quot;%1&quot; is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</translation>
+        <source>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
+        <translation>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be true or false</source>
-        <translation>&quot;%1&quot; must be true or false</translation>
+        <source>"%1" must be true or false</source>
+        <translation>"%1" must be true or false</translation>
     </message>
     <message>
-        <source>%1 revision %2 appears twice (also line %3)</source>
-        <translation>%1 revision %2 appears twice (also line %3)</translation>
+        <source>%1 revision %2 is also at line %3 with a different %4</source>
+        <translation>%1 revision %2 is also at line %3 with a different %4</translation>
     </message>
 </context>
 <context>
@@ -2494,8 +2811,8 @@
         <translation>person_code: the person code is required</translation>
     </message>
     <message>
-        <source>person_code: &quot;%1&quot; is not a valid person code</source>
-        <translation>person_code: &quot;%1&quot; is not a valid person code</translation>
+        <source>person_code: "%1" is not a valid person code</source>
+        <translation>person_code: "%1" is not a valid person code</translation>
     </message>
     <message>
         <source>first_name: the first name is required</source>
@@ -2548,20 +2865,20 @@
         <translation>%1: the column %2 is missing</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
-        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
+        <source>%1: unknown column "%2" ignored</source>
+        <translation>%1: unknown column "%2" ignored</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
-        <translation>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be F, M or empty</source>
-        <translation>&quot;%1&quot; must be F, M or empty</translation>
+        <source>"%1" must be F, M or empty</source>
+        <translation>"%1" must be F, M or empty</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be adult or child</source>
-        <translation>&quot;%1&quot; must be adult or child</translation>
+        <source>"%1" must be adult or child</source>
+        <translation>"%1" must be adult or child</translation>
     </message>
     <message>
         <source>%1 is in the future</source>
@@ -2572,8 +2889,8 @@
         <translation>%1 appears twice (also line %2)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</source>
-        <translation>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</translation>
+        <source>"%1" differs from "%2" on line %3 for household %4</source>
+        <translation>"%1" differs from "%2" on line %3 for household %4</translation>
     </message>
     <message>
         <source>the card %1 is also given to household %2</source>
@@ -2599,8 +2916,8 @@
         <translation>Database roles exist only on PostgreSQL; a SQLite file is protected by its file permissions.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
-        <translation>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</translation>
+        <source>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
+        <translation>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</translation>
     </message>
 </context>
 <context>
@@ -2693,12 +3010,12 @@
         <translation>disclosure_threshold: must be between 1 and 1000</translation>
     </message>
     <message>
-        <source>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
-        <translation>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</translation>
+        <source>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
+        <translation>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</translation>
     </message>
     <message>
-        <source>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</source>
-        <translation>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</translation>
+        <source>household_code_prefix: "%1" must be 1 to 10 letters or digits</source>
+        <translation>household_code_prefix: "%1" must be 1 to 10 letters or digits</translation>
     </message>
     <message>
         <source>%1.label: the bonus rule needs a label</source>
@@ -2745,8 +3062,8 @@
         <translation>%1.offset_days: waves must come in increasing order of offset</translation>
     </message>
     <message>
-        <source>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</source>
-        <translation>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</translation>
+        <source>sustainable_categories: "%1" is not a merchant category (%2)</source>
+        <translation>sustainable_categories: "%1" is not a merchant category (%2)</translation>
     </message>
     <message>
         <source>is required</source>
@@ -2796,6 +3113,114 @@
         <source>must be a list of merchant categories</source>
         <translation>must be a list of merchant categories</translation>
     </message>
+    <message>
+        <source>%1 per adult and %2 per child a month</source>
+        <translation>%1 per adult and %2 per child a month</translation>
+    </message>
+    <message>
+        <source>%1 per person a month</source>
+        <translation>%1 per person a month</translation>
+    </message>
+    <message>
+        <source>up to %1 a consumption unit: %2</source>
+        <translation>up to %1 a consumption unit: %2</translation>
+    </message>
+    <message>
+        <source>above: %1</source>
+        <translation>above: %1</translation>
+    </message>
+    <message>
+        <source>By income band, per person a month: %1</source>
+        <translation>By income band, per person a month: %1</translation>
+    </message>
+    <message>
+        <source>By income band, per household a month: %1</source>
+        <translation>By income band, per household a month: %1</translation>
+    </message>
+    <message>
+        <source>allowance.per_person_cents: must not be negative</source>
+        <translation>allowance.per_person_cents: must not be negative</translation>
+    </message>
+    <message>
+        <source>allowance.bands: an income-band allowance needs at least one band</source>
+        <translation>allowance.bands: an income-band allowance needs at least one band</translation>
+    </message>
+    <message>
+        <source>%1.amount_cents: must not be negative</source>
+        <translation>%1.amount_cents: must not be negative</translation>
+    </message>
+    <message>
+        <source>%1.up_to_cents: must not be negative</source>
+        <translation>%1.up_to_cents: must not be negative</translation>
+    </message>
+    <message>
+        <source>%1.up_to_cents: only the last band may be open (null)</source>
+        <translation>%1.up_to_cents: only the last band may be open (null)</translation>
+    </message>
+    <message>
+        <source>%1.up_to_cents: the last band must be open (null), so that every income has a band</source>
+        <translation>%1.up_to_cents: the last band must be open (null), so that every income has a band</translation>
+    </message>
+    <message>
+        <source>%1.up_to_cents: bands must come in increasing order of income</source>
+        <translation>%1.up_to_cents: bands must come in increasing order of income</translation>
+    </message>
+    <message>
+        <source>allowance.reassess_months: must be between 1 and 60</source>
+        <translation>allowance.reassess_months: must be between 1 and 60</translation>
+    </message>
+    <message>
+        <source>allowance.consumption_units.first_person: must be more than 0 and at most 10</source>
+        <translation>allowance.consumption_units.first_person: must be more than 0 and at most 10</translation>
+    </message>
+    <message>
+        <source>allowance.consumption_units.other_persons: must be between 0 and 10</source>
+        <translation>allowance.consumption_units.other_persons: must be between 0 and 10</translation>
+    </message>
+    <message>
+        <source>allowance.consumption_units.children: must be between 0 and 10</source>
+        <translation>allowance.consumption_units.children: must be between 0 and 10</translation>
+    </message>
+    <message>
+        <source>allowance.consumption_units.child_under_age: must be between 1 and 30</source>
+        <translation>allowance.consumption_units.child_under_age: must be between 1 and 30</translation>
+    </message>
+    <message>
+        <source>"%1" is not an allowance kind (by_role, per_person, income_bands)</source>
+        <translation>"%1" is not an allowance kind (by_role, per_person, income_bands)</translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation>must be true or false</translation>
+    </message>
+    <message>
+        <source>"%1" is not a basis (household or person)</source>
+        <translation>"%1" is not a basis (household or person)</translation>
+    </message>
+    <message>
+        <source>is required, as a list of bands with up_to_cents and amount_cents</source>
+        <translation>is required, as a list of bands with up_to_cents and amount_cents</translation>
+    </message>
+    <message>
+        <source>is required (null for the last, open band)</source>
+        <translation>is required (null for the last, open band)</translation>
+    </message>
+    <message>
+        <source>must be a number with at most three decimals, such as 0.5</source>
+        <translation>must be a number with at most three decimals, such as 0.5</translation>
+    </message>
+    <message>
+        <source>%1: cannot read the programme file (%2).</source>
+        <translation>%1: cannot read the programme file (%2).</translation>
+    </message>
+    <message>
+        <source>%1: offset %2: not valid JSON (%3)</source>
+        <translation>%1: offset %2: not valid JSON (%3)</translation>
+    </message>
+    <message>
+        <source>%1: the programme must be a JSON object</source>
+        <translation>%1: the programme must be a JSON object</translation>
+    </message>
 </context>
 <context>
     <name>ProgrammeRepository</name>
@@ -2809,6 +3234,25 @@
     <message>
         <source>This person already has a diet questionnaire for wave %1.</source>
         <translation>This person already has a diet questionnaire for wave %1.</translation>
+    </message>
+</context>
+<context>
+    <name>ReconciliationService</name>
+    <message>
+        <source>The period needs a valid start and end date.</source>
+        <translation>The period needs a valid start and end date.</translation>
+    </message>
+    <message>
+        <source>The end of the period (%1) is before its start (%2).</source>
+        <translation>The end of the period (%1) is before its start (%2).</translation>
+    </message>
+    <message>
+        <source>The period is longer than 120 months; reconcile it in parts.</source>
+        <translation>The period is longer than 120 months; reconcile it in parts.</translation>
+    </message>
+    <message>
+        <source>This database has no programme.</source>
+        <translation>This database has no programme.</translation>
     </message>
 </context>
 <context>
@@ -2879,8 +3323,8 @@
         <translation>Administrator</translation>
     </message>
     <message>
-        <source>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</source>
-        <translation>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</translation>
+        <source>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</source>
+        <translation>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</translation>
     </message>
     <message>
         <source>display_name: the name shown for the user is required</source>
@@ -2890,8 +3334,8 @@
 <context>
     <name>UserRepository</name>
     <message>
-        <source>The login &quot;%1&quot; is already taken.</source>
-        <translation>The login &quot;%1&quot; is already taken.</translation>
+        <source>The login "%1" is already taken.</source>
+        <translation>The login "%1" is already taken.</translation>
     </message>
 </context>
 <context>
@@ -2975,12 +3419,12 @@
 <context>
     <name>WorkshopRepository</name>
     <message>
-        <source>There is already a workshop &quot;%1&quot; of this type on this date.</source>
-        <translation>There is already a workshop &quot;%1&quot; of this type on this date.</translation>
+        <source>There is already a workshop "%1" of this type on this date.</source>
+        <translation>There is already a workshop "%1" of this type on this date.</translation>
     </message>
     <message>
-        <source>The workshop &quot;%1&quot; was changed by someone else since you opened it; reload it to see their changes.</source>
-        <translation>The workshop &quot;%1&quot; was changed by someone else since you opened it; reload it to see their changes.</translation>
+        <source>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</source>
+        <translation>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</translation>
     </message>
     <message>
         <source>There is no workshop %1.</source>
@@ -3006,24 +3450,20 @@
         <translation>There is no workshop %1.</translation>
     </message>
     <message>
-        <source>The workshop &quot;%1&quot; was cancelled on %2: it cannot be changed.</source>
-        <translation>The workshop &quot;%1&quot; was cancelled on %2: it cannot be changed.</translation>
-    </message>
-    <message>
-        <source>%1 is already %2 for this workshop.</source>
-        <translation>%1 is already %2 for this workshop.</translation>
+        <source>The workshop "%1" was cancelled on %2: it cannot be changed.</source>
+        <translation>The workshop "%1" was cancelled on %2: it cannot be changed.</translation>
     </message>
     <message>
         <source>%1 is not registered for this workshop.</source>
         <translation>%1 is not registered for this workshop.</translation>
     </message>
     <message>
-        <source>%1&apos;s attendance is already recorded: the registration cannot be cancelled any more.</source>
-        <translation>%1&apos;s attendance is already recorded: the registration cannot be cancelled any more.</translation>
+        <source>%1's attendance is already recorded: the registration cannot be cancelled any more.</source>
+        <translation>%1's attendance is already recorded: the registration cannot be cancelled any more.</translation>
     </message>
     <message>
-        <source>The workshop &quot;%1&quot; is on %2: attendance is recorded on the day or after.</source>
-        <translation>The workshop &quot;%1&quot; is on %2: attendance is recorded on the day or after.</translation>
+        <source>The workshop "%1" is on %2: attendance is recorded on the day or after.</source>
+        <translation>The workshop "%1" is on %2: attendance is recorded on the day or after.</translation>
     </message>
     <message>
         <source>%1: ticked twice</source>
@@ -3036,6 +3476,14 @@
     <message>
         <source>Nothing was recorded:</source>
         <translation>Nothing was recorded:</translation>
+    </message>
+    <message>
+        <source>%1 is already registered for this workshop.</source>
+        <translation>%1 is already registered for this workshop.</translation>
+    </message>
+    <message>
+        <source>%1 is already on the waiting list of this workshop.</source>
+        <translation>%1 is already on the waiting list of this workshop.</translation>
     </message>
 </context>
 <context>
@@ -3085,8 +3533,8 @@
         <translation>&amp;Verify the chain</translation>
     </message>
     <message>
-        <source>Recompute every record&apos;s hash and check that the chain is complete.</source>
-        <translation>Recompute every record&apos;s hash and check that the chain is complete.</translation>
+        <source>Recompute every record's hash and check that the chain is complete.</source>
+        <translation>Recompute every record's hash and check that the chain is complete.</translation>
     </message>
     <message>
         <source>The user accounts of this database. Adding users, disabling them and resetting passwords is done with cabas-cli for now.</source>
@@ -3140,8 +3588,8 @@
         <translation>Programme</translation>
     </message>
     <message>
-        <source>The rules of the programme: they decide each household&apos;s monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
-        <translation>The rules of the programme: they decide each household&apos;s monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</translation>
+        <source>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
+        <translation>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</translation>
     </message>
     <message>
         <source>Programme &amp;name</source>
@@ -3167,6 +3615,14 @@
         <source>The rules were saved.</source>
         <translation>The rules were saved.</translation>
     </message>
+    <message>
+        <source>Since date</source>
+        <translation>Since date</translation>
+    </message>
+    <message>
+        <source>Filter by user</source>
+        <translation>Filter by user</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::AttendanceImportDialog</name>
@@ -3177,14 +3633,6 @@
     <message>
         <source>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</source>
         <translation>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</translation>
-    </message>
-    <message>
-        <source>Choose…</source>
-        <translation>Choose…</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>Import</translation>
     </message>
     <message>
         <source>Attendance file</source>
@@ -3208,6 +3656,18 @@
     <message>
         <source>Imported. %1</source>
         <translation>Imported. %1</translation>
+    </message>
+    <message>
+        <source>&amp;Choose…</source>
+        <translation>&amp;Choose…</translation>
+    </message>
+    <message>
+        <source>Problems found</source>
+        <translation>Problems found</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Import</translation>
     </message>
 </context>
 <context>
@@ -3370,6 +3830,18 @@
     <message>
         <source>Backup written to %1 (%2).</source>
         <translation>Backup written to %1 (%2).</translation>
+    </message>
+    <message>
+        <source>Back up the database now</source>
+        <translation>Back up the database now</translation>
+    </message>
+    <message>
+        <source>Backup overdue</source>
+        <translation>Backup overdue</translation>
+    </message>
+    <message>
+        <source>No backup yet</source>
+        <translation>No backup yet</translation>
     </message>
 </context>
 <context>
@@ -3559,8 +4031,8 @@
         <translation>Card spending is shown to social workers, nurses and administrators; coordinators see it in the cohort figures.</translation>
     </message>
     <message>
-        <source>Workshops are shown to the programme&apos;s staff.</source>
-        <translation>Workshops are shown to the programme&apos;s staff.</translation>
+        <source>Workshops are shown to the programme's staff.</source>
+        <translation>Workshops are shown to the programme's staff.</translation>
     </message>
     <message>
         <source>There is no household %1.</source>
@@ -3629,6 +4101,122 @@
     <message>
         <source>Someone else saved this household meanwhile: choose what to keep.</source>
         <translation>Someone else saved this household meanwhile: choose what to keep.</translation>
+    </message>
+    <message>
+        <source>Undo: %1</source>
+        <translation>Undo: %1</translation>
+    </message>
+    <message>
+        <source>Redo: %1</source>
+        <translation>Redo: %1</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Referent</translation>
+    </message>
+    <message>
+        <source>The social worker who follows the household</source>
+        <translation>The social worker who follows the household</translation>
+    </message>
+    <message>
+        <source>A member arrives…</source>
+        <translation>A member arrives…</translation>
+    </message>
+    <message>
+        <source>A member arrives</source>
+        <translation>A member arrives</translation>
+    </message>
+    <message>
+        <source>Record a departure…</source>
+        <translation>Record a departure…</translation>
+    </message>
+    <message>
+        <source>Record the selected member's departure</source>
+        <translation>Record the selected member's departure</translation>
+    </message>
+    <message>
+        <source>Correct the dates…</source>
+        <translation>Correct the dates…</translation>
+    </message>
+    <message>
+        <source>Correct the selected member's dates</source>
+        <translation>Correct the selected member's dates</translation>
+    </message>
+    <message>
+        <source>New status from</source>
+        <translation>New status from</translation>
+    </message>
+    <message>
+        <source>New status</source>
+        <translation>New status</translation>
+    </message>
+    <message>
+        <source>Status history</source>
+        <translation>Status history</translation>
+    </message>
+    <message>
+        <source>Reason of the status change</source>
+        <translation>Reason of the status change</translation>
+    </message>
+    <message>
+        <source>New note</source>
+        <translation>New note</translation>
+    </message>
+    <message>
+        <source>Notes journal</source>
+        <translation>Notes journal</translation>
+    </message>
+    <message>
+        <source>No referent yet</source>
+        <translation>No referent yet</translation>
+    </message>
+    <message>
+        <source>User %1</source>
+        <translation>User %1</translation>
+    </message>
+    <message>
+        <source>with the unsaved changes</source>
+        <translation>with the unsaved changes</translation>
+    </message>
+    <message>
+        <source>(new)</source>
+        <translation>(new)</translation>
+    </message>
+    <message>
+        <source>Not saved yet</source>
+        <translation>Not saved yet</translation>
+    </message>
+    <message>
+        <source>Left the household on %1</source>
+        <translation>Left the household on %1</translation>
+    </message>
+    <message>
+        <source>There is no member %1 in this household.</source>
+        <translation>There is no member %1 in this household.</translation>
+    </message>
+    <message>
+        <source>Select a member in the list first.</source>
+        <translation>Select a member in the list first.</translation>
+    </message>
+    <message>
+        <source>%1 has already left the household: correct the dates instead.</source>
+        <translation>%1 has already left the household: correct the dates instead.</translation>
+    </message>
+    <message>
+        <source>%1 is not saved yet: undo the arrival instead.</source>
+        <translation>%1 is not saved yet: undo the arrival instead.</translation>
+    </message>
+    <message>
+        <source>Arrival of %1</source>
+        <translation>Arrival of %1</translation>
+    </message>
+    <message>
+        <source>Departure of %1</source>
+        <translation>Departure of %1</translation>
+    </message>
+    <message>
+        <source>Dates of %1</source>
+        <translation>Dates of %1</translation>
     </message>
 </context>
 <context>
@@ -3737,14 +4325,6 @@
         <translation>Compute</translation>
     </message>
     <message>
-        <source>From</source>
-        <translation>From</translation>
-    </message>
-    <message>
-        <source>to</source>
-        <translation>to</translation>
-    </message>
-    <message>
         <source>Commune</source>
         <translation>Commune</translation>
     </message>
@@ -3765,8 +4345,8 @@
         <translation>PDF report</translation>
     </message>
     <message>
-        <source>Evaluators&apos; dataset</source>
-        <translation>Evaluators&apos; dataset</translation>
+        <source>Evaluators' dataset</source>
+        <translation>Evaluators' dataset</translation>
     </message>
     <message>
         <source>Click a figure to list the households behind it.</source>
@@ -3810,6 +4390,46 @@
         <source>%1 files (*.%2)</source>
         <translation>%1 files (*.%2)</translation>
     </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>&amp;From</translation>
+    </message>
+    <message>
+        <source>t&amp;o</source>
+        <translation>t&amp;o</translation>
+    </message>
+    <message>
+        <source>Co&amp;mmune</source>
+        <translation>Co&amp;mmune</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>Figures</translation>
+    </message>
+    <message>
+        <source>Monthly spending chart</source>
+        <translation>Monthly spending chart</translation>
+    </message>
+    <message>
+        <source>Allowance and bonus chart</source>
+        <translation>Allowance and bonus chart</translation>
+    </message>
+    <message>
+        <source>Workshops chart</source>
+        <translation>Workshops chart</translation>
+    </message>
+    <message>
+        <source>Follow-up completion chart</source>
+        <translation>Follow-up completion chart</translation>
+    </message>
+    <message>
+        <source>Households behind the figure</source>
+        <translation>Households behind the figure</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::EnrolmentWizard</name>
@@ -3828,22 +4448,6 @@
     <message>
         <source>Code</source>
         <translation>Code</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <source>Commune</source>
-        <translation>Commune</translation>
-    </message>
-    <message>
-        <source>Postcode</source>
-        <translation>Postcode</translation>
-    </message>
-    <message>
-        <source>Enrolled on</source>
-        <translation>Enrolled on</translation>
     </message>
     <message>
         <source>The members</source>
@@ -3866,30 +4470,6 @@
         <translation>Male</translation>
     </message>
     <message>
-        <source>First name</source>
-        <translation>First name</translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation>Last name</translation>
-    </message>
-    <message>
-        <source>Birth date</source>
-        <translation>Birth date</translation>
-    </message>
-    <message>
-        <source>Adult or child</source>
-        <translation>Adult or child</translation>
-    </message>
-    <message>
-        <source>Sex</source>
-        <translation>Sex</translation>
-    </message>
-    <message>
-        <source>Add this member</source>
-        <translation>Add this member</translation>
-    </message>
-    <message>
         <source>Name</source>
         <translation>Name</translation>
     </message>
@@ -3906,12 +4486,8 @@
         <translation>Card and consents</translation>
     </message>
     <message>
-        <source>The card&apos;s id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
-        <translation>The card&apos;s id as the card operator knows it (never the card number), and the consents the adults gave today.</translation>
-    </message>
-    <message>
-        <source>Card id</source>
-        <translation>Card id</translation>
+        <source>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
+        <translation>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</translation>
     </message>
     <message>
         <source>Referent</source>
@@ -3944,6 +4520,62 @@
         <source>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</source>
         <translation>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</translation>
     </message>
+    <message>
+        <source>&amp;Code</source>
+        <translation>&amp;Code</translation>
+    </message>
+    <message>
+        <source>&amp;Address</source>
+        <translation>&amp;Address</translation>
+    </message>
+    <message>
+        <source>Co&amp;mmune</source>
+        <translation>Co&amp;mmune</translation>
+    </message>
+    <message>
+        <source>&amp;Postcode</source>
+        <translation>&amp;Postcode</translation>
+    </message>
+    <message>
+        <source>&amp;Enrolled on</source>
+        <translation>&amp;Enrolled on</translation>
+    </message>
+    <message>
+        <source>F&amp;irst name</source>
+        <translation>F&amp;irst name</translation>
+    </message>
+    <message>
+        <source>&amp;Last name</source>
+        <translation>&amp;Last name</translation>
+    </message>
+    <message>
+        <source>Birth da&amp;te</source>
+        <translation>Birth da&amp;te</translation>
+    </message>
+    <message>
+        <source>A&amp;dult or child</source>
+        <translation>A&amp;dult or child</translation>
+    </message>
+    <message>
+        <source>Se&amp;x</source>
+        <translation>Se&amp;x</translation>
+    </message>
+    <message>
+        <source>Add this &amp;member</source>
+        <translation>Add this &amp;member</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>&amp;Card id</source>
+        <translation>&amp;Card id</translation>
+    </message>
+    <message>
+        <source>&amp;Referent</source>
+        <translation>&amp;Referent</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::FirstRunDialog</name>
@@ -3960,76 +4592,24 @@
         <translation>Welcome to Cabas</translation>
     </message>
     <message>
-        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</source>
-        <translation>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</translation>
-    </message>
-    <message>
-        <source>Create a new database on this computer</source>
-        <translation>Create a new database on this computer</translation>
-    </message>
-    <message>
-        <source>Open an existing database file</source>
-        <translation>Open an existing database file</translation>
-    </message>
-    <message>
-        <source>Connect to a PostgreSQL database</source>
-        <translation>Connect to a PostgreSQL database</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>Browse…</translation>
-    </message>
-    <message>
-        <source>Database file</source>
-        <translation>Database file</translation>
+        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</source>
+        <translation>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</translation>
     </message>
     <message>
         <source>e.g. Healthy food for all, phase 2</source>
         <translation>e.g. Healthy food for all, phase 2</translation>
     </message>
     <message>
-        <source>Programme name</source>
-        <translation>Programme name</translation>
-    </message>
-    <message>
-        <source>Administrator login</source>
-        <translation>Administrator login</translation>
-    </message>
-    <message>
         <source>At least 12 characters</source>
         <translation>At least 12 characters</translation>
-    </message>
-    <message>
-        <source>Password</source>
-        <translation>Password</translation>
-    </message>
-    <message>
-        <source>Confirm the password</source>
-        <translation>Confirm the password</translation>
-    </message>
-    <message>
-        <source>Server</source>
-        <translation>Server</translation>
-    </message>
-    <message>
-        <source>Port</source>
-        <translation>Port</translation>
-    </message>
-    <message>
-        <source>Database</source>
-        <translation>Database</translation>
-    </message>
-    <message>
-        <source>User</source>
-        <translation>User</translation>
     </message>
     <message>
         <source>Empty: taken from PGPASSWORD or ~/.pgpass</source>
         <translation>Empty: taken from PGPASSWORD or ~/.pgpass</translation>
     </message>
     <message>
-        <source>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</source>
-        <translation>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</translation>
+        <source>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</source>
+        <translation>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</translation>
     </message>
     <message>
         <source>Create</source>
@@ -4056,8 +4636,8 @@
         <translation>Choose where to save the new database.</translation>
     </message>
     <message>
-        <source>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</source>
-        <translation>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</translation>
+        <source>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</source>
+        <translation>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</translation>
     </message>
     <message>
         <source>This file already exists: choose another name, or open it instead.</source>
@@ -4068,12 +4648,12 @@
         <translation>Give the programme a name.</translation>
     </message>
     <message>
-        <source>Choose the administrator&apos;s login.</source>
-        <translation>Choose the administrator&apos;s login.</translation>
+        <source>Choose the administrator's login.</source>
+        <translation>Choose the administrator's login.</translation>
     </message>
     <message>
-        <source>Choose the administrator&apos;s password.</source>
-        <translation>Choose the administrator&apos;s password.</translation>
+        <source>Choose the administrator's password.</source>
+        <translation>Choose the administrator's password.</translation>
     </message>
     <message>
         <source>The two passwords differ.</source>
@@ -4088,8 +4668,8 @@
         <translation>There is no file here.</translation>
     </message>
     <message>
-        <source>Give the server&apos;s name or address.</source>
-        <translation>Give the server&apos;s name or address.</translation>
+        <source>Give the server's name or address.</source>
+        <translation>Give the server's name or address.</translation>
     </message>
     <message>
         <source>Give the name of the database.</source>
@@ -4100,8 +4680,60 @@
         <translation>The database could not be opened.</translation>
     </message>
     <message>
-        <source>Programme rules: allowance, bonus, follow-up waves…</source>
-        <translation>Programme rules: allowance, bonus, follow-up waves…</translation>
+        <source>&amp;Create a new database on this computer</source>
+        <translation>&amp;Create a new database on this computer</translation>
+    </message>
+    <message>
+        <source>&amp;Open an existing database file</source>
+        <translation>&amp;Open an existing database file</translation>
+    </message>
+    <message>
+        <source>Connect to a Post&amp;greSQL database</source>
+        <translation>Connect to a Post&amp;greSQL database</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Browse…</translation>
+    </message>
+    <message>
+        <source>&amp;Database file</source>
+        <translation>&amp;Database file</translation>
+    </message>
+    <message>
+        <source>Programme &amp;name</source>
+        <translation>Programme &amp;name</translation>
+    </message>
+    <message>
+        <source>Administrator &amp;login</source>
+        <translation>Administrator &amp;login</translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation>&amp;Password</translation>
+    </message>
+    <message>
+        <source>Con&amp;firm the password</source>
+        <translation>Con&amp;firm the password</translation>
+    </message>
+    <message>
+        <source>Programme &amp;rules: allowance, bonus, follow-up waves…</source>
+        <translation>Programme &amp;rules: allowance, bonus, follow-up waves…</translation>
+    </message>
+    <message>
+        <source>&amp;Server</source>
+        <translation>&amp;Server</translation>
+    </message>
+    <message>
+        <source>Po&amp;rt</source>
+        <translation>Po&amp;rt</translation>
+    </message>
+    <message>
+        <source>&amp;Database</source>
+        <translation>&amp;Database</translation>
+    </message>
+    <message>
+        <source>&amp;User</source>
+        <translation>&amp;User</translation>
     </message>
 </context>
 <context>
@@ -4309,6 +4941,18 @@
         <source>Nothing was imported.</source>
         <translation>Nothing was imported.</translation>
     </message>
+    <message>
+        <source>Preview</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>Problems found</source>
+        <translation>Problems found</translation>
+    </message>
+    <message>
+        <source>Import progress</source>
+        <translation>Import progress</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::HealthPage</name>
@@ -4317,8 +4961,8 @@
         <translation>Health follow-up</translation>
     </message>
     <message>
-        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</source>
-        <translation>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</translation>
+        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</source>
+        <translation>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</translation>
     </message>
     <message>
         <source>&amp;Status:</source>
@@ -4521,6 +5165,18 @@
     <message>
         <source>The person</source>
         <translation>The person</translation>
+    </message>
+    <message>
+        <source>Follow-up worklist</source>
+        <translation>Follow-up worklist</translation>
+    </message>
+    <message>
+        <source>Prevention steps</source>
+        <translation>Prevention steps</translation>
+    </message>
+    <message>
+        <source>Support sessions</source>
+        <translation>Support sessions</translation>
     </message>
 </context>
 <context>
@@ -4732,6 +5388,10 @@
         <source>no</source>
         <translation>no</translation>
     </message>
+    <message>
+        <source>Card movements</source>
+        <translation>Card movements</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::HouseholdTableModel</name>
@@ -4775,14 +5435,6 @@
         <translation>Households</translation>
     </message>
     <message>
-        <source>Enrol a household…</source>
-        <translation>Enrol a household…</translation>
-    </message>
-    <message>
-        <source>Import persons.csv…</source>
-        <translation>Import persons.csv…</translation>
-    </message>
-    <message>
         <source>Your role sees the households by code only: names and addresses are not shown.</source>
         <translation>Your role sees the households by code only: names and addresses are not shown.</translation>
     </message>
@@ -4797,10 +5449,6 @@
     <message>
         <source>Members (choose a household above)</source>
         <translation>Members (choose a household above)</translation>
-    </message>
-    <message>
-        <source>Open the case file</source>
-        <translation>Open the case file</translation>
     </message>
     <message>
         <source>Code</source>
@@ -4858,6 +5506,38 @@
         <source>Members of %1</source>
         <translation>Members of %1</translation>
     </message>
+    <message>
+        <source>&amp;Enrol a household…</source>
+        <translation>&amp;Enrol a household…</translation>
+    </message>
+    <message>
+        <source>&amp;Import persons.csv…</source>
+        <translation>&amp;Import persons.csv…</translation>
+    </message>
+    <message>
+        <source>Search households</source>
+        <translation>Search households</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Referent</translation>
+    </message>
+    <message>
+        <source>&amp;Open the case file</source>
+        <translation>&amp;Open the case file</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Members</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::LedgerPage</name>
@@ -4898,10 +5578,6 @@
         <translation>Household code, e.g. MMG-0042</translation>
     </message>
     <message>
-        <source>Link to household</source>
-        <translation>Link to household</translation>
-    </message>
-    <message>
         <source>The ledger was never synced from the card operator.</source>
         <translation>The ledger was never synced from the card operator.</translation>
     </message>
@@ -4924,6 +5600,18 @@
     <message>
         <source>Card %1 linked to household %2: its entries now count for that household.</source>
         <translation>Card %1 linked to household %2: its entries now count for that household.</translation>
+    </message>
+    <message>
+        <source>Movements without a household</source>
+        <translation>Movements without a household</translation>
+    </message>
+    <message>
+        <source>Household code to link the card to</source>
+        <translation>Household code to link the card to</translation>
+    </message>
+    <message>
+        <source>&amp;Link to household</source>
+        <translation>&amp;Link to household</translation>
     </message>
 </context>
 <context>
@@ -5096,8 +5784,8 @@
         <translation>About Cabas</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</translation>
+        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>S&amp;witch user…</source>
@@ -5151,6 +5839,145 @@
         <source>Ledger &amp;sync…</source>
         <translation>Ledger &amp;sync…</translation>
     </message>
+    <message>
+        <source>Logged in</source>
+        <translation>Logged in</translation>
+    </message>
+    <message>
+        <source>Sections</source>
+        <translation>Sections</translation>
+    </message>
+    <message>
+        <source>Ctrl+1 to Ctrl+7 open the sections from anywhere.</source>
+        <translation>Ctrl+1 to Ctrl+7 open the sections from anywhere.</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>&amp;Go</translation>
+    </message>
+    <message>
+        <source>Section &amp;list</source>
+        <translation>Section &amp;list</translation>
+    </message>
+    <message>
+        <source>&amp;Search in this section</source>
+        <translation>&amp;Search in this section</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::MemberDialog</name>
+    <message>
+        <source>A member arrives</source>
+        <translation>A member arrives</translation>
+    </message>
+    <message>
+        <source>Departure of %1</source>
+        <translation>Departure of %1</translation>
+    </message>
+    <message>
+        <source>Correct the dates of %1</source>
+        <translation>Correct the dates of %1</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <source>&amp;First name</source>
+        <translation>&amp;First name</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <source>&amp;Last name</source>
+        <translation>&amp;Last name</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Birth date</translation>
+    </message>
+    <message>
+        <source>&amp;Birth date</source>
+        <translation>&amp;Birth date</translation>
+    </message>
+    <message>
+        <source>Adult or child</source>
+        <translation>Adult or child</translation>
+    </message>
+    <message>
+        <source>A&amp;dult or child</source>
+        <translation>A&amp;dult or child</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>Not said</source>
+        <translation>Not said</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <source>&amp;Sex</source>
+        <translation>&amp;Sex</translation>
+    </message>
+    <message>
+        <source>Arrival date</source>
+        <translation>Arrival date</translation>
+    </message>
+    <message>
+        <source>Arrived after the household's start, on</source>
+        <translation>Arrived after the household's start, on</translation>
+    </message>
+    <message>
+        <source>Arrived after the household's start</source>
+        <translation>Arrived after the household's start</translation>
+    </message>
+    <message>
+        <source>&amp;Arrived on</source>
+        <translation>&amp;Arrived on</translation>
+    </message>
+    <message>
+        <source>Departure date</source>
+        <translation>Departure date</translation>
+    </message>
+    <message>
+        <source>Has left, on</source>
+        <translation>Has left, on</translation>
+    </message>
+    <message>
+        <source>Has left the household</source>
+        <translation>Has left the household</translation>
+    </message>
+    <message>
+        <source>&amp;Left on</source>
+        <translation>&amp;Left on</translation>
+    </message>
+    <message>
+        <source>Reason of the departure</source>
+        <translation>Reason of the departure</translation>
+    </message>
+    <message>
+        <source>Moved out, new household, death…</source>
+        <translation>Moved out, new household, death…</translation>
+    </message>
+    <message>
+        <source>&amp;Reason</source>
+        <translation>&amp;Reason</translation>
+    </message>
+    <message>
+        <source>The change is saved with the case file (Save); until then it can be undone.</source>
+        <translation>The change is saved with the case file (Save); until then it can be undone.</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::PersonsImportDialog</name>
@@ -5163,20 +5990,12 @@
         <translation>Households, members and cards from a persons.csv file (see the format in the documentation). The file is checked first: nothing is written unless it has no error, and then all of it is.</translation>
     </message>
     <message>
-        <source>Choose the file…</source>
-        <translation>Choose the file…</translation>
-    </message>
-    <message>
         <source>Preview</source>
         <translation>Preview</translation>
     </message>
     <message>
         <source>Errors</source>
         <translation>Errors</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>Import</translation>
     </message>
     <message>
         <source>Choose persons.csv</source>
@@ -5217,6 +6036,22 @@
         <source>Imported. %1</source>
         <translation>Imported. %1</translation>
     </message>
+    <message>
+        <source>File to import</source>
+        <translation>File to import</translation>
+    </message>
+    <message>
+        <source>&amp;Choose the file…</source>
+        <translation>&amp;Choose the file…</translation>
+    </message>
+    <message>
+        <source>Problems found</source>
+        <translation>Problems found</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Import</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::PreventionStepForm</name>
@@ -5251,6 +6086,10 @@
     <message>
         <source>&amp;Notes:</source>
         <translation>&amp;Notes:</translation>
+    </message>
+    <message>
+        <source>Next step due on</source>
+        <translation>Next step due on</translation>
     </message>
 </context>
 <context>
@@ -5404,8 +6243,20 @@
         <translation>Bonus rule %1: the monthly cap must be an amount, such as 25 or 25,50.</translation>
     </message>
     <message>
-        <source>Bonus rule %1: &quot;%2&quot; is not a date (2024-06-01 or 01/06/2024).</source>
-        <translation>Bonus rule %1: &quot;%2&quot; is not a date (2024-06-01 or 01/06/2024).</translation>
+        <source>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</source>
+        <translation>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</translation>
+    </message>
+    <message>
+        <source>Planned end date</source>
+        <translation>Planned end date</translation>
+    </message>
+    <message>
+        <source>Add: %1</source>
+        <translation>Add: %1</translation>
+    </message>
+    <message>
+        <source>Remove the selected row: %1</source>
+        <translation>Remove the selected row: %1</translation>
     </message>
 </context>
 <context>
@@ -5478,14 +6329,6 @@
         <translation>Name, person code or household code</translation>
     </message>
     <message>
-        <source>Register</source>
-        <translation>Register</translation>
-    </message>
-    <message>
-        <source>Find a person:</source>
-        <translation>Find a person:</translation>
-    </message>
-    <message>
         <source>%1 (%2, household %3)</source>
         <translation>%1 (%2, household %3)</translation>
     </message>
@@ -5496,6 +6339,22 @@
     <message>
         <source>%1 is registered.</source>
         <translation>%1 is registered.</translation>
+    </message>
+    <message>
+        <source>Find a person</source>
+        <translation>Find a person</translation>
+    </message>
+    <message>
+        <source>Persons found</source>
+        <translation>Persons found</translation>
+    </message>
+    <message>
+        <source>&amp;Register</source>
+        <translation>&amp;Register</translation>
+    </message>
+    <message>
+        <source>&amp;Find a person:</source>
+        <translation>&amp;Find a person:</translation>
     </message>
 </context>
 <context>
@@ -5611,6 +6470,10 @@
         <source>Stopping after the current page…</source>
         <translation>Stopping after the current page…</translation>
     </message>
+    <message>
+        <source>Sync progress</source>
+        <translation>Sync progress</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::TickListDialog</name>
@@ -5630,6 +6493,10 @@
         <source>%1 present, %2 absent</source>
         <translation>%1 present, %2 absent</translation>
     </message>
+    <message>
+        <source>Registered persons</source>
+        <translation>Registered persons</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::WorkshopEditorDialog</name>
@@ -5642,18 +6509,6 @@
         <translation>New workshop</translation>
     </message>
     <message>
-        <source>Type:</source>
-        <translation>Type:</translation>
-    </message>
-    <message>
-        <source>Title:</source>
-        <translation>Title:</translation>
-    </message>
-    <message>
-        <source>Date:</source>
-        <translation>Date:</translation>
-    </message>
-    <message>
         <source>from</source>
         <translation>from</translation>
     </message>
@@ -5662,32 +6517,56 @@
         <translation>to</translation>
     </message>
     <message>
-        <source>Time:</source>
-        <translation>Time:</translation>
-    </message>
-    <message>
-        <source>Place:</source>
-        <translation>Place:</translation>
-    </message>
-    <message>
         <source>Producer or merchant</source>
         <translation>Producer or merchant</translation>
-    </message>
-    <message>
-        <source>Partner:</source>
-        <translation>Partner:</translation>
     </message>
     <message>
         <source>No limit</source>
         <translation>No limit</translation>
     </message>
     <message>
-        <source>Places:</source>
-        <translation>Places:</translation>
+        <source>&amp;Type:</source>
+        <translation>&amp;Type:</translation>
     </message>
     <message>
-        <source>Notes:</source>
-        <translation>Notes:</translation>
+        <source>T&amp;itle:</source>
+        <translation>T&amp;itle:</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date:</translation>
+    </message>
+    <message>
+        <source>Set a time, from</source>
+        <translation>Set a time, from</translation>
+    </message>
+    <message>
+        <source>Start time</source>
+        <translation>Start time</translation>
+    </message>
+    <message>
+        <source>End time</source>
+        <translation>End time</translation>
+    </message>
+    <message>
+        <source>Ti&amp;me:</source>
+        <translation>Ti&amp;me:</translation>
+    </message>
+    <message>
+        <source>&amp;Place:</source>
+        <translation>&amp;Place:</translation>
+    </message>
+    <message>
+        <source>Pa&amp;rtner:</source>
+        <translation>Pa&amp;rtner:</translation>
+    </message>
+    <message>
+        <source>Place&amp;s:</source>
+        <translation>Place&amp;s:</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes:</translation>
     </message>
 </context>
 <context>
@@ -5738,6 +6617,10 @@
             <numerusform>%n attendance at %1 workshop, out of %2 registration.</numerusform>
             <numerusform>%n attendances at %1 workshops, out of %2 registrations.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Workshops attended</source>
+        <translation>Workshops attended</translation>
     </message>
 </context>
 <context>
@@ -5810,18 +6693,6 @@
         <translation>Next month ▶</translation>
     </message>
     <message>
-        <source>This month</source>
-        <translation>This month</translation>
-    </message>
-    <message>
-        <source>New workshop…</source>
-        <translation>New workshop…</translation>
-    </message>
-    <message>
-        <source>Import attendance…</source>
-        <translation>Import attendance…</translation>
-    </message>
-    <message>
         <source>No workshop this month.</source>
         <translation>No workshop this month.</translation>
     </message>
@@ -5842,20 +6713,8 @@
         <translation>Attendance</translation>
     </message>
     <message>
-        <source>Register…</source>
-        <translation>Register…</translation>
-    </message>
-    <message>
         <source>Cancel the registration</source>
         <translation>Cancel the registration</translation>
-    </message>
-    <message>
-        <source>Tick-list of the day…</source>
-        <translation>Tick-list of the day…</translation>
-    </message>
-    <message>
-        <source>Edit…</source>
-        <translation>Edit…</translation>
     </message>
     <message>
         <source>Cancel the workshop</source>
@@ -5920,6 +6779,53 @@
         <source>%1 moves up from the waiting list and has a place.</source>
         <translation>%1 moves up from the waiting list and has a place.</translation>
     </message>
+    <message>
+        <source>This &amp;month</source>
+        <translation>This &amp;month</translation>
+    </message>
+    <message>
+        <source>Previous month</source>
+        <translation>Previous month</translation>
+    </message>
+    <message>
+        <source>Next month</source>
+        <translation>Next month</translation>
+    </message>
+    <message>
+        <source>&amp;New workshop…</source>
+        <translation>&amp;New workshop…</translation>
+    </message>
+    <message>
+        <source>&amp;Import attendance…</source>
+        <translation>&amp;Import attendance…</translation>
+    </message>
+    <message>
+        <source>Workshops of the month</source>
+        <translation>Workshops of the month</translation>
+    </message>
+    <message>
+        <source>Registrations</source>
+        <translation>Registrations</translation>
+    </message>
+    <message>
+        <source>&amp;Register…</source>
+        <translation>&amp;Register…</translation>
+    </message>
+    <message>
+        <source>&amp;Tick-list of the day…</source>
+        <translation>&amp;Tick-list of the day…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Edit…</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::a11y</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -5946,8 +6852,8 @@
         <translation>Show this section first: %1.</translation>
     </message>
     <message>
-        <source>unknown section &quot;%1&quot; (expected one of: %2)</source>
-        <translation>unknown section &quot;%1&quot; (expected one of: %2)</translation>
+        <source>unknown section "%1" (expected one of: %2)</source>
+        <translation>unknown section "%1" (expected one of: %2)</translation>
     </message>
     <message>
         <source>Cabas</source>
@@ -5978,6 +6884,18 @@
     <message>
         <source>--password-file needs --user LOGIN</source>
         <translation>--password-file needs --user LOGIN</translation>
+    </message>
+    <message>
+        <source>Use a dark palette (the Fusion style), whatever the system's theme. Same as CABAS_THEME=dark.</source>
+        <translation>Use a dark palette (the Fusion style), whatever the system's theme. Same as CABAS_THEME=dark.</translation>
+    </message>
+    <message>
+        <source>The colours: system (the default: the system's style), light or dark. CABAS_THEME gives the default.</source>
+        <translation>The colours: system (the default: the system's style), light or dark. CABAS_THEME gives the default.</translation>
+    </message>
+    <message>
+        <source>unknown theme "%1" (expected one of: system, light, dark)</source>
+        <translation>unknown theme "%1" (expected one of: system, light, dark)</translation>
     </message>
 </context>
 </TS>

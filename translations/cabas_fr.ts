@@ -55,11 +55,11 @@
         <translation>%1: la colonne %2 est manquante</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <source>%1: unknown column "%2" ignored</source>
         <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
         <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
     </message>
     <message>
@@ -67,11 +67,11 @@
         <translation>%1 est dans le futur : la présence s’enregistre le jour même ou après</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be one of %2</source>
+        <source>"%1" must be one of %2</source>
         <translation>« %1 » doit être l’une des valeurs %2</translation>
     </message>
     <message>
-        <source>the workshop&apos;s title is required</source>
+        <source>the workshop's title is required</source>
         <translation>le titre de l’atelier est obligatoire</translation>
     </message>
     <message>
@@ -79,7 +79,7 @@
         <translation>200 caractères au maximum</translation>
     </message>
     <message>
-        <source>the person&apos;s code is required</source>
+        <source>the person's code is required</source>
         <translation>le code de la personne est obligatoire</translation>
     </message>
     <message>
@@ -87,7 +87,7 @@
         <translation>aucune personne n’a le code %1</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be yes, no, oui or non</source>
+        <source>"%1" must be yes, no, oui or non</source>
         <translation>« %1 » doit être yes, no, oui ou non</translation>
     </message>
     <message>
@@ -95,7 +95,7 @@
         <translation>%1 figure deux fois pour cet atelier (aussi ligne %2)</translation>
     </message>
     <message>
-        <source>the workshop &quot;%1&quot; was cancelled: no attendance can be recorded</source>
+        <source>the workshop "%1" was cancelled: no attendance can be recorded</source>
         <translation>l’atelier « %1 » a été annulé : aucune présence ne peut être enregistrée</translation>
     </message>
     <message>
@@ -230,7 +230,7 @@
         <translation>card_id: l’identifiant de carte est obligatoire</translation>
     </message>
     <message>
-        <source>card_id: &quot;%1&quot; is not a valid card id</source>
+        <source>card_id: "%1" is not a valid card id</source>
         <translation>card_id: « %1 » n’est pas un identifiant de carte valide</translation>
     </message>
     <message>
@@ -322,6 +322,10 @@
         <source>This person already has a checkup for wave %1.</source>
         <translation>Cette personne a déjà un bilan de santé pour la vague %1.</translation>
     </message>
+    <message>
+        <source>This checkup was corrected by someone else since you opened it; reopen it to see their values.</source>
+        <translation>Ce bilan de santé a été corrigé par quelqu’un d’autre depuis que vous l’avez ouvert ; rouvrez-le pour voir ces valeurs.</translation>
+    </message>
 </context>
 <context>
     <name>Cli</name>
@@ -346,15 +350,15 @@
         <translation>%1 : le programme doit être un objet JSON</translation>
     </message>
     <message>
-        <source>Created %1 (programme &quot;%2&quot;, administrator %3).</source>
+        <source>Created %1 (programme "%2", administrator %3).</source>
         <translation>Base de données %1 créée (programme « %2 », administrateur·rice %3).</translation>
     </message>
     <message>
-        <source>--households must be a whole number from 1 to %1, not &quot;%2&quot;</source>
+        <source>--households must be a whole number from 1 to %1, not "%2"</source>
         <translation>--households doit être un nombre entier de 1 à %1, et non « %2 »</translation>
     </message>
     <message>
-        <source>--seed must be a whole number, not &quot;%1&quot;</source>
+        <source>--seed must be a whole number, not "%1"</source>
         <translation>--seed doit être un nombre entier, et non « %1 »</translation>
     </message>
     <message>
@@ -422,7 +426,7 @@
         <translation>Graine du générateur (2024 par défaut) : même graine, mêmes données.</translation>
     </message>
     <message>
-        <source>Show the database&apos;s schema version, programme and counts.</source>
+        <source>Show the database's schema version, programme and counts.</source>
         <translation>Afficher la version du schéma de la base de données, son programme et les effectifs.</translation>
     </message>
     <message>
@@ -450,7 +454,7 @@
         <translation>se connecter sous cet identifiant</translation>
     </message>
     <message>
-        <source>this help; COMMAND --help for a command&apos;s</source>
+        <source>this help; COMMAND --help for a command's</source>
         <translation>cette aide ; COMMAND --help pour celle d’une commande</translation>
     </message>
     <message>
@@ -466,7 +470,7 @@
         <translation>cabas-cli : aucune commande indiquée.</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown command &quot;%1&quot;.</source>
+        <source>cabas-cli: unknown command "%1".</source>
         <translation>cabas-cli : commande « %1 » inconnue.</translation>
     </message>
     <message>
@@ -478,7 +482,7 @@
         <translation>argument manquant : %1</translation>
     </message>
     <message>
-        <source>unexpected argument &quot;%1&quot;</source>
+        <source>unexpected argument "%1"</source>
         <translation>argument inattendu « %1 »</translation>
     </message>
     <message>
@@ -494,7 +498,7 @@
         <translation>Mot de passe de %1 : </translation>
     </message>
     <message>
-        <source>--format must be one of %1, not &quot;%2&quot;</source>
+        <source>--format must be one of %1, not "%2"</source>
         <translation>--format doit valoir %1, et non « %2 »</translation>
     </message>
     <message>
@@ -546,19 +550,19 @@
         <translation>Mot de passe de %1 modifié ; le compte est déverrouillé.</translation>
     </message>
     <message>
-        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</source>
+        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</source>
         <translation>--since doit être une date au format AAAA-MM-JJ ou JJ/MM/AAAA, et non « %1 »</translation>
     </message>
     <message>
-        <source>--limit must be a positive whole number, not &quot;%1&quot;</source>
+        <source>--limit must be a positive whole number, not "%1"</source>
         <translation>--limit doit être un nombre entier positif, et non « %1 »</translation>
     </message>
     <message>
-        <source>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</source>
-        <translation>Rôles de base de données prêts : %1. Donnez à chaque membre du personnel un identifiant dans le groupe de son rôle, par exemple : CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</translation>
+        <source>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</source>
+        <translation>Rôles de base de données prêts : %1. Donnez à chaque membre du personnel un identifiant dans le groupe de son rôle, par exemple : CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</translation>
     </message>
     <message>
-        <source>The administrator&apos;s password, on the file&apos;s first line.</source>
+        <source>The administrator's password, on the file's first line.</source>
         <translation>Le mot de passe de l’administrateur·rice, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -582,7 +586,7 @@
         <translation>Nom affiché pour l’utilisateur·rice.</translation>
     </message>
     <message>
-        <source>The new user&apos;s password, on the file&apos;s first line.</source>
+        <source>The new user's password, on the file's first line.</source>
         <translation>Le mot de passe du nouveau compte, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -598,11 +602,11 @@
         <translation>Réactiver un·e utilisateur·rice désactivé·e (administrateur·rices).</translation>
     </message>
     <message>
-        <source>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</source>
+        <source>Set a user's password and unlock the account (administrators; anyone for their own).</source>
         <translation>Définir le mot de passe d’un·e utilisateur·rice et déverrouiller le compte (administrateur·rices ; chacun·e pour son propre compte).</translation>
     </message>
     <message>
-        <source>The new password, on the file&apos;s first line.</source>
+        <source>The new password, on the file's first line.</source>
         <translation>Le nouveau mot de passe, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -618,7 +622,7 @@
         <translation>Uniquement les enregistrements à partir de cette date (AAAA-MM-JJ).</translation>
     </message>
     <message>
-        <source>Only this user&apos;s records.</source>
+        <source>Only this user's records.</source>
         <translation>Uniquement les enregistrements de cet·te utilisateur·rice.</translation>
     </message>
     <message>
@@ -646,7 +650,7 @@
         <translation>Options globales (avant la commande) :</translation>
     </message>
     <message>
-        <source>file whose first line is that user&apos;s password (else asked on the terminal)</source>
+        <source>file whose first line is that user's password (else asked on the terminal)</source>
         <translation>fichier dont la première ligne est le mot de passe de cet·te utilisateur·rice (sinon demandé dans le terminal)</translation>
     </message>
     <message>
@@ -662,7 +666,7 @@
         <translation>Options :</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown option &quot;%1&quot;.</source>
+        <source>cabas-cli: unknown option "%1".</source>
         <translation>cabas-cli : option « %1 » inconnue.</translation>
     </message>
     <message>
@@ -706,7 +710,7 @@
         <translation>--status doit valoir l’une des valeurs %1</translation>
     </message>
     <message>
-        <source>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</source>
+        <source>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</source>
         <translation>La liste de travail des infirmier·ères : chaque vague de chaque personne ayant consenti, avec sa fenêtre et son statut aujourd’hui (infirmier·ères).</translation>
     </message>
     <message>
@@ -742,7 +746,7 @@
         <translation>Sauvegarde %1 restaurée dans %2.</translation>
     </message>
     <message>
-        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite&apos;s online backup, or pg_dump).</source>
+        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</source>
         <translation>Écrire une sauvegarde cohérente de la base de données dans FILE, qui ne doit pas exister (administrateur·rices ; sauvegarde à chaud de SQLite, ou pg_dump).</translation>
     </message>
     <message>
@@ -758,7 +762,7 @@
         <translation>--%1 AAAA-MM-JJ est nécessaire</translation>
     </message>
     <message>
-        <source>--%1: &quot;%2&quot; is not a date YYYY-MM-DD</source>
+        <source>--%1: "%2" is not a date YYYY-MM-DD</source>
         <translation>--%1 : « %2 » n’est pas une date au format AAAA-MM-JJ</translation>
     </message>
     <message>
@@ -766,7 +770,7 @@
         <translation>--to est antérieur à --from</translation>
     </message>
     <message>
-        <source>--disclosure must be internal or public, not &quot;%1&quot;</source>
+        <source>--disclosure must be internal or public, not "%1"</source>
         <translation>--disclosure doit valoir internal ou public, et non « %1 »</translation>
     </message>
     <message>
@@ -837,7 +841,7 @@
         <translation>Indicateurs et séries de la cohorte sur une période (docs/cohort.md).</translation>
     </message>
     <message>
-        <source>The evaluators&apos; pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
+        <source>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
         <translation>Le jeu de données pseudonymisé des évaluateurs : une ligne par personne et par vague, uniquement les personnes ayant consenti à la recherche (coordinateur·rices).</translation>
     </message>
     <message>
@@ -845,7 +849,7 @@
         <translation>--%1 DATE est obligatoire</translation>
     </message>
     <message>
-        <source>--%1: &quot;%2&quot; is not a date (YYYY-MM-DD)</source>
+        <source>--%1: "%2" is not a date (YYYY-MM-DD)</source>
         <translation>--%1 : « %2 » n’est pas une date (AAAA-MM-JJ)</translation>
     </message>
     <message>
@@ -901,7 +905,7 @@
         <translation>Date à laquelle la prochaine démarche est à faire (AAAA-MM-JJ).</translation>
     </message>
     <message>
-        <source>A person&apos;s prevention steps (nurses; the reading is audited).</source>
+        <source>A person's prevention steps (nurses; the reading is audited).</source>
         <translation>Les démarches de prévention d’une personne (infirmier·ères ; la consultation est inscrite au journal d’audit).</translation>
     </message>
     <message>
@@ -921,7 +925,7 @@
         <translation>Le thème de l’accompagnement.</translation>
     </message>
     <message>
-        <source>A person&apos;s support sessions and their household&apos;s (nurses; the reading is audited).</source>
+        <source>A person's support sessions and their household's (nurses; the reading is audited).</source>
         <translation>Les accompagnements individuels d’une personne et ceux de son foyer (infirmier·ères ; la consultation est inscrite au journal d’audit).</translation>
     </message>
     <message>
@@ -984,7 +988,7 @@
         <translation>Lister les foyers, avec recherche et filtres facultatifs (travailleur·ses sociaux·ales, infirmier·ères, administrateur·rices ; coordinateur·rices : par code uniquement).</translation>
     </message>
     <message>
-        <source>Words to find in the code, a member&apos;s name or the commune (accents and case ignored).</source>
+        <source>Words to find in the code, a member's name or the commune (accents and case ignored).</source>
         <translation>Mots à rechercher dans le code, le nom d’un membre ou la commune (sans tenir compte des accents ni de la casse).</translation>
     </message>
     <message>
@@ -1004,7 +1008,7 @@
         <translation>Nombre maximal de foyers.</translation>
     </message>
     <message>
-        <source>Show a household&apos;s case file: members, cards, consents, status history, this month&apos;s allowance.</source>
+        <source>Show a household's case file: members, cards, consents, status history, this month's allowance.</source>
         <translation>Afficher le dossier d’un foyer : membres, cartes, consentements, historique des statuts, allocation du mois en cours.</translation>
     </message>
     <message>
@@ -1012,19 +1016,19 @@
         <translation>%1 : impossible de lire le fichier de jeton (%2).</translation>
     </message>
     <message>
-        <source>%1, line 1: the token file is empty (it holds the card operator&apos;s token on its first line).</source>
+        <source>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</source>
         <translation>%1, ligne 1 : le fichier de jeton est vide (il doit contenir le jeton de l’opérateur de cartes sur sa première ligne).</translation>
     </message>
     <message>
-        <source>missing --ledger URL (the card operator&apos;s feed address)</source>
+        <source>missing --ledger URL (the card operator's feed address)</source>
         <translation>--ledger URL manquant (l’adresse du flux de l’opérateur de cartes)</translation>
     </message>
     <message>
-        <source>missing --token-file FILE (the card operator&apos;s token on its first line)</source>
+        <source>missing --token-file FILE (the card operator's token on its first line)</source>
         <translation>--token-file FILE manquant (le jeton de l’opérateur de cartes sur sa première ligne)</translation>
     </message>
     <message>
-        <source>--page-size must be a whole number from 1 to 1000, not &quot;%1&quot;</source>
+        <source>--page-size must be a whole number from 1 to 1000, not "%1"</source>
         <translation>--page-size doit être un nombre entier de 1 à 1000, et non « %1 »</translation>
     </message>
     <message>
@@ -1044,7 +1048,7 @@
         <translation>%1 requêtes ont été relancées ; le flux a redémarré depuis le début %2 fois.</translation>
     </message>
     <message>
-        <source>Pull the card operator&apos;s ledger feed: cards and entries since the last sync (administrators).</source>
+        <source>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</source>
         <translation>Récupérer le flux des mouvements de l’opérateur de cartes : cartes et mouvements depuis la dernière synchronisation (administrateur·rices).</translation>
     </message>
     <message>
@@ -1052,7 +1056,7 @@
         <translation>L’adresse du flux (https://... ; http uniquement vers cet ordinateur).</translation>
     </message>
     <message>
-        <source>File with the operator&apos;s token on its first line.</source>
+        <source>File with the operator's token on its first line.</source>
         <translation>Fichier contenant le jeton de l’opérateur sur sa première ligne.</translation>
     </message>
     <message>
@@ -1087,7 +1091,7 @@
         <translation>Carte %1 rattachée au foyer %2.</translation>
     </message>
     <message>
-        <source>Import a card operator&apos;s ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
+        <source>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
         <translation>Importer un export du registre des mouvements de l’opérateur de cartes (CSV) : tout ou rien, erreurs localisées, la révision la plus récente l’emporte (administrateur·rices).</translation>
     </message>
     <message>
@@ -1135,7 +1139,7 @@
         <translation>--date DATE est obligatoire</translation>
     </message>
     <message>
-        <source>--%1: &quot;%2&quot; is not a time (HH:MM)</source>
+        <source>--%1: "%2" is not a time (HH:MM)</source>
         <translation>--%1 : « %2 » n’est pas une heure (HH:MM)</translation>
     </message>
     <message>
@@ -1147,7 +1151,7 @@
         <translation>Atelier %1 créé : %2</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a workshop number (see workshop list)</source>
+        <source>"%1" is not a workshop number (see workshop list)</source>
         <translation>« %1 » n’est pas un numéro d’atelier (voir workshop list)</translation>
     </message>
     <message>
@@ -1191,7 +1195,7 @@
         <translation>farm_visit, cooking, market_visit, cheese_making, bread_making ou other.</translation>
     </message>
     <message>
-        <source>The workshop&apos;s title.</source>
+        <source>The workshop's title.</source>
         <translation>Le titre de l’atelier.</translation>
     </message>
     <message>
@@ -1227,7 +1231,7 @@
         <translation>Annuler ces inscriptions ; la première personne de la liste d’attente prend une place libérée.</translation>
     </message>
     <message>
-        <source>Record the day&apos;s attendance of registered persons: all or nothing.</source>
+        <source>Record the day's attendance of registered persons: all or nothing.</source>
         <translation>Enregistrer les présences du jour des personnes inscrites : tout ou rien.</translation>
     </message>
     <message>
@@ -1241,6 +1245,170 @@
     <message>
         <source>Import workshop attendance from attendance.csv: all or nothing, located errors, the same file twice changes nothing; missing workshops are created.</source>
         <translation>Importer les présences aux ateliers depuis attendance.csv : tout ou rien, erreurs localisées, importer deux fois le même fichier ne change rien ; les ateliers manquants sont créés.</translation>
+    </message>
+    <message>
+        <source>Set up the programme of a kind of scheme first: gers, vitalim, rennes or montpellier.</source>
+        <translation>Paramétrer d’abord le programme selon un type de dispositif : gers, vitalim, rennes ou montpellier.</translation>
+    </message>
+    <message>
+        <source>Set up the programme of this file first (JSON).</source>
+        <translation>Paramétrer d’abord le programme à partir de ce fichier (JSON).</translation>
+    </message>
+    <message>
+        <source>missing --%1 YYYY-MM-DD</source>
+        <translation>--%1 AAAA-MM-JJ manquant</translation>
+    </message>
+    <message>
+        <source>--%1 must be a date written YYYY-MM-DD, not "%2"</source>
+        <translation>--%1 doit être une date au format AAAA-MM-JJ, et non « %2 »</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>manquant</translation>
+    </message>
+    <message numerus="yes">
+        <source>duplicated (%n entries)</source>
+        <translation><numerusform>en double (%n mouvement)</numerusform><numerusform>en double (%n mouvements)</numerusform></translation>
+    </message>
+    <message>
+        <source>not expected</source>
+        <translation>non prévu</translation>
+    </message>
+    <message>
+        <source>wrong amount</source>
+        <translation>montant erroné</translation>
+    </message>
+    <message>
+        <source>%1 %2: expected %3, credited %4: %5</source>
+        <translation>%1 %2 : attendu %3, crédité %4 : %5</translation>
+    </message>
+    <message>
+        <source>--to (%1) is before --from (%2)</source>
+        <translation>--to (%1) est antérieur à --from (%2)</translation>
+    </message>
+    <message>
+        <source>%1 to %2: %3 household-months checked; allowance: %4 missing, %5 duplicated, %6 not expected, %7 wrong.</source>
+        <translation>Du %1 au %2 : %3 foyers-mois vérifiés ; allocation : %4 crédits manquants, %5 en double, %6 non prévus, %7 erronés.</translation>
+    </message>
+    <message>
+        <source>Bonuses: %1 missing, %2 not expected, %3 wrong.</source>
+        <translation>Bonus : %1 manquants, %2 non prévus, %3 erronés.</translation>
+    </message>
+    <message>
+        <source>Every allowance credit of %1 household-months matches the programme's rule.</source>
+        <translation>Tous les crédits d’allocation des %1 foyers-mois sont conformes à la règle du programme.</translation>
+    </message>
+    <message>
+        <source>%1 %2: no income assessment, so no expected amount (credited %3)</source>
+        <translation>%1 %2 : aucune évaluation des ressources, donc aucun montant attendu (crédité %3)</translation>
+    </message>
+    <message>
+        <source>Every bonus matches the programme's bonus rules.</source>
+        <translation>Tous les bonus sont conformes aux règles de bonus du programme.</translation>
+    </message>
+    <message>
+        <source>Bonuses:</source>
+        <translation>Bonus :</translation>
+    </message>
+    <message>
+        <source>Compare each household's monthly credits in the ledger with what the programme's rule gives: missing, duplicated or wrong credits (docs/reconciliation.md).</source>
+        <translation>Comparer les crédits mensuels de chaque foyer dans les mouvements de carte avec ce que donne la règle du programme : crédits manquants, en double ou erronés (docs/reconciliation.md).</translation>
+    </message>
+    <message>
+        <source>First day of the period (its month is the first checked).</source>
+        <translation>Premier jour de la période (son mois est le premier vérifié).</translation>
+    </message>
+    <message>
+        <source>Last day of the period (its month is the last checked).</source>
+        <translation>Dernier jour de la période (son mois est le dernier vérifié).</translation>
+    </message>
+    <message>
+        <source>Also check the bonuses against the bonus rules.</source>
+        <translation>Vérifier aussi les bonus au regard des règles de bonus.</translation>
+    </message>
+    <message>
+        <source>Counts only, without households (coordinators).</source>
+        <translation>Effectifs seulement, sans le détail des foyers (coordinateur·rices).</translation>
+    </message>
+    <message>
+        <source>give --scheme or --programme, not both</source>
+        <translation>indiquez --scheme ou --programme, pas les deux</translation>
+    </message>
+    <message>
+        <source>--scheme must be one of %1, not "%2"</source>
+        <translation>--scheme doit valoir l’une des valeurs %1, et non « %2 »</translation>
+    </message>
+    <message>
+        <source>Programme "%1" saved.</source>
+        <translation>Programme « %1 » enregistré.</translation>
+    </message>
+    <message>
+        <source>%1: %2 a month for %3 consumption units (%4 a unit)</source>
+        <translation>%1 : %2 par mois pour %3 unités de consommation (%4 par unité)</translation>
+    </message>
+    <message>
+        <source>, band %1: %2 a month</source>
+        <translation>, tranche %1 : %2 par mois</translation>
+    </message>
+    <message>
+        <source>, re-assess by %1, by %2</source>
+        <translation>, à réévaluer au plus tard le %1, évaluation par %2</translation>
+    </message>
+    <message>
+        <source>missing --monthly-income-cents N (the declared monthly income, in cents)</source>
+        <translation>--monthly-income-cents N manquant (les ressources mensuelles déclarées, en centimes)</translation>
+    </message>
+    <message>
+        <source>--monthly-income-cents must be a whole number of cents, not "%1"</source>
+        <translation>--monthly-income-cents doit être un nombre entier de centimes, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>--units must be a number of consumption units such as 1.8, not "%1"</source>
+        <translation>--units doit être un nombre d’unités de consommation, comme 1.8, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>Income of %1 recorded. %2</source>
+        <translation>Ressources du foyer %1 enregistrées. %2</translation>
+    </message>
+    <message>
+        <source>Household %1 has no income assessment.</source>
+        <translation>Le foyer %1 n’a aucune évaluation des ressources.</translation>
+    </message>
+    <message>
+        <source>Replace the programme settings by a programme file (docs/programme-json.md; administrators).</source>
+        <translation>Remplacer les paramètres du programme par un fichier de programme (docs/programme-json.md ; administrateur·rices).</translation>
+    </message>
+    <message>
+        <source>Record a household's declared income for an income-band allowance (social workers).</source>
+        <translation>Enregistrer les ressources déclarées d’un foyer pour une allocation par tranches de ressources (travailleur·ses sociaux·ales).</translation>
+    </message>
+    <message>
+        <source>Declared income a month, in cents.</source>
+        <translation>Ressources mensuelles déclarées, en centimes.</translation>
+    </message>
+    <message>
+        <source>Date from which the assessment applies.</source>
+        <translation>Date à partir de laquelle l’évaluation s’applique.</translation>
+    </message>
+    <message>
+        <source>Start of the period the income covers.</source>
+        <translation>Début de la période couverte par les ressources.</translation>
+    </message>
+    <message>
+        <source>End of the period the income covers.</source>
+        <translation>Fin de la période couverte par les ressources.</translation>
+    </message>
+    <message>
+        <source>Consumption units (default: counted from the members with the programme's weights).</source>
+        <translation>Unités de consommation (par défaut : calculées à partir des membres selon les pondérations du programme).</translation>
+    </message>
+    <message>
+        <source>A short note.</source>
+        <translation>Une courte note.</translation>
+    </message>
+    <message>
+        <source>A household's income assessments, oldest first, with the band each gives.</source>
+        <translation>Les évaluations des ressources d’un foyer, de la plus ancienne à la plus récente, avec la tranche qui en résulte.</translation>
     </message>
 </context>
 <context>
@@ -1638,7 +1806,7 @@
         <translation>--to : la période se termine (%1) avant de commencer (%2).</translation>
     </message>
     <message>
-        <source>--status: &quot;%1&quot; is not one of %2.</source>
+        <source>--status: "%1" is not one of %2.</source>
         <translation>--status : « %1 » ne fait pas partie de %2.</translation>
     </message>
 </context>
@@ -1676,7 +1844,7 @@
         <translation>%1: lecture impossible : %2</translation>
     </message>
     <message>
-        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</source>
+        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</source>
         <translation>%1:%2: le fichier n’est pas en UTF-8 ; enregistrez-le depuis le tableur au format « CSV UTF-8 ».</translation>
     </message>
     <message>
@@ -1723,7 +1891,7 @@
         <translation>%1 est déjà une base de données Cabas : Cabas n’écrase jamais une base de données en la créant.</translation>
     </message>
     <message>
-        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</source>
+        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</source>
         <translation>%1 n’existe pas. Créez d’abord une base de données (cabas-cli init, ou la fenêtre de premier lancement de l’application de bureau).</translation>
     </message>
     <message>
@@ -1759,7 +1927,7 @@
         <translation>%1 est une base de données vide, et non une base de données Cabas ; créez-en une avec cabas-cli init.</translation>
     </message>
     <message>
-        <source>The database&apos;s schema version %1 cannot be brought to %2.</source>
+        <source>The database's schema version %1 cannot be brought to %2.</source>
         <translation>La version du schéma de la base de données (%1) ne peut pas être mise à niveau vers %2.</translation>
     </message>
     <message>
@@ -1778,6 +1946,42 @@
         <source>The changes could not be saved: %1</source>
         <translation>Les modifications n’ont pas pu être enregistrées : %1</translation>
     </message>
+    <message>
+        <source>The disk is full: nothing was saved. Free some space on the disk of the database %1 and try again. (%2)</source>
+        <translation>Le disque est plein : rien n’a été enregistré. Libérez de l’espace sur le disque de la base de données %1 et réessayez. (%2)</translation>
+    </message>
+    <message>
+        <source>The database %1 is read-only: nothing was saved. Ask your administrator to make it writable again. (%2)</source>
+        <translation>La base de données %1 est en lecture seule : rien n’a été enregistré. Demandez à votre administrateur de la rendre de nouveau accessible en écriture. (%2)</translation>
+    </message>
+    <message>
+        <source>The disk of the database %1 could not be read or written: nothing was saved. Check the disk, then try again. (%2)</source>
+        <translation>Le disque de la base de données %1 n’a pas pu être lu ou écrit : rien n’a été enregistré. Vérifiez le disque, puis réessayez. (%2)</translation>
+    </message>
+    <message>
+        <source>The database %1 is damaged: nothing was saved. Restore it from a backup. (%2)</source>
+        <translation>La base de données %1 est endommagée : rien n’a été enregistré. Restaurez-la à partir d’une sauvegarde. (%2)</translation>
+    </message>
+    <message>
+        <source>The database %1 is busy with another user's change: nothing was saved. Try again in a moment. (%2)</source>
+        <translation>La base de données %1 est occupée par la modification d’un autre utilisateur : rien n’a été enregistré. Réessayez dans un instant. (%2)</translation>
+    </message>
+    <message>
+        <source>This change collided with another user's change to the database %1: nothing was saved. Try again. (%2)</source>
+        <translation>Cette modification est entrée en conflit avec celle d’un autre utilisateur dans la base de données %1 : rien n’a été enregistré. Réessayez. (%2)</translation>
+    </message>
+    <message>
+        <source>The connection to the database %1 was lost: nothing was saved. Check the network and the server, then try again. (%2)</source>
+        <translation>La connexion à la base de données %1 a été perdue : rien n’a été enregistré. Vérifiez le réseau et le serveur, puis réessayez. (%2)</translation>
+    </message>
+    <message>
+        <source>This is already in the database %1 (a code or number used twice, perhaps saved by someone else at the same moment): nothing was saved. Reload and try again. (%2)</source>
+        <translation>Cet élément existe déjà dans la base de données %1 (un code ou un numéro utilisé deux fois, peut-être enregistré par quelqu’un d’autre au même moment) : rien n’a été enregistré. Rechargez et réessayez. (%2)</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: the file is shorter than SQLite's own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</source>
+        <translation>La base de données %1 est endommagée : le fichier est plus court que ne l’indique son propre en-tête SQLite (%2 octets au lieu de %3) ; il a probablement été tronqué par une copie interrompue ou un disque plein. Restaurez la base de données à partir d’une sauvegarde ; rien n’a été modifié.</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseSpec</name>
@@ -1786,11 +1990,11 @@
         <translation>Aucune base de données indiquée : utilisez --db FILE.cabas ou --db postgresql://user@host:port/dbname (ou définissez CABAS_DB).</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</source>
+        <source>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</source>
         <translation>« %1 » n’est pas une base de données que Cabas reconnaît : indiquez un chemin de fichier ou une adresse postgresql://.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
+        <source>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
         <translation>« %1 » n’est pas une adresse PostgreSQL valide : format attendu postgresql://user:password@host:port/dbname.</translation>
     </message>
     <message>
@@ -1802,7 +2006,7 @@
         <translation>L’adresse PostgreSQL doit indiquer une base de données : postgresql://user@%1:%2/dbname.</translation>
     </message>
     <message>
-        <source>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</source>
+        <source>Unknown PostgreSQL option "%1" (allowed: %2).</source>
         <translation>Option PostgreSQL « %1 » inconnue (options autorisées : %2).</translation>
     </message>
 </context>
@@ -1823,6 +2027,17 @@
     <message>
         <source>Demo generation cancelled; nothing was written.</source>
         <translation>Génération de la démonstration annulée ; rien n’a été écrit.</translation>
+    </message>
+</context>
+<context>
+    <name>DemoProgramme</name>
+    <message>
+        <source>"%1" is not a demo scheme (%2).</source>
+        <translation>« %1 » n’est pas un dispositif de démonstration (%2).</translation>
+    </message>
+    <message>
+        <source>This database already has households: the demo only fills a new, empty database (cabas-cli init, then cabas-cli demo).</source>
+        <translation>Cette base de données contient déjà des foyers : la démonstration ne remplit qu’une base de données neuve et vide (cabas-cli init, puis cabas-cli demo).</translation>
     </message>
 </context>
 <context>
@@ -1907,7 +2122,7 @@
         <translation>Le flux des mouvements de carte a répondu HTTP %1 (%2).</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a ledger feed address (https://...).</source>
+        <source>"%1" is not a ledger feed address (https://...).</source>
         <translation>« %1 » n’est pas une adresse de flux des mouvements de carte (https://...).</translation>
     </message>
     <message>
@@ -1958,7 +2173,7 @@
         <translation>true ou false était attendu</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not one of %2</source>
+        <source>"%1" is not one of %2</source>
         <translation>« %1 » ne fait pas partie de %2</translation>
     </message>
     <message>
@@ -1986,7 +2201,7 @@
         <translation>doit valoir 1 ou plus</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
+        <source>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
         <translation>« %1 » n’est pas une date et heure avec son décalage (2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
@@ -2010,7 +2225,7 @@
         <translation>carte %1</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (2024-06-01)</source>
+        <source>"%1" is not a date (2024-06-01)</source>
         <translation>« %1 » n’est pas une date (2024-06-01)</translation>
     </message>
     <message>
@@ -2044,15 +2259,15 @@
         <translation>%1: la colonne %2 est manquante</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <source>%1: unknown column "%2" ignored</source>
         <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a number</source>
+        <source>"%1" is not a number</source>
         <translation>« %1 » n’est pas un nombre</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
         <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
     </message>
     <message>
@@ -2060,7 +2275,7 @@
         <translation>%1 a un deuxième bilan de santé pour la vague %2 (aussi ligne %3)</translation>
     </message>
     <message>
-        <source>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</source>
+        <source>%1 already has a checkup for %2 with other values; correct it in the person's health view</source>
         <translation>%1 a déjà un bilan de santé pour la vague %2 avec d’autres valeurs ; corrigez-le dans la vue santé de la personne</translation>
     </message>
     <message>
@@ -2068,11 +2283,11 @@
         <translation>Rien n’a été importé :</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
+        <source>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
         <translation>« %1 » doit être never, rarely, sometimes, often ou always (ou jamais, rarement, parfois, souvent, toujours)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be yes, no, oui, non or empty</source>
+        <source>"%1" must be yes, no, oui, non or empty</source>
         <translation>« %1 » doit être yes, no, oui, non ou vide</translation>
     </message>
     <message>
@@ -2080,7 +2295,7 @@
         <translation>%1 a un deuxième questionnaire alimentaire pour la vague %2 (aussi ligne %3)</translation>
     </message>
     <message>
-        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</source>
+        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</source>
         <translation>%1 a déjà un questionnaire alimentaire pour la vague %2 avec d’autres réponses ; corrigez-le dans la vue santé de la personne</translation>
     </message>
 </context>
@@ -2117,6 +2332,10 @@
         <source>No member of %1 has health follow-up consent on %2: no support session can be recorded for that date.</source>
         <translation>Aucun membre du foyer %1 n’a de consentement au suivi santé valable le %2 : aucun accompagnement individuel ne peut être enregistré à cette date.</translation>
     </message>
+    <message>
+        <source>%1 has no such checkup.</source>
+        <translation>Ce bilan de santé de %1 est introuvable.</translation>
+    </message>
 </context>
 <context>
     <name>Household</name>
@@ -2125,11 +2344,11 @@
         <translation>code: le code du foyer est obligatoire</translation>
     </message>
     <message>
-        <source>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</source>
+        <source>code: "%1" is not a valid household code (letters, digits, - and _ only)</source>
         <translation>code: « %1 » n’est pas un code de foyer valide (lettres, chiffres, - et _ uniquement)</translation>
     </message>
     <message>
-        <source>postcode: &quot;%1&quot; is not a French postcode (5 digits)</source>
+        <source>postcode: "%1" is not a French postcode (5 digits)</source>
         <translation>postcode: « %1 » n’est pas un code postal français (5 chiffres)</translation>
     </message>
     <message>
@@ -2202,6 +2421,22 @@
     <message>
         <source>Notes</source>
         <translation>Notes</translation>
+    </message>
+    <message>
+        <source>birth date</source>
+        <translation>date de naissance</translation>
+    </message>
+    <message>
+        <source>arrival</source>
+        <translation>arrivée</translation>
+    </message>
+    <message>
+        <source>departure</source>
+        <translation>départ</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2) : %3</translation>
     </message>
 </context>
 <context>
@@ -2321,12 +2556,94 @@
         <source>This database has no programme.</source>
         <translation>Cette base de données n’a pas de programme.</translation>
     </message>
+    <message>
+        <source>referent: %1 is not an active social worker</source>
+        <translation>referent: %1 n’est pas un travailleur social actif</translation>
+    </message>
+    <message>
+        <source>%1 is not a member of household %2.</source>
+        <translation>%1 n’est pas membre du foyer %2.</translation>
+    </message>
+    <message>
+        <source>new member %1</source>
+        <translation>nouveau membre %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2) left the household on %3: %4</source>
+        <translation>%1 (%2) a quitté le foyer le %3 : %4</translation>
+    </message>
+    <message>
+        <source>birth_date: %1 would make this person %2 years old</source>
+        <translation>birth_date: avec la date %1, cette personne aurait %2 ans</translation>
+    </message>
+    <message>
+        <source>arrived_on: the arrival date is required</source>
+        <translation>arrived_on: la date d’arrivée est obligatoire</translation>
+    </message>
+    <message>
+        <source>arrived_on: the arrival is in the future</source>
+        <translation>arrived_on: la date d’arrivée est dans le futur</translation>
+    </message>
+    <message>
+        <source>left_on: the departure is in the future</source>
+        <translation>left_on: la date de départ est dans le futur</translation>
+    </message>
+    <message>
+        <source>left_on: the departure is before the birth date</source>
+        <translation>left_on: la date de départ est antérieure à la date de naissance</translation>
+    </message>
+    <message>
+        <source>departure_reason: a departure needs its reason</source>
+        <translation>departure_reason: un départ doit avoir un motif</translation>
+    </message>
 </context>
 <context>
     <name>ImportReport</name>
     <message>
         <source>Households: %1 new, %2 updated, %3 unchanged. Persons: %4 new, %5 updated, %6 unchanged. Cards: %7 new.</source>
         <translation>Foyers : %1 nouveau(x), %2 mis à jour, %3 inchangé(s). Personnes : %4 nouvelle(s), %5 mise(s) à jour, %6 inchangée(s). Cartes : %7 nouvelle(s).</translation>
+    </message>
+</context>
+<context>
+    <name>IncomeAssessment</name>
+    <message>
+        <source>effective_on: the date from which the assessment applies is required</source>
+        <translation>effective_on: la date à partir de laquelle l’évaluation s’applique est obligatoire</translation>
+    </message>
+    <message>
+        <source>monthly_income_cents: must not be negative</source>
+        <translation>monthly_income_cents: ne doit pas être négatif</translation>
+    </message>
+    <message>
+        <source>consumption_units: must be between 1 and 50</source>
+        <translation>consumption_units: doit être compris entre 1 et 50</translation>
+    </message>
+    <message>
+        <source>income_from, income_to: give both ends of the income period, or neither</source>
+        <translation>income_from, income_to: indiquez les deux bornes de la période de ressources, ou aucune</translation>
+    </message>
+    <message>
+        <source>income_to: the end of the income period is before its start</source>
+        <translation>income_to: la fin de la période de ressources est antérieure à son début</translation>
+    </message>
+    <message>
+        <source>income_from: the income period starts after the assessment applies</source>
+        <translation>income_from: la période de ressources commence après la date d’effet de l’évaluation</translation>
+    </message>
+</context>
+<context>
+    <name>IncomeService</name>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>Aucun foyer n’a le code %1.</translation>
+    </message>
+    <message>
+        <source>consumption_units: household %1 has no member on %2, so its consumption units cannot be counted; give them.</source>
+        <translation>consumption_units: le foyer %1 n’a aucun membre au %2, ses unités de consommation ne peuvent donc pas être calculées ; indiquez-les.</translation>
+    </message>
+    <message>
+        <source>effective on %1</source>
+        <translation>à compter du %1</translation>
     </message>
 </context>
 <context>
@@ -2348,7 +2665,7 @@
         <translation>le type est manquant</translation>
     </message>
     <message>
-        <source>unknown status &quot;%1&quot; (expected pending, posted or voided)</source>
+        <source>unknown status "%1" (expected pending, posted or voided)</source>
         <translation>statut « %1 » inconnu (valeurs attendues : pending, posted ou voided)</translation>
     </message>
     <message>
@@ -2387,36 +2704,36 @@
         <translation>%1: indiquez amount_cents ou amount, pas les deux</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <source>%1: unknown column "%2" ignored</source>
         <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a whole number of 1 or more</source>
+        <source>"%1" is not a whole number of 1 or more</source>
         <translation>« %1 » n’est pas un nombre entier supérieur ou égal à 1</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
+        <source>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
         <translation>« %1 » n’est pas un type (allowance, bonus, purchase, refund, transfer, adjustment)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a whole number of cents</source>
+        <source>"%1" is not a whole number of cents</source>
         <translation>« %1 » n’est pas un nombre entier de centimes</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not an amount in euros (such as -12,50)</source>
+        <source>"%1" is not an amount in euros (such as -12,50)</source>
         <translation>« %1 » n’est pas un montant en euros (comme -12,50)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
+        <source>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
         <translation>« %1 » n’est pas une date et heure avec son décalage horaire (comme 2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be true or false</source>
+        <source>"%1" must be true or false</source>
         <translation>« %1 » doit être true ou false</translation>
     </message>
     <message>
-        <source>%1 revision %2 appears twice (also line %3)</source>
-        <translation>%1, révision %2, apparaît deux fois (aussi ligne %3)</translation>
+        <source>%1 revision %2 is also at line %3 with a different %4</source>
+        <translation>%1, révision %2, figure aussi à la ligne %3 avec une autre valeur de %4</translation>
     </message>
 </context>
 <context>
@@ -2494,7 +2811,7 @@
         <translation>person_code: le code de la personne est obligatoire</translation>
     </message>
     <message>
-        <source>person_code: &quot;%1&quot; is not a valid person code</source>
+        <source>person_code: "%1" is not a valid person code</source>
         <translation>person_code: « %1 » n’est pas un code de personne valide</translation>
     </message>
     <message>
@@ -2548,19 +2865,19 @@
         <translation>%1: la colonne %2 est manquante</translation>
     </message>
     <message>
-        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <source>%1: unknown column "%2" ignored</source>
         <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
         <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be F, M or empty</source>
+        <source>"%1" must be F, M or empty</source>
         <translation>« %1 » doit être F, M ou vide</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; must be adult or child</source>
+        <source>"%1" must be adult or child</source>
         <translation>« %1 » doit être adult ou child</translation>
     </message>
     <message>
@@ -2572,7 +2889,7 @@
         <translation>%1 apparaît deux fois (aussi ligne %2)</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</source>
+        <source>"%1" differs from "%2" on line %3 for household %4</source>
         <translation>« %1 » diffère de « %2 » à la ligne %3 pour le foyer %4</translation>
     </message>
     <message>
@@ -2599,7 +2916,7 @@
         <translation>Les rôles de base de données n’existent que sous PostgreSQL ; un fichier SQLite est protégé par ses droits d’accès au fichier.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
+        <source>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
         <translation>« %1 » n’est pas un préfixe de rôle valide (lettres minuscules, chiffres et _, en commençant par une lettre).</translation>
     </message>
 </context>
@@ -2693,11 +3010,11 @@
         <translation>disclosure_threshold: doit être compris entre 1 et 1000</translation>
     </message>
     <message>
-        <source>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
+        <source>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
         <translation>currency: « %1 » n’est pas un libellé de monnaie (2 à 10 lettres, comme EUR ou MonA)</translation>
     </message>
     <message>
-        <source>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</source>
+        <source>household_code_prefix: "%1" must be 1 to 10 letters or digits</source>
         <translation>household_code_prefix: « %1 » doit comporter de 1 à 10 lettres ou chiffres</translation>
     </message>
     <message>
@@ -2745,7 +3062,7 @@
         <translation>%1.offset_days: les vagues doivent être classées par décalage croissant</translation>
     </message>
     <message>
-        <source>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</source>
+        <source>sustainable_categories: "%1" is not a merchant category (%2)</source>
         <translation>sustainable_categories: « %1 » n’est pas une catégorie de commerçant (%2)</translation>
     </message>
     <message>
@@ -2796,6 +3113,114 @@
         <source>must be a list of merchant categories</source>
         <translation>doit être une liste de catégories de commerçants</translation>
     </message>
+    <message>
+        <source>%1 per adult and %2 per child a month</source>
+        <translation>%1 par adulte et %2 par enfant et par mois</translation>
+    </message>
+    <message>
+        <source>%1 per person a month</source>
+        <translation>%1 par personne et par mois</translation>
+    </message>
+    <message>
+        <source>up to %1 a consumption unit: %2</source>
+        <translation>jusqu’à %1 par unité de consommation : %2</translation>
+    </message>
+    <message>
+        <source>above: %1</source>
+        <translation>au-delà : %1</translation>
+    </message>
+    <message>
+        <source>By income band, per person a month: %1</source>
+        <translation>Par tranche de ressources, par personne et par mois : %1</translation>
+    </message>
+    <message>
+        <source>By income band, per household a month: %1</source>
+        <translation>Par tranche de ressources, par foyer et par mois : %1</translation>
+    </message>
+    <message>
+        <source>allowance.per_person_cents: must not be negative</source>
+        <translation>allowance.per_person_cents: ne doit pas être négatif</translation>
+    </message>
+    <message>
+        <source>allowance.bands: an income-band allowance needs at least one band</source>
+        <translation>allowance.bands: une allocation par tranches de ressources nécessite au moins une tranche</translation>
+    </message>
+    <message>
+        <source>%1.amount_cents: must not be negative</source>
+        <translation>%1.amount_cents: ne doit pas être négatif</translation>
+    </message>
+    <message>
+        <source>%1.up_to_cents: must not be negative</source>
+        <translation>%1.up_to_cents: ne doit pas être négatif</translation>
+    </message>
+    <message>
+        <source>%1.up_to_cents: only the last band may be open (null)</source>
+        <translation>%1.up_to_cents: seule la dernière tranche peut être ouverte (null)</translation>
+    </message>
+    <message>
+        <source>%1.up_to_cents: the last band must be open (null), so that every income has a band</source>
+        <translation>%1.up_to_cents: la dernière tranche doit être ouverte (null), pour que toutes ressources relèvent d’une tranche</translation>
+    </message>
+    <message>
+        <source>%1.up_to_cents: bands must come in increasing order of income</source>
+        <translation>%1.up_to_cents: les tranches doivent être classées par ordre croissant de ressources</translation>
+    </message>
+    <message>
+        <source>allowance.reassess_months: must be between 1 and 60</source>
+        <translation>allowance.reassess_months: doit être compris entre 1 et 60</translation>
+    </message>
+    <message>
+        <source>allowance.consumption_units.first_person: must be more than 0 and at most 10</source>
+        <translation>allowance.consumption_units.first_person: doit être supérieur à 0 et au plus égal à 10</translation>
+    </message>
+    <message>
+        <source>allowance.consumption_units.other_persons: must be between 0 and 10</source>
+        <translation>allowance.consumption_units.other_persons: doit être compris entre 0 et 10</translation>
+    </message>
+    <message>
+        <source>allowance.consumption_units.children: must be between 0 and 10</source>
+        <translation>allowance.consumption_units.children: doit être compris entre 0 et 10</translation>
+    </message>
+    <message>
+        <source>allowance.consumption_units.child_under_age: must be between 1 and 30</source>
+        <translation>allowance.consumption_units.child_under_age: doit être compris entre 1 et 30</translation>
+    </message>
+    <message>
+        <source>"%1" is not an allowance kind (by_role, per_person, income_bands)</source>
+        <translation>« %1 » n’est pas un type d’allocation (by_role, per_person, income_bands)</translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation>doit être true ou false</translation>
+    </message>
+    <message>
+        <source>"%1" is not a basis (household or person)</source>
+        <translation>« %1 » n’est pas une base de calcul (household ou person)</translation>
+    </message>
+    <message>
+        <source>is required, as a list of bands with up_to_cents and amount_cents</source>
+        <translation>est obligatoire, sous la forme d’une liste de tranches avec up_to_cents et amount_cents</translation>
+    </message>
+    <message>
+        <source>is required (null for the last, open band)</source>
+        <translation>est obligatoire (null pour la dernière tranche, ouverte)</translation>
+    </message>
+    <message>
+        <source>must be a number with at most three decimals, such as 0.5</source>
+        <translation>doit être un nombre d’au plus trois décimales, comme 0.5</translation>
+    </message>
+    <message>
+        <source>%1: cannot read the programme file (%2).</source>
+        <translation>%1 : impossible de lire le fichier du programme (%2).</translation>
+    </message>
+    <message>
+        <source>%1: offset %2: not valid JSON (%3)</source>
+        <translation>%1 : position %2 : JSON non valide (%3)</translation>
+    </message>
+    <message>
+        <source>%1: the programme must be a JSON object</source>
+        <translation>%1 : le programme doit être un objet JSON</translation>
+    </message>
 </context>
 <context>
     <name>ProgrammeRepository</name>
@@ -2809,6 +3234,25 @@
     <message>
         <source>This person already has a diet questionnaire for wave %1.</source>
         <translation>Cette personne a déjà un questionnaire alimentaire pour la vague %1.</translation>
+    </message>
+</context>
+<context>
+    <name>ReconciliationService</name>
+    <message>
+        <source>The period needs a valid start and end date.</source>
+        <translation>La période doit avoir une date de début et une date de fin valides.</translation>
+    </message>
+    <message>
+        <source>The end of the period (%1) is before its start (%2).</source>
+        <translation>La fin de la période (%1) est antérieure à son début (%2).</translation>
+    </message>
+    <message>
+        <source>The period is longer than 120 months; reconcile it in parts.</source>
+        <translation>La période dépasse 120 mois ; effectuez le rapprochement en plusieurs fois.</translation>
+    </message>
+    <message>
+        <source>This database has no programme.</source>
+        <translation>Cette base de données n’a pas de programme.</translation>
     </message>
 </context>
 <context>
@@ -2879,7 +3323,7 @@
         <translation>Administrateur·rice</translation>
     </message>
     <message>
-        <source>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</source>
+        <source>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</source>
         <translation>login: « %1 » n’est pas un identifiant valide (2 à 32 lettres minuscules, chiffres, « . », « _ » ou « - »)</translation>
     </message>
     <message>
@@ -2890,7 +3334,7 @@
 <context>
     <name>UserRepository</name>
     <message>
-        <source>The login &quot;%1&quot; is already taken.</source>
+        <source>The login "%1" is already taken.</source>
         <translation>L’identifiant « %1 » est déjà pris.</translation>
     </message>
 </context>
@@ -2975,11 +3419,11 @@
 <context>
     <name>WorkshopRepository</name>
     <message>
-        <source>There is already a workshop &quot;%1&quot; of this type on this date.</source>
+        <source>There is already a workshop "%1" of this type on this date.</source>
         <translation>Il existe déjà un atelier « %1 » de ce type à cette date.</translation>
     </message>
     <message>
-        <source>The workshop &quot;%1&quot; was changed by someone else since you opened it; reload it to see their changes.</source>
+        <source>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</source>
         <translation>L’atelier « %1 » a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert ; rechargez-le pour voir ces modifications.</translation>
     </message>
     <message>
@@ -3006,23 +3450,19 @@
         <translation>L’atelier %1 n’existe pas.</translation>
     </message>
     <message>
-        <source>The workshop &quot;%1&quot; was cancelled on %2: it cannot be changed.</source>
+        <source>The workshop "%1" was cancelled on %2: it cannot be changed.</source>
         <translation>L’atelier « %1 » a été annulé le %2 : il ne peut plus être modifié.</translation>
-    </message>
-    <message>
-        <source>%1 is already %2 for this workshop.</source>
-        <translation>%1 est déjà %2 pour cet atelier.</translation>
     </message>
     <message>
         <source>%1 is not registered for this workshop.</source>
         <translation>%1 n’est pas inscrit·e à cet atelier.</translation>
     </message>
     <message>
-        <source>%1&apos;s attendance is already recorded: the registration cannot be cancelled any more.</source>
+        <source>%1's attendance is already recorded: the registration cannot be cancelled any more.</source>
         <translation>La présence de %1 est déjà enregistrée : l’inscription ne peut plus être annulée.</translation>
     </message>
     <message>
-        <source>The workshop &quot;%1&quot; is on %2: attendance is recorded on the day or after.</source>
+        <source>The workshop "%1" is on %2: attendance is recorded on the day or after.</source>
         <translation>L’atelier « %1 » a lieu le %2 : les présences s’enregistrent le jour même ou après.</translation>
     </message>
     <message>
@@ -3036,6 +3476,14 @@
     <message>
         <source>Nothing was recorded:</source>
         <translation>Rien n’a été enregistré :</translation>
+    </message>
+    <message>
+        <source>%1 is already registered for this workshop.</source>
+        <translation>%1 est déjà inscrit·e à cet atelier.</translation>
+    </message>
+    <message>
+        <source>%1 is already on the waiting list of this workshop.</source>
+        <translation>%1 est déjà sur la liste d’attente de cet atelier.</translation>
     </message>
 </context>
 <context>
@@ -3085,7 +3533,7 @@
         <translation>&amp;Vérifier la chaîne</translation>
     </message>
     <message>
-        <source>Recompute every record&apos;s hash and check that the chain is complete.</source>
+        <source>Recompute every record's hash and check that the chain is complete.</source>
         <translation>Recalculer l’empreinte de chaque enregistrement et vérifier que la chaîne est complète.</translation>
     </message>
     <message>
@@ -3140,7 +3588,7 @@
         <translation>Programme</translation>
     </message>
     <message>
-        <source>The rules of the programme: they decide each household&apos;s monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
+        <source>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
         <translation>Les règles du programme : elles déterminent l’allocation mensuelle de chaque foyer, le bonus, le moment où les infirmiers voient chaque personne et ce que les chiffres publics peuvent montrer. Une modification s’applique à partir de maintenant et est inscrite au journal d’audit.</translation>
     </message>
     <message>
@@ -3167,6 +3615,14 @@
         <source>The rules were saved.</source>
         <translation>Les règles ont été enregistrées.</translation>
     </message>
+    <message>
+        <source>Since date</source>
+        <translation>Date de début</translation>
+    </message>
+    <message>
+        <source>Filter by user</source>
+        <translation>Filtrer par utilisateur</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::AttendanceImportDialog</name>
@@ -3177,14 +3633,6 @@
     <message>
         <source>A file attendance.csv: workshop_date;workshop_type;title;person_code;attended. Workshops not yet in Cabas are created.</source>
         <translation>Un fichier attendance.csv : workshop_date;workshop_type;title;person_code;attended. Les ateliers qui ne sont pas encore dans Cabas sont créés.</translation>
-    </message>
-    <message>
-        <source>Choose…</source>
-        <translation>Choisir…</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>Importer</translation>
     </message>
     <message>
         <source>Attendance file</source>
@@ -3208,6 +3656,18 @@
     <message>
         <source>Imported. %1</source>
         <translation>Import effectué. %1</translation>
+    </message>
+    <message>
+        <source>&amp;Choose…</source>
+        <translation>&amp;Choisir…</translation>
+    </message>
+    <message>
+        <source>Problems found</source>
+        <translation>Problèmes détectés</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Importer</translation>
     </message>
 </context>
 <context>
@@ -3370,6 +3830,18 @@
     <message>
         <source>Backup written to %1 (%2).</source>
         <translation>Sauvegarde écrite dans %1 (%2).</translation>
+    </message>
+    <message>
+        <source>Back up the database now</source>
+        <translation>Sauvegarder la base de données maintenant</translation>
+    </message>
+    <message>
+        <source>Backup overdue</source>
+        <translation>Sauvegarde en retard</translation>
+    </message>
+    <message>
+        <source>No backup yet</source>
+        <translation>Jamais sauvegardée</translation>
     </message>
 </context>
 <context>
@@ -3559,7 +4031,7 @@
         <translation>Les dépenses de la carte sont visibles par les travailleur·ses sociaux·ales, les infirmier·ères et les administrateur·rices ; les coordinateur·rices les voient dans les chiffres de la cohorte.</translation>
     </message>
     <message>
-        <source>Workshops are shown to the programme&apos;s staff.</source>
+        <source>Workshops are shown to the programme's staff.</source>
         <translation>Les ateliers sont visibles par le personnel du programme.</translation>
     </message>
     <message>
@@ -3629,6 +4101,122 @@
     <message>
         <source>Someone else saved this household meanwhile: choose what to keep.</source>
         <translation>Quelqu’un d’autre a enregistré ce foyer entre-temps : choisissez ce que vous conservez.</translation>
+    </message>
+    <message>
+        <source>Undo: %1</source>
+        <translation>Annuler : %1</translation>
+    </message>
+    <message>
+        <source>Redo: %1</source>
+        <translation>Rétablir : %1</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Référent</translation>
+    </message>
+    <message>
+        <source>The social worker who follows the household</source>
+        <translation>Travailleur·se social·e qui suit le foyer</translation>
+    </message>
+    <message>
+        <source>A member arrives…</source>
+        <translation>Arrivée d’un membre…</translation>
+    </message>
+    <message>
+        <source>A member arrives</source>
+        <translation>Arrivée d’un membre</translation>
+    </message>
+    <message>
+        <source>Record a departure…</source>
+        <translation>Enregistrer un départ…</translation>
+    </message>
+    <message>
+        <source>Record the selected member's departure</source>
+        <translation>Enregistrer le départ du membre sélectionné</translation>
+    </message>
+    <message>
+        <source>Correct the dates…</source>
+        <translation>Corriger les dates…</translation>
+    </message>
+    <message>
+        <source>Correct the selected member's dates</source>
+        <translation>Corriger les dates du membre sélectionné</translation>
+    </message>
+    <message>
+        <source>New status from</source>
+        <translation>Nouveau statut à compter du</translation>
+    </message>
+    <message>
+        <source>New status</source>
+        <translation>Nouveau statut</translation>
+    </message>
+    <message>
+        <source>Status history</source>
+        <translation>Historique des statuts</translation>
+    </message>
+    <message>
+        <source>Reason of the status change</source>
+        <translation>Motif du changement de statut</translation>
+    </message>
+    <message>
+        <source>New note</source>
+        <translation>Nouvelle note</translation>
+    </message>
+    <message>
+        <source>Notes journal</source>
+        <translation>Journal des notes</translation>
+    </message>
+    <message>
+        <source>No referent yet</source>
+        <translation>Pas encore de référent</translation>
+    </message>
+    <message>
+        <source>User %1</source>
+        <translation>Utilisateur %1</translation>
+    </message>
+    <message>
+        <source>with the unsaved changes</source>
+        <translation>avec les modifications non enregistrées</translation>
+    </message>
+    <message>
+        <source>(new)</source>
+        <translation>(nouveau)</translation>
+    </message>
+    <message>
+        <source>Not saved yet</source>
+        <translation>Pas encore enregistré</translation>
+    </message>
+    <message>
+        <source>Left the household on %1</source>
+        <translation>A quitté le foyer le %1</translation>
+    </message>
+    <message>
+        <source>There is no member %1 in this household.</source>
+        <translation>Ce foyer ne compte aucun membre %1.</translation>
+    </message>
+    <message>
+        <source>Select a member in the list first.</source>
+        <translation>Sélectionnez d’abord un membre dans la liste.</translation>
+    </message>
+    <message>
+        <source>%1 has already left the household: correct the dates instead.</source>
+        <translation>%1 a déjà quitté le foyer : corrigez plutôt les dates.</translation>
+    </message>
+    <message>
+        <source>%1 is not saved yet: undo the arrival instead.</source>
+        <translation>%1 n’est pas encore enregistré·e : annulez plutôt l’arrivée.</translation>
+    </message>
+    <message>
+        <source>Arrival of %1</source>
+        <translation>Arrivée de %1</translation>
+    </message>
+    <message>
+        <source>Departure of %1</source>
+        <translation>Départ de %1</translation>
+    </message>
+    <message>
+        <source>Dates of %1</source>
+        <translation>Dates de %1</translation>
     </message>
 </context>
 <context>
@@ -3737,14 +4325,6 @@
         <translation>Calculer</translation>
     </message>
     <message>
-        <source>From</source>
-        <translation>Du</translation>
-    </message>
-    <message>
-        <source>to</source>
-        <translation>au</translation>
-    </message>
-    <message>
         <source>Commune</source>
         <translation>Commune</translation>
     </message>
@@ -3765,7 +4345,7 @@
         <translation>Rapport PDF</translation>
     </message>
     <message>
-        <source>Evaluators&apos; dataset</source>
+        <source>Evaluators' dataset</source>
         <translation>Jeu de données des évaluateurs</translation>
     </message>
     <message>
@@ -3810,6 +4390,46 @@
         <source>%1 files (*.%2)</source>
         <translation>Fichiers %1 (*.%2)</translation>
     </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>&amp;Du</translation>
+    </message>
+    <message>
+        <source>t&amp;o</source>
+        <translation>&amp;au</translation>
+    </message>
+    <message>
+        <source>Co&amp;mmune</source>
+        <translation>Co&amp;mmune</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>Chiffres</translation>
+    </message>
+    <message>
+        <source>Monthly spending chart</source>
+        <translation>Graphique des dépenses mensuelles</translation>
+    </message>
+    <message>
+        <source>Allowance and bonus chart</source>
+        <translation>Graphique des allocations et bonus</translation>
+    </message>
+    <message>
+        <source>Workshops chart</source>
+        <translation>Graphique des ateliers</translation>
+    </message>
+    <message>
+        <source>Follow-up completion chart</source>
+        <translation>Graphique du taux de réalisation du suivi</translation>
+    </message>
+    <message>
+        <source>Households behind the figure</source>
+        <translation>Foyers correspondant au chiffre</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::EnrolmentWizard</name>
@@ -3828,22 +4448,6 @@
     <message>
         <source>Code</source>
         <translation>Code</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>Adresse</translation>
-    </message>
-    <message>
-        <source>Commune</source>
-        <translation>Commune</translation>
-    </message>
-    <message>
-        <source>Postcode</source>
-        <translation>Code postal</translation>
-    </message>
-    <message>
-        <source>Enrolled on</source>
-        <translation>Date d’inscription</translation>
     </message>
     <message>
         <source>The members</source>
@@ -3866,30 +4470,6 @@
         <translation>Homme</translation>
     </message>
     <message>
-        <source>First name</source>
-        <translation>Prénom</translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation>Nom</translation>
-    </message>
-    <message>
-        <source>Birth date</source>
-        <translation>Date de naissance</translation>
-    </message>
-    <message>
-        <source>Adult or child</source>
-        <translation>Adulte ou enfant</translation>
-    </message>
-    <message>
-        <source>Sex</source>
-        <translation>Sexe</translation>
-    </message>
-    <message>
-        <source>Add this member</source>
-        <translation>Ajouter ce membre</translation>
-    </message>
-    <message>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
@@ -3906,12 +4486,8 @@
         <translation>Carte et consentements</translation>
     </message>
     <message>
-        <source>The card&apos;s id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
+        <source>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
         <translation>L’identifiant de la carte tel que le connaît l’opérateur de la carte (jamais le numéro de carte), et les consentements donnés aujourd’hui par les adultes.</translation>
-    </message>
-    <message>
-        <source>Card id</source>
-        <translation>Identifiant de carte</translation>
     </message>
     <message>
         <source>Referent</source>
@@ -3944,6 +4520,62 @@
         <source>Possible duplicate: a person with this name and birth date is already a member of another household: %1. Check before enrolling them again.</source>
         <translation>Doublon possible : une personne portant ce nom et cette date de naissance est déjà membre d’un autre foyer : %1. Vérifiez avant de l’inscrire à nouveau.</translation>
     </message>
+    <message>
+        <source>&amp;Code</source>
+        <translation>&amp;Code</translation>
+    </message>
+    <message>
+        <source>&amp;Address</source>
+        <translation>&amp;Adresse</translation>
+    </message>
+    <message>
+        <source>Co&amp;mmune</source>
+        <translation>Co&amp;mmune</translation>
+    </message>
+    <message>
+        <source>&amp;Postcode</source>
+        <translation>Code p&amp;ostal</translation>
+    </message>
+    <message>
+        <source>&amp;Enrolled on</source>
+        <translation>Date d’&amp;inscription</translation>
+    </message>
+    <message>
+        <source>F&amp;irst name</source>
+        <translation>P&amp;rénom</translation>
+    </message>
+    <message>
+        <source>&amp;Last name</source>
+        <translation>N&amp;om</translation>
+    </message>
+    <message>
+        <source>Birth da&amp;te</source>
+        <translation>Date de &amp;naissance</translation>
+    </message>
+    <message>
+        <source>A&amp;dult or child</source>
+        <translation>A&amp;dulte ou enfant</translation>
+    </message>
+    <message>
+        <source>Se&amp;x</source>
+        <translation>Se&amp;xe</translation>
+    </message>
+    <message>
+        <source>Add this &amp;member</source>
+        <translation>Ajouter ce &amp;membre</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Membres</translation>
+    </message>
+    <message>
+        <source>&amp;Card id</source>
+        <translation>&amp;Identifiant de carte</translation>
+    </message>
+    <message>
+        <source>&amp;Referent</source>
+        <translation>&amp;Référent</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::FirstRunDialog</name>
@@ -3960,75 +4592,23 @@
         <translation>Bienvenue dans Cabas</translation>
     </message>
     <message>
-        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</source>
+        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</source>
         <translation>Cabas conserve ses données dans une base de données. Créez-en une nouvelle sur cet ordinateur, ouvrez une base existante, ou connectez-vous au serveur PostgreSQL de votre organisation.</translation>
-    </message>
-    <message>
-        <source>Create a new database on this computer</source>
-        <translation>Créer une nouvelle base de données sur cet ordinateur</translation>
-    </message>
-    <message>
-        <source>Open an existing database file</source>
-        <translation>Ouvrir un fichier de base de données existant</translation>
-    </message>
-    <message>
-        <source>Connect to a PostgreSQL database</source>
-        <translation>Se connecter à une base de données PostgreSQL</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>Parcourir…</translation>
-    </message>
-    <message>
-        <source>Database file</source>
-        <translation>Fichier de base de données</translation>
     </message>
     <message>
         <source>e.g. Healthy food for all, phase 2</source>
         <translation>par ex. Bien manger pour tous, phase 2</translation>
     </message>
     <message>
-        <source>Programme name</source>
-        <translation>Nom du programme</translation>
-    </message>
-    <message>
-        <source>Administrator login</source>
-        <translation>Identifiant de l’administrateur·rice</translation>
-    </message>
-    <message>
         <source>At least 12 characters</source>
         <translation>Au moins 12 caractères</translation>
-    </message>
-    <message>
-        <source>Password</source>
-        <translation>Mot de passe</translation>
-    </message>
-    <message>
-        <source>Confirm the password</source>
-        <translation>Confirmation du mot de passe</translation>
-    </message>
-    <message>
-        <source>Server</source>
-        <translation>Serveur</translation>
-    </message>
-    <message>
-        <source>Port</source>
-        <translation>Port</translation>
-    </message>
-    <message>
-        <source>Database</source>
-        <translation>Base de données</translation>
-    </message>
-    <message>
-        <source>User</source>
-        <translation>Utilisateur</translation>
     </message>
     <message>
         <source>Empty: taken from PGPASSWORD or ~/.pgpass</source>
         <translation>Vide : pris dans PGPASSWORD ou ~/.pgpass</translation>
     </message>
     <message>
-        <source>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</source>
+        <source>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</source>
         <translation>Cabas n’enregistre jamais le mot de passe. La base de données doit déjà avoir été préparée avec « cabas-cli init ».</translation>
     </message>
     <message>
@@ -4056,7 +4636,7 @@
         <translation>Choisissez où enregistrer la nouvelle base de données.</translation>
     </message>
     <message>
-        <source>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</source>
+        <source>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</source>
         <translation>Indiquez un chemin de fichier : une base de données PostgreSQL se prépare avec « cabas-cli init ».</translation>
     </message>
     <message>
@@ -4068,11 +4648,11 @@
         <translation>Donnez un nom au programme.</translation>
     </message>
     <message>
-        <source>Choose the administrator&apos;s login.</source>
+        <source>Choose the administrator's login.</source>
         <translation>Choisissez l’identifiant de l’administrateur·rice.</translation>
     </message>
     <message>
-        <source>Choose the administrator&apos;s password.</source>
+        <source>Choose the administrator's password.</source>
         <translation>Choisissez le mot de passe de l’administrateur·rice.</translation>
     </message>
     <message>
@@ -4088,7 +4668,7 @@
         <translation>Il n’y a aucun fichier à cet emplacement.</translation>
     </message>
     <message>
-        <source>Give the server&apos;s name or address.</source>
+        <source>Give the server's name or address.</source>
         <translation>Indiquez le nom ou l’adresse du serveur.</translation>
     </message>
     <message>
@@ -4100,8 +4680,60 @@
         <translation>La base de données n’a pas pu être ouverte.</translation>
     </message>
     <message>
-        <source>Programme rules: allowance, bonus, follow-up waves…</source>
-        <translation>Règles du programme : allocation, bonus, vagues de suivi…</translation>
+        <source>&amp;Create a new database on this computer</source>
+        <translation>&amp;Créer une nouvelle base de données sur cet ordinateur</translation>
+    </message>
+    <message>
+        <source>&amp;Open an existing database file</source>
+        <translation>&amp;Ouvrir un fichier de base de données existant</translation>
+    </message>
+    <message>
+        <source>Connect to a Post&amp;greSQL database</source>
+        <translation>Se connecter à une base de données Post&amp;greSQL</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Parcourir…</translation>
+    </message>
+    <message>
+        <source>&amp;Database file</source>
+        <translation>Fichier de &amp;base de données</translation>
+    </message>
+    <message>
+        <source>Programme &amp;name</source>
+        <translation>&amp;Nom du programme</translation>
+    </message>
+    <message>
+        <source>Administrator &amp;login</source>
+        <translation>&amp;Identifiant de l’administrateur·rice</translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation>&amp;Mot de passe</translation>
+    </message>
+    <message>
+        <source>Con&amp;firm the password</source>
+        <translation>Con&amp;firmer le mot de passe</translation>
+    </message>
+    <message>
+        <source>Programme &amp;rules: allowance, bonus, follow-up waves…</source>
+        <translation>&amp;Règles du programme : allocation, bonus, vagues de suivi…</translation>
+    </message>
+    <message>
+        <source>&amp;Server</source>
+        <translation>&amp;Serveur</translation>
+    </message>
+    <message>
+        <source>Po&amp;rt</source>
+        <translation>Po&amp;rt</translation>
+    </message>
+    <message>
+        <source>&amp;Database</source>
+        <translation>&amp;Base de données</translation>
+    </message>
+    <message>
+        <source>&amp;User</source>
+        <translation>&amp;Utilisateur</translation>
     </message>
 </context>
 <context>
@@ -4309,6 +4941,18 @@
         <source>Nothing was imported.</source>
         <translation>Rien n’a été importé.</translation>
     </message>
+    <message>
+        <source>Preview</source>
+        <translation>Aperçu</translation>
+    </message>
+    <message>
+        <source>Problems found</source>
+        <translation>Problèmes détectés</translation>
+    </message>
+    <message>
+        <source>Import progress</source>
+        <translation>Progression de l’import</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::HealthPage</name>
@@ -4317,7 +4961,7 @@
         <translation>Suivi santé</translation>
     </message>
     <message>
-        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</source>
+        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</source>
         <translation>Les vagues de suivi des personnes qui ont consenti au suivi santé, avec leur fenêtre et leur statut aujourd’hui. Double-cliquez sur une ligne (ou appuyez sur Entrée) pour voir les bilans de santé et les questionnaires de la personne.</translation>
     </message>
     <message>
@@ -4521,6 +5165,18 @@
     <message>
         <source>The person</source>
         <translation>La personne</translation>
+    </message>
+    <message>
+        <source>Follow-up worklist</source>
+        <translation>Liste de travail du suivi</translation>
+    </message>
+    <message>
+        <source>Prevention steps</source>
+        <translation>Démarches de prévention</translation>
+    </message>
+    <message>
+        <source>Support sessions</source>
+        <translation>Accompagnements individuels</translation>
     </message>
 </context>
 <context>
@@ -4732,6 +5388,10 @@
         <source>no</source>
         <translation>non</translation>
     </message>
+    <message>
+        <source>Card movements</source>
+        <translation>Mouvements de carte</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::HouseholdTableModel</name>
@@ -4775,14 +5435,6 @@
         <translation>Foyers</translation>
     </message>
     <message>
-        <source>Enrol a household…</source>
-        <translation>Inscrire un foyer…</translation>
-    </message>
-    <message>
-        <source>Import persons.csv…</source>
-        <translation>Importer persons.csv…</translation>
-    </message>
-    <message>
         <source>Your role sees the households by code only: names and addresses are not shown.</source>
         <translation>Votre rôle ne voit les foyers que par leur code : les noms et les adresses ne sont pas affichés.</translation>
     </message>
@@ -4797,10 +5449,6 @@
     <message>
         <source>Members (choose a household above)</source>
         <translation>Membres (choisissez un foyer ci-dessus)</translation>
-    </message>
-    <message>
-        <source>Open the case file</source>
-        <translation>Ouvrir le dossier du foyer</translation>
     </message>
     <message>
         <source>Code</source>
@@ -4858,6 +5506,38 @@
         <source>Members of %1</source>
         <translation>Membres du foyer %1</translation>
     </message>
+    <message>
+        <source>&amp;Enrol a household…</source>
+        <translation>I&amp;nscrire un foyer…</translation>
+    </message>
+    <message>
+        <source>&amp;Import persons.csv…</source>
+        <translation>&amp;Importer persons.csv…</translation>
+    </message>
+    <message>
+        <source>Search households</source>
+        <translation>Rechercher des foyers</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Referent</source>
+        <translation>Référent</translation>
+    </message>
+    <message>
+        <source>&amp;Open the case file</source>
+        <translation>&amp;Ouvrir le dossier du foyer</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Membres</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::LedgerPage</name>
@@ -4898,10 +5578,6 @@
         <translation>Code du foyer, par ex. MMG-0042</translation>
     </message>
     <message>
-        <source>Link to household</source>
-        <translation>Rattacher au foyer</translation>
-    </message>
-    <message>
         <source>The ledger was never synced from the card operator.</source>
         <translation>Les mouvements de carte n’ont jamais été synchronisés depuis l’opérateur des cartes.</translation>
     </message>
@@ -4924,6 +5600,18 @@
     <message>
         <source>Card %1 linked to household %2: its entries now count for that household.</source>
         <translation>Carte %1 rattachée au foyer %2 : ses mouvements comptent désormais pour ce foyer.</translation>
+    </message>
+    <message>
+        <source>Movements without a household</source>
+        <translation>Mouvements non rattachés à un foyer</translation>
+    </message>
+    <message>
+        <source>Household code to link the card to</source>
+        <translation>Code du foyer auquel rattacher la carte</translation>
+    </message>
+    <message>
+        <source>&amp;Link to household</source>
+        <translation>&amp;Rattacher au foyer</translation>
     </message>
 </context>
 <context>
@@ -5096,7 +5784,7 @@
         <translation>À propos de Cabas</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas aide les équipes des programmes carte alimentation durable à suivre leurs foyers et à gérer le suivi santé, les ateliers, le compte carte et l’évaluation de la cohorte.&lt;/p&gt;&lt;p&gt;Conçu avec Qt %2.&lt;/p&gt;</translation>
     </message>
     <message>
@@ -5151,6 +5839,145 @@
         <source>Ledger &amp;sync…</source>
         <translation>S&amp;ynchroniser les mouvements de carte…</translation>
     </message>
+    <message>
+        <source>Logged in</source>
+        <translation>Connecté·e</translation>
+    </message>
+    <message>
+        <source>Sections</source>
+        <translation>Sections</translation>
+    </message>
+    <message>
+        <source>Ctrl+1 to Ctrl+7 open the sections from anywhere.</source>
+        <translation>Ctrl+1 à Ctrl+7 ouvrent les sections depuis n’importe où.</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>&amp;Aller à</translation>
+    </message>
+    <message>
+        <source>Section &amp;list</source>
+        <translation>&amp;Liste des sections</translation>
+    </message>
+    <message>
+        <source>&amp;Search in this section</source>
+        <translation>&amp;Rechercher dans cette section</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::MemberDialog</name>
+    <message>
+        <source>A member arrives</source>
+        <translation>Arrivée d’un membre</translation>
+    </message>
+    <message>
+        <source>Departure of %1</source>
+        <translation>Départ de %1</translation>
+    </message>
+    <message>
+        <source>Correct the dates of %1</source>
+        <translation>Corriger les dates de %1</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
+        <source>&amp;First name</source>
+        <translation>&amp;Prénom</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>&amp;Last name</source>
+        <translation>&amp;Nom</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Date de naissance</translation>
+    </message>
+    <message>
+        <source>&amp;Birth date</source>
+        <translation>&amp;Date de naissance</translation>
+    </message>
+    <message>
+        <source>Adult or child</source>
+        <translation>Adulte ou enfant</translation>
+    </message>
+    <message>
+        <source>A&amp;dult or child</source>
+        <translation>Adulte ou &amp;enfant</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Sexe</translation>
+    </message>
+    <message>
+        <source>Not said</source>
+        <translation>Non précisé</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Femme</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Homme</translation>
+    </message>
+    <message>
+        <source>&amp;Sex</source>
+        <translation>&amp;Sexe</translation>
+    </message>
+    <message>
+        <source>Arrival date</source>
+        <translation>Date d’arrivée</translation>
+    </message>
+    <message>
+        <source>Arrived after the household's start, on</source>
+        <translation>Arrivé·e après l’inscription du foyer, le</translation>
+    </message>
+    <message>
+        <source>Arrived after the household's start</source>
+        <translation>Arrivé·e après l’inscription du foyer</translation>
+    </message>
+    <message>
+        <source>&amp;Arrived on</source>
+        <translation>&amp;Arrivée le</translation>
+    </message>
+    <message>
+        <source>Departure date</source>
+        <translation>Date de départ</translation>
+    </message>
+    <message>
+        <source>Has left, on</source>
+        <translation>Parti·e le</translation>
+    </message>
+    <message>
+        <source>Has left the household</source>
+        <translation>A quitté le foyer</translation>
+    </message>
+    <message>
+        <source>&amp;Left on</source>
+        <translation>Départ &amp;le</translation>
+    </message>
+    <message>
+        <source>Reason of the departure</source>
+        <translation>Motif du départ</translation>
+    </message>
+    <message>
+        <source>Moved out, new household, death…</source>
+        <translation>Déménagement, nouveau foyer, décès…</translation>
+    </message>
+    <message>
+        <source>&amp;Reason</source>
+        <translation>&amp;Motif</translation>
+    </message>
+    <message>
+        <source>The change is saved with the case file (Save); until then it can be undone.</source>
+        <translation>La modification est enregistrée avec le dossier (Enregistrer) ; d’ici là, elle peut être annulée.</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::PersonsImportDialog</name>
@@ -5163,20 +5990,12 @@
         <translation>Foyers, membres et cartes à partir d’un fichier persons.csv (voir le format dans la documentation). Le fichier est d’abord vérifié : rien n’est écrit s’il contient une erreur ; sinon, tout est écrit.</translation>
     </message>
     <message>
-        <source>Choose the file…</source>
-        <translation>Choisir le fichier…</translation>
-    </message>
-    <message>
         <source>Preview</source>
         <translation>Aperçu</translation>
     </message>
     <message>
         <source>Errors</source>
         <translation>Erreurs</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>Importer</translation>
     </message>
     <message>
         <source>Choose persons.csv</source>
@@ -5217,6 +6036,22 @@
         <source>Imported. %1</source>
         <translation>Importé. %1</translation>
     </message>
+    <message>
+        <source>File to import</source>
+        <translation>Fichier à importer</translation>
+    </message>
+    <message>
+        <source>&amp;Choose the file…</source>
+        <translation>&amp;Choisir le fichier…</translation>
+    </message>
+    <message>
+        <source>Problems found</source>
+        <translation>Problèmes détectés</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Importer</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::PreventionStepForm</name>
@@ -5251,6 +6086,10 @@
     <message>
         <source>&amp;Notes:</source>
         <translation>&amp;Notes :</translation>
+    </message>
+    <message>
+        <source>Next step due on</source>
+        <translation>Prochaine démarche prévue le</translation>
     </message>
 </context>
 <context>
@@ -5404,8 +6243,20 @@
         <translation>Règle de bonus %1 : le plafond mensuel doit être un montant, comme 25 ou 25,50.</translation>
     </message>
     <message>
-        <source>Bonus rule %1: &quot;%2&quot; is not a date (2024-06-01 or 01/06/2024).</source>
+        <source>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</source>
         <translation>Règle de bonus %1 : « %2 » n’est pas une date (2024-06-01 ou 01/06/2024).</translation>
+    </message>
+    <message>
+        <source>Planned end date</source>
+        <translation>Date de fin prévue</translation>
+    </message>
+    <message>
+        <source>Add: %1</source>
+        <translation>Ajouter : %1</translation>
+    </message>
+    <message>
+        <source>Remove the selected row: %1</source>
+        <translation>Supprimer la ligne sélectionnée : %1</translation>
     </message>
 </context>
 <context>
@@ -5478,14 +6329,6 @@
         <translation>Nom, code de personne ou code du foyer</translation>
     </message>
     <message>
-        <source>Register</source>
-        <translation>Inscrire</translation>
-    </message>
-    <message>
-        <source>Find a person:</source>
-        <translation>Rechercher une personne :</translation>
-    </message>
-    <message>
         <source>%1 (%2, household %3)</source>
         <translation>%1 (%2, foyer %3)</translation>
     </message>
@@ -5496,6 +6339,22 @@
     <message>
         <source>%1 is registered.</source>
         <translation>%1 est inscrit·e.</translation>
+    </message>
+    <message>
+        <source>Find a person</source>
+        <translation>Rechercher une personne</translation>
+    </message>
+    <message>
+        <source>Persons found</source>
+        <translation>Personnes trouvées</translation>
+    </message>
+    <message>
+        <source>&amp;Register</source>
+        <translation>&amp;Inscrire</translation>
+    </message>
+    <message>
+        <source>&amp;Find a person:</source>
+        <translation>&amp;Rechercher une personne :</translation>
     </message>
 </context>
 <context>
@@ -5611,6 +6470,10 @@
         <source>Stopping after the current page…</source>
         <translation>Arrêt après la page en cours…</translation>
     </message>
+    <message>
+        <source>Sync progress</source>
+        <translation>Progression de la synchronisation</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::TickListDialog</name>
@@ -5630,6 +6493,10 @@
         <source>%1 present, %2 absent</source>
         <translation>%1 présent(s), %2 absent(s)</translation>
     </message>
+    <message>
+        <source>Registered persons</source>
+        <translation>Personnes inscrites</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::WorkshopEditorDialog</name>
@@ -5642,18 +6509,6 @@
         <translation>Nouvel atelier</translation>
     </message>
     <message>
-        <source>Type:</source>
-        <translation>Type :</translation>
-    </message>
-    <message>
-        <source>Title:</source>
-        <translation>Titre :</translation>
-    </message>
-    <message>
-        <source>Date:</source>
-        <translation>Date :</translation>
-    </message>
-    <message>
         <source>from</source>
         <translation>de</translation>
     </message>
@@ -5662,32 +6517,56 @@
         <translation>à</translation>
     </message>
     <message>
-        <source>Time:</source>
-        <translation>Horaire :</translation>
-    </message>
-    <message>
-        <source>Place:</source>
-        <translation>Lieu :</translation>
-    </message>
-    <message>
         <source>Producer or merchant</source>
         <translation>Producteur ou commerçant</translation>
-    </message>
-    <message>
-        <source>Partner:</source>
-        <translation>Partenaire :</translation>
     </message>
     <message>
         <source>No limit</source>
         <translation>Sans limite</translation>
     </message>
     <message>
-        <source>Places:</source>
-        <translation>Places :</translation>
+        <source>&amp;Type:</source>
+        <translation>&amp;Type :</translation>
     </message>
     <message>
-        <source>Notes:</source>
-        <translation>Notes :</translation>
+        <source>T&amp;itle:</source>
+        <translation>T&amp;itre :</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date :</translation>
+    </message>
+    <message>
+        <source>Set a time, from</source>
+        <translation>Préciser un horaire, de</translation>
+    </message>
+    <message>
+        <source>Start time</source>
+        <translation>Heure de début</translation>
+    </message>
+    <message>
+        <source>End time</source>
+        <translation>Heure de fin</translation>
+    </message>
+    <message>
+        <source>Ti&amp;me:</source>
+        <translation>&amp;Horaire :</translation>
+    </message>
+    <message>
+        <source>&amp;Place:</source>
+        <translation>&amp;Lieu :</translation>
+    </message>
+    <message>
+        <source>Pa&amp;rtner:</source>
+        <translation>&amp;Partenaire :</translation>
+    </message>
+    <message>
+        <source>Place&amp;s:</source>
+        <translation>Pla&amp;ces :</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notes :</translation>
     </message>
 </context>
 <context>
@@ -5738,6 +6617,10 @@
             <numerusform>%n présence à %1 atelier(s), sur %2 inscription(s).</numerusform>
             <numerusform>%n présences à %1 atelier(s), sur %2 inscription(s).</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Workshops attended</source>
+        <translation>Ateliers suivis</translation>
     </message>
 </context>
 <context>
@@ -5810,18 +6693,6 @@
         <translation>Mois suivant ▶</translation>
     </message>
     <message>
-        <source>This month</source>
-        <translation>Ce mois-ci</translation>
-    </message>
-    <message>
-        <source>New workshop…</source>
-        <translation>Nouvel atelier…</translation>
-    </message>
-    <message>
-        <source>Import attendance…</source>
-        <translation>Importer des présences…</translation>
-    </message>
-    <message>
         <source>No workshop this month.</source>
         <translation>Aucun atelier ce mois-ci.</translation>
     </message>
@@ -5842,20 +6713,8 @@
         <translation>Présence</translation>
     </message>
     <message>
-        <source>Register…</source>
-        <translation>Inscrire…</translation>
-    </message>
-    <message>
         <source>Cancel the registration</source>
         <translation>Annuler l’inscription</translation>
-    </message>
-    <message>
-        <source>Tick-list of the day…</source>
-        <translation>Liste d’émargement du jour…</translation>
-    </message>
-    <message>
-        <source>Edit…</source>
-        <translation>Modifier…</translation>
     </message>
     <message>
         <source>Cancel the workshop</source>
@@ -5920,6 +6779,53 @@
         <source>%1 moves up from the waiting list and has a place.</source>
         <translation>%1 quitte la liste d’attente et obtient une place.</translation>
     </message>
+    <message>
+        <source>This &amp;month</source>
+        <translation>&amp;Ce mois-ci</translation>
+    </message>
+    <message>
+        <source>Previous month</source>
+        <translation>Mois précédent</translation>
+    </message>
+    <message>
+        <source>Next month</source>
+        <translation>Mois suivant</translation>
+    </message>
+    <message>
+        <source>&amp;New workshop…</source>
+        <translation>&amp;Nouvel atelier…</translation>
+    </message>
+    <message>
+        <source>&amp;Import attendance…</source>
+        <translation>Importer les &amp;présences…</translation>
+    </message>
+    <message>
+        <source>Workshops of the month</source>
+        <translation>Ateliers du mois</translation>
+    </message>
+    <message>
+        <source>Registrations</source>
+        <translation>Inscriptions</translation>
+    </message>
+    <message>
+        <source>&amp;Register…</source>
+        <translation>&amp;Inscrire…</translation>
+    </message>
+    <message>
+        <source>&amp;Tick-list of the day…</source>
+        <translation>&amp;Liste d’émargement du jour…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Modifier…</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::a11y</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -5946,7 +6852,7 @@
         <translation>Afficher d’abord cette section : %1.</translation>
     </message>
     <message>
-        <source>unknown section &quot;%1&quot; (expected one of: %2)</source>
+        <source>unknown section "%1" (expected one of: %2)</source>
         <translation>section « %1 » inconnue (valeurs attendues : %2)</translation>
     </message>
     <message>
@@ -5978,6 +6884,18 @@
     <message>
         <source>--password-file needs --user LOGIN</source>
         <translation>--password-file nécessite --user LOGIN</translation>
+    </message>
+    <message>
+        <source>Use a dark palette (the Fusion style), whatever the system's theme. Same as CABAS_THEME=dark.</source>
+        <translation>Utiliser une palette sombre (le style Fusion), quel que soit le thème du système. Équivaut à CABAS_THEME=dark.</translation>
+    </message>
+    <message>
+        <source>The colours: system (the default: the system's style), light or dark. CABAS_THEME gives the default.</source>
+        <translation>Les couleurs : system (par défaut : le style du système), light (clair) ou dark (sombre). CABAS_THEME fixe la valeur par défaut.</translation>
+    </message>
+    <message>
+        <source>unknown theme "%1" (expected one of: system, light, dark)</source>
+        <translation>thème inconnu « %1 » (valeurs attendues : system, light, dark)</translation>
     </message>
 </context>
 </TS>
