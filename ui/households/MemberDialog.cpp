@@ -1,9 +1,9 @@
 #include "households/MemberDialog.h"
 
+#include "Theme.h"
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "services/HouseholdService.h"
-#include "Theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
