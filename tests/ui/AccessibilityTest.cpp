@@ -590,7 +590,7 @@ TEST_CASE("ui: the workshop, ledger, cohort and administration pages work with t
 }
 
 TEST_CASE("ui: the main window opens every section with Ctrl+1 to Ctrl+7 and searches with Ctrl+F",
-          "[ui][a11y]")
+          "[ui][a11y][screenshot]")
 {
     DarkTheme dark;
     Fixture f;
