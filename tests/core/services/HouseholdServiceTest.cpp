@@ -542,7 +542,7 @@ TEST_CASE("case file: an implausible birth date is refused next to its field", "
     CHECK(f.service().memberProblems(e).isEmpty());
 }
 
-TEST_CASE("case file: the referent changes to another social worker, audited; not to a nurse",
+TEST_CASE("case file: the referent changes to another social worker, audited, never to a nurse",
           "[households][referent]")
 {
     const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
