@@ -59,6 +59,7 @@
 #include <QTest>
 #include <QTextEdit>
 #include <QWizard>
+#include <memory>
 
 using namespace cabas;
 using cabas::test::child;
@@ -406,7 +407,8 @@ TEST_CASE("ui: the WCAG contrast and the theme's colours readable in a light and
     CHECK(contrastRatio(QColor(0x77, 0x77, 0x77), Qt::white) == Approx(4.48).margin(0.01));
 
     const QPalette dark = darkPalette();
-    const QPalette light = QStyleFactory::create(QStringLiteral("Fusion"))->standardPalette();
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    const QPalette light = fusion->standardPalette();
     CHECK(isDark(dark));
     CHECK_FALSE(isDark(light));
     // A grey window, neither light nor dark: the colours still reach the contrast.
