@@ -1,0 +1,1 @@
+-- Reserved (session 4): replaced by the helper that owns this number.
