@@ -176,6 +176,7 @@ std::vector<Command> ledgerCommands();
 std::vector<Command> cohortCommands();
 std::vector<Command> healthCommands();
 std::vector<Command> programmeCommands();
+std::vector<Command> contributionCommands();
 // The demo's --scheme NAME or --programme FILE.json (ProgrammeCommands.cpp); nullopt when neither is given.
 std::optional<Programme> demoProgrammeOption(const Context& c);
 

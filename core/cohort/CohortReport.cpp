@@ -1,4 +1,5 @@
 #include "cohort/CohortReport.h"
+#include "domain/Contribution.h"
 
 #include <QJsonArray>
 #include <algorithm>
@@ -126,7 +127,7 @@ QStringList CohortReport::indicatorKeys()
 }
 
 CohortReport CohortReport::build(const CohortRaw& raw, const CohortFilter& filter, Disclosure disclosure,
-                                 int threshold)
+                                 int threshold, const ContributionCohortRaw* contributions)
 {
     CohortReport r;
     r.filter = filter;
@@ -213,6 +214,8 @@ CohortReport CohortReport::build(const CohortRaw& raw, const CohortFilter& filte
                               {count(waves.columns[0], w.expected), count(waves.columns[1], w.done),
                                share(waves.columns[2], w.done, w.expected)}});
     r.series.push_back(waves);
+    if (contributions)
+        r.addContributions(*contributions);
 
     if (disclosure == Disclosure::Public)
         r.applyDisclosure();
@@ -406,6 +409,13 @@ QString CohortReport::label(const QString& key)
         {QStringLiteral("expected"), QT_TR_NOOP("Expected")},
         {QStringLiteral("done"), QT_TR_NOOP("Done")},
         {QStringLiteral("completion_pct"), QT_TR_NOOP("Completion (%)")},
+        {QStringLiteral("contribution_households"), QT_TR_NOOP("Households contributing")},
+        {QStringLiteral("contribution_expected_cents"), QT_TR_NOOP("Contributions expected")},
+        {QStringLiteral("contribution_paid_cents"), QT_TR_NOOP("Contributions paid")},
+        {QStringLiteral("contribution_mean_monthly_cents"), QT_TR_NOOP("Mean contribution a month")},
+        {QStringLiteral("contribution_arrears_households_pct"), QT_TR_NOOP("Households in arrears (%)")},
+        {QStringLiteral("contributions_by_band"), QT_TR_NOOP("Contributions by monthly amount (cents)")},
+        {QStringLiteral("band"), QT_TR_NOOP("Band")},
     };
     const auto it = labels.find(key);
     return it == labels.end() ? key : tr(it->second);
@@ -454,9 +464,46 @@ QString CohortReport::definition(const QString& key)
         {QStringLiteral("workshop_attendances"), QT_TR_NOOP("Attendances of cohort members marked present.")},
         {QStringLiteral("households_attending_workshop_pct"),
          QT_TR_NOOP("Share of households with at least one member present at a workshop.")},
+        {QStringLiteral("contribution_households"),
+         QT_TR_NOOP("Cohort households with a member contribution expected in at least one month of the "
+                    "period.")},
+        {QStringLiteral("contribution_expected_cents"),
+         QT_TR_NOOP("Sum of the monthly contributions chosen, over the months of the period they were "
+                    "enrolled in (contribution currency).")},
+        {QStringLiteral("contribution_paid_cents"),
+         QT_TR_NOOP("Sum of the contribution payments dated in the period (contribution currency).")},
+        {QStringLiteral("contribution_mean_monthly_cents"),
+         QT_TR_NOOP("Contributions expected divided by the months they were expected for.")},
+        {QStringLiteral("contribution_arrears_households_pct"),
+         QT_TR_NOOP("Share of contributing households that paid less in the period than was expected.")},
     };
     const auto it = texts.find(key);
     return it == texts.end() ? QString() : tr(it->second);
+}
+
+// Member contributions (docs/cohort.md "Member contributions"): sums and counts over households, never one
+// household's amount; the band counts add up to contribution_households (an additive group for disclosure).
+void CohortReport::addContributions(const ContributionCohortRaw& raw)
+{
+    indicators.push_back(count(QStringLiteral("contribution_households"), raw.households));
+    indicators.push_back(
+        cents(QStringLiteral("contribution_expected_cents"), raw.expectedCents, raw.households));
+    indicators.push_back(
+        cents(QStringLiteral("contribution_paid_cents"), raw.paidCents, raw.payingHouseholds));
+    CohortFigure mean = cents(QStringLiteral("contribution_mean_monthly_cents"), 0, raw.households);
+    mean.null = raw.householdMonths == 0;
+    if (!mean.null)
+        mean.value = double((2 * raw.expectedCents + raw.householdMonths) / (2 * raw.householdMonths));
+    indicators.push_back(mean);
+    indicators.push_back(share(QStringLiteral("contribution_arrears_households_pct"), raw.householdsInArrears,
+                               raw.households));
+    CohortSeries bands;
+    bands.key = QStringLiteral("contributions_by_band");
+    bands.labelColumn = QStringLiteral("band");
+    bands.columns = {QStringLiteral("contribution_households")};
+    for (const auto& b : raw.bands)
+        bands.rows.push_back({b.band, {count(bands.columns[0], b.households)}});
+    series.push_back(bands);
 }
 
 } // namespace cabas

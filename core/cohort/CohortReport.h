@@ -10,6 +10,8 @@
 
 namespace cabas {
 
+struct ContributionCohortRaw; // domain/Contribution.h
+
 enum class Disclosure
 {
     Internal, // coordinators inside the programme: figures as computed
@@ -70,8 +72,9 @@ class CohortReport
     std::vector<CohortSeries> series;
     QStringList suppressed; // "adults", "by_month/2024-06/spent_cents" ...
 
+    // `contributions`: the member contribution figures when the programme has contributions (docs/cohort.md).
     static CohortReport build(const CohortRaw& raw, const CohortFilter& filter, Disclosure disclosure,
-                              int threshold);
+                              int threshold, const ContributionCohortRaw* contributions = nullptr);
 
     const CohortFigure* indicator(const QString& key) const;
     const CohortSeries* seriesNamed(const QString& key) const;
@@ -86,6 +89,8 @@ class CohortReport
 
   private:
     void applyDisclosure();
+    // The contribution indicators and the contributions_by_band series.
+    void addContributions(const ContributionCohortRaw& raw);
 };
 
 } // namespace cabas

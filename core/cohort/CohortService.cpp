@@ -5,6 +5,7 @@
 #include "domain/Household.h"
 #include "security/AuditTrail.h"
 #include "store/CohortQueries.h"
+#include "store/ContributionRepository.h"
 #include "store/ProgrammeRepository.h"
 
 #include <QMessageAuthenticationCode>
@@ -57,7 +58,13 @@ CohortReport CohortService::report(const CohortFilter& filter, Disclosure disclo
             waves.emplace_back(w.code, w.offsetDays);
     }
     const CohortRaw raw = store::CohortQueries(m_db).compute(filter, waves);
-    CohortReport report = CohortReport::build(raw, filter, disclosure, threshold);
+    // Member contributions, in their own currency (figures only: no household's amount leaves its case file).
+    std::optional<ContributionCohortRaw> contributions;
+    if (programme && programme->contributions.enabled)
+        contributions =
+            store::ContributionRepository(m_db).cohortFigures(filter, programme->contributions.currency);
+    CohortReport report =
+        CohortReport::build(raw, filter, disclosure, threshold, contributions ? &*contributions : nullptr);
     audit.record(m_session, QStringLiteral("read"), QStringLiteral("cohort"), periodRef(filter),
                  toCode(disclosure));
     return report;
@@ -70,6 +77,11 @@ std::vector<CohortHousehold> CohortService::householdsBehind(const CohortFilter&
     audit.require(m_session, DataKind::Cohort, Action::ReadAggregates, QStringLiteral("cohort"),
                   periodRef(filter));
     validate(filter);
+    if (key.startsWith(QLatin1String("contribution")))
+        throw Error(tr("%1: contribution figures have no list of households behind them (a household's "
+                       "contribution stays in its case file).")
+                        .arg(key),
+                    Error::Kind::Invalid);
     auto result = store::CohortQueries(m_db).householdsBehind(filter, key);
     audit.record(m_session, QStringLiteral("read"), QStringLiteral("cohort"), periodRef(filter),
                  QStringLiteral("households behind ") + key);

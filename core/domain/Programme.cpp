@@ -185,6 +185,18 @@ QStringList Programme::validate() const
         if (i > 0 && w.offsetDays <= waves[i - 1].offsetDays)
             problems << tr("%1.offset_days: waves must come in increasing order of offset").arg(at);
     }
+    if (contributions != ContributionRule{}) {
+        if (!currencyPattern.match(contributions.currency).hasMatch())
+            problems << tr("contributions.currency: \"%1\" is not a currency label (2 to 10 letters, such as "
+                           "EUR)")
+                            .arg(contributions.currency);
+        if (contributions.minMonthlyCents < 1)
+            problems << tr("contributions.min_monthly_cents: must be at least 1");
+        if (contributions.maxMonthlyCents > 100000000)
+            problems << tr("contributions.max_monthly_cents: must be at most 100000000");
+        if (contributions.maxMonthlyCents < contributions.minMonthlyCents)
+            problems << tr("contributions.max_monthly_cents: is below min_monthly_cents");
+    }
     for (const QString& c : sustainableCategories)
         if (!merchantCategories().contains(c))
             problems << tr("sustainable_categories: \"%1\" is not a merchant category (%2)")
@@ -277,7 +289,7 @@ Programme Programme::fromJson(const QJsonObject& json, const QString& source)
                    QStringLiteral("currency"), QStringLiteral("allowance"), QStringLiteral("bonus_rules"),
                    QStringLiteral("waves"), QStringLiteral("disclosure_threshold"),
                    QStringLiteral("household_code_prefix"), QStringLiteral("sustainable_categories"),
-                   QStringLiteral("format")});
+                   QStringLiteral("format"), QStringLiteral("contributions")});
     p.name = r.string(json, QStringLiteral("name"), QStringLiteral("name"), true);
     p.startsOn = r.date(json, QStringLiteral("starts_on"), QStringLiteral("starts_on"), true);
     p.endsOn = r.date(json, QStringLiteral("ends_on"), QStringLiteral("ends_on"), false);
@@ -471,6 +483,30 @@ Programme Programme::fromJson(const QJsonObject& json, const QString& source)
                 p.sustainableCategories << c.toString();
         }
 
+    const QJsonValue contributions = json.value(QStringLiteral("contributions"));
+    if (contributions.isObject()) {
+        const QJsonObject o = contributions.toObject();
+        const QString at = QStringLiteral("contributions");
+        r.unknownKeys(o, at,
+                      {QStringLiteral("enabled"), QStringLiteral("currency"),
+                       QStringLiteral("min_monthly_cents"), QStringLiteral("max_monthly_cents")});
+        const QJsonValue enabled = o.value(QStringLiteral("enabled"));
+        if (enabled.isBool())
+            p.contributions.enabled = enabled.toBool();
+        else
+            r.problem(at + QStringLiteral(".enabled"), tr("is required, as true or false"));
+        p.contributions.currency = r.string(o, QStringLiteral("currency"), at + QStringLiteral(".currency"),
+                                            false, QStringLiteral("EUR"));
+        if (auto v = r.integer(o, QStringLiteral("min_monthly_cents"),
+                               at + QStringLiteral(".min_monthly_cents"), p.contributions.enabled))
+            p.contributions.minMonthlyCents = *v;
+        if (auto v = r.integer(o, QStringLiteral("max_monthly_cents"),
+                               at + QStringLiteral(".max_monthly_cents"), p.contributions.enabled))
+            p.contributions.maxMonthlyCents = *v;
+    } else if (!contributions.isUndefined() && !contributions.isNull()) {
+        r.problem(QStringLiteral("contributions"), tr("must be an object"));
+    }
+
     p.sustainableCategories.sort();
     p.sustainableCategories.removeDuplicates();
     QStringList problems = r.problems();
@@ -568,6 +604,13 @@ QJsonObject Programme::toJson() const
         {QStringLiteral("waves"), waveArray},
         {QStringLiteral("sustainable_categories"), QJsonArray::fromStringList(sustainableCategories)},
     };
+    if (contributions != ContributionRule{})
+        json.insert(
+            QStringLiteral("contributions"),
+            QJsonObject{{QStringLiteral("enabled"), contributions.enabled},
+                        {QStringLiteral("currency"), contributions.currency},
+                        {QStringLiteral("min_monthly_cents"), double(contributions.minMonthlyCents)},
+                        {QStringLiteral("max_monthly_cents"), double(contributions.maxMonthlyCents)}});
     json.insert(QStringLiteral("ends_on"),
                 endsOn.isValid() ? QJsonValue(endsOn.toString(Qt::ISODate)) : QJsonValue(QJsonValue::Null));
     return json;

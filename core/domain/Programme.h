@@ -68,6 +68,17 @@ struct ConsumptionUnitWeights
     bool operator==(const ConsumptionUnitWeights&) const = default;
 };
 
+// Member contributions (docs/programme-json.md "contributions"): each household chooses what it pays a month,
+// between a minimum and a maximum, in the contributions' own currency label (never summed with another).
+struct ContributionRule
+{
+    bool enabled = false;
+    QString currency = QStringLiteral("EUR");
+    qint64 minMonthlyCents = 100;
+    qint64 maxMonthlyCents = 15000;
+    bool operator==(const ContributionRule&) const = default;
+};
+
 // The rules of one programme. They are data, never constants in code.
 struct Programme
 {
@@ -93,6 +104,7 @@ struct Programme
     std::vector<BonusRule> bonusRules;
     std::vector<FollowUpWave> waves;
     QStringList sustainableCategories; // sorted, no duplicates
+    ContributionRule contributions;    // member contributions (off by default)
     int version = 0;
 
     // The defaults `cabas-cli init` uses without --programme: 40 EUR per adult and 20 EUR per child a month,

@@ -3,6 +3,7 @@
 #include "common/Error.h"
 #include "security/Access.h"
 #include "store/CohortQueries.h"
+#include "store/ContributionRepository.h"
 
 #include <QRegularExpression>
 
@@ -37,6 +38,9 @@ constexpr TableRule kTables[] = {
     {"programme_sustainable_category", DataKind::Administration},
     {"programme_income_band", DataKind::Administration},
     {"income_assessment", DataKind::Households},
+    // Coordinators: revoked again (ContributionRepository::pgRevokes).
+    {"contribution_choice", DataKind::Households},
+    {"contribution_payment", DataKind::Households},
     {"ledger_entry", DataKind::Ledger},
     {"ledger_merchant", DataKind::Ledger},
     {"ledger_card", DataKind::Ledger},
@@ -122,6 +126,7 @@ QStringList PgRoles::statements(const QString& prefix)
         if (AccessPolicy::allows(role, DataKind::Administration, Action::Read))
             sql << QStringLiteral("GRANT SELECT ON audit_log TO %1").arg(name);
     }
+    sql << ContributionRepository::pgRevokes(prefix);
     return sql;
 }
 
@@ -149,6 +154,7 @@ void PgRoles::apply(const Database& db, const QString& prefix)
             exporters << roleName(prefix, role);
     }
     CohortQueries::installPgFunctions(db, readers, exporters);
+    ContributionRepository::installPgFunctions(db, readers);
     QSqlQuery updated =
         db.exec(QStringLiteral("UPDATE cabas_meta SET value = ? WHERE key = 'pg_role_prefix'"), {prefix});
     if (updated.numRowsAffected() == 0)

@@ -71,6 +71,14 @@ std::optional<Programme> ProgrammeRepository::load() const
         b.amountCents = bands.value(1).toLongLong();
         p.incomeBands.push_back(b);
     }
+    // Member contributions (migration 0011).
+    QSqlQuery contributions = m_db.exec(
+        QStringLiteral("SELECT contributions_enabled, contribution_currency, contribution_min_cents, "
+                       "contribution_max_cents FROM programme WHERE id = ?"),
+        {p.id});
+    if (contributions.next())
+        p.contributions = {contributions.value(0).toBool(), contributions.value(1).toString(),
+                           contributions.value(2).toLongLong(), contributions.value(3).toLongLong()};
     return p;
 }
 
@@ -136,6 +144,10 @@ void ProgrammeRepository::save(Programme& p)
 
 void ProgrammeRepository::writeRules(const Programme& p)
 {
+    m_db.exec(QStringLiteral("UPDATE programme SET contributions_enabled = ?, contribution_currency = ?, "
+                             "contribution_min_cents = ?, contribution_max_cents = ? WHERE id = ?"),
+              {p.contributions.enabled, p.contributions.currency, p.contributions.minMonthlyCents,
+               p.contributions.maxMonthlyCents, p.id});
     m_db.exec(QStringLiteral("DELETE FROM programme_bonus_rule WHERE programme_id = ?"), {p.id});
     m_db.exec(QStringLiteral("DELETE FROM programme_wave WHERE programme_id = ?"), {p.id});
     m_db.exec(QStringLiteral("DELETE FROM programme_sustainable_category WHERE programme_id = ?"), {p.id});

@@ -1,0 +1,364 @@
+#include "store/ContributionRepository.h"
+
+#include "common/Clock.h"
+#include "common/Error.h"
+#include "security/Access.h"
+#include "store/PgRoles.h"
+
+#include <QCryptographicHash>
+#include <QSqlQuery>
+
+namespace cabas::store {
+
+namespace {
+
+const char* const kChoiceColumns =
+    "SELECT c.id, c.household_id, c.from_month, c.monthly_cents, c.currency, c.chosen_by, u.login, "
+    "c.recorded_at, c.note FROM contribution_choice c LEFT JOIN app_user u ON u.id = c.chosen_by ";
+const char* const kPaymentColumns =
+    "SELECT p.id, p.household_id, p.paid_on, p.amount_cents, p.currency, p.recorded_by, u.login, "
+    "p.recorded_at, p.note FROM contribution_payment p LEFT JOIN app_user u ON u.id = p.recorded_by ";
+
+ContributionChoice readChoice(const QSqlQuery& q)
+{
+    ContributionChoice c;
+    c.id = q.value(0).toLongLong();
+    c.householdId = q.value(1).toLongLong();
+    c.fromMonth = toDate(q.value(2));
+    c.monthlyCents = q.value(3).toLongLong();
+    c.currency = q.value(4).toString();
+    c.chosenByUserId = q.value(5).toLongLong();
+    c.chosenBy = q.value(6).toString();
+    c.recordedAt = toTimestamp(q.value(7));
+    c.note = q.value(8).toString();
+    return c;
+}
+
+ContributionPayment readPayment(const QSqlQuery& q)
+{
+    ContributionPayment p;
+    p.id = q.value(0).toLongLong();
+    p.householdId = q.value(1).toLongLong();
+    p.paidOn = toDate(q.value(2));
+    p.amountCents = q.value(3).toLongLong();
+    p.currency = q.value(4).toString();
+    p.recordedByUserId = q.value(5).toLongLong();
+    p.recordedBy = q.value(6).toString();
+    p.recordedAt = toTimestamp(q.value(7));
+    p.note = q.value(8).toString();
+    return p;
+}
+
+QString pgType(const QVariant& value)
+{
+    switch (value.metaType().id()) {
+    case QMetaType::QDate:
+        return QStringLiteral("date");
+    case QMetaType::Int:
+        return QStringLiteral("integer");
+    case QMetaType::LongLong:
+        return QStringLiteral("bigint");
+    default:
+        return QStringLiteral("text");
+    }
+}
+
+// The SQL with ? replaced by $1, $2... (no statement here has a ? inside a literal).
+QString numbered(const QString& sql)
+{
+    QString out;
+    int n = 0;
+    for (QChar c : sql)
+        out += c == QLatin1Char('?') ? QLatin1Char('$') + QString::number(++n) : QString(c);
+    return out;
+}
+
+const QLatin1String kFunctionPrefix("cabas_contrib_");
+
+QString functionName(const QString& name, const QString& sql, const QStringList& types)
+{
+    const QByteArray hash =
+        QCryptographicHash::hash((sql + QLatin1Char('|') + types.join(QLatin1Char(','))).toUtf8(),
+                                 QCryptographicHash::Sha1)
+            .toHex()
+            .left(10);
+    return kFunctionPrefix + name + QLatin1Char('_') + QString::fromLatin1(hash);
+}
+
+} // namespace
+
+void ContributionRepository::insertChoice(ContributionChoice& c) const
+{
+    c.recordedAt = Clock::instance().nowUtc();
+    QSqlQuery q = m_db.exec(
+        QStringLiteral(
+            "INSERT INTO contribution_choice (household_id, from_month, month_index, monthly_cents, "
+            "currency, chosen_by, recorded_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+        {c.householdId, dateValue(c.fromMonth), monthIndex(c.fromMonth), c.monthlyCents, c.currency,
+         idValue(c.chosenByUserId), timestampValue(c.recordedAt), textValue(c.note)});
+    q.next();
+    c.id = q.value(0).toLongLong();
+}
+
+void ContributionRepository::insertPayment(ContributionPayment& p) const
+{
+    p.recordedAt = Clock::instance().nowUtc();
+    QSqlQuery q = m_db.exec(
+        QStringLiteral(
+            "INSERT INTO contribution_payment (household_id, paid_on, month_index, amount_cents, "
+            "currency, recorded_by, recorded_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+        {p.householdId, dateValue(p.paidOn), monthIndex(p.paidOn), p.amountCents, p.currency,
+         idValue(p.recordedByUserId), timestampValue(p.recordedAt), textValue(p.note)});
+    q.next();
+    p.id = q.value(0).toLongLong();
+}
+
+std::vector<ContributionChoice> ContributionRepository::choices(qint64 householdId) const
+{
+    std::vector<ContributionChoice> result;
+    QSqlQuery q = m_db.exec(QLatin1String(kChoiceColumns) +
+                                QStringLiteral("WHERE c.household_id = ? ORDER BY c.month_index, c.id"),
+                            {householdId});
+    while (q.next())
+        result.push_back(readChoice(q));
+    return result;
+}
+
+std::vector<ContributionPayment> ContributionRepository::payments(qint64 householdId) const
+{
+    std::vector<ContributionPayment> result;
+    QSqlQuery q = m_db.exec(QLatin1String(kPaymentColumns) +
+                                QStringLiteral("WHERE p.household_id = ? ORDER BY p.paid_on, p.id"),
+                            {householdId});
+    while (q.next())
+        result.push_back(readPayment(q));
+    return result;
+}
+
+std::vector<ContributionRepository::HouseholdRows>
+ContributionRepository::allHouseholds(const QDate& until) const
+{
+    std::vector<HouseholdRows> result;
+    std::map<qint64, std::size_t> index;
+    QSqlQuery h = m_db.exec(QStringLiteral(
+        "SELECT h.id, h.code, h.enrolled_on, h.exited_on FROM household h WHERE h.id IN "
+        "(SELECT household_id FROM contribution_choice UNION SELECT household_id FROM contribution_payment) "
+        "ORDER BY h.code"));
+    while (h.next()) {
+        HouseholdRows rows;
+        rows.householdId = h.value(0).toLongLong();
+        rows.code = h.value(1).toString();
+        rows.enrolledOn = toDate(h.value(2));
+        rows.exitedOn = toDate(h.value(3));
+        index[rows.householdId] = result.size();
+        result.push_back(std::move(rows));
+    }
+    QSqlQuery c = m_db.exec(QLatin1String(kChoiceColumns) + QStringLiteral("ORDER BY c.month_index, c.id"));
+    while (c.next()) {
+        ContributionChoice choice = readChoice(c);
+        const auto it = index.find(choice.householdId);
+        if (it != index.end())
+            result[it->second].choices.push_back(std::move(choice));
+    }
+    QSqlQuery p = m_db.exec(QLatin1String(kPaymentColumns) +
+                                QStringLiteral("WHERE p.paid_on <= ? ORDER BY p.paid_on, p.id"),
+                            {dateValue(until)});
+    while (p.next()) {
+        ContributionPayment payment = readPayment(p);
+        const auto it = index.find(payment.householdId);
+        if (it != index.end())
+            result[it->second].payments.push_back(std::move(payment));
+    }
+    return result;
+}
+
+QString ContributionRepository::monthIndexOf(const QString& column) const
+{
+    if (m_db.backend() == Backend::Postgres)
+        return QStringLiteral("CAST(EXTRACT(YEAR FROM %1) * 12 + EXTRACT(MONTH FROM %1) - 1 AS INTEGER)")
+            .arg(column);
+    return QStringLiteral("(CAST(substr(%1, 1, 4) AS INTEGER) * 12 + CAST(substr(%1, 6, 2) AS INTEGER) - 1)")
+        .arg(column);
+}
+
+QVariant ContributionRepository::day(const QDate& date) const
+{
+    if (m_db.backend() == Backend::Postgres)
+        return date.isValid() ? QVariant(date) : QVariant(QMetaType(QMetaType::QDate));
+    return dateValue(date);
+}
+
+// The cohort of docs/cohort.md (the same conditions as CohortQueries), each household with the months of the
+// period it was enrolled in; the choice in force each month; then per household the months with a
+// contribution expected and their sum, and what it paid in the period. The filters are always in the text
+// (NULL when unset) so that each statement is one fixed function on PostgreSQL.
+std::vector<ContributionRepository::Statement>
+ContributionRepository::cohortStatements(const CohortFilter& f, const QString& currency) const
+{
+    auto optional = [](const QString& value) {
+        return value.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(value);
+    };
+    const int fromMonth = monthIndex(f.from);
+    const int toMonth = monthIndex(f.to);
+    const QString with =
+        QStringLiteral(
+            "WITH RECURSIVE months (m) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT m + 1 FROM months "
+            "WHERE m < CAST(? AS INTEGER)), "
+            "cohort AS (SELECT h.id, %1 AS enrol_idx, CASE WHEN h.exited_on IS NULL THEN NULL ELSE %2 END "
+            "AS exit_idx FROM household h WHERE h.enrolled_on IS NOT NULL AND h.enrolled_on <= ? "
+            "AND (h.exited_on IS NULL OR h.exited_on >= ?) "
+            "AND (CAST(? AS TEXT) IS NULL OR h.commune = ?) "
+            "AND (CAST(? AS TEXT) IS NULL OR h.referent_user_id IN (SELECT u.id FROM app_user u WHERE "
+            "u.login = ?)) "
+            "AND (CAST(? AS TEXT) IS NULL OR h.status = ?)), "
+            "expected AS (SELECT c.id AS household_id, mo.m, (SELECT ch.id FROM contribution_choice ch WHERE "
+            "ch.household_id = c.id AND ch.month_index <= mo.m ORDER BY ch.month_index DESC, ch.id DESC "
+            "LIMIT 1) AS choice_id FROM cohort c JOIN months mo ON mo.m >= c.enrol_idx AND (c.exit_idx IS "
+            "NULL OR mo.m <= c.exit_idx)), "
+            "hh AS (SELECT e.household_id, COUNT(*) AS months, CAST(SUM(ch.monthly_cents) AS BIGINT) AS "
+            "expected FROM expected e JOIN contribution_choice ch ON ch.id = e.choice_id AND ch.currency = ? "
+            "GROUP BY e.household_id), "
+            "paid AS (SELECT p.household_id, CAST(SUM(p.amount_cents) AS BIGINT) AS paid FROM "
+            "contribution_payment p JOIN cohort c ON c.id = p.household_id WHERE p.month_index >= CAST(? AS "
+            "INTEGER) AND p.month_index <= CAST(? AS INTEGER) AND p.paid_on >= ? AND p.paid_on <= ? AND "
+            "p.currency = ? GROUP BY p.household_id) ")
+            .arg(monthIndexOf(QStringLiteral("h.enrolled_on")), monthIndexOf(QStringLiteral("h.exited_on")));
+    const QVariantList values = {fromMonth,
+                                 toMonth,
+                                 day(f.to),
+                                 day(f.from),
+                                 optional(f.commune),
+                                 optional(f.commune),
+                                 optional(f.referent),
+                                 optional(f.referent),
+                                 optional(f.status),
+                                 optional(f.status),
+                                 currency,
+                                 fromMonth,
+                                 toMonth,
+                                 day(f.from),
+                                 day(f.to),
+                                 currency};
+    Statement totals{
+        QStringLiteral("totals"),
+        with + QStringLiteral(
+                   "SELECT CAST((SELECT COUNT(*) FROM hh) AS BIGINT), "
+                   "CAST((SELECT COALESCE(SUM(months), 0) FROM hh) AS BIGINT), "
+                   "CAST((SELECT COALESCE(SUM(expected), 0) FROM hh) AS BIGINT), "
+                   "CAST((SELECT COUNT(*) FROM paid) AS BIGINT), "
+                   "CAST((SELECT COALESCE(SUM(paid), 0) FROM paid) AS BIGINT), "
+                   "CAST((SELECT COUNT(*) FROM hh LEFT JOIN paid ON paid.household_id = hh.household_id "
+                   "WHERE hh.expected > COALESCE(paid.paid, 0)) AS BIGINT)"),
+        values, 6};
+    Statement bands{
+        QStringLiteral("bands"),
+        with + QStringLiteral("SELECT CAST(b.band AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM (SELECT CASE "
+                              "WHEN expected / months < 500 THEN 0 WHEN expected / months < 2000 THEN 1 "
+                              "WHEN expected / months < 5000 THEN 2 WHEN expected / months < 10000 THEN 3 "
+                              "ELSE 4 END AS band FROM hh) b GROUP BY b.band ORDER BY b.band"),
+        values, 2};
+    return {totals, bands};
+}
+
+QSqlQuery ContributionRepository::run(const Statement& s) const
+{
+    if (m_db.backend() != Backend::Postgres)
+        return m_db.exec(s.sql, s.values);
+    QStringList types;
+    for (const QVariant& v : s.values)
+        types << pgType(v);
+    const QString function = functionName(s.name, s.sql, types);
+    if (!m_functions) {
+        m_functions.emplace();
+        QSqlQuery q = m_db.exec(QStringLiteral("SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON "
+                                               "n.oid = p.pronamespace WHERE n.nspname = 'public' AND "
+                                               "p.proname LIKE 'cabas\\_contrib\\_%'"));
+        while (q.next())
+            *m_functions << q.value(0).toString();
+    }
+    if (!m_functions->contains(function))
+        return m_db.exec(s.sql, s.values);
+    QStringList arguments;
+    for (const QString& type : types)
+        arguments << QStringLiteral("CAST(? AS %1)").arg(type);
+    return m_db.exec(
+        QStringLiteral("SELECT * FROM %1(%2)").arg(function, arguments.join(QStringLiteral(", "))), s.values);
+}
+
+ContributionCohortRaw ContributionRepository::cohortFigures(const CohortFilter& filter,
+                                                            const QString& currency) const
+{
+    ContributionCohortRaw raw;
+    raw.currency = currency;
+    const auto statements = cohortStatements(filter, currency);
+    QSqlQuery totals = run(statements[0]);
+    if (totals.next()) {
+        raw.households = totals.value(0).toLongLong();
+        raw.householdMonths = totals.value(1).toLongLong();
+        raw.expectedCents = totals.value(2).toLongLong();
+        raw.payingHouseholds = totals.value(3).toLongLong();
+        raw.paidCents = totals.value(4).toLongLong();
+        raw.householdsInArrears = totals.value(5).toLongLong();
+    }
+    const QStringList names = contributionBands();
+    QSqlQuery bands = run(statements[1]);
+    while (bands.next()) {
+        const int band = bands.value(0).toInt();
+        if (band >= 0 && band < names.size())
+            raw.bands.push_back({names[band], bands.value(1).toLongLong()});
+    }
+    return raw;
+}
+
+void ContributionRepository::installPgFunctions(const Database& db, const QStringList& readers)
+{
+    if (db.backend() != Backend::Postgres)
+        return;
+    QStringList old;
+    {
+        QSqlQuery q = db.exec(QStringLiteral(
+            "SELECT CAST(p.oid AS regprocedure) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = 'public' AND p.proname LIKE 'cabas\\_contrib\\_%'"));
+        while (q.next())
+            old << q.value(0).toString();
+    }
+    for (const QString& f : old)
+        db.execDirect(QStringLiteral("DROP FUNCTION %1").arg(f));
+    // The statements' text does not depend on the filter's values, only their parameters do.
+    CohortFilter f;
+    f.from = QDate(2000, 1, 1);
+    f.to = QDate(2000, 12, 31);
+    const ContributionRepository repository(db);
+    for (const Statement& s : repository.cohortStatements(f, QStringLiteral("EUR"))) {
+        QStringList types, columns;
+        for (const QVariant& v : s.values)
+            types << pgType(v);
+        for (int i = 1; i <= s.columns; ++i)
+            columns << QStringLiteral("c%1 bigint").arg(i);
+        const QString signature = QStringLiteral("%1(%2)").arg(functionName(s.name, s.sql, types),
+                                                               types.join(QStringLiteral(", ")));
+        db.execDirect(
+            QStringLiteral("CREATE FUNCTION %1 RETURNS TABLE (%2) LANGUAGE sql STABLE SECURITY DEFINER "
+                           "SET search_path = public, pg_temp AS $cabas$ %3 $cabas$")
+                .arg(signature, columns.join(QStringLiteral(", ")), numbered(s.sql)));
+        db.execDirect(QStringLiteral("REVOKE ALL ON FUNCTION %1 FROM PUBLIC").arg(signature));
+        if (!readers.isEmpty())
+            db.execDirect(QStringLiteral("GRANT EXECUTE ON FUNCTION %1 TO %2")
+                              .arg(signature, readers.join(QStringLiteral(", "))));
+    }
+}
+
+QStringList ContributionRepository::pgRevokes(const QString& prefix)
+{
+    // Who sees a household's contributions: whoever reads households in full (not the coordinators, who
+    // read them by code only; ContributionService asks the same).
+    QStringList sql;
+    for (Role role : {Role::SocialWorker, Role::Nurse, Role::Coordinator, Role::Admin})
+        if (!AccessPolicy::allows(role, DataKind::Households, Action::Read) ||
+            !AccessPolicy::seesAddresses(role))
+            sql << QStringLiteral("REVOKE ALL ON contribution_choice, contribution_payment FROM %1")
+                       .arg(PgRoles::roleName(prefix, role));
+    return sql;
+}
+
+} // namespace cabas::store
