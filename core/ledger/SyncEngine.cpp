@@ -22,12 +22,15 @@ SyncEngine::SyncEngine(const store::Database& db, const Session& session, SyncOp
     m_options.client.cancel = m_options.cancel;
 }
 
+QString SyncEngine::cancelledMessage()
+{
+    return tr("The sync was cancelled; what was stored before stays, and the next sync resumes from there.");
+}
+
 void SyncEngine::checkCancel() const
 {
     if (m_options.cancel && m_options.cancel->load())
-        throw FeedError(tr("The sync was cancelled; what was stored before stays, and the next sync resumes "
-                           "from there."),
-                        FeedError::Reason::Cancelled, 0, Error::Kind::Cancelled);
+        throw FeedError(cancelledMessage(), FeedError::Reason::Cancelled, 0, Error::Kind::Cancelled);
 }
 
 void SyncEngine::report(const QString& feed, const SyncResult& result) const
@@ -149,10 +152,12 @@ SyncResult SyncEngine::run()
     timer.start();
     SyncResult result;
     store::LedgerRepository repo(m_db);
-    QString failedFeed;
+    // The feed a failure is recorded on: the cards feed until the entries feed begins, so that a sync stopped
+    // before its first request (a Cancel that came at once, a bad address) leaves a last status too.
+    QString failedFeed = store::kCardsFeed;
     try {
+        checkCancel();
         FeedClient client(m_options.client);
-        failedFeed = store::kCardsFeed;
         syncFeed<CardPage>(client, result);
         failedFeed = store::kEntriesFeed;
         syncFeed<EntryPage>(client, result);
@@ -161,11 +166,15 @@ SyncResult SyncEngine::run()
         // The pages stored so far stay; say what stopped the rest.
         const QDateTime now = Clock::instance().nowUtc();
         try {
-            if (!failedFeed.isEmpty())
-                repo.recordSyncResult(failedFeed, now, false, e.message());
+            // A cancel is recorded (and thrown) with the same clear message whichever check saw it first
+            // (the engine's, before and between pages, or the client's, during a back-off).
+            repo.recordSyncResult(failedFeed, now, false,
+                                  e.kind() == Error::Kind::Cancelled ? cancelledMessage() : e.message());
         } catch (const Error&) {
             // The database itself failed: the original error is the one to show.
         }
+        if (e.kind() == Error::Kind::Cancelled)
+            throw FeedError(cancelledMessage(), FeedError::Reason::Cancelled, 0, Error::Kind::Cancelled);
         throw;
     }
     const QDateTime now = Clock::instance().nowUtc();

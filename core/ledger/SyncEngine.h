@@ -38,9 +38,9 @@ struct SyncOptions
     FeedClientOptions client; // its `cancel` is set from `cancel` below
     // Called after each stored page; may be null.
     std::function<void(const SyncProgress&)> progress;
-    // Checked between pages and during back-off; when it becomes true run() stops with
-    // Error::Kind::Cancelled. What was stored before stays (every page is complete); the next sync resumes
-    // from there.
+    // Checked before the first request, between pages and during back-off; when it becomes true run() stops
+    // with Error::Kind::Cancelled. What was stored before stays (every page is complete); the next sync
+    // resumes from there.
     const std::atomic_bool* cancel = nullptr;
 };
 
@@ -55,6 +55,10 @@ class SyncEngine
   public:
     SyncEngine(const store::Database& db, const Session& session, SyncOptions options);
     SyncResult run();
+    // The message of a cancelled sync, also recorded as the last error of the feed it stopped (its last
+    // status is "error"): a Cancel always leaves this status, whenever it came, even before the first
+    // request.
+    static QString cancelledMessage();
 
   private:
     // Pulls one feed (CardPage: /v1/cards, EntryPage: /v1/entries) page by page; defined and instantiated in

@@ -165,6 +165,59 @@ TEST_CASE("sync: cancelling between pages keeps what was stored, the next sync r
     f.checkStoredEqualsFeed();
 }
 
+TEST_CASE("sync: a cancel that comes before the first feed begins stores nothing and records the cancel",
+          "[ledger][sync]")
+{
+    const auto backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 6, 1), QTime(8, 0), Qt::UTC));
+    Fixture f(backend);
+    std::atomic_bool cancel{true}; // Cancel pressed before the engine ran at all
+    SyncOptions o = f.options();
+    o.cancel = &cancel;
+    try {
+        f.sync(o);
+        FAIL("not cancelled");
+    } catch (const Error& e) {
+        CHECK(e.kind() == Error::Kind::Cancelled);
+        CHECK(e.message() == SyncEngine::cancelledMessage());
+    }
+    CHECK(f.feed.requests() == 0);
+    store::LedgerRepository repo(*f.db);
+    CHECK(repo.counts().entries == 0);
+    const auto cards = repo.syncState(store::kCardsFeed);
+    CHECK(cards.lastStatus == QStringLiteral("error"));
+    CHECK(cards.lastError == SyncEngine::cancelledMessage());
+    CHECK(cards.lastSyncAt == QDateTime(QDate(2025, 6, 1), QTime(8, 0), Qt::UTC));
+    CHECK_FALSE(cards.lastSuccessAt.isValid());
+    CHECK(repo.syncState(store::kEntriesFeed).lastStatus.isEmpty()); // not begun: nothing to say about it
+
+    // A cancel seen by the client during a back-off is recorded with the same message.
+    sim::SimFaults faults;
+    faults.fault5xx = 1.0;
+    Fixture busy(backend, faults);
+    std::atomic_bool cancelLater{false};
+    SyncOptions b = busy.options();
+    b.cancel = &cancelLater;
+    b.client.sleep = [&](int) { cancelLater = true; };
+    try {
+        busy.sync(b);
+        FAIL("not cancelled");
+    } catch (const Error& e) {
+        CHECK(e.kind() == Error::Kind::Cancelled);
+        CHECK(e.message() == SyncEngine::cancelledMessage());
+    }
+    const auto busyCards = store::LedgerRepository(*busy.db).syncState(store::kCardsFeed);
+    CHECK(busyCards.lastStatus == QStringLiteral("error"));
+    CHECK(busyCards.lastError == SyncEngine::cancelledMessage());
+
+    // The next sync resumes normally and records success.
+    cancel = false;
+    f.sync(f.options());
+    f.checkStoredEqualsFeed();
+    CHECK(repo.syncState(store::kCardsFeed).lastStatus == QStringLiteral("ok"));
+}
+
 TEST_CASE("sync: a 410 starts the feed again from the beginning, without duplicates", "[ledger][sync]")
 {
     const auto backend = GENERATE(from_range(test::backendsUnderTest()));
