@@ -50,7 +50,7 @@ constexpr TableRule kTables[] = {
 
 // Tables every role reads or appends to, whatever its Cabas role (see statements()).
 constexpr const char* kCommonTables[] = {"cabas_meta", "schema_migrations", "app_user", "audit_log",
-                                         "audit_head"};
+                                         "audit_head", "key_ring",          "key_slot"};
 
 const QList<Role> kRoles = {Role::SocialWorker, Role::Nurse, Role::Coordinator, Role::Admin};
 } // namespace
@@ -99,6 +99,17 @@ QStringList PgRoles::statements(const QString& prefix)
     // The audit trail: everyone appends; only the last seq and hash are readable to chain a new record.
     sql << QStringLiteral("GRANT INSERT, SELECT (seq, hash) ON audit_log TO %1").arg(everyone);
     sql << QStringLiteral("GRANT SELECT, UPDATE ON audit_head TO %1").arg(everyone);
+    // The key ring (docs/encryption.md): read to log in; one's own slot re-wrapped on a password change;
+    // nurses seal the health key to pending slots (and create it once); administrators issue slots.
+    sql << QStringLiteral("GRANT SELECT ON key_ring, key_slot TO %1").arg(everyone);
+    sql << QStringLiteral("GRANT UPDATE (kdf_salt, kdf_ops, kdf_mem, wrapped, updated_at) ON key_slot TO %1")
+               .arg(everyone);
+    sql << QStringLiteral("GRANT UPDATE (health_sealed, updated_at) ON key_slot TO %1")
+               .arg(roleName(prefix, Role::Nurse));
+    sql << QStringLiteral("GRANT UPDATE (health_key_check, updated_at) ON key_ring TO %1")
+               .arg(roleName(prefix, Role::Nurse));
+    sql << QStringLiteral("GRANT INSERT, UPDATE ON key_ring, key_slot TO %1")
+               .arg(roleName(prefix, Role::Admin));
     for (Role role : kRoles) {
         const QString name = roleName(prefix, role);
         for (const TableRule& t : kTables) {

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "security/KeyRing.h"
+#include "store/Database.h"
+
+#include <optional>
+#include <vector>
+
+namespace cabas::store {
+
+// The key ring of encryption at rest (tables key_ring and key_slot, migration 13). Binary values are kept as
+// base64 text so that both backends store them alike; none of them is secret without a password.
+class KeySlotRepository
+{
+    Q_DECLARE_TR_FUNCTIONS(KeySlotRepository)
+  public:
+    explicit KeySlotRepository(const Database& db) : m_db(db) {}
+
+    const Database& database() const { return m_db; }
+
+    std::optional<security::KeyRingHeader> header() const;
+    // Throws Conflict when the database already has a key ring.
+    void createHeader(const security::KeyRingHeader& header, const QDateTime& now);
+    // Records the health key's check once; Conflict when another nurse recorded one meanwhile.
+    void setHealthKeyCheck(const QByteArray& check, const QDateTime& now);
+
+    std::optional<security::KeySlot> forUser(qint64 userId) const;
+    std::optional<security::KeySlot> recovery() const;
+    // Inserts the slot, or replaces the user's (or the recovery) slot; sets slot.id.
+    void put(security::KeySlot& slot, const QDateTime& now);
+    // Re-wrapped keys of an existing slot (a password change): salt, limits and wrapped keys only.
+    void rewrap(const security::KeySlot& slot, const QDateTime& now);
+    void setHealthSealed(qint64 slotId, const QByteArray& sealed, const QDateTime& now);
+    // Slots waiting for the health key: the recovery slot and slots certified as nurse whose user is an
+    // active nurse.
+    std::vector<security::KeySlot> pendingHealthGrants() const;
+    qint64 count() const;
+
+  private:
+    security::KeySlot read(QSqlQuery& q) const;
+    const Database& m_db;
+};
+
+} // namespace cabas::store

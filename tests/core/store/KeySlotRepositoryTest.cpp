@@ -1,0 +1,210 @@
+#include "store/KeySlotRepository.h"
+#include "common/Error.h"
+#include "security/KeyRing.h"
+#include "support/TestClock.h"
+#include "support/TestDatabase.h"
+
+#include <QRegularExpression>
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <functional>
+
+using namespace cabas;
+using namespace cabas::store;
+using cabas::security::KeyRing;
+using cabas::security::KeySlot;
+using cabas::test::TempDatabase;
+
+namespace {
+Error::Kind kindOf(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    FAIL("no error was thrown");
+    return Error::Kind::Invalid;
+}
+
+const QDateTime kNow(QDate(2026, 11, 24), QTime(9, 0), Qt::UTC);
+const QString kAdminPw = QString::fromLatin1(TempDatabase::kAdminPassword);
+
+QString passwordOf(const Session& s)
+{
+    return QStringLiteral("Password-of-%1").arg(s.login());
+}
+
+bool contains(const std::vector<qint64>& ids, qint64 id)
+{
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+} // namespace
+
+TEST_CASE("key slots: the key ring is stored and read back alike on both backends", "[store][keyring]")
+{
+    const Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(kNow);
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session admin = test::adminSession(*db);
+    KeySlotRepository repo(*db);
+    CHECK_FALSE(repo.header());
+
+    const QString recoveryKey = KeyRing::initialise(repo, admin.user, kAdminPw, kNow);
+    CHECK(QRegularExpression(QStringLiteral("^([A-Z2-7]{4}-){7}[A-Z2-7]{4}$")).match(recoveryKey).hasMatch());
+    CHECK(repo.count() == 2);
+    const auto header = repo.header();
+    REQUIRE(header);
+    CHECK(header->databaseId.size() == 16);
+    CHECK(header->healthKeyCheck.isEmpty());
+    const auto adminSlot = repo.forUser(admin.user.id);
+    REQUIRE(adminSlot);
+    CHECK(adminSlot->role == QLatin1String("admin"));
+    CHECK(adminSlot->limits.acceptable());
+    const auto recovery = repo.recovery();
+    REQUIRE(recovery);
+    CHECK(recovery->kind == KeySlot::Kind::Recovery);
+    CHECK(recovery->userId == 0);
+
+    // What was stored opens as it was written, and only with the right secrets.
+    CHECK(KeyRing::login(repo, admin.user, kAdminPw, kNow).canCertify());
+    CHECK(kindOf([&] { KeyRing::login(repo, admin.user, QStringLiteral("Wrong-Password-2026"), kNow); }) ==
+          Error::Kind::AccessDenied);
+    CHECK(KeyRing::unlockWithRecoveryKey(*header, *recovery, recoveryKey).canCertify());
+    // A second initialisation is refused and changes nothing.
+    CHECK(kindOf([&] { KeyRing::initialise(repo, admin.user, kAdminPw, kNow); }) == Error::Kind::Conflict);
+    CHECK(repo.count() == 2);
+    // The table refuses a second recovery slot and a slot without its user.
+    CHECK_THROWS(
+        t.rawExec(QStringLiteral("INSERT INTO key_slot (kind, user_id, role, kdf_salt, kdf_ops, kdf_mem, "
+                                 "public_key, wrapped, certificate, created_at, updated_at) VALUES "
+                                 "('recovery', NULL, 'recovery', '', 0, 0, '', '', '', "
+                                 "'2026-11-24T09:00:00.000Z', '2026-11-24T09:00:00.000Z')")));
+    CHECK_THROWS(
+        t.rawExec(QStringLiteral("INSERT INTO key_slot (kind, user_id, role, kdf_salt, kdf_ops, kdf_mem, "
+                                 "public_key, wrapped, certificate, created_at, updated_at) VALUES "
+                                 "('user', NULL, 'nurse', '', 0, 0, '', '', '', "
+                                 "'2026-11-24T09:00:00.000Z', '2026-11-24T09:00:00.000Z')")));
+}
+
+TEST_CASE("key slots: health stays pending after an administrator's reset until a nurse logs in",
+          "[store][keyring]")
+{
+    const Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(kNow);
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session admin = test::adminSession(*db);
+    const Session nurse1 = test::sessionFor(*db, Role::Nurse, QStringLiteral("nurse1"));
+    const Session nurse2 = test::sessionFor(*db, Role::Nurse, QStringLiteral("nurse2"));
+    const Session social = test::sessionFor(*db, Role::SocialWorker, QStringLiteral("social"));
+    KeySlotRepository repo(*db);
+    const QString recoveryKey = KeyRing::initialise(repo, admin.user, kAdminPw, kNow);
+    const KeyRing adminRing = KeyRing::login(repo, admin.user, kAdminPw, kNow);
+    for (const Session* s : {&nurse1, &nurse2, &social})
+        adminRing.resetPassword(repo, s->user, passwordOf(*s), kNow);
+    CHECK(repo.pendingHealthGrants().size() == 3); // both nurses and the recovery slot
+
+    // The first nurse who logs in creates the health key and grants it to the other nurse and to recovery,
+    // never to the social worker.
+    std::vector<qint64> granted;
+    const KeyRing n1 = KeyRing::login(repo, nurse1.user, passwordOf(nurse1), kNow, &granted);
+    REQUIRE(n1.hasHealthKey());
+    CHECK(contains(granted, nurse1.user.id));
+    CHECK(contains(granted, nurse2.user.id));
+    CHECK(contains(granted, 0));
+    CHECK_FALSE(contains(granted, social.user.id));
+    CHECK(repo.pendingHealthGrants().empty());
+    CHECK_FALSE(repo.header()->healthKeyCheck.isEmpty());
+    const QByteArray weight = n1.encrypt(KeyRing::Scope::Health, "71250", "checkup.weight_g:1");
+    CHECK(KeyRing::login(repo, nurse2.user, passwordOf(nurse2), kNow)
+              .decrypt(KeyRing::Scope::Health, weight, "checkup.weight_g:1") == "71250");
+    const KeyRing sw = KeyRing::login(repo, social.user, passwordOf(social), kNow);
+    CHECK_FALSE(sw.hasHealthKey());
+    CHECK(kindOf([&] { sw.decrypt(KeyRing::Scope::Health, weight, "checkup.weight_g:1"); }) ==
+          Error::Kind::AccessDenied);
+
+    // nurse2 forgets her password: the administrator, who has no health key, resets it.
+    adminRing.resetPassword(repo, nurse2.user, QStringLiteral("Reset-By-Admin-2026"), kNow);
+    CHECK_FALSE(adminRing.hasHealthKey());
+    CHECK(kindOf([&] { KeyRing::login(repo, nurse2.user, passwordOf(nurse2), kNow); }) ==
+          Error::Kind::AccessDenied);
+    {
+        const KeyRing pending =
+            KeyRing::login(repo, nurse2.user, QStringLiteral("Reset-By-Admin-2026"), kNow);
+        CHECK_FALSE(pending.hasHealthKey());
+        CHECK(pending.decrypt(KeyRing::Scope::Data, n1.encrypt(KeyRing::Scope::Data, "Dupont", "p"), "p") ==
+              "Dupont");
+    }
+    REQUIRE(repo.pendingHealthGrants().size() == 1);
+    // nurse1 logs in: the grant is sealed to nurse2's new public key.
+    KeyRing::login(repo, nurse1.user, passwordOf(nurse1), kNow, &granted);
+    CHECK(granted == std::vector<qint64>{nurse2.user.id});
+    const KeyRing n2 = KeyRing::login(repo, nurse2.user, QStringLiteral("Reset-By-Admin-2026"), kNow);
+    REQUIRE(n2.hasHealthKey());
+    CHECK(n2.decrypt(KeyRing::Scope::Health, weight, "checkup.weight_g:1") == "71250");
+    // The recovery key reads the health data too.
+    const KeyRing rec = KeyRing::unlockWithRecoveryKey(*repo.header(), *repo.recovery(), recoveryKey);
+    CHECK(rec.decrypt(KeyRing::Scope::Health, weight, "checkup.weight_g:1") == "71250");
+}
+
+TEST_CASE("key slots: a password change re-wraps only and altered rows are detected", "[store][keyring]")
+{
+    const Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(kNow);
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session admin = test::adminSession(*db);
+    const Session nurse = test::sessionFor(*db, Role::Nurse, QStringLiteral("nurse1"));
+    const Session social = test::sessionFor(*db, Role::SocialWorker, QStringLiteral("social"));
+    KeySlotRepository repo(*db);
+    KeyRing::initialise(repo, admin.user, kAdminPw, kNow);
+    const KeyRing adminRing = KeyRing::login(repo, admin.user, kAdminPw, kNow);
+    adminRing.resetPassword(repo, nurse.user, passwordOf(nurse), kNow);
+    adminRing.resetPassword(repo, social.user, passwordOf(social), kNow);
+    const KeyRing n = KeyRing::login(repo, nurse.user, passwordOf(nurse), kNow);
+    const QByteArray name = n.encrypt(KeyRing::Scope::Data, "Dupont", "person.last_name:1");
+    const QByteArray weight = n.encrypt(KeyRing::Scope::Health, "71250", "checkup.weight_g:1");
+
+    const KeySlot before = *repo.forUser(nurse.user.id);
+    const QString newPw = QStringLiteral("New-Nurse-Password-2026");
+    n.changeOwnPassword(repo, nurse.user, newPw, kNow);
+    const KeySlot after = *repo.forUser(nurse.user.id);
+    CHECK(after.id == before.id);
+    CHECK(after.publicKey == before.publicKey);
+    CHECK(after.healthSealed == before.healthSealed);
+    CHECK(after.certificate == before.certificate);
+    CHECK(after.wrapped != before.wrapped);
+    CHECK(kindOf([&] { KeyRing::login(repo, nurse.user, passwordOf(nurse), kNow); }) ==
+          Error::Kind::AccessDenied);
+    const KeyRing again = KeyRing::login(repo, nurse.user, newPw, kNow);
+    CHECK(again.decrypt(KeyRing::Scope::Data, name, "person.last_name:1") == "Dupont");
+    CHECK(again.decrypt(KeyRing::Scope::Health, weight, "checkup.weight_g:1") == "71250");
+
+    // Someone with write access to the file relabels the social worker's slot (and user) as a nurse's: the
+    // slot no longer opens, and no nurse seals the health key to it.
+    t.rawExec(QStringLiteral("UPDATE key_slot SET role = 'nurse' WHERE user_id = %1").arg(social.user.id));
+    t.rawExec(QStringLiteral("UPDATE app_user SET role = 'nurse' WHERE id = %1").arg(social.user.id));
+    User relabelled = social.user;
+    relabelled.role = Role::Nurse;
+    CHECK(kindOf([&] { KeyRing::login(repo, relabelled, passwordOf(social), kNow); }) ==
+          Error::Kind::Storage);
+    std::vector<qint64> granted;
+    KeyRing::login(repo, nurse.user, newPw, kNow, &granted);
+    CHECK(granted.empty());
+    CHECK(repo.forUser(social.user.id)->healthPending());
+
+    // A damaged wrapped key: the same answer as a wrong password, nothing else.
+    t.rawExec(QStringLiteral("UPDATE key_slot SET wrapped = '%1' WHERE user_id = %2")
+                  .arg(QString::fromLatin1(QByteArray(80, 'x').toBase64()))
+                  .arg(nurse.user.id));
+    CHECK(kindOf([&] { KeyRing::login(repo, nurse.user, newPw, kNow); }) == Error::Kind::AccessDenied);
+    // A user without a slot is told an administrator must set the password again.
+    t.rawExec(QStringLiteral("DELETE FROM key_slot WHERE user_id = %1").arg(social.user.id));
+    CHECK(kindOf([&] { KeyRing::login(repo, social.user, passwordOf(social), kNow); }) ==
+          Error::Kind::AccessDenied);
+}
