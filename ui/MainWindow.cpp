@@ -14,7 +14,9 @@
 #include "common/Error.h"
 #include "common/Translation.h"
 #include "households/HouseholdsPage.h"
+#include "households/CaseFileView.h"
 #include "ledger/LedgerPage.h"
+#include "ledger/ReconciliationPage.h"
 #include "ledger/SyncDialog.h"
 #include "security/AuditTrail.h"
 #include "services/HouseholdService.h"
@@ -275,6 +277,9 @@ void MainWindow::buildGoMenu()
         m_sectionActions[static_cast<size_t>(row)] = action;
     }
     go->addSeparator();
+    QAction* reconcile = go->addAction(tr("Credit &reconciliation…"), this, [this] { openReconciliation(); });
+    reconcile->setObjectName(QStringLiteral("goReconciliationAction"));
+    go->addSeparator();
     QAction* list = go->addAction(tr("Section &list"), this,
                                   [this] { m_sectionList->setFocus(Qt::ShortcutFocusReason); });
     list->setObjectName(QStringLiteral("goSectionListAction"));
@@ -282,6 +287,36 @@ void MainWindow::buildGoMenu()
     QAction* find = go->addAction(tr("&Search in this section"), this, &MainWindow::focusSearch);
     find->setObjectName(QStringLiteral("findAction"));
     find->setShortcut(QKeySequence::Find);
+}
+
+ReconciliationPage* MainWindow::openReconciliation()
+{
+    if (!m_db || !m_session)
+        return nullptr;
+    if (!m_reconciliation) {
+        m_reconciliation = new ReconciliationPage(this);
+        m_reconciliation->setWindowFlag(Qt::Window);
+        m_reconciliation->setAttribute(Qt::WA_DeleteOnClose);
+        m_reconciliation->resize(900, 600);
+        m_reconciliation->load(m_db.get(), m_session);
+        connect(m_reconciliation, &ReconciliationPage::openHouseholdRequested, this,
+                [this](const QString& code) {
+                    if (!m_db || !m_session)
+                        return;
+                    auto* view = new CaseFileView(*m_db, *m_session, this);
+                    view->setAttribute(Qt::WA_DeleteOnClose);
+                    if (!view->load(code)) {
+                        m_reconciliation->showMessage(view->loadError(), true);
+                        delete view;
+                        return;
+                    }
+                    view->show();
+                });
+    }
+    m_reconciliation->show();
+    m_reconciliation->raise();
+    m_reconciliation->activateWindow();
+    return m_reconciliation;
 }
 
 bool MainWindow::focusSearch()
@@ -474,6 +509,8 @@ void MainWindow::clearSessionContent()
     m_dashboardPage->clear();
     m_workshopsPage->clear();
     m_ledgerPage->clear();
+    if (m_reconciliation)
+        m_reconciliation->close();
     m_loaded.fill(false);
     for (QString& r : m_refusals)
         r.clear();

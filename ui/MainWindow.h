@@ -30,6 +30,7 @@ class HouseholdTableModel;
 class HouseholdsPage;
 class WorkshopsPage;
 class LedgerPage;
+class ReconciliationPage;
 
 // The desktop app's main window: the sections on the left (home, households, health follow-up, workshops,
 // card ledger, cohort, administration), the current one on the right; the database and who is logged in in
@@ -84,6 +85,10 @@ class MainWindow : public QMainWindow
     DashboardPage* dashboardPage() const { return m_dashboardPage; }
     WorkshopsPage* workshopsPage() const { return m_workshopsPage; }
     LedgerPage* ledgerPage() const { return m_ledgerPage; }
+    // Go › Credit reconciliation: the window of ui/ledger/ReconciliationPage (one, read as the session's
+    // user; closed at log-out); a double-click in it opens the household's case file. nullptr when nothing is
+    // open.
+    ReconciliationPage* openReconciliation();
     // The login dialog opened by logOut() or switchUser() while it is open, else nullptr.
     LoginDialog* loginDialog() const { return m_loginDialog; }
 
@@ -173,6 +178,7 @@ class MainWindow : public QMainWindow
     QAction* m_switchUserAction = nullptr;
     BackupController* m_backup = nullptr;
     QAction* m_syncAction = nullptr; // File › Ledger sync… (ui/ledger/SyncDialog)
+    QPointer<ReconciliationPage> m_reconciliation;
     QAction* m_logoutAction = nullptr;
     QPointer<LoginDialog> m_loginDialog;
 };

@@ -205,7 +205,7 @@ class Generator
                 times.emplace_back(QDate(month.year(), month.month(), rnd.between(1, month.daysInMonth())),
                                    QTime(rnd.between(8, 19), rnd.between(0, 59)), Clock::programmeZone());
             std::sort(times.begin(), times.end());
-            qint64 bonusThisMonth = 0;
+            std::map<std::size_t, qint64> bonusThisMonth; // per bonus rule: its cap is a month's, per rule
             int slot = 0;
             for (const QDateTime& at : times) {
                 if (!inProgramme(at.date()))
@@ -294,8 +294,8 @@ class Generator
 
     // A purchase, pending then posted (or declined), with its bonus, and now and then a void or a refund.
     void purchase(Random& rnd, const QString& id, const QString& card, const QString& account,
-                  const FeedMerchant& merchant, qint64 amount, const QDateTime& at, qint64& bonusThisMonth,
-                  qint64& balance)
+                  const FeedMerchant& merchant, qint64 amount, const QDateTime& at,
+                  std::map<std::size_t, qint64>& bonusThisMonth, qint64& balance)
     {
         LedgerEntry e = entry(id, card, account, QStringLiteral("purchase"), -amount, at);
         e.merchant = merchant;
@@ -310,21 +310,24 @@ class Generator
             at.addDays(rnd.between(1, 3)).addSecs(-at.time().msecsSinceStartOfDay() / 1000 + 4 * 3600);
         revise(e, QStringLiteral("posted"), postedAt);
         std::optional<LedgerEntry> bonus;
+        std::size_t bonusRule = 0;
         if (merchant.sustainable) {
-            for (const BonusRule& rule : m_input.programme.bonusRules) {
+            for (std::size_t r = 0; r < m_input.programme.bonusRules.size(); ++r) {
+                const BonusRule& rule = m_input.programme.bonusRules[r];
                 if (!rule.appliesOn(Clock::localDate(at)))
                     continue;
                 qint64 b = amount * rule.rateBasisPoints / 10000;
                 if (rule.monthlyCapCents)
-                    b = std::min(b, *rule.monthlyCapCents - bonusThisMonth);
+                    b = std::min(b, *rule.monthlyCapCents - bonusThisMonth[r]);
                 if (b > 0) {
                     LedgerEntry be = entry(id + QStringLiteral("B"), card, account, QStringLiteral("bonus"),
                                            b, postedAt.addSecs(60));
                     be.refersTo = e.id;
                     add(postedAt.addSecs(60), be);
-                    bonusThisMonth += b;
+                    bonusThisMonth[r] += b;
                     balance += b;
                     bonus = be;
+                    bonusRule = r;
                 }
                 break;
             }
@@ -340,6 +343,11 @@ class Generator
             if (bonus) {
                 revise(*bonus, QStringLiteral("voided"), voidedAt.addSecs(1));
                 balance -= bonus->amountCents;
+                // A voided bonus gives its share of the month's cap back: the cap bounds the bonuses the
+                // household keeps (as the reconciliation's bonus check counts them), not those taken back.
+                // (Whatever `until` is, so that a ledger generated later continues this one: in the last two
+                // days, a bonus whose void is not recorded yet may still count beside a later one.)
+                bonusThisMonth[bonusRule] -= bonus->amountCents;
             }
             return;
         }

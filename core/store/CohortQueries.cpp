@@ -1,5 +1,7 @@
 #include "store/CohortQueries.h"
 
+#include "store/LedgerRepository.h"
+
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 #include <QSqlField>
@@ -190,6 +192,15 @@ void CohortQueries::installPgFunctions(const Database& db, const QStringList& re
     for (const QString& key : traceableKeys())
         queries.householdsBehind(f, key);
     queries.dataset(f, f.to);
+    // The refresh of the figures per household and month (LedgerRepository::refreshFigures()): whoever writes
+    // or links entries, or reads the cohort, runs it with the owner's rights. EXECUTE stays granted to
+    // PUBLIC: it returns nothing and only recomputes figures from the stored entries.
+    if (queries.hasFigures())
+        db.execDirect(
+            QStringLiteral("CREATE FUNCTION %1() RETURNS void LANGUAGE sql VOLATILE SECURITY DEFINER "
+                           "SET search_path = public, pg_temp AS $cabas$ %2 $cabas$")
+                .arg(LedgerRepository::refreshFunctionName(),
+                     LedgerRepository::figuresRefreshStatements().join(QStringLiteral("; "))));
 }
 
 QString CohortQueries::monthOf(const QString& column) const
@@ -206,6 +217,11 @@ bool CohortQueries::hasWorkshops() const
 bool CohortQueries::hasLedger() const
 {
     return m_db.schemaVersion() >= 4;
+}
+
+bool CohortQueries::hasFigures() const
+{
+    return m_db.schemaVersion() >= 10;
 }
 
 CohortRaw CohortQueries::compute(const CohortFilter& f,
@@ -378,41 +394,83 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
     if (!hasLedger())
         return;
     // Posted entries of cohort households whose local date is in the period; spending is purchases (negative
-    // amounts) and refunds (positive) with the sign turned; the effective sustainable flag is the programme's
-    // override, else the operator's flag on the entry.
+    // amounts) and refunds (positive) with the sign turned; "sustainable" is
+    // LedgerRepository::sustainableSql().
     //
-    // Speed (10 million entries, docs/cohort.md): CROSS JOIN keeps SQLite's loops in order (households outer,
-    // their entries inner: one index seek per household, not one household look-up per entry); every
-    // statement reads the covering index
-    // ledger_entry_household_month_idx (household, month, kind, ...) household after household, never the
-    // table. The period is tested on the integer month first and on the date only in its first and last
-    // months (no text comparison for the months in between); `+` keeps the planners off the month index.
-    // Figures are grouped in two levels: per household and month (and kind) first, in index order so without
-    // sorting, then rolled up; no COUNT(DISTINCT ...) runs over entries.
-    const int fromMonth = f.from.year() * 100 + f.from.month();
-    const int toMonth = f.to.year() * 100 + f.to.month();
-    const QString period = QStringLiteral(
-        "e.status = 'posted' AND +e.local_month >= ? AND +e.local_month <= ? "
-        "AND (e.local_month > ? OR e.local_date >= ?) AND (e.local_month < ? OR e.local_date <= ?) ");
-    auto periodValues = [&](QVariantList& values) {
-        values << fromMonth << toMonth << fromMonth << day(f.from) << toMonth << day(f.to);
+    // Speed (10 million entries, docs/cohort.md): the whole months of the period are read from the figures
+    // kept per household and month (migration 0010: ledger_month_figures, ledger_category_figures,
+    // ledger_merchant_figures), a partial first or last month from the entries (the covering index
+    // ledger_entry_household_month_idx, one seek per household and partial month). CROSS JOIN keeps SQLite's
+    // loops in order (households outer). The statements do not depend on which months are whole: the months
+    // are parameters (none: an empty range, month 0), so that on PostgreSQL they run as fixed functions.
+    const bool figures = hasFigures();
+    if (figures)
+        LedgerRepository(m_db).refreshFigures();
+    auto monthOfDate = [](const QDate& d) { return d.year() * 100 + d.month(); };
+    const int fromMonth = monthOfDate(f.from);
+    const int toMonth = monthOfDate(f.to);
+    int wholeFrom = f.from.day() == 1 ? fromMonth : monthOfDate(f.from.addMonths(1));
+    int wholeTo = f.to.day() == f.to.daysInMonth() ? toMonth : monthOfDate(f.to.addMonths(-1));
+    if (!figures || wholeFrom > wholeTo) {
+        wholeFrom = 1; // no whole month: an empty range
+        wholeTo = 0;
+    }
+    const bool firstWhole = fromMonth >= wholeFrom && fromMonth <= wholeTo;
+    const bool lastWhole = toMonth >= wholeFrom && toMonth <= wholeTo;
+    // Entries are read in the months of the period that are not whole (the first and the last, at most; all
+    // of them on a database without figures).
+    const QString partial =
+        figures ? QStringLiteral("e.status = 'posted' AND e.local_month IN (?, ?) AND e.local_date >= ? AND "
+                                 "e.local_date <= ? ")
+                : QStringLiteral("e.status = 'posted' AND +e.local_month >= ? AND +e.local_month <= ? AND "
+                                 "e.local_date >= ? AND e.local_date <= ? ");
+    auto partialValues = [&](QVariantList& values) {
+        if (figures)
+            values << (firstWhole ? 0 : fromMonth) << (lastWhole ? 0 : toMonth);
+        else
+            values << fromMonth << toMonth;
+        values << day(f.from) << day(f.to);
     };
-    // The sustainable merchants' overrides, looked up in two small sets rather than joined entry by entry.
-    const QString sustainable = QStringLiteral(
-        "(CASE WHEN e.merchant_id IN (SELECT id FROM ledger_merchant WHERE sustainable_override = ?) THEN 1 "
-        "WHEN e.merchant_id IN (SELECT id FROM ledger_merchant WHERE sustainable_override = ?) THEN 0 "
-        "WHEN e.merchant_sustainable = ? THEN 1 ELSE 0 END)");
-    auto sustainableValues = [&](QVariantList& values) { values << true << false << true; };
+    const QString sustainable = LedgerRepository::sustainableSql();
     const QString spending = QStringLiteral("kind IN ('purchase', 'refund')");
+    const QString whole =
+        QStringLiteral("f.household_id = c.id AND f.local_month >= ? AND f.local_month <= ?");
+    auto wholeValues = [&](QVariantList& values) { values << wholeFrom << wholeTo; };
 
-    // Level 1: per household, month and kind (index order); level 2: per household and month; then the
-    // period's totals (per household first, for the household counts) and the months, in one statement.
+    // Per household and month: the figures of whole months, and the partial months' entries grouped per
+    // household, month and kind (index order) then per household and month; then the period's totals (per
+    // household first, for the household counts) and the months, in one statement.
     {
         Sql s = with(f);
         s.text = s.text.trimmed();
-        sustainableValues(s.values);
-        sustainableValues(s.values);
-        periodValues(s.values);
+        partialValues(s.values);
+        QString hm =
+            QStringLiteral(
+                "hm AS (SELECT hid, month, "
+                "SUM(CASE WHEN kind = 'allowance' THEN amount ELSE 0 END) AS allowance, "
+                "SUM(CASE WHEN kind = 'bonus' THEN amount ELSE 0 END) AS bonus, "
+                "SUM(CASE WHEN %1 THEN -amount ELSE 0 END) AS spent, "
+                "SUM(CASE WHEN %1 THEN -sustainable_amount ELSE 0 END) AS sustainable, "
+                "MAX(CASE WHEN kind = 'allowance' THEN 1 ELSE 0 END) AS has_allowance, "
+                "MAX(CASE WHEN kind = 'bonus' THEN 1 ELSE 0 END) AS has_bonus, "
+                "MAX(CASE WHEN %1 THEN 1 ELSE 0 END) AS has_spending, "
+                "MAX(CASE WHEN %1 AND sustainable_entries > 0 THEN 1 ELSE 0 END) AS has_sustainable, "
+                "MAX(CASE WHEN kind = 'purchase' THEN 1 ELSE 0 END) AS has_purchase "
+                "FROM hmk GROUP BY hid, month")
+                .arg(spending);
+        if (figures) {
+            wholeValues(s.values);
+            hm += QStringLiteral(
+                      " UNION ALL SELECT f.household_id, f.local_month, f.allowance_cents, f.bonus_cents, "
+                      "f.spent_cents, f.sustainable_cents, "
+                      "CASE WHEN f.allowance_entries > 0 THEN 1 ELSE 0 END, "
+                      "CASE WHEN f.bonus_entries > 0 THEN 1 ELSE 0 END, "
+                      "CASE WHEN f.spending_entries > 0 THEN 1 ELSE 0 END, "
+                      "CASE WHEN f.sustainable_entries > 0 THEN 1 ELSE 0 END, "
+                      "CASE WHEN f.purchase_entries > 0 THEN 1 ELSE 0 END "
+                      "FROM cohort c CROSS JOIN ledger_month_figures f WHERE ") +
+                  whole;
+        }
         s.text +=
             QStringLiteral(
                 ", hmk AS (SELECT c.id AS hid, e.local_month AS month, e.kind AS kind, "
@@ -421,24 +479,13 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
                 "AS sustainable_amount, "
                 "SUM(CASE WHEN e.kind IN ('purchase', 'refund') THEN %1 ELSE 0 END) AS sustainable_entries "
                 "FROM cohort c CROSS JOIN ledger_entry e WHERE e.household_id = c.id AND %2"
-                "GROUP BY c.id, e.local_month, e.kind), "
-                "hm AS (SELECT hid, month, "
-                "SUM(CASE WHEN kind = 'allowance' THEN amount ELSE 0 END) AS allowance, "
-                "SUM(CASE WHEN kind = 'bonus' THEN amount ELSE 0 END) AS bonus, "
-                "SUM(CASE WHEN %3 THEN -amount ELSE 0 END) AS spent, "
-                "SUM(CASE WHEN %3 THEN -sustainable_amount ELSE 0 END) AS sustainable, "
-                "MAX(CASE WHEN kind = 'allowance' THEN 1 ELSE 0 END) AS has_allowance, "
-                "MAX(CASE WHEN kind = 'bonus' THEN 1 ELSE 0 END) AS has_bonus, "
-                "MAX(CASE WHEN %3 THEN 1 ELSE 0 END) AS has_spending, "
-                "MAX(CASE WHEN %3 AND sustainable_entries > 0 THEN 1 ELSE 0 END) AS has_sustainable, "
-                "MAX(CASE WHEN kind = 'purchase' THEN 1 ELSE 0 END) AS has_purchase "
-                "FROM hmk GROUP BY hid, month), "
+                "GROUP BY c.id, e.local_month, e.kind), %3), "
                 "h AS (SELECT hid, SUM(allowance) AS allowance, SUM(bonus) AS bonus, SUM(spent) AS spent, "
                 "SUM(sustainable) AS sustainable, MAX(has_allowance) AS has_allowance, "
                 "MAX(has_bonus) AS has_bonus, MAX(has_spending) AS has_spending, "
                 "MAX(has_sustainable) AS has_sustainable, MAX(has_purchase) AS has_purchase "
                 "FROM hm GROUP BY hid) ")
-                .arg(sustainable, period, spending);
+                .arg(sustainable, partial, hm);
         const QString sums = QStringLiteral(
             "CAST(COALESCE(SUM(allowance), 0) AS BIGINT), CAST(COALESCE(SUM(bonus), 0) AS BIGINT), "
             "CAST(COALESCE(SUM(spent), 0) AS BIGINT), CAST(COALESCE(SUM(sustainable), 0) AS BIGINT), "
@@ -474,19 +521,28 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
             raw.months.push_back(m);
         }
     }
-    // Spending by category and the sustainable merchants paid: per household and category (and merchant for
-    // sustainable purchases) first, then rolled up.
+    // Spending by category: per household and category first (figures of whole months and entries of partial
+    // ones), then rolled up.
     {
         Sql s = with(f);
         s.text = s.text.trimmed();
-        periodValues(s.values);
-        s.text += QStringLiteral(
-                      ", hc AS (SELECT e.household_id AS hid, "
-                      "COALESCE(NULLIF(e.merchant_category, ''), 'other') AS category, "
-                      "SUM(-e.amount_cents) AS spent "
-                      "FROM cohort c CROSS JOIN ledger_entry e WHERE e.household_id = c.id AND %1AND e.%2 "
-                      "GROUP BY e.household_id, COALESCE(NULLIF(e.merchant_category, ''), 'other')) ")
-                      .arg(period, spending);
+        partialValues(s.values);
+        QString rows =
+            QStringLiteral("SELECT e.household_id AS hid, "
+                           "COALESCE(NULLIF(e.merchant_category, ''), 'other') AS category, "
+                           "-e.amount_cents AS spent "
+                           "FROM cohort c CROSS JOIN ledger_entry e WHERE e.household_id = c.id AND "
+                           "%1AND e.%2")
+                .arg(partial, spending);
+        if (figures) {
+            wholeValues(s.values);
+            rows += QStringLiteral(" UNION ALL SELECT f.household_id, f.category, f.spent_cents "
+                                   "FROM cohort c CROSS JOIN ledger_category_figures f WHERE ") +
+                    whole;
+        }
+        s.text += QStringLiteral(", hc AS (SELECT hid, category, SUM(spent) AS spent FROM (%1) x "
+                                 "GROUP BY hid, category) ")
+                      .arg(rows);
         QSqlQuery q = run(QStringLiteral("ledger_categories"),
                           s.text + QStringLiteral("SELECT category, CAST(SUM(spent) AS BIGINT), COUNT(*) "
                                                   "FROM hc GROUP BY category ORDER BY category"),
@@ -499,17 +555,32 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
             raw.categories.push_back(c);
         }
     }
+    // The sustainable merchants paid: each merchant of the figures (found by a skip scan of their merchant
+    // index) is looked up once for a cohort household in the whole months; the partial months' entries add
+    // theirs.
     {
         Sql s = with(f);
-        sustainableValues(s.values);
-        periodValues(s.values);
-        QSqlQuery q =
-            run(QStringLiteral("ledger_merchants"),
-                s.text + QStringLiteral("SELECT COUNT(*) FROM (SELECT DISTINCT e.merchant_id "
-                                        "FROM cohort c CROSS JOIN ledger_entry e WHERE e.household_id = c.id "
-                                        "AND e.kind = 'purchase' AND %1 = 1 AND %2) paid")
-                             .arg(sustainable, period),
-                s.values);
+        partialValues(s.values);
+        QString paid = QStringLiteral("SELECT e.merchant_id AS id FROM cohort c CROSS JOIN ledger_entry e "
+                                      "WHERE e.household_id = c.id AND e.kind = 'purchase' AND %1 = 1 AND %2")
+                           .arg(sustainable, partial);
+        if (figures) {
+            s.text.replace(0, 5, QStringLiteral("WITH RECURSIVE "));
+            s.text =
+                s.text.trimmed() +
+                QStringLiteral(", ms(id) AS (SELECT MIN(merchant_id) FROM ledger_merchant_figures "
+                               "UNION ALL SELECT (SELECT MIN(x.merchant_id) FROM ledger_merchant_figures x "
+                               "WHERE x.merchant_id > ms.id) FROM ms WHERE ms.id IS NOT NULL) ");
+            wholeValues(s.values);
+            paid += QStringLiteral(
+                "UNION SELECT ms.id FROM ms WHERE ms.id IS NOT NULL AND EXISTS (SELECT 1 FROM "
+                "ledger_merchant_figures x WHERE x.merchant_id = ms.id AND x.local_month >= ? AND "
+                "x.local_month <= ? AND x.household_id IN (SELECT id FROM cohort))");
+        } else {
+            paid = QStringLiteral("SELECT DISTINCT id FROM (%1) p").arg(paid);
+        }
+        QSqlQuery q = run(QStringLiteral("ledger_merchants"),
+                          s.text + QStringLiteral("SELECT COUNT(*) FROM (%1) paid").arg(paid), s.values);
         if (q.next())
             raw.sustainableMerchantsPaid = num(q, 0);
     }
@@ -549,10 +620,8 @@ std::vector<CohortHousehold> CohortQueries::householdsBehind(const CohortFilter&
     QString inner;
     const QString ledgerFrom =
         QStringLiteral("SELECT e.household_id FROM ledger_entry e JOIN cohort c ON c.id = e.household_id "
-                       "LEFT JOIN ledger_merchant m ON m.id = e.merchant_id "
                        "WHERE e.status = 'posted' AND e.local_date >= ? AND e.local_date <= ? AND ");
-    const QString sustainable =
-        QStringLiteral("COALESCE(m.sustainable_override, e.merchant_sustainable) = ?");
+    const QString sustainable = LedgerRepository::sustainableSql() + QStringLiteral(" = 1");
     auto ledger = [&](const QString& condition, bool bindsTrue) {
         s.values << day(f.from) << day(f.to);
         if (bindsTrue)
@@ -591,9 +660,9 @@ std::vector<CohortHousehold> CohortQueries::householdsBehind(const CohortFilter&
     else if (key == QLatin1String("spent_cents"))
         ledger(QStringLiteral("e.kind IN ('purchase', 'refund')"), false);
     else if (key == QLatin1String("sustainable_spent_cents") || key == QLatin1String("sustainable_spend_pct"))
-        ledger(QStringLiteral("e.kind IN ('purchase', 'refund') AND ") + sustainable, true);
+        ledger(QStringLiteral("e.kind IN ('purchase', 'refund') AND ") + sustainable, false);
     else if (key == QLatin1String("sustainable_merchants_paid"))
-        ledger(QStringLiteral("e.kind = 'purchase' AND ") + sustainable, true);
+        ledger(QStringLiteral("e.kind = 'purchase' AND ") + sustainable, false);
     else if (key == QLatin1String("questionnaire_pairs"))
         pairs(QStringLiteral("diet_questionnaire"), QStringLiteral("answered_on"), QString());
     else if (key == QLatin1String("organic_fv_increase_pct"))

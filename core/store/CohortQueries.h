@@ -42,6 +42,8 @@ class CohortQueries
     // Whether the ledger and workshop tables exist (migrations 0003, 0004).
     bool hasLedger() const;
     bool hasWorkshops() const;
+    // Whether the figures per household and month exist (migration 0010).
+    bool hasFigures() const;
 
     // PostgreSQL with database roles (PgRoles::apply, run by the tables' owner): staff logins have no SELECT
     // on line-level ledger or health tables, so every statement of this class is also created as a fixed

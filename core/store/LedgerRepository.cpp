@@ -3,6 +3,7 @@
 #include "common/Clock.h"
 #include "common/Error.h"
 
+#include <QCryptographicHash>
 #include <QHash>
 #include <QSet>
 #include <QSqlDriver>
@@ -519,6 +520,7 @@ LedgerApplyResult LedgerRepository::upsertEntries(const std::vector<LedgerEntry>
             sqlite->run(sqlite->upsert);
         }
         upsertPostgres(m_db, pgRows);
+        refreshFigures();
         return result;
     });
 }
@@ -917,11 +919,14 @@ void LedgerRepository::linkCard(const QString& cardToken, qint64 householdId)
 
 void LedgerRepository::setMerchantOverride(const QString& merchantId, std::optional<bool> sustainable)
 {
-    QSqlQuery q =
-        m_db.exec(QStringLiteral("UPDATE ledger_merchant SET sustainable_override = ? WHERE id = ?"),
-                  {sustainable ? QVariant(*sustainable) : QVariant(QMetaType(QMetaType::Bool)), merchantId});
-    if (q.numRowsAffected() == 0)
-        throw Error(tr("There is no merchant %1 in the ledger.").arg(merchantId), Error::Kind::NotFound);
+    inTransaction(m_db, [&] {
+        QSqlQuery q = m_db.exec(
+            QStringLiteral("UPDATE ledger_merchant SET sustainable_override = ? WHERE id = ?"),
+            {sustainable ? QVariant(*sustainable) : QVariant(QMetaType(QMetaType::Bool)), merchantId});
+        if (q.numRowsAffected() == 0)
+            throw Error(tr("There is no merchant %1 in the ledger.").arg(merchantId), Error::Kind::NotFound);
+        refreshMerchants({merchantId});
+    });
 }
 
 void LedgerRepository::relinkCards(const QStringList& cardTokens)
@@ -977,6 +982,7 @@ void LedgerRepository::relinkCards(const QStringList& cardTokens)
             Database::exec(unlink);
         }
     }
+    refreshFigures();
 }
 
 void LedgerRepository::relinkPending()
@@ -1034,6 +1040,124 @@ void LedgerRepository::relinkPending()
             {}, cards, [&](const QSqlQuery& r) { withEntries << r.value(0).toString(); });
         withEntries.removeDuplicates();
         relinkCards(withEntries);
+        refreshFigures();
+    });
+}
+
+// Figures per household and month (migration 0010).
+
+QString LedgerRepository::sustainableSql(const QString& alias)
+{
+    return QStringLiteral("(CASE WHEN %1.merchant_id IN (SELECT id FROM ledger_merchant WHERE "
+                          "sustainable_override = TRUE) "
+                          "THEN 1 WHEN %1.merchant_id IN (SELECT id FROM ledger_merchant WHERE "
+                          "sustainable_override = FALSE) "
+                          "THEN 0 WHEN %1.merchant_sustainable = TRUE THEN 1 ELSE 0 END)")
+        .arg(alias);
+}
+
+QStringList LedgerRepository::figuresRefreshStatements()
+{
+    const QString dirty =
+        QStringLiteral("(household_id, local_month) IN (SELECT household_id, local_month FROM "
+                       "ledger_figures_dirty)");
+    const QString entries = QStringLiteral(
+        "FROM ledger_figures_dirty d CROSS JOIN ledger_entry e WHERE e.household_id = d.household_id AND "
+        "e.local_month = d.local_month AND e.status = 'posted' ");
+    const QString sustainable = sustainableSql();
+    return {
+        QStringLiteral("DELETE FROM ledger_month_figures WHERE ") + dirty,
+        QStringLiteral("DELETE FROM ledger_category_figures WHERE ") + dirty,
+        QStringLiteral("DELETE FROM ledger_merchant_figures WHERE ") + dirty,
+        QStringLiteral(
+            "INSERT INTO ledger_month_figures (household_id, local_month, entries, allowance_cents, "
+            "allowance_entries, bonus_cents, bonus_entries, spent_cents, spending_entries, "
+            "sustainable_cents, "
+            "sustainable_entries, purchase_entries) "
+            "SELECT e.household_id, e.local_month, COUNT(*), "
+            "SUM(CASE WHEN e.kind = 'allowance' THEN e.amount_cents ELSE 0 END), "
+            "SUM(CASE WHEN e.kind = 'allowance' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN e.kind = 'bonus' THEN e.amount_cents ELSE 0 END), "
+            "SUM(CASE WHEN e.kind = 'bonus' THEN 1 ELSE 0 END), "
+            "-SUM(CASE WHEN e.kind IN ('purchase', 'refund') THEN e.amount_cents ELSE 0 END), "
+            "SUM(CASE WHEN e.kind IN ('purchase', 'refund') THEN 1 ELSE 0 END), "
+            "-SUM(CASE WHEN e.kind IN ('purchase', 'refund') THEN %1 * e.amount_cents ELSE 0 END), "
+            "SUM(CASE WHEN e.kind IN ('purchase', 'refund') THEN %1 ELSE 0 END), "
+            "SUM(CASE WHEN e.kind = 'purchase' THEN 1 ELSE 0 END) ")
+                .arg(sustainable) +
+            entries + QStringLiteral("GROUP BY e.household_id, e.local_month"),
+        QStringLiteral(
+            "INSERT INTO ledger_category_figures (household_id, local_month, category, spent_cents, "
+            "entries) SELECT e.household_id, e.local_month, "
+            "COALESCE(NULLIF(e.merchant_category, ''), 'other'), -SUM(e.amount_cents), COUNT(*) ") +
+            entries +
+            QStringLiteral("AND e.kind IN ('purchase', 'refund') GROUP BY e.household_id, e.local_month, "
+                           "COALESCE(NULLIF(e.merchant_category, ''), 'other')"),
+        QStringLiteral(
+            "INSERT INTO ledger_merchant_figures (household_id, local_month, merchant_id, purchases) "
+            "SELECT e.household_id, e.local_month, e.merchant_id, COUNT(*) ") +
+            entries +
+            QStringLiteral("AND e.kind = 'purchase' AND e.merchant_id IS NOT NULL AND %1 = 1 "
+                           "GROUP BY e.household_id, e.local_month, e.merchant_id")
+                .arg(sustainable),
+        QStringLiteral("DELETE FROM ledger_figures_dirty"),
+    };
+}
+
+QString LedgerRepository::refreshFunctionName()
+{
+    const QByteArray hash =
+        QCryptographicHash::hash(figuresRefreshStatements().join(QLatin1Char(';')).toUtf8(),
+                                 QCryptographicHash::Sha1)
+            .toHex()
+            .left(10);
+    // The cabas_cohort_ prefix: CohortQueries::installPgFunctions() drops older versions with its own.
+    return QStringLiteral("cabas_cohort_refresh_figures_") + QString::fromLatin1(hash);
+}
+
+void LedgerRepository::refreshFigures() const
+{
+    if (!m_hasFigures)
+        m_hasFigures = m_db.schemaVersion() >= 10;
+    if (!*m_hasFigures)
+        return;
+    if (m_db.backend() == Backend::Postgres) {
+        if (!m_refreshFunction) {
+            QSqlQuery q =
+                m_db.exec(QStringLiteral("SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+                                         "p.pronamespace WHERE n.nspname = 'public' AND p.proname = ?"),
+                          {refreshFunctionName()});
+            m_refreshFunction = q.next();
+        }
+        if (*m_refreshFunction) {
+            m_db.exec(QStringLiteral("SELECT %1()").arg(refreshFunctionName()));
+            return;
+        }
+    } else {
+        QSqlQuery q = m_db.exec(QStringLiteral("SELECT 1 FROM ledger_figures_dirty LIMIT 1"));
+        if (!q.next())
+            return;
+    }
+    inTransaction(m_db, [&] {
+        for (const QString& sql : figuresRefreshStatements())
+            m_db.exec(sql);
+    });
+}
+
+void LedgerRepository::refreshMerchants(const QStringList& merchantIds) const
+{
+    if (!m_hasFigures)
+        m_hasFigures = m_db.schemaVersion() >= 10;
+    if (!*m_hasFigures || merchantIds.isEmpty())
+        return;
+    inTransaction(m_db, [&] {
+        forEachIn(
+            m_db,
+            QStringLiteral("INSERT INTO ledger_figures_dirty (household_id, local_month) SELECT DISTINCT "
+                           "household_id, local_month FROM ledger_entry WHERE household_id IS NOT NULL "
+                           "AND status = 'posted' AND merchant_id IN "),
+            QStringLiteral(" ON CONFLICT DO NOTHING"), merchantIds, [](const QSqlQuery&) {});
+        refreshFigures();
     });
 }
 

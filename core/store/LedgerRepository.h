@@ -180,6 +180,24 @@ class LedgerRepository
     // Reads and applies call it; cheap when nothing is queued.
     void relinkPending();
 
+    // Figures per household and month (migration 0010, docs/cohort.md): triggers on ledger_entry mark the
+    // (household, month) pairs whose posted entries changed; this recomputes their rows from the entries and
+    // forgets the marks, inside the caller's transaction when one is open. Every write of this class calls it
+    // at its end; so does the cohort before reading. Cheap when nothing is marked. On PostgreSQL it calls the
+    // SECURITY DEFINER function `cabas-cli pg roles` creates (refreshFunctionName()) when it exists.
+    void refreshFigures() const;
+    // Marks every household-month with posted entries of these merchants (their classification changed), and
+    // refreshes them.
+    void refreshMerchants(const QStringList& merchantIds) const;
+    // The statements refreshFigures() runs, in order (no parameters), and the name of the PostgreSQL function
+    // that runs them (a hash of their text, so that a new version gets a new function).
+    static QStringList figuresRefreshStatements();
+    static QString refreshFunctionName();
+    // The ONE classification of a posted entry as sustainable, as an SQL expression worth 1 or 0 over the
+    // ledger_entry alias `e` (columns merchant_id, merchant_sustainable): the programme's override of the
+    // merchant, else the operator's flag on the entry. The cohort, the figures and the reconciliation use it.
+    static QString sustainableSql(const QString& alias = QStringLiteral("e"));
+
   private:
     bool isKnownCard(const QString& token) const;
     // Who owns which card and account code, loaded in batches and kept from page to page of one sync;
@@ -193,6 +211,8 @@ class LedgerRepository
     // repository).
     struct SqliteStatements;
     std::shared_ptr<SqliteStatements> m_sqlite;
+    mutable std::optional<bool> m_refreshFunction; // PostgreSQL: whether refreshFunctionName() exists
+    mutable std::optional<bool> m_hasFigures;      // schema version 10 or later
 };
 
 } // namespace cabas::store

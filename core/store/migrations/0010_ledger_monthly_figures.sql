@@ -1,1 +1,3 @@
--- Reserved (session 4): replaced by the helper that owns this number.
+-- Cabas schema, version 10: the ledger's figures per household and month (issue 8). Tables, triggers and the
+-- back-fill are in the backends' parts (SQLite's tables are WITHOUT ROWID; PostgreSQL's triggers are
+-- statement-level with transition tables).

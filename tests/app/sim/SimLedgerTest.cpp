@@ -1,6 +1,7 @@
 #include "sim/SimLedger.h"
 
 #include "cli/Cli.h"
+#include "common/Clock.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
 
@@ -9,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 
 using namespace cabas;
@@ -128,4 +130,52 @@ TEST_CASE("sim ledger: a ledger generated later continues the earlier one (same 
         if (sim::SimLedger::toJson(before.changes()[i]) != sim::SimLedger::toJson(later.changes()[i]))
             ++differ;
     CHECK(differ == 0);
+}
+
+TEST_CASE("sim ledger: a voided bonus gives its share of the month's cap back", "[sim][bonus]")
+{
+    // The bonus check (ReconciliationService) caps, per household, month and rule, the bonuses of the posted
+    // sustainable purchases; the simulator must credit exactly that, also when a capped month's purchase (and
+    // its bonus) is voided later. Before the fix, the voided bonus kept its share of the cap and the
+    // purchases after it got too little.
+    int cappedMonthsWithAVoid = 0;
+    for (quint64 seed = 1; seed <= 6; ++seed) {
+        INFO("seed " << seed);
+        const sim::SimInput input = sim::SimInput::standalone(80, QDate(2025, 5, 31), seed);
+        REQUIRE(input.programme.bonusRules.size() == 1);
+        const BonusRule& rule = input.programme.bonusRules.front();
+        REQUIRE(rule.monthlyCapCents);
+        const auto state = sim::SimLedger::generate(input).finalState();
+        using Key = std::pair<QString, int>; // account, yyyymm of the purchase
+        const auto keyOf = [](const LedgerEntry& purchase) {
+            const QDate d = Clock::localDate(purchase.occurredAt);
+            return Key{purchase.account, d.year() * 100 + d.month()};
+        };
+        std::map<Key, qint64> earned, credited;
+        std::set<Key> voided;
+        for (const auto& [id, e] : state) {
+            if (e.account.isEmpty())
+                continue; // a card whose account the operator does not give: not a household's yet
+            if (e.kind == QLatin1String("purchase") && e.status == QLatin1String("posted") &&
+                e.merchant->sustainable && rule.appliesOn(Clock::localDate(e.occurredAt)))
+                earned[keyOf(e)] += -e.amountCents * rule.rateBasisPoints / 10000;
+            if (e.kind == QLatin1String("bonus")) {
+                const LedgerEntry& purchase = state.at(e.refersTo);
+                if (e.status == QLatin1String("posted"))
+                    credited[keyOf(purchase)] += e.amountCents;
+                else if (e.status == QLatin1String("voided"))
+                    voided.insert(keyOf(purchase));
+            }
+        }
+        for (const auto& [key, cents] : earned) {
+            INFO(key.first.toStdString() << " " << key.second);
+            const qint64 expected = std::min(cents, *rule.monthlyCapCents);
+            CHECK(credited[key] == expected);
+            if (voided.count(key) && expected == *rule.monthlyCapCents)
+                ++cappedMonthsWithAVoid;
+        }
+        for (const auto& [key, cents] : credited)
+            CHECK(earned.count(key) == 1);
+    }
+    CHECK(cappedMonthsWithAVoid > 0); // the case the fix is about did occur
 }
