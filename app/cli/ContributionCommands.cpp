@@ -1,5 +1,5 @@
 // cabas-cli commands of member contributions (issue 11): contribution set / pay / show / arrears; see
-// CliSupport.h and docs/reconciliation.md "Member contributions".
+// CliSupport.h and docs/contributions.md.
 #include "cli/CliSupport.h"
 
 #include "common/Clock.h"

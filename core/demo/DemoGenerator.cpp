@@ -1,4 +1,5 @@
 #include "demo/DemoGenerator.h"
+#include "demo/DemoContributions.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
@@ -377,6 +378,9 @@ DemoResult DemoGenerator::generate(const store::Database& db, const Session& ses
     if (result.incomeAssessments > 0)
         audit.record(session, QStringLiteral("create"), QStringLiteral("income_assessment"),
                      QStringLiteral("batch:%1").arg(result.incomeAssessments), detail);
+    if (const int contributions = DemoContributions::generate(db, *programme, options.seed, today))
+        audit.record(session, QStringLiteral("create"), QStringLiteral("contribution_payment"),
+                     QStringLiteral("batch:%1").arg(contributions), detail);
     result.workshops = DemoWorkshops::generate(db, session, options.seed, start, today).workshops;
     tx.commit();
     return result;

@@ -10,7 +10,7 @@
 namespace cabas {
 
 // One household's contributions: its choices (history), payments, and month by month what was expected, paid
-// and owed (docs/reconciliation.md "Member contributions").
+// and owed (docs/contributions.md).
 struct ContributionAccount
 {
     QString householdCode;

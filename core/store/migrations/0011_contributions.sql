@@ -1,5 +1,5 @@
 -- Cabas schema, version 11: member contributions (issue 11, docs/programme-json.md "contributions",
--- docs/contributions in docs/reconciliation.md). Amounts are integer cents in the contributions' own currency
+-- docs/contributions.md). Amounts are integer cents in the contributions' own currency
 -- label (stored on every row: amounts of different currencies are never summed).
 
 ALTER TABLE programme ADD COLUMN contributions_enabled BOOLEAN NOT NULL DEFAULT FALSE;

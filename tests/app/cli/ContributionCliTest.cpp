@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <catch2/catch.hpp>
 
@@ -142,4 +143,40 @@ TEST_CASE("cabas-cli contribution set, pay, show and arrears", "[cli][contributi
         QJsonDocument::fromJson(figures.out.toUtf8()).object()[u"indicators"_s].toObject();
     CHECK(indicators[u"contribution_expected_cents"_s].toInt() == 4550);
     CHECK(indicators[u"contribution_paid_cents"_s].toInt() == 2000);
+}
+
+TEST_CASE("cabas-cli demo --scheme montpellier gives households contributions, payments and some arrears",
+          "[cli][contributions][demo]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    QTemporaryDir dir;
+    t.createInitialised();
+    const QString adminPw = dir.filePath(u"admin.pw"_s);
+    test::writeFile(adminPw, QByteArray(TempDatabase::kAdminPassword) + '\n');
+    const Run r = runCli(t, u"admin"_s, adminPw,
+                         {u"demo"_s, u"--households"_s, u"40"_s, u"--scheme"_s, u"montpellier"_s});
+    INFO(r.err.toStdString());
+    REQUIRE(r.code == 0);
+    const Run arrears =
+        runCli(t, u"admin"_s, adminPw, {u"contribution"_s, u"arrears"_s, u"--format"_s, u"json"_s});
+    INFO(arrears.err.toStdString());
+    REQUIRE(arrears.code == 0);
+    const QJsonObject list = QJsonDocument::fromJson(arrears.out.toUtf8()).object();
+    CHECK(list[u"currency"_s].toString() == u"EUR"_s);
+    const QJsonArray owed = list[u"households"_s].toArray();
+    CHECK(owed.size() >= 1);
+    auto db = t.open();
+    QSqlQuery q =
+        db->exec(u"SELECT COUNT(DISTINCT household_id), MIN(monthly_cents), MAX(monthly_cents) FROM "
+                 u"contribution_choice"_s);
+    REQUIRE(q.next());
+    CHECK(q.value(0).toInt() >= 20);
+    CHECK(q.value(1).toLongLong() >= 100);
+    CHECK(q.value(2).toLongLong() <= 15000);
+    QSqlQuery p = db->exec(u"SELECT COUNT(*) FROM contribution_payment"_s);
+    REQUIRE(p.next());
+    CHECK(p.value(0).toInt() > q.value(0).toInt());
+    CHECK(owed.size() < q.value(0).toInt()); // most households are up to date
 }

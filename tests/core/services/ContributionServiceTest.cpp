@@ -5,6 +5,7 @@
 #include "store/AuditRepository.h"
 #include "store/ContributionRepository.h"
 #include "store/HouseholdRepository.h"
+#include "store/PgRoles.h"
 #include "store/ProgrammeRepository.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
@@ -303,4 +304,75 @@ TEST_CASE("contributions: programmes without contributions publish no contributi
             .report({QDate(2024, 1, 1), QDate(2024, 6, 30), {}, {}, {}}, Disclosure::Internal);
     CHECK(r.indicator(u"contribution_households"_s) == nullptr);
     CHECK(r.seriesNamed(u"contributions_by_band"_s) == nullptr);
+}
+
+TEST_CASE(
+    "contributions: on PostgreSQL a coordinator's login gets the figures through functions, never the rows",
+    "[contributions][cohort][postgresql][roles]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    if (backend != store::Backend::Postgres)
+        return;
+    test::ScopedClock clock(QDateTime(QDate(2024, 7, 1), QTime(10, 0), Qt::UTC));
+    Fixture f(backend);
+    const ContributionService s = f.service(f.worker);
+    f.household(u"MMG-0001"_s, QDate(2024, 1, 10));
+    s.choose(u"MMG-0001"_s, 1200, u"EUR"_s, QDate(2024, 1, 1));
+    s.pay(u"MMG-0001"_s, 2400, u"EUR"_s, QDate(2024, 2, 1));
+    test::sessionFor(*f.db, Role::Coordinator, u"julien"_s);
+    const CohortFilter filter{QDate(2024, 1, 1), QDate(2024, 6, 30), {}, {}, {}};
+    const QJsonObject owner = CohortService(*f.db, f.admin).report(filter, Disclosure::Internal).toJson();
+
+    const QString prefix = u"c"_s + f.t.spec().databaseName.right(20);
+    const QString login = prefix + u"_julien"_s;
+    QStringList roles{login};
+    for (Role r : {Role::SocialWorker, Role::Nurse, Role::Coordinator, Role::Admin})
+        roles << store::PgRoles::roleName(prefix, r);
+    struct Cleanup
+    {
+        const TempDatabase& t;
+        QStringList roles;
+        ~Cleanup()
+        {
+            for (const QString& r : roles)
+                try {
+                    if (t.rawValue(u"SELECT count(*) FROM pg_roles WHERE rolname = '%1'"_s.arg(r)).toInt() ==
+                        0)
+                        continue;
+                    t.rawExec(u"DROP OWNED BY %1"_s.arg(r));
+                    t.rawExec(u"DROP ROLE IF EXISTS %1"_s.arg(r));
+                } catch (const std::exception& e) {
+                    qWarning("cleanup: %s", e.what());
+                }
+        }
+    } cleanup{f.t, roles};
+    store::PgRoles::apply(*f.db, prefix);
+    f.t.rawExec(u"CREATE ROLE %1 LOGIN PASSWORD 'julien-db-pw' IN ROLE %2"_s.arg(
+        login, store::PgRoles::roleName(prefix, Role::Coordinator)));
+    store::DatabaseSpec spec = f.t.spec();
+    spec.user = login;
+    spec.password = u"julien-db-pw"_s;
+    auto asJulien = store::Database::open(spec);
+    // The Cabas session of the coordinator (its login is PgRolesTest's business).
+    const Session julien = test::sessionFor(*f.db, Role::Coordinator, u"julien"_s);
+    QJsonObject figures;
+    REQUIRE_NOTHROW(figures = CohortService(*asJulien, julien).report(filter, Disclosure::Internal).toJson());
+    CHECK(figures.value(u"indicators"_s).toObject().value(u"contribution_expected_cents"_s).toInteger() ==
+          1200 * 6);
+    CHECK(figures.value(u"indicators"_s) == owner.value(u"indicators"_s));
+    CHECK(figures.value(u"series"_s).toObject().value(u"contributions_by_band"_s) ==
+          owner.value(u"series"_s).toObject().value(u"contributions_by_band"_s));
+    // The rows themselves are out of the coordinator's login's reach.
+    for (const QString& table : {u"contribution_choice"_s, u"contribution_payment"_s}) {
+        QString error;
+        try {
+            asJulien->exec(u"SELECT monthly_cents FROM %1"_s.arg(table).replace(
+                u"monthly_cents FROM contribution_payment"_s, u"amount_cents FROM contribution_payment"_s));
+        } catch (const Error& e) {
+            error = e.message();
+        }
+        INFO(table.toStdString());
+        CHECK(error.contains(u"permission denied"_s));
+    }
+    asJulien.reset();
 }
