@@ -238,7 +238,16 @@ int runUserPasswd(Context& c)
     const QString login = requiredArgument(c, QStringLiteral("LOGIN"));
     auto [db, session] = c.openAndLogin();
     const QString password = commandPassword(c, login);
-    security::UserService(*db, session).setPassword(login, password);
+    // One's own password on a shared PostgreSQL database is changed on the server, which checks the current
+    // one: the password given to log in (--password-file before the command, or asked again).
+    QString current;
+    if (login.trimmed().toLower() == session.login() && !store::PgRoles::mayWritePasswordHashes(*db))
+        current =
+            !c.globals.passwordFile.isEmpty()
+                ? security::Passwords::readPasswordFile(c.globals.passwordFile)
+                : (c.interactive ? promptPassword(Cli::tr("Current password for %1: ").arg(login), c.err)
+                                 : QString());
+    security::UserService(*db, session).setPassword(login, password, current);
     c.out << Cli::tr("Password of %1 changed; the account is unlocked.").arg(login) << Qt::endl;
     return Success;
 }

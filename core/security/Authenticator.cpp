@@ -8,14 +8,21 @@
 #include "store/UserRepository.h"
 
 #include <QLocale>
+#include <optional>
 
 namespace cabas::security {
+
+namespace {
+QString lockedMessage(const QString& login, const QDateTime& until);
+}
 
 Session Authenticator::login(const QString& rawLogin, const QString& password) const
 {
     store::UserRepository users(m_db);
     AuditTrail audit(m_db);
     const QString login = rawLogin.trimmed().toLower();
+    if (!store::PgRoles::mayReadPasswordHashes(m_db))
+        return loginOnServer(login, password);
     const QString refused = tr("Wrong login or password.");
     const auto user = users.findByLogin(login);
     if (!user) {
@@ -32,14 +39,7 @@ Session Authenticator::login(const QString& rawLogin, const QString& password) c
     if (user->lockedUntil.isValid() && user->lockedUntil > now) {
         audit.record(&attempt, QStringLiteral("login"), QStringLiteral("app_user"), user->login,
                      QStringLiteral("denied"), QStringLiteral("locked"));
-        throw Error(
-            tr("The account %1 is locked after %2 failed attempts, until %3. An administrator can unlock it "
-               "by setting a new password.")
-                .arg(user->login)
-                .arg(kMaxFailedAttempts)
-                .arg(QLocale().toString(user->lockedUntil.toTimeZone(Clock::programmeZone()).time(),
-                                        QLocale::ShortFormat)),
-            Error::Kind::AccessDenied);
+        throw Error(lockedMessage(user->login, user->lockedUntil), Error::Kind::AccessDenied);
     }
     if (!Passwords::verify(users.passwordHash(user->id), password)) {
         const int failures = user->failedAttempts + 1;
@@ -78,6 +78,77 @@ Session Authenticator::login(const QString& rawLogin, const QString& password) c
     attempt.user.failedAttempts = 0;
     attempt.user.lockedUntil = QDateTime();
     return attempt;
+}
+
+namespace {
+QString lockedMessage(const QString& login, const QDateTime& until)
+{
+    return Authenticator::tr(
+               "The account %1 is locked after %2 failed attempts, until %3. An administrator can "
+               "unlock it by setting a new password.")
+        .arg(login)
+        .arg(Authenticator::kMaxFailedAttempts)
+        .arg(QLocale().toString(until.toTimeZone(Clock::programmeZone()).time(), QLocale::ShortFormat));
+}
+} // namespace
+
+Session Authenticator::loginOnServer(const QString& login, const QString& password) const
+{
+    using Outcome = store::UserRepository::ServerOutcome;
+    store::PgRoles::checkCurrent(m_db);
+    store::UserRepository users(m_db);
+    AuditTrail audit(m_db);
+    const QString refused = tr("Wrong login or password.");
+    // Same work for an unknown login: made-up parameters, one hash, one call.
+    const auto parameters = users.serverParameters(login);
+    const QByteArray raw = Passwords::rawHash(password, parameters.salt, parameters.passes,
+                                              parameters.memoryBytes, parameters.hashBytes);
+    const auto user = users.findByLogin(login);
+    std::optional<Session> attempt;
+    if (user)
+        attempt = Session{*user};
+    const Session* who = attempt ? &*attempt : nullptr;
+    store::Database::Transaction tx(m_db);
+    const auto check = users.serverLogin(login, raw);
+    switch (check.outcome) {
+    case Outcome::Wrong:
+    case Outcome::NowLocked:
+        audit.record(who, QStringLiteral("login"), QStringLiteral("app_user"), login,
+                     QStringLiteral("failed"),
+                     !user                                 ? QStringLiteral("unknown login")
+                     : check.outcome == Outcome::NowLocked ? QStringLiteral("locked")
+                                                           : QStringLiteral("wrong password"));
+        tx.commit();
+        throw Error(refused, Error::Kind::AccessDenied);
+    case Outcome::Locked:
+        audit.record(who, QStringLiteral("login"), QStringLiteral("app_user"), login,
+                     QStringLiteral("denied"), QStringLiteral("locked"));
+        tx.commit();
+        throw Error(lockedMessage(login, check.lockedUntil), Error::Kind::AccessDenied);
+    case Outcome::Disabled:
+        audit.record(who, QStringLiteral("login"), QStringLiteral("app_user"), login,
+                     QStringLiteral("denied"), QStringLiteral("disabled"));
+        tx.commit();
+        throw Error(tr("The account %1 is disabled; ask an administrator.").arg(login),
+                    Error::Kind::AccessDenied);
+    case Outcome::Ok:
+        break;
+    }
+    if (!user) // deleted between the two calls: there is no way to delete a user, but be safe
+        throw Error(refused, Error::Kind::AccessDenied);
+    if (!store::PgRoles::loginMayActAs(m_db, user->role)) {
+        audit.record(who, QStringLiteral("login"), QStringLiteral("app_user"), login,
+                     QStringLiteral("denied"), QStringLiteral("database role"));
+        tx.commit();
+        throw Error(tr("Access denied: the database login %1 is not allowed to act as a %2.")
+                        .arg(m_db.spec().user, displayName(user->role).toLower()),
+                    Error::Kind::AccessDenied);
+    }
+    audit.record(*attempt, QStringLiteral("login"), QStringLiteral("app_user"), login);
+    tx.commit();
+    attempt->user.failedAttempts = 0;
+    attempt->user.lockedUntil = QDateTime();
+    return *attempt;
 }
 
 } // namespace cabas::security

@@ -10,6 +10,11 @@ namespace cabas::security {
 // unknown login or a wrong password, so that logins cannot be probed. After kMaxFailedAttempts consecutive
 // failures the account is locked for kLockMinutes (an administrator's password reset unlocks it). Every
 // attempt is audited.
+//
+// On PostgreSQL with database roles (store::PgRoles), a staff login cannot read password hashes: the check
+// then runs on the server (cabas_auth_salt gives the salt and limits, the client computes the raw Argon2id
+// hash, cabas_auth_login compares it, counts failures and locks with the server's clock); the answers are
+// the same.
 class Authenticator
 {
     Q_DECLARE_TR_FUNCTIONS(Authenticator)
@@ -26,6 +31,7 @@ class Authenticator
     }
 
   private:
+    Session loginOnServer(const QString& login, const QString& password) const;
     const store::Database& m_db;
 };
 

@@ -40,6 +40,25 @@ bool Passwords::verify(const QString& hash, const QString& password)
     return crypto_pwhash_str_verify(h.constData(), utf8.constData(), quint64(utf8.size())) == 0;
 }
 
+QByteArray Passwords::rawHash(const QString& password, const QByteArray& salt, quint64 passes,
+                              quint64 memoryBytes, int hashBytes)
+{
+    ensureSodium();
+    // Limits of what a server may ask (the sensitive limits at most: more would be a denial of service).
+    if (salt.size() != crypto_pwhash_SALTBYTES || hashBytes < 16 || hashBytes > 64 ||
+        passes < crypto_pwhash_OPSLIMIT_MIN || passes > crypto_pwhash_OPSLIMIT_SENSITIVE ||
+        memoryBytes < crypto_pwhash_MEMLIMIT_MIN || memoryBytes > crypto_pwhash_MEMLIMIT_SENSITIVE)
+        throw Error(tr("The database asked for password hashing parameters Cabas does not accept."),
+                    Error::Kind::Storage);
+    const QByteArray utf8 = password.toUtf8();
+    QByteArray out(hashBytes, '\0');
+    if (crypto_pwhash(reinterpret_cast<unsigned char*>(out.data()), quint64(out.size()), utf8.constData(),
+                      quint64(utf8.size()), reinterpret_cast<const unsigned char*>(salt.constData()), passes,
+                      size_t(memoryBytes), crypto_pwhash_ALG_ARGON2ID13) != 0)
+        throw Error(tr("Not enough memory to hash the password."), Error::Kind::Storage);
+    return out;
+}
+
 QStringList Passwords::policyProblems(const QString& password)
 {
     QStringList problems;

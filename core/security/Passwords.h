@@ -15,6 +15,11 @@ class Passwords
   public:
     static QString hash(const QString& password);
     static bool verify(const QString& hash, const QString& password);
+    // The raw Argon2id hash (libsodium crypto_pwhash, ALG_ARGON2ID13) of a password with the salt and limits
+    // of a stored hash: what a PostgreSQL staff login sends to cabas_auth_login (store::PgRoles) instead of
+    // reading the stored hash. Throws cabas::Error on parameters libsodium refuses or unreasonable ones.
+    static QByteArray rawHash(const QString& password, const QByteArray& salt, quint64 passes,
+                              quint64 memoryBytes, int hashBytes);
     // Problems with the password, in the user's language; empty when acceptable.
     static QStringList policyProblems(const QString& password);
     // Reads a password from the first line of a file (the CLI's --password-file); throws cabas::Error.

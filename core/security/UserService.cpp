@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "security/AuditTrail.h"
 #include "security/Passwords.h"
+#include "store/PgRoles.h"
 #include "store/UserRepository.h"
 
 namespace cabas::security {
@@ -82,7 +83,8 @@ void UserService::enable(const QString& login) const
     tx.commit();
 }
 
-void UserService::setPassword(const QString& login, const QString& password) const
+void UserService::setPassword(const QString& login, const QString& password,
+                              const QString& currentPassword) const
 {
     AuditTrail audit(m_db);
     const bool self = login.trimmed().toLower() == m_session.login();
@@ -91,6 +93,33 @@ void UserService::setPassword(const QString& login, const QString& password) con
     const User user = existing(login);
     throwPolicyProblems(password);
     const QString hash = Passwords::hash(password);
+    if (self && !store::PgRoles::mayWritePasswordHashes(m_db)) {
+        using Outcome = store::UserRepository::ServerOutcome;
+        if (currentPassword.isEmpty())
+            throw Error(tr("To change your own password on this shared database, give your current password "
+                           "too."),
+                        Error::Kind::Invalid);
+        store::PgRoles::checkCurrent(m_db);
+        store::UserRepository users(m_db);
+        const auto parameters = users.serverParameters(user.login);
+        const QByteArray raw = Passwords::rawHash(currentPassword, parameters.salt, parameters.passes,
+                                                  parameters.memoryBytes, parameters.hashBytes);
+        store::Database::Transaction tx(m_db);
+        const auto check = users.serverSetOwnPassword(user.login, raw, hash);
+        if (check.outcome != Outcome::Ok) {
+            audit.record(&m_session, QStringLiteral("password"), QStringLiteral("app_user"), user.login,
+                         QStringLiteral("failed"),
+                         check.outcome == Outcome::NowLocked ? QStringLiteral("locked")
+                                                             : QStringLiteral("wrong current password"));
+            tx.commit();
+            throw Error(tr("The current password is wrong, or the account is locked or disabled."),
+                        Error::Kind::AccessDenied);
+        }
+        audit.record(m_session, QStringLiteral("password"), QStringLiteral("app_user"), user.login,
+                     QStringLiteral("own password"));
+        tx.commit();
+        return;
+    }
     store::Database::Transaction tx(m_db);
     store::UserRepository(m_db).setPasswordHash(user.id, hash, Clock::instance().nowUtc());
     audit.record(m_session, QStringLiteral("password"), QStringLiteral("app_user"), user.login,

@@ -21,8 +21,12 @@ class UserService
     // Disabling keeps the account and its history; the last active administrator cannot be disabled.
     void disable(const QString& login) const;
     void enable(const QString& login) const;
-    // Sets a new password (and unlocks the account). Administrators for anyone; others for themselves.
-    void setPassword(const QString& login, const QString& password) const;
+    // Sets a new password (and unlocks the account). Administrators for anyone; others for themselves. On
+    // PostgreSQL with database roles, a staff login cannot write password hashes: one's own password is then
+    // changed through cabas_auth_set_password, which needs the current password (checked on the server,
+    // failures counted as for a login).
+    void setPassword(const QString& login, const QString& password,
+                     const QString& currentPassword = {}) const;
 
   private:
     User existing(const QString& login) const;

@@ -2,9 +2,12 @@
 
 #include "common/Error.h"
 #include "security/Access.h"
+#include "security/Authenticator.h"
 #include "store/CohortQueries.h"
 #include "store/ContributionRepository.h"
 
+#include <QCryptographicHash>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 
 namespace cabas::store {
@@ -53,6 +56,11 @@ constexpr const char* kCommonTables[] = {"cabas_meta", "schema_migrations", "app
                                          "audit_head", "key_ring",          "key_slot"};
 
 const QList<Role> kRoles = {Role::SocialWorker, Role::Nurse, Role::Coordinator, Role::Admin};
+
+// libsodium's crypto_pwhash_MEMLIMIT_INTERACTIVE (in KiB) and OPSLIMIT_INTERACTIVE, which Passwords::hash
+// uses.
+constexpr int kFakeMemoryKib = 65536;
+constexpr int kFakePasses = 2;
 } // namespace
 
 QStringList PgRoles::governedTables()
@@ -90,12 +98,9 @@ QStringList PgRoles::statements(const QString& prefix)
     for (const char* table : {"cabas_meta", "schema_migrations", "programme", "programme_bonus_rule",
                               "programme_wave", "programme_sustainable_category", "programme_income_band"})
         sql << QStringLiteral("GRANT SELECT ON %1 TO %2").arg(QLatin1String(table), everyone);
-    // Logging in: read the account, count failures; change one's own password (the Cabas check applies).
-    sql << QStringLiteral("GRANT SELECT ON app_user TO %1").arg(everyone);
-    sql << QStringLiteral(
-               "GRANT UPDATE (failed_attempts, locked_until, password_hash, password_changed_at) ON app_user "
-               "TO %1")
-               .arg(everyone);
+    // Logging in: every column of app_user but password_hash is readable (granted column by column in
+    // apply(), so that a column added later is too); failures are counted, and one's own password changed,
+    // only through the cabas_auth_* functions (authStatements()).
     // The audit trail: everyone appends; only the last seq and hash are readable to chain a new record.
     sql << QStringLiteral("GRANT INSERT, SELECT (seq, hash) ON audit_log TO %1").arg(everyone);
     sql << QStringLiteral("GRANT SELECT, UPDATE ON audit_head TO %1").arg(everyone);
@@ -133,7 +138,9 @@ QStringList PgRoles::statements(const QString& prefix)
             AccessPolicy::allows(role, DataKind::Ledger, Action::Write))
             sql << QStringLiteral("GRANT SELECT, DELETE ON ledger_relink_queue TO %1").arg(name);
         if (AccessPolicy::allows(role, DataKind::Administration, Action::Write))
-            sql << QStringLiteral("GRANT INSERT, UPDATE ON app_user TO %1").arg(name);
+            sql << QStringLiteral("GRANT INSERT, UPDATE (display_name, role, active, password_hash, "
+                                  "password_changed_at, failed_attempts, locked_until) ON app_user TO %1")
+                       .arg(name);
         if (AccessPolicy::allows(role, DataKind::Administration, Action::Read))
             sql << QStringLiteral("GRANT SELECT ON audit_log TO %1").arg(name);
     }
@@ -154,7 +161,45 @@ void PgRoles::apply(const Database& db, const QString& prefix)
                         .arg(prefix),
                     Error::Kind::Invalid);
     Database::Transaction tx(db);
+    // The key of the fake salts of unknown logins: created once, readable by the owner only (the REVOKE of
+    // statements() covers it).
+    QSqlQuery keyTable = db.exec(QStringLiteral("SELECT to_regclass('cabas_auth_key') IS NULL"));
+    if (keyTable.next() && keyTable.value(0).toBool())
+        db.execDirect(
+            QStringLiteral("CREATE TABLE cabas_auth_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BYTEA "
+                           "NOT NULL)"));
+    quint32 random[8];
+    QRandomGenerator::system()->fillRange(random);
+    const QByteArray key(reinterpret_cast<const char*>(random), sizeof random);
+    db.exec(QStringLiteral("INSERT INTO cabas_auth_key (id, key) SELECT 1, decode(?, 'hex') WHERE NOT EXISTS "
+                           "(SELECT 1 FROM cabas_auth_key)"),
+            {QString::fromLatin1(key.toHex())});
     for (const QString& statement : statements(prefix))
+        db.execDirect(statement);
+    QStringList everyone;
+    for (Role role : kRoles)
+        everyone << roleName(prefix, role);
+    {
+        QStringList columns;
+        QSqlQuery q = db.exec(QStringLiteral(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND "
+            "table_name = 'app_user' AND column_name <> 'password_hash' ORDER BY ordinal_position"));
+        while (q.next())
+            columns << q.value(0).toString();
+        db.execDirect(QStringLiteral("GRANT SELECT (%1) ON app_user TO %2")
+                          .arg(columns.join(QStringLiteral(", ")), everyone.join(QStringLiteral(", "))));
+    }
+    {
+        QStringList old;
+        QSqlQuery q = db.exec(QStringLiteral(
+            "SELECT CAST(p.oid AS regprocedure) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = 'public' AND p.proname LIKE 'cabas\\_auth\\_%'"));
+        while (q.next())
+            old << q.value(0).toString();
+        for (const QString& f : old)
+            db.execDirect(QStringLiteral("DROP FUNCTION %1").arg(f));
+    }
+    for (const QString& statement : authStatements(everyone.join(QStringLiteral(", "))))
         db.execDirect(statement);
     // Cohort figures without line-level rights: fixed functions that run with the owner's rights.
     QStringList readers, exporters;
@@ -170,7 +215,147 @@ void PgRoles::apply(const Database& db, const QString& prefix)
         db.exec(QStringLiteral("UPDATE cabas_meta SET value = ? WHERE key = 'pg_role_prefix'"), {prefix});
     if (updated.numRowsAffected() == 0)
         db.exec(QStringLiteral("INSERT INTO cabas_meta (key, value) VALUES ('pg_role_prefix', ?)"), {prefix});
+    db.exec(QStringLiteral("DELETE FROM cabas_meta WHERE key = 'pg_role_stamp'"));
+    db.exec(QStringLiteral("INSERT INTO cabas_meta (key, value) VALUES ('pg_role_stamp', ?)"),
+            {expectedStamp(db)});
     tx.commit();
+}
+
+QStringList PgRoles::authStatements(const QString& grantees)
+{
+    using security::Authenticator;
+    QStringList sql;
+    // The stored string is libsodium's: $argon2id$v=19$m=<KiB>,t=<passes>,p=1$<salt>$<hash>, base64 without
+    // padding. An unknown login gets the parameters of crypto_pwhash_str's interactive limits (what
+    // Passwords::hash uses; a test keeps them equal) and a salt of 16 bytes from a keyed hash of the login.
+    sql << QStringLiteral(
+               "CREATE FUNCTION cabas_auth_salt(p_login TEXT) "
+               "RETURNS TABLE (algorithm TEXT, version INTEGER, memory_kib BIGINT, passes BIGINT, lanes "
+               "INTEGER, "
+               "salt TEXT, hash_bytes INTEGER) "
+               "LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $cabas$ "
+               "DECLARE stored TEXT; m TEXT[]; "
+               "BEGIN "
+               "SELECT a.password_hash INTO stored FROM app_user a WHERE a.login = p_login; "
+               "m := regexp_match(stored, "
+               "'^\\$argon2id\\$v=([0-9]+)\\$m=([0-9]+),t=([0-9]+),p=([0-9]+)\\$([A-Za-z0-9+/"
+               "]+)\\$([A-Za-z0-9+/]+)$'); "
+               "IF m IS NOT NULL THEN "
+               "RETURN QUERY SELECT 'argon2id'::TEXT, m[1]::INTEGER, m[2]::BIGINT, m[3]::BIGINT, "
+               "m[4]::INTEGER, m[5], "
+               "(length(m[6]) * 3 / 4)::INTEGER; "
+               "RETURN; "
+               "END IF; "
+               "RETURN QUERY SELECT 'argon2id'::TEXT, 19, %1::BIGINT, %2::BIGINT, 1, "
+               "rtrim(encode(substr(sha256(k.key || sha256(k.key || convert_to(coalesce(p_login, ''), "
+               "'UTF8'))), 1, "
+               "16), 'base64'), '='), 32 FROM cabas_auth_key k; "
+               "END $cabas$")
+               .arg(kFakeMemoryKib)
+               .arg(kFakePasses);
+    // The check itself: the raw hash is compared through digests (no early exit on the first byte that
+    // differs). Locked accounts are not checked (nor counted); the 7th failure locks for 15 minutes.
+    const QString check =
+        QStringLiteral(
+            "SELECT a.id, a.password_hash, a.active, a.failed_attempts, a.locked_until INTO u FROM app_user "
+            "a "
+            "WHERE a.login = p_login FOR UPDATE; "
+            "IF NOT FOUND THEN RETURN QUERY SELECT 'wrong'::TEXT, NULL::TIMESTAMPTZ; RETURN; END IF; "
+            "IF u.locked_until IS NOT NULL AND u.locked_until > now() THEN "
+            "RETURN QUERY SELECT 'locked'::TEXT, u.locked_until; RETURN; END IF; "
+            "m := regexp_match(u.password_hash, '\\$([A-Za-z0-9+/]+)$'); "
+            "IF m IS NULL OR p_hash IS NULL OR sha256(convert_to(m[1], 'UTF8')) <> sha256(convert_to(p_hash, "
+            "'UTF8')) THEN "
+            "IF u.failed_attempts + 1 >= %1 THEN "
+            "UPDATE app_user SET failed_attempts = 0, locked_until = now() + interval '%2 minutes' WHERE id "
+            "= u.id; "
+            "RETURN QUERY SELECT 'now_locked'::TEXT, now() + interval '%2 minutes'; "
+            "ELSE "
+            "UPDATE app_user SET failed_attempts = u.failed_attempts + 1, locked_until = NULL WHERE id = "
+            "u.id; "
+            "RETURN QUERY SELECT 'wrong'::TEXT, NULL::TIMESTAMPTZ; "
+            "END IF; "
+            "RETURN; "
+            "END IF; "
+            "IF NOT u.active THEN RETURN QUERY SELECT 'disabled'::TEXT, NULL::TIMESTAMPTZ; RETURN; END IF; "
+            "IF u.failed_attempts <> 0 OR u.locked_until IS NOT NULL THEN "
+            "UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = u.id; "
+            "END IF; ")
+            .arg(Authenticator::kMaxFailedAttempts)
+            .arg(Authenticator::kLockMinutes);
+    sql << QStringLiteral("CREATE FUNCTION cabas_auth_login(p_login TEXT, p_hash TEXT) "
+                          "RETURNS TABLE (outcome TEXT, locked_until_at TIMESTAMPTZ) "
+                          "LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS "
+                          "$cabas$ DECLARE u RECORD; m TEXT[]; BEGIN %1"
+                          "RETURN QUERY SELECT 'ok'::TEXT, NULL::TIMESTAMPTZ; END $cabas$")
+               .arg(check);
+    // Changing one's own password: the same check with the current password, then a new hash in libsodium's
+    // format with at least the interactive limits (the password policy is the client's).
+    sql << QStringLiteral(
+               "CREATE FUNCTION cabas_auth_set_password(p_login TEXT, p_hash TEXT, p_new TEXT) "
+               "RETURNS TABLE (outcome TEXT, locked_until_at TIMESTAMPTZ) "
+               "LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS "
+               "$cabas$ DECLARE u RECORD; m TEXT[]; n TEXT[]; BEGIN %1"
+               "n := regexp_match(p_new, "
+               "'^\\$argon2id\\$v=19\\$m=([0-9]+),t=([0-9]+),p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}$'); "
+               "IF n IS NULL OR n[1]::BIGINT < %2 OR n[2]::BIGINT < %3 THEN "
+               "RAISE EXCEPTION 'not an Argon2id hash with the interactive limits' USING ERRCODE = '22023'; "
+               "END IF; "
+               "UPDATE app_user SET password_hash = p_new, password_changed_at = now() WHERE id = u.id; "
+               "RETURN QUERY SELECT 'ok'::TEXT, NULL::TIMESTAMPTZ; END $cabas$")
+               .arg(check)
+               .arg(kFakeMemoryKib)
+               .arg(kFakePasses);
+    for (const char* f : {"cabas_auth_salt(TEXT)", "cabas_auth_login(TEXT, TEXT)",
+                          "cabas_auth_set_password(TEXT, TEXT, TEXT)"}) {
+        sql << QStringLiteral("REVOKE ALL ON FUNCTION %1 FROM PUBLIC").arg(QLatin1String(f));
+        sql << QStringLiteral("GRANT EXECUTE ON FUNCTION %1 TO %2").arg(QLatin1String(f), grantees);
+    }
+    return sql;
+}
+
+bool PgRoles::mayReadPasswordHashes(const Database& db)
+{
+    if (db.backend() != Backend::Postgres)
+        return true;
+    QSqlQuery q =
+        db.exec(QStringLiteral("SELECT has_column_privilege('app_user', 'password_hash', 'SELECT')"));
+    return q.next() && q.value(0).toBool();
+}
+
+bool PgRoles::mayWritePasswordHashes(const Database& db)
+{
+    if (db.backend() != Backend::Postgres)
+        return true;
+    QSqlQuery q =
+        db.exec(QStringLiteral("SELECT has_column_privilege('app_user', 'password_hash', 'UPDATE')"));
+    return q.next() && q.value(0).toBool();
+}
+
+QString PgRoles::expectedStamp(const Database& db)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(statements(QStringLiteral("cabas")).join(QLatin1Char('\n')).toUtf8());
+    hash.addData(authStatements(QStringLiteral("cabas")).join(QLatin1Char('\n')).toUtf8());
+    return QStringLiteral("v%1-%2")
+        .arg(db.schemaVersion())
+        .arg(QString::fromLatin1(hash.result().toHex().left(16)));
+}
+
+void PgRoles::checkCurrent(const Database& db)
+{
+    if (db.backend() != Backend::Postgres)
+        return;
+    QSqlQuery q = db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = 'pg_role_stamp'"));
+    if (!q.next() || q.value(0).toString() != expectedStamp(db))
+        throw outOfDate();
+}
+
+Error PgRoles::outOfDate()
+{
+    return Error(tr("The database roles are out of date: an administrator must run `cabas-cli pg roles` "
+                    "(with this version of Cabas) as the tables' owner."),
+                 Error::Kind::AccessDenied);
 }
 
 QString PgRoles::appliedPrefix(const Database& db)

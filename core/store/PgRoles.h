@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/Error.h"
 #include "domain/User.h"
 #include "store/Database.h"
 
@@ -33,6 +34,28 @@ class PgRoles
     // Whether the current database login may act as a Cabas user with `role`: true when roles are not in use
     // or the login belongs to none of them (the owner), else only if it is a member of that role's group.
     static bool loginMayActAs(const Database& db, Role role);
+
+    // Logging in without reading password hashes (docs/postgresql.md): staff roles may read every column of
+    // app_user but password_hash, and change none; apply() creates SECURITY DEFINER functions owned by the
+    // tables' owner, EXECUTE for the staff roles only:
+    //   cabas_auth_salt(login)            the Argon2id parameters and salt of the stored hash (a keyed fake
+    //                                     one, stable, for an unknown login);
+    //   cabas_auth_login(login, hash)     compares the client's raw Argon2id hash with the stored one, counts
+    //                                     failures, locks, resets; returns the outcome;
+    //   cabas_auth_set_password(login, hash, new)   the same check, then sets one's own new hash.
+    // The key of the fake salts is in cabas_auth_key, readable by the owner only.
+    static QStringList authStatements(const QString& grantees);
+    // Whether this login may read app_user.password_hash (the owner; SQLite; PostgreSQL without roles).
+    static bool mayReadPasswordHashes(const Database& db);
+    // Whether it may write them (also the administrators' role: resetting passwords).
+    static bool mayWritePasswordHashes(const Database& db);
+    // What apply() installs (a fingerprint of its statements and of the schema version): stored in
+    // cabas_meta "pg_role_stamp" by apply(), compared by checkCurrent().
+    static QString expectedStamp(const Database& db);
+    // Throws outOfDate() when the roles were applied before an upgrade or by another version of Cabas.
+    static void checkCurrent(const Database& db);
+    // The error a staff login gets when the roles, grants or functions are missing or stale.
+    static Error outOfDate();
 };
 
 } // namespace cabas::store

@@ -1,12 +1,65 @@
 #include "store/UserRepository.h"
 
 #include "common/Error.h"
+#include "store/PgRoles.h"
+
+#include <QSqlError>
 
 namespace cabas::store {
 
 namespace {
 const QString kColumns =
     QStringLiteral("id, login, display_name, role, active, created_at, failed_attempts, locked_until");
+
+// Calls one of the cabas_auth_* functions; a missing function, table or privilege means that the roles were
+// set up by an older Cabas (or never): say so instead of PostgreSQL's bare message.
+QSqlQuery callAuthFunction(const Database& db, const QString& sql, const QVariantList& values)
+{
+    QSqlQuery q(db.connection());
+    bool ok = q.prepare(sql); // PostgreSQL checks that the function exists here already
+    if (ok) {
+        for (const QVariant& v : values)
+            q.addBindValue(v);
+        ok = q.exec();
+    }
+    if (!ok) {
+        const QString code = q.lastError().nativeErrorCode();
+        if (code == QLatin1String("42883") || code == QLatin1String("42501") ||
+            code == QLatin1String("42P01") || code == QLatin1String("42703") ||
+            code == QLatin1String("42804"))
+            throw PgRoles::outOfDate();
+        throw Error(UserRepository::tr("Database error: %1").arg(q.lastError().text()), Error::Kind::Storage);
+    }
+    return q;
+}
+
+UserRepository::ServerCheck readCheck(QSqlQuery& q)
+{
+    UserRepository::ServerCheck check;
+    if (!q.next())
+        throw PgRoles::outOfDate();
+    const QString outcome = q.value(0).toString();
+    if (outcome == QLatin1String("ok"))
+        check.outcome = UserRepository::ServerOutcome::Ok;
+    else if (outcome == QLatin1String("now_locked"))
+        check.outcome = UserRepository::ServerOutcome::NowLocked;
+    else if (outcome == QLatin1String("locked"))
+        check.outcome = UserRepository::ServerOutcome::Locked;
+    else if (outcome == QLatin1String("disabled"))
+        check.outcome = UserRepository::ServerOutcome::Disabled;
+    else if (outcome == QLatin1String("wrong"))
+        check.outcome = UserRepository::ServerOutcome::Wrong;
+    else
+        throw PgRoles::outOfDate();
+    check.lockedUntil = toTimestamp(q.value(1));
+    return check;
+}
+
+QString encodedHash(const QByteArray& rawHash)
+{
+    // As in libsodium's string: base64 without padding.
+    return QString::fromLatin1(rawHash.toBase64(QByteArray::OmitTrailingEquals));
+}
 
 User readUser(const QSqlQuery& q)
 {
@@ -85,9 +138,10 @@ qint64 UserRepository::countActive(Role role) const
 
 void UserRepository::setPasswordHash(qint64 userId, const QString& hash, const QDateTime& changedAt)
 {
-    m_db.exec(QStringLiteral("UPDATE app_user SET password_hash = ?, password_changed_at = ?, failed_attempts = 0, "
-                             "locked_until = NULL WHERE id = ?"),
-              {hash, timestampValue(changedAt), userId});
+    m_db.exec(
+        QStringLiteral("UPDATE app_user SET password_hash = ?, password_changed_at = ?, failed_attempts = 0, "
+                       "locked_until = NULL WHERE id = ?"),
+        {hash, timestampValue(changedAt), userId});
 }
 
 void UserRepository::setActive(qint64 userId, bool active)
@@ -99,6 +153,41 @@ void UserRepository::setFailedAttempts(qint64 userId, int failedAttempts, const 
 {
     m_db.exec(QStringLiteral("UPDATE app_user SET failed_attempts = ?, locked_until = ? WHERE id = ?"),
               {failedAttempts, timestampValue(lockedUntil), userId});
+}
+
+UserRepository::Argon2Parameters UserRepository::serverParameters(const QString& login) const
+{
+    QSqlQuery q = callAuthFunction(
+        m_db,
+        QStringLiteral(
+            "SELECT algorithm, memory_kib, passes, lanes, salt, hash_bytes FROM cabas_auth_salt(?)"),
+        {login});
+    if (!q.next() || q.value(0).toString() != QLatin1String("argon2id") || q.value(3).toInt() != 1)
+        throw PgRoles::outOfDate();
+    Argon2Parameters p;
+    p.memoryBytes = q.value(1).toULongLong() * 1024;
+    p.passes = q.value(2).toULongLong();
+    p.salt = QByteArray::fromBase64(q.value(4).toString().toLatin1());
+    p.hashBytes = q.value(5).toInt();
+    return p;
+}
+
+UserRepository::ServerCheck UserRepository::serverLogin(const QString& login, const QByteArray& rawHash) const
+{
+    QSqlQuery q =
+        callAuthFunction(m_db, QStringLiteral("SELECT outcome, locked_until_at FROM cabas_auth_login(?, ?)"),
+                         {login, encodedHash(rawHash)});
+    return readCheck(q);
+}
+
+UserRepository::ServerCheck UserRepository::serverSetOwnPassword(const QString& login,
+                                                                 const QByteArray& rawHash,
+                                                                 const QString& newHash) const
+{
+    QSqlQuery q = callAuthFunction(
+        m_db, QStringLiteral("SELECT outcome, locked_until_at FROM cabas_auth_set_password(?, ?, ?)"),
+        {login, encodedHash(rawHash), newHash});
+    return readCheck(q);
 }
 
 } // namespace cabas::store

@@ -29,6 +29,37 @@ class UserRepository
     // Lock-out bookkeeping.
     void setFailedAttempts(qint64 userId, int failedAttempts, const QDateTime& lockedUntil);
 
+    // PostgreSQL with database roles: staff logins do not read password hashes; they go through the
+    // cabas_auth_* functions (PgRoles::authStatements), and the stored hash never leaves the server. A
+    // missing function or privilege throws PgRoles::outOfDate().
+    struct Argon2Parameters
+    {
+        QByteArray salt;
+        quint64 passes = 0;      // opslimit
+        quint64 memoryBytes = 0; // memlimit
+        int hashBytes = 0;
+    };
+    // The parameters and salt of a login's stored hash (stable, made-up ones for an unknown login).
+    Argon2Parameters serverParameters(const QString& login) const;
+    enum class ServerOutcome
+    {
+        Ok,
+        Wrong,     // unknown login or wrong password
+        NowLocked, // wrong, and this failure locked the account
+        Locked,
+        Disabled,
+    };
+    struct ServerCheck
+    {
+        ServerOutcome outcome = ServerOutcome::Wrong;
+        QDateTime lockedUntil;
+    };
+    // Checks a raw Argon2id hash computed with serverParameters(); counts failures, locks, resets.
+    ServerCheck serverLogin(const QString& login, const QByteArray& rawHash) const;
+    // The same check, then replaces the user's hash by newHash (crypto_pwhash_str's format).
+    ServerCheck serverSetOwnPassword(const QString& login, const QByteArray& rawHash,
+                                     const QString& newHash) const;
+
   private:
     const Database& m_db;
 };
