@@ -1,5 +1,7 @@
 #include "fault/FaultUtil.h"
 
+#include "support/TestDatabase.h"
+
 #include <QAtomicInt>
 #include <QCryptographicHash>
 #include <QDate>
@@ -22,19 +24,8 @@ DatabaseState databaseState(const store::DatabaseSpec& spec)
     const QString name = QStringLiteral("cabas-fault-state-%1").arg(stateCounter.fetchAndAddRelaxed(1));
     QString failure;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(
-            spec.backend == store::Backend::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"),
-            name);
-        if (spec.backend == store::Backend::Sqlite) {
-            db.setDatabaseName(spec.path);
-            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"));
-        } else {
-            db.setHostName(spec.host);
-            db.setPort(spec.port);
-            db.setUserName(spec.user);
-            db.setPassword(spec.password);
-            db.setDatabaseName(spec.databaseName);
-        }
+        QSqlDatabase db =
+            addRawConnection(spec, name, QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"));
         if (!db.open()) {
             failure = db.lastError().text();
         } else {
@@ -77,33 +68,6 @@ DatabaseState databaseState(const store::DatabaseSpec& spec)
     if (!failure.isEmpty())
         throw std::runtime_error("cannot read the database's state: " + failure.toStdString());
     return state;
-}
-
-void rawExec(const store::DatabaseSpec& spec, const QString& sql)
-{
-    const QString name = QStringLiteral("cabas-fault-raw-%1").arg(stateCounter.fetchAndAddRelaxed(1));
-    QString failure;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(
-            spec.backend == store::Backend::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"),
-            name);
-        db.setDatabaseName(spec.backend == store::Backend::Sqlite ? spec.path : spec.databaseName);
-        db.setHostName(spec.host);
-        db.setPort(spec.port);
-        db.setUserName(spec.user);
-        db.setPassword(spec.password);
-        if (!db.open()) {
-            failure = db.lastError().text();
-        } else {
-            QSqlQuery q(db);
-            if (!q.exec(sql))
-                failure = sql + QStringLiteral(": ") + q.lastError().text();
-            db.close();
-        }
-    }
-    QSqlDatabase::removeDatabase(name);
-    if (!failure.isEmpty())
-        throw std::runtime_error("raw SQL failed: " + failure.toStdString());
 }
 
 QString stateDifference(const DatabaseState& before, const DatabaseState& after, const QStringList& ignore)

@@ -24,8 +24,7 @@ DatabaseState databaseState(const store::DatabaseSpec& spec);
 QString stateDifference(const DatabaseState& before, const DatabaseState& after,
                         const QStringList& ignore = {});
 
-// Runs one statement on a raw connection of its own.
-void rawExec(const store::DatabaseSpec& spec, const QString& sql);
+// (Raw connections and statements: addRawConnection, runRaw and rawExec of support/TestDatabase.h.)
 
 // persons.csv with `households` households of `membersEach` members each (codes FLT-000001...,
 // P-F0000001...).

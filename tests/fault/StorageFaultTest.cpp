@@ -70,6 +70,17 @@ struct Fixture
         return path;
     }
 
+    // Reopens the SQLite connection the services use with other connect options (read-only or not), and
+    // turns its foreign keys on again as Database::open does.
+    void reopenSqlite(const QString& options)
+    {
+        QSqlDatabase c = db->connection();
+        c.close();
+        c.setConnectOptions(options);
+        REQUIRE(c.open());
+        db->execDirect(QStringLiteral("PRAGMA foreign_keys = ON"));
+    }
+
     // Makes the fault real on the connection the services use.
     void breakIt(Fault f)
     {
@@ -88,11 +99,7 @@ struct Fixture
             } else {
                 // The file opened read-only, as on a read-only medium (chmod does not stop root, who runs
                 // CI).
-                QSqlDatabase c = db->connection();
-                c.close();
-                c.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"));
-                REQUIRE(c.open());
-                db->execDirect(QStringLiteral("PRAGMA foreign_keys = ON"));
+                reopenSqlite(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"));
             }
             return;
         }
@@ -124,11 +131,7 @@ struct Fixture
             if (fault == Fault::DiskFull) {
                 db->execDirect(QStringLiteral("PRAGMA max_page_count = 1073741823"));
             } else {
-                QSqlDatabase c = db->connection();
-                c.close();
-                c.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
-                REQUIRE(c.open());
-                db->execDirect(QStringLiteral("PRAGMA foreign_keys = ON"));
+                reopenSqlite(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
             }
             return;
         }

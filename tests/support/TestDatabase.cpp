@@ -20,26 +20,33 @@ const char* const TempDatabase::kAdminPassword = "Admin-Password-2026";
 
 namespace {
 QAtomicInt databaseCounter;
+} // namespace
 
-// Runs statements on a short-lived raw connection.
+QSqlDatabase addRawConnection(const store::DatabaseSpec& spec, const QString& name,
+                              const QString& sqliteOptions)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(
+        spec.backend == store::Backend::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), name);
+    if (spec.backend == store::Backend::Sqlite) {
+        db.setDatabaseName(spec.path);
+        db.setConnectOptions(sqliteOptions);
+    } else {
+        db.setHostName(spec.host);
+        db.setPort(spec.port);
+        db.setUserName(spec.user);
+        db.setPassword(spec.password);
+        db.setDatabaseName(spec.databaseName);
+    }
+    return db;
+}
+
 QVariant runRaw(const store::DatabaseSpec& spec, const QStringList& statements)
 {
     QVariant result;
     const QString name = QStringLiteral("cabas-test-raw-%1").arg(databaseCounter.fetchAndAddRelaxed(1));
     QString failure;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(
-            spec.backend == store::Backend::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"),
-            name);
-        if (spec.backend == store::Backend::Sqlite) {
-            db.setDatabaseName(spec.path);
-        } else {
-            db.setHostName(spec.host);
-            db.setPort(spec.port);
-            db.setUserName(spec.user);
-            db.setPassword(spec.password);
-            db.setDatabaseName(spec.databaseName);
-        }
+        QSqlDatabase db = addRawConnection(spec, name);
         if (!db.open()) {
             failure = db.lastError().text();
         } else {
@@ -60,7 +67,11 @@ QVariant runRaw(const store::DatabaseSpec& spec, const QStringList& statements)
         throw std::runtime_error("raw SQL failed: " + failure.toStdString());
     return result;
 }
-} // namespace
+
+void rawExec(const store::DatabaseSpec& spec, const QString& sql)
+{
+    runRaw(spec, {sql});
+}
 
 std::vector<store::Backend> backendsUnderTest()
 {

@@ -3,7 +3,10 @@
 #include "security/Session.h"
 #include "store/Database.h"
 
+#include <QSqlDatabase>
+#include <QStringList>
 #include <QTemporaryDir>
+#include <QVariant>
 #include <memory>
 #include <vector>
 
@@ -14,6 +17,16 @@ namespace cabas::test {
 // or fail when CABAS_REQUIRE_PG=1.
 std::vector<store::Backend> backendsUnderTest();
 const char* backendName(store::Backend backend);
+
+// A raw Qt SQL connection to `spec`, outside Cabas's checks, registered as `name` and not yet opened (SQLite:
+// with `sqliteOptions` as its connect options). Remove it with QSqlDatabase::removeDatabase(name).
+QSqlDatabase addRawConnection(const store::DatabaseSpec& spec, const QString& name,
+                              const QString& sqliteOptions = QString());
+// Runs `statements` on a short-lived raw connection of its own; returns the first column of the first row of
+// the last query that gave one (null when none). Throws std::runtime_error on failure.
+QVariant runRaw(const store::DatabaseSpec& spec, const QStringList& statements);
+// Runs one statement on a raw connection of its own.
+void rawExec(const store::DatabaseSpec& spec, const QString& sql);
 
 // A fresh, empty place for a database on one backend: a file in a temporary folder, or a new PostgreSQL
 // database (dropped when this object is destroyed: destroy every Database on it first).
