@@ -1,10 +1,12 @@
 #include "store/KeySlotRepository.h"
 #include "common/Error.h"
 #include "security/KeyRing.h"
+#include "store/PgRoles.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
 
 #include <QRegularExpression>
+#include <QSqlError>
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <functional>
@@ -207,4 +209,105 @@ TEST_CASE("key slots: a password change re-wraps only and altered rows are detec
     t.rawExec(QStringLiteral("DELETE FROM key_slot WHERE user_id = %1").arg(social.user.id));
     CHECK(kindOf([&] { KeyRing::login(repo, social.user, passwordOf(social), kNow); }) ==
           Error::Kind::AccessDenied);
+}
+
+namespace {
+// Runs one statement as another database login; returns the error text, empty on success.
+QString runAs(const DatabaseSpec& spec, const QString& sql)
+{
+    static int counter = 0;
+    const QString name = QStringLiteral("keyslot-test-%1").arg(++counter);
+    QString error;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(spec.host);
+        db.setPort(spec.port);
+        db.setUserName(spec.user);
+        db.setPassword(spec.password);
+        db.setDatabaseName(spec.databaseName);
+        if (!db.open()) {
+            error = db.lastError().text();
+        } else {
+            QSqlQuery q(db);
+            if (!q.exec(sql))
+                error = q.lastError().text();
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return error;
+}
+} // namespace
+
+TEST_CASE("key slots: on PostgreSQL only nurses' database logins seal health grants",
+          "[store][keyring][roles]")
+{
+    const Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    if (backend != Backend::Postgres)
+        return;
+    test::ScopedClock clock(kNow);
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session admin = test::adminSession(*db);
+    const Session nurse = test::sessionFor(*db, Role::Nurse, QStringLiteral("claire"));
+    const Session social = test::sessionFor(*db, Role::SocialWorker, QStringLiteral("anne"));
+    KeySlotRepository repo(*db);
+    KeyRing::initialise(repo, admin.user, kAdminPw, kNow);
+    const KeyRing adminRing = KeyRing::login(repo, admin.user, kAdminPw, kNow);
+    adminRing.resetPassword(repo, nurse.user, passwordOf(nurse), kNow);
+    adminRing.resetPassword(repo, social.user, passwordOf(social), kNow);
+
+    const QString prefix = QStringLiteral("k") + t.spec().databaseName.right(20);
+    const QStringList groups = {
+        PgRoles::roleName(prefix, Role::SocialWorker), PgRoles::roleName(prefix, Role::Nurse),
+        PgRoles::roleName(prefix, Role::Coordinator), PgRoles::roleName(prefix, Role::Admin)};
+    struct Cleanup
+    {
+        const TempDatabase& t;
+        QStringList roles;
+        ~Cleanup()
+        {
+            for (const QString& r : roles) {
+                try {
+                    if (t.rawValue(
+                             QStringLiteral("SELECT count(*) FROM pg_roles WHERE rolname = '%1'").arg(r))
+                            .toInt() == 0)
+                        continue;
+                    t.rawExec(QStringLiteral("DROP OWNED BY %1").arg(r));
+                    t.rawExec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(r));
+                } catch (const std::exception& e) {
+                    qWarning("cleanup: %s", e.what());
+                }
+            }
+        }
+    } cleanup{t, QStringList{prefix + QStringLiteral("_anne"), prefix + QStringLiteral("_claire")} + groups};
+    PgRoles::apply(*db, prefix);
+    t.rawExec(
+        QStringLiteral("CREATE ROLE %1_anne LOGIN PASSWORD 'anne-db-pw' IN ROLE %2").arg(prefix, groups[0]));
+    t.rawExec(QStringLiteral("CREATE ROLE %1_claire LOGIN PASSWORD 'claire-db-pw' IN ROLE %2")
+                  .arg(prefix, groups[1]));
+    DatabaseSpec anne = t.spec();
+    anne.user = prefix + QStringLiteral("_anne");
+    anne.password = QStringLiteral("anne-db-pw");
+    DatabaseSpec claire = t.spec();
+    claire.user = prefix + QStringLiteral("_claire");
+    claire.password = QStringLiteral("claire-db-pw");
+    const QString denied = QStringLiteral("permission denied");
+
+    // Everyone reads the key ring (to log in) and re-wraps a slot (a password change)...
+    CHECK(runAs(anne, QStringLiteral("SELECT count(*) FROM key_slot")).isEmpty());
+    CHECK(runAs(anne, QStringLiteral("SELECT count(*) FROM key_ring")).isEmpty());
+    CHECK(
+        runAs(anne,
+              QStringLiteral("UPDATE key_slot SET wrapped = wrapped WHERE user_id = %1").arg(social.user.id))
+            .isEmpty());
+    // ...but a social worker's login neither seals health grants, nor sets the health key, nor issues slots.
+    CHECK(runAs(anne, QStringLiteral("UPDATE key_slot SET health_sealed = NULL")).contains(denied));
+    CHECK(runAs(anne, QStringLiteral("UPDATE key_slot SET public_key = public_key")).contains(denied));
+    CHECK(runAs(anne, QStringLiteral("UPDATE key_ring SET health_key_check = NULL")).contains(denied));
+    CHECK(runAs(anne, QStringLiteral("DELETE FROM key_slot")).contains(denied));
+    // A nurse's login seals grants and records the health key once.
+    CHECK(runAs(claire, QStringLiteral("UPDATE key_slot SET health_sealed = health_sealed")).isEmpty());
+    CHECK(runAs(claire, QStringLiteral("UPDATE key_ring SET health_key_check = health_key_check")).isEmpty());
+    CHECK(runAs(claire, QStringLiteral("UPDATE key_slot SET certificate = certificate")).contains(denied));
 }
