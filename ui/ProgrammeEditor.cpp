@@ -217,6 +217,7 @@ ProgrammeEditor::ProgrammeEditor(QWidget* parent) : QWidget(parent)
     bandsLayout->setContentsMargins(0, 0, 0, 0);
     m_bands = table(bands, "incomeBandsTable", {tr("Monthly income per unit, up to"), tr("Monthly amount")});
     m_bands->setAccessibleName(tr("Income bands"));
+    m_bands->setColumnWidth(0, 260);
     m_bands->setToolTip(tr("In increasing order of income; the last band has no upper limit (leave it "
                            "empty). Amounts such as 600 or 600,50."));
     bandsLayout->addWidget(m_bands);

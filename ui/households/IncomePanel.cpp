@@ -234,6 +234,8 @@ IncomeAssessmentDialog::IncomeAssessmentDialog(const store::Database& db, const 
     }
     const QDate today = Clock::instance().today();
     auto* layout = new QVBoxLayout(this);
+    layout->setSizeConstraint(QLayout::SetMinimumSize); // grows with the preview's lines
+    setMinimumWidth(560);
     auto* form = new QFormLayout();
     m_effective = new QDateEdit(today, this);
     m_effective->setObjectName(QStringLiteral("incomeEffectiveEdit"));
@@ -350,6 +352,13 @@ IncomeAssessment IncomeAssessmentDialog::assessment(QStringList* problems) const
 }
 
 void IncomeAssessmentDialog::updatePreview()
+{
+    showPreview();
+    if (layout())
+        layout()->activate(); // the dialog grows at once with the preview's lines
+}
+
+void IncomeAssessmentDialog::showPreview()
 {
     QStringList problems;
     const IncomeAssessment a = assessment(&problems);

@@ -77,6 +77,7 @@ class IncomeAssessmentDialog : public QDialog
 
   private:
     void updatePreview();
+    void showPreview();
     // The assessment as typed; `problems` gets what cannot be read.
     IncomeAssessment assessment(QStringList* problems) const;
 

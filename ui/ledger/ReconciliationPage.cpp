@@ -73,7 +73,7 @@ QString describe(const std::vector<CreditDiscrepancy>& list, const QString& curr
     if (wrong)
         kinds << ReconciliationPage::tr("%n wrong amount(s)", nullptr, wrong);
     return ReconciliationPage::tr("%1 (%2); expected %3, credited %4, difference %5")
-        .arg(ReconciliationPage::tr("%n discrepancies", nullptr, int(list.size())),
+        .arg(ReconciliationPage::tr("%n discrepancy(ies)", nullptr, int(list.size())),
              kinds.join(QStringLiteral(", ")), formatCents(expected, currency),
              formatCents(credited, currency), formatCents(credited - expected, currency));
 }
