@@ -1,7 +1,9 @@
 #include "cli/Cli.h"
 #include "demo/DemoGenerator.h"
+#include "security/Authenticator.h"
 #include "store/Database.h"
 #include "store/HouseholdRepository.h"
+#include "store/PgRoles.h"
 #include "store/ProgrammeRepository.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
@@ -451,4 +453,114 @@ TEST_CASE("cabas-cli backup then restore into a new database", "[cli][backup]")
     CHECK(runCli({QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw,
                   QStringLiteral("restore"), file, QStringLiteral("--to"), target.url()})
               .code == cli::Failure);
+}
+
+TEST_CASE("cabas-cli --user logs a member of staff in through their PostgreSQL login without reading hashes",
+          "[cli][postgresql][roles][auth]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    if (backend != store::Backend::Postgres)
+        return;
+    TempDatabase t(backend);
+    QTemporaryDir dir;
+    const QString pw = passwordFile(dir);
+    REQUIRE(runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
+                    QStringLiteral("admin"), QStringLiteral("--password-file"), pw})
+                .code == cli::Success);
+    const QString prefix = QStringLiteral("c") + t.spec().databaseName.right(20);
+    const QString login = prefix + QStringLiteral("_anne");
+    struct Cleanup
+    {
+        const TempDatabase& t;
+        QStringList roles;
+        ~Cleanup()
+        {
+            for (const QString& r : roles) {
+                try {
+                    if (t.rawValue(
+                             QStringLiteral("SELECT count(*) FROM pg_roles WHERE rolname = '%1'").arg(r))
+                            .toInt() == 0)
+                        continue;
+                    t.rawExec(QStringLiteral("DROP OWNED BY %1").arg(r));
+                    t.rawExec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(r));
+                } catch (const std::exception& e) {
+                    qWarning("cleanup: %s", e.what());
+                }
+            }
+        }
+    } cleanup{t, {login}};
+    for (const char* role : {"social_worker", "nurse", "coordinator", "admin"})
+        cleanup.roles << prefix + QLatin1Char('_') + QLatin1String(role);
+
+    QTemporaryDir anneDir;
+    const QString annePw = passwordFile(anneDir, "Password-of-anne");
+    const QStringList asAdmin = {QStringLiteral("--db"),
+                                 t.url(),
+                                 QStringLiteral("--user"),
+                                 QStringLiteral("admin"),
+                                 QStringLiteral("--password-file"),
+                                 pw};
+    REQUIRE(
+        runCli(asAdmin + QStringList{QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("anne"),
+                                     QStringLiteral("--role"), QStringLiteral("social_worker"),
+                                     QStringLiteral("--password-file"), annePw})
+            .code == cli::Success);
+    Run roles = runCli(asAdmin + QStringList{QStringLiteral("pg"), QStringLiteral("roles"),
+                                             QStringLiteral("--prefix"), prefix});
+    INFO(roles.err.toStdString());
+    REQUIRE(roles.code == cli::Success);
+    t.rawExec(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD 'anne-db-pw' IN ROLE %2_social_worker")
+                  .arg(login, prefix));
+    const QString anneUrl = QStringLiteral("postgresql://%1:anne-db-pw@%2:%3/%4")
+                                .arg(login, t.spec().host)
+                                .arg(t.spec().port)
+                                .arg(t.spec().databaseName);
+    const QStringList asAnne = {QStringLiteral("--db"),
+                                anneUrl,
+                                QStringLiteral("--user"),
+                                QStringLiteral("anne"),
+                                QStringLiteral("--password-file"),
+                                annePw};
+
+    Run info = runCli(asAnne + QStringList{QStringLiteral("info")});
+    INFO(info.err.toStdString());
+    CHECK(info.code == cli::Success);
+
+    // A wrong password and an unknown login: the same answer.
+    QTemporaryDir wrongDir;
+    const QString wrongPw = passwordFile(wrongDir, "Not-the-password-1");
+    Run wrong = runCli({QStringLiteral("--db"), anneUrl, QStringLiteral("--user"), QStringLiteral("anne"),
+                        QStringLiteral("--password-file"), wrongPw, QStringLiteral("info")});
+    Run unknown = runCli({QStringLiteral("--db"), anneUrl, QStringLiteral("--user"), QStringLiteral("nobody"),
+                          QStringLiteral("--password-file"), wrongPw, QStringLiteral("info")});
+    CHECK(wrong.code == cli::Failure);
+    CHECK(wrong.err.contains(security::Authenticator::tr("Wrong login or password.")));
+    CHECK(unknown.code == wrong.code);
+    CHECK(unknown.err == wrong.err);
+
+    // One's own password, checked on the server with the one given to log in.
+    QTemporaryDir newDir;
+    const QString newPw = passwordFile(newDir, "New-password-of-anne");
+    Run passwd =
+        runCli(asAnne + QStringList{QStringLiteral("user"), QStringLiteral("passwd"), QStringLiteral("anne"),
+                                    QStringLiteral("--password-file"), newPw});
+    INFO(passwd.err.toStdString());
+    CHECK(passwd.code == cli::Success);
+    CHECK(runCli(asAnne + QStringList{QStringLiteral("info")}).code == cli::Failure);
+    CHECK(runCli({QStringLiteral("--db"), anneUrl, QStringLiteral("--user"), QStringLiteral("anne"),
+                  QStringLiteral("--password-file"), newPw, QStringLiteral("info")})
+              .code == cli::Success);
+
+    // Roles older than this Cabas: the staff login is told what to do, the owner still works.
+    t.rawExec(QStringLiteral("UPDATE cabas_meta SET value = 'v1-0' WHERE key = 'pg_role_stamp'"));
+    Run stale = runCli({QStringLiteral("--db"), anneUrl, QStringLiteral("--user"), QStringLiteral("anne"),
+                        QStringLiteral("--password-file"), newPw, QStringLiteral("info")});
+    CHECK(stale.code == cli::Failure);
+    CHECK(stale.err.contains(QString::fromUtf8(store::PgRoles::outOfDate().what())));
+    CHECK(runCli(asAdmin + QStringList{QStringLiteral("pg"), QStringLiteral("roles"),
+                                       QStringLiteral("--prefix"), prefix})
+              .code == cli::Success);
+    CHECK(runCli({QStringLiteral("--db"), anneUrl, QStringLiteral("--user"), QStringLiteral("anne"),
+                  QStringLiteral("--password-file"), newPw, QStringLiteral("info")})
+              .code == cli::Success);
 }
