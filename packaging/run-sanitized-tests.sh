@@ -7,6 +7,8 @@
 #   CABAS_ASAN_BUILD_DIR       build folder (default build/asan, the CMake preset "asan")
 #   CABAS_FUZZ_SECONDS         seconds of fuzzing per target (default 45; 0: no fuzzing)
 #   CABAS_FUZZ_TARGETS         the targets to fuzz, separated by spaces (default: every fuzz_* of the build)
+#   CABAS_TEST_TIME_SCALE      how many times slower the tests may run than in the ordinary build (default 4: the
+#                              sanitizers' own cost; the kill tests stretch their kill delays and time limits by it)
 #   CABAS_SANITIZER_SCOPE      all (default): the whole suite, then the fuzz run; fuzz: only the fuzz targets,
 #                              their corpus replay tests and the fuzz run (builds only cabas_core and tests/fuzz)
 # A crash found by the fuzz run fails the script; the input that crashed is kept in the printed folder: fix the
@@ -45,6 +47,7 @@ echo "run-sanitized-tests: built in $(( $(date +%s) - start )) s"
 # Sanitizer settings (docs/testing.md). Any report stops the program with a non-zero status.
 export ASAN_OPTIONS="detect_leaks=1:check_initialization_order=1:strict_init_order=1:detect_odr_violation=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+export CABAS_TEST_TIME_SCALE="${CABAS_TEST_TIME_SCALE:-4}"
 export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
 
 # A PostgreSQL server of our own for the tests, stopped whatever happens (as packaging/run-tests.sh).
