@@ -268,6 +268,20 @@ QWidget* HealthPage::buildPersonView()
     m_checkups->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_checkups->setMaximumHeight(m_checkups->fontMetrics().height() * 12);
     checkupLayout->addWidget(m_checkups);
+    auto* correctRow = new QHBoxLayout();
+    m_correctCheckup = new QPushButton(tr("C&orrect…"), checkupTab);
+    m_correctCheckup->setObjectName(QStringLiteral("correctCheckupButton"));
+    m_correctCheckup->setToolTip(tr("Correct the selected checkup (a reason is asked and kept)"));
+    m_correctCheckup->setEnabled(false);
+    connect(m_correctCheckup, &QPushButton::clicked, this, [this] { correctCheckup(); });
+    correctRow->addWidget(m_correctCheckup);
+    m_checkupHistory = new QLabel(checkupTab);
+    m_checkupHistory->setObjectName(QStringLiteral("checkupHistoryLabel"));
+    m_checkupHistory->setWordWrap(true);
+    m_checkupHistory->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    correctRow->addWidget(m_checkupHistory, 1);
+    checkupLayout->addLayout(correctRow);
+    connect(m_checkups, &QTableWidget::itemSelectionChanged, this, &HealthPage::showCheckupHistory);
     m_noCheckups = new QLabel(tr("No checkup recorded."), checkupTab);
     m_noCheckups->setObjectName(QStringLiteral("noCheckupLabel"));
     m_noCheckups->setEnabled(false);
@@ -427,6 +441,7 @@ bool HealthPage::openPerson(const QString& personCode, const QString& personName
     m_checkupWaves.clear();
     m_questionnaireWaves.clear();
     m_checkups->setRowCount(0);
+    m_checkupList.clear();
     m_questionnaires->setColumnCount(0);
     m_prevention->setRowCount(0);
     m_support->setRowCount(0);
@@ -492,6 +507,8 @@ bool HealthPage::openPerson(const QString& personCode, const QString& personName
         }
     }
     m_noCheckups->setVisible(list.empty());
+    m_checkupList = list;
+    showCheckupHistory();
     m_charts->setCheckups(list);
     for (const Checkup& c : list)
         m_checkupWaves << c.wave;
@@ -606,6 +623,39 @@ QDialog* HealthPage::newCheckup()
     if (!m_db || !m_session || m_personCode.isEmpty())
         return nullptr;
     return showForm(new CheckupForm(*m_db, *m_session, m_personCode, m_personName, m_checkupWaves, this));
+}
+
+// The selected checkup's corrections, under the list (a read of health data, audited by the core).
+void HealthPage::showCheckupHistory()
+{
+    const int row = m_checkups->currentRow();
+    const bool selected = m_checkups->selectionModel() && m_checkups->selectionModel()->hasSelection() &&
+                          row >= 0 && row < int(m_checkupList.size());
+    m_correctCheckup->setEnabled(selected);
+    m_checkupHistory->clear();
+    if (!selected || !m_db || !m_session)
+        return;
+    try {
+        const auto corrections =
+            HealthService(*m_db, *m_session).checkupCorrections(m_personCode, m_checkupList[size_t(row)].id);
+        QStringList lines;
+        for (const CheckupCorrection& c : corrections)
+            lines << tr("Corrected on %1 by %2: %3")
+                         .arg(QLocale().toString(c.correctedAt.toLocalTime(), QLocale::ShortFormat),
+                              c.correctedBy, c.reason);
+        m_checkupHistory->setText(lines.isEmpty() ? tr("Never corrected.") : lines.join(QLatin1Char('\n')));
+    } catch (const Error& e) {
+        m_checkupHistory->setText(e.message());
+    }
+}
+
+QDialog* HealthPage::correctCheckup()
+{
+    const int row = m_checkups->currentRow();
+    if (!m_db || !m_session || m_personCode.isEmpty() || row < 0 || row >= int(m_checkupList.size()))
+        return nullptr;
+    return showForm(
+        new CheckupForm(*m_db, *m_session, m_personCode, m_personName, m_checkupList[size_t(row)], this));
 }
 
 QDialog* HealthPage::newQuestionnaire()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/Checkup.h"
 #include "domain/Prevention.h"
 #include "security/Session.h"
 #include "store/Database.h"
@@ -51,6 +52,9 @@ class HealthPage : public QWidget
     QDialog* newQuestionnaire();
     QDialog* newPreventionStep();
     QDialog* newSupportSession();
+    // The correction of the checkup selected in the list (prefilled, a reason required); nullptr when none
+    // is selected.
+    QDialog* correctCheckup();
     // The import of checkups.csv / questionnaires.csv (the work list is read again when it imports).
     QDialog* importRecords();
 
@@ -68,6 +72,7 @@ class HealthPage : public QWidget
     QDialog* showForm(QDialog* form);
     void fillPrevention(std::vector<PreventionStep> steps);
     void fillSupport(std::vector<SupportSession> sessions);
+    void showCheckupHistory();
 
     const store::Database* m_db = nullptr;
     std::optional<Session> m_session;
@@ -89,6 +94,9 @@ class HealthPage : public QWidget
     QTableWidget* m_checkups = nullptr;
     QTableWidget* m_questionnaires = nullptr;
     QLabel* m_noCheckups = nullptr;
+    QPushButton* m_correctCheckup = nullptr;
+    QLabel* m_checkupHistory = nullptr;
+    std::vector<Checkup> m_checkupList; // as in the table's rows
     QLabel* m_noQuestionnaires = nullptr;
     QTabWidget* m_tabs = nullptr;
     HealthCharts* m_charts = nullptr;

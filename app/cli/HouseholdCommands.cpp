@@ -148,6 +148,8 @@ int runHouseholdShow(Context& c)
         if (names) {
             o.insert(QStringLiteral("first_name"), p.firstName);
             o.insert(QStringLiteral("last_name"), p.lastName);
+            o.insert(QStringLiteral("departure_reason"),
+                     p.leftOn.isValid() ? QJsonValue(p.departureReason) : QJsonValue(QJsonValue::Null));
         }
         memberArray.append(o);
         for (const Consent& consent : service.consents(p.id))
@@ -210,6 +212,9 @@ int runHouseholdShow(Context& c)
               << p.birthDate.toString(Qt::ISODate) << '\t' << displayName(p.role)
               << (p.leftOn.isValid() ? Cli::tr("\tleft on %1").arg(p.leftOn.toString(Qt::ISODate))
                                      : QString())
+              << (p.leftOn.isValid() && names && !p.departureReason.isEmpty()
+                      ? QStringLiteral(" (%1)").arg(p.departureReason)
+                      : QString())
               << '\n';
     c.out << Cli::tr("Cards:") << '\n';
     for (const Card& card : cards)
@@ -218,6 +223,108 @@ int runHouseholdShow(Context& c)
               << (card.replacesCardId ? Cli::tr("\treplaces %1").arg(cardTokens.value(card.replacesCardId))
                                       : QString())
               << '\n';
+    c.out.flush();
+    return Success;
+}
+
+// A date option in ISO form (YYYY-MM-DD), required.
+QDate dateOption(const Context& c, const QString& name)
+{
+    const QString text = c.option(name).trimmed();
+    if (text.isEmpty())
+        throw UsageProblem(Cli::tr("missing option --%1 YYYY-MM-DD").arg(name));
+    const QDate d = QDate::fromString(text, Qt::ISODate);
+    if (!d.isValid())
+        throw UsageProblem(Cli::tr("--%1 must be a date YYYY-MM-DD, not \"%2\"").arg(name, text));
+    return d;
+}
+
+// Saves member edits of a household as the case file does (checked, version-checked, audited, all or
+// nothing); someone saving the household at the same moment makes it fail, nothing written.
+void saveMembers(const HouseholdService& service, const Household& household, std::vector<MemberEdit>& edits)
+{
+    Household mine = household;
+    if (const auto conflict = service.save(mine, household, edits))
+        throw Error(
+            Cli::tr("Household %1 was changed by someone else meanwhile; nothing was written, try again.")
+                .arg(household.code),
+            Error::Kind::Conflict);
+}
+
+// cabas-cli household depart CODE PERSON --on DATE --reason TEXT
+int runHouseholdDepart(Context& c)
+{
+    const QStringList args = c.arguments();
+    if (args.size() != 2)
+        throw UsageProblem(
+            args.size() < 2 ? Cli::tr("missing argument: %1")
+                                  .arg(args.isEmpty() ? QStringLiteral("CODE") : QStringLiteral("PERSON"))
+                            : Cli::tr("unexpected argument \"%1\"").arg(args.mid(2).join(QLatin1Char(' '))));
+    const QDate on = dateOption(c, QStringLiteral("on"));
+    const QString reason = c.option(QStringLiteral("reason")).trimmed();
+    if (reason.isEmpty())
+        throw UsageProblem(Cli::tr("missing option --reason TEXT: a departure needs its reason"));
+    auto [db, session] = c.openAndLogin();
+    const HouseholdService service(*db, session);
+    const auto household = service.find(args.at(0));
+    if (!household)
+        throw Error(Cli::tr("There is no household %1.").arg(args.at(0)), Error::Kind::NotFound);
+    std::optional<Person> member;
+    for (const Person& p : service.members(household->id))
+        if (p.code.compare(args.at(1), Qt::CaseInsensitive) == 0)
+            member = p;
+    if (!member)
+        throw Error(Cli::tr("%1 is not a member of household %2.").arg(args.at(1), household->code),
+                    Error::Kind::NotFound);
+    if (member->leftOn.isValid())
+        throw Error(Cli::tr("%1 already left household %2 on %3.")
+                        .arg(member->code, household->code, member->leftOn.toString(Qt::ISODate)),
+                    Error::Kind::Invalid);
+    MemberEdit edit;
+    edit.base = *member;
+    edit.mine = *member;
+    edit.mine.leftOn = on;
+    edit.departureReason = reason;
+    std::vector<MemberEdit> edits{edit};
+    saveMembers(service, *household, edits);
+    c.out
+        << Cli::tr("%1 left household %2 on %3.").arg(member->code, household->code, on.toString(Qt::ISODate))
+        << '\n';
+    c.out.flush();
+    return Success;
+}
+
+// cabas-cli household arrive CODE --first-name F --last-name L --birth-date D --on DATE [--role R] [--sex S]
+int runHouseholdArrive(Context& c)
+{
+    const QString code = requiredArgument(c, QStringLiteral("CODE"));
+    Person p;
+    p.firstName = c.option(QStringLiteral("first-name")).trimmed();
+    p.lastName = c.option(QStringLiteral("last-name")).trimmed();
+    if (p.firstName.isEmpty() || p.lastName.isEmpty())
+        throw UsageProblem(Cli::tr("an arrival needs --first-name and --last-name"));
+    p.birthDate = dateOption(c, QStringLiteral("birth-date"));
+    p.arrivedOn = dateOption(c, QStringLiteral("on"));
+    const QString role = c.option(QStringLiteral("role")).trimmed();
+    if (!role.isEmpty() && !fromCode(role, &p.role))
+        throw UsageProblem(Cli::tr("--role must be adult or child, not \"%1\"").arg(role));
+    const QString sex = c.option(QStringLiteral("sex")).trimmed();
+    if (!sex.isEmpty() && !fromCode(sex, &p.sex))
+        throw UsageProblem(Cli::tr("--sex must be F or M, not \"%1\"").arg(sex));
+    auto [db, session] = c.openAndLogin();
+    const HouseholdService service(*db, session);
+    const auto household = service.find(code);
+    if (!household)
+        throw Error(Cli::tr("There is no household %1.").arg(code), Error::Kind::NotFound);
+    p.householdId = household->id;
+    MemberEdit edit;
+    edit.mine = p;
+    std::vector<MemberEdit> edits{edit};
+    saveMembers(service, *household, edits);
+    c.out << Cli::tr("%1 (%2) arrived in household %3 on %4.")
+                 .arg(edits.front().mine.fullName(), edits.front().mine.code, household->code,
+                      p.arrivedOn.toString(Qt::ISODate))
+          << '\n';
     c.out.flush();
     return Success;
 }
@@ -250,6 +357,23 @@ std::vector<Command> householdCommands()
                  "allowance."),
          {O(QStringLiteral("format"), Cli::tr("text (default) or json."), QStringLiteral("FORMAT"))},
          runHouseholdShow},
+        {QStringLiteral("household depart"),
+         QStringLiteral("CODE PERSON"),
+         Cli::tr("Record that a member left the household, with the date and the reason (social workers)."),
+         {O(QStringLiteral("on"), Cli::tr("The day the member left (YYYY-MM-DD)."), QStringLiteral("DATE")),
+          O(QStringLiteral("reason"), Cli::tr("Why the member left (required)."), QStringLiteral("TEXT"))},
+         runHouseholdDepart},
+        {QStringLiteral("household arrive"),
+         QStringLiteral("CODE"),
+         Cli::tr("Record a new member arriving in the household (social workers); prints the person code."),
+         {O(QStringLiteral("first-name"), Cli::tr("First name."), QStringLiteral("NAME")),
+          O(QStringLiteral("last-name"), Cli::tr("Last name."), QStringLiteral("NAME")),
+          O(QStringLiteral("birth-date"), Cli::tr("Birth date (YYYY-MM-DD)."), QStringLiteral("DATE")),
+          O(QStringLiteral("on"), Cli::tr("The day the member arrived (YYYY-MM-DD)."),
+            QStringLiteral("DATE")),
+          O(QStringLiteral("role"), Cli::tr("adult (default) or child."), QStringLiteral("ROLE")),
+          O(QStringLiteral("sex"), Cli::tr("F or M (default: not given)."), QStringLiteral("SEX"))},
+         runHouseholdArrive},
     };
 }
 

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDate>
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -33,6 +34,17 @@ struct Checkup
     // Plausibility ranges (formats.md), each problem naming its field.
     QStringList validate() const;
     bool operator==(const Checkup&) const = default;
+};
+
+// One correction of a saved checkup: who, when, why, and the checkup's version it produced.
+struct CheckupCorrection
+{
+    qint64 checkupId = 0;
+    QDateTime correctedAt;
+    qint64 correctedByUserId = 0;
+    QString correctedBy; // the user's display name
+    QString reason;
+    int version = 0;
 };
 
 } // namespace cabas

@@ -40,6 +40,7 @@ struct Person
     PersonRole role = PersonRole::Adult; // the role recorded at enrolment
     QDate arrivedOn;                     // null: member from the household's start
     QDate leftOn;                        // null: still a member
+    QString departureReason;             // why the member left (set with leftOn by a recorded departure)
     int version = 0;
 
     QString fullName() const { return firstName + QLatin1Char(' ') + lastName; }

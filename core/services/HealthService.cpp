@@ -35,10 +35,12 @@ void HealthService::recordCheckup(const QString& personCode, Checkup& checkup) c
     tx.commit();
 }
 
-void HealthService::correctCheckup(const QString& personCode, Checkup& checkup) const
+void HealthService::correctCheckup(const QString& personCode, Checkup& checkup, const QString& reason) const
 {
     const AuditTrail audit(m_db);
     audit.require(m_session, DataKind::Health, Action::Write, QStringLiteral("checkup"), personCode);
+    if (reason.trimmed().isEmpty())
+        throw Error(tr("reason: a correction needs its reason"), Error::Kind::Invalid);
     const qint64 id = personId(personCode);
     store::CheckupRepository repository(m_db);
     const auto stored = repository.findById(checkup.id);
@@ -50,8 +52,31 @@ void HealthService::correctCheckup(const QString& personCode, Checkup& checkup) 
     checkRecordable(personCode, id, checkup.takenOn, checkup.wave);
     store::Database::Transaction tx(m_db);
     repository.update(checkup);
+    CheckupCorrection correction;
+    correction.checkupId = checkup.id;
+    correction.correctedAt = Clock::instance().nowUtc();
+    correction.correctedByUserId = m_session.user.id;
+    correction.reason = reason.trimmed();
+    correction.version = checkup.version;
+    repository.addCorrection(correction);
     audit.record(m_session, QStringLiteral("update"), QStringLiteral("checkup"), personCode, checkup.wave);
     tx.commit();
+}
+
+std::vector<CheckupCorrection> HealthService::checkupCorrections(const QString& personCode,
+                                                                 qint64 checkupId) const
+{
+    const AuditTrail audit(m_db);
+    audit.require(m_session, DataKind::Health, Action::Read, QStringLiteral("checkup"), personCode);
+    const qint64 id = personId(personCode);
+    store::CheckupRepository repository(m_db);
+    const auto stored = repository.findById(checkupId);
+    if (!stored || stored->personId != id)
+        throw Error(tr("%1 has no such checkup.").arg(personCode), Error::Kind::NotFound);
+    auto result = repository.corrections(checkupId);
+    audit.record(m_session, QStringLiteral("read"), QStringLiteral("checkup"), personCode,
+                 QStringLiteral("corrections"));
+    return result;
 }
 
 void HealthService::checkRecordable(const QString& personCode, qint64 id, const QDate& date,

@@ -30,8 +30,11 @@ class HealthService
     PersonCheckups checkups(const QString& personCode) const;
     // Corrects a saved checkup of `personCode` (checkup.id and the version it was read with): checked like a
     // new one (plausibility, consent on its date, a wave of the programme, one per wave), written if nobody
-    // corrected it meanwhile (else Conflict, nothing written), audited. The nurse who took it stays.
-    void correctCheckup(const QString& personCode, Checkup& checkup) const;
+    // corrected it meanwhile (else Conflict, nothing written), audited, with its reason (required) kept in
+    // the checkup's history of corrections. The nurse who took it stays.
+    void correctCheckup(const QString& personCode, Checkup& checkup, const QString& reason) const;
+    // The corrections of one of the person's checkups, oldest first (a read of health data: audited).
+    std::vector<CheckupCorrection> checkupCorrections(const QString& personCode, qint64 checkupId) const;
 
     struct PersonQuestionnaires
     {

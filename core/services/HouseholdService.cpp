@@ -444,6 +444,10 @@ std::optional<HouseholdConflict> HouseholdService::save(Household& mine, const H
                 continue;
             }
             e.mine.version = e.base.version;
+            if (e.recordsDeparture())
+                e.mine.departureReason = e.departureReason.trimmed();
+            else if (!e.mine.leftOn.isValid())
+                e.mine.departureReason.clear(); // back in the household: no departure, no reason
             persons.update(e.mine);
             const QStringList changed = changedMemberFields(e);
             audit.record(m_session, QStringLiteral("update"), QStringLiteral("person"), e.mine.code,

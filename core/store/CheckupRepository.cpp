@@ -112,4 +112,36 @@ std::vector<Checkup> CheckupRepository::forPerson(qint64 personId) const
     return result;
 }
 
+void CheckupRepository::addCorrection(CheckupCorrection& c)
+{
+    if (c.reason.trimmed().isEmpty())
+        throw Error(tr("reason: a correction needs its reason"), Error::Kind::Invalid);
+    m_db.exec(
+        QStringLiteral("INSERT INTO checkup_correction (checkup_id, corrected_at, corrected_by, reason, "
+                       "version) VALUES (?, ?, ?, ?, ?)"),
+        {c.checkupId, timestampValue(c.correctedAt),
+         c.correctedByUserId ? QVariant(c.correctedByUserId) : QVariant(), c.reason.trimmed(), c.version});
+}
+
+std::vector<CheckupCorrection> CheckupRepository::corrections(qint64 checkupId) const
+{
+    std::vector<CheckupCorrection> result;
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT c.checkup_id, c.corrected_at, c.corrected_by, COALESCE(u.display_name, ''), "
+                       "c.reason, c.version FROM checkup_correction c LEFT JOIN app_user u ON u.id = "
+                       "c.corrected_by WHERE c.checkup_id = ? ORDER BY c.id"),
+        {checkupId});
+    while (q.next()) {
+        CheckupCorrection c;
+        c.checkupId = q.value(0).toLongLong();
+        c.correctedAt = toTimestamp(q.value(1));
+        c.correctedByUserId = q.value(2).toLongLong();
+        c.correctedBy = q.value(3).toString();
+        c.reason = q.value(4).toString();
+        c.version = q.value(5).toInt();
+        result.push_back(c);
+    }
+    return result;
+}
+
 } // namespace cabas::store

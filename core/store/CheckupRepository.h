@@ -21,6 +21,9 @@ class CheckupRepository
     void update(Checkup& checkup);
     std::optional<Checkup> findById(qint64 id) const;
     std::vector<Checkup> forPerson(qint64 personId) const; // oldest first
+    // The corrections of a checkup (oldest first) and the recording of one.
+    void addCorrection(CheckupCorrection& correction);
+    std::vector<CheckupCorrection> corrections(qint64 checkupId) const;
 
   private:
     const Database& m_db;

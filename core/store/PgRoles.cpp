@@ -30,6 +30,7 @@ constexpr TableRule kTables[] = {
     {"household_search_term", DataKind::Households},
     {"card_event", DataKind::Households},
     {"checkup", DataKind::Health},
+    {"checkup_correction", DataKind::Health},
     {"diet_questionnaire", DataKind::Health},
     {"prevention_step", DataKind::Health},
     {"support_session", DataKind::Health},

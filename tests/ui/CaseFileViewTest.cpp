@@ -255,6 +255,8 @@ TEST_CASE("ui: the case file records a departure and an arrival with undo and re
     clickOk(dialog);
     CHECK(view.memberDialog() == nullptr);
     CHECK(members->item(1, 6)->text() == QLocale().toString(QDate(2025, 3, 31), QLocale::ShortFormat));
+    CHECK(members->item(1, 7)->text() ==
+          QStringLiteral("Moved to Toulouse for her studies")); // not saved yet
     // She left before 1 April: April's allowance is the adult's only, shown before saving.
     CHECK(allowanceText(view).contains(formatCents(4000)));
     CHECK(view.memberEdits().size() == 1);
@@ -286,6 +288,9 @@ TEST_CASE("ui: the case file records a departure and an arrival with undo and re
     const auto stored = HouseholdService(*f.db, f.sw).members(householdId);
     REQUIRE(stored.size() == 3);
     CHECK(stored[1].leftOn == QDate(2025, 3, 31));
+    CHECK(stored[1].departureReason == QStringLiteral("Moved to Toulouse for her studies"));
+    CHECK(members->item(1, 7)->text() == QStringLiteral("Moved to Toulouse for her studies"));
+    CHECK(stored[2].departureReason.isEmpty());
     CHECK(stored[2].arrivedOn == QDate(2025, 3, 25));
     CHECK(stored[2].code == QStringLiteral("P-00003"));
     CHECK(HouseholdService(*f.db, f.sw).allowance(householdId, QDate(2025, 4, 1)).totalCents == 6000);
@@ -311,6 +316,8 @@ TEST_CASE("ui: the case file records a departure and an arrival with undo and re
     view.undoStack()->undo();
     REQUIRE(view.save());
     CHECK(HouseholdService(*f.db, f.sw).members(householdId)[1].leftOn == QDate(2025, 3, 31));
+    CHECK(HouseholdService(*f.db, f.sw).members(householdId)[1].departureReason ==
+          QStringLiteral("Moved to Toulouse for her studies")); // corrected dates keep the reason
 }
 
 TEST_CASE("ui: the referent changes in the case file with undo and redo, saved and audited",

@@ -4,9 +4,11 @@
 #include "HealthPage.h"
 #include "MainWindow.h"
 #include "UiTestUtil.h"
+#include "health/CheckupForm.h"
 #include "services/FollowUpSchedule.h"
 #include "services/HealthService.h"
 #include "services/HouseholdService.h"
+#include "store/AuditRepository.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
@@ -14,6 +16,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
 #include <QStackedWidget>
@@ -340,4 +343,76 @@ TEST_CASE("ui: a social worker gets the access-denied panel on the health follow
     window.setSession(test::sessionFor(*window.database(), Role::Nurse, QStringLiteral("nurse2")));
     CHECK(shownPage(window) == QStringLiteral("healthPage"));
     CHECK(window.healthPage()->model()->rowCount() == 12);
+}
+
+TEST_CASE("ui: a nurse corrects a checkup from the health page, with its reason kept in its history",
+          "[ui][health][correction][screenshot]")
+{
+    HealthFixture f;
+    const Session nurse = f.nurse;
+    ui::MainWindow window(std::move(f.db), nurse);
+    window.showSection(QStringLiteral("health"));
+    ui::HealthPage* page = window.healthPage();
+    REQUIRE(page->openPerson(QStringLiteral("P-A"), QStringLiteral("Anne Martin")));
+    auto* person = child<QWidget>(page, "personHealthView");
+    auto* checkups = child<QTableWidget>(person, "checkupTable");
+    auto* correct = child<QPushButton>(person, "correctCheckupButton");
+    auto* history = child<QLabel>(person, "checkupHistoryLabel");
+    REQUIRE(checkups->rowCount() == 1);
+    CHECK_FALSE(correct->isEnabled()); // nothing selected
+    checkups->selectRow(0);
+    REQUIRE(correct->isEnabled());
+    CHECK_FALSE(history->text().isEmpty()); // "never corrected"
+    const QString neverCorrected = history->text();
+
+    correct->click();
+    auto* form = page->findChild<ui::CheckupForm*>(QStringLiteral("checkupCorrectionForm"));
+    REQUIRE(form);
+    REQUIRE(form->isCorrection());
+    const QLocale locale;
+    // Prefilled with the saved values; Save waits for a change and a reason.
+    auto* weight = child<QLineEdit>(form, "weightEdit");
+    CHECK(weight->text() == locale.toString(99.3, 'f', 1));
+    CHECK(child<QLineEdit>(form, "heightEdit")->text() == QStringLiteral("186"));
+    CHECK(child<QLineEdit>(form, "glucoseEdit")->text() == locale.toString(1.1, 'f', 1));
+    CHECK(child<QComboBox>(form, "checkupWave")->currentData().toString() == QStringLiteral("M0"));
+    auto* save = child<QPushButton>(form, "saveButton");
+    CHECK_FALSE(save->isEnabled());
+    weight->setText(locale.toString(93.3, 'f', 1));
+    CHECK_FALSE(save->isEnabled()); // no reason yet
+    CHECK_FALSE(child<QLabel>(form, "correctionReasonMessage")->text().isEmpty());
+    child<QLineEdit>(form, "correctionReasonEdit")->setText(QStringLiteral("weight typed wrong"));
+    REQUIRE(save->isEnabled());
+    test::screenshotIfAsked(form, QStringLiteral("health-checkup-correction"));
+    REQUIRE(form->save());
+
+    // Stored, shown again, and the correction in the checkup's history.
+    const HealthService health(*window.database(), nurse);
+    const auto stored = health.checkups(QStringLiteral("P-A")).checkups;
+    REQUIRE(stored.size() == 1);
+    CHECK(stored[0].weightG == 93300);
+    CHECK(stored[0].heightMm == 1860);
+    CHECK(stored[0].version == 2);
+    CHECK(stored[0].nurseUserId == nurse.user.id);
+    const auto corrections = health.checkupCorrections(QStringLiteral("P-A"), stored[0].id);
+    REQUIRE(corrections.size() == 1);
+    CHECK(corrections[0].reason == QStringLiteral("weight typed wrong"));
+    CHECK(corrections[0].correctedByUserId == nurse.user.id);
+    REQUIRE(checkups->rowCount() == 1);
+    CHECK(checkups->item(0, 2)->text() == locale.toString(93.3, 'f', 1));
+    checkups->clearSelection();
+    checkups->selectRow(0);
+    CHECK(history->text() != neverCorrected);
+    CHECK(history->text().contains(QStringLiteral("weight typed wrong")));
+    // Audited as an update of the person's checkup, never with a value.
+    store::AuditFilter filter;
+    filter.table = QStringLiteral("checkup");
+    int updates = 0;
+    for (const auto& r : store::AuditRepository(*window.database()).list(filter))
+        if (r.action == QLatin1String("update")) {
+            ++updates;
+            CHECK(r.recordRef == QStringLiteral("P-A"));
+            CHECK(r.detail == QStringLiteral("M0"));
+        }
+    CHECK(updates == 1);
 }

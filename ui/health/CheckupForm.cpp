@@ -74,6 +74,58 @@ CheckupForm::CheckupForm(const store::Database& db, const Session& session, cons
     resize(sizeHint().expandedTo(QSize(460, 0)));
 }
 
+namespace {
+// A measure in the core's units shown in the form's unit (93300 g → "93.3" kg), without trailing zeros.
+QString typed(const std::optional<int>& value, int scale)
+{
+    if (!value)
+        return QString();
+    int decimals = 0;
+    for (int s = scale; s > 1; s /= 10)
+        ++decimals;
+    QString text = QLocale().toString(double(*value) / scale, 'f', decimals);
+    const QString point = QLocale().decimalPoint();
+    if (decimals > 0) {
+        while (text.endsWith(QLatin1Char('0')))
+            text.chop(1);
+        if (text.endsWith(point))
+            text.chop(point.size());
+    }
+    return text;
+}
+} // namespace
+
+CheckupForm::CheckupForm(const store::Database& db, const Session& session, const QString& personCode,
+                         const QString& personName, const Checkup& toCorrect, QWidget* parent)
+    : CheckupForm(db, session, personCode, personName, QStringList(), parent)
+{
+    setObjectName(QStringLiteral("checkupCorrectionForm"));
+    setWindowTitle(tr("Correct a checkup"));
+    m_original = toCorrect;
+    m_date->setDate(toCorrect.takenOn);
+    int wave = m_wave->findData(toCorrect.wave);
+    if (wave < 0) { // a wave the programme no longer has: shown, the core says what is wrong
+        m_wave->addItem(toCorrect.wave, toCorrect.wave);
+        wave = m_wave->count() - 1;
+    }
+    m_wave->setCurrentIndex(wave);
+    m_weight->setText(typed(toCorrect.weightG, 1000));
+    m_height->setText(typed(toCorrect.heightMm, 10));
+    m_waist->setText(typed(toCorrect.waistMm, 10));
+    m_systolic->setText(typed(toCorrect.systolicMmHg, 1));
+    m_diastolic->setText(typed(toCorrect.diastolicMmHg, 1));
+    m_glucose->setText(typed(toCorrect.glucoseMgDl, 100));
+    m_notes->setPlainText(toCorrect.notes);
+    m_reason = new QLineEdit(this);
+    m_reason->setObjectName(QStringLiteral("correctionReasonEdit"));
+    m_reason->setPlaceholderText(tr("e.g. weight typed wrong"));
+    m_reasonMessage = makeMessage("correctionReasonMessage");
+    addField(tr("&Reason for the correction:"), m_reason, QString(), m_reasonMessage);
+    connect(m_reason, &QLineEdit::textChanged, this, &CheckupForm::revalidate);
+    connect(m_notes, &QPlainTextEdit::textChanged, this, &CheckupForm::revalidate);
+    revalidate();
+}
+
 Checkup CheckupForm::checkup(QStringList* problems) const
 {
     Checkup c;
@@ -126,6 +178,19 @@ QStringList CheckupForm::check()
     setMessage(m_systolicMessage, messageFor(problems, QStringLiteral("systolic_mmhg")));
     setMessage(m_diastolicMessage, messageFor(problems, QStringLiteral("diastolic_mmhg")));
     setMessage(m_glucoseMessage, messageFor(problems, QStringLiteral("glucose_g_l")));
+    if (m_original) {
+        Checkup same = c;
+        same.id = m_original->id;
+        same.personId = m_original->personId;
+        same.nurseUserId = m_original->nurseUserId;
+        same.version = m_original->version;
+        if (same == *m_original)
+            problems << QStringLiteral("checkup: %1").arg(tr("nothing is changed yet"));
+        if (m_reason && m_reason->text().trimmed().isEmpty())
+            problems << QStringLiteral("reason: %1").arg(tr("a correction needs its reason"));
+        if (m_reasonMessage)
+            setMessage(m_reasonMessage, messageFor(problems, QStringLiteral("reason")));
+    }
     setMessage(m_waveMessage, messageFor(problems, QStringLiteral("wave")));
     const auto bmi = c.bmi();
     const bool plausible = messageFor(problems, QStringLiteral("weight_kg")).isEmpty() &&
@@ -138,7 +203,13 @@ QStringList CheckupForm::check()
 void CheckupForm::write()
 {
     Checkup c = checkup();
-    HealthService(m_db, m_session).recordCheckup(m_personCode, c);
+    if (m_original) {
+        c.id = m_original->id;
+        c.version = m_original->version;
+        HealthService(m_db, m_session).correctCheckup(m_personCode, c, m_reason->text());
+    } else {
+        HealthService(m_db, m_session).recordCheckup(m_personCode, c);
+    }
     m_saved = c;
 }
 

@@ -236,7 +236,7 @@ QWidget* CaseFileView::buildMembersTab()
     auto* layout = new QVBoxLayout(page);
     m_members = makeTable(QStringLiteral("caseMembersTable"),
                           {tr("Code"), tr("First name"), tr("Last name"), tr("Born on"), tr("Role"),
-                           tr("Arrived on"), tr("Left on")},
+                           tr("Arrived on"), tr("Left on"), tr("Reason for leaving")},
                           page);
     m_members->setAccessibleName(tr("Members"));
     layout->addWidget(m_members, 1);
@@ -605,6 +605,15 @@ std::vector<Person> CaseFileView::editedMembers() const
 void CaseFileView::fillMembers()
 {
     const QDate today = Clock::instance().today();
+// The reason of a member's departure: the saved one, or the one of a departure recorded but not saved yet.
+QString CaseFileView::reasonOf(const Person& p) const
+{
+    for (const MemberEdit& e : m_memberEdits)
+        if (keyOf(e) == p.id && e.recordsDeparture())
+            return e.departureReason.trimmed();
+    return p.departureReason;
+}
+
     const std::vector<Person> members = editedMembers();
     QString pending;
     try {
@@ -628,7 +637,7 @@ void CaseFileView::fillMembers()
         setRow(m_members, r,
                {p.code.isEmpty() ? tr("(new)") : p.code, p.firstName, p.lastName, shortDate(p.birthDate),
                 displayName(p.isAdultOn(today, m_adultAge) ? PersonRole::Adult : p.role),
-                shortDate(p.arrivedOn), shortDate(p.leftOn)});
+                shortDate(p.arrivedOn), shortDate(p.leftOn), p.leftOn.isValid() ? reasonOf(p) : QString()});
         m_members->item(r, 0)->setData(Qt::UserRole, p.id);
         const bool unsaved = changed.contains(p.id);
         const bool gone = !p.isMemberOn(today);
@@ -640,7 +649,10 @@ void CaseFileView::fillMembers()
             if (unsaved)
                 item->setToolTip(tr("Not saved yet"));
             else if (gone && p.leftOn.isValid())
-                item->setToolTip(tr("Left the household on %1").arg(shortDate(p.leftOn)));
+                item->setToolTip(
+                    p.departureReason.isEmpty()
+                        ? tr("Left the household on %1").arg(shortDate(p.leftOn))
+                        : tr("Left the household on %1: %2").arg(shortDate(p.leftOn), p.departureReason));
             if (gone)
                 item->setForeground(m_members->palette().brush(QPalette::Disabled, QPalette::Text));
         }

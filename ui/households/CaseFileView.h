@@ -81,6 +81,7 @@ class CaseFileView : public QDialog
     QWidget* buildHouseholdTab();
     QWidget* buildMembersTab();
     void fillMembers();
+    QString reasonOf(const Person& p) const;
     bool openMemberDialogFor(MemberAction action, qint64 key);
     void fillReferents();
     QWidget* buildStatusTab();

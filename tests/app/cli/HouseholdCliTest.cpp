@@ -1,4 +1,5 @@
 #include "cli/Cli.h"
+#include "store/AuditRepository.h"
 #include "store/Database.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
@@ -169,4 +170,111 @@ TEST_CASE("cabas-cli household show CODE --format json: members, cards, consents
     REQUIRE(coordinator.code == cli::Success);
     CHECK_FALSE(coordinator.out.contains(QStringLiteral("Nguyễn")));
     CHECK_FALSE(coordinator.out.contains(QStringLiteral("address")));
+}
+
+TEST_CASE("cabas-cli household depart and arrive: members leave and arrive, checked, audited, all or nothing",
+          "[cli][households][members]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
+    CliFixture f(backend);
+    auto member = [&](const QString& code) {
+        const Run show =
+            f.sw({QStringLiteral("household"), QStringLiteral("show"), QStringLiteral("MMG-0001"),
+                  QStringLiteral("--format"), QStringLiteral("json")});
+        REQUIRE(show.code == cli::Success);
+        for (const QJsonValue& m :
+             QJsonDocument::fromJson(show.out.toUtf8()).object().value(QStringLiteral("members")).toArray())
+            if (m.toObject().value(QStringLiteral("person_code")).toString() == code)
+                return m.toObject();
+        return QJsonObject();
+    };
+    const QStringList depart = {QStringLiteral("household"), QStringLiteral("depart"),
+                                QStringLiteral("MMG-0001"), QStringLiteral("P-00002")};
+
+    // Usage problems: exit status 2, nothing written.
+    CHECK(f.sw(depart + QStringList{QStringLiteral("--reason"), QStringLiteral("moved")}).code ==
+          cli::UsageError);
+    CHECK(f.sw(depart + QStringList{QStringLiteral("--on"), QStringLiteral("2025-03-01")}).code ==
+          cli::UsageError);
+    const Run badDate = f.sw(depart + QStringList{QStringLiteral("--on"), QStringLiteral("2025-02-30"),
+                                                  QStringLiteral("--reason"), QStringLiteral("moved")});
+    CHECK(badDate.code == cli::UsageError);
+    CHECK(badDate.err.contains(QStringLiteral("2025-02-30")));
+    // Problems the core finds, located by member and field: a departure in the future, before the birth.
+    const Run future = f.sw(depart + QStringList{QStringLiteral("--on"), QStringLiteral("2025-04-01"),
+                                                 QStringLiteral("--reason"), QStringLiteral("moved")});
+    CHECK(future.code == cli::Failure);
+    CHECK(future.err.contains(QStringLiteral("P-00002")));
+    CHECK(future.err.contains(QStringLiteral("left_on")));
+    const Run unknown =
+        f.sw({QStringLiteral("household"), QStringLiteral("depart"), QStringLiteral("MMG-0001"),
+              QStringLiteral("P-00004"), QStringLiteral("--on"), QStringLiteral("2025-03-01"),
+              QStringLiteral("--reason"), QStringLiteral("moved")});
+    CHECK(unknown.code == cli::Failure);
+    CHECK(unknown.err.contains(QStringLiteral("P-00004")));
+    CHECK(member(QStringLiteral("P-00002")).value(QStringLiteral("left_on")).isNull());
+
+    // Coordinators and nurses may not: refused (and audited by the core), nothing written.
+    const Run refused =
+        f.coordinator(depart + QStringList{QStringLiteral("--on"), QStringLiteral("2025-03-01"),
+                                           QStringLiteral("--reason"), QStringLiteral("moved")});
+    CHECK(refused.code == cli::Failure);
+    CHECK(member(QStringLiteral("P-00002")).value(QStringLiteral("left_on")).isNull());
+
+    const Run left =
+        f.sw(depart + QStringList{QStringLiteral("--on"), QStringLiteral("2025-03-01"),
+                                  QStringLiteral("--reason"), QStringLiteral("moved to Toulouse")});
+    INFO(left.err.toStdString());
+    REQUIRE(left.code == cli::Success);
+    CHECK(left.out.contains(QStringLiteral("P-00002")));
+    QJsonObject paul = member(QStringLiteral("P-00002"));
+    CHECK(paul.value(QStringLiteral("left_on")).toString() == QStringLiteral("2025-03-01"));
+    CHECK(paul.value(QStringLiteral("departure_reason")).toString() == QStringLiteral("moved to Toulouse"));
+    CHECK(member(QStringLiteral("P-00001")).value(QStringLiteral("departure_reason")).isNull());
+    // Twice: refused, the first departure stays.
+    const Run again = f.sw(depart + QStringList{QStringLiteral("--on"), QStringLiteral("2025-03-05"),
+                                                QStringLiteral("--reason"), QStringLiteral("again")});
+    CHECK(again.code == cli::Failure);
+    CHECK(member(QStringLiteral("P-00002")).value(QStringLiteral("left_on")).toString() ==
+          QStringLiteral("2025-03-01"));
+
+    // An arrival: a new member with the next person code, counted from the next first of the month.
+    const QStringList arrive = {
+        QStringLiteral("household"),    QStringLiteral("arrive"), QStringLiteral("MMG-0001"),
+        QStringLiteral("--first-name"), QStringLiteral("Zoé"),    QStringLiteral("--last-name"),
+        QStringLiteral("Nguyễn"),       QStringLiteral("--on"),   QStringLiteral("2025-03-02")};
+    const Run childTooOld =
+        f.sw(arrive + QStringList{QStringLiteral("--birth-date"), QStringLiteral("1990-05-01"),
+                                  QStringLiteral("--role"), QStringLiteral("child")});
+    CHECK(childTooOld.code == cli::Failure);
+    CHECK(childTooOld.err.contains(QStringLiteral("role")));
+    CHECK(f.sw(arrive + QStringList{QStringLiteral("--birth-date"), QStringLiteral("2020-05-01"),
+                                    QStringLiteral("--role"), QStringLiteral("baby")})
+              .code == cli::UsageError);
+    const Run arrived =
+        f.sw(arrive + QStringList{QStringLiteral("--birth-date"), QStringLiteral("2020-05-01"),
+                                  QStringLiteral("--role"), QStringLiteral("child"), QStringLiteral("--sex"),
+                                  QStringLiteral("F")});
+    INFO(arrived.err.toStdString());
+    REQUIRE(arrived.code == cli::Success);
+    const QString newCode = QStringLiteral("P-%1").arg(
+        f.t.rawValue(QStringLiteral("SELECT count(*) FROM person")).toInt(), 5, 10, QLatin1Char('0'));
+    CHECK(arrived.out.contains(newCode));
+    const QJsonObject zoe = member(newCode);
+    CHECK(zoe.value(QStringLiteral("first_name")).toString() == QStringLiteral("Zoé"));
+    CHECK(zoe.value(QStringLiteral("arrived_on")).toString() == QStringLiteral("2025-03-02"));
+    CHECK(zoe.value(QStringLiteral("role")).toString() == QStringLiteral("child"));
+
+    // Audited as the case file does: the departure and the arrival, never a value.
+    auto db = f.t.open();
+    QStringList details;
+    store::AuditFilter filter;
+    filter.table = QStringLiteral("person");
+    for (const auto& r : store::AuditRepository(*db).list(filter))
+        if (r.login == QLatin1String("social.worker"))
+            details << r.action + QLatin1Char(' ') + r.recordRef + QLatin1Char(' ') + r.detail;
+    CHECK(details.contains(QStringLiteral("update P-00002 departure")));
+    CHECK(details.contains(QStringLiteral("create %1 arrival").arg(newCode)));
 }

@@ -182,8 +182,20 @@ TEST_CASE("a nurse corrects a saved checkup: checked, audited, version-checked a
     // A typo in the weight, corrected.
     Checkup fixed = m0;
     fixed.weightG = 93300;
-    nurse.correctCheckup(QStringLiteral("P-00001"), fixed);
+    // A correction needs its reason: nothing written without one.
+    Checkup noReason = fixed;
+    CHECK(errorOf([&] {
+              nurse.correctCheckup(QStringLiteral("P-00001"), noReason, QStringLiteral(" "));
+          }).contains(QStringLiteral("reason")));
+    CHECK(nurse.checkups(QStringLiteral("P-00001")).checkups[0].weightG == m0.weightG);
+    nurse.correctCheckup(QStringLiteral("P-00001"), fixed, QStringLiteral("typo in the weight"));
     CHECK(fixed.version == 2);
+    const auto corrections = nurse.checkupCorrections(QStringLiteral("P-00001"), fixed.id);
+    REQUIRE(corrections.size() == 1);
+    CHECK(corrections[0].reason == QStringLiteral("typo in the weight"));
+    CHECK(corrections[0].correctedByUserId == f.nurse.user.id);
+    CHECK(corrections[0].version == 2);
+    CHECK(corrections[0].correctedAt == QDateTime(QDate(2025, 3, 1), QTime(9, 0), Qt::UTC));
     auto stored = nurse.checkups(QStringLiteral("P-00001")).checkups;
     REQUIRE(stored.size() == 2);
     CHECK(stored[0].weightG == 93300);
@@ -203,22 +215,25 @@ TEST_CASE("a nurse corrects a saved checkup: checked, audited, version-checked a
     Checkup implausible = fixed;
     implausible.weightG = 400000;
     CHECK(errorOf([&] {
-              nurse.correctCheckup(QStringLiteral("P-00001"), implausible);
+              nurse.correctCheckup(QStringLiteral("P-00001"), implausible, QStringLiteral("r"));
           }).contains(QStringLiteral("weight_kg")));
     Checkup sameWave = fixed;
     sameWave.wave = QStringLiteral("M6");
-    CHECK_FALSE(errorOf([&] { nurse.correctCheckup(QStringLiteral("P-00001"), sameWave); }).isEmpty());
+    CHECK_FALSE(errorOf([&] {
+                    nurse.correctCheckup(QStringLiteral("P-00001"), sameWave, QStringLiteral("r"));
+                }).isEmpty());
     CHECK(nurse.checkups(QStringLiteral("P-00001")).checkups[0].weightG == 93300);
 
     // Someone corrected it meanwhile on another connection: a conflict, their values stay.
     auto second = f.t.open();
     Checkup theirs = fixed;
     theirs.waistMm = 1010;
-    HealthService(*second, f.nurse).correctCheckup(QStringLiteral("P-00001"), theirs);
+    HealthService(*second, f.nurse)
+        .correctCheckup(QStringLiteral("P-00001"), theirs, QStringLiteral("waist"));
     Checkup mine = fixed; // still version 2
     mine.weightG = 94300;
     try {
-        nurse.correctCheckup(QStringLiteral("P-00001"), mine);
+        nurse.correctCheckup(QStringLiteral("P-00001"), mine, QStringLiteral("weight again"));
         FAIL("a stale correction was written");
     } catch (const Error& e) {
         CHECK(e.kind() == Error::Kind::Conflict);
@@ -227,11 +242,13 @@ TEST_CASE("a nurse corrects a saved checkup: checked, audited, version-checked a
     CHECK(stored[0].weightG == 93300);
     CHECK(stored[0].waistMm == 1010);
     CHECK(stored[0].version == 3);
+    CHECK(nurse.checkupCorrections(QStringLiteral("P-00001"), fixed.id).size() == 2); // not the stale one
 
     // Social workers do not write health data; another person's checkup is not found through this one.
     Checkup bySocialWorker = stored[0];
     try {
-        HealthService(*f.db, f.socialWorker).correctCheckup(QStringLiteral("P-00001"), bySocialWorker);
+        HealthService(*f.db, f.socialWorker)
+            .correctCheckup(QStringLiteral("P-00001"), bySocialWorker, QStringLiteral("r"));
         FAIL("a social worker corrected a checkup");
     } catch (const Error& e) {
         CHECK(e.kind() == Error::Kind::AccessDenied);

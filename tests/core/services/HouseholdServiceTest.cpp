@@ -2,6 +2,7 @@
 #include "common/Error.h"
 #include "store/AuditRepository.h"
 #include "store/HouseholdRepository.h"
+#include "store/Migrations.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
@@ -491,6 +492,9 @@ TEST_CASE("case file: a departure is dated, has its reason in the journal and st
     CHECK(edits[0].mine.version == paul.version + 1);
     const auto members = f.service().members(h.id);
     CHECK(byCode(members, QStringLiteral("P-00002")).leftOn == QDate(2025, 3, 15));
+    // The reason is data of the member (migration 0009), as well as a line of the journal.
+    CHECK(byCode(members, QStringLiteral("P-00002")).departureReason == QStringLiteral("moved to Toulouse"));
+    CHECK(byCode(members, QStringLiteral("P-00001")).departureReason.isEmpty());
     // Still a member on 1 March; not on 1 April.
     CHECK(f.service().allowance(h.id, QDate(2025, 3, 1)).totalCents == 8000);
     CHECK(f.service().allowance(h.id, QDate(2025, 4, 1)).totalCents == 4000);
@@ -514,6 +518,8 @@ TEST_CASE("case file: a departure is dated, has its reason in the journal and st
     CHECK(f.service().allowance(h.id, QDate(2025, 3, 1)).totalCents == 4000);
     CHECK(auditOf(*f.db, QStringLiteral("person"), QStringLiteral("update")).front().detail ==
           QStringLiteral("left_on"));
+    CHECK(byCode(f.service().members(h.id), QStringLiteral("P-00002")).departureReason ==
+          QStringLiteral("moved to Toulouse")); // a corrected date keeps the reason
     CHECK(f.service().notes(h.id).size() == 1);
 
     // Nurses read the case file but do not record departures.
@@ -631,4 +637,58 @@ TEST_CASE("case file: a member saved meanwhile on another connection is a confli
     CHECK(byCode(members, QStringLiteral("P-00002")).version == paul.version + 2);
     CHECK(byCode(members, QStringLiteral("P-00003")).firstName == QStringLiteral("Noé"));
     second.reset();
+}
+
+TEST_CASE("migration 0009 copies the reasons of earlier departures from the journal", "[households][members]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 20), QTime(9, 0), Qt::UTC));
+    Fixture f(backend);
+    Household h = f.household(QStringLiteral("MMG-0001"));
+    Household other = f.household(QStringLiteral("MMG-0002"));
+    const QString codes[] = {QStringLiteral("P-00001"), QStringLiteral("P-00002"), QStringLiteral("P-00003"),
+                             QStringLiteral("P-00004"), QStringLiteral("P-00005")};
+    for (const QString& code : codes)
+        f.person(code == codes[4] ? other : h, code, QStringLiteral("Anne"), QStringLiteral("Martin"),
+                 QDate(1980, 1, 2));
+    // As before the migration: departures recorded, their reasons only in the journal (one in English, one
+    // as the French translation writes it), one departure without a note, a member still present.
+    f.t.rawExec(
+        QStringLiteral("UPDATE person SET left_on = '2025-01-02', departure_reason = '' WHERE code IN "
+                       "('P-00001', 'P-00002', 'P-00003', 'P-00005')"));
+    auto note = [&](qint64 household, const QString& body, const QString& at) {
+        f.t.rawExec(QStringLiteral("INSERT INTO household_note (household_id, written_at, body) VALUES (%1, "
+                                   "'%2', '%3')")
+                        .arg(household)
+                        .arg(at, body));
+    };
+    note(h.id, QStringLiteral("Anne Martin (P-00001) left the household on 1/2/25: first reason"),
+         QStringLiteral("2025-01-02T10:00:00.000Z"));
+    note(h.id, QStringLiteral("Anne Martin (P-00001) left the household on 1/3/25: moved to Lyon: for work"),
+         QStringLiteral("2025-01-03T10:00:00.000Z"));
+    note(h.id, QStringLiteral("Anne Martin (P-00002) a quitté le foyer le 02/01/2025 : décès"),
+         QStringLiteral("2025-01-02T11:00:00.000Z"));
+    note(h.id, QStringLiteral("Phoned the household"), QStringLiteral("2025-01-04T10:00:00.000Z"));
+    // A note of another household naming P-00005 does not count.
+    note(h.id, QStringLiteral("Anne Martin (P-00005) visited: nothing"),
+         QStringLiteral("2025-01-04T10:00:00.000Z"));
+
+    const auto it = std::find_if(store::migrations().begin(), store::migrations().end(),
+                                 [](const store::Migration& m) { return m.version == 9; });
+    REQUIRE(it != store::migrations().end());
+    const QString part = backend == store::Backend::Sqlite ? it->sqliteSql : it->postgresSql;
+    for (const QString& statement : store::splitSqlStatements(part))
+        f.db->execDirect(statement);
+
+    auto reasonOf = [&](const QString& code) {
+        return f.t.rawValue(QStringLiteral("SELECT departure_reason FROM person WHERE code = '%1'").arg(code))
+            .toString();
+    };
+    CHECK(reasonOf(codes[0]) == QStringLiteral("moved to Lyon: for work")); // the latest note
+    CHECK(reasonOf(codes[1]) == QStringLiteral("décès"));
+    CHECK(reasonOf(codes[2]).isEmpty()); // no note
+    CHECK(reasonOf(codes[3]).isEmpty()); // still a member
+    CHECK(reasonOf(codes[4]).isEmpty()); // the note is another household's
+    CHECK(byCode(f.service().members(h.id), codes[1]).departureReason == QStringLiteral("décès"));
 }

@@ -235,7 +235,7 @@ TEST_CASE("a word matching thousands of households gives the same result, and co
     test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
     TempDatabase t(backend);
     auto db = t.createInitialised();
-    const int n = 2200; // more than the repository's threshold of "dense" words (2000 terms)
+    const int n = 10100; // more than the repository's threshold of "dense" words (10,000 terms)
     std::vector<Household> hs;
     for (int i = 1; i <= n; ++i) {
         Household h;
