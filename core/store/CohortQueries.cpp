@@ -419,14 +419,18 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
     const bool lastWhole = toMonth >= wholeFrom && toMonth <= wholeTo;
     // Entries are read in the months of the period that are not whole (the first and the last, at most; all
     // of them on a database without figures).
+    // The first parameter is 0 when every month is whole: the planners then skip the entries altogether (a
+    // condition on parameters only is tested once, before the loops).
     const QString partial =
-        figures ? QStringLiteral("e.status = 'posted' AND e.local_month IN (?, ?) AND e.local_date >= ? AND "
-                                 "e.local_date <= ? ")
-                : QStringLiteral("e.status = 'posted' AND +e.local_month >= ? AND +e.local_month <= ? AND "
-                                 "e.local_date >= ? AND e.local_date <= ? ");
+        figures
+            ? QStringLiteral("CAST(? AS INTEGER) = 1 AND e.status = 'posted' AND e.local_month IN (?, ?) AND "
+                             "e.local_date >= ? AND e.local_date <= ? ")
+            : QStringLiteral("e.status = 'posted' AND +e.local_month >= ? AND +e.local_month <= ? AND "
+                             "e.local_date >= ? AND e.local_date <= ? ");
     auto partialValues = [&](QVariantList& values) {
         if (figures)
-            values << (firstWhole ? 0 : fromMonth) << (lastWhole ? 0 : toMonth);
+            values << ((firstWhole && lastWhole) ? 0 : 1) << (firstWhole ? 0 : fromMonth)
+                   << (lastWhole ? 0 : toMonth);
         else
             values << fromMonth << toMonth;
         values << day(f.from) << day(f.to);
@@ -527,18 +531,21 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
         Sql s = with(f);
         s.text = s.text.trimmed();
         partialValues(s.values);
+        // Each part grouped per household and category first (the figures in their key order, without
+        // sorting), then together.
         QString rows =
             QStringLiteral("SELECT e.household_id AS hid, "
                            "COALESCE(NULLIF(e.merchant_category, ''), 'other') AS category, "
-                           "-e.amount_cents AS spent "
+                           "SUM(-e.amount_cents) AS spent "
                            "FROM cohort c CROSS JOIN ledger_entry e WHERE e.household_id = c.id AND "
-                           "%1AND e.%2")
+                           "%1AND e.%2 GROUP BY e.household_id, "
+                           "COALESCE(NULLIF(e.merchant_category, ''), 'other')")
                 .arg(partial, spending);
         if (figures) {
             wholeValues(s.values);
-            rows += QStringLiteral(" UNION ALL SELECT f.household_id, f.category, f.spent_cents "
+            rows += QStringLiteral(" UNION ALL SELECT f.household_id, f.category, SUM(f.spent_cents) "
                                    "FROM cohort c CROSS JOIN ledger_category_figures f WHERE ") +
-                    whole;
+                    whole + QStringLiteral(" GROUP BY f.household_id, f.category");
         }
         s.text += QStringLiteral(", hc AS (SELECT hid, category, SUM(spent) AS spent FROM (%1) x "
                                  "GROUP BY hid, category) ")

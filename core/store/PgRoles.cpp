@@ -50,6 +50,12 @@ constexpr TableRule kTables[] = {
     {"ledger_card", DataKind::Ledger},
     {"ledger_sync_state", DataKind::Ledger},
     {"ledger_relink_queue", DataKind::Households}, // filled by triggers on card
+    // Figures per household and month (migration 10), derived from ledger_entry; written by triggers and by
+    // the refresh function (SECURITY DEFINER), read by the cohort functions.
+    {"ledger_month_figures", DataKind::Ledger},
+    {"ledger_category_figures", DataKind::Ledger},
+    {"ledger_merchant_figures", DataKind::Ledger},
+    {"ledger_figures_dirty", DataKind::Ledger},
 };
 
 // Tables every role reads or appends to, whatever its Cabas role (see statements()).

@@ -24,13 +24,14 @@ CREATE TABLE ledger_month_figures (
 ) WITHOUT ROWID;
 
 -- Spending per household, month and merchant category ('' counts as 'other'); rows with spending entries only.
+-- Keyed by household and category first: the cohort's per household and category sums read it in order.
 CREATE TABLE ledger_category_figures (
     household_id BIGINT NOT NULL,
     local_month INTEGER NOT NULL,
     category TEXT NOT NULL,
     spent_cents BIGINT NOT NULL,
     entries BIGINT NOT NULL,
-    PRIMARY KEY (household_id, local_month, category)
+    PRIMARY KEY (household_id, category, local_month)
 ) WITHOUT ROWID;
 
 -- Sustainable purchases per household, month and merchant (for the distinct sustainable merchants paid).
