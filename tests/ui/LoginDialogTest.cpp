@@ -4,6 +4,7 @@
 #include "UiTestUtil.h"
 #include "security/Authenticator.h"
 #include "security/UserService.h"
+#include "store/PgRoles.h"
 #include "store/ProgrammeRepository.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
@@ -137,4 +138,71 @@ TEST_CASE("ui: cancelling the login dialog logs nobody in", "[ui][login]")
     CHECK(child<QPushButton>(&dialog, "otherDatabaseButton")->isVisibleTo(&dialog));
     child<QPushButton>(&dialog, "otherDatabaseButton")->click();
     CHECK(dialog.result() == ui::LoginDialog::OtherDatabase);
+}
+
+TEST_CASE("ui: on PostgreSQL the login dialog logs a member of staff in through their database login",
+          "[ui][login][postgresql][roles]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    if (backend != store::Backend::Postgres)
+        return;
+    test::TempDatabase temp(backend);
+    auto db = temp.createInitialised();
+    test::sessionFor(*db, Role::Nurse, QStringLiteral("claire"));
+    const QString prefix = QStringLiteral("u") + temp.spec().databaseName.right(20);
+    QStringList roles = {prefix + QStringLiteral("_claire")};
+    for (Role r : {Role::SocialWorker, Role::Nurse, Role::Coordinator, Role::Admin})
+        roles << store::PgRoles::roleName(prefix, r);
+    struct Cleanup
+    {
+        const test::TempDatabase& t;
+        const QStringList& roles;
+        ~Cleanup()
+        {
+            for (const QString& r : roles) {
+                try {
+                    if (t.rawValue(
+                             QStringLiteral("SELECT count(*) FROM pg_roles WHERE rolname = '%1'").arg(r))
+                            .toInt() == 0)
+                        continue;
+                    t.rawExec(QStringLiteral("DROP OWNED BY %1").arg(r));
+                    t.rawExec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(r));
+                } catch (const std::exception& e) {
+                    qWarning("cleanup: %s", e.what());
+                }
+            }
+        }
+    } cleanup{temp, roles};
+    store::PgRoles::apply(*db, prefix);
+    temp.rawExec(QStringLiteral("CREATE ROLE %1_claire LOGIN PASSWORD 'claire-db-pw' IN ROLE %2")
+                     .arg(prefix, store::PgRoles::roleName(prefix, Role::Nurse)));
+    store::DatabaseSpec spec = temp.spec();
+    spec.user = prefix + QStringLiteral("_claire");
+    spec.password = QStringLiteral("claire-db-pw");
+    auto asClaire = store::Database::open(spec);
+    REQUIRE_FALSE(store::PgRoles::mayReadPasswordHashes(*asClaire));
+
+    ui::LoginDialog dialog(*asClaire);
+    dialog.show();
+    fill(dialog, QStringLiteral("claire"), QStringLiteral("Not-The-Password-1"));
+    child<QPushButton>(&dialog, "loginButton")->click();
+    CHECK(shownError(dialog) == security::Authenticator::tr("Wrong login or password."));
+    fill(dialog, QStringLiteral("nobody"), QStringLiteral("Not-The-Password-1"));
+    child<QPushButton>(&dialog, "loginButton")->click();
+    CHECK(shownError(dialog) == security::Authenticator::tr("Wrong login or password."));
+
+    // Roles older than this Cabas: the dialog says what to do.
+    const QString stamp =
+        temp.rawValue(QStringLiteral("SELECT value FROM cabas_meta WHERE key = 'pg_role_stamp'")).toString();
+    temp.rawExec(QStringLiteral("UPDATE cabas_meta SET value = 'v1-0' WHERE key = 'pg_role_stamp'"));
+    fill(dialog, QStringLiteral("claire"), QStringLiteral("Password-of-claire"));
+    child<QPushButton>(&dialog, "loginButton")->click();
+    CHECK(shownError(dialog) == QString::fromUtf8(store::PgRoles::outOfDate().what()));
+    temp.rawExec(QStringLiteral("UPDATE cabas_meta SET value = '%1' WHERE key = 'pg_role_stamp'").arg(stamp));
+
+    fill(dialog, QStringLiteral("claire"), QStringLiteral("Password-of-claire"));
+    child<QPushButton>(&dialog, "loginButton")->click();
+    CHECK(dialog.result() == QDialog::Accepted);
+    REQUIRE(dialog.session());
+    CHECK(dialog.session()->role() == Role::Nurse);
 }
