@@ -6,6 +6,7 @@
 #include "common/Error.h"
 #include "common/Money.h"
 #include "health/HealthBadgesWidget.h"
+#include "households/ContributionsPanel.h"
 #include "households/IncomePanel.h"
 #include "households/MemberDialog.h"
 #include "ledger/HouseholdSpendingWidget.h"
@@ -496,6 +497,8 @@ void CaseFileView::fill()
     fillReferents();
     fillFields();
     embedFollowUp();
+    // Programmes with member contributions only.
+    ContributionsPanel::showIn(m_tabs, m_db, m_session, m_base.code);
     IncomePanel::showIn(m_tabs, m_db, m_session, m_base.code); // income-band programmes only
     for (QWidget* w : std::initializer_list<QWidget*>{m_address, m_commune, m_postcode, m_notes, m_referent})
         w->setEnabled(writes);
