@@ -1,4 +1,4 @@
--- Cabas schema, version 13: the key ring of encryption at rest (docs/encryption.md). Binary values are base64
+-- Cabas schema, version 12: the key ring of encryption at rest (docs/encryption.md). Binary values are base64
 -- text. Nothing here is secret without a password or the recovery key.
 
 -- One row: the database's identity and public keys.

@@ -1,1 +1,0 @@
--- Reserved (session 4): replaced by the helper that owns this number.
