@@ -605,9 +605,6 @@ std::vector<Person> CaseFileView::editedMembers() const
     return result;
 }
 
-void CaseFileView::fillMembers()
-{
-    const QDate today = Clock::instance().today();
 // The reason of a member's departure: the saved one, or the one of a departure recorded but not saved yet.
 QString CaseFileView::reasonOf(const Person& p) const
 {
@@ -617,6 +614,9 @@ QString CaseFileView::reasonOf(const Person& p) const
     return p.departureReason;
 }
 
+void CaseFileView::fillMembers()
+{
+    const QDate today = Clock::instance().today();
     const std::vector<Person> members = editedMembers();
     QString pending;
     try {
