@@ -159,7 +159,18 @@ SecretBytes makePayload(const SecretBytes& dataKey, const SecretBytes& boxSecret
     o += kKeyBytes;
     std::memcpy(o, boxSecret.data(), crypto_box_SECRETKEYBYTES);
     o += crypto_box_SECRETKEYBYTES;
+    if (rootPublic.size() != qsizetype(crypto_sign_PUBLICKEYBYTES))
+        throw Error(KeyRing::tr("The key ring's signing key has a wrong length."), Error::Kind::Storage);
+    // gcc 12 at -O2 cannot see the length check above and warns that an empty QByteArray's shared byte
+    // is too short (-Warray-bounds); the copy is of exactly the checked length.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#endif
     std::memcpy(o, rootPublic.constData(), crypto_sign_PUBLICKEYBYTES);
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
     o += crypto_sign_PUBLICKEYBYTES;
     if (rootSecret)
         std::memcpy(o, rootSecret->data(), crypto_sign_SECRETKEYBYTES);
