@@ -706,13 +706,18 @@ AllowanceBreakdown HouseholdService::allowance(qint64 householdId, const QDate& 
                             assessmentOn(incomes, QDate(month.year(), month.month(), 1)));
 }
 
-AllowanceBreakdown HouseholdService::allowance(const std::vector<Person>& members, const QDate& month) const
+AllowanceBreakdown HouseholdService::allowance(const std::vector<Person>& members, const QDate& month,
+                                               qint64 householdId) const
 {
     requireRead(QStringLiteral("person"));
     const auto programme = store::ProgrammeRepository(m_db).load();
     if (!programme)
         throw Error(tr("This database has no programme."), Error::Kind::NotFound);
-    return monthlyAllowance(*programme, members, month);
+    std::vector<IncomeAssessment> incomes;
+    if (programme->needsIncomeAssessment() && householdId > 0)
+        incomes = store::IncomeRepository(m_db).forHousehold(householdId);
+    return monthlyAllowance(*programme, members, month,
+                            assessmentOn(incomes, QDate(month.year(), month.month(), 1)));
 }
 
 } // namespace cabas

@@ -90,8 +90,10 @@ class HouseholdService
     // The users who may be a household's referent: active social workers.
     std::vector<User> referentCandidates() const;
     // The allowance the programme rule gives these members (e.g. the case file's unsaved edits) for the
-    // month containing `month`.
-    AllowanceBreakdown allowance(const std::vector<Person>& members, const QDate& month) const;
+    // month containing `month`; on an income-band programme, with household `householdId`'s income
+    // assessment in force on the month's first day (none when 0: the breakdown then says needsAssessment).
+    AllowanceBreakdown allowance(const std::vector<Person>& members, const QDate& month,
+                                 qint64 householdId = 0) const;
     // The programme's adult age (18 unless the programme says otherwise).
     int adultAge() const;
     // Changes the status (with the history step): enrolled sets the enrolment date if it had none; exited

@@ -620,13 +620,19 @@ void CaseFileView::fillMembers()
     const std::vector<Person> members = editedMembers();
     QString pending;
     try {
-        const AllowanceBreakdown a = HouseholdService(m_db, m_session).allowance(members, today);
-        m_allowance->setText(
-            tr("Allowance for %1: %2 (%3 adult(s), %4 child(ren))")
-                .arg(QLocale().toString(today, QStringLiteral("MMMM yyyy")), formatCents(a.totalCents))
-                .arg(a.adults)
-                .arg(a.children) +
-            (m_memberEdits.empty() ? QString() : QStringLiteral(" ") + tr("with the unsaved changes")));
+        const AllowanceBreakdown a = HouseholdService(m_db, m_session).allowance(members, today, m_base.id);
+        const QString monthName = QLocale().toString(today, QStringLiteral("MMMM yyyy"));
+        if (a.needsAssessment)
+            m_allowance->setText(
+                tr("Allowance for %1: no income assessment in force, so no amount (see the Income tab)")
+                    .arg(monthName));
+        else
+            m_allowance->setText(
+                tr("Allowance for %1: %2 (%3 adult(s), %4 child(ren))")
+                    .arg(monthName, formatCents(a.totalCents))
+                    .arg(a.adults)
+                    .arg(a.children) +
+                (m_memberEdits.empty() ? QString() : QStringLiteral(" ") + tr("with the unsaved changes")));
     } catch (const Error& e) {
         m_allowance->setText(e.message());
     }
