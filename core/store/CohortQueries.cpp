@@ -770,12 +770,24 @@ namespace cabas::store {
 QByteArray CohortQueries::pseudonymKey() const
 {
     const QString key = QStringLiteral("pseudonym_key");
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {key});
-    if (q.next())
-        return QByteArray::fromHex(q.value(0).toString().toLatin1());
     QByteArray secret(32, Qt::Uninitialized);
     for (char& c : secret)
         c = char(QRandomGenerator::system()->bounded(256));
+    if (m_db.backend() == Backend::Postgres) {
+        // With database roles (pg roles), staff logins never see the key's row: the roles allowed the dataset
+        // get it through a function that runs with the owner's rights (docs/postgresql.md).
+        QSqlQuery f =
+            m_db.exec(QStringLiteral("SELECT to_regprocedure('cabas_pseudonym_key(text)') IS NOT NULL"));
+        if (f.next() && f.value(0).toBool()) {
+            QSqlQuery k = m_db.exec(QStringLiteral("SELECT cabas_pseudonym_key(?)"),
+                                    {QString::fromLatin1(secret.toHex())});
+            k.next();
+            return QByteArray::fromHex(k.value(0).toString().toLatin1());
+        }
+    }
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {key});
+    if (q.next())
+        return QByteArray::fromHex(q.value(0).toString().toLatin1());
     // Two first uses at once: the second insert changes nothing and both read the winner's key.
     m_db.exec(
         QStringLiteral("INSERT INTO cabas_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),

@@ -152,6 +152,9 @@ QStringList PgRoles::statements(const QString& prefix)
             sql << QStringLiteral("GRANT SELECT ON audit_log TO %1").arg(name);
     }
     sql << ContributionRepository::pgRevokes(prefix);
+    // A household's income is not the coordinators' to see (IncomeService refuses them the same way): their
+    // database login reads households by code only.
+    sql << QStringLiteral("REVOKE ALL ON income_assessment FROM %1").arg(roleName(prefix, Role::Coordinator));
     return sql;
 }
 
@@ -217,6 +220,9 @@ void PgRoles::apply(const Database& db, const QString& prefix)
             exporters << roleName(prefix, role);
     }
     CohortQueries::installPgFunctions(db, readers, exporters);
+    db.execDirect(QStringLiteral("DROP FUNCTION IF EXISTS cabas_pseudonym_key(TEXT)"));
+    for (const QString& statement : secretStatements(exporters.join(QStringLiteral(", "))))
+        db.execDirect(statement);
     ContributionRepository::installPgFunctions(db, readers);
     QSqlQuery updated =
         db.exec(QStringLiteral("UPDATE cabas_meta SET value = ? WHERE key = 'pg_role_prefix'"), {prefix});
@@ -321,6 +327,30 @@ QStringList PgRoles::authStatements(const QString& grantees)
     return sql;
 }
 
+QStringList PgRoles::secretStatements(const QString& exporters)
+{
+    QStringList sql;
+    // The table's owner (migrations, pg roles, these SECURITY DEFINER functions) is not bound by the policy.
+    sql << QStringLiteral("ALTER TABLE cabas_meta ENABLE ROW LEVEL SECURITY");
+    sql << QStringLiteral("DROP POLICY IF EXISTS cabas_meta_no_secret ON cabas_meta");
+    sql << QStringLiteral("CREATE POLICY cabas_meta_no_secret ON cabas_meta FOR SELECT USING (key <> "
+                          "'pseudonym_key')");
+    sql << QStringLiteral(
+        "CREATE FUNCTION cabas_pseudonym_key(p_candidate TEXT) RETURNS TEXT "
+        "LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $cabas$ "
+        "DECLARE v TEXT; BEGIN "
+        "IF p_candidate IS NULL OR p_candidate !~ '^[0-9a-f]{64}$' THEN "
+        "RAISE EXCEPTION 'not a key of 32 bytes in hexadecimal' USING ERRCODE = '22023'; END IF; "
+        "INSERT INTO cabas_meta (key, value) VALUES ('pseudonym_key', p_candidate) ON CONFLICT (key) DO "
+        "NOTHING; "
+        "SELECT m.value INTO v FROM cabas_meta m WHERE m.key = 'pseudonym_key'; "
+        "RETURN v; END $cabas$");
+    sql << QStringLiteral("REVOKE ALL ON FUNCTION cabas_pseudonym_key(TEXT) FROM PUBLIC");
+    if (!exporters.isEmpty())
+        sql << QStringLiteral("GRANT EXECUTE ON FUNCTION cabas_pseudonym_key(TEXT) TO %1").arg(exporters);
+    return sql;
+}
+
 bool PgRoles::mayReadPasswordHashes(const Database& db)
 {
     if (db.backend() != Backend::Postgres)
@@ -344,6 +374,7 @@ QString PgRoles::expectedStamp(const Database& db)
     QCryptographicHash hash(QCryptographicHash::Sha256);
     hash.addData(statements(QStringLiteral("cabas")).join(QLatin1Char('\n')).toUtf8());
     hash.addData(authStatements(QStringLiteral("cabas")).join(QLatin1Char('\n')).toUtf8());
+    hash.addData(secretStatements(QStringLiteral("cabas")).join(QLatin1Char('\n')).toUtf8());
     return QStringLiteral("v%1-%2")
         .arg(db.schemaVersion())
         .arg(QString::fromLatin1(hash.result().toHex().left(16)));

@@ -45,6 +45,10 @@ class PgRoles
     //   cabas_auth_set_password(login, hash, new)   the same check, then sets one's own new hash.
     // The key of the fake salts is in cabas_auth_key, readable by the owner only.
     static QStringList authStatements(const QString& grantees);
+    // The evaluators' pseudonym key (cabas_meta "pseudonym_key"): a row policy hides it from every staff
+    // login; `exporters` (the roles allowed the dataset) get it through cabas_pseudonym_key(candidate), which
+    // stores the client's random candidate on first use and returns the stored key.
+    static QStringList secretStatements(const QString& exporters);
     // Whether this login may read app_user.password_hash (the owner; SQLite; PostgreSQL without roles).
     static bool mayReadPasswordHashes(const Database& db);
     // Whether it may write them (also the administrators' role: resetting passwords).

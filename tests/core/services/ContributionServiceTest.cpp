@@ -3,6 +3,7 @@
 #include "common/Error.h"
 #include "services/ProgrammeService.h"
 #include "store/AuditRepository.h"
+#include "store/CohortQueries.h"
 #include "store/ContributionRepository.h"
 #include "store/HouseholdRepository.h"
 #include "store/PgRoles.h"
@@ -12,6 +13,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSqlQuery>
 #include <catch2/catch.hpp>
 
 using namespace cabas;
@@ -374,5 +376,21 @@ TEST_CASE(
         INFO(table.toStdString());
         CHECK(error.contains(u"permission denied"_s));
     }
+    // Nor is a household's income (PgRoles revokes it from coordinators, as IncomeService refuses them).
+    QString incomeError;
+    try {
+        asJulien->exec(u"SELECT * FROM income_assessment"_s);
+    } catch (const Error& e) {
+        incomeError = e.message();
+    }
+    CHECK(incomeError.contains(u"permission denied"_s));
+    // The coordinator exports the evaluators' dataset: the pseudonym key comes through the function, the
+    // same as the owner's, while its row stays hidden from the login.
+    const QByteArray key = store::CohortQueries(*asJulien).pseudonymKey();
+    CHECK(key.size() == 32);
+    CHECK(store::CohortQueries(*f.db).pseudonymKey() == key);
+    QSqlQuery hidden = asJulien->exec(u"SELECT count(*) FROM cabas_meta WHERE key = 'pseudonym_key'"_s);
+    REQUIRE(hidden.next());
+    CHECK(hidden.value(0).toInt() == 0);
     asJulien.reset();
 }

@@ -5,6 +5,7 @@
 #include "security/Passwords.h"
 #include "security/UserService.h"
 #include "services/HouseholdService.h"
+#include "store/CohortQueries.h"
 #include "store/UserRepository.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
@@ -123,6 +124,22 @@ TEST_CASE("on PostgreSQL a social worker's database login cannot read health tab
     h.status = HouseholdStatus::Candidate;
     HouseholdService(*asAnne, session).create(h);
     CHECK(HouseholdService(*asAnne, session).list().size() == 1);
+    // The evaluators' pseudonym key: the owner makes it (through the function), a social worker's login
+    // neither sees its row nor may call the function (only the roles allowed the dataset may).
+    const QByteArray pseudonymKey = store::CohortQueries(*db).pseudonymKey();
+    CHECK(pseudonymKey.size() == 32);
+    CHECK(store::CohortQueries(*db).pseudonymKey() == pseudonymKey);
+    {
+        QSqlQuery hidden =
+            asAnne->exec(QStringLiteral("SELECT count(*) FROM cabas_meta WHERE key = 'pseudonym_key'"));
+        REQUIRE(hidden.next());
+        CHECK(hidden.value(0).toInt() == 0);
+        QSqlQuery visible =
+            db->exec(QStringLiteral("SELECT count(*) FROM cabas_meta WHERE key = 'pseudonym_key'"));
+        REQUIRE(visible.next());
+        CHECK(visible.value(0).toInt() == 1);
+    }
+    CHECK_THROWS_AS(store::CohortQueries(*asAnne).pseudonymKey(), Error);
     try {
         security::Authenticator(*asAnne).login(QStringLiteral("claire"),
                                                QStringLiteral("Password-of-claire"));
