@@ -55,48 +55,48 @@
         <translation>%1: the column %2 is missing</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
-        <translation>%1: unknown column "%2" ignored</translation>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
-        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
     </message>
     <message>
         <source>%1 is in the future: attendance is recorded on the day or after</source>
         <translation>%1 is in the future: attendance is recorded on the day or after</translation>
     </message>
     <message>
-        <source>"%1" must be one of %2</source>
-        <translation>"%1" must be one of %2</translation>
+        <source>&quot;%1&quot; must be one of %2</source>
+        <translation>&quot;%1&quot; must be one of %2</translation>
     </message>
     <message>
-        <source>the workshop's title is required</source>
-        <translation>the workshop's title is required</translation>
+        <source>the workshop&apos;s title is required</source>
+        <translation>the workshop&apos;s title is required</translation>
     </message>
     <message>
         <source>at most 200 characters</source>
         <translation>at most 200 characters</translation>
     </message>
     <message>
-        <source>the person's code is required</source>
-        <translation>the person's code is required</translation>
+        <source>the person&apos;s code is required</source>
+        <translation>the person&apos;s code is required</translation>
     </message>
     <message>
         <source>there is no person %1</source>
         <translation>there is no person %1</translation>
     </message>
     <message>
-        <source>"%1" must be yes, no, oui or non</source>
-        <translation>"%1" must be yes, no, oui or non</translation>
+        <source>&quot;%1&quot; must be yes, no, oui or non</source>
+        <translation>&quot;%1&quot; must be yes, no, oui or non</translation>
     </message>
     <message>
         <source>%1 is listed twice for this workshop (also line %2)</source>
         <translation>%1 is listed twice for this workshop (also line %2)</translation>
     </message>
     <message>
-        <source>the workshop "%1" was cancelled: no attendance can be recorded</source>
-        <translation>the workshop "%1" was cancelled: no attendance can be recorded</translation>
+        <source>the workshop &quot;%1&quot; was cancelled: no attendance can be recorded</source>
+        <translation>the workshop &quot;%1&quot; was cancelled: no attendance can be recorded</translation>
     </message>
     <message>
         <source>Nothing was imported:</source>
@@ -230,8 +230,8 @@
         <translation>card_id: the card id is required</translation>
     </message>
     <message>
-        <source>card_id: "%1" is not a valid card id</source>
-        <translation>card_id: "%1" is not a valid card id</translation>
+        <source>card_id: &quot;%1&quot; is not a valid card id</source>
+        <translation>card_id: &quot;%1&quot; is not a valid card id</translation>
     </message>
     <message>
         <source>replaces: a card cannot replace itself</source>
@@ -326,6 +326,10 @@
         <source>This checkup was corrected by someone else since you opened it; reopen it to see their values.</source>
         <translation>This checkup was corrected by someone else since you opened it; reopen it to see their values.</translation>
     </message>
+    <message>
+        <source>reason: a correction needs its reason</source>
+        <translation>reason: a correction needs its reason</translation>
+    </message>
 </context>
 <context>
     <name>Cli</name>
@@ -350,16 +354,16 @@
         <translation>%1: the programme must be a JSON object</translation>
     </message>
     <message>
-        <source>Created %1 (programme "%2", administrator %3).</source>
-        <translation>Created %1 (programme "%2", administrator %3).</translation>
+        <source>Created %1 (programme &quot;%2&quot;, administrator %3).</source>
+        <translation>Created %1 (programme &quot;%2&quot;, administrator %3).</translation>
     </message>
     <message>
-        <source>--households must be a whole number from 1 to %1, not "%2"</source>
-        <translation>--households must be a whole number from 1 to %1, not "%2"</translation>
+        <source>--households must be a whole number from 1 to %1, not &quot;%2&quot;</source>
+        <translation>--households must be a whole number from 1 to %1, not &quot;%2&quot;</translation>
     </message>
     <message>
-        <source>--seed must be a whole number, not "%1"</source>
-        <translation>--seed must be a whole number, not "%1"</translation>
+        <source>--seed must be a whole number, not &quot;%1&quot;</source>
+        <translation>--seed must be a whole number, not &quot;%1&quot;</translation>
     </message>
     <message>
         <source>Demo: %1 of %2 households</source>
@@ -426,8 +430,8 @@
         <translation>Seed of the generator (default 2024): same seed, same data.</translation>
     </message>
     <message>
-        <source>Show the database's schema version, programme and counts.</source>
-        <translation>Show the database's schema version, programme and counts.</translation>
+        <source>Show the database&apos;s schema version, programme and counts.</source>
+        <translation>Show the database&apos;s schema version, programme and counts.</translation>
     </message>
     <message>
         <source>text (default) or json.</source>
@@ -454,8 +458,8 @@
         <translation>log in as this user</translation>
     </message>
     <message>
-        <source>this help; COMMAND --help for a command's</source>
-        <translation>this help; COMMAND --help for a command's</translation>
+        <source>this help; COMMAND --help for a command&apos;s</source>
+        <translation>this help; COMMAND --help for a command&apos;s</translation>
     </message>
     <message>
         <source>the version of Cabas</source>
@@ -470,8 +474,8 @@
         <translation>cabas-cli: no command given.</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown command "%1".</source>
-        <translation>cabas-cli: unknown command "%1".</translation>
+        <source>cabas-cli: unknown command &quot;%1&quot;.</source>
+        <translation>cabas-cli: unknown command &quot;%1&quot;.</translation>
     </message>
     <message>
         <source>See: cabas-cli %1 --help</source>
@@ -482,8 +486,8 @@
         <translation>missing argument: %1</translation>
     </message>
     <message>
-        <source>unexpected argument "%1"</source>
-        <translation>unexpected argument "%1"</translation>
+        <source>unexpected argument &quot;%1&quot;</source>
+        <translation>unexpected argument &quot;%1&quot;</translation>
     </message>
     <message>
         <source>this command needs a user: --user LOGIN (with --password-file FILE, or typed at the prompt)</source>
@@ -498,8 +502,8 @@
         <translation>Password for %1: </translation>
     </message>
     <message>
-        <source>--format must be one of %1, not "%2"</source>
-        <translation>--format must be one of %1, not "%2"</translation>
+        <source>--format must be one of %1, not &quot;%2&quot;</source>
+        <translation>--format must be one of %1, not &quot;%2&quot;</translation>
     </message>
     <message>
         <source>--password-file FILE is needed (the password of %1 on its first line)</source>
@@ -550,20 +554,20 @@
         <translation>Password of %1 changed; the account is unlocked.</translation>
     </message>
     <message>
-        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</source>
-        <translation>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</translation>
+        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</source>
+        <translation>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</translation>
     </message>
     <message>
-        <source>--limit must be a positive whole number, not "%1"</source>
-        <translation>--limit must be a positive whole number, not "%1"</translation>
+        <source>--limit must be a positive whole number, not &quot;%1&quot;</source>
+        <translation>--limit must be a positive whole number, not &quot;%1&quot;</translation>
     </message>
     <message>
-        <source>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</source>
-        <translation>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</translation>
+        <source>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</source>
+        <translation>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</translation>
     </message>
     <message>
-        <source>The administrator's password, on the file's first line.</source>
-        <translation>The administrator's password, on the file's first line.</translation>
+        <source>The administrator&apos;s password, on the file&apos;s first line.</source>
+        <translation>The administrator&apos;s password, on the file&apos;s first line.</translation>
     </message>
     <message>
         <source>Fill a new database with a realistic demo programme (administrators).</source>
@@ -586,8 +590,8 @@
         <translation>Name shown for the user.</translation>
     </message>
     <message>
-        <source>The new user's password, on the file's first line.</source>
-        <translation>The new user's password, on the file's first line.</translation>
+        <source>The new user&apos;s password, on the file&apos;s first line.</source>
+        <translation>The new user&apos;s password, on the file&apos;s first line.</translation>
     </message>
     <message>
         <source>List the users (administrators).</source>
@@ -602,12 +606,12 @@
         <translation>Enable a disabled user (administrators).</translation>
     </message>
     <message>
-        <source>Set a user's password and unlock the account (administrators; anyone for their own).</source>
-        <translation>Set a user's password and unlock the account (administrators; anyone for their own).</translation>
+        <source>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</source>
+        <translation>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</translation>
     </message>
     <message>
-        <source>The new password, on the file's first line.</source>
-        <translation>The new password, on the file's first line.</translation>
+        <source>The new password, on the file&apos;s first line.</source>
+        <translation>The new password, on the file&apos;s first line.</translation>
     </message>
     <message>
         <source>Check the whole audit chain; name the first broken or missing record (administrators).</source>
@@ -622,8 +626,8 @@
         <translation>Only records from this date (YYYY-MM-DD).</translation>
     </message>
     <message>
-        <source>Only this user's records.</source>
-        <translation>Only this user's records.</translation>
+        <source>Only this user&apos;s records.</source>
+        <translation>Only this user&apos;s records.</translation>
     </message>
     <message>
         <source>Only records about this table.</source>
@@ -650,8 +654,8 @@
         <translation>Global options (before the command):</translation>
     </message>
     <message>
-        <source>file whose first line is that user's password (else asked on the terminal)</source>
-        <translation>file whose first line is that user's password (else asked on the terminal)</translation>
+        <source>file whose first line is that user&apos;s password (else asked on the terminal)</source>
+        <translation>file whose first line is that user&apos;s password (else asked on the terminal)</translation>
     </message>
     <message>
         <source>Every command but init needs a user. --db, --user and --password-file may also follow the command, unless the command has an option of that name.</source>
@@ -666,8 +670,8 @@
         <translation>Options:</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown option "%1".</source>
-        <translation>cabas-cli: unknown option "%1".</translation>
+        <source>cabas-cli: unknown option &quot;%1&quot;.</source>
+        <translation>cabas-cli: unknown option &quot;%1&quot;.</translation>
     </message>
     <message>
         <source>cabas-cli: %1 needs a value.</source>
@@ -710,8 +714,8 @@
         <translation>--status must be one of %1</translation>
     </message>
     <message>
-        <source>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</source>
-        <translation>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</translation>
+        <source>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</source>
+        <translation>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</translation>
     </message>
     <message>
         <source>Only upcoming, due, overdue or done.</source>
@@ -746,8 +750,8 @@
         <translation>Restored %1 into %2.</translation>
     </message>
     <message>
-        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</source>
-        <translation>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</translation>
+        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite&apos;s online backup, or pg_dump).</source>
+        <translation>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite&apos;s online backup, or pg_dump).</translation>
     </message>
     <message>
         <source>Restore BACKUP into a new database (--to), after checking that --user is one of its administrators.</source>
@@ -762,16 +766,16 @@
         <translation>--%1 YYYY-MM-DD is needed</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a date YYYY-MM-DD</source>
-        <translation>--%1: "%2" is not a date YYYY-MM-DD</translation>
+        <source>--%1: &quot;%2&quot; is not a date YYYY-MM-DD</source>
+        <translation>--%1: &quot;%2&quot; is not a date YYYY-MM-DD</translation>
     </message>
     <message>
         <source>--to is before --from</source>
         <translation>--to is before --from</translation>
     </message>
     <message>
-        <source>--disclosure must be internal or public, not "%1"</source>
-        <translation>--disclosure must be internal or public, not "%1"</translation>
+        <source>--disclosure must be internal or public, not &quot;%1&quot;</source>
+        <translation>--disclosure must be internal or public, not &quot;%1&quot;</translation>
     </message>
     <message>
         <source>--format %1 needs --out FILE</source>
@@ -841,16 +845,16 @@
         <translation>Cohort indicators and series for a period (docs/cohort.md).</translation>
     </message>
     <message>
-        <source>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
-        <translation>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</translation>
+        <source>The evaluators&apos; pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
+        <translation>The evaluators&apos; pseudonymised dataset: one row per person and wave, research consent only (coordinators).</translation>
     </message>
     <message>
         <source>--%1 DATE is required</source>
         <translation>--%1 DATE is required</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a date (YYYY-MM-DD)</source>
-        <translation>--%1: "%2" is not a date (YYYY-MM-DD)</translation>
+        <source>--%1: &quot;%2&quot; is not a date (YYYY-MM-DD)</source>
+        <translation>--%1: &quot;%2&quot; is not a date (YYYY-MM-DD)</translation>
     </message>
     <message>
         <source>--type must be one of %1</source>
@@ -905,8 +909,8 @@
         <translation>When the next step is due (YYYY-MM-DD).</translation>
     </message>
     <message>
-        <source>A person's prevention steps (nurses; the reading is audited).</source>
-        <translation>A person's prevention steps (nurses; the reading is audited).</translation>
+        <source>A person&apos;s prevention steps (nurses; the reading is audited).</source>
+        <translation>A person&apos;s prevention steps (nurses; the reading is audited).</translation>
     </message>
     <message>
         <source>Record an individual support session with a person, or with a household (--household).</source>
@@ -925,8 +929,8 @@
         <translation>The topic of the session.</translation>
     </message>
     <message>
-        <source>A person's support sessions and their household's (nurses; the reading is audited).</source>
-        <translation>A person's support sessions and their household's (nurses; the reading is audited).</translation>
+        <source>A person&apos;s support sessions and their household&apos;s (nurses; the reading is audited).</source>
+        <translation>A person&apos;s support sessions and their household&apos;s (nurses; the reading is audited).</translation>
     </message>
     <message>
         <source>--status must be one of candidate, enrolled, suspended, exited</source>
@@ -988,8 +992,8 @@
         <translation>List the households, optionally searched and filtered (social workers, nurses, administrators; coordinators by code only).</translation>
     </message>
     <message>
-        <source>Words to find in the code, a member's name or the commune (accents and case ignored).</source>
-        <translation>Words to find in the code, a member's name or the commune (accents and case ignored).</translation>
+        <source>Words to find in the code, a member&apos;s name or the commune (accents and case ignored).</source>
+        <translation>Words to find in the code, a member&apos;s name or the commune (accents and case ignored).</translation>
     </message>
     <message>
         <source>Only candidate, enrolled, suspended or exited households.</source>
@@ -1008,28 +1012,28 @@
         <translation>At most this many households.</translation>
     </message>
     <message>
-        <source>Show a household's case file: members, cards, consents, status history, this month's allowance.</source>
-        <translation>Show a household's case file: members, cards, consents, status history, this month's allowance.</translation>
+        <source>Show a household&apos;s case file: members, cards, consents, status history, this month&apos;s allowance.</source>
+        <translation>Show a household&apos;s case file: members, cards, consents, status history, this month&apos;s allowance.</translation>
     </message>
     <message>
         <source>%1: cannot read the token file (%2).</source>
         <translation>%1: cannot read the token file (%2).</translation>
     </message>
     <message>
-        <source>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</source>
-        <translation>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</translation>
+        <source>%1, line 1: the token file is empty (it holds the card operator&apos;s token on its first line).</source>
+        <translation>%1, line 1: the token file is empty (it holds the card operator&apos;s token on its first line).</translation>
     </message>
     <message>
-        <source>missing --ledger URL (the card operator's feed address)</source>
-        <translation>missing --ledger URL (the card operator's feed address)</translation>
+        <source>missing --ledger URL (the card operator&apos;s feed address)</source>
+        <translation>missing --ledger URL (the card operator&apos;s feed address)</translation>
     </message>
     <message>
-        <source>missing --token-file FILE (the card operator's token on its first line)</source>
-        <translation>missing --token-file FILE (the card operator's token on its first line)</translation>
+        <source>missing --token-file FILE (the card operator&apos;s token on its first line)</source>
+        <translation>missing --token-file FILE (the card operator&apos;s token on its first line)</translation>
     </message>
     <message>
-        <source>--page-size must be a whole number from 1 to 1000, not "%1"</source>
-        <translation>--page-size must be a whole number from 1 to 1000, not "%1"</translation>
+        <source>--page-size must be a whole number from 1 to 1000, not &quot;%1&quot;</source>
+        <translation>--page-size must be a whole number from 1 to 1000, not &quot;%1&quot;</translation>
     </message>
     <message>
         <source>Sync: %1 pages, %2 cards, %3 entries</source>
@@ -1048,16 +1052,16 @@
         <translation>%1 requests were tried again; the feed restarted from the beginning %2 times.</translation>
     </message>
     <message>
-        <source>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</source>
-        <translation>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</translation>
+        <source>Pull the card operator&apos;s ledger feed: cards and entries since the last sync (administrators).</source>
+        <translation>Pull the card operator&apos;s ledger feed: cards and entries since the last sync (administrators).</translation>
     </message>
     <message>
         <source>The feed address (https://...; http only to this computer).</source>
         <translation>The feed address (https://...; http only to this computer).</translation>
     </message>
     <message>
-        <source>File with the operator's token on its first line.</source>
-        <translation>File with the operator's token on its first line.</translation>
+        <source>File with the operator&apos;s token on its first line.</source>
+        <translation>File with the operator&apos;s token on its first line.</translation>
     </message>
     <message>
         <source>Entries asked per page, 1 to 1000 (default 500).</source>
@@ -1091,8 +1095,8 @@
         <translation>Card %1 linked to household %2.</translation>
     </message>
     <message>
-        <source>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
-        <translation>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</translation>
+        <source>Import a card operator&apos;s ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
+        <translation>Import a card operator&apos;s ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</translation>
     </message>
     <message>
         <source>Counts and sums of the stored ledger by kind and status, each entry once at its latest revision.</source>
@@ -1139,8 +1143,8 @@
         <translation>--date DATE is required</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a time (HH:MM)</source>
-        <translation>--%1: "%2" is not a time (HH:MM)</translation>
+        <source>--%1: &quot;%2&quot; is not a time (HH:MM)</source>
+        <translation>--%1: &quot;%2&quot; is not a time (HH:MM)</translation>
     </message>
     <message>
         <source>--capacity must be a number of places (0: no limit)</source>
@@ -1151,8 +1155,8 @@
         <translation>Workshop %1 created: %2</translation>
     </message>
     <message>
-        <source>"%1" is not a workshop number (see workshop list)</source>
-        <translation>"%1" is not a workshop number (see workshop list)</translation>
+        <source>&quot;%1&quot; is not a workshop number (see workshop list)</source>
+        <translation>&quot;%1&quot; is not a workshop number (see workshop list)</translation>
     </message>
     <message>
         <source>missing argument: WORKSHOP_ID PERSON_CODE...</source>
@@ -1195,8 +1199,8 @@
         <translation>farm_visit, cooking, market_visit, cheese_making, bread_making or other.</translation>
     </message>
     <message>
-        <source>The workshop's title.</source>
-        <translation>The workshop's title.</translation>
+        <source>The workshop&apos;s title.</source>
+        <translation>The workshop&apos;s title.</translation>
     </message>
     <message>
         <source>Its date (YYYY-MM-DD).</source>
@@ -1231,8 +1235,8 @@
         <translation>Cancel these registrations; the first on the waiting list takes a freed place.</translation>
     </message>
     <message>
-        <source>Record the day's attendance of registered persons: all or nothing.</source>
-        <translation>Record the day's attendance of registered persons: all or nothing.</translation>
+        <source>Record the day&apos;s attendance of registered persons: all or nothing.</source>
+        <translation>Record the day&apos;s attendance of registered persons: all or nothing.</translation>
     </message>
     <message>
         <source>Codes of the persons present, separated by commas.</source>
@@ -1259,8 +1263,8 @@
         <translation>missing --%1 YYYY-MM-DD</translation>
     </message>
     <message>
-        <source>--%1 must be a date written YYYY-MM-DD, not "%2"</source>
-        <translation>--%1 must be a date written YYYY-MM-DD, not "%2"</translation>
+        <source>--%1 must be a date written YYYY-MM-DD, not &quot;%2&quot;</source>
+        <translation>--%1 must be a date written YYYY-MM-DD, not &quot;%2&quot;</translation>
     </message>
     <message>
         <source>missing</source>
@@ -1268,7 +1272,10 @@
     </message>
     <message numerus="yes">
         <source>duplicated (%n entries)</source>
-        <translation><numerusform>duplicated (%n entry)</numerusform><numerusform>duplicated (%n entries)</numerusform></translation>
+        <translation>
+            <numerusform>duplicated (%n entry)</numerusform>
+            <numerusform>duplicated (%n entries)</numerusform>
+        </translation>
     </message>
     <message>
         <source>not expected</source>
@@ -1295,24 +1302,24 @@
         <translation>Bonuses: %1 missing, %2 not expected, %3 wrong.</translation>
     </message>
     <message>
-        <source>Every allowance credit of %1 household-months matches the programme's rule.</source>
-        <translation>Every allowance credit of %1 household-months matches the programme's rule.</translation>
+        <source>Every allowance credit of %1 household-months matches the programme&apos;s rule.</source>
+        <translation>Every allowance credit of %1 household-months matches the programme&apos;s rule.</translation>
     </message>
     <message>
         <source>%1 %2: no income assessment, so no expected amount (credited %3)</source>
         <translation>%1 %2: no income assessment, so no expected amount (credited %3)</translation>
     </message>
     <message>
-        <source>Every bonus matches the programme's bonus rules.</source>
-        <translation>Every bonus matches the programme's bonus rules.</translation>
+        <source>Every bonus matches the programme&apos;s bonus rules.</source>
+        <translation>Every bonus matches the programme&apos;s bonus rules.</translation>
     </message>
     <message>
         <source>Bonuses:</source>
         <translation>Bonuses:</translation>
     </message>
     <message>
-        <source>Compare each household's monthly credits in the ledger with what the programme's rule gives: missing, duplicated or wrong credits (docs/reconciliation.md).</source>
-        <translation>Compare each household's monthly credits in the ledger with what the programme's rule gives: missing, duplicated or wrong credits (docs/reconciliation.md).</translation>
+        <source>Compare each household&apos;s monthly credits in the ledger with what the programme&apos;s rule gives: missing, duplicated or wrong credits (docs/reconciliation.md).</source>
+        <translation>Compare each household&apos;s monthly credits in the ledger with what the programme&apos;s rule gives: missing, duplicated or wrong credits (docs/reconciliation.md).</translation>
     </message>
     <message>
         <source>First day of the period (its month is the first checked).</source>
@@ -1335,12 +1342,12 @@
         <translation>give --scheme or --programme, not both</translation>
     </message>
     <message>
-        <source>--scheme must be one of %1, not "%2"</source>
-        <translation>--scheme must be one of %1, not "%2"</translation>
+        <source>--scheme must be one of %1, not &quot;%2&quot;</source>
+        <translation>--scheme must be one of %1, not &quot;%2&quot;</translation>
     </message>
     <message>
-        <source>Programme "%1" saved.</source>
-        <translation>Programme "%1" saved.</translation>
+        <source>Programme &quot;%1&quot; saved.</source>
+        <translation>Programme &quot;%1&quot; saved.</translation>
     </message>
     <message>
         <source>%1: %2 a month for %3 consumption units (%4 a unit)</source>
@@ -1359,12 +1366,12 @@
         <translation>missing --monthly-income-cents N (the declared monthly income, in cents)</translation>
     </message>
     <message>
-        <source>--monthly-income-cents must be a whole number of cents, not "%1"</source>
-        <translation>--monthly-income-cents must be a whole number of cents, not "%1"</translation>
+        <source>--monthly-income-cents must be a whole number of cents, not &quot;%1&quot;</source>
+        <translation>--monthly-income-cents must be a whole number of cents, not &quot;%1&quot;</translation>
     </message>
     <message>
-        <source>--units must be a number of consumption units such as 1.8, not "%1"</source>
-        <translation>--units must be a number of consumption units such as 1.8, not "%1"</translation>
+        <source>--units must be a number of consumption units such as 1.8, not &quot;%1&quot;</source>
+        <translation>--units must be a number of consumption units such as 1.8, not &quot;%1&quot;</translation>
     </message>
     <message>
         <source>Income of %1 recorded. %2</source>
@@ -1379,8 +1386,8 @@
         <translation>Replace the programme settings by a programme file (docs/programme-json.md; administrators).</translation>
     </message>
     <message>
-        <source>Record a household's declared income for an income-band allowance (social workers).</source>
-        <translation>Record a household's declared income for an income-band allowance (social workers).</translation>
+        <source>Record a household&apos;s declared income for an income-band allowance (social workers).</source>
+        <translation>Record a household&apos;s declared income for an income-band allowance (social workers).</translation>
     </message>
     <message>
         <source>Declared income a month, in cents.</source>
@@ -1399,16 +1406,227 @@
         <translation>End of the period the income covers.</translation>
     </message>
     <message>
-        <source>Consumption units (default: counted from the members with the programme's weights).</source>
-        <translation>Consumption units (default: counted from the members with the programme's weights).</translation>
+        <source>Consumption units (default: counted from the members with the programme&apos;s weights).</source>
+        <translation>Consumption units (default: counted from the members with the programme&apos;s weights).</translation>
     </message>
     <message>
         <source>A short note.</source>
         <translation>A short note.</translation>
     </message>
     <message>
-        <source>A household's income assessments, oldest first, with the band each gives.</source>
-        <translation>A household's income assessments, oldest first, with the band each gives.</translation>
+        <source>A household&apos;s income assessments, oldest first, with the band each gives.</source>
+        <translation>A household&apos;s income assessments, oldest first, with the band each gives.</translation>
+    </message>
+    <message>
+        <source>Current password for %1: </source>
+        <translation>Current password for %1: </translation>
+    </message>
+    <message>
+        <source>missing --amount N (for example 12,50 or &quot;12,50 EUR&quot;)</source>
+        <translation>missing --amount N (for example 12,50 or &quot;12,50 EUR&quot;)</translation>
+    </message>
+    <message>
+        <source>--amount must be an amount such as 12,50 or &quot;12,50 EUR&quot;, not &quot;%1&quot;</source>
+        <translation>--amount must be an amount such as 12,50 or &quot;12,50 EUR&quot;, not &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>missing --%1 YYYY-MM</source>
+        <translation>missing --%1 YYYY-MM</translation>
+    </message>
+    <message>
+        <source>--%1 must be a month written YYYY-MM, not &quot;%2&quot;</source>
+        <translation>--%1 must be a month written YYYY-MM, not &quot;%2&quot;</translation>
+    </message>
+    <message>
+        <source>Contribution of %1: %2 a month from %3.</source>
+        <translation>Contribution of %1: %2 a month from %3.</translation>
+    </message>
+    <message>
+        <source>--on must be a date written YYYY-MM-DD, not &quot;%1&quot;</source>
+        <translation>--on must be a date written YYYY-MM-DD, not &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>Payment of %1 by %2 recorded on %3.</source>
+        <translation>Payment of %1 by %2 recorded on %3.</translation>
+    </message>
+    <message>
+        <source>Still owed: %1.</source>
+        <translation>Still owed: %1.</translation>
+    </message>
+    <message>
+        <source>Contributions of %1: %2 a month now; %3</source>
+        <translation>Contributions of %1: %2 a month now; %3</translation>
+    </message>
+    <message>
+        <source>%1 owed</source>
+        <translation>%1 owed</translation>
+    </message>
+    <message>
+        <source>nothing owed</source>
+        <translation>nothing owed</translation>
+    </message>
+    <message>
+        <source>Amounts chosen:</source>
+        <translation>Amounts chosen:</translation>
+    </message>
+    <message>
+        <source>from %1: %2 a month (by %3)</source>
+        <translation>from %1: %2 a month (by %3)</translation>
+    </message>
+    <message>
+        <source>Payments:</source>
+        <translation>Payments:</translation>
+    </message>
+    <message>
+        <source>%1: %2 (recorded by %3)</source>
+        <translation>%1: %2 (recorded by %3)</translation>
+    </message>
+    <message>
+        <source>Month     expected   paid   balance</source>
+        <translation>Month     expected   paid   balance</translation>
+    </message>
+    <message>
+        <source>No household owes contributions at the end of %1.</source>
+        <translation>No household owes contributions at the end of %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 owed (%n month(s)), %3 a month, last paid %4</source>
+        <translation>
+            <numerusform>%1: %2 owed (%n month), %3 a month, last paid %4</numerusform>
+            <numerusform>%1: %2 owed (%n months), %3 a month, last paid %4</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>Record the contribution a household chose to pay a month, from a month on (social workers).</source>
+        <translation>Record the contribution a household chose to pay a month, from a month on (social workers).</translation>
+    </message>
+    <message>
+        <source>Amount a month, such as 12,50 (in the programme&apos;s contribution currency; a label after it is checked).</source>
+        <translation>Amount a month, such as 12,50 (in the programme&apos;s contribution currency; a label after it is checked).</translation>
+    </message>
+    <message>
+        <source>The month from which it applies.</source>
+        <translation>The month from which it applies.</translation>
+    </message>
+    <message>
+        <source>Record a contribution payment received from a household (social workers).</source>
+        <translation>Record a contribution payment received from a household (social workers).</translation>
+    </message>
+    <message>
+        <source>Amount paid, such as 12,50.</source>
+        <translation>Amount paid, such as 12,50.</translation>
+    </message>
+    <message>
+        <source>Date of the payment (default: today).</source>
+        <translation>Date of the payment (default: today).</translation>
+    </message>
+    <message>
+        <source>A household&apos;s contributions: amounts chosen, payments, and month by month what is owed.</source>
+        <translation>A household&apos;s contributions: amounts chosen, payments, and month by month what is owed.</translation>
+    </message>
+    <message>
+        <source>Up to this month (default: this month).</source>
+        <translation>Up to this month (default: this month).</translation>
+    </message>
+    <message>
+        <source>Households owing contributions at the end of a month (not for coordinators).</source>
+        <translation>Households owing contributions at the end of a month (not for coordinators).</translation>
+    </message>
+    <message>
+        <source>The month (default: this month).</source>
+        <translation>The month (default: this month).</translation>
+    </message>
+    <message>
+        <source>text (default), json or csv.</source>
+        <translation>text (default), json or csv.</translation>
+    </message>
+    <message>
+        <source>missing option --%1 YYYY-MM-DD</source>
+        <translation>missing option --%1 YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>--%1 must be a date YYYY-MM-DD, not &quot;%2&quot;</source>
+        <translation>--%1 must be a date YYYY-MM-DD, not &quot;%2&quot;</translation>
+    </message>
+    <message>
+        <source>Household %1 was changed by someone else meanwhile; nothing was written, try again.</source>
+        <translation>Household %1 was changed by someone else meanwhile; nothing was written, try again.</translation>
+    </message>
+    <message>
+        <source>missing option --reason TEXT: a departure needs its reason</source>
+        <translation>missing option --reason TEXT: a departure needs its reason</translation>
+    </message>
+    <message>
+        <source>%1 is not a member of household %2.</source>
+        <translation>%1 is not a member of household %2.</translation>
+    </message>
+    <message>
+        <source>%1 already left household %2 on %3.</source>
+        <translation>%1 already left household %2 on %3.</translation>
+    </message>
+    <message>
+        <source>%1 left household %2 on %3.</source>
+        <translation>%1 left household %2 on %3.</translation>
+    </message>
+    <message>
+        <source>an arrival needs --first-name and --last-name</source>
+        <translation>an arrival needs --first-name and --last-name</translation>
+    </message>
+    <message>
+        <source>--role must be adult or child, not &quot;%1&quot;</source>
+        <translation>--role must be adult or child, not &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>--sex must be F or M, not &quot;%1&quot;</source>
+        <translation>--sex must be F or M, not &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>%1 (%2) arrived in household %3 on %4.</source>
+        <translation>%1 (%2) arrived in household %3 on %4.</translation>
+    </message>
+    <message>
+        <source>Record that a member left the household, with the date and the reason (social workers).</source>
+        <translation>Record that a member left the household, with the date and the reason (social workers).</translation>
+    </message>
+    <message>
+        <source>The day the member left (YYYY-MM-DD).</source>
+        <translation>The day the member left (YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>Why the member left (required).</source>
+        <translation>Why the member left (required).</translation>
+    </message>
+    <message>
+        <source>Record a new member arriving in the household (social workers); prints the person code.</source>
+        <translation>Record a new member arriving in the household (social workers); prints the person code.</translation>
+    </message>
+    <message>
+        <source>First name.</source>
+        <translation>First name.</translation>
+    </message>
+    <message>
+        <source>Last name.</source>
+        <translation>Last name.</translation>
+    </message>
+    <message>
+        <source>Birth date (YYYY-MM-DD).</source>
+        <translation>Birth date (YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>The day the member arrived (YYYY-MM-DD).</source>
+        <translation>The day the member arrived (YYYY-MM-DD).</translation>
+    </message>
+    <message>
+        <source>adult (default) or child.</source>
+        <translation>adult (default) or child.</translation>
+    </message>
+    <message>
+        <source>F or M (default: not given).</source>
+        <translation>F or M (default: not given).</translation>
     </message>
 </context>
 <context>
@@ -1790,6 +2008,54 @@
         <source>Share of households with at least one member present at a workshop.</source>
         <translation>Share of households with at least one member present at a workshop.</translation>
     </message>
+    <message>
+        <source>Households contributing</source>
+        <translation>Households contributing</translation>
+    </message>
+    <message>
+        <source>Contributions expected</source>
+        <translation>Contributions expected</translation>
+    </message>
+    <message>
+        <source>Contributions paid</source>
+        <translation>Contributions paid</translation>
+    </message>
+    <message>
+        <source>Mean contribution a month</source>
+        <translation>Mean contribution a month</translation>
+    </message>
+    <message>
+        <source>Households in arrears (%)</source>
+        <translation>Households in arrears (%)</translation>
+    </message>
+    <message>
+        <source>Contributions by monthly amount (cents)</source>
+        <translation>Contributions by monthly amount (cents)</translation>
+    </message>
+    <message>
+        <source>Band</source>
+        <translation>Band</translation>
+    </message>
+    <message>
+        <source>Cohort households with a member contribution expected in at least one month of the period.</source>
+        <translation>Cohort households with a member contribution expected in at least one month of the period.</translation>
+    </message>
+    <message>
+        <source>Sum of the monthly contributions chosen, over the months of the period they were enrolled in (contribution currency).</source>
+        <translation>Sum of the monthly contributions chosen, over the months of the period they were enrolled in (contribution currency).</translation>
+    </message>
+    <message>
+        <source>Sum of the contribution payments dated in the period (contribution currency).</source>
+        <translation>Sum of the contribution payments dated in the period (contribution currency).</translation>
+    </message>
+    <message>
+        <source>Contributions expected divided by the months they were expected for.</source>
+        <translation>Contributions expected divided by the months they were expected for.</translation>
+    </message>
+    <message>
+        <source>Share of contributing households that paid less in the period than was expected.</source>
+        <translation>Share of contributing households that paid less in the period than was expected.</translation>
+    </message>
 </context>
 <context>
     <name>CohortService</name>
@@ -1806,8 +2072,12 @@
         <translation>--to: the period ends (%1) before it starts (%2).</translation>
     </message>
     <message>
-        <source>--status: "%1" is not one of %2.</source>
-        <translation>--status: "%1" is not one of %2.</translation>
+        <source>--status: &quot;%1&quot; is not one of %2.</source>
+        <translation>--status: &quot;%1&quot; is not one of %2.</translation>
+    </message>
+    <message>
+        <source>%1: contribution figures have no list of households behind them (a household&apos;s contribution stays in its case file).</source>
+        <translation>%1: contribution figures have no list of households behind them (a household&apos;s contribution stays in its case file).</translation>
     </message>
 </context>
 <context>
@@ -1838,14 +2108,75 @@
     </message>
 </context>
 <context>
+    <name>ContributionChoice</name>
+    <message>
+        <source>contributions: this programme has no member contributions (see its settings)</source>
+        <translation>contributions: this programme has no member contributions (see its settings)</translation>
+    </message>
+    <message>
+        <source>from: the month from which the amount applies is required (YYYY-MM)</source>
+        <translation>from: the month from which the amount applies is required (YYYY-MM)</translation>
+    </message>
+    <message>
+        <source>from: must be the first day of a month</source>
+        <translation>from: must be the first day of a month</translation>
+    </message>
+    <message>
+        <source>amount: contributions are in %1, not in %2</source>
+        <translation>amount: contributions are in %1, not in %2</translation>
+    </message>
+    <message>
+        <source>amount: %1 is outside the programme&apos;s range, %2 to %3 a month</source>
+        <translation>amount: %1 is outside the programme&apos;s range, %2 to %3 a month</translation>
+    </message>
+    <message>
+        <source>note: at most 500 characters</source>
+        <translation>note: at most 500 characters</translation>
+    </message>
+</context>
+<context>
+    <name>ContributionPayment</name>
+    <message>
+        <source>on: the date of the payment is required (YYYY-MM-DD)</source>
+        <translation>on: the date of the payment is required (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>on: %1 is in the future</source>
+        <translation>on: %1 is in the future</translation>
+    </message>
+    <message>
+        <source>amount: contributions are in %1, not in %2</source>
+        <translation>amount: contributions are in %1, not in %2</translation>
+    </message>
+    <message>
+        <source>amount: must be more than 0</source>
+        <translation>amount: must be more than 0</translation>
+    </message>
+    <message>
+        <source>amount: %1 is more than ten years of the maximum contribution</source>
+        <translation>amount: %1 is more than ten years of the maximum contribution</translation>
+    </message>
+    <message>
+        <source>note: at most 500 characters</source>
+        <translation>note: at most 500 characters</translation>
+    </message>
+</context>
+<context>
+    <name>ContributionService</name>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>There is no household %1.</translation>
+    </message>
+</context>
+<context>
     <name>CsvTable</name>
     <message>
         <source>%1: cannot be read: %2</source>
         <translation>%1: cannot be read: %2</translation>
     </message>
     <message>
-        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</source>
-        <translation>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</translation>
+        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</source>
+        <translation>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</translation>
     </message>
     <message>
         <source>%1: the file is empty.</source>
@@ -1891,8 +2222,8 @@
         <translation>%1 is already a Cabas database: Cabas never overwrites a database when it creates one.</translation>
     </message>
     <message>
-        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</source>
-        <translation>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</translation>
+        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</source>
+        <translation>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</translation>
     </message>
     <message>
         <source>%1 is not a file.</source>
@@ -1927,8 +2258,8 @@
         <translation>%1 is an empty database, not a Cabas database; create one with cabas-cli init.</translation>
     </message>
     <message>
-        <source>The database's schema version %1 cannot be brought to %2.</source>
-        <translation>The database's schema version %1 cannot be brought to %2.</translation>
+        <source>The database&apos;s schema version %1 cannot be brought to %2.</source>
+        <translation>The database&apos;s schema version %1 cannot be brought to %2.</translation>
     </message>
     <message>
         <source>Migration %1 (%2) failed: %3</source>
@@ -1963,12 +2294,12 @@
         <translation>The database %1 is damaged: nothing was saved. Restore it from a backup. (%2)</translation>
     </message>
     <message>
-        <source>The database %1 is busy with another user's change: nothing was saved. Try again in a moment. (%2)</source>
-        <translation>The database %1 is busy with another user's change: nothing was saved. Try again in a moment. (%2)</translation>
+        <source>The database %1 is busy with another user&apos;s change: nothing was saved. Try again in a moment. (%2)</source>
+        <translation>The database %1 is busy with another user&apos;s change: nothing was saved. Try again in a moment. (%2)</translation>
     </message>
     <message>
-        <source>This change collided with another user's change to the database %1: nothing was saved. Try again. (%2)</source>
-        <translation>This change collided with another user's change to the database %1: nothing was saved. Try again. (%2)</translation>
+        <source>This change collided with another user&apos;s change to the database %1: nothing was saved. Try again. (%2)</source>
+        <translation>This change collided with another user&apos;s change to the database %1: nothing was saved. Try again. (%2)</translation>
     </message>
     <message>
         <source>The connection to the database %1 was lost: nothing was saved. Check the network and the server, then try again. (%2)</source>
@@ -1979,8 +2310,8 @@
         <translation>This is already in the database %1 (a code or number used twice, perhaps saved by someone else at the same moment): nothing was saved. Reload and try again. (%2)</translation>
     </message>
     <message>
-        <source>%1 is damaged: the file is shorter than SQLite's own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</source>
-        <translation>%1 is damaged: the file is shorter than SQLite's own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</translation>
+        <source>%1 is damaged: the file is shorter than SQLite&apos;s own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</source>
+        <translation>%1 is damaged: the file is shorter than SQLite&apos;s own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</translation>
     </message>
 </context>
 <context>
@@ -1990,12 +2321,12 @@
         <translation>No database given: use --db FILE.cabas or --db postgresql://user@host:port/dbname (or set CABAS_DB).</translation>
     </message>
     <message>
-        <source>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</source>
-        <translation>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</translation>
+        <source>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</source>
+        <translation>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</translation>
     </message>
     <message>
-        <source>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
-        <translation>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</translation>
+        <source>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
+        <translation>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</translation>
     </message>
     <message>
         <source>The PostgreSQL port must be between 1 and 65535.</source>
@@ -2006,8 +2337,8 @@
         <translation>The PostgreSQL address must name a database: postgresql://user@%1:%2/dbname.</translation>
     </message>
     <message>
-        <source>Unknown PostgreSQL option "%1" (allowed: %2).</source>
-        <translation>Unknown PostgreSQL option "%1" (allowed: %2).</translation>
+        <source>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</source>
+        <translation>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</translation>
     </message>
 </context>
 <context>
@@ -2032,8 +2363,8 @@
 <context>
     <name>DemoProgramme</name>
     <message>
-        <source>"%1" is not a demo scheme (%2).</source>
-        <translation>"%1" is not a demo scheme (%2).</translation>
+        <source>&quot;%1&quot; is not a demo scheme (%2).</source>
+        <translation>&quot;%1&quot; is not a demo scheme (%2).</translation>
     </message>
     <message>
         <source>This database already has households: the demo only fills a new, empty database (cabas-cli init, then cabas-cli demo).</source>
@@ -2122,8 +2453,8 @@
         <translation>The ledger feed answered HTTP %1 (%2).</translation>
     </message>
     <message>
-        <source>"%1" is not a ledger feed address (https://...).</source>
-        <translation>"%1" is not a ledger feed address (https://...).</translation>
+        <source>&quot;%1&quot; is not a ledger feed address (https://...).</source>
+        <translation>&quot;%1&quot; is not a ledger feed address (https://...).</translation>
     </message>
     <message>
         <source>The ledger feed address %1 uses plain HTTP: the ledger and the token would cross the network unencrypted. Use https:// (plain http is only allowed to this computer, for tests).</source>
@@ -2173,8 +2504,8 @@
         <translation>true or false was expected</translation>
     </message>
     <message>
-        <source>"%1" is not one of %2</source>
-        <translation>"%1" is not one of %2</translation>
+        <source>&quot;%1&quot; is not one of %2</source>
+        <translation>&quot;%1&quot; is not one of %2</translation>
     </message>
     <message>
         <source>The ledger feed sent a page that is not JSON (nothing of it was stored): %1 at byte %2.</source>
@@ -2201,8 +2532,8 @@
         <translation>must be 1 or more</translation>
     </message>
     <message>
-        <source>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
-        <translation>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</translation>
+        <source>&quot;%1&quot; is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
+        <translation>&quot;%1&quot; is not a date and time with its offset (2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
         <source>an object or null was expected</source>
@@ -2225,8 +2556,8 @@
         <translation>card %1</translation>
     </message>
     <message>
-        <source>"%1" is not a date (2024-06-01)</source>
-        <translation>"%1" is not a date (2024-06-01)</translation>
+        <source>&quot;%1&quot; is not a date (2024-06-01)</source>
+        <translation>&quot;%1&quot; is not a date (2024-06-01)</translation>
     </message>
     <message>
         <source>the page</source>
@@ -2259,44 +2590,44 @@
         <translation>%1: the column %2 is missing</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
-        <translation>%1: unknown column "%2" ignored</translation>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
     </message>
     <message>
-        <source>"%1" is not a number</source>
-        <translation>"%1" is not a number</translation>
+        <source>&quot;%1&quot; is not a number</source>
+        <translation>&quot;%1&quot; is not a number</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
-        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
     </message>
     <message>
         <source>%1 has a second checkup for %2 (also line %3)</source>
         <translation>%1 has a second checkup for %2 (also line %3)</translation>
     </message>
     <message>
-        <source>%1 already has a checkup for %2 with other values; correct it in the person's health view</source>
-        <translation>%1 already has a checkup for %2 with other values; correct it in the person's health view</translation>
+        <source>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</source>
+        <translation>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</translation>
     </message>
     <message>
         <source>Nothing was imported:</source>
         <translation>Nothing was imported:</translation>
     </message>
     <message>
-        <source>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
-        <translation>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</translation>
+        <source>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
+        <translation>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</translation>
     </message>
     <message>
-        <source>"%1" must be yes, no, oui, non or empty</source>
-        <translation>"%1" must be yes, no, oui, non or empty</translation>
+        <source>&quot;%1&quot; must be yes, no, oui, non or empty</source>
+        <translation>&quot;%1&quot; must be yes, no, oui, non or empty</translation>
     </message>
     <message>
         <source>%1 has a second questionnaire for %2 (also line %3)</source>
         <translation>%1 has a second questionnaire for %2 (also line %3)</translation>
     </message>
     <message>
-        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</source>
-        <translation>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</translation>
+        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</source>
+        <translation>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</translation>
     </message>
 </context>
 <context>
@@ -2336,6 +2667,10 @@
         <source>%1 has no such checkup.</source>
         <translation>%1 has no such checkup.</translation>
     </message>
+    <message>
+        <source>reason: a correction needs its reason</source>
+        <translation>reason: a correction needs its reason</translation>
+    </message>
 </context>
 <context>
     <name>Household</name>
@@ -2344,12 +2679,12 @@
         <translation>code: the household code is required</translation>
     </message>
     <message>
-        <source>code: "%1" is not a valid household code (letters, digits, - and _ only)</source>
-        <translation>code: "%1" is not a valid household code (letters, digits, - and _ only)</translation>
+        <source>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</source>
+        <translation>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</translation>
     </message>
     <message>
-        <source>postcode: "%1" is not a French postcode (5 digits)</source>
-        <translation>postcode: "%1" is not a French postcode (5 digits)</translation>
+        <source>postcode: &quot;%1&quot; is not a French postcode (5 digits)</source>
+        <translation>postcode: &quot;%1&quot; is not a French postcode (5 digits)</translation>
     </message>
     <message>
         <source>enrolled_on: an enrolled, suspended or exited household needs an enrolment date</source>
@@ -2647,6 +2982,160 @@
     </message>
 </context>
 <context>
+    <name>KeyRing</name>
+    <message>
+        <source>The key slot&apos;s key derivation settings are not acceptable (altered slot).</source>
+        <translation>The key slot&apos;s key derivation settings are not acceptable (altered slot).</translation>
+    </message>
+    <message>
+        <source>Not enough memory to derive the key from the password.</source>
+        <translation>Not enough memory to derive the key from the password.</translation>
+    </message>
+    <message>
+        <source>The key ring&apos;s signing key has a wrong length.</source>
+        <translation>The key ring&apos;s signing key has a wrong length.</translation>
+    </message>
+    <message>
+        <source>The key ring of this database was altered: %1. Restore a backup or use the recovery key.</source>
+        <translation>The key ring of this database was altered: %1. Restore a backup or use the recovery key.</translation>
+    </message>
+    <message>
+        <source>The first key slot of a database belongs to a saved administrator.</source>
+        <translation>The first key slot of a database belongs to a saved administrator.</translation>
+    </message>
+    <message>
+        <source>its header is damaged</source>
+        <translation>its header is damaged</translation>
+    </message>
+    <message>
+        <source>Wrong password, or the key slot was altered.</source>
+        <translation>Wrong password, or the key slot was altered.</translation>
+    </message>
+    <message>
+        <source>a key slot has an unknown format</source>
+        <translation>a key slot has an unknown format</translation>
+    </message>
+    <message>
+        <source>the data key does not match the database</source>
+        <translation>the data key does not match the database</translation>
+    </message>
+    <message>
+        <source>the root key does not match the database</source>
+        <translation>the root key does not match the database</translation>
+    </message>
+    <message>
+        <source>a slot&apos;s public key was replaced</source>
+        <translation>a slot&apos;s public key was replaced</translation>
+    </message>
+    <message>
+        <source>a slot&apos;s certificate does not match its role</source>
+        <translation>a slot&apos;s certificate does not match its role</translation>
+    </message>
+    <message>
+        <source>a health grant has no health key to match</source>
+        <translation>a health grant has no health key to match</translation>
+    </message>
+    <message>
+        <source>a health grant does not open the database&apos;s health key</source>
+        <translation>a health grant does not open the database&apos;s health key</translation>
+    </message>
+    <message>
+        <source>The recovery slot opens with the recovery key, not a password.</source>
+        <translation>The recovery slot opens with the recovery key, not a password.</translation>
+    </message>
+    <message>
+        <source>This is not the recovery slot.</source>
+        <translation>This is not the recovery slot.</translation>
+    </message>
+    <message>
+        <source>This recovery key does not open this database (or its recovery slot was altered).</source>
+        <translation>This recovery key does not open this database (or its recovery slot was altered).</translation>
+    </message>
+    <message>
+        <source>The health key is not available to this user: only nurses&apos; key slots open it.</source>
+        <translation>The health key is not available to this user: only nurses&apos; key slots open it.</translation>
+    </message>
+    <message>
+        <source>An encrypted value is damaged (%1).</source>
+        <translation>An encrypted value is damaged (%1).</translation>
+    </message>
+    <message>
+        <source>An encrypted value was altered or moved (%1).</source>
+        <translation>An encrypted value was altered or moved (%1).</translation>
+    </message>
+    <message>
+        <source>Only an administrator (or the recovery key) can issue a key slot.</source>
+        <translation>Only an administrator (or the recovery key) can issue a key slot.</translation>
+    </message>
+    <message>
+        <source>A key slot belongs to a saved user.</source>
+        <translation>A key slot belongs to a saved user.</translation>
+    </message>
+    <message>
+        <source>The key derivation limits are below libsodium&apos;s interactive limits.</source>
+        <translation>The key derivation limits are below libsodium&apos;s interactive limits.</translation>
+    </message>
+    <message>
+        <source>A user can only re-wrap their own key slot.</source>
+        <translation>A user can only re-wrap their own key slot.</translation>
+    </message>
+    <message>
+        <source>Only a nurse creates the health key.</source>
+        <translation>Only a nurse creates the health key.</translation>
+    </message>
+    <message>
+        <source>This database already has a health key.</source>
+        <translation>This database already has a health key.</translation>
+    </message>
+    <message>
+        <source>The health key is only granted to nurses (and the recovery key).</source>
+        <translation>The health key is only granted to nurses (and the recovery key).</translation>
+    </message>
+    <message>
+        <source>a slot waiting for the health key has no valid certificate</source>
+        <translation>a slot waiting for the health key has no valid certificate</translation>
+    </message>
+    <message>
+        <source>The recovery key has a character that cannot be in it: &quot;%1&quot;.</source>
+        <translation>The recovery key has a character that cannot be in it: &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <source>A recovery key has 32 letters and digits (8 groups of 4); this one has %1.</source>
+        <translation>A recovery key has 32 letters and digits (8 groups of 4); this one has %1.</translation>
+    </message>
+    <message>
+        <source>This database already has its keys.</source>
+        <translation>This database already has its keys.</translation>
+    </message>
+    <message>
+        <source>This database has no keys yet.</source>
+        <translation>This database has no keys yet.</translation>
+    </message>
+    <message>
+        <source>User %1 has no key slot: an administrator must set their password again.</source>
+        <translation>User %1 has no key slot: an administrator must set their password again.</translation>
+    </message>
+    <message>
+        <source>User %1 has no key slot.</source>
+        <translation>User %1 has no key slot.</translation>
+    </message>
+</context>
+<context>
+    <name>KeySlotRepository</name>
+    <message>
+        <source>This database already has a key ring.</source>
+        <translation>This database already has a key ring.</translation>
+    </message>
+    <message>
+        <source>Another nurse created the health key meanwhile: log in again.</source>
+        <translation>Another nurse created the health key meanwhile: log in again.</translation>
+    </message>
+    <message>
+        <source>The key slot changed meanwhile (its password was reset): nothing was changed.</source>
+        <translation>The key slot changed meanwhile (its password was reset): nothing was changed.</translation>
+    </message>
+</context>
+<context>
     <name>LedgerEntry</name>
     <message>
         <source>the entry id is missing</source>
@@ -2665,8 +3154,8 @@
         <translation>the kind is missing</translation>
     </message>
     <message>
-        <source>unknown status "%1" (expected pending, posted or voided)</source>
-        <translation>unknown status "%1" (expected pending, posted or voided)</translation>
+        <source>unknown status &quot;%1&quot; (expected pending, posted or voided)</source>
+        <translation>unknown status &quot;%1&quot; (expected pending, posted or voided)</translation>
     </message>
     <message>
         <source>the currency is missing</source>
@@ -2704,32 +3193,32 @@
         <translation>%1: give amount_cents or amount, not both</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
-        <translation>%1: unknown column "%2" ignored</translation>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
     </message>
     <message>
-        <source>"%1" is not a whole number of 1 or more</source>
-        <translation>"%1" is not a whole number of 1 or more</translation>
+        <source>&quot;%1&quot; is not a whole number of 1 or more</source>
+        <translation>&quot;%1&quot; is not a whole number of 1 or more</translation>
     </message>
     <message>
-        <source>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
-        <translation>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</translation>
+        <source>&quot;%1&quot; is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
+        <translation>&quot;%1&quot; is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</translation>
     </message>
     <message>
-        <source>"%1" is not a whole number of cents</source>
-        <translation>"%1" is not a whole number of cents</translation>
+        <source>&quot;%1&quot; is not a whole number of cents</source>
+        <translation>&quot;%1&quot; is not a whole number of cents</translation>
     </message>
     <message>
-        <source>"%1" is not an amount in euros (such as -12,50)</source>
-        <translation>"%1" is not an amount in euros (such as -12,50)</translation>
+        <source>&quot;%1&quot; is not an amount in euros (such as -12,50)</source>
+        <translation>&quot;%1&quot; is not an amount in euros (such as -12,50)</translation>
     </message>
     <message>
-        <source>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
-        <translation>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</translation>
+        <source>&quot;%1&quot; is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
+        <translation>&quot;%1&quot; is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
-        <source>"%1" must be true or false</source>
-        <translation>"%1" must be true or false</translation>
+        <source>&quot;%1&quot; must be true or false</source>
+        <translation>&quot;%1&quot; must be true or false</translation>
     </message>
     <message>
         <source>%1 revision %2 is also at line %3 with a different %4</source>
@@ -2803,6 +3292,10 @@
         <source>The password file %1 is empty: its first line must be the password.</source>
         <translation>The password file %1 is empty: its first line must be the password.</translation>
     </message>
+    <message>
+        <source>The database asked for password hashing parameters Cabas does not accept.</source>
+        <translation>The database asked for password hashing parameters Cabas does not accept.</translation>
+    </message>
 </context>
 <context>
     <name>Person</name>
@@ -2811,8 +3304,8 @@
         <translation>person_code: the person code is required</translation>
     </message>
     <message>
-        <source>person_code: "%1" is not a valid person code</source>
-        <translation>person_code: "%1" is not a valid person code</translation>
+        <source>person_code: &quot;%1&quot; is not a valid person code</source>
+        <translation>person_code: &quot;%1&quot; is not a valid person code</translation>
     </message>
     <message>
         <source>first_name: the first name is required</source>
@@ -2865,20 +3358,20 @@
         <translation>%1: the column %2 is missing</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
-        <translation>%1: unknown column "%2" ignored</translation>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
+        <translation>%1: unknown column &quot;%2&quot; ignored</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
-        <translation>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <translation>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</translation>
     </message>
     <message>
-        <source>"%1" must be F, M or empty</source>
-        <translation>"%1" must be F, M or empty</translation>
+        <source>&quot;%1&quot; must be F, M or empty</source>
+        <translation>&quot;%1&quot; must be F, M or empty</translation>
     </message>
     <message>
-        <source>"%1" must be adult or child</source>
-        <translation>"%1" must be adult or child</translation>
+        <source>&quot;%1&quot; must be adult or child</source>
+        <translation>&quot;%1&quot; must be adult or child</translation>
     </message>
     <message>
         <source>%1 is in the future</source>
@@ -2889,8 +3382,8 @@
         <translation>%1 appears twice (also line %2)</translation>
     </message>
     <message>
-        <source>"%1" differs from "%2" on line %3 for household %4</source>
-        <translation>"%1" differs from "%2" on line %3 for household %4</translation>
+        <source>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</source>
+        <translation>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</translation>
     </message>
     <message>
         <source>the card %1 is also given to household %2</source>
@@ -2916,8 +3409,12 @@
         <translation>Database roles exist only on PostgreSQL; a SQLite file is protected by its file permissions.</translation>
     </message>
     <message>
-        <source>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
-        <translation>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</translation>
+        <source>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
+        <translation>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</translation>
+    </message>
+    <message>
+        <source>The database roles are out of date: an administrator must run `cabas-cli pg roles` (with this version of Cabas) as the tables&apos; owner.</source>
+        <translation>The database roles are out of date: an administrator must run `cabas-cli pg roles` (with this version of Cabas) as the tables&apos; owner.</translation>
     </message>
 </context>
 <context>
@@ -3010,12 +3507,12 @@
         <translation>disclosure_threshold: must be between 1 and 1000</translation>
     </message>
     <message>
-        <source>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
-        <translation>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</translation>
+        <source>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
+        <translation>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</translation>
     </message>
     <message>
-        <source>household_code_prefix: "%1" must be 1 to 10 letters or digits</source>
-        <translation>household_code_prefix: "%1" must be 1 to 10 letters or digits</translation>
+        <source>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</source>
+        <translation>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</translation>
     </message>
     <message>
         <source>%1.label: the bonus rule needs a label</source>
@@ -3062,8 +3559,8 @@
         <translation>%1.offset_days: waves must come in increasing order of offset</translation>
     </message>
     <message>
-        <source>sustainable_categories: "%1" is not a merchant category (%2)</source>
-        <translation>sustainable_categories: "%1" is not a merchant category (%2)</translation>
+        <source>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</source>
+        <translation>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</translation>
     </message>
     <message>
         <source>is required</source>
@@ -3186,16 +3683,16 @@
         <translation>allowance.consumption_units.child_under_age: must be between 1 and 30</translation>
     </message>
     <message>
-        <source>"%1" is not an allowance kind (by_role, per_person, income_bands)</source>
-        <translation>"%1" is not an allowance kind (by_role, per_person, income_bands)</translation>
+        <source>&quot;%1&quot; is not an allowance kind (by_role, per_person, income_bands)</source>
+        <translation>&quot;%1&quot; is not an allowance kind (by_role, per_person, income_bands)</translation>
     </message>
     <message>
         <source>must be true or false</source>
         <translation>must be true or false</translation>
     </message>
     <message>
-        <source>"%1" is not a basis (household or person)</source>
-        <translation>"%1" is not a basis (household or person)</translation>
+        <source>&quot;%1&quot; is not a basis (household or person)</source>
+        <translation>&quot;%1&quot; is not a basis (household or person)</translation>
     </message>
     <message>
         <source>is required, as a list of bands with up_to_cents and amount_cents</source>
@@ -3220,6 +3717,26 @@
     <message>
         <source>%1: the programme must be a JSON object</source>
         <translation>%1: the programme must be a JSON object</translation>
+    </message>
+    <message>
+        <source>contributions.currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR)</source>
+        <translation>contributions.currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR)</translation>
+    </message>
+    <message>
+        <source>contributions.min_monthly_cents: must be at least 1</source>
+        <translation>contributions.min_monthly_cents: must be at least 1</translation>
+    </message>
+    <message>
+        <source>contributions.max_monthly_cents: must be at most 100000000</source>
+        <translation>contributions.max_monthly_cents: must be at most 100000000</translation>
+    </message>
+    <message>
+        <source>contributions.max_monthly_cents: is below min_monthly_cents</source>
+        <translation>contributions.max_monthly_cents: is below min_monthly_cents</translation>
+    </message>
+    <message>
+        <source>is required, as true or false</source>
+        <translation>is required, as true or false</translation>
     </message>
 </context>
 <context>
@@ -3323,8 +3840,8 @@
         <translation>Administrator</translation>
     </message>
     <message>
-        <source>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</source>
-        <translation>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</translation>
+        <source>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</source>
+        <translation>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</translation>
     </message>
     <message>
         <source>display_name: the name shown for the user is required</source>
@@ -3334,8 +3851,12 @@
 <context>
     <name>UserRepository</name>
     <message>
-        <source>The login "%1" is already taken.</source>
-        <translation>The login "%1" is already taken.</translation>
+        <source>The login &quot;%1&quot; is already taken.</source>
+        <translation>The login &quot;%1&quot; is already taken.</translation>
+    </message>
+    <message>
+        <source>Database error: %1</source>
+        <translation>Database error: %1</translation>
     </message>
 </context>
 <context>
@@ -3351,6 +3872,14 @@
     <message>
         <source>%1 is the last active administrator: enable or add another administrator first.</source>
         <translation>%1 is the last active administrator: enable or add another administrator first.</translation>
+    </message>
+    <message>
+        <source>To change your own password on this shared database, give your current password too.</source>
+        <translation>To change your own password on this shared database, give your current password too.</translation>
+    </message>
+    <message>
+        <source>The current password is wrong, or the account is locked or disabled.</source>
+        <translation>The current password is wrong, or the account is locked or disabled.</translation>
     </message>
 </context>
 <context>
@@ -3419,12 +3948,12 @@
 <context>
     <name>WorkshopRepository</name>
     <message>
-        <source>There is already a workshop "%1" of this type on this date.</source>
-        <translation>There is already a workshop "%1" of this type on this date.</translation>
+        <source>There is already a workshop &quot;%1&quot; of this type on this date.</source>
+        <translation>There is already a workshop &quot;%1&quot; of this type on this date.</translation>
     </message>
     <message>
-        <source>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</source>
-        <translation>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</translation>
+        <source>The workshop &quot;%1&quot; was changed by someone else since you opened it; reload it to see their changes.</source>
+        <translation>The workshop &quot;%1&quot; was changed by someone else since you opened it; reload it to see their changes.</translation>
     </message>
     <message>
         <source>There is no workshop %1.</source>
@@ -3450,20 +3979,20 @@
         <translation>There is no workshop %1.</translation>
     </message>
     <message>
-        <source>The workshop "%1" was cancelled on %2: it cannot be changed.</source>
-        <translation>The workshop "%1" was cancelled on %2: it cannot be changed.</translation>
+        <source>The workshop &quot;%1&quot; was cancelled on %2: it cannot be changed.</source>
+        <translation>The workshop &quot;%1&quot; was cancelled on %2: it cannot be changed.</translation>
     </message>
     <message>
         <source>%1 is not registered for this workshop.</source>
         <translation>%1 is not registered for this workshop.</translation>
     </message>
     <message>
-        <source>%1's attendance is already recorded: the registration cannot be cancelled any more.</source>
-        <translation>%1's attendance is already recorded: the registration cannot be cancelled any more.</translation>
+        <source>%1&apos;s attendance is already recorded: the registration cannot be cancelled any more.</source>
+        <translation>%1&apos;s attendance is already recorded: the registration cannot be cancelled any more.</translation>
     </message>
     <message>
-        <source>The workshop "%1" is on %2: attendance is recorded on the day or after.</source>
-        <translation>The workshop "%1" is on %2: attendance is recorded on the day or after.</translation>
+        <source>The workshop &quot;%1&quot; is on %2: attendance is recorded on the day or after.</source>
+        <translation>The workshop &quot;%1&quot; is on %2: attendance is recorded on the day or after.</translation>
     </message>
     <message>
         <source>%1: ticked twice</source>
@@ -3533,8 +4062,8 @@
         <translation>&amp;Verify the chain</translation>
     </message>
     <message>
-        <source>Recompute every record's hash and check that the chain is complete.</source>
-        <translation>Recompute every record's hash and check that the chain is complete.</translation>
+        <source>Recompute every record&apos;s hash and check that the chain is complete.</source>
+        <translation>Recompute every record&apos;s hash and check that the chain is complete.</translation>
     </message>
     <message>
         <source>The user accounts of this database. Adding users, disabling them and resetting passwords is done with cabas-cli for now.</source>
@@ -3588,8 +4117,8 @@
         <translation>Programme</translation>
     </message>
     <message>
-        <source>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
-        <translation>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</translation>
+        <source>The rules of the programme: they decide each household&apos;s monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
+        <translation>The rules of the programme: they decide each household&apos;s monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</translation>
     </message>
     <message>
         <source>Programme &amp;name</source>
@@ -4031,8 +4560,8 @@
         <translation>Card spending is shown to social workers, nurses and administrators; coordinators see it in the cohort figures.</translation>
     </message>
     <message>
-        <source>Workshops are shown to the programme's staff.</source>
-        <translation>Workshops are shown to the programme's staff.</translation>
+        <source>Workshops are shown to the programme&apos;s staff.</source>
+        <translation>Workshops are shown to the programme&apos;s staff.</translation>
     </message>
     <message>
         <source>There is no household %1.</source>
@@ -4131,16 +4660,16 @@
         <translation>Record a departure…</translation>
     </message>
     <message>
-        <source>Record the selected member's departure</source>
-        <translation>Record the selected member's departure</translation>
+        <source>Record the selected member&apos;s departure</source>
+        <translation>Record the selected member&apos;s departure</translation>
     </message>
     <message>
         <source>Correct the dates…</source>
         <translation>Correct the dates…</translation>
     </message>
     <message>
-        <source>Correct the selected member's dates</source>
-        <translation>Correct the selected member's dates</translation>
+        <source>Correct the selected member&apos;s dates</source>
+        <translation>Correct the selected member&apos;s dates</translation>
     </message>
     <message>
         <source>New status from</source>
@@ -4217,6 +4746,18 @@
     <message>
         <source>Dates of %1</source>
         <translation>Dates of %1</translation>
+    </message>
+    <message>
+        <source>Reason for leaving</source>
+        <translation>Reason for leaving</translation>
+    </message>
+    <message>
+        <source>Left the household on %1: %2</source>
+        <translation>Left the household on %1: %2</translation>
+    </message>
+    <message>
+        <source>Allowance for %1: no income assessment in force, so no amount (see the Income tab)</source>
+        <translation>Allowance for %1: no income assessment in force, so no amount (see the Income tab)</translation>
     </message>
 </context>
 <context>
@@ -4309,6 +4850,157 @@
         <source>— (from the weight and the height)</source>
         <translation>— (from the weight and the height)</translation>
     </message>
+    <message>
+        <source>Correct a checkup</source>
+        <translation>Correct a checkup</translation>
+    </message>
+    <message>
+        <source>e.g. weight typed wrong</source>
+        <translation>e.g. weight typed wrong</translation>
+    </message>
+    <message>
+        <source>&amp;Reason for the correction:</source>
+        <translation>&amp;Reason for the correction:</translation>
+    </message>
+    <message>
+        <source>nothing is changed yet</source>
+        <translation>nothing is changed yet</translation>
+    </message>
+    <message>
+        <source>a correction needs its reason</source>
+        <translation>a correction needs its reason</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::ContributionsPanel</name>
+    <message>
+        <source>Contributions month by month</source>
+        <translation>Contributions month by month</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>Owed to date</source>
+        <translation>Owed to date</translation>
+    </message>
+    <message>
+        <source>Amounts chosen</source>
+        <translation>Amounts chosen</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>A month</source>
+        <translation>A month</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <source>Paid on</source>
+        <translation>Paid on</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>e.g. 12,50</source>
+        <translation>e.g. 12,50</translation>
+    </message>
+    <message>
+        <source>From month</source>
+        <translation>From month</translation>
+    </message>
+    <message>
+        <source>&amp;Set amount</source>
+        <translation>&amp;Set amount</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>from</translation>
+    </message>
+    <message>
+        <source>New amount a month:</source>
+        <translation>New amount a month:</translation>
+    </message>
+    <message>
+        <source>Record &amp;payment</source>
+        <translation>Record &amp;payment</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>on</translation>
+    </message>
+    <message>
+        <source>Payment received:</source>
+        <translation>Payment received:</translation>
+    </message>
+    <message>
+        <source>Contributions</source>
+        <translation>Contributions</translation>
+    </message>
+    <message>
+        <source>Each household chooses its contribution: %1 to %2 a month.</source>
+        <translation>Each household chooses its contribution: %1 to %2 a month.</translation>
+    </message>
+    <message>
+        <source>Now %1 a month.</source>
+        <translation>Now %1 a month.</translation>
+    </message>
+    <message>
+        <source>No amount chosen yet.</source>
+        <translation>No amount chosen yet.</translation>
+    </message>
+    <message>
+        <source>Owed: %1.</source>
+        <translation>Owed: %1.</translation>
+    </message>
+    <message>
+        <source>Paid in advance: %1.</source>
+        <translation>Paid in advance: %1.</translation>
+    </message>
+    <message>
+        <source>Nothing owed.</source>
+        <translation>Nothing owed.</translation>
+    </message>
+    <message>
+        <source>Amount: type an amount such as 12,50.</source>
+        <translation>Amount: type an amount such as 12,50.</translation>
+    </message>
+    <message>
+        <source>Amount recorded.</source>
+        <translation>Amount recorded.</translation>
+    </message>
+    <message>
+        <source>Payment: type an amount such as 12,50.</source>
+        <translation>Payment: type an amount such as 12,50.</translation>
+    </message>
+    <message>
+        <source>Payment recorded.</source>
+        <translation>Payment recorded.</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::DashboardPage</name>
@@ -4345,8 +5037,8 @@
         <translation>PDF report</translation>
     </message>
     <message>
-        <source>Evaluators' dataset</source>
-        <translation>Evaluators' dataset</translation>
+        <source>Evaluators&apos; dataset</source>
+        <translation>Evaluators&apos; dataset</translation>
     </message>
     <message>
         <source>Click a figure to list the households behind it.</source>
@@ -4486,8 +5178,8 @@
         <translation>Card and consents</translation>
     </message>
     <message>
-        <source>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
-        <translation>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</translation>
+        <source>The card&apos;s id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
+        <translation>The card&apos;s id as the card operator knows it (never the card number), and the consents the adults gave today.</translation>
     </message>
     <message>
         <source>Referent</source>
@@ -4592,8 +5284,8 @@
         <translation>Welcome to Cabas</translation>
     </message>
     <message>
-        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</source>
-        <translation>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</translation>
+        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</source>
+        <translation>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</translation>
     </message>
     <message>
         <source>e.g. Healthy food for all, phase 2</source>
@@ -4608,8 +5300,8 @@
         <translation>Empty: taken from PGPASSWORD or ~/.pgpass</translation>
     </message>
     <message>
-        <source>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</source>
-        <translation>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</translation>
+        <source>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</source>
+        <translation>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</translation>
     </message>
     <message>
         <source>Create</source>
@@ -4636,8 +5328,8 @@
         <translation>Choose where to save the new database.</translation>
     </message>
     <message>
-        <source>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</source>
-        <translation>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</translation>
+        <source>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</source>
+        <translation>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</translation>
     </message>
     <message>
         <source>This file already exists: choose another name, or open it instead.</source>
@@ -4648,12 +5340,12 @@
         <translation>Give the programme a name.</translation>
     </message>
     <message>
-        <source>Choose the administrator's login.</source>
-        <translation>Choose the administrator's login.</translation>
+        <source>Choose the administrator&apos;s login.</source>
+        <translation>Choose the administrator&apos;s login.</translation>
     </message>
     <message>
-        <source>Choose the administrator's password.</source>
-        <translation>Choose the administrator's password.</translation>
+        <source>Choose the administrator&apos;s password.</source>
+        <translation>Choose the administrator&apos;s password.</translation>
     </message>
     <message>
         <source>The two passwords differ.</source>
@@ -4668,8 +5360,8 @@
         <translation>There is no file here.</translation>
     </message>
     <message>
-        <source>Give the server's name or address.</source>
-        <translation>Give the server's name or address.</translation>
+        <source>Give the server&apos;s name or address.</source>
+        <translation>Give the server&apos;s name or address.</translation>
     </message>
     <message>
         <source>Give the name of the database.</source>
@@ -4961,8 +5653,8 @@
         <translation>Health follow-up</translation>
     </message>
     <message>
-        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</source>
-        <translation>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</translation>
+        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</source>
+        <translation>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</translation>
     </message>
     <message>
         <source>&amp;Status:</source>
@@ -5177,6 +5869,22 @@
     <message>
         <source>Support sessions</source>
         <translation>Support sessions</translation>
+    </message>
+    <message>
+        <source>C&amp;orrect…</source>
+        <translation>C&amp;orrect…</translation>
+    </message>
+    <message>
+        <source>Correct the selected checkup (a reason is asked and kept)</source>
+        <translation>Correct the selected checkup (a reason is asked and kept)</translation>
+    </message>
+    <message>
+        <source>Corrected on %1 by %2: %3</source>
+        <translation>Corrected on %1 by %2: %3</translation>
+    </message>
+    <message>
+        <source>Never corrected.</source>
+        <translation>Never corrected.</translation>
     </message>
 </context>
 <context>
@@ -5540,6 +6248,187 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::IncomeAssessmentDialog</name>
+    <message>
+        <source>Income assessment — %1</source>
+        <translation>Income assessment — %1</translation>
+    </message>
+    <message>
+        <source>&amp;Applies from</source>
+        <translation>&amp;Applies from</translation>
+    </message>
+    <message>
+        <source>e.g. 1250,00</source>
+        <translation>e.g. 1250,00</translation>
+    </message>
+    <message>
+        <source>The household&apos;s declared income, a month (the period&apos;s average).</source>
+        <translation>The household&apos;s declared income, a month (the period&apos;s average).</translation>
+    </message>
+    <message>
+        <source>Declared &amp;monthly income</source>
+        <translation>Declared &amp;monthly income</translation>
+    </message>
+    <message>
+        <source>Income of the period</source>
+        <translation>Income of the period</translation>
+    </message>
+    <message>
+        <source>Start of the income period</source>
+        <translation>Start of the income period</translation>
+    </message>
+    <message>
+        <source>End of the income period</source>
+        <translation>End of the income period</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Type the units</source>
+        <translation>Type the units</translation>
+    </message>
+    <message>
+        <source>Unchecked: counted from the members present on the date, with the programme&apos;s weights.</source>
+        <translation>Unchecked: counted from the members present on the date, with the programme&apos;s weights.</translation>
+    </message>
+    <message>
+        <source>Consumption units</source>
+        <translation>Consumption units</translation>
+    </message>
+    <message>
+        <source>&amp;Note</source>
+        <translation>&amp;Note</translation>
+    </message>
+    <message>
+        <source>Type the declared monthly income.</source>
+        <translation>Type the declared monthly income.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an amount (for example 1250 or 1250,50).</source>
+        <translation>&quot;%1&quot; is not an amount (for example 1250 or 1250,50).</translation>
+    </message>
+    <message>
+        <source>Type the declared income to see the band it gives.</source>
+        <translation>Type the declared income to see the band it gives.</translation>
+    </message>
+    <message>
+        <source>No member is present on this date: type the consumption units.</source>
+        <translation>No member is present on this date: type the consumption units.</translation>
+    </message>
+    <message>
+        <source>%1 per consumption unit (%2 units): %3.
+Monthly allowance from %4: %5.
+Re-assessment due by %6.</source>
+        <translation>%1 per consumption unit (%2 units): %3.
+Monthly allowance from %4: %5.
+Re-assessment due by %6.</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::IncomePanel</name>
+    <message>
+        <source>no band</source>
+        <translation>no band</translation>
+    </message>
+    <message>
+        <source>band %1 (up to %2 per unit)</source>
+        <translation>band %1 (up to %2 per unit)</translation>
+    </message>
+    <message>
+        <source>band %1 (above %2 per unit)</source>
+        <translation>band %1 (above %2 per unit)</translation>
+    </message>
+    <message>
+        <source>Income assessments</source>
+        <translation>Income assessments</translation>
+    </message>
+    <message>
+        <source>Applies from</source>
+        <translation>Applies from</translation>
+    </message>
+    <message>
+        <source>Income period</source>
+        <translation>Income period</translation>
+    </message>
+    <message>
+        <source>Monthly income</source>
+        <translation>Monthly income</translation>
+    </message>
+    <message>
+        <source>Consumption units</source>
+        <translation>Consumption units</translation>
+    </message>
+    <message>
+        <source>Per unit</source>
+        <translation>Per unit</translation>
+    </message>
+    <message>
+        <source>Band</source>
+        <translation>Band</translation>
+    </message>
+    <message>
+        <source>Re-assess by</source>
+        <translation>Re-assess by</translation>
+    </message>
+    <message>
+        <source>Assessed by</source>
+        <translation>Assessed by</translation>
+    </message>
+    <message>
+        <source>&amp;Add assessment…</source>
+        <translation>&amp;Add assessment…</translation>
+    </message>
+    <message>
+        <source>Income</source>
+        <translation>Income</translation>
+    </message>
+    <message numerus="yes">
+        <source>Allowance: %1. An income assessment is due again %n month(s) after its date.</source>
+        <translation>
+            <numerusform>Allowance: %1. An income assessment is due again %n month after its date.</numerusform>
+            <numerusform>Allowance: %1. An income assessment is due again %n months after its date.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 to %2</translation>
+    </message>
+    <message>
+        <source>%1 per member a month</source>
+        <translation>%1 per member a month</translation>
+    </message>
+    <message>
+        <source>%1 a month</source>
+        <translation>%1 a month</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>No income assessment yet: the allowance cannot be told until one is recorded.</source>
+        <translation>No income assessment yet: the allowance cannot be told until one is recorded.</translation>
+    </message>
+    <message>
+        <source>Re-assessment overdue since %1 (the last assessment still applies).</source>
+        <translation>Re-assessment overdue since %1 (the last assessment still applies).</translation>
+    </message>
+    <message>
+        <source>Next re-assessment due by %1.</source>
+        <translation>Next re-assessment due by %1.</translation>
+    </message>
+    <message>
+        <source>Assessment recorded.</source>
+        <translation>Assessment recorded.</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::LedgerPage</name>
     <message>
         <source>Card ledger</source>
@@ -5784,8 +6673,8 @@
         <translation>About Cabas</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</translation>
+        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>S&amp;witch user…</source>
@@ -5863,6 +6752,10 @@
         <source>&amp;Search in this section</source>
         <translation>&amp;Search in this section</translation>
     </message>
+    <message>
+        <source>Credit &amp;reconciliation…</source>
+        <translation>Credit &amp;reconciliation…</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::MemberDialog</name>
@@ -5935,12 +6828,12 @@
         <translation>Arrival date</translation>
     </message>
     <message>
-        <source>Arrived after the household's start, on</source>
-        <translation>Arrived after the household's start, on</translation>
+        <source>Arrived after the household&apos;s start, on</source>
+        <translation>Arrived after the household&apos;s start, on</translation>
     </message>
     <message>
-        <source>Arrived after the household's start</source>
-        <translation>Arrived after the household's start</translation>
+        <source>Arrived after the household&apos;s start</source>
+        <translation>Arrived after the household&apos;s start</translation>
     </message>
     <message>
         <source>&amp;Arrived on</source>
@@ -6243,8 +7136,8 @@
         <translation>Bonus rule %1: the monthly cap must be an amount, such as 25 or 25,50.</translation>
     </message>
     <message>
-        <source>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</source>
-        <translation>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</translation>
+        <source>Bonus rule %1: &quot;%2&quot; is not a date (2024-06-01 or 01/06/2024).</source>
+        <translation>Bonus rule %1: &quot;%2&quot; is not a date (2024-06-01 or 01/06/2024).</translation>
     </message>
     <message>
         <source>Planned end date</source>
@@ -6257,6 +7150,118 @@
     <message>
         <source>Remove the selected row: %1</source>
         <translation>Remove the selected row: %1</translation>
+    </message>
+    <message>
+        <source>Monthly allowance</source>
+        <translation>Monthly allowance</translation>
+    </message>
+    <message>
+        <source>By role: an amount per adult and per child</source>
+        <translation>By role: an amount per adult and per child</translation>
+    </message>
+    <message>
+        <source>Per person: one amount per member</source>
+        <translation>Per person: one amount per member</translation>
+    </message>
+    <message>
+        <source>Income bands: an amount by income per consumption unit</source>
+        <translation>Income bands: an amount by income per consumption unit</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>Monthly allowance per member</source>
+        <translation>Monthly allowance per member</translation>
+    </message>
+    <message>
+        <source>Monthly income per unit, up to</source>
+        <translation>Monthly income per unit, up to</translation>
+    </message>
+    <message>
+        <source>Monthly amount</source>
+        <translation>Monthly amount</translation>
+    </message>
+    <message>
+        <source>Income bands</source>
+        <translation>Income bands</translation>
+    </message>
+    <message>
+        <source>In increasing order of income; the last band has no upper limit (leave it empty). Amounts such as 600 or 600,50.</source>
+        <translation>In increasing order of income; the last band has no upper limit (leave it empty). Amounts such as 600 or 600,50.</translation>
+    </message>
+    <message>
+        <source>Add a band</source>
+        <translation>Add a band</translation>
+    </message>
+    <message>
+        <source>Remove the band</source>
+        <translation>Remove the band</translation>
+    </message>
+    <message>
+        <source>per household</source>
+        <translation>per household</translation>
+    </message>
+    <message>
+        <source>per member</source>
+        <translation>per member</translation>
+    </message>
+    <message>
+        <source>The band&apos;s amount is</source>
+        <translation>The band&apos;s amount is</translation>
+    </message>
+    <message>
+        <source>Consumption units of the first person</source>
+        <translation>Consumption units of the first person</translation>
+    </message>
+    <message>
+        <source>Consumption units of each other person of that age</source>
+        <translation>Consumption units of each other person of that age</translation>
+    </message>
+    <message>
+        <source>Consumption units of each younger child</source>
+        <translation>Consumption units of each younger child</translation>
+    </message>
+    <message>
+        <source>Age from which a person counts as an adult in consumption units</source>
+        <translation>Age from which a person counts as an adult in consumption units</translation>
+    </message>
+    <message>
+        <source>first person</source>
+        <translation>first person</translation>
+    </message>
+    <message>
+        <source>others</source>
+        <translation>others</translation>
+    </message>
+    <message>
+        <source>children under</source>
+        <translation>children under</translation>
+    </message>
+    <message>
+        <source>Consumption units</source>
+        <translation>Consumption units</translation>
+    </message>
+    <message>
+        <source> months</source>
+        <translation> months</translation>
+    </message>
+    <message>
+        <source>Re-assess the income every</source>
+        <translation>Re-assess the income every</translation>
+    </message>
+    <message>
+        <source>Prorate the first month by the days left in it</source>
+        <translation>Prorate the first month by the days left in it</translation>
+    </message>
+    <message>
+        <source>Income band %1: &quot;%2&quot; is not an amount (such as 900 or 900,50); leave the last band&apos;s limit empty.</source>
+        <translation>Income band %1: &quot;%2&quot; is not an amount (such as 900 or 900,50); leave the last band&apos;s limit empty.</translation>
+    </message>
+    <message>
+        <source>Income band %1: the monthly amount &quot;%2&quot; is not an amount (such as 70 or 70,50).</source>
+        <translation>Income band %1: the monthly amount &quot;%2&quot; is not an amount (such as 70 or 70,50).</translation>
     </message>
 </context>
 <context>
@@ -6316,6 +7321,267 @@
     <message>
         <source>too large</source>
         <translation>too large</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::ReconciliationModel</name>
+    <message>
+        <source>missing bonus</source>
+        <translation>missing bonus</translation>
+    </message>
+    <message>
+        <source>missing credit</source>
+        <translation>missing credit</translation>
+    </message>
+    <message>
+        <source>duplicated credit</source>
+        <translation>duplicated credit</translation>
+    </message>
+    <message>
+        <source>bonus not expected</source>
+        <translation>bonus not expected</translation>
+    </message>
+    <message>
+        <source>credit not expected</source>
+        <translation>credit not expected</translation>
+    </message>
+    <message>
+        <source>wrong amount</source>
+        <translation>wrong amount</translation>
+    </message>
+    <message>
+        <source>Bonus</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>Monthly allowance</source>
+        <translation>Monthly allowance</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n posted entries</source>
+        <translation>
+            <numerusform>%n posted entry</numerusform>
+            <numerusform>%n posted entries</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>Checked</source>
+        <translation>Checked</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>Credited</source>
+        <translation>Credited</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>household</source>
+        <translation>household</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>month</translation>
+    </message>
+    <message>
+        <source>checked</source>
+        <translation>checked</translation>
+    </message>
+    <message>
+        <source>expected (%1)</source>
+        <translation>expected (%1)</translation>
+    </message>
+    <message>
+        <source>credited (%1)</source>
+        <translation>credited (%1)</translation>
+    </message>
+    <message>
+        <source>difference (%1)</source>
+        <translation>difference (%1)</translation>
+    </message>
+    <message>
+        <source>problem</source>
+        <translation>problem</translation>
+    </message>
+    <message>
+        <source>entries</source>
+        <translation>entries</translation>
+    </message>
+    <message>
+        <source>bonus</source>
+        <translation>bonus</translation>
+    </message>
+    <message>
+        <source>allowance</source>
+        <translation>allowance</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::ReconciliationPage</name>
+    <message numerus="yes">
+        <source>%n missing</source>
+        <translation>
+            <numerusform>%n missing</numerusform>
+            <numerusform>%n missing</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n duplicated</source>
+        <translation>
+            <numerusform>%n duplicated</numerusform>
+            <numerusform>%n duplicated</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not expected</source>
+        <translation>
+            <numerusform>%n not expected</numerusform>
+            <numerusform>%n not expected</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n wrong amount(s)</source>
+        <translation>
+            <numerusform>%n wrong amount</numerusform>
+            <numerusform>%n wrong amounts</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2); expected %3, credited %4, difference %5</source>
+        <translation>%1 (%2); expected %3, credited %4, difference %5</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n discrepancy(ies)</source>
+        <translation>
+            <numerusform>%n discrepancy</numerusform>
+            <numerusform>%n discrepancies</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Credit reconciliation</source>
+        <translation>Credit reconciliation</translation>
+    </message>
+    <message>
+        <source>For each household and month, the credit the programme&apos;s rule gives compared with the allowance entries of the card ledger.</source>
+        <translation>For each household and month, the credit the programme&apos;s rule gives compared with the allowance entries of the card ledger.</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>&amp;From</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>&amp;To</translation>
+    </message>
+    <message>
+        <source>&amp;Bonus check</source>
+        <translation>&amp;Bonus check</translation>
+    </message>
+    <message>
+        <source>Also compare the bonuses in the ledger with what the bonus rules give (rate, monthly cap, validity dates).</source>
+        <translation>Also compare the bonuses in the ledger with what the bonus rules give (rate, monthly cap, validity dates).</translation>
+    </message>
+    <message>
+        <source>&amp;Reconcile</source>
+        <translation>&amp;Reconcile</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Reconciliation running</source>
+        <translation>Reconciliation running</translation>
+    </message>
+    <message>
+        <source>Discrepancies</source>
+        <translation>Discrepancies</translation>
+    </message>
+    <message>
+        <source>Double-click a line to open the household&apos;s case file.</source>
+        <translation>Double-click a line to open the household&apos;s case file.</translation>
+    </message>
+    <message>
+        <source>&amp;Export CSV…</source>
+        <translation>&amp;Export CSV…</translation>
+    </message>
+    <message>
+        <source>You see the counts and sums only, without any household.</source>
+        <translation>You see the counts and sums only, without any household.</translation>
+    </message>
+    <message>
+        <source>Reconciling %1 to %2…</source>
+        <translation>Reconciling %1 to %2…</translation>
+    </message>
+    <message>
+        <source>Reconciliation cancelled.</source>
+        <translation>Reconciliation cancelled.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 to %2: %n household-month(s) checked.</source>
+        <translation>
+            <numerusform>%1 to %2: %n household-month checked.</numerusform>
+            <numerusform>%1 to %2: %n household-months checked.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Monthly credits: every credit is as the rule gives.</source>
+        <translation>Monthly credits: every credit is as the rule gives.</translation>
+    </message>
+    <message>
+        <source>Monthly credits: %1.</source>
+        <translation>Monthly credits: %1.</translation>
+    </message>
+    <message>
+        <source>Bonuses: every bonus is as the bonus rules give.</source>
+        <translation>Bonuses: every bonus is as the bonus rules give.</translation>
+    </message>
+    <message>
+        <source>Bonuses: %1.</source>
+        <translation>Bonuses: %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n month(s) without an income assessment in force: not checked (record the assessment in the case file).</source>
+        <translation>
+            <numerusform>%n month without an income assessment in force: not checked (record the assessment in the case file).</numerusform>
+            <numerusform>%n months without an income assessment in force: not checked (record the assessment in the case file).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: cannot be written (%2).</source>
+        <translation>%1: cannot be written (%2).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n discrepancies written to %1.</source>
+        <translation>
+            <numerusform>%n discrepancy written to %1.</numerusform>
+            <numerusform>%n discrepancies written to %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export the discrepancies</source>
+        <translation>Export the discrepancies</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -6852,8 +8118,8 @@
         <translation>Show this section first: %1.</translation>
     </message>
     <message>
-        <source>unknown section "%1" (expected one of: %2)</source>
-        <translation>unknown section "%1" (expected one of: %2)</translation>
+        <source>unknown section &quot;%1&quot; (expected one of: %2)</source>
+        <translation>unknown section &quot;%1&quot; (expected one of: %2)</translation>
     </message>
     <message>
         <source>Cabas</source>
@@ -6886,16 +8152,16 @@
         <translation>--password-file needs --user LOGIN</translation>
     </message>
     <message>
-        <source>Use a dark palette (the Fusion style), whatever the system's theme. Same as CABAS_THEME=dark.</source>
-        <translation>Use a dark palette (the Fusion style), whatever the system's theme. Same as CABAS_THEME=dark.</translation>
+        <source>Use a dark palette (the Fusion style), whatever the system&apos;s theme. Same as CABAS_THEME=dark.</source>
+        <translation>Use a dark palette (the Fusion style), whatever the system&apos;s theme. Same as CABAS_THEME=dark.</translation>
     </message>
     <message>
-        <source>The colours: system (the default: the system's style), light or dark. CABAS_THEME gives the default.</source>
-        <translation>The colours: system (the default: the system's style), light or dark. CABAS_THEME gives the default.</translation>
+        <source>The colours: system (the default: the system&apos;s style), light or dark. CABAS_THEME gives the default.</source>
+        <translation>The colours: system (the default: the system&apos;s style), light or dark. CABAS_THEME gives the default.</translation>
     </message>
     <message>
-        <source>unknown theme "%1" (expected one of: system, light, dark)</source>
-        <translation>unknown theme "%1" (expected one of: system, light, dark)</translation>
+        <source>unknown theme &quot;%1&quot; (expected one of: system, light, dark)</source>
+        <translation>unknown theme &quot;%1&quot; (expected one of: system, light, dark)</translation>
     </message>
 </context>
 </TS>

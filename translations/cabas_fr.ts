@@ -55,11 +55,11 @@
         <translation>%1: la colonne %2 est manquante</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
         <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
         <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
     </message>
     <message>
@@ -67,11 +67,11 @@
         <translation>%1 est dans le futur : la présence s’enregistre le jour même ou après</translation>
     </message>
     <message>
-        <source>"%1" must be one of %2</source>
+        <source>&quot;%1&quot; must be one of %2</source>
         <translation>« %1 » doit être l’une des valeurs %2</translation>
     </message>
     <message>
-        <source>the workshop's title is required</source>
+        <source>the workshop&apos;s title is required</source>
         <translation>le titre de l’atelier est obligatoire</translation>
     </message>
     <message>
@@ -79,7 +79,7 @@
         <translation>200 caractères au maximum</translation>
     </message>
     <message>
-        <source>the person's code is required</source>
+        <source>the person&apos;s code is required</source>
         <translation>le code de la personne est obligatoire</translation>
     </message>
     <message>
@@ -87,7 +87,7 @@
         <translation>aucune personne n’a le code %1</translation>
     </message>
     <message>
-        <source>"%1" must be yes, no, oui or non</source>
+        <source>&quot;%1&quot; must be yes, no, oui or non</source>
         <translation>« %1 » doit être yes, no, oui ou non</translation>
     </message>
     <message>
@@ -95,7 +95,7 @@
         <translation>%1 figure deux fois pour cet atelier (aussi ligne %2)</translation>
     </message>
     <message>
-        <source>the workshop "%1" was cancelled: no attendance can be recorded</source>
+        <source>the workshop &quot;%1&quot; was cancelled: no attendance can be recorded</source>
         <translation>l’atelier « %1 » a été annulé : aucune présence ne peut être enregistrée</translation>
     </message>
     <message>
@@ -230,7 +230,7 @@
         <translation>card_id: l’identifiant de carte est obligatoire</translation>
     </message>
     <message>
-        <source>card_id: "%1" is not a valid card id</source>
+        <source>card_id: &quot;%1&quot; is not a valid card id</source>
         <translation>card_id: « %1 » n’est pas un identifiant de carte valide</translation>
     </message>
     <message>
@@ -326,6 +326,10 @@
         <source>This checkup was corrected by someone else since you opened it; reopen it to see their values.</source>
         <translation>Ce bilan de santé a été corrigé par quelqu’un d’autre depuis que vous l’avez ouvert ; rouvrez-le pour voir ces valeurs.</translation>
     </message>
+    <message>
+        <source>reason: a correction needs its reason</source>
+        <translation>reason: une correction doit avoir un motif</translation>
+    </message>
 </context>
 <context>
     <name>Cli</name>
@@ -350,15 +354,15 @@
         <translation>%1 : le programme doit être un objet JSON</translation>
     </message>
     <message>
-        <source>Created %1 (programme "%2", administrator %3).</source>
+        <source>Created %1 (programme &quot;%2&quot;, administrator %3).</source>
         <translation>Base de données %1 créée (programme « %2 », administrateur·rice %3).</translation>
     </message>
     <message>
-        <source>--households must be a whole number from 1 to %1, not "%2"</source>
+        <source>--households must be a whole number from 1 to %1, not &quot;%2&quot;</source>
         <translation>--households doit être un nombre entier de 1 à %1, et non « %2 »</translation>
     </message>
     <message>
-        <source>--seed must be a whole number, not "%1"</source>
+        <source>--seed must be a whole number, not &quot;%1&quot;</source>
         <translation>--seed doit être un nombre entier, et non « %1 »</translation>
     </message>
     <message>
@@ -426,7 +430,7 @@
         <translation>Graine du générateur (2024 par défaut) : même graine, mêmes données.</translation>
     </message>
     <message>
-        <source>Show the database's schema version, programme and counts.</source>
+        <source>Show the database&apos;s schema version, programme and counts.</source>
         <translation>Afficher la version du schéma de la base de données, son programme et les effectifs.</translation>
     </message>
     <message>
@@ -454,7 +458,7 @@
         <translation>se connecter sous cet identifiant</translation>
     </message>
     <message>
-        <source>this help; COMMAND --help for a command's</source>
+        <source>this help; COMMAND --help for a command&apos;s</source>
         <translation>cette aide ; COMMAND --help pour celle d’une commande</translation>
     </message>
     <message>
@@ -470,7 +474,7 @@
         <translation>cabas-cli : aucune commande indiquée.</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown command "%1".</source>
+        <source>cabas-cli: unknown command &quot;%1&quot;.</source>
         <translation>cabas-cli : commande « %1 » inconnue.</translation>
     </message>
     <message>
@@ -482,7 +486,7 @@
         <translation>argument manquant : %1</translation>
     </message>
     <message>
-        <source>unexpected argument "%1"</source>
+        <source>unexpected argument &quot;%1&quot;</source>
         <translation>argument inattendu « %1 »</translation>
     </message>
     <message>
@@ -498,7 +502,7 @@
         <translation>Mot de passe de %1 : </translation>
     </message>
     <message>
-        <source>--format must be one of %1, not "%2"</source>
+        <source>--format must be one of %1, not &quot;%2&quot;</source>
         <translation>--format doit valoir %1, et non « %2 »</translation>
     </message>
     <message>
@@ -550,19 +554,19 @@
         <translation>Mot de passe de %1 modifié ; le compte est déverrouillé.</translation>
     </message>
     <message>
-        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not "%1"</source>
+        <source>--since must be a date YYYY-MM-DD or DD/MM/YYYY, not &quot;%1&quot;</source>
         <translation>--since doit être une date au format AAAA-MM-JJ ou JJ/MM/AAAA, et non « %1 »</translation>
     </message>
     <message>
-        <source>--limit must be a positive whole number, not "%1"</source>
+        <source>--limit must be a positive whole number, not &quot;%1&quot;</source>
         <translation>--limit doit être un nombre entier positif, et non « %1 »</translation>
     </message>
     <message>
-        <source>Database roles ready: %1. Give each member of staff a login in their role's group, for example: CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</source>
-        <translation>Rôles de base de données prêts : %1. Donnez à chaque membre du personnel un identifiant dans le groupe de son rôle, par exemple : CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE %2;</translation>
+        <source>Database roles ready: %1. Give each member of staff a login in their role&apos;s group, for example: CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</source>
+        <translation>Rôles de base de données prêts : %1. Donnez à chaque membre du personnel un identifiant dans le groupe de son rôle, par exemple : CREATE ROLE anne LOGIN PASSWORD &apos;...&apos; IN ROLE %2;</translation>
     </message>
     <message>
-        <source>The administrator's password, on the file's first line.</source>
+        <source>The administrator&apos;s password, on the file&apos;s first line.</source>
         <translation>Le mot de passe de l’administrateur·rice, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -586,7 +590,7 @@
         <translation>Nom affiché pour l’utilisateur·rice.</translation>
     </message>
     <message>
-        <source>The new user's password, on the file's first line.</source>
+        <source>The new user&apos;s password, on the file&apos;s first line.</source>
         <translation>Le mot de passe du nouveau compte, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -602,11 +606,11 @@
         <translation>Réactiver un·e utilisateur·rice désactivé·e (administrateur·rices).</translation>
     </message>
     <message>
-        <source>Set a user's password and unlock the account (administrators; anyone for their own).</source>
+        <source>Set a user&apos;s password and unlock the account (administrators; anyone for their own).</source>
         <translation>Définir le mot de passe d’un·e utilisateur·rice et déverrouiller le compte (administrateur·rices ; chacun·e pour son propre compte).</translation>
     </message>
     <message>
-        <source>The new password, on the file's first line.</source>
+        <source>The new password, on the file&apos;s first line.</source>
         <translation>Le nouveau mot de passe, sur la première ligne du fichier.</translation>
     </message>
     <message>
@@ -622,7 +626,7 @@
         <translation>Uniquement les enregistrements à partir de cette date (AAAA-MM-JJ).</translation>
     </message>
     <message>
-        <source>Only this user's records.</source>
+        <source>Only this user&apos;s records.</source>
         <translation>Uniquement les enregistrements de cet·te utilisateur·rice.</translation>
     </message>
     <message>
@@ -650,7 +654,7 @@
         <translation>Options globales (avant la commande) :</translation>
     </message>
     <message>
-        <source>file whose first line is that user's password (else asked on the terminal)</source>
+        <source>file whose first line is that user&apos;s password (else asked on the terminal)</source>
         <translation>fichier dont la première ligne est le mot de passe de cet·te utilisateur·rice (sinon demandé dans le terminal)</translation>
     </message>
     <message>
@@ -666,7 +670,7 @@
         <translation>Options :</translation>
     </message>
     <message>
-        <source>cabas-cli: unknown option "%1".</source>
+        <source>cabas-cli: unknown option &quot;%1&quot;.</source>
         <translation>cabas-cli : option « %1 » inconnue.</translation>
     </message>
     <message>
@@ -710,7 +714,7 @@
         <translation>--status doit valoir l’une des valeurs %1</translation>
     </message>
     <message>
-        <source>The nurses' work list: each wave of each consenting person with its window and status today (nurses).</source>
+        <source>The nurses&apos; work list: each wave of each consenting person with its window and status today (nurses).</source>
         <translation>La liste de travail des infirmier·ères : chaque vague de chaque personne ayant consenti, avec sa fenêtre et son statut aujourd’hui (infirmier·ères).</translation>
     </message>
     <message>
@@ -746,7 +750,7 @@
         <translation>Sauvegarde %1 restaurée dans %2.</translation>
     </message>
     <message>
-        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite's online backup, or pg_dump).</source>
+        <source>Write a consistent backup of the database to FILE, which must not exist (administrators; SQLite&apos;s online backup, or pg_dump).</source>
         <translation>Écrire une sauvegarde cohérente de la base de données dans FILE, qui ne doit pas exister (administrateur·rices ; sauvegarde à chaud de SQLite, ou pg_dump).</translation>
     </message>
     <message>
@@ -762,7 +766,7 @@
         <translation>--%1 AAAA-MM-JJ est nécessaire</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a date YYYY-MM-DD</source>
+        <source>--%1: &quot;%2&quot; is not a date YYYY-MM-DD</source>
         <translation>--%1 : « %2 » n’est pas une date au format AAAA-MM-JJ</translation>
     </message>
     <message>
@@ -770,7 +774,7 @@
         <translation>--to est antérieur à --from</translation>
     </message>
     <message>
-        <source>--disclosure must be internal or public, not "%1"</source>
+        <source>--disclosure must be internal or public, not &quot;%1&quot;</source>
         <translation>--disclosure doit valoir internal ou public, et non « %1 »</translation>
     </message>
     <message>
@@ -841,7 +845,7 @@
         <translation>Indicateurs et séries de la cohorte sur une période (docs/cohort.md).</translation>
     </message>
     <message>
-        <source>The evaluators' pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
+        <source>The evaluators&apos; pseudonymised dataset: one row per person and wave, research consent only (coordinators).</source>
         <translation>Le jeu de données pseudonymisé des évaluateurs : une ligne par personne et par vague, uniquement les personnes ayant consenti à la recherche (coordinateur·rices).</translation>
     </message>
     <message>
@@ -849,7 +853,7 @@
         <translation>--%1 DATE est obligatoire</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a date (YYYY-MM-DD)</source>
+        <source>--%1: &quot;%2&quot; is not a date (YYYY-MM-DD)</source>
         <translation>--%1 : « %2 » n’est pas une date (AAAA-MM-JJ)</translation>
     </message>
     <message>
@@ -905,7 +909,7 @@
         <translation>Date à laquelle la prochaine démarche est à faire (AAAA-MM-JJ).</translation>
     </message>
     <message>
-        <source>A person's prevention steps (nurses; the reading is audited).</source>
+        <source>A person&apos;s prevention steps (nurses; the reading is audited).</source>
         <translation>Les démarches de prévention d’une personne (infirmier·ères ; la consultation est inscrite au journal d’audit).</translation>
     </message>
     <message>
@@ -925,7 +929,7 @@
         <translation>Le thème de l’accompagnement.</translation>
     </message>
     <message>
-        <source>A person's support sessions and their household's (nurses; the reading is audited).</source>
+        <source>A person&apos;s support sessions and their household&apos;s (nurses; the reading is audited).</source>
         <translation>Les accompagnements individuels d’une personne et ceux de son foyer (infirmier·ères ; la consultation est inscrite au journal d’audit).</translation>
     </message>
     <message>
@@ -988,7 +992,7 @@
         <translation>Lister les foyers, avec recherche et filtres facultatifs (travailleur·ses sociaux·ales, infirmier·ères, administrateur·rices ; coordinateur·rices : par code uniquement).</translation>
     </message>
     <message>
-        <source>Words to find in the code, a member's name or the commune (accents and case ignored).</source>
+        <source>Words to find in the code, a member&apos;s name or the commune (accents and case ignored).</source>
         <translation>Mots à rechercher dans le code, le nom d’un membre ou la commune (sans tenir compte des accents ni de la casse).</translation>
     </message>
     <message>
@@ -1008,7 +1012,7 @@
         <translation>Nombre maximal de foyers.</translation>
     </message>
     <message>
-        <source>Show a household's case file: members, cards, consents, status history, this month's allowance.</source>
+        <source>Show a household&apos;s case file: members, cards, consents, status history, this month&apos;s allowance.</source>
         <translation>Afficher le dossier d’un foyer : membres, cartes, consentements, historique des statuts, allocation du mois en cours.</translation>
     </message>
     <message>
@@ -1016,19 +1020,19 @@
         <translation>%1 : impossible de lire le fichier de jeton (%2).</translation>
     </message>
     <message>
-        <source>%1, line 1: the token file is empty (it holds the card operator's token on its first line).</source>
+        <source>%1, line 1: the token file is empty (it holds the card operator&apos;s token on its first line).</source>
         <translation>%1, ligne 1 : le fichier de jeton est vide (il doit contenir le jeton de l’opérateur de cartes sur sa première ligne).</translation>
     </message>
     <message>
-        <source>missing --ledger URL (the card operator's feed address)</source>
+        <source>missing --ledger URL (the card operator&apos;s feed address)</source>
         <translation>--ledger URL manquant (l’adresse du flux de l’opérateur de cartes)</translation>
     </message>
     <message>
-        <source>missing --token-file FILE (the card operator's token on its first line)</source>
+        <source>missing --token-file FILE (the card operator&apos;s token on its first line)</source>
         <translation>--token-file FILE manquant (le jeton de l’opérateur de cartes sur sa première ligne)</translation>
     </message>
     <message>
-        <source>--page-size must be a whole number from 1 to 1000, not "%1"</source>
+        <source>--page-size must be a whole number from 1 to 1000, not &quot;%1&quot;</source>
         <translation>--page-size doit être un nombre entier de 1 à 1000, et non « %1 »</translation>
     </message>
     <message>
@@ -1048,7 +1052,7 @@
         <translation>%1 requêtes ont été relancées ; le flux a redémarré depuis le début %2 fois.</translation>
     </message>
     <message>
-        <source>Pull the card operator's ledger feed: cards and entries since the last sync (administrators).</source>
+        <source>Pull the card operator&apos;s ledger feed: cards and entries since the last sync (administrators).</source>
         <translation>Récupérer le flux des mouvements de l’opérateur de cartes : cartes et mouvements depuis la dernière synchronisation (administrateur·rices).</translation>
     </message>
     <message>
@@ -1056,7 +1060,7 @@
         <translation>L’adresse du flux (https://... ; http uniquement vers cet ordinateur).</translation>
     </message>
     <message>
-        <source>File with the operator's token on its first line.</source>
+        <source>File with the operator&apos;s token on its first line.</source>
         <translation>Fichier contenant le jeton de l’opérateur sur sa première ligne.</translation>
     </message>
     <message>
@@ -1091,7 +1095,7 @@
         <translation>Carte %1 rattachée au foyer %2.</translation>
     </message>
     <message>
-        <source>Import a card operator's ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
+        <source>Import a card operator&apos;s ledger export (CSV): all or nothing, located errors, the highest revision wins (administrators).</source>
         <translation>Importer un export du registre des mouvements de l’opérateur de cartes (CSV) : tout ou rien, erreurs localisées, la révision la plus récente l’emporte (administrateur·rices).</translation>
     </message>
     <message>
@@ -1139,7 +1143,7 @@
         <translation>--date DATE est obligatoire</translation>
     </message>
     <message>
-        <source>--%1: "%2" is not a time (HH:MM)</source>
+        <source>--%1: &quot;%2&quot; is not a time (HH:MM)</source>
         <translation>--%1 : « %2 » n’est pas une heure (HH:MM)</translation>
     </message>
     <message>
@@ -1151,7 +1155,7 @@
         <translation>Atelier %1 créé : %2</translation>
     </message>
     <message>
-        <source>"%1" is not a workshop number (see workshop list)</source>
+        <source>&quot;%1&quot; is not a workshop number (see workshop list)</source>
         <translation>« %1 » n’est pas un numéro d’atelier (voir workshop list)</translation>
     </message>
     <message>
@@ -1195,7 +1199,7 @@
         <translation>farm_visit, cooking, market_visit, cheese_making, bread_making ou other.</translation>
     </message>
     <message>
-        <source>The workshop's title.</source>
+        <source>The workshop&apos;s title.</source>
         <translation>Le titre de l’atelier.</translation>
     </message>
     <message>
@@ -1231,7 +1235,7 @@
         <translation>Annuler ces inscriptions ; la première personne de la liste d’attente prend une place libérée.</translation>
     </message>
     <message>
-        <source>Record the day's attendance of registered persons: all or nothing.</source>
+        <source>Record the day&apos;s attendance of registered persons: all or nothing.</source>
         <translation>Enregistrer les présences du jour des personnes inscrites : tout ou rien.</translation>
     </message>
     <message>
@@ -1259,7 +1263,7 @@
         <translation>--%1 AAAA-MM-JJ manquant</translation>
     </message>
     <message>
-        <source>--%1 must be a date written YYYY-MM-DD, not "%2"</source>
+        <source>--%1 must be a date written YYYY-MM-DD, not &quot;%2&quot;</source>
         <translation>--%1 doit être une date au format AAAA-MM-JJ, et non « %2 »</translation>
     </message>
     <message>
@@ -1268,7 +1272,10 @@
     </message>
     <message numerus="yes">
         <source>duplicated (%n entries)</source>
-        <translation><numerusform>en double (%n mouvement)</numerusform><numerusform>en double (%n mouvements)</numerusform></translation>
+        <translation>
+            <numerusform>en double (%n mouvement)</numerusform>
+            <numerusform>en double (%n mouvements)</numerusform>
+        </translation>
     </message>
     <message>
         <source>not expected</source>
@@ -1295,7 +1302,7 @@
         <translation>Bonus : %1 manquants, %2 non prévus, %3 erronés.</translation>
     </message>
     <message>
-        <source>Every allowance credit of %1 household-months matches the programme's rule.</source>
+        <source>Every allowance credit of %1 household-months matches the programme&apos;s rule.</source>
         <translation>Tous les crédits d’allocation des %1 foyers-mois sont conformes à la règle du programme.</translation>
     </message>
     <message>
@@ -1303,7 +1310,7 @@
         <translation>%1 %2 : aucune évaluation des ressources, donc aucun montant attendu (crédité %3)</translation>
     </message>
     <message>
-        <source>Every bonus matches the programme's bonus rules.</source>
+        <source>Every bonus matches the programme&apos;s bonus rules.</source>
         <translation>Tous les bonus sont conformes aux règles de bonus du programme.</translation>
     </message>
     <message>
@@ -1311,7 +1318,7 @@
         <translation>Bonus :</translation>
     </message>
     <message>
-        <source>Compare each household's monthly credits in the ledger with what the programme's rule gives: missing, duplicated or wrong credits (docs/reconciliation.md).</source>
+        <source>Compare each household&apos;s monthly credits in the ledger with what the programme&apos;s rule gives: missing, duplicated or wrong credits (docs/reconciliation.md).</source>
         <translation>Comparer les crédits mensuels de chaque foyer dans les mouvements de carte avec ce que donne la règle du programme : crédits manquants, en double ou erronés (docs/reconciliation.md).</translation>
     </message>
     <message>
@@ -1335,11 +1342,11 @@
         <translation>indiquez --scheme ou --programme, pas les deux</translation>
     </message>
     <message>
-        <source>--scheme must be one of %1, not "%2"</source>
+        <source>--scheme must be one of %1, not &quot;%2&quot;</source>
         <translation>--scheme doit valoir l’une des valeurs %1, et non « %2 »</translation>
     </message>
     <message>
-        <source>Programme "%1" saved.</source>
+        <source>Programme &quot;%1&quot; saved.</source>
         <translation>Programme « %1 » enregistré.</translation>
     </message>
     <message>
@@ -1359,11 +1366,11 @@
         <translation>--monthly-income-cents N manquant (les ressources mensuelles déclarées, en centimes)</translation>
     </message>
     <message>
-        <source>--monthly-income-cents must be a whole number of cents, not "%1"</source>
+        <source>--monthly-income-cents must be a whole number of cents, not &quot;%1&quot;</source>
         <translation>--monthly-income-cents doit être un nombre entier de centimes, et non « %1 »</translation>
     </message>
     <message>
-        <source>--units must be a number of consumption units such as 1.8, not "%1"</source>
+        <source>--units must be a number of consumption units such as 1.8, not &quot;%1&quot;</source>
         <translation>--units doit être un nombre d’unités de consommation, comme 1.8, et non « %1 »</translation>
     </message>
     <message>
@@ -1379,7 +1386,7 @@
         <translation>Remplacer les paramètres du programme par un fichier de programme (docs/programme-json.md ; administrateur·rices).</translation>
     </message>
     <message>
-        <source>Record a household's declared income for an income-band allowance (social workers).</source>
+        <source>Record a household&apos;s declared income for an income-band allowance (social workers).</source>
         <translation>Enregistrer les ressources déclarées d’un foyer pour une allocation par tranches de ressources (travailleur·ses sociaux·ales).</translation>
     </message>
     <message>
@@ -1399,7 +1406,7 @@
         <translation>Fin de la période couverte par les ressources.</translation>
     </message>
     <message>
-        <source>Consumption units (default: counted from the members with the programme's weights).</source>
+        <source>Consumption units (default: counted from the members with the programme&apos;s weights).</source>
         <translation>Unités de consommation (par défaut : calculées à partir des membres selon les pondérations du programme).</translation>
     </message>
     <message>
@@ -1407,8 +1414,219 @@
         <translation>Une courte note.</translation>
     </message>
     <message>
-        <source>A household's income assessments, oldest first, with the band each gives.</source>
+        <source>A household&apos;s income assessments, oldest first, with the band each gives.</source>
         <translation>Les évaluations des ressources d’un foyer, de la plus ancienne à la plus récente, avec la tranche qui en résulte.</translation>
+    </message>
+    <message>
+        <source>Current password for %1: </source>
+        <translation>Mot de passe actuel de %1 : </translation>
+    </message>
+    <message>
+        <source>missing --amount N (for example 12,50 or &quot;12,50 EUR&quot;)</source>
+        <translation>--amount N manquant (par exemple 12,50 ou « 12,50 EUR »)</translation>
+    </message>
+    <message>
+        <source>--amount must be an amount such as 12,50 or &quot;12,50 EUR&quot;, not &quot;%1&quot;</source>
+        <translation>--amount doit être un montant comme 12,50 ou « 12,50 EUR », et non « %1 »</translation>
+    </message>
+    <message>
+        <source>missing --%1 YYYY-MM</source>
+        <translation>--%1 AAAA-MM manquant</translation>
+    </message>
+    <message>
+        <source>--%1 must be a month written YYYY-MM, not &quot;%2&quot;</source>
+        <translation>--%1 doit être un mois au format AAAA-MM, et non « %2 »</translation>
+    </message>
+    <message>
+        <source>Contribution of %1: %2 a month from %3.</source>
+        <translation>Cotisation de %1 : %2 par mois à partir de %3.</translation>
+    </message>
+    <message>
+        <source>--on must be a date written YYYY-MM-DD, not &quot;%1&quot;</source>
+        <translation>--on doit être une date au format AAAA-MM-JJ, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>Payment of %1 by %2 recorded on %3.</source>
+        <translation>Paiement de %1 par %2 enregistré le %3.</translation>
+    </message>
+    <message>
+        <source>Still owed: %1.</source>
+        <translation>Reste dû : %1.</translation>
+    </message>
+    <message>
+        <source>Contributions of %1: %2 a month now; %3</source>
+        <translation>Cotisations de %1 : %2 par mois actuellement ; %3</translation>
+    </message>
+    <message>
+        <source>%1 owed</source>
+        <translation>%1 d’impayés</translation>
+    </message>
+    <message>
+        <source>nothing owed</source>
+        <translation>aucun impayé</translation>
+    </message>
+    <message>
+        <source>Amounts chosen:</source>
+        <translation>Montants choisis :</translation>
+    </message>
+    <message>
+        <source>from %1: %2 a month (by %3)</source>
+        <translation>à partir de %1 : %2 par mois (saisi par %3)</translation>
+    </message>
+    <message>
+        <source>Payments:</source>
+        <translation>Paiements :</translation>
+    </message>
+    <message>
+        <source>%1: %2 (recorded by %3)</source>
+        <translation>%1 : %2 (enregistré par %3)</translation>
+    </message>
+    <message>
+        <source>Month     expected   paid   balance</source>
+        <translation>Mois      attendu    payé   solde</translation>
+    </message>
+    <message>
+        <source>No household owes contributions at the end of %1.</source>
+        <translation>Aucun foyer n’a de cotisations impayées à la fin de %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 owed (%n month(s)), %3 a month, last paid %4</source>
+        <translation>
+            <numerusform>%1 : %2 d’impayés (%n mois), %3 par mois, dernier paiement : %4</numerusform>
+            <numerusform>%1 : %2 d’impayés (%n mois), %3 par mois, dernier paiement : %4</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>Record the contribution a household chose to pay a month, from a month on (social workers).</source>
+        <translation>Enregistrer la cotisation mensuelle choisie par un foyer, à partir d’un mois donné (travailleur·ses sociaux·ales).</translation>
+    </message>
+    <message>
+        <source>Amount a month, such as 12,50 (in the programme&apos;s contribution currency; a label after it is checked).</source>
+        <translation>Montant par mois, comme 12,50 (dans la monnaie des cotisations du programme ; un libellé de monnaie indiqué après le montant est vérifié).</translation>
+    </message>
+    <message>
+        <source>The month from which it applies.</source>
+        <translation>Le mois à partir duquel elle s’applique.</translation>
+    </message>
+    <message>
+        <source>Record a contribution payment received from a household (social workers).</source>
+        <translation>Enregistrer un paiement de cotisation reçu d’un foyer (travailleur·ses sociaux·ales).</translation>
+    </message>
+    <message>
+        <source>Amount paid, such as 12,50.</source>
+        <translation>Montant payé, comme 12,50.</translation>
+    </message>
+    <message>
+        <source>Date of the payment (default: today).</source>
+        <translation>Date du paiement (par défaut : aujourd’hui).</translation>
+    </message>
+    <message>
+        <source>A household&apos;s contributions: amounts chosen, payments, and month by month what is owed.</source>
+        <translation>Les cotisations d’un foyer : montants choisis, paiements et, mois par mois, ce qui reste dû.</translation>
+    </message>
+    <message>
+        <source>Up to this month (default: this month).</source>
+        <translation>Jusqu’à ce mois (par défaut : le mois en cours).</translation>
+    </message>
+    <message>
+        <source>Households owing contributions at the end of a month (not for coordinators).</source>
+        <translation>Foyers ayant des cotisations impayées à la fin d’un mois (non accessible aux coordinateur·rices).</translation>
+    </message>
+    <message>
+        <source>The month (default: this month).</source>
+        <translation>Le mois (par défaut : le mois en cours).</translation>
+    </message>
+    <message>
+        <source>text (default), json or csv.</source>
+        <translation>text (par défaut), json ou csv.</translation>
+    </message>
+    <message>
+        <source>missing option --%1 YYYY-MM-DD</source>
+        <translation>option --%1 AAAA-MM-JJ manquante</translation>
+    </message>
+    <message>
+        <source>--%1 must be a date YYYY-MM-DD, not &quot;%2&quot;</source>
+        <translation>--%1 doit être une date au format AAAA-MM-JJ, et non « %2 »</translation>
+    </message>
+    <message>
+        <source>Household %1 was changed by someone else meanwhile; nothing was written, try again.</source>
+        <translation>Le foyer %1 a été modifié entre-temps par quelqu’un d’autre ; rien n’a été enregistré, réessayez.</translation>
+    </message>
+    <message>
+        <source>missing option --reason TEXT: a departure needs its reason</source>
+        <translation>option --reason TEXTE manquante : un départ doit avoir un motif</translation>
+    </message>
+    <message>
+        <source>%1 is not a member of household %2.</source>
+        <translation>%1 n’est pas membre du foyer %2.</translation>
+    </message>
+    <message>
+        <source>%1 already left household %2 on %3.</source>
+        <translation>%1 a déjà quitté le foyer %2 le %3.</translation>
+    </message>
+    <message>
+        <source>%1 left household %2 on %3.</source>
+        <translation>%1 a quitté le foyer %2 le %3.</translation>
+    </message>
+    <message>
+        <source>an arrival needs --first-name and --last-name</source>
+        <translation>une arrivée nécessite --first-name et --last-name</translation>
+    </message>
+    <message>
+        <source>--role must be adult or child, not &quot;%1&quot;</source>
+        <translation>--role doit valoir adult ou child, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>--sex must be F or M, not &quot;%1&quot;</source>
+        <translation>--sex doit valoir F ou M, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>%1 (%2) arrived in household %3 on %4.</source>
+        <translation>%1 (%2) est arrivé·e dans le foyer %3 le %4.</translation>
+    </message>
+    <message>
+        <source>Record that a member left the household, with the date and the reason (social workers).</source>
+        <translation>Enregistrer le départ d’un membre du foyer, avec la date et le motif (travailleur·ses sociaux·ales).</translation>
+    </message>
+    <message>
+        <source>The day the member left (YYYY-MM-DD).</source>
+        <translation>Le jour du départ du membre (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>Why the member left (required).</source>
+        <translation>Le motif du départ du membre (obligatoire).</translation>
+    </message>
+    <message>
+        <source>Record a new member arriving in the household (social workers); prints the person code.</source>
+        <translation>Enregistrer l’arrivée d’un nouveau membre dans le foyer (travailleur·ses sociaux·ales) ; affiche le code de personne attribué.</translation>
+    </message>
+    <message>
+        <source>First name.</source>
+        <translation>Prénom.</translation>
+    </message>
+    <message>
+        <source>Last name.</source>
+        <translation>Nom.</translation>
+    </message>
+    <message>
+        <source>Birth date (YYYY-MM-DD).</source>
+        <translation>Date de naissance (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>The day the member arrived (YYYY-MM-DD).</source>
+        <translation>Le jour de l’arrivée du membre (AAAA-MM-JJ).</translation>
+    </message>
+    <message>
+        <source>adult (default) or child.</source>
+        <translation>adult (par défaut) ou child.</translation>
+    </message>
+    <message>
+        <source>F or M (default: not given).</source>
+        <translation>F ou M (par défaut : non renseigné).</translation>
     </message>
 </context>
 <context>
@@ -1790,6 +2008,54 @@
         <source>Share of households with at least one member present at a workshop.</source>
         <translation>Part des foyers dont au moins un membre a été présent à un atelier.</translation>
     </message>
+    <message>
+        <source>Households contributing</source>
+        <translation>Foyers cotisants</translation>
+    </message>
+    <message>
+        <source>Contributions expected</source>
+        <translation>Cotisations attendues</translation>
+    </message>
+    <message>
+        <source>Contributions paid</source>
+        <translation>Cotisations payées</translation>
+    </message>
+    <message>
+        <source>Mean contribution a month</source>
+        <translation>Cotisation mensuelle moyenne</translation>
+    </message>
+    <message>
+        <source>Households in arrears (%)</source>
+        <translation>Foyers ayant des impayés (%)</translation>
+    </message>
+    <message>
+        <source>Contributions by monthly amount (cents)</source>
+        <translation>Cotisations par montant mensuel (centimes)</translation>
+    </message>
+    <message>
+        <source>Band</source>
+        <translation>Tranche</translation>
+    </message>
+    <message>
+        <source>Cohort households with a member contribution expected in at least one month of the period.</source>
+        <translation>Foyers de la cohorte pour lesquels une cotisation est attendue pour au moins un mois de la période.</translation>
+    </message>
+    <message>
+        <source>Sum of the monthly contributions chosen, over the months of the period they were enrolled in (contribution currency).</source>
+        <translation>Somme des cotisations mensuelles choisies, sur les mois de la période pendant lesquels les foyers étaient inscrits (monnaie des cotisations).</translation>
+    </message>
+    <message>
+        <source>Sum of the contribution payments dated in the period (contribution currency).</source>
+        <translation>Somme des paiements de cotisation datés de la période (monnaie des cotisations).</translation>
+    </message>
+    <message>
+        <source>Contributions expected divided by the months they were expected for.</source>
+        <translation>Cotisations attendues divisées par le nombre de mois pour lesquels elles étaient attendues.</translation>
+    </message>
+    <message>
+        <source>Share of contributing households that paid less in the period than was expected.</source>
+        <translation>Part des foyers cotisants qui ont payé moins que prévu sur la période.</translation>
+    </message>
 </context>
 <context>
     <name>CohortService</name>
@@ -1806,8 +2072,12 @@
         <translation>--to : la période se termine (%1) avant de commencer (%2).</translation>
     </message>
     <message>
-        <source>--status: "%1" is not one of %2.</source>
+        <source>--status: &quot;%1&quot; is not one of %2.</source>
         <translation>--status : « %1 » ne fait pas partie de %2.</translation>
+    </message>
+    <message>
+        <source>%1: contribution figures have no list of households behind them (a household&apos;s contribution stays in its case file).</source>
+        <translation>%1 : les chiffres des cotisations ne sont associés à aucune liste de foyers (la cotisation d’un foyer reste dans son dossier).</translation>
     </message>
 </context>
 <context>
@@ -1838,13 +2108,74 @@
     </message>
 </context>
 <context>
+    <name>ContributionChoice</name>
+    <message>
+        <source>contributions: this programme has no member contributions (see its settings)</source>
+        <translation>contributions: ce programme ne prévoit pas de cotisation des membres (voir ses paramètres)</translation>
+    </message>
+    <message>
+        <source>from: the month from which the amount applies is required (YYYY-MM)</source>
+        <translation>from: le mois à partir duquel le montant s’applique est obligatoire (AAAA-MM)</translation>
+    </message>
+    <message>
+        <source>from: must be the first day of a month</source>
+        <translation>from: doit être le premier jour d’un mois</translation>
+    </message>
+    <message>
+        <source>amount: contributions are in %1, not in %2</source>
+        <translation>amount: les cotisations sont en %1, et non en %2</translation>
+    </message>
+    <message>
+        <source>amount: %1 is outside the programme&apos;s range, %2 to %3 a month</source>
+        <translation>amount: %1 est en dehors de la fourchette du programme, de %2 à %3 par mois</translation>
+    </message>
+    <message>
+        <source>note: at most 500 characters</source>
+        <translation>note: 500 caractères au maximum</translation>
+    </message>
+</context>
+<context>
+    <name>ContributionPayment</name>
+    <message>
+        <source>on: the date of the payment is required (YYYY-MM-DD)</source>
+        <translation>on: la date du paiement est obligatoire (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
+        <source>on: %1 is in the future</source>
+        <translation>on: la date %1 est dans le futur</translation>
+    </message>
+    <message>
+        <source>amount: contributions are in %1, not in %2</source>
+        <translation>amount: les cotisations sont en %1, et non en %2</translation>
+    </message>
+    <message>
+        <source>amount: must be more than 0</source>
+        <translation>amount: doit être supérieur à 0</translation>
+    </message>
+    <message>
+        <source>amount: %1 is more than ten years of the maximum contribution</source>
+        <translation>amount: %1 dépasse dix ans de cotisation maximale</translation>
+    </message>
+    <message>
+        <source>note: at most 500 characters</source>
+        <translation>note: 500 caractères au maximum</translation>
+    </message>
+</context>
+<context>
+    <name>ContributionService</name>
+    <message>
+        <source>There is no household %1.</source>
+        <translation>Aucun foyer n’a le code %1.</translation>
+    </message>
+</context>
+<context>
     <name>CsvTable</name>
     <message>
         <source>%1: cannot be read: %2</source>
         <translation>%1: lecture impossible : %2</translation>
     </message>
     <message>
-        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as "CSV UTF-8".</source>
+        <source>%1:%2: the file is not in UTF-8; save it from the spreadsheet as &quot;CSV UTF-8&quot;.</source>
         <translation>%1:%2: le fichier n’est pas en UTF-8 ; enregistrez-le depuis le tableur au format « CSV UTF-8 ».</translation>
     </message>
     <message>
@@ -1891,7 +2222,7 @@
         <translation>%1 est déjà une base de données Cabas : Cabas n’écrase jamais une base de données en la créant.</translation>
     </message>
     <message>
-        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app's first-run dialog).</source>
+        <source>%1 does not exist. Create a database first (cabas-cli init, or the desktop app&apos;s first-run dialog).</source>
         <translation>%1 n’existe pas. Créez d’abord une base de données (cabas-cli init, ou la fenêtre de premier lancement de l’application de bureau).</translation>
     </message>
     <message>
@@ -1927,7 +2258,7 @@
         <translation>%1 est une base de données vide, et non une base de données Cabas ; créez-en une avec cabas-cli init.</translation>
     </message>
     <message>
-        <source>The database's schema version %1 cannot be brought to %2.</source>
+        <source>The database&apos;s schema version %1 cannot be brought to %2.</source>
         <translation>La version du schéma de la base de données (%1) ne peut pas être mise à niveau vers %2.</translation>
     </message>
     <message>
@@ -1963,11 +2294,11 @@
         <translation>La base de données %1 est endommagée : rien n’a été enregistré. Restaurez-la à partir d’une sauvegarde. (%2)</translation>
     </message>
     <message>
-        <source>The database %1 is busy with another user's change: nothing was saved. Try again in a moment. (%2)</source>
+        <source>The database %1 is busy with another user&apos;s change: nothing was saved. Try again in a moment. (%2)</source>
         <translation>La base de données %1 est occupée par la modification d’un autre utilisateur : rien n’a été enregistré. Réessayez dans un instant. (%2)</translation>
     </message>
     <message>
-        <source>This change collided with another user's change to the database %1: nothing was saved. Try again. (%2)</source>
+        <source>This change collided with another user&apos;s change to the database %1: nothing was saved. Try again. (%2)</source>
         <translation>Cette modification est entrée en conflit avec celle d’un autre utilisateur dans la base de données %1 : rien n’a été enregistré. Réessayez. (%2)</translation>
     </message>
     <message>
@@ -1979,7 +2310,7 @@
         <translation>Cet élément existe déjà dans la base de données %1 (un code ou un numéro utilisé deux fois, peut-être enregistré par quelqu’un d’autre au même moment) : rien n’a été enregistré. Rechargez et réessayez. (%2)</translation>
     </message>
     <message>
-        <source>%1 is damaged: the file is shorter than SQLite's own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</source>
+        <source>%1 is damaged: the file is shorter than SQLite&apos;s own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</source>
         <translation>La base de données %1 est endommagée : le fichier est plus court que ne l’indique son propre en-tête SQLite (%2 octets au lieu de %3) ; il a probablement été tronqué par une copie interrompue ou un disque plein. Restaurez la base de données à partir d’une sauvegarde ; rien n’a été modifié.</translation>
     </message>
 </context>
@@ -1990,11 +2321,11 @@
         <translation>Aucune base de données indiquée : utilisez --db FILE.cabas ou --db postgresql://user@host:port/dbname (ou définissez CABAS_DB).</translation>
     </message>
     <message>
-        <source>"%1" is not a database Cabas knows: give a file path or a postgresql:// address.</source>
+        <source>&quot;%1&quot; is not a database Cabas knows: give a file path or a postgresql:// address.</source>
         <translation>« %1 » n’est pas une base de données que Cabas reconnaît : indiquez un chemin de fichier ou une adresse postgresql://.</translation>
     </message>
     <message>
-        <source>"%1" is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
+        <source>&quot;%1&quot; is not a valid PostgreSQL address: expected postgresql://user:password@host:port/dbname.</source>
         <translation>« %1 » n’est pas une adresse PostgreSQL valide : format attendu postgresql://user:password@host:port/dbname.</translation>
     </message>
     <message>
@@ -2006,7 +2337,7 @@
         <translation>L’adresse PostgreSQL doit indiquer une base de données : postgresql://user@%1:%2/dbname.</translation>
     </message>
     <message>
-        <source>Unknown PostgreSQL option "%1" (allowed: %2).</source>
+        <source>Unknown PostgreSQL option &quot;%1&quot; (allowed: %2).</source>
         <translation>Option PostgreSQL « %1 » inconnue (options autorisées : %2).</translation>
     </message>
 </context>
@@ -2032,7 +2363,7 @@
 <context>
     <name>DemoProgramme</name>
     <message>
-        <source>"%1" is not a demo scheme (%2).</source>
+        <source>&quot;%1&quot; is not a demo scheme (%2).</source>
         <translation>« %1 » n’est pas un dispositif de démonstration (%2).</translation>
     </message>
     <message>
@@ -2122,7 +2453,7 @@
         <translation>Le flux des mouvements de carte a répondu HTTP %1 (%2).</translation>
     </message>
     <message>
-        <source>"%1" is not a ledger feed address (https://...).</source>
+        <source>&quot;%1&quot; is not a ledger feed address (https://...).</source>
         <translation>« %1 » n’est pas une adresse de flux des mouvements de carte (https://...).</translation>
     </message>
     <message>
@@ -2173,7 +2504,7 @@
         <translation>true ou false était attendu</translation>
     </message>
     <message>
-        <source>"%1" is not one of %2</source>
+        <source>&quot;%1&quot; is not one of %2</source>
         <translation>« %1 » ne fait pas partie de %2</translation>
     </message>
     <message>
@@ -2201,7 +2532,7 @@
         <translation>doit valoir 1 ou plus</translation>
     </message>
     <message>
-        <source>"%1" is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
+        <source>&quot;%1&quot; is not a date and time with its offset (2024-06-30T23:05:00+02:00)</source>
         <translation>« %1 » n’est pas une date et heure avec son décalage (2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
@@ -2225,7 +2556,7 @@
         <translation>carte %1</translation>
     </message>
     <message>
-        <source>"%1" is not a date (2024-06-01)</source>
+        <source>&quot;%1&quot; is not a date (2024-06-01)</source>
         <translation>« %1 » n’est pas une date (2024-06-01)</translation>
     </message>
     <message>
@@ -2259,15 +2590,15 @@
         <translation>%1: la colonne %2 est manquante</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
         <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>"%1" is not a number</source>
+        <source>&quot;%1&quot; is not a number</source>
         <translation>« %1 » n’est pas un nombre</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
         <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
     </message>
     <message>
@@ -2275,7 +2606,7 @@
         <translation>%1 a un deuxième bilan de santé pour la vague %2 (aussi ligne %3)</translation>
     </message>
     <message>
-        <source>%1 already has a checkup for %2 with other values; correct it in the person's health view</source>
+        <source>%1 already has a checkup for %2 with other values; correct it in the person&apos;s health view</source>
         <translation>%1 a déjà un bilan de santé pour la vague %2 avec d’autres valeurs ; corrigez-le dans la vue santé de la personne</translation>
     </message>
     <message>
@@ -2283,11 +2614,11 @@
         <translation>Rien n’a été importé :</translation>
     </message>
     <message>
-        <source>"%1" must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
+        <source>&quot;%1&quot; must be never, rarely, sometimes, often or always (or jamais, rarement, parfois, souvent, toujours)</source>
         <translation>« %1 » doit être never, rarely, sometimes, often ou always (ou jamais, rarement, parfois, souvent, toujours)</translation>
     </message>
     <message>
-        <source>"%1" must be yes, no, oui, non or empty</source>
+        <source>&quot;%1&quot; must be yes, no, oui, non or empty</source>
         <translation>« %1 » doit être yes, no, oui, non ou vide</translation>
     </message>
     <message>
@@ -2295,7 +2626,7 @@
         <translation>%1 a un deuxième questionnaire alimentaire pour la vague %2 (aussi ligne %3)</translation>
     </message>
     <message>
-        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person's health view</source>
+        <source>%1 already has a questionnaire for %2 with other answers; correct it in the person&apos;s health view</source>
         <translation>%1 a déjà un questionnaire alimentaire pour la vague %2 avec d’autres réponses ; corrigez-le dans la vue santé de la personne</translation>
     </message>
 </context>
@@ -2336,6 +2667,10 @@
         <source>%1 has no such checkup.</source>
         <translation>Ce bilan de santé de %1 est introuvable.</translation>
     </message>
+    <message>
+        <source>reason: a correction needs its reason</source>
+        <translation>reason: une correction doit avoir un motif</translation>
+    </message>
 </context>
 <context>
     <name>Household</name>
@@ -2344,11 +2679,11 @@
         <translation>code: le code du foyer est obligatoire</translation>
     </message>
     <message>
-        <source>code: "%1" is not a valid household code (letters, digits, - and _ only)</source>
+        <source>code: &quot;%1&quot; is not a valid household code (letters, digits, - and _ only)</source>
         <translation>code: « %1 » n’est pas un code de foyer valide (lettres, chiffres, - et _ uniquement)</translation>
     </message>
     <message>
-        <source>postcode: "%1" is not a French postcode (5 digits)</source>
+        <source>postcode: &quot;%1&quot; is not a French postcode (5 digits)</source>
         <translation>postcode: « %1 » n’est pas un code postal français (5 chiffres)</translation>
     </message>
     <message>
@@ -2647,6 +2982,160 @@
     </message>
 </context>
 <context>
+    <name>KeyRing</name>
+    <message>
+        <source>The key slot&apos;s key derivation settings are not acceptable (altered slot).</source>
+        <translation>Les paramètres de dérivation de clé de l’emplacement de clé ne sont pas acceptables (emplacement altéré).</translation>
+    </message>
+    <message>
+        <source>Not enough memory to derive the key from the password.</source>
+        <translation>Mémoire insuffisante pour dériver la clé à partir du mot de passe.</translation>
+    </message>
+    <message>
+        <source>The key ring&apos;s signing key has a wrong length.</source>
+        <translation>La clé de signature du trousseau de clés n’a pas la bonne longueur.</translation>
+    </message>
+    <message>
+        <source>The key ring of this database was altered: %1. Restore a backup or use the recovery key.</source>
+        <translation>Le trousseau de clés de cette base de données a été altéré : %1. Restaurez une sauvegarde ou utilisez la clé de secours.</translation>
+    </message>
+    <message>
+        <source>The first key slot of a database belongs to a saved administrator.</source>
+        <translation>Le premier emplacement de clé d’une base de données appartient à un administrateur enregistré.</translation>
+    </message>
+    <message>
+        <source>its header is damaged</source>
+        <translation>son en-tête est endommagé</translation>
+    </message>
+    <message>
+        <source>Wrong password, or the key slot was altered.</source>
+        <translation>Mot de passe incorrect, ou l’emplacement de clé a été altéré.</translation>
+    </message>
+    <message>
+        <source>a key slot has an unknown format</source>
+        <translation>un emplacement de clé a un format inconnu</translation>
+    </message>
+    <message>
+        <source>the data key does not match the database</source>
+        <translation>la clé des données ne correspond pas à la base de données</translation>
+    </message>
+    <message>
+        <source>the root key does not match the database</source>
+        <translation>la clé racine ne correspond pas à la base de données</translation>
+    </message>
+    <message>
+        <source>a slot&apos;s public key was replaced</source>
+        <translation>la clé publique d’un emplacement a été remplacée</translation>
+    </message>
+    <message>
+        <source>a slot&apos;s certificate does not match its role</source>
+        <translation>le certificat d’un emplacement ne correspond pas à son rôle</translation>
+    </message>
+    <message>
+        <source>a health grant has no health key to match</source>
+        <translation>un accès à la clé santé n’a aucune clé santé correspondante</translation>
+    </message>
+    <message>
+        <source>a health grant does not open the database&apos;s health key</source>
+        <translation>un accès à la clé santé n’ouvre pas la clé santé de la base de données</translation>
+    </message>
+    <message>
+        <source>The recovery slot opens with the recovery key, not a password.</source>
+        <translation>L’emplacement de secours s’ouvre avec la clé de secours, et non avec un mot de passe.</translation>
+    </message>
+    <message>
+        <source>This is not the recovery slot.</source>
+        <translation>Ceci n’est pas l’emplacement de secours.</translation>
+    </message>
+    <message>
+        <source>This recovery key does not open this database (or its recovery slot was altered).</source>
+        <translation>Cette clé de secours n’ouvre pas cette base de données (ou son emplacement de secours a été altéré).</translation>
+    </message>
+    <message>
+        <source>The health key is not available to this user: only nurses&apos; key slots open it.</source>
+        <translation>La clé santé n’est pas accessible à cet utilisateur : seuls les emplacements de clé des infirmiers l’ouvrent.</translation>
+    </message>
+    <message>
+        <source>An encrypted value is damaged (%1).</source>
+        <translation>Une valeur chiffrée est endommagée (%1).</translation>
+    </message>
+    <message>
+        <source>An encrypted value was altered or moved (%1).</source>
+        <translation>Une valeur chiffrée a été altérée ou déplacée (%1).</translation>
+    </message>
+    <message>
+        <source>Only an administrator (or the recovery key) can issue a key slot.</source>
+        <translation>Seul un administrateur (ou la clé de secours) peut créer un emplacement de clé.</translation>
+    </message>
+    <message>
+        <source>A key slot belongs to a saved user.</source>
+        <translation>Un emplacement de clé appartient à un utilisateur enregistré.</translation>
+    </message>
+    <message>
+        <source>The key derivation limits are below libsodium&apos;s interactive limits.</source>
+        <translation>Les limites de dérivation de clé sont inférieures aux limites interactives de libsodium.</translation>
+    </message>
+    <message>
+        <source>A user can only re-wrap their own key slot.</source>
+        <translation>Un utilisateur ne peut rechiffrer que son propre emplacement de clé.</translation>
+    </message>
+    <message>
+        <source>Only a nurse creates the health key.</source>
+        <translation>Seul un infirmier crée la clé santé.</translation>
+    </message>
+    <message>
+        <source>This database already has a health key.</source>
+        <translation>Cette base de données a déjà une clé santé.</translation>
+    </message>
+    <message>
+        <source>The health key is only granted to nurses (and the recovery key).</source>
+        <translation>La clé santé n’est accordée qu’aux infirmiers (et à la clé de secours).</translation>
+    </message>
+    <message>
+        <source>a slot waiting for the health key has no valid certificate</source>
+        <translation>un emplacement en attente de la clé santé n’a pas de certificat valide</translation>
+    </message>
+    <message>
+        <source>The recovery key has a character that cannot be in it: &quot;%1&quot;.</source>
+        <translation>La clé de secours contient un caractère qui ne peut pas y figurer : « %1 ».</translation>
+    </message>
+    <message>
+        <source>A recovery key has 32 letters and digits (8 groups of 4); this one has %1.</source>
+        <translation>Une clé de secours comporte 32 lettres et chiffres (8 groupes de 4) ; celle-ci en a %1.</translation>
+    </message>
+    <message>
+        <source>This database already has its keys.</source>
+        <translation>Cette base de données a déjà ses clés.</translation>
+    </message>
+    <message>
+        <source>This database has no keys yet.</source>
+        <translation>Cette base de données n’a pas encore de clés.</translation>
+    </message>
+    <message>
+        <source>User %1 has no key slot: an administrator must set their password again.</source>
+        <translation>L’utilisateur %1 n’a pas d’emplacement de clé : un administrateur doit redéfinir son mot de passe.</translation>
+    </message>
+    <message>
+        <source>User %1 has no key slot.</source>
+        <translation>L’utilisateur %1 n’a pas d’emplacement de clé.</translation>
+    </message>
+</context>
+<context>
+    <name>KeySlotRepository</name>
+    <message>
+        <source>This database already has a key ring.</source>
+        <translation>Cette base de données a déjà un trousseau de clés.</translation>
+    </message>
+    <message>
+        <source>Another nurse created the health key meanwhile: log in again.</source>
+        <translation>Un autre infirmier a créé la clé santé entre-temps : reconnectez-vous.</translation>
+    </message>
+    <message>
+        <source>The key slot changed meanwhile (its password was reset): nothing was changed.</source>
+        <translation>L’emplacement de clé a changé entre-temps (son mot de passe a été réinitialisé) : rien n’a été modifié.</translation>
+    </message>
+</context>
+<context>
     <name>LedgerEntry</name>
     <message>
         <source>the entry id is missing</source>
@@ -2665,7 +3154,7 @@
         <translation>le type est manquant</translation>
     </message>
     <message>
-        <source>unknown status "%1" (expected pending, posted or voided)</source>
+        <source>unknown status &quot;%1&quot; (expected pending, posted or voided)</source>
         <translation>statut « %1 » inconnu (valeurs attendues : pending, posted ou voided)</translation>
     </message>
     <message>
@@ -2704,31 +3193,31 @@
         <translation>%1: indiquez amount_cents ou amount, pas les deux</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
         <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>"%1" is not a whole number of 1 or more</source>
+        <source>&quot;%1&quot; is not a whole number of 1 or more</source>
         <translation>« %1 » n’est pas un nombre entier supérieur ou égal à 1</translation>
     </message>
     <message>
-        <source>"%1" is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
+        <source>&quot;%1&quot; is not a kind (allowance, bonus, purchase, refund, transfer, adjustment)</source>
         <translation>« %1 » n’est pas un type (allowance, bonus, purchase, refund, transfer, adjustment)</translation>
     </message>
     <message>
-        <source>"%1" is not a whole number of cents</source>
+        <source>&quot;%1&quot; is not a whole number of cents</source>
         <translation>« %1 » n’est pas un nombre entier de centimes</translation>
     </message>
     <message>
-        <source>"%1" is not an amount in euros (such as -12,50)</source>
+        <source>&quot;%1&quot; is not an amount in euros (such as -12,50)</source>
         <translation>« %1 » n’est pas un montant en euros (comme -12,50)</translation>
     </message>
     <message>
-        <source>"%1" is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
+        <source>&quot;%1&quot; is not a date and time with its offset (such as 2024-06-30T23:05:00+02:00)</source>
         <translation>« %1 » n’est pas une date et heure avec son décalage horaire (comme 2024-06-30T23:05:00+02:00)</translation>
     </message>
     <message>
-        <source>"%1" must be true or false</source>
+        <source>&quot;%1&quot; must be true or false</source>
         <translation>« %1 » doit être true ou false</translation>
     </message>
     <message>
@@ -2803,6 +3292,10 @@
         <source>The password file %1 is empty: its first line must be the password.</source>
         <translation>Le fichier de mot de passe %1 est vide : sa première ligne doit être le mot de passe.</translation>
     </message>
+    <message>
+        <source>The database asked for password hashing parameters Cabas does not accept.</source>
+        <translation>La base de données a demandé des paramètres de hachage de mot de passe que Cabas n’accepte pas.</translation>
+    </message>
 </context>
 <context>
     <name>Person</name>
@@ -2811,7 +3304,7 @@
         <translation>person_code: le code de la personne est obligatoire</translation>
     </message>
     <message>
-        <source>person_code: "%1" is not a valid person code</source>
+        <source>person_code: &quot;%1&quot; is not a valid person code</source>
         <translation>person_code: « %1 » n’est pas un code de personne valide</translation>
     </message>
     <message>
@@ -2865,19 +3358,19 @@
         <translation>%1: la colonne %2 est manquante</translation>
     </message>
     <message>
-        <source>%1: unknown column "%2" ignored</source>
+        <source>%1: unknown column &quot;%2&quot; ignored</source>
         <translation>%1: colonne « %2 » inconnue ignorée</translation>
     </message>
     <message>
-        <source>"%1" is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
+        <source>&quot;%1&quot; is not a date (YYYY-MM-DD or DD/MM/YYYY)</source>
         <translation>« %1 » n’est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)</translation>
     </message>
     <message>
-        <source>"%1" must be F, M or empty</source>
+        <source>&quot;%1&quot; must be F, M or empty</source>
         <translation>« %1 » doit être F, M ou vide</translation>
     </message>
     <message>
-        <source>"%1" must be adult or child</source>
+        <source>&quot;%1&quot; must be adult or child</source>
         <translation>« %1 » doit être adult ou child</translation>
     </message>
     <message>
@@ -2889,7 +3382,7 @@
         <translation>%1 apparaît deux fois (aussi ligne %2)</translation>
     </message>
     <message>
-        <source>"%1" differs from "%2" on line %3 for household %4</source>
+        <source>&quot;%1&quot; differs from &quot;%2&quot; on line %3 for household %4</source>
         <translation>« %1 » diffère de « %2 » à la ligne %3 pour le foyer %4</translation>
     </message>
     <message>
@@ -2916,8 +3409,12 @@
         <translation>Les rôles de base de données n’existent que sous PostgreSQL ; un fichier SQLite est protégé par ses droits d’accès au fichier.</translation>
     </message>
     <message>
-        <source>"%1" is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
+        <source>&quot;%1&quot; is not a valid role prefix (lower-case letters, digits and _, starting with a letter).</source>
         <translation>« %1 » n’est pas un préfixe de rôle valide (lettres minuscules, chiffres et _, en commençant par une lettre).</translation>
+    </message>
+    <message>
+        <source>The database roles are out of date: an administrator must run `cabas-cli pg roles` (with this version of Cabas) as the tables&apos; owner.</source>
+        <translation>Les rôles de la base de données ne sont pas à jour : un administrateur doit exécuter `cabas-cli pg roles` (avec cette version de Cabas) en tant que propriétaire des tables.</translation>
     </message>
 </context>
 <context>
@@ -3010,11 +3507,11 @@
         <translation>disclosure_threshold: doit être compris entre 1 et 1000</translation>
     </message>
     <message>
-        <source>currency: "%1" is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
+        <source>currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR or MonA)</source>
         <translation>currency: « %1 » n’est pas un libellé de monnaie (2 à 10 lettres, comme EUR ou MonA)</translation>
     </message>
     <message>
-        <source>household_code_prefix: "%1" must be 1 to 10 letters or digits</source>
+        <source>household_code_prefix: &quot;%1&quot; must be 1 to 10 letters or digits</source>
         <translation>household_code_prefix: « %1 » doit comporter de 1 à 10 lettres ou chiffres</translation>
     </message>
     <message>
@@ -3062,7 +3559,7 @@
         <translation>%1.offset_days: les vagues doivent être classées par décalage croissant</translation>
     </message>
     <message>
-        <source>sustainable_categories: "%1" is not a merchant category (%2)</source>
+        <source>sustainable_categories: &quot;%1&quot; is not a merchant category (%2)</source>
         <translation>sustainable_categories: « %1 » n’est pas une catégorie de commerçant (%2)</translation>
     </message>
     <message>
@@ -3186,7 +3683,7 @@
         <translation>allowance.consumption_units.child_under_age: doit être compris entre 1 et 30</translation>
     </message>
     <message>
-        <source>"%1" is not an allowance kind (by_role, per_person, income_bands)</source>
+        <source>&quot;%1&quot; is not an allowance kind (by_role, per_person, income_bands)</source>
         <translation>« %1 » n’est pas un type d’allocation (by_role, per_person, income_bands)</translation>
     </message>
     <message>
@@ -3194,7 +3691,7 @@
         <translation>doit être true ou false</translation>
     </message>
     <message>
-        <source>"%1" is not a basis (household or person)</source>
+        <source>&quot;%1&quot; is not a basis (household or person)</source>
         <translation>« %1 » n’est pas une base de calcul (household ou person)</translation>
     </message>
     <message>
@@ -3220,6 +3717,26 @@
     <message>
         <source>%1: the programme must be a JSON object</source>
         <translation>%1 : le programme doit être un objet JSON</translation>
+    </message>
+    <message>
+        <source>contributions.currency: &quot;%1&quot; is not a currency label (2 to 10 letters, such as EUR)</source>
+        <translation>contributions.currency: « %1 » n’est pas un libellé de monnaie (2 à 10 lettres, comme EUR)</translation>
+    </message>
+    <message>
+        <source>contributions.min_monthly_cents: must be at least 1</source>
+        <translation>contributions.min_monthly_cents: doit valoir au moins 1</translation>
+    </message>
+    <message>
+        <source>contributions.max_monthly_cents: must be at most 100000000</source>
+        <translation>contributions.max_monthly_cents: doit valoir au plus 100000000</translation>
+    </message>
+    <message>
+        <source>contributions.max_monthly_cents: is below min_monthly_cents</source>
+        <translation>contributions.max_monthly_cents: est inférieur à min_monthly_cents</translation>
+    </message>
+    <message>
+        <source>is required, as true or false</source>
+        <translation>est obligatoire, sous la forme true ou false</translation>
     </message>
 </context>
 <context>
@@ -3323,7 +3840,7 @@
         <translation>Administrateur·rice</translation>
     </message>
     <message>
-        <source>login: "%1" is not a valid login (2 to 32 lower-case letters, digits, '.', '_' or '-')</source>
+        <source>login: &quot;%1&quot; is not a valid login (2 to 32 lower-case letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;)</source>
         <translation>login: « %1 » n’est pas un identifiant valide (2 à 32 lettres minuscules, chiffres, « . », « _ » ou « - »)</translation>
     </message>
     <message>
@@ -3334,8 +3851,12 @@
 <context>
     <name>UserRepository</name>
     <message>
-        <source>The login "%1" is already taken.</source>
+        <source>The login &quot;%1&quot; is already taken.</source>
         <translation>L’identifiant « %1 » est déjà pris.</translation>
+    </message>
+    <message>
+        <source>Database error: %1</source>
+        <translation>Erreur de base de données : %1</translation>
     </message>
 </context>
 <context>
@@ -3351,6 +3872,14 @@
     <message>
         <source>%1 is the last active administrator: enable or add another administrator first.</source>
         <translation>%1 est le dernier compte administrateur·rice actif : réactivez ou ajoutez d’abord un autre compte administrateur·rice.</translation>
+    </message>
+    <message>
+        <source>To change your own password on this shared database, give your current password too.</source>
+        <translation>Pour modifier votre propre mot de passe sur cette base de données partagée, indiquez aussi votre mot de passe actuel.</translation>
+    </message>
+    <message>
+        <source>The current password is wrong, or the account is locked or disabled.</source>
+        <translation>Le mot de passe actuel est incorrect, ou le compte est verrouillé ou désactivé.</translation>
     </message>
 </context>
 <context>
@@ -3419,11 +3948,11 @@
 <context>
     <name>WorkshopRepository</name>
     <message>
-        <source>There is already a workshop "%1" of this type on this date.</source>
+        <source>There is already a workshop &quot;%1&quot; of this type on this date.</source>
         <translation>Il existe déjà un atelier « %1 » de ce type à cette date.</translation>
     </message>
     <message>
-        <source>The workshop "%1" was changed by someone else since you opened it; reload it to see their changes.</source>
+        <source>The workshop &quot;%1&quot; was changed by someone else since you opened it; reload it to see their changes.</source>
         <translation>L’atelier « %1 » a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert ; rechargez-le pour voir ces modifications.</translation>
     </message>
     <message>
@@ -3450,7 +3979,7 @@
         <translation>L’atelier %1 n’existe pas.</translation>
     </message>
     <message>
-        <source>The workshop "%1" was cancelled on %2: it cannot be changed.</source>
+        <source>The workshop &quot;%1&quot; was cancelled on %2: it cannot be changed.</source>
         <translation>L’atelier « %1 » a été annulé le %2 : il ne peut plus être modifié.</translation>
     </message>
     <message>
@@ -3458,11 +3987,11 @@
         <translation>%1 n’est pas inscrit·e à cet atelier.</translation>
     </message>
     <message>
-        <source>%1's attendance is already recorded: the registration cannot be cancelled any more.</source>
+        <source>%1&apos;s attendance is already recorded: the registration cannot be cancelled any more.</source>
         <translation>La présence de %1 est déjà enregistrée : l’inscription ne peut plus être annulée.</translation>
     </message>
     <message>
-        <source>The workshop "%1" is on %2: attendance is recorded on the day or after.</source>
+        <source>The workshop &quot;%1&quot; is on %2: attendance is recorded on the day or after.</source>
         <translation>L’atelier « %1 » a lieu le %2 : les présences s’enregistrent le jour même ou après.</translation>
     </message>
     <message>
@@ -3533,7 +4062,7 @@
         <translation>&amp;Vérifier la chaîne</translation>
     </message>
     <message>
-        <source>Recompute every record's hash and check that the chain is complete.</source>
+        <source>Recompute every record&apos;s hash and check that the chain is complete.</source>
         <translation>Recalculer l’empreinte de chaque enregistrement et vérifier que la chaîne est complète.</translation>
     </message>
     <message>
@@ -3588,7 +4117,7 @@
         <translation>Programme</translation>
     </message>
     <message>
-        <source>The rules of the programme: they decide each household's monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
+        <source>The rules of the programme: they decide each household&apos;s monthly allowance, the bonus, when nurses see each person, and what public figures may show. A change applies from now on and is recorded in the audit trail.</source>
         <translation>Les règles du programme : elles déterminent l’allocation mensuelle de chaque foyer, le bonus, le moment où les infirmiers voient chaque personne et ce que les chiffres publics peuvent montrer. Une modification s’applique à partir de maintenant et est inscrite au journal d’audit.</translation>
     </message>
     <message>
@@ -4031,7 +4560,7 @@
         <translation>Les dépenses de la carte sont visibles par les travailleur·ses sociaux·ales, les infirmier·ères et les administrateur·rices ; les coordinateur·rices les voient dans les chiffres de la cohorte.</translation>
     </message>
     <message>
-        <source>Workshops are shown to the programme's staff.</source>
+        <source>Workshops are shown to the programme&apos;s staff.</source>
         <translation>Les ateliers sont visibles par le personnel du programme.</translation>
     </message>
     <message>
@@ -4131,7 +4660,7 @@
         <translation>Enregistrer un départ…</translation>
     </message>
     <message>
-        <source>Record the selected member's departure</source>
+        <source>Record the selected member&apos;s departure</source>
         <translation>Enregistrer le départ du membre sélectionné</translation>
     </message>
     <message>
@@ -4139,7 +4668,7 @@
         <translation>Corriger les dates…</translation>
     </message>
     <message>
-        <source>Correct the selected member's dates</source>
+        <source>Correct the selected member&apos;s dates</source>
         <translation>Corriger les dates du membre sélectionné</translation>
     </message>
     <message>
@@ -4217,6 +4746,18 @@
     <message>
         <source>Dates of %1</source>
         <translation>Dates de %1</translation>
+    </message>
+    <message>
+        <source>Reason for leaving</source>
+        <translation>Motif de départ</translation>
+    </message>
+    <message>
+        <source>Left the household on %1: %2</source>
+        <translation>A quitté le foyer le %1 : %2</translation>
+    </message>
+    <message>
+        <source>Allowance for %1: no income assessment in force, so no amount (see the Income tab)</source>
+        <translation>Allocation de %1 : aucune évaluation des ressources en vigueur, donc pas de montant (voir l’onglet Ressources)</translation>
     </message>
 </context>
 <context>
@@ -4309,6 +4850,157 @@
         <source>— (from the weight and the height)</source>
         <translation>— (calculé à partir du poids et de la taille)</translation>
     </message>
+    <message>
+        <source>Correct a checkup</source>
+        <translation>Corriger un bilan de santé</translation>
+    </message>
+    <message>
+        <source>e.g. weight typed wrong</source>
+        <translation>par ex. poids mal saisi</translation>
+    </message>
+    <message>
+        <source>&amp;Reason for the correction:</source>
+        <translation>&amp;Motif de la correction :</translation>
+    </message>
+    <message>
+        <source>nothing is changed yet</source>
+        <translation>rien n’est encore modifié</translation>
+    </message>
+    <message>
+        <source>a correction needs its reason</source>
+        <translation>une correction doit avoir un motif</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::ContributionsPanel</name>
+    <message>
+        <source>Contributions month by month</source>
+        <translation>Cotisations mois par mois</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Mois</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>Attendu</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Payé</translation>
+    </message>
+    <message>
+        <source>Owed to date</source>
+        <translation>Dû à ce jour</translation>
+    </message>
+    <message>
+        <source>Amounts chosen</source>
+        <translation>Montants choisis</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>À partir de</translation>
+    </message>
+    <message>
+        <source>A month</source>
+        <translation>Par mois</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Saisi par</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Paiements</translation>
+    </message>
+    <message>
+        <source>Paid on</source>
+        <translation>Payé le</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Montant</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>e.g. 12,50</source>
+        <translation>par ex. 12,50</translation>
+    </message>
+    <message>
+        <source>From month</source>
+        <translation>À partir du mois</translation>
+    </message>
+    <message>
+        <source>&amp;Set amount</source>
+        <translation>&amp;Définir le montant</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>à partir du</translation>
+    </message>
+    <message>
+        <source>New amount a month:</source>
+        <translation>Nouveau montant par mois :</translation>
+    </message>
+    <message>
+        <source>Record &amp;payment</source>
+        <translation>Enregistrer un &amp;paiement</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>le</translation>
+    </message>
+    <message>
+        <source>Payment received:</source>
+        <translation>Paiement reçu :</translation>
+    </message>
+    <message>
+        <source>Contributions</source>
+        <translation>Cotisations</translation>
+    </message>
+    <message>
+        <source>Each household chooses its contribution: %1 to %2 a month.</source>
+        <translation>Chaque foyer choisit sa cotisation : de %1 à %2 par mois.</translation>
+    </message>
+    <message>
+        <source>Now %1 a month.</source>
+        <translation>Actuellement %1 par mois.</translation>
+    </message>
+    <message>
+        <source>No amount chosen yet.</source>
+        <translation>Aucun montant choisi pour l’instant.</translation>
+    </message>
+    <message>
+        <source>Owed: %1.</source>
+        <translation>Impayés : %1.</translation>
+    </message>
+    <message>
+        <source>Paid in advance: %1.</source>
+        <translation>Payé d’avance : %1.</translation>
+    </message>
+    <message>
+        <source>Nothing owed.</source>
+        <translation>Aucun impayé.</translation>
+    </message>
+    <message>
+        <source>Amount: type an amount such as 12,50.</source>
+        <translation>Montant : saisissez un montant, comme 12,50.</translation>
+    </message>
+    <message>
+        <source>Amount recorded.</source>
+        <translation>Montant enregistré.</translation>
+    </message>
+    <message>
+        <source>Payment: type an amount such as 12,50.</source>
+        <translation>Paiement : saisissez un montant, comme 12,50.</translation>
+    </message>
+    <message>
+        <source>Payment recorded.</source>
+        <translation>Paiement enregistré.</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::DashboardPage</name>
@@ -4345,7 +5037,7 @@
         <translation>Rapport PDF</translation>
     </message>
     <message>
-        <source>Evaluators' dataset</source>
+        <source>Evaluators&apos; dataset</source>
         <translation>Jeu de données des évaluateurs</translation>
     </message>
     <message>
@@ -4486,7 +5178,7 @@
         <translation>Carte et consentements</translation>
     </message>
     <message>
-        <source>The card's id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
+        <source>The card&apos;s id as the card operator knows it (never the card number), and the consents the adults gave today.</source>
         <translation>L’identifiant de la carte tel que le connaît l’opérateur de la carte (jamais le numéro de carte), et les consentements donnés aujourd’hui par les adultes.</translation>
     </message>
     <message>
@@ -4592,7 +5284,7 @@
         <translation>Bienvenue dans Cabas</translation>
     </message>
     <message>
-        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation's PostgreSQL server.</source>
+        <source>Cabas keeps its data in a database. Create a new one on this computer, open an existing one, or connect to your organisation&apos;s PostgreSQL server.</source>
         <translation>Cabas conserve ses données dans une base de données. Créez-en une nouvelle sur cet ordinateur, ouvrez une base existante, ou connectez-vous au serveur PostgreSQL de votre organisation.</translation>
     </message>
     <message>
@@ -4608,7 +5300,7 @@
         <translation>Vide : pris dans PGPASSWORD ou ~/.pgpass</translation>
     </message>
     <message>
-        <source>The password is never saved by Cabas. The database must already have been prepared with "cabas-cli init".</source>
+        <source>The password is never saved by Cabas. The database must already have been prepared with &quot;cabas-cli init&quot;.</source>
         <translation>Cabas n’enregistre jamais le mot de passe. La base de données doit déjà avoir été préparée avec « cabas-cli init ».</translation>
     </message>
     <message>
@@ -4636,7 +5328,7 @@
         <translation>Choisissez où enregistrer la nouvelle base de données.</translation>
     </message>
     <message>
-        <source>Give a file path: a PostgreSQL database is prepared with "cabas-cli init".</source>
+        <source>Give a file path: a PostgreSQL database is prepared with &quot;cabas-cli init&quot;.</source>
         <translation>Indiquez un chemin de fichier : une base de données PostgreSQL se prépare avec « cabas-cli init ».</translation>
     </message>
     <message>
@@ -4648,11 +5340,11 @@
         <translation>Donnez un nom au programme.</translation>
     </message>
     <message>
-        <source>Choose the administrator's login.</source>
+        <source>Choose the administrator&apos;s login.</source>
         <translation>Choisissez l’identifiant de l’administrateur·rice.</translation>
     </message>
     <message>
-        <source>Choose the administrator's password.</source>
+        <source>Choose the administrator&apos;s password.</source>
         <translation>Choisissez le mot de passe de l’administrateur·rice.</translation>
     </message>
     <message>
@@ -4668,7 +5360,7 @@
         <translation>Il n’y a aucun fichier à cet emplacement.</translation>
     </message>
     <message>
-        <source>Give the server's name or address.</source>
+        <source>Give the server&apos;s name or address.</source>
         <translation>Indiquez le nom ou l’adresse du serveur.</translation>
     </message>
     <message>
@@ -4961,7 +5653,7 @@
         <translation>Suivi santé</translation>
     </message>
     <message>
-        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person's checkups and questionnaires.</source>
+        <source>The follow-up waves of the people who consented to the health follow-up, with their window and their status today. Double-click a row (or press Enter) to see the person&apos;s checkups and questionnaires.</source>
         <translation>Les vagues de suivi des personnes qui ont consenti au suivi santé, avec leur fenêtre et leur statut aujourd’hui. Double-cliquez sur une ligne (ou appuyez sur Entrée) pour voir les bilans de santé et les questionnaires de la personne.</translation>
     </message>
     <message>
@@ -5177,6 +5869,22 @@
     <message>
         <source>Support sessions</source>
         <translation>Accompagnements individuels</translation>
+    </message>
+    <message>
+        <source>C&amp;orrect…</source>
+        <translation>C&amp;orriger…</translation>
+    </message>
+    <message>
+        <source>Correct the selected checkup (a reason is asked and kept)</source>
+        <translation>Corriger le bilan de santé sélectionné (un motif est demandé et conservé)</translation>
+    </message>
+    <message>
+        <source>Corrected on %1 by %2: %3</source>
+        <translation>Corrigé le %1 par %2 : %3</translation>
+    </message>
+    <message>
+        <source>Never corrected.</source>
+        <translation>Jamais corrigé.</translation>
     </message>
 </context>
 <context>
@@ -5540,6 +6248,187 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::IncomeAssessmentDialog</name>
+    <message>
+        <source>Income assessment — %1</source>
+        <translation>Évaluation des ressources — %1</translation>
+    </message>
+    <message>
+        <source>&amp;Applies from</source>
+        <translation>&amp;S’applique à partir du</translation>
+    </message>
+    <message>
+        <source>e.g. 1250,00</source>
+        <translation>ex. 1250,00</translation>
+    </message>
+    <message>
+        <source>The household&apos;s declared income, a month (the period&apos;s average).</source>
+        <translation>Ressources déclarées du foyer, par mois (moyenne de la période).</translation>
+    </message>
+    <message>
+        <source>Declared &amp;monthly income</source>
+        <translation>Ressources &amp;mensuelles déclarées</translation>
+    </message>
+    <message>
+        <source>Income of the period</source>
+        <translation>Ressources de la période</translation>
+    </message>
+    <message>
+        <source>Start of the income period</source>
+        <translation>Début de la période des ressources</translation>
+    </message>
+    <message>
+        <source>End of the income period</source>
+        <translation>Fin de la période des ressources</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>au</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Période</translation>
+    </message>
+    <message>
+        <source>Type the units</source>
+        <translation>Saisir les unités</translation>
+    </message>
+    <message>
+        <source>Unchecked: counted from the members present on the date, with the programme&apos;s weights.</source>
+        <translation>Décoché : calculées à partir des membres présents à la date, selon les pondérations du programme.</translation>
+    </message>
+    <message>
+        <source>Consumption units</source>
+        <translation>Unités de consommation</translation>
+    </message>
+    <message>
+        <source>&amp;Note</source>
+        <translation>&amp;Note</translation>
+    </message>
+    <message>
+        <source>Type the declared monthly income.</source>
+        <translation>Saisissez les ressources mensuelles déclarées.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an amount (for example 1250 or 1250,50).</source>
+        <translation>« %1 » n’est pas un montant (par exemple 1250 ou 1250,50).</translation>
+    </message>
+    <message>
+        <source>Type the declared income to see the band it gives.</source>
+        <translation>Saisissez les ressources déclarées pour voir la tranche correspondante.</translation>
+    </message>
+    <message>
+        <source>No member is present on this date: type the consumption units.</source>
+        <translation>Aucun membre n’est présent à cette date : saisissez les unités de consommation.</translation>
+    </message>
+    <message>
+        <source>%1 per consumption unit (%2 units): %3.
+Monthly allowance from %4: %5.
+Re-assessment due by %6.</source>
+        <translation>%1 par unité de consommation (%2 unités) : %3.
+Allocation mensuelle à partir du %4 : %5.
+Réévaluation à faire au plus tard le %6.</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::IncomePanel</name>
+    <message>
+        <source>no band</source>
+        <translation>aucune tranche</translation>
+    </message>
+    <message>
+        <source>band %1 (up to %2 per unit)</source>
+        <translation>tranche %1 (jusqu’à %2 par unité)</translation>
+    </message>
+    <message>
+        <source>band %1 (above %2 per unit)</source>
+        <translation>tranche %1 (au-delà de %2 par unité)</translation>
+    </message>
+    <message>
+        <source>Income assessments</source>
+        <translation>Évaluations des ressources</translation>
+    </message>
+    <message>
+        <source>Applies from</source>
+        <translation>S’applique à partir du</translation>
+    </message>
+    <message>
+        <source>Income period</source>
+        <translation>Période des ressources</translation>
+    </message>
+    <message>
+        <source>Monthly income</source>
+        <translation>Ressources mensuelles</translation>
+    </message>
+    <message>
+        <source>Consumption units</source>
+        <translation>Unités de consommation</translation>
+    </message>
+    <message>
+        <source>Per unit</source>
+        <translation>Par unité</translation>
+    </message>
+    <message>
+        <source>Band</source>
+        <translation>Tranche</translation>
+    </message>
+    <message>
+        <source>Re-assess by</source>
+        <translation>Réévaluer avant le</translation>
+    </message>
+    <message>
+        <source>Assessed by</source>
+        <translation>Évalué par</translation>
+    </message>
+    <message>
+        <source>&amp;Add assessment…</source>
+        <translation>&amp;Ajouter une évaluation…</translation>
+    </message>
+    <message>
+        <source>Income</source>
+        <translation>Ressources</translation>
+    </message>
+    <message numerus="yes">
+        <source>Allowance: %1. An income assessment is due again %n month(s) after its date.</source>
+        <translation>
+            <numerusform>Allocation : %1. Une nouvelle évaluation des ressources est à faire %n mois après sa date.</numerusform>
+            <numerusform>Allocation : %1. Une nouvelle évaluation des ressources est à faire %n mois après sa date.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>du %1 au %2</translation>
+    </message>
+    <message>
+        <source>%1 per member a month</source>
+        <translation>%1 par membre et par mois</translation>
+    </message>
+    <message>
+        <source>%1 a month</source>
+        <translation>%1 par mois</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>No income assessment yet: the allowance cannot be told until one is recorded.</source>
+        <translation>Aucune évaluation des ressources pour l’instant : l’allocation ne peut pas être déterminée tant qu’aucune n’est enregistrée.</translation>
+    </message>
+    <message>
+        <source>Re-assessment overdue since %1 (the last assessment still applies).</source>
+        <translation>Réévaluation en retard depuis le %1 (la dernière évaluation s’applique toujours).</translation>
+    </message>
+    <message>
+        <source>Next re-assessment due by %1.</source>
+        <translation>Prochaine réévaluation à faire au plus tard le %1.</translation>
+    </message>
+    <message>
+        <source>Assessment recorded.</source>
+        <translation>Évaluation enregistrée.</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::LedgerPage</name>
     <message>
         <source>Card ledger</source>
@@ -5784,7 +6673,7 @@
         <translation>À propos de Cabas</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort's evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <source>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas helps the teams of sustainable food card programmes follow their households, the health follow-up, the workshops, the card ledger and the cohort&apos;s evaluation.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Cabas %1&lt;/h3&gt;&lt;p&gt;Cabas aide les équipes des programmes carte alimentation durable à suivre leurs foyers et à gérer le suivi santé, les ateliers, le compte carte et l’évaluation de la cohorte.&lt;/p&gt;&lt;p&gt;Conçu avec Qt %2.&lt;/p&gt;</translation>
     </message>
     <message>
@@ -5863,6 +6752,10 @@
         <source>&amp;Search in this section</source>
         <translation>&amp;Rechercher dans cette section</translation>
     </message>
+    <message>
+        <source>Credit &amp;reconciliation…</source>
+        <translation>&amp;Rapprochement des crédits…</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::MemberDialog</name>
@@ -5935,11 +6828,11 @@
         <translation>Date d’arrivée</translation>
     </message>
     <message>
-        <source>Arrived after the household's start, on</source>
+        <source>Arrived after the household&apos;s start, on</source>
         <translation>Arrivé·e après l’inscription du foyer, le</translation>
     </message>
     <message>
-        <source>Arrived after the household's start</source>
+        <source>Arrived after the household&apos;s start</source>
         <translation>Arrivé·e après l’inscription du foyer</translation>
     </message>
     <message>
@@ -6243,7 +7136,7 @@
         <translation>Règle de bonus %1 : le plafond mensuel doit être un montant, comme 25 ou 25,50.</translation>
     </message>
     <message>
-        <source>Bonus rule %1: "%2" is not a date (2024-06-01 or 01/06/2024).</source>
+        <source>Bonus rule %1: &quot;%2&quot; is not a date (2024-06-01 or 01/06/2024).</source>
         <translation>Règle de bonus %1 : « %2 » n’est pas une date (2024-06-01 ou 01/06/2024).</translation>
     </message>
     <message>
@@ -6257,6 +7150,118 @@
     <message>
         <source>Remove the selected row: %1</source>
         <translation>Supprimer la ligne sélectionnée : %1</translation>
+    </message>
+    <message>
+        <source>Monthly allowance</source>
+        <translation>Allocation mensuelle</translation>
+    </message>
+    <message>
+        <source>By role: an amount per adult and per child</source>
+        <translation>Par rôle : un montant par adulte et par enfant</translation>
+    </message>
+    <message>
+        <source>Per person: one amount per member</source>
+        <translation>Par personne : un montant unique par membre</translation>
+    </message>
+    <message>
+        <source>Income bands: an amount by income per consumption unit</source>
+        <translation>Tranches de ressources : un montant selon les ressources par unité de consommation</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Règle</translation>
+    </message>
+    <message>
+        <source>Monthly allowance per member</source>
+        <translation>Allocation mensuelle par membre</translation>
+    </message>
+    <message>
+        <source>Monthly income per unit, up to</source>
+        <translation>Ressources mensuelles par unité, jusqu’à</translation>
+    </message>
+    <message>
+        <source>Monthly amount</source>
+        <translation>Montant mensuel</translation>
+    </message>
+    <message>
+        <source>Income bands</source>
+        <translation>Tranches de ressources</translation>
+    </message>
+    <message>
+        <source>In increasing order of income; the last band has no upper limit (leave it empty). Amounts such as 600 or 600,50.</source>
+        <translation>Par ordre croissant de ressources ; la dernière tranche n’a pas de limite supérieure (laissez-la vide). Montants comme 600 ou 600,50.</translation>
+    </message>
+    <message>
+        <source>Add a band</source>
+        <translation>Ajouter une tranche</translation>
+    </message>
+    <message>
+        <source>Remove the band</source>
+        <translation>Supprimer la tranche</translation>
+    </message>
+    <message>
+        <source>per household</source>
+        <translation>par foyer</translation>
+    </message>
+    <message>
+        <source>per member</source>
+        <translation>par membre</translation>
+    </message>
+    <message>
+        <source>The band&apos;s amount is</source>
+        <translation>Le montant de la tranche est</translation>
+    </message>
+    <message>
+        <source>Consumption units of the first person</source>
+        <translation>Unités de consommation de la première personne</translation>
+    </message>
+    <message>
+        <source>Consumption units of each other person of that age</source>
+        <translation>Unités de consommation de chaque autre personne de cet âge</translation>
+    </message>
+    <message>
+        <source>Consumption units of each younger child</source>
+        <translation>Unités de consommation de chaque enfant plus jeune</translation>
+    </message>
+    <message>
+        <source>Age from which a person counts as an adult in consumption units</source>
+        <translation>Âge à partir duquel une personne compte comme adulte dans les unités de consommation</translation>
+    </message>
+    <message>
+        <source>first person</source>
+        <translation>première personne</translation>
+    </message>
+    <message>
+        <source>others</source>
+        <translation>autres</translation>
+    </message>
+    <message>
+        <source>children under</source>
+        <translation>enfants de moins de</translation>
+    </message>
+    <message>
+        <source>Consumption units</source>
+        <translation>Unités de consommation</translation>
+    </message>
+    <message>
+        <source> months</source>
+        <translation> mois</translation>
+    </message>
+    <message>
+        <source>Re-assess the income every</source>
+        <translation>Réévaluer les ressources tous les</translation>
+    </message>
+    <message>
+        <source>Prorate the first month by the days left in it</source>
+        <translation>Calculer le premier mois au prorata des jours restants</translation>
+    </message>
+    <message>
+        <source>Income band %1: &quot;%2&quot; is not an amount (such as 900 or 900,50); leave the last band&apos;s limit empty.</source>
+        <translation>Tranche de ressources %1 : « %2 » n’est pas un montant (par exemple 900 ou 900,50) ; laissez vide le plafond de la dernière tranche.</translation>
+    </message>
+    <message>
+        <source>Income band %1: the monthly amount &quot;%2&quot; is not an amount (such as 70 or 70,50).</source>
+        <translation>Tranche de ressources %1 : le montant mensuel « %2 » n’est pas un montant (par exemple 70 ou 70,50).</translation>
     </message>
 </context>
 <context>
@@ -6316,6 +7321,267 @@
     <message>
         <source>too large</source>
         <translation>trop grand</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::ReconciliationModel</name>
+    <message>
+        <source>missing bonus</source>
+        <translation>bonus manquant</translation>
+    </message>
+    <message>
+        <source>missing credit</source>
+        <translation>crédit manquant</translation>
+    </message>
+    <message>
+        <source>duplicated credit</source>
+        <translation>crédit en double</translation>
+    </message>
+    <message>
+        <source>bonus not expected</source>
+        <translation>bonus non prévu</translation>
+    </message>
+    <message>
+        <source>credit not expected</source>
+        <translation>crédit non prévu</translation>
+    </message>
+    <message>
+        <source>wrong amount</source>
+        <translation>montant erroné</translation>
+    </message>
+    <message>
+        <source>Bonus</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>Monthly allowance</source>
+        <translation>Allocation mensuelle</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n posted entries</source>
+        <translation>
+            <numerusform>%n mouvement comptabilisé</numerusform>
+            <numerusform>%n mouvements comptabilisés</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Foyer</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Mois</translation>
+    </message>
+    <message>
+        <source>Checked</source>
+        <translation>Vérifié</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>Attendu</translation>
+    </message>
+    <message>
+        <source>Credited</source>
+        <translation>Crédité</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>Différence</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problème</translation>
+    </message>
+    <message>
+        <source>household</source>
+        <translation>foyer</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>mois</translation>
+    </message>
+    <message>
+        <source>checked</source>
+        <translation>vérifié</translation>
+    </message>
+    <message>
+        <source>expected (%1)</source>
+        <translation>attendu (%1)</translation>
+    </message>
+    <message>
+        <source>credited (%1)</source>
+        <translation>crédité (%1)</translation>
+    </message>
+    <message>
+        <source>difference (%1)</source>
+        <translation>différence (%1)</translation>
+    </message>
+    <message>
+        <source>problem</source>
+        <translation>problème</translation>
+    </message>
+    <message>
+        <source>entries</source>
+        <translation>mouvements</translation>
+    </message>
+    <message>
+        <source>bonus</source>
+        <translation>bonus</translation>
+    </message>
+    <message>
+        <source>allowance</source>
+        <translation>allocation</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::ReconciliationPage</name>
+    <message numerus="yes">
+        <source>%n missing</source>
+        <translation>
+            <numerusform>%n manquant</numerusform>
+            <numerusform>%n manquants</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n duplicated</source>
+        <translation>
+            <numerusform>%n en double</numerusform>
+            <numerusform>%n en double</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not expected</source>
+        <translation>
+            <numerusform>%n non prévu</numerusform>
+            <numerusform>%n non prévus</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n wrong amount(s)</source>
+        <translation>
+            <numerusform>%n montant erroné</numerusform>
+            <numerusform>%n montants erronés</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2); expected %3, credited %4, difference %5</source>
+        <translation>%1 (%2) ; attendu %3, crédité %4, différence %5</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n discrepancy(ies)</source>
+        <translation>
+            <numerusform>%n écart</numerusform>
+            <numerusform>%n écarts</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Credit reconciliation</source>
+        <translation>Rapprochement des crédits</translation>
+    </message>
+    <message>
+        <source>For each household and month, the credit the programme&apos;s rule gives compared with the allowance entries of the card ledger.</source>
+        <translation>Pour chaque foyer et chaque mois, le crédit que donne la règle du programme, comparé aux crédits d’allocation des mouvements de carte.</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>&amp;Du</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>&amp;Au</translation>
+    </message>
+    <message>
+        <source>&amp;Bonus check</source>
+        <translation>Contrôle des &amp;bonus</translation>
+    </message>
+    <message>
+        <source>Also compare the bonuses in the ledger with what the bonus rules give (rate, monthly cap, validity dates).</source>
+        <translation>Comparer aussi les bonus des mouvements de carte avec ce que donnent les règles de bonus (taux, plafond mensuel, dates de validité).</translation>
+    </message>
+    <message>
+        <source>&amp;Reconcile</source>
+        <translation>&amp;Rapprocher</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Reconciliation running</source>
+        <translation>Rapprochement en cours</translation>
+    </message>
+    <message>
+        <source>Discrepancies</source>
+        <translation>Écarts</translation>
+    </message>
+    <message>
+        <source>Double-click a line to open the household&apos;s case file.</source>
+        <translation>Double-cliquez sur une ligne pour ouvrir le dossier du foyer.</translation>
+    </message>
+    <message>
+        <source>&amp;Export CSV…</source>
+        <translation>&amp;Exporter en CSV…</translation>
+    </message>
+    <message>
+        <source>You see the counts and sums only, without any household.</source>
+        <translation>Vous ne voyez que les effectifs et les totaux, sans aucun foyer.</translation>
+    </message>
+    <message>
+        <source>Reconciling %1 to %2…</source>
+        <translation>Rapprochement du %1 au %2…</translation>
+    </message>
+    <message>
+        <source>Reconciliation cancelled.</source>
+        <translation>Rapprochement annulé.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 to %2: %n household-month(s) checked.</source>
+        <translation>
+            <numerusform>Du %1 au %2 : %n foyer-mois vérifié.</numerusform>
+            <numerusform>Du %1 au %2 : %n foyers-mois vérifiés.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Monthly credits: every credit is as the rule gives.</source>
+        <translation>Crédits mensuels : tous les crédits sont conformes à la règle.</translation>
+    </message>
+    <message>
+        <source>Monthly credits: %1.</source>
+        <translation>Crédits mensuels : %1.</translation>
+    </message>
+    <message>
+        <source>Bonuses: every bonus is as the bonus rules give.</source>
+        <translation>Bonus : tous les bonus sont conformes aux règles de bonus.</translation>
+    </message>
+    <message>
+        <source>Bonuses: %1.</source>
+        <translation>Bonus : %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n month(s) without an income assessment in force: not checked (record the assessment in the case file).</source>
+        <translation>
+            <numerusform>%n mois sans évaluation des ressources en vigueur : non vérifié (enregistrez l’évaluation dans le dossier du foyer).</numerusform>
+            <numerusform>%n mois sans évaluation des ressources en vigueur : non vérifiés (enregistrez l’évaluation dans le dossier du foyer).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: cannot be written (%2).</source>
+        <translation>Impossible d’écrire %1 (%2).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n discrepancies written to %1.</source>
+        <translation>
+            <numerusform>%n écart écrit dans %1.</numerusform>
+            <numerusform>%n écarts écrits dans %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export the discrepancies</source>
+        <translation>Exporter les écarts</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -6852,7 +8118,7 @@
         <translation>Afficher d’abord cette section : %1.</translation>
     </message>
     <message>
-        <source>unknown section "%1" (expected one of: %2)</source>
+        <source>unknown section &quot;%1&quot; (expected one of: %2)</source>
         <translation>section « %1 » inconnue (valeurs attendues : %2)</translation>
     </message>
     <message>
@@ -6886,15 +8152,15 @@
         <translation>--password-file nécessite --user LOGIN</translation>
     </message>
     <message>
-        <source>Use a dark palette (the Fusion style), whatever the system's theme. Same as CABAS_THEME=dark.</source>
+        <source>Use a dark palette (the Fusion style), whatever the system&apos;s theme. Same as CABAS_THEME=dark.</source>
         <translation>Utiliser une palette sombre (le style Fusion), quel que soit le thème du système. Équivaut à CABAS_THEME=dark.</translation>
     </message>
     <message>
-        <source>The colours: system (the default: the system's style), light or dark. CABAS_THEME gives the default.</source>
+        <source>The colours: system (the default: the system&apos;s style), light or dark. CABAS_THEME gives the default.</source>
         <translation>Les couleurs : system (par défaut : le style du système), light (clair) ou dark (sombre). CABAS_THEME fixe la valeur par défaut.</translation>
     </message>
     <message>
-        <source>unknown theme "%1" (expected one of: system, light, dark)</source>
+        <source>unknown theme &quot;%1&quot; (expected one of: system, light, dark)</source>
         <translation>thème inconnu « %1 » (valeurs attendues : system, light, dark)</translation>
     </message>
 </context>

@@ -161,8 +161,8 @@ SecretBytes makePayload(const SecretBytes& dataKey, const SecretBytes& boxSecret
     o += crypto_box_SECRETKEYBYTES;
     if (rootPublic.size() != qsizetype(crypto_sign_PUBLICKEYBYTES))
         throw Error(KeyRing::tr("The key ring's signing key has a wrong length."), Error::Kind::Storage);
-    // gcc 12 at -O2 cannot see the length check above and warns that an empty QByteArray's shared byte
-    // is too short (-Warray-bounds); the copy is of exactly the checked length.
+        // gcc 12 at -O2 cannot see the length check above and warns that an empty QByteArray's shared byte
+        // is too short (-Warray-bounds); the copy is of exactly the checked length.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
@@ -402,7 +402,7 @@ const SecretBytes& KeyRing::keyFor(Scope scope) const
 {
     if (scope == Scope::Health) {
         if (m_healthKey.empty())
-            throw Error(tr("The health key is not available to this user: only nurses' key repo open it."),
+            throw Error(tr("The health key is not available to this user: only nurses' key slots open it."),
                         Error::Kind::AccessDenied);
         return m_healthKey;
     }
