@@ -55,8 +55,13 @@ std::vector<StoredEntry> storedEntries(const store::Database& db)
         e.merchant = q.value(5).toString();
         e.category = q.value(6).toString().isEmpty() ? QStringLiteral("other") : q.value(6).toString();
         const auto it = overrides.find(e.merchant);
-        const std::optional<bool> local = it == overrides.end() ? std::nullopt : it->second;
-        e.sustainable = !q.value(5).isNull() && local.value_or(q.value(7).toBool());
+        // The programme's override when it has one, else the operator's flag (without a std::optional<bool>
+        // temporary: gcc 12 -O2 warns it may be used uninitialised).
+        const bool operatorFlag = q.value(7).toBool();
+        bool sustainable = operatorFlag;
+        if (it != overrides.end() && it->second.has_value())
+            sustainable = *it->second;
+        e.sustainable = !q.value(5).isNull() && sustainable;
         out.push_back(e);
     }
     return out;
