@@ -58,15 +58,42 @@ TEST_CASE("contributions: the programme JSON reads, writes and checks the contri
     CHECK(problems(R"([1])") == u"p.json: contributions: "_s + Programme::tr("must be an object"));
 }
 
+namespace {
+// Choices and payments with only the fields the rules read (the others stay at their defaults).
+cabas::ContributionChoice choiceOf(qint64 id, qint64 household, const QDate& from, qint64 cents,
+                                   const QString& currency)
+{
+    cabas::ContributionChoice c;
+    c.id = id;
+    c.householdId = household;
+    c.fromMonth = from;
+    c.monthlyCents = cents;
+    c.currency = currency;
+    return c;
+}
+
+cabas::ContributionPayment paymentOf(qint64 id, qint64 household, const QDate& on, qint64 cents,
+                                     const QString& currency)
+{
+    cabas::ContributionPayment p;
+    p.id = id;
+    p.householdId = household;
+    p.paidOn = on;
+    p.amountCents = cents;
+    p.currency = currency;
+    return p;
+}
+} // namespace
+
 TEST_CASE("contributions: months, the choice in force and the running balance", "[contributions]")
 {
     std::vector<ContributionChoice> choices(3);
-    choices[0] = {1, 1, QDate(2025, 1, 1), 1000, u"EUR"_s};
-    choices[1] = {2, 1, QDate(2025, 3, 1), 3000, u"EUR"_s};
-    choices[2] = {3, 1, QDate(2025, 2, 1), 5000, u"MonA"_s}; // another currency: never counted
+    choices[0] = choiceOf(1, 1, QDate(2025, 1, 1), 1000, u"EUR"_s);
+    choices[1] = choiceOf(2, 1, QDate(2025, 3, 1), 3000, u"EUR"_s);
+    choices[2] = choiceOf(3, 1, QDate(2025, 2, 1), 5000, u"MonA"_s); // another currency: never counted
     std::vector<ContributionPayment> payments(2);
-    payments[0] = {1, 1, QDate(2025, 1, 31), 1500, u"EUR"_s};
-    payments[1] = {2, 1, QDate(2025, 2, 1), 999, u"MonA"_s};
+    payments[0] = paymentOf(1, 1, QDate(2025, 1, 31), 1500, u"EUR"_s);
+    payments[1] = paymentOf(2, 1, QDate(2025, 2, 1), 999, u"MonA"_s);
     CHECK(contributionChoiceIn(choices, QDate(2024, 12, 1)) == nullptr);
     CHECK(contributionChoiceIn(choices, QDate(2025, 3, 1))->id == 2);
     const auto months =
