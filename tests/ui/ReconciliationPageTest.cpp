@@ -245,7 +245,7 @@ TEST_CASE("ui: a coordinator sees the refusal and the counts, never a household"
     CHECK_FALSE(child<QPushButton>(&page, "reconcileExportButton")->isEnabled());
 }
 
-TEST_CASE("ui: Go › Credit reconciliation opens the page; a double-click opens the case file",
+TEST_CASE("ui: Go › Credit reconciliation opens the page, a double-click opens the case file",
           "[ui][reconciliation]")
 {
     ReconcileFixture f;

@@ -185,7 +185,7 @@ TEST_CASE("contributions: bad amounts, other currencies and future payments are 
     }
 }
 
-TEST_CASE("contributions: coordinators never see a household's amounts; only social workers record",
+TEST_CASE("contributions: coordinators never see a household's amounts, only social workers record",
           "[contributions][access]")
 {
     const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
