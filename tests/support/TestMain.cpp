@@ -5,6 +5,7 @@
 #include "common/Translation.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -27,7 +28,11 @@ int main(int argc, char* argv[])
 #endif
     QCoreApplication::setOrganizationName(QStringLiteral("Cabas-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("cabas-tests"));
-    // Each test process has settings of its own: CTest runs test cases in parallel processes.
+    // Each test process has settings and files of its own: CTest runs test cases in parallel processes, and a
+    // file one test removes (the ledger token under the app's configuration folder) must not vanish under
+    // another. Qt's test-mode paths are under $HOME/.qttest, so each process gets a home of its own.
+    QTemporaryDir homeDir;
+    qputenv("HOME", QFile::encodeName(homeDir.path()));
     QTemporaryDir settingsDir;
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
