@@ -1,5 +1,6 @@
 // The desktop app under a full disk: the case file's save fails with the clear message, the user's edit stays
 // in the form, the database is as before, and once there is room again the same window saves.
+#include "TestPaths.h"
 #include "common/Error.h"
 #include "fault/FaultUtil.h"
 #include "households/CaseFileView.h"

@@ -1,6 +1,7 @@
 // Database files that must be refused at open with a clear message, and left as they are: a real Cabas SQLite
 // file cut at many lengths (an interrupted copy, a full disk), and a database written by a newer Cabas,
 // opened by the core and by cabas-cli.
+#include "TestPaths.h"
 #include "common/Error.h"
 #include "io/PersonsImport.h"
 #include "store/HouseholdRepository.h"

@@ -1,6 +1,7 @@
 // A crash in the middle of a write, for real: `cabas-cli import persons` of a large file on SQLite, killed
 // with SIGKILL at random moments again and again. After each kill the file opens, passes SQLite's integrity
 // check, keeps everything committed before, and holds the interrupted import wholly or not at all.
+#include "TestPaths.h"
 #include "fault/FaultUtil.h"
 #include "store/Database.h"
 #include "support/TestDatabase.h"

@@ -4,6 +4,7 @@
 // value is what is stored), every failure was a cabas::Error with a clear message (conflicts reported,
 // collisions such as deadlocks reported or retried, never a crash), the stored ledger equals the server's,
 // the audit chain is whole.
+#include "TestPaths.h"
 #include "common/Error.h"
 #include "io/PersonsImport.h"
 #include "security/AuditTrail.h"

@@ -2,6 +2,7 @@
 // and PostgreSQL, through the real services: a clear message in the user's language, the database exactly as
 // it was before the action (row counts and a hash of every table), and the same objects work again once the
 // fault is gone (docs/faults.md says how each fault is made).
+#include "TestPaths.h"
 #include "common/Error.h"
 #include "fault/FaultUtil.h"
 #include "io/PersonsImport.h"

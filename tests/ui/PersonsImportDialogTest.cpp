@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "TestPaths.h"
 #include "UiTestUtil.h"
 #include "households/PersonsImportDialog.h"
 #include "store/HouseholdRepository.h"

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "TestPaths.h"
 #include "UiTestUtil.h"
 #include "io/AttendanceImport.h"
 #include "io/PersonsImport.h"

@@ -1,4 +1,5 @@
 #include "cli/Cli.h"
+#include "TestPaths.h"
 #include "demo/DemoGenerator.h"
 #include "security/Authenticator.h"
 #include "store/Database.h"

@@ -1,3 +1,4 @@
+#include "TestPaths.h"
 #include "cli/Cli.h"
 #include "services/HouseholdService.h"
 #include "support/TestDatabase.h"

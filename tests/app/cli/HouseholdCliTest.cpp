@@ -1,3 +1,4 @@
+#include "TestPaths.h"
 #include "cli/Cli.h"
 #include "store/AuditRepository.h"
 #include "store/Database.h"

@@ -1,3 +1,4 @@
+#include "TestPaths.h"
 #include "cli/Cli.h"
 #include "io/PersonsImport.h"
 #include "support/TestClock.h"

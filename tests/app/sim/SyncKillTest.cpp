@@ -1,6 +1,7 @@
 // The kill test: `cabas-cli sync` against `cabas-ledger-sim` with faults on, killed with SIGKILL at random
 // points again and again; at the end the stored ledger must equal the server's whole ledger: no entry lost,
 // none counted twice.
+#include "TestPaths.h"
 #include "cli/Cli.h"
 #include "sim/SimLedger.h"
 #include "store/LedgerRepository.h"

@@ -1,4 +1,5 @@
 #include "common/Translation.h"
+#include "TestPaths.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,4 +1,5 @@
 #include "io/AttendanceImport.h"
+#include "TestPaths.h"
 #include "common/Error.h"
 #include "io/PersonsImport.h"
 #include "services/WorkshopService.h"

@@ -1,4 +1,5 @@
 #include "io/PersonsImport.h"
+#include "TestPaths.h"
 #include "common/Error.h"
 #include "store/AuditRepository.h"
 #include "store/HouseholdRepository.h"
