@@ -6,11 +6,13 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QFormLayout>
+#include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QTableView>
 #include <QTextDocument>
 #include <QTextEdit>
 #include <QWidget>
@@ -132,6 +134,16 @@ void placeInTabChain(QWidget* container, QWidget* after)
     for (QWidget* w : inputs) {
         QWidget::setTabOrder(previous, w);
         previous = w;
+    }
+}
+
+void fitColumnsToHeaders(QTableView* table)
+{
+    QHeaderView* header = table->horizontalHeader();
+    for (int column = 0; column < header->count(); ++column) {
+        const int wanted = header->sectionSizeHint(column);
+        if (header->sectionSize(column) < wanted)
+            header->resizeSection(column, wanted);
     }
 }
 

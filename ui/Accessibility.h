@@ -3,6 +3,7 @@
 #include <QString>
 
 class QLabel;
+class QTableView;
 class QWidget;
 
 namespace cabas::ui::a11y {
@@ -26,6 +27,10 @@ void connectLabels(QWidget* top);
 // Puts the inputs of `container` (in their present order) right after `after` in the Tab chain: for widgets
 // built later than their neighbours (areas filled when a record is read).
 void placeInTabChain(QWidget* container, QWidget* after);
+
+// Widens every column of `table` that is narrower than its header's text (French headers are longer than the
+// pixel widths chosen for the data), so that no header is cut.
+void fitColumnsToHeaders(QTableView* table);
 
 // The text of a label as a name: without the mnemonic's & and a trailing colon.
 QString plainLabel(const QString& text);

@@ -14,6 +14,7 @@
 #include "LoginDialog.h"
 #include "MainWindow.h"
 #include "ProgrammeEditor.h"
+#include "TestPaths.h"
 #include "Theme.h"
 #include "UiTestUtil.h"
 #include "cohort/DashboardPage.h"

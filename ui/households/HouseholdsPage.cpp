@@ -115,6 +115,7 @@ HouseholdsPage::HouseholdsPage(QWidget* parent) : QWidget(parent)
     m_table->setColumnWidth(HouseholdTableModel::StatusColumn, 100);
     m_table->setColumnWidth(HouseholdTableModel::NamesColumn, 240);
     m_table->setColumnWidth(HouseholdTableModel::MembersColumn, 60);
+    a11y::fitColumnsToHeaders(m_table);
     layout->addWidget(m_table, 3);
 
     auto* under = new QHBoxLayout();
@@ -145,6 +146,7 @@ HouseholdsPage::HouseholdsPage(QWidget* parent) : QWidget(parent)
     m_members->setColumnWidth(0, 120);
     m_members->setColumnWidth(1, 160);
     m_members->setColumnWidth(2, 160);
+    a11y::fitColumnsToHeaders(m_members);
     layout->addWidget(m_members, 1);
 
     m_searchTimer = new QTimer(this);
