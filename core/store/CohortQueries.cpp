@@ -1,6 +1,7 @@
 #include "store/CohortQueries.h"
 
 #include "store/LedgerRepository.h"
+#include "store/StatementClock.h"
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>
@@ -229,6 +230,7 @@ CohortRaw CohortQueries::compute(const CohortFilter& f,
 {
     CohortRaw raw;
     {
+        const StatementClock clock(QStringLiteral("population"));
         Sql s = with(f);
         QSqlQuery q =
             run(QStringLiteral("population"),
@@ -254,6 +256,7 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
                            const std::vector<std::pair<QString, int>>& waves) const
 {
     {
+        const StatementClock clock(QStringLiteral("questionnaire_pairs"));
         Sql s = with(f);
         s.values << day(f.to) << day(f.to);
         QSqlQuery q = run(
@@ -275,6 +278,7 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
     }
     {
         // Bound in text order: the CASE's TRUE comes before the date.
+        const StatementClock clock(QStringLiteral("discovered_shop"));
         Sql s = with(f);
         s.values << true << day(f.to);
         QSqlQuery q =
@@ -291,6 +295,7 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
         }
     }
     {
+        const StatementClock clock(QStringLiteral("checkup_pairs"));
         Sql s = with(f);
         s.values << day(f.to) << day(f.to);
         const QString bmi = QStringLiteral(
@@ -315,6 +320,7 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
     // arrival when later, plus the wave's offset) falls on or before `to`; done when a checkup or a
     // questionnaire of that wave is dated on or before `to`.
     for (const auto& [code, offset] : waves) {
+        const StatementClock clock(QStringLiteral("followup_wave_") + code);
         Sql s = with(f);
         s.values << code << day(f.to) << code << day(f.to) << true << day(f.to.addDays(-offset));
         QSqlQuery q = run(
@@ -348,6 +354,7 @@ void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
     if (!hasWorkshops())
         return;
     {
+        const StatementClock clock(QStringLiteral("workshop_sessions"));
         QSqlQuery q = run(QStringLiteral("workshop_sessions"),
                           QStringLiteral("SELECT w.workshop_type, COUNT(*) FROM workshop w "
                                          "WHERE w.held_on >= ? AND w.held_on <= ? AND w.cancelled_on IS NULL "
@@ -369,6 +376,7 @@ void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
                        "WHERE r.status = 'registered' AND r.attended = ? AND w.cancelled_on IS NULL "
                        "AND w.held_on >= ? AND w.held_on <= ? ");
     {
+        const StatementClock clock(QStringLiteral("workshop_attendance"));
         QSqlQuery q = run(
             QStringLiteral("workshop_attendance"),
             s.text + QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT p.household_id) ") + attended, s.values);
@@ -378,6 +386,7 @@ void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
         }
     }
     {
+        const StatementClock clock(QStringLiteral("workshop_types"));
         QSqlQuery q = run(QStringLiteral("workshop_types"),
                           s.text + QStringLiteral("SELECT w.workshop_type, COUNT(*) ") + attended +
                               QStringLiteral("GROUP BY w.workshop_type"),
@@ -404,8 +413,10 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
     // loops in order (households outer). The statements do not depend on which months are whole: the months
     // are parameters (none: an empty range, month 0), so that on PostgreSQL they run as fixed functions.
     const bool figures = hasFigures();
-    if (figures)
+    if (figures) {
+        const StatementClock clock(QStringLiteral("ledger_refresh_figures"));
         LedgerRepository(m_db).refreshFigures();
+    }
     auto monthOfDate = [](const QDate& d) { return d.year() * 100 + d.month(); };
     const int fromMonth = monthOfDate(f.from);
     const int toMonth = monthOfDate(f.to);
@@ -445,6 +456,7 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
     // household, month and kind (index order) then per household and month; then the period's totals (per
     // household first, for the household counts) and the months, in one statement.
     {
+        const StatementClock clock(QStringLiteral("ledger_months"));
         Sql s = with(f);
         s.text = s.text.trimmed();
         partialValues(s.values);
@@ -528,6 +540,7 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
     // Spending by category: per household and category first (figures of whole months and entries of partial
     // ones), then rolled up.
     {
+        const StatementClock clock(QStringLiteral("ledger_categories"));
         Sql s = with(f);
         s.text = s.text.trimmed();
         partialValues(s.values);
@@ -566,6 +579,7 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
     // index) is looked up once for a cohort household in the whole months; the partial months' entries add
     // theirs.
     {
+        const StatementClock clock(QStringLiteral("ledger_merchants"));
         Sql s = with(f);
         partialValues(s.values);
         QString paid = QStringLiteral("SELECT e.merchant_id AS id FROM cohort c CROSS JOIN ledger_entry e "

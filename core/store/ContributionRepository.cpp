@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "security/Access.h"
 #include "store/PgRoles.h"
+#include "store/StatementClock.h"
 
 #include <QCryptographicHash>
 #include <QSqlQuery>
@@ -291,15 +292,19 @@ ContributionCohortRaw ContributionRepository::cohortFigures(const CohortFilter& 
     ContributionCohortRaw raw;
     raw.currency = currency;
     const auto statements = cohortStatements(filter, currency);
-    QSqlQuery totals = run(statements[0]);
-    if (totals.next()) {
-        raw.households = totals.value(0).toLongLong();
-        raw.householdMonths = totals.value(1).toLongLong();
-        raw.expectedCents = totals.value(2).toLongLong();
-        raw.payingHouseholds = totals.value(3).toLongLong();
-        raw.paidCents = totals.value(4).toLongLong();
-        raw.householdsInArrears = totals.value(5).toLongLong();
+    {
+        const StatementClock clock(QStringLiteral("contribution_totals"));
+        QSqlQuery totals = run(statements[0]);
+        if (totals.next()) {
+            raw.households = totals.value(0).toLongLong();
+            raw.householdMonths = totals.value(1).toLongLong();
+            raw.expectedCents = totals.value(2).toLongLong();
+            raw.payingHouseholds = totals.value(3).toLongLong();
+            raw.paidCents = totals.value(4).toLongLong();
+            raw.householdsInArrears = totals.value(5).toLongLong();
+        }
     }
+    const StatementClock clock(QStringLiteral("contribution_bands"));
     const QStringList names = contributionBands();
     QSqlQuery bands = run(statements[1]);
     while (bands.next()) {
