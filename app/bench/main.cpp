@@ -619,6 +619,14 @@ void measureCohort(const store::Database& db, const QString& backend, const QDat
     }
     report(QStringLiteral("cohort.statement.other"), backend, 1, summaryWall - statementsWall);
     report(QStringLiteral("cohort.statement.other.cpu"), backend, 1, summaryCpu - statementsCpu);
+    // CABAS_BENCH_COHORT_JSON=FILE keeps the internal summary's JSON (FILE.sqlite.json,
+    // FILE.postgresql.json), so that runs before and after a change of the statements can be compared figure
+    // by figure.
+    if (const QString json = qEnvironmentVariable("CABAS_BENCH_COHORT_JSON"); !json.isEmpty()) {
+        QFile file(json + QLatin1Char('.') + backend + QStringLiteral(".json"));
+        if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            file.write(QJsonDocument(r.toJson()).toJson());
+    }
     const Session coordinator = security::Authenticator(db).login(QStringLiteral("coordinator"), password);
     t.restart();
     CohortService(db, coordinator).report(filter, Disclosure::Public);
