@@ -1,12 +1,14 @@
 #include "store/CohortQueries.h"
 
 #include "store/LedgerRepository.h"
+#include "store/StatementClock.h"
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 #include <QSqlField>
 #include <QSqlQuery>
 #include <QSqlRecord>
+#include <algorithm>
 
 namespace cabas::store {
 
@@ -229,6 +231,7 @@ CohortRaw CohortQueries::compute(const CohortFilter& f,
 {
     CohortRaw raw;
     {
+        const StatementClock clock(QStringLiteral("population"));
         Sql s = with(f);
         QSqlQuery q =
             run(QStringLiteral("population"),
@@ -254,6 +257,7 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
                            const std::vector<std::pair<QString, int>>& waves) const
 {
     {
+        const StatementClock clock(QStringLiteral("questionnaire_pairs"));
         Sql s = with(f);
         s.values << day(f.to) << day(f.to);
         QSqlQuery q = run(
@@ -275,6 +279,7 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
     }
     {
         // Bound in text order: the CASE's TRUE comes before the date.
+        const StatementClock clock(QStringLiteral("discovered_shop"));
         Sql s = with(f);
         s.values << true << day(f.to);
         QSqlQuery q =
@@ -291,6 +296,7 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
         }
     }
     {
+        const StatementClock clock(QStringLiteral("checkup_pairs"));
         Sql s = with(f);
         s.values << day(f.to) << day(f.to);
         const QString bmi = QStringLiteral(
@@ -313,33 +319,50 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
     }
     // Follow-up completion: members who gave health follow-up consent and whose wave date (enrolment, or
     // arrival when later, plus the wave's offset) falls on or before `to`; done when a checkup or a
-    // questionnaire of that wave is dated on or before `to`.
-    for (const auto& [code, offset] : waves) {
+    // questionnaire of that wave is dated on or before `to`. Several waves per statement (a fixed number of
+    // slots, so that the text is fixed; an empty slot counts nothing), so that each member's consent and wave
+    // date are looked up once for all of them.
+    constexpr size_t kWaveSlots = 4;
+    for (size_t first = 0; first < waves.size(); first += kWaveSlots) {
+        const StatementClock clock(QStringLiteral("followup_waves_") + waves[first].first);
         Sql s = with(f);
-        s.values << code << day(f.to) << code << day(f.to) << true << day(f.to.addDays(-offset));
-        QSqlQuery q = run(
-            QStringLiteral("followup_wave"),
-            s.text +
-                QStringLiteral(
-                    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM checkup c WHERE "
-                    "c.person_id = "
-                    "p.id AND c.wave = ? AND c.taken_on <= ?) OR EXISTS (SELECT 1 FROM diet_questionnaire d "
-                    "WHERE d.person_id = p.id AND d.wave = ? AND d.answered_on <= ?) THEN 1 ELSE 0 END), 0) "
-                    "FROM cohort_person cp JOIN person p ON p.id = cp.id JOIN household h ON h.id = "
-                    "p.household_id "
-                    "WHERE EXISTS (SELECT 1 FROM consent k WHERE k.person_id = p.id "
-                    "AND k.purpose = 'health_followup' AND k.given = ?) "
-                    "AND (CASE WHEN p.arrived_on IS NOT NULL AND p.arrived_on > h.enrolled_on THEN "
-                    "p.arrived_on "
-                    "ELSE h.enrolled_on END) <= ?"),
-            s.values);
-        CohortRaw::Wave w;
-        w.wave = code;
-        if (q.next()) {
-            w.expected = num(q, 0);
-            w.done = num(q, 1);
+        const QString due =
+            QStringLiteral("(CASE WHEN p.arrived_on IS NOT NULL AND p.arrived_on > h.enrolled_on THEN "
+                           "p.arrived_on ELSE h.enrolled_on END) <= ?");
+        QStringList columns;
+        for (size_t i = first; i < first + kWaveSlots; ++i) {
+            const bool used = i < waves.size();
+            const QVariant code = used ? QVariant(waves[i].first) : QVariant(QMetaType(QMetaType::QString));
+            const QVariant dueBy = day(used ? f.to.addDays(-waves[i].second) : QDate());
+            columns
+                << QStringLiteral("COALESCE(SUM(CASE WHEN %1 THEN 1 ELSE 0 END), 0)").arg(due)
+                << QStringLiteral(
+                       "COALESCE(SUM(CASE WHEN %1 AND (EXISTS (SELECT 1 FROM checkup c WHERE c.person_id = "
+                       "p.id AND c.wave = ? AND c.taken_on <= ?) OR EXISTS (SELECT 1 FROM "
+                       "diet_questionnaire d WHERE d.person_id = p.id AND d.wave = ? AND d.answered_on <= "
+                       "?)) THEN 1 ELSE 0 END), 0)")
+                       .arg(due);
+            s.values << dueBy << dueBy << code << day(f.to) << code << day(f.to);
         }
-        raw.waves.push_back(w);
+        s.values << true;
+        QSqlQuery q =
+            run(QStringLiteral("followup_waves"),
+                s.text + QStringLiteral("SELECT ") + columns.join(QStringLiteral(", ")) +
+                    QStringLiteral(" FROM cohort_person cp JOIN person p ON p.id = cp.id JOIN household "
+                                   "h ON h.id = p.household_id WHERE EXISTS (SELECT 1 FROM consent k "
+                                   "WHERE k.person_id = p.id AND k.purpose = 'health_followup' AND "
+                                   "k.given = ?)"),
+                s.values);
+        const bool row = q.next();
+        for (size_t i = first; i < std::min(waves.size(), first + kWaveSlots); ++i) {
+            CohortRaw::Wave w;
+            w.wave = waves[i].first;
+            if (row) {
+                w.expected = num(q, int(2 * (i - first)));
+                w.done = num(q, int(2 * (i - first) + 1));
+            }
+            raw.waves.push_back(w);
+        }
     }
 }
 
@@ -348,6 +371,7 @@ void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
     if (!hasWorkshops())
         return;
     {
+        const StatementClock clock(QStringLiteral("workshop_sessions"));
         QSqlQuery q = run(QStringLiteral("workshop_sessions"),
                           QStringLiteral("SELECT w.workshop_type, COUNT(*) FROM workshop w "
                                          "WHERE w.held_on >= ? AND w.held_on <= ? AND w.cancelled_on IS NULL "
@@ -369,6 +393,7 @@ void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
                        "WHERE r.status = 'registered' AND r.attended = ? AND w.cancelled_on IS NULL "
                        "AND w.held_on >= ? AND w.held_on <= ? ");
     {
+        const StatementClock clock(QStringLiteral("workshop_attendance"));
         QSqlQuery q = run(
             QStringLiteral("workshop_attendance"),
             s.text + QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT p.household_id) ") + attended, s.values);
@@ -378,6 +403,7 @@ void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
         }
     }
     {
+        const StatementClock clock(QStringLiteral("workshop_types"));
         QSqlQuery q = run(QStringLiteral("workshop_types"),
                           s.text + QStringLiteral("SELECT w.workshop_type, COUNT(*) ") + attended +
                               QStringLiteral("GROUP BY w.workshop_type"),
@@ -404,8 +430,10 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
     // loops in order (households outer). The statements do not depend on which months are whole: the months
     // are parameters (none: an empty range, month 0), so that on PostgreSQL they run as fixed functions.
     const bool figures = hasFigures();
-    if (figures)
+    if (figures) {
+        const StatementClock clock(QStringLiteral("ledger_refresh_figures"));
         LedgerRepository(m_db).refreshFigures();
+    }
     auto monthOfDate = [](const QDate& d) { return d.year() * 100 + d.month(); };
     const int fromMonth = monthOfDate(f.from);
     const int toMonth = monthOfDate(f.to);
@@ -441,40 +469,21 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
         QStringLiteral("f.household_id = c.id AND f.local_month >= ? AND f.local_month <= ?");
     auto wholeValues = [&](QVariantList& values) { values << wholeFrom << wholeTo; };
 
-    // Per household and month: the figures of whole months, and the partial months' entries grouped per
-    // household, month and kind (index order) then per household and month; then the period's totals (per
-    // household first, for the household counts) and the months, in one statement.
+    // The figures of whole months are read in their key order, household after household (the households of
+    // the cohort looked up by id in order: `household hh ... hh.id IN (SELECT id FROM cohort)`), so that the
+    // grouping per household needs no sort; the partial months' entries are grouped per household, month and
+    // kind (index order) then per household and month (`pm`, few rows). Whole and partial months are distinct
+    // months: the month series is the partial months' rows and the figures grouped by month side by side; the
+    // period's totals are per household first (for the household counts), both parts together.
+    const QString cohortFigures =
+        QStringLiteral("FROM household hh CROSS JOIN %1 f WHERE hh.id IN (SELECT id "
+                       "FROM cohort) AND f.household_id = hh.id AND f.local_month >= ? "
+                       "AND f.local_month <= ? ");
     {
+        const StatementClock clock(QStringLiteral("ledger_months"));
         Sql s = with(f);
         s.text = s.text.trimmed();
         partialValues(s.values);
-        QString hm =
-            QStringLiteral(
-                "hm AS (SELECT hid, month, "
-                "SUM(CASE WHEN kind = 'allowance' THEN amount ELSE 0 END) AS allowance, "
-                "SUM(CASE WHEN kind = 'bonus' THEN amount ELSE 0 END) AS bonus, "
-                "SUM(CASE WHEN %1 THEN -amount ELSE 0 END) AS spent, "
-                "SUM(CASE WHEN %1 THEN -sustainable_amount ELSE 0 END) AS sustainable, "
-                "MAX(CASE WHEN kind = 'allowance' THEN 1 ELSE 0 END) AS has_allowance, "
-                "MAX(CASE WHEN kind = 'bonus' THEN 1 ELSE 0 END) AS has_bonus, "
-                "MAX(CASE WHEN %1 THEN 1 ELSE 0 END) AS has_spending, "
-                "MAX(CASE WHEN %1 AND sustainable_entries > 0 THEN 1 ELSE 0 END) AS has_sustainable, "
-                "MAX(CASE WHEN kind = 'purchase' THEN 1 ELSE 0 END) AS has_purchase "
-                "FROM hmk GROUP BY hid, month")
-                .arg(spending);
-        if (figures) {
-            wholeValues(s.values);
-            hm += QStringLiteral(
-                      " UNION ALL SELECT f.household_id, f.local_month, f.allowance_cents, f.bonus_cents, "
-                      "f.spent_cents, f.sustainable_cents, "
-                      "CASE WHEN f.allowance_entries > 0 THEN 1 ELSE 0 END, "
-                      "CASE WHEN f.bonus_entries > 0 THEN 1 ELSE 0 END, "
-                      "CASE WHEN f.spending_entries > 0 THEN 1 ELSE 0 END, "
-                      "CASE WHEN f.sustainable_entries > 0 THEN 1 ELSE 0 END, "
-                      "CASE WHEN f.purchase_entries > 0 THEN 1 ELSE 0 END "
-                      "FROM cohort c CROSS JOIN ledger_month_figures f WHERE ") +
-                  whole;
-        }
         s.text +=
             QStringLiteral(
                 ", hmk AS (SELECT c.id AS hid, e.local_month AS month, e.kind AS kind, "
@@ -483,24 +492,74 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
                 "AS sustainable_amount, "
                 "SUM(CASE WHEN e.kind IN ('purchase', 'refund') THEN %1 ELSE 0 END) AS sustainable_entries "
                 "FROM cohort c CROSS JOIN ledger_entry e WHERE e.household_id = c.id AND %2"
-                "GROUP BY c.id, e.local_month, e.kind), %3), "
-                "h AS (SELECT hid, SUM(allowance) AS allowance, SUM(bonus) AS bonus, SUM(spent) AS spent, "
-                "SUM(sustainable) AS sustainable, MAX(has_allowance) AS has_allowance, "
-                "MAX(has_bonus) AS has_bonus, MAX(has_spending) AS has_spending, "
-                "MAX(has_sustainable) AS has_sustainable, MAX(has_purchase) AS has_purchase "
-                "FROM hm GROUP BY hid) ")
-                .arg(sustainable, partial, hm);
+                "GROUP BY c.id, e.local_month, e.kind), "
+                "pm AS (SELECT hid, month, "
+                "SUM(CASE WHEN kind = 'allowance' THEN amount ELSE 0 END) AS allowance, "
+                "SUM(CASE WHEN kind = 'bonus' THEN amount ELSE 0 END) AS bonus, "
+                "SUM(CASE WHEN %3 THEN -amount ELSE 0 END) AS spent, "
+                "SUM(CASE WHEN %3 THEN -sustainable_amount ELSE 0 END) AS sustainable, "
+                "MAX(CASE WHEN kind = 'allowance' THEN 1 ELSE 0 END) AS has_allowance, "
+                "MAX(CASE WHEN kind = 'bonus' THEN 1 ELSE 0 END) AS has_bonus, "
+                "MAX(CASE WHEN %3 THEN 1 ELSE 0 END) AS has_spending, "
+                "MAX(CASE WHEN %3 AND sustainable_entries > 0 THEN 1 ELSE 0 END) AS has_sustainable, "
+                "MAX(CASE WHEN kind = 'purchase' THEN 1 ELSE 0 END) AS has_purchase "
+                "FROM hmk GROUP BY hid, month)")
+                .arg(sustainable, partial, spending);
+        // Per figure row (one household and month): whether it had an allowance, a bonus, spending,
+        // sustainable spending, a purchase.
+        const QStringList flags = {QStringLiteral("(CASE WHEN f.allowance_entries > 0 THEN 1 ELSE 0 END)"),
+                                   QStringLiteral("(CASE WHEN f.bonus_entries > 0 THEN 1 ELSE 0 END)"),
+                                   QStringLiteral("(CASE WHEN f.spending_entries > 0 THEN 1 ELSE 0 END)"),
+                                   QStringLiteral("(CASE WHEN f.sustainable_entries > 0 THEN 1 ELSE 0 END)"),
+                                   QStringLiteral("(CASE WHEN f.purchase_entries > 0 THEN 1 ELSE 0 END)")};
+        QString households = QStringLiteral(
+            "SELECT hid, allowance, bonus, spent, sustainable, has_allowance, has_bonus, has_spending, "
+            "has_sustainable, has_purchase FROM pm");
+        if (figures) {
+            wholeValues(s.values);
+            s.text += QStringLiteral(", fh AS (SELECT hh.id AS hid, SUM(f.allowance_cents) AS allowance, "
+                                     "SUM(f.bonus_cents) AS bonus, SUM(f.spent_cents) AS spent, "
+                                     "SUM(f.sustainable_cents) AS sustainable, MAX%1 AS has_allowance, "
+                                     "MAX%2 AS has_bonus, MAX%3 AS has_spending, MAX%4 AS has_sustainable, "
+                                     "MAX%5 AS has_purchase ")
+                          .arg(flags[0], flags[1], flags[2], flags[3], flags[4]) +
+                      cohortFigures.arg(QStringLiteral("ledger_month_figures")) +
+                      QStringLiteral("GROUP BY hh.id)");
+            households += QStringLiteral(" UNION ALL SELECT hid, allowance, bonus, spent, sustainable, "
+                                         "has_allowance, has_bonus, has_spending, has_sustainable, "
+                                         "has_purchase FROM fh");
+        }
+        s.text += QStringLiteral(
+                      ", h AS (SELECT hid, SUM(allowance) AS allowance, SUM(bonus) AS bonus, SUM(spent) AS "
+                      "spent, SUM(sustainable) AS sustainable, MAX(has_allowance) AS has_allowance, "
+                      "MAX(has_bonus) AS has_bonus, MAX(has_spending) AS has_spending, "
+                      "MAX(has_sustainable) AS has_sustainable, MAX(has_purchase) AS has_purchase "
+                      "FROM (%1) x GROUP BY hid) ")
+                      .arg(households);
         const QString sums = QStringLiteral(
             "CAST(COALESCE(SUM(allowance), 0) AS BIGINT), CAST(COALESCE(SUM(bonus), 0) AS BIGINT), "
             "CAST(COALESCE(SUM(spent), 0) AS BIGINT), CAST(COALESCE(SUM(sustainable), 0) AS BIGINT), "
             "COUNT(*), COALESCE(SUM(has_allowance), 0), COALESCE(SUM(has_bonus), 0), "
             "COALESCE(SUM(has_spending), 0), COALESCE(SUM(has_sustainable), 0), "
             "COALESCE(SUM(has_purchase), 0)");
-        QSqlQuery q = run(QStringLiteral("ledger_months"),
-                          s.text + QStringLiteral("SELECT 0, %1 FROM h UNION ALL "
-                                                  "SELECT month, %1 FROM hm GROUP BY month ORDER BY 1")
-                                       .arg(sums),
-                          s.values);
+        QString select =
+            QStringLiteral("SELECT 0, %1 FROM h UNION ALL SELECT month, %1 FROM pm GROUP BY month").arg(sums);
+        if (figures) {
+            wholeValues(s.values);
+            QStringList flagSums;
+            for (const QString& flag : flags)
+                flagSums << QStringLiteral("COALESCE(SUM%1, 0)").arg(flag);
+            select += QStringLiteral(" UNION ALL SELECT f.local_month, "
+                                     "CAST(COALESCE(SUM(f.allowance_cents), 0) AS BIGINT), "
+                                     "CAST(COALESCE(SUM(f.bonus_cents), 0) AS BIGINT), "
+                                     "CAST(COALESCE(SUM(f.spent_cents), 0) AS BIGINT), "
+                                     "CAST(COALESCE(SUM(f.sustainable_cents), 0) AS BIGINT), COUNT(*), ") +
+                      flagSums.join(QStringLiteral(", ")) + QLatin1Char(' ') +
+                      cohortFigures.arg(QStringLiteral("ledger_month_figures")) +
+                      QStringLiteral("GROUP BY f.local_month");
+        }
+        QSqlQuery q =
+            run(QStringLiteral("ledger_months"), s.text + select + QStringLiteral(" ORDER BY 1"), s.values);
         while (q.next()) {
             const int month = q.value(0).toInt();
             if (month == 0) {
@@ -525,35 +584,45 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
             raw.months.push_back(m);
         }
     }
-    // Spending by category: per household and category first (figures of whole months and entries of partial
-    // ones), then rolled up.
+    // Spending by category: the figures of whole months per household and category in their key order
+    // (household, category, month: no sort), the partial months' entries per household and category; a
+    // household counts once in a category: a partial months' row counts only when the household has no
+    // figures of that category in the whole months.
     {
+        const StatementClock clock(QStringLiteral("ledger_categories"));
         Sql s = with(f);
         s.text = s.text.trimmed();
         partialValues(s.values);
-        // Each part grouped per household and category first (the figures in their key order, without
-        // sorting), then together.
-        QString rows =
-            QStringLiteral("SELECT e.household_id AS hid, "
-                           "COALESCE(NULLIF(e.merchant_category, ''), 'other') AS category, "
-                           "SUM(-e.amount_cents) AS spent "
-                           "FROM cohort c CROSS JOIN ledger_entry e WHERE e.household_id = c.id AND "
-                           "%1AND e.%2 GROUP BY e.household_id, "
-                           "COALESCE(NULLIF(e.merchant_category, ''), 'other')")
-                .arg(partial, spending);
+        s.text += QStringLiteral(", pc AS (SELECT e.household_id AS hid, "
+                                 "COALESCE(NULLIF(e.merchant_category, ''), 'other') AS category, "
+                                 "SUM(-e.amount_cents) AS spent "
+                                 "FROM cohort c CROSS JOIN ledger_entry e WHERE e.household_id = c.id AND "
+                                 "%1AND e.%2 GROUP BY e.household_id, "
+                                 "COALESCE(NULLIF(e.merchant_category, ''), 'other'))")
+                      .arg(partial, spending);
+        QString rows;
         if (figures) {
             wholeValues(s.values);
-            rows += QStringLiteral(" UNION ALL SELECT f.household_id, f.category, SUM(f.spent_cents) "
-                                   "FROM cohort c CROSS JOIN ledger_category_figures f WHERE ") +
-                    whole + QStringLiteral(" GROUP BY f.household_id, f.category");
+            s.text += QStringLiteral(", fc AS (SELECT hh.id AS hid, f.category AS category, "
+                                     "SUM(f.spent_cents) AS spent ") +
+                      cohortFigures.arg(QStringLiteral("ledger_category_figures")) +
+                      QStringLiteral("GROUP BY hh.id, f.category)");
+            wholeValues(s.values);
+            rows = QStringLiteral(
+                "SELECT category, spent, 1 AS counted FROM fc UNION ALL SELECT pc.category, pc.spent, "
+                "CASE WHEN EXISTS (SELECT 1 FROM ledger_category_figures x WHERE x.household_id = pc.hid "
+                "AND x.category = pc.category AND x.local_month >= ? AND x.local_month <= ?) THEN 0 ELSE 1 "
+                "END FROM pc");
+        } else {
+            rows = QStringLiteral("SELECT category, spent, 1 AS counted FROM pc");
         }
-        s.text += QStringLiteral(", hc AS (SELECT hid, category, SUM(spent) AS spent FROM (%1) x "
-                                 "GROUP BY hid, category) ")
-                      .arg(rows);
-        QSqlQuery q = run(QStringLiteral("ledger_categories"),
-                          s.text + QStringLiteral("SELECT category, CAST(SUM(spent) AS BIGINT), COUNT(*) "
-                                                  "FROM hc GROUP BY category ORDER BY category"),
-                          s.values);
+        QSqlQuery q =
+            run(QStringLiteral("ledger_categories"),
+                s.text + QStringLiteral(" SELECT category, CAST(SUM(spent) AS BIGINT), "
+                                        "CAST(SUM(counted) AS BIGINT) FROM (%1) y GROUP BY category "
+                                        "ORDER BY category")
+                             .arg(rows),
+                s.values);
         while (q.next()) {
             CohortRaw::Category c;
             c.category = q.value(0).toString();
@@ -566,6 +635,7 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
     // index) is looked up once for a cohort household in the whole months; the partial months' entries add
     // theirs.
     {
+        const StatementClock clock(QStringLiteral("ledger_merchants"));
         Sql s = with(f);
         partialValues(s.values);
         QString paid = QStringLiteral("SELECT e.merchant_id AS id FROM cohort c CROSS JOIN ledger_entry e "

@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "security/Access.h"
 #include "store/PgRoles.h"
+#include "store/StatementClock.h"
 
 #include <QCryptographicHash>
 #include <QSqlQuery>
@@ -11,6 +12,9 @@
 namespace cabas::store {
 
 namespace {
+
+// The bands of contributionBands(): [0, 500), [500, 2000), [2000, 5000), [5000, 10000), 10000+ cents a month.
+constexpr int kBands = 5;
 
 const char* const kChoiceColumns =
     "SELECT c.id, c.household_id, c.from_month, c.monthly_cents, c.currency, c.chosen_by, u.login, "
@@ -188,10 +192,12 @@ QVariant ContributionRepository::day(const QDate& date) const
     return dateValue(date);
 }
 
-// The cohort of docs/cohort.md (the same conditions as CohortQueries), each household with the months of the
-// period it was enrolled in; the choice in force each month; then per household the months with a
-// contribution expected and their sum, and what it paid in the period. The filters are always in the text
-// (NULL when unset) so that each statement is one fixed function on PostgreSQL.
+// The cohort of docs/cohort.md (the same conditions as CohortQueries), each household with the span of months
+// of the period it was enrolled in; each choice in force over a span of months (from its month to the month
+// before the household's next choice; of two choices of the same month, the later one); then per household
+// the months with a contribution expected and their sum (each choice's months in the household's span,
+// counted by arithmetic rather than month by month), and what it paid in the period. The filters are always
+// in the text (NULL when unset) so that each statement is one fixed function on PostgreSQL.
 std::vector<ContributionRepository::Statement>
 ContributionRepository::cohortStatements(const CohortFilter& f, const QString& currency) const
 {
@@ -202,30 +208,39 @@ ContributionRepository::cohortStatements(const CohortFilter& f, const QString& c
     const int toMonth = monthIndex(f.to);
     const QString with =
         QStringLiteral(
-            "WITH RECURSIVE months (m) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT m + 1 FROM months "
-            "WHERE m < CAST(? AS INTEGER)), "
-            "cohort AS (SELECT h.id, %1 AS enrol_idx, CASE WHEN h.exited_on IS NULL THEN NULL ELSE %2 END "
+            "WITH cohort AS (SELECT h.id, %1 AS enrol_idx, CASE WHEN h.exited_on IS NULL THEN NULL ELSE %2 "
+            "END "
             "AS exit_idx FROM household h WHERE h.enrolled_on IS NOT NULL AND h.enrolled_on <= ? "
             "AND (h.exited_on IS NULL OR h.exited_on >= ?) "
             "AND (CAST(? AS TEXT) IS NULL OR h.commune = ?) "
             "AND (CAST(? AS TEXT) IS NULL OR h.referent_user_id IN (SELECT u.id FROM app_user u WHERE "
             "u.login = ?)) "
             "AND (CAST(? AS TEXT) IS NULL OR h.status = ?)), "
-            "expected AS (SELECT c.id AS household_id, mo.m, (SELECT ch.id FROM contribution_choice ch WHERE "
-            "ch.household_id = c.id AND ch.month_index <= mo.m ORDER BY ch.month_index DESC, ch.id DESC "
-            "LIMIT 1) AS choice_id FROM cohort c JOIN months mo ON mo.m >= c.enrol_idx AND (c.exit_idx IS "
-            "NULL OR mo.m <= c.exit_idx)), "
-            "hh AS (SELECT e.household_id, COUNT(*) AS months, CAST(SUM(ch.monthly_cents) AS BIGINT) AS "
-            "expected FROM expected e JOIN contribution_choice ch ON ch.id = e.choice_id AND ch.currency = ? "
-            "GROUP BY e.household_id), "
+            // The months of the period the household was enrolled in: first_m to last_m.
+            "span AS (SELECT c.id, CASE WHEN c.enrol_idx > CAST(? AS INTEGER) THEN c.enrol_idx ELSE "
+            "CAST(? AS INTEGER) END AS first_m, CASE WHEN c.exit_idx IS NOT NULL AND c.exit_idx < CAST(? AS "
+            "INTEGER) THEN c.exit_idx ELSE CAST(? AS INTEGER) END AS last_m FROM cohort c), "
+            // The choices in force in the span: from max(choice's month, first_m) to min(month before the
+            // next choice, last_m).
+            "choice_span AS (SELECT s.id AS household_id, ch.monthly_cents, ch.currency, "
+            "CASE WHEN ch.month_index > s.first_m THEN ch.month_index ELSE s.first_m END AS lo, "
+            "COALESCE((SELECT MIN(x.month_index) FROM contribution_choice x WHERE x.household_id = "
+            "ch.household_id AND x.month_index > ch.month_index) - 1, s.last_m) AS next_last, s.last_m "
+            "FROM span s JOIN contribution_choice ch ON ch.household_id = s.id WHERE ch.month_index <= "
+            "s.last_m "
+            "AND NOT EXISTS (SELECT 1 FROM contribution_choice y WHERE y.household_id = ch.household_id AND "
+            "y.month_index = ch.month_index AND y.id > ch.id)), "
+            "counted AS (SELECT household_id, monthly_cents, currency, (CASE WHEN next_last < last_m THEN "
+            "next_last ELSE last_m END) - lo + 1 AS n FROM choice_span), "
+            "hh AS (SELECT household_id, SUM(n) AS months, CAST(SUM(n * monthly_cents) AS BIGINT) AS "
+            "expected "
+            "FROM counted WHERE n > 0 AND currency = ? GROUP BY household_id), "
             "paid AS (SELECT p.household_id, CAST(SUM(p.amount_cents) AS BIGINT) AS paid FROM "
             "contribution_payment p JOIN cohort c ON c.id = p.household_id WHERE p.month_index >= CAST(? AS "
             "INTEGER) AND p.month_index <= CAST(? AS INTEGER) AND p.paid_on >= ? AND p.paid_on <= ? AND "
             "p.currency = ? GROUP BY p.household_id) ")
             .arg(monthIndexOf(QStringLiteral("h.enrolled_on")), monthIndexOf(QStringLiteral("h.exited_on")));
-    const QVariantList values = {fromMonth,
-                                 toMonth,
-                                 day(f.to),
+    const QVariantList values = {day(f.to),
                                  day(f.from),
                                  optional(f.commune),
                                  optional(f.commune),
@@ -233,31 +248,34 @@ ContributionRepository::cohortStatements(const CohortFilter& f, const QString& c
                                  optional(f.referent),
                                  optional(f.status),
                                  optional(f.status),
+                                 fromMonth,
+                                 fromMonth,
+                                 toMonth,
+                                 toMonth,
                                  currency,
                                  fromMonth,
                                  toMonth,
                                  day(f.from),
                                  day(f.to),
                                  currency};
-    Statement totals{
-        QStringLiteral("totals"),
-        with + QStringLiteral(
-                   "SELECT CAST((SELECT COUNT(*) FROM hh) AS BIGINT), "
-                   "CAST((SELECT COALESCE(SUM(months), 0) FROM hh) AS BIGINT), "
-                   "CAST((SELECT COALESCE(SUM(expected), 0) FROM hh) AS BIGINT), "
-                   "CAST((SELECT COUNT(*) FROM paid) AS BIGINT), "
-                   "CAST((SELECT COALESCE(SUM(paid), 0) FROM paid) AS BIGINT), "
-                   "CAST((SELECT COUNT(*) FROM hh LEFT JOIN paid ON paid.household_id = hh.household_id "
-                   "WHERE hh.expected > COALESCE(paid.paid, 0)) AS BIGINT)"),
-        values, 6};
-    Statement bands{
-        QStringLiteral("bands"),
-        with + QStringLiteral("SELECT CAST(b.band AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM (SELECT CASE "
-                              "WHEN expected / months < 500 THEN 0 WHEN expected / months < 2000 THEN 1 "
-                              "WHEN expected / months < 5000 THEN 2 WHEN expected / months < 10000 THEN 3 "
-                              "ELSE 4 END AS band FROM hh) b GROUP BY b.band ORDER BY b.band"),
-        values, 2};
-    return {totals, bands};
+    // One statement: the totals, then the households of each band of mean monthly amount (hh and paid are
+    // computed once).
+    QString sql =
+        with +
+        QStringLiteral("SELECT CAST((SELECT COUNT(*) FROM hh) AS BIGINT), "
+                       "CAST((SELECT COALESCE(SUM(months), 0) FROM hh) AS BIGINT), "
+                       "CAST((SELECT COALESCE(SUM(expected), 0) FROM hh) AS BIGINT), "
+                       "CAST((SELECT COUNT(*) FROM paid) AS BIGINT), "
+                       "CAST((SELECT COALESCE(SUM(paid), 0) FROM paid) AS BIGINT), "
+                       "CAST((SELECT COUNT(*) FROM hh LEFT JOIN paid ON paid.household_id = hh.household_id "
+                       "WHERE hh.expected > COALESCE(paid.paid, 0)) AS BIGINT)");
+    for (int band = 0; band < kBands; ++band)
+        sql +=
+            QStringLiteral(", CAST((SELECT COUNT(*) FROM hh WHERE (CASE WHEN expected / months < 500 THEN 0 "
+                           "WHEN expected / months < 2000 THEN 1 WHEN expected / months < 5000 THEN 2 "
+                           "WHEN expected / months < 10000 THEN 3 ELSE 4 END) = %1) AS BIGINT)")
+                .arg(band);
+    return {Statement{QStringLiteral("figures"), sql, values, 6 + kBands}};
 }
 
 QSqlQuery ContributionRepository::run(const Statement& s) const
@@ -291,21 +309,20 @@ ContributionCohortRaw ContributionRepository::cohortFigures(const CohortFilter& 
     ContributionCohortRaw raw;
     raw.currency = currency;
     const auto statements = cohortStatements(filter, currency);
-    QSqlQuery totals = run(statements[0]);
-    if (totals.next()) {
-        raw.households = totals.value(0).toLongLong();
-        raw.householdMonths = totals.value(1).toLongLong();
-        raw.expectedCents = totals.value(2).toLongLong();
-        raw.payingHouseholds = totals.value(3).toLongLong();
-        raw.paidCents = totals.value(4).toLongLong();
-        raw.householdsInArrears = totals.value(5).toLongLong();
-    }
-    const QStringList names = contributionBands();
-    QSqlQuery bands = run(statements[1]);
-    while (bands.next()) {
-        const int band = bands.value(0).toInt();
-        if (band >= 0 && band < names.size())
-            raw.bands.push_back({names[band], bands.value(1).toLongLong()});
+    const StatementClock clock(QStringLiteral("contribution_figures"));
+    QSqlQuery q = run(statements[0]);
+    if (q.next()) {
+        raw.households = q.value(0).toLongLong();
+        raw.householdMonths = q.value(1).toLongLong();
+        raw.expectedCents = q.value(2).toLongLong();
+        raw.payingHouseholds = q.value(3).toLongLong();
+        raw.paidCents = q.value(4).toLongLong();
+        raw.householdsInArrears = q.value(5).toLongLong();
+        // Empty bands are left out.
+        const QStringList names = contributionBands();
+        for (int band = 0; band < kBands && band < names.size(); ++band)
+            if (const qint64 households = q.value(6 + band).toLongLong(); households > 0)
+                raw.bands.push_back({names[band], households});
     }
     return raw;
 }

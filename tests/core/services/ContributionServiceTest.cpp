@@ -394,3 +394,90 @@ TEST_CASE(
     CHECK(hidden.value(0).toInt() == 0);
     asJulien.reset();
 }
+
+TEST_CASE("contributions: cohort figures match a month by month count on random choices",
+          "[contributions][cohort]")
+{
+    // The statement counts each choice's months by arithmetic over its span; here every household and month
+    // of the period is looked at one by one: the choice in force (the latest month on or before it; of two
+    // choices of one month, the later one), counted when in the currency asked.
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 12, 1), QTime(10, 0), Qt::UTC));
+    Fixture f(backend);
+    quint64 state = 20261206;
+    auto below = [&](int n) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return int((state >> 33) % quint64(n));
+    };
+    struct Row
+    {
+        QDate enrolled, exited;
+        std::vector<ContributionChoice> choices;
+    };
+    std::vector<Row> rows;
+    const store::ContributionRepository repository(*f.db);
+    for (int i = 1; i <= 40; ++i) {
+        Row r;
+        r.enrolled = QDate(2024, 1, 1).addDays(below(500));
+        if (below(3) == 0)
+            r.exited = r.enrolled.addDays(below(400));
+        const qint64 id = f.household(u"MMG-%1"_s.arg(i, 4, 10, QLatin1Char('0')), r.enrolled, r.exited);
+        for (int n = below(5); n > 0; --n) {
+            ContributionChoice c;
+            c.householdId = id;
+            const QDate month = r.enrolled.addMonths(below(14) - 2);
+            c.fromMonth = QDate(month.year(), month.month(), 1);
+            c.monthlyCents = 100 * (1 + below(150));
+            c.currency = below(6) == 0 ? u"CHF"_s : u"EUR"_s;
+            repository.insertChoice(c);
+            r.choices.push_back(c);
+        }
+        rows.push_back(r);
+    }
+    for (const auto& [from, to] :
+         {std::pair{QDate(2024, 1, 1), QDate(2024, 12, 31)}, std::pair{QDate(2024, 3, 17), QDate(2025, 2, 9)},
+          std::pair{QDate(2025, 5, 1), QDate(2025, 5, 31)}}) {
+        qint64 households = 0, householdMonths = 0, expectedCents = 0;
+        std::vector<qint64> bands(5, 0);
+        for (const Row& r : rows) {
+            if (r.enrolled > to || (r.exited.isValid() && r.exited < from))
+                continue;
+            qint64 months = 0, cents = 0;
+            for (int m = monthIndex(from); m <= monthIndex(to); ++m) {
+                if (m < monthIndex(r.enrolled) || (r.exited.isValid() && m > monthIndex(r.exited)))
+                    continue;
+                const ContributionChoice* inForce = nullptr;
+                for (const ContributionChoice& c : r.choices)
+                    if (monthIndex(c.fromMonth) <= m &&
+                        (!inForce || monthIndex(c.fromMonth) > monthIndex(inForce->fromMonth) ||
+                         (monthIndex(c.fromMonth) == monthIndex(inForce->fromMonth) && c.id > inForce->id)))
+                        inForce = &c;
+                if (inForce && inForce->currency == u"EUR"_s) {
+                    ++months;
+                    cents += inForce->monthlyCents;
+                }
+            }
+            if (months == 0)
+                continue;
+            ++households;
+            householdMonths += months;
+            expectedCents += cents;
+            const qint64 mean = cents / months;
+            ++bands[mean < 500 ? 0 : mean < 2000 ? 1 : mean < 5000 ? 2 : mean < 10000 ? 3 : 4];
+        }
+        CAPTURE(from.toString(Qt::ISODate), to.toString(Qt::ISODate));
+        const ContributionCohortRaw raw =
+            repository.cohortFigures(CohortFilter{from, to, {}, {}, {}}, u"EUR"_s);
+        CHECK(raw.households == households);
+        CHECK(raw.householdMonths == householdMonths);
+        CHECK(raw.expectedCents == expectedCents);
+        QStringList got, want;
+        for (const auto& b : raw.bands)
+            got << u"%1=%2"_s.arg(b.band).arg(b.households);
+        for (int b = 0; b < 5; ++b)
+            if (bands[size_t(b)] > 0)
+                want << u"%1=%2"_s.arg(contributionBands()[b]).arg(bands[size_t(b)]);
+        CHECK(got.join(u", "_s).toStdString() == want.join(u", "_s).toStdString());
+    }
+}
