@@ -662,7 +662,7 @@ std::vector<Command> commands()
 {
     std::vector<Command> all = baseCommands();
     for (auto part : {householdCommands, workshopCommands, ledgerCommands, cohortCommands, healthCommands,
-                      programmeCommands, contributionCommands}) {
+                      programmeCommands, contributionCommands, merchantCommands}) {
         std::vector<Command> more = part();
         all.insert(all.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     }
