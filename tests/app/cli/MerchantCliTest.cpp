@@ -11,6 +11,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <catch2/catch.hpp>
+#include <map>
 
 using namespace cabas;
 using namespace Qt::StringLiterals;
@@ -161,4 +162,38 @@ TEST_CASE("cabas-cli merchant list, approve, withdraw, refuse and show", "[cli][
     CHECK_FALSE(none.out.contains(u"M-0"_s));
     CHECK(runCli(t, u"anne"_s, annePw, {u"merchant"_s, u"list"_s, u"--format"_s, u"xml"_s}).code ==
           cli::UsageError);
+}
+
+TEST_CASE("cabas-cli demo --scheme montpellier records the committee's decisions on merchants",
+          "[cli][merchants]")
+{
+    test::ScopedClock clock(QDateTime(QDate(2025, 9, 1), QTime(9, 0), Qt::UTC));
+    TempDatabase t(store::Backend::Sqlite);
+    QTemporaryDir dir;
+    const QString pw = dir.filePath(u"admin.pw"_s);
+    test::writeFile(pw, QByteArray(TempDatabase::kAdminPassword) + '\n');
+    t.createInitialised();
+    const Run demo =
+        runCli(t, u"admin"_s, pw, {u"demo"_s, u"--scheme"_s, u"montpellier"_s, u"--households"_s, u"5"_s});
+    INFO(demo.err.toStdString());
+    REQUIRE(demo.code == cli::Success);
+    const Run list = runCli(t, u"admin"_s, pw, {u"merchant"_s, u"list"_s, u"--format"_s, u"json"_s});
+    REQUIRE(list.code == cli::Success);
+    std::map<QString, int> states;
+    for (const QJsonValue& m :
+         QJsonDocument::fromJson(list.out.toUtf8()).object().value(u"merchants"_s).toArray())
+        ++states[m.toObject().value(u"state"_s).toString()];
+    CHECK(states[u"approved"_s] == 5);
+    CHECK(states[u"withdrawn"_s] == 1);
+    CHECK(states[u"refused"_s] == 1);
+    CHECK(states[u"undecided"_s] == 6);
+    // Another scheme has no committee.
+    TempDatabase gers(store::Backend::Sqlite);
+    gers.createInitialised();
+    REQUIRE(
+        runCli(gers, u"admin"_s, pw, {u"demo"_s, u"--scheme"_s, u"gers"_s, u"--households"_s, u"5"_s}).code ==
+        cli::Success);
+    const Run none = runCli(gers, u"admin"_s, pw, {u"merchant"_s, u"list"_s, u"--format"_s, u"csv"_s});
+    CHECK(none.code == cli::Success);
+    CHECK(none.out.count(u"\r\n"_s) == 1); // the header only
 }
