@@ -6,6 +6,7 @@
 #include "ProgrammeEditor.h"
 #include "common/Clock.h"
 #include "common/Error.h"
+#include "ledger/MerchantsPanel.h"
 #include "security/AuditTrail.h"
 #include "security/UserService.h"
 #include "services/ProgrammeService.h"
@@ -35,10 +36,10 @@ namespace {
 const QString kAuditTable = QStringLiteral("audit_log");
 
 // The tables offered in the filter before any record names them.
-const char* const kKnownTables[] = {"app_user",        "audit_log",      "card",
-                                    "checkup",         "consent",        "household",
-                                    "person",          "programme",      "diet_questionnaire",
-                                    "prevention_step", "support_session"};
+const char* const kKnownTables[] = {"app_user",        "audit_log",       "card",
+                                    "checkup",         "consent",         "household",
+                                    "person",          "programme",       "diet_questionnaire",
+                                    "prevention_step", "support_session", "merchant_approval"};
 
 QLabel* makeHeading(const QString& text, QWidget* parent)
 {
@@ -95,6 +96,8 @@ AdministrationPage::AdministrationPage(QWidget* parent) : QWidget(parent)
     m_tabs->addTab(buildAuditTab(), tr("Audit trail"));
     m_tabs->addTab(buildUsersTab(), tr("Users"));
     m_tabs->addTab(buildProgrammeTab(), tr("Programme"));
+    m_merchants = new MerchantsPanel(this);
+    m_tabs->addTab(m_merchants, tr("Merchants"));
     layout->addWidget(m_tabs, 1);
     a11y::connectLabels(this);
 }
@@ -259,6 +262,7 @@ void AdministrationPage::clear()
 {
     m_db = nullptr;
     m_session.reset();
+    m_merchants->clear();
     m_auditModel->setRecords({});
     m_auditModel->setHighlightedSeq(0);
     m_usersModel->removeRows(0, m_usersModel->rowCount());
@@ -295,6 +299,7 @@ void AdministrationPage::load(const store::Database* db, const std::optional<Ses
     fillTableChoices();
     readUsers();
     readProgramme();
+    m_merchants->load(db, session);
 }
 
 QWidget* AdministrationPage::buildProgrammeTab()

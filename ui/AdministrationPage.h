@@ -21,10 +21,12 @@ class QTableView;
 namespace cabas::ui {
 
 class AuditTableModel;
+class MerchantsPanel;
 class ProgrammeEditor;
 
 // The "Administration" section, for administrators: the audit trail (filtered by date, user and table,
-// newest first, with a check of its hash chain) and the list of user accounts. Everything is read through
+// newest first, with a check of its hash chain), the list of user accounts, the programme's rules and the
+// merchant list with the committee's approvals (MerchantsPanel). Everything is read through
 // the core (AuditTrail, UserService) as the session's user, so the core decides who may see it.
 class AdministrationPage : public QWidget
 {
@@ -47,6 +49,7 @@ class AdministrationPage : public QWidget
     store::AuditFilter auditFilter() const;
 
     AuditTableModel* auditModel() const { return m_auditModel; }
+    MerchantsPanel* merchantsPanel() const { return m_merchants; }
 
   private:
     QWidget* buildAuditTab();
@@ -90,6 +93,7 @@ class AdministrationPage : public QWidget
     QLineEdit* m_programmeName = nullptr;
     ProgrammeEditor* m_programmeEditor = nullptr;
     QLabel* m_programmeMessage = nullptr;
+    MerchantsPanel* m_merchants = nullptr;
 };
 
 } // namespace cabas::ui

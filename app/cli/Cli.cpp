@@ -4,6 +4,7 @@
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "demo/DemoGenerator.h"
+#include "demo/DemoMerchants.h"
 #include "demo/DemoProgramme.h"
 #include "domain/Programme.h"
 #include "io/HealthImport.h"
@@ -107,6 +108,9 @@ int runDemo(Context& c)
     if (programme)
         DemoProgramme::apply(*db, session, *programme);
     const DemoResult r = DemoGenerator::generate(*db, session, options);
+    // Montpellier's citizens' committee and its decisions on merchants (docs/merchants.md).
+    if (programme && c.option(QStringLiteral("scheme")) == QLatin1String("montpellier"))
+        DemoMerchants::apply(*db, session, programme->startsOn);
     if (progress)
         c.err << Qt::endl;
     c.out << Cli::tr(
@@ -662,7 +666,7 @@ std::vector<Command> commands()
 {
     std::vector<Command> all = baseCommands();
     for (auto part : {householdCommands, workshopCommands, ledgerCommands, cohortCommands, healthCommands,
-                      programmeCommands, contributionCommands}) {
+                      programmeCommands, contributionCommands, merchantCommands}) {
         std::vector<Command> more = part();
         all.insert(all.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     }

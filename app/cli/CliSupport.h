@@ -177,6 +177,7 @@ std::vector<Command> cohortCommands();
 std::vector<Command> healthCommands();
 std::vector<Command> programmeCommands();
 std::vector<Command> contributionCommands();
+std::vector<Command> merchantCommands();
 // The demo's --scheme NAME or --programme FILE.json (ProgrammeCommands.cpp); nullopt when neither is given.
 std::optional<Programme> demoProgrammeOption(const Context& c);
 

@@ -9,6 +9,7 @@ namespace {
 // | data                    | social_worker | nurse            | coordinator            | admin    |
 // | households ...          | read/write    | read             | read (codes only)      | read     |
 // | ledger                  | read          | read             | aggregates only        | read     |
+//   (administrators also write the ledger's settings: sync, imports, the merchant list and its approvals)
 // | health                  | no            | read/write       | aggregates only        | no       |
 // | workshops               | read/write    | read/write       | read/write             | read     |
 // | cohort summaries        | internal      | internal         | internal and public    | internal |

@@ -346,12 +346,16 @@ void upsertPostgres(const Database& db, const QList<QVariantList>& rows)
     Database::exec(q);
 }
 
-const char* kMovementSelect =
-    "SELECT e.id, e.revision, e.card, e.account, e.kind, e.status, e.amount_cents, e.currency, "
-    "e.occurred_at, "
-    "e.utc_offset, e.local_date, e.merchant_id, COALESCE(m.name, ''), e.merchant_category, "
-    "e.merchant_sustainable, e.refers_to, e.household_id, m.sustainable_override "
-    "FROM ledger_entry e LEFT JOIN ledger_merchant m ON m.id = e.merchant_id ";
+QString movementSelect()
+{
+    return QStringLiteral(
+               "SELECT e.id, e.revision, e.card, e.account, e.kind, e.status, e.amount_cents, e.currency, "
+               "e.occurred_at, "
+               "e.utc_offset, e.local_date, e.merchant_id, COALESCE(m.name, ''), e.merchant_category, "
+               "e.merchant_sustainable, e.refers_to, e.household_id, ") +
+           LedgerRepository::sustainableSql() +
+           QStringLiteral(" FROM ledger_entry e LEFT JOIN ledger_merchant m ON m.id = e.merchant_id ");
+}
 
 LedgerMovement readMovement(const QSqlQuery& q)
 {
@@ -377,7 +381,7 @@ LedgerMovement readMovement(const QSqlQuery& q)
     }
     e.refersTo = q.value(15).toString();
     m.householdId = q.value(16).isNull() ? 0 : q.value(16).toLongLong();
-    m.sustainable = q.value(17).isNull() ? q.value(14).toBool() : q.value(17).toBool();
+    m.sustainable = q.value(17).toInt() != 0;
     return m;
 }
 
@@ -660,7 +664,7 @@ void LedgerRepository::recordSyncResult(const QString& feed, const QDateTime& at
 
 std::optional<LedgerMovement> LedgerRepository::findEntry(const QString& id) const
 {
-    QSqlQuery q = m_db.exec(QLatin1String(kMovementSelect) + QStringLiteral("WHERE e.id = ?"), {id});
+    QSqlQuery q = m_db.exec(movementSelect() + QStringLiteral("WHERE e.id = ?"), {id});
     if (!q.next())
         return std::nullopt;
     return readMovement(q);
@@ -675,7 +679,7 @@ qint64 LedgerRepository::storedRevision(const QString& id) const
 std::vector<LedgerMovement> LedgerRepository::movements(qint64 householdId,
                                                         const LedgerMovementFilter& filter) const
 {
-    QString sql = QLatin1String(kMovementSelect) + QStringLiteral("WHERE e.household_id = ?");
+    QString sql = movementSelect() + QStringLiteral("WHERE e.household_id = ?");
     QVariantList values{householdId};
     if (!filter.kind.isEmpty()) {
         sql += QStringLiteral(" AND e.kind = ?");
@@ -711,10 +715,10 @@ std::vector<LedgerMonth> LedgerRepository::months(qint64 householdId) const
             "SUM(CASE WHEN e.kind = 'allowance' THEN e.amount_cents ELSE 0 END), "
             "SUM(CASE WHEN e.kind = 'bonus' THEN e.amount_cents ELSE 0 END), "
             "SUM(CASE WHEN e.kind IN ('purchase', 'refund') THEN -e.amount_cents ELSE 0 END), "
-            "SUM(CASE WHEN e.kind IN ('purchase', 'refund') AND COALESCE(m.sustainable_override, "
-            "e.merchant_sustainable) THEN -e.amount_cents ELSE 0 END) "
-            "FROM ledger_entry e LEFT JOIN ledger_merchant m ON m.id = e.merchant_id "
-            "WHERE e.household_id = ? AND e.status = 'posted' GROUP BY e.local_month ORDER BY e.local_month"),
+            "SUM(CASE WHEN e.kind IN ('purchase', 'refund') THEN -e.amount_cents * %1 ELSE 0 END) "
+            "FROM ledger_entry e "
+            "WHERE e.household_id = ? AND e.status = 'posted' GROUP BY e.local_month ORDER BY e.local_month")
+            .arg(sustainableSql()),
         {householdId});
     std::vector<LedgerMonth> result;
     while (q.next()) {
@@ -1048,11 +1052,23 @@ void LedgerRepository::relinkPending()
 
 QString LedgerRepository::sustainableSql(const QString& alias)
 {
-    return QStringLiteral("(CASE WHEN %1.merchant_id IN (SELECT id FROM ledger_merchant WHERE "
-                          "sustainable_override = TRUE) "
-                          "THEN 1 WHEN %1.merchant_id IN (SELECT id FROM ledger_merchant WHERE "
-                          "sustainable_override = FALSE) "
-                          "THEN 0 WHEN %1.merchant_sustainable = TRUE THEN 1 ELSE 0 END)")
+    // The committee's decisions (migration 0013) first, for the entry's local date: an approval period
+    // covering it, else a refusal or a withdrawal before it. Only entries of merchants with a decision look
+    // their periods up (an uncorrelated IN, computed once, guards the index seek); then the older override,
+    // then the operator's flag on the entry.
+    return QStringLiteral(
+               "(CASE WHEN %1.merchant_id IN (SELECT merchant_id FROM merchant_approval) AND EXISTS (SELECT "
+               "1 "
+               "FROM merchant_approval a WHERE a.merchant_id = %1.merchant_id AND a.decision = 'approved' "
+               "AND a.approved_from <= %1.local_date AND (a.withdrawn_on IS NULL OR a.withdrawn_on > "
+               "%1.local_date)) THEN 1 "
+               "WHEN %1.merchant_id IN (SELECT merchant_id FROM merchant_approval) AND EXISTS (SELECT 1 "
+               "FROM merchant_approval a WHERE a.merchant_id = %1.merchant_id AND (a.decision = 'refused' "
+               "OR a.withdrawn_on <= %1.local_date)) THEN 0 "
+               "WHEN %1.merchant_id IN (SELECT id FROM ledger_merchant WHERE sustainable_override = TRUE) "
+               "THEN 1 WHEN %1.merchant_id IN (SELECT id FROM ledger_merchant WHERE "
+               "sustainable_override = FALSE) "
+               "THEN 0 WHEN %1.merchant_sustainable = TRUE THEN 1 ELSE 0 END)")
         .arg(alias);
 }
 
@@ -1144,7 +1160,7 @@ void LedgerRepository::refreshFigures() const
     });
 }
 
-void LedgerRepository::refreshMerchants(const QStringList& merchantIds) const
+void LedgerRepository::refreshMerchants(const QStringList& merchantIds, const QDate& since) const
 {
     if (!m_hasFigures)
         m_hasFigures = m_db.schemaVersion() >= 10;
@@ -1155,7 +1171,8 @@ void LedgerRepository::refreshMerchants(const QStringList& merchantIds) const
             m_db,
             QStringLiteral("INSERT INTO ledger_figures_dirty (household_id, local_month) SELECT DISTINCT "
                            "household_id, local_month FROM ledger_entry WHERE household_id IS NOT NULL "
-                           "AND status = 'posted' AND merchant_id IN "),
+                           "AND status = 'posted' AND local_date >= '%1' AND merchant_id IN ")
+                .arg((since.isValid() ? since : QDate(1, 1, 1)).toString(Qt::ISODate)),
             QStringLiteral(" ON CONFLICT DO NOTHING"), merchantIds, [](const QSqlQuery&) {});
         refreshFigures();
     });

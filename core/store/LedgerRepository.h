@@ -186,16 +186,19 @@ class LedgerRepository
     // at its end; so does the cohort before reading. Cheap when nothing is marked. On PostgreSQL it calls the
     // SECURITY DEFINER function `cabas-cli pg roles` creates (refreshFunctionName()) when it exists.
     void refreshFigures() const;
-    // Marks every household-month with posted entries of these merchants (their classification changed), and
-    // refreshes them.
-    void refreshMerchants(const QStringList& merchantIds) const;
+    // Marks every household-month with posted entries of these merchants (their classification changed) on or
+    // after `since` (invalid: any date), and refreshes them.
+    void refreshMerchants(const QStringList& merchantIds, const QDate& since = {}) const;
     // The statements refreshFigures() runs, in order (no parameters), and the name of the PostgreSQL function
     // that runs them (a hash of their text, so that a new version gets a new function).
     static QStringList figuresRefreshStatements();
     static QString refreshFunctionName();
     // The ONE classification of a posted entry as sustainable, as an SQL expression worth 1 or 0 over the
-    // ledger_entry alias `e` (columns merchant_id, merchant_sustainable): the programme's override of the
-    // merchant, else the operator's flag on the entry. The cohort, the figures and the reconciliation use it.
+    // ledger_entry alias `e` (columns merchant_id, local_date, merchant_sustainable): the committee's
+    // approval period covering the entry's local date (1), else its refusal or a withdrawal on or before that
+    // date (0) (migration 0013, docs/merchants.md), else the programme's older override of the merchant, else
+    // the operator's flag on the entry. The cohort, the figures, the reconciliation and the ledger's reads
+    // use it.
     static QString sustainableSql(const QString& alias = QStringLiteral("e"));
 
   private:

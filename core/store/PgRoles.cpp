@@ -50,6 +50,8 @@ constexpr TableRule kTables[] = {
     {"ledger_card", DataKind::Ledger},
     {"ledger_sync_state", DataKind::Ledger},
     {"ledger_relink_queue", DataKind::Households}, // filled by triggers on card
+    // The committee's decisions on merchants (migration 13): administrators write, ledger readers read.
+    {"merchant_approval", DataKind::Ledger},
     // Figures per household and month (migration 10), derived from ledger_entry; written by triggers and by
     // the refresh function (SECURITY DEFINER), read by the cohort functions.
     {"ledger_month_figures", DataKind::Ledger},

@@ -1,5 +1,7 @@
 #include "store/ReconciliationQueries.h"
 
+#include "store/LedgerRepository.h"
+
 namespace cabas::store {
 
 std::vector<ReconciliationQueries::Household> ReconciliationQueries::households() const
@@ -66,11 +68,10 @@ ReconciliationQueries::sustainablePurchases(int fromMonth, int toMonth, const QS
     std::vector<Purchase> result;
     QSqlQuery q = m_db.exec(
         QStringLiteral("SELECT e.household_id, e.local_date, -e.amount_cents FROM ledger_entry e "
-                       "LEFT JOIN ledger_merchant m ON m.id = e.merchant_id "
                        "WHERE e.kind = 'purchase' AND e.status = 'posted' AND e.household_id IS NOT NULL "
-                       "AND e.currency = ? AND e.local_month BETWEEN ? AND ? "
-                       "AND COALESCE(m.sustainable_override, e.merchant_sustainable) "
-                       "ORDER BY e.household_id, e.local_date"),
+                       "AND e.currency = ? AND e.local_month BETWEEN ? AND ? AND %1 = 1 "
+                       "ORDER BY e.household_id, e.local_date")
+            .arg(LedgerRepository::sustainableSql()),
         {currency, fromMonth, toMonth});
     while (q.next())
         result.push_back({q.value(0).toLongLong(), toDate(q.value(1)), q.value(2).toLongLong()});

@@ -28,6 +28,7 @@
 #include "households/PersonsImportDialog.h"
 #include "io/PersonsImport.h"
 #include "ledger/LedgerPage.h"
+#include "ledger/MerchantsPanel.h"
 #include "ledger/SyncDialog.h"
 #include "services/WorkshopService.h"
 #include "support/TestClock.h"
@@ -589,6 +590,17 @@ TEST_CASE("ui: the workshop, ledger, cohort and administration pages work with t
         ui::AdministrationPage page;
         page.load(f.db.get(), f.admin);
         checkForm(&page, QStringLiteral("administration"));
+    }
+    {
+        ui::MerchantsPanel panel;
+        panel.load(f.db.get(), f.admin);
+        checkForm(&panel, QStringLiteral("merchants panel"));
+    }
+    for (const auto kind :
+         {ui::MerchantDecisionDialog::Kind::Approve, ui::MerchantDecisionDialog::Kind::Refuse}) {
+        ui::MerchantDecisionDialog dialog(*f.db, f.admin, kind, QStringLiteral("M-01"),
+                                          QStringLiteral("Biocoop Auch"));
+        checkForm(&dialog, QStringLiteral("merchant decision dialog %1").arg(int(kind)));
     }
 }
 

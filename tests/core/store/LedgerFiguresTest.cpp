@@ -5,6 +5,7 @@
 #include "cohort/CohortData.h"
 #include "store/CohortQueries.h"
 #include "store/LedgerRepository.h"
+#include "store/MerchantRepository.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
 
@@ -30,7 +31,14 @@ struct StoredEntry
     qint64 cents = 0;
     QString merchant;
     QString category;
-    bool sustainable = false; // the effective flag: override, else the operator's
+    bool sustainable = false; // the effective flag: approvals, else override, else the operator's
+};
+
+struct Approval
+{
+    bool approved = false;
+    QDate from;
+    QDate withdrawn;
 };
 
 // Posted, linked entries as stored, with the effective sustainable flag computed here (not by SQL).
@@ -41,6 +49,12 @@ std::vector<StoredEntry> storedEntries(const store::Database& db)
     while (m.next())
         overrides[m.value(0).toString()] =
             m.value(1).isNull() ? std::nullopt : std::optional<bool>(m.value(1).toBool());
+    std::map<QString, std::vector<Approval>> approvals;
+    QSqlQuery a = db.exec(
+        QStringLiteral("SELECT merchant_id, decision, approved_from, withdrawn_on FROM merchant_approval"));
+    while (a.next())
+        approvals[a.value(0).toString()].push_back({a.value(1).toString() == QLatin1String("approved"),
+                                                    store::toDate(a.value(2)), store::toDate(a.value(3))});
     std::vector<StoredEntry> out;
     QSqlQuery q = db.exec(QStringLiteral(
         "SELECT household_id, local_month, local_date, kind, amount_cents, merchant_id, merchant_category, "
@@ -61,6 +75,19 @@ std::vector<StoredEntry> storedEntries(const store::Database& db)
         bool sustainable = operatorFlag;
         if (it != overrides.end() && it->second.has_value())
             sustainable = *it->second;
+        // The committee's decisions for the entry's local date come first (docs/merchants.md).
+        bool covered = false;
+        bool excluded = false;
+        for (const Approval& ap : approvals[e.merchant]) {
+            if (ap.approved && ap.from <= e.date && (!ap.withdrawn.isValid() || e.date < ap.withdrawn))
+                covered = true;
+            if (!ap.approved || (ap.withdrawn.isValid() && ap.withdrawn <= e.date))
+                excluded = true;
+        }
+        if (covered)
+            sustainable = true;
+        else if (excluded)
+            sustainable = false;
         e.sustainable = !q.value(5).isNull() && sustainable;
         out.push_back(e);
     }
@@ -298,6 +325,28 @@ TEST_CASE("ledger figures per household and month match the entries on random le
         page(50, false);
         ledger.setMerchantOverride(QStringLiteral("M-2"), std::nullopt);
         checkFigures(*db);
+        // The committee's approvals (migration 0013) at random dates, a withdrawal and a refusal.
+        {
+            store::MerchantRepository merchants(*db);
+            const QDateTime now = Clock::instance().nowUtc();
+            const QDate from = randomDay(rng, QDate(2024, 4, 20), 200);
+            merchants.approve(QStringLiteral("M-2"), from, QString(), 0, now);
+            checkFigures(*db);
+            merchants.withdraw(QStringLiteral("M-2"), from.addDays(1 + int(rng.bounded(60))), QString(), 0,
+                               now);
+            checkFigures(*db);
+            if (ledger.findMerchant(QStringLiteral("M-3"))) {
+                merchants.refuse(QStringLiteral("M-3"), QString(), 0, now);
+                merchants.approve(QStringLiteral("M-3"), randomDay(rng, QDate(2024, 4, 20), 200), QString(),
+                                  0, now);
+            }
+            if (ledger.findMerchant(QStringLiteral("M-1")))
+                merchants.approve(QStringLiteral("M-1"), randomDay(rng, QDate(2024, 4, 20), 200), QString(),
+                                  0, now);
+            checkFigures(*db);
+            page(30, false);
+            checkFigures(*db);
+        }
 
         std::string all;
         for (int i = 0; i < 40; ++i) {
