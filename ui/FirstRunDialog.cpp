@@ -1,5 +1,6 @@
 #include "FirstRunDialog.h"
 #include "Accessibility.h"
+#include "RecoveryKeyDialog.h"
 #include "Theme.h"
 
 #include "DatabaseSettings.h"
@@ -529,6 +530,12 @@ void FirstRunDialog::accept()
         growToFit();
         return;
     }
+    if (!m_recoveryKey.isEmpty()) {
+        // A new database: its recovery key is shown once, and must be written down before going on.
+        RecoveryKeyDialog keyDialog(m_recoveryKey, this);
+        m_recoveryKey.clear();
+        keyDialog.exec();
+    }
     QDialog::accept();
 }
 
@@ -541,7 +548,7 @@ void FirstRunDialog::doCreate()
     Programme programme = m_programmeEditor->programme();
     programme.name = m_programmeName->text().trimmed();
     request.programme = programme;
-    m_database = Setup::initDatabase(request);
+    m_database = Setup::initDatabase(request, &m_recoveryKey);
     // The new administrator is logged in at once (an audited login like any other): the dialog was just given
     // the password. Should that fail, the database is still there and the login dialog follows.
     try {

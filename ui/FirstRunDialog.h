@@ -25,7 +25,8 @@ class ProgrammeEditor;
 // Field problems are shown next to the fields; a cabas::Error is shown in the dialog, which stays open.
 // After accept(), takeDatabase() hands over the open database; after creating one, takeSession() hands over
 // the session of its first administrator, logged in with the password just chosen (no session after opening
-// or connecting: the caller asks for a login).
+// or connecting: the caller asks for a login). A new database's recovery key is shown once in a
+// RecoveryKeyDialog, which must be confirmed before this dialog is accepted.
 class FirstRunDialog : public QDialog
 {
     Q_OBJECT
@@ -113,6 +114,7 @@ class FirstRunDialog : public QDialog
 
     std::unique_ptr<store::Database> m_database;
     std::optional<Session> m_session;
+    QString m_recoveryKey; // of the database just created, until it is shown
 };
 
 } // namespace cabas::ui

@@ -29,6 +29,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -67,12 +68,39 @@ int runInit(Context& c)
             throw Error(Cli::tr("%1: the programme must be a JSON object").arg(programmeFile));
         request.programme = Programme::fromJson(doc.object(), programmeFile);
     }
-    auto db = Setup::initDatabase(request);
+    QString recoveryKey;
+    auto db = Setup::initDatabase(request, &recoveryKey);
     const auto programme = store::ProgrammeRepository(*db).load();
     c.out << Cli::tr("Created %1 (programme \"%2\", administrator %3).")
                  .arg(db->spec().displayName(), programme ? programme->name : QString(),
                       request.adminLogin.toLower())
           << Qt::endl;
+    // The recovery key exists nowhere else: printed once, inside a box, on stdout only. The sentences are
+    // wrapped at 72 columns so that the box fits an 80-column terminal.
+    QStringList lines;
+    for (const QString& sentence :
+         {Cli::tr("RECOVERY KEY: write it down now and keep it somewhere safe, away from this computer."),
+          Cli::tr("It is shown only this once. It opens the database's keys when every administrator's "
+                  "password is lost.")}) {
+        QString line;
+        for (const QString& word : sentence.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (!line.isEmpty() && line.size() + 1 + word.size() > 72) {
+                lines << line;
+                line.clear();
+            }
+            line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+        }
+        lines << line;
+    }
+    lines << QString() << QStringLiteral("    ") + recoveryKey << QString();
+    qsizetype width = 0;
+    for (const QString& line : lines)
+        width = std::max(width, line.size());
+    const QString rule = QLatin1Char('+') + QString(width + 2, QLatin1Char('-')) + QLatin1Char('+');
+    c.out << Qt::endl << rule << Qt::endl;
+    for (const QString& line : lines)
+        c.out << QStringLiteral("| ") << line.leftJustified(width) << QStringLiteral(" |") << Qt::endl;
+    c.out << rule << Qt::endl;
     return Success;
 }
 

@@ -6,8 +6,10 @@
 #include "demo/DemoProgramme.h"
 #include "demo/DemoWorkshops.h"
 #include "security/AuditTrail.h"
+#include "security/KeyRing.h"
 #include "security/Passwords.h"
 #include "store/HouseholdRepository.h"
+#include "store/KeySlotRepository.h"
 #include "store/ProgrammeRepository.h"
 #include "store/UserRepository.h"
 
@@ -125,7 +127,8 @@ QDate randomDate(Random& rnd, const QDate& from, const QDate& to)
 
 } // namespace
 
-DemoResult DemoGenerator::generate(const store::Database& db, const Session& session, const DemoOptions& options)
+DemoResult DemoGenerator::generate(const store::Database& db, const Session& session,
+                                   const DemoOptions& options)
 {
     const AuditTrail audit(db);
     audit.require(session, DataKind::Administration, Action::Write, QStringLiteral("household"),
@@ -169,10 +172,21 @@ DemoResult DemoGenerator::generate(const store::Database& db, const Session& ses
         staff.emplace_back(u, security::Passwords::hash(QString::fromLatin1(kDemoStaffPassword)));
     }
 
+    // On a database with a key ring each staff account gets its key slot (the administrator's root key
+    // certifies it; nurses' health grants wait for the first nurse's login).
+    store::KeySlotRepository keySlots(db);
+    const bool keyed = !staff.empty() && keySlots.header().has_value();
+    if (keyed && !(session.keys && session.keys->canCertify()))
+        throw Error(tr("The demo's staff accounts need the key ring of an administrator's session: log in "
+                       "again as an administrator."),
+                    Error::Kind::AccessDenied);
+
     store::Database::Transaction tx(db);
     std::vector<qint64> referents;
     for (auto& [user, hash] : staff) {
         users.add(user, hash);
+        if (keyed)
+            session.keys->resetPassword(keySlots, user, QString::fromLatin1(kDemoStaffPassword), recordedAt);
         ++result.staff;
     }
     for (const User& u : users.list())
@@ -370,8 +384,8 @@ DemoResult DemoGenerator::generate(const store::Database& db, const Session& ses
                  QStringLiteral("batch:%1").arg(result.households), detail);
     audit.record(session, QStringLiteral("create"), QStringLiteral("person"),
                  QStringLiteral("batch:%1").arg(result.persons), detail);
-    audit.record(session, QStringLiteral("create"), QStringLiteral("card"), QStringLiteral("batch:%1").arg(result.cards),
-                 detail);
+    audit.record(session, QStringLiteral("create"), QStringLiteral("card"),
+                 QStringLiteral("batch:%1").arg(result.cards), detail);
     audit.record(session, QStringLiteral("create"), QStringLiteral("consent"),
                  QStringLiteral("batch:%1").arg(result.consents), detail);
     result.incomeAssessments = DemoProgramme::assessIncomes(db, *programme, options.seed, today);

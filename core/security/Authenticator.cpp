@@ -3,7 +3,9 @@
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "security/AuditTrail.h"
+#include "security/KeyRing.h"
 #include "security/Passwords.h"
+#include "store/KeySlotRepository.h"
 #include "store/PgRoles.h"
 #include "store/UserRepository.h"
 
@@ -34,7 +36,7 @@ Session Authenticator::login(const QString& rawLogin, const QString& password) c
                      QStringLiteral("failed"), QStringLiteral("unknown login"));
         throw Error(refused, Error::Kind::AccessDenied);
     }
-    Session attempt{*user};
+    Session attempt{*user, nullptr};
     const QDateTime now = Clock::instance().nowUtc();
     if (user->lockedUntil.isValid() && user->lockedUntil > now) {
         audit.record(&attempt, QStringLiteral("login"), QStringLiteral("app_user"), user->login,
@@ -68,6 +70,7 @@ Session Authenticator::login(const QString& rawLogin, const QString& password) c
         throw Error(tr("The account %1 is disabled; ask an administrator.").arg(user->login),
                     Error::Kind::AccessDenied);
     }
+    openKeys(attempt, password);
     {
         store::Database::Transaction tx(m_db);
         if (user->failedAttempts != 0 || user->lockedUntil.isValid())
@@ -78,6 +81,61 @@ Session Authenticator::login(const QString& rawLogin, const QString& password) c
     attempt.user.failedAttempts = 0;
     attempt.user.lockedUntil = QDateTime();
     return attempt;
+}
+
+void Authenticator::openKeys(Session& attempt, const QString& password) const
+{
+    store::KeySlotRepository keySlots(m_db);
+    if (!keySlots.header())
+        return; // a database made before key rings: no keys until its migration (docs/encryption.md)
+    const AuditTrail audit(m_db);
+    const User& user = attempt.user;
+    const auto refuse = [&](const QString& detail, const QString& message) {
+        store::Database::Transaction tx(m_db);
+        audit.record(&attempt, QStringLiteral("login"), QStringLiteral("app_user"), user.login,
+                     QStringLiteral("denied"), detail);
+        tx.commit();
+        throw Error(message, Error::Kind::AccessDenied);
+    };
+    if (!keySlots.forUser(user.id))
+        refuse(QStringLiteral("no key slot"),
+               tr("The account %1 has no key slot in this database's key ring (it was made before the key "
+                  "ring): an administrator must set a new password for it, then it can log in.")
+                   .arg(user.login));
+    std::optional<KeyRing> ring;
+    try {
+        store::Database::Transaction tx(m_db);
+        std::vector<qint64> granted;
+        ring.emplace(KeyRing::login(keySlots, user, password, Clock::instance().nowUtc(), &granted));
+        const store::UserRepository users(m_db);
+        for (const qint64 id : granted) {
+            const auto to = id == 0 ? std::nullopt : users.findById(id);
+            audit.record(attempt, QStringLiteral("keyring.grant_health"),
+                         id == 0 ? QStringLiteral("key_slot") : QStringLiteral("app_user"),
+                         id == 0 ? QStringLiteral("recovery")
+                         : to    ? to->login
+                                 : QString::number(id),
+                         id == user.id ? QStringLiteral("health key created") : QString());
+        }
+        tx.commit();
+    } catch (const Error& e) {
+        // A wrong password or an altered slot: the same answer as a wrong password (the password hash
+        // matched, so this is not counted as a failed attempt). An altered key ring (Storage) or another
+        // nurse creating the health key at the same moment (Conflict: log in again) keep their own message.
+        if (e.kind() == Error::Kind::AccessDenied)
+            refuse(QStringLiteral("key slot"), tr("Wrong login or password."));
+        {
+            store::Database::Transaction tx(m_db);
+            audit.record(&attempt, QStringLiteral("login"), QStringLiteral("app_user"), user.login,
+                         QStringLiteral("failed"),
+                         e.kind() == Error::Kind::Conflict
+                             ? QStringLiteral("health key created meanwhile")
+                             : QStringLiteral("key ring altered or unreadable"));
+            tx.commit();
+        }
+        throw;
+    }
+    attempt.keys = std::make_shared<const KeyRing>(std::move(*ring));
 }
 
 namespace {
@@ -106,7 +164,7 @@ Session Authenticator::loginOnServer(const QString& login, const QString& passwo
     const auto user = users.findByLogin(login);
     std::optional<Session> attempt;
     if (user)
-        attempt = Session{*user};
+        attempt = Session{*user, nullptr};
     const Session* who = attempt ? &*attempt : nullptr;
     store::Database::Transaction tx(m_db);
     const auto check = users.serverLogin(login, raw);
@@ -144,8 +202,15 @@ Session Authenticator::loginOnServer(const QString& login, const QString& passwo
                         .arg(m_db.spec().user, displayName(user->role).toLower()),
                     Error::Kind::AccessDenied);
     }
-    audit.record(*attempt, QStringLiteral("login"), QStringLiteral("app_user"), login);
+    // The server's check (and its reset of the failure count) is kept before the key slot is opened in a
+    // transaction of its own: a PostgreSQL transaction cannot record a refusal after a failed statement.
     tx.commit();
+    openKeys(*attempt, password);
+    {
+        store::Database::Transaction done(m_db);
+        audit.record(*attempt, QStringLiteral("login"), QStringLiteral("app_user"), login);
+        done.commit();
+    }
     attempt->user.failedAttempts = 0;
     attempt->user.lockedUntil = QDateTime();
     return *attempt;

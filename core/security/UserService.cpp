@@ -3,7 +3,9 @@
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "security/AuditTrail.h"
+#include "security/KeyRing.h"
 #include "security/Passwords.h"
+#include "store/KeySlotRepository.h"
 #include "store/PgRoles.h"
 #include "store/UserRepository.h"
 
@@ -28,6 +30,19 @@ User UserService::existing(const QString& login) const
     return *user;
 }
 
+bool UserService::keyRingReady(bool certify) const
+{
+    if (!store::KeySlotRepository(m_db).header())
+        return false; // a database made before key rings: passwords only, as before
+    if (!m_session.keys)
+        throw Error(tr("This session has not opened the database's key ring: log out and log in again."),
+                    Error::Kind::AccessDenied);
+    if (certify && !m_session.keys->canCertify())
+        throw Error(tr("Only an administrator's session can give an account its key slot."),
+                    Error::Kind::AccessDenied);
+    return true;
+}
+
 User UserService::add(const QString& login, const QString& displayName, Role role,
                       const QString& password) const
 {
@@ -42,9 +57,14 @@ User UserService::add(const QString& login, const QString& displayName, Role rol
     if (!problems.isEmpty())
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
     throwPolicyProblems(password);
+    const bool keyed = keyRingReady(true);
     const QString hash = Passwords::hash(password);
     store::Database::Transaction tx(m_db);
     store::UserRepository(m_db).add(user, hash);
+    if (keyed) {
+        store::KeySlotRepository keySlots(m_db);
+        m_session.keys->resetPassword(keySlots, user, password, user.createdAt);
+    }
     audit.record(m_session, QStringLiteral("create"), QStringLiteral("app_user"), user.login, toCode(role));
     tx.commit();
     return user;
@@ -92,6 +112,24 @@ void UserService::setPassword(const QString& login, const QString& password,
         audit.require(m_session, DataKind::Administration, Action::Write, QStringLiteral("app_user"), login);
     const User user = existing(login);
     throwPolicyProblems(password);
+    // One's own password: the own slot re-wrapped (same keys). Someone else's: a new slot, certified with the
+    // administrator's root key (a slot made before the key ring is replaced or created alike).
+    const bool keyed = keyRingReady(!self);
+    const auto updateSlot = [&] {
+        if (!keyed)
+            return;
+        store::KeySlotRepository keySlots(m_db);
+        const QDateTime now = Clock::instance().nowUtc();
+        if (self) {
+            const auto own = keySlots.forUser(user.id);
+            if (!own || own->publicKey != m_session.keys->publicKey())
+                throw Error(tr("An administrator set your password again meanwhile: log in again with that "
+                               "password, then change it."),
+                            Error::Kind::Conflict);
+            m_session.keys->changeOwnPassword(keySlots, user, password, now);
+        } else
+            m_session.keys->resetPassword(keySlots, user, password, now);
+    };
     const QString hash = Passwords::hash(password);
     if (self && !store::PgRoles::mayWritePasswordHashes(m_db)) {
         using Outcome = store::UserRepository::ServerOutcome;
@@ -115,6 +153,7 @@ void UserService::setPassword(const QString& login, const QString& password,
             throw Error(tr("The current password is wrong, or the account is locked or disabled."),
                         Error::Kind::AccessDenied);
         }
+        updateSlot();
         audit.record(m_session, QStringLiteral("password"), QStringLiteral("app_user"), user.login,
                      QStringLiteral("own password"));
         tx.commit();
@@ -122,6 +161,7 @@ void UserService::setPassword(const QString& login, const QString& password,
     }
     store::Database::Transaction tx(m_db);
     store::UserRepository(m_db).setPasswordHash(user.id, hash, Clock::instance().nowUtc());
+    updateSlot();
     audit.record(m_session, QStringLiteral("password"), QStringLiteral("app_user"), user.login,
                  self ? QStringLiteral("own password") : QStringLiteral("reset by administrator"));
     tx.commit();

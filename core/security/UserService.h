@@ -10,6 +10,11 @@ namespace cabas::security {
 
 // Managing user accounts: administrators only, except that every user may change their own password.
 // Every change is audited; passwords follow the policy (Passwords::policyProblems).
+//
+// On a database with a key ring (docs/encryption.md) the key slots follow the passwords, in the same
+// transaction as the password hash: adding a user issues their slot and an administrator's password reset
+// issues a new one (both need the root key, which only an administrator's logged-in session holds; a nurse's
+// health grant stays pending until a nurse logs in), changing one's own password re-wraps one's own slot.
 class UserService
 {
     Q_DECLARE_TR_FUNCTIONS(UserService)
@@ -30,6 +35,9 @@ class UserService
 
   private:
     User existing(const QString& login) const;
+    // Whether the database has a key ring; when it has, checks that the session opened it (and, with
+    // `certify`, that it may issue slots) before anything is written.
+    bool keyRingReady(bool certify) const;
     const store::Database& m_db;
     const Session m_session;
 };

@@ -3,8 +3,10 @@
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "security/AuditTrail.h"
+#include "security/KeyRing.h"
 #include "security/Passwords.h"
 #include "store/HouseholdRepository.h"
+#include "store/KeySlotRepository.h"
 #include "store/ProgrammeRepository.h"
 #include "store/UserRepository.h"
 
@@ -12,7 +14,7 @@
 
 namespace cabas {
 
-std::unique_ptr<store::Database> Setup::initDatabase(const InitRequest& request)
+std::unique_ptr<store::Database> Setup::initDatabase(const InitRequest& request, QString* recoveryKey)
 {
     User admin;
     admin.login = request.adminLogin.trimmed().toLower();
@@ -34,17 +36,23 @@ std::unique_ptr<store::Database> Setup::initDatabase(const InitRequest& request)
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
     const QString hash = security::Passwords::hash(request.adminPassword);
 
+    QString recovery;
     auto db = store::Database::create(request.spec);
     try {
         store::Database::Transaction tx(*db);
         store::UserRepository(*db).add(admin, hash);
+        store::KeySlotRepository keySlots(*db);
+        recovery = security::KeyRing::initialise(keySlots, admin, request.adminPassword, admin.createdAt);
         store::ProgrammeRepository(*db).save(programme);
         const AuditTrail audit(*db);
         audit.record(nullptr, QStringLiteral("create"), QStringLiteral("app_user"), admin.login,
                      QStringLiteral("ok"), QStringLiteral("first administrator (init)"));
-        const Session adminSession{admin};
-        audit.record(adminSession, QStringLiteral("create"), QStringLiteral("programme"), QString::number(programme.id),
-                     programme.name);
+        audit.record(nullptr, QStringLiteral("keyring.create"), QStringLiteral("key_ring"),
+                     QStringLiteral("1"), QStringLiteral("ok"),
+                     QStringLiteral("administrator's and recovery key slots (init)"));
+        const Session adminSession{admin, nullptr};
+        audit.record(adminSession, QStringLiteral("create"), QStringLiteral("programme"),
+                     QString::number(programme.id), programme.name);
         tx.commit();
     } catch (...) {
         const store::DatabaseSpec spec = db->spec();
@@ -54,6 +62,8 @@ std::unique_ptr<store::Database> Setup::initDatabase(const InitRequest& request)
                 QFile::remove(spec.path + suffix);
         throw;
     }
+    if (recoveryKey)
+        *recoveryKey = recovery;
     return db;
 }
 

@@ -21,11 +21,17 @@ struct InitRequest
 // Creates a new Cabas database with its programme and first administrator. Everything is checked before the
 // database is created, and a failure afterwards removes what was created (SQLite), so that init either
 // produces a complete database or nothing. Never touches an existing database.
+//
+// The database gets its key ring (docs/encryption.md) in the same transaction as the first administrator: the
+// administrator's key slot and the recovery slot. `recoveryKey` receives the recovery key, which exists
+// nowhere else: the caller shows it once (cabas-cli init prints it, the first-run dialog shows it) and
+// forgets it.
 class Setup
 {
     Q_DECLARE_TR_FUNCTIONS(Setup)
   public:
-    static std::unique_ptr<store::Database> initDatabase(const InitRequest& request);
+    static std::unique_ptr<store::Database> initDatabase(const InitRequest& request,
+                                                         QString* recoveryKey = nullptr);
 };
 
 // Counts shown on the home page and by `cabas-cli info`.

@@ -151,6 +151,13 @@ std::unique_ptr<store::Database> TempDatabase::createInitialised() const
     return Setup::initDatabase(request);
 }
 
+std::unique_ptr<store::Database> TempDatabase::createWithoutKeyRing() const
+{
+    createInitialised().reset();
+    runRaw(m_spec, {QStringLiteral("DELETE FROM key_slot"), QStringLiteral("DELETE FROM key_ring")});
+    return open();
+}
+
 std::unique_ptr<store::Database> TempDatabase::open() const
 {
     return store::Database::open(m_spec);

@@ -48,6 +48,9 @@ class TempDatabase
     // Created through Setup::initDatabase with administrator "admin" / kAdminPassword and the default
     // programme.
     std::unique_ptr<store::Database> createInitialised() const;
+    // A database as made before key rings (schema 12 or later, no key ring: docs/encryption.md): created as
+    // createInitialised() does, then its key ring removed. Logins on it open no keys.
+    std::unique_ptr<store::Database> createWithoutKeyRing() const;
     std::unique_ptr<store::Database> open() const;
 
     // Runs SQL on a separate raw connection, outside Cabas's checks (to fake old or foreign databases).

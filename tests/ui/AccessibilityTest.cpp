@@ -14,6 +14,7 @@
 #include "LoginDialog.h"
 #include "MainWindow.h"
 #include "ProgrammeEditor.h"
+#include "RecoveryKeyDialog.h"
 #include "TestPaths.h"
 #include "Theme.h"
 #include "UiTestUtil.h"
@@ -463,7 +464,8 @@ TEST_CASE("ui: a tone follows the application's palette when it turns dark", "[u
     CHECK(label.styleSheet() == lightSheet);
 }
 
-TEST_CASE("ui: the login, first-run and programme forms work with the keyboard and read well in the dark",
+TEST_CASE("ui: the login, first-run, recovery key and programme forms work with the keyboard and read well "
+          "in the dark",
           "[ui][a11y]")
 {
     DarkTheme dark;
@@ -481,6 +483,12 @@ TEST_CASE("ui: the login, first-run and programme forms work with the keyboard a
         ui::FirstRunDialog dialog;
         dialog.setMode(mode);
         checkForm(&dialog, QStringLiteral("first-run dialog, mode %1").arg(int(mode)));
+    }
+    {
+        ui::RecoveryKeyDialog dialog(QStringLiteral("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"));
+        checkForm(&dialog, QStringLiteral("recovery key dialog"));
+        // Enter does not skip the key: Continue stays disabled until the box is ticked.
+        CHECK_FALSE(child<QPushButton>(&dialog, "continueButton")->isEnabled());
     }
     {
         ui::ProgrammeEditor editor;

@@ -1,14 +1,20 @@
 #include <catch2/catch.hpp>
 
 #include "FirstRunDialog.h"
+#include "RecoveryKeyDialog.h"
 #include "UiTestUtil.h"
+#include "security/KeyRing.h"
 #include "setup/Setup.h"
+#include "store/KeySlotRepository.h"
 #include "store/ProgrammeRepository.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
 
+#include <QCheckBox>
+#include <QClipboard>
 #include <QDir>
 #include <QFile>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -49,10 +55,14 @@ TEST_CASE("ui: the first-run dialog creates a database from its fields", "[ui][f
     CHECK(dialog.objectName() == QStringLiteral("firstRunDialog"));
     fillCreateForm(dialog, path, kPassword, kPassword);
 
+    QString shownKey;
+    test::acknowledgeRecoveryKeyWhenShown(&shownKey);
     child<QPushButton>(&dialog, "okButton")->click();
 
     INFO("error: " << dialog.errorMessage());
     REQUIRE(dialog.result() == QDialog::Accepted);
+    // The recovery key was shown before the dialog closed, and it opens the new database's key ring.
+    REQUIRE_FALSE(shownKey.isEmpty());
     CHECK(dialog.errorMessage().isEmpty());
     auto db = dialog.takeDatabase();
     REQUIRE(db);
@@ -75,6 +85,46 @@ TEST_CASE("ui: the first-run dialog creates a database from its fields", "[ui][f
     CHECK(child<QLineEdit>(&dialog, "passwordConfirmEdit")->text().isEmpty());
     CHECK(test::hasAuditRecord(*db, QStringLiteral("coordination"), QStringLiteral("login"), QString(),
                                QStringLiteral("ok")));
+    // The session holds the administrator's key ring; the key shown opens the recovery slot.
+    REQUIRE(session->keys);
+    CHECK(session->keys->canCertify());
+    const store::KeySlotRepository keySlots(*db);
+    const auto recovery =
+        security::KeyRing::unlockWithRecoveryKey(*keySlots.header(), *keySlots.recovery(), shownKey);
+    CHECK(recovery.canCertify());
+}
+
+TEST_CASE("ui: the recovery key dialog shows the key and continues only once it is written down",
+          "[ui][firstrun][keyring]")
+{
+    const QString key = QStringLiteral("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567");
+    ui::RecoveryKeyDialog dialog(key);
+    dialog.show();
+    CHECK(dialog.objectName() == QStringLiteral("recoveryKeyDialog"));
+    CHECK(child<QLabel>(&dialog, "recoveryKeyLabel")->text() == key);
+    auto* confirm = child<QCheckBox>(&dialog, "confirmCheck");
+    auto* proceed = child<QPushButton>(&dialog, "continueButton");
+    CHECK_FALSE(confirm->isChecked());
+    CHECK_FALSE(proceed->isEnabled());
+    CHECK_FALSE(child<QPushButton>(&dialog, "copyButton")->accessibleName().isEmpty());
+    CHECK_FALSE(child<QPushButton>(&dialog, "printButton")->accessibleName().isEmpty());
+
+    // Escape (reject) does not close it before the key is written down.
+    dialog.reject();
+    CHECK(dialog.isVisible());
+    CHECK(dialog.result() != QDialog::Accepted);
+
+    // Copy puts the key on the clipboard and says so.
+    child<QPushButton>(&dialog, "copyButton")->click();
+    CHECK(QGuiApplication::clipboard()->text() == key);
+    CHECK_FALSE(child<QLabel>(&dialog, "recoveryKeyStatus")->isHidden());
+    QGuiApplication::clipboard()->clear();
+
+    confirm->setChecked(true);
+    CHECK(proceed->isEnabled());
+    proceed->click();
+    CHECK(dialog.result() == QDialog::Accepted);
+    CHECK_FALSE(dialog.isVisible());
 }
 
 TEST_CASE("ui: the first-run dialog refuses a weak password and says why", "[ui][firstrun]")

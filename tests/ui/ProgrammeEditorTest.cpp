@@ -82,6 +82,7 @@ TEST_CASE("ui: the first-run dialog creates the programme with the rules given",
     CHECK_FALSE(QFile::exists(dir.filePath(QStringLiteral("vitalim.cabas"))));
 
     setCellText(bonus, 0, 3, QStringLiteral("01/06/2024"));
+    test::acknowledgeRecoveryKeyWhenShown();
     child<QPushButton>(&dialog, "okButton")->click();
     INFO(dialog.errorMessage().toStdString());
     REQUIRE(dialog.result() == QDialog::Accepted);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "RecoveryKeyDialog.h"
 #include "security/Authenticator.h"
 #include "security/Session.h"
 #include "security/UserService.h"
@@ -7,11 +8,16 @@
 #include "store/ProgrammeRepository.h"
 #include "support/TestDatabase.h"
 
+#include <QApplication>
+#include <QCheckBox>
 #include <QDir>
+#include <QLabel>
 #include <QObject>
 #include <QPixmap>
-#include <QWidget>
+#include <QPushButton>
 #include <QString>
+#include <QTimer>
+#include <QWidget>
 #include <algorithm>
 #include <catch2/catch.hpp>
 
@@ -24,6 +30,30 @@ template <typename T> T* child(const QObject* parent, const char* name)
     INFO("looking for " << name);
     REQUIRE(found != nullptr);
     return found;
+}
+
+// Answers the recovery key dialog that creating a database shows (modal, from the first-run dialog): when it
+// appears, `shownKey` receives the key it shows, the confirmation box is ticked and Continue clicked. Call it
+// before the click that creates the database.
+inline void acknowledgeRecoveryKeyWhenShown(QString* shownKey = nullptr)
+{
+    auto* timer = new QTimer(qApp);
+    timer->setInterval(10);
+    QObject::connect(timer, &QTimer::timeout, [timer, shownKey] {
+        for (QWidget* w : QApplication::topLevelWidgets()) {
+            auto* dialog = qobject_cast<ui::RecoveryKeyDialog*>(w);
+            if (!dialog || !dialog->isVisible())
+                continue;
+            timer->stop();
+            timer->deleteLater();
+            if (shownKey)
+                *shownKey = dialog->findChild<QLabel*>(QStringLiteral("recoveryKeyLabel"))->text();
+            dialog->findChild<QCheckBox*>(QStringLiteral("confirmCheck"))->setChecked(true);
+            dialog->findChild<QPushButton*>(QStringLiteral("continueButton"))->click();
+            return;
+        }
+    });
+    timer->start();
 }
 
 // The programme name the UI tests give the initialised database.

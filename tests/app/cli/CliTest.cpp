@@ -2,8 +2,10 @@
 #include "TestPaths.h"
 #include "demo/DemoGenerator.h"
 #include "security/Authenticator.h"
+#include "security/KeyRing.h"
 #include "store/Database.h"
 #include "store/HouseholdRepository.h"
+#include "store/KeySlotRepository.h"
 #include "store/PgRoles.h"
 #include "store/ProgrammeRepository.h"
 #include "support/TestDatabase.h"
@@ -14,7 +16,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 using namespace cabas;
@@ -86,6 +90,47 @@ TEST_CASE("cabas-cli init then demo then info", "[cli]")
     CHECK(o.value(QStringLiteral("schema_version")).toInt() == store::Database::latestSchemaVersion());
     CHECK(o.value(QStringLiteral("backend")).toString() == QLatin1String(test::backendName(backend)));
     CHECK_FALSE(info.out.contains(QStringLiteral("Admin-Password")));
+}
+
+TEST_CASE("cabas-cli init prints the recovery key once, in a box, and it opens the key ring",
+          "[cli][keyring]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    QTemporaryDir dir;
+    const QString pw = passwordFile(dir);
+    Run init = runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
+                       QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
+    INFO(init.out.toStdString() << init.err.toStdString());
+    REQUIRE(init.code == cli::Success);
+
+    const QRegularExpression keyPattern(QStringLiteral("([A-Z2-7]{4}-){7}[A-Z2-7]{4}"));
+    QStringList keys;
+    for (auto it = keyPattern.globalMatch(init.out); it.hasNext();)
+        keys << it.next().captured(0);
+    REQUIRE(keys.size() == 1); // once, on stdout only
+    CHECK_FALSE(init.err.contains(keys.front()));
+    // Inside a box: the line that holds it starts and ends with the box's border, under a rule.
+    const QStringList lines = init.out.split(QLatin1Char('\n'));
+    const auto keyLine =
+        std::find_if(lines.begin(), lines.end(), [&](const QString& l) { return l.contains(keys.front()); });
+    REQUIRE(keyLine != lines.end());
+    CHECK(keyLine->startsWith(QLatin1String("| ")));
+    CHECK(keyLine->endsWith(QLatin1String(" |")));
+    CHECK(lines.filter(QRegularExpression(QStringLiteral("^\\+-+\\+$"))).size() == 2);
+
+    auto db = t.open();
+    const store::KeySlotRepository keySlots(*db);
+    const auto recovery =
+        security::KeyRing::unlockWithRecoveryKey(*keySlots.header(), *keySlots.recovery(), keys.front());
+    CHECK(recovery.canCertify());
+
+    // A second init is refused and prints no key.
+    Run again = runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
+                        QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
+    CHECK(again.code == cli::Failure);
+    CHECK_FALSE(keyPattern.match(again.out + again.err).hasMatch());
 }
 
 TEST_CASE("cabas-cli init takes a programme file and reports its errors with their place", "[cli]")

@@ -49,7 +49,7 @@ TEST_CASE("key slots: the key ring is stored and read back alike on both backend
     CABAS_BACKEND_INFO(backend);
     test::ScopedClock clock(kNow);
     TempDatabase t(backend);
-    auto db = t.createInitialised();
+    auto db = t.createWithoutKeyRing(); // the key ring made here by hand
     const Session admin = test::adminSession(*db);
     KeySlotRepository repo(*db);
     CHECK_FALSE(repo.header());
@@ -98,7 +98,7 @@ TEST_CASE("key slots: health stays pending after an administrator's reset until 
     CABAS_BACKEND_INFO(backend);
     test::ScopedClock clock(kNow);
     TempDatabase t(backend);
-    auto db = t.createInitialised();
+    auto db = t.createWithoutKeyRing(); // the key ring made here by hand
     const Session admin = test::adminSession(*db);
     const Session nurse1 = test::sessionFor(*db, Role::Nurse, QStringLiteral("nurse1"));
     const Session nurse2 = test::sessionFor(*db, Role::Nurse, QStringLiteral("nurse2"));
@@ -159,7 +159,7 @@ TEST_CASE("key slots: a password change re-wraps only and altered rows are detec
     CABAS_BACKEND_INFO(backend);
     test::ScopedClock clock(kNow);
     TempDatabase t(backend);
-    auto db = t.createInitialised();
+    auto db = t.createWithoutKeyRing(); // the key ring made here by hand
     const Session admin = test::adminSession(*db);
     const Session nurse = test::sessionFor(*db, Role::Nurse, QStringLiteral("nurse1"));
     const Session social = test::sessionFor(*db, Role::SocialWorker, QStringLiteral("social"));
@@ -247,7 +247,7 @@ TEST_CASE("key slots: on PostgreSQL only nurses' database logins seal health gra
         return;
     test::ScopedClock clock(kNow);
     TempDatabase t(backend);
-    auto db = t.createInitialised();
+    auto db = t.createWithoutKeyRing(); // the key ring made here by hand
     const Session admin = test::adminSession(*db);
     const Session nurse = test::sessionFor(*db, Role::Nurse, QStringLiteral("claire"));
     const Session social = test::sessionFor(*db, Role::SocialWorker, QStringLiteral("anne"));

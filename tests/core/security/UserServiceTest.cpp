@@ -1,0 +1,163 @@
+#include "security/UserService.h"
+#include "KeyRingLoginSupport.h"
+#include "common/Error.h"
+#include "security/Authenticator.h"
+#include "support/TestClock.h"
+#include "support/TestDatabase.h"
+
+#include <catch2/catch.hpp>
+
+using namespace cabas;
+using cabas::security::KeyRing;
+using cabas::security::UserService;
+using cabas::test::TempDatabase;
+
+namespace {
+const QByteArray kContext = QByteArrayLiteral("checkup.notes:3");
+} // namespace
+
+TEST_CASE("users: a nurse the administrator adds waits for the health key until a nurse logs in",
+          "[security][users][keyring]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2026, 12, 1), QTime(8, 0), Qt::UTC));
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session admin = test::adminSession(*db);
+    const Session claire = test::sessionFor(*db, Role::Nurse, QStringLiteral("claire"));
+    REQUIRE(claire.keys->hasHealthKey());
+    const QByteArray health = claire.keys->encrypt(KeyRing::Scope::Health, "tension 13/8", kContext);
+
+    // The administrator adds a nurse: her slot is issued with the account, its health grant pending.
+    const User added = UserService(*db, admin)
+                           .add(QStringLiteral("lea"), QStringLiteral("Léa"), Role::Nurse,
+                                test::passwordFor(QStringLiteral("lea")));
+    CHECK(store::KeySlotRepository(*db).forUser(added.id)->healthPending());
+    const Session leaFirst = test::loginAs(*db, QStringLiteral("lea"));
+    REQUIRE(leaFirst.keys);
+    CHECK_FALSE(leaFirst.keys->hasHealthKey());
+    CHECK(leaFirst.keys->decrypt(KeyRing::Scope::Data,
+                                 claire.keys->encrypt(KeyRing::Scope::Data, "x", kContext), kContext) == "x");
+
+    // Claire's next login seals the health key to her, audited with Léa's login.
+    test::loginAs(*db, QStringLiteral("claire"));
+    CHECK_FALSE(store::KeySlotRepository(*db).forUser(added.id)->healthPending());
+    const auto grants = test::auditOf(*db, QStringLiteral("keyring.grant_health"));
+    CHECK(std::any_of(grants.begin(), grants.end(), [](const store::AuditRecord& r) {
+        return r.login == QLatin1String("claire") && r.recordRef == QLatin1String("lea");
+    }));
+    const Session lea = test::loginAs(*db, QStringLiteral("lea"));
+    REQUIRE(lea.keys->hasHealthKey());
+    CHECK(lea.keys->decrypt(KeyRing::Scope::Health, health, kContext) == "tension 13/8");
+}
+
+TEST_CASE("users: an administrator's reset gives a nurse a new slot, health back after another nurse's login",
+          "[security][users][keyring]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2026, 12, 1), QTime(8, 0), Qt::UTC));
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session admin = test::adminSession(*db);
+    const Session claire = test::sessionFor(*db, Role::Nurse, QStringLiteral("claire"));
+    const Session lea = test::sessionFor(*db, Role::Nurse, QStringLiteral("lea"));
+    test::loginAs(*db, QStringLiteral("claire")); // grants Léa
+    REQUIRE(test::loginAs(*db, QStringLiteral("lea")).keys->hasHealthKey());
+    const QByteArray health = claire.keys->encrypt(KeyRing::Scope::Health, "glycémie 1,1", kContext);
+    const security::KeySlot before = test::slotOf(*db, lea);
+
+    const QString reset = QStringLiteral("Remis-a-Zero-2026");
+    UserService(*db, admin).setPassword(QStringLiteral("lea"), reset);
+    const security::KeySlot after = test::slotOf(*db, lea);
+    CHECK(after.id == before.id);
+    CHECK(after.publicKey != before.publicKey); // a new keypair, certified by the root key
+    CHECK(after.healthPending());
+    CHECK(test::thrownBy([&] { test::loginAs(*db, QStringLiteral("lea")); }).kind() ==
+          Error::Kind::AccessDenied);
+    const Session waiting = test::loginAs(*db, QStringLiteral("lea"), reset);
+    REQUIRE(waiting.keys);
+    CHECK_FALSE(waiting.keys->hasHealthKey());
+
+    test::loginAs(*db, QStringLiteral("claire"));
+    const Session back = test::loginAs(*db, QStringLiteral("lea"), reset);
+    REQUIRE(back.keys->hasHealthKey());
+    CHECK(back.keys->decrypt(KeyRing::Scope::Health, health, kContext) == "glycémie 1,1");
+}
+
+TEST_CASE("users: changing one's own password re-wraps the slot and the old password no longer opens it",
+          "[security][users][keyring]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session nurse = test::sessionFor(*db, Role::Nurse, QStringLiteral("claire"));
+    const QByteArray health = nurse.keys->encrypt(KeyRing::Scope::Health, "poids 71 kg", kContext);
+    const security::KeySlot before = test::slotOf(*db, nurse);
+    const auto header = store::KeySlotRepository(*db).header();
+
+    const QString old = test::passwordFor(QStringLiteral("claire"));
+    const QString fresh = QStringLiteral("Nouveau-Secret-2026");
+    UserService(*db, nurse).setPassword(QStringLiteral("claire"), fresh, old);
+    const security::KeySlot after = test::slotOf(*db, nurse);
+    CHECK(after.publicKey == before.publicKey); // the same keys, re-wrapped
+    CHECK(after.certificate == before.certificate);
+    CHECK(after.healthSealed == before.healthSealed);
+    CHECK(after.salt != before.salt);
+    CHECK(after.wrapped != before.wrapped);
+    CHECK(test::thrownBy([&] { KeyRing::unlock(*header, after, old); }).kind() == Error::Kind::AccessDenied);
+    const Session again = test::loginAs(*db, QStringLiteral("claire"), fresh);
+    REQUIRE(again.keys->hasHealthKey());
+    CHECK(again.keys->decrypt(KeyRing::Scope::Health, health, kContext) == "poids 71 kg");
+}
+
+TEST_CASE("users: a password change on a slot reset meanwhile changes neither hash nor slot",
+          "[security][users][keyring]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session admin = test::adminSession(*db);
+    const Session stale = test::sessionFor(*db, Role::SocialWorker, QStringLiteral("anne"));
+    const QString reset = QStringLiteral("Remis-a-Zero-2026");
+    UserService(*db, admin).setPassword(QStringLiteral("anne"), reset);
+    const security::KeySlot slot = test::slotOf(*db, stale);
+
+    // Anne's session from before the reset holds the old keypair: its re-wrap is refused, and the password
+    // hash is not changed either (one transaction).
+    const Error e = test::thrownBy([&] {
+        UserService(*db, stale)
+            .setPassword(QStringLiteral("anne"), QStringLiteral("Autre-Secret-2026"), reset);
+    });
+    CHECK(e.kind() == Error::Kind::Conflict);
+    CHECK(test::slotOf(*db, stale).wrapped == slot.wrapped);
+    CHECK(test::loginAs(*db, QStringLiteral("anne"), reset).keys);
+}
+
+TEST_CASE("users: issuing a slot needs an administrator's key ring, and nothing is written without it",
+          "[security][users][keyring]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session admin = test::adminSession(*db);
+    const Session noKeys{admin.user, nullptr}; // an administrator's session that did not open the key ring
+    const qint64 users = store::UserRepository(*db).count();
+    const Error e = test::thrownBy([&] {
+        UserService(*db, noKeys)
+            .add(QStringLiteral("paul"), QString(), Role::Coordinator,
+                 test::passwordFor(QStringLiteral("paul")));
+    });
+    CHECK(e.kind() == Error::Kind::AccessDenied);
+    CHECK(store::UserRepository(*db).count() == users);
+    CHECK(
+        test::thrownBy([&] {
+            UserService(*db, noKeys).setPassword(QStringLiteral("admin"), QStringLiteral("Nouveau-Mot-2026"));
+        }).kind() == Error::Kind::AccessDenied);
+    CHECK(
+        test::loginAs(*db, QStringLiteral("admin"), QString::fromLatin1(TempDatabase::kAdminPassword)).keys);
+}

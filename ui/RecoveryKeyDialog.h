@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QDialog>
+
+class QCheckBox;
+class QLabel;
+class QPushButton;
+
+namespace cabas::ui {
+
+// Shows a new database's recovery key once (docs/encryption.md): the key in large print, Copy and Print...,
+// and a "I have written down the recovery key" box that must be ticked before Continue. Escape and the
+// window's close button do nothing until it is ticked: the key exists nowhere else.
+class RecoveryKeyDialog : public QDialog
+{
+    Q_OBJECT
+  public:
+    explicit RecoveryKeyDialog(const QString& recoveryKey, QWidget* parent = nullptr);
+    ~RecoveryKeyDialog() override;
+
+    QString recoveryKey() const { return m_key; }
+
+  public slots:
+    void reject() override;
+
+  private:
+    void copyKey();
+    void printKey();
+
+    QString m_key;
+    QLabel* m_keyLabel = nullptr;
+    QLabel* m_status = nullptr;
+    QCheckBox* m_confirm = nullptr;
+    QPushButton* m_continue = nullptr;
+};
+
+} // namespace cabas::ui
