@@ -163,6 +163,10 @@
         <source>Access denied: the database login %1 is not allowed to act as a %2.</source>
         <translation>Access denied: the database login %1 is not allowed to act as a %2.</translation>
     </message>
+    <message>
+        <source>The account %1 has no key slot in this database&apos;s key ring (it was made before the key ring): an administrator must set a new password for it, then it can log in.</source>
+        <translation>The account %1 has no key slot in this database&apos;s key ring (it was made before the key ring): an administrator must set a new password for it, then it can log in.</translation>
+    </message>
 </context>
 <context>
     <name>Backup</name>
@@ -1628,6 +1632,137 @@
         <source>F or M (default: not given).</source>
         <translation>F or M (default: not given).</translation>
     </message>
+    <message>
+        <source>RECOVERY KEY: write it down now and keep it somewhere safe, away from this computer.</source>
+        <translation>RECOVERY KEY: write it down now and keep it somewhere safe, away from this computer.</translation>
+    </message>
+    <message>
+        <source>It is shown only this once. It opens the database&apos;s keys when every administrator&apos;s password is lost.</source>
+        <translation>It is shown only this once. It opens the database&apos;s keys when every administrator&apos;s password is lost.</translation>
+    </message>
+    <message>
+        <source>undecided</source>
+        <translation>undecided</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>approved</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>withdrawn</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>refused</translation>
+    </message>
+    <message>
+        <source>No merchant is waiting for a decision.</source>
+        <translation>No merchant is waiting for a decision.</translation>
+    </message>
+    <message>
+        <source>The ledger has no merchant yet.</source>
+        <translation>The ledger has no merchant yet.</translation>
+    </message>
+    <message>
+        <source>approved from %1 until %2</source>
+        <translation>approved from %1 until %2</translation>
+    </message>
+    <message>
+        <source>approved from %1</source>
+        <translation>approved from %1</translation>
+    </message>
+    <message>
+        <source>withdrawn on %1</source>
+        <translation>withdrawn on %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 %2 (%3; operator: %4): %5; %n entries, first %6, last %7</source>
+        <translation>
+            <numerusform>%1 %2 (%3; operator: %4): %5; %n entry, first %6, last %7</numerusform>
+            <numerusform>%1 %2 (%3; operator: %4): %5; %n entries, first %6, last %7</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no category</source>
+        <translation>no category</translation>
+    </message>
+    <message>
+        <source>sustainable</source>
+        <translation>sustainable</translation>
+    </message>
+    <message>
+        <source>not sustainable</source>
+        <translation>not sustainable</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2: %3</translation>
+    </message>
+    <message>
+        <source>refused by %1 on %2</source>
+        <translation>refused by %1 on %2</translation>
+    </message>
+    <message>
+        <source>approved from %1 by %2</source>
+        <translation>approved from %1 by %2</translation>
+    </message>
+    <message>
+        <source>withdrawn on %1 by %2</source>
+        <translation>withdrawn on %1 by %2</translation>
+    </message>
+    <message>
+        <source>Merchant %1 approved from %2.</source>
+        <translation>Merchant %1 approved from %2.</translation>
+    </message>
+    <message>
+        <source>Approval of merchant %1 withdrawn on %2.</source>
+        <translation>Approval of merchant %1 withdrawn on %2.</translation>
+    </message>
+    <message>
+        <source>Merchant %1 refused.</source>
+        <translation>Merchant %1 refused.</translation>
+    </message>
+    <message>
+        <source>The committee&apos;s note or reason.</source>
+        <translation>The committee&apos;s note or reason.</translation>
+    </message>
+    <message>
+        <source>Merchants seen in the ledger, with the committee&apos;s decision and their entries.</source>
+        <translation>Merchants seen in the ledger, with the committee&apos;s decision and their entries.</translation>
+    </message>
+    <message>
+        <source>Only the merchants with no decision yet.</source>
+        <translation>Only the merchants with no decision yet.</translation>
+    </message>
+    <message>
+        <source>One merchant and the history of the committee&apos;s decisions.</source>
+        <translation>One merchant and the history of the committee&apos;s decisions.</translation>
+    </message>
+    <message>
+        <source>json (default) or text.</source>
+        <translation>json (default) or text.</translation>
+    </message>
+    <message>
+        <source>Approve a merchant: its purchases count as sustainable from a date on (administrators).</source>
+        <translation>Approve a merchant: its purchases count as sustainable from a date on (administrators).</translation>
+    </message>
+    <message>
+        <source>The first day of the approval.</source>
+        <translation>The first day of the approval.</translation>
+    </message>
+    <message>
+        <source>Withdraw a merchant&apos;s approval: from that day on its purchases no longer count as sustainable (administrators).</source>
+        <translation>Withdraw a merchant&apos;s approval: from that day on its purchases no longer count as sustainable (administrators).</translation>
+    </message>
+    <message>
+        <source>The first day without the approval.</source>
+        <translation>The first day without the approval.</translation>
+    </message>
+    <message>
+        <source>Record the committee&apos;s refusal of a merchant: its purchases do not count as sustainable (administrators).</source>
+        <translation>Record the committee&apos;s refusal of a merchant: its purchases do not count as sustainable (administrators).</translation>
+    </message>
 </context>
 <context>
     <name>CohortCharts</name>
@@ -2358,6 +2493,10 @@
     <message>
         <source>Demo generation cancelled; nothing was written.</source>
         <translation>Demo generation cancelled; nothing was written.</translation>
+    </message>
+    <message>
+        <source>The demo&apos;s staff accounts need the key ring of an administrator&apos;s session: log in again as an administrator.</source>
+        <translation>The demo&apos;s staff accounts need the key ring of an administrator&apos;s session: log in again as an administrator.</translation>
     </message>
 </context>
 <context>
@@ -3271,6 +3410,56 @@
     </message>
 </context>
 <context>
+    <name>MerchantRepository</name>
+    <message>
+        <source>merchant: the ledger has no merchant %1</source>
+        <translation>merchant: the ledger has no merchant %1</translation>
+    </message>
+    <message>
+        <source>from: the first day of the approval is required (YYYY-MM-DD)</source>
+        <translation>from: the first day of the approval is required (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>from: %1 is approved from %2 until %3 (withdrawn on that day): a new approval starts on %3 or later</source>
+        <translation>from: %1 is approved from %2 until %3 (withdrawn on that day): a new approval starts on %3 or later</translation>
+    </message>
+    <message>
+        <source>from: %1 is already approved from %2: withdraw it first</source>
+        <translation>from: %1 is already approved from %2: withdraw it first</translation>
+    </message>
+    <message>
+        <source>on: the day the approval ends is required (YYYY-MM-DD)</source>
+        <translation>on: the day the approval ends is required (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>merchant: %1 has no approval in force to withdraw</source>
+        <translation>merchant: %1 has no approval in force to withdraw</translation>
+    </message>
+    <message>
+        <source>on: the withdrawal must come after the first day of the approval (%1)</source>
+        <translation>on: the withdrawal must come after the first day of the approval (%1)</translation>
+    </message>
+    <message>
+        <source>merchant: %1 is approved from %2: withdraw the approval on a date instead</source>
+        <translation>merchant: %1 is approved from %2: withdraw the approval on a date instead</translation>
+    </message>
+    <message>
+        <source>merchant: %1 is already refused</source>
+        <translation>merchant: %1 is already refused</translation>
+    </message>
+</context>
+<context>
+    <name>MerchantService</name>
+    <message>
+        <source>note: at most %1 characters</source>
+        <translation>note: at most %1 characters</translation>
+    </message>
+    <message>
+        <source>merchant: the ledger has no merchant %1</source>
+        <translation>merchant: the ledger has no merchant %1</translation>
+    </message>
+</context>
+<context>
     <name>Passwords</name>
     <message>
         <source>Not enough memory to hash the password.</source>
@@ -3881,6 +4070,18 @@
         <source>The current password is wrong, or the account is locked or disabled.</source>
         <translation>The current password is wrong, or the account is locked or disabled.</translation>
     </message>
+    <message>
+        <source>This session has not opened the database&apos;s key ring: log out and log in again.</source>
+        <translation>This session has not opened the database&apos;s key ring: log out and log in again.</translation>
+    </message>
+    <message>
+        <source>Only an administrator&apos;s session can give an account its key slot.</source>
+        <translation>Only an administrator&apos;s session can give an account its key slot.</translation>
+    </message>
+    <message>
+        <source>An administrator set your password again meanwhile: log in again with that password, then change it.</source>
+        <translation>An administrator set your password again meanwhile: log in again with that password, then change it.</translation>
+    </message>
 </context>
 <context>
     <name>Workshop</name>
@@ -4151,6 +4352,10 @@
     <message>
         <source>Filter by user</source>
         <translation>Filter by user</translation>
+    </message>
+    <message>
+        <source>Merchants</source>
+        <translation>Merchants</translation>
     </message>
 </context>
 <context>
@@ -6873,6 +7078,136 @@ Re-assessment due by %6.</translation>
     </message>
 </context>
 <context>
+    <name>cabas::ui::MerchantDecisionDialog</name>
+    <message>
+        <source>Approve a merchant</source>
+        <translation>Approve a merchant</translation>
+    </message>
+    <message>
+        <source>Withdraw an approval</source>
+        <translation>Withdraw an approval</translation>
+    </message>
+    <message>
+        <source>Refuse a merchant</source>
+        <translation>Refuse a merchant</translation>
+    </message>
+    <message>
+        <source>%1 (%2): its purchases count as sustainable from this day on.</source>
+        <translation>%1 (%2): its purchases count as sustainable from this day on.</translation>
+    </message>
+    <message>
+        <source>%1 (%2): from this day on its purchases no longer count as sustainable.</source>
+        <translation>%1 (%2): from this day on its purchases no longer count as sustainable.</translation>
+    </message>
+    <message>
+        <source>%1 (%2): its purchases do not count as sustainable (except during an approval).</source>
+        <translation>%1 (%2): its purchases do not count as sustainable (except during an approval).</translation>
+    </message>
+    <message>
+        <source>Approved &amp;from:</source>
+        <translation>Approved &amp;from:</translation>
+    </message>
+    <message>
+        <source>Withdrawn &amp;on:</source>
+        <translation>Withdrawn &amp;on:</translation>
+    </message>
+    <message>
+        <source>The committee&apos;s reason, a meeting&apos;s date...</source>
+        <translation>The committee&apos;s reason, a meeting&apos;s date...</translation>
+    </message>
+    <message>
+        <source>&amp;Note:</source>
+        <translation>&amp;Note:</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>&amp;Approve</translation>
+    </message>
+    <message>
+        <source>&amp;Withdraw</source>
+        <translation>&amp;Withdraw</translation>
+    </message>
+    <message>
+        <source>&amp;Refuse</source>
+        <translation>&amp;Refuse</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::MerchantsPanel</name>
+    <message>
+        <source>The merchants seen in the ledger and the committee&apos;s decisions. An approval counts from its first day until it is withdrawn; outside approvals a refused merchant does not count as sustainable, and a merchant with no decision follows the operator&apos;s flag.</source>
+        <translation>The merchants seen in the ledger and the committee&apos;s decisions. An approval counts from its first day until it is withdrawn; outside approvals a refused merchant does not count as sustainable, and a merchant with no decision follows the operator&apos;s flag.</translation>
+    </message>
+    <message>
+        <source>&amp;Undecided only</source>
+        <translation>&amp;Undecided only</translation>
+    </message>
+    <message>
+        <source>Merchant</source>
+        <translation>Merchant</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Operator&apos;s flag</source>
+        <translation>Operator&apos;s flag</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>Approved from</source>
+        <translation>Approved from</translation>
+    </message>
+    <message>
+        <source>Withdrawn on</source>
+        <translation>Withdrawn on</translation>
+    </message>
+    <message>
+        <source>Merchants</source>
+        <translation>Merchants</translation>
+    </message>
+    <message>
+        <source>&amp;Approve...</source>
+        <translation>&amp;Approve...</translation>
+    </message>
+    <message>
+        <source>&amp;Withdraw...</source>
+        <translation>&amp;Withdraw...</translation>
+    </message>
+    <message>
+        <source>&amp;Refuse...</source>
+        <translation>&amp;Refuse...</translation>
+    </message>
+    <message>
+        <source>Undecided</source>
+        <translation>Undecided</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>Withdrawn</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>Sustainable</source>
+        <translation>Sustainable</translation>
+    </message>
+    <message>
+        <source>Not sustainable</source>
+        <translation>Not sustainable</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::PersonsImportDialog</name>
     <message>
         <source>Import persons.csv</source>
@@ -7582,6 +7917,65 @@ Re-assessment due by %6.</translation>
     <message>
         <source>CSV files (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::RecoveryKeyDialog</name>
+    <message>
+        <source>Recovery key</source>
+        <translation>Recovery key</translation>
+    </message>
+    <message>
+        <source>Write down the recovery key</source>
+        <translation>Write down the recovery key</translation>
+    </message>
+    <message>
+        <source>This is the recovery key of the new database. It is shown only this once and Cabas keeps no copy of it. If every administrator&apos;s password is lost, it is the only way to open the database&apos;s keys. Write it down or print it, and keep it in a safe place, away from this computer.</source>
+        <translation>This is the recovery key of the new database. It is shown only this once and Cabas keeps no copy of it. If every administrator&apos;s password is lost, it is the only way to open the database&apos;s keys. Write it down or print it, and keep it in a safe place, away from this computer.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copy</translation>
+    </message>
+    <message>
+        <source>Copy the recovery key</source>
+        <translation>Copy the recovery key</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <source>Print the recovery key</source>
+        <translation>Print the recovery key</translation>
+    </message>
+    <message>
+        <source>I have &amp;written down the recovery key</source>
+        <translation>I have &amp;written down the recovery key</translation>
+    </message>
+    <message>
+        <source>I have written down the recovery key</source>
+        <translation>I have written down the recovery key</translation>
+    </message>
+    <message>
+        <source>C&amp;ontinue</source>
+        <translation>C&amp;ontinue</translation>
+    </message>
+    <message>
+        <source>Copied. Paste it somewhere safe, then copy something else so that it does not stay in the clipboard.</source>
+        <translation>Copied. Paste it somewhere safe, then copy something else so that it does not stay in the clipboard.</translation>
+    </message>
+    <message>
+        <source>Cabas: recovery key</source>
+        <translation>Cabas: recovery key</translation>
+    </message>
+    <message>
+        <source>Keep this page in a safe place. It opens the database&apos;s keys when every administrator&apos;s password is lost.</source>
+        <translation>Keep this page in a safe place. It opens the database&apos;s keys when every administrator&apos;s password is lost.</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>Sent to the printer.</translation>
     </message>
 </context>
 <context>

@@ -163,6 +163,10 @@
         <source>Access denied: the database login %1 is not allowed to act as a %2.</source>
         <translation>Accès refusé : l’identifiant de base de données %1 n’est pas autorisé à agir avec le rôle %2.</translation>
     </message>
+    <message>
+        <source>The account %1 has no key slot in this database&apos;s key ring (it was made before the key ring): an administrator must set a new password for it, then it can log in.</source>
+        <translation>Le compte %1 n’a pas d’emplacement dans le trousseau de clés de cette base de données (il a été créé avant le trousseau) : un·e administrateur·rice doit lui définir un nouveau mot de passe, puis il pourra se connecter.</translation>
+    </message>
 </context>
 <context>
     <name>Backup</name>
@@ -1628,6 +1632,137 @@
         <source>F or M (default: not given).</source>
         <translation>F ou M (par défaut : non renseigné).</translation>
     </message>
+    <message>
+        <source>RECOVERY KEY: write it down now and keep it somewhere safe, away from this computer.</source>
+        <translation>CLÉ DE SECOURS : notez-la maintenant et conservez-la en lieu sûr, loin de cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>It is shown only this once. It opens the database&apos;s keys when every administrator&apos;s password is lost.</source>
+        <translation>Elle n’est affichée qu’une seule fois. Elle ouvre les clés de la base de données si les mots de passe de tous les administrateurs sont perdus.</translation>
+    </message>
+    <message>
+        <source>undecided</source>
+        <translation>en attente</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>agréé</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>retiré</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>refusé</translation>
+    </message>
+    <message>
+        <source>No merchant is waiting for a decision.</source>
+        <translation>Aucun commerçant n’attend de décision.</translation>
+    </message>
+    <message>
+        <source>The ledger has no merchant yet.</source>
+        <translation>Le registre ne contient encore aucun commerçant.</translation>
+    </message>
+    <message>
+        <source>approved from %1 until %2</source>
+        <translation>agréé du %1 au %2</translation>
+    </message>
+    <message>
+        <source>approved from %1</source>
+        <translation>agréé depuis le %1</translation>
+    </message>
+    <message>
+        <source>withdrawn on %1</source>
+        <translation>retiré le %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 %2 (%3; operator: %4): %5; %n entries, first %6, last %7</source>
+        <translation>
+            <numerusform>%1 %2 (%3 ; opérateur : %4) : %5 ; %n opération, la première le %6, la dernière le %7</numerusform>
+            <numerusform>%1 %2 (%3 ; opérateur : %4) : %5 ; %n opérations, la première le %6, la dernière le %7</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no category</source>
+        <translation>sans catégorie</translation>
+    </message>
+    <message>
+        <source>sustainable</source>
+        <translation>durable</translation>
+    </message>
+    <message>
+        <source>not sustainable</source>
+        <translation>non durable</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2 : %3</translation>
+    </message>
+    <message>
+        <source>refused by %1 on %2</source>
+        <translation>refusé par %1 le %2</translation>
+    </message>
+    <message>
+        <source>approved from %1 by %2</source>
+        <translation>agréé à partir du %1 par %2</translation>
+    </message>
+    <message>
+        <source>withdrawn on %1 by %2</source>
+        <translation>retiré le %1 par %2</translation>
+    </message>
+    <message>
+        <source>Merchant %1 approved from %2.</source>
+        <translation>Commerçant %1 agréé à partir du %2.</translation>
+    </message>
+    <message>
+        <source>Approval of merchant %1 withdrawn on %2.</source>
+        <translation>Agrément du commerçant %1 retiré le %2.</translation>
+    </message>
+    <message>
+        <source>Merchant %1 refused.</source>
+        <translation>Commerçant %1 refusé.</translation>
+    </message>
+    <message>
+        <source>The committee&apos;s note or reason.</source>
+        <translation>La note ou le motif du comité.</translation>
+    </message>
+    <message>
+        <source>Merchants seen in the ledger, with the committee&apos;s decision and their entries.</source>
+        <translation>Les commerçants vus dans le registre, avec la décision du comité et leurs opérations.</translation>
+    </message>
+    <message>
+        <source>Only the merchants with no decision yet.</source>
+        <translation>Seulement les commerçants encore sans décision.</translation>
+    </message>
+    <message>
+        <source>One merchant and the history of the committee&apos;s decisions.</source>
+        <translation>Un commerçant et l’historique des décisions du comité.</translation>
+    </message>
+    <message>
+        <source>json (default) or text.</source>
+        <translation>json (par défaut) ou text.</translation>
+    </message>
+    <message>
+        <source>Approve a merchant: its purchases count as sustainable from a date on (administrators).</source>
+        <translation>Agréer un commerçant : ses achats comptent comme durables à partir d’une date (administrateurs).</translation>
+    </message>
+    <message>
+        <source>The first day of the approval.</source>
+        <translation>Le premier jour de l’agrément.</translation>
+    </message>
+    <message>
+        <source>Withdraw a merchant&apos;s approval: from that day on its purchases no longer count as sustainable (administrators).</source>
+        <translation>Retirer l’agrément d’un commerçant : à partir de ce jour, ses achats ne comptent plus comme durables (administrateurs).</translation>
+    </message>
+    <message>
+        <source>The first day without the approval.</source>
+        <translation>Le premier jour sans l’agrément.</translation>
+    </message>
+    <message>
+        <source>Record the committee&apos;s refusal of a merchant: its purchases do not count as sustainable (administrators).</source>
+        <translation>Enregistrer le refus d’un commerçant par le comité : ses achats ne comptent pas comme durables (administrateurs).</translation>
+    </message>
 </context>
 <context>
     <name>CohortCharts</name>
@@ -2358,6 +2493,10 @@
     <message>
         <source>Demo generation cancelled; nothing was written.</source>
         <translation>Génération de la démonstration annulée ; rien n’a été écrit.</translation>
+    </message>
+    <message>
+        <source>The demo&apos;s staff accounts need the key ring of an administrator&apos;s session: log in again as an administrator.</source>
+        <translation>Les comptes du personnel de la démonstration ont besoin du trousseau de clés d’une session d’administration : reconnectez-vous en tant qu’administrateur·rice.</translation>
     </message>
 </context>
 <context>
@@ -3271,6 +3410,56 @@
     </message>
 </context>
 <context>
+    <name>MerchantRepository</name>
+    <message>
+        <source>merchant: the ledger has no merchant %1</source>
+        <translation>merchant: le registre ne connaît aucun commerçant %1</translation>
+    </message>
+    <message>
+        <source>from: the first day of the approval is required (YYYY-MM-DD)</source>
+        <translation>from: le premier jour de l’agrément est obligatoire (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
+        <source>from: %1 is approved from %2 until %3 (withdrawn on that day): a new approval starts on %3 or later</source>
+        <translation>from: %1 est agréé du %2 au %3 (retrait ce jour-là) : un nouvel agrément commence le %3 ou plus tard</translation>
+    </message>
+    <message>
+        <source>from: %1 is already approved from %2: withdraw it first</source>
+        <translation>from: %1 est déjà agréé depuis le %2 : retirez d’abord cet agrément</translation>
+    </message>
+    <message>
+        <source>on: the day the approval ends is required (YYYY-MM-DD)</source>
+        <translation>on: le jour où l’agrément prend fin est obligatoire (AAAA-MM-JJ)</translation>
+    </message>
+    <message>
+        <source>merchant: %1 has no approval in force to withdraw</source>
+        <translation>merchant: %1 n’a aucun agrément en vigueur à retirer</translation>
+    </message>
+    <message>
+        <source>on: the withdrawal must come after the first day of the approval (%1)</source>
+        <translation>on: le retrait doit venir après le premier jour de l’agrément (%1)</translation>
+    </message>
+    <message>
+        <source>merchant: %1 is approved from %2: withdraw the approval on a date instead</source>
+        <translation>merchant: %1 est agréé depuis le %2 : retirez plutôt l’agrément à une date donnée</translation>
+    </message>
+    <message>
+        <source>merchant: %1 is already refused</source>
+        <translation>merchant: %1 est déjà refusé</translation>
+    </message>
+</context>
+<context>
+    <name>MerchantService</name>
+    <message>
+        <source>note: at most %1 characters</source>
+        <translation>note: %1 caractères au maximum</translation>
+    </message>
+    <message>
+        <source>merchant: the ledger has no merchant %1</source>
+        <translation>merchant: le registre ne connaît aucun commerçant %1</translation>
+    </message>
+</context>
+<context>
     <name>Passwords</name>
     <message>
         <source>Not enough memory to hash the password.</source>
@@ -3881,6 +4070,18 @@
         <source>The current password is wrong, or the account is locked or disabled.</source>
         <translation>Le mot de passe actuel est incorrect, ou le compte est verrouillé ou désactivé.</translation>
     </message>
+    <message>
+        <source>This session has not opened the database&apos;s key ring: log out and log in again.</source>
+        <translation>Cette session n’a pas ouvert le trousseau de clés de la base de données : déconnectez-vous puis reconnectez-vous.</translation>
+    </message>
+    <message>
+        <source>Only an administrator&apos;s session can give an account its key slot.</source>
+        <translation>Seule la session d’un·e administrateur·rice peut donner à un compte son emplacement de clé.</translation>
+    </message>
+    <message>
+        <source>An administrator set your password again meanwhile: log in again with that password, then change it.</source>
+        <translation>Un·e administrateur·rice a redéfini votre mot de passe entre-temps : reconnectez-vous avec ce mot de passe, puis changez-le.</translation>
+    </message>
 </context>
 <context>
     <name>Workshop</name>
@@ -4151,6 +4352,10 @@
     <message>
         <source>Filter by user</source>
         <translation>Filtrer par utilisateur</translation>
+    </message>
+    <message>
+        <source>Merchants</source>
+        <translation>Commerçants</translation>
     </message>
 </context>
 <context>
@@ -6873,6 +7078,136 @@ Réévaluation à faire au plus tard le %6.</translation>
     </message>
 </context>
 <context>
+    <name>cabas::ui::MerchantDecisionDialog</name>
+    <message>
+        <source>Approve a merchant</source>
+        <translation>Agréer un commerçant</translation>
+    </message>
+    <message>
+        <source>Withdraw an approval</source>
+        <translation>Retirer un agrément</translation>
+    </message>
+    <message>
+        <source>Refuse a merchant</source>
+        <translation>Refuser un commerçant</translation>
+    </message>
+    <message>
+        <source>%1 (%2): its purchases count as sustainable from this day on.</source>
+        <translation>%1 (%2) : ses achats comptent comme durables à partir de ce jour.</translation>
+    </message>
+    <message>
+        <source>%1 (%2): from this day on its purchases no longer count as sustainable.</source>
+        <translation>%1 (%2) : à partir de ce jour, ses achats ne comptent plus comme durables.</translation>
+    </message>
+    <message>
+        <source>%1 (%2): its purchases do not count as sustainable (except during an approval).</source>
+        <translation>%1 (%2) : ses achats ne comptent pas comme durables (sauf pendant un agrément).</translation>
+    </message>
+    <message>
+        <source>Approved &amp;from:</source>
+        <translation>Agréé à &amp;partir du :</translation>
+    </message>
+    <message>
+        <source>Withdrawn &amp;on:</source>
+        <translation>Retiré &amp;le :</translation>
+    </message>
+    <message>
+        <source>The committee&apos;s reason, a meeting&apos;s date...</source>
+        <translation>Le motif du comité, la date d’une réunion…</translation>
+    </message>
+    <message>
+        <source>&amp;Note:</source>
+        <translation>&amp;Note :</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>A&amp;gréer</translation>
+    </message>
+    <message>
+        <source>&amp;Withdraw</source>
+        <translation>&amp;Retirer</translation>
+    </message>
+    <message>
+        <source>&amp;Refuse</source>
+        <translation>Re&amp;fuser</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::MerchantsPanel</name>
+    <message>
+        <source>The merchants seen in the ledger and the committee&apos;s decisions. An approval counts from its first day until it is withdrawn; outside approvals a refused merchant does not count as sustainable, and a merchant with no decision follows the operator&apos;s flag.</source>
+        <translation>Les commerçants vus dans le registre et les décisions du comité. Un agrément compte de son premier jour jusqu’à son retrait ; hors agrément, un commerçant refusé ne compte pas comme durable, et un commerçant sans décision suit l’indication de l’opérateur.</translation>
+    </message>
+    <message>
+        <source>&amp;Undecided only</source>
+        <translation>&amp;En attente de décision seulement</translation>
+    </message>
+    <message>
+        <source>Merchant</source>
+        <translation>Commerçant</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Operator&apos;s flag</source>
+        <translation>Indication de l’opérateur</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Décision</translation>
+    </message>
+    <message>
+        <source>Approved from</source>
+        <translation>Agréé à partir du</translation>
+    </message>
+    <message>
+        <source>Withdrawn on</source>
+        <translation>Retiré le</translation>
+    </message>
+    <message>
+        <source>Merchants</source>
+        <translation>Commerçants</translation>
+    </message>
+    <message>
+        <source>&amp;Approve...</source>
+        <translation>A&amp;gréer…</translation>
+    </message>
+    <message>
+        <source>&amp;Withdraw...</source>
+        <translation>Re&amp;tirer…</translation>
+    </message>
+    <message>
+        <source>&amp;Refuse...</source>
+        <translation>Refu&amp;ser…</translation>
+    </message>
+    <message>
+        <source>Undecided</source>
+        <translation>En attente</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Agréé</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>Retiré</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>Refusé</translation>
+    </message>
+    <message>
+        <source>Sustainable</source>
+        <translation>Durable</translation>
+    </message>
+    <message>
+        <source>Not sustainable</source>
+        <translation>Non durable</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::PersonsImportDialog</name>
     <message>
         <source>Import persons.csv</source>
@@ -7582,6 +7917,65 @@ Réévaluation à faire au plus tard le %6.</translation>
     <message>
         <source>CSV files (*.csv)</source>
         <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::RecoveryKeyDialog</name>
+    <message>
+        <source>Recovery key</source>
+        <translation>Clé de secours</translation>
+    </message>
+    <message>
+        <source>Write down the recovery key</source>
+        <translation>Notez la clé de secours</translation>
+    </message>
+    <message>
+        <source>This is the recovery key of the new database. It is shown only this once and Cabas keeps no copy of it. If every administrator&apos;s password is lost, it is the only way to open the database&apos;s keys. Write it down or print it, and keep it in a safe place, away from this computer.</source>
+        <translation>Voici la clé de secours de la nouvelle base de données. Elle n’est affichée qu’une seule fois et Cabas n’en garde aucune copie. Si les mots de passe de tous les administrateurs sont perdus, c’est le seul moyen d’ouvrir les clés de la base. Notez-la ou imprimez-la, et conservez-la en lieu sûr, loin de cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copier</translation>
+    </message>
+    <message>
+        <source>Copy the recovery key</source>
+        <translation>Copier la clé de secours</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Imprimer…</translation>
+    </message>
+    <message>
+        <source>Print the recovery key</source>
+        <translation>Imprimer la clé de secours</translation>
+    </message>
+    <message>
+        <source>I have &amp;written down the recovery key</source>
+        <translation>J’ai &amp;noté la clé de secours</translation>
+    </message>
+    <message>
+        <source>I have written down the recovery key</source>
+        <translation>J’ai noté la clé de secours</translation>
+    </message>
+    <message>
+        <source>C&amp;ontinue</source>
+        <translation>C&amp;ontinuer</translation>
+    </message>
+    <message>
+        <source>Copied. Paste it somewhere safe, then copy something else so that it does not stay in the clipboard.</source>
+        <translation>Copiée. Collez-la en lieu sûr, puis copiez autre chose pour qu’elle ne reste pas dans le presse-papiers.</translation>
+    </message>
+    <message>
+        <source>Cabas: recovery key</source>
+        <translation>Cabas : clé de secours</translation>
+    </message>
+    <message>
+        <source>Keep this page in a safe place. It opens the database&apos;s keys when every administrator&apos;s password is lost.</source>
+        <translation>Conservez cette page en lieu sûr. Elle permet d’ouvrir les clés de la base de données si les mots de passe de tous les administrateurs sont perdus.</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>Envoyée à l’imprimante.</translation>
     </message>
 </context>
 <context>
