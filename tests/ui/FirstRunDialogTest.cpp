@@ -95,7 +95,7 @@ TEST_CASE("ui: the first-run dialog creates a database from its fields", "[ui][f
 }
 
 TEST_CASE("ui: the recovery key dialog shows the key and continues only once it is written down",
-          "[ui][firstrun][keyring]")
+          "[ui][firstrun][keyring][screenshot]")
 {
     const QString key = QStringLiteral("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567");
     ui::RecoveryKeyDialog dialog(key);
@@ -118,6 +118,7 @@ TEST_CASE("ui: the recovery key dialog shows the key and continues only once it 
     child<QPushButton>(&dialog, "copyButton")->click();
     CHECK(QGuiApplication::clipboard()->text() == key);
     CHECK_FALSE(child<QLabel>(&dialog, "recoveryKeyStatus")->isHidden());
+    test::screenshotIfAsked(&dialog, QStringLiteral("recovery-key"));
     QGuiApplication::clipboard()->clear();
 
     confirm->setChecked(true);

@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QSqlQuery>
 #include <QStandardItemModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 
@@ -65,7 +66,8 @@ int rowOf(const QTableView* view, const QString& merchantId)
 }
 } // namespace
 
-TEST_CASE("ui: merchants: an administrator approves a merchant through the dialog", "[ui][merchants]")
+TEST_CASE("ui: merchants: an administrator approves a merchant through the dialog",
+          "[ui][merchants][screenshot]")
 {
     Fixture f;
     ui::AdministrationPage page;
@@ -106,6 +108,10 @@ TEST_CASE("ui: merchants: an administrator approves a merchant through the dialo
     CHECK(view->model()->index(row, 3).data(Qt::UserRole).toString() == QStringLiteral("approved"));
     CHECK(withdraw->isEnabled()); // the selection is kept
     CHECK_FALSE(approve->isEnabled());
+    auto* tabs = child<QTabWidget>(&page, "administrationTabs");
+    tabs->setCurrentWidget(panel);
+    page.resize(1000, 560);
+    test::screenshotIfAsked(&page, QStringLiteral("merchants"));
 
     // Undecided only: the approved merchant leaves the list.
     child<QCheckBox>(panel, "merchantsUndecidedCheck")->setChecked(true);
