@@ -111,9 +111,12 @@ SecretBytes passwordKey(const QString& password, const QByteArray& salt, KdfLimi
         throw Error(KeyRing::tr("The key slot's key derivation settings are not acceptable (altered slot)."),
                     Error::Kind::Storage);
     const SecretBytes pw = passwordBytes(password);
+    // An empty password holds no buffer; libsodium wants a pointer all the same (UBSan: nonnull argument).
+    static const char noPassword = 0;
+    const char* passwordData = pw.size() ? reinterpret_cast<const char*>(pw.data()) : &noPassword;
     SecretBytes key(kKeyBytes);
-    if (crypto_pwhash(key.data(), key.size(), reinterpret_cast<const char*>(pw.data()), pw.size(),
-                      bytes(salt), limits.ops, std::size_t(limits.mem), crypto_pwhash_ALG_ARGON2ID13) != 0)
+    if (crypto_pwhash(key.data(), key.size(), passwordData, pw.size(), bytes(salt), limits.ops,
+                      std::size_t(limits.mem), crypto_pwhash_ALG_ARGON2ID13) != 0)
         throw Error(KeyRing::tr("Not enough memory to derive the key from the password."),
                     Error::Kind::Storage);
     return key;
