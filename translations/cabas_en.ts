@@ -7206,6 +7206,34 @@ Re-assessment due by %6.</translation>
         <source>Not sustainable</source>
         <translation>Not sustainable</translation>
     </message>
+    <message>
+        <source>Organic shop</source>
+        <translation>Organic shop</translation>
+    </message>
+    <message>
+        <source>Local producer</source>
+        <translation>Local producer</translation>
+    </message>
+    <message>
+        <source>Farm shop</source>
+        <translation>Farm shop</translation>
+    </message>
+    <message>
+        <source>Market</source>
+        <translation>Market</translation>
+    </message>
+    <message>
+        <source>Grocery</source>
+        <translation>Grocery</translation>
+    </message>
+    <message>
+        <source>Supermarket</source>
+        <translation>Supermarket</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Other</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::PersonsImportDialog</name>

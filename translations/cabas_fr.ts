@@ -7206,6 +7206,34 @@ Réévaluation à faire au plus tard le %6.</translation>
         <source>Not sustainable</source>
         <translation>Non durable</translation>
     </message>
+    <message>
+        <source>Organic shop</source>
+        <translation>Magasin bio</translation>
+    </message>
+    <message>
+        <source>Local producer</source>
+        <translation>Producteur local</translation>
+    </message>
+    <message>
+        <source>Farm shop</source>
+        <translation>Vente à la ferme</translation>
+    </message>
+    <message>
+        <source>Market</source>
+        <translation>Marché</translation>
+    </message>
+    <message>
+        <source>Grocery</source>
+        <translation>Épicerie</translation>
+    </message>
+    <message>
+        <source>Supermarket</source>
+        <translation>Supermarché</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Autre</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::PersonsImportDialog</name>

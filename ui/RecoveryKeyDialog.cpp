@@ -107,7 +107,7 @@ void RecoveryKeyDialog::copyKey()
     QGuiApplication::clipboard()->setText(m_key);
     m_status->setText(tr("Copied. Paste it somewhere safe, then copy something else so that it does not stay "
                          "in the clipboard."));
-    m_status->show();
+    showStatus();
 }
 
 void RecoveryKeyDialog::printKey()
@@ -129,7 +129,13 @@ void RecoveryKeyDialog::printKey()
     page.setHtml(text);
     page.print(&printer);
     m_status->setText(tr("Sent to the printer."));
+    showStatus();
+}
+
+void RecoveryKeyDialog::showStatus()
+{
     m_status->show();
+    adjustSize(); // the window grows with the message instead of squeezing the key and the explanation
 }
 
 } // namespace cabas::ui

@@ -26,6 +26,7 @@ class RecoveryKeyDialog : public QDialog
   private:
     void copyKey();
     void printKey();
+    void showStatus();
 
     QString m_key;
     QLabel* m_keyLabel = nullptr;

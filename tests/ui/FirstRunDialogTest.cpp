@@ -118,6 +118,12 @@ TEST_CASE("ui: the recovery key dialog shows the key and continues only once it 
     child<QPushButton>(&dialog, "copyButton")->click();
     CHECK(QGuiApplication::clipboard()->text() == key);
     CHECK_FALSE(child<QLabel>(&dialog, "recoveryKeyStatus")->isHidden());
+    // The window grows with the message: neither the key nor the explanation is squeezed.
+    for (const char* name : {"recoveryKeyLabel", "recoveryKeyExplanation"}) {
+        const auto* label = child<QLabel>(&dialog, name);
+        INFO(name);
+        CHECK(label->height() >= label->heightForWidth(label->width()));
+    }
     test::screenshotIfAsked(&dialog, QStringLiteral("recovery-key"));
     QGuiApplication::clipboard()->clear();
 

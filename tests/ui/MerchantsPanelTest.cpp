@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QDateEdit>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -108,6 +109,11 @@ TEST_CASE("ui: merchants: an administrator approves a merchant through the dialo
     CHECK(view->model()->index(row, 3).data(Qt::UserRole).toString() == QStringLiteral("approved"));
     CHECK(withdraw->isEnabled()); // the selection is kept
     CHECK_FALSE(approve->isEnabled());
+    // Categories in the user's words, and no header cut.
+    CHECK(view->model()->index(row, 1).data().toString() == ui::MerchantsPanel::tr("Supermarket"));
+    for (int column = 0; column < view->horizontalHeader()->count(); ++column)
+        CHECK(view->horizontalHeader()->sectionSize(column) >=
+              view->horizontalHeader()->sectionSizeHint(column));
     auto* tabs = child<QTabWidget>(&page, "administrationTabs");
     tabs->setCurrentWidget(panel);
     page.resize(1000, 560);

@@ -12,6 +12,7 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -33,6 +34,22 @@ QLabel* errorLabel(const QString& objectName, QWidget* parent)
     theme::setTone(label, theme::Tone::Error);
     label->hide();
     return label;
+}
+
+// A merchant's category (domain.md's codes) in the user's words; a code Cabas does not know stays as it is.
+QString categoryName(const QString& code)
+{
+    static const QHash<QString, const char*> names = {
+        {QStringLiteral("organic_shop"), QT_TRANSLATE_NOOP("cabas::ui::MerchantsPanel", "Organic shop")},
+        {QStringLiteral("local_producer"), QT_TRANSLATE_NOOP("cabas::ui::MerchantsPanel", "Local producer")},
+        {QStringLiteral("farm_shop"), QT_TRANSLATE_NOOP("cabas::ui::MerchantsPanel", "Farm shop")},
+        {QStringLiteral("market"), QT_TRANSLATE_NOOP("cabas::ui::MerchantsPanel", "Market")},
+        {QStringLiteral("grocery"), QT_TRANSLATE_NOOP("cabas::ui::MerchantsPanel", "Grocery")},
+        {QStringLiteral("supermarket"), QT_TRANSLATE_NOOP("cabas::ui::MerchantsPanel", "Supermarket")},
+        {QStringLiteral("other"), QT_TRANSLATE_NOOP("cabas::ui::MerchantsPanel", "Other")},
+    };
+    const auto it = names.find(code);
+    return it == names.end() ? code : MerchantsPanel::tr(it.value());
 }
 
 QString shortDate(const QDate& d)
@@ -187,6 +204,7 @@ MerchantsPanel::MerchantsPanel(QWidget* parent) : QWidget(parent)
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setColumnWidth(0, 220);
+    a11y::fitColumnsToHeaders(m_view);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             [this] { updateButtons(); });
     layout->addWidget(m_view, 1);
@@ -260,7 +278,7 @@ void MerchantsPanel::refresh()
             }
             QList<QStandardItem*> row{
                 new QStandardItem(s.merchant.name),
-                new QStandardItem(s.merchant.category),
+                new QStandardItem(categoryName(s.merchant.category)),
                 new QStandardItem(s.merchant.operatorSustainable ? tr("Sustainable") : tr("Not sustainable")),
                 new QStandardItem(decision),
                 new QStandardItem(shortDate(s.approvedFrom)),
