@@ -1,4 +1,4 @@
-#include "cli/Cli.h"
+#include "CliTestUtil.h"
 #include "store/HouseholdRepository.h"
 #include "store/ProgrammeRepository.h"
 #include "support/TestClock.h"
@@ -16,29 +16,8 @@ using namespace cabas;
 using namespace Qt::StringLiterals;
 using cabas::test::TempDatabase;
 
-namespace {
-struct Run
-{
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-Run runCli(const TempDatabase& t, const QString& login, const QString& passwordFile, const QStringList& args)
-{
-    Run r;
-    QTextStream out(&r.out);
-    QTextStream err(&r.err);
-    QProcessEnvironment e;
-    e.insert(u"CABAS_NO_PROMPT"_s, u"1"_s);
-    r.code = cli::run(
-        QStringList{u"--db"_s, t.url(), u"--user"_s, login, u"--password-file"_s, passwordFile} + args, out,
-        err, e);
-    out.flush();
-    err.flush();
-    return r;
-}
-} // namespace
+using Run = cabas::test::CliRun;
+using cabas::test::runCli;
 
 TEST_CASE("cabas-cli contribution set, pay, show and arrears", "[cli][contributions]")
 {
