@@ -811,8 +811,7 @@ LedgerCounts LedgerRepository::counts() const
     return c;
 }
 
-namespace {
-LedgerMerchant readMerchant(const QSqlQuery& q)
+LedgerMerchant LedgerRepository::merchantFromRow(const QSqlQuery& q)
 {
     LedgerMerchant m;
     m.id = q.value(0).toString();
@@ -823,7 +822,6 @@ LedgerMerchant readMerchant(const QSqlQuery& q)
         m.overrideSustainable = q.value(4).toBool();
     return m;
 }
-} // namespace
 
 std::vector<LedgerMerchant> LedgerRepository::merchants() const
 {
@@ -831,7 +829,7 @@ std::vector<LedgerMerchant> LedgerRepository::merchants() const
                                            "FROM ledger_merchant ORDER BY name, id"));
     std::vector<LedgerMerchant> result;
     while (q.next())
-        result.push_back(readMerchant(q));
+        result.push_back(merchantFromRow(q));
     return result;
 }
 
@@ -843,7 +841,7 @@ std::optional<LedgerMerchant> LedgerRepository::findMerchant(const QString& id) 
         {id});
     if (!q.next())
         return std::nullopt;
-    return readMerchant(q);
+    return merchantFromRow(q);
 }
 
 std::vector<FeedCard> LedgerRepository::feedCards() const

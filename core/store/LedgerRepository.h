@@ -201,6 +201,10 @@ class LedgerRepository
     // use it.
     static QString sustainableSql(const QString& alias = QStringLiteral("e"));
 
+    // A merchant from a row whose first columns are ledger_merchant's id, name, category, sustainable and
+    // sustainable_override, in that order (the ledger's reads and MerchantRepository's).
+    static LedgerMerchant merchantFromRow(const QSqlQuery& q);
+
   private:
     bool isKnownCard(const QString& token) const;
     // Who owns which card and account code, loaded in batches and kept from page to page of one sync;

@@ -1,6 +1,7 @@
 #include "store/MerchantRepository.h"
 
 #include "common/Error.h"
+#include "store/LedgerRepository.h"
 
 #include <QSqlQuery>
 #include <map>
@@ -72,17 +73,6 @@ void applyLatest(MerchantStatus& s, const MerchantDecision& latest, const QDate&
                                                                           : MerchantState::Approved;
 }
 
-LedgerMerchant readMerchant(const QSqlQuery& q)
-{
-    LedgerMerchant m;
-    m.id = q.value(0).toString();
-    m.name = q.value(1).toString();
-    m.category = q.value(2).toString();
-    m.operatorSustainable = q.value(3).toBool();
-    if (!q.value(4).isNull())
-        m.overrideSustainable = q.value(4).toBool();
-    return m;
-}
 } // namespace
 
 std::vector<MerchantStatus> MerchantRepository::statuses(const QDate& today, bool undecidedOnly,
@@ -98,7 +88,7 @@ std::vector<MerchantStatus> MerchantRepository::statuses(const QDate& today, boo
                                : QString()));
     while (q.next()) {
         MerchantStatus s;
-        s.merchant = readMerchant(q);
+        s.merchant = LedgerRepository::merchantFromRow(q);
         index[s.merchant.id] = result.size();
         result.push_back(s);
     }
@@ -142,7 +132,7 @@ std::optional<MerchantStatus> MerchantRepository::status(const QString& merchant
     if (!q.next())
         return std::nullopt;
     MerchantStatus s;
-    s.merchant = readMerchant(q);
+    s.merchant = LedgerRepository::merchantFromRow(q);
     const auto decisions = history(merchantId);
     if (!decisions.empty())
         applyLatest(s, decisions.back(), today);
@@ -188,7 +178,7 @@ LedgerMerchant MerchantRepository::requireMerchant(const QString& merchantId) co
                   {merchantId});
     if (!q.next())
         throw Error(tr("merchant: the ledger has no merchant %1").arg(merchantId), Error::Kind::NotFound);
-    return readMerchant(q);
+    return LedgerRepository::merchantFromRow(q);
 }
 
 qint64 MerchantRepository::approve(const QString& merchantId, const QDate& from, const QString& note,
