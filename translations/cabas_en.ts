@@ -1763,6 +1763,46 @@
         <source>Record the committee&apos;s refusal of a merchant: its purchases do not count as sustainable (administrators).</source>
         <translation>Record the committee&apos;s refusal of a merchant: its purchases do not count as sustainable (administrators).</translation>
     </message>
+    <message>
+        <source>Cannot read the recovery key file %1: %2</source>
+        <translation>Cannot read the recovery key file %1: %2</translation>
+    </message>
+    <message>
+        <source>The recovery key file %1 is empty: its first line must be the recovery key.</source>
+        <translation>The recovery key file %1 is empty: its first line must be the recovery key.</translation>
+    </message>
+    <message>
+        <source>Recovery key (as printed at init): </source>
+        <translation>Recovery key (as printed at init): </translation>
+    </message>
+    <message>
+        <source>--recovery-key-file FILE is needed when there is no terminal to ask on</source>
+        <translation>--recovery-key-file FILE is needed when there is no terminal to ask on</translation>
+    </message>
+    <message>
+        <source>Administrator %1 created with the recovery key: log in with the new password.</source>
+        <translation>Administrator %1 created with the recovery key: log in with the new password.</translation>
+    </message>
+    <message>
+        <source>Administrator %1 has a new password (set with the recovery key) and is unlocked.</source>
+        <translation>Administrator %1 has a new password (set with the recovery key) and is unlocked.</translation>
+    </message>
+    <message>
+        <source>Every administrator&apos;s password lost: with the recovery key printed at init, create the administrator LOGIN, or give that administrator a new password (no --user).</source>
+        <translation>Every administrator&apos;s password lost: with the recovery key printed at init, create the administrator LOGIN, or give that administrator a new password (no --user).</translation>
+    </message>
+    <message>
+        <source>The recovery key, on the file&apos;s first line.</source>
+        <translation>The recovery key, on the file&apos;s first line.</translation>
+    </message>
+    <message>
+        <source>Name shown for a new administrator.</source>
+        <translation>Name shown for a new administrator.</translation>
+    </message>
+    <message>
+        <source>The administrator&apos;s new password, on the file&apos;s first line.</source>
+        <translation>The administrator&apos;s new password, on the file&apos;s first line.</translation>
+    </message>
 </context>
 <context>
     <name>CohortCharts</name>
@@ -3962,6 +4002,25 @@
     </message>
 </context>
 <context>
+    <name>Recovery</name>
+    <message>
+        <source>The password is not strong enough: %1.</source>
+        <translation>The password is not strong enough: %1.</translation>
+    </message>
+    <message>
+        <source>This database has no recovery key: it was made before key rings. An administrator of its server or a backup is the only way back.</source>
+        <translation>This database has no recovery key: it was made before key rings. An administrator of its server or a backup is the only way back.</translation>
+    </message>
+    <message>
+        <source>Recovery must connect to this shared database as its owner (the connection that created it), not as a staff login.</source>
+        <translation>Recovery must connect to this shared database as its owner (the connection that created it), not as a staff login.</translation>
+    </message>
+    <message>
+        <source>%1 is not an administrator: choose the login of an administrator or a new login.</source>
+        <translation>%1 is not an administrator: choose the login of an administrator or a new login.</translation>
+    </message>
+</context>
+<context>
     <name>Setup</name>
     <message>
         <source>password: %1</source>
@@ -4359,6 +4418,53 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::AdministratorRecoveryDialog</name>
+    <message>
+        <source>Recover the administration</source>
+        <translation>Recover the administration</translation>
+    </message>
+    <message>
+        <source>When every administrator&apos;s password is lost, the recovery key written down when the database was created gives an administrator a new password: a new administrator, or an existing administrator&apos;s login (the account is also unlocked and enabled). It is recorded in the audit trail.</source>
+        <translation>When every administrator&apos;s password is lost, the recovery key written down when the database was created gives an administrator a new password: a new administrator, or an existing administrator&apos;s login (the account is also unlocked and enabled). It is recorded in the audit trail.</translation>
+    </message>
+    <message>
+        <source>&amp;Recovery key:</source>
+        <translation>&amp;Recovery key:</translation>
+    </message>
+    <message>
+        <source>Administrator&apos;s &amp;login:</source>
+        <translation>Administrator&apos;s &amp;login:</translation>
+    </message>
+    <message>
+        <source>for a new administrator</source>
+        <translation>for a new administrator</translation>
+    </message>
+    <message>
+        <source>&amp;Name shown:</source>
+        <translation>&amp;Name shown:</translation>
+    </message>
+    <message>
+        <source>New &amp;password:</source>
+        <translation>New &amp;password:</translation>
+    </message>
+    <message>
+        <source>&amp;Same password again:</source>
+        <translation>&amp;Same password again:</translation>
+    </message>
+    <message>
+        <source>&amp;Recover</source>
+        <translation>&amp;Recover</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation>Unexpected error: %1</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::AttendanceImportDialog</name>
     <message>
         <source>Import attendance</source>
@@ -4517,6 +4623,18 @@
     <message>
         <source>Detail</source>
         <translation>Detail</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>Recovery key</translation>
+    </message>
+    <message>
+        <source>Keys created</source>
+        <translation>Keys created</translation>
+    </message>
+    <message>
+        <source>Health key granted</source>
+        <translation>Health key granted</translation>
     </message>
 </context>
 <context>
@@ -6745,6 +6863,18 @@ Re-assessment due by %6.</translation>
     <message>
         <source>Unexpected error: %1</source>
         <translation>Unexpected error: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Recovery key…</source>
+        <translation>&amp;Recovery key…</translation>
+    </message>
+    <message>
+        <source>Every administrator&apos;s password is lost: give an administrator a new password with the recovery key written down when the database was created.</source>
+        <translation>Every administrator&apos;s password is lost: give an administrator a new password with the recovery key written down when the database was created.</translation>
+    </message>
+    <message>
+        <source>Administrator %1 has a new password: log in with it.</source>
+        <translation>Administrator %1 has a new password: log in with it.</translation>
     </message>
 </context>
 <context>

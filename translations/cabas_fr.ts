@@ -1763,6 +1763,46 @@
         <source>Record the committee&apos;s refusal of a merchant: its purchases do not count as sustainable (administrators).</source>
         <translation>Enregistrer le refus d’un commerçant par le comité : ses achats ne comptent pas comme durables (administrateurs).</translation>
     </message>
+    <message>
+        <source>Cannot read the recovery key file %1: %2</source>
+        <translation>Impossible de lire le fichier de la clé de secours %1 : %2</translation>
+    </message>
+    <message>
+        <source>The recovery key file %1 is empty: its first line must be the recovery key.</source>
+        <translation>Le fichier de la clé de secours %1 est vide : sa première ligne doit être la clé de secours.</translation>
+    </message>
+    <message>
+        <source>Recovery key (as printed at init): </source>
+        <translation>Clé de secours (telle qu’imprimée à la création) : </translation>
+    </message>
+    <message>
+        <source>--recovery-key-file FILE is needed when there is no terminal to ask on</source>
+        <translation>--recovery-key-file FICHIER est nécessaire quand il n’y a pas de terminal où la demander</translation>
+    </message>
+    <message>
+        <source>Administrator %1 created with the recovery key: log in with the new password.</source>
+        <translation>Administrateur·rice %1 créé·e avec la clé de secours : connectez-vous avec le nouveau mot de passe.</translation>
+    </message>
+    <message>
+        <source>Administrator %1 has a new password (set with the recovery key) and is unlocked.</source>
+        <translation>L’administrateur·rice %1 a un nouveau mot de passe (défini avec la clé de secours) et son compte est débloqué.</translation>
+    </message>
+    <message>
+        <source>Every administrator&apos;s password lost: with the recovery key printed at init, create the administrator LOGIN, or give that administrator a new password (no --user).</source>
+        <translation>Mots de passe de tous les administrateur·rices perdus : avec la clé de secours imprimée à la création, créer l’administrateur·rice IDENTIFIANT, ou lui donner un nouveau mot de passe (sans --user).</translation>
+    </message>
+    <message>
+        <source>The recovery key, on the file&apos;s first line.</source>
+        <translation>La clé de secours, sur la première ligne du fichier.</translation>
+    </message>
+    <message>
+        <source>Name shown for a new administrator.</source>
+        <translation>Nom affiché d’un·e nouvel·le administrateur·rice.</translation>
+    </message>
+    <message>
+        <source>The administrator&apos;s new password, on the file&apos;s first line.</source>
+        <translation>Le nouveau mot de passe de l’administrateur·rice, sur la première ligne du fichier.</translation>
+    </message>
 </context>
 <context>
     <name>CohortCharts</name>
@@ -3962,6 +4002,25 @@
     </message>
 </context>
 <context>
+    <name>Recovery</name>
+    <message>
+        <source>The password is not strong enough: %1.</source>
+        <translation>Le mot de passe n’est pas assez robuste : %1.</translation>
+    </message>
+    <message>
+        <source>This database has no recovery key: it was made before key rings. An administrator of its server or a backup is the only way back.</source>
+        <translation>Cette base de données n’a pas de clé de secours : elle a été créée avant les trousseaux de clés. Seul·e l’administrateur·rice de son serveur ou une sauvegarde peuvent y remédier.</translation>
+    </message>
+    <message>
+        <source>Recovery must connect to this shared database as its owner (the connection that created it), not as a staff login.</source>
+        <translation>Le secours doit se connecter à cette base partagée en tant que propriétaire (la connexion qui l’a créée), pas avec un identifiant du personnel.</translation>
+    </message>
+    <message>
+        <source>%1 is not an administrator: choose the login of an administrator or a new login.</source>
+        <translation>%1 n’est pas administrateur·rice : choisissez l’identifiant d’un·e administrateur·rice ou un nouvel identifiant.</translation>
+    </message>
+</context>
+<context>
     <name>Setup</name>
     <message>
         <source>password: %1</source>
@@ -4359,6 +4418,53 @@
     </message>
 </context>
 <context>
+    <name>cabas::ui::AdministratorRecoveryDialog</name>
+    <message>
+        <source>Recover the administration</source>
+        <translation>Retrouver l’accès administrateur</translation>
+    </message>
+    <message>
+        <source>When every administrator&apos;s password is lost, the recovery key written down when the database was created gives an administrator a new password: a new administrator, or an existing administrator&apos;s login (the account is also unlocked and enabled). It is recorded in the audit trail.</source>
+        <translation>Quand les mots de passe de tous les administrateur·rices sont perdus, la clé de secours notée à la création de la base donne un nouveau mot de passe à un·e administrateur·rice : un·e nouvel·le administrateur·rice, ou l’identifiant d’un·e administrateur·rice existant·e (son compte est aussi débloqué et réactivé). L’opération est inscrite au journal d’audit.</translation>
+    </message>
+    <message>
+        <source>&amp;Recovery key:</source>
+        <translation>&amp;Clé de secours :</translation>
+    </message>
+    <message>
+        <source>Administrator&apos;s &amp;login:</source>
+        <translation>&amp;Identifiant administrateur·rice :</translation>
+    </message>
+    <message>
+        <source>for a new administrator</source>
+        <translation>pour un·e nouvel·le administrateur·rice</translation>
+    </message>
+    <message>
+        <source>&amp;Name shown:</source>
+        <translation>&amp;Nom affiché :</translation>
+    </message>
+    <message>
+        <source>New &amp;password:</source>
+        <translation>Nouveau &amp;mot de passe :</translation>
+    </message>
+    <message>
+        <source>&amp;Same password again:</source>
+        <translation>&amp;Vérification du mot de passe :</translation>
+    </message>
+    <message>
+        <source>&amp;Recover</source>
+        <translation>&amp;Rétablir l’accès</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>Les deux mots de passe diffèrent.</translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation>Erreur inattendue : %1</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::AttendanceImportDialog</name>
     <message>
         <source>Import attendance</source>
@@ -4517,6 +4623,18 @@
     <message>
         <source>Detail</source>
         <translation>Détail</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>Clé de secours</translation>
+    </message>
+    <message>
+        <source>Keys created</source>
+        <translation>Clés créées</translation>
+    </message>
+    <message>
+        <source>Health key granted</source>
+        <translation>Clé santé accordée</translation>
     </message>
 </context>
 <context>
@@ -6745,6 +6863,18 @@ Réévaluation à faire au plus tard le %6.</translation>
     <message>
         <source>Unexpected error: %1</source>
         <translation>Erreur inattendue : %1</translation>
+    </message>
+    <message>
+        <source>&amp;Recovery key…</source>
+        <translation>Clé de &amp;secours…</translation>
+    </message>
+    <message>
+        <source>Every administrator&apos;s password is lost: give an administrator a new password with the recovery key written down when the database was created.</source>
+        <translation>Les mots de passe de tous les administrateur·rices sont perdus : donnez un nouveau mot de passe à un·e administrateur·rice avec la clé de secours notée à la création de la base.</translation>
+    </message>
+    <message>
+        <source>Administrator %1 has a new password: log in with it.</source>
+        <translation>L’administrateur·rice %1 a un nouveau mot de passe : connectez-vous avec.</translation>
     </message>
 </context>
 <context>

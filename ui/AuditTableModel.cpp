@@ -56,6 +56,9 @@ QString AuditTableModel::actionText(const QString& code)
         {"consent_withdrawn", QT_TR_NOOP("Consent withdrawn")},
         {"import", QT_TR_NOOP("Import")},
         {"export", QT_TR_NOOP("Export")},
+        {"recover", QT_TR_NOOP("Recovery key")},
+        {"keyring.create", QT_TR_NOOP("Keys created")},
+        {"keyring.grant_health", QT_TR_NOOP("Health key granted")},
     };
     for (const auto& [c, text] : known)
         if (code == QLatin1String(c))

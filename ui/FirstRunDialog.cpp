@@ -104,12 +104,7 @@ FirstRunDialog::FirstRunDialog(QWidget* parent) : QDialog(parent)
     m_intro->setWordWrap(true);
     layout->addWidget(m_intro);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("errorLabel"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    theme::setTone(m_error, theme::Tone::Error, theme::Shape::Box);
-    m_error->hide();
+    m_error = theme::errorBox(this, QStringLiteral("errorLabel"));
     layout->addWidget(m_error);
 
     m_createRadio = new QRadioButton(tr("&Create a new database on this computer"), this);

@@ -1,9 +1,11 @@
 #include "LoginDialog.h"
 #include "Accessibility.h"
+#include "AdministratorRecoveryDialog.h"
 #include "Theme.h"
 
 #include "common/Error.h"
 #include "security/Authenticator.h"
+#include "store/KeySlotRepository.h"
 #include "store/ProgrammeRepository.h"
 
 #include <QApplication>
@@ -73,12 +75,7 @@ LoginDialog::LoginDialog(const store::Database& db, QWidget* parent) : QDialog(p
     m_intro->hide();
     layout->addWidget(m_intro);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("loginError"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    theme::setTone(m_error, theme::Tone::Error, theme::Shape::Box);
-    m_error->hide();
+    m_error = theme::errorBox(this, QStringLiteral("loginError"));
     layout->addWidget(m_error);
 
     auto* form = new QFormLayout();
@@ -101,8 +98,23 @@ LoginDialog::LoginDialog(const store::Database& db, QWidget* parent) : QDialog(p
     m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("cancelButton"));
     m_otherDatabase = m_buttons->addButton(tr("Another &database…"), QDialogButtonBox::ResetRole);
     m_otherDatabase->setObjectName(QStringLiteral("otherDatabaseButton"));
-    m_otherDatabase->hide();
     connect(m_otherDatabase, &QPushButton::clicked, this, [this] { done(OtherDatabase); });
+    // Every administrator's password lost: the recovery key (only a database with a key ring has one).
+    bool keyRing = false;
+    try {
+        keyRing = store::KeySlotRepository(db).header().has_value();
+    } catch (const Error&) {
+        // An older or damaged database: logging in will say what is wrong.
+    }
+    m_recover = m_buttons->addButton(tr("&Recovery key…"), QDialogButtonBox::HelpRole);
+    m_recover->setObjectName(QStringLiteral("recoveryButton"));
+    m_recover->setToolTip(tr("Every administrator's password is lost: give an administrator a new password "
+                             "with the recovery key written down when the database was created."));
+    m_recover->setAutoDefault(false);
+    // Visibility after every button is in the box (adding one shows the others again).
+    m_otherDatabase->hide();
+    m_recover->setVisible(keyRing);
+    connect(m_recover, &QPushButton::clicked, this, &LoginDialog::recoverAdministrator);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &LoginDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &LoginDialog::reject);
     layout->addWidget(m_buttons);
@@ -115,6 +127,16 @@ LoginDialog::LoginDialog(const store::Database& db, QWidget* parent) : QDialog(p
 }
 
 LoginDialog::~LoginDialog() = default;
+
+void LoginDialog::recoverAdministrator()
+{
+    AdministratorRecoveryDialog dialog(m_db, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    setErrorMessage(QString());
+    setIntroText(tr("Administrator %1 has a new password: log in with it.").arg(dialog.login()));
+    setLogin(dialog.login());
+}
 
 void LoginDialog::setIntroText(const QString& text)
 {

@@ -46,6 +46,7 @@ class LoginDialog : public QDialog
 
   private:
     void updateOkButton();
+    void recoverAdministrator();
 
     const store::Database& m_db;
     QLabel* m_intro = nullptr;
@@ -54,6 +55,7 @@ class LoginDialog : public QDialog
     QLineEdit* m_password = nullptr;
     QDialogButtonBox* m_buttons = nullptr;
     QPushButton* m_otherDatabase = nullptr;
+    QPushButton* m_recover = nullptr;
     std::optional<Session> m_session;
 };
 

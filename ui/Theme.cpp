@@ -6,6 +6,7 @@
 #include <QBarSet>
 #include <QChart>
 #include <QEvent>
+#include <QLabel>
 #include <QLegend>
 #include <QPointer>
 #include <QStyle>
@@ -193,6 +194,17 @@ QString styleSheet(const QWidget* widget, Tone tone, Shape shape, const QPalette
             QStringLiteral(" background: %1; border: 1px solid %2; border-radius: 8px; padding: 1px 8px;")
                 .arg(rgb(background(tone, palette)), rgb(border(tone, palette)));
     return selector.isEmpty() ? rules : QStringLiteral("%1 { %2 }").arg(selector, rules);
+}
+
+QLabel* errorBox(QWidget* parent, const QString& objectName)
+{
+    auto* label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    setTone(label, Tone::Error, Shape::Box);
+    label->hide();
+    return label;
 }
 
 void setTone(QWidget* widget, Tone tone, Shape shape)

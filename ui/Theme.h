@@ -5,6 +5,8 @@
 #include <QPalette>
 #include <QString>
 
+class QLabel;
+
 class QChart;
 class QWidget;
 
@@ -58,6 +60,9 @@ QColor tileBorder(const QPalette& palette = currentPalette());
 QString styleSheet(const QWidget* widget, Tone tone, Shape shape, const QPalette& palette = currentPalette());
 // Gives `widget` the tone now and again whenever the application's palette changes.
 void setTone(QWidget* widget, Tone tone, Shape shape = Shape::Text);
+// A form's error message: a hidden, word-wrapped, selectable label in the error tone, boxed (setText() then
+// show() it).
+QLabel* errorBox(QWidget* parent, const QString& objectName);
 // Removes a tone given by setTone() (the widget's style sheet is cleared).
 void clearTone(QWidget* widget);
 // "<span style='color:…'>text</span>" for rich text in `tone` (the text is not escaped).

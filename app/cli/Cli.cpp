@@ -12,6 +12,7 @@
 #include "security/AuditTrail.h"
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
+#include "security/Recovery.h"
 #include "security/UserService.h"
 #include "services/BackupService.h"
 #include "services/FollowUpSchedule.h"
@@ -281,6 +282,41 @@ int runUserPasswd(Context& c)
                                  : QString());
     security::UserService(*db, session).setPassword(login, password, current);
     c.out << Cli::tr("Password of %1 changed; the account is unlocked.").arg(login) << Qt::endl;
+    return Success;
+}
+
+int runRecover(Context& c)
+{
+    const QString login = requiredArgument(c, QStringLiteral("LOGIN"));
+    // The recovery key: on the first line of --recovery-key-file, else typed (hidden) at the prompt.
+    QString key;
+    const QString keyFile = c.option(QStringLiteral("recovery-key-file"));
+    if (!keyFile.isEmpty()) {
+        QFile f(keyFile);
+        if (!f.open(QIODevice::ReadOnly))
+            throw Error(Cli::tr("Cannot read the recovery key file %1: %2").arg(keyFile, f.errorString()),
+                        Error::Kind::Invalid);
+        key = QString::fromUtf8(f.readLine(4096)).trimmed();
+        if (key.isEmpty())
+            throw Error(Cli::tr("The recovery key file %1 is empty: its first line must be the recovery key.")
+                            .arg(keyFile),
+                        Error::Kind::Invalid);
+    } else if (c.interactive) {
+        key = promptPassword(Cli::tr("Recovery key (as printed at init): "), c.err);
+    } else {
+        throw UsageProblem(Cli::tr("--recovery-key-file FILE is needed when there is no terminal to ask on"));
+    }
+    auto db = store::Database::open(c.databaseSpec());
+    const QString password = commandPassword(c, login);
+    const auto result =
+        security::Recovery::restoreAdministrator(*db, key, login, c.option(QStringLiteral("name")), password);
+    c.out << (result.created
+                  ? Cli::tr("Administrator %1 created with the recovery key: log in with the new "
+                            "password.")
+                  : Cli::tr("Administrator %1 has a new password (set with the recovery key) and is "
+                            "unlocked."))
+                 .arg(result.user.login)
+          << Qt::endl;
     return Success;
 }
 
@@ -607,6 +643,17 @@ std::vector<Command> baseCommands()
          Cli::tr("Enable a disabled user (administrators)."),
          {},
          runUserEnable},
+        {QStringLiteral("recover"),
+         QStringLiteral("LOGIN"),
+         Cli::tr("Every administrator's password lost: with the recovery key printed at init, create the "
+                 "administrator LOGIN, or give that administrator a new password (no --user)."),
+         {O(QStringLiteral("recovery-key-file"), Cli::tr("The recovery key, on the file's first line."),
+            QStringLiteral("FILE")),
+          O(QStringLiteral("name"), Cli::tr("Name shown for a new administrator."), QStringLiteral("NAME")),
+          O(QStringLiteral("password-file"),
+            Cli::tr("The administrator's new password, on the file's first line."), QStringLiteral("FILE"))},
+         runRecover,
+         true},
         {QStringLiteral("user passwd"),
          QStringLiteral("LOGIN"),
          Cli::tr("Set a user's password and unlock the account (administrators; anyone for their own)."),

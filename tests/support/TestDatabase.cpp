@@ -142,13 +142,13 @@ std::unique_ptr<store::Database> TempDatabase::create() const
     return store::Database::create(m_spec);
 }
 
-std::unique_ptr<store::Database> TempDatabase::createInitialised() const
+std::unique_ptr<store::Database> TempDatabase::createInitialised(QString* recoveryKey) const
 {
     InitRequest request;
     request.spec = m_spec;
     request.adminLogin = QStringLiteral("admin");
     request.adminPassword = QString::fromLatin1(kAdminPassword);
-    return Setup::initDatabase(request);
+    return Setup::initDatabase(request, recoveryKey);
 }
 
 std::unique_ptr<store::Database> TempDatabase::createWithoutKeyRing() const

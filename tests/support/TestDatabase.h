@@ -46,8 +46,8 @@ class TempDatabase
 
     std::unique_ptr<store::Database> create() const;
     // Created through Setup::initDatabase with administrator "admin" / kAdminPassword and the default
-    // programme.
-    std::unique_ptr<store::Database> createInitialised() const;
+    // programme; `recoveryKey`, when given, receives the recovery key init printed.
+    std::unique_ptr<store::Database> createInitialised(QString* recoveryKey = nullptr) const;
     // A database as made before key rings (schema 12 or later, no key ring: docs/encryption.md): created as
     // createInitialised() does, then its key ring removed. Logins on it open no keys.
     std::unique_ptr<store::Database> createWithoutKeyRing() const;

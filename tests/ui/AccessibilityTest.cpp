@@ -8,6 +8,7 @@
 // - the colours Cabas sets (style sheets, rich text, the models' text and background colours) keep a WCAG
 //   contrast of at least 4.5:1 with their background.
 #include "AdministrationPage.h"
+#include "AdministratorRecoveryDialog.h"
 #include "BackupController.h"
 #include "FirstRunDialog.h"
 #include "HealthPage.h"
@@ -489,6 +490,12 @@ TEST_CASE("ui: the login, first-run, recovery key and programme forms work with 
         checkForm(&dialog, QStringLiteral("recovery key dialog"));
         // Enter does not skip the key: Continue stays disabled until the box is ticked.
         CHECK_FALSE(child<QPushButton>(&dialog, "continueButton")->isEnabled());
+    }
+    {
+        ui::AdministratorRecoveryDialog dialog(*f.db);
+        checkForm(&dialog, QStringLiteral("administrator recovery dialog"));
+        // Nothing to send before the key, the login and the password twice.
+        CHECK_FALSE(child<QPushButton>(&dialog, "recoverButton")->isEnabled());
     }
     {
         ui::ProgrammeEditor editor;

@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include "AdministratorRecoveryDialog.h"
 #include "LoginDialog.h"
 #include "UiTestUtil.h"
 #include "security/Authenticator.h"
+#include "security/KeyRing.h"
 #include "security/UserService.h"
 #include "store/PgRoles.h"
 #include "store/ProgrammeRepository.h"
@@ -12,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTimer>
 
 using namespace cabas;
 using cabas::test::child;
@@ -205,4 +208,66 @@ TEST_CASE("ui: on PostgreSQL the login dialog logs a member of staff in through 
     CHECK(dialog.result() == QDialog::Accepted);
     REQUIRE(dialog.session());
     CHECK(dialog.session()->role() == Role::Nurse);
+}
+
+TEST_CASE("ui: every administrator's password lost, the login dialog's recovery key gives one a new password",
+          "[ui][login][keyring][recovery][screenshot]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    QString recoveryKey;
+    auto db = temp.createInitialised(&recoveryKey);
+    ui::LoginDialog login(*db);
+    login.show();
+    auto* recover = child<QPushButton>(&login, "recoveryButton");
+    REQUIRE(recover->isVisible());
+
+    // The recovery dialog is modal: answered from a timer, first with a wrong key, then the right one.
+    QString firstRefusal;
+    bool answered = false;
+    QTimer::singleShot(0, &login, [&] {
+        auto* dialog = login.findChild<ui::AdministratorRecoveryDialog*>();
+        REQUIRE(dialog);
+        auto* ok = child<QPushButton>(dialog, "recoverButton");
+        CHECK_FALSE(ok->isEnabled());
+        child<QLineEdit>(dialog, "recoveryKeyEdit")
+            ->setText(QStringLiteral("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH"));
+        child<QLineEdit>(dialog, "recoveryLoginEdit")->setText(QStringLiteral("admin"));
+        child<QLineEdit>(dialog, "recoveryPasswordEdit")->setText(QStringLiteral("Cle-de-Secours-2026"));
+        child<QLineEdit>(dialog, "recoveryConfirmEdit")->setText(QStringLiteral("Cle-de-Secours-2026"));
+        REQUIRE(ok->isEnabled());
+        ok->click();
+        firstRefusal = dialog->errorMessage();
+        CHECK(dialog->isVisible());
+        test::screenshotIfAsked(dialog, QStringLiteral("recovery-dialog"));
+        child<QLineEdit>(dialog, "recoveryKeyEdit")->setText(recoveryKey.toLower());
+        child<QLineEdit>(dialog, "recoveryPasswordEdit")->setText(QStringLiteral("Cle-de-Secours-2026"));
+        child<QLineEdit>(dialog, "recoveryConfirmEdit")->setText(QStringLiteral("Cle-de-Secours-2026"));
+        ok->click();
+        answered = true;
+    });
+    recover->click();
+    REQUIRE(answered);
+    CHECK(firstRefusal.contains(security::KeyRing::tr("This recovery key does not open this database (or its "
+                                                      "recovery slot was altered).")));
+    CHECK(child<QLineEdit>(&login, "loginEdit")->text() == QStringLiteral("admin"));
+    CHECK(child<QLabel>(&login, "loginIntro")->text().contains(QStringLiteral("admin")));
+
+    // The old password no longer opens; the new one does, with the administrator's keys.
+    fill(login, QStringLiteral("admin"), kAdminPassword);
+    login.accept();
+    CHECK_FALSE(login.session());
+    fill(login, QStringLiteral("admin"), QStringLiteral("Cle-de-Secours-2026"));
+    login.accept();
+    REQUIRE(login.session());
+    REQUIRE(login.session()->keys);
+    CHECK(login.session()->keys->canCertify());
+}
+
+TEST_CASE("ui: a database without a key ring offers no recovery key at login", "[ui][login][keyring]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = temp.createWithoutKeyRing();
+    ui::LoginDialog login(*db);
+    login.show();
+    CHECK_FALSE(child<QPushButton>(&login, "recoveryButton")->isVisible());
 }

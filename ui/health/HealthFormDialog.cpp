@@ -37,11 +37,7 @@ HealthFormDialog::HealthFormDialog(const store::Database& db, const Session& ses
     m_form->setVerticalSpacing(4);
     layout->addLayout(m_form);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("formErrorLabel"));
-    m_error->setWordWrap(true);
-    theme::setTone(m_error, theme::Tone::Error, theme::Shape::Box);
-    m_error->hide();
+    m_error = theme::errorBox(this, QStringLiteral("formErrorLabel"));
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     m_save = m_buttons->button(QDialogButtonBox::Save);

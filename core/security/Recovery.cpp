@@ -1,0 +1,82 @@
+#include "security/Recovery.h"
+
+#include "common/Clock.h"
+#include "common/Error.h"
+#include "security/AuditTrail.h"
+#include "security/KeyRing.h"
+#include "security/Passwords.h"
+#include "store/KeySlotRepository.h"
+#include "store/PgRoles.h"
+#include "store/UserRepository.h"
+
+namespace cabas::security {
+
+Recovery::Result Recovery::restoreAdministrator(const store::Database& db, const QString& recoveryKey,
+                                                const QString& login, const QString& displayName,
+                                                const QString& password)
+{
+    Result result;
+    User& user = result.user;
+    user.login = login.trimmed().toLower();
+    user.displayName = displayName.trimmed().isEmpty() ? user.login : displayName.trimmed();
+    user.role = Role::Admin;
+    user.createdAt = Clock::instance().nowUtc();
+    QStringList problems = user.validate();
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
+    problems = Passwords::policyProblems(password);
+    if (!problems.isEmpty())
+        throw Error(tr("The password is not strong enough: %1.").arg(problems.join(QStringLiteral("; "))),
+                    Error::Kind::Invalid);
+
+    store::KeySlotRepository keySlots(db);
+    const auto header = keySlots.header();
+    const auto recoverySlot = header ? keySlots.recovery() : std::nullopt;
+    if (!header || !recoverySlot)
+        throw Error(tr("This database has no recovery key: it was made before key rings. An administrator of "
+                       "its server or a backup is the only way back."),
+                    Error::Kind::NotFound);
+    if (!store::PgRoles::mayWritePasswordHashes(db))
+        throw Error(tr("Recovery must connect to this shared database as its owner (the connection that "
+                       "created it), not as a staff login."),
+                    Error::Kind::AccessDenied);
+
+    const AuditTrail audit(db);
+    std::optional<KeyRing> ring;
+    try {
+        ring.emplace(KeyRing::unlockWithRecoveryKey(*header, *recoverySlot, recoveryKey));
+    } catch (const Error& e) {
+        if (e.kind() == Error::Kind::AccessDenied || e.kind() == Error::Kind::Invalid)
+            audit.record(nullptr, QStringLiteral("recover"), QStringLiteral("app_user"), user.login,
+                         QStringLiteral("denied"), QStringLiteral("recovery key"));
+        throw;
+    }
+
+    store::UserRepository users(db);
+    const QString hash = Passwords::hash(password);
+    store::Database::Transaction tx(db);
+    const auto existing = users.findByLogin(user.login);
+    if (existing) {
+        if (existing->role != Role::Admin)
+            throw Error(tr("%1 is not an administrator: choose the login of an administrator or a new login.")
+                            .arg(user.login),
+                        Error::Kind::Conflict);
+        user = *existing;
+        users.setPasswordHash(user.id, hash, Clock::instance().nowUtc());
+        users.setActive(user.id, true);
+        user.active = true;
+        user.failedAttempts = 0;
+        user.lockedUntil = QDateTime();
+    } else {
+        users.add(user, hash);
+        result.created = true;
+    }
+    ring->resetPassword(keySlots, user, password, Clock::instance().nowUtc());
+    audit.record(
+        nullptr, QStringLiteral("recover"), QStringLiteral("app_user"), user.login, QStringLiteral("ok"),
+        result.created ? QStringLiteral("new administrator") : QStringLiteral("administrator reset"));
+    tx.commit();
+    return result;
+}
+
+} // namespace cabas::security
