@@ -2488,6 +2488,10 @@
         <source>%1 is damaged: the file is shorter than SQLite&apos;s own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</source>
         <translation>%1 is damaged: the file is shorter than SQLite&apos;s own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</translation>
     </message>
+    <message>
+        <source>Cabas encrypts the connection to a server on another machine and checks its certificate (sslmode=%1). Give the certificate of the authority that signed the server&apos;s in the address (?sslrootcert=FILE), or ask the server&apos;s administrator to enable TLS. Only on a network you trust entirely, ?sslmode=disable connects without encryption (passwords and data in clear).</source>
+        <translation>Cabas encrypts the connection to a server on another machine and checks its certificate (sslmode=%1). Give the certificate of the authority that signed the server&apos;s in the address (?sslrootcert=FILE), or ask the server&apos;s administrator to enable TLS. Only on a network you trust entirely, ?sslmode=disable connects without encryption (passwords and data in clear).</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseSpec</name>

@@ -2488,6 +2488,10 @@
         <source>%1 is damaged: the file is shorter than SQLite&apos;s own header says (%2 bytes instead of %3), it was probably cut by an interrupted copy or a full disk. Restore the database from a backup; nothing was changed.</source>
         <translation>La base de données %1 est endommagée : le fichier est plus court que ne l’indique son propre en-tête SQLite (%2 octets au lieu de %3) ; il a probablement été tronqué par une copie interrompue ou un disque plein. Restaurez la base de données à partir d’une sauvegarde ; rien n’a été modifié.</translation>
     </message>
+    <message>
+        <source>Cabas encrypts the connection to a server on another machine and checks its certificate (sslmode=%1). Give the certificate of the authority that signed the server&apos;s in the address (?sslrootcert=FILE), or ask the server&apos;s administrator to enable TLS. Only on a network you trust entirely, ?sslmode=disable connects without encryption (passwords and data in clear).</source>
+        <translation>Cabas chiffre la connexion à un serveur situé sur une autre machine et vérifie son certificat (sslmode=%1). Indiquez dans l’adresse le certificat de l’autorité qui a signé celui du serveur (?sslrootcert=FICHIER), ou demandez à l’administrateur·rice du serveur d’activer TLS. Seulement sur un réseau de toute confiance, ?sslmode=disable se connecte sans chiffrement (mots de passe et données en clair).</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseSpec</name>

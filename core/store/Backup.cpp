@@ -108,8 +108,8 @@ QString pgDbname(const DatabaseSpec& spec)
     QString name = spec.databaseName;
     name.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('\''), QStringLiteral("\\'"));
     QString conninfo = QStringLiteral("dbname='%1'").arg(name);
-    if (!spec.options.isEmpty())
-        conninfo += QLatin1Char(' ') + QString(spec.options).replace(QLatin1Char(';'), QLatin1Char(' '));
+    // The same options as Cabas's own connections (TLS checked across a network, DatabaseSpec::connectOptions).
+    conninfo += QLatin1Char(' ') + spec.connectOptions().replace(QLatin1Char(';'), QLatin1Char(' '));
     return QStringLiteral("--dbname=") + conninfo;
 }
 

@@ -225,16 +225,27 @@ std::unique_ptr<Database> Database::connect(const DatabaseSpec& spec)
                 db.setUserName(spec.user);
                 db.setPassword(spec.password);
                 db.setDatabaseName(spec.databaseName);
-                QString options = QStringLiteral("connect_timeout=10");
-                if (!spec.options.isEmpty())
-                    options += QLatin1Char(';') + spec.options;
-                db.setConnectOptions(options);
+                db.setConnectOptions(spec.connectOptions());
             }
-            if (!db.open())
+            if (!db.open()) {
                 failure = sqlite
                               ? tr("Cannot open the database %1: %2").arg(spec.path, describe(db.lastError()))
                               : tr("Cannot connect to the PostgreSQL database %1: %2")
                                     .arg(spec.displayName(), describe(db.lastError()));
+                const QString ssl = spec.effectiveSslMode();
+                const QString why = describe(db.lastError());
+                if (!sqlite && ssl.startsWith(QLatin1String("verify")) &&
+                    (why.contains(QLatin1String("SSL"), Qt::CaseInsensitive) ||
+                     why.contains(QLatin1String("certificat"), Qt::CaseInsensitive)))
+                    failure +=
+                        QLatin1Char('\n') +
+                        tr("Cabas encrypts the connection to a server on another machine and checks its "
+                           "certificate (sslmode=%1). Give the certificate of the authority that signed "
+                           "the server's in the address (?sslrootcert=FILE), or ask the server's "
+                           "administrator to enable TLS. Only on a network you trust entirely, "
+                           "?sslmode=disable connects without encryption (passwords and data in clear).")
+                            .arg(ssl);
+            }
         }
     }
     if (!failure.isEmpty()) {

@@ -132,6 +132,35 @@ DatabaseSpec DatabaseSpec::parse(const QString& rawText, const QProcessEnvironme
     return spec;
 }
 
+bool DatabaseSpec::isLocalHost() const
+{
+    if (host.isEmpty() || host.startsWith(QLatin1Char('/')) ||
+        host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
+        return true;
+    // Loopback addresses: 127.0.0.0/8 and ::1 (QtNetwork's QHostAddress is not linked into the core).
+    static const QRegularExpression ipv4Loopback(QStringLiteral("^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$"));
+    return ipv4Loopback.match(host).hasMatch() || host == QLatin1String("::1") ||
+           host == QLatin1String("0:0:0:0:0:0:0:1");
+}
+
+QString DatabaseSpec::effectiveSslMode() const
+{
+    for (const QString& option : options.split(QLatin1Char(';'), Qt::SkipEmptyParts))
+        if (option.startsWith(QLatin1String("sslmode=")))
+            return option.mid(8);
+    return isLocalHost() ? QString() : QStringLiteral("verify-full");
+}
+
+QString DatabaseSpec::connectOptions() const
+{
+    QStringList all{QStringLiteral("connect_timeout=10")};
+    if (!options.isEmpty())
+        all << options;
+    if (!options.contains(QLatin1String("sslmode=")) && !isLocalHost())
+        all << QStringLiteral("sslmode=verify-full");
+    return all.join(QLatin1Char(';'));
+}
+
 QString DatabaseSpec::displayName() const
 {
     if (backend == Backend::Sqlite)

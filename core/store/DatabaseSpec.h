@@ -34,6 +34,16 @@ struct DatabaseSpec
     static DatabaseSpec parse(const QString& text,
                               const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment());
 
+    // The libpq options Cabas connects with: a 10 s connect timeout, the address's own options, and, for a
+    // server on another machine whose address sets no sslmode, sslmode=verify-full (TLS with the server's
+    // certificate checked: social and health data never cross a network in clear unless the address says
+    // sslmode=disable). A server on this machine (localhost, a loopback address, a socket folder) keeps
+    // libpq's default.
+    QString connectOptions() const;
+    // The sslmode the connection uses ("" when libpq's default applies).
+    QString effectiveSslMode() const;
+    bool isLocalHost() const;
+
     // A form safe to show and to remember in settings: never the password.
     QString displayName() const;
     QString toStringWithoutPassword() const { return displayName(); }
