@@ -33,6 +33,14 @@ QString increased(const QString& column)
         .arg(rank(QStringLiteral("q6.") + column), rank(QStringLiteral("q0.") + column));
 }
 
+// A member of a cohort household counts when arrived by `to` (or no arrival date) and not left before `from`
+// (parameters: to, from), person alias p.
+QString memberCondition()
+{
+    return QStringLiteral(
+        "(p.arrived_on IS NULL OR p.arrived_on <= ?) AND (p.left_on IS NULL OR p.left_on >= ?)");
+}
+
 } // namespace
 
 CohortQueries::Sql CohortQueries::with(const CohortFilter& f) const
@@ -54,9 +62,8 @@ CohortQueries::Sql CohortQueries::with(const CohortFilter& f) const
                 optional(f.commune), optional(f.referent), optional(f.referent),
                 optional(f.status),  optional(f.status)};
     s.text += QStringLiteral("), cohort_person AS (SELECT p.id, p.household_id, p.role FROM person p "
-                             "JOIN cohort c ON c.id = p.household_id "
-                             "WHERE (p.arrived_on IS NULL OR p.arrived_on <= ?) "
-                             "AND (p.left_on IS NULL OR p.left_on >= ?)) ");
+                             "JOIN cohort c ON c.id = p.household_id WHERE ") +
+              memberCondition() + QStringLiteral(") ");
     s.values << day(f.to) << day(f.from);
     return s;
 }
@@ -226,10 +233,16 @@ bool CohortQueries::hasFigures() const
     return m_db.schemaVersion() >= 10;
 }
 
+bool CohortQueries::hasKeptTotals() const
+{
+    return m_db.schemaVersion() >= 14;
+}
+
 CohortRaw CohortQueries::compute(const CohortFilter& f,
                                  const std::vector<std::pair<QString, int>>& waves) const
 {
     CohortRaw raw;
+    qint64 allHouseholds = 0;
     {
         const StatementClock clock(QStringLiteral("population"));
         Sql s = with(f);
@@ -237,17 +250,18 @@ CohortRaw CohortQueries::compute(const CohortFilter& f,
             run(QStringLiteral("population"),
                 s.text + QStringLiteral("SELECT (SELECT COUNT(*) FROM cohort), COUNT(*), "
                                         "COALESCE(SUM(CASE WHEN role = 'adult' THEN 1 ELSE 0 END), 0), "
-                                        "COALESCE(SUM(CASE WHEN role = 'child' THEN 1 ELSE 0 END), 0) "
-                                        "FROM cohort_person"),
+                                        "COALESCE(SUM(CASE WHEN role = 'child' THEN 1 ELSE 0 END), 0), "
+                                        "(SELECT COUNT(*) FROM household) FROM cohort_person"),
                 s.values);
         if (q.next()) {
             raw.households = num(q, 0);
             raw.persons = num(q, 1);
             raw.adults = num(q, 2);
             raw.children = num(q, 3);
+            allHouseholds = num(q, 4);
         }
     }
-    ledger(f, raw);
+    ledger(f, raw, allHouseholds);
     health(f, raw, waves);
     workshops(f, raw);
     return raw;
@@ -415,7 +429,7 @@ void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
     }
 }
 
-void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
+void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw, qint64 allHouseholds) const
 {
     if (!hasLedger())
         return;
@@ -430,6 +444,7 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
     // loops in order (households outer). The statements do not depend on which months are whole: the months
     // are parameters (none: an empty range, month 0), so that on PostgreSQL they run as fixed functions.
     const bool figures = hasFigures();
+    const bool kept = figures && hasKeptTotals();
     if (figures) {
         const StatementClock clock(QStringLiteral("ledger_refresh_figures"));
         LedgerRepository(m_db).refreshFigures();
@@ -515,7 +530,41 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
         QString households = QStringLiteral(
             "SELECT hid, allowance, bonus, spent, sustainable, has_allowance, has_bonus, has_spending, "
             "has_sustainable, has_purchase FROM pm");
-        if (figures) {
+        if (kept) {
+            // Per household, its running totals (migration 0014) at its last month with figures up to the
+            // period's last whole month, minus those before the first whole month: two rows per household
+            // (none when it has no figures in the whole months).
+            s.values << wholeTo << wholeFrom << wholeFrom;
+            const QString last = QStringLiteral(
+                "(SELECT MAX(r.local_month) FROM ledger_month_running r WHERE r.household_id = hh.id AND "
+                "r.local_month %1 ?)");
+            const QString diff = QStringLiteral("b.%1 - COALESCE(a.%1, 0)");
+            const QString flag = QStringLiteral("CASE WHEN b.%1 > COALESCE(a.%1, 0) THEN 1 ELSE 0 END");
+            s.text +=
+                QStringLiteral(", hk AS MATERIALIZED (SELECT hh.id AS hid, %1 AS last_month, %2 AS "
+                               "before_month FROM household hh WHERE hh.id IN (SELECT id FROM cohort)), ")
+                    .arg(last.arg(QStringLiteral("<=")), last.arg(QStringLiteral("<"))) +
+                QStringLiteral("fh AS NOT MATERIALIZED (SELECT hk.hid AS hid, %1 AS allowance, %2 AS bonus, "
+                               "%3 AS spent, "
+                               "%4 AS sustainable, ")
+                    .arg(diff.arg(QStringLiteral("allowance_cents")), diff.arg(QStringLiteral("bonus_cents")),
+                         diff.arg(QStringLiteral("spent_cents")),
+                         diff.arg(QStringLiteral("sustainable_cents"))) +
+                QStringLiteral("%1 AS has_allowance, %2 AS has_bonus, %3 AS has_spending, %4 AS "
+                               "has_sustainable, %5 AS has_purchase ")
+                    .arg(flag.arg(QStringLiteral("allowance_entries")),
+                         flag.arg(QStringLiteral("bonus_entries")),
+                         flag.arg(QStringLiteral("spending_entries")),
+                         flag.arg(QStringLiteral("sustainable_entries")),
+                         flag.arg(QStringLiteral("purchase_entries"))) +
+                QStringLiteral("FROM hk CROSS JOIN ledger_month_running b LEFT JOIN ledger_month_running a "
+                               "ON a.household_id = hk.hid AND a.local_month = hk.before_month "
+                               "WHERE hk.last_month >= ? AND b.household_id = hk.hid AND b.local_month = "
+                               "hk.last_month)");
+            households += QStringLiteral(" UNION ALL SELECT hid, allowance, bonus, spent, sustainable, "
+                                         "has_allowance, has_bonus, has_spending, has_sustainable, "
+                                         "has_purchase FROM fh");
+        } else if (figures) {
             wholeValues(s.values);
             s.text += QStringLiteral(", fh AS (SELECT hh.id AS hid, SUM(f.allowance_cents) AS allowance, "
                                      "SUM(f.bonus_cents) AS bonus, SUM(f.spent_cents) AS spent, "
@@ -544,7 +593,52 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
             "COALESCE(SUM(has_purchase), 0)");
         QString select =
             QStringLiteral("SELECT 0, %1 FROM h UNION ALL SELECT month, %1 FROM pm GROUP BY month").arg(sums);
-        if (figures) {
+        if (kept) {
+            // Without partial months, the period's totals are fh's as they are (one row per household
+            // already): the regrouping per household of `h` is skipped (the parameters choose, tested once
+            // before the loops; HAVING drops the other branch's row of empty sums).
+            const int partialMonths = (firstWhole && lastWhole) ? 0 : 1;
+            select =
+                QStringLiteral("SELECT 0, %1 FROM h WHERE CAST(? AS INTEGER) = 1 HAVING CAST(? AS INTEGER) = "
+                               "1 UNION ALL SELECT 0, %1 FROM fh WHERE CAST(? AS INTEGER) = 0 HAVING CAST(? "
+                               "AS INTEGER) = 0 UNION ALL SELECT month, %1 FROM pm GROUP BY month")
+                    .arg(sums);
+            s.values << partialMonths << partialMonths << partialMonths << partialMonths;
+            // The month series of the whole months: when the cohort holds most households, the month totals
+            // (migration 0014) minus the figures of the households outside the cohort (few rows; households
+            // are never deleted, entries link to existing households only); else the cohort's figures grouped
+            // by month. The first parameter chooses (tested once, before the loops).
+            const bool complement = allHouseholds - raw.households <= raw.households;
+            s.values << (complement ? 1 : 0) << wholeFrom << wholeTo << (complement ? 1 : 0) << wholeFrom
+                     << wholeTo;
+            const QString less = QStringLiteral("CAST(t.%1 - COALESCE(x.%1, 0) AS BIGINT)");
+            select +=
+                QStringLiteral(
+                    " UNION ALL SELECT t.local_month, %1, %2, %3, %4, t.households - COALESCE(x.households, "
+                    "0), 0, 0, 0, 0, 0 FROM ledger_month_totals t LEFT JOIN (SELECT f.local_month AS "
+                    "local_month, SUM(f.allowance_cents) AS allowance_cents, SUM(f.bonus_cents) AS "
+                    "bonus_cents, SUM(f.spent_cents) AS spent_cents, SUM(f.sustainable_cents) AS "
+                    "sustainable_cents, COUNT(*) AS households FROM household hh CROSS JOIN "
+                    "ledger_month_figures f WHERE CAST(? AS INTEGER) = 1 AND hh.id NOT IN (SELECT id FROM "
+                    "cohort) AND f.household_id = hh.id AND f.local_month >= ? AND f.local_month <= ? "
+                    "GROUP BY f.local_month) x ON x.local_month = t.local_month WHERE CAST(? AS INTEGER) = "
+                    "1 AND t.local_month >= ? AND t.local_month <= ? AND t.households > "
+                    "COALESCE(x.households, 0)")
+                    .arg(less.arg(QStringLiteral("allowance_cents")), less.arg(QStringLiteral("bonus_cents")),
+                         less.arg(QStringLiteral("spent_cents")),
+                         less.arg(QStringLiteral("sustainable_cents")));
+            s.values << (complement ? 0 : 1);
+            wholeValues(s.values);
+            select +=
+                QStringLiteral(" UNION ALL SELECT f.local_month, "
+                               "CAST(COALESCE(SUM(f.allowance_cents), 0) AS BIGINT), "
+                               "CAST(COALESCE(SUM(f.bonus_cents), 0) AS BIGINT), "
+                               "CAST(COALESCE(SUM(f.spent_cents), 0) AS BIGINT), "
+                               "CAST(COALESCE(SUM(f.sustainable_cents), 0) AS BIGINT), COUNT(*), 0, 0, 0, "
+                               "0, 0 FROM household hh CROSS JOIN ledger_month_figures f WHERE CAST(? AS "
+                               "INTEGER) = 1 AND hh.id IN (SELECT id FROM cohort) AND f.household_id = "
+                               "hh.id AND f.local_month >= ? AND f.local_month <= ? GROUP BY f.local_month");
+        } else if (figures) {
             wholeValues(s.values);
             QStringList flagSums;
             for (const QString& flag : flags)

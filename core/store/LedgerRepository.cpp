@@ -1070,16 +1070,36 @@ QString LedgerRepository::sustainableSql(const QString& alias)
         .arg(alias);
 }
 
-QStringList LedgerRepository::figuresRefreshStatements()
+QStringList LedgerRepository::figuresRefreshStatements(bool kept)
 {
     const QString dirty =
         QStringLiteral("(household_id, local_month) IN (SELECT household_id, local_month FROM "
                        "ledger_figures_dirty)");
+    // The month totals (migration 0014) move by the difference: the old figures of the marked pairs out (sign
+    // -), the new ones in (sign +); integer sums and counts, so exact whatever the order of transactions.
+    auto totals = [&](const QString& sign) {
+        return QStringLiteral(
+                   "INSERT INTO ledger_month_totals (local_month, households, allowance_cents, bonus_cents, "
+                   "spent_cents, sustainable_cents) SELECT local_month, %1COUNT(*), %1SUM(allowance_cents), "
+                   "%1SUM(bonus_cents), %1SUM(spent_cents), %1SUM(sustainable_cents) FROM "
+                   "ledger_month_figures WHERE ")
+                   .arg(sign) +
+               dirty +
+               QStringLiteral(" GROUP BY local_month ON CONFLICT (local_month) DO UPDATE SET households = "
+                              "ledger_month_totals.households + excluded.households, allowance_cents = "
+                              "ledger_month_totals.allowance_cents + excluded.allowance_cents, bonus_cents = "
+                              "ledger_month_totals.bonus_cents + excluded.bonus_cents, spent_cents = "
+                              "ledger_month_totals.spent_cents + excluded.spent_cents, sustainable_cents = "
+                              "ledger_month_totals.sustainable_cents + excluded.sustainable_cents");
+    };
     const QString entries = QStringLiteral(
         "FROM ledger_figures_dirty d CROSS JOIN ledger_entry e WHERE e.household_id = d.household_id AND "
         "e.local_month = d.local_month AND e.status = 'posted' ");
     const QString sustainable = sustainableSql();
-    return {
+    QStringList statements;
+    if (kept)
+        statements << totals(QStringLiteral("-"));
+    statements << QStringList{
         QStringLiteral("DELETE FROM ledger_month_figures WHERE ") + dirty,
         QStringLiteral("DELETE FROM ledger_category_figures WHERE ") + dirty,
         QStringLiteral("DELETE FROM ledger_merchant_figures WHERE ") + dirty,
@@ -1113,9 +1133,28 @@ QStringList LedgerRepository::figuresRefreshStatements()
             entries +
             QStringLiteral("AND e.kind = 'purchase' AND e.merchant_id IS NOT NULL AND %1 = 1 "
                            "GROUP BY e.household_id, e.local_month, e.merchant_id")
-                .arg(sustainable),
-        QStringLiteral("DELETE FROM ledger_figures_dirty"),
-    };
+                .arg(sustainable)};
+    if (kept) {
+        // Every running row of a household one of whose months changed, recomputed from its figures.
+        const QString households =
+            QStringLiteral("household_id IN (SELECT household_id FROM ledger_figures_dirty)");
+        statements << totals(QString())
+                   << QStringLiteral("DELETE FROM ledger_month_totals WHERE households = 0")
+                   << QStringLiteral("DELETE FROM ledger_month_running WHERE ") + households
+                   << QStringLiteral(
+                          "INSERT INTO ledger_month_running (household_id, local_month, allowance_cents, "
+                          "allowance_entries, bonus_cents, bonus_entries, spent_cents, spending_entries, "
+                          "sustainable_cents, sustainable_entries, purchase_entries) SELECT household_id, "
+                          "local_month, SUM(allowance_cents) OVER w, SUM(allowance_entries) OVER w, "
+                          "SUM(bonus_cents) OVER w, SUM(bonus_entries) OVER w, SUM(spent_cents) OVER w, "
+                          "SUM(spending_entries) OVER w, SUM(sustainable_cents) OVER w, "
+                          "SUM(sustainable_entries) OVER w, SUM(purchase_entries) OVER w FROM "
+                          "ledger_month_figures WHERE ") +
+                          households +
+                          QStringLiteral(" WINDOW w AS (PARTITION BY household_id ORDER BY local_month)");
+    }
+    statements << QStringLiteral("DELETE FROM ledger_figures_dirty");
+    return statements;
 }
 
 QString LedgerRepository::refreshFunctionName()
@@ -1152,8 +1191,10 @@ void LedgerRepository::refreshFigures() const
         if (!q.next())
             return;
     }
+    if (!m_hasKept)
+        m_hasKept = m_db.schemaVersion() >= 14;
     inTransaction(m_db, [&] {
-        for (const QString& sql : figuresRefreshStatements())
+        for (const QString& sql : figuresRefreshStatements(*m_hasKept))
             m_db.exec(sql);
     });
 }
