@@ -27,12 +27,6 @@ QString rank(const QString& column)
         .arg(column);
 }
 
-QString increased(const QString& column)
-{
-    return QStringLiteral("COALESCE(SUM(CASE WHEN %1 > %2 THEN 1 ELSE 0 END), 0)")
-        .arg(rank(QStringLiteral("q6.") + column), rank(QStringLiteral("q0.") + column));
-}
-
 // A member of a cohort household counts when arrived by `to` (or no arrival date) and not left before `from`
 // (parameters: to, from), person alias p.
 QString memberCondition()
@@ -270,102 +264,113 @@ CohortRaw CohortQueries::compute(const CohortFilter& f,
 void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
                            const std::vector<std::pair<QString, int>>& waves) const
 {
+    // The M0/M6 questionnaire pairs, the M6 answers on discovering a shop and the M0/M6 checkup pairs in one
+    // pass over the cohort's members (one questionnaire and one checkup per person and wave: unique keys, so
+    // each LEFT JOIN adds at most one row per person).
     {
-        const StatementClock clock(QStringLiteral("questionnaire_pairs"));
+        const StatementClock clock(QStringLiteral("health_pairs"));
         Sql s = with(f);
-        s.values << day(f.to) << day(f.to);
+        // Bound in text order.
+        const QVariant to = day(f.to);
+        const QString pair = QStringLiteral("q0.answered_on <= ? AND q6.answered_on <= ?");
+        const QString measuredPair = QStringLiteral(
+            "c0.taken_on <= ? AND c6.taken_on <= ? AND c0.weight_g IS NOT NULL AND c0.height_mm IS "
+            "NOT NULL AND c6.weight_g IS NOT NULL AND c6.height_mm IS NOT NULL");
+        const QString bmi = QStringLiteral(
+            "(CAST(%1.weight_g AS DOUBLE PRECISION) * 1000.0 / "
+            "(CAST(%1.height_mm AS DOUBLE PRECISION) * CAST(%1.height_mm AS DOUBLE PRECISION)))");
+        auto up = [&](const QString& column) {
+            return QStringLiteral("COALESCE(SUM(CASE WHEN %1 AND %2 > %3 THEN 1 ELSE 0 END), 0)")
+                .arg(pair, rank(QStringLiteral("q6.") + column), rank(QStringLiteral("q0.") + column));
+        };
+        QString select =
+            QStringLiteral("SELECT COALESCE(SUM(CASE WHEN %1 THEN 1 ELSE 0 END), 0), ").arg(pair);
+        s.values << to << to;
+        for (const char* column : {"organic_fv_freq", "local_products_freq", "organic_products_freq"}) {
+            select += up(QLatin1String(column)) + QStringLiteral(", ");
+            s.values << to << to;
+        }
+        select += QStringLiteral("COALESCE(SUM(CASE WHEN q6.answered_on <= ? AND "
+                                 "q6.discovered_sustainable_shop IS NOT NULL THEN 1 "
+                                 "ELSE 0 END), 0), COALESCE(SUM(CASE WHEN q6.answered_on <= ? AND "
+                                 "q6.discovered_sustainable_shop = ? "
+                                 "THEN 1 ELSE 0 END), 0), ");
+        s.values << to << to << true;
+        select +=
+            QStringLiteral("COALESCE(SUM(CASE WHEN %1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN %1 "
+                           "THEN %2 - %3 ELSE 0 END), 0) ")
+                .arg(measuredPair, bmi.arg(QStringLiteral("c6")), bmi.arg(QStringLiteral("c0")));
+        s.values << to << to << to << to;
         QSqlQuery q = run(
-            QStringLiteral("questionnaire_pairs"),
-            s.text + QStringLiteral("SELECT COUNT(*), %1, %2, %3 FROM cohort_person p "
-                                    "JOIN diet_questionnaire q0 ON q0.person_id = p.id AND q0.wave = 'M0' "
-                                    "JOIN diet_questionnaire q6 ON q6.person_id = p.id AND q6.wave = 'M6' "
-                                    "WHERE q0.answered_on <= ? AND q6.answered_on <= ?")
-                         .arg(increased(QStringLiteral("organic_fv_freq")),
-                              increased(QStringLiteral("local_products_freq")),
-                              increased(QStringLiteral("organic_products_freq"))),
+            QStringLiteral("health_pairs"),
+            s.text + select +
+                QStringLiteral("FROM cohort_person p "
+                               "LEFT JOIN diet_questionnaire q0 ON q0.person_id = p.id AND q0.wave = 'M0' "
+                               "LEFT JOIN diet_questionnaire q6 ON q6.person_id = p.id AND q6.wave = 'M6' "
+                               "LEFT JOIN checkup c0 ON c0.person_id = p.id AND c0.wave = 'M0' "
+                               "LEFT JOIN checkup c6 ON c6.person_id = p.id AND c6.wave = 'M6'"),
             s.values);
         if (q.next()) {
             raw.questionnairePairs = num(q, 0);
             raw.organicFvIncreased = num(q, 1);
             raw.localProductsIncreased = num(q, 2);
             raw.organicProductsIncreased = num(q, 3);
-        }
-    }
-    {
-        // Bound in text order: the CASE's TRUE comes before the date.
-        const StatementClock clock(QStringLiteral("discovered_shop"));
-        Sql s = with(f);
-        s.values << true << day(f.to);
-        QSqlQuery q =
-            run(QStringLiteral("discovered_shop"),
-                s.text + QStringLiteral(
-                             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN q6.discovered_sustainable_shop = ? "
-                             "THEN 1 ELSE 0 END), 0) FROM cohort_person p "
-                             "JOIN diet_questionnaire q6 ON q6.person_id = p.id AND q6.wave = 'M6' "
-                             "WHERE q6.answered_on <= ? AND q6.discovered_sustainable_shop IS NOT NULL"),
-                s.values);
-        if (q.next()) {
-            raw.discoveredAnswered = num(q, 0);
-            raw.discoveredYes = num(q, 1);
-        }
-    }
-    {
-        const StatementClock clock(QStringLiteral("checkup_pairs"));
-        Sql s = with(f);
-        s.values << day(f.to) << day(f.to);
-        const QString bmi = QStringLiteral(
-            "(CAST(%1.weight_g AS DOUBLE PRECISION) * 1000.0 / "
-            "(CAST(%1.height_mm AS DOUBLE PRECISION) * CAST(%1.height_mm AS DOUBLE PRECISION)))");
-        QSqlQuery q =
-            run(QStringLiteral("checkup_pairs"),
-                s.text + QStringLiteral("SELECT COUNT(*), COALESCE(SUM(%1 - %2), 0) FROM cohort_person p "
-                                        "JOIN checkup c0 ON c0.person_id = p.id AND c0.wave = 'M0' "
-                                        "JOIN checkup c6 ON c6.person_id = p.id AND c6.wave = 'M6' "
-                                        "WHERE c0.taken_on <= ? AND c6.taken_on <= ? "
-                                        "AND c0.weight_g IS NOT NULL AND c0.height_mm IS NOT NULL "
-                                        "AND c6.weight_g IS NOT NULL AND c6.height_mm IS NOT NULL")
-                             .arg(bmi.arg(QStringLiteral("c6")), bmi.arg(QStringLiteral("c0"))),
-                s.values);
-        if (q.next()) {
-            raw.checkupPairs = num(q, 0);
-            raw.bmiChangeSum = q.value(1).toDouble();
+            raw.discoveredAnswered = num(q, 4);
+            raw.discoveredYes = num(q, 5);
+            raw.checkupPairs = num(q, 6);
+            raw.bmiChangeSum = q.value(7).toDouble();
         }
     }
     // Follow-up completion: members who gave health follow-up consent and whose wave date (enrolment, or
     // arrival when later, plus the wave's offset) falls on or before `to`; done when a checkup or a
     // questionnaire of that wave is dated on or before `to`. Several waves per statement (a fixed number of
     // slots, so that the text is fixed; an empty slot counts nothing), so that each member's consent and wave
-    // date are looked up once for all of them.
+    // date are looked up once for all of them. "Done" is counted from the records: the (person, wave) pairs
+    // of checkups and questionnaires (each pair once), joined to the members who count (one row per person).
     constexpr size_t kWaveSlots = 4;
     for (size_t first = 0; first < waves.size(); first += kWaveSlots) {
         const StatementClock clock(QStringLiteral("followup_waves_") + waves[first].first);
         Sql s = with(f);
-        const QString due =
-            QStringLiteral("(CASE WHEN p.arrived_on IS NOT NULL AND p.arrived_on > h.enrolled_on THEN "
-                           "p.arrived_on ELSE h.enrolled_on END) <= ?");
+        s.text = s.text.trimmed();
+        s.values << day(f.to) << day(f.from) << true;
+        s.text +=
+            QStringLiteral(
+                ", fp AS (SELECT CASE WHEN p.arrived_on IS NOT NULL AND p.arrived_on > h.enrolled_on "
+                "THEN p.arrived_on ELSE h.enrolled_on END AS due_on FROM household h CROSS JOIN "
+                "person p WHERE h.id IN (SELECT id FROM cohort) AND p.household_id = h.id AND ") +
+            memberCondition() +
+            QStringLiteral(" AND EXISTS (SELECT 1 FROM consent k WHERE k.person_id = p.id AND k.purpose = "
+                           "'health_followup' AND k.given = ?)) ");
         QStringList columns;
         for (size_t i = first; i < first + kWaveSlots; ++i) {
             const bool used = i < waves.size();
             const QVariant code = used ? QVariant(waves[i].first) : QVariant(QMetaType(QMetaType::QString));
             const QVariant dueBy = day(used ? f.to.addDays(-waves[i].second) : QDate());
-            columns
-                << QStringLiteral("COALESCE(SUM(CASE WHEN %1 THEN 1 ELSE 0 END), 0)").arg(due)
-                << QStringLiteral(
-                       "COALESCE(SUM(CASE WHEN %1 AND (EXISTS (SELECT 1 FROM checkup c WHERE c.person_id = "
-                       "p.id AND c.wave = ? AND c.taken_on <= ?) OR EXISTS (SELECT 1 FROM "
-                       "diet_questionnaire d WHERE d.person_id = p.id AND d.wave = ? AND d.answered_on <= "
-                       "?)) THEN 1 ELSE 0 END), 0)")
-                       .arg(due);
-            s.values << dueBy << dueBy << code << day(f.to) << code << day(f.to);
+            columns << QStringLiteral(
+                           "COALESCE(SUM(CASE WHEN x.done = 0 AND x.due_on <= ? THEN 1 ELSE 0 END), 0)")
+                    << QStringLiteral(
+                           "COALESCE(SUM(CASE WHEN x.done = 1 AND x.wave = ? AND x.due_on <= ? THEN 1 "
+                           "ELSE 0 END), 0)");
+            s.values << dueBy << code << dueBy;
         }
-        s.values << true;
+        // The records drive the second part (CROSS JOIN: the planners keep that order): a member with no
+        // record costs nothing there.
+        s.values << day(f.to) << day(f.to) << day(f.to) << day(f.from) << true;
         QSqlQuery q =
             run(QStringLiteral("followup_waves"),
                 s.text + QStringLiteral("SELECT ") + columns.join(QStringLiteral(", ")) +
-                    QStringLiteral(" FROM cohort_person cp JOIN person p ON p.id = cp.id JOIN household "
-                                   "h ON h.id = p.household_id WHERE EXISTS (SELECT 1 FROM consent k "
-                                   "WHERE k.person_id = p.id AND k.purpose = 'health_followup' AND "
-                                   "k.given = ?)"),
+                    QStringLiteral(
+                        " FROM (SELECT fp.due_on AS due_on, 0 AS done, CAST(NULL AS TEXT) AS wave FROM fp "
+                        "UNION ALL SELECT CASE WHEN p.arrived_on IS NOT NULL AND p.arrived_on > "
+                        "h.enrolled_on THEN p.arrived_on ELSE h.enrolled_on END, 1, r.wave FROM (SELECT "
+                        "person_id, wave FROM checkup WHERE taken_on <= ? UNION SELECT person_id, wave FROM "
+                        "diet_questionnaire WHERE answered_on <= ?) r CROSS JOIN person p CROSS JOIN "
+                        "household h WHERE p.id = r.person_id AND h.id = p.household_id AND "
+                        "p.household_id IN (SELECT id FROM cohort) AND ") +
+                    memberCondition() +
+                    QStringLiteral(
+                        " AND EXISTS (SELECT 1 FROM consent k WHERE k.person_id = p.id AND k.purpose = "
+                        "'health_followup' AND k.given = ?)) x"),
                 s.values);
         const bool row = q.next();
         for (size_t i = first; i < std::min(waves.size(), first + kWaveSlots); ++i) {
