@@ -488,6 +488,9 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw, qint64 allHous
     const QString whole =
         QStringLiteral("f.household_id = c.id AND f.local_month >= ? AND f.local_month <= ?");
     auto wholeValues = [&](QVariantList& values) { values << wholeFrom << wholeTo; };
+    // With the totals of migration 0014, the whole months of a cohort that holds most households are read as
+    // the totals over every household minus the figures of the (few) households outside the cohort.
+    const bool complement = kept && allHouseholds - raw.households <= raw.households;
 
     // The figures of whole months are read in their key order, household after household (the households of
     // the cohort looked up by id in order: `household hh ... hh.id IN (SELECT id FROM cohort)`), so that the
@@ -613,7 +616,6 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw, qint64 allHous
             // (migration 0014) minus the figures of the households outside the cohort (few rows; households
             // are never deleted, entries link to existing households only); else the cohort's figures grouped
             // by month. The first parameter chooses (tested once, before the loops).
-            const bool complement = allHouseholds - raw.households <= raw.households;
             s.values << (complement ? 1 : 0) << wholeFrom << wholeTo << (complement ? 1 : 0) << wholeFrom
                      << wholeTo;
             const QString less = QStringLiteral("CAST(t.%1 - COALESCE(x.%1, 0) AS BIGINT)");
@@ -700,7 +702,42 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw, qint64 allHous
                                  "COALESCE(NULLIF(e.merchant_category, ''), 'other'))")
                       .arg(partial, spending);
         QString rows;
-        if (figures) {
+        if (kept) {
+            // Whole months: the cohort's figures per household and category (fc), or (complement) the
+            // category totals minus the figures of the households outside the cohort (ct: a household counts
+            // once per category, at its first month of the category in the period); the parameters choose.
+            const QString outside = QStringLiteral(
+                "FROM household hh CROSS JOIN ledger_category_figures f WHERE CAST(? AS INTEGER) = %1 "
+                "AND hh.id %2 (SELECT id FROM cohort) AND f.household_id = hh.id AND f.local_month "
+                ">= ? AND f.local_month <= ? GROUP BY hh.id, f.category");
+            s.text +=
+                QStringLiteral(", fc AS (SELECT hh.id AS hid, f.category AS category, SUM(f.spent_cents) AS "
+                               "spent ") +
+                outside.arg(QStringLiteral("0"), QStringLiteral("IN")) + QStringLiteral(")");
+            s.values << (complement ? 1 : 0);
+            wholeValues(s.values);
+            s.text +=
+                QStringLiteral(
+                    ", ct AS (SELECT category, SUM(spent) AS spent, SUM(households) AS households FROM "
+                    "(SELECT "
+                    "t.category AS category, t.spent_cents AS spent, CASE WHEN t.prev_month < ? THEN "
+                    "t.households ELSE 0 END AS households FROM ledger_category_totals t WHERE CAST(? AS "
+                    "INTEGER) = 1 AND t.local_month >= ? AND t.local_month <= ? UNION ALL SELECT f.category, "
+                    "-SUM(f.spent_cents), -1 ") +
+                outside.arg(QStringLiteral("1"), QStringLiteral("NOT IN")) +
+                QStringLiteral(") z GROUP BY category HAVING SUM(households) > 0)");
+            s.values << wholeFrom << (complement ? 1 : 0);
+            wholeValues(s.values);
+            s.values << (complement ? 1 : 0);
+            wholeValues(s.values);
+            wholeValues(s.values);
+            rows = QStringLiteral(
+                "SELECT category, spent, 1 AS counted FROM fc UNION ALL SELECT category, spent, households "
+                "FROM "
+                "ct UNION ALL SELECT pc.category, pc.spent, CASE WHEN EXISTS (SELECT 1 FROM "
+                "ledger_category_figures x WHERE x.household_id = pc.hid AND x.category = pc.category AND "
+                "x.local_month >= ? AND x.local_month <= ?) THEN 0 ELSE 1 END FROM pc");
+        } else if (figures) {
             wholeValues(s.values);
             s.text += QStringLiteral(", fc AS (SELECT hh.id AS hid, f.category AS category, "
                                      "SUM(f.spent_cents) AS spent ") +

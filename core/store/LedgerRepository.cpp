@@ -1095,10 +1095,27 @@ QStringList LedgerRepository::figuresRefreshStatements(bool kept)
     const QString entries = QStringLiteral(
         "FROM ledger_figures_dirty d CROSS JOIN ledger_entry e WHERE e.household_id = d.household_id AND "
         "e.local_month = d.local_month AND e.status = 'posted' ");
+    // The category totals (migration 0014): every category row of a household one of whose months is
+    // recomputed, with its previous month of the category, out before (sign -) and in after (sign +).
+    auto categoryTotals = [](const QString& sign) {
+        return QStringLiteral(
+                   "INSERT INTO ledger_category_totals (category, local_month, prev_month, households, "
+                   "spent_cents) SELECT category, local_month, prev_month, %1COUNT(*), %1SUM(spent_cents) "
+                   "FROM "
+                   "(SELECT category, local_month, spent_cents, COALESCE(LAG(local_month) OVER (PARTITION BY "
+                   "household_id, category ORDER BY local_month), 0) AS prev_month FROM "
+                   "ledger_category_figures "
+                   "WHERE household_id IN (SELECT household_id FROM ledger_figures_dirty)) x GROUP BY "
+                   "category, "
+                   "local_month, prev_month ON CONFLICT (category, local_month, prev_month) DO UPDATE SET "
+                   "households = ledger_category_totals.households + excluded.households, spent_cents = "
+                   "ledger_category_totals.spent_cents + excluded.spent_cents")
+            .arg(sign);
+    };
     const QString sustainable = sustainableSql();
     QStringList statements;
     if (kept)
-        statements << totals(QStringLiteral("-"));
+        statements << totals(QStringLiteral("-")) << categoryTotals(QStringLiteral("-"));
     statements << QStringList{
         QStringLiteral("DELETE FROM ledger_month_figures WHERE ") + dirty,
         QStringLiteral("DELETE FROM ledger_category_figures WHERE ") + dirty,
@@ -1138,8 +1155,9 @@ QStringList LedgerRepository::figuresRefreshStatements(bool kept)
         // Every running row of a household one of whose months changed, recomputed from its figures.
         const QString households =
             QStringLiteral("household_id IN (SELECT household_id FROM ledger_figures_dirty)");
-        statements << totals(QString())
+        statements << totals(QString()) << categoryTotals(QString())
                    << QStringLiteral("DELETE FROM ledger_month_totals WHERE households = 0")
+                   << QStringLiteral("DELETE FROM ledger_category_totals WHERE households = 0")
                    << QStringLiteral("DELETE FROM ledger_month_running WHERE ") + households
                    << QStringLiteral(
                           "INSERT INTO ledger_month_running (household_id, local_month, allowance_cents, "

@@ -26,3 +26,4 @@ WINDOW w AS (PARTITION BY household_id ORDER BY local_month);
 
 ANALYZE ledger_month_running;
 ANALYZE ledger_month_totals;
+ANALYZE ledger_category_totals;

@@ -187,6 +187,23 @@ void checkFigures(const store::Database& db)
     for (const auto& [month, t] : totals)
         expectedTotals << month << "|" << t[0] << "|" << t[1] << "|" << t[2] << "|" << t[3] << "|" << t[4]
                        << "\n";
+    // Category totals: per category, month and the household's previous month of that category (0: none).
+    std::map<std::tuple<QString, int, int>, std::array<qint64, 2>> categoryTotals;
+    std::map<std::pair<qint64, QString>, int> previous;
+    for (const auto& [key, c] : categories) { // in (household, month, category) order
+        int& prev = previous[{std::get<0>(key), std::get<2>(key)}];
+        auto& t = categoryTotals[{std::get<2>(key), std::get<1>(key), prev}];
+        t[0] += 1;
+        t[1] += c[0];
+        prev = std::get<1>(key);
+    }
+    std::ostringstream expectedCategoryTotals;
+    for (const auto& [key, t] : categoryTotals)
+        expectedCategoryTotals << std::get<0>(key).toStdString() << "|" << std::get<1>(key) << "|"
+                               << std::get<2>(key) << "|" << t[0] << "|" << t[1] << "\n";
+    CHECK(dump(QStringLiteral("SELECT category, local_month, prev_month, households, spent_cents FROM "
+                              "ledger_category_totals ORDER BY category, local_month, prev_month"),
+               db, 5) == expectedCategoryTotals.str());
     CHECK(dump(QStringLiteral("SELECT local_month, households, allowance_cents, bonus_cents, spent_cents, "
                               "sustainable_cents FROM ledger_month_totals ORDER BY local_month"),
                db, 6) == expectedTotals.str());
