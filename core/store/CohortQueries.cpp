@@ -1,5 +1,6 @@
 #include "store/CohortQueries.h"
 
+#include "store/FiguresLock.h"
 #include "store/LedgerRepository.h"
 #include "store/StatementClock.h"
 
@@ -203,7 +204,8 @@ void CohortQueries::installPgFunctions(const Database& db, const QStringList& re
             QStringLiteral("CREATE FUNCTION %1() RETURNS void LANGUAGE sql VOLATILE SECURITY DEFINER "
                            "SET search_path = public, pg_temp AS $cabas$ %2 $cabas$")
                 .arg(LedgerRepository::refreshFunctionName(),
-                     LedgerRepository::figuresRefreshStatements().join(QStringLiteral("; "))));
+                     figuresLockStatement() + QStringLiteral("; ") +
+                         LedgerRepository::figuresRefreshStatements().join(QStringLiteral("; "))));
 }
 
 QString CohortQueries::monthOf(const QString& column) const

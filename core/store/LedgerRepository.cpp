@@ -1,4 +1,5 @@
 #include "store/LedgerRepository.h"
+#include "store/FiguresLock.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
@@ -11,6 +12,11 @@
 #include <sqlite3.h>
 
 namespace cabas::store {
+
+namespace {
+// pg_advisory_xact_lock key of refreshFigures() (figuresLockStatement()).
+constexpr qint64 kFiguresLockKey = 4341424155;
+} // namespace
 
 namespace {
 
@@ -1175,13 +1181,19 @@ QStringList LedgerRepository::figuresRefreshStatements(bool kept)
     return statements;
 }
 
+QString figuresLockStatement()
+{
+    return QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kFiguresLockKey);
+}
+
 QString LedgerRepository::refreshFunctionName()
 {
-    const QByteArray hash =
-        QCryptographicHash::hash(figuresRefreshStatements().join(QLatin1Char(';')).toUtf8(),
-                                 QCryptographicHash::Sha1)
-            .toHex()
-            .left(10);
+    const QByteArray hash = QCryptographicHash::hash((figuresLockStatement() + QLatin1Char(';') +
+                                                      figuresRefreshStatements().join(QLatin1Char(';')))
+                                                         .toUtf8(),
+                                                     QCryptographicHash::Sha1)
+                                .toHex()
+                                .left(10);
     // The cabas_cohort_ prefix: CohortQueries::installPgFunctions() drops older versions with its own.
     return QStringLiteral("cabas_cohort_refresh_figures_") + QString::fromLatin1(hash);
 }
@@ -1212,6 +1224,8 @@ void LedgerRepository::refreshFigures() const
     if (!m_hasKept)
         m_hasKept = m_db.schemaVersion() >= 14;
     inTransaction(m_db, [&] {
+        if (m_db.backend() == Backend::Postgres)
+            m_db.exec(figuresLockStatement());
         for (const QString& sql : figuresRefreshStatements(*m_hasKept))
             m_db.exec(sql);
     });
