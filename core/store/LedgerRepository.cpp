@@ -1103,20 +1103,27 @@ QStringList LedgerRepository::figuresRefreshStatements(bool kept)
         "e.local_month = d.local_month AND e.status = 'posted' ");
     // The category totals (migration 0014): every category row of a household one of whose months is
     // recomputed, with its previous month of the category, out before (sign -) and in after (sign +).
-    auto categoryTotals = [](const QString& sign) {
+    // Only the rows from the household's first marked month on: earlier rows and their previous months do not
+    // change.
+    const QString fromFirstMark = QStringLiteral(
+        "%1.local_month >= (SELECT MIN(d.local_month) FROM ledger_figures_dirty d WHERE d.household_id = "
+        "%1.household_id)");
+    auto categoryTotals = [&](const QString& sign) {
         return QStringLiteral(
                    "INSERT INTO ledger_category_totals (category, local_month, prev_month, households, "
                    "spent_cents) SELECT category, local_month, prev_month, %1COUNT(*), %1SUM(spent_cents) "
                    "FROM "
-                   "(SELECT category, local_month, spent_cents, COALESCE(LAG(local_month) OVER (PARTITION BY "
-                   "household_id, category ORDER BY local_month), 0) AS prev_month FROM "
-                   "ledger_category_figures "
-                   "WHERE household_id IN (SELECT household_id FROM ledger_figures_dirty)) x GROUP BY "
-                   "category, "
-                   "local_month, prev_month ON CONFLICT (category, local_month, prev_month) DO UPDATE SET "
-                   "households = ledger_category_totals.households + excluded.households, spent_cents = "
-                   "ledger_category_totals.spent_cents + excluded.spent_cents")
-            .arg(sign);
+                   "(SELECT household_id, category, local_month, spent_cents, COALESCE(LAG(local_month) OVER "
+                   "(PARTITION BY household_id, category ORDER BY local_month), 0) AS prev_month FROM "
+                   "ledger_category_figures WHERE household_id IN (SELECT household_id FROM "
+                   "ledger_figures_dirty)) x WHERE ")
+                   .arg(sign) +
+               fromFirstMark.arg(QStringLiteral("x")) +
+               QStringLiteral(
+                   " GROUP BY category, local_month, prev_month ON CONFLICT (category, local_month, "
+                   "prev_month) DO UPDATE SET households = ledger_category_totals.households + "
+                   "excluded.households, spent_cents = ledger_category_totals.spent_cents + "
+                   "excluded.spent_cents");
     };
     const QString sustainable = sustainableSql();
     QStringList statements;
@@ -1158,24 +1165,27 @@ QStringList LedgerRepository::figuresRefreshStatements(bool kept)
                            "GROUP BY e.household_id, e.local_month, e.merchant_id")
                 .arg(sustainable)};
     if (kept) {
-        // Every running row of a household one of whose months changed, recomputed from its figures.
+        // The running rows of a household from its first marked month on, recomputed from its figures.
         const QString households =
             QStringLiteral("household_id IN (SELECT household_id FROM ledger_figures_dirty)");
-        statements << totals(QString()) << categoryTotals(QString())
-                   << QStringLiteral("DELETE FROM ledger_month_totals WHERE households = 0")
-                   << QStringLiteral("DELETE FROM ledger_category_totals WHERE households = 0")
-                   << QStringLiteral("DELETE FROM ledger_month_running WHERE ") + households
-                   << QStringLiteral(
-                          "INSERT INTO ledger_month_running (household_id, local_month, allowance_cents, "
-                          "allowance_entries, bonus_cents, bonus_entries, spent_cents, spending_entries, "
-                          "sustainable_cents, sustainable_entries, purchase_entries) SELECT household_id, "
-                          "local_month, SUM(allowance_cents) OVER w, SUM(allowance_entries) OVER w, "
-                          "SUM(bonus_cents) OVER w, SUM(bonus_entries) OVER w, SUM(spent_cents) OVER w, "
-                          "SUM(spending_entries) OVER w, SUM(sustainable_cents) OVER w, "
-                          "SUM(sustainable_entries) OVER w, SUM(purchase_entries) OVER w FROM "
-                          "ledger_month_figures WHERE ") +
-                          households +
-                          QStringLiteral(" WINDOW w AS (PARTITION BY household_id ORDER BY local_month)");
+        statements
+            << totals(QString()) << categoryTotals(QString())
+            << QStringLiteral("DELETE FROM ledger_month_totals WHERE households = 0")
+            << QStringLiteral("DELETE FROM ledger_category_totals WHERE households = 0")
+            << QStringLiteral("DELETE FROM ledger_month_running WHERE ") + households +
+                   QStringLiteral(" AND ") + fromFirstMark.arg(QStringLiteral("ledger_month_running"))
+            << QStringLiteral(
+                   "INSERT INTO ledger_month_running (household_id, local_month, allowance_cents, "
+                   "allowance_entries, bonus_cents, bonus_entries, spent_cents, spending_entries, "
+                   "sustainable_cents, sustainable_entries, purchase_entries) SELECT * FROM (SELECT "
+                   "household_id, local_month, SUM(allowance_cents) OVER w AS a, SUM(allowance_entries) "
+                   "OVER w AS b, SUM(bonus_cents) OVER w AS c, SUM(bonus_entries) OVER w AS d, "
+                   "SUM(spent_cents) OVER w AS e, SUM(spending_entries) OVER w AS f, SUM(sustainable_cents) "
+                   "OVER w AS g, SUM(sustainable_entries) OVER w AS h, SUM(purchase_entries) OVER w AS i "
+                   "FROM ledger_month_figures WHERE ") +
+                   households +
+                   QStringLiteral(" WINDOW w AS (PARTITION BY household_id ORDER BY local_month)) r WHERE ") +
+                   fromFirstMark.arg(QStringLiteral("r"));
     }
     statements << QStringLiteral("DELETE FROM ledger_figures_dirty");
     return statements;
