@@ -1,5 +1,6 @@
 #include "store/CohortQueries.h"
 
+#include "store/FiguresLock.h"
 #include "store/LedgerRepository.h"
 #include "store/StatementClock.h"
 
@@ -27,10 +28,12 @@ QString rank(const QString& column)
         .arg(column);
 }
 
-QString increased(const QString& column)
+// A member of a cohort household counts when arrived by `to` (or no arrival date) and not left before `from`
+// (parameters: to, from), person alias p.
+QString memberCondition()
 {
-    return QStringLiteral("COALESCE(SUM(CASE WHEN %1 > %2 THEN 1 ELSE 0 END), 0)")
-        .arg(rank(QStringLiteral("q6.") + column), rank(QStringLiteral("q0.") + column));
+    return QStringLiteral(
+        "(p.arrived_on IS NULL OR p.arrived_on <= ?) AND (p.left_on IS NULL OR p.left_on >= ?)");
 }
 
 } // namespace
@@ -54,9 +57,8 @@ CohortQueries::Sql CohortQueries::with(const CohortFilter& f) const
                 optional(f.commune), optional(f.referent), optional(f.referent),
                 optional(f.status),  optional(f.status)};
     s.text += QStringLiteral("), cohort_person AS (SELECT p.id, p.household_id, p.role FROM person p "
-                             "JOIN cohort c ON c.id = p.household_id "
-                             "WHERE (p.arrived_on IS NULL OR p.arrived_on <= ?) "
-                             "AND (p.left_on IS NULL OR p.left_on >= ?)) ");
+                             "JOIN cohort c ON c.id = p.household_id WHERE ") +
+              memberCondition() + QStringLiteral(") ");
     s.values << day(f.to) << day(f.from);
     return s;
 }
@@ -202,7 +204,8 @@ void CohortQueries::installPgFunctions(const Database& db, const QStringList& re
             QStringLiteral("CREATE FUNCTION %1() RETURNS void LANGUAGE sql VOLATILE SECURITY DEFINER "
                            "SET search_path = public, pg_temp AS $cabas$ %2 $cabas$")
                 .arg(LedgerRepository::refreshFunctionName(),
-                     LedgerRepository::figuresRefreshStatements().join(QStringLiteral("; "))));
+                     figuresLockStatement() + QStringLiteral("; ") +
+                         LedgerRepository::figuresRefreshStatements().join(QStringLiteral("; "))));
 }
 
 QString CohortQueries::monthOf(const QString& column) const
@@ -226,10 +229,16 @@ bool CohortQueries::hasFigures() const
     return m_db.schemaVersion() >= 10;
 }
 
+bool CohortQueries::hasKeptTotals() const
+{
+    return m_db.schemaVersion() >= 14;
+}
+
 CohortRaw CohortQueries::compute(const CohortFilter& f,
                                  const std::vector<std::pair<QString, int>>& waves) const
 {
     CohortRaw raw;
+    qint64 allHouseholds = 0;
     {
         const StatementClock clock(QStringLiteral("population"));
         Sql s = with(f);
@@ -237,17 +246,18 @@ CohortRaw CohortQueries::compute(const CohortFilter& f,
             run(QStringLiteral("population"),
                 s.text + QStringLiteral("SELECT (SELECT COUNT(*) FROM cohort), COUNT(*), "
                                         "COALESCE(SUM(CASE WHEN role = 'adult' THEN 1 ELSE 0 END), 0), "
-                                        "COALESCE(SUM(CASE WHEN role = 'child' THEN 1 ELSE 0 END), 0) "
-                                        "FROM cohort_person"),
+                                        "COALESCE(SUM(CASE WHEN role = 'child' THEN 1 ELSE 0 END), 0), "
+                                        "(SELECT COUNT(*) FROM household) FROM cohort_person"),
                 s.values);
         if (q.next()) {
             raw.households = num(q, 0);
             raw.persons = num(q, 1);
             raw.adults = num(q, 2);
             raw.children = num(q, 3);
+            allHouseholds = num(q, 4);
         }
     }
-    ledger(f, raw);
+    ledger(f, raw, allHouseholds);
     health(f, raw, waves);
     workshops(f, raw);
     return raw;
@@ -256,102 +266,113 @@ CohortRaw CohortQueries::compute(const CohortFilter& f,
 void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
                            const std::vector<std::pair<QString, int>>& waves) const
 {
+    // The M0/M6 questionnaire pairs, the M6 answers on discovering a shop and the M0/M6 checkup pairs in one
+    // pass over the cohort's members (one questionnaire and one checkup per person and wave: unique keys, so
+    // each LEFT JOIN adds at most one row per person).
     {
-        const StatementClock clock(QStringLiteral("questionnaire_pairs"));
+        const StatementClock clock(QStringLiteral("health_pairs"));
         Sql s = with(f);
-        s.values << day(f.to) << day(f.to);
+        // Bound in text order.
+        const QVariant to = day(f.to);
+        const QString pair = QStringLiteral("q0.answered_on <= ? AND q6.answered_on <= ?");
+        const QString measuredPair = QStringLiteral(
+            "c0.taken_on <= ? AND c6.taken_on <= ? AND c0.weight_g IS NOT NULL AND c0.height_mm IS "
+            "NOT NULL AND c6.weight_g IS NOT NULL AND c6.height_mm IS NOT NULL");
+        const QString bmi = QStringLiteral(
+            "(CAST(%1.weight_g AS DOUBLE PRECISION) * 1000.0 / "
+            "(CAST(%1.height_mm AS DOUBLE PRECISION) * CAST(%1.height_mm AS DOUBLE PRECISION)))");
+        auto up = [&](const QString& column) {
+            return QStringLiteral("COALESCE(SUM(CASE WHEN %1 AND %2 > %3 THEN 1 ELSE 0 END), 0)")
+                .arg(pair, rank(QStringLiteral("q6.") + column), rank(QStringLiteral("q0.") + column));
+        };
+        QString select =
+            QStringLiteral("SELECT COALESCE(SUM(CASE WHEN %1 THEN 1 ELSE 0 END), 0), ").arg(pair);
+        s.values << to << to;
+        for (const char* column : {"organic_fv_freq", "local_products_freq", "organic_products_freq"}) {
+            select += up(QLatin1String(column)) + QStringLiteral(", ");
+            s.values << to << to;
+        }
+        select += QStringLiteral("COALESCE(SUM(CASE WHEN q6.answered_on <= ? AND "
+                                 "q6.discovered_sustainable_shop IS NOT NULL THEN 1 "
+                                 "ELSE 0 END), 0), COALESCE(SUM(CASE WHEN q6.answered_on <= ? AND "
+                                 "q6.discovered_sustainable_shop = ? "
+                                 "THEN 1 ELSE 0 END), 0), ");
+        s.values << to << to << true;
+        select +=
+            QStringLiteral("COALESCE(SUM(CASE WHEN %1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN %1 "
+                           "THEN %2 - %3 ELSE 0 END), 0) ")
+                .arg(measuredPair, bmi.arg(QStringLiteral("c6")), bmi.arg(QStringLiteral("c0")));
+        s.values << to << to << to << to;
         QSqlQuery q = run(
-            QStringLiteral("questionnaire_pairs"),
-            s.text + QStringLiteral("SELECT COUNT(*), %1, %2, %3 FROM cohort_person p "
-                                    "JOIN diet_questionnaire q0 ON q0.person_id = p.id AND q0.wave = 'M0' "
-                                    "JOIN diet_questionnaire q6 ON q6.person_id = p.id AND q6.wave = 'M6' "
-                                    "WHERE q0.answered_on <= ? AND q6.answered_on <= ?")
-                         .arg(increased(QStringLiteral("organic_fv_freq")),
-                              increased(QStringLiteral("local_products_freq")),
-                              increased(QStringLiteral("organic_products_freq"))),
+            QStringLiteral("health_pairs"),
+            s.text + select +
+                QStringLiteral("FROM cohort_person p "
+                               "LEFT JOIN diet_questionnaire q0 ON q0.person_id = p.id AND q0.wave = 'M0' "
+                               "LEFT JOIN diet_questionnaire q6 ON q6.person_id = p.id AND q6.wave = 'M6' "
+                               "LEFT JOIN checkup c0 ON c0.person_id = p.id AND c0.wave = 'M0' "
+                               "LEFT JOIN checkup c6 ON c6.person_id = p.id AND c6.wave = 'M6'"),
             s.values);
         if (q.next()) {
             raw.questionnairePairs = num(q, 0);
             raw.organicFvIncreased = num(q, 1);
             raw.localProductsIncreased = num(q, 2);
             raw.organicProductsIncreased = num(q, 3);
-        }
-    }
-    {
-        // Bound in text order: the CASE's TRUE comes before the date.
-        const StatementClock clock(QStringLiteral("discovered_shop"));
-        Sql s = with(f);
-        s.values << true << day(f.to);
-        QSqlQuery q =
-            run(QStringLiteral("discovered_shop"),
-                s.text + QStringLiteral(
-                             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN q6.discovered_sustainable_shop = ? "
-                             "THEN 1 ELSE 0 END), 0) FROM cohort_person p "
-                             "JOIN diet_questionnaire q6 ON q6.person_id = p.id AND q6.wave = 'M6' "
-                             "WHERE q6.answered_on <= ? AND q6.discovered_sustainable_shop IS NOT NULL"),
-                s.values);
-        if (q.next()) {
-            raw.discoveredAnswered = num(q, 0);
-            raw.discoveredYes = num(q, 1);
-        }
-    }
-    {
-        const StatementClock clock(QStringLiteral("checkup_pairs"));
-        Sql s = with(f);
-        s.values << day(f.to) << day(f.to);
-        const QString bmi = QStringLiteral(
-            "(CAST(%1.weight_g AS DOUBLE PRECISION) * 1000.0 / "
-            "(CAST(%1.height_mm AS DOUBLE PRECISION) * CAST(%1.height_mm AS DOUBLE PRECISION)))");
-        QSqlQuery q =
-            run(QStringLiteral("checkup_pairs"),
-                s.text + QStringLiteral("SELECT COUNT(*), COALESCE(SUM(%1 - %2), 0) FROM cohort_person p "
-                                        "JOIN checkup c0 ON c0.person_id = p.id AND c0.wave = 'M0' "
-                                        "JOIN checkup c6 ON c6.person_id = p.id AND c6.wave = 'M6' "
-                                        "WHERE c0.taken_on <= ? AND c6.taken_on <= ? "
-                                        "AND c0.weight_g IS NOT NULL AND c0.height_mm IS NOT NULL "
-                                        "AND c6.weight_g IS NOT NULL AND c6.height_mm IS NOT NULL")
-                             .arg(bmi.arg(QStringLiteral("c6")), bmi.arg(QStringLiteral("c0"))),
-                s.values);
-        if (q.next()) {
-            raw.checkupPairs = num(q, 0);
-            raw.bmiChangeSum = q.value(1).toDouble();
+            raw.discoveredAnswered = num(q, 4);
+            raw.discoveredYes = num(q, 5);
+            raw.checkupPairs = num(q, 6);
+            raw.bmiChangeSum = q.value(7).toDouble();
         }
     }
     // Follow-up completion: members who gave health follow-up consent and whose wave date (enrolment, or
     // arrival when later, plus the wave's offset) falls on or before `to`; done when a checkup or a
     // questionnaire of that wave is dated on or before `to`. Several waves per statement (a fixed number of
     // slots, so that the text is fixed; an empty slot counts nothing), so that each member's consent and wave
-    // date are looked up once for all of them.
+    // date are looked up once for all of them. "Done" is counted from the records: the (person, wave) pairs
+    // of checkups and questionnaires (each pair once), joined to the members who count (one row per person).
     constexpr size_t kWaveSlots = 4;
     for (size_t first = 0; first < waves.size(); first += kWaveSlots) {
         const StatementClock clock(QStringLiteral("followup_waves_") + waves[first].first);
         Sql s = with(f);
-        const QString due =
-            QStringLiteral("(CASE WHEN p.arrived_on IS NOT NULL AND p.arrived_on > h.enrolled_on THEN "
-                           "p.arrived_on ELSE h.enrolled_on END) <= ?");
+        s.text = s.text.trimmed();
+        s.values << day(f.to) << day(f.from) << true;
+        s.text +=
+            QStringLiteral(
+                ", fp AS (SELECT CASE WHEN p.arrived_on IS NOT NULL AND p.arrived_on > h.enrolled_on "
+                "THEN p.arrived_on ELSE h.enrolled_on END AS due_on FROM household h CROSS JOIN "
+                "person p WHERE h.id IN (SELECT id FROM cohort) AND p.household_id = h.id AND ") +
+            memberCondition() +
+            QStringLiteral(" AND EXISTS (SELECT 1 FROM consent k WHERE k.person_id = p.id AND k.purpose = "
+                           "'health_followup' AND k.given = ?)) ");
         QStringList columns;
         for (size_t i = first; i < first + kWaveSlots; ++i) {
             const bool used = i < waves.size();
             const QVariant code = used ? QVariant(waves[i].first) : QVariant(QMetaType(QMetaType::QString));
             const QVariant dueBy = day(used ? f.to.addDays(-waves[i].second) : QDate());
-            columns
-                << QStringLiteral("COALESCE(SUM(CASE WHEN %1 THEN 1 ELSE 0 END), 0)").arg(due)
-                << QStringLiteral(
-                       "COALESCE(SUM(CASE WHEN %1 AND (EXISTS (SELECT 1 FROM checkup c WHERE c.person_id = "
-                       "p.id AND c.wave = ? AND c.taken_on <= ?) OR EXISTS (SELECT 1 FROM "
-                       "diet_questionnaire d WHERE d.person_id = p.id AND d.wave = ? AND d.answered_on <= "
-                       "?)) THEN 1 ELSE 0 END), 0)")
-                       .arg(due);
-            s.values << dueBy << dueBy << code << day(f.to) << code << day(f.to);
+            columns << QStringLiteral(
+                           "COALESCE(SUM(CASE WHEN x.done = 0 AND x.due_on <= ? THEN 1 ELSE 0 END), 0)")
+                    << QStringLiteral(
+                           "COALESCE(SUM(CASE WHEN x.done = 1 AND x.wave = ? AND x.due_on <= ? THEN 1 "
+                           "ELSE 0 END), 0)");
+            s.values << dueBy << code << dueBy;
         }
-        s.values << true;
+        // The records drive the second part (CROSS JOIN: the planners keep that order): a member with no
+        // record costs nothing there.
+        s.values << day(f.to) << day(f.to) << day(f.to) << day(f.from) << true;
         QSqlQuery q =
             run(QStringLiteral("followup_waves"),
                 s.text + QStringLiteral("SELECT ") + columns.join(QStringLiteral(", ")) +
-                    QStringLiteral(" FROM cohort_person cp JOIN person p ON p.id = cp.id JOIN household "
-                                   "h ON h.id = p.household_id WHERE EXISTS (SELECT 1 FROM consent k "
-                                   "WHERE k.person_id = p.id AND k.purpose = 'health_followup' AND "
-                                   "k.given = ?)"),
+                    QStringLiteral(
+                        " FROM (SELECT fp.due_on AS due_on, 0 AS done, CAST(NULL AS TEXT) AS wave FROM fp "
+                        "UNION ALL SELECT CASE WHEN p.arrived_on IS NOT NULL AND p.arrived_on > "
+                        "h.enrolled_on THEN p.arrived_on ELSE h.enrolled_on END, 1, r.wave FROM (SELECT "
+                        "person_id, wave FROM checkup WHERE taken_on <= ? UNION SELECT person_id, wave FROM "
+                        "diet_questionnaire WHERE answered_on <= ?) r CROSS JOIN person p CROSS JOIN "
+                        "household h WHERE p.id = r.person_id AND h.id = p.household_id AND "
+                        "p.household_id IN (SELECT id FROM cohort) AND ") +
+                    memberCondition() +
+                    QStringLiteral(
+                        " AND EXISTS (SELECT 1 FROM consent k WHERE k.person_id = p.id AND k.purpose = "
+                        "'health_followup' AND k.given = ?)) x"),
                 s.values);
         const bool row = q.next();
         for (size_t i = first; i < std::min(waves.size(), first + kWaveSlots); ++i) {
@@ -415,7 +436,7 @@ void CohortQueries::workshops(const CohortFilter& f, CohortRaw& raw) const
     }
 }
 
-void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
+void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw, qint64 allHouseholds) const
 {
     if (!hasLedger())
         return;
@@ -430,6 +451,7 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
     // loops in order (households outer). The statements do not depend on which months are whole: the months
     // are parameters (none: an empty range, month 0), so that on PostgreSQL they run as fixed functions.
     const bool figures = hasFigures();
+    const bool kept = figures && hasKeptTotals();
     if (figures) {
         const StatementClock clock(QStringLiteral("ledger_refresh_figures"));
         LedgerRepository(m_db).refreshFigures();
@@ -468,6 +490,9 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
     const QString whole =
         QStringLiteral("f.household_id = c.id AND f.local_month >= ? AND f.local_month <= ?");
     auto wholeValues = [&](QVariantList& values) { values << wholeFrom << wholeTo; };
+    // With the totals of migration 0014, the whole months of a cohort that holds most households are read as
+    // the totals over every household minus the figures of the (few) households outside the cohort.
+    const bool complement = kept && allHouseholds - raw.households <= raw.households;
 
     // The figures of whole months are read in their key order, household after household (the households of
     // the cohort looked up by id in order: `household hh ... hh.id IN (SELECT id FROM cohort)`), so that the
@@ -515,7 +540,41 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
         QString households = QStringLiteral(
             "SELECT hid, allowance, bonus, spent, sustainable, has_allowance, has_bonus, has_spending, "
             "has_sustainable, has_purchase FROM pm");
-        if (figures) {
+        if (kept) {
+            // Per household, its running totals (migration 0014) at its last month with figures up to the
+            // period's last whole month, minus those before the first whole month: two rows per household
+            // (none when it has no figures in the whole months).
+            s.values << wholeTo << wholeFrom << wholeFrom;
+            const QString last = QStringLiteral(
+                "(SELECT MAX(r.local_month) FROM ledger_month_running r WHERE r.household_id = hh.id AND "
+                "r.local_month %1 ?)");
+            const QString diff = QStringLiteral("b.%1 - COALESCE(a.%1, 0)");
+            const QString flag = QStringLiteral("CASE WHEN b.%1 > COALESCE(a.%1, 0) THEN 1 ELSE 0 END");
+            s.text +=
+                QStringLiteral(", hk AS MATERIALIZED (SELECT hh.id AS hid, %1 AS last_month, %2 AS "
+                               "before_month FROM household hh WHERE hh.id IN (SELECT id FROM cohort)), ")
+                    .arg(last.arg(QStringLiteral("<=")), last.arg(QStringLiteral("<"))) +
+                QStringLiteral("fh AS NOT MATERIALIZED (SELECT hk.hid AS hid, %1 AS allowance, %2 AS bonus, "
+                               "%3 AS spent, "
+                               "%4 AS sustainable, ")
+                    .arg(diff.arg(QStringLiteral("allowance_cents")), diff.arg(QStringLiteral("bonus_cents")),
+                         diff.arg(QStringLiteral("spent_cents")),
+                         diff.arg(QStringLiteral("sustainable_cents"))) +
+                QStringLiteral("%1 AS has_allowance, %2 AS has_bonus, %3 AS has_spending, %4 AS "
+                               "has_sustainable, %5 AS has_purchase ")
+                    .arg(flag.arg(QStringLiteral("allowance_entries")),
+                         flag.arg(QStringLiteral("bonus_entries")),
+                         flag.arg(QStringLiteral("spending_entries")),
+                         flag.arg(QStringLiteral("sustainable_entries")),
+                         flag.arg(QStringLiteral("purchase_entries"))) +
+                QStringLiteral("FROM hk CROSS JOIN ledger_month_running b LEFT JOIN ledger_month_running a "
+                               "ON a.household_id = hk.hid AND a.local_month = hk.before_month "
+                               "WHERE hk.last_month >= ? AND b.household_id = hk.hid AND b.local_month = "
+                               "hk.last_month)");
+            households += QStringLiteral(" UNION ALL SELECT hid, allowance, bonus, spent, sustainable, "
+                                         "has_allowance, has_bonus, has_spending, has_sustainable, "
+                                         "has_purchase FROM fh");
+        } else if (figures) {
             wholeValues(s.values);
             s.text += QStringLiteral(", fh AS (SELECT hh.id AS hid, SUM(f.allowance_cents) AS allowance, "
                                      "SUM(f.bonus_cents) AS bonus, SUM(f.spent_cents) AS spent, "
@@ -544,7 +603,51 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
             "COALESCE(SUM(has_purchase), 0)");
         QString select =
             QStringLiteral("SELECT 0, %1 FROM h UNION ALL SELECT month, %1 FROM pm GROUP BY month").arg(sums);
-        if (figures) {
+        if (kept) {
+            // Without partial months, the period's totals are fh's as they are (one row per household
+            // already): the regrouping per household of `h` is skipped (the parameters choose, tested once
+            // before the loops; HAVING drops the other branch's row of empty sums).
+            const int partialMonths = (firstWhole && lastWhole) ? 0 : 1;
+            select =
+                QStringLiteral("SELECT 0, %1 FROM h WHERE CAST(? AS INTEGER) = 1 HAVING CAST(? AS INTEGER) = "
+                               "1 UNION ALL SELECT 0, %1 FROM fh WHERE CAST(? AS INTEGER) = 0 HAVING CAST(? "
+                               "AS INTEGER) = 0 UNION ALL SELECT month, %1 FROM pm GROUP BY month")
+                    .arg(sums);
+            s.values << partialMonths << partialMonths << partialMonths << partialMonths;
+            // The month series of the whole months: when the cohort holds most households, the month totals
+            // (migration 0014) minus the figures of the households outside the cohort (few rows; households
+            // are never deleted, entries link to existing households only); else the cohort's figures grouped
+            // by month. The first parameter chooses (tested once, before the loops).
+            s.values << (complement ? 1 : 0) << wholeFrom << wholeTo << (complement ? 1 : 0) << wholeFrom
+                     << wholeTo;
+            const QString less = QStringLiteral("CAST(t.%1 - COALESCE(x.%1, 0) AS BIGINT)");
+            select +=
+                QStringLiteral(
+                    " UNION ALL SELECT t.local_month, %1, %2, %3, %4, t.households - COALESCE(x.households, "
+                    "0), 0, 0, 0, 0, 0 FROM ledger_month_totals t LEFT JOIN (SELECT f.local_month AS "
+                    "local_month, SUM(f.allowance_cents) AS allowance_cents, SUM(f.bonus_cents) AS "
+                    "bonus_cents, SUM(f.spent_cents) AS spent_cents, SUM(f.sustainable_cents) AS "
+                    "sustainable_cents, COUNT(*) AS households FROM household hh CROSS JOIN "
+                    "ledger_month_figures f WHERE CAST(? AS INTEGER) = 1 AND hh.id NOT IN (SELECT id FROM "
+                    "cohort) AND f.household_id = hh.id AND f.local_month >= ? AND f.local_month <= ? "
+                    "GROUP BY f.local_month) x ON x.local_month = t.local_month WHERE CAST(? AS INTEGER) = "
+                    "1 AND t.local_month >= ? AND t.local_month <= ? AND t.households > "
+                    "COALESCE(x.households, 0)")
+                    .arg(less.arg(QStringLiteral("allowance_cents")), less.arg(QStringLiteral("bonus_cents")),
+                         less.arg(QStringLiteral("spent_cents")),
+                         less.arg(QStringLiteral("sustainable_cents")));
+            s.values << (complement ? 0 : 1);
+            wholeValues(s.values);
+            select +=
+                QStringLiteral(" UNION ALL SELECT f.local_month, "
+                               "CAST(COALESCE(SUM(f.allowance_cents), 0) AS BIGINT), "
+                               "CAST(COALESCE(SUM(f.bonus_cents), 0) AS BIGINT), "
+                               "CAST(COALESCE(SUM(f.spent_cents), 0) AS BIGINT), "
+                               "CAST(COALESCE(SUM(f.sustainable_cents), 0) AS BIGINT), COUNT(*), 0, 0, 0, "
+                               "0, 0 FROM household hh CROSS JOIN ledger_month_figures f WHERE CAST(? AS "
+                               "INTEGER) = 1 AND hh.id IN (SELECT id FROM cohort) AND f.household_id = "
+                               "hh.id AND f.local_month >= ? AND f.local_month <= ? GROUP BY f.local_month");
+        } else if (figures) {
             wholeValues(s.values);
             QStringList flagSums;
             for (const QString& flag : flags)
@@ -601,7 +704,42 @@ void CohortQueries::ledger(const CohortFilter& f, CohortRaw& raw) const
                                  "COALESCE(NULLIF(e.merchant_category, ''), 'other'))")
                       .arg(partial, spending);
         QString rows;
-        if (figures) {
+        if (kept) {
+            // Whole months: the cohort's figures per household and category (fc), or (complement) the
+            // category totals minus the figures of the households outside the cohort (ct: a household counts
+            // once per category, at its first month of the category in the period); the parameters choose.
+            const QString outside = QStringLiteral(
+                "FROM household hh CROSS JOIN ledger_category_figures f WHERE CAST(? AS INTEGER) = %1 "
+                "AND hh.id %2 (SELECT id FROM cohort) AND f.household_id = hh.id AND f.local_month "
+                ">= ? AND f.local_month <= ? GROUP BY hh.id, f.category");
+            s.text +=
+                QStringLiteral(", fc AS (SELECT hh.id AS hid, f.category AS category, SUM(f.spent_cents) AS "
+                               "spent ") +
+                outside.arg(QStringLiteral("0"), QStringLiteral("IN")) + QStringLiteral(")");
+            s.values << (complement ? 1 : 0);
+            wholeValues(s.values);
+            s.text +=
+                QStringLiteral(
+                    ", ct AS (SELECT category, SUM(spent) AS spent, SUM(households) AS households FROM "
+                    "(SELECT "
+                    "t.category AS category, t.spent_cents AS spent, CASE WHEN t.prev_month < ? THEN "
+                    "t.households ELSE 0 END AS households FROM ledger_category_totals t WHERE CAST(? AS "
+                    "INTEGER) = 1 AND t.local_month >= ? AND t.local_month <= ? UNION ALL SELECT f.category, "
+                    "-SUM(f.spent_cents), -1 ") +
+                outside.arg(QStringLiteral("1"), QStringLiteral("NOT IN")) +
+                QStringLiteral(") z GROUP BY category HAVING SUM(households) > 0)");
+            s.values << wholeFrom << (complement ? 1 : 0);
+            wholeValues(s.values);
+            s.values << (complement ? 1 : 0);
+            wholeValues(s.values);
+            wholeValues(s.values);
+            rows = QStringLiteral(
+                "SELECT category, spent, 1 AS counted FROM fc UNION ALL SELECT category, spent, households "
+                "FROM "
+                "ct UNION ALL SELECT pc.category, pc.spent, CASE WHEN EXISTS (SELECT 1 FROM "
+                "ledger_category_figures x WHERE x.household_id = pc.hid AND x.category = pc.category AND "
+                "x.local_month >= ? AND x.local_month <= ?) THEN 0 ELSE 1 END FROM pc");
+        } else if (figures) {
             wholeValues(s.values);
             s.text += QStringLiteral(", fc AS (SELECT hh.id AS hid, f.category AS category, "
                                      "SUM(f.spent_cents) AS spent ") +

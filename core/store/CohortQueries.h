@@ -44,6 +44,8 @@ class CohortQueries
     bool hasWorkshops() const;
     // Whether the figures per household and month exist (migration 0010).
     bool hasFigures() const;
+    // Whether the month totals and running totals per household exist (migration 0014).
+    bool hasKeptTotals() const;
 
     // PostgreSQL with database roles (PgRoles::apply, run by the tables' owner): staff logins have no SELECT
     // on line-level ledger or health tables, so every statement of this class is also created as a fixed
@@ -73,7 +75,8 @@ class CohortQueries
     };
     Sql with(const CohortFilter& filter) const; // the cohort and cohort_person CTEs
     QString monthOf(const QString& column) const;
-    void ledger(const CohortFilter& filter, CohortRaw& raw) const;
+    // allHouseholds: every household of the database (the cohort's complement is the rest).
+    void ledger(const CohortFilter& filter, CohortRaw& raw, qint64 allHouseholds) const;
     void health(const CohortFilter& filter, CohortRaw& raw,
                 const std::vector<std::pair<QString, int>>& waves) const;
     void workshops(const CohortFilter& filter, CohortRaw& raw) const;

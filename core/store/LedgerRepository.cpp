@@ -1,4 +1,5 @@
 #include "store/LedgerRepository.h"
+#include "store/FiguresLock.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
@@ -11,6 +12,11 @@
 #include <sqlite3.h>
 
 namespace cabas::store {
+
+namespace {
+// pg_advisory_xact_lock key of refreshFigures() (figuresLockStatement()).
+constexpr qint64 kFiguresLockKey = 4341424155;
+} // namespace
 
 namespace {
 
@@ -1070,16 +1076,60 @@ QString LedgerRepository::sustainableSql(const QString& alias)
         .arg(alias);
 }
 
-QStringList LedgerRepository::figuresRefreshStatements()
+QStringList LedgerRepository::figuresRefreshStatements(bool kept)
 {
     const QString dirty =
         QStringLiteral("(household_id, local_month) IN (SELECT household_id, local_month FROM "
                        "ledger_figures_dirty)");
+    // The month totals (migration 0014) move by the difference: the old figures of the marked pairs out (sign
+    // -), the new ones in (sign +); integer sums and counts, so exact whatever the order of transactions.
+    auto totals = [&](const QString& sign) {
+        return QStringLiteral(
+                   "INSERT INTO ledger_month_totals (local_month, households, allowance_cents, bonus_cents, "
+                   "spent_cents, sustainable_cents) SELECT local_month, %1COUNT(*), %1SUM(allowance_cents), "
+                   "%1SUM(bonus_cents), %1SUM(spent_cents), %1SUM(sustainable_cents) FROM "
+                   "ledger_month_figures WHERE ")
+                   .arg(sign) +
+               dirty +
+               QStringLiteral(" GROUP BY local_month ON CONFLICT (local_month) DO UPDATE SET households = "
+                              "ledger_month_totals.households + excluded.households, allowance_cents = "
+                              "ledger_month_totals.allowance_cents + excluded.allowance_cents, bonus_cents = "
+                              "ledger_month_totals.bonus_cents + excluded.bonus_cents, spent_cents = "
+                              "ledger_month_totals.spent_cents + excluded.spent_cents, sustainable_cents = "
+                              "ledger_month_totals.sustainable_cents + excluded.sustainable_cents");
+    };
     const QString entries = QStringLiteral(
         "FROM ledger_figures_dirty d CROSS JOIN ledger_entry e WHERE e.household_id = d.household_id AND "
         "e.local_month = d.local_month AND e.status = 'posted' ");
+    // The category totals (migration 0014): every category row of a household one of whose months is
+    // recomputed, with its previous month of the category, out before (sign -) and in after (sign +).
+    // Only the rows from the household's first marked month on: earlier rows and their previous months do not
+    // change.
+    const QString fromFirstMark = QStringLiteral(
+        "%1.local_month >= (SELECT MIN(d.local_month) FROM ledger_figures_dirty d WHERE d.household_id = "
+        "%1.household_id)");
+    auto categoryTotals = [&](const QString& sign) {
+        return QStringLiteral(
+                   "INSERT INTO ledger_category_totals (category, local_month, prev_month, households, "
+                   "spent_cents) SELECT category, local_month, prev_month, %1COUNT(*), %1SUM(spent_cents) "
+                   "FROM "
+                   "(SELECT household_id, category, local_month, spent_cents, COALESCE(LAG(local_month) OVER "
+                   "(PARTITION BY household_id, category ORDER BY local_month), 0) AS prev_month FROM "
+                   "ledger_category_figures WHERE household_id IN (SELECT household_id FROM "
+                   "ledger_figures_dirty)) x WHERE ")
+                   .arg(sign) +
+               fromFirstMark.arg(QStringLiteral("x")) +
+               QStringLiteral(
+                   " GROUP BY category, local_month, prev_month ON CONFLICT (category, local_month, "
+                   "prev_month) DO UPDATE SET households = ledger_category_totals.households + "
+                   "excluded.households, spent_cents = ledger_category_totals.spent_cents + "
+                   "excluded.spent_cents");
+    };
     const QString sustainable = sustainableSql();
-    return {
+    QStringList statements;
+    if (kept)
+        statements << totals(QStringLiteral("-")) << categoryTotals(QStringLiteral("-"));
+    statements << QStringList{
         QStringLiteral("DELETE FROM ledger_month_figures WHERE ") + dirty,
         QStringLiteral("DELETE FROM ledger_category_figures WHERE ") + dirty,
         QStringLiteral("DELETE FROM ledger_merchant_figures WHERE ") + dirty,
@@ -1113,18 +1163,47 @@ QStringList LedgerRepository::figuresRefreshStatements()
             entries +
             QStringLiteral("AND e.kind = 'purchase' AND e.merchant_id IS NOT NULL AND %1 = 1 "
                            "GROUP BY e.household_id, e.local_month, e.merchant_id")
-                .arg(sustainable),
-        QStringLiteral("DELETE FROM ledger_figures_dirty"),
-    };
+                .arg(sustainable)};
+    if (kept) {
+        // The running rows of a household from its first marked month on, recomputed from its figures.
+        const QString households =
+            QStringLiteral("household_id IN (SELECT household_id FROM ledger_figures_dirty)");
+        statements
+            << totals(QString()) << categoryTotals(QString())
+            << QStringLiteral("DELETE FROM ledger_month_totals WHERE households = 0")
+            << QStringLiteral("DELETE FROM ledger_category_totals WHERE households = 0")
+            << QStringLiteral("DELETE FROM ledger_month_running WHERE ") + households +
+                   QStringLiteral(" AND ") + fromFirstMark.arg(QStringLiteral("ledger_month_running"))
+            << QStringLiteral(
+                   "INSERT INTO ledger_month_running (household_id, local_month, allowance_cents, "
+                   "allowance_entries, bonus_cents, bonus_entries, spent_cents, spending_entries, "
+                   "sustainable_cents, sustainable_entries, purchase_entries) SELECT * FROM (SELECT "
+                   "household_id, local_month, SUM(allowance_cents) OVER w AS a, SUM(allowance_entries) "
+                   "OVER w AS b, SUM(bonus_cents) OVER w AS c, SUM(bonus_entries) OVER w AS d, "
+                   "SUM(spent_cents) OVER w AS e, SUM(spending_entries) OVER w AS f, SUM(sustainable_cents) "
+                   "OVER w AS g, SUM(sustainable_entries) OVER w AS h, SUM(purchase_entries) OVER w AS i "
+                   "FROM ledger_month_figures WHERE ") +
+                   households +
+                   QStringLiteral(" WINDOW w AS (PARTITION BY household_id ORDER BY local_month)) r WHERE ") +
+                   fromFirstMark.arg(QStringLiteral("r"));
+    }
+    statements << QStringLiteral("DELETE FROM ledger_figures_dirty");
+    return statements;
+}
+
+QString figuresLockStatement()
+{
+    return QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kFiguresLockKey);
 }
 
 QString LedgerRepository::refreshFunctionName()
 {
-    const QByteArray hash =
-        QCryptographicHash::hash(figuresRefreshStatements().join(QLatin1Char(';')).toUtf8(),
-                                 QCryptographicHash::Sha1)
-            .toHex()
-            .left(10);
+    const QByteArray hash = QCryptographicHash::hash((figuresLockStatement() + QLatin1Char(';') +
+                                                      figuresRefreshStatements().join(QLatin1Char(';')))
+                                                         .toUtf8(),
+                                                     QCryptographicHash::Sha1)
+                                .toHex()
+                                .left(10);
     // The cabas_cohort_ prefix: CohortQueries::installPgFunctions() drops older versions with its own.
     return QStringLiteral("cabas_cohort_refresh_figures_") + QString::fromLatin1(hash);
 }
@@ -1152,8 +1231,12 @@ void LedgerRepository::refreshFigures() const
         if (!q.next())
             return;
     }
+    if (!m_hasKept)
+        m_hasKept = m_db.schemaVersion() >= 14;
     inTransaction(m_db, [&] {
-        for (const QString& sql : figuresRefreshStatements())
+        if (m_db.backend() == Backend::Postgres)
+            m_db.exec(figuresLockStatement());
+        for (const QString& sql : figuresRefreshStatements(*m_hasKept))
             m_db.exec(sql);
     });
 }

@@ -190,8 +190,9 @@ class LedgerRepository
     // after `since` (invalid: any date), and refreshes them.
     void refreshMerchants(const QStringList& merchantIds, const QDate& since = {}) const;
     // The statements refreshFigures() runs, in order (no parameters), and the name of the PostgreSQL function
-    // that runs them (a hash of their text, so that a new version gets a new function).
-    static QStringList figuresRefreshStatements();
+    // that runs them (a hash of their text, so that a new version gets a new function). `kept`: the month
+    // totals and running totals of migration 0014 too (schema version 14 or later).
+    static QStringList figuresRefreshStatements(bool kept = true);
     static QString refreshFunctionName();
     // The ONE classification of a posted entry as sustainable, as an SQL expression worth 1 or 0 over the
     // ledger_entry alias `e` (columns merchant_id, local_date, merchant_sustainable): the committee's
@@ -220,6 +221,7 @@ class LedgerRepository
     std::shared_ptr<SqliteStatements> m_sqlite;
     mutable std::optional<bool> m_refreshFunction; // PostgreSQL: whether refreshFunctionName() exists
     mutable std::optional<bool> m_hasFigures;      // schema version 10 or later
+    mutable std::optional<bool> m_hasKept;         // schema version 14 or later (month and running totals)
 };
 
 } // namespace cabas::store

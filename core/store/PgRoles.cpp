@@ -58,6 +58,10 @@ constexpr TableRule kTables[] = {
     {"ledger_category_figures", DataKind::Ledger},
     {"ledger_merchant_figures", DataKind::Ledger},
     {"ledger_figures_dirty", DataKind::Ledger},
+    // Month totals and running totals per household (migration 14), kept by the same refresh.
+    {"ledger_month_totals", DataKind::Ledger},
+    {"ledger_month_running", DataKind::Ledger},
+    {"ledger_category_totals", DataKind::Ledger},
 };
 
 // Tables every role reads or appends to, whatever its Cabas role (see statements()).

@@ -5,6 +5,7 @@
 #include "services/HealthService.h"
 #include "services/HouseholdService.h"
 #include "services/WorkshopService.h"
+#include "store/CohortQueries.h"
 #include "store/LedgerRepository.h"
 #include "store/PgRoles.h"
 #include "support/TestClock.h"
@@ -12,8 +13,12 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <catch2/catch.hpp>
+#include <map>
+#include <sstream>
 
 using namespace cabas;
 using cabas::test::TempDatabase;
@@ -606,4 +611,213 @@ TEST_CASE("on PostgreSQL a coordinator's database login computes the cohort figu
                                      "NULL, NULL, NULL, NULL, NULL, NULL, NULL)")
                           .arg(datasetFunction))
               .contains(QStringLiteral("permission denied")));
+}
+
+// The health pairs and the follow-up by wave against a computation here, on random members (arrivals and
+// departures, exited and candidate households), consents, questionnaires and checkups (some undated for the
+// period, some unmeasured), over random periods and more waves than one statement's slots, on both backends.
+TEST_CASE("cohort health pairs and follow-up by wave match a recount on random members and records",
+          "[cohort][health]")
+{
+    test::ScopedClock clock(utc(2025, 6, 15, 9, 0));
+    const std::vector<std::pair<QString, int>> waves = {
+        {QStringLiteral("M0"), 0},    {QStringLiteral("M3"), 90},   {QStringLiteral("M6"), 180},
+        {QStringLiteral("M12"), 365}, {QStringLiteral("M18"), 540}, {QStringLiteral("M24"), 730}};
+    const QStringList freqs = {QStringLiteral("never"), QStringLiteral("rarely"), QStringLiteral("sometimes"),
+                               QStringLiteral("often"), QStringLiteral("always")};
+    std::vector<std::string> perBackend;
+    for (const store::Backend backend : test::backendsUnderTest()) {
+        CABAS_BACKEND_INFO(backend);
+        TempDatabase t(backend);
+        auto db = t.createInitialised();
+        QRandomGenerator rng(20261206);
+        const QDate base(2023, 1, 1);
+        auto day = [&](int span) { return base.addDays(rng.bounded(span)); };
+        auto text = [](const QDate& d) {
+            return d.isValid() ? QVariant(d.toString(Qt::ISODate)) : QVariant();
+        };
+        struct Member
+        {
+            QDate enrolled, exited, arrived, left;
+            bool consent = false;
+            std::map<QString, QDate> checkups, questionnaires;
+            std::map<QString, std::pair<int, int>> measures; // wave: weight, height (0: none)
+            std::map<QString, std::array<int, 3>> answers;   // wave: ranks (-1: none)
+            std::map<QString, int> discovered;               // wave: -1 none, 0, 1
+        };
+        std::map<qint64, Member> members;
+        const QString stamp = QStringLiteral("2025-01-01T00:00:00Z");
+        for (int h = 0; h < 12; ++h) {
+            const int kind = rng.bounded(6);
+            const QDate enrolled = kind == 0 ? QDate() : day(700);
+            const QDate exited =
+                kind == 1 && enrolled.isValid() ? enrolled.addDays(30 + rng.bounded(300)) : QDate();
+            db->exec(
+                QStringLiteral("INSERT INTO household (code, status, enrolled_on, exited_on, created_at, "
+                               "updated_at) VALUES (?, ?, ?, ?, ?, ?)"),
+                {QStringLiteral("H-%1").arg(h),
+                 enrolled.isValid()
+                     ? (exited.isValid() ? QStringLiteral("exited") : QStringLiteral("enrolled"))
+                     : QStringLiteral("candidate"),
+                 text(enrolled), text(exited), stamp, stamp});
+            QSqlQuery id = db->exec(QStringLiteral("SELECT id FROM household WHERE code = ?"),
+                                    {QStringLiteral("H-%1").arg(h)});
+            REQUIRE(id.next());
+            const qint64 householdId = id.value(0).toLongLong();
+            for (int p = 0, n = 1 + rng.bounded(4); p < n; ++p) {
+                Member m;
+                m.enrolled = enrolled;
+                m.exited = exited;
+                if (rng.bounded(3) == 0)
+                    m.arrived = day(900);
+                if (rng.bounded(4) == 0)
+                    m.left = (m.arrived.isValid() ? m.arrived : base).addDays(20 + rng.bounded(400));
+                const QString code = QStringLiteral("P-%1-%2").arg(h).arg(p);
+                db->exec(QStringLiteral(
+                             "INSERT INTO person (household_id, code, first_name, last_name, search_name, "
+                             "birth_date, role, arrived_on, left_on, created_at, updated_at) VALUES "
+                             "(?, ?, 'A', 'B', 'a b', '1980-01-01', ?, ?, ?, ?, ?)"),
+                         {householdId, code,
+                          rng.bounded(3) == 0 ? QStringLiteral("child") : QStringLiteral("adult"),
+                          text(m.arrived), text(m.left), stamp, stamp});
+                QSqlQuery pid = db->exec(QStringLiteral("SELECT id FROM person WHERE code = ?"), {code});
+                REQUIRE(pid.next());
+                const qint64 personId = pid.value(0).toLongLong();
+                // Consents: given, refused, or given then withdrawn (any given row counts).
+                for (int c = 0, k = rng.bounded(3); c < k; ++c) {
+                    const bool given = rng.bounded(3) != 0;
+                    const bool followup = rng.bounded(4) != 0;
+                    m.consent = m.consent || (given && followup);
+                    db->exec(
+                        QStringLiteral("INSERT INTO consent (person_id, purpose, given, effective_on, "
+                                       "recorded_at) VALUES (?, ?, %1, ?, ?)")
+                            .arg(given ? QStringLiteral("TRUE") : QStringLiteral("FALSE")),
+                        {personId,
+                         followup ? QStringLiteral("health_followup") : QStringLiteral("research_export"),
+                         text(day(900)), stamp});
+                }
+                for (const auto& [wave, offset] : waves) {
+                    if (rng.bounded(3) == 0) {
+                        const QDate on = day(1000);
+                        const int weight = rng.bounded(5) == 0 ? 0 : 40000 + rng.bounded(60000);
+                        const int height = rng.bounded(6) == 0 ? 0 : 1400 + rng.bounded(500);
+                        m.checkups[wave] = on;
+                        m.measures[wave] = {weight, height};
+                        db->exec(QStringLiteral(
+                                     "INSERT INTO checkup (person_id, taken_on, wave, weight_g, height_mm, "
+                                     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                                 {personId, text(on), wave,
+                                  weight ? QVariant(weight) : QVariant(QMetaType(QMetaType::Int)),
+                                  height ? QVariant(height) : QVariant(QMetaType(QMetaType::Int)), stamp,
+                                  stamp});
+                    }
+                    if (rng.bounded(3) == 0) {
+                        const QDate on = day(1000);
+                        std::array<int, 3> r{};
+                        for (int& x : r)
+                            x = rng.bounded(6) - 1;
+                        const int discovered = rng.bounded(3) - 1;
+                        m.questionnaires[wave] = on;
+                        m.answers[wave] = r;
+                        m.discovered[wave] = discovered;
+                        auto freq = [&](int x) {
+                            return x < 0 ? QVariant(QMetaType(QMetaType::QString)) : QVariant(freqs[x]);
+                        };
+                        db->exec(
+                            QStringLiteral(
+                                "INSERT INTO diet_questionnaire (person_id, answered_on, wave, "
+                                "organic_fv_freq, local_products_freq, organic_products_freq, "
+                                "discovered_sustainable_shop, created_at, updated_at) VALUES (?, ?, ?, "
+                                "?, ?, ?, %1, ?, ?)")
+                                .arg(discovered < 0
+                                         ? QStringLiteral("NULL")
+                                         : (discovered ? QStringLiteral("TRUE") : QStringLiteral("FALSE"))),
+                            {personId, text(on), wave, freq(r[0]), freq(r[1]), freq(r[2]), stamp, stamp});
+                    }
+                }
+                members[personId] = m;
+            }
+        }
+        std::string all;
+        for (int i = 0; i < 25; ++i) {
+            QDate from = day(1000);
+            QDate to = day(1000);
+            if (to < from)
+                std::swap(from, to);
+            INFO("period " << from.toString(Qt::ISODate).toStdString() << " "
+                           << to.toString(Qt::ISODate).toStdString());
+            CohortFilter f;
+            f.from = from;
+            f.to = to;
+            const CohortRaw raw = store::CohortQueries(*db).compute(f, waves);
+            qint64 pairs = 0, discoveredAnswered = 0, discoveredYes = 0, checkupPairs = 0;
+            std::array<qint64, 3> increased{};
+            double bmi = 0;
+            std::map<QString, std::pair<qint64, qint64>> followup;
+            for (const auto& [id, m] : members) {
+                const bool inCohort =
+                    m.enrolled.isValid() && m.enrolled <= to && (!m.exited.isValid() || m.exited >= from);
+                if (!inCohort || (m.arrived.isValid() && m.arrived > to) ||
+                    (m.left.isValid() && m.left < from))
+                    continue;
+                auto dated = [&](const std::map<QString, QDate>& records, const QString& wave) {
+                    const auto it = records.find(wave);
+                    return it != records.end() && it->second <= to;
+                };
+                if (dated(m.questionnaires, QStringLiteral("M0")) &&
+                    dated(m.questionnaires, QStringLiteral("M6"))) {
+                    ++pairs;
+                    const auto& a0 = m.answers.at(QStringLiteral("M0"));
+                    const auto& a6 = m.answers.at(QStringLiteral("M6"));
+                    for (int k = 0; k < 3; ++k)
+                        if (a0[k] >= 0 && a6[k] >= 0 && a6[k] > a0[k])
+                            ++increased[k];
+                }
+                if (dated(m.questionnaires, QStringLiteral("M6")) &&
+                    m.discovered.at(QStringLiteral("M6")) >= 0) {
+                    ++discoveredAnswered;
+                    discoveredYes += m.discovered.at(QStringLiteral("M6"));
+                }
+                if (dated(m.checkups, QStringLiteral("M0")) && dated(m.checkups, QStringLiteral("M6"))) {
+                    const auto [w0, h0] = m.measures.at(QStringLiteral("M0"));
+                    const auto [w6, h6] = m.measures.at(QStringLiteral("M6"));
+                    if (w0 && h0 && w6 && h6) {
+                        ++checkupPairs;
+                        bmi += double(w6) * 1000.0 / (double(h6) * double(h6)) -
+                               double(w0) * 1000.0 / (double(h0) * double(h0));
+                    }
+                }
+                if (!m.consent)
+                    continue;
+                const QDate start = m.arrived.isValid() && m.arrived > m.enrolled ? m.arrived : m.enrolled;
+                for (const auto& [wave, offset] : waves) {
+                    if (start.addDays(offset) > to)
+                        continue;
+                    ++followup[wave].first;
+                    if (dated(m.checkups, wave) || dated(m.questionnaires, wave))
+                        ++followup[wave].second;
+                }
+            }
+            CHECK(raw.questionnairePairs == pairs);
+            CHECK(raw.organicFvIncreased == increased[0]);
+            CHECK(raw.localProductsIncreased == increased[1]);
+            CHECK(raw.organicProductsIncreased == increased[2]);
+            CHECK(raw.discoveredAnswered == discoveredAnswered);
+            CHECK(raw.discoveredYes == discoveredYes);
+            CHECK(raw.checkupPairs == checkupPairs);
+            CHECK(raw.bmiChangeSum == Approx(bmi));
+            REQUIRE(raw.waves.size() == waves.size());
+            std::ostringstream out;
+            out << pairs << " " << checkupPairs << " " << discoveredYes << ":";
+            for (const CohortRaw::Wave& w : raw.waves) {
+                CHECK(w.expected == followup[w.wave].first);
+                CHECK(w.done == followup[w.wave].second);
+                out << " " << w.expected << "/" << w.done;
+            }
+            all += out.str() + "\n";
+        }
+        perBackend.push_back(all);
+    }
+    for (const std::string& s : perBackend)
+        CHECK(s == perBackend.front());
 }

@@ -6,6 +6,7 @@
 #include "store/CohortQueries.h"
 #include "store/LedgerRepository.h"
 #include "store/MerchantRepository.h"
+#include "store/Migrations.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
 
@@ -166,18 +167,71 @@ void checkFigures(const store::Database& db)
                               "ledger_merchant_figures ORDER BY household_id, local_month, merchant_id"),
                db, 4) == expectedMerchants.str());
     CHECK(dump(QStringLiteral("SELECT COUNT(*) FROM ledger_figures_dirty"), db, 1) == "0\n");
+    if (db.schemaVersion() < 14)
+        return;
+    // Migration 0014: the month totals over every household and the running totals per household.
+    std::map<int, std::array<qint64, 5>> totals;
+    std::map<qint64, std::array<qint64, 9>> running;
+    std::ostringstream expectedRunning;
+    for (const auto& [key, m] : months) {
+        auto& t = totals[key.second];
+        t[0] += 1, t[1] += m[1], t[2] += m[3], t[3] += m[5], t[4] += m[7];
+        auto& r = running[key.first];
+        const std::array<qint64, 9> add = {m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9]};
+        expectedRunning << key.first << "|" << key.second;
+        for (size_t i = 0; i < r.size(); ++i)
+            expectedRunning << "|" << (r[i] += add[i]);
+        expectedRunning << "\n";
+    }
+    std::ostringstream expectedTotals;
+    for (const auto& [month, t] : totals)
+        expectedTotals << month << "|" << t[0] << "|" << t[1] << "|" << t[2] << "|" << t[3] << "|" << t[4]
+                       << "\n";
+    // Category totals: per category, month and the household's previous month of that category (0: none).
+    std::map<std::tuple<QString, int, int>, std::array<qint64, 2>> categoryTotals;
+    std::map<std::pair<qint64, QString>, int> previous;
+    for (const auto& [key, c] : categories) { // in (household, month, category) order
+        int& prev = previous[{std::get<0>(key), std::get<2>(key)}];
+        auto& t = categoryTotals[{std::get<2>(key), std::get<1>(key), prev}];
+        t[0] += 1;
+        t[1] += c[0];
+        prev = std::get<1>(key);
+    }
+    std::ostringstream expectedCategoryTotals;
+    for (const auto& [key, t] : categoryTotals)
+        expectedCategoryTotals << std::get<0>(key).toStdString() << "|" << std::get<1>(key) << "|"
+                               << std::get<2>(key) << "|" << t[0] << "|" << t[1] << "\n";
+    CHECK(dump(QStringLiteral("SELECT category, local_month, prev_month, households, spent_cents FROM "
+                              "ledger_category_totals ORDER BY category, local_month, prev_month"),
+               db, 5) == expectedCategoryTotals.str());
+    CHECK(dump(QStringLiteral("SELECT local_month, households, allowance_cents, bonus_cents, spent_cents, "
+                              "sustainable_cents FROM ledger_month_totals ORDER BY local_month"),
+               db, 6) == expectedTotals.str());
+    CHECK(dump(QStringLiteral(
+                   "SELECT household_id, local_month, allowance_cents, allowance_entries, bonus_cents, "
+                   "bonus_entries, spent_cents, spending_entries, sustainable_cents, "
+                   "sustainable_entries, purchase_entries FROM ledger_month_running "
+                   "ORDER BY household_id, local_month"),
+               db, 11) == expectedRunning.str());
 }
 
-// The cohort's ledger figures for a period, computed here from the entries (every household of these tests is
-// enrolled on 2024-06-01 and never exits).
+// The cohort's ledger figures for a period, computed here from the entries of the households enrolled on or
+// before `to` and not exited before `from`.
 std::string expectedLedger(const store::Database& db, const QDate& from, const QDate& to)
 {
     std::ostringstream out;
+    std::set<qint64> cohort;
+    QSqlQuery h = db.exec(QStringLiteral("SELECT id, enrolled_on, exited_on FROM household"));
+    while (h.next()) {
+        const QDate enrolled = store::toDate(h.value(1));
+        const QDate exited = store::toDate(h.value(2));
+        if (enrolled.isValid() && enrolled <= to && (!exited.isValid() || exited >= from))
+            cohort.insert(h.value(0).toLongLong());
+    }
     std::vector<StoredEntry> entries;
-    if (to >= QDate(2024, 6, 1))
-        for (const StoredEntry& e : storedEntries(db))
-            if (e.date >= from && e.date <= to)
-                entries.push_back(e);
+    for (const StoredEntry& e : storedEntries(db))
+        if (e.date >= from && e.date <= to && cohort.count(e.household))
+            entries.push_back(e);
     qint64 allowance = 0, bonus = 0, spent = 0, sustainable = 0;
     std::set<qint64> hAllowance, hBonus, hSpending, hSustainable, hPurchase;
     std::set<QString> paid;
@@ -349,22 +403,109 @@ TEST_CASE("ledger figures per household and month match the entries on random le
         }
 
         std::string all;
-        for (int i = 0; i < 40; ++i) {
-            QDate from = randomDay(rng, QDate(2024, 4, 20), 200);
-            QDate to = randomDay(rng, QDate(2024, 4, 20), 200);
-            if (to < from)
-                std::swap(from, to);
-            if (i % 4 == 0)
-                from = QDate(from.year(), from.month(), 1); // whole first month
-            if (i % 3 == 0)
-                to = QDate(to.year(), to.month(), to.daysInMonth()); // whole last month
-            INFO("period " << from.toString(Qt::ISODate).toStdString() << " "
-                           << to.toString(Qt::ISODate).toStdString());
+        auto periods = [&](int n) {
+            for (int i = 0; i < n; ++i) {
+                QDate from = randomDay(rng, QDate(2024, 4, 20), 200);
+                QDate to = randomDay(rng, QDate(2024, 4, 20), 200);
+                if (to < from)
+                    std::swap(from, to);
+                if (i % 4 == 0)
+                    from = QDate(from.year(), from.month(), 1); // whole first month
+                if (i % 3 == 0)
+                    to = QDate(to.year(), to.month(), to.daysInMonth()); // whole last month
+                INFO("period " << from.toString(Qt::ISODate).toStdString() << " "
+                               << to.toString(Qt::ISODate).toStdString());
+                const std::string computed = computedLedger(*db, from, to);
+                CHECK(computed == expectedLedger(*db, from, to));
+                all += computed;
+            }
+        };
+        periods(40);
+        // A household with entries outside the cohort of some periods (exited in July): the month series of
+        // whole months is the month totals minus its figures (the cohort holds most households).
+        db->exec(QStringLiteral("UPDATE household SET exited_on = '2024-07-15' WHERE id = ?"),
+                 {households[3]});
+        periods(30);
+        // More households outside the cohort than in it (never enrolled): the cohort's figures grouped by
+        // month.
+        for (int i = 6; i <= 12; ++i) {
+            const qint64 id =
+                test::addHousehold(*db, QStringLiteral("MMG-%1").arg(i, 4, 10, QLatin1Char('0')));
+            db->exec(QStringLiteral("UPDATE household SET enrolled_on = NULL WHERE id = ?"), {id});
+        }
+        periods(30);
+        perBackend.push_back(all);
+    }
+    for (const std::string& s : perBackend)
+        CHECK(s == perBackend.front());
+}
+
+TEST_CASE("migration 14 fills the month totals and running totals of a version-13 database with entries",
+          "[ledger][cohort][figures][migrations]")
+{
+    test::ScopedClock clock(QDateTime(QDate(2025, 1, 15), QTime(9, 0), Qt::UTC));
+    std::vector<std::string> perBackend;
+    for (const store::Backend backend : test::backendsUnderTest()) {
+        CABAS_BACKEND_INFO(backend);
+        TempDatabase t(backend);
+        QRandomGenerator rng(20261206);
+        const QStringList kinds = {QStringLiteral("allowance"), QStringLiteral("bonus"),
+                                   QStringLiteral("purchase"), QStringLiteral("purchase"),
+                                   QStringLiteral("refund")};
+        std::map<QString, qint64> revisions;
+        auto page = [&](store::LedgerRepository& ledger, int n) {
+            EntryPage p;
+            for (int i = 0; i < n; ++i) {
+                const QString id = QStringLiteral("e%1").arg(rng.bounded(80));
+                LedgerEntry e = test::ledgerEntry(
+                    id, ++revisions[id], QStringLiteral("C-%1").arg(1 + rng.bounded(3)),
+                    kinds[rng.bounded(int(kinds.size()))], 100 + rng.bounded(3000),
+                    QDate(2024, 6, 1).addDays(rng.bounded(150)).toString(Qt::ISODate) +
+                        QStringLiteral("T21:30:00+00:00"),
+                    rng.bounded(5) == 0 ? QStringLiteral("voided") : QStringLiteral("posted"));
+                if (e.kind == QLatin1String("purchase"))
+                    e.amountCents = -e.amountCents;
+                if (rng.bounded(2) == 0 && e.merchant)
+                    e.merchant = test::supermarket();
+                p.entries.push_back(e);
+            }
+            p.nextCursor = QStringLiteral("c%1").arg(rng.generate());
+            ledger.applyEntryPage(p);
+        };
+        {
+            std::vector<store::Migration> v13(store::migrations().begin(), store::migrations().begin() + 13);
+            store::overrideMigrationsForTesting(&v13);
+            auto db = t.createInitialised();
+            store::overrideMigrationsForTesting(nullptr);
+            REQUIRE(db->schemaVersion() == 13);
+            for (int i = 1; i <= 3; ++i)
+                test::addCard(
+                    *db, QStringLiteral("C-%1").arg(i),
+                    test::addHousehold(*db, QStringLiteral("MMG-%1").arg(i, 4, 10, QLatin1Char('0'))));
+            store::LedgerRepository ledger(*db);
+            page(ledger, 60);
+            page(ledger, 40);
+        }
+        auto db = t.open();
+        REQUIRE(db->schemaVersion() >= 14);
+        checkFigures(*db);
+        std::string all;
+        for (const auto& [from, to] : {std::pair{QDate(2024, 6, 1), QDate(2024, 10, 31)},
+                                       std::pair{QDate(2024, 7, 1), QDate(2024, 8, 31)},
+                                       std::pair{QDate(2024, 6, 12), QDate(2024, 9, 30)}}) {
             const std::string computed = computedLedger(*db, from, to);
             CHECK(computed == expectedLedger(*db, from, to));
             all += computed;
         }
-        perBackend.push_back(all);
+        store::LedgerRepository ledger(*db);
+        page(ledger, 50);
+        checkFigures(*db);
+        store::MerchantRepository(*db).approve(QStringLiteral("M-09"), QDate(2024, 7, 20), QString(), 0,
+                                               Clock::instance().nowUtc());
+        checkFigures(*db);
+        const std::string computed = computedLedger(*db, QDate(2024, 6, 1), QDate(2024, 10, 31));
+        CHECK(computed == expectedLedger(*db, QDate(2024, 6, 1), QDate(2024, 10, 31)));
+        perBackend.push_back(all + computed);
     }
     for (const std::string& s : perBackend)
         CHECK(s == perBackend.front());
