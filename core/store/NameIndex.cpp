@@ -1,0 +1,238 @@
+#include "store/NameIndex.h"
+
+#include "common/Error.h"
+#include "domain/Person.h"
+#include "security/KeyRing.h"
+#include "store/Sealed.h"
+
+#include <QDateTime>
+#include <algorithm>
+
+namespace cabas::store {
+
+namespace {
+QMutex registryMutex;
+QHash<QByteArray, std::shared_ptr<NameIndex>> registry;
+
+QStringList words(const QString& text)
+{
+    return searchKey(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+QString duplicateKey(const QString& firstName, const QString& lastName, const QDate& birthDate)
+{
+    return searchKey(firstName + QLatin1Char(' ') + lastName) + QLatin1Char('|') +
+           birthDate.toString(Qt::ISODate);
+}
+
+// Rows written by another client whose transaction began before our last look may carry an older updated_at
+// than the newest one we read: the next look starts this much earlier (and reads those rows again).
+constexpr qint64 kOverlapMs = 60 * 1000;
+
+const QLatin1String kFirstName("person.first_name");
+const QLatin1String kLastName("person.last_name");
+const QLatin1String kBirthDate("person.birth_date");
+} // namespace
+
+std::shared_ptr<NameIndex> NameIndex::of(const Database& db, const security::KeyRing& keys, bool names)
+{
+    QMutexLocker lock(&registryMutex);
+    std::shared_ptr<NameIndex>& index =
+        registry[keys.header().databaseId + (names ? 'n' : 'k') + db.spec().displayName().toUtf8()];
+    if (!index) {
+        index = std::make_shared<NameIndex>();
+        index->m_names = names;
+    }
+    return index;
+}
+
+void NameIndex::forget(const security::KeyRing& keys)
+{
+    QMutexLocker lock(&registryMutex);
+    for (auto it = registry.begin(); it != registry.end();)
+        it = it.key().startsWith(keys.header().databaseId) ? registry.erase(it) : std::next(it);
+}
+
+void NameIndex::refresh(const Database& db, const security::KeyRing& keys)
+{
+    QMutexLocker lock(&m_mutex);
+    const bool first = !m_ready.load();
+    QVariantList values;
+    QString where, personWhere;
+    if (!first && m_since.isValid()) {
+        where = QStringLiteral(" WHERE updated_at >= ?");
+        values << timestampValue(toTimestamp(m_since).addMSecs(-kOverlapMs));
+        personWhere = where;
+        if (!m_touched.isEmpty()) {
+            QStringList ids;
+            for (const qint64 id : std::as_const(m_touched))
+                ids << QString::number(id);
+            const QString in = ids.join(QLatin1Char(','));
+            where += QStringLiteral(" OR id IN (%1)").arg(in);
+            personWhere += QStringLiteral(" OR household_id IN (%1)").arg(in);
+        }
+    }
+    m_touched.clear();
+    QDateTime newest = m_since.isValid() ? toTimestamp(m_since) : QDateTime();
+    auto seen = [&](const QVariant& v) {
+        const QDateTime t = toTimestamp(v);
+        if (t.isValid() && (!newest.isValid() || t > newest))
+            newest = t;
+    };
+    QSet<qint64> changed;
+    {
+        QSqlQuery q = db.exec(
+            QStringLiteral("SELECT id, code, commune, postcode, updated_at FROM household") + where, values);
+        while (q.next()) {
+            const qint64 id = q.value(0).toLongLong();
+            m_householdWords.insert(id, words(q.value(1).toString()) + words(q.value(2).toString()) +
+                                            words(q.value(3).toString()));
+            changed.insert(id);
+            seen(q.value(4));
+        }
+    }
+    if (!m_names) {
+        for (const qint64 household : std::as_const(changed))
+            rebuildTerms(household);
+        if (newest.isValid())
+            m_since = timestampValue(newest);
+        m_ready.store(true);
+        return;
+    }
+    QSqlQuery q = db.exec(QStringLiteral("SELECT id, household_id, code, first_name, last_name, "
+                                         "birth_date_sealed, updated_at FROM person") +
+                              personWhere,
+                          values);
+    while (q.next()) {
+        const qint64 id = q.value(0).toLongLong();
+        const QString code = q.value(2).toString();
+        const QString firstName = Sealed::openText(keys, kFirstName, code, q.value(3).toString());
+        const QString lastName = Sealed::openText(keys, kLastName, code, q.value(4).toString());
+        const QDate birth =
+            QDate::fromString(Sealed::openText(keys, kBirthDate, code, q.value(5).toString()), Qt::ISODate);
+        Member m;
+        m.household = q.value(1).toLongLong();
+        m.duplicateKey = duplicateKey(firstName, lastName, birth);
+        m.nameKey = searchKey(firstName + QLatin1Char(' ') + lastName);
+        m.words = words(code) + words(firstName) + words(lastName);
+        const auto before = m_persons.constFind(id);
+        if (before != m_persons.cend()) {
+            m_duplicates.remove(before->duplicateKey, id);
+            if (before->household != m.household) {
+                m_members[before->household].remove(id);
+                changed.insert(before->household);
+            }
+        }
+        if (birth.isValid())
+            m_duplicates.insert(m.duplicateKey, id);
+        m_members[m.household].insert(id);
+        changed.insert(m.household);
+        m_persons.insert(id, std::move(m));
+        seen(q.value(6));
+    }
+    for (const qint64 household : std::as_const(changed))
+        rebuildTerms(household);
+    if (newest.isValid())
+        m_since = timestampValue(newest);
+    m_ready.store(true);
+}
+
+void NameIndex::touch(const std::vector<qint64>& households)
+{
+    QMutexLocker lock(&m_mutex);
+    for (const qint64 id : households)
+        if (id != 0)
+            m_touched.insert(id);
+}
+
+void NameIndex::rebuildTerms(qint64 household)
+{
+    QHash<QString, quint8> terms;
+    for (const QString& w : m_householdWords.value(household))
+        terms[w] |= 1;
+    for (const qint64 person : m_members.value(household))
+        for (const QString& w : m_persons.value(person).words)
+            terms[w] |= 2;
+    QHash<QString, quint8>& old = m_termsOf[household];
+    for (auto it = old.cbegin(); it != old.cend(); ++it) {
+        if (terms.contains(it.key()))
+            continue;
+        auto t = m_terms.find(it.key());
+        if (t != m_terms.end()) {
+            t->second.remove(household);
+            if (t->second.isEmpty())
+                m_terms.erase(t);
+        }
+    }
+    for (auto it = terms.cbegin(); it != terms.cend(); ++it)
+        m_terms[it.key()][household] = it.value();
+    old = std::move(terms);
+}
+
+std::optional<std::vector<qint64>> NameIndex::matching(const QString& text, bool names) const
+{
+    const QStringList wanted = words(text);
+    if (wanted.isEmpty())
+        return std::nullopt;
+    const quint8 kinds = names ? 3 : 1;
+    QMutexLocker lock(&m_mutex);
+    std::vector<QSet<qint64>> sets;
+    for (const QString& word : wanted) {
+        QSet<qint64> found;
+        for (auto it = m_terms.lower_bound(word); it != m_terms.end() && it->first.startsWith(word); ++it)
+            for (auto h = it->second.cbegin(); h != it->second.cend(); ++h)
+                if (h.value() & kinds)
+                    found.insert(h.key());
+        sets.push_back(std::move(found));
+    }
+    std::sort(sets.begin(), sets.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    std::vector<qint64> result;
+    result.reserve(std::size_t(sets.front().size()));
+    for (const qint64 id : std::as_const(sets.front())) {
+        bool all = true;
+        for (std::size_t i = 1; i < sets.size() && all; ++i)
+            all = sets[i].contains(id);
+        if (all)
+            result.push_back(id);
+    }
+    std::sort(result.begin(), result.end());
+    return result;
+}
+
+std::vector<qint64> NameIndex::sameNameAndBirthDate(const QString& firstName, const QString& lastName,
+                                                    const QDate& birthDate) const
+{
+    QMutexLocker lock(&m_mutex);
+    std::vector<qint64> result;
+    for (const qint64 id : m_duplicates.values(duplicateKey(firstName, lastName, birthDate)))
+        result.push_back(id);
+    std::sort(result.begin(), result.end());
+    return result;
+}
+
+std::vector<qint64> NameIndex::personsNamed(const QString& key) const
+{
+    std::vector<qint64> result;
+    if (key.isEmpty())
+        return result;
+    QMutexLocker lock(&m_mutex);
+    for (auto it = m_persons.cbegin(); it != m_persons.cend(); ++it)
+        if (it->nameKey.contains(key))
+            result.push_back(it.key());
+    std::sort(result.begin(), result.end());
+    return result;
+}
+
+qint64 NameIndex::households() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_householdWords.size();
+}
+
+qint64 NameIndex::persons() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_persons.size();
+}
+
+} // namespace cabas::store
