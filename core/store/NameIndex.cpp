@@ -19,6 +19,7 @@ QStringList words(const QString& text)
     return searchKey(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
 }
 
+// The same key as refresh() makes: normalised name, "|", ISO birth date.
 QString duplicateKey(const QString& firstName, const QString& lastName, const QDate& birthDate)
 {
     return searchKey(firstName + QLatin1Char(' ') + lastName) + QLatin1Char('|') +
@@ -28,6 +29,8 @@ QString duplicateKey(const QString& firstName, const QString& lastName, const QD
 // Rows written by another client whose transaction began before our last look may carry an older updated_at
 // than the newest one we read: the next look starts this much earlier (and reads those rows again).
 constexpr qint64 kOverlapMs = 60 * 1000;
+// How often (at most) a search looks for rows written by other clients.
+constexpr qint64 kLookMs = 2000;
 
 const QLatin1String kFirstName("person.first_name");
 const QLatin1String kLastName("person.last_name");
@@ -57,22 +60,35 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys)
 {
     QMutexLocker lock(&m_mutex);
     const bool first = !m_ready.load();
+    // Between two looks at the recent rows (kLookMs), only the households this process wrote are read again.
+    const bool look = first || !m_lastLook.isValid() || m_lastLook.elapsed() >= kLookMs;
+    if (!look && m_touched.isEmpty())
+        return;
     QVariantList values;
     QString where, personWhere;
-    if (!first && m_since.isValid()) {
-        where = QStringLiteral(" WHERE updated_at >= ?");
-        values << timestampValue(toTimestamp(m_since).addMSecs(-kOverlapMs));
-        personWhere = where;
+    if (!first) {
+        QStringList conditions, personConditions;
+        if (look && m_since.isValid()) {
+            conditions << QStringLiteral("updated_at >= ?");
+            personConditions << QStringLiteral("updated_at >= ?");
+            values << timestampValue(toTimestamp(m_since).addMSecs(-kOverlapMs));
+        }
         if (!m_touched.isEmpty()) {
             QStringList ids;
             for (const qint64 id : std::as_const(m_touched))
                 ids << QString::number(id);
             const QString in = ids.join(QLatin1Char(','));
-            where += QStringLiteral(" OR id IN (%1)").arg(in);
-            personWhere += QStringLiteral(" OR household_id IN (%1)").arg(in);
+            conditions << QStringLiteral("id IN (%1)").arg(in);
+            personConditions << QStringLiteral("household_id IN (%1)").arg(in);
         }
+        if (conditions.isEmpty())
+            return;
+        where = QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" OR "));
+        personWhere = QStringLiteral(" WHERE ") + personConditions.join(QStringLiteral(" OR "));
     }
     m_touched.clear();
+    if (look)
+        m_lastLook.start();
     QDateTime newest = m_since.isValid() ? toTimestamp(m_since) : QDateTime();
     auto seen = [&](const QVariant& v) {
         const QDateTime t = toTimestamp(v);
@@ -82,53 +98,56 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys)
     QSet<qint64> changed;
     {
         QSqlQuery q = db.exec(
-            QStringLiteral("SELECT id, code, commune, postcode, updated_at FROM household") + where, values);
+            QStringLiteral("SELECT id, version, code, commune, postcode, updated_at FROM household") + where,
+            values);
         while (q.next()) {
+            seen(q.value(5));
             const qint64 id = q.value(0).toLongLong();
-            m_householdWords.insert(id, words(q.value(1).toString()) + words(q.value(2).toString()) +
-                                            words(q.value(3).toString()));
+            const int version = q.value(1).toInt();
+            auto known = m_householdVersions.find(id);
+            if (known != m_householdVersions.end() && known.value() == version)
+                continue; // read already, unchanged
+            m_householdVersions.insert(id, version);
+            m_householdWords.insert(id, words(q.value(2).toString()) + words(q.value(3).toString()) +
+                                            words(q.value(4).toString()));
             changed.insert(id);
-            seen(q.value(4));
         }
     }
-    if (!m_names) {
-        for (const qint64 household : std::as_const(changed))
-            rebuildTerms(household);
-        if (newest.isValid())
-            m_since = timestampValue(newest);
-        m_ready.store(true);
-        return;
-    }
-    QSqlQuery q = db.exec(QStringLiteral("SELECT id, household_id, code, first_name, last_name, "
-                                         "birth_date_sealed, updated_at FROM person") +
-                              personWhere,
-                          values);
-    while (q.next()) {
-        const qint64 id = q.value(0).toLongLong();
-        const QString code = q.value(2).toString();
-        const QString firstName = Sealed::openText(keys, kFirstName, code, q.value(3).toString());
-        const QString lastName = Sealed::openText(keys, kLastName, code, q.value(4).toString());
-        const QDate birth =
-            QDate::fromString(Sealed::openText(keys, kBirthDate, code, q.value(5).toString()), Qt::ISODate);
-        Member m;
-        m.household = q.value(1).toLongLong();
-        m.duplicateKey = duplicateKey(firstName, lastName, birth);
-        m.nameKey = searchKey(firstName + QLatin1Char(' ') + lastName);
-        m.words = words(code) + words(firstName) + words(lastName);
-        const auto before = m_persons.constFind(id);
-        if (before != m_persons.cend()) {
-            m_duplicates.remove(before->duplicateKey, id);
-            if (before->household != m.household) {
-                m_members[before->household].remove(id);
-                changed.insert(before->household);
+    if (m_names) {
+        QSqlQuery q = db.exec(QStringLiteral("SELECT id, version, household_id, code, first_name, last_name, "
+                                             "birth_date_sealed, updated_at FROM person") +
+                                  personWhere,
+                              values);
+        while (q.next()) {
+            seen(q.value(7));
+            const qint64 id = q.value(0).toLongLong();
+            const int version = q.value(1).toInt();
+            const auto before = m_persons.constFind(id);
+            if (before != m_persons.cend() && before->version == version)
+                continue; // read and decrypted already, unchanged
+            const QString code = q.value(3).toString();
+            const QString firstName = Sealed::openText(keys, kFirstName, code, q.value(4).toString());
+            const QString lastName = Sealed::openText(keys, kLastName, code, q.value(5).toString());
+            const QString birth = Sealed::openText(keys, kBirthDate, code, q.value(6).toString());
+            Member m;
+            m.version = version;
+            m.household = q.value(2).toLongLong();
+            m.nameKey = searchKey(firstName + QLatin1Char(' ') + lastName);
+            m.duplicateKey = m.nameKey + QLatin1Char('|') + birth;
+            m.words = words(code) + m.nameKey.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+            if (before != m_persons.cend()) {
+                m_duplicates.remove(before->duplicateKey, id);
+                if (before->household != m.household) {
+                    m_members[before->household].remove(id);
+                    changed.insert(before->household);
+                }
             }
+            if (!birth.isEmpty())
+                m_duplicates.insert(m.duplicateKey, id);
+            m_members[m.household].insert(id);
+            changed.insert(m.household);
+            m_persons.insert(id, std::move(m));
         }
-        if (birth.isValid())
-            m_duplicates.insert(m.duplicateKey, id);
-        m_members[m.household].insert(id);
-        changed.insert(m.household);
-        m_persons.insert(id, std::move(m));
-        seen(q.value(6));
     }
     for (const qint64 household : std::as_const(changed))
         rebuildTerms(household);

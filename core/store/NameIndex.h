@@ -3,6 +3,7 @@
 #include "store/Database.h"
 
 #include <QDate>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
 #include <QSet>
@@ -25,8 +26,11 @@ namespace cabas::store {
 // One index per database (its place and its key ring's id), shared by the connections of the process (the
 // desktop builds it in a worker thread after login, on its own connection). refresh() reads the households
 // and persons written since it last looked (everything the first time: about a second of CPU at 100,000
-// households), so writes of this process and of other clients are seen at the next search; a word is matched
-// as a prefix of a term, accents and case ignored, as on a clear database. Thread-safe.
+// households; rows already read are skipped by their version), so writes of this process are seen at the next
+// search, and those of other clients at the next search two seconds or more after the previous look (rows
+// committed more than a minute after their updated_at, such as another client's long import, only at the next
+// login). A word is matched as a prefix of a term, accents and case ignored, as on a clear database.
+// Thread-safe.
 class NameIndex
 {
   public:
@@ -62,6 +66,7 @@ class NameIndex
   private:
     struct Member
     {
+        int version = 0;
         qint64 household = 0;
         QString duplicateKey;
         QString nameKey;
@@ -73,6 +78,8 @@ class NameIndex
     mutable QMutex m_mutex;
     std::atomic<bool> m_ready{false};
     QVariant m_since; // the latest updated_at read (a timestamp value)
+    QElapsedTimer m_lastLook;
+    QHash<qint64, int> m_householdVersions;
     QSet<qint64> m_touched;
     QHash<qint64, QStringList> m_householdWords;
     QHash<qint64, Member> m_persons;
