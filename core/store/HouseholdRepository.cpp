@@ -623,9 +623,16 @@ struct Where
 // rarest word is listed first. See docs/households.md.
 constexpr int kDenseTerms = 10000;
 
-// A sealed database: the households the name index finds (none: no word searched), as a list of ids written
-// in the SQL (they come from the index, not from the user; no limit on the number of bound values).
-Where whereFor(const Database& db, const HouseholdQuery& query, const std::vector<qint64>* sealedMatches)
+// A sealed database: above this many matching households, the ids are not written into the SQL; the list
+// reads the ids of every household the filters keep, in the list's order, and keeps the matching ones until
+// its page is full (a dense match fills it quickly).
+constexpr std::size_t kDenseMatches = 2000;
+
+// `sealed`: the text was searched in the NameIndex; its matches, when there are at most kDenseMatches, go
+// into the SQL as a list of ids (they come from the index, not from the user; no limit on the number of bound
+// values).
+Where whereFor(const Database& db, const HouseholdQuery& query, const std::vector<qint64>* sealedMatches,
+               bool sealed)
 {
     QStringList conditions;
     Where w;
@@ -644,7 +651,7 @@ Where whereFor(const Database& db, const HouseholdQuery& query, const std::vecto
         int terms = 0;
     };
     std::vector<Word> words;
-    for (const QString& word : sealedMatches ? QStringList() : searchWords(query.text)) {
+    for (const QString& word : sealed ? QStringList() : searchWords(query.text)) {
         Word wd{word, prefixUpperBound(word)};
         QSqlQuery d =
             db.exec(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM household_search_term WHERE "
@@ -737,7 +744,32 @@ std::vector<HouseholdListEntry> HouseholdRepository::search(const HouseholdQuery
                                                             int offset) const
 {
     const auto matches = sealedMatches(query);
-    const Where w = whereFor(m_db, query, matches ? &*matches : nullptr);
+    const bool dense = matches && matches->size() > kDenseMatches;
+    Where w = whereFor(m_db, query, matches && !dense ? &*matches : nullptr, matches.has_value());
+    if (dense) {
+        // The page's ids, in the list's order, then their rows (in the same order: the ids' condition only).
+        QSqlQuery q = m_db.exec(QStringLiteral("SELECT h.id FROM household h LEFT JOIN app_user u ON u.id = "
+                                               "h.referent_user_id%1 ORDER BY %2")
+                                    .arg(w.sql, orderFor(query)),
+                                w.values);
+        QStringList page;
+        int skipped = 0;
+        while (q.next() && (limit <= 0 || page.size() < limit)) {
+            const qint64 id = q.value(0).toLongLong();
+            if (!std::binary_search(matches->begin(), matches->end(), id))
+                continue;
+            if (skipped < offset) {
+                ++skipped;
+                continue;
+            }
+            page << QString::number(id);
+        }
+        if (page.isEmpty())
+            return {};
+        w.sql = QStringLiteral(" WHERE h.id IN (%1)").arg(page.join(QLatin1Char(',')));
+        w.values.clear();
+        limit = 0;
+    }
     QString sql =
         QStringLiteral("SELECT %1, COALESCE(u.display_name, '') FROM household h LEFT JOIN app_user u "
                        "ON u.id = h.referent_user_id%2 ORDER BY %3")
@@ -794,7 +826,19 @@ std::vector<HouseholdListEntry> HouseholdRepository::search(const HouseholdQuery
 qint64 HouseholdRepository::countMatching(const HouseholdQuery& query, qint64 limit) const
 {
     const auto matches = sealedMatches(query);
-    const Where w = whereFor(m_db, query, matches ? &*matches : nullptr);
+    const bool dense = matches && matches->size() > kDenseMatches;
+    const Where w = whereFor(m_db, query, matches && !dense ? &*matches : nullptr, matches.has_value());
+    if (dense) {
+        const qint64 all = qint64(matches->size());
+        if (w.sql.isEmpty())
+            return limit > 0 ? std::min(all, limit) : all;
+        QSqlQuery q = m_db.exec(QStringLiteral("SELECT h.id FROM household h%1").arg(w.sql), w.values);
+        qint64 n = 0;
+        while (q.next() && (limit <= 0 || n < limit))
+            if (std::binary_search(matches->begin(), matches->end(), q.value(0).toLongLong()))
+                ++n;
+        return n;
+    }
     const QString sql =
         limit > 0 ? QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM household h%1 LIMIT %2) AS matching")
                         .arg(w.sql)

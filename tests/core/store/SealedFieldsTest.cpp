@@ -400,3 +400,70 @@ TEST_CASE("a sealed database: persons.csv imports sealed, and the index sees ano
     CHECK(codesFor(s, QStringLiteral("quint")) == QStringList{QStringLiteral("MMG-0001")});
     CHECK(store::NameIndex::of(*f.db, *f.sw.keys)->persons() == 16);
 }
+
+TEST_CASE("a sealed database: a search matching thousands of households pages and counts like a clear one",
+          "[store][sealed][households]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
+    TempDatabase clearDb(backend);
+    TempDatabase sealedDb(backend);
+    auto clear = clearDb.createInitialised();
+    auto sealed = sealedDb.createSealed();
+    const Session clearSw = test::sessionFor(*clear, Role::SocialWorker);
+    const Session sealedSw = test::sessionFor(*sealed, Role::SocialWorker);
+    // 2,600 households: every one a Martin (a dense word), every 13th in Condom, every 3rd suspended.
+    for (const auto& [db, sw] : {std::pair{clear.get(), &clearSw}, std::pair{sealed.get(), &sealedSw}}) {
+        std::vector<Household> hs;
+        for (int i = 1; i <= 2600; ++i) {
+            Household h;
+            h.code = QStringLiteral("MMG-%1").arg(i, 4, 10, QLatin1Char('0'));
+            h.commune = i % 13 == 0 ? QStringLiteral("Condom") : QStringLiteral("Auch");
+            h.status = i % 3 == 0 ? HouseholdStatus::Suspended : HouseholdStatus::Enrolled;
+            h.enrolledOn = QDate(2024, 6, 1).addDays(i % 300);
+            hs.push_back(h);
+        }
+        store::Database::Transaction tx(*db);
+        store::HouseholdRepository(*db, sw->keys.get()).insertMany(hs);
+        std::vector<Person> ps;
+        for (int i = 0; i < 2600; ++i) {
+            Person p;
+            p.householdId = hs[size_t(i)].id;
+            p.code = QStringLiteral("P-%1").arg(i + 1, 5, 10, QLatin1Char('0'));
+            p.firstName = i % 2 ? QStringLiteral("Anne") : QStringLiteral("Paul");
+            p.lastName = QStringLiteral("Martin");
+            p.birthDate = QDate(1970, 1, 1).addDays(i * 3);
+            ps.push_back(p);
+        }
+        store::PersonRepository(*db, sw->keys.get()).insertMany(ps);
+        tx.commit();
+    }
+    const HouseholdService c(*clear, clearSw), s(*sealed, sealedSw);
+    auto codes = [](const std::vector<HouseholdListEntry>& rows) {
+        QStringList out;
+        for (const auto& e : rows)
+            out << e.household.code;
+        return out;
+    };
+    std::vector<HouseholdQuery> queries(5);
+    queries[0].text = QStringLiteral("mar");
+    queries[1].text = QStringLiteral("martin an");
+    queries[2].text = QStringLiteral("mart");
+    queries[2].status = HouseholdStatus::Suspended;
+    queries[2].sort = HouseholdQuery::Sort::EnrolledOn;
+    queries[2].descending = true;
+    queries[3].text = QStringLiteral("martin");
+    queries[3].commune = QStringLiteral("Condom");
+    queries[4].text = QStringLiteral("mmg-0");
+    queries[4].sort = HouseholdQuery::Sort::Commune;
+    for (const HouseholdQuery& q : queries) {
+        INFO("search: " << q.text.toStdString());
+        CHECK(s.count(q) == c.count(q));
+        CHECK(s.count(q, 1001) == c.count(q, 1001));
+        CHECK(codes(s.search(q, 100, 0)) == codes(c.search(q, 100, 0)));
+        CHECK(codes(s.search(q, 100, 700)) == codes(c.search(q, 100, 700)));
+    }
+    CHECK(s.count(queries[0]) == 2600);
+    CHECK(s.count(queries[1]) == 1300);
+}
