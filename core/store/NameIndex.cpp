@@ -89,11 +89,17 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys)
     m_touched.clear();
     if (look)
         m_lastLook.start();
-    QDateTime newest = m_since.isValid() ? toTimestamp(m_since) : QDateTime();
+    // The newest updated_at, compared as stored (ISO text of one format on SQLite, a timestamp on
+    // PostgreSQL): no parsing of every row's time.
+    QVariant newest = m_since;
     auto seen = [&](const QVariant& v) {
-        const QDateTime t = toTimestamp(v);
-        if (t.isValid() && (!newest.isValid() || t > newest))
-            newest = t;
+        if (v.isNull())
+            return;
+        if (!newest.isValid() || newest.isNull())
+            newest = v;
+        else if (v.typeId() == QMetaType::QDateTime ? v.toDateTime() > newest.toDateTime()
+                                                    : v.toString() > newest.toString())
+            newest = v;
     };
     QSet<qint64> changed;
     {
@@ -151,8 +157,10 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys)
     }
     for (const qint64 household : std::as_const(changed))
         rebuildTerms(household);
-    if (newest.isValid())
-        m_since = timestampValue(newest);
+    if (!changed.isEmpty())
+        m_lastMatch.reset();
+    if (newest.isValid() && !newest.isNull())
+        m_since = newest;
     m_ready.store(true);
 }
 
@@ -195,6 +203,9 @@ std::optional<std::vector<qint64>> NameIndex::matching(const QString& text, bool
         return std::nullopt;
     const quint8 kinds = names ? 3 : 1;
     QMutexLocker lock(&m_mutex);
+    // The list asks twice per keystroke (the count, then the page): the second time is free.
+    if (m_lastMatch && m_lastMatch->text == wanted && m_lastMatch->names == names)
+        return m_lastMatch->result;
     std::vector<QSet<qint64>> sets;
     for (const QString& word : wanted) {
         QSet<qint64> found;
@@ -215,6 +226,7 @@ std::optional<std::vector<qint64>> NameIndex::matching(const QString& text, bool
             result.push_back(id);
     }
     std::sort(result.begin(), result.end());
+    m_lastMatch = LastMatch{wanted, names, result};
     return result;
 }
 

@@ -87,6 +87,13 @@ class NameIndex
     QHash<qint64, QHash<QString, quint8>> m_termsOf; // household -> term -> kinds (1: household, 2: names)
     std::map<QString, QHash<qint64, quint8>> m_terms;
     QMultiHash<QString, qint64> m_duplicates;
+    struct LastMatch
+    {
+        QStringList text;
+        bool names = true;
+        std::vector<qint64> result;
+    };
+    mutable std::optional<LastMatch> m_lastMatch;
 };
 
 } // namespace cabas::store
