@@ -53,6 +53,7 @@ int runInit(Context& c)
         throw UsageProblem(Cli::tr("init needs --admin LOGIN"));
     request.adminPassword = commandPassword(c, request.adminLogin);
     request.adminDisplayName = c.option(QStringLiteral("admin-name"));
+    request.sealFields = c.parser.isSet(QStringLiteral("sealed"));
     const QString programmeFile = c.option(QStringLiteral("programme"));
     if (!programmeFile.isEmpty()) {
         QFile f(programmeFile);
@@ -592,7 +593,10 @@ std::vector<Command> baseCommands()
             Cli::tr("Programme settings (JSON, see docs/programme-json.md); default: 40 EUR per adult, 20 "
                     "EUR per "
                     "child a month, waves M0, M6, M12, M18."),
-            QStringLiteral("FILE.json"))},
+            QStringLiteral("FILE.json")),
+          O(QStringLiteral("sealed"),
+            Cli::tr("Keep names, birth dates, addresses and notes of persons and households encrypted in the "
+                    "database (docs/encryption.md)."))},
          runInit,
          true},
         {QStringLiteral("demo"),

@@ -20,7 +20,7 @@ quint64 next(quint64& state)
 } // namespace
 
 int DemoContributions::generate(const store::Database& db, const Programme& programme, quint64 seed,
-                                const QDate& today)
+                                const QDate& today, const security::KeyRing* keys)
 {
     const ContributionRule& rule = programme.contributions;
     if (!rule.enabled)
@@ -43,7 +43,7 @@ int DemoContributions::generate(const store::Database& db, const Programme& prog
     const store::ContributionRepository repository(db);
     int written = 0;
     const int thisMonth = monthIndex(today);
-    for (const Household& h : store::HouseholdRepository(db).list()) {
+    for (const Household& h : store::HouseholdRepository(db, keys).list()) {
         if (!h.enrolledOn.isValid() || h.enrolledOn > today)
             continue;
         const int first = monthIndex(h.enrolledOn);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/Programme.h"
+#include "security/Session.h"
 #include "store/Database.h"
 
 #include <QDate>
@@ -15,8 +16,9 @@ namespace cabas {
 // payments).
 struct DemoContributions
 {
+    // `keys`: the session's key ring (a sealed database's households are read with it).
     static int generate(const store::Database& db, const Programme& programme, quint64 seed,
-                        const QDate& today);
+                        const QDate& today, const security::KeyRing* keys = nullptr);
 };
 
 } // namespace cabas

@@ -138,7 +138,7 @@ DemoResult DemoGenerator::generate(const store::Database& db, const Session& ses
                         .arg(kMaxHouseholds)
                         .arg(options.households),
                     Error::Kind::Invalid);
-    store::HouseholdRepository households(db);
+    store::HouseholdRepository households(db, session.keys.get());
     if (households.count() > 0)
         throw Error(tr("This database already has households: the demo only fills a new, empty database "
                        "(cabas-cli init, then cabas-cli demo)."),
@@ -193,9 +193,9 @@ DemoResult DemoGenerator::generate(const store::Database& db, const Session& ses
         if (u.role == Role::SocialWorker)
             referents.push_back(u.id);
 
-    store::PersonRepository persons(db);
-    store::CardRepository cards(db);
-    store::ConsentRepository consents(db);
+    store::PersonRepository persons(db, session.keys.get());
+    store::CardRepository cards(db, session.keys.get());
+    store::ConsentRepository consents(db, session.keys.get());
 
     const QString prefix = programme->householdCodePrefix;
     const int codeWidth = options.households > 9999 ? 6 : 4;
@@ -388,11 +388,13 @@ DemoResult DemoGenerator::generate(const store::Database& db, const Session& ses
                  QStringLiteral("batch:%1").arg(result.cards), detail);
     audit.record(session, QStringLiteral("create"), QStringLiteral("consent"),
                  QStringLiteral("batch:%1").arg(result.consents), detail);
-    result.incomeAssessments = DemoProgramme::assessIncomes(db, *programme, options.seed, today);
+    result.incomeAssessments =
+        DemoProgramme::assessIncomes(db, *programme, options.seed, today, session.keys.get());
     if (result.incomeAssessments > 0)
         audit.record(session, QStringLiteral("create"), QStringLiteral("income_assessment"),
                      QStringLiteral("batch:%1").arg(result.incomeAssessments), detail);
-    if (const int contributions = DemoContributions::generate(db, *programme, options.seed, today))
+    if (const int contributions =
+            DemoContributions::generate(db, *programme, options.seed, today, session.keys.get()))
         audit.record(session, QStringLiteral("create"), QStringLiteral("contribution_payment"),
                      QStringLiteral("batch:%1").arg(contributions), detail);
     result.workshops = DemoWorkshops::generate(db, session, options.seed, start, today).workshops;

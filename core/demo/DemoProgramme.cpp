@@ -27,7 +27,7 @@ Programme DemoProgramme::scheme(const QString& name)
 
 void DemoProgramme::apply(const store::Database& db, const Session& session, Programme programme)
 {
-    if (store::HouseholdRepository(db).count() > 0)
+    if (store::HouseholdRepository(db, session.keys.get()).count() > 0)
         throw Error(tr("This database already has households: the demo only fills a new, empty database "
                        "(cabas-cli init, then cabas-cli demo)."),
                     Error::Kind::Conflict);
@@ -52,7 +52,7 @@ quint64 mixNext(quint64& state)
 } // namespace
 
 int DemoProgramme::assessIncomes(const store::Database& db, const Programme& programme, quint64 seed,
-                                 const QDate& today)
+                                 const QDate& today, const security::KeyRing* keys)
 {
     if (!programme.needsIncomeAssessment())
         return 0;
@@ -60,10 +60,10 @@ int DemoProgramme::assessIncomes(const store::Database& db, const Programme& pro
     const auto between = [&](qint64 lo, qint64 hi) {
         return lo + qint64(mixNext(state) % quint64(hi - lo + 1));
     };
-    const store::PersonRepository persons(db);
-    const store::IncomeRepository incomes(db);
+    const store::PersonRepository persons(db, keys);
+    const store::IncomeRepository incomes(db, keys);
     int written = 0;
-    for (const Household& h : store::HouseholdRepository(db).list()) {
+    for (const Household& h : store::HouseholdRepository(db, keys).list()) {
         if (!h.enrolledOn.isValid())
             continue;
         const std::vector<Person> members = persons.forHousehold(h.id);

@@ -26,7 +26,7 @@ class DemoProgramme
     // one at enrolment, then one every re-assessment interval up to `today` (the income drifting a little).
     // Deterministic for a seed; call inside the demo's transaction. Returns how many were written.
     static int assessIncomes(const store::Database& db, const Programme& programme, quint64 seed,
-                             const QDate& today);
+                             const QDate& today, const security::KeyRing* keys = nullptr);
 };
 
 } // namespace cabas

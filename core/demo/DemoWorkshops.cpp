@@ -71,15 +71,15 @@ DemoWorkshopsResult DemoWorkshops::generate(const store::Database& db, const Ses
     DemoWorkshopsResult result;
     // The persons to invite: the members of the first households (enough for workshops of a dozen people).
     std::vector<qint64> persons;
-    store::PersonRepository personRepository(db);
-    for (const Household& h : store::HouseholdRepository(db).list(300))
+    store::PersonRepository personRepository(db, session.keys.get());
+    for (const Household& h : store::HouseholdRepository(db, session.keys.get()).list(300))
         for (const Person& p : personRepository.forHousehold(h.id))
             persons.push_back(p.id);
     if (persons.empty())
         return result;
 
     Random rnd(seed);
-    store::WorkshopRepository workshops(db);
+    store::WorkshopRepository workshops(db, session.keys.get());
     const QDateTime now = Clock::instance().nowUtc();
     const QDate last = today.addMonths(2);
     int index = 0;

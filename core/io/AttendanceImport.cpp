@@ -56,8 +56,8 @@ AttendanceImportReport AttendanceImport::check(const QString& path)
     if (!report.ok())
         return report;
 
-    store::WorkshopRepository workshops(m_db);
-    store::PersonRepository persons(m_db);
+    store::WorkshopRepository workshops(m_db, m_session.keys.get());
+    store::PersonRepository persons(m_db, m_session.keys.get());
     const QDate today = Clock::instance().today();
     QHash<QString, std::optional<Workshop>> workshopByKey; // looked up once per file
     QHash<QString, qint64> personIds;
@@ -159,7 +159,7 @@ AttendanceImportReport AttendanceImport::run(const QString& path)
         throw Error(tr("Nothing was imported:") + QLatin1Char('\n') + report.errors.join(QLatin1Char('\n')),
                     Error::Kind::Invalid);
     const AuditTrail audit(m_db);
-    store::WorkshopRepository workshops(m_db);
+    store::WorkshopRepository workshops(m_db, m_session.keys.get());
     const QString detail = tr("import %1").arg(m_fileName);
     store::Database::Transaction tx(m_db);
     QHash<QString, Workshop> byKey;

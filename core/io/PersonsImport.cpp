@@ -159,9 +159,9 @@ ImportReport PersonsImport::check(const QString& path)
     // once.
 
     // Compare with what the database holds.
-    store::HouseholdRepository households(m_db);
-    store::PersonRepository persons(m_db);
-    store::CardRepository cards(m_db);
+    store::HouseholdRepository households(m_db, m_session.keys.get());
+    store::PersonRepository persons(m_db, m_session.keys.get());
+    store::CardRepository cards(m_db, m_session.keys.get());
     QHash<QString, qint64> householdId;
     for (PlannedHousehold& ph : m_households) {
         if (const auto existing = households.findByCode(ph.household.code)) {
@@ -225,9 +225,9 @@ ImportReport PersonsImport::run(const QString& path)
     if (!report.ok())
         throw Error(tr("Nothing was imported:") + QLatin1Char('\n') + report.errors.join(QLatin1Char('\n')),
                     Error::Kind::Invalid);
-    store::HouseholdRepository households(m_db);
-    store::PersonRepository persons(m_db);
-    store::CardRepository cards(m_db);
+    store::HouseholdRepository households(m_db, m_session.keys.get());
+    store::PersonRepository persons(m_db, m_session.keys.get());
+    store::CardRepository cards(m_db, m_session.keys.get());
     const AuditTrail audit(m_db);
     const QString detail = QStringLiteral("import %1").arg(m_fileName);
     store::Database::Transaction tx(m_db);

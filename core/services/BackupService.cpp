@@ -1,4 +1,5 @@
 #include "services/BackupService.h"
+#include "store/NameIndex.h"
 
 #include "common/Error.h"
 #include "security/AuditTrail.h"
@@ -43,6 +44,8 @@ void BackupService::restore(const QString& backupFile, const store::DatabaseSpec
     try {
         auto db = store::Database::open(target);
         const Session session = security::Authenticator(*db).login(login, password);
+        if (session.keys) // a name index of the database as it was before is now wrong
+            store::NameIndex::forget(*session.keys);
         if (!AccessPolicy::allows(session.role(), DataKind::Administration, Action::Write))
             throw Error(AccessPolicy::refusal(session.role(), DataKind::Administration, Action::Write),
                         Error::Kind::AccessDenied);

@@ -29,7 +29,7 @@ ContributionRule ContributionService::rule() const
 
 qint64 ContributionService::householdId(const QString& code) const
 {
-    const auto household = store::HouseholdRepository(m_db).findByCode(code);
+    const auto household = store::HouseholdRepository(m_db, m_session.keys.get()).findByCode(code);
     if (!household)
         throw Error(tr("There is no household %1.").arg(code), Error::Kind::NotFound);
     return household->id;
@@ -104,7 +104,7 @@ ContributionPayment ContributionService::pay(const QString& householdCode, qint6
 ContributionAccount ContributionService::account(const QString& householdCode, const QDate& untilMonth) const
 {
     requireRead(QStringLiteral("contribution_choice"), householdCode);
-    const auto household = store::HouseholdRepository(m_db).findByCode(householdCode);
+    const auto household = store::HouseholdRepository(m_db, m_session.keys.get()).findByCode(householdCode);
     if (!household)
         throw Error(tr("There is no household %1.").arg(householdCode), Error::Kind::NotFound);
     const QDate until = untilMonth.isValid() ? untilMonth : Clock::instance().today();

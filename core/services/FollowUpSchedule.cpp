@@ -44,9 +44,9 @@ std::vector<FollowUpItem> FollowUpSchedule::items(const QDate& today) const
     const auto programme = store::ProgrammeRepository(m_db).load();
     if (!programme)
         return {};
-    store::FollowUpRepository repository(m_db);
+    store::FollowUpRepository repository(m_db, m_session.keys.get());
     const QSet<QString> done = repository.recordedWaves();
-    store::ConsentRepository consents(m_db);
+    store::ConsentRepository consents(m_db, m_session.keys.get());
     std::vector<FollowUpItem> items;
     for (const store::FollowUpPerson& p : repository.persons(today)) {
         const bool withdrawn = !consents.isGiven(p.personId, ConsentPurpose::HealthFollowup, today);

@@ -16,7 +16,7 @@ namespace cabas {
 
 qint64 HealthService::personId(const QString& personCode) const
 {
-    const auto person = store::PersonRepository(m_db).findByCode(personCode);
+    const auto person = store::PersonRepository(m_db, m_session.keys.get()).findByCode(personCode);
     if (!person)
         throw Error(tr("There is no person %1.").arg(personCode), Error::Kind::NotFound);
     return person->id;
@@ -82,7 +82,8 @@ std::vector<CheckupCorrection> HealthService::checkupCorrections(const QString& 
 void HealthService::checkRecordable(const QString& personCode, qint64 id, const QDate& date,
                                     const QString& wave) const
 {
-    if (date.isValid() && !store::ConsentRepository(m_db).isGiven(id, ConsentPurpose::HealthFollowup, date))
+    if (date.isValid() && !store::ConsentRepository(m_db, m_session.keys.get())
+                               .isGiven(id, ConsentPurpose::HealthFollowup, date))
         throw Error(
             tr("%1 has no health follow-up consent on %2: no health record can be made for that date.")
                 .arg(personCode, QLocale().toString(date, QLocale::ShortFormat)),
@@ -117,8 +118,8 @@ HealthService::PersonQuestionnaires HealthService::questionnaires(const QString&
     const qint64 id = personId(personCode);
     PersonQuestionnaires result;
     result.questionnaires = store::QuestionnaireRepository(m_db).forPerson(id);
-    result.consentWithdrawn = !store::ConsentRepository(m_db).isGiven(id, ConsentPurpose::HealthFollowup,
-                                                                      Clock::instance().today());
+    result.consentWithdrawn = !store::ConsentRepository(m_db, m_session.keys.get())
+                                   .isGiven(id, ConsentPurpose::HealthFollowup, Clock::instance().today());
     audit.record(m_session, QStringLiteral("read"), QStringLiteral("diet_questionnaire"), personCode);
     return result;
 }
@@ -130,8 +131,8 @@ HealthService::PersonCheckups HealthService::checkups(const QString& personCode)
     const qint64 id = personId(personCode);
     PersonCheckups result;
     result.checkups = store::CheckupRepository(m_db).forPerson(id);
-    result.consentWithdrawn = !store::ConsentRepository(m_db).isGiven(id, ConsentPurpose::HealthFollowup,
-                                                                      Clock::instance().today());
+    result.consentWithdrawn = !store::ConsentRepository(m_db, m_session.keys.get())
+                                   .isGiven(id, ConsentPurpose::HealthFollowup, Clock::instance().today());
     audit.record(m_session, QStringLiteral("read"), QStringLiteral("checkup"), personCode);
     return result;
 }
@@ -167,8 +168,8 @@ HealthService::PersonPrevention HealthService::preventionSteps(const QString& pe
     const qint64 id = personId(personCode);
     PersonPrevention result;
     result.steps = store::PreventionRepository(m_db).stepsForPerson(id);
-    result.consentWithdrawn = !store::ConsentRepository(m_db).isGiven(id, ConsentPurpose::HealthFollowup,
-                                                                      Clock::instance().today());
+    result.consentWithdrawn = !store::ConsentRepository(m_db, m_session.keys.get())
+                                   .isGiven(id, ConsentPurpose::HealthFollowup, Clock::instance().today());
     audit.record(m_session, QStringLiteral("read"), QStringLiteral("prevention_step"), personCode);
     return result;
 }
@@ -177,7 +178,7 @@ void HealthService::recordSupportSession(const QString& personCode, SupportSessi
 {
     const AuditTrail audit(m_db);
     audit.require(m_session, DataKind::Health, Action::Write, QStringLiteral("support_session"), personCode);
-    const auto person = store::PersonRepository(m_db).findByCode(personCode);
+    const auto person = store::PersonRepository(m_db, m_session.keys.get()).findByCode(personCode);
     if (!person)
         throw Error(tr("There is no person %1.").arg(personCode), Error::Kind::NotFound);
     session.personId = person->id;
@@ -199,7 +200,7 @@ void HealthService::recordHouseholdSupportSession(const QString& householdCode, 
     const AuditTrail audit(m_db);
     audit.require(m_session, DataKind::Health, Action::Write, QStringLiteral("support_session"),
                   householdCode);
-    const auto household = store::HouseholdRepository(m_db).findByCode(householdCode);
+    const auto household = store::HouseholdRepository(m_db, m_session.keys.get()).findByCode(householdCode);
     if (!household)
         throw Error(tr("There is no household %1.").arg(householdCode), Error::Kind::NotFound);
     session.personId = 0;
@@ -209,8 +210,8 @@ void HealthService::recordHouseholdSupportSession(const QString& householdCode, 
     if (!problems.isEmpty())
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
     checkNotFuture(session.heldOn);
-    const store::ConsentRepository consents(m_db);
-    const auto members = store::PersonRepository(m_db).forHousehold(household->id);
+    const store::ConsentRepository consents(m_db, m_session.keys.get());
+    const auto members = store::PersonRepository(m_db, m_session.keys.get()).forHousehold(household->id);
     if (std::none_of(members.begin(), members.end(), [&](const Person& p) {
             return p.isMemberOn(session.heldOn) &&
                    consents.isGiven(p.id, ConsentPurpose::HealthFollowup, session.heldOn);
@@ -229,13 +230,14 @@ HealthService::PersonSupport HealthService::supportSessions(const QString& perso
 {
     const AuditTrail audit(m_db);
     audit.require(m_session, DataKind::Health, Action::Read, QStringLiteral("support_session"), personCode);
-    const auto person = store::PersonRepository(m_db).findByCode(personCode);
+    const auto person = store::PersonRepository(m_db, m_session.keys.get()).findByCode(personCode);
     if (!person)
         throw Error(tr("There is no person %1.").arg(personCode), Error::Kind::NotFound);
     PersonSupport result;
     result.sessions = store::PreventionRepository(m_db).sessionsForPerson(person->id, person->householdId);
-    result.consentWithdrawn = !store::ConsentRepository(m_db).isGiven(
-        person->id, ConsentPurpose::HealthFollowup, Clock::instance().today());
+    result.consentWithdrawn =
+        !store::ConsentRepository(m_db, m_session.keys.get())
+             .isGiven(person->id, ConsentPurpose::HealthFollowup, Clock::instance().today());
     audit.record(m_session, QStringLiteral("read"), QStringLiteral("support_session"), personCode);
     return result;
 }

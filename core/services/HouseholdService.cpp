@@ -45,7 +45,8 @@ Person HouseholdService::masked(Person p) const
 std::vector<Household> HouseholdService::list(int limit, int offset) const
 {
     requireRead(QStringLiteral("household"));
-    std::vector<Household> result = store::HouseholdRepository(m_db).list(limit, offset);
+    std::vector<Household> result =
+        store::HouseholdRepository(m_db, m_session.keys.get()).list(limit, offset);
     for (Household& h : result)
         h = masked(h);
     return result;
@@ -54,7 +55,7 @@ std::vector<Household> HouseholdService::list(int limit, int offset) const
 std::optional<Household> HouseholdService::find(const QString& code) const
 {
     requireRead(QStringLiteral("household"));
-    const auto h = store::HouseholdRepository(m_db).findByCode(code);
+    const auto h = store::HouseholdRepository(m_db, m_session.keys.get()).findByCode(code);
     if (!h)
         return std::nullopt;
     return masked(*h);
@@ -63,7 +64,8 @@ std::optional<Household> HouseholdService::find(const QString& code) const
 std::vector<Person> HouseholdService::members(qint64 householdId) const
 {
     requireRead(QStringLiteral("person"));
-    std::vector<Person> result = store::PersonRepository(m_db).forHousehold(householdId);
+    std::vector<Person> result =
+        store::PersonRepository(m_db, m_session.keys.get()).forHousehold(householdId);
     for (Person& p : result)
         p = masked(p);
     return result;
@@ -72,20 +74,20 @@ std::vector<Person> HouseholdService::members(qint64 householdId) const
 std::vector<Card> HouseholdService::cards(qint64 householdId) const
 {
     requireRead(QStringLiteral("card"));
-    return store::CardRepository(m_db).forHousehold(householdId);
+    return store::CardRepository(m_db, m_session.keys.get()).forHousehold(householdId);
 }
 
 std::vector<Consent> HouseholdService::consents(qint64 personId) const
 {
     requireRead(QStringLiteral("consent"));
-    return store::ConsentRepository(m_db).forPerson(personId);
+    return store::ConsentRepository(m_db, m_session.keys.get()).forPerson(personId);
 }
 
 void HouseholdService::create(Household& household) const
 {
     requireWrite(QStringLiteral("household"), household.code);
     store::Database::Transaction tx(m_db);
-    store::HouseholdRepository households(m_db);
+    store::HouseholdRepository households(m_db, m_session.keys.get());
     households.insert(household);
     HouseholdStatusEvent first;
     first.householdId = household.id;
@@ -105,7 +107,7 @@ void HouseholdService::update(Household& household) const
 {
     requireWrite(QStringLiteral("household"), household.code);
     store::Database::Transaction tx(m_db);
-    store::HouseholdRepository(m_db).update(household);
+    store::HouseholdRepository(m_db, m_session.keys.get()).update(household);
     AuditTrail(m_db).record(m_session, QStringLiteral("update"), QStringLiteral("household"), household.code);
     tx.commit();
 }
@@ -114,7 +116,7 @@ void HouseholdService::addPerson(Person& person) const
 {
     requireWrite(QStringLiteral("person"), person.code);
     store::Database::Transaction tx(m_db);
-    store::PersonRepository(m_db).insert(person);
+    store::PersonRepository(m_db, m_session.keys.get()).insert(person);
     AuditTrail(m_db).record(m_session, QStringLiteral("create"), QStringLiteral("person"), person.code);
     tx.commit();
 }
@@ -123,7 +125,7 @@ void HouseholdService::updatePerson(Person& person) const
 {
     requireWrite(QStringLiteral("person"), person.code);
     store::Database::Transaction tx(m_db);
-    store::PersonRepository(m_db).update(person);
+    store::PersonRepository(m_db, m_session.keys.get()).update(person);
     AuditTrail(m_db).record(m_session, QStringLiteral("update"), QStringLiteral("person"), person.code);
     tx.commit();
 }
@@ -132,7 +134,7 @@ void HouseholdService::issueCard(Card& card) const
 {
     requireWrite(QStringLiteral("card"), card.token);
     store::Database::Transaction tx(m_db);
-    store::CardRepository cards(m_db);
+    store::CardRepository cards(m_db, m_session.keys.get());
     cards.insert(card);
     CardEvent event;
     event.cardId = card.id;
@@ -147,7 +149,7 @@ void HouseholdService::issueCard(Card& card) const
 void HouseholdService::setCardStatus(const QString& token, CardStatus status, const QString& reason) const
 {
     requireWrite(QStringLiteral("card"), token);
-    store::CardRepository cards(m_db);
+    store::CardRepository cards(m_db, m_session.keys.get());
     const auto card = cards.findByToken(token);
     if (!card)
         throw Error(tr("There is no card %1.").arg(token), Error::Kind::NotFound);
@@ -167,7 +169,7 @@ void HouseholdService::setCardStatus(const QString& token, CardStatus status, co
 
 void HouseholdService::recordConsent(Consent& consent) const
 {
-    const auto person = store::PersonRepository(m_db).findById(consent.personId);
+    const auto person = store::PersonRepository(m_db, m_session.keys.get()).findById(consent.personId);
     const QString ref = person ? person->code : QString::number(consent.personId);
     requireWrite(QStringLiteral("consent"), ref);
     if (!person)
@@ -175,7 +177,7 @@ void HouseholdService::recordConsent(Consent& consent) const
     consent.recordedByUserId = m_session.user.id;
     consent.recordedAt = Clock::instance().nowUtc();
     store::Database::Transaction tx(m_db);
-    store::ConsentRepository(m_db).record(consent);
+    store::ConsentRepository(m_db, m_session.keys.get()).record(consent);
     AuditTrail(m_db).record(
         m_session, consent.given ? QStringLiteral("consent_given") : QStringLiteral("consent_withdrawn"),
         QStringLiteral("consent"), ref, toCode(consent.purpose));
@@ -189,7 +191,7 @@ std::vector<HouseholdListEntry> HouseholdService::search(HouseholdQuery query, i
     requireRead(QStringLiteral("household"));
     if (!AccessPolicy::seesAddresses(m_session.role()))
         query.searchNames = false;
-    store::HouseholdRepository repository(m_db);
+    store::HouseholdRepository repository(m_db, m_session.keys.get());
     repository.ensureSearchTerms();
     std::vector<HouseholdListEntry> result = repository.search(query, limit, offset);
     for (HouseholdListEntry& e : result)
@@ -202,15 +204,28 @@ qint64 HouseholdService::count(HouseholdQuery query, qint64 limit) const
     requireRead(QStringLiteral("household"));
     if (!AccessPolicy::seesAddresses(m_session.role()))
         query.searchNames = false;
-    store::HouseholdRepository repository(m_db);
+    store::HouseholdRepository repository(m_db, m_session.keys.get());
     repository.ensureSearchTerms();
     return repository.countMatching(query, limit);
+}
+
+bool HouseholdService::searchReady() const
+{
+    return store::HouseholdRepository(m_db, m_session.keys.get())
+        .searchReady(AccessPolicy::seesAddresses(m_session.role()));
+}
+
+void HouseholdService::prepareSearch() const
+{
+    requireRead(QStringLiteral("household"));
+    store::HouseholdRepository(m_db, m_session.keys.get())
+        .prepareSearch(AccessPolicy::seesAddresses(m_session.role()));
 }
 
 QStringList HouseholdService::communes() const
 {
     requireRead(QStringLiteral("household"));
-    return store::HouseholdRepository(m_db).communes();
+    return store::HouseholdRepository(m_db, m_session.keys.get()).communes();
 }
 
 // ============================================================================ enrolment
@@ -224,7 +239,8 @@ QStringList HouseholdService::enrolmentProblems(const Enrolment& e) const
         problems << tr("enrolled_on: the enrolment date is required");
     else if (e.on > Clock::instance().today())
         problems << tr("enrolled_on: the enrolment date is in the future");
-    if (!e.household.code.isEmpty() && store::HouseholdRepository(m_db).findByCode(e.household.code))
+    if (!e.household.code.isEmpty() &&
+        store::HouseholdRepository(m_db, m_session.keys.get()).findByCode(e.household.code))
         problems << tr("household_code: the household code %1 is already used").arg(e.household.code);
     if (e.members.empty())
         problems << tr("members: a household has at least one member");
@@ -234,7 +250,7 @@ QStringList HouseholdService::enrolmentProblems(const Enrolment& e) const
         const auto programme = store::ProgrammeRepository(m_db).load();
         return programme ? programme->childAdultAge : 18;
     }();
-    store::PersonRepository persons(m_db);
+    store::PersonRepository persons(m_db, m_session.keys.get());
     for (std::size_t i = 0; i < e.members.size(); ++i) {
         const Person& p = e.members[i];
         const QString where = tr("member %1").arg(int(i) + 1);
@@ -265,7 +281,7 @@ QStringList HouseholdService::enrolmentProblems(const Enrolment& e) const
         Card c;
         c.token = e.cardToken;
         problems << c.validate();
-        if (store::CardRepository(m_db).findByToken(e.cardToken))
+        if (store::CardRepository(m_db, m_session.keys.get()).findByToken(e.cardToken))
             problems << tr("card_id: the card %1 is already known").arg(e.cardToken);
     }
     return problems;
@@ -275,8 +291,9 @@ std::vector<PossibleDuplicate> HouseholdService::possibleDuplicates(const Person
 {
     requireRead(QStringLiteral("person"));
     std::vector<PossibleDuplicate> result;
-    for (PossibleDuplicate& d : store::PersonRepository(m_db).sameNameAndBirthDate(
-             person.firstName, person.lastName, person.birthDate)) {
+    for (PossibleDuplicate& d :
+         store::PersonRepository(m_db, m_session.keys.get())
+             .sameNameAndBirthDate(person.firstName, person.lastName, person.birthDate)) {
         if (d.person.id == person.id ||
             (person.householdId != 0 && d.person.householdId == person.householdId))
             continue;
@@ -294,7 +311,7 @@ void HouseholdService::enrol(Enrolment& e) const
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
     const AuditTrail audit(m_db);
     store::Database::Transaction tx(m_db);
-    store::HouseholdRepository households(m_db);
+    store::HouseholdRepository households(m_db, m_session.keys.get());
     e.household.status = HouseholdStatus::Enrolled;
     e.household.enrolledOn = e.on;
     households.insert(e.household);
@@ -306,8 +323,8 @@ void HouseholdService::enrol(Enrolment& e) const
     households.addStatusEvent(enrolled);
     audit.record(m_session, QStringLiteral("create"), QStringLiteral("household"), e.household.code,
                  QStringLiteral("enrolment"));
-    store::PersonRepository persons(m_db);
-    store::ConsentRepository consents(m_db);
+    store::PersonRepository persons(m_db, m_session.keys.get());
+    store::ConsentRepository consents(m_db, m_session.keys.get());
     for (std::size_t i = 0; i < e.members.size(); ++i) {
         Person& p = e.members[i];
         p.householdId = e.household.id;
@@ -328,7 +345,7 @@ void HouseholdService::enrol(Enrolment& e) const
             }
     }
     if (!e.cardToken.isEmpty()) {
-        store::CardRepository cards(m_db);
+        store::CardRepository cards(m_db, m_session.keys.get());
         Card card;
         card.token = e.cardToken;
         card.householdId = e.household.id;
@@ -349,13 +366,15 @@ QString HouseholdService::nextHouseholdCode() const
 {
     const auto programme = store::ProgrammeRepository(m_db).load();
     const QString prefix = programme ? programme->householdCodePrefix : QStringLiteral("MMG");
-    const int next = store::HouseholdRepository(m_db).highestCodeNumber(prefix) + 1;
+    const int next = store::HouseholdRepository(m_db, m_session.keys.get()).highestCodeNumber(prefix) + 1;
     return QStringLiteral("%1-%2").arg(prefix).arg(next, 4, 10, QLatin1Char('0'));
 }
 
 QString HouseholdService::nextPersonCode(int skip) const
 {
-    const int next = store::PersonRepository(m_db).highestCodeNumber(QStringLiteral("P-")) + 1 + skip;
+    const int next =
+        store::PersonRepository(m_db, m_session.keys.get()).highestCodeNumber(QStringLiteral("P-")) + 1 +
+        skip;
     return QStringLiteral("P-%1").arg(next, 5, 10, QLatin1Char('0'));
 }
 
@@ -426,13 +445,13 @@ std::optional<HouseholdConflict> HouseholdService::save(Household& mine, const H
     std::vector<MemberEdit> written = members;
     try {
         store::Database::Transaction tx(m_db);
-        store::HouseholdRepository households(m_db);
+        store::HouseholdRepository households(m_db, m_session.keys.get());
         if (!fields.isEmpty() || members.empty()) {
             households.update(saved);
             audit.record(m_session, QStringLiteral("update"), QStringLiteral("household"), saved.code,
                          fields.join(QLatin1Char(',')));
         }
-        store::PersonRepository persons(m_db);
+        store::PersonRepository persons(m_db, m_session.keys.get());
         int skip = 0;
         for (MemberEdit& e : written) {
             if (e.isNew()) {
@@ -468,12 +487,12 @@ std::optional<HouseholdConflict> HouseholdService::save(Household& mine, const H
         if (e.kind() != Error::Kind::Conflict)
             throw;
         // Someone saved the household or one of these members meanwhile: nothing was written.
-        const auto theirs = store::HouseholdRepository(m_db).findById(base.id);
+        const auto theirs = store::HouseholdRepository(m_db, m_session.keys.get()).findById(base.id);
         if (!theirs)
             throw;
         HouseholdConflict conflict = HouseholdConflict::between(base, *theirs, mine);
         std::vector<Person> theirMembers;
-        store::PersonRepository persons(m_db);
+        store::PersonRepository persons(m_db, m_session.keys.get());
         for (const MemberEdit& edit : members) {
             const auto p = edit.isNew() ? std::nullopt : persons.findById(edit.base.id);
             theirMembers.push_back(p ? *p : Person());
@@ -560,7 +579,7 @@ void HouseholdService::changeStatus(Household& household, HouseholdStatus status
         changed.exitReason = reason.trimmed();
     }
     store::Database::Transaction tx(m_db);
-    store::HouseholdRepository households(m_db);
+    store::HouseholdRepository households(m_db, m_session.keys.get());
     households.update(changed);
     HouseholdStatusEvent event;
     event.householdId = changed.id;
@@ -578,7 +597,8 @@ void HouseholdService::changeStatus(Household& household, HouseholdStatus status
 std::vector<HouseholdStatusEvent> HouseholdService::statusHistory(const Household& household) const
 {
     requireRead(QStringLiteral("household"));
-    std::vector<HouseholdStatusEvent> history = store::HouseholdRepository(m_db).statusHistory(household.id);
+    std::vector<HouseholdStatusEvent> history =
+        store::HouseholdRepository(m_db, m_session.keys.get()).statusHistory(household.id);
     if (history.empty()) {
         if (household.enrolledOn.isValid())
             history.push_back(
@@ -610,7 +630,7 @@ Card HouseholdService::reissueCard(const QString& oldToken, const QString& newTo
     if (!on.isValid() || on > Clock::instance().today())
         throw Error(tr("issued_on: the date of the new card is missing or in the future"),
                     Error::Kind::Invalid);
-    store::CardRepository cards(m_db);
+    store::CardRepository cards(m_db, m_session.keys.get());
     const auto old = cards.findByToken(oldToken);
     if (!old)
         throw Error(tr("There is no card %1.").arg(oldToken), Error::Kind::NotFound);
@@ -657,7 +677,7 @@ Card HouseholdService::reissueCard(const QString& oldToken, const QString& newTo
 std::vector<CardEvent> HouseholdService::cardHistory(const Card& card) const
 {
     requireRead(QStringLiteral("card"));
-    std::vector<CardEvent> history = store::CardRepository(m_db).history(card.id);
+    std::vector<CardEvent> history = store::CardRepository(m_db, m_session.keys.get()).history(card.id);
     if (history.empty()) {
         history.push_back({0, card.id, CardStatus::Active, card.issuedOn, {}, 0, {}, {}});
         if (card.status != CardStatus::Active)
@@ -669,7 +689,7 @@ std::vector<CardEvent> HouseholdService::cardHistory(const Card& card) const
 void HouseholdService::addNote(const QString& householdCode, const QString& body) const
 {
     requireWrite(QStringLiteral("household_note"), householdCode);
-    store::HouseholdRepository households(m_db);
+    store::HouseholdRepository households(m_db, m_session.keys.get());
     const auto h = households.findByCode(householdCode);
     if (!h)
         throw Error(tr("There is no household %1.").arg(householdCode), Error::Kind::NotFound);
@@ -689,7 +709,7 @@ std::vector<HouseholdNote> HouseholdService::notes(qint64 householdId) const
     requireRead(QStringLiteral("household_note"));
     if (!AccessPolicy::seesAddresses(m_session.role()))
         return {};
-    return store::HouseholdRepository(m_db).notes(householdId);
+    return store::HouseholdRepository(m_db, m_session.keys.get()).notes(householdId);
 }
 
 AllowanceBreakdown HouseholdService::allowance(qint64 householdId, const QDate& month) const
@@ -701,9 +721,10 @@ AllowanceBreakdown HouseholdService::allowance(qint64 householdId, const QDate& 
     // Income-band programmes: the household's income assessment in force on the month's first day.
     std::vector<IncomeAssessment> incomes;
     if (programme->needsIncomeAssessment())
-        incomes = store::IncomeRepository(m_db).forHousehold(householdId);
-    return monthlyAllowance(*programme, store::PersonRepository(m_db).forHousehold(householdId), month,
-                            assessmentOn(incomes, QDate(month.year(), month.month(), 1)));
+        incomes = store::IncomeRepository(m_db, m_session.keys.get()).forHousehold(householdId);
+    return monthlyAllowance(*programme,
+                            store::PersonRepository(m_db, m_session.keys.get()).forHousehold(householdId),
+                            month, assessmentOn(incomes, QDate(month.year(), month.month(), 1)));
 }
 
 AllowanceBreakdown HouseholdService::allowance(const std::vector<Person>& members, const QDate& month,
@@ -715,7 +736,7 @@ AllowanceBreakdown HouseholdService::allowance(const std::vector<Person>& member
         throw Error(tr("This database has no programme."), Error::Kind::NotFound);
     std::vector<IncomeAssessment> incomes;
     if (programme->needsIncomeAssessment() && householdId > 0)
-        incomes = store::IncomeRepository(m_db).forHousehold(householdId);
+        incomes = store::IncomeRepository(m_db, m_session.keys.get()).forHousehold(householdId);
     return monthlyAllowance(*programme, members, month,
                             assessmentOn(incomes, QDate(month.year(), month.month(), 1)));
 }

@@ -10,7 +10,7 @@ namespace cabas {
 
 qint64 IncomeService::householdId(const QString& code) const
 {
-    const auto household = store::HouseholdRepository(m_db).findByCode(code);
+    const auto household = store::HouseholdRepository(m_db, m_session.keys.get()).findByCode(code);
     if (!household)
         throw Error(tr("There is no household %1.").arg(code), Error::Kind::NotFound);
     return household->id;
@@ -59,7 +59,8 @@ IncomeAssessmentView IncomeService::assess(const QString& householdCode, IncomeA
         const ConsumptionUnitWeights weights =
             programme ? programme->consumptionUnits : ConsumptionUnitWeights{};
         a.consumptionUnitsMilli = consumptionUnitsMilli(
-            weights, store::PersonRepository(m_db).forHousehold(a.householdId), a.effectiveOn);
+            weights, store::PersonRepository(m_db, m_session.keys.get()).forHousehold(a.householdId),
+            a.effectiveOn);
         if (a.consumptionUnitsMilli == 0)
             throw Error(tr("consumption_units: household %1 has no member on %2, so its consumption units "
                            "cannot be counted; give them.")
@@ -70,7 +71,7 @@ IncomeAssessmentView IncomeService::assess(const QString& householdCode, IncomeA
     if (!problems.isEmpty())
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
     store::Database::Transaction tx(m_db);
-    store::IncomeRepository(m_db).insert(a);
+    store::IncomeRepository(m_db, m_session.keys.get()).insert(a);
     audit.record(m_session, QStringLiteral("create"), QStringLiteral("income_assessment"), householdCode,
                  tr("effective on %1").arg(a.effectiveOn.toString(Qt::ISODate)));
     tx.commit();
@@ -81,7 +82,8 @@ std::vector<IncomeAssessmentView> IncomeService::history(const QString& househol
 {
     requireIncomeRead(householdCode);
     std::vector<IncomeAssessmentView> result;
-    for (const IncomeAssessment& a : store::IncomeRepository(m_db).forHousehold(householdId(householdCode)))
+    for (const IncomeAssessment& a :
+         store::IncomeRepository(m_db, m_session.keys.get()).forHousehold(householdId(householdCode)))
         result.push_back(view(a));
     return result;
 }
@@ -91,7 +93,7 @@ std::optional<IncomeAssessmentView> IncomeService::inForce(const QString& househ
 {
     requireIncomeRead(householdCode);
     const std::vector<IncomeAssessment> all =
-        store::IncomeRepository(m_db).forHousehold(householdId(householdCode));
+        store::IncomeRepository(m_db, m_session.keys.get()).forHousehold(householdId(householdCode));
     const IncomeAssessment* a = assessmentOn(all, day);
     if (!a)
         return std::nullopt;

@@ -82,7 +82,7 @@ void LedgerService::linkCard(const QString& cardToken, const QString& householdC
 {
     const AuditTrail audit(m_db);
     audit.require(m_session, DataKind::Households, Action::Write, QStringLiteral("card"), cardToken);
-    const auto household = store::HouseholdRepository(m_db).findByCode(householdCode);
+    const auto household = store::HouseholdRepository(m_db, m_session.keys.get()).findByCode(householdCode);
     if (!household)
         throw Error(tr("There is no household %1.").arg(householdCode), Error::Kind::NotFound);
     store::Database::Transaction tx(m_db);

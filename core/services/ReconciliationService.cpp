@@ -163,12 +163,12 @@ ReconciliationReport ReconciliationService::compute(const QDate& from, const QDa
 
     const int firstKey = monthKey(report.fromMonth);
     const int lastKey = monthKey(report.toMonth);
-    const store::ReconciliationQueries queries(m_db);
+    const store::ReconciliationQueries queries(m_db, m_session.keys.get());
     const auto households = queries.households();
     const auto credits = queries.allowanceCredits(firstKey, lastKey, p.currency);
     std::map<qint64, std::vector<IncomeAssessment>> assessments;
     if (p.needsIncomeAssessment())
-        assessments = store::IncomeRepository(m_db).allUntil(report.toMonth.addMonths(1).addDays(-1));
+        assessments = store::IncomeRepository(m_db, m_session.keys.get()).allUntil(report.toMonth.addMonths(1).addDays(-1));
     const std::vector<IncomeAssessment> none;
 
     std::map<qint64, const store::ReconciliationQueries::Household*> byId;

@@ -22,7 +22,7 @@ void WorkshopService::requireRead() const
 
 qint64 WorkshopService::personId(const QString& personCode) const
 {
-    const auto person = store::PersonRepository(m_db).findByCode(personCode.trimmed());
+    const auto person = store::PersonRepository(m_db, m_session.keys.get()).findByCode(personCode.trimmed());
     if (!person)
         throw Error(tr("There is no person %1.").arg(personCode), Error::Kind::NotFound);
     return person->id;
@@ -35,7 +35,7 @@ std::vector<WorkshopSummary> WorkshopService::list(const QDate& from, const QDat
         throw Error(tr("The end of the period (%1) is before its start (%2).")
                         .arg(to.toString(Qt::ISODate), from.toString(Qt::ISODate)),
                     Error::Kind::Invalid);
-    return store::WorkshopRepository(m_db).list(from, to);
+    return store::WorkshopRepository(m_db, m_session.keys.get()).list(from, to);
 }
 
 std::vector<WorkshopSummary> WorkshopService::month(int year, int month) const
@@ -49,7 +49,7 @@ std::vector<WorkshopSummary> WorkshopService::month(int year, int month) const
 WorkshopSummary WorkshopService::summary(qint64 workshopId) const
 {
     requireRead();
-    return store::WorkshopRepository(m_db).summary(workshopId);
+    return store::WorkshopRepository(m_db, m_session.keys.get()).summary(workshopId);
 }
 
 void WorkshopService::create(Workshop& workshop) const
@@ -57,7 +57,7 @@ void WorkshopService::create(Workshop& workshop) const
     const AuditTrail audit(m_db);
     audit.require(m_session, DataKind::Workshops, Action::Write, kWorkshopTable, workshop.key());
     store::Database::Transaction tx(m_db);
-    store::WorkshopRepository(m_db).insert(workshop);
+    store::WorkshopRepository(m_db, m_session.keys.get()).insert(workshop);
     audit.record(m_session, QStringLiteral("create"), kWorkshopTable, QString::number(workshop.id),
                  workshop.key());
     tx.commit();
@@ -70,14 +70,14 @@ void WorkshopService::update(Workshop& workshop) const
                   QString::number(workshop.id));
     writableWorkshop(workshop.id);
     store::Database::Transaction tx(m_db);
-    store::WorkshopRepository(m_db).update(workshop);
+    store::WorkshopRepository(m_db, m_session.keys.get()).update(workshop);
     // More places: the waiting list moves up.
     const auto promoted = promote(workshop);
     audit.record(m_session, QStringLiteral("update"), kWorkshopTable, QString::number(workshop.id),
                  workshop.key());
     for (qint64 id : promoted)
         audit.record(m_session, QStringLiteral("promote"), kRegistrationTable,
-                     store::PersonRepository(m_db).findById(id)->code, workshop.key());
+                     store::PersonRepository(m_db, m_session.keys.get()).findById(id)->code, workshop.key());
     tx.commit();
 }
 
@@ -87,14 +87,14 @@ void WorkshopService::cancel(qint64 workshopId) const
     audit.require(m_session, DataKind::Workshops, Action::Write, kWorkshopTable, QString::number(workshopId));
     const Workshop w = writableWorkshop(workshopId);
     store::Database::Transaction tx(m_db);
-    store::WorkshopRepository(m_db).setCancelled(workshopId, Clock::instance().today());
+    store::WorkshopRepository(m_db, m_session.keys.get()).setCancelled(workshopId, Clock::instance().today());
     audit.record(m_session, QStringLiteral("cancel"), kWorkshopTable, QString::number(workshopId), w.key());
     tx.commit();
 }
 
 Workshop WorkshopService::writableWorkshop(qint64 workshopId) const
 {
-    const auto w = store::WorkshopRepository(m_db).findById(workshopId);
+    const auto w = store::WorkshopRepository(m_db, m_session.keys.get()).findById(workshopId);
     if (!w)
         throw Error(tr("There is no workshop %1.").arg(workshopId), Error::Kind::NotFound);
     if (w->isCancelled())
@@ -107,12 +107,12 @@ Workshop WorkshopService::writableWorkshop(qint64 workshopId) const
 std::vector<RegistrationRow> WorkshopService::registrations(qint64 workshopId) const
 {
     requireRead();
-    return store::WorkshopRepository(m_db).registrations(workshopId);
+    return store::WorkshopRepository(m_db, m_session.keys.get()).registrations(workshopId);
 }
 
 std::vector<qint64> WorkshopService::promote(const Workshop& workshop) const
 {
-    store::WorkshopRepository repository(m_db);
+    store::WorkshopRepository repository(m_db, m_session.keys.get());
     std::vector<qint64> promoted;
     const auto waiting = repository.waitingList(workshop.id);
     if (waiting.empty())
@@ -136,7 +136,7 @@ RegistrationStatus WorkshopService::registerPerson(qint64 workshopId, const QStr
     audit.require(m_session, DataKind::Workshops, Action::Write, kRegistrationTable, personCode);
     const Workshop w = writableWorkshop(workshopId);
     const qint64 id = personId(personCode);
-    store::WorkshopRepository repository(m_db);
+    store::WorkshopRepository repository(m_db, m_session.keys.get());
     store::Database::Transaction tx(m_db);
     auto existing = repository.findRegistration(workshopId, id);
     if (existing && existing->status == RegistrationStatus::Registered)
@@ -168,7 +168,7 @@ QString WorkshopService::cancelRegistration(qint64 workshopId, const QString& pe
     audit.require(m_session, DataKind::Workshops, Action::Write, kRegistrationTable, personCode);
     const Workshop w = writableWorkshop(workshopId);
     const qint64 id = personId(personCode);
-    store::WorkshopRepository repository(m_db);
+    store::WorkshopRepository repository(m_db, m_session.keys.get());
     store::Database::Transaction tx(m_db);
     auto r = repository.findRegistration(workshopId, id);
     if (!r || r->status == RegistrationStatus::Cancelled)
@@ -183,7 +183,7 @@ QString WorkshopService::cancelRegistration(qint64 workshopId, const QString& pe
     audit.record(m_session, QStringLiteral("cancel"), kRegistrationTable, personCode, w.key());
     QString promotedCode;
     for (qint64 p : promote(w)) {
-        promotedCode = store::PersonRepository(m_db).findById(p)->code;
+        promotedCode = store::PersonRepository(m_db, m_session.keys.get()).findById(p)->code;
         audit.record(m_session, QStringLiteral("promote"), kRegistrationTable, promotedCode, w.key());
     }
     tx.commit();
@@ -200,7 +200,7 @@ void WorkshopService::recordAttendance(qint64 workshopId, const QList<QPair<QStr
         throw Error(tr("The workshop \"%1\" is on %2: attendance is recorded on the day or after.")
                         .arg(w.title, QLocale().toString(w.heldOn, QLocale::ShortFormat)),
                     Error::Kind::Invalid);
-    store::WorkshopRepository repository(m_db);
+    store::WorkshopRepository repository(m_db, m_session.keys.get());
     std::vector<std::pair<QString, Registration>> planned;
     QStringList problems;
     QSet<QString> seen;
@@ -210,7 +210,7 @@ void WorkshopService::recordAttendance(qint64 workshopId, const QList<QPair<QStr
             continue;
         }
         seen.insert(code);
-        const auto person = store::PersonRepository(m_db).findByCode(code);
+        const auto person = store::PersonRepository(m_db, m_session.keys.get()).findByCode(code);
         if (!person) {
             problems << tr("There is no person %1.").arg(code);
             continue;
@@ -242,20 +242,20 @@ void WorkshopService::recordAttendance(qint64 workshopId, const QList<QPair<QStr
 std::vector<WorkshopHistoryRow> WorkshopService::personHistory(const QString& personCode) const
 {
     requireRead();
-    return store::WorkshopRepository(m_db).historyForPerson(personId(personCode));
+    return store::WorkshopRepository(m_db, m_session.keys.get()).historyForPerson(personId(personCode));
 }
 
 std::vector<WorkshopHistoryRow> WorkshopService::householdHistory(qint64 householdId) const
 {
     requireRead();
-    return store::WorkshopRepository(m_db).historyForHousehold(householdId);
+    return store::WorkshopRepository(m_db, m_session.keys.get()).historyForHousehold(householdId);
 }
 
 std::vector<store::PersonMatch> WorkshopService::searchPersons(const QString& text, int limit) const
 {
     requireRead();
     AuditTrail(m_db).require(m_session, DataKind::Households, Action::Read, QStringLiteral("person"));
-    return store::WorkshopRepository(m_db).searchPersons(text, limit);
+    return store::WorkshopRepository(m_db, m_session.keys.get()).searchPersons(text, limit);
 }
 
 } // namespace cabas

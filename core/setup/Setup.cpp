@@ -8,6 +8,7 @@
 #include "store/HouseholdRepository.h"
 #include "store/KeySlotRepository.h"
 #include "store/ProgrammeRepository.h"
+#include "store/Sealed.h"
 #include "store/UserRepository.h"
 
 #include <QFile>
@@ -43,6 +44,8 @@ std::unique_ptr<store::Database> Setup::initDatabase(const InitRequest& request,
         store::UserRepository(*db).add(admin, hash);
         store::KeySlotRepository keySlots(*db);
         recovery = security::KeyRing::initialise(keySlots, admin, request.adminPassword, admin.createdAt);
+        if (request.sealFields)
+            store::Sealed::sealNewDatabase(*db);
         store::ProgrammeRepository(*db).save(programme);
         const AuditTrail audit(*db);
         audit.record(nullptr, QStringLiteral("create"), QStringLiteral("app_user"), admin.login,
@@ -50,6 +53,10 @@ std::unique_ptr<store::Database> Setup::initDatabase(const InitRequest& request,
         audit.record(nullptr, QStringLiteral("keyring.create"), QStringLiteral("key_ring"),
                      QStringLiteral("1"), QStringLiteral("ok"),
                      QStringLiteral("administrator's and recovery key slots (init)"));
+        if (request.sealFields)
+            audit.record(nullptr, QStringLiteral("seal"), QStringLiteral("cabas_meta"),
+                         QString(store::Sealed::kMetaKey), QStringLiteral("ok"),
+                         QStringLiteral("persons and households sealed (init)"));
         const Session adminSession{admin, nullptr};
         audit.record(adminSession, QStringLiteral("create"), QStringLiteral("programme"),
                      QString::number(programme.id), programme.name);

@@ -16,6 +16,9 @@ struct InitRequest
     QString adminDisplayName; // defaults to the login
     QString adminPassword;
     std::optional<Programme> programme; // none: Programme::defaults(today)
+    // Seal the protected columns of persons and households (store/Sealed.h, docs/encryption.md): off until
+    // the lead decides that new databases are sealed; `cabas-cli init --sealed` sets it.
+    bool sealFields = false;
 };
 
 // Creates a new Cabas database with its programme and first administrator. Everything is checked before the

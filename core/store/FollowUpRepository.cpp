@@ -19,8 +19,8 @@ std::vector<FollowUpPerson> FollowUpRepository::persons(const QDate& today) cons
         FollowUpPerson p;
         p.personId = q.value(0).toLongLong();
         p.personCode = q.value(1).toString();
-        p.firstName = q.value(2).toString();
-        p.lastName = q.value(3).toString();
+        p.firstName = m_sealed.open(QLatin1String("person.first_name"), p.personCode, q.value(2));
+        p.lastName = m_sealed.open(QLatin1String("person.last_name"), p.personCode, q.value(3));
         p.householdCode = q.value(4).toString();
         p.commune = q.value(5).toString();
         p.from = toDate(q.value(6));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/Database.h"
+#include "store/Sealed.h"
 
 #include <QDate>
 #include <QSet>
@@ -23,7 +24,11 @@ struct FollowUpPerson
 class FollowUpRepository
 {
   public:
-    explicit FollowUpRepository(const Database& db) : m_db(db) {}
+    // `keys`: the session's key ring (a sealed database's names are decrypted with it).
+    explicit FollowUpRepository(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_sealed(db, keys)
+    {
+    }
 
     // Members (present today) of enrolled households who ever gave health follow-up consent.
     std::vector<FollowUpPerson> persons(const QDate& today) const;
@@ -32,6 +37,7 @@ class FollowUpRepository
 
   private:
     const Database& m_db;
+    Sealed m_sealed;
 };
 
 } // namespace cabas::store

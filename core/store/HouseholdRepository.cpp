@@ -3,6 +3,7 @@
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "store/BulkInserter.h"
+#include "store/NameIndex.h"
 
 #include <QHash>
 #include <QRegularExpression>
@@ -28,67 +29,138 @@ const QString kHouseholdColumns =
     QStringLiteral("id, code, address, commune, postcode, referent_user_id, status, enrolled_on, exited_on, "
                    "exit_reason, notes, version");
 
-Household readHousehold(const QSqlQuery& q)
+const QLatin1String kAddress("household.address");
+const QLatin1String kExitReason("household.exit_reason");
+const QLatin1String kHouseholdNotes("household.notes");
+
+Household readHousehold(const QSqlQuery& q, const Sealed& sealed)
 {
     Household h;
     h.id = q.value(0).toLongLong();
     h.code = q.value(1).toString();
-    h.address = q.value(2).toString();
+    h.address = sealed.open(kAddress, h.code, q.value(2));
     h.commune = q.value(3).toString();
     h.postcode = q.value(4).toString();
     h.referentUserId = q.value(5).toLongLong();
     fromCode(q.value(6).toString(), &h.status);
     h.enrolledOn = toDate(q.value(7));
     h.exitedOn = toDate(q.value(8));
-    h.exitReason = q.value(9).toString();
-    h.notes = q.value(10).toString();
+    h.exitReason = sealed.open(kExitReason, h.code, q.value(9));
+    h.notes = sealed.open(kHouseholdNotes, h.code, q.value(10));
     h.version = q.value(11).toInt();
     return h;
 }
 
-QVariantList householdValues(const Household& h)
+QVariantList householdValues(const Household& h, const Sealed& sealed)
 {
-    return {textValue(h.code),         textValue(h.address), textValue(h.commune),    textValue(h.postcode),
-            idValue(h.referentUserId), toCode(h.status),     dateValue(h.enrolledOn), dateValue(h.exitedOn),
-            textValue(h.exitReason),   textValue(h.notes)};
+    return {textValue(h.code),
+            textValue(sealed.seal(kAddress, h.code, h.address)),
+            textValue(h.commune),
+            textValue(h.postcode),
+            idValue(h.referentUserId),
+            toCode(h.status),
+            dateValue(h.enrolledOn),
+            dateValue(h.exitedOn),
+            textValue(sealed.seal(kExitReason, h.code, h.exitReason)),
+            textValue(sealed.seal(kHouseholdNotes, h.code, h.notes))};
 }
 
 // ---- persons
-const QString kPersonColumns = QStringLiteral(
-    "id, household_id, code, first_name, last_name, birth_date, sex, role, arrived_on, left_on, version, "
-    "departure_reason");
+const QLatin1String kFirstName("person.first_name");
+const QLatin1String kLastName("person.last_name");
+const QLatin1String kBirthDate("person.birth_date");
+const QLatin1String kDepartureReason("person.departure_reason");
 
-Person readPerson(const QSqlQuery& q)
+// A sealed database has one more column, the sealed birth date (the last one: index 12).
+QString personColumns(const Sealed& sealed, const QString& alias = QString())
+{
+    QStringList columns{
+        QStringLiteral("id"),         QStringLiteral("household_id"), QStringLiteral("code"),
+        QStringLiteral("first_name"), QStringLiteral("last_name"),    QStringLiteral("birth_date"),
+        QStringLiteral("sex"),        QStringLiteral("role"),         QStringLiteral("arrived_on"),
+        QStringLiteral("left_on"),    QStringLiteral("version"),      QStringLiteral("departure_reason")};
+    if (sealed.on())
+        columns << QStringLiteral("birth_date_sealed");
+    if (!alias.isEmpty())
+        columns.replaceInStrings(QRegularExpression(QStringLiteral("^")), alias + QLatin1Char('.'));
+    return columns.join(QStringLiteral(", "));
+}
+
+int personColumnCount(const Sealed& sealed)
+{
+    return sealed.on() ? 13 : 12;
+}
+
+Person readPerson(const QSqlQuery& q, const Sealed& sealed)
 {
     Person p;
     p.id = q.value(0).toLongLong();
     p.householdId = q.value(1).toLongLong();
     p.code = q.value(2).toString();
-    p.firstName = q.value(3).toString();
-    p.lastName = q.value(4).toString();
-    p.birthDate = toDate(q.value(5));
+    p.firstName = sealed.open(kFirstName, p.code, q.value(3));
+    p.lastName = sealed.open(kLastName, p.code, q.value(4));
+    p.birthDate = sealed.on() ? sealed.openDate(kBirthDate, p.code, q.value(12)) : toDate(q.value(5));
     fromCode(q.value(6).toString(), &p.sex);
     fromCode(q.value(7).toString(), &p.role);
     p.arrivedOn = toDate(q.value(8));
     p.leftOn = toDate(q.value(9));
     p.version = q.value(10).toInt();
-    p.departureReason = q.value(11).toString();
+    p.departureReason = sealed.open(kDepartureReason, p.code, q.value(11));
     return p;
 }
 
-QVariantList personValues(const Person& p)
+// The order of the columns below; a sealed database adds birth_date_sealed.
+QStringList personWriteColumns(const Sealed& sealed)
 {
-    return {p.householdId,
-            textValue(p.code),
-            textValue(p.firstName),
-            textValue(p.lastName),
-            textValue(searchKey(p.firstName + QLatin1Char(' ') + p.lastName)),
-            dateValue(p.birthDate),
-            textValue(toCode(p.sex)),
-            toCode(p.role),
-            dateValue(p.arrivedOn),
-            dateValue(p.leftOn),
-            textValue(p.departureReason.trimmed())};
+    QStringList columns{QStringLiteral("household_id"),
+                        QStringLiteral("code"),
+                        QStringLiteral("first_name"),
+                        QStringLiteral("last_name"),
+                        QStringLiteral("search_name"),
+                        QStringLiteral("birth_date"),
+                        QStringLiteral("sex"),
+                        QStringLiteral("role"),
+                        QStringLiteral("arrived_on"),
+                        QStringLiteral("left_on"),
+                        QStringLiteral("departure_reason")};
+    if (sealed.on())
+        columns << QStringLiteral("birth_date_sealed");
+    return columns;
+}
+
+// On a sealed database: the names, the departure reason and the birth date sealed, no search name, and in the
+// clear birth_date only the first day of the birth month (docs/encryption.md).
+QVariantList personValues(const Person& p, const Sealed& sealed)
+{
+    QVariantList values{
+        p.householdId,
+        textValue(p.code),
+        textValue(sealed.seal(kFirstName, p.code, p.firstName)),
+        textValue(sealed.seal(kLastName, p.code, p.lastName)),
+        textValue(sealed.on() ? QString() : searchKey(p.firstName + QLatin1Char(' ') + p.lastName)),
+        dateValue(sealed.on() ? Sealed::coarseBirthDate(p.birthDate) : p.birthDate),
+        textValue(toCode(p.sex)),
+        toCode(p.role),
+        dateValue(p.arrivedOn),
+        dateValue(p.leftOn),
+        textValue(sealed.seal(kDepartureReason, p.code, p.departureReason.trimmed()))};
+    if (sealed.on())
+        values << textValue(sealed.sealDate(kBirthDate, p.code, p.birthDate));
+    return values;
+}
+
+// Members in the order of the clear database's "ORDER BY role, birth_date, code" (a sealed database has only
+// the birth month in SQL).
+void sortMembers(std::vector<Person>& persons)
+{
+    std::stable_sort(persons.begin(), persons.end(), [](const Person& a, const Person& b) {
+        const QString ra = toCode(a.role), rb = toCode(b.role);
+        if (ra != rb)
+            return ra < rb;
+        if (a.birthDate != b.birthDate)
+            return a.birthDate < b.birthDate;
+        return a.code < b.code;
+    });
 }
 
 // ---- cards
@@ -113,7 +185,23 @@ QVariantList cardValues(const Card& c)
 }
 
 // ---- consents
-QVariantList consentValues(const Consent& c)
+const QLatin1String kConsentNote("consent.note");
+const QLatin1String kStatusReason("household_status_event.reason");
+const QLatin1String kCardReason("card_event.reason");
+const QLatin1String kNoteBody("household_note.body");
+
+// Rows without a code are sealed with their id: inserted with an empty (or placeholder) value, then given
+// their sealed value in the same transaction.
+void sealById(const Database& db, const Sealed& sealed, const QString& table, const QString& column,
+              QLatin1String field, qint64 id, const QString& value)
+{
+    if (!sealed.on() || value.isEmpty())
+        return;
+    db.exec(QStringLiteral("UPDATE %1 SET %2 = ? WHERE id = ?").arg(table, column),
+            {sealed.seal(field, QString::number(id), value), id});
+}
+
+QVariantList consentValues(const Consent& c, bool sealedLater)
 {
     return {c.personId,
             toCode(c.purpose),
@@ -121,7 +209,7 @@ QVariantList consentValues(const Consent& c)
             dateValue(c.effectiveOn),
             idValue(c.recordedByUserId),
             timestampValue(c.recordedAt.isValid() ? c.recordedAt : Clock::instance().nowUtc()),
-            textValue(c.note)};
+            textValue(sealedLater ? QString() : c.note)};
 }
 
 } // namespace
@@ -139,7 +227,7 @@ void HouseholdRepository::insert(Household& h)
         m_db.exec(QStringLiteral("INSERT INTO household (code, address, commune, postcode, referent_user_id, "
                                  "status, enrolled_on, exited_on, exit_reason, notes, version, created_at, "
                                  "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id"),
-                  householdValues(h) + QVariantList{t, t});
+                  householdValues(h, m_sealed) + QVariantList{t, t});
     q.next();
     h.id = q.value(0).toLongLong();
     h.version = 1;
@@ -154,7 +242,7 @@ void HouseholdRepository::update(Household& h)
                                  "referent_user_id = ?, status = ?, enrolled_on = ?, exited_on = ?, "
                                  "exit_reason = ?, notes = ?, updated_at = ?, version = version + 1 "
                                  "WHERE id = ? AND version = ?"),
-                  householdValues(h) + QVariantList{now(), h.id, h.version});
+                  householdValues(h, m_sealed) + QVariantList{now(), h.id, h.version});
     if (q.numRowsAffected() != 1)
         throw Error(
             tr("The household %1 was changed by someone else since you opened it; reload it to see their "
@@ -186,7 +274,7 @@ void HouseholdRepository::insertMany(std::vector<Household>& households)
             }
         });
     for (const Household& h : households)
-        inserter.add(householdValues(h) + QVariantList{t, t});
+        inserter.add(householdValues(h, m_sealed) + QVariantList{t, t});
     inserter.flush();
     std::vector<qint64> ids;
     ids.reserve(households.size());
@@ -201,7 +289,7 @@ std::optional<Household> HouseholdRepository::findById(qint64 id) const
         m_db.exec(QStringLiteral("SELECT %1 FROM household WHERE id = ?").arg(kHouseholdColumns), {id});
     if (!q.next())
         return std::nullopt;
-    return readHousehold(q);
+    return readHousehold(q, m_sealed);
 }
 
 std::optional<Household> HouseholdRepository::findByCode(const QString& code) const
@@ -210,7 +298,7 @@ std::optional<Household> HouseholdRepository::findByCode(const QString& code) co
         m_db.exec(QStringLiteral("SELECT %1 FROM household WHERE code = ?").arg(kHouseholdColumns), {code});
     if (!q.next())
         return std::nullopt;
-    return readHousehold(q);
+    return readHousehold(q, m_sealed);
 }
 
 std::vector<Household> HouseholdRepository::list(int limit, int offset) const
@@ -221,7 +309,7 @@ std::vector<Household> HouseholdRepository::list(int limit, int offset) const
     std::vector<Household> result;
     QSqlQuery q = m_db.exec(sql);
     while (q.next())
-        result.push_back(readHousehold(q));
+        result.push_back(readHousehold(q, m_sealed));
     return result;
 }
 
@@ -254,27 +342,29 @@ void PersonRepository::insert(Person& p)
         throw Error(tr("The person code %1 is already used: a code is never reused.").arg(p.code),
                     Error::Kind::Conflict);
     const QVariant t = now();
-    QSqlQuery q = m_db.exec(
-        QStringLiteral("INSERT INTO person (household_id, code, first_name, last_name, search_name, "
-                       "birth_date, sex, role, arrived_on, left_on, departure_reason, version, created_at, "
-                       "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id"),
-        personValues(p) + QVariantList{t, t});
+    const QStringList columns = personWriteColumns(m_sealed);
+    QStringList marks;
+    for (qsizetype i = 0; i < columns.size(); ++i)
+        marks << QStringLiteral("?");
+    QSqlQuery q = m_db.exec(QStringLiteral("INSERT INTO person (%1, version, created_at, updated_at) VALUES "
+                                           "(%2, 1, ?, ?) RETURNING id")
+                                .arg(columns.join(QStringLiteral(", ")), marks.join(QStringLiteral(", "))),
+                            personValues(p, m_sealed) + QVariantList{t, t});
     q.next();
     p.id = q.value(0).toLongLong();
     p.version = 1;
-    HouseholdRepository(m_db).refreshSearchTerms({p.householdId});
+    HouseholdRepository(m_db, m_sealed.keys()).refreshSearchTerms({p.householdId});
 }
 
 void PersonRepository::update(Person& p)
 {
     throwIfInvalid(p.validate());
     const auto before = findById(p.id);
-    QSqlQuery q = m_db.exec(
-        QStringLiteral("UPDATE person SET household_id = ?, code = ?, first_name = ?, last_name = ?, "
-                       "search_name = ?, birth_date = ?, sex = ?, role = ?, arrived_on = ?, "
-                       "left_on = ?, departure_reason = ?, updated_at = ?, version = version + 1 "
-                       "WHERE id = ? AND version = ?"),
-        personValues(p) + QVariantList{now(), p.id, p.version});
+    const QStringList columns = personWriteColumns(m_sealed);
+    QSqlQuery q = m_db.exec(QStringLiteral("UPDATE person SET %1 = ?, updated_at = ?, version = version + 1 "
+                                           "WHERE id = ? AND version = ?")
+                                .arg(columns.join(QStringLiteral(" = ?, "))),
+                            personValues(p, m_sealed) + QVariantList{now(), p.id, p.version});
     if (q.numRowsAffected() != 1)
         throw Error(
             tr("%1 (%2) was changed by someone else since you opened it; reload to see their changes.")
@@ -284,7 +374,7 @@ void PersonRepository::update(Person& p)
     std::vector<qint64> households{p.householdId};
     if (before && before->householdId != p.householdId)
         households.push_back(before->householdId);
-    HouseholdRepository(m_db).refreshSearchTerms(households);
+    HouseholdRepository(m_db, m_sealed.keys()).refreshSearchTerms(households);
 }
 
 void PersonRepository::insertMany(std::vector<Person>& persons)
@@ -296,12 +386,8 @@ void PersonRepository::insertMany(std::vector<Person>& persons)
     }
     const QVariant t = now();
     BulkInserter inserter(m_db, QStringLiteral("person"),
-                          {QStringLiteral("household_id"), QStringLiteral("code"),
-                           QStringLiteral("first_name"), QStringLiteral("last_name"),
-                           QStringLiteral("search_name"), QStringLiteral("birth_date"), QStringLiteral("sex"),
-                           QStringLiteral("role"), QStringLiteral("arrived_on"), QStringLiteral("left_on"),
-                           QStringLiteral("departure_reason"), QStringLiteral("created_at"),
-                           QStringLiteral("updated_at")},
+                          personWriteColumns(m_sealed) +
+                              QStringList{QStringLiteral("created_at"), QStringLiteral("updated_at")},
                           QStringLiteral("id, code"), [&](const QVariantList& q) {
                               if (Person* p = byCode.value(q.value(1).toString())) {
                                   p->id = q.value(0).toLongLong();
@@ -309,7 +395,7 @@ void PersonRepository::insertMany(std::vector<Person>& persons)
                               }
                           });
     for (const Person& p : persons)
-        inserter.add(personValues(p) + QVariantList{t, t});
+        inserter.add(personValues(p, m_sealed) + QVariantList{t, t});
     inserter.flush();
     std::vector<qint64> households;
     QSet<qint64> seen;
@@ -318,24 +404,25 @@ void PersonRepository::insertMany(std::vector<Person>& persons)
             seen.insert(p.householdId);
             households.push_back(p.householdId);
         }
-    HouseholdRepository(m_db).refreshSearchTerms(households);
+    HouseholdRepository(m_db, m_sealed.keys()).refreshSearchTerms(households);
 }
 
 std::optional<Person> PersonRepository::findById(qint64 id) const
 {
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM person WHERE id = ?").arg(kPersonColumns), {id});
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT %1 FROM person WHERE id = ?").arg(personColumns(m_sealed)), {id});
     if (!q.next())
         return std::nullopt;
-    return readPerson(q);
+    return readPerson(q, m_sealed);
 }
 
 std::optional<Person> PersonRepository::findByCode(const QString& code) const
 {
-    QSqlQuery q =
-        m_db.exec(QStringLiteral("SELECT %1 FROM person WHERE code = ?").arg(kPersonColumns), {code});
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT %1 FROM person WHERE code = ?").arg(personColumns(m_sealed)), {code});
     if (!q.next())
         return std::nullopt;
-    return readPerson(q);
+    return readPerson(q, m_sealed);
 }
 
 std::vector<Person> PersonRepository::forHousehold(qint64 householdId) const
@@ -343,10 +430,12 @@ std::vector<Person> PersonRepository::forHousehold(qint64 householdId) const
     std::vector<Person> result;
     QSqlQuery q = m_db.exec(
         QStringLiteral("SELECT %1 FROM person WHERE household_id = ? ORDER BY role, birth_date, code")
-            .arg(kPersonColumns),
+            .arg(personColumns(m_sealed)),
         {householdId});
     while (q.next())
-        result.push_back(readPerson(q));
+        result.push_back(readPerson(q, m_sealed));
+    if (m_sealed.on())
+        sortMembers(result);
     return result;
 }
 
@@ -432,24 +521,32 @@ qint64 CardRepository::count() const
 void ConsentRepository::record(Consent& c)
 {
     throwIfInvalid(c.validate());
+    m_sealed.requireKeys();
     QSqlQuery q =
         m_db.exec(QStringLiteral("INSERT INTO consent (person_id, purpose, given, effective_on, recorded_by, "
                                  "recorded_at, note) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                  consentValues(c));
+                  consentValues(c, m_sealed.on()));
     q.next();
     c.id = q.value(0).toLongLong();
+    sealById(m_db, m_sealed, QStringLiteral("consent"), QStringLiteral("note"), kConsentNote, c.id, c.note);
 }
 
 void ConsentRepository::recordMany(std::vector<Consent>& consents)
 {
     for (const Consent& c : consents)
         throwIfInvalid(c.validate());
+    if (m_sealed.on()) {
+        // Sealed by id: one at a time (an import's consents; a few per person).
+        for (Consent& c : consents)
+            record(c);
+        return;
+    }
     BulkInserter inserter(m_db, QStringLiteral("consent"),
                           {QStringLiteral("person_id"), QStringLiteral("purpose"), QStringLiteral("given"),
                            QStringLiteral("effective_on"), QStringLiteral("recorded_by"),
                            QStringLiteral("recorded_at"), QStringLiteral("note")});
     for (const Consent& c : consents)
-        inserter.add(consentValues(c));
+        inserter.add(consentValues(c, false));
     inserter.flush();
 }
 
@@ -469,7 +566,7 @@ std::vector<Consent> ConsentRepository::forPerson(qint64 personId) const
         c.effectiveOn = toDate(q.value(4));
         c.recordedByUserId = q.value(5).toLongLong();
         c.recordedAt = toTimestamp(q.value(6));
-        c.note = q.value(7).toString();
+        c.note = m_sealed.open(kConsentNote, QString::number(c.id), q.value(7));
         result.push_back(c);
     }
     return result;
@@ -526,10 +623,27 @@ struct Where
 // rarest word is listed first. See docs/households.md.
 constexpr int kDenseTerms = 10000;
 
-Where whereFor(const Database& db, const HouseholdQuery& query)
+// A sealed database: above this many matching households, the ids are not written into the SQL; the list
+// reads the ids of every household the filters keep, in the list's order, and keeps the matching ones until
+// its page is full (a dense match fills it quickly).
+constexpr std::size_t kDenseMatches = 2000;
+
+// `sealed`: the text was searched in the NameIndex; its matches, when there are at most kDenseMatches, go
+// into the SQL as a list of ids (they come from the index, not from the user; no limit on the number of bound
+// values).
+Where whereFor(const Database& db, const HouseholdQuery& query, const std::vector<qint64>* sealedMatches,
+               bool sealed)
 {
     QStringList conditions;
     Where w;
+    if (sealedMatches) {
+        QStringList ids;
+        ids.reserve(qsizetype(sealedMatches->size()));
+        for (const qint64 id : *sealedMatches)
+            ids << QString::number(id);
+        conditions << (ids.isEmpty() ? QStringLiteral("1 = 0")
+                                     : QStringLiteral("h.id IN (%1)").arg(ids.join(QLatin1Char(','))));
+    }
     const QString kinds = query.searchNames ? QStringLiteral("'k', 'n'") : QStringLiteral("'k'");
     struct Word
     {
@@ -537,7 +651,7 @@ Where whereFor(const Database& db, const HouseholdQuery& query)
         int terms = 0;
     };
     std::vector<Word> words;
-    for (const QString& word : searchWords(query.text)) {
+    for (const QString& word : sealed ? QStringList() : searchWords(query.text)) {
         Word wd{word, prefixUpperBound(word)};
         QSqlQuery d =
             db.exec(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM household_search_term WHERE "
@@ -603,10 +717,59 @@ QString orderFor(const HouseholdQuery& query)
 }
 } // namespace
 
+std::optional<std::vector<qint64>> HouseholdRepository::sealedMatches(const HouseholdQuery& query) const
+{
+    if (!m_sealed.on())
+        return std::nullopt;
+    m_sealed.requireKeys();
+    const auto index = NameIndex::of(m_db, *m_sealed.keys(), query.searchNames);
+    index->refresh(m_db, *m_sealed.keys());
+    return index->matching(query.text, query.searchNames);
+}
+
+bool HouseholdRepository::searchReady(bool names) const
+{
+    return !m_sealed.on() || !m_sealed.keys() || NameIndex::of(m_db, *m_sealed.keys(), names)->ready();
+}
+
+void HouseholdRepository::prepareSearch(bool names) const
+{
+    if (!m_sealed.on())
+        return;
+    m_sealed.requireKeys();
+    NameIndex::of(m_db, *m_sealed.keys(), names)->refresh(m_db, *m_sealed.keys());
+}
+
 std::vector<HouseholdListEntry> HouseholdRepository::search(const HouseholdQuery& query, int limit,
                                                             int offset) const
 {
-    const Where w = whereFor(m_db, query);
+    const auto matches = sealedMatches(query);
+    const bool dense = matches && matches->size() > kDenseMatches;
+    Where w = whereFor(m_db, query, matches && !dense ? &*matches : nullptr, matches.has_value());
+    if (dense) {
+        // The page's ids, in the list's order, then their rows (in the same order: the ids' condition only).
+        QSqlQuery q = m_db.exec(QStringLiteral("SELECT h.id FROM household h LEFT JOIN app_user u ON u.id = "
+                                               "h.referent_user_id%1 ORDER BY %2")
+                                    .arg(w.sql, orderFor(query)),
+                                w.values);
+        QStringList page;
+        int skipped = 0;
+        while (q.next() && (limit <= 0 || page.size() < limit)) {
+            const qint64 id = q.value(0).toLongLong();
+            if (!std::binary_search(matches->begin(), matches->end(), id))
+                continue;
+            if (skipped < offset) {
+                ++skipped;
+                continue;
+            }
+            page << QString::number(id);
+        }
+        if (page.isEmpty())
+            return {};
+        w.sql = QStringLiteral(" WHERE h.id IN (%1)").arg(page.join(QLatin1Char(',')));
+        w.values.clear();
+        limit = 0;
+    }
     QString sql =
         QStringLiteral("SELECT %1, COALESCE(u.display_name, '') FROM household h LEFT JOIN app_user u "
                        "ON u.id = h.referent_user_id%2 ORDER BY %3")
@@ -622,7 +785,7 @@ std::vector<HouseholdListEntry> HouseholdRepository::search(const HouseholdQuery
         QSqlQuery q = m_db.exec(sql, w.values);
         while (q.next()) {
             HouseholdListEntry e;
-            e.household = readHousehold(q);
+            e.household = readHousehold(q, m_sealed);
             e.referentName = q.value(12).toString();
             rowOf.insert(e.household.id, result.size());
             result.push_back(std::move(e));
@@ -636,7 +799,7 @@ std::vector<HouseholdListEntry> HouseholdRepository::search(const HouseholdQuery
         ids << e.household.id;
     const QDate today = Clock::instance().today();
     QSqlQuery q =
-        m_db.exec(QStringLiteral("SELECT household_id, first_name, last_name, arrived_on, left_on FROM "
+        m_db.exec(QStringLiteral("SELECT household_id, first_name, last_name, arrived_on, left_on, code FROM "
                                  "person WHERE household_id IN (%1) ORDER BY household_id, role, "
                                  "birth_date, code")
                       .arg(placeholders(ids.size())),
@@ -649,8 +812,11 @@ std::vector<HouseholdListEntry> HouseholdRepository::search(const HouseholdQuery
             continue;
         HouseholdListEntry& e = result[rowOf.value(id)];
         ++e.members;
-        if (query.searchNames)
-            names[id] << q.value(1).toString() + QLatin1Char(' ') + q.value(2).toString();
+        if (query.searchNames) {
+            const QString code = q.value(5).toString();
+            names[id] << m_sealed.open(kFirstName, code, q.value(1)) + QLatin1Char(' ') +
+                             m_sealed.open(kLastName, code, q.value(2));
+        }
     }
     for (HouseholdListEntry& e : result)
         e.names = names.value(e.household.id).join(QStringLiteral(", "));
@@ -659,7 +825,20 @@ std::vector<HouseholdListEntry> HouseholdRepository::search(const HouseholdQuery
 
 qint64 HouseholdRepository::countMatching(const HouseholdQuery& query, qint64 limit) const
 {
-    const Where w = whereFor(m_db, query);
+    const auto matches = sealedMatches(query);
+    const bool dense = matches && matches->size() > kDenseMatches;
+    const Where w = whereFor(m_db, query, matches && !dense ? &*matches : nullptr, matches.has_value());
+    if (dense) {
+        const qint64 all = qint64(matches->size());
+        if (w.sql.isEmpty())
+            return limit > 0 ? std::min(all, limit) : all;
+        QSqlQuery q = m_db.exec(QStringLiteral("SELECT h.id FROM household h%1").arg(w.sql), w.values);
+        qint64 n = 0;
+        while (q.next() && (limit <= 0 || n < limit))
+            if (std::binary_search(matches->begin(), matches->end(), q.value(0).toLongLong()))
+                ++n;
+        return n;
+    }
     const QString sql =
         limit > 0 ? QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM household h%1 LIMIT %2) AS matching")
                         .arg(w.sql)
@@ -681,6 +860,13 @@ QStringList HouseholdRepository::communes() const
 
 void HouseholdRepository::refreshSearchTerms(const std::vector<qint64>& householdIds) const
 {
+    if (m_sealed.on()) {
+        // Nothing clear in household_search_term: the name index reads these households again.
+        m_sealed.requireKeys();
+        NameIndex::of(m_db, *m_sealed.keys(), true)->touch(householdIds);
+        NameIndex::of(m_db, *m_sealed.keys(), false)->touch(householdIds);
+        return;
+    }
     constexpr std::size_t kChunk = 500;
     for (std::size_t start = 0; start < householdIds.size(); start += kChunk) {
         QVariantList ids;
@@ -730,6 +916,8 @@ void HouseholdRepository::refreshSearchTerms(const std::vector<qint64>& househol
 void HouseholdRepository::ensureSearchTerms() const
 {
     static const QString key = QStringLiteral("search_terms");
+    if (m_sealed.on())
+        return;
     {
         QSqlQuery q = m_db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {key});
         if (q.next())
@@ -762,13 +950,17 @@ void HouseholdRepository::addStatusEvent(HouseholdStatusEvent& e) const
         throw Error(tr("effective_on: the date of the status change is required"), Error::Kind::Invalid);
     if (!e.recordedAt.isValid())
         e.recordedAt = Clock::instance().nowUtc();
+    m_sealed.requireKeys();
     QSqlQuery q =
         m_db.exec(QStringLiteral("INSERT INTO household_status_event (household_id, status, effective_on, "
                                  "reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
-                  {e.householdId, toCode(e.status), dateValue(e.effectiveOn), textValue(e.reason),
-                   idValue(e.recordedByUserId), timestampValue(e.recordedAt)});
+                  {e.householdId, toCode(e.status), dateValue(e.effectiveOn),
+                   textValue(m_sealed.on() ? QString() : e.reason), idValue(e.recordedByUserId),
+                   timestampValue(e.recordedAt)});
     q.next();
     e.id = q.value(0).toLongLong();
+    sealById(m_db, m_sealed, QStringLiteral("household_status_event"), QStringLiteral("reason"),
+             kStatusReason, e.id, e.reason);
 }
 
 std::vector<HouseholdStatusEvent> HouseholdRepository::statusHistory(qint64 householdId) const
@@ -786,7 +978,7 @@ std::vector<HouseholdStatusEvent> HouseholdRepository::statusHistory(qint64 hous
         e.householdId = q.value(1).toLongLong();
         fromCode(q.value(2).toString(), &e.status);
         e.effectiveOn = toDate(q.value(3));
-        e.reason = q.value(4).toString();
+        e.reason = m_sealed.open(kStatusReason, QString::number(e.id), q.value(4));
         e.recordedByUserId = q.value(5).toLongLong();
         e.recordedByName = q.value(6).toString();
         e.recordedAt = toTimestamp(q.value(7));
@@ -801,12 +993,17 @@ void HouseholdRepository::addNote(HouseholdNote& n) const
         throw Error(tr("note: the note is empty"), Error::Kind::Invalid);
     if (!n.writtenAt.isValid())
         n.writtenAt = Clock::instance().nowUtc();
+    m_sealed.requireKeys();
+    // A sealed body is bound to the note's id: a placeholder first (the column refuses an empty body).
     QSqlQuery q =
         m_db.exec(QStringLiteral("INSERT INTO household_note (household_id, written_at, author_user_id, "
                                  "body) VALUES (?, ?, ?, ?) RETURNING id"),
-                  {n.householdId, timestampValue(n.writtenAt), idValue(n.authorUserId), n.body.trimmed()});
+                  {n.householdId, timestampValue(n.writtenAt), idValue(n.authorUserId),
+                   m_sealed.on() ? QStringLiteral("-") : n.body.trimmed()});
     q.next();
     n.id = q.value(0).toLongLong();
+    sealById(m_db, m_sealed, QStringLiteral("household_note"), QStringLiteral("body"), kNoteBody, n.id,
+             n.body.trimmed());
 }
 
 std::vector<HouseholdNote> HouseholdRepository::notes(qint64 householdId) const
@@ -825,7 +1022,7 @@ std::vector<HouseholdNote> HouseholdRepository::notes(qint64 householdId) const
         n.writtenAt = toTimestamp(q.value(2));
         n.authorUserId = q.value(3).toLongLong();
         n.authorName = q.value(4).toString();
-        n.body = q.value(5).toString();
+        n.body = m_sealed.open(kNoteBody, QString::number(n.id), q.value(5));
         result.push_back(n);
     }
     return result;
@@ -852,16 +1049,32 @@ std::vector<PossibleDuplicate> PersonRepository::sameNameAndBirthDate(const QStr
     std::vector<PossibleDuplicate> result;
     if (!birthDate.isValid())
         return result;
-    QSqlQuery q = m_db.exec(
-        QStringLiteral("SELECT %1, h.code FROM person p JOIN household h ON h.id = "
-                       "p.household_id WHERE p.search_name = ? AND p.birth_date = ? ORDER BY "
-                       "p.code")
-            .arg(QStringList(kPersonColumns.split(QStringLiteral(", ")))
-                     .replaceInStrings(QRegularExpression(QStringLiteral("^")), QStringLiteral("p."))
-                     .join(QStringLiteral(", "))),
-        {searchKey(firstName + QLatin1Char(' ') + lastName), dateValue(birthDate)});
+    if (m_sealed.on()) {
+        m_sealed.requireKeys();
+        const auto index = NameIndex::of(m_db, *m_sealed.keys());
+        index->refresh(m_db, *m_sealed.keys());
+        const std::vector<qint64> ids = index->sameNameAndBirthDate(firstName, lastName, birthDate);
+        if (ids.empty())
+            return result;
+        QStringList in;
+        for (const qint64 id : ids)
+            in << QString::number(id);
+        QSqlQuery q =
+            m_db.exec(QStringLiteral("SELECT %1, h.code FROM person p JOIN household h ON h.id = "
+                                     "p.household_id WHERE p.id IN (%2) ORDER BY p.code")
+                          .arg(personColumns(m_sealed, QStringLiteral("p")), in.join(QLatin1Char(','))));
+        while (q.next())
+            result.push_back({readPerson(q, m_sealed), q.value(personColumnCount(m_sealed)).toString()});
+        return result;
+    }
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT %1, h.code FROM person p JOIN household h ON h.id = "
+                                 "p.household_id WHERE p.search_name = ? AND p.birth_date = ? ORDER BY "
+                                 "p.code")
+                      .arg(personColumns(m_sealed, QStringLiteral("p"))),
+                  {searchKey(firstName + QLatin1Char(' ') + lastName), dateValue(birthDate)});
     while (q.next())
-        result.push_back({readPerson(q), q.value(12).toString()});
+        result.push_back({readPerson(q, m_sealed), q.value(12).toString()});
     return result;
 }
 
@@ -879,13 +1092,17 @@ void CardRepository::addEvent(CardEvent& e) const
         throw Error(tr("effective_on: the date of the card change is required"), Error::Kind::Invalid);
     if (!e.recordedAt.isValid())
         e.recordedAt = Clock::instance().nowUtc();
+    m_sealed.requireKeys();
     QSqlQuery q =
         m_db.exec(QStringLiteral("INSERT INTO card_event (card_id, status, effective_on, reason, "
                                  "recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
-                  {e.cardId, toCode(e.status), dateValue(e.effectiveOn), textValue(e.reason),
-                   idValue(e.recordedByUserId), timestampValue(e.recordedAt)});
+                  {e.cardId, toCode(e.status), dateValue(e.effectiveOn),
+                   textValue(m_sealed.on() ? QString() : e.reason), idValue(e.recordedByUserId),
+                   timestampValue(e.recordedAt)});
     q.next();
     e.id = q.value(0).toLongLong();
+    sealById(m_db, m_sealed, QStringLiteral("card_event"), QStringLiteral("reason"), kCardReason, e.id,
+             e.reason);
 }
 
 std::vector<CardEvent> CardRepository::history(qint64 cardId) const
@@ -903,7 +1120,7 @@ std::vector<CardEvent> CardRepository::history(qint64 cardId) const
         e.cardId = q.value(1).toLongLong();
         fromCode(q.value(2).toString(), &e.status);
         e.effectiveOn = toDate(q.value(3));
-        e.reason = q.value(4).toString();
+        e.reason = m_sealed.open(kCardReason, QString::number(e.id), q.value(4));
         e.recordedByUserId = q.value(5).toLongLong();
         e.recordedByName = q.value(6).toString();
         e.recordedAt = toTimestamp(q.value(7));

@@ -6,6 +6,7 @@
 #include "domain/Household.h"
 #include "domain/Person.h"
 #include "store/Database.h"
+#include "store/Sealed.h"
 
 #include <optional>
 #include <vector>
@@ -13,11 +14,19 @@
 namespace cabas::store {
 
 // Households. Writes validate first and throw cabas::Error; update() uses optimistic versioning.
+//
+// On a sealed database (store/Sealed.h) the protected columns (address, notes, exit reason, names, birth
+// date, departure reason, the journal's notes, status, card and consent reasons) are written and read as
+// ciphertext with `keys` (the session's key ring); without keys every read or write of them is refused
+// (AccessDenied). The search and the duplicate check then use the NameIndex. A clear database ignores `keys`.
 class HouseholdRepository
 {
     Q_DECLARE_TR_FUNCTIONS(HouseholdRepository)
   public:
-    explicit HouseholdRepository(const Database& db) : m_db(db) {}
+    explicit HouseholdRepository(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_sealed(db, keys)
+    {
+    }
 
     void insert(Household& household);
     // Saves household if its version is still the stored one, then bumps it; else throws Conflict.
@@ -40,6 +49,12 @@ class HouseholdRepository
     // `limit` > 0: counts at most that many (a search matching half the programme need not be counted
     // exactly).
     qint64 countMatching(const HouseholdQuery& query, qint64 limit = 0) const;
+    // A sealed database searches in the NameIndex, built at the first search of a login (about 4 s of
+    // CPU at 100,000 households): whether it is built for this session (`names`: with the members' names),
+    // and building it (call it from a worker thread on a connection of its own, so the window does not wait).
+    // A clear database is always ready.
+    bool searchReady(bool names) const;
+    void prepareSearch(bool names) const;
     // The communes in use, sorted (for the list's filter).
     QStringList communes() const;
 
@@ -58,14 +73,21 @@ class HouseholdRepository
     std::vector<HouseholdNote> notes(qint64 householdId) const;
 
   private:
+    // A sealed database: the households matching query.text from the name index; none on a clear database.
+    std::optional<std::vector<qint64>> sealedMatches(const HouseholdQuery& query) const;
+
     const Database& m_db;
+    Sealed m_sealed;
 };
 
 class PersonRepository
 {
     Q_DECLARE_TR_FUNCTIONS(PersonRepository)
   public:
-    explicit PersonRepository(const Database& db) : m_db(db) {}
+    explicit PersonRepository(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_sealed(db, keys)
+    {
+    }
 
     void insert(Person& person);
     void update(Person& person);
@@ -83,13 +105,17 @@ class PersonRepository
 
   private:
     const Database& m_db;
+    Sealed m_sealed;
 };
 
 class CardRepository
 {
     Q_DECLARE_TR_FUNCTIONS(CardRepository)
   public:
-    explicit CardRepository(const Database& db) : m_db(db) {}
+    explicit CardRepository(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_sealed(db, keys)
+    {
+    }
 
     void insert(Card& card);
     void setStatus(qint64 cardId, CardStatus status);
@@ -105,13 +131,17 @@ class CardRepository
 
   private:
     const Database& m_db;
+    Sealed m_sealed;
 };
 
 class ConsentRepository
 {
     Q_DECLARE_TR_FUNCTIONS(ConsentRepository)
   public:
-    explicit ConsentRepository(const Database& db) : m_db(db) {}
+    explicit ConsentRepository(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_sealed(db, keys)
+    {
+    }
 
     void record(Consent& consent);
     void recordMany(std::vector<Consent>& consents);
@@ -122,6 +152,7 @@ class ConsentRepository
 
   private:
     const Database& m_db;
+    Sealed m_sealed;
 };
 
 } // namespace cabas::store

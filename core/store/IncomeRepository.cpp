@@ -11,7 +11,16 @@ const char* const kColumns =
     "a.consumption_units_milli, a.assessed_by, u.login, a.assessed_at, a.note "
     "FROM income_assessment a LEFT JOIN app_user u ON u.id = a.assessed_by ";
 
-IncomeAssessment read(const QSqlQuery& q)
+const QLatin1String kNote("income_assessment.note");
+
+// The table is append-only (a trigger refuses updates): the note is sealed before the INSERT, bound to the
+// household and the assessment's time instead of the row id.
+QString noteKey(qint64 householdId, const QDateTime& assessedAt)
+{
+    return QString::number(householdId) + QLatin1Char('/') + timestampValue(assessedAt).toString();
+}
+
+IncomeAssessment read(const QSqlQuery& q, const Sealed& sealed)
 {
     IncomeAssessment a;
     a.id = q.value(0).toLongLong();
@@ -24,7 +33,7 @@ IncomeAssessment read(const QSqlQuery& q)
     a.assessedByUserId = q.value(7).toLongLong();
     a.assessedBy = q.value(8).toString();
     a.assessedAt = toTimestamp(q.value(9));
-    a.note = q.value(10).toString();
+    a.note = sealed.open(kNote, noteKey(a.householdId, a.assessedAt), q.value(10));
     return a;
 }
 } // namespace
@@ -35,13 +44,15 @@ void IncomeRepository::insert(IncomeAssessment& a) const
     if (!problems.isEmpty())
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
     a.assessedAt = Clock::instance().nowUtc();
+    m_sealed.requireKeys();
     QSqlQuery q = m_db.exec(
         QStringLiteral("INSERT INTO income_assessment (household_id, effective_on, income_from, income_to, "
                        "monthly_income_cents, consumption_units_milli, assessed_by, assessed_at, note) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
         {a.householdId, dateValue(a.effectiveOn), dateValue(a.incomeFrom), dateValue(a.incomeTo),
          a.monthlyIncomeCents, a.consumptionUnitsMilli, idValue(a.assessedByUserId),
-         timestampValue(a.assessedAt), textValue(a.note)});
+         timestampValue(a.assessedAt),
+         textValue(m_sealed.seal(kNote, noteKey(a.householdId, a.assessedAt), a.note))});
     q.next();
     a.id = q.value(0).toLongLong();
 }
@@ -53,7 +64,7 @@ std::vector<IncomeAssessment> IncomeRepository::forHousehold(qint64 householdId)
                                 QStringLiteral("WHERE a.household_id = ? ORDER BY a.effective_on, a.id"),
                             {householdId});
     while (q.next())
-        result.push_back(read(q));
+        result.push_back(read(q, m_sealed));
     return result;
 }
 
@@ -65,7 +76,7 @@ std::map<qint64, std::vector<IncomeAssessment>> IncomeRepository::allUntil(const
                                                "a.effective_on, a.id"),
                             {dateValue(until)});
     while (q.next()) {
-        IncomeAssessment a = read(q);
+        IncomeAssessment a = read(q, m_sealed);
         result[a.householdId].push_back(std::move(a));
     }
     return result;

@@ -2,6 +2,7 @@
 
 #include "domain/ProgrammeRules.h"
 #include "store/Database.h"
+#include "store/Sealed.h"
 
 #include <map>
 #include <vector>
@@ -13,7 +14,12 @@ class IncomeRepository
 {
     Q_DECLARE_TR_FUNCTIONS(IncomeRepository)
   public:
-    explicit IncomeRepository(const Database& db) : m_db(db) {}
+    // `keys`: the session's key ring; on a sealed database the assessment's note is sealed with it (amounts
+    // and dates stay clear: the reconciliation computes with them).
+    explicit IncomeRepository(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_sealed(db, keys)
+    {
+    }
 
     // Validates, then inserts (assessedAt is the clock's now); call inside a transaction.
     void insert(IncomeAssessment& assessment) const;
@@ -24,6 +30,7 @@ class IncomeRepository
 
   private:
     const Database& m_db;
+    Sealed m_sealed;
 };
 
 } // namespace cabas::store

@@ -19,9 +19,10 @@ std::vector<ReconciliationQueries::Household> ReconciliationQueries::households(
         index[x.id] = result.size();
         result.push_back(std::move(x));
     }
-    QSqlQuery p =
-        m_db.exec(QStringLiteral("SELECT household_id, id, code, birth_date, role, arrived_on, left_on "
-                                 "FROM person ORDER BY household_id, id"));
+    QSqlQuery p = m_db.exec(
+        QStringLiteral("SELECT household_id, id, code, %1, role, arrived_on, left_on "
+                       "FROM person ORDER BY household_id, id")
+            .arg(m_sealed.on() ? QStringLiteral("birth_date_sealed") : QStringLiteral("birth_date")));
     while (p.next()) {
         const auto at = index.find(p.value(0).toLongLong());
         if (at == index.end())
@@ -30,7 +31,9 @@ std::vector<ReconciliationQueries::Household> ReconciliationQueries::households(
         person.householdId = p.value(0).toLongLong();
         person.id = p.value(1).toLongLong();
         person.code = p.value(2).toString();
-        person.birthDate = toDate(p.value(3));
+        person.birthDate =
+            m_sealed.on() ? m_sealed.openDate(QLatin1String("person.birth_date"), person.code, p.value(3))
+                          : toDate(p.value(3));
         fromCode(p.value(4).toString(), &person.role);
         person.arrivedOn = toDate(p.value(5));
         person.leftOn = toDate(p.value(6));

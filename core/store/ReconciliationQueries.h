@@ -2,6 +2,7 @@
 
 #include "domain/Person.h"
 #include "store/Database.h"
+#include "store/Sealed.h"
 
 #include <QDate>
 #include <map>
@@ -17,7 +18,12 @@ namespace cabas::store {
 class ReconciliationQueries
 {
   public:
-    explicit ReconciliationQueries(const Database& db) : m_db(db) {}
+    // `keys`: the session's key ring; on a sealed database the birth dates are decrypted with it (the clear
+    // column has only the birth month, docs/encryption.md).
+    explicit ReconciliationQueries(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_sealed(db, keys)
+    {
+    }
 
     struct Household
     {
@@ -56,6 +62,7 @@ class ReconciliationQueries
 
   private:
     const Database& m_db;
+    Sealed m_sealed;
 };
 
 } // namespace cabas::store

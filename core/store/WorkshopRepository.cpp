@@ -1,5 +1,7 @@
 #include "store/WorkshopRepository.h"
 
+#include "store/NameIndex.h"
+
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "domain/Person.h"
@@ -264,8 +266,8 @@ std::vector<RegistrationRow> WorkshopRepository::registrations(qint64 workshopId
         RegistrationRow row;
         row.registration = readRegistration(q);
         row.personCode = q.value(kRegistrationColumnCount).toString();
-        row.personName = q.value(kRegistrationColumnCount + 1).toString() + QLatin1Char(' ') +
-                         q.value(kRegistrationColumnCount + 2).toString();
+        row.personName = personName(row.personCode, q.value(kRegistrationColumnCount + 1),
+                                    q.value(kRegistrationColumnCount + 2));
         row.householdCode = q.value(kRegistrationColumnCount + 3).toString();
         if (row.registration.status == RegistrationStatus::Waiting)
             row.waitingRank = ++rank;
@@ -311,7 +313,7 @@ std::vector<WorkshopHistoryRow> WorkshopRepository::history(const QString& where
         row.registration = readRegistration(q, kWorkshopColumnCount);
         const int at = kWorkshopColumnCount + kRegistrationColumnCount;
         row.personCode = q.value(at).toString();
-        row.personName = q.value(at + 1).toString() + QLatin1Char(' ') + q.value(at + 2).toString();
+        row.personName = personName(row.personCode, q.value(at + 1), q.value(at + 2));
         result.push_back(row);
     }
     return result;
@@ -327,6 +329,13 @@ std::vector<WorkshopHistoryRow> WorkshopRepository::historyForHousehold(qint64 h
     return history(QStringLiteral("p.household_id = ?"), householdId);
 }
 
+QString WorkshopRepository::personName(const QString& code, const QVariant& firstName,
+                                       const QVariant& lastName) const
+{
+    return m_sealed.open(QLatin1String("person.first_name"), code, firstName) + QLatin1Char(' ') +
+           m_sealed.open(QLatin1String("person.last_name"), code, lastName);
+}
+
 std::vector<PersonMatch> WorkshopRepository::searchPersons(const QString& text, int limit) const
 {
     const QString key = searchKey(text);
@@ -336,6 +345,38 @@ std::vector<PersonMatch> WorkshopRepository::searchPersons(const QString& text, 
         return result;
     const QString pattern = containsPattern(key);
     const QString codePattern = containsPattern(code);
+    if (m_sealed.on()) {
+        // Names from the name index (a name containing the text), codes in SQL; ordered by name in memory.
+        m_sealed.requireKeys();
+        const auto index = NameIndex::of(m_db, *m_sealed.keys());
+        index->refresh(m_db, *m_sealed.keys());
+        QStringList ids;
+        for (const qint64 id : index->personsNamed(key))
+            ids << QString::number(id);
+        QSqlQuery q =
+            m_db.exec(QStringLiteral("SELECT p.id, p.code, p.first_name, p.last_name, h.code FROM person p "
+                                     "JOIN household h ON h.id = p.household_id "
+                                     "WHERE p.id IN (%1) OR LOWER(p.code) LIKE ? ESCAPE '\\' "
+                                     "OR LOWER(h.code) LIKE ? ESCAPE '\\'")
+                          .arg(ids.isEmpty() ? QStringLiteral("0") : ids.join(QLatin1Char(','))),
+                      {codePattern, codePattern});
+        std::vector<std::pair<QString, PersonMatch>> found;
+        while (q.next()) {
+            const QString personCode = q.value(1).toString();
+            const QString name = personName(personCode, q.value(2), q.value(3));
+            found.push_back(
+                {searchKey(name), {q.value(0).toLongLong(), personCode, name, q.value(4).toString()}});
+        }
+        std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+            return a.first != b.first ? a.first < b.first : a.second.code < b.second.code;
+        });
+        for (auto& f : found) {
+            if (int(result.size()) >= limit)
+                break;
+            result.push_back(std::move(f.second));
+        }
+        return result;
+    }
     QSqlQuery q =
         m_db.exec(QStringLiteral("SELECT p.id, p.code, p.first_name, p.last_name, h.code FROM person p "
                                  "JOIN household h ON h.id = p.household_id "

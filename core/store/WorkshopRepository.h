@@ -2,6 +2,7 @@
 
 #include "domain/Workshop.h"
 #include "store/Database.h"
+#include "store/Sealed.h"
 
 #include <optional>
 #include <vector>
@@ -23,7 +24,12 @@ class WorkshopRepository
 {
     Q_DECLARE_TR_FUNCTIONS(WorkshopRepository)
   public:
-    explicit WorkshopRepository(const Database& db) : m_db(db) {}
+    // `keys`: the session's key ring (a sealed database's names are decrypted with it, and searched in the
+    // NameIndex).
+    explicit WorkshopRepository(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_sealed(db, keys)
+    {
+    }
 
     // Throws Conflict when a workshop with the same date, type and title exists.
     void insert(Workshop& workshop);
@@ -54,7 +60,9 @@ class WorkshopRepository
 
   private:
     std::vector<WorkshopHistoryRow> history(const QString& where, qint64 id) const;
+    QString personName(const QString& code, const QVariant& firstName, const QVariant& lastName) const;
     const Database& m_db;
+    Sealed m_sealed;
 };
 
 } // namespace cabas::store

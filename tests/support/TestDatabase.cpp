@@ -151,6 +151,16 @@ std::unique_ptr<store::Database> TempDatabase::createInitialised(QString* recove
     return Setup::initDatabase(request, recoveryKey);
 }
 
+std::unique_ptr<store::Database> TempDatabase::createSealed() const
+{
+    InitRequest request;
+    request.spec = m_spec;
+    request.adminLogin = QStringLiteral("admin");
+    request.adminPassword = QString::fromLatin1(kAdminPassword);
+    request.sealFields = true;
+    return Setup::initDatabase(request);
+}
+
 std::unique_ptr<store::Database> TempDatabase::createWithoutKeyRing() const
 {
     createInitialised().reset();

@@ -48,6 +48,8 @@ class TempDatabase
     // Created through Setup::initDatabase with administrator "admin" / kAdminPassword and the default
     // programme; `recoveryKey`, when given, receives the recovery key init printed.
     std::unique_ptr<store::Database> createInitialised(QString* recoveryKey = nullptr) const;
+    // The same with persons and households sealed (InitRequest::sealFields, store/Sealed.h).
+    std::unique_ptr<store::Database> createSealed() const;
     // A database as made before key rings (schema 12 or later, no key ring: docs/encryption.md): created as
     // createInitialised() does, then its key ring removed. Logins on it open no keys.
     std::unique_ptr<store::Database> createWithoutKeyRing() const;

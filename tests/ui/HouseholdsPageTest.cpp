@@ -155,3 +155,55 @@ TEST_CASE("ui: coordinators search the household list by code and commune only",
     CHECK(model->totalCount() == 3);
     CHECK(model->index(0, ui::HouseholdTableModel::NamesColumn).data().toString().isEmpty());
 }
+
+TEST_CASE("ui: on a sealed database the list prepares its search in a worker, then searches names",
+          "[ui][households][sealed]")
+{
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC));
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = temp.createSealed();
+    const Session sw = test::addUserAndLogin(*db, QStringLiteral("amelie.roux"),
+                                             QStringLiteral("Amélie Roux"), Role::SocialWorker);
+    {
+        // Written through the repositories with the keys (sealed), by another session's connection.
+        auto other = db->reopen();
+        std::vector<Household> hs;
+        for (int i = 1; i <= 40; ++i) {
+            Household h;
+            h.code = QStringLiteral("MMG-%1").arg(i, 4, 10, QLatin1Char('0'));
+            h.commune = QStringLiteral("Auch");
+            h.status = HouseholdStatus::Enrolled;
+            h.enrolledOn = QDate(2024, 6, 1);
+            hs.push_back(h);
+        }
+        store::Database::Transaction tx(*other);
+        store::HouseholdRepository(*other, sw.keys.get()).insertMany(hs);
+        std::vector<Person> ps;
+        for (int i = 0; i < 40; ++i) {
+            Person p;
+            p.householdId = hs[size_t(i)].id;
+            p.code = QStringLiteral("P-%1").arg(i + 1, 5, 10, QLatin1Char('0'));
+            p.firstName = QStringLiteral("Anne");
+            p.lastName = (i + 1) % 10 == 0 ? QStringLiteral("Lefèvre") : QStringLiteral("Martin");
+            p.birthDate = QDate(1980, 1, 1).addDays(i);
+            ps.push_back(p);
+        }
+        store::PersonRepository(*other, sw.keys.get()).insertMany(ps);
+        tx.commit();
+    }
+    ui::HouseholdsPage page;
+    auto* model = page.model();
+    auto* search = child<QLineEdit>(&page, "householdSearchEdit");
+    page.load(db.get(), sw);
+    // Either still preparing (the search box waits) or already done: then the list is there.
+    if (page.preparing())
+        CHECK_FALSE(search->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!page.preparing(), 10000);
+    CHECK(search->isEnabled());
+    CHECK(model->totalCount() == 40);
+    search->setText(QStringLiteral("lefe"));
+    page.applyQuery();
+    CHECK(model->totalCount() == 4);
+    CHECK(model->index(0, ui::HouseholdTableModel::NamesColumn).data().toString() ==
+          QStringLiteral("Anne Lefèvre"));
+}

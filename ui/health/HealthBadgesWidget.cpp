@@ -45,7 +45,7 @@ void HealthBadgesWidget::refresh()
         hide();
         return;
     }
-    const auto household = store::HouseholdRepository(m_db).findById(m_householdId);
+    const auto household = store::HouseholdRepository(m_db, m_session.keys.get()).findById(m_householdId);
     if (!household) {
         hide();
         return;
@@ -68,7 +68,8 @@ void HealthBadgesWidget::refresh()
     m_rows->addWidget(heading);
 
     const QDate today = Clock::instance().today();
-    for (const Person& person : store::PersonRepository(m_db).forHousehold(m_householdId)) {
+    for (const Person& person :
+         store::PersonRepository(m_db, m_session.keys.get()).forHousehold(m_householdId)) {
         if (!person.isMemberOn(today))
             continue;
         const FollowUpItem* chosen = nullptr;

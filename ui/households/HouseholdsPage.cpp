@@ -16,9 +16,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPointer>
 #include <QPushButton>
 #include <QTableView>
 #include <QTableWidget>
+#include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -210,6 +212,11 @@ void HouseholdsPage::load(const store::Database* db, const std::optional<Session
     m_search->setPlaceholderText(names ? tr("Search: household code, name or commune")
                                        : tr("Search: household code or commune"));
     fillFilters();
+    if (db && session && AccessPolicy::allows(session->role(), DataKind::Households, Action::Read) &&
+        !HouseholdService(*db, *session).searchReady()) {
+        prepareSearch();
+        return;
+    }
     try {
         m_model->setSource(db, session);
     } catch (const Error& e) {
@@ -219,8 +226,78 @@ void HouseholdsPage::load(const store::Database* db, const std::optional<Session
     }
 }
 
+HouseholdsPage::~HouseholdsPage()
+{
+    waitForPreparation();
+}
+
+bool HouseholdsPage::preparing() const
+{
+    return m_preparing;
+}
+
+void HouseholdsPage::waitForPreparation()
+{
+    if (!m_prepare)
+        return;
+    m_prepare->wait();
+    delete m_prepare;
+    m_prepare = nullptr;
+}
+
+void HouseholdsPage::prepareSearch()
+{
+    waitForPreparation();
+    m_model->clear();
+    m_preparing = true;
+    m_search->setEnabled(false);
+    m_count->setText(tr("Preparing the search (names are encrypted)…"));
+    const store::Database* db = m_db;
+    const Session session = *m_session;
+    const quint64 run = ++m_prepareRun;
+    QPointer<HouseholdsPage> self(this);
+    // The worker opens its own connection: a Qt SQL connection belongs to the thread that opened it.
+    m_prepare = QThread::create([=] {
+        QString error;
+        try {
+            auto connection = db->reopen();
+            HouseholdService(*connection, session).prepareSearch();
+        } catch (const Error& e) {
+            error = e.message();
+        } catch (const std::exception& e) {
+            error = QString::fromLocal8Bit(e.what());
+        }
+        QMetaObject::invokeMethod(self.data(), [self, run, error] {
+            if (self)
+                self->searchPrepared(run, error);
+        });
+    });
+    m_prepare->setObjectName(QStringLiteral("cabas-name-index"));
+    m_prepare->start();
+}
+
+void HouseholdsPage::searchPrepared(quint64 run, const QString& error)
+{
+    if (run != m_prepareRun || !m_db || !m_session)
+        return;
+    m_preparing = false;
+    m_search->setEnabled(true);
+    if (!error.isEmpty()) {
+        showError(tr("Cannot prepare the search: %1").arg(error));
+        return;
+    }
+    try {
+        m_model->setSource(m_db, m_session);
+    } catch (const Error& e) {
+        showError(tr("Cannot read the households: %1").arg(e.message()));
+    }
+}
+
 void HouseholdsPage::clear()
 {
+    ++m_prepareRun; // a preparation still running is dropped when it ends
+    m_preparing = false;
+    m_search->setEnabled(true);
     m_searchTimer->stop();
     m_model->clear();
     m_members->setRowCount(0);

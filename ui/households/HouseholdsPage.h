@@ -12,6 +12,7 @@ class QLineEdit;
 class QPushButton;
 class QTableView;
 class QTableWidget;
+class QThread;
 class QTimer;
 
 namespace cabas::ui {
@@ -33,13 +34,18 @@ class HouseholdsPage : public QWidget
     static constexpr int kSearchDelayMs = 250;
 
     explicit HouseholdsPage(QWidget* parent = nullptr);
+    ~HouseholdsPage() override;
 
     // Reads the list as `session`'s user. Throws cabas::Error AccessDenied for a role that may not read
-    // households (other errors are shown on the page).
+    // households (other errors are shown on the page). On a sealed database whose name index is not built yet
+    // (the first time after login), the index is built in a worker thread first: the page says "preparing"
+    // and the search box waits, the window does not.
     void load(const store::Database* db, const std::optional<Session>& session);
     void clear();
 
     HouseholdTableModel* model() const { return m_model; }
+    // Whether the search is being prepared (see load()).
+    bool preparing() const;
 
     // Runs the search and filters now (the search box does it after kSearchDelayMs).
     void applyQuery();
@@ -52,6 +58,9 @@ class HouseholdsPage : public QWidget
     PersonsImportDialog* importPersons();
 
   private:
+    void prepareSearch();
+    void searchPrepared(quint64 run, const QString& error);
+    void waitForPreparation();
     void showMembers();
     void updateCount();
     void showError(const QString& message);
@@ -75,6 +84,9 @@ class HouseholdsPage : public QWidget
     QPushButton* m_enrol = nullptr;
     QPushButton* m_import = nullptr;
     QPushButton* m_open = nullptr;
+    QThread* m_prepare = nullptr;
+    quint64 m_prepareRun = 0;
+    bool m_preparing = false;
 };
 
 } // namespace cabas::ui

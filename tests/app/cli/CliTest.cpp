@@ -92,6 +92,48 @@ TEST_CASE("cabas-cli init then demo then info", "[cli]")
     CHECK_FALSE(info.out.contains(QStringLiteral("Admin-Password")));
 }
 
+TEST_CASE("cabas-cli init --sealed: demo and household list on a sealed database", "[cli][sealed]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    QTemporaryDir dir;
+    const QString pw = passwordFile(dir);
+    Run init =
+        runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
+                QStringLiteral("admin"), QStringLiteral("--password-file"), pw, QStringLiteral("--sealed")});
+    INFO(init.err.toStdString());
+    REQUIRE(init.code == cli::Success);
+    CHECK(t.rawValue(QStringLiteral("SELECT value FROM cabas_meta WHERE key = 'sealed_fields'")).toString() ==
+          QStringLiteral("1:person,household"));
+    const QStringList as{QStringLiteral("--db"),
+                         t.url(),
+                         QStringLiteral("--user"),
+                         QStringLiteral("admin"),
+                         QStringLiteral("--password-file"),
+                         pw};
+    Run demo = runCli(
+        as + QStringList{QStringLiteral("demo"), QStringLiteral("--households"), QStringLiteral("12")});
+    INFO(demo.err.toStdString());
+    REQUIRE(demo.code == cli::Success);
+    // No clear name in the table; the list decrypts them, and the search finds a member by her name.
+    const QString stored =
+        t.rawValue(QStringLiteral("SELECT last_name FROM person ORDER BY code LIMIT 1")).toString();
+    auto db = t.open();
+    const Session admin = test::adminSession(*db);
+    const auto first = store::PersonRepository(*db, admin.keys.get()).forHousehold(1);
+    REQUIRE_FALSE(first.empty());
+    db.reset();
+    CHECK(stored != first.front().lastName);
+    Run list = runCli(as + QStringList{QStringLiteral("household"), QStringLiteral("list"),
+                                       QStringLiteral("--search"), first.front().lastName,
+                                       QStringLiteral("--format"), QStringLiteral("json")});
+    INFO(list.err.toStdString());
+    REQUIRE(list.code == cli::Success);
+    CHECK(list.out.contains(first.front().lastName));
+    CHECK(t.rawValue(QStringLiteral("SELECT count(*) FROM household_search_term")).toInt() == 0);
+}
+
 TEST_CASE("cabas-cli init prints the recovery key once, in a box, and it opens the key ring",
           "[cli][keyring]")
 {

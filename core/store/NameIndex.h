@@ -1,0 +1,99 @@
+#pragma once
+
+#include "store/Database.h"
+
+#include <QDate>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMutex>
+#include <QSet>
+#include <QString>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace cabas::security {
+class KeyRing;
+}
+
+namespace cabas::store {
+
+// The search words of a sealed database's households, in memory (docs/encryption.md, plan step 3): what
+// household_search_term and person.search_name hold on a clear database, built from the decrypted names.
+//
+// One index per database (its place and its key ring's id), shared by the connections of the process (the
+// desktop builds it in a worker thread after login, on its own connection). refresh() reads the households
+// and persons written since it last looked (everything the first time: about 4.4 s of CPU at 100,000
+// households; rows already read are skipped by their version), so writes of this process are seen at the next
+// search, and those of other clients at the next search two seconds or more after the previous look (rows
+// committed more than a minute after their updated_at, such as another client's long import, only at the next
+// login). A word is matched as a prefix of a term, accents and case ignored, as on a clear database.
+// Thread-safe.
+class NameIndex
+{
+  public:
+    // The index of database `db` (by its place and the id of the key ring `keys` opens: a backup or a copy
+    // elsewhere has its own), created empty on first use. Without `names` (roles that see codes only): the
+    // households' codes, communes and postcodes alone, no person is read or decrypted.
+    static std::shared_ptr<NameIndex> of(const Database& db, const security::KeyRing& keys,
+                                         bool names = true);
+    // Drops the indexes of the database `keys` opens, wherever it is (logout, restore: the decrypted names
+    // leave memory with them).
+    static void forget(const security::KeyRing& keys);
+
+    // Brings the index up to date from `db` (a sealed database). The first call reads everything.
+    void refresh(const Database& db, const security::KeyRing& keys);
+    // Households written by this process (read again at the next refresh, whatever their updated_at).
+    void touch(const std::vector<qint64>& households);
+    // Whether a first refresh() has completed (does not wait for one in progress).
+    bool ready() const { return m_ready.load(); }
+
+    // Households in which every word of `text` is a prefix of one of their terms: code, commune, postcode,
+    // and with `names` the members' names and codes. Sorted. None when `text` has no word.
+    std::optional<std::vector<qint64>> matching(const QString& text, bool names) const;
+    // Persons whose name (accents, case, spacing ignored) and birth date are these.
+    std::vector<qint64> sameNameAndBirthDate(const QString& firstName, const QString& lastName,
+                                             const QDate& birthDate) const;
+
+    // Persons whose name (first and last, accents and case ignored) contains `key` (a searchKey()).
+    std::vector<qint64> personsNamed(const QString& key) const;
+
+    qint64 households() const;
+    qint64 persons() const;
+
+  private:
+    struct Member
+    {
+        int version = 0;
+        qint64 household = 0;
+        QString duplicateKey;
+        QString nameKey;
+        QStringList words;
+    };
+    void rebuildTerms(qint64 household);
+
+    bool m_names = true;
+    mutable QMutex m_mutex;
+    std::atomic<bool> m_ready{false};
+    QVariant m_since; // the latest updated_at read (a timestamp value)
+    QElapsedTimer m_lastLook;
+    QHash<qint64, int> m_householdVersions;
+    QSet<qint64> m_touched;
+    QHash<qint64, QStringList> m_householdWords;
+    QHash<qint64, Member> m_persons;
+    QHash<qint64, QSet<qint64>> m_members;
+    QHash<qint64, QHash<QString, quint8>> m_termsOf; // household -> term -> kinds (1: household, 2: names)
+    std::map<QString, QHash<qint64, quint8>> m_terms;
+    QMultiHash<QString, qint64> m_duplicates;
+    struct LastMatch
+    {
+        QStringList text;
+        bool names = true;
+        std::vector<qint64> result;
+    };
+    mutable std::optional<LastMatch> m_lastMatch;
+};
+
+} // namespace cabas::store

@@ -1,0 +1,135 @@
+#include "store/Sealed.h"
+
+#include "common/Error.h"
+#include "security/KeyRing.h"
+
+#include <QHash>
+#include <QMutex>
+
+namespace cabas::store {
+
+const QLatin1String Sealed::kMetaKey("sealed_fields");
+
+namespace {
+// The marker of each connection (connection names are never reused in a process).
+QMutex markerMutex;
+QHash<QString, bool> sealedByConnection;
+
+QByteArray context(QLatin1String field, const QString& rowKey)
+{
+    return QByteArray(field.data(), field.size()) + ':' + rowKey.toUtf8();
+}
+} // namespace
+
+Sealed::Sealed(const Database& db, const security::KeyRing* keys) : m_keys(keys), m_on(isSealed(db)) {}
+
+void Sealed::requireKeys() const
+{
+    if (m_on && !m_keys)
+        throw Error(
+            tr("This database keeps names, addresses and notes encrypted, and this session has no key "
+               "to open them: log in with your password (nothing was read or written)."),
+            Error::Kind::AccessDenied);
+}
+
+QString Sealed::seal(QLatin1String field, const QString& rowKey, const QString& value) const
+{
+    if (!m_on)
+        return value;
+    requireKeys();
+    return sealText(*m_keys, field, rowKey, value);
+}
+
+QString Sealed::open(QLatin1String field, const QString& rowKey, const QVariant& stored) const
+{
+    if (!m_on)
+        return stored.toString();
+    requireKeys();
+    return openText(*m_keys, field, rowKey, stored.toString());
+}
+
+QString Sealed::sealDate(QLatin1String field, const QString& rowKey, const QDate& day) const
+{
+    return seal(field, rowKey, day.isValid() ? day.toString(Qt::ISODate) : QString());
+}
+
+QDate Sealed::openDate(QLatin1String field, const QString& rowKey, const QVariant& stored) const
+{
+    const QString text = open(field, rowKey, stored);
+    return text.isEmpty() ? QDate() : QDate::fromString(text, Qt::ISODate);
+}
+
+QString Sealed::sealText(const security::KeyRing& keys, QLatin1String field, const QString& rowKey,
+                         const QString& value)
+{
+    if (value.isEmpty())
+        return QStringLiteral("");
+    return QString::fromLatin1(
+        keys.encrypt(security::KeyRing::Scope::Data, value.toUtf8(), context(field, rowKey)).toBase64());
+}
+
+QString Sealed::openText(const security::KeyRing& keys, QLatin1String field, const QString& rowKey,
+                         const QString& stored)
+{
+    if (stored.isEmpty())
+        return QStringLiteral("");
+    const auto decoded =
+        QByteArray::fromBase64Encoding(stored.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        throw Error(tr("An encrypted value is damaged (%1).").arg(QString::fromUtf8(context(field, rowKey))),
+                    Error::Kind::Storage);
+    return QString::fromUtf8(keys.decrypt(security::KeyRing::Scope::Data, *decoded, context(field, rowKey)));
+}
+
+bool Sealed::isSealed(const Database& db)
+{
+    {
+        QMutexLocker lock(&markerMutex);
+        const auto it = sealedByConnection.constFind(db.connectionName());
+        if (it != sealedByConnection.cend())
+            return it.value();
+    }
+    QSqlQuery q = db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {QString(kMetaKey)});
+    const QString marker = q.next() ? q.value(0).toString() : QString();
+    bool sealed = false;
+    if (!marker.isEmpty()) {
+        const int format = marker.section(QLatin1Char(':'), 0, 0).toInt();
+        if (format < 1 || format > kFormat)
+            throw Error(tr("%1 keeps its data encrypted in a way this version of Cabas does not know (format "
+                           "\"%2\"). Install the newer version of Cabas to open it; nothing was changed.")
+                            .arg(db.spec().displayName(), marker),
+                        Error::Kind::Unsupported);
+        sealed = true;
+    }
+    QMutexLocker lock(&markerMutex);
+    sealedByConnection.insert(db.connectionName(), sealed);
+    return sealed;
+}
+
+void Sealed::sealNewDatabase(const Database& db)
+{
+    {
+        QSqlQuery any = db.exec(QStringLiteral("SELECT count(*) FROM household"));
+        if (any.next() && any.value(0).toLongLong() > 0)
+            throw Error(tr("Only a new, empty database can be sealed this way."), Error::Kind::Invalid);
+    }
+    db.execDirect(QStringLiteral("ALTER TABLE person ADD COLUMN birth_date_sealed TEXT NOT NULL DEFAULT ''"));
+    // Nothing clear on names: search_name stays empty, the name index lives in memory (NameIndex).
+    db.execDirect(QStringLiteral("DROP INDEX person_search_idx"));
+    db.execDirect(QStringLiteral("DROP INDEX person_duplicate_idx"));
+    db.execDirect(QStringLiteral("DELETE FROM household_search_term"));
+    // The name index brings itself up to date from the rows written since it last looked.
+    db.execDirect(QStringLiteral("CREATE INDEX person_updated_idx ON person (updated_at)"));
+    db.execDirect(QStringLiteral("CREATE INDEX household_updated_idx ON household (updated_at)"));
+    db.exec(QStringLiteral("INSERT INTO cabas_meta (key, value) VALUES (?, ?)"),
+            {QString(kMetaKey), QStringLiteral("%1:person,household").arg(kFormat)});
+    QMutexLocker lock(&markerMutex);
+    sealedByConnection.insert(db.connectionName(), true);
+}
+
+QDate Sealed::coarseBirthDate(const QDate& birthDate)
+{
+    return birthDate.isValid() ? QDate(birthDate.year(), birthDate.month(), 1) : QDate();
+}
+
+} // namespace cabas::store

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "store/Database.h"
+
+#include <QCoreApplication>
+#include <QDate>
+#include <QLatin1String>
+#include <QString>
+
+namespace cabas::security {
+class KeyRing;
+}
+
+namespace cabas::store {
+
+// Protected columns of a sealed database (docs/encryption.md, plan steps 2 and 3).
+//
+// A database is either sealed or clear, once and for all: a sealed one has the marker `sealed_fields` in
+// cabas_meta (value "1:person,household": the sealing format 1 and the tables it covers; the health tables
+// will join with a higher format). A database without the marker is clear and behaves as before.
+//
+// On a sealed database a protected value is stored as TEXT: base64 of KeyRing::encrypt (format byte, nonce,
+// XChaCha20-Poly1305 with its tag) under the data key, with "table.column:ROWKEY" as associated data, so a
+// value copied to another column or another row does not open. ROWKEY is the row's code for persons and
+// households (unique, known before the INSERT, rewritten with the fields by every update: bulk inserts need
+// no second pass), and the row id for the journal, history and consent rows (no code: inserted with an empty
+// value, then updated in the same transaction). An empty value is stored empty (it says only "nothing
+// written").
+class Sealed
+{
+    Q_DECLARE_TR_FUNCTIONS(Sealed)
+  public:
+    static constexpr int kFormat = 1;
+    static const QLatin1String kMetaKey; // "sealed_fields"
+
+    // The session's view of `db`: sealed or not, with the session's keys (may be null: then reading or
+    // writing a protected value of a sealed database throws AccessDenied, and nothing is written in clear).
+    Sealed(const Database& db, const security::KeyRing* keys);
+
+    bool on() const { return m_on; }
+    const security::KeyRing* keys() const { return m_keys; }
+    // Throws AccessDenied with a message for the user when the database is sealed and there are no keys.
+    void requireKeys() const;
+
+    // Clear database: the value as it is. Sealed: the stored text of `value` ("" stays "").
+    QString seal(QLatin1String field, const QString& rowKey, const QString& value) const;
+    // The reverse; throws Storage when the stored value was altered or moved.
+    QString open(QLatin1String field, const QString& rowKey, const QVariant& stored) const;
+    QString sealDate(QLatin1String field, const QString& rowKey, const QDate& day) const;
+    QDate openDate(QLatin1String field, const QString& rowKey, const QVariant& stored) const;
+
+    // The same with a ring, whatever the database.
+    static QString sealText(const security::KeyRing& keys, QLatin1String field, const QString& rowKey,
+                            const QString& value);
+    static QString openText(const security::KeyRing& keys, QLatin1String field, const QString& rowKey,
+                            const QString& stored);
+
+    // Whether `db` is sealed (its marker, read once per connection). Throws Unsupported for a sealing format
+    // this version does not know.
+    static bool isSealed(const Database& db);
+    // Makes a new, empty database sealed (Setup::initDatabase with sealFields): the marker, the column of the
+    // sealed birth dates (person.birth_date_sealed), the indexes the name index refreshes with, and no clear
+    // search terms. Call inside the init transaction, before any household is written.
+    static void sealNewDatabase(const Database& db);
+
+    // The clear birth date kept on a sealed database: the first day of the birth month (docs/encryption.md).
+    static QDate coarseBirthDate(const QDate& birthDate);
+
+  private:
+    const security::KeyRing* m_keys;
+    bool m_on;
+};
+
+} // namespace cabas::store
