@@ -1803,6 +1803,10 @@
         <source>The administrator&apos;s new password, on the file&apos;s first line.</source>
         <translation>The administrator&apos;s new password, on the file&apos;s first line.</translation>
     </message>
+    <message>
+        <source>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (docs/encryption.md).</source>
+        <translation>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (docs/encryption.md).</translation>
+    </message>
 </context>
 <context>
     <name>CohortCharts</name>
@@ -4022,6 +4026,25 @@
     <message>
         <source>%1 is not an administrator: choose the login of an administrator or a new login.</source>
         <translation>%1 is not an administrator: choose the login of an administrator or a new login.</translation>
+    </message>
+</context>
+<context>
+    <name>Sealed</name>
+    <message>
+        <source>This database keeps names, addresses and notes encrypted, and this session has no key to open them: log in with your password (nothing was read or written).</source>
+        <translation>This database keeps names, addresses and notes encrypted, and this session has no key to open them: log in with your password (nothing was read or written).</translation>
+    </message>
+    <message>
+        <source>An encrypted value is damaged (%1).</source>
+        <translation>An encrypted value is damaged (%1).</translation>
+    </message>
+    <message>
+        <source>%1 keeps its data encrypted in a way this version of Cabas does not know (format &quot;%2&quot;). Install the newer version of Cabas to open it; nothing was changed.</source>
+        <translation>%1 keeps its data encrypted in a way this version of Cabas does not know (format &quot;%2&quot;). Install the newer version of Cabas to open it; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Only a new, empty database can be sealed this way.</source>
+        <translation>Only a new, empty database can be sealed this way.</translation>
     </message>
 </context>
 <context>
@@ -6572,6 +6595,14 @@
     <message>
         <source>Members</source>
         <translation>Members</translation>
+    </message>
+    <message>
+        <source>Preparing the search (names are encrypted)…</source>
+        <translation>Preparing the search (names are encrypted)…</translation>
+    </message>
+    <message>
+        <source>Cannot prepare the search: %1</source>
+        <translation>Cannot prepare the search: %1</translation>
     </message>
 </context>
 <context>

@@ -1803,6 +1803,10 @@
         <source>The administrator&apos;s new password, on the file&apos;s first line.</source>
         <translation>Le nouveau mot de passe de l’administrateur·rice, sur la première ligne du fichier.</translation>
     </message>
+    <message>
+        <source>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (docs/encryption.md).</source>
+        <translation>Garder chiffrés dans la base de données les noms, dates de naissance, adresses et notes des personnes et des foyers (docs/encryption.md).</translation>
+    </message>
 </context>
 <context>
     <name>CohortCharts</name>
@@ -4022,6 +4026,25 @@
     <message>
         <source>%1 is not an administrator: choose the login of an administrator or a new login.</source>
         <translation>%1 n’est pas administrateur·rice : choisissez l’identifiant d’un·e administrateur·rice ou un nouvel identifiant.</translation>
+    </message>
+</context>
+<context>
+    <name>Sealed</name>
+    <message>
+        <source>This database keeps names, addresses and notes encrypted, and this session has no key to open them: log in with your password (nothing was read or written).</source>
+        <translation>Cette base de données garde les noms, les adresses et les notes chiffrés, et cette session n’a pas de clé pour les ouvrir : connectez-vous avec votre mot de passe (rien n’a été lu ni écrit).</translation>
+    </message>
+    <message>
+        <source>An encrypted value is damaged (%1).</source>
+        <translation>Une valeur chiffrée est endommagée (%1).</translation>
+    </message>
+    <message>
+        <source>%1 keeps its data encrypted in a way this version of Cabas does not know (format &quot;%2&quot;). Install the newer version of Cabas to open it; nothing was changed.</source>
+        <translation>%1 garde ses données chiffrées d’une manière que cette version de Cabas ne connaît pas (format « %2 »). Installez la version plus récente de Cabas pour l’ouvrir ; rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>Only a new, empty database can be sealed this way.</source>
+        <translation>Seule une base de données nouvelle et vide peut être chiffrée de cette façon.</translation>
     </message>
 </context>
 <context>
@@ -6572,6 +6595,14 @@
     <message>
         <source>Members</source>
         <translation>Membres</translation>
+    </message>
+    <message>
+        <source>Preparing the search (names are encrypted)…</source>
+        <translation>Préparation de la recherche (les noms sont chiffrés)…</translation>
+    </message>
+    <message>
+        <source>Cannot prepare the search: %1</source>
+        <translation>Impossible de préparer la recherche : %1</translation>
     </message>
 </context>
 <context>
