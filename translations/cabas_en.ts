@@ -3533,6 +3533,10 @@
         <source>The database asked for password hashing parameters Cabas does not accept.</source>
         <translation>The database asked for password hashing parameters Cabas does not accept.</translation>
     </message>
+    <message>
+        <source>The password is not strong enough: %1.</source>
+        <translation>The password is not strong enough: %1.</translation>
+    </message>
 </context>
 <context>
     <name>Person</name>
@@ -4012,10 +4016,6 @@
 <context>
     <name>Recovery</name>
     <message>
-        <source>The password is not strong enough: %1.</source>
-        <translation>The password is not strong enough: %1.</translation>
-    </message>
-    <message>
         <source>This database has no recovery key: it was made before key rings. An administrator of its server or a backup is the only way back.</source>
         <translation>This database has no recovery key: it was made before key rings. An administrator of its server or a backup is the only way back.</translation>
     </message>
@@ -4136,10 +4136,6 @@
 </context>
 <context>
     <name>UserService</name>
-    <message>
-        <source>The password is not strong enough: %1.</source>
-        <translation>The password is not strong enough: %1.</translation>
-    </message>
     <message>
         <source>There is no user %1.</source>
         <translation>There is no user %1.</translation>

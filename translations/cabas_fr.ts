@@ -3533,6 +3533,10 @@
         <source>The database asked for password hashing parameters Cabas does not accept.</source>
         <translation>La base de données a demandé des paramètres de hachage de mot de passe que Cabas n’accepte pas.</translation>
     </message>
+    <message>
+        <source>The password is not strong enough: %1.</source>
+        <translation>Le mot de passe n’est pas assez robuste : %1.</translation>
+    </message>
 </context>
 <context>
     <name>Person</name>
@@ -4012,10 +4016,6 @@
 <context>
     <name>Recovery</name>
     <message>
-        <source>The password is not strong enough: %1.</source>
-        <translation>Le mot de passe n’est pas assez robuste : %1.</translation>
-    </message>
-    <message>
         <source>This database has no recovery key: it was made before key rings. An administrator of its server or a backup is the only way back.</source>
         <translation>Cette base de données n’a pas de clé de secours : elle a été créée avant les trousseaux de clés. Seul·e l’administrateur·rice de son serveur ou une sauvegarde peuvent y remédier.</translation>
     </message>
@@ -4136,10 +4136,6 @@
 </context>
 <context>
     <name>UserService</name>
-    <message>
-        <source>The password is not strong enough: %1.</source>
-        <translation>Le mot de passe n’est pas assez robuste : %1.</translation>
-    </message>
     <message>
         <source>There is no user %1.</source>
         <translation>Aucun compte n’a l’identifiant %1.</translation>

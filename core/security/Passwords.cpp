@@ -82,6 +82,14 @@ QStringList Passwords::policyProblems(const QString& password)
     return problems;
 }
 
+void Passwords::requirePolicy(const QString& password)
+{
+    const QStringList problems = policyProblems(password);
+    if (!problems.isEmpty())
+        throw Error(tr("The password is not strong enough: %1.").arg(problems.join(QStringLiteral("; "))),
+                    Error::Kind::Invalid);
+}
+
 QString Passwords::readPasswordFile(const QString& path)
 {
     QFile f(path);

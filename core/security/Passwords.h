@@ -22,6 +22,8 @@ class Passwords
                               quint64 memoryBytes, int hashBytes);
     // Problems with the password, in the user's language; empty when acceptable.
     static QStringList policyProblems(const QString& password);
+    // Throws cabas::Error (Invalid) listing policyProblems(), if any.
+    static void requirePolicy(const QString& password);
     // Reads a password from the first line of a file (the CLI's --password-file); throws cabas::Error.
     static QString readPasswordFile(const QString& path);
 };

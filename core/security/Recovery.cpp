@@ -21,13 +21,10 @@ Recovery::Result Recovery::restoreAdministrator(const store::Database& db, const
     user.displayName = displayName.trimmed().isEmpty() ? user.login : displayName.trimmed();
     user.role = Role::Admin;
     user.createdAt = Clock::instance().nowUtc();
-    QStringList problems = user.validate();
+    const QStringList problems = user.validate();
     if (!problems.isEmpty())
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
-    problems = Passwords::policyProblems(password);
-    if (!problems.isEmpty())
-        throw Error(tr("The password is not strong enough: %1.").arg(problems.join(QStringLiteral("; "))),
-                    Error::Kind::Invalid);
+    Passwords::requirePolicy(password);
 
     store::KeySlotRepository keySlots(db);
     const auto header = keySlots.header();

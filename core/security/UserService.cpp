@@ -11,17 +11,6 @@
 
 namespace cabas::security {
 
-namespace {
-void throwPolicyProblems(const QString& password)
-{
-    const QStringList problems = Passwords::policyProblems(password);
-    if (!problems.isEmpty())
-        throw Error(UserService::tr("The password is not strong enough: %1.")
-                        .arg(problems.join(QStringLiteral("; "))),
-                    Error::Kind::Invalid);
-}
-} // namespace
-
 User UserService::existing(const QString& login) const
 {
     const auto user = store::UserRepository(m_db).findByLogin(login.trimmed().toLower());
@@ -56,7 +45,7 @@ User UserService::add(const QString& login, const QString& displayName, Role rol
     const QStringList problems = user.validate();
     if (!problems.isEmpty())
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
-    throwPolicyProblems(password);
+    Passwords::requirePolicy(password);
     const bool keyed = keyRingReady(true);
     const QString hash = Passwords::hash(password);
     store::Database::Transaction tx(m_db);
@@ -111,7 +100,7 @@ void UserService::setPassword(const QString& login, const QString& password,
     if (!self)
         audit.require(m_session, DataKind::Administration, Action::Write, QStringLiteral("app_user"), login);
     const User user = existing(login);
-    throwPolicyProblems(password);
+    Passwords::requirePolicy(password);
     // One's own password: the own slot re-wrapped (same keys). Someone else's: a new slot, certified with the
     // administrator's root key (a slot made before the key ring is replaced or created alike).
     const bool keyed = keyRingReady(!self);

@@ -24,8 +24,8 @@ using test::child;
 
 namespace {
 // `n` households MMG-0001... with one member each; every tenth is a Lefèvre in Éauze, the others Martin in
-// Auch.
-void insertMany(const store::Database& db, int n)
+// Auch. With `keys`, written sealed (a sealed database).
+void insertMany(const store::Database& db, int n, const security::KeyRing* keys = nullptr)
 {
     std::vector<Household> hs;
     for (int i = 1; i <= n; ++i) {
@@ -38,7 +38,7 @@ void insertMany(const store::Database& db, int n)
         hs.push_back(h);
     }
     store::Database::Transaction tx(db);
-    store::HouseholdRepository(db).insertMany(hs);
+    store::HouseholdRepository(db, keys).insertMany(hs);
     std::vector<Person> ps;
     for (int i = 0; i < n; ++i) {
         Person p;
@@ -49,7 +49,7 @@ void insertMany(const store::Database& db, int n)
         p.birthDate = QDate(1980, 1, 1).addDays(i);
         ps.push_back(p);
     }
-    store::PersonRepository(db).insertMany(ps);
+    store::PersonRepository(db, keys).insertMany(ps);
     tx.commit();
 }
 } // namespace
@@ -167,29 +167,7 @@ TEST_CASE("ui: on a sealed database the list prepares its search in a worker, th
     {
         // Written through the repositories with the keys (sealed), by another session's connection.
         auto other = db->reopen();
-        std::vector<Household> hs;
-        for (int i = 1; i <= 40; ++i) {
-            Household h;
-            h.code = QStringLiteral("MMG-%1").arg(i, 4, 10, QLatin1Char('0'));
-            h.commune = QStringLiteral("Auch");
-            h.status = HouseholdStatus::Enrolled;
-            h.enrolledOn = QDate(2024, 6, 1);
-            hs.push_back(h);
-        }
-        store::Database::Transaction tx(*other);
-        store::HouseholdRepository(*other, sw.keys.get()).insertMany(hs);
-        std::vector<Person> ps;
-        for (int i = 0; i < 40; ++i) {
-            Person p;
-            p.householdId = hs[size_t(i)].id;
-            p.code = QStringLiteral("P-%1").arg(i + 1, 5, 10, QLatin1Char('0'));
-            p.firstName = QStringLiteral("Anne");
-            p.lastName = (i + 1) % 10 == 0 ? QStringLiteral("Lefèvre") : QStringLiteral("Martin");
-            p.birthDate = QDate(1980, 1, 1).addDays(i);
-            ps.push_back(p);
-        }
-        store::PersonRepository(*other, sw.keys.get()).insertMany(ps);
-        tx.commit();
+        insertMany(*other, 40, sw.keys.get());
     }
     ui::HouseholdsPage page;
     auto* model = page.model();
