@@ -13,8 +13,8 @@
 #include "cohort/DashboardPage.h"
 #include "common/Error.h"
 #include "common/Translation.h"
-#include "households/HouseholdsPage.h"
 #include "households/CaseFileView.h"
+#include "households/HouseholdsPage.h"
 #include "ledger/LedgerPage.h"
 #include "ledger/ReconciliationPage.h"
 #include "ledger/SyncDialog.h"
@@ -672,6 +672,8 @@ void MainWindow::recordLogout()
 {
     if (!m_db || !m_session)
         return;
+    // The names decrypted for the search leave memory with the user (docs/encryption.md).
+    HouseholdService::forgetSearch(*m_session);
     try {
         AuditTrail(*m_db).record(*m_session, QStringLiteral("logout"), QStringLiteral("app_user"),
                                  m_session->login());

@@ -5,6 +5,7 @@
 #include "security/AuditTrail.h"
 #include "store/HouseholdRepository.h"
 #include "store/IncomeRepository.h"
+#include "store/NameIndex.h"
 #include "store/ProgrammeRepository.h"
 #include "store/UserRepository.h"
 
@@ -220,6 +221,12 @@ void HouseholdService::prepareSearch() const
     requireRead(QStringLiteral("household"));
     store::HouseholdRepository(m_db, m_session.keys.get())
         .prepareSearch(AccessPolicy::seesAddresses(m_session.role()));
+}
+
+void HouseholdService::forgetSearch(const Session& session)
+{
+    if (session.keys)
+        store::NameIndex::forget(*session.keys);
 }
 
 QStringList HouseholdService::communes() const

@@ -64,6 +64,9 @@ class HouseholdService
     // database is always ready.
     bool searchReady() const;
     void prepareSearch() const;
+    // Drops the name indexes `session` built or used (logout, switch of user, quit): the decrypted names
+    // leave the process's memory; the next login builds them again. Nothing to do on a clear database.
+    static void forgetSearch(const Session& session);
 
     // ---- enrolment
     // Problems of an enrolment, each "field: message" with the member's place for member fields

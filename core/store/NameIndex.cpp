@@ -1,5 +1,6 @@
 #include "store/NameIndex.h"
 
+#include "common/Clock.h"
 #include "common/Error.h"
 #include "domain/Person.h"
 #include "security/KeyRing.h"
@@ -29,8 +30,15 @@ QString duplicateKey(const QString& firstName, const QString& lastName, const QD
 // Rows written by another client whose transaction began before our last look may carry an older updated_at
 // than the newest one we read: the next look starts this much earlier (and reads those rows again).
 constexpr qint64 kOverlapMs = 60 * 1000;
-// How often (at most) a search looks for rows written by other clients.
+// How often (at most) a search looks for rows written by other clients...
 constexpr qint64 kLookMs = 2000;
+// ... and never sooner than this many times the last look took (a look right after a bulk load re-reads the
+// loaded rows of its last minute: it is then not repeated at every keystroke).
+constexpr qint64 kLookCostFactor = 20;
+// Clocks of the clients writing the database may lag ours by this much: a look starts no later than our own
+// clock at the previous look minus this (plus kOverlapMs), so that rows written long ago leave the window
+// even when nothing newer was written since.
+constexpr qint64 kClockLagMs = 2 * 60 * 1000;
 
 const QLatin1String kFirstName("person.first_name");
 const QLatin1String kLastName("person.last_name");
@@ -56,12 +64,14 @@ void NameIndex::forget(const security::KeyRing& keys)
         it = it.key().startsWith(keys.header().databaseId) ? registry.erase(it) : std::next(it);
 }
 
-void NameIndex::refresh(const Database& db, const security::KeyRing& keys)
+void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool lookNow)
 {
     QMutexLocker lock(&m_mutex);
     const bool first = !m_ready.load();
     // Between two looks at the recent rows (kLookMs), only the households this process wrote are read again.
-    const bool look = first || !m_lastLook.isValid() || m_lastLook.elapsed() >= kLookMs;
+    const bool look = first || lookNow || !m_lastLook.isValid() ||
+                      m_lastLook.elapsed() >= std::max(kLookMs, kLookCostFactor * m_lastLookCostMs);
+    m_lastRowsRead = 0;
     if (!look && m_touched.isEmpty())
         return;
     QVariantList values;
@@ -71,7 +81,10 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys)
         if (look && m_since.isValid()) {
             conditions << QStringLiteral("updated_at >= ?");
             personConditions << QStringLiteral("updated_at >= ?");
-            values << timestampValue(toTimestamp(m_since).addMSecs(-kOverlapMs));
+            QDateTime from = toTimestamp(m_since);
+            if (m_lookFloor.isValid() && m_lookFloor > from)
+                from = m_lookFloor;
+            values << timestampValue(from.addMSecs(-kOverlapMs));
         }
         if (!m_touched.isEmpty()) {
             QStringList ids;
@@ -87,8 +100,12 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys)
         personWhere = QStringLiteral(" WHERE ") + personConditions.join(QStringLiteral(" OR "));
     }
     m_touched.clear();
-    if (look)
+    QElapsedTimer cost;
+    cost.start();
+    if (look) {
         m_lastLook.start();
+        m_lookFloor = Clock::instance().nowUtc().addMSecs(-kClockLagMs);
+    }
     // The newest updated_at, compared as stored (ISO text of one format on SQLite, a timestamp on
     // PostgreSQL): no parsing of every row's time.
     QVariant newest = m_since;
@@ -107,6 +124,7 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys)
             QStringLiteral("SELECT id, version, code, commune, postcode, updated_at FROM household") + where,
             values);
         while (q.next()) {
+            ++m_lastRowsRead;
             seen(q.value(5));
             const qint64 id = q.value(0).toLongLong();
             const int version = q.value(1).toInt();
@@ -125,6 +143,7 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys)
                                   personWhere,
                               values);
         while (q.next()) {
+            ++m_lastRowsRead;
             seen(q.value(7));
             const qint64 id = q.value(0).toLongLong();
             const int version = q.value(1).toInt();
@@ -161,6 +180,8 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys)
         m_lastMatch.reset();
     if (newest.isValid() && !newest.isNull())
         m_since = newest;
+    if (look)
+        m_lastLookCostMs = first ? 0 : cost.elapsed();
     m_ready.store(true);
 }
 
@@ -252,6 +273,12 @@ std::vector<qint64> NameIndex::personsNamed(const QString& key) const
             result.push_back(it.key());
     std::sort(result.begin(), result.end());
     return result;
+}
+
+qint64 NameIndex::lastRowsRead() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_lastRowsRead;
 }
 
 qint64 NameIndex::households() const

@@ -3,6 +3,7 @@
 #include "store/Database.h"
 
 #include <QDate>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
@@ -27,10 +28,12 @@ namespace cabas::store {
 // desktop builds it in a worker thread after login, on its own connection). refresh() reads the households
 // and persons written since it last looked (everything the first time: about 4.4 s of CPU at 100,000
 // households; rows already read are skipped by their version), so writes of this process are seen at the next
-// search, and those of other clients at the next search two seconds or more after the previous look (rows
-// committed more than a minute after their updated_at, such as another client's long import, only at the next
-// login). A word is matched as a prefix of a term, accents and case ignored, as on a clear database.
-// Thread-safe.
+// search, and those of other clients at the next search two seconds or more after the previous look (or
+// twenty times as long as that look took, when it was long). A look reads the rows whose updated_at is at or
+// after the newest one it saw, or our own clock at the previous look minus two minutes if that is later,
+// minus one minute: rows committed more than a minute after their updated_at (another client's long import)
+// or stamped by a clock more than two minutes behind ours are only seen at the next login. A word is matched
+// as a prefix of a term, accents and case ignored, as on a clear database. Thread-safe.
 class NameIndex
 {
   public:
@@ -43,8 +46,11 @@ class NameIndex
     // leave memory with them).
     static void forget(const security::KeyRing& keys);
 
-    // Brings the index up to date from `db` (a sealed database). The first call reads everything.
-    void refresh(const Database& db, const security::KeyRing& keys);
+    // Brings the index up to date from `db` (a sealed database). The first call reads everything. With
+    // `lookNow`, looks for other clients' rows whatever the time since the last look.
+    void refresh(const Database& db, const security::KeyRing& keys, bool lookNow = false);
+    // Rows (households and persons) the last refresh read from the database (benchmarks, tests).
+    qint64 lastRowsRead() const;
     // Households written by this process (read again at the next refresh, whatever their updated_at).
     void touch(const std::vector<qint64>& households);
     // Whether a first refresh() has completed (does not wait for one in progress).
@@ -79,6 +85,9 @@ class NameIndex
     std::atomic<bool> m_ready{false};
     QVariant m_since; // the latest updated_at read (a timestamp value)
     QElapsedTimer m_lastLook;
+    qint64 m_lastLookCostMs = 0;
+    qint64 m_lastRowsRead = 0;
+    QDateTime m_lookFloor; // our clock at the last look, minus the lag allowed to other clients' clocks
     QHash<qint64, int> m_householdVersions;
     QSet<qint64> m_touched;
     QHash<qint64, QStringList> m_householdWords;

@@ -5,7 +5,10 @@
 #include "MainWindow.h"
 #include "UiTestUtil.h"
 #include "common/Translation.h"
+#include "households/HouseholdsPage.h"
+#include "security/KeyRing.h"
 #include "store/HouseholdRepository.h"
+#include "store/NameIndex.h"
 #include "store/ProgrammeRepository.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
@@ -16,6 +19,7 @@
 #include <QMenuBar>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTest>
 
 using namespace cabas;
 using cabas::test::child;
@@ -169,6 +173,33 @@ TEST_CASE("ui: the main window can change and close its database", "[ui][mainwin
     CHECK(window.windowTitle() == QStringLiteral("Cabas"));
     CHECK(child<QLabel>(&window, "householdsCountLabel")->text() == QStringLiteral("–"));
     CHECK_FALSE(child<QAction>(&window, "logoutAction")->isEnabled());
+}
+
+TEST_CASE("ui: logging out of a sealed database drops the names decrypted for the search",
+          "[ui][mainwindow][sealed]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = temp.createSealed();
+    const Session sw = test::addUserAndLogin(*db, QStringLiteral("amelie.roux"),
+                                             QStringLiteral("Amélie Roux"), Role::SocialWorker);
+    {
+        Household h;
+        h.code = QStringLiteral("MMG-0001");
+        h.commune = QStringLiteral("Auch");
+        store::HouseholdRepository(*db, sw.keys.get()).insert(h);
+    }
+    ui::MainWindow window(std::move(db), sw);
+    window.show();
+    window.showSection(ui::MainWindow::Section::Households);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.householdsPage()->preparing(), 10000);
+    REQUIRE(store::NameIndex::of(*window.database(), *sw.keys)->ready());
+    CHECK(store::NameIndex::of(*window.database(), *sw.keys)->households() == 1);
+
+    child<QAction>(&window, "logoutAction")->trigger();
+    // A fresh, empty index: the one that held the names is gone.
+    const auto after = store::NameIndex::of(*window.database(), *sw.keys);
+    CHECK_FALSE(after->ready());
+    CHECK(after->households() == 0);
 }
 
 TEST_CASE("ui: the main window speaks French by default and English when asked", "[ui][mainwindow][i18n]")
