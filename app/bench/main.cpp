@@ -49,8 +49,17 @@ QTextStream& out()
     return s;
 }
 
+// Every figure reported, by bench and backend name ("sqlite", "sqlite-sealed"...), for the encryption cost
+// lines (printCostOfSealing).
+QHash<QPair<QString, QString>, double>& figures()
+{
+    static QHash<QPair<QString, QString>, double> f;
+    return f;
+}
+
 void report(const QString& name, const QString& backend, qint64 n, double seconds, const QString& unit = {})
 {
+    figures().insert({name, backend}, seconds);
     QJsonObject o{{QStringLiteral("bench"), name},
                   {QStringLiteral("backend"), backend},
                   {QStringLiteral("n"), double(n)},
@@ -75,6 +84,17 @@ double cpuSeconds()
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
 
+// Which databases the per-backend benchmark makes: clear and sealed (the default: the encryption cost is
+// printed next to the clear figure), or one of them (--clear, --sealed).
+enum class Sealing
+{
+    Both,
+    Clear,
+    Sealed
+};
+Sealing g_sealing = Sealing::Both;
+bool g_sealed = false; // the database being measured is sealed
+
 // Ledger sync (issue 7): cabas-ledger-sim's feed served in-process on loopback, synced into a fresh SQLite
 // database of `households` demo households (demo programme since June 2025): a full sync, then an incremental
 // sync with nothing new (what a scheduled sync costs most of the time).
@@ -90,14 +110,16 @@ void benchSync(int households)
     programme.bonusRules = {
         BonusRule{0, QStringLiteral("+50 %"), 5000, std::nullopt, QDate(2025, 6, 1), QDate(2026, 1, 31)}};
     request.programme = programme;
+    request.sealFields = g_sealed;
+    const QString backend = g_sealed ? QStringLiteral("sqlite-sealed") : QStringLiteral("sqlite");
     auto db = Setup::initDatabase(request);
     const Session admin = security::Authenticator(*db).login(QStringLiteral("admin"), request.adminPassword);
     DemoOptions options;
     options.households = households;
     DemoGenerator::generate(*db, admin, options);
-    sim::SimFeed feed(
-        sim::SimLedger::generate(sim::SimInput::fromDatabase(*db, Clock::instance().today(), 1)),
-        QStringLiteral("bench"), {}, 1);
+    sim::SimFeed feed(sim::SimLedger::generate(
+                          sim::SimInput::fromDatabase(*db, Clock::instance().today(), 1, admin.keys.get())),
+                      QStringLiteral("bench"), {}, 1);
     sim::SimServer server(feed);
     ledger::SyncOptions sync;
     sync.client.baseUrl = server.url();
@@ -105,14 +127,13 @@ void benchSync(int households)
     QElapsedTimer t;
     t.start();
     const ledger::SyncResult full = ledger::SyncEngine(*db, admin, sync).run();
-    report(QStringLiteral("ledger.sync.full"), QStringLiteral("sqlite"), full.entries, seconds(t),
-           QStringLiteral("entries"));
+    report(QStringLiteral("ledger.sync.full"), backend, full.entries, seconds(t), QStringLiteral("entries"));
     const int runs = 20;
     t.restart();
     for (int i = 0; i < runs; ++i)
         if (ledger::SyncEngine(*db, admin, sync).run().stored() != 0)
             throw Error(QStringLiteral("bench: an incremental sync found something new"));
-    report(QStringLiteral("ledger.sync.incremental_nothing_new"), QStringLiteral("sqlite"), runs, seconds(t),
+    report(QStringLiteral("ledger.sync.incremental_nothing_new"), backend, runs, seconds(t),
            QStringLiteral("syncs"));
 }
 
@@ -252,7 +273,30 @@ void measureCohort(const store::Database& db, const QString& backend, const QDat
 
 // --sealed: the databases are sealed (persons and households, store/Sealed.h); backends are then named
 // "sqlite-sealed" and "postgresql-sealed".
-bool g_sealed = false;
+// One line per figure measured on both the clear and the sealed database of `backend` (issue 12: "the
+// benchmark prints the cost of encryption next to the unencrypted figure"): both times and their ratio.
+void printCostOfSealing(const QString& backend, int households)
+{
+    const QString sealed = backend + QStringLiteral("-sealed");
+    QStringList names;
+    for (auto it = figures().cbegin(); it != figures().cend(); ++it)
+        if (it.key().second == sealed && figures().contains({it.key().first, backend}))
+            names << it.key().first;
+    names.sort();
+    for (const QString& name : std::as_const(names)) {
+        const double clear = figures().value({name, backend});
+        const double withSealing = figures().value({name, sealed});
+        QJsonObject o{{QStringLiteral("bench"), QStringLiteral("encryption.cost")},
+                      {QStringLiteral("of"), name},
+                      {QStringLiteral("backend"), backend},
+                      {QStringLiteral("households"), households},
+                      {QStringLiteral("clear_seconds"), clear},
+                      {QStringLiteral("sealed_seconds"), withSealing}};
+        if (clear > 0)
+            o.insert(QStringLiteral("sealed_vs_clear"), withSealing / clear);
+        out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << Qt::endl;
+    }
+}
 
 void benchBackend(const store::DatabaseSpec& spec, const QString& plainBackend, int households)
 {
@@ -694,14 +738,17 @@ int main(int argc, char* argv[])
         else if (args[i] == QLatin1String("--quick"))
             sizes = {1000};
         else if (args[i] == QLatin1String("--sealed"))
-            g_sealed = true;
+            g_sealing = Sealing::Sealed;
+        else if (args[i] == QLatin1String("--clear"))
+            g_sealing = Sealing::Clear;
         else if (args[i] == QLatin1String("--households") && i + 1 < args.size()) {
             sizes.clear();
             for (const QString& s : args[++i].split(QLatin1Char(',')))
                 sizes << s.toInt();
         } else {
-            std::fprintf(stderr, "usage: cabas-bench [--quick] [--sealed] [--households N[,N...]] [--cohort "
-                                 "[--cohort-entries N] [--cohort-db FILE]]\n");
+            std::fprintf(stderr,
+                         "usage: cabas-bench [--quick] [--clear|--sealed] [--households N[,N...]] [--cohort "
+                         "[--cohort-entries N] [--cohort-db FILE]]\n");
             return 2;
         }
     }
@@ -730,15 +777,30 @@ int main(int argc, char* argv[])
                             cohortEntries, qEnvironmentVariableIsSet("CABAS_BENCH_PG_REUSE"));
             return 0;
         }
+        QList<bool> modes;
+        if (g_sealing != Sealing::Sealed)
+            modes << false;
+        if (g_sealing != Sealing::Clear)
+            modes << true;
         for (int n : sizes) {
-            QTemporaryDir dir;
-            store::DatabaseSpec spec;
-            spec.path = dir.filePath(QStringLiteral("bench.cabas"));
-            benchBackend(spec, QStringLiteral("sqlite"), n);
+            for (const bool sealed : modes) {
+                g_sealed = sealed;
+                QTemporaryDir dir;
+                store::DatabaseSpec spec;
+                spec.path = dir.filePath(QStringLiteral("bench.cabas"));
+                benchBackend(spec, QStringLiteral("sqlite"), n);
+            }
+            printCostOfSealing(QStringLiteral("sqlite"), n);
+            figures().clear();
         }
         const QString pg = qEnvironmentVariable("CABAS_BENCH_PG");
-        if (!pg.isEmpty())
+        if (!pg.isEmpty()) {
+            // One empty database is named: clear, unless --sealed (run it again on another empty database
+            // with
+            // --sealed for the sealed PostgreSQL figures).
+            g_sealed = g_sealing == Sealing::Sealed;
             benchBackend(store::DatabaseSpec::parse(pg), QStringLiteral("postgresql"), sizes.last());
+        }
     } catch (const Error& e) {
         std::fprintf(stderr, "cabas-bench: %s\n", qPrintable(e.message()));
         return 1;

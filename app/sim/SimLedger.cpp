@@ -370,7 +370,8 @@ class Generator
 
 } // namespace
 
-SimInput SimInput::fromDatabase(const store::Database& db, const QDate& until, quint64 seed)
+SimInput SimInput::fromDatabase(const store::Database& db, const QDate& until, quint64 seed,
+                                const security::KeyRing* keys)
 {
     SimInput input;
     input.until = until;
@@ -378,9 +379,10 @@ SimInput SimInput::fromDatabase(const store::Database& db, const QDate& until, q
     const auto programme = store::ProgrammeRepository(db).load();
     if (programme)
         input.programme = *programme;
-    store::PersonRepository persons(db);
-    store::CardRepository cardRepo(db);
-    for (const Household& h : store::HouseholdRepository(db).list()) {
+    store::PersonRepository persons(db, keys);
+    store::CardRepository cardRepo(db, keys);
+    const store::IncomeRepository incomes(db, keys);
+    for (const Household& h : store::HouseholdRepository(db, keys).list()) {
         if (!h.enrolledOn.isValid())
             continue;
         SimHousehold s;
@@ -388,7 +390,7 @@ SimInput SimInput::fromDatabase(const store::Database& db, const QDate& until, q
         s.enrolledOn = h.enrolledOn;
         s.exitedOn = h.exitedOn;
         s.members = persons.forHousehold(h.id);
-        s.incomes = store::IncomeRepository(db).forHousehold(h.id);
+        s.incomes = incomes.forHousehold(h.id);
         const std::vector<Card> cards = cardRepo.forHousehold(h.id);
         std::map<qint64, QString> tokens;
         for (const Card& c : cards)

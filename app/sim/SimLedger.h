@@ -20,6 +20,10 @@
 #include <random>
 #include <vector>
 
+namespace cabas::security {
+class KeyRing;
+}
+
 namespace cabas::sim {
 
 struct SimHousehold
@@ -40,8 +44,10 @@ struct SimInput
     quint64 seed = 1;
 
     // Reads the programme, households, members and cards of a Cabas database (the operator's view of the
-    // programme: it knows the households' composition and cards). Read only.
-    static SimInput fromDatabase(const store::Database& db, const QDate& until, quint64 seed);
+    // programme: it knows the households' composition and cards). Read only. A sealed database
+    // (store/Sealed.h) needs the keys of a login.
+    static SimInput fromDatabase(const store::Database& db, const QDate& until, quint64 seed,
+                                 const security::KeyRing* keys = nullptr);
     // A standalone programme of `households` households over the twelve months before `until`.
     static SimInput standalone(int households, const QDate& until, quint64 seed);
 };

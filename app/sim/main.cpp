@@ -7,9 +7,12 @@
 // With --port 0 it picks a free port and prints it alone on the first line of stdout. See docs/sync.md.
 #include "common/Clock.h"
 #include "common/Error.h"
+#include "security/Authenticator.h"
+#include "security/Passwords.h"
 #include "sim/SimLedger.h"
 #include "store/Database.h"
 #include "store/DatabaseSpec.h"
+#include "store/Sealed.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -17,6 +20,7 @@
 #include <QTextStream>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <unistd.h>
 
 using namespace cabas;
@@ -71,6 +75,12 @@ int main(int argc, char** argv)
     p.addOptions({
         {QStringLiteral("db"), QStringLiteral("Generate the ledger of this Cabas database's households."),
          QStringLiteral("DB")},
+        {QStringLiteral("user"),
+         QStringLiteral(
+             "With --db on a sealed database (names encrypted): the Cabas login whose keys read it."),
+         QStringLiteral("LOGIN")},
+        {QStringLiteral("password-file"),
+         QStringLiteral("With --user: the file holding that login's password."), QStringLiteral("FILE")},
         {QStringLiteral("households"), QStringLiteral("Generate a standalone ledger of N households."),
          QStringLiteral("N")},
         {QStringLiteral("seed"), QStringLiteral("Random seed (same seed, same ledger; default 2024)."),
@@ -108,7 +118,18 @@ int main(int argc, char** argv)
         if (p.isSet(QStringLiteral("db"))) {
             const auto db = store::Database::open(store::DatabaseSpec::parse(
                 p.value(QStringLiteral("db")), QProcessEnvironment::systemEnvironment()));
-            input = sim::SimInput::fromDatabase(*db, until, seed);
+            std::optional<Session> session;
+            if (p.isSet(QStringLiteral("user"))) {
+                if (!p.isSet(QStringLiteral("password-file")))
+                    throw Error(QStringLiteral("--user needs --password-file FILE"));
+                session = security::Authenticator(*db).login(
+                    p.value(QStringLiteral("user")),
+                    security::Passwords::readPasswordFile(p.value(QStringLiteral("password-file"))));
+            } else if (store::Sealed::isSealed(*db)) {
+                throw Error(QStringLiteral("this database is sealed (names encrypted): give --user LOGIN and "
+                                           "--password-file FILE of one of its users"));
+            }
+            input = sim::SimInput::fromDatabase(*db, until, seed, session ? session->keys.get() : nullptr);
         } else if (p.isSet(QStringLiteral("households"))) {
             input = sim::SimInput::standalone(integer(p, QStringLiteral("households"), 0, 1, 100000), until,
                                               seed);

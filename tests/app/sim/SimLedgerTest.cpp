@@ -2,6 +2,8 @@
 
 #include "cli/Cli.h"
 #include "common/Clock.h"
+#include "common/Error.h"
+#include "demo/DemoGenerator.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
 
@@ -89,6 +91,33 @@ TEST_CASE("sim ledger: from a Cabas database, its households' cards and composit
     for (const LedgerEntry& e : ledger.changes())
         if (!e.account.isEmpty())
             CHECK(codes.count(e.account) == 1);
+}
+
+TEST_CASE("sim ledger: a sealed database is read with a login's keys, and refused without", "[sim][sealed]")
+{
+    test::TempDatabase t(store::Backend::Sqlite);
+    auto db = t.createSealed();
+    const Session admin = test::adminSession(*db);
+    DemoOptions options;
+    options.households = 8;
+    DemoGenerator::generate(*db, admin, options);
+    const QDate until = QDate::currentDate();
+    try {
+        sim::SimInput::fromDatabase(*db, until, 1);
+        FAIL("a sealed database was read without keys");
+    } catch (const Error& e) {
+        CHECK(e.kind() == Error::Kind::AccessDenied);
+    }
+    const sim::SimInput input = sim::SimInput::fromDatabase(*db, until, 1, admin.keys.get());
+    REQUIRE(input.households.size() == 8);
+    std::size_t members = 0;
+    for (const auto& h : input.households) {
+        members += h.members.size();
+        for (const Person& p : h.members)
+            CHECK(p.birthDate.isValid());
+    }
+    CHECK(members > 8);
+    CHECK_FALSE(sim::SimLedger::generate(input).changes().empty());
 }
 
 TEST_CASE("sim feed: paging, token, errors in the contract's shape", "[sim]")
