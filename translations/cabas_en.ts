@@ -4164,6 +4164,10 @@
         <source>An administrator set your password again meanwhile: log in again with that password, then change it.</source>
         <translation>An administrator set your password again meanwhile: log in again with that password, then change it.</translation>
     </message>
+    <message>
+        <source>The current password is wrong; the password was not changed.</source>
+        <translation>The current password is wrong; the password was not changed.</translation>
+    </message>
 </context>
 <context>
     <name>Workshop</name>
@@ -4349,10 +4353,6 @@
         <translation>Recompute every record&apos;s hash and check that the chain is complete.</translation>
     </message>
     <message>
-        <source>The user accounts of this database. Adding users, disabling them and resetting passwords is done with cabas-cli for now.</source>
-        <translation>The user accounts of this database. Adding users, disabling them and resetting passwords is done with cabas-cli for now.</translation>
-    </message>
-    <message>
         <source>Login</source>
         <translation>Login</translation>
     </message>
@@ -4438,6 +4438,42 @@
     <message>
         <source>Merchants</source>
         <translation>Merchants</translation>
+    </message>
+    <message>
+        <source>The user accounts of this database. A disabled account keeps its history and can be enabled again; every change is recorded in the audit trail.</source>
+        <translation>The user accounts of this database. A disabled account keeps its history and can be enabled again; every change is recorded in the audit trail.</translation>
+    </message>
+    <message>
+        <source>&amp;Add a user…</source>
+        <translation>&amp;Add a user…</translation>
+    </message>
+    <message>
+        <source>Set a &amp;new password…</source>
+        <translation>Set a &amp;new password…</translation>
+    </message>
+    <message>
+        <source>&amp;Disable</source>
+        <translation>&amp;Disable</translation>
+    </message>
+    <message>
+        <source>&amp;Enable</source>
+        <translation>&amp;Enable</translation>
+    </message>
+    <message>
+        <source>%1 was added.</source>
+        <translation>%1 was added.</translation>
+    </message>
+    <message>
+        <source>%1 has a new password.</source>
+        <translation>%1 has a new password.</translation>
+    </message>
+    <message>
+        <source>%1 is disabled: the account can no longer log in.</source>
+        <translation>%1 is disabled: the account can no longer log in.</translation>
+    </message>
+    <message>
+        <source>%1 is enabled again.</source>
+        <translation>%1 is enabled again.</translation>
     </message>
 </context>
 <context>
@@ -7122,6 +7158,14 @@ Re-assessment due by %6.</translation>
         <source>Credit &amp;reconciliation…</source>
         <translation>Credit &amp;reconciliation…</translation>
     </message>
+    <message>
+        <source>Change my &amp;password…</source>
+        <translation>Change my &amp;password…</translation>
+    </message>
+    <message>
+        <source>Your password was changed.</source>
+        <translation>Your password was changed.</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::MemberDialog</name>
@@ -8345,6 +8389,85 @@ Re-assessment due by %6.</translation>
     <message>
         <source>Registered persons</source>
         <translation>Registered persons</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::UserAccountDialog</name>
+    <message>
+        <source>Change my password</source>
+        <translation>Change my password</translation>
+    </message>
+    <message>
+        <source>Your password also opens your keys to the encrypted data: changing it re-seals them, nothing else changes. Backups taken before still open with the old password.</source>
+        <translation>Your password also opens your keys to the encrypted data: changing it re-seals them, nothing else changes. Backups taken before still open with the old password.</translation>
+    </message>
+    <message>
+        <source>New password for %1</source>
+        <translation>New password for %1</translation>
+    </message>
+    <message>
+        <source>%1 gets new keys with this password and the account is unlocked. Give the password to %1 in person; they should change it at their next login. A nurse&apos;s access to health data comes back at the next login of another nurse.</source>
+        <translation>%1 gets new keys with this password and the account is unlocked. Give the password to %1 in person; they should change it at their next login. A nurse&apos;s access to health data comes back at the next login of another nurse.</translation>
+    </message>
+    <message>
+        <source>Add a user</source>
+        <translation>Add a user</translation>
+    </message>
+    <message>
+        <source>The new user logs in with this first password and should change it at once. A nurse&apos;s access to health data is opened at the next login of another nurse.</source>
+        <translation>The new user logs in with this first password and should change it at once. A nurse&apos;s access to health data is opened at the next login of another nurse.</translation>
+    </message>
+    <message>
+        <source>for example amelie.roux</source>
+        <translation>for example amelie.roux</translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation>&amp;Login:</translation>
+    </message>
+    <message>
+        <source>&amp;Name shown:</source>
+        <translation>&amp;Name shown:</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Role:</translation>
+    </message>
+    <message>
+        <source>&amp;Current password:</source>
+        <translation>&amp;Current password:</translation>
+    </message>
+    <message>
+        <source>At least 12 characters, of at least three kinds among lower case, upper case, digits and other characters.</source>
+        <translation>At least 12 characters, of at least three kinds among lower case, upper case, digits and other characters.</translation>
+    </message>
+    <message>
+        <source>First &amp;password:</source>
+        <translation>First &amp;password:</translation>
+    </message>
+    <message>
+        <source>New &amp;password:</source>
+        <translation>New &amp;password:</translation>
+    </message>
+    <message>
+        <source>&amp;Same password again:</source>
+        <translation>&amp;Same password again:</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Add</translation>
+    </message>
+    <message>
+        <source>&amp;Change the password</source>
+        <translation>&amp;Change the password</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation>Unexpected error: %1</translation>
     </message>
 </context>
 <context>

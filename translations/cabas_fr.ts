@@ -4164,6 +4164,10 @@
         <source>An administrator set your password again meanwhile: log in again with that password, then change it.</source>
         <translation>Un·e administrateur·rice a redéfini votre mot de passe entre-temps : reconnectez-vous avec ce mot de passe, puis changez-le.</translation>
     </message>
+    <message>
+        <source>The current password is wrong; the password was not changed.</source>
+        <translation>Le mot de passe actuel est faux ; le mot de passe n’a pas été changé.</translation>
+    </message>
 </context>
 <context>
     <name>Workshop</name>
@@ -4349,10 +4353,6 @@
         <translation>Recalculer l’empreinte de chaque enregistrement et vérifier que la chaîne est complète.</translation>
     </message>
     <message>
-        <source>The user accounts of this database. Adding users, disabling them and resetting passwords is done with cabas-cli for now.</source>
-        <translation>Les comptes utilisateurs de cette base de données. Pour l’instant, l’ajout et la désactivation des comptes et la réinitialisation des mots de passe se font avec cabas-cli.</translation>
-    </message>
-    <message>
         <source>Login</source>
         <translation>Identifiant</translation>
     </message>
@@ -4438,6 +4438,42 @@
     <message>
         <source>Merchants</source>
         <translation>Commerçants</translation>
+    </message>
+    <message>
+        <source>The user accounts of this database. A disabled account keeps its history and can be enabled again; every change is recorded in the audit trail.</source>
+        <translation>Les comptes des utilisateurs de cette base. Un compte désactivé garde son historique et peut être réactivé ; chaque changement est inscrit au journal d’audit.</translation>
+    </message>
+    <message>
+        <source>&amp;Add a user…</source>
+        <translation>&amp;Ajouter un utilisateur…</translation>
+    </message>
+    <message>
+        <source>Set a &amp;new password…</source>
+        <translation>&amp;Nouveau mot de passe…</translation>
+    </message>
+    <message>
+        <source>&amp;Disable</source>
+        <translation>&amp;Désactiver</translation>
+    </message>
+    <message>
+        <source>&amp;Enable</source>
+        <translation>&amp;Réactiver</translation>
+    </message>
+    <message>
+        <source>%1 was added.</source>
+        <translation>%1 a été ajouté(e).</translation>
+    </message>
+    <message>
+        <source>%1 has a new password.</source>
+        <translation>%1 a un nouveau mot de passe.</translation>
+    </message>
+    <message>
+        <source>%1 is disabled: the account can no longer log in.</source>
+        <translation>%1 est désactivé(e) : ce compte ne peut plus se connecter.</translation>
+    </message>
+    <message>
+        <source>%1 is enabled again.</source>
+        <translation>%1 est réactivé(e).</translation>
     </message>
 </context>
 <context>
@@ -7122,6 +7158,14 @@ Réévaluation à faire au plus tard le %6.</translation>
         <source>Credit &amp;reconciliation…</source>
         <translation>&amp;Rapprochement des crédits…</translation>
     </message>
+    <message>
+        <source>Change my &amp;password…</source>
+        <translation>Changer mon &amp;mot de passe…</translation>
+    </message>
+    <message>
+        <source>Your password was changed.</source>
+        <translation>Votre mot de passe a été changé.</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::MemberDialog</name>
@@ -8345,6 +8389,85 @@ Réévaluation à faire au plus tard le %6.</translation>
     <message>
         <source>Registered persons</source>
         <translation>Personnes inscrites</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::UserAccountDialog</name>
+    <message>
+        <source>Change my password</source>
+        <translation>Changer mon mot de passe</translation>
+    </message>
+    <message>
+        <source>Your password also opens your keys to the encrypted data: changing it re-seals them, nothing else changes. Backups taken before still open with the old password.</source>
+        <translation>Votre mot de passe ouvre aussi vos clés des données chiffrées : le changer les rescelle, rien d’autre ne change. Les sauvegardes faites avant s’ouvrent toujours avec l’ancien mot de passe.</translation>
+    </message>
+    <message>
+        <source>New password for %1</source>
+        <translation>Nouveau mot de passe pour %1</translation>
+    </message>
+    <message>
+        <source>%1 gets new keys with this password and the account is unlocked. Give the password to %1 in person; they should change it at their next login. A nurse&apos;s access to health data comes back at the next login of another nurse.</source>
+        <translation>%1 reçoit de nouvelles clés avec ce mot de passe et le compte est débloqué. Remettez le mot de passe à %1 en main propre ; il faudra le changer à la prochaine connexion. L’accès d’une infirmière aux données de santé revient à la prochaine connexion d’une autre infirmière.</translation>
+    </message>
+    <message>
+        <source>Add a user</source>
+        <translation>Ajouter un utilisateur</translation>
+    </message>
+    <message>
+        <source>The new user logs in with this first password and should change it at once. A nurse&apos;s access to health data is opened at the next login of another nurse.</source>
+        <translation>Le nouvel utilisateur se connecte avec ce premier mot de passe et doit le changer aussitôt. L’accès d’une infirmière aux données de santé s’ouvre à la prochaine connexion d’une autre infirmière.</translation>
+    </message>
+    <message>
+        <source>for example amelie.roux</source>
+        <translation>par exemple amelie.roux</translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation>&amp;Identifiant :</translation>
+    </message>
+    <message>
+        <source>&amp;Name shown:</source>
+        <translation>&amp;Nom affiché :</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Rôle :</translation>
+    </message>
+    <message>
+        <source>&amp;Current password:</source>
+        <translation>Mot de passe &amp;actuel :</translation>
+    </message>
+    <message>
+        <source>At least 12 characters, of at least three kinds among lower case, upper case, digits and other characters.</source>
+        <translation>Au moins 12 caractères, d’au moins trois sortes parmi minuscules, majuscules, chiffres et autres caractères.</translation>
+    </message>
+    <message>
+        <source>First &amp;password:</source>
+        <translation>Premier &amp;mot de passe :</translation>
+    </message>
+    <message>
+        <source>New &amp;password:</source>
+        <translation>Nouveau &amp;mot de passe :</translation>
+    </message>
+    <message>
+        <source>&amp;Same password again:</source>
+        <translation>Le &amp;même mot de passe :</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Ajouter</translation>
+    </message>
+    <message>
+        <source>&amp;Change the password</source>
+        <translation>&amp;Changer le mot de passe</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>Les deux mots de passe diffèrent.</translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation>Erreur inattendue : %1</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 
 #include "AuditTableModel.h"
 #include "ProgrammeEditor.h"
+#include "UserAccountDialog.h"
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "ledger/MerchantsPanel.h"
@@ -227,8 +228,8 @@ QWidget* AdministrationPage::buildUsersTab()
     layout->setSpacing(8);
 
     auto* note =
-        new QLabel(tr("The user accounts of this database. Adding users, disabling them and resetting "
-                      "passwords is done with cabas-cli for now."),
+        new QLabel(tr("The user accounts of this database. A disabled account keeps its history and can be "
+                      "enabled again; every change is recorded in the audit trail."),
                    tab);
     note->setWordWrap(true);
     layout->addWidget(note);
@@ -255,6 +256,31 @@ QWidget* AdministrationPage::buildUsersTab()
     m_usersView->setColumnWidth(2, 160);
     m_usersView->setColumnWidth(3, 80);
     layout->addWidget(m_usersView, 1);
+
+    m_usersMessage = new QLabel(tab);
+    m_usersMessage->setObjectName(QStringLiteral("usersMessage"));
+    m_usersMessage->setWordWrap(true);
+    m_usersMessage->hide();
+    layout->addWidget(m_usersMessage);
+
+    auto* buttons = new QHBoxLayout();
+    m_addUserButton = new QPushButton(tr("&Add a user…"), tab);
+    m_addUserButton->setObjectName(QStringLiteral("addUserButton"));
+    connect(m_addUserButton, &QPushButton::clicked, this, [this] { openAddUser(); });
+    m_resetPasswordButton = new QPushButton(tr("Set a &new password…"), tab);
+    m_resetPasswordButton->setObjectName(QStringLiteral("resetPasswordButton"));
+    connect(m_resetPasswordButton, &QPushButton::clicked, this, [this] { openResetPassword(); });
+    m_toggleActiveButton = new QPushButton(tr("&Disable"), tab);
+    m_toggleActiveButton->setObjectName(QStringLiteral("toggleActiveButton"));
+    connect(m_toggleActiveButton, &QPushButton::clicked, this, &AdministrationPage::toggleSelectedUserActive);
+    buttons->addWidget(m_addUserButton);
+    buttons->addWidget(m_resetPasswordButton);
+    buttons->addWidget(m_toggleActiveButton);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    connect(m_usersView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &AdministrationPage::updateUserButtons);
+    updateUserButtons();
     return tab;
 }
 
@@ -266,9 +292,11 @@ void AdministrationPage::clear()
     m_auditModel->setRecords({});
     m_auditModel->setHighlightedSeq(0);
     m_usersModel->removeRows(0, m_usersModel->rowCount());
+    updateUserButtons();
     m_auditCount->clear();
     m_auditError->hide();
     m_usersError->hide();
+    m_usersMessage->hide();
     m_verifyResult->hide();
     m_verifyResult->clear();
     m_seenTables.clear();
@@ -430,8 +458,81 @@ void AdministrationPage::readAudit()
         fillTableChoices();
 }
 
+QString AdministrationPage::selectedLogin() const
+{
+    const QModelIndex current = m_usersView->currentIndex();
+    return current.isValid() ? m_usersModel->item(current.row(), 0)->text() : QString();
+}
+
+void AdministrationPage::updateUserButtons()
+{
+    const bool ready = m_db && m_session;
+    const QString login = selectedLogin();
+    m_addUserButton->setEnabled(ready);
+    m_resetPasswordButton->setEnabled(ready && !login.isEmpty());
+    m_toggleActiveButton->setEnabled(ready && !login.isEmpty());
+    const QModelIndex current = m_usersView->currentIndex();
+    const bool active =
+        !current.isValid() || m_usersModel->item(current.row(), 3)->data(Qt::UserRole).toBool();
+    m_toggleActiveButton->setText(active ? tr("&Disable") : tr("&Enable"));
+}
+
+UserAccountDialog* AdministrationPage::openAddUser()
+{
+    if (!m_db || !m_session)
+        return nullptr;
+    auto* dialog = new UserAccountDialog(UserAccountDialog::Mode::Add, *m_db, *m_session, QString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        readUsers();
+        m_usersMessage->setText(tr("%1 was added.").arg(dialog->login()));
+        m_usersMessage->show();
+    });
+    dialog->open();
+    return dialog;
+}
+
+UserAccountDialog* AdministrationPage::openResetPassword()
+{
+    const QString login = selectedLogin();
+    if (!m_db || !m_session || login.isEmpty())
+        return nullptr;
+    auto* dialog = new UserAccountDialog(UserAccountDialog::Mode::Reset, *m_db, *m_session, login, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, login] {
+        readUsers();
+        m_usersMessage->setText(tr("%1 has a new password.").arg(login));
+        m_usersMessage->show();
+    });
+    dialog->open();
+    return dialog;
+}
+
+void AdministrationPage::toggleSelectedUserActive()
+{
+    const QString login = selectedLogin();
+    if (!m_db || !m_session || login.isEmpty())
+        return;
+    const QModelIndex current = m_usersView->currentIndex();
+    const bool active = m_usersModel->item(current.row(), 3)->data(Qt::UserRole).toBool();
+    try {
+        const security::UserService users(*m_db, *m_session);
+        busy([&] { active ? users.disable(login) : users.enable(login); });
+    } catch (const Error& e) {
+        m_usersError->setText(e.message());
+        m_usersError->show();
+        return;
+    }
+    readUsers();
+    m_usersMessage->setText(active ? tr("%1 is disabled: the account can no longer log in.").arg(login)
+                                   : tr("%1 is enabled again.").arg(login));
+    m_usersMessage->show();
+}
+
 void AdministrationPage::readUsers()
 {
+    const QString keep = selectedLogin();
+    const auto buttons = qScopeGuard([this] { updateUserButtons(); });
     m_usersModel->removeRows(0, m_usersModel->rowCount());
     m_usersError->hide();
     std::vector<User> users;
@@ -459,9 +560,12 @@ void AdministrationPage::readUsers()
         };
         for (QStandardItem* item : row)
             item->setEditable(false);
+        row[3]->setData(u.active, Qt::UserRole);
         if (!u.active)
             row[3]->setForeground(theme::foreground(theme::Tone::Error));
         m_usersModel->appendRow(row);
+        if (u.login == keep)
+            m_usersView->setCurrentIndex(m_usersModel->index(m_usersModel->rowCount() - 1, 0));
     }
     fillLoginChoices(logins);
 }

@@ -14,6 +14,10 @@ class QDateEdit;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+
+namespace cabas::ui {
+class UserAccountDialog;
+}
 class QStandardItemModel;
 class QTabWidget;
 class QTableView;
@@ -47,6 +51,14 @@ class AdministrationPage : public QWidget
     void verifyChain();
     // The filters shown, as the core takes them.
     store::AuditFilter auditFilter() const;
+
+    // The Users tab's actions (administrators): a dialog opened (window-modal, deleted when closed) and
+    // returned; on success the list is read again. For Reset, the user selected in the list.
+    UserAccountDialog* openAddUser();
+    UserAccountDialog* openResetPassword();
+    // Disables the selected user if active, enables them if not; the result or refusal is shown on the page.
+    void toggleSelectedUserActive();
+    QString selectedLogin() const;
 
     AuditTableModel* auditModel() const { return m_auditModel; }
     MerchantsPanel* merchantsPanel() const { return m_merchants; }
@@ -90,6 +102,11 @@ class AdministrationPage : public QWidget
     QTableView* m_usersView = nullptr;
     QStandardItemModel* m_usersModel = nullptr;
     QLabel* m_usersError = nullptr;
+    QLabel* m_usersMessage = nullptr;
+    QPushButton* m_addUserButton = nullptr;
+    QPushButton* m_resetPasswordButton = nullptr;
+    QPushButton* m_toggleActiveButton = nullptr;
+    void updateUserButtons();
     QLineEdit* m_programmeName = nullptr;
     ProgrammeEditor* m_programmeEditor = nullptr;
     QLabel* m_programmeMessage = nullptr;

@@ -10,6 +10,7 @@
 #include "HomePage.h"
 #include "HouseholdTableModel.h"
 #include "LoginDialog.h"
+#include "UserAccountDialog.h"
 #include "cohort/DashboardPage.h"
 #include "common/Error.h"
 #include "common/Translation.h"
@@ -170,6 +171,9 @@ void MainWindow::buildMenus()
     file->addSeparator();
     m_switchUserAction = file->addAction(tr("S&witch user…"), this, &MainWindow::switchUser);
     m_switchUserAction->setObjectName(QStringLiteral("switchUserAction"));
+    m_changePasswordAction =
+        file->addAction(tr("Change my &password…"), this, [this] { openChangePassword(); });
+    m_changePasswordAction->setObjectName(QStringLiteral("changePasswordAction"));
     m_logoutAction = file->addAction(tr("&Log out"), this, &MainWindow::logOut);
     m_logoutAction->setObjectName(QStringLiteral("logoutAction"));
     file->addSeparator();
@@ -635,6 +639,7 @@ void MainWindow::updateTitleAndStatus()
                              AccessPolicy::allows(m_session->role(), DataKind::Ledger, Action::Write));
     m_switchUserAction->setEnabled(m_db != nullptr);
     m_logoutAction->setEnabled(m_db != nullptr && m_session.has_value());
+    m_changePasswordAction->setEnabled(m_db != nullptr && m_session.has_value());
     m_sessionStatus->setText(
         m_session ? tr("%1 (%2)").arg(m_session->user.displayName, displayName(m_session->role()))
                   : tr("Not logged in"));
@@ -700,6 +705,19 @@ void MainWindow::switchUser()
         setSession(*dialog->session());
     });
     dialog->open();
+}
+
+UserAccountDialog* MainWindow::openChangePassword()
+{
+    if (!m_db || !m_session)
+        return nullptr;
+    auto* dialog =
+        new UserAccountDialog(UserAccountDialog::Mode::ChangeOwn, *m_db, *m_session, QString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this] { statusBar()->showMessage(tr("Your password was changed."), 8000); });
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::logOut()

@@ -22,6 +22,7 @@ class QTableWidget;
 namespace cabas::ui {
 
 class AdministrationPage;
+class UserAccountDialog;
 class BackupController;
 class DashboardPage;
 class HealthPage;
@@ -106,6 +107,9 @@ class MainWindow : public QMainWindow
     // Opens the login dialog over the window; on success the new user's session replaces the current one,
     // on cancel nothing changes.
     void switchUser();
+    // File > Change my password…: the dialog (window-modal, deleted when closed), or nullptr when nobody is
+    // logged in.
+    UserAccountDialog* openChangePassword();
 
   signals:
     // After a log-out, the user chose to leave rather than log in again.
@@ -180,6 +184,7 @@ class MainWindow : public QMainWindow
     QAction* m_syncAction = nullptr; // File › Ledger sync… (ui/ledger/SyncDialog)
     QPointer<ReconciliationPage> m_reconciliation;
     QAction* m_logoutAction = nullptr;
+    QAction* m_changePasswordAction = nullptr;
     QPointer<LoginDialog> m_loginDialog;
 };
 

@@ -149,6 +149,15 @@ void UserService::setPassword(const QString& login, const QString& password,
         return;
     }
     store::Database::Transaction tx(m_db);
+    if (self && !currentPassword.isEmpty() &&
+        !Passwords::verify(store::UserRepository(m_db).passwordHash(user.id), currentPassword)) {
+        // The desktop asks for the current password (someone at an unlocked computer cannot change it).
+        audit.record(&m_session, QStringLiteral("password"), QStringLiteral("app_user"), user.login,
+                     QStringLiteral("failed"), QStringLiteral("wrong current password"));
+        tx.commit();
+        throw Error(tr("The current password is wrong; the password was not changed."),
+                    Error::Kind::AccessDenied);
+    }
     store::UserRepository(m_db).setPasswordHash(user.id, hash, Clock::instance().nowUtc());
     updateSlot();
     audit.record(m_session, QStringLiteral("password"), QStringLiteral("app_user"), user.login,

@@ -29,7 +29,8 @@ class UserService
     // Sets a new password (and unlocks the account). Administrators for anyone; others for themselves. On
     // PostgreSQL with database roles, a staff login cannot write password hashes: one's own password is then
     // changed through cabas_auth_set_password, which needs the current password (checked on the server,
-    // failures counted as for a login).
+    // failures counted as for a login). Elsewhere a `currentPassword`, when given for one's own, is checked
+    // too (a wrong one: AccessDenied, audited, nothing changed).
     void setPassword(const QString& login, const QString& password,
                      const QString& currentPassword = {}) const;
 

@@ -19,6 +19,7 @@
 #include "TestPaths.h"
 #include "Theme.h"
 #include "UiTestUtil.h"
+#include "UserAccountDialog.h"
 #include "cohort/DashboardPage.h"
 #include "health/CheckupForm.h"
 #include "health/HealthImportDialog.h"
@@ -496,6 +497,12 @@ TEST_CASE("ui: the login, first-run, recovery key and programme forms work with 
         checkForm(&dialog, QStringLiteral("administrator recovery dialog"));
         // Nothing to send before the key, the login and the password twice.
         CHECK_FALSE(child<QPushButton>(&dialog, "recoverButton")->isEnabled());
+    }
+    for (const auto mode : {ui::UserAccountDialog::Mode::ChangeOwn, ui::UserAccountDialog::Mode::Reset,
+                            ui::UserAccountDialog::Mode::Add}) {
+        ui::UserAccountDialog dialog(mode, *f.db, f.admin, QStringLiteral("admin"));
+        checkForm(&dialog, QStringLiteral("user account dialog, mode %1").arg(int(mode)));
+        CHECK_FALSE(child<QPushButton>(&dialog, "userAccountOkButton")->isEnabled());
     }
     {
         ui::ProgrammeEditor editor;

@@ -113,6 +113,29 @@ TEST_CASE("users: changing one's own password re-wraps the slot and the old pass
     CHECK(again.keys->decrypt(KeyRing::Scope::Health, health, kContext) == "poids 71 kg");
 }
 
+TEST_CASE("users: one's own change with a wrong current password is refused, audited, and changes nothing",
+          "[security][users][keyring]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session sw = test::sessionFor(*db, Role::SocialWorker, QStringLiteral("amelie"));
+    const security::KeySlot before = test::slotOf(*db, sw);
+    const Error refused = test::thrownBy([&] {
+        UserService(*db, sw).setPassword(QStringLiteral("amelie"), QStringLiteral("Nouveau-Secret-2026"),
+                                         QStringLiteral("Pas-Le-Bon-2026"));
+    });
+    CHECK(refused.kind() == Error::Kind::AccessDenied);
+    const security::KeySlot after = test::slotOf(*db, sw);
+    CHECK(after.wrapped == before.wrapped);
+    CHECK(after.salt == before.salt);
+    CHECK(test::loginAs(*db, QStringLiteral("amelie"), test::passwordFor(QStringLiteral("amelie"))).keys);
+    CHECK(t.rawValue(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'password' AND "
+                                    "outcome = 'failed' AND record_ref = 'amelie'"))
+              .toInt() == 1);
+}
+
 TEST_CASE("users: a password change on a slot reset meanwhile changes neither hash nor slot",
           "[security][users][keyring]")
 {
