@@ -32,7 +32,7 @@ sync_demo_ledger() {
   chmod 700 "$work"
   echo 'Demo-Cabas-2026' >"$work/pw"
   echo 'demo-token' >"$work/token"
-  "$build/app/sim/cabas-ledger-sim" --db "$db" --port 0 --token demo-token >"$work/port" 2>"$work/sim.log" &
+  "$build/app/sim/cabas-ledger-sim" --db "$db" --user admin --password-file "$work/pw" --port 0 --token demo-token >"$work/port" 2>"$work/sim.log" &
   sim_pid=$!
   for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
   port=$(head -n 1 "$work/port" || true)

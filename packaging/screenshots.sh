@@ -15,7 +15,7 @@ export CABAS_LANG=fr
 "$build/app/cabas-cli" --db "$work/demo.cabas" --user admin --password-file "$work/pw" demo >/dev/null
 # The demo ledger, from the reference feed (cabas-ledger-sim on a free local port), as run-demo.sh does.
 echo 'demo-token' >"$work/token"
-"$build/app/sim/cabas-ledger-sim" --db "$work/demo.cabas" --port 0 --token demo-token >"$work/sim-port" 2>/dev/null &
+"$build/app/sim/cabas-ledger-sim" --db "$work/demo.cabas" --user admin --password-file "$work/pw" --port 0 --token demo-token >"$work/sim-port" 2>/dev/null &
 sim_pid=$!
 for _ in $(seq 100); do [ -s "$work/sim-port" ] && break; sleep 0.1; done
 "$build/app/cabas-cli" --db "$work/demo.cabas" --user admin --password-file "$work/pw" sync \
