@@ -89,7 +89,7 @@ TEST_CASE("ui: a user changes her own password from the File menu, with her curr
 }
 
 TEST_CASE("ui: an administrator adds a user, sets a new password, disables and enables the account",
-          "[ui][users]")
+          "[ui][users][screenshot]")
 {
     test::TempDatabase temp(store::Backend::Sqlite);
     auto db = temp.createInitialised();
