@@ -4168,6 +4168,10 @@
         <source>The current password is wrong; the password was not changed.</source>
         <translation>The current password is wrong; the password was not changed.</translation>
     </message>
+    <message>
+        <source>Only nurses and administrators see who can open health data.</source>
+        <translation>Only nurses and administrators see who can open health data.</translation>
+    </message>
 </context>
 <context>
     <name>Workshop</name>
@@ -6267,6 +6271,18 @@
     <message>
         <source>Never corrected.</source>
         <translation>Never corrected.</translation>
+    </message>
+    <message>
+        <source>The accounts whose keys open health data. A nurse account is given access by the next nurse who logs in after an administrator created it or set its password: if a name surprises you, tell your administrator.</source>
+        <translation>The accounts whose keys open health data. A nurse account is given access by the next nurse who logs in after an administrator created it or set its password: if a name surprises you, tell your administrator.</translation>
+    </message>
+    <message>
+        <source>Health data can be opened by: %1.</source>
+        <translation>Health data can be opened by: %1.</translation>
+    </message>
+    <message>
+        <source>The recovery key opens it too.</source>
+        <translation>The recovery key opens it too.</translation>
     </message>
 </context>
 <context>

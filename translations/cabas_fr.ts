@@ -4168,6 +4168,10 @@
         <source>The current password is wrong; the password was not changed.</source>
         <translation>Le mot de passe actuel est faux ; le mot de passe n’a pas été changé.</translation>
     </message>
+    <message>
+        <source>Only nurses and administrators see who can open health data.</source>
+        <translation>Seuls les infirmiers et les administrateurs voient qui peut ouvrir les données de santé.</translation>
+    </message>
 </context>
 <context>
     <name>Workshop</name>
@@ -6267,6 +6271,18 @@
     <message>
         <source>Never corrected.</source>
         <translation>Jamais corrigé.</translation>
+    </message>
+    <message>
+        <source>The accounts whose keys open health data. A nurse account is given access by the next nurse who logs in after an administrator created it or set its password: if a name surprises you, tell your administrator.</source>
+        <translation>Les comptes dont les clés ouvrent les données de santé. Un compte d’infirmier reçoit l’accès à la prochaine connexion d’un autre infirmier après que l’administrateur l’a créé ou lui a donné un mot de passe : si un nom vous surprend, prévenez votre administrateur.</translation>
+    </message>
+    <message>
+        <source>Health data can be opened by: %1.</source>
+        <translation>Les données de santé peuvent être ouvertes par : %1.</translation>
+    </message>
+    <message>
+        <source>The recovery key opens it too.</source>
+        <translation>La clé de secours les ouvre aussi.</translation>
     </message>
 </context>
 <context>

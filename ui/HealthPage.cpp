@@ -10,6 +10,7 @@
 #include "health/HealthImportDialog.h"
 #include "health/PreventionStepForm.h"
 #include "health/QuestionnaireForm.h"
+#include "security/UserService.h"
 #include "services/FollowUpSchedule.h"
 #include "services/HealthService.h"
 
@@ -189,6 +190,17 @@ QWidget* HealthPage::buildWorklist()
     m_worklist->horizontalHeader()->setMinimumSectionSize(40);
     layout->addWidget(m_worklist, 1);
 
+    m_healthAccess = new QLabel(page);
+    m_healthAccess->setObjectName(QStringLiteral("healthAccessLabel"));
+    m_healthAccess->setWordWrap(true);
+    m_healthAccess->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_healthAccess->setToolTip(
+        tr("The accounts whose keys open health data. A nurse account is given access "
+           "by the next nurse who logs in after an administrator created it or set its "
+           "password: if a name surprises you, tell your administrator."));
+    m_healthAccess->hide();
+    layout->addWidget(m_healthAccess);
+
     connect(m_statusFilter, &QComboBox::currentIndexChanged, this, &HealthPage::applyFilters);
     connect(m_communeFilter, &QComboBox::currentIndexChanged, this, &HealthPage::applyFilters);
     connect(m_worklist, &QAbstractItemView::activated, this, &HealthPage::openCurrent);
@@ -353,6 +365,29 @@ void HealthPage::load(const store::Database* db, const std::optional<Session>& s
     fillCommunes();
     updateCount();
     fitColumns();
+    showHealthAccess();
+}
+
+void HealthPage::showHealthAccess()
+{
+    m_healthAccess->hide();
+    if (!m_db || !m_session || !m_session->keys)
+        return;
+    try {
+        const auto access = security::UserService(*m_db, *m_session).healthAccess();
+        QStringList names;
+        for (const auto& holder : access.holders)
+            names << holder.displayName;
+        if (names.isEmpty() && !access.recoveryKey)
+            return;
+        QString text = tr("Health data can be opened by: %1.").arg(QLocale().createSeparatedList(names));
+        if (access.recoveryKey)
+            text += QLatin1Char(' ') + tr("The recovery key opens it too.");
+        m_healthAccess->setText(text);
+        m_healthAccess->show();
+    } catch (const Error&) {
+        // Not a nurse (the page refused already) or the database went away: nothing to show.
+    }
 }
 
 void HealthPage::fitColumns()
@@ -371,6 +406,7 @@ void HealthPage::clear()
     m_session.reset();
     m_model->clear();
     m_worklistError->hide();
+    m_healthAccess->hide();
     m_checkups->setRowCount(0);
     m_questionnaires->setColumnCount(0);
     m_prevention->setRowCount(0);

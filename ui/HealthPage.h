@@ -87,6 +87,8 @@ class HealthPage : public QWidget
     QComboBox* m_communeFilter = nullptr;
     QLabel* m_count = nullptr;
     QLabel* m_worklistError = nullptr;
+    QLabel* m_healthAccess = nullptr; // who holds the health key
+    void showHealthAccess();
 
     QLabel* m_personTitle = nullptr;
     QLabel* m_withdrawnBanner = nullptr;

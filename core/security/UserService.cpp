@@ -19,6 +19,15 @@ User UserService::existing(const QString& login) const
     return *user;
 }
 
+UserService::HealthAccess UserService::healthAccess() const
+{
+    if (m_session.role() != Role::Nurse && m_session.role() != Role::Admin)
+        throw Error(tr("Only nurses and administrators see who can open health data."),
+                    Error::Kind::AccessDenied);
+    const store::KeySlotRepository keySlots(m_db);
+    return {keySlots.healthHolders(), keySlots.recoveryHoldsHealth()};
+}
+
 bool UserService::keyRingReady(bool certify) const
 {
     if (!store::KeySlotRepository(m_db).header())

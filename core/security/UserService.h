@@ -3,6 +3,7 @@
 #include "domain/User.h"
 #include "security/Session.h"
 #include "store/Database.h"
+#include "store/KeySlotRepository.h"
 
 #include <vector>
 
@@ -33,6 +34,16 @@ class UserService
     // too (a wrong one: AccessDenied, audited, nothing changed).
     void setPassword(const QString& login, const QString& password,
                      const QString& currentPassword = {}) const;
+
+    // Who can open health data (docs/encryption.md): the active accounts whose key slot holds the health key,
+    // and whether the recovery key does. For nurses (to notice an account they did not expect) and
+    // administrators; others: AccessDenied.
+    struct HealthAccess
+    {
+        std::vector<store::KeySlotRepository::HealthHolder> holders;
+        bool recoveryKey = false;
+    };
+    HealthAccess healthAccess() const;
 
   private:
     User existing(const QString& login) const;

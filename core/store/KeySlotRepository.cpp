@@ -91,6 +91,27 @@ std::optional<KeySlot> KeySlotRepository::forUser(qint64 userId) const
     return read(q);
 }
 
+std::vector<KeySlotRepository::HealthHolder> KeySlotRepository::healthHolders() const
+{
+    std::vector<HealthHolder> list;
+    QSqlQuery q = m_db.exec(QStringLiteral(
+        "SELECT u.login, u.display_name, u.role, s.updated_at FROM key_slot s JOIN app_user u ON u.id = "
+        "s.user_id "
+        "WHERE s.kind = 'user' AND s.health_sealed IS NOT NULL AND s.health_sealed <> '' AND u.active "
+        "ORDER BY u.display_name, u.login"));
+    while (q.next())
+        list.push_back(
+            {q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), toTimestamp(q.value(3))});
+    return list;
+}
+
+bool KeySlotRepository::recoveryHoldsHealth() const
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT count(*) FROM key_slot WHERE kind = 'recovery' AND "
+                                           "health_sealed IS NOT NULL AND health_sealed <> ''"));
+    return q.next() && q.value(0).toLongLong() > 0;
+}
+
 std::optional<KeySlot> KeySlotRepository::recovery() const
 {
     QSqlQuery q =

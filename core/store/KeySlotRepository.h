@@ -26,6 +26,17 @@ class KeySlotRepository
 
     std::optional<security::KeySlot> forUser(qint64 userId) const;
     std::optional<security::KeySlot> recovery() const;
+    // The active users whose slot holds the health key (login, display name, role code, when the slot last
+    // changed), by name; and whether the recovery slot holds it.
+    struct HealthHolder
+    {
+        QString login;
+        QString displayName;
+        QString role;
+        QDateTime since;
+    };
+    std::vector<HealthHolder> healthHolders() const;
+    bool recoveryHoldsHealth() const;
     // Inserts the slot, or replaces the user's (or the recovery) slot; sets slot.id.
     void put(security::KeySlot& slot, const QDateTime& now);
     // Re-wrapped keys of an existing slot (a password change): salt, limits and wrapped keys only.

@@ -417,3 +417,31 @@ TEST_CASE("ui: a nurse corrects a checkup from the health page, with its reason 
         }
     CHECK(updates == 1);
 }
+
+TEST_CASE("ui: the health page tells a nurse who can open health data", "[ui][health][keyring]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = temp.createInitialised();
+    const Session claire =
+        test::addUserAndLogin(*db, QStringLiteral("claire"), QStringLiteral("Claire Dupuis"), Role::Nurse);
+    ui::HealthPage page;
+    page.load(db.get(), claire);
+    auto* label = child<QLabel>(&page, "healthAccessLabel");
+    CHECK_FALSE(label->isHidden());
+    CHECK(label->text().contains(QStringLiteral("Claire Dupuis")));
+    CHECK(label->text().contains(ui::HealthPage::tr("The recovery key opens it too.")));
+
+    // An administrator adds a nurse: listed once a nurse's login has granted her the key.
+    const Session admin = test::adminSession(*db);
+    security::UserService(*db, admin)
+        .add(QStringLiteral("julie"), QStringLiteral("Julie Morel"), Role::Nurse, test::kStaffPassword);
+    page.load(db.get(), claire);
+    CHECK_FALSE(label->text().contains(QStringLiteral("Julie Morel")));
+    const Session again = security::Authenticator(*db).login(QStringLiteral("claire"), test::kStaffPassword);
+    page.load(db.get(), again);
+    CHECK(label->text().contains(QStringLiteral("Julie Morel")));
+    // A social worker never holds it.
+    test::addUserAndLogin(*db, QStringLiteral("amelie"), QStringLiteral("Amélie Roux"), Role::SocialWorker);
+    page.load(db.get(), again);
+    CHECK_FALSE(label->text().contains(QStringLiteral("Amélie Roux")));
+}

@@ -184,3 +184,27 @@ TEST_CASE("users: issuing a slot needs an administrator's key ring, and nothing 
     CHECK(
         test::loginAs(*db, QStringLiteral("admin"), QString::fromLatin1(TempDatabase::kAdminPassword)).keys);
 }
+
+TEST_CASE("users: nurses and administrators see who holds the health key, others are refused",
+          "[security][users][keyring]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session claire = test::sessionFor(*db, Role::Nurse, QStringLiteral("claire"));
+    const Session sw = test::sessionFor(*db, Role::SocialWorker, QStringLiteral("amelie"));
+    test::sessionFor(*db, Role::Nurse, QStringLiteral("julie")); // her own login cannot grant her the key
+    const auto before = UserService(*db, claire).healthAccess();
+    REQUIRE(before.holders.size() == 1);
+    CHECK(before.holders[0].login == QStringLiteral("claire"));
+    CHECK(before.recoveryKey);
+    // Claire's next login seals the key to Julie's slot.
+    test::loginAs(*db, QStringLiteral("claire"), test::passwordFor(QStringLiteral("claire")));
+    const auto after = UserService(*db, test::adminSession(*db)).healthAccess();
+    QStringList logins;
+    for (const auto& h : after.holders)
+        logins << h.login;
+    CHECK(logins == QStringList{QStringLiteral("claire"), QStringLiteral("julie")});
+    CHECK(test::thrownBy([&] { UserService(*db, sw).healthAccess(); }).kind() == Error::Kind::AccessDenied);
+}
