@@ -1,4 +1,5 @@
 #include "store/Database.h"
+#include "store/PgRoles.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
@@ -325,6 +326,7 @@ std::unique_ptr<Database> Database::open(const DatabaseSpec& spec)
     if (spec.backend == Backend::Sqlite)
         db->configureSqlite();
     db->migrate();
+    PgRoles::refreshIfStale(*db);
     return db;
 }
 

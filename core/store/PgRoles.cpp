@@ -177,6 +177,8 @@ void PgRoles::apply(const Database& db, const QString& prefix)
                         .arg(prefix),
                     Error::Kind::Invalid);
     Database::Transaction tx(db);
+    // Two owners' processes opening an upgraded database at once (refreshIfStale) apply one after the other.
+    db.exec(QStringLiteral("SELECT pg_advisory_xact_lock(4341424154)"));
     // The key of the fake salts of unknown logins: created once, readable by the owner only (the REVOKE of
     // statements() covers it).
     QSqlQuery keyTable = db.exec(QStringLiteral("SELECT to_regclass('cabas_auth_key') IS NULL"));
@@ -393,6 +395,24 @@ void PgRoles::checkCurrent(const Database& db)
     QSqlQuery q = db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = 'pg_role_stamp'"));
     if (!q.next() || q.value(0).toString() != expectedStamp(db))
         throw outOfDate();
+}
+
+bool PgRoles::refreshIfStale(const Database& db)
+{
+    if (db.backend() != Backend::Postgres)
+        return false;
+    const QString prefix = appliedPrefix(db);
+    if (prefix.isEmpty())
+        return false;
+    QSqlQuery stamp = db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = 'pg_role_stamp'"));
+    if (stamp.next() && stamp.value(0).toString() == expectedStamp(db))
+        return false;
+    QSqlQuery owner = db.exec(QStringLiteral("SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM "
+                                             "pg_class c WHERE c.oid = to_regclass('cabas_meta')"));
+    if (!owner.next() || !owner.value(0).toBool())
+        return false;
+    apply(db, prefix);
+    return true;
 }
 
 Error PgRoles::outOfDate()

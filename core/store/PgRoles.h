@@ -16,7 +16,8 @@ namespace cabas::store {
 // Each person then gets a login role in their group (CREATE ROLE anne LOGIN PASSWORD '...' IN ROLE
 // cabas_social_worker) and connects with it. Cabas refuses a login whose Cabas role is not the group of the
 // database login (see Authenticator). Tables are owned by the role that ran `cabas-cli init`, which keeps
-// every privilege; run `cabas-cli pg roles` again after an upgrade adds tables.
+// every privilege; after an upgrade adds tables, the owner's next open applies the roles again
+// (refreshIfStale), as `cabas-cli pg roles` would.
 class PgRoles
 {
     Q_DECLARE_TR_FUNCTIONS(PgRoles)
@@ -58,6 +59,11 @@ class PgRoles
     static QString expectedStamp(const Database& db);
     // Throws outOfDate() when the roles were applied before an upgrade or by another version of Cabas.
     static void checkCurrent(const Database& db);
+    // After an upgrade: when roles were applied to `db` but their stamp is stale, and this login owns the
+    // tables, applies them again with the same prefix (Database::open calls it after the migrations), so that
+    // staff logins keep working without `cabas-cli pg roles`. Returns whether it did. A staff login's open
+    // changes nothing (the staff then get outOfDate() until the owner opens the database).
+    static bool refreshIfStale(const Database& db);
     // The error a staff login gets when the roles, grants or functions are missing or stale.
     static Error outOfDate();
 };

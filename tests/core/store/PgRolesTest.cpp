@@ -374,6 +374,36 @@ TEST_CASE("on PostgreSQL staff logins cannot read password hashes and log in thr
     CHECK(AuditTrail(*f.db).verify().ok);
 }
 
+TEST_CASE("on PostgreSQL the owner's open after an upgrade applies the roles again, a staff login's does not",
+          "[store][postgresql][roles]")
+{
+    const Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    if (backend != Backend::Postgres)
+        return;
+    TempDatabase t(backend);
+    RolesFixture f(t);
+    test::sessionFor(*f.db, Role::SocialWorker, QStringLiteral("anne"));
+    const QString current =
+        t.rawValue(QStringLiteral("SELECT value FROM cabas_meta WHERE key = 'pg_role_stamp'")).toString();
+    // As left by the version before an upgrade.
+    t.rawExec(QStringLiteral("UPDATE cabas_meta SET value = 'v13-0000' WHERE key = 'pg_role_stamp'"));
+    {
+        auto asSw = Database::open(f.socialWorker());
+        CHECK_FALSE(PgRoles::refreshIfStale(*asSw));
+        CHECK(loginError(*asSw, QStringLiteral("anne"), QStringLiteral("Password-of-anne")) ==
+              QString::fromUtf8(PgRoles::outOfDate().what()));
+    }
+    CHECK(t.rawValue(QStringLiteral("SELECT value FROM cabas_meta WHERE key = 'pg_role_stamp'")).toString() ==
+          QStringLiteral("v13-0000"));
+    // The owner opens it (as the desktop or cabas-cli do after installing the new version).
+    Database::open(t.spec());
+    CHECK(t.rawValue(QStringLiteral("SELECT value FROM cabas_meta WHERE key = 'pg_role_stamp'")).toString() ==
+          current);
+    auto asSw = Database::open(f.socialWorker());
+    CHECK(loginError(*asSw, QStringLiteral("anne"), QStringLiteral("Password-of-anne")).isEmpty());
+    CHECK(PgRoles::appliedPrefix(*asSw) == f.prefix);
+}
+
 TEST_CASE("on PostgreSQL a staff login with out-of-date roles is told to run pg roles",
           "[store][postgresql][roles][auth]")
 {
