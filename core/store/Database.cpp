@@ -1,4 +1,5 @@
 #include "store/Database.h"
+#include "store/SealExisting.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
@@ -325,6 +326,9 @@ std::unique_ptr<Database> Database::open(const DatabaseSpec& spec)
     if (spec.backend == Backend::Sqlite)
         db->configureSqlite();
     db->migrate();
+    // The file opened as a Cabas database: copies left by a sealing that did not finish are deleted.
+    if (spec.backend == Backend::Sqlite)
+        SealExisting::removeLeftovers(spec.path);
     return db;
 }
 
