@@ -138,7 +138,14 @@ bool offerSealing(Start& start)
         return true;
     }
     if (!result.recoveryKey.isEmpty()) {
-        ui::RecoveryKeyDialog keyDialog(result.recoveryKey);
+        ui::RecoveryKeyDialog keyDialog(
+            result.recoveryKey, nullptr,
+            QCoreApplication::translate(
+                "main",
+                "The database is now encrypted, and this is its recovery key. It is shown only this "
+                "once and Cabas keeps no copy of it. If every administrator's password is lost, it is "
+                "the only way to open the database's keys. Write it down or print it, and keep it in a "
+                "safe place, away from this computer."));
         keyDialog.exec();
     }
     if (!result.temporaryPasswords.empty()) {
