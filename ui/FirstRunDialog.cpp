@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QButtonGroup>
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QEvent>
 #include <QFileDialog>
@@ -227,6 +228,16 @@ QWidget* FirstRunDialog::buildCreatePage()
     m_passwordConfirm->setEchoMode(QLineEdit::Password);
     m_passwordConfirmMessage = addMessageLabel(QStringLiteral("passwordConfirmMessage"));
     addRow(grid, tr("Con&firm the password"), m_passwordConfirm, m_passwordConfirmMessage);
+
+    // Sealed by default (docs/encryption.md): names, birth dates, addresses and notes encrypted in the file.
+    // Unticked, they stay in clear (a copy of the file gives them away); sealing later is possible.
+    m_sealFields = new QCheckBox(tr("&Encrypt names, birth dates, addresses and notes in the database "
+                                    "(recommended)"),
+                                 this);
+    m_sealFields->setObjectName(QStringLiteral("sealFieldsCheck"));
+    m_sealFields->setChecked(true);
+    m_sealFields->setAccessibleName(tr("Encrypt names, birth dates, addresses and notes in the database"));
+    grid->addWidget(m_sealFields, grid->rowCount(), 1);
 
     // The programme's rules: the defaults (40 and 20 EUR, waves M0 to M18 ...) until the administrator opens
     // them.
@@ -543,6 +554,7 @@ void FirstRunDialog::doCreate()
     Programme programme = m_programmeEditor->programme();
     programme.name = m_programmeName->text().trimmed();
     request.programme = programme;
+    request.sealFields = m_sealFields->isChecked();
     m_database = Setup::initDatabase(request, &m_recoveryKey);
     // The new administrator is logged in at once (an audited login like any other): the dialog was just given
     // the password. Should that fail, the database is still there and the login dialog follows.

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -100,6 +101,7 @@ class FirstRunDialog : public QDialog
     QLineEdit* m_password = nullptr;
     QLabel* m_passwordMessage = nullptr;
     QLineEdit* m_passwordConfirm = nullptr;
+    QCheckBox* m_sealFields = nullptr;
     QLabel* m_passwordConfirmMessage = nullptr;
 
     QLineEdit* m_openPath = nullptr;

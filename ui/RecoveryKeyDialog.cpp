@@ -15,7 +15,8 @@
 
 namespace cabas::ui {
 
-RecoveryKeyDialog::RecoveryKeyDialog(const QString& recoveryKey, QWidget* parent)
+RecoveryKeyDialog::RecoveryKeyDialog(const QString& recoveryKey, QWidget* parent,
+                                     const QString& explanationText)
     : QDialog(parent), m_key(recoveryKey)
 {
     setObjectName(QStringLiteral("recoveryKeyDialog"));
@@ -36,9 +37,13 @@ RecoveryKeyDialog::RecoveryKeyDialog(const QString& recoveryKey, QWidget* parent
     layout->addWidget(heading);
 
     auto* explanation = new QLabel(
-        tr("This is the recovery key of the new database. It is shown only this once and Cabas keeps no copy "
-           "of it. If every administrator's password is lost, it is the only way to open the database's "
-           "keys. Write it down or print it, and keep it in a safe place, away from this computer."),
+        !explanationText.isEmpty()
+            ? explanationText
+            : tr("This is the recovery key of the new database. It is shown only this once and Cabas keeps "
+                 "no "
+                 "copy of it. If every administrator's password is lost, it is the only way to open the "
+                 "database's keys. Write it down or print it, and keep it in a safe place, away from this "
+                 "computer."),
         this);
     explanation->setObjectName(QStringLiteral("recoveryKeyExplanation"));
     explanation->setWordWrap(true);

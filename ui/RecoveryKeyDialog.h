@@ -15,7 +15,9 @@ class RecoveryKeyDialog : public QDialog
 {
     Q_OBJECT
   public:
-    explicit RecoveryKeyDialog(const QString& recoveryKey, QWidget* parent = nullptr);
+    // `explanation`: the text above the key (default: the one for a new database).
+    explicit RecoveryKeyDialog(const QString& recoveryKey, QWidget* parent = nullptr,
+                               const QString& explanation = QString());
     ~RecoveryKeyDialog() override;
 
     QString recoveryKey() const { return m_key; }

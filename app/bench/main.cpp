@@ -106,6 +106,7 @@ void benchSync(int households)
         store::DatabaseSpec::parse(dir.filePath(QStringLiteral("sync.cabas")), QProcessEnvironment());
     request.adminLogin = QStringLiteral("admin");
     request.adminPassword = QStringLiteral("Bench-Password-2026");
+    request.sealFields = false;
     Programme programme = Programme::defaults(QDate(2025, 6, 1));
     programme.bonusRules = {
         BonusRule{0, QStringLiteral("+50 %"), 5000, std::nullopt, QDate(2025, 6, 1), QDate(2026, 1, 31)}};
@@ -511,6 +512,7 @@ void benchCohort(const store::DatabaseSpec& spec, const QString& backend, int ho
     request.spec = spec;
     request.adminLogin = QStringLiteral("admin");
     request.adminPassword = QStringLiteral("Bench-Password-2026");
+    request.sealFields = false;
     if (reuse) {
         // A database kept by an earlier run (--cohort-db): measure again without generating anything. Opening
         // it upgrades it first (migration 0010 fills the figures per household and month): timed.

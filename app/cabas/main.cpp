@@ -5,11 +5,15 @@
 #include "FirstRunDialog.h"
 #include "LoginDialog.h"
 #include "MainWindow.h"
+#include "RecoveryKeyDialog.h"
+#include "SealDatabaseDialog.h"
+#include "TemporaryPasswordsDialog.h"
 #include "Theme.h"
 #include "common/Error.h"
 #include "common/Translation.h"
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
+#include "store/Sealed.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -97,6 +101,56 @@ bool askForLogin(Start& start, const QString& login, const QString& problem, boo
         } else {
             return false;
         }
+    }
+    return true;
+}
+
+// An administrator on a clear database is offered to seal it (docs/encryption.md, step 5). Once sealed, the
+// database is opened again, the recovery key and the temporary passwords are shown once, and everyone logs
+// in again (the keys changed). False when the database could not be opened again.
+bool offerSealing(Start& start)
+{
+    if (!start.session || start.session->role() != Role::Admin || store::Sealed::isSealed(*start.db))
+        return true;
+    ui::SealDatabaseDialog dialog(*start.db, *start.session);
+    if (dialog.exec() != QDialog::Accepted)
+        return true;
+    const Sealing::Result result = dialog.sealingResult();
+    const store::DatabaseSpec spec = start.db->spec();
+    start.db.reset();
+    start.session.reset();
+    QString problem;
+    try {
+        Sealing::install(spec, result);
+    } catch (const Error& e) {
+        problem = e.message();
+    }
+    try {
+        start.db = store::Database::open(spec);
+    } catch (const Error& e) {
+        QMessageBox::critical(
+            nullptr, QCoreApplication::translate("main", "Cabas"),
+            QCoreApplication::translate("main", "Cannot open the database:\n%1").arg(e.message()));
+        return false;
+    }
+    if (!problem.isEmpty()) {
+        QMessageBox::warning(nullptr, QCoreApplication::translate("main", "Cabas"), problem);
+        return true;
+    }
+    if (!result.recoveryKey.isEmpty()) {
+        ui::RecoveryKeyDialog keyDialog(
+            result.recoveryKey, nullptr,
+            QCoreApplication::translate(
+                "main",
+                "The database is now encrypted, and this is its recovery key. It is shown only this "
+                "once and Cabas keeps no copy of it. If every administrator's password is lost, it is "
+                "the only way to open the database's keys. Write it down or print it, and keep it in a "
+                "safe place, away from this computer."));
+        keyDialog.exec();
+    }
+    if (!result.temporaryPasswords.empty()) {
+        ui::TemporaryPasswordsDialog passwords(result.temporaryPasswords);
+        passwords.exec();
     }
     return true;
 }
@@ -258,6 +312,16 @@ int main(int argc, char* argv[])
     }
     if (!start.session && !askForLogin(start, user, loginProblem, !parser.isSet(dbOption)))
         return 0; // the user cancelled the login dialog
+    if (!scripted) {
+        const QString admin = start.session->login();
+        if (!offerSealing(start))
+            return 1;
+        if (!start.session &&
+            !askForLogin(start, admin,
+                         QCoreApplication::translate("main", "The database is now encrypted: log in again."),
+                         false))
+            return 0;
+    }
     if (!scripted)
         ui::DatabaseSettings::remember(start.db->spec());
 

@@ -16,6 +16,7 @@
 #include "security/UserService.h"
 #include "services/BackupService.h"
 #include "services/FollowUpSchedule.h"
+#include "setup/Sealing.h"
 #include "setup/Setup.h"
 #include "store/Database.h"
 #include "store/PgRoles.h"
@@ -43,6 +44,45 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------- commands
 
+// Prints `sentences` wrapped at 72 columns, then `values` indented, inside a box that fits an 80-column
+// terminal (what is shown only once: the recovery key, temporary passwords).
+void printBox(QTextStream& out, const QStringList& sentences, const QStringList& values)
+{
+    QStringList lines;
+    for (const QString& sentence : sentences) {
+        QString line;
+        for (const QString& word : sentence.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (!line.isEmpty() && line.size() + 1 + word.size() > 72) {
+                lines << line;
+                line.clear();
+            }
+            line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+        }
+        lines << line;
+    }
+    lines << QString();
+    for (const QString& value : values)
+        lines << QStringLiteral("    ") + value;
+    lines << QString();
+    qsizetype width = 0;
+    for (const QString& line : lines)
+        width = std::max(width, line.size());
+    const QString rule = QLatin1Char('+') + QString(width + 2, QLatin1Char('-')) + QLatin1Char('+');
+    out << Qt::endl << rule << Qt::endl;
+    for (const QString& line : lines)
+        out << QStringLiteral("| ") << line.leftJustified(width) << QStringLiteral(" |") << Qt::endl;
+    out << rule << Qt::endl;
+}
+
+void printRecoveryKey(QTextStream& out, const QString& recoveryKey)
+{
+    printBox(out,
+             {Cli::tr("RECOVERY KEY: write it down now and keep it somewhere safe, away from this computer."),
+              Cli::tr("It is shown only this once. It opens the database's keys when every administrator's "
+                      "password is lost.")},
+             {recoveryKey});
+}
+
 int runInit(Context& c)
 {
     requireNoArgument(c);
@@ -53,7 +93,10 @@ int runInit(Context& c)
         throw UsageProblem(Cli::tr("init needs --admin LOGIN"));
     request.adminPassword = commandPassword(c, request.adminLogin);
     request.adminDisplayName = c.option(QStringLiteral("admin-name"));
-    request.sealFields = c.parser.isSet(QStringLiteral("sealed"));
+    // Sealed unless --clear (--sealed, the default now, is still accepted).
+    if (c.parser.isSet(QStringLiteral("sealed")) && c.parser.isSet(QStringLiteral("clear")))
+        throw UsageProblem(Cli::tr("--sealed and --clear exclude each other"));
+    request.sealFields = !c.parser.isSet(QStringLiteral("clear"));
     const QString programmeFile = c.option(QStringLiteral("programme"));
     if (!programmeFile.isEmpty()) {
         QFile f(programmeFile);
@@ -77,32 +120,88 @@ int runInit(Context& c)
                  .arg(db->spec().displayName(), programme ? programme->name : QString(),
                       request.adminLogin.toLower())
           << Qt::endl;
-    // The recovery key exists nowhere else: printed once, inside a box, on stdout only. The sentences are
-    // wrapped at 72 columns so that the box fits an 80-column terminal.
-    QStringList lines;
-    for (const QString& sentence :
-         {Cli::tr("RECOVERY KEY: write it down now and keep it somewhere safe, away from this computer."),
-          Cli::tr("It is shown only this once. It opens the database's keys when every administrator's "
-                  "password is lost.")}) {
-        QString line;
-        for (const QString& word : sentence.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            if (!line.isEmpty() && line.size() + 1 + word.size() > 72) {
-                lines << line;
-                line.clear();
-            }
-            line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
-        }
-        lines << line;
+    // The recovery key exists nowhere else: printed once, inside a box, on stdout only.
+    printRecoveryKey(c.out, recoveryKey);
+    return Success;
+}
+
+QString phaseName(Sealing::Phase phase)
+{
+    switch (phase) {
+    case Sealing::Phase::Backup:
+        return Cli::tr("Backup");
+    case Sealing::Phase::Copy:
+        return Cli::tr("Copy");
+    case Sealing::Phase::Keys:
+        return Cli::tr("Keys and users");
+    case Sealing::Phase::Rewrite:
+        return Cli::tr("Encrypting");
+    case Sealing::Phase::Vacuum:
+        return Cli::tr("Compacting");
+    case Sealing::Phase::Verify:
+        return Cli::tr("Checking");
+    case Sealing::Phase::Replace:
+        return Cli::tr("Replacing the file");
     }
-    lines << QString() << QStringLiteral("    ") + recoveryKey << QString();
-    qsizetype width = 0;
-    for (const QString& line : lines)
-        width = std::max(width, line.size());
-    const QString rule = QLatin1Char('+') + QString(width + 2, QLatin1Char('-')) + QLatin1Char('+');
-    c.out << Qt::endl << rule << Qt::endl;
-    for (const QString& line : lines)
-        c.out << QStringLiteral("| ") << line.leftJustified(width) << QStringLiteral(" |") << Qt::endl;
-    c.out << rule << Qt::endl;
+    return QString();
+}
+
+int runSeal(Context& c)
+{
+    requireNoArgument(c);
+    auto login = c.openAndLogin();
+    Sealing::Options options;
+    // The password again: read again from the same file, or typed again.
+    options.password =
+        c.globals.passwordFile.isEmpty()
+            ? promptPassword(
+                  Cli::tr("Your password again, to seal %1: ").arg(login.first->spec().displayName()), c.err)
+            : security::Passwords::readPasswordFile(c.globals.passwordFile);
+    options.backupFile = c.option(QStringLiteral("backup"));
+    std::optional<Sealing::Phase> shown;
+    const bool tty = isatty(STDERR_FILENO);
+    options.progress = [&](Sealing::Phase phase, qint64 done, qint64 total) {
+        if (shown != phase) {
+            if (shown && tty)
+                c.err << Qt::endl;
+            shown = phase;
+            if (!tty)
+                c.err << phaseName(phase) << Qt::endl;
+        }
+        if (tty) {
+            c.err << '\r' << phaseName(phase);
+            if (total > 0)
+                c.err << QStringLiteral(" %1 %").arg(done * 100 / total);
+            c.err.flush();
+        }
+        return true;
+    };
+    const Sealing::Result r = Sealing::run(login.first, login.second, options);
+    if (tty)
+        c.err << Qt::endl;
+    c.out << Cli::tr("Sealed %1: names, birth dates, addresses and notes are now encrypted (%2).")
+                 .arg(c.databaseSpec().displayName(), r.counts)
+          << Qt::endl;
+    c.out
+        << Cli::tr(
+               "The backup taken before, %1, still holds them in clear: keep it locked away, and destroy it "
+               "once you have checked the sealed database (on an SSD a deleted file may still be read "
+               "back: destroy the medium if it matters).")
+               .arg(QDir::toNativeSeparators(r.backupFile))
+        << Qt::endl;
+    if (!r.recoveryKey.isEmpty())
+        printRecoveryKey(c.out, r.recoveryKey);
+    if (!r.temporaryPasswords.empty()) {
+        QStringList values;
+        for (const auto& t : r.temporaryPasswords)
+            values << QStringLiteral("%1 (%2): %3").arg(t.login, displayName(t.role), t.password);
+        printBox(
+            c.out,
+            {Cli::tr("TEMPORARY PASSWORDS: the other users' passwords were replaced. Give each user theirs "
+                     "in person; they change it after logging in."),
+             Cli::tr("They are shown only this once.")},
+            values);
+    }
     return Success;
 }
 
@@ -596,7 +695,9 @@ std::vector<Command> baseCommands()
             QStringLiteral("FILE.json")),
           O(QStringLiteral("sealed"),
             Cli::tr("Keep names, birth dates, addresses and notes of persons and households encrypted in the "
-                    "database (docs/encryption.md)."))},
+                    "database (the default; docs/encryption.md).")),
+          O(QStringLiteral("clear"),
+            Cli::tr("Keep them in clear instead (anyone with a copy of the file reads them)."))},
          runInit,
          true},
         {QStringLiteral("demo"),
@@ -622,6 +723,15 @@ std::vector<Command> baseCommands()
          Cli::tr("Show the programme settings as JSON."),
          {},
          runProgrammeShow},
+        {QStringLiteral("seal"),
+         QString(),
+         Cli::tr("Encrypt the names, birth dates, addresses and notes of an existing clear database, after a "
+                 "backup (administrators; the password is asked again, or read again from --password-file)."),
+         {O(QStringLiteral("backup"),
+            Cli::tr("Where to write the backup taken first (default: beside the database, "
+                    "NAME.before-sealing-DATE.cabas)."),
+            QStringLiteral("FILE"))},
+         runSeal},
         {QStringLiteral("user add"),
          QStringLiteral("LOGIN"),
          Cli::tr("Add a user (administrators)."),

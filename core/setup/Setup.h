@@ -16,9 +16,10 @@ struct InitRequest
     QString adminDisplayName; // defaults to the login
     QString adminPassword;
     std::optional<Programme> programme; // none: Programme::defaults(today)
-    // Seal the protected columns of persons and households (store/Sealed.h, docs/encryption.md): off until
-    // the lead decides that new databases are sealed; `cabas-cli init --sealed` sets it.
-    bool sealFields = false;
+    // Seal the protected columns of persons and households (store/Sealed.h, docs/encryption.md): the default
+    // for new databases (the desktop's first-run dialog ticks it, `cabas-cli init` unless --clear). The
+    // tests' TempDatabase::createInitialised() and the benches' clear runs set it to false.
+    bool sealFields = true;
 };
 
 // Creates a new Cabas database with its programme and first administrator. Everything is checked before the

@@ -1,5 +1,6 @@
 #include "store/Database.h"
 #include "store/PgRoles.h"
+#include "store/SealExisting.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
@@ -327,6 +328,9 @@ std::unique_ptr<Database> Database::open(const DatabaseSpec& spec)
         db->configureSqlite();
     db->migrate();
     PgRoles::refreshIfStale(*db);
+    // The file opened as a Cabas database: copies left by a sealing that did not finish are deleted.
+    if (spec.backend == Backend::Sqlite)
+        SealExisting::removeLeftovers(spec.path);
     return db;
 }
 

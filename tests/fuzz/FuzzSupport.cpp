@@ -83,6 +83,7 @@ const Fixture& fixture()
         request.spec.path = scratch->filePath(QStringLiteral("fuzz.cabas"));
         request.adminLogin = QStringLiteral("admin");
         request.adminPassword = QStringLiteral("Admin-Password-2026");
+        request.sealFields = false;
         store::Database* db = Setup::initDatabase(request).release();
         const security::Authenticator auth(*db);
         const Session admin = auth.login(request.adminLogin, request.adminPassword);

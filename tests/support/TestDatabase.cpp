@@ -148,6 +148,7 @@ std::unique_ptr<store::Database> TempDatabase::createInitialised(QString* recove
     request.spec = m_spec;
     request.adminLogin = QStringLiteral("admin");
     request.adminPassword = QString::fromLatin1(kAdminPassword);
+    request.sealFields = false; // the tests' databases stay clear (new tests ask for createSealed())
     return Setup::initDatabase(request, recoveryKey);
 }
 

@@ -16,6 +16,8 @@
 #include "MainWindow.h"
 #include "ProgrammeEditor.h"
 #include "RecoveryKeyDialog.h"
+#include "SealDatabaseDialog.h"
+#include "TemporaryPasswordsDialog.h"
 #include "TestPaths.h"
 #include "Theme.h"
 #include "UiTestUtil.h"
@@ -466,7 +468,8 @@ TEST_CASE("ui: a tone follows the application's palette when it turns dark", "[u
     CHECK(label.styleSheet() == lightSheet);
 }
 
-TEST_CASE("ui: the login, first-run, recovery key and programme forms work with the keyboard and read well "
+TEST_CASE("ui: the login, first-run, recovery key, sealing and programme forms work with the keyboard and "
+          "read well "
           "in the dark",
           "[ui][a11y]")
 {
@@ -490,6 +493,17 @@ TEST_CASE("ui: the login, first-run, recovery key and programme forms work with 
         ui::RecoveryKeyDialog dialog(QStringLiteral("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"));
         checkForm(&dialog, QStringLiteral("recovery key dialog"));
         // Enter does not skip the key: Continue stays disabled until the box is ticked.
+        CHECK_FALSE(child<QPushButton>(&dialog, "continueButton")->isEnabled());
+    }
+    {
+        ui::SealDatabaseDialog dialog(*f.db, test::adminSession(*f.db));
+        checkForm(&dialog, QStringLiteral("sealing dialog"));
+        CHECK(child<QPushButton>(&dialog, "sealButton")->isDefault());
+    }
+    {
+        ui::TemporaryPasswordsDialog dialog({{QStringLiteral("amelie.roux"), QStringLiteral("Amélie Roux"),
+                                              Role::SocialWorker, QStringLiteral("Ab3d-Ef5h-Jk7m-Np9q")}});
+        checkForm(&dialog, QStringLiteral("temporary passwords dialog"));
         CHECK_FALSE(child<QPushButton>(&dialog, "continueButton")->isEnabled());
     }
     {

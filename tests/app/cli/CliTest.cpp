@@ -61,13 +61,15 @@ TEST_CASE("cabas-cli init then demo then info", "[cli]")
     QTemporaryDir dir;
     const QString pw = passwordFile(dir);
 
-    Run init = runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
-                       QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
+    Run init =
+        runCli({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), t.url(),
+                QStringLiteral("--admin"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
     INFO(init.err.toStdString());
     REQUIRE(init.code == cli::Success);
 
-    Run again = runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
-                        QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
+    Run again =
+        runCli({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), t.url(),
+                QStringLiteral("--admin"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
     CHECK(again.code == cli::Failure);
     CHECK_FALSE(again.err.isEmpty());
 
@@ -142,8 +144,9 @@ TEST_CASE("cabas-cli init prints the recovery key once, in a box, and it opens t
     TempDatabase t(backend);
     QTemporaryDir dir;
     const QString pw = passwordFile(dir);
-    Run init = runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
-                       QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
+    Run init =
+        runCli({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), t.url(),
+                QStringLiteral("--admin"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
     INFO(init.out.toStdString() << init.err.toStdString());
     REQUIRE(init.code == cli::Success);
 
@@ -169,8 +172,9 @@ TEST_CASE("cabas-cli init prints the recovery key once, in a box, and it opens t
     CHECK(recovery.canCertify());
 
     // A second init is refused and prints no key.
-    Run again = runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
-                        QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
+    Run again =
+        runCli({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), t.url(),
+                QStringLiteral("--admin"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw});
     CHECK(again.code == cli::Failure);
     CHECK_FALSE(keyPattern.match(again.out + again.err).hasMatch());
 }
@@ -185,9 +189,9 @@ TEST_CASE("cabas-cli init takes a programme file and reports its errors with the
         "allowance": {"adult_cents": 5000, "child_cents": 5000},
         "bonus_rules": [{"label": "Bonus", "rate_percent": 100, "monthly_cap_cents": 2500, "valid_from": "2025-01-01"}],
         "waves": [{"code": "M0", "offset_days": 0, "tolerance_days": 30}], "disclosure_threshold": 15})");
-    Run init = runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
-                       QStringLiteral("admin"), QStringLiteral("--password-file"), pw,
-                       QStringLiteral("--programme"), programme});
+    Run init = runCli({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), t.url(),
+                       QStringLiteral("--admin"), QStringLiteral("admin"), QStringLiteral("--password-file"),
+                       pw, QStringLiteral("--programme"), programme});
     INFO(init.err.toStdString());
     REQUIRE(init.code == cli::Success);
     Run show =
@@ -203,8 +207,8 @@ TEST_CASE("cabas-cli init takes a programme file and reports its errors with the
         programme,
         R"({"name": "X", "starts_on": "2025-01-01", "allowance": {"adult_cents": -1, "child_cents": 0},
         "waves": []})");
-    Run refused = runCli({QStringLiteral("init"), QStringLiteral("--db"), bad.url(),
-                          QStringLiteral("--admin"), QStringLiteral("admin"),
+    Run refused = runCli({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"),
+                          bad.url(), QStringLiteral("--admin"), QStringLiteral("admin"),
                           QStringLiteral("--password-file"), pw, QStringLiteral("--programme"), programme});
     CHECK(refused.code == cli::Failure);
     CHECK(refused.err.contains(QStringLiteral("programme.json: allowance.adult_cents")));
@@ -212,9 +216,9 @@ TEST_CASE("cabas-cli init takes a programme file and reports its errors with the
     CHECK_FALSE(QFileInfo::exists(bad.spec().path));
 
     test::writeFile(programme, "{ not json");
-    Run broken = runCli({QStringLiteral("init"), QStringLiteral("--db"), bad.url(), QStringLiteral("--admin"),
-                         QStringLiteral("admin"), QStringLiteral("--password-file"), pw,
-                         QStringLiteral("--programme"), programme});
+    Run broken = runCli({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), bad.url(),
+                         QStringLiteral("--admin"), QStringLiteral("admin"),
+                         QStringLiteral("--password-file"), pw, QStringLiteral("--programme"), programme});
     CHECK(broken.code == cli::Failure);
     CHECK(broken.err.contains(QStringLiteral("programme.json")));
 }
@@ -227,7 +231,8 @@ TEST_CASE("cabas-cli usage errors exit with 2, failures with 1", "[cli]")
     CHECK(runCli({QStringLiteral("frobnicate")}).code == cli::UsageError);
     CHECK(runCli({QStringLiteral("info"), QStringLiteral("--bogus")}).code == cli::UsageError);
     CHECK(runCli({QStringLiteral("info")}).code == cli::UsageError); // no database
-    CHECK(runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url()}).code == cli::UsageError);
+    CHECK(runCli({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), t.url()}).code ==
+          cli::UsageError);
     CHECK(runCli({QStringLiteral("demo"), QStringLiteral("--db"), t.url(), QStringLiteral("--households"),
                   QStringLiteral("many")})
               .code == cli::UsageError);
@@ -241,9 +246,10 @@ TEST_CASE("cabas-cli usage errors exit with 2, failures with 1", "[cli]")
     CHECK_FALSE(QFileInfo::exists(t.spec().path));
 
     // A wrong password is a failure, and writes nothing.
-    REQUIRE(runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
-                    QStringLiteral("admin"), QStringLiteral("--password-file"), pw})
-                .code == cli::Success);
+    REQUIRE(
+        runCli({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), t.url(),
+                QStringLiteral("--admin"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw})
+            .code == cli::Success);
     const QString wrong = dir.filePath(QStringLiteral("wrong"));
     test::writeFile(wrong, "not-the-password\n");
     Run denied = runCli({QStringLiteral("demo"), QStringLiteral("--db"), t.url(), QStringLiteral("--user"),
@@ -288,13 +294,15 @@ TEST_CASE("the cabas-cli program speaks French and uses exit codes", "[cli][proc
             *err = QString::fromUtf8(p.readAllStandardError());
         return p.exitCode();
     };
-    CHECK(runProcess({QStringLiteral("init"), QStringLiteral("--db"), db, QStringLiteral("--admin"),
-                      QStringLiteral("admin"), QStringLiteral("--password-file"), pw}) == 0);
+    CHECK(runProcess({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), db,
+                      QStringLiteral("--admin"), QStringLiteral("admin"), QStringLiteral("--password-file"),
+                      pw}) == 0);
     CHECK(runProcess({QStringLiteral("demo"), QStringLiteral("--db"), db, QStringLiteral("--user"),
                       QStringLiteral("admin"), QStringLiteral("--password-file"), pw}) == 0);
     QString err;
-    CHECK(runProcess({QStringLiteral("init"), QStringLiteral("--db"), db, QStringLiteral("--admin"),
-                      QStringLiteral("admin"), QStringLiteral("--password-file"), pw},
+    CHECK(runProcess({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), db,
+                      QStringLiteral("--admin"), QStringLiteral("admin"), QStringLiteral("--password-file"),
+                      pw},
                      &err) == 1);
     CHECK(err.contains(QStringLiteral("existe déjà")));
     CHECK(runProcess({QStringLiteral("nope")}, &err) == 2);
@@ -500,9 +508,10 @@ TEST_CASE("cabas-cli backup then restore into a new database", "[cli][backup]")
     TempDatabase t(backend);
     QTemporaryDir dir;
     const QString pw = passwordFile(dir);
-    REQUIRE(runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
-                    QStringLiteral("admin"), QStringLiteral("--password-file"), pw})
-                .code == cli::Success);
+    REQUIRE(
+        runCli({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), t.url(),
+                QStringLiteral("--admin"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw})
+            .code == cli::Success);
     const QStringList as = {QStringLiteral("--db"),
                             t.url(),
                             QStringLiteral("--user"),
@@ -552,9 +561,10 @@ TEST_CASE("cabas-cli --user logs a member of staff in through their PostgreSQL l
     TempDatabase t(backend);
     QTemporaryDir dir;
     const QString pw = passwordFile(dir);
-    REQUIRE(runCli({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
-                    QStringLiteral("admin"), QStringLiteral("--password-file"), pw})
-                .code == cli::Success);
+    REQUIRE(
+        runCli({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), t.url(),
+                QStringLiteral("--admin"), QStringLiteral("admin"), QStringLiteral("--password-file"), pw})
+            .code == cli::Success);
     const QString prefix = QStringLiteral("c") + t.spec().databaseName.right(20);
     const QString login = prefix + QStringLiteral("_anne");
     struct Cleanup

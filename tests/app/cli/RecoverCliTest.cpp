@@ -32,8 +32,8 @@ TEST_CASE("cabas-cli recover: the key printed at init makes a new administrator,
     TempDatabase t(backend);
     QTemporaryDir dir;
     const QString adminPw = writeFile(dir, u"admin.pw"_s, u"Mot-de-passe-Admin-1"_s);
-    const auto init =
-        runCli({u"init"_s, u"--db"_s, t.url(), u"--admin"_s, u"admin"_s, u"--password-file"_s, adminPw});
+    const auto init = runCli({u"init"_s, u"--clear"_s, u"--db"_s, t.url(), u"--admin"_s, u"admin"_s,
+                              u"--password-file"_s, adminPw});
     INFO(init.out.toStdString() << init.err.toStdString());
     REQUIRE(init.code == cli::Success);
     const auto key = QRegularExpression(u"([A-Z2-7]{4}-){7}[A-Z2-7]{4}"_s).match(init.out);

@@ -50,9 +50,9 @@ TEST_CASE("sync kill test: cabas-cli sync killed -9 at random points loses nothi
         // The demo programme: it started in June 2025, so the ledger has many months.
         QString o, e;
         QTextStream out(&o), err(&e);
-        REQUIRE(cli::run({QStringLiteral("init"), QStringLiteral("--db"), t.url(), QStringLiteral("--admin"),
-                          QStringLiteral("admin"), QStringLiteral("--password-file"), pw,
-                          QStringLiteral("--programme"),
+        REQUIRE(cli::run({QStringLiteral("init"), QStringLiteral("--clear"), QStringLiteral("--db"), t.url(),
+                          QStringLiteral("--admin"), QStringLiteral("admin"),
+                          QStringLiteral("--password-file"), pw, QStringLiteral("--programme"),
                           QStringLiteral(CABAS_SOURCE_DIR "/resources/demo/programme.json")},
                          out, err) == 0);
         REQUIRE(cli::run({QStringLiteral("--db"), t.url(), QStringLiteral("--user"), QStringLiteral("admin"),

@@ -26,6 +26,7 @@ TEST_CASE("init creates the programme and the first administrator", "[setup]")
     TempDatabase t(backend);
     InitRequest request;
     request.spec = t.spec();
+    request.sealFields = false;
     request.adminLogin = QStringLiteral("Sophie.Admin");
     request.adminDisplayName = QStringLiteral("Sophie Martin");
     request.adminPassword = QStringLiteral("Un-Mot-De-Passe-Sûr");
@@ -60,6 +61,7 @@ TEST_CASE("init checks everything before creating anything", "[setup]")
     TempDatabase t(backend);
     InitRequest request;
     request.spec = t.spec();
+    request.sealFields = false;
     request.adminLogin = QStringLiteral("x");
     request.adminPassword = QStringLiteral("short");
     Programme p = Programme::defaults(QDate(2024, 6, 1));
@@ -91,6 +93,7 @@ TEST_CASE("init gives the database its key ring and a recovery key that opens it
     TempDatabase t(backend);
     InitRequest request;
     request.spec = t.spec();
+    request.sealFields = false;
     request.adminLogin = QStringLiteral("sophie");
     request.adminPassword = QStringLiteral("Un-Mot-De-Passe-Sûr");
     QString recoveryKey;

@@ -1,0 +1,354 @@
+#include "setup/Sealing.h"
+
+#include "common/Clock.h"
+#include "common/Error.h"
+#include "security/AuditTrail.h"
+#include "security/KeyRing.h"
+#include "security/Passwords.h"
+#include "store/Backup.h"
+#include "store/KeySlotRepository.h"
+#include "store/PgRoles.h"
+#include "store/SealExisting.h"
+#include "store/Sealed.h"
+#include "store/UserRepository.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRandomGenerator>
+#include <algorithm>
+#include <optional>
+
+namespace cabas {
+
+using store::SealExisting;
+
+namespace {
+
+QString cancelledMessage()
+{
+    return Sealing::tr("The sealing was cancelled; the database was not changed.");
+}
+
+void ask(const Sealing::Progress& progress, Sealing::Phase phase, qint64 done, qint64 total)
+{
+    if (progress && !progress(phase, done, total))
+        throw Error(cancelledMessage(), Error::Kind::Cancelled);
+}
+
+void removeSqliteFiles(const QString& path)
+{
+    for (const QString& suffix :
+         {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")})
+        QFile::remove(path + suffix);
+}
+
+// The key ring (created when missing), the other users' slots, every scope and the marker, in the
+// transaction open on `db` (the copy, or the PostgreSQL database itself).
+void sealInside(const store::Database& db, const Session& admin, const QString& password,
+                Sealing::Result& result, const Sealing::Progress& progress)
+{
+    const QDateTime now = Clock::instance().nowUtc();
+    store::KeySlotRepository keySlots(db);
+    store::UserRepository users(db);
+    const AuditTrail audit(db);
+    if (!keySlots.header()) {
+        result.recoveryKey = security::KeyRing::initialise(keySlots, admin.user, password, now);
+        audit.record(admin, QStringLiteral("keyring.create"), QStringLiteral("key_ring"), QStringLiteral("1"),
+                     QStringLiteral("administrator's and recovery key keySlots (sealing)"));
+    }
+    const auto header = keySlots.header();
+    const auto own = keySlots.forUser(admin.user.id);
+    if (!header || !own)
+        throw Error(Sealing::tr("Your key slot is missing: ask another administrator to set your password "
+                                "again, then seal the database. Nothing was changed."),
+                    Error::Kind::AccessDenied);
+    const security::KeyRing ring = security::KeyRing::unlock(*header, *own, password);
+
+    // Every other active user without a slot: a temporary password and its slot (their own password is
+    // unknown, so nothing else could open the keys for them).
+    std::vector<User> others;
+    for (const User& u : users.list())
+        if (u.id != admin.user.id && u.active && !keySlots.forUser(u.id))
+            others.push_back(u);
+    ask(progress, Sealing::Phase::Keys, 0, qint64(others.size()));
+    for (std::size_t i = 0; i < others.size(); ++i) {
+        const User& u = others[i];
+        const QString temporary = Sealing::temporaryPassword();
+        users.setPasswordHash(u.id, security::Passwords::hash(temporary), now);
+        ring.resetPassword(keySlots, u, temporary, now);
+        audit.record(admin, QStringLiteral("password"), QStringLiteral("app_user"), u.login,
+                     QStringLiteral("temporary password (sealing)"));
+        result.temporaryPasswords.push_back({u.login, u.displayName, u.role, temporary});
+        ask(progress, Sealing::Phase::Keys, qint64(i + 1), qint64(others.size()));
+    }
+
+    const auto all = Sealing::scopes();
+    for (const SealingScope& scope : all)
+        scope.seal({db, ring, [&](qint64 done, qint64 total) {
+                        return !progress || progress(Sealing::Phase::Rewrite, done, total);
+                    }});
+    const QString marker = Sealing::markerFor(all);
+    SealExisting::setMarker(db, marker);
+    audit.record(admin, QStringLiteral("seal"), QStringLiteral("cabas_meta"),
+                 QString(store::Sealed::kMetaKey),
+                 QStringLiteral("existing database sealed (%1), %2 temporary passwords")
+                     .arg(marker)
+                     .arg(result.temporaryPasswords.size()));
+}
+
+store::DatabaseSpec sqliteSpec(const store::DatabaseSpec& like, const QString& path)
+{
+    store::DatabaseSpec spec = like;
+    spec.path = path;
+    return spec;
+}
+
+} // namespace
+
+std::vector<SealingScope> Sealing::scopes()
+{
+    return {
+        {QStringLiteral("person,household"), 1,
+         [](const SealingScope::Context& c) { SealExisting::sealSocialColumns(c.db, c.keys, c.progress); }},
+        // The health tables (format 2) go here: see the HOOK comment in Sealing.h.
+    };
+}
+
+QString Sealing::markerFor(const std::vector<SealingScope>& scopes)
+{
+    int format = 0;
+    QStringList names;
+    for (const SealingScope& s : scopes) {
+        format = std::max(format, s.format);
+        names << s.name;
+    }
+    return QStringLiteral("%1:%2").arg(format).arg(names.join(QLatin1Char(',')));
+}
+
+QString Sealing::defaultBackupFile(const store::DatabaseSpec& spec, const QDateTime& now)
+{
+    const QString stamp = now.toUTC().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    if (spec.backend == store::Backend::Sqlite) {
+        const QFileInfo info(spec.path);
+        return info.absoluteDir().filePath(
+            QStringLiteral("%1.before-sealing-%2.cabas").arg(info.completeBaseName(), stamp));
+    }
+    return QDir::current().absoluteFilePath(
+        QStringLiteral("%1-before-sealing-%2.dump").arg(spec.databaseName, stamp));
+}
+
+QString Sealing::temporaryPassword()
+{
+    // No 0/O, 1/l/I: read aloud or copied from paper.
+    static const QString alphabet =
+        QStringLiteral("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789");
+    for (;;) {
+        QString password;
+        for (int group = 0; group < 4; ++group) {
+            if (group > 0)
+                password += QLatin1Char('-');
+            for (int i = 0; i < 4; ++i)
+                password += alphabet.at(int(QRandomGenerator::system()->bounded(quint32(alphabet.size()))));
+        }
+        if (security::Passwords::policyProblems(password).isEmpty())
+            return password;
+    }
+}
+
+Sealing::Result Sealing::prepare(const store::Database& db, const Session& admin, const Options& options)
+{
+    const AuditTrail audit(db);
+    audit.require(admin, DataKind::Administration, Action::Write, QStringLiteral("cabas_meta"),
+                  QString(store::Sealed::kMetaKey));
+    if (!SealExisting::markerOf(db).isEmpty())
+        throw Error(tr("%1 is already sealed: its names, addresses and notes are already encrypted. Nothing "
+                       "was changed.")
+                        .arg(db.spec().displayName()),
+                    Error::Kind::Conflict);
+    if (!store::PgRoles::mayWritePasswordHashes(db))
+        throw Error(tr("Sealing must connect to this shared database as its owner (the connection that "
+                       "created it), not as a staff login. Nothing was changed."),
+                    Error::Kind::AccessDenied);
+
+    // The password typed again: the hash, and the slot when there is a key ring already.
+    {
+        store::UserRepository users(db);
+        store::KeySlotRepository keySlots(db);
+        const auto header = keySlots.header();
+        bool ok = security::Passwords::verify(users.passwordHash(admin.user.id), options.password);
+        if (ok && header) {
+            const auto own = keySlots.forUser(admin.user.id);
+            try {
+                ok = own && security::KeyRing::unlock(*header, *own, options.password).canCertify();
+            } catch (const Error&) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            audit.record(&admin, QStringLiteral("seal"), QStringLiteral("cabas_meta"),
+                         QString(store::Sealed::kMetaKey), QStringLiteral("denied"),
+                         QStringLiteral("password"));
+            throw Error(tr("The password is wrong: the database was not sealed, nothing was changed."),
+                        Error::Kind::AccessDenied);
+        }
+    }
+
+    Result result;
+    const QDateTime now = Clock::instance().nowUtc();
+    result.backupFile = options.backupFile.isEmpty() ? defaultBackupFile(db.spec(), now) : options.backupFile;
+    const Progress& progress = options.progress;
+    const bool sqlite = db.backend() == store::Backend::Sqlite;
+    std::optional<SealExisting::Busy> busy;
+    if (sqlite)
+        busy.emplace(db.spec().path);
+    const QString encrypting = SealExisting::encryptingFile(db.spec().path);
+    const QString encrypted = SealExisting::encryptedFile(db.spec().path);
+    bool backupWritten = false;
+    try {
+        // 1. A verified backup: it opens and holds the same rows.
+        ask(progress, Phase::Backup, 0, 0);
+        result.auditHighWater = SealExisting::auditHighWater(db);
+        const QString counts = SealExisting::rowCounts(db);
+        const QStringList clearSample = SealExisting::sample(db, nullptr);
+        store::Backup::write(db, result.backupFile, [&](qint64 done, qint64 total) {
+            return !progress || progress(Phase::Backup, done, total);
+        });
+        backupWritten = true;
+        if (sqlite) {
+            auto check = store::Database::open(sqliteSpec(db.spec(), result.backupFile));
+            if (SealExisting::rowCounts(*check) != counts)
+                throw Error(
+                    tr("The backup %1 does not hold the same rows as the database: nothing was sealed.")
+                        .arg(QDir::toNativeSeparators(result.backupFile)),
+                    Error::Kind::Storage);
+        } else if (QFileInfo(result.backupFile).size() == 0)
+            throw Error(tr("The backup %1 is empty: nothing was sealed.")
+                            .arg(QDir::toNativeSeparators(result.backupFile)),
+                        Error::Kind::Storage);
+
+        if (!sqlite) {
+            // 2'. PostgreSQL: everything in one transaction on the server, checked before the commit.
+            store::Database::Transaction tx(db);
+            sealInside(db, admin, options.password, result, progress);
+            ask(progress, Phase::Verify, 0, 1);
+            const auto ring = security::KeyRing::unlock(*store::KeySlotRepository(db).header(),
+                                                        *store::KeySlotRepository(db).forUser(admin.user.id),
+                                                        options.password);
+            if (SealExisting::rowCounts(db) != counts || SealExisting::sample(db, &ring) != clearSample)
+                throw Error(tr("The sealed data did not read back as it was: nothing was changed."),
+                            Error::Kind::Storage);
+            ask(progress, Phase::Verify, 1, 1);
+            tx.commit();
+            result.counts = counts;
+            return result;
+        }
+
+        // 2. The page copy NAME.encrypting, and in it only: keys, users, the rewrite, the marker.
+        SealExisting::removeLeftovers(db.spec().path); // a stale copy (ours: Busy guards it)
+        for (const QString& f : {encrypting, encrypted})
+            removeSqliteFiles(f);
+        ask(progress, Phase::Copy, 0, 0);
+        store::Backup::write(db, encrypting, [&](qint64 done, qint64 total) {
+            return !progress || progress(Phase::Copy, done, total);
+        });
+        {
+            auto copy = store::Database::open(sqliteSpec(db.spec(), encrypting));
+            {
+                store::Database::Transaction tx(*copy);
+                sealInside(*copy, admin, options.password, result, progress);
+                tx.commit();
+            }
+            // 3. VACUUM INTO: a new file without free pages (no old value left in one).
+            ask(progress, Phase::Vacuum, 0, 1);
+            SealExisting::vacuumInto(*copy, encrypted);
+            ask(progress, Phase::Vacuum, 1, 1);
+        }
+        removeSqliteFiles(encrypting);
+
+        // 4. The new file opens with the password, holds the same rows, and a sample reads back as it was.
+        ask(progress, Phase::Verify, 0, 1);
+        {
+            auto check = store::Database::open(sqliteSpec(db.spec(), encrypted));
+            store::KeySlotRepository keySlots(*check);
+            const auto header = keySlots.header();
+            const auto own = keySlots.forUser(admin.user.id);
+            if (!header || !own)
+                throw Error(tr("The sealed copy has no key slot for you: nothing was changed."),
+                            Error::Kind::Storage);
+            const auto ring = security::KeyRing::unlock(*header, *own, options.password);
+            if (SealExisting::markerOf(*check) != markerFor(scopes()) ||
+                SealExisting::rowCounts(*check) != counts ||
+                SealExisting::sample(*check, &ring) != clearSample)
+                throw Error(tr("The sealed copy did not read back as the database: nothing was changed."),
+                            Error::Kind::Storage);
+            if (SealExisting::auditHighWater(db) != result.auditHighWater)
+                throw Error(tr("Someone changed %1 while it was being sealed: it was left as it was. Seal it "
+                               "again when nobody else is working on it.")
+                                .arg(db.spec().displayName()),
+                            Error::Kind::Conflict);
+        }
+        // Closed: its log was checkpointed into it and removed.
+        if (QFileInfo(encrypted + QStringLiteral("-wal")).size() > 0)
+            throw Error(tr("Cannot write %1.").arg(QDir::toNativeSeparators(encrypted)),
+                        Error::Kind::Storage);
+        QFile::remove(encrypted + QStringLiteral("-wal"));
+        QFile::remove(encrypted + QStringLiteral("-shm"));
+        SealExisting::syncToDisk(encrypted);
+        ask(progress, Phase::Verify, 1, 1);
+        result.counts = counts;
+        result.pendingFile = encrypted;
+        return result;
+    } catch (...) {
+        if (sqlite) {
+            removeSqliteFiles(encrypting);
+            removeSqliteFiles(encrypted);
+        }
+        // The backup was made for this sealing only; a failed one leaves no clear copy behind.
+        if (backupWritten && sqlite)
+            removeSqliteFiles(result.backupFile);
+        else if (backupWritten)
+            QFile::remove(result.backupFile);
+        throw;
+    }
+}
+
+void Sealing::install(const store::DatabaseSpec& spec, const Result& result, const Progress& progress)
+{
+    if (spec.backend != store::Backend::Sqlite || result.pendingFile.isEmpty())
+        return;
+    // Up to the rename, a failure or a cancel leaves the original alone and removes what this sealing wrote.
+    const auto discard = [&] {
+        removeSqliteFiles(result.pendingFile);
+        removeSqliteFiles(result.backupFile);
+    };
+    try {
+        ask(progress, Phase::Replace, 0, 1);
+    } catch (...) {
+        discard();
+        throw;
+    }
+    try {
+        SealExisting::replaceOriginal(spec.path, result.pendingFile, result.auditHighWater, [&](int moment) {
+            // After the rename the sealing is done: a "cancel" there changes nothing.
+            if (progress)
+                progress(Phase::Replace, moment, 1);
+        });
+    } catch (const Error&) {
+        if (QFileInfo::exists(result.pendingFile)) // not renamed
+            discard();
+        throw;
+    }
+}
+
+Sealing::Result Sealing::run(std::unique_ptr<store::Database>& db, const Session& admin,
+                             const Options& options)
+{
+    Result result = prepare(*db, admin, options);
+    const store::DatabaseSpec spec = db->spec();
+    db.reset();
+    install(spec, result, options.progress);
+    return result;
+}
+
+} // namespace cabas
