@@ -1804,8 +1804,72 @@
         <translation>The administrator&apos;s new password, on the file&apos;s first line.</translation>
     </message>
     <message>
-        <source>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (docs/encryption.md).</source>
-        <translation>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (docs/encryption.md).</translation>
+        <source>--sealed and --clear exclude each other</source>
+        <translation>--sealed and --clear exclude each other</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Keys and users</source>
+        <translation>Keys and users</translation>
+    </message>
+    <message>
+        <source>Encrypting</source>
+        <translation>Encrypting</translation>
+    </message>
+    <message>
+        <source>Compacting</source>
+        <translation>Compacting</translation>
+    </message>
+    <message>
+        <source>Checking</source>
+        <translation>Checking</translation>
+    </message>
+    <message>
+        <source>Replacing the file</source>
+        <translation>Replacing the file</translation>
+    </message>
+    <message>
+        <source>Your password again, to seal %1: </source>
+        <translation>Your password again, to seal %1: </translation>
+    </message>
+    <message>
+        <source>Sealed %1: names, birth dates, addresses and notes are now encrypted (%2).</source>
+        <translation>Sealed %1: names, birth dates, addresses and notes are now encrypted (%2).</translation>
+    </message>
+    <message>
+        <source>The backup taken before, %1, still holds them in clear: keep it locked away, and destroy it once you have checked the sealed database (on an SSD a deleted file may still be read back: destroy the medium if it matters).</source>
+        <translation>The backup taken before, %1, still holds them in clear: keep it locked away, and destroy it once you have checked the sealed database (on an SSD a deleted file may still be read back: destroy the medium if it matters).</translation>
+    </message>
+    <message>
+        <source>TEMPORARY PASSWORDS: the other users&apos; passwords were replaced. Give each user theirs in person; they change it after logging in.</source>
+        <translation>TEMPORARY PASSWORDS: the other users&apos; passwords were replaced. Give each user theirs in person; they change it after logging in.</translation>
+    </message>
+    <message>
+        <source>They are shown only this once.</source>
+        <translation>They are shown only this once.</translation>
+    </message>
+    <message>
+        <source>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (the default; docs/encryption.md).</source>
+        <translation>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (the default; docs/encryption.md).</translation>
+    </message>
+    <message>
+        <source>Keep them in clear instead (anyone with a copy of the file reads them).</source>
+        <translation>Keep them in clear instead (anyone with a copy of the file reads them).</translation>
+    </message>
+    <message>
+        <source>Encrypt the names, birth dates, addresses and notes of an existing clear database, after a backup (administrators; the password is asked again, or read again from --password-file).</source>
+        <translation>Encrypt the names, birth dates, addresses and notes of an existing clear database, after a backup (administrators; the password is asked again, or read again from --password-file).</translation>
+    </message>
+    <message>
+        <source>Where to write the backup taken first (default: beside the database, NAME.before-sealing-DATE.cabas).</source>
+        <translation>Where to write the backup taken first (default: beside the database, NAME.before-sealing-DATE.cabas).</translation>
     </message>
 </context>
 <context>
@@ -4029,6 +4093,33 @@
     </message>
 </context>
 <context>
+    <name>SealExisting</name>
+    <message>
+        <source>The sealing was cancelled; the database was not changed.</source>
+        <translation>The sealing was cancelled; the database was not changed.</translation>
+    </message>
+    <message>
+        <source>%1 is already being sealed.</source>
+        <translation>%1 is already being sealed.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>Cannot write %1.</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>Cannot open %1: %2</translation>
+    </message>
+    <message>
+        <source>Someone changed %1 while it was being sealed: it was left as it was. Seal it again when nobody else is working on it.</source>
+        <translation>Someone changed %1 while it was being sealed: it was left as it was. Seal it again when nobody else is working on it.</translation>
+    </message>
+    <message>
+        <source>%1 is still open in another program: close it there, then seal it again (it was left as it was).</source>
+        <translation>%1 is still open in another program: close it there, then seal it again (it was left as it was).</translation>
+    </message>
+</context>
+<context>
     <name>Sealed</name>
     <message>
         <source>This database keeps names, addresses and notes encrypted, and this session has no key to open them: log in with your password (nothing was read or written).</source>
@@ -4045,6 +4136,57 @@
     <message>
         <source>Only a new, empty database can be sealed this way.</source>
         <translation>Only a new, empty database can be sealed this way.</translation>
+    </message>
+</context>
+<context>
+    <name>Sealing</name>
+    <message>
+        <source>The sealing was cancelled; the database was not changed.</source>
+        <translation>The sealing was cancelled; the database was not changed.</translation>
+    </message>
+    <message>
+        <source>Your key slot is missing: ask another administrator to set your password again, then seal the database. Nothing was changed.</source>
+        <translation>Your key slot is missing: ask another administrator to set your password again, then seal the database. Nothing was changed.</translation>
+    </message>
+    <message>
+        <source>%1 is already sealed: its names, addresses and notes are already encrypted. Nothing was changed.</source>
+        <translation>%1 is already sealed: its names, addresses and notes are already encrypted. Nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Sealing must connect to this shared database as its owner (the connection that created it), not as a staff login. Nothing was changed.</source>
+        <translation>Sealing must connect to this shared database as its owner (the connection that created it), not as a staff login. Nothing was changed.</translation>
+    </message>
+    <message>
+        <source>The password is wrong: the database was not sealed, nothing was changed.</source>
+        <translation>The password is wrong: the database was not sealed, nothing was changed.</translation>
+    </message>
+    <message>
+        <source>The backup %1 does not hold the same rows as the database: nothing was sealed.</source>
+        <translation>The backup %1 does not hold the same rows as the database: nothing was sealed.</translation>
+    </message>
+    <message>
+        <source>The backup %1 is empty: nothing was sealed.</source>
+        <translation>The backup %1 is empty: nothing was sealed.</translation>
+    </message>
+    <message>
+        <source>The sealed data did not read back as it was: nothing was changed.</source>
+        <translation>The sealed data did not read back as it was: nothing was changed.</translation>
+    </message>
+    <message>
+        <source>The sealed copy has no key slot for you: nothing was changed.</source>
+        <translation>The sealed copy has no key slot for you: nothing was changed.</translation>
+    </message>
+    <message>
+        <source>The sealed copy did not read back as the database: nothing was changed.</source>
+        <translation>The sealed copy did not read back as the database: nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Someone changed %1 while it was being sealed: it was left as it was. Seal it again when nobody else is working on it.</source>
+        <translation>Someone changed %1 while it was being sealed: it was left as it was. Seal it again when nobody else is working on it.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>Cannot write %1.</translation>
     </message>
 </context>
 <context>
@@ -5812,6 +5954,14 @@
     <message>
         <source>&amp;User</source>
         <translation>&amp;User</translation>
+    </message>
+    <message>
+        <source>&amp;Encrypt names, birth dates, addresses and notes in the database (recommended)</source>
+        <translation>&amp;Encrypt names, birth dates, addresses and notes in the database (recommended)</translation>
+    </message>
+    <message>
+        <source>Encrypt names, birth dates, addresses and notes in the database</source>
+        <translation>Encrypt names, birth dates, addresses and notes in the database</translation>
     </message>
 </context>
 <context>
@@ -8267,6 +8417,85 @@ Re-assessment due by %6.</translation>
     </message>
 </context>
 <context>
+    <name>cabas::ui::SealDatabaseDialog</name>
+    <message>
+        <source>Writing the backup…</source>
+        <translation>Writing the backup…</translation>
+    </message>
+    <message>
+        <source>Copying the database…</source>
+        <translation>Copying the database…</translation>
+    </message>
+    <message>
+        <source>Making the keys and the users&apos; temporary passwords…</source>
+        <translation>Making the keys and the users&apos; temporary passwords…</translation>
+    </message>
+    <message>
+        <source>Encrypting names, addresses and notes…</source>
+        <translation>Encrypting names, addresses and notes…</translation>
+    </message>
+    <message>
+        <source>Compacting the encrypted copy…</source>
+        <translation>Compacting the encrypted copy…</translation>
+    </message>
+    <message>
+        <source>Checking the encrypted copy…</source>
+        <translation>Checking the encrypted copy…</translation>
+    </message>
+    <message>
+        <source>Replacing the database…</source>
+        <translation>Replacing the database…</translation>
+    </message>
+    <message>
+        <source>Encrypt the personal data</source>
+        <translation>Encrypt the personal data</translation>
+    </message>
+    <message>
+        <source>This database keeps names and addresses in clear</source>
+        <translation>This database keeps names and addresses in clear</translation>
+    </message>
+    <message>
+        <source>Anyone with a copy of the file can read the names, birth dates, addresses and notes of the households. Cabas can encrypt them now: it first writes a backup, then an encrypted copy, checks it and puts it in the database&apos;s place. The other users then get a temporary password each, shown once at the end, to hand over in person. Nobody else must be using the database meanwhile; it takes a few seconds per 10,000 households.</source>
+        <translation>Anyone with a copy of the file can read the names, birth dates, addresses and notes of the households. Cabas can encrypt them now: it first writes a backup, then an encrypted copy, checks it and puts it in the database&apos;s place. The other users then get a temporary password each, shown once at the end, to hand over in person. Nobody else must be using the database meanwhile; it takes a few seconds per 10,000 households.</translation>
+    </message>
+    <message>
+        <source>&amp;Backup written first</source>
+        <translation>&amp;Backup written first</translation>
+    </message>
+    <message>
+        <source>The backup still holds everything in clear: keep it locked away and destroy it once the encrypted database is checked.</source>
+        <translation>The backup still holds everything in clear: keep it locked away and destroy it once the encrypted database is checked.</translation>
+    </message>
+    <message>
+        <source>Your &amp;password again</source>
+        <translation>Your &amp;password again</translation>
+    </message>
+    <message>
+        <source>Progress of the encryption</source>
+        <translation>Progress of the encryption</translation>
+    </message>
+    <message>
+        <source>&amp;Encrypt now</source>
+        <translation>&amp;Encrypt now</translation>
+    </message>
+    <message>
+        <source>&amp;Not now</source>
+        <translation>&amp;Not now</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Cancel</translation>
+    </message>
+    <message>
+        <source>Type your password again to encrypt the database.</source>
+        <translation>Type your password again to encrypt the database.</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::SupportSessionForm</name>
     <message>
         <source>New support session</source>
@@ -8382,6 +8611,65 @@ Re-assessment due by %6.</translation>
     <message>
         <source>Sync progress</source>
         <translation>Sync progress</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::TemporaryPasswordsDialog</name>
+    <message>
+        <source>Temporary passwords</source>
+        <translation>Temporary passwords</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3): %4</source>
+        <translation>%1 (%2, %3): %4</translation>
+    </message>
+    <message>
+        <source>Write down the users&apos; temporary passwords</source>
+        <translation>Write down the users&apos; temporary passwords</translation>
+    </message>
+    <message>
+        <source>The database is now encrypted. The other users&apos; passwords could not open its keys, so each got a new temporary password. They are shown only this once and Cabas keeps no copy: give each user theirs in person, and ask them to change it.</source>
+        <translation>The database is now encrypted. The other users&apos; passwords could not open its keys, so each got a new temporary password. They are shown only this once and Cabas keeps no copy: give each user theirs in person, and ask them to change it.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copy</translation>
+    </message>
+    <message>
+        <source>Copy the temporary passwords</source>
+        <translation>Copy the temporary passwords</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <source>Print the temporary passwords</source>
+        <translation>Print the temporary passwords</translation>
+    </message>
+    <message>
+        <source>I have &amp;written down the temporary passwords</source>
+        <translation>I have &amp;written down the temporary passwords</translation>
+    </message>
+    <message>
+        <source>I have written down the temporary passwords</source>
+        <translation>I have written down the temporary passwords</translation>
+    </message>
+    <message>
+        <source>C&amp;ontinue</source>
+        <translation>C&amp;ontinue</translation>
+    </message>
+    <message>
+        <source>Copied. Paste them somewhere safe, then copy something else so that they do not stay in the clipboard.</source>
+        <translation>Copied. Paste them somewhere safe, then copy something else so that they do not stay in the clipboard.</translation>
+    </message>
+    <message>
+        <source>Cabas: temporary passwords</source>
+        <translation>Cabas: temporary passwords</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>Sent to the printer.</translation>
     </message>
 </context>
 <context>
@@ -8884,6 +9172,14 @@ Re-assessment due by %6.</translation>
     <message>
         <source>unknown theme &quot;%1&quot; (expected one of: system, light, dark)</source>
         <translation>unknown theme &quot;%1&quot; (expected one of: system, light, dark)</translation>
+    </message>
+    <message>
+        <source>The database is now encrypted, and this is its recovery key. It is shown only this once and Cabas keeps no copy of it. If every administrator&apos;s password is lost, it is the only way to open the database&apos;s keys. Write it down or print it, and keep it in a safe place, away from this computer.</source>
+        <translation>The database is now encrypted, and this is its recovery key. It is shown only this once and Cabas keeps no copy of it. If every administrator&apos;s password is lost, it is the only way to open the database&apos;s keys. Write it down or print it, and keep it in a safe place, away from this computer.</translation>
+    </message>
+    <message>
+        <source>The database is now encrypted: log in again.</source>
+        <translation>The database is now encrypted: log in again.</translation>
     </message>
 </context>
 </TS>

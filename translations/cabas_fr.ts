@@ -1804,8 +1804,72 @@
         <translation>Le nouveau mot de passe de l’administrateur·rice, sur la première ligne du fichier.</translation>
     </message>
     <message>
-        <source>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (docs/encryption.md).</source>
-        <translation>Garder chiffrés dans la base de données les noms, dates de naissance, adresses et notes des personnes et des foyers (docs/encryption.md).</translation>
+        <source>--sealed and --clear exclude each other</source>
+        <translation>--sealed et --clear s’excluent</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>Sauvegarde</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copie</translation>
+    </message>
+    <message>
+        <source>Keys and users</source>
+        <translation>Clés et utilisateurs</translation>
+    </message>
+    <message>
+        <source>Encrypting</source>
+        <translation>Chiffrement</translation>
+    </message>
+    <message>
+        <source>Compacting</source>
+        <translation>Compactage</translation>
+    </message>
+    <message>
+        <source>Checking</source>
+        <translation>Vérification</translation>
+    </message>
+    <message>
+        <source>Replacing the file</source>
+        <translation>Remplacement du fichier</translation>
+    </message>
+    <message>
+        <source>Your password again, to seal %1: </source>
+        <translation>Votre mot de passe de nouveau, pour chiffrer %1 : </translation>
+    </message>
+    <message>
+        <source>Sealed %1: names, birth dates, addresses and notes are now encrypted (%2).</source>
+        <translation>%1 chiffrée : les noms, dates de naissance, adresses et notes sont maintenant chiffrés (%2).</translation>
+    </message>
+    <message>
+        <source>The backup taken before, %1, still holds them in clear: keep it locked away, and destroy it once you have checked the sealed database (on an SSD a deleted file may still be read back: destroy the medium if it matters).</source>
+        <translation>La sauvegarde faite avant, %1, les contient encore en clair : rangez-la sous clé, et détruisez-la une fois la base chiffrée vérifiée (sur un SSD, un fichier supprimé peut encore se relire : détruisez le support si nécessaire).</translation>
+    </message>
+    <message>
+        <source>TEMPORARY PASSWORDS: the other users&apos; passwords were replaced. Give each user theirs in person; they change it after logging in.</source>
+        <translation>MOTS DE PASSE PROVISOIRES : les mots de passe des autres utilisateurs ont été remplacés. Remettez à chacun le sien en main propre ; il le change après s’être connecté.</translation>
+    </message>
+    <message>
+        <source>They are shown only this once.</source>
+        <translation>Ils ne sont affichés que cette fois.</translation>
+    </message>
+    <message>
+        <source>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (the default; docs/encryption.md).</source>
+        <translation>Garder chiffrés dans la base de données les noms, dates de naissance, adresses et notes des personnes et des foyers (par défaut ; docs/encryption.md).</translation>
+    </message>
+    <message>
+        <source>Keep them in clear instead (anyone with a copy of the file reads them).</source>
+        <translation>Les garder plutôt en clair (quiconque a une copie du fichier les lit).</translation>
+    </message>
+    <message>
+        <source>Encrypt the names, birth dates, addresses and notes of an existing clear database, after a backup (administrators; the password is asked again, or read again from --password-file).</source>
+        <translation>Chiffrer les noms, dates de naissance, adresses et notes d’une base existante en clair, après une sauvegarde (administrateurs ; le mot de passe est demandé de nouveau, ou relu dans --password-file).</translation>
+    </message>
+    <message>
+        <source>Where to write the backup taken first (default: beside the database, NAME.before-sealing-DATE.cabas).</source>
+        <translation>Où écrire la sauvegarde faite d’abord (par défaut : à côté de la base, NOM.before-sealing-DATE.cabas).</translation>
     </message>
 </context>
 <context>
@@ -4029,6 +4093,33 @@
     </message>
 </context>
 <context>
+    <name>SealExisting</name>
+    <message>
+        <source>The sealing was cancelled; the database was not changed.</source>
+        <translation>Le chiffrement a été annulé ; la base de données n’a pas été modifiée.</translation>
+    </message>
+    <message>
+        <source>%1 is already being sealed.</source>
+        <translation>%1 est déjà en cours de chiffrement.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>Impossible d’écrire %1.</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>Impossible d’ouvrir %1 : %2</translation>
+    </message>
+    <message>
+        <source>Someone changed %1 while it was being sealed: it was left as it was. Seal it again when nobody else is working on it.</source>
+        <translation>Quelqu’un a modifié %1 pendant son chiffrement : elle a été laissée telle quelle. Chiffrez-la de nouveau quand personne d’autre n’y travaille.</translation>
+    </message>
+    <message>
+        <source>%1 is still open in another program: close it there, then seal it again (it was left as it was).</source>
+        <translation>%1 est encore ouverte dans un autre programme : fermez-la là-bas, puis chiffrez-la de nouveau (elle a été laissée telle quelle).</translation>
+    </message>
+</context>
+<context>
     <name>Sealed</name>
     <message>
         <source>This database keeps names, addresses and notes encrypted, and this session has no key to open them: log in with your password (nothing was read or written).</source>
@@ -4045,6 +4136,57 @@
     <message>
         <source>Only a new, empty database can be sealed this way.</source>
         <translation>Seule une base de données nouvelle et vide peut être chiffrée de cette façon.</translation>
+    </message>
+</context>
+<context>
+    <name>Sealing</name>
+    <message>
+        <source>The sealing was cancelled; the database was not changed.</source>
+        <translation>Le chiffrement a été annulé ; la base de données n’a pas été modifiée.</translation>
+    </message>
+    <message>
+        <source>Your key slot is missing: ask another administrator to set your password again, then seal the database. Nothing was changed.</source>
+        <translation>Votre emplacement de clés manque : demandez à un autre administrateur de redéfinir votre mot de passe, puis chiffrez la base. Rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>%1 is already sealed: its names, addresses and notes are already encrypted. Nothing was changed.</source>
+        <translation>%1 est déjà chiffrée : ses noms, adresses et notes sont déjà chiffrés. Rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>Sealing must connect to this shared database as its owner (the connection that created it), not as a staff login. Nothing was changed.</source>
+        <translation>Le chiffrement doit se connecter à cette base partagée en tant que propriétaire (la connexion qui l’a créée), pas avec un identifiant du personnel. Rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>The password is wrong: the database was not sealed, nothing was changed.</source>
+        <translation>Le mot de passe est faux : la base n’a pas été chiffrée, rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>The backup %1 does not hold the same rows as the database: nothing was sealed.</source>
+        <translation>La sauvegarde %1 ne contient pas les mêmes lignes que la base : rien n’a été chiffré.</translation>
+    </message>
+    <message>
+        <source>The backup %1 is empty: nothing was sealed.</source>
+        <translation>La sauvegarde %1 est vide : rien n’a été chiffré.</translation>
+    </message>
+    <message>
+        <source>The sealed data did not read back as it was: nothing was changed.</source>
+        <translation>Les données chiffrées ne se relisent pas à l’identique : rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>The sealed copy has no key slot for you: nothing was changed.</source>
+        <translation>La copie chiffrée n’a pas d’emplacement de clés pour vous : rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>The sealed copy did not read back as the database: nothing was changed.</source>
+        <translation>La copie chiffrée ne se relit pas comme la base : rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>Someone changed %1 while it was being sealed: it was left as it was. Seal it again when nobody else is working on it.</source>
+        <translation>Quelqu’un a modifié %1 pendant son chiffrement : elle a été laissée telle quelle. Chiffrez-la de nouveau quand personne d’autre n’y travaille.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>Impossible d’écrire %1.</translation>
     </message>
 </context>
 <context>
@@ -5812,6 +5954,14 @@
     <message>
         <source>&amp;User</source>
         <translation>&amp;Utilisateur</translation>
+    </message>
+    <message>
+        <source>&amp;Encrypt names, birth dates, addresses and notes in the database (recommended)</source>
+        <translation>&amp;Chiffrer les noms, dates de naissance, adresses et notes dans la base (recommandé)</translation>
+    </message>
+    <message>
+        <source>Encrypt names, birth dates, addresses and notes in the database</source>
+        <translation>Chiffrer les noms, dates de naissance, adresses et notes dans la base</translation>
     </message>
 </context>
 <context>
@@ -8267,6 +8417,85 @@ Réévaluation à faire au plus tard le %6.</translation>
     </message>
 </context>
 <context>
+    <name>cabas::ui::SealDatabaseDialog</name>
+    <message>
+        <source>Writing the backup…</source>
+        <translation>Écriture de la sauvegarde…</translation>
+    </message>
+    <message>
+        <source>Copying the database…</source>
+        <translation>Copie de la base…</translation>
+    </message>
+    <message>
+        <source>Making the keys and the users&apos; temporary passwords…</source>
+        <translation>Création des clés et des mots de passe provisoires des utilisateurs…</translation>
+    </message>
+    <message>
+        <source>Encrypting names, addresses and notes…</source>
+        <translation>Chiffrement des noms, adresses et notes…</translation>
+    </message>
+    <message>
+        <source>Compacting the encrypted copy…</source>
+        <translation>Compactage de la copie chiffrée…</translation>
+    </message>
+    <message>
+        <source>Checking the encrypted copy…</source>
+        <translation>Vérification de la copie chiffrée…</translation>
+    </message>
+    <message>
+        <source>Replacing the database…</source>
+        <translation>Remplacement de la base…</translation>
+    </message>
+    <message>
+        <source>Encrypt the personal data</source>
+        <translation>Chiffrer les données personnelles</translation>
+    </message>
+    <message>
+        <source>This database keeps names and addresses in clear</source>
+        <translation>Cette base garde les noms et les adresses en clair</translation>
+    </message>
+    <message>
+        <source>Anyone with a copy of the file can read the names, birth dates, addresses and notes of the households. Cabas can encrypt them now: it first writes a backup, then an encrypted copy, checks it and puts it in the database&apos;s place. The other users then get a temporary password each, shown once at the end, to hand over in person. Nobody else must be using the database meanwhile; it takes a few seconds per 10,000 households.</source>
+        <translation>Quiconque a une copie du fichier peut lire les noms, dates de naissance, adresses et notes des foyers. Cabas peut les chiffrer maintenant : il écrit d’abord une sauvegarde, puis une copie chiffrée, la vérifie et la met à la place de la base. Les autres utilisateurs reçoivent ensuite chacun un mot de passe provisoire, affiché une seule fois à la fin, à remettre en main propre. Personne d’autre ne doit utiliser la base pendant ce temps ; comptez quelques secondes pour 10 000 foyers.</translation>
+    </message>
+    <message>
+        <source>&amp;Backup written first</source>
+        <translation>&amp;Sauvegarde écrite d’abord</translation>
+    </message>
+    <message>
+        <source>The backup still holds everything in clear: keep it locked away and destroy it once the encrypted database is checked.</source>
+        <translation>La sauvegarde contient encore tout en clair : rangez-la sous clé et détruisez-la une fois la base chiffrée vérifiée.</translation>
+    </message>
+    <message>
+        <source>Your &amp;password again</source>
+        <translation>Votre &amp;mot de passe, de nouveau</translation>
+    </message>
+    <message>
+        <source>Progress of the encryption</source>
+        <translation>Avancement du chiffrement</translation>
+    </message>
+    <message>
+        <source>&amp;Encrypt now</source>
+        <translation>&amp;Chiffrer maintenant</translation>
+    </message>
+    <message>
+        <source>&amp;Not now</source>
+        <translation>&amp;Pas maintenant</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Annuler</translation>
+    </message>
+    <message>
+        <source>Type your password again to encrypt the database.</source>
+        <translation>Tapez de nouveau votre mot de passe pour chiffrer la base.</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Annulation…</translation>
+    </message>
+</context>
+<context>
     <name>cabas::ui::SupportSessionForm</name>
     <message>
         <source>New support session</source>
@@ -8382,6 +8611,65 @@ Réévaluation à faire au plus tard le %6.</translation>
     <message>
         <source>Sync progress</source>
         <translation>Progression de la synchronisation</translation>
+    </message>
+</context>
+<context>
+    <name>cabas::ui::TemporaryPasswordsDialog</name>
+    <message>
+        <source>Temporary passwords</source>
+        <translation>Mots de passe provisoires</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3): %4</source>
+        <translation>%1 (%2, %3) : %4</translation>
+    </message>
+    <message>
+        <source>Write down the users&apos; temporary passwords</source>
+        <translation>Notez les mots de passe provisoires des utilisateurs</translation>
+    </message>
+    <message>
+        <source>The database is now encrypted. The other users&apos; passwords could not open its keys, so each got a new temporary password. They are shown only this once and Cabas keeps no copy: give each user theirs in person, and ask them to change it.</source>
+        <translation>La base est maintenant chiffrée. Les mots de passe des autres utilisateurs ne pouvaient pas ouvrir ses clés : chacun a reçu un nouveau mot de passe provisoire. Ils ne sont affichés que cette fois et Cabas n’en garde aucune copie : remettez à chaque utilisateur le sien en main propre, et demandez-lui de le changer.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copier</translation>
+    </message>
+    <message>
+        <source>Copy the temporary passwords</source>
+        <translation>Copier les mots de passe provisoires</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Imprimer…</translation>
+    </message>
+    <message>
+        <source>Print the temporary passwords</source>
+        <translation>Imprimer les mots de passe provisoires</translation>
+    </message>
+    <message>
+        <source>I have &amp;written down the temporary passwords</source>
+        <translation>J’ai &amp;noté les mots de passe provisoires</translation>
+    </message>
+    <message>
+        <source>I have written down the temporary passwords</source>
+        <translation>J’ai noté les mots de passe provisoires</translation>
+    </message>
+    <message>
+        <source>C&amp;ontinue</source>
+        <translation>C&amp;ontinuer</translation>
+    </message>
+    <message>
+        <source>Copied. Paste them somewhere safe, then copy something else so that they do not stay in the clipboard.</source>
+        <translation>Copiés. Collez-les en lieu sûr, puis copiez autre chose pour qu’ils ne restent pas dans le presse-papiers.</translation>
+    </message>
+    <message>
+        <source>Cabas: temporary passwords</source>
+        <translation>Cabas : mots de passe provisoires</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>Envoyé à l’imprimante.</translation>
     </message>
 </context>
 <context>
@@ -8884,6 +9172,14 @@ Réévaluation à faire au plus tard le %6.</translation>
     <message>
         <source>unknown theme &quot;%1&quot; (expected one of: system, light, dark)</source>
         <translation>thème inconnu « %1 » (valeurs attendues : system, light, dark)</translation>
+    </message>
+    <message>
+        <source>The database is now encrypted, and this is its recovery key. It is shown only this once and Cabas keeps no copy of it. If every administrator&apos;s password is lost, it is the only way to open the database&apos;s keys. Write it down or print it, and keep it in a safe place, away from this computer.</source>
+        <translation>La base est maintenant chiffrée, et voici sa clé de secours. Elle n’est affichée que cette fois et Cabas n’en garde aucune copie. Si les mots de passe de tous les administrateurs sont perdus, c’est le seul moyen d’ouvrir les clés de la base. Notez-la ou imprimez-la, et rangez-la en lieu sûr, loin de cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>The database is now encrypted: log in again.</source>
+        <translation>La base est maintenant chiffrée : reconnectez-vous.</translation>
     </message>
 </context>
 </TS>
