@@ -13,7 +13,7 @@ const QLatin1String Sealed::kMetaKey("sealed_fields");
 namespace {
 // The marker of each connection (connection names are never reused in a process).
 QMutex markerMutex;
-QHash<QString, bool> sealedByConnection;
+QHash<QString, int> sealedByConnection; // the format, 0 when clear
 
 QByteArray context(QLatin1String field, const QString& rowKey)
 {
@@ -83,6 +83,16 @@ QString Sealed::openText(const security::KeyRing& keys, QLatin1String field, con
 
 bool Sealed::isSealed(const Database& db)
 {
+    return format(db) > 0;
+}
+
+bool Sealed::coversHealth(const Database& db)
+{
+    return format(db) >= 2;
+}
+
+int Sealed::format(const Database& db)
+{
     {
         QMutexLocker lock(&markerMutex);
         const auto it = sealedByConnection.constFind(db.connectionName());
@@ -91,7 +101,7 @@ bool Sealed::isSealed(const Database& db)
     }
     QSqlQuery q = db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {QString(kMetaKey)});
     const QString marker = q.next() ? q.value(0).toString() : QString();
-    bool sealed = false;
+    int sealed = 0;
     if (!marker.isEmpty()) {
         const int format = marker.section(QLatin1Char(':'), 0, 0).toInt();
         if (format < 1 || format > kFormat)
@@ -99,7 +109,7 @@ bool Sealed::isSealed(const Database& db)
                            "\"%2\"). Install the newer version of Cabas to open it; nothing was changed.")
                             .arg(db.spec().displayName(), marker),
                         Error::Kind::Unsupported);
-        sealed = true;
+        sealed = format;
     }
     QMutexLocker lock(&markerMutex);
     sealedByConnection.insert(db.connectionName(), sealed);
@@ -122,9 +132,9 @@ void Sealed::sealNewDatabase(const Database& db)
     db.execDirect(QStringLiteral("CREATE INDEX person_updated_idx ON person (updated_at)"));
     db.execDirect(QStringLiteral("CREATE INDEX household_updated_idx ON household (updated_at)"));
     db.exec(QStringLiteral("INSERT INTO cabas_meta (key, value) VALUES (?, ?)"),
-            {QString(kMetaKey), QStringLiteral("%1:person,household").arg(kFormat)});
+            {QString(kMetaKey), QStringLiteral("%1:person,household,health").arg(kFormat)});
     QMutexLocker lock(&markerMutex);
-    sealedByConnection.insert(db.connectionName(), true);
+    sealedByConnection.insert(db.connectionName(), kFormat);
 }
 
 QDate Sealed::coarseBirthDate(const QDate& birthDate)

@@ -6,8 +6,10 @@
 #include "services/HouseholdService.h"
 #include "services/WorkshopService.h"
 #include "store/CohortQueries.h"
+#include "store/HealthSealing.h"
 #include "store/LedgerRepository.h"
 #include "store/PgRoles.h"
+#include "store/Sealed.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
 
@@ -68,12 +70,18 @@ struct Fixture
     Session coordinator;
     std::map<QString, qint64> personIds;
 
-    explicit Fixture(store::Backend backend) : t(backend)
+    // sealed: persons, households and health sealed (format 2); the nurse logs in again after the
+    // coordinator was added (her login seals the cohort key to the coordinator's slot), then the coordinator.
+    explicit Fixture(store::Backend backend, bool sealed = false) : t(backend)
     {
-        db = t.createInitialised();
+        db = sealed ? t.createSealed() : t.createInitialised();
         socialWorker = test::sessionFor(*db, Role::SocialWorker);
         nurse = test::sessionFor(*db, Role::Nurse);
         coordinator = test::sessionFor(*db, Role::Coordinator);
+        if (sealed) {
+            nurse = test::sessionFor(*db, Role::Nurse);
+            coordinator = test::sessionFor(*db, Role::Coordinator);
+        }
         HouseholdService hs(*db, socialWorker);
         // H1 (Auch, 2 adults and a child, card C-1 re-issued as C-2), H2 (Condom, 1 adult), H3 exited before
         // the period, H4 a candidate never enrolled.
@@ -820,4 +828,48 @@ TEST_CASE("cohort health pairs and follow-up by wave match a recount on random m
     }
     for (const std::string& s : perBackend)
         CHECK(s == perBackend.front());
+}
+
+TEST_CASE("cohort indicators: a database whose health is sealed gives the same JSON as a clear one",
+          "[cohort][sealed][health]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(utc(2025, 1, 15, 9, 0));
+    Fixture clear(backend);
+    Fixture sealed(backend, true);
+    REQUIRE(store::Sealed::coversHealth(*sealed.db));
+    REQUIRE(sealed.t.rawValue(QStringLiteral("SELECT count(*) FROM checkup WHERE weight_g IS NOT NULL"))
+                .toInt() == 0);
+    REQUIRE(sealed.t.rawValue(QStringLiteral("SELECT count(*) FROM cohort_health")).toInt() == 10);
+    for (const CohortFilter& f : {period(), period(QDate(2024, 6, 1), QDate(2024, 7, 31)),
+                                  period(QDate(2024, 6, 1), QDate(2025, 1, 10))}) {
+        INFO(f.to.toString(Qt::ISODate).toStdString());
+        for (const Disclosure d : {Disclosure::Internal, Disclosure::Public}) {
+            const QByteArray a =
+                QJsonDocument(CohortService(*clear.db, clear.coordinator).report(f, d).toJson()).toJson();
+            const QByteArray b =
+                QJsonDocument(CohortService(*sealed.db, sealed.coordinator).report(f, d).toJson()).toJson();
+            CHECK(a == b);
+        }
+        for (const QString& key : store::CohortQueries::traceableKeys()) {
+            INFO(key.toStdString());
+            const auto a = CohortService(*clear.db, clear.coordinator).householdsBehind(f, key);
+            const auto b = CohortService(*sealed.db, sealed.coordinator).householdsBehind(f, key);
+            REQUIRE(a.size() == b.size());
+            for (size_t i = 0; i < a.size(); ++i)
+                CHECK((a[i].code == b[i].code && a[i].commune == b[i].commune));
+        }
+    }
+    // A session without the cohort key (a social worker's) cannot compute them.
+    QString message;
+    try {
+        store::CohortQueries(*sealed.db, sealed.socialWorker.keys.get()).compute(period(), {});
+    } catch (const Error& e) {
+        message = e.message();
+    }
+    CHECK(message == store::HealthSealing::tr(
+                         "This database keeps the cohort's health figures encrypted, and this session has no "
+                         "cohort key: log in again after another nurse has logged in (nothing was read or "
+                         "written)."));
 }
