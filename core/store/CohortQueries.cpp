@@ -1,5 +1,6 @@
 #include "store/CohortQueries.h"
 
+#include "security/KeyRing.h"
 #include "store/FiguresLock.h"
 #include "store/HealthSealing.h"
 #include "store/LedgerRepository.h"
@@ -892,8 +893,26 @@ std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const Cohor
     return result;
 }
 
+QStringList CohortQueries::sealedHealthKeys()
+{
+    return {QStringLiteral("questionnaire_pairs"),
+            QStringLiteral("organic_fv_increase_pct"),
+            QStringLiteral("local_products_increase_pct"),
+            QStringLiteral("organic_products_increase_pct"),
+            QStringLiteral("discovered_sustainable_shop_pct"),
+            QStringLiteral("checkup_pairs"),
+            QStringLiteral("mean_bmi_change")};
+}
+
 void CohortQueries::sealedPairs(const CohortFilter& f, CohortRaw& raw) const
 {
+    // Internal figures are also for roles without the cohort key (social workers, administrators): their
+    // report shows the health pairs withheld rather than failing. The list of households behind them is
+    // refused (sealedHealth()).
+    if (!m_install && (!m_keys || !m_keys->hasCohortKey())) {
+        raw.healthWithheld = true;
+        return;
+    }
     for (const SealedPerson& p : sealedHealth(f)) {
         if (p.questionnairePair()) {
             ++raw.questionnairePairs;
@@ -942,14 +961,7 @@ std::vector<CohortHousehold> CohortQueries::sealedHouseholdsBehind(const CohortF
 
 std::vector<CohortHousehold> CohortQueries::householdsBehind(const CohortFilter& f, const QString& key) const
 {
-    static const QStringList sealedKeys = {QStringLiteral("questionnaire_pairs"),
-                                           QStringLiteral("organic_fv_increase_pct"),
-                                           QStringLiteral("local_products_increase_pct"),
-                                           QStringLiteral("organic_products_increase_pct"),
-                                           QStringLiteral("discovered_sustainable_shop_pct"),
-                                           QStringLiteral("checkup_pairs"),
-                                           QStringLiteral("mean_bmi_change")};
-    if (sealedKeys.contains(key) && Sealed::coversHealth(m_db))
+    if (sealedHealthKeys().contains(key) && Sealed::coversHealth(m_db))
         return sealedHouseholdsBehind(f, key);
     Sql s = with(f);
     QString inner;

@@ -42,6 +42,8 @@ class CohortQueries
     std::vector<CohortHousehold> householdsBehind(const CohortFilter& filter, const QString& key) const;
     // The indicator keys householdsBehind() answers.
     static QStringList traceableKeys();
+    // The indicators computed from cohort_health on a database whose health is sealed.
+    static QStringList sealedHealthKeys();
 
     // One row per member of the cohort with research_export consent in force on `consentDay`, and per wave
     // where they have a checkup or a questionnaire dated within the period.

@@ -91,10 +91,10 @@ void HealthSealing::requireHealthKey() const
 void HealthSealing::requireCohortKey() const
 {
     if (m_on && (!m_keys || !m_keys->hasCohortKey()))
-        throw Error(tr("This database keeps the cohort's health figures encrypted, and this session has no "
-                       "cohort key: log in again after another nurse has logged in (nothing was read or "
-                       "written)."),
-                    Error::Kind::AccessDenied);
+        throw Error(
+            tr("This database keeps the cohort's health figures encrypted, and this session has no cohort "
+               "key yet: a nurse's next login gives it, then log in again (nothing was read or written)."),
+            Error::Kind::AccessDenied);
 }
 
 QString HealthSealing::sealWith(const security::KeyRing& ring, QLatin1String field, qint64 rowId,
