@@ -62,7 +62,8 @@ class Sealed
     static bool isSealed(const Database& db);
     // The sealing format of `db` (0: clear), read with isSealed().
     static int format(const Database& db);
-    // Whether `db` keeps its health tables under the health key (format 2 and later).
+    // Whether `db` keeps its health tables under the health key (format 2 and later, with "health" in what
+    // the marker covers).
     static bool coversHealth(const Database& db);
     // Makes a new, empty database sealed (Setup::initDatabase with sealFields): the marker, the column of the
     // sealed birth dates (person.birth_date_sealed), the indexes the name index refreshes with, and no clear

@@ -174,6 +174,14 @@ TEST_CASE("sealed health: new sealed databases are format 2, format 1 keeps heal
         CHECK_FALSE(store::Sealed::coversHealth(*db));
         CHECK_FALSE(store::HealthSealing(*db, nullptr).on());
     }
+    // Format 2 without "health" in what it covers (a migration that sealed persons and households only).
+    t.rawExec(
+        QStringLiteral("UPDATE cabas_meta SET value = '2:person,household' WHERE key = 'sealed_fields'"));
+    {
+        auto db = t.open();
+        CHECK(store::Sealed::format(*db) == 2);
+        CHECK_FALSE(store::Sealed::coversHealth(*db));
+    }
     t.rawExec(QStringLiteral("UPDATE cabas_meta SET value = '3:person,household,health,x' WHERE key = "
                              "'sealed_fields'"));
     auto db = t.open();
@@ -412,11 +420,17 @@ TEST_CASE("sealed health: the SQLite file and its WAL hold no health value (a cl
           "[store][sealed][health][files]")
 {
     test::ScopedClock clock(QDateTime(QDate(2025, 3, 1), QTime(9, 0), Qt::UTC));
-    const QList<QByteArray> secrets{
-        kCheckupNote.toUtf8(),     kCorrectionReason.toUtf8(), kPartner.toUtf8(),
-        kOutcome.toUtf8(),         kStepNote.toUtf8(),         kTopic.toUtf8(),
-        kSessionNote.toUtf8(),     QByteArray("Hypertension"), QByteArray("83700"),
-        QByteArray("weight_g\":"), QByteArray("glucose_mg_dl\":")};
+    const QList<QByteArray> secrets{kCheckupNote.toUtf8(),
+                                    kCorrectionReason.toUtf8(),
+                                    kPartner.toUtf8(),
+                                    kOutcome.toUtf8(),
+                                    kStepNote.toUtf8(),
+                                    kTopic.toUtf8(),
+                                    kSessionNote.toUtf8(),
+                                    QByteArray("Hypertension"),
+                                    QByteArray("83700"),
+                                    QByteArray("weight_g\":"),
+                                    QByteArray("glucose_mg_dl\":")};
     auto scan = [&](const QString& file) {
         QFile in(file);
         if (!in.open(QIODevice::ReadOnly))
@@ -439,7 +453,8 @@ TEST_CASE("sealed health: the SQLite file and its WAL hold no health value (a cl
         const QStringList inFile = scan(path);
         f.db.reset();
         const QStringList closed = scan(path) + scan(path + QStringLiteral("-wal"));
-        INFO(inWal.join(QLatin1Char(',')).toStdString() + " / " + inFile.join(QLatin1Char(',')).toStdString());
+        INFO(inWal.join(QLatin1Char(',')).toStdString() + " / " +
+             inFile.join(QLatin1Char(',')).toStdString());
         if (sealed) {
             CHECK(inWal.isEmpty());
             CHECK(inFile.isEmpty());
