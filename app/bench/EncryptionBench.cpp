@@ -5,12 +5,16 @@
 // - person rows (first name, last name, birth date, address, notes): bulk insert in clear, then with the five
 //   values encrypted (XChaCha20-Poly1305, data key, context bound);
 // - login index: reading every row and decrypting the two names into an in-memory search index, and a search
-//   (substring of the normalised name) over that index, next to the SQL LIKE search over the clear column.
+//   (substring of the normalised name) over that index, next to the SQL LIKE search over the clear column;
+// - cohort_health (store/HealthSealing.h): sealing, then opening and parsing, the M0 and M6 rows of a
+//   checkup and a questionnaire per person (4 rows per person) with the cohort key, as a coordinator's cohort
+//   summary does on a sealed database.
 #include "common/Error.h"
 #include "security/KeyRing.h"
 #include "store/BulkInserter.h"
 #include "store/Database.h"
 #include "store/DatabaseSpec.h"
+#include "store/HealthSealing.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -249,6 +253,58 @@ int runEncryptionBench(int households)
             c.ring.decrypt(KeyRing::Scope::Data, last, "person.last_name:" + QByteArray::number(fields - 1));
         line(QStringLiteral("encryption.field_decrypt"), QStringLiteral("-"), fields, secs(t),
              QStringLiteral("fields"));
+
+        // The cohort's derived health values: a nurse's ring (health and cohort keys), 4 rows per person.
+        {
+            User nurse;
+            nurse.id = 2;
+            nurse.login = QStringLiteral("nurse");
+            nurse.role = Role::Nurse;
+            KeyRing nurseRing = KeyRing::unlock(c.header, c.ring.issueSlot(nurse, pw), pw);
+            nurseRing.createHealthKey();
+            nurseRing.createCohortKey();
+            const int rows = 4 * n;
+            std::vector<QString> stored;
+            stored.reserve(size_t(rows));
+            t.restart();
+            cpuMark = cpuNow();
+            for (int i = 0; i < rows; ++i) {
+                const bool checkup = i % 2 == 0;
+                const QString wave = (i / 2) % 2 == 0 ? QStringLiteral("M0") : QStringLiteral("M6");
+                QJsonObject o;
+                if (checkup)
+                    o.insert(QStringLiteral("bmi"), 70000.0 * 1000.0 / (1700.0 * 1700.0) + i % 50);
+                else
+                    o = {{QStringLiteral("organic_fv"), i % 5},
+                         {QStringLiteral("local_products"), (i / 3) % 5},
+                         {QStringLiteral("organic_products"), (i / 7) % 5},
+                         {QStringLiteral("discovered"), i % 3 == 0}};
+                const QByteArray context =
+                    QByteArrayLiteral("cohort_health.sealed:") + (checkup ? "checkup" : "questionnaire") +
+                    ':' + QByteArray::number(i) + ':' + QByteArray::number(i / 4) + ':' + wave.toLatin1();
+                stored.push_back(
+                    QString::fromLatin1(nurseRing
+                                            .encrypt(KeyRing::Scope::Cohort,
+                                                     QJsonDocument(o).toJson(QJsonDocument::Compact), context)
+                                            .toBase64()));
+            }
+            line(QStringLiteral("encryption.cohort_health_seal"), QStringLiteral("-"), rows, secs(t),
+                 QStringLiteral("rows (4 per person)"));
+            t.restart();
+            cpuMark = cpuNow();
+            double sum = 0;
+            for (int i = 0; i < rows; ++i) {
+                const bool checkup = i % 2 == 0;
+                const auto v = store::HealthSealing::openCohort(
+                    nurseRing, checkup ? QStringLiteral("checkup") : QStringLiteral("questionnaire"), i,
+                    i / 4, (i / 2) % 2 == 0 ? QStringLiteral("M0") : QStringLiteral("M6"), stored[size_t(i)]);
+                sum += v.bmi.value_or(0) + v.organicFv.value_or(0);
+            }
+            line(QStringLiteral("encryption.cohort_health_open"), QStringLiteral("-"), rows, secs(t),
+                 QStringLiteral("rows (4 per person): decrypt and parse"));
+            if (sum <= 0)
+                throw Error(QStringLiteral("bench: the cohort rows opened to nothing"));
+        }
 
         QTemporaryDir dir;
         store::DatabaseSpec spec;

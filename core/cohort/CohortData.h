@@ -20,6 +20,9 @@ struct CohortFilter
 // and the JSON shape are the core's (core/cohort). Field comments name the indicator they feed.
 struct CohortRaw
 {
+    // A database whose health is sealed, read by a session without the cohort key (a social worker's, an
+    // administrator's): the health pairs and the mean BMI change are withheld (null), not computed.
+    bool healthWithheld = false;
     qint64 households = 0; // households_enrolled
     qint64 persons = 0;
     qint64 adults = 0;

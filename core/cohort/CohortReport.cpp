@@ -1,5 +1,6 @@
 #include "cohort/CohortReport.h"
 #include "domain/Contribution.h"
+#include "store/CohortQueries.h"
 
 #include <QJsonArray>
 #include <algorithm>
@@ -167,6 +168,12 @@ CohortReport CohortReport::build(const CohortRaw& raw, const CohortFilter& filte
             bmi.value = raw.bmiChangeSum / double(raw.checkupPairs);
         in.push_back(bmi);
     }
+    if (raw.healthWithheld)
+        for (CohortFigure& figure : in)
+            if (store::CohortQueries::sealedHealthKeys().contains(figure.key)) {
+                figure.null = true;
+                figure.value = 0;
+            }
     in.push_back(count(QStringLiteral("workshop_sessions"), raw.workshopSessions));
     in.push_back(count(QStringLiteral("workshop_attendances"), raw.workshopAttendances));
     in.push_back(

@@ -57,7 +57,7 @@ CohortReport CohortService::report(const CohortFilter& filter, Disclosure disclo
         for (const FollowUpWave& w : programme->waves)
             waves.emplace_back(w.code, w.offsetDays);
     }
-    const CohortRaw raw = store::CohortQueries(m_db).compute(filter, waves);
+    const CohortRaw raw = store::CohortQueries(m_db, m_session.keys.get()).compute(filter, waves);
     // Member contributions, in their own currency (figures only: no household's amount leaves its case file).
     std::optional<ContributionCohortRaw> contributions;
     if (programme && programme->contributions.enabled)
@@ -82,7 +82,7 @@ std::vector<CohortHousehold> CohortService::householdsBehind(const CohortFilter&
                        "contribution stays in its case file).")
                         .arg(key),
                     Error::Kind::Invalid);
-    auto result = store::CohortQueries(m_db).householdsBehind(filter, key);
+    auto result = store::CohortQueries(m_db, m_session.keys.get()).householdsBehind(filter, key);
     audit.record(m_session, QStringLiteral("read"), QStringLiteral("cohort"), periodRef(filter),
                  QStringLiteral("households behind ") + key);
     return result;

@@ -153,7 +153,7 @@ void writeAll(const store::Database& db, const Session& session, const QString& 
               const QString& fileName, std::vector<std::pair<QString, Record>>& planned)
 {
     const AuditTrail audit(db);
-    Repository repository(db);
+    Repository repository(db, session.keys.get());
     store::Database::Transaction tx(db);
     for (auto& [personCode, record] : planned) {
         repository.insert(record);
@@ -187,7 +187,7 @@ HealthImportReport HealthImport::checkCheckups(const QString& path)
         return report;
     m_fileName = r.table.fileName;
     const HealthService health(m_db, m_session);
-    store::CheckupRepository repository(m_db);
+    store::CheckupRepository repository(m_db, m_session.keys.get());
     for (const CsvRow& row : r.table.rows) {
         const int before = int(report.errors.size());
         const QString code = r.value(row, QStringLiteral("person_code"));
@@ -253,7 +253,7 @@ HealthImportReport HealthImport::checkQuestionnaires(const QString& path)
         return report;
     m_fileName = r.table.fileName;
     const HealthService health(m_db, m_session);
-    store::QuestionnaireRepository repository(m_db);
+    store::QuestionnaireRepository repository(m_db, m_session.keys.get());
     for (const CsvRow& row : r.table.rows) {
         const int before = int(report.errors.size());
         const QString code = r.value(row, QStringLiteral("person_code"));

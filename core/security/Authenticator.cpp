@@ -106,17 +106,25 @@ void Authenticator::openKeys(Session& attempt, const QString& password) const
     try {
         store::Database::Transaction tx(m_db);
         std::vector<qint64> granted;
-        ring.emplace(KeyRing::login(keySlots, user, password, Clock::instance().nowUtc(), &granted));
+        std::vector<qint64> cohortGranted;
+        ring.emplace(
+            KeyRing::login(keySlots, user, password, Clock::instance().nowUtc(), &granted, &cohortGranted));
         const store::UserRepository users(m_db);
-        for (const qint64 id : granted) {
-            const auto to = id == 0 ? std::nullopt : users.findById(id);
-            audit.record(attempt, QStringLiteral("keyring.grant_health"),
-                         id == 0 ? QStringLiteral("key_slot") : QStringLiteral("app_user"),
-                         id == 0 ? QStringLiteral("recovery")
-                         : to    ? to->login
-                                 : QString::number(id),
-                         id == user.id ? QStringLiteral("health key created") : QString());
-        }
+        auto recordGrants = [&](const std::vector<qint64>& ids, const QString& action,
+                                const QString& created) {
+            for (const qint64 id : ids) {
+                const auto to = id == 0 ? std::nullopt : users.findById(id);
+                audit.record(attempt, action,
+                             id == 0 ? QStringLiteral("key_slot") : QStringLiteral("app_user"),
+                             id == 0 ? QStringLiteral("recovery")
+                             : to    ? to->login
+                                     : QString::number(id),
+                             id == user.id ? created : QString());
+            }
+        };
+        recordGrants(granted, QStringLiteral("keyring.grant_health"), QStringLiteral("health key created"));
+        recordGrants(cohortGranted, QStringLiteral("keyring.grant_cohort"),
+                     QStringLiteral("cohort key created"));
         tx.commit();
     } catch (const Error& e) {
         // A wrong password or an altered slot: the same answer as a wrong password (the password hash

@@ -91,6 +91,17 @@ QByteArray healthKeyCheck(const SecretBytes& dataKey, const SecretBytes& healthK
                      QByteArrayLiteral("cabas-health-key-v1") + toBytes(healthKey.data(), healthKey.size()));
 }
 
+QByteArray cohortKeyCheck(const SecretBytes& dataKey, const SecretBytes& cohortKey)
+{
+    return keyedHash(dataKey,
+                     QByteArrayLiteral("cabas-cohort-key-v1") + toBytes(cohortKey.data(), cohortKey.size()));
+}
+
+char scopeCode(KeyRing::Scope scope)
+{
+    return scope == KeyRing::Scope::Health ? 'h' : scope == KeyRing::Scope::Cohort ? 'c' : 'd';
+}
+
 bool sameBytes(const QByteArray& a, const QByteArray& b)
 {
     return a.size() == b.size() && sodium_memcmp(a.constData(), b.constData(), std::size_t(a.size())) == 0;
@@ -371,6 +382,17 @@ KeyRing KeyRing::openPayload(const KeyRingHeader& header, const KeySlot& slot, c
             throw altered(tr("a health grant does not open the database's health key"));
         ring.m_healthKey = std::move(health);
     }
+    if (!slot.cohortSealed.isEmpty()) {
+        if (header.cohortKeyCheck.isEmpty() ||
+            slot.cohortSealed.size() != qsizetype(crypto_box_SEALBYTES + kKeyBytes))
+            throw altered(tr("a cohort grant has no cohort key to match"));
+        SecretBytes cohort(kKeyBytes);
+        if (crypto_box_seal_open(cohort.data(), bytes(slot.cohortSealed), quint64(slot.cohortSealed.size()),
+                                 bytes(slot.publicKey), ring.m_boxSecret.data()) != 0 ||
+            !sameBytes(cohortKeyCheck(ring.m_dataKey, cohort), header.cohortKeyCheck))
+            throw altered(tr("a cohort grant does not open the database's cohort key"));
+        ring.m_cohortKey = std::move(cohort);
+    }
     return ring;
 }
 
@@ -409,14 +431,21 @@ const SecretBytes& KeyRing::keyFor(Scope scope) const
                         Error::Kind::AccessDenied);
         return m_healthKey;
     }
+    if (scope == Scope::Cohort) {
+        if (m_cohortKey.empty())
+            throw Error(tr("The cohort key is not available to this user: only nurses' and coordinators' key "
+                           "slots open it."),
+                        Error::Kind::AccessDenied);
+        return m_cohortKey;
+    }
     return m_dataKey;
 }
 
 QByteArray KeyRing::encrypt(Scope scope, const QByteArray& plain, const QByteArray& context) const
 {
     const SecretBytes& key = keyFor(scope);
-    const QByteArray ad = QByteArrayLiteral("cabas-field-v1") + char(scope == Scope::Health ? 'h' : 'd') +
-                          m_header.databaseId + context;
+    const QByteArray ad =
+        QByteArrayLiteral("cabas-field-v1") + scopeCode(scope) + m_header.databaseId + context;
     QByteArray out(qsizetype(1 + kNonceBytes + std::size_t(plain.size()) + kTagBytes), '\0');
     auto* o = reinterpret_cast<unsigned char*>(out.data());
     o[0] = kFormat;
@@ -430,8 +459,8 @@ QByteArray KeyRing::encrypt(Scope scope, const QByteArray& plain, const QByteArr
 QByteArray KeyRing::decrypt(Scope scope, const QByteArray& sealed, const QByteArray& context) const
 {
     const SecretBytes& key = keyFor(scope);
-    const QByteArray ad = QByteArrayLiteral("cabas-field-v1") + char(scope == Scope::Health ? 'h' : 'd') +
-                          m_header.databaseId + context;
+    const QByteArray ad =
+        QByteArrayLiteral("cabas-field-v1") + scopeCode(scope) + m_header.databaseId + context;
     if (sealed.size() < qsizetype(1 + kNonceBytes + kTagBytes) || sealed[0] != char(kFormat))
         throw Error(tr("An encrypted value is damaged (%1).").arg(QString::fromUtf8(context)),
                     Error::Kind::Storage);
@@ -533,6 +562,35 @@ QByteArray KeyRing::grantHealth(const KeySlot& pending) const
     return sealed;
 }
 
+QByteArray KeyRing::createCohortKey()
+{
+    if (m_role != toCode(Role::Nurse) || !hasHealthKey())
+        throw Error(tr("Only a nurse holding the health key creates the cohort key."),
+                    Error::Kind::AccessDenied);
+    if (hasCohortKey() || !m_header.cohortKeyCheck.isEmpty())
+        throw Error(tr("This database already has a cohort key."), Error::Kind::Conflict);
+    m_cohortKey = SecretBytes::random(kKeyBytes);
+    m_header.cohortKeyCheck = cohortKeyCheck(m_dataKey, m_cohortKey);
+    return m_header.cohortKeyCheck;
+}
+
+QByteArray KeyRing::grantCohort(const KeySlot& pending) const
+{
+    keyFor(Scope::Cohort); // throws without it
+    const bool staff = pending.kind == KeySlot::Kind::User &&
+                       (pending.role == toCode(Role::Nurse) || pending.role == toCode(Role::Coordinator));
+    const bool recovery = pending.kind == KeySlot::Kind::Recovery && pending.userId == 0;
+    if (!staff && !recovery)
+        throw Error(tr("The cohort key is only granted to nurses and coordinators (and the recovery key)."),
+                    Error::Kind::AccessDenied);
+    if (pending.publicKey.size() != crypto_box_PUBLICKEYBYTES || !certificateValid(pending))
+        throw altered(tr("a slot waiting for the cohort key has no valid certificate"));
+    QByteArray sealed(qsizetype(crypto_box_SEALBYTES + kKeyBytes), '\0');
+    crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), m_cohortKey.data(), kKeyBytes,
+                    bytes(pending.publicKey));
+    return sealed;
+}
+
 QString KeyRing::formatRecoveryKey(const QByteArray& raw)
 {
     QString out;
@@ -618,7 +676,7 @@ QString KeyRing::initialise(store::KeySlotRepository& repo, const User& admin, c
 }
 
 KeyRing KeyRing::login(store::KeySlotRepository& repo, const User& user, const QString& password,
-                       const QDateTime& now, std::vector<qint64>* granted)
+                       const QDateTime& now, std::vector<qint64>* granted, std::vector<qint64>* cohortGranted)
 {
     const auto header = repo.header();
     if (!header)
@@ -649,6 +707,25 @@ KeyRing KeyRing::login(store::KeySlotRepository& repo, const User& user, const Q
         }
         if (granted)
             *granted = done;
+        // The cohort key (schema 15): created by a nurse holding the health key when there is none, then
+        // sealed to the pending nurses', coordinators' and recovery slots.
+        if (!repo.hasCohortKeys() || !ring.hasHealthKey())
+            return;
+        std::vector<qint64> cohortDone;
+        if (header->cohortKeyCheck.isEmpty()) {
+            repo.setCohortKeyCheck(ring.createCohortKey(), now);
+            repo.setCohortSealed(slot->id, ring.grantCohort(*slot), now);
+            cohortDone.push_back(user.id);
+        }
+        if (ring.hasCohortKey())
+            for (const KeySlot& pending : repo.pendingCohortGrants()) {
+                if (pending.id == slot->id || !ring.certificateValid(pending))
+                    continue;
+                repo.setCohortSealed(pending.id, ring.grantCohort(pending), now);
+                cohortDone.push_back(pending.userId);
+            }
+        if (cohortGranted)
+            *cohortGranted = cohortDone;
     });
     return ring;
 }

@@ -61,6 +61,7 @@ struct KeyRingHeader
     QByteArray rootPublicKey;  // Ed25519: certifies each slot's public key and role
     QByteArray dataKeyCheck;   // BLAKE2b keyed by the data key over the database id
     QByteArray healthKeyCheck; // BLAKE2b keyed by the data key over the health key; empty: no health key yet
+    QByteArray cohortKeyCheck; // the same over the cohort key (schema 15); empty: no cohort key yet
 };
 
 // One key slot (table key_slot): what one user (or the recovery key) needs to open the database's keys.
@@ -82,8 +83,10 @@ struct KeySlot
     QByteArray wrapped;     // nonce || XChaCha20-Poly1305(data key, secret key, root key...)
     QByteArray certificate; // Ed25519 signature of the root key over (database, kind, user, role, public key)
     QByteArray healthSealed; // crypto_box_seal(health key, publicKey); empty: not granted (yet)
+    QByteArray cohortSealed; // crypto_box_seal(cohort key, publicKey) (nurses, coordinators, recovery)
 
     bool healthPending() const { return healthSealed.isEmpty(); }
+    bool cohortPending() const { return cohortSealed.isEmpty(); }
 };
 
 // The keys of encryption at rest (docs/encryption.md), independent of how the data is stored.
@@ -99,6 +102,10 @@ struct KeySlot
 //   after checking the certificate against the root key from her own slot.
 // - A recovery key, shown once at init, opens the data key, the health key (once a nurse has granted it) and
 //   the root key.
+// - A random cohort key (docs/encryption.md, "Cohort health indicators") protects only the derived values the
+//   cohort's health indicators need (table cohort_health). A nurse holding the health key creates it at login
+//   when there is none, and seals it, like the health key, to the certified nurses' and coordinators' slots
+//   and the recovery slot.
 // Every secret lives in SecretBytes; a KeyRing is move-only.
 class KeyRing
 {
@@ -107,7 +114,8 @@ class KeyRing
     enum class Scope
     {
         Data,
-        Health
+        Health,
+        Cohort
     };
 
     // A new database's keys: the first administrator's slot (userId/role from `admin`) and the recovery
@@ -129,6 +137,7 @@ class KeyRing
 
     const KeyRingHeader& header() const { return m_header; }
     bool hasHealthKey() const { return !m_healthKey.empty(); }
+    bool hasCohortKey() const { return !m_cohortKey.empty(); }
     bool canCertify() const { return !m_rootSecret.empty(); } // administrators and the recovery key
     const QByteArray& publicKey() const { return m_publicKey; }
 
@@ -153,6 +162,11 @@ class KeyRing
     // Seals the health key to a pending nurse (or recovery) slot after checking its certificate; returns
     // the sealed box. Needs the health key.
     QByteArray grantHealth(const KeySlot& pending) const;
+    // Creates the cohort key (a nurse holding the health key, on a header without one): returns the new
+    // cohortKeyCheck for the header.
+    QByteArray createCohortKey();
+    // Seals the cohort key to a pending nurse, coordinator (or recovery) slot after checking its certificate.
+    QByteArray grantCohort(const KeySlot& pending) const;
     // Whether a slot's certificate is valid for this database (root key from this ring's own slot).
     bool certificateValid(const KeySlot& slot) const;
 
@@ -167,9 +181,12 @@ class KeyRing
                               const QDateTime& now, KdfLimits limits = KdfLimits::interactive());
     // Login: opens the user's slot; a nurse then creates the health key if there is none yet, and seals it to
     // every pending nurse slot (and the recovery slot) whose certificate is valid. `granted` receives the
-    // user ids (0: recovery) granted.
+    // user ids (0: recovery) granted. On a schema with cohort keys (15), a nurse holding the health key
+    // then creates the cohort key if there is none yet, and seals it to every pending nurse's and
+    // coordinator's slot (and the recovery slot): `cohortGranted` receives those ids.
     static KeyRing login(store::KeySlotRepository& repo, const User& user, const QString& password,
-                         const QDateTime& now, std::vector<qint64>* granted = nullptr);
+                         const QDateTime& now, std::vector<qint64>* granted = nullptr,
+                         std::vector<qint64>* cohortGranted = nullptr);
     // Re-wraps the logged-in user's own slot.
     void changeOwnPassword(store::KeySlotRepository& repo, const User& user, const QString& newPassword,
                            const QDateTime& now, KdfLimits limits = KdfLimits::interactive()) const;
@@ -188,6 +205,7 @@ class KeyRing
     QByteArray m_publicKey;
     SecretBytes m_dataKey;
     SecretBytes m_healthKey;
+    SecretBytes m_cohortKey;
     SecretBytes m_boxSecret;
     QByteArray m_rootPublic;
     SecretBytes m_rootSecret; // administrators and recovery only

@@ -30,7 +30,7 @@ void HealthService::recordCheckup(const QString& personCode, Checkup& checkup) c
     checkup.nurseUserId = m_session.user.id;
     checkRecordable(personCode, checkup.personId, checkup.takenOn, checkup.wave);
     store::Database::Transaction tx(m_db);
-    store::CheckupRepository(m_db).insert(checkup);
+    store::CheckupRepository(m_db, m_session.keys.get()).insert(checkup);
     audit.record(m_session, QStringLiteral("create"), QStringLiteral("checkup"), personCode, checkup.wave);
     tx.commit();
 }
@@ -42,7 +42,7 @@ void HealthService::correctCheckup(const QString& personCode, Checkup& checkup, 
     if (reason.trimmed().isEmpty())
         throw Error(tr("reason: a correction needs its reason"), Error::Kind::Invalid);
     const qint64 id = personId(personCode);
-    store::CheckupRepository repository(m_db);
+    store::CheckupRepository repository(m_db, m_session.keys.get());
     const auto stored = repository.findById(checkup.id);
     if (!stored || stored->personId != id)
         throw Error(tr("%1 has no such checkup.").arg(personCode), Error::Kind::NotFound);
@@ -69,7 +69,7 @@ std::vector<CheckupCorrection> HealthService::checkupCorrections(const QString& 
     const AuditTrail audit(m_db);
     audit.require(m_session, DataKind::Health, Action::Read, QStringLiteral("checkup"), personCode);
     const qint64 id = personId(personCode);
-    store::CheckupRepository repository(m_db);
+    store::CheckupRepository repository(m_db, m_session.keys.get());
     const auto stored = repository.findById(checkupId);
     if (!stored || stored->personId != id)
         throw Error(tr("%1 has no such checkup.").arg(personCode), Error::Kind::NotFound);
@@ -104,7 +104,7 @@ void HealthService::recordQuestionnaire(const QString& personCode, DietQuestionn
     questionnaire.nurseUserId = m_session.user.id;
     checkRecordable(personCode, questionnaire.personId, questionnaire.answeredOn, questionnaire.wave);
     store::Database::Transaction tx(m_db);
-    store::QuestionnaireRepository(m_db).insert(questionnaire);
+    store::QuestionnaireRepository(m_db, m_session.keys.get()).insert(questionnaire);
     audit.record(m_session, QStringLiteral("create"), QStringLiteral("diet_questionnaire"), personCode,
                  questionnaire.wave);
     tx.commit();
@@ -117,7 +117,7 @@ HealthService::PersonQuestionnaires HealthService::questionnaires(const QString&
                   personCode);
     const qint64 id = personId(personCode);
     PersonQuestionnaires result;
-    result.questionnaires = store::QuestionnaireRepository(m_db).forPerson(id);
+    result.questionnaires = store::QuestionnaireRepository(m_db, m_session.keys.get()).forPerson(id);
     result.consentWithdrawn = !store::ConsentRepository(m_db, m_session.keys.get())
                                    .isGiven(id, ConsentPurpose::HealthFollowup, Clock::instance().today());
     audit.record(m_session, QStringLiteral("read"), QStringLiteral("diet_questionnaire"), personCode);
@@ -130,7 +130,7 @@ HealthService::PersonCheckups HealthService::checkups(const QString& personCode)
     audit.require(m_session, DataKind::Health, Action::Read, QStringLiteral("checkup"), personCode);
     const qint64 id = personId(personCode);
     PersonCheckups result;
-    result.checkups = store::CheckupRepository(m_db).forPerson(id);
+    result.checkups = store::CheckupRepository(m_db, m_session.keys.get()).forPerson(id);
     result.consentWithdrawn = !store::ConsentRepository(m_db, m_session.keys.get())
                                    .isGiven(id, ConsentPurpose::HealthFollowup, Clock::instance().today());
     audit.record(m_session, QStringLiteral("read"), QStringLiteral("checkup"), personCode);
@@ -156,7 +156,7 @@ void HealthService::recordPreventionStep(const QString& personCode, PreventionSt
     checkNotFuture(step.doneOn);
     checkRecordable(personCode, step.personId, step.doneOn, QString());
     store::Database::Transaction tx(m_db);
-    store::PreventionRepository(m_db).insertStep(step);
+    store::PreventionRepository(m_db, m_session.keys.get()).insertStep(step);
     audit.record(m_session, QStringLiteral("create"), QStringLiteral("prevention_step"), personCode);
     tx.commit();
 }
@@ -167,7 +167,7 @@ HealthService::PersonPrevention HealthService::preventionSteps(const QString& pe
     audit.require(m_session, DataKind::Health, Action::Read, QStringLiteral("prevention_step"), personCode);
     const qint64 id = personId(personCode);
     PersonPrevention result;
-    result.steps = store::PreventionRepository(m_db).stepsForPerson(id);
+    result.steps = store::PreventionRepository(m_db, m_session.keys.get()).stepsForPerson(id);
     result.consentWithdrawn = !store::ConsentRepository(m_db, m_session.keys.get())
                                    .isGiven(id, ConsentPurpose::HealthFollowup, Clock::instance().today());
     audit.record(m_session, QStringLiteral("read"), QStringLiteral("prevention_step"), personCode);
@@ -190,7 +190,7 @@ void HealthService::recordSupportSession(const QString& personCode, SupportSessi
     checkNotFuture(session.heldOn);
     checkRecordable(personCode, session.personId, session.heldOn, QString());
     store::Database::Transaction tx(m_db);
-    store::PreventionRepository(m_db).insertSession(session);
+    store::PreventionRepository(m_db, m_session.keys.get()).insertSession(session);
     audit.record(m_session, QStringLiteral("create"), QStringLiteral("support_session"), personCode);
     tx.commit();
 }
@@ -221,7 +221,7 @@ void HealthService::recordHouseholdSupportSession(const QString& householdCode, 
                         .arg(householdCode, QLocale().toString(session.heldOn, QLocale::ShortFormat)),
                     Error::Kind::Invalid);
     store::Database::Transaction tx(m_db);
-    store::PreventionRepository(m_db).insertSession(session);
+    store::PreventionRepository(m_db, m_session.keys.get()).insertSession(session);
     audit.record(m_session, QStringLiteral("create"), QStringLiteral("support_session"), householdCode);
     tx.commit();
 }
@@ -234,7 +234,8 @@ HealthService::PersonSupport HealthService::supportSessions(const QString& perso
     if (!person)
         throw Error(tr("There is no person %1.").arg(personCode), Error::Kind::NotFound);
     PersonSupport result;
-    result.sessions = store::PreventionRepository(m_db).sessionsForPerson(person->id, person->householdId);
+    result.sessions = store::PreventionRepository(m_db, m_session.keys.get())
+                          .sessionsForPerson(person->id, person->householdId);
     result.consentWithdrawn =
         !store::ConsentRepository(m_db, m_session.keys.get())
              .isGiven(person->id, ConsentPurpose::HealthFollowup, Clock::instance().today());

@@ -2,6 +2,7 @@
 
 #include "domain/Checkup.h"
 #include "store/Database.h"
+#include "store/HealthSealing.h"
 
 #include <optional>
 #include <vector>
@@ -12,7 +13,12 @@ class CheckupRepository
 {
     Q_DECLARE_TR_FUNCTIONS(CheckupRepository)
   public:
-    explicit CheckupRepository(const Database& db) : m_db(db) {}
+    // `keys`: the session's (needed on a database whose health data is sealed: store/HealthSealing.h; on
+    // others it may be null).
+    explicit CheckupRepository(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_seal(db, keys)
+    {
+    }
 
     // Throws Conflict when the person already has a checkup for that wave.
     void insert(Checkup& checkup);
@@ -26,7 +32,9 @@ class CheckupRepository
     std::vector<CheckupCorrection> corrections(qint64 checkupId) const;
 
   private:
+    Checkup readCheckup(const QSqlQuery& q) const;
     const Database& m_db;
+    HealthSealing m_seal;
 };
 
 } // namespace cabas::store

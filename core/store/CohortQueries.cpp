@@ -1,7 +1,10 @@
 #include "store/CohortQueries.h"
 
+#include "security/KeyRing.h"
 #include "store/FiguresLock.h"
+#include "store/HealthSealing.h"
 #include "store/LedgerRepository.h"
+#include "store/Sealed.h"
 #include "store/StatementClock.h"
 
 #include <QCryptographicHash>
@@ -10,6 +13,7 @@
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <algorithm>
+#include <map>
 
 namespace cabas::store {
 
@@ -269,7 +273,9 @@ void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
     // The M0/M6 questionnaire pairs, the M6 answers on discovering a shop and the M0/M6 checkup pairs in one
     // pass over the cohort's members (one questionnaire and one checkup per person and wave: unique keys, so
     // each LEFT JOIN adds at most one row per person).
-    {
+    if (Sealed::coversHealth(m_db))
+        sealedPairs(f, raw);
+    else {
         const StatementClock clock(QStringLiteral("health_pairs"));
         Sql s = with(f);
         // Bound in text order.
@@ -829,8 +835,134 @@ QStringList CohortQueries::traceableKeys()
             QStringLiteral("households_attending_workshop_pct")};
 }
 
+struct CohortQueries::SealedPerson
+{
+    qint64 personId = 0;
+    QString householdCode;
+    QString commune;
+    std::optional<HealthSealing::CohortValues> q0, q6, c0, c6;
+
+    bool questionnairePair() const { return q0 && q6; }
+    bool checkupPair() const { return c0 && c6 && c0->bmi && c6->bmi; }
+    static bool up(const std::optional<int>& before, const std::optional<int>& after)
+    {
+        return before && after && *after > *before;
+    }
+};
+
+std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const CohortFilter& f) const
+{
+    const StatementClock clock(QStringLiteral("health_sealed"));
+    Sql s = with(f);
+    s.values << day(f.to);
+    // The records dated on or before `to`, as the clear statements count them.
+    QSqlQuery q =
+        run(QStringLiteral("health_sealed"),
+            s.text + QStringLiteral(
+                         "SELECT p.id, hh.code, hh.commune, ch.source, ch.wave, ch.record_id, ch.sealed "
+                         "FROM cohort_person p JOIN household hh ON hh.id = p.household_id "
+                         "JOIN cohort_health ch ON ch.person_id = p.id "
+                         "WHERE ch.wave IN ('M0', 'M6') AND ch.recorded_on <= ?"),
+            s.values);
+    std::map<qint64, SealedPerson> persons; // by id: the sums run in one order whatever the plan
+    bool checked = false;
+    while (q.next()) {
+        if (!checked) {
+            HealthSealing(m_db, m_keys).requireCohortKey();
+            checked = true;
+        }
+        const qint64 personId = q.value(0).toLongLong();
+        SealedPerson& p = persons[personId];
+        p.personId = personId;
+        p.householdCode = q.value(1).toString();
+        p.commune = q.value(2).toString();
+        const QString source = q.value(3).toString();
+        const QString wave = q.value(4).toString();
+        const auto values = HealthSealing::openCohort(*m_keys, source, q.value(5).toLongLong(), personId,
+                                                      wave, q.value(6).toString());
+        const bool m0 = wave == QLatin1String("M0");
+        if (source == QLatin1String("checkup"))
+            (m0 ? p.c0 : p.c6) = values;
+        else
+            (m0 ? p.q0 : p.q6) = values;
+    }
+    std::vector<SealedPerson> result;
+    result.reserve(persons.size());
+    for (auto& [id, p] : persons)
+        result.push_back(std::move(p));
+    return result;
+}
+
+QStringList CohortQueries::sealedHealthKeys()
+{
+    return {QStringLiteral("questionnaire_pairs"),
+            QStringLiteral("organic_fv_increase_pct"),
+            QStringLiteral("local_products_increase_pct"),
+            QStringLiteral("organic_products_increase_pct"),
+            QStringLiteral("discovered_sustainable_shop_pct"),
+            QStringLiteral("checkup_pairs"),
+            QStringLiteral("mean_bmi_change")};
+}
+
+void CohortQueries::sealedPairs(const CohortFilter& f, CohortRaw& raw) const
+{
+    // Internal figures are also for roles without the cohort key (social workers, administrators): their
+    // report shows the health pairs withheld rather than failing. The list of households behind them is
+    // refused (sealedHealth()).
+    if (!m_install && (!m_keys || !m_keys->hasCohortKey())) {
+        raw.healthWithheld = true;
+        return;
+    }
+    for (const SealedPerson& p : sealedHealth(f)) {
+        if (p.questionnairePair()) {
+            ++raw.questionnairePairs;
+            raw.organicFvIncreased += SealedPerson::up(p.q0->organicFv, p.q6->organicFv) ? 1 : 0;
+            raw.localProductsIncreased += SealedPerson::up(p.q0->localProducts, p.q6->localProducts) ? 1 : 0;
+            raw.organicProductsIncreased +=
+                SealedPerson::up(p.q0->organicProducts, p.q6->organicProducts) ? 1 : 0;
+        }
+        if (p.q6 && p.q6->discovered) {
+            ++raw.discoveredAnswered;
+            raw.discoveredYes += *p.q6->discovered ? 1 : 0;
+        }
+        if (p.checkupPair()) {
+            ++raw.checkupPairs;
+            raw.bmiChangeSum += *p.c6->bmi - *p.c0->bmi;
+        }
+    }
+}
+
+std::vector<CohortHousehold> CohortQueries::sealedHouseholdsBehind(const CohortFilter& f,
+                                                                   const QString& key) const
+{
+    std::map<QString, QString> households; // code -> commune, in code order
+    for (const SealedPerson& p : sealedHealth(f)) {
+        bool counts = false;
+        if (key == QLatin1String("questionnaire_pairs"))
+            counts = p.questionnairePair();
+        else if (key == QLatin1String("organic_fv_increase_pct"))
+            counts = p.questionnairePair() && SealedPerson::up(p.q0->organicFv, p.q6->organicFv);
+        else if (key == QLatin1String("local_products_increase_pct"))
+            counts = p.questionnairePair() && SealedPerson::up(p.q0->localProducts, p.q6->localProducts);
+        else if (key == QLatin1String("organic_products_increase_pct"))
+            counts = p.questionnairePair() && SealedPerson::up(p.q0->organicProducts, p.q6->organicProducts);
+        else if (key == QLatin1String("discovered_sustainable_shop_pct"))
+            counts = p.q6 && p.q6->discovered && *p.q6->discovered;
+        else
+            counts = p.checkupPair(); // checkup_pairs, mean_bmi_change
+        if (counts)
+            households.emplace(p.householdCode, p.commune);
+    }
+    std::vector<CohortHousehold> result;
+    for (const auto& [code, commune] : households)
+        result.push_back({code, commune});
+    return result;
+}
+
 std::vector<CohortHousehold> CohortQueries::householdsBehind(const CohortFilter& f, const QString& key) const
 {
+    if (sealedHealthKeys().contains(key) && Sealed::coversHealth(m_db))
+        return sealedHouseholdsBehind(f, key);
     Sql s = with(f);
     QString inner;
     const QString ledgerFrom =

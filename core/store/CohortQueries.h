@@ -9,6 +9,10 @@
 #include <optional>
 #include <vector>
 
+namespace cabas::security {
+class KeyRing;
+}
+
 namespace cabas::store {
 
 // The cohort figures of indicators.md, aggregated by the database (one SQL statement per group of figures,
@@ -17,10 +21,18 @@ namespace cabas::store {
 //
 // The cohort: households enrolled on or before `to` and not exited before `from` (filters narrow it); their
 // members are the persons who had not left before `from` and had arrived by `to`.
+//
+// On a database whose health data is sealed (Sealed::coversHealth, store/HealthSealing.h) the health
+// indicators (questionnaire pairs and shares, checkup pairs, mean BMI change) are computed in memory from
+// cohort_health, decrypted with the session's cohort key (`keys`); the follow-up completion still counts the
+// clear dates and waves in SQL.
 class CohortQueries
 {
   public:
-    explicit CohortQueries(const Database& db) : m_db(db) {}
+    explicit CohortQueries(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_keys(keys)
+    {
+    }
 
     // Every count and sum; `waves` are the programme's follow-up waves (code, offset in days) in order.
     CohortRaw compute(const CohortFilter& filter, const std::vector<std::pair<QString, int>>& waves) const;
@@ -30,6 +42,8 @@ class CohortQueries
     std::vector<CohortHousehold> householdsBehind(const CohortFilter& filter, const QString& key) const;
     // The indicator keys householdsBehind() answers.
     static QStringList traceableKeys();
+    // The indicators computed from cohort_health on a database whose health is sealed.
+    static QStringList sealedHealthKeys();
 
     // One row per member of the cohort with research_export consent in force on `consentDay`, and per wave
     // where they have a checkup or a questionnaire dated within the period.
@@ -80,8 +94,14 @@ class CohortQueries
     void health(const CohortFilter& filter, CohortRaw& raw,
                 const std::vector<std::pair<QString, int>>& waves) const;
     void workshops(const CohortFilter& filter, CohortRaw& raw) const;
+    // Sealed health data: the persons of the cohort with their M0/M6 cohort_health values.
+    struct SealedPerson;
+    std::vector<SealedPerson> sealedHealth(const CohortFilter& filter) const;
+    void sealedPairs(const CohortFilter& filter, CohortRaw& raw) const;
+    std::vector<CohortHousehold> sealedHouseholdsBehind(const CohortFilter& filter, const QString& key) const;
 
     const Database& m_db;
+    const security::KeyRing* m_keys = nullptr;
     const Install* m_install = nullptr;
     mutable std::optional<QSet<QString>> m_functions; // PostgreSQL: the cabas_cohort_ functions there
 };

@@ -42,13 +42,28 @@ KeySlot KeySlotRepository::read(QSqlQuery& q) const
     s.wrapped = fromB64(q.value(8));
     s.certificate = fromB64(q.value(9));
     s.healthSealed = fromB64(q.value(10));
+    if (hasCohortKeys())
+        s.cohortSealed = fromB64(q.value(11));
     return s;
+}
+
+bool KeySlotRepository::hasCohortKeys() const
+{
+    if (m_cohortKeys < 0)
+        m_cohortKeys = m_db.schemaVersion() >= 15 ? 1 : 0;
+    return m_cohortKeys == 1;
+}
+
+QString KeySlotRepository::columns() const
+{
+    return hasCohortKeys() ? kColumns + QStringLiteral(", s.cohort_sealed") : kColumns;
 }
 
 std::optional<KeyRingHeader> KeySlotRepository::header() const
 {
     QSqlQuery q = m_db.exec(QStringLiteral("SELECT format, database_id, root_public_key, data_key_check, "
-                                           "health_key_check FROM key_ring WHERE id = 1"));
+                                           "health_key_check%1 FROM key_ring WHERE id = 1")
+                                .arg(hasCohortKeys() ? QStringLiteral(", cohort_key_check") : QString()));
     if (!q.next())
         return std::nullopt;
     KeyRingHeader h;
@@ -57,6 +72,8 @@ std::optional<KeyRingHeader> KeySlotRepository::header() const
     h.rootPublicKey = fromB64(q.value(2));
     h.dataKeyCheck = fromB64(q.value(3));
     h.healthKeyCheck = fromB64(q.value(4));
+    if (hasCohortKeys())
+        h.cohortKeyCheck = fromB64(q.value(5));
     return h;
 }
 
@@ -84,7 +101,7 @@ void KeySlotRepository::setHealthKeyCheck(const QByteArray& check, const QDateTi
 std::optional<KeySlot> KeySlotRepository::forUser(qint64 userId) const
 {
     QSqlQuery q = m_db.exec(
-        QStringLiteral("SELECT %1 FROM key_slot s WHERE s.user_id = ? AND s.kind = 'user'").arg(kColumns),
+        QStringLiteral("SELECT %1 FROM key_slot s WHERE s.user_id = ? AND s.kind = 'user'").arg(columns()),
         {userId});
     if (!q.next())
         return std::nullopt;
@@ -115,7 +132,7 @@ bool KeySlotRepository::recoveryHoldsHealth() const
 std::optional<KeySlot> KeySlotRepository::recovery() const
 {
     QSqlQuery q =
-        m_db.exec(QStringLiteral("SELECT %1 FROM key_slot s WHERE s.kind = 'recovery'").arg(kColumns));
+        m_db.exec(QStringLiteral("SELECT %1 FROM key_slot s WHERE s.kind = 'recovery'").arg(columns()));
     if (!q.next())
         return std::nullopt;
     return read(q);
@@ -143,6 +160,10 @@ void KeySlotRepository::put(KeySlot& slot, const QDateTime& now)
                            "WHERE id = ?"),
             v);
         slot.id = existing->id;
+        // A new keypair: the cohort grant sealed to the old one is of no use (pending again, or the new one).
+        if (hasCohortKeys())
+            m_db.exec(QStringLiteral("UPDATE key_slot SET cohort_sealed = ? WHERE id = ?"),
+                      {b64OrNull(slot.cohortSealed), slot.id});
         return;
     }
     QVariantList v = {recovery ? QStringLiteral("recovery") : QStringLiteral("user"),
@@ -155,6 +176,9 @@ void KeySlotRepository::put(KeySlot& slot, const QDateTime& now)
                   v);
     q.next();
     slot.id = q.value(0).toLongLong();
+    if (hasCohortKeys() && !slot.cohortSealed.isEmpty())
+        m_db.exec(QStringLiteral("UPDATE key_slot SET cohort_sealed = ? WHERE id = ?"),
+                  {b64(slot.cohortSealed), slot.id});
 }
 
 void KeySlotRepository::rewrap(const KeySlot& slot, const QDateTime& now)
@@ -182,7 +206,38 @@ std::vector<KeySlot> KeySlotRepository::pendingHealthGrants() const
         m_db.exec(QStringLiteral("SELECT %1 FROM key_slot s LEFT JOIN app_user u ON u.id = s.user_id "
                                  "WHERE s.health_sealed IS NULL AND (s.kind = 'recovery' OR "
                                  "(s.role = 'nurse' AND u.role = 'nurse' AND u.active)) ORDER BY s.id")
-                      .arg(kColumns));
+                      .arg(columns()));
+    while (q.next())
+        list.push_back(read(q));
+    return list;
+}
+
+void KeySlotRepository::setCohortKeyCheck(const QByteArray& check, const QDateTime& now)
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("UPDATE key_ring SET cohort_key_check = ?, updated_at = ? "
+                                           "WHERE id = 1 AND cohort_key_check IS NULL"),
+                            {b64(check), timestampValue(now)});
+    if (q.numRowsAffected() != 1)
+        throw Error(tr("Another nurse created the cohort key meanwhile: log in again."),
+                    Error::Kind::Conflict);
+}
+
+void KeySlotRepository::setCohortSealed(qint64 slotId, const QByteArray& sealed, const QDateTime& now)
+{
+    m_db.exec(QStringLiteral("UPDATE key_slot SET cohort_sealed = ?, updated_at = ? WHERE id = ?"),
+              {b64(sealed), timestampValue(now), slotId});
+}
+
+std::vector<KeySlot> KeySlotRepository::pendingCohortGrants() const
+{
+    std::vector<KeySlot> list;
+    if (!hasCohortKeys())
+        return list;
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT %1 FROM key_slot s LEFT JOIN app_user u ON u.id = s.user_id "
+                       "WHERE s.cohort_sealed IS NULL AND (s.kind = 'recovery' OR (s.role IN ('nurse', "
+                       "'coordinator') AND u.role = s.role AND u.active)) ORDER BY s.id")
+            .arg(columns()));
     while (q.next())
         list.push_back(read(q));
     return list;

@@ -45,11 +45,21 @@ class KeySlotRepository
     // Slots waiting for the health key: the recovery slot and slots certified as nurse whose user is an
     // active nurse.
     std::vector<security::KeySlot> pendingHealthGrants() const;
+    // The cohort key's columns (schema 15: key_ring.cohort_key_check, key_slot.cohort_sealed).
+    bool hasCohortKeys() const;
+    // Records the cohort key's check once; Conflict when another nurse recorded one meanwhile.
+    void setCohortKeyCheck(const QByteArray& check, const QDateTime& now);
+    void setCohortSealed(qint64 slotId, const QByteArray& sealed, const QDateTime& now);
+    // Slots waiting for the cohort key: the recovery slot and slots certified as nurse or coordinator whose
+    // user is active with that role.
+    std::vector<security::KeySlot> pendingCohortGrants() const;
     qint64 count() const;
 
   private:
     security::KeySlot read(QSqlQuery& q) const;
+    QString columns() const;
     const Database& m_db;
+    mutable int m_cohortKeys = -1; // hasCohortKeys(), once known
 };
 
 } // namespace cabas::store

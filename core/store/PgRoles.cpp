@@ -34,6 +34,9 @@ constexpr TableRule kTables[] = {
     {"diet_questionnaire", DataKind::Health},
     {"prevention_step", DataKind::Health},
     {"support_session", DataKind::Health},
+    // The cohort's derived health values, sealed under the cohort key (migration 15): nurses write them with
+    // each record; coordinators read them (statements() below) and decrypt them in memory.
+    {"cohort_health", DataKind::Health},
     {"workshop", DataKind::Workshops},
     {"workshop_registration", DataKind::Workshops},
     {"programme", DataKind::Administration},
@@ -126,6 +129,11 @@ QStringList PgRoles::statements(const QString& prefix)
                .arg(roleName(prefix, Role::Nurse));
     sql << QStringLiteral("GRANT UPDATE (health_key_check, updated_at) ON key_ring TO %1")
                .arg(roleName(prefix, Role::Nurse));
+    // The cohort key (migration 15): nurses create it once and seal it to nurses' and coordinators' slots.
+    sql << QStringLiteral("GRANT UPDATE (cohort_sealed, updated_at) ON key_slot TO %1")
+               .arg(roleName(prefix, Role::Nurse));
+    sql << QStringLiteral("GRANT UPDATE (cohort_key_check, updated_at) ON key_ring TO %1")
+               .arg(roleName(prefix, Role::Nurse));
     sql << QStringLiteral("GRANT INSERT, UPDATE ON key_ring, key_slot TO %1")
                .arg(roleName(prefix, Role::Admin));
     for (Role role : kRoles) {
@@ -157,6 +165,10 @@ QStringList PgRoles::statements(const QString& prefix)
         if (AccessPolicy::allows(role, DataKind::Administration, Action::Read))
             sql << QStringLiteral("GRANT SELECT ON audit_log TO %1").arg(name);
     }
+    // cohort_health: a nurse's save replaces the row of its record; coordinators read the sealed rows (the
+    // cohort figures of a sealed database are computed in their session, with the cohort key).
+    sql << QStringLiteral("GRANT DELETE ON cohort_health TO %1").arg(roleName(prefix, Role::Nurse));
+    sql << QStringLiteral("GRANT SELECT ON cohort_health TO %1").arg(roleName(prefix, Role::Coordinator));
     sql << ContributionRepository::pgRevokes(prefix);
     // A household's income is not the coordinators' to see (IncomeService refuses them the same way): their
     // database login reads households by code only.

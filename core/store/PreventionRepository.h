@@ -2,6 +2,7 @@
 
 #include "domain/Prevention.h"
 #include "store/Database.h"
+#include "store/HealthSealing.h"
 
 #include <vector>
 
@@ -12,7 +13,12 @@ class PreventionRepository
 {
     Q_DECLARE_TR_FUNCTIONS(PreventionRepository)
   public:
-    explicit PreventionRepository(const Database& db) : m_db(db) {}
+    // `keys`: the session's (needed on a database whose health data is sealed: store/HealthSealing.h; there
+    // partner, outcome, notes and topics are sealed under the health key, types and dates stay clear).
+    explicit PreventionRepository(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_seal(db, keys)
+    {
+    }
 
     // Both validate first and throw Error(Invalid) with every problem.
     void insertStep(PreventionStep& step);
@@ -26,6 +32,7 @@ class PreventionRepository
   private:
     std::vector<SupportSession> readSessions(const QString& where, const QVariantList& values) const;
     const Database& m_db;
+    HealthSealing m_seal;
 };
 
 } // namespace cabas::store

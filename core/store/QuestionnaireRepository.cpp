@@ -31,6 +31,14 @@ void QuestionnaireRepository::insert(DietQuestionnaire& q)
     if (existing.next())
         throw Error(tr("This person already has a diet questionnaire for wave %1.").arg(q.wave),
                     Error::Kind::Conflict);
+    const bool sealed = m_seal.on();
+    if (sealed) {
+        m_seal.requireHealthKey();
+        m_seal.requireCohortKey();
+    }
+    // Sealed: the answers go into `sealed` once the row id is known, the answer columns stay NULL.
+    const DietQuestionnaire none;
+    const DietQuestionnaire& clear = sealed ? none : q;
     const QVariant now = timestampValue(Clock::instance().nowUtc());
     QSqlQuery r = m_db.exec(
         QStringLiteral(
@@ -38,24 +46,33 @@ void QuestionnaireRepository::insert(DietQuestionnaire& q)
             "organic_fv_freq, local_products_freq, organic_products_freq, discovered_sustainable_shop, "
             "version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id"),
         {q.personId, dateValue(q.answeredOn), q.wave, idValue(q.nurseUserId),
-         q.fvPortionsX10 ? QVariant(*q.fvPortionsX10) : QVariant(QMetaType(QMetaType::Int)),
-         frequencyValue(q.organicFv), frequencyValue(q.localProducts), frequencyValue(q.organicProducts),
-         q.discoveredSustainableShop ? QVariant(*q.discoveredSustainableShop)
-                                     : QVariant(QMetaType(QMetaType::Bool)),
+         clear.fvPortionsX10 ? QVariant(*clear.fvPortionsX10) : QVariant(QMetaType(QMetaType::Int)),
+         frequencyValue(clear.organicFv), frequencyValue(clear.localProducts),
+         frequencyValue(clear.organicProducts),
+         clear.discoveredSustainableShop ? QVariant(*clear.discoveredSustainableShop)
+                                         : QVariant(QMetaType(QMetaType::Bool)),
          now, now});
     r.next();
     q.id = r.value(0).toLongLong();
+    if (sealed) {
+        m_db.exec(QStringLiteral("UPDATE diet_questionnaire SET sealed = ? WHERE id = ?"),
+                  {m_seal.seal(QLatin1String("diet_questionnaire.sealed"), q.id,
+                               HealthSealing::questionnairePayload(q)),
+                   q.id});
+        m_seal.writeCohort(q);
+    }
 }
 
 std::vector<DietQuestionnaire> QuestionnaireRepository::forPerson(qint64 personId) const
 {
     std::vector<DietQuestionnaire> result;
-    QSqlQuery r =
-        m_db.exec(QStringLiteral("SELECT id, person_id, answered_on, wave, nurse_user_id, fv_portions_x10, "
-                                 "organic_fv_freq, local_products_freq, organic_products_freq, "
-                                 "discovered_sustainable_shop FROM diet_questionnaire WHERE person_id = ? "
-                                 "ORDER BY answered_on, id"),
-                  {personId});
+    m_seal.requireHealthKey();
+    QSqlQuery r = m_db.exec(
+        QStringLiteral("SELECT id, person_id, answered_on, wave, nurse_user_id, fv_portions_x10, "
+                       "organic_fv_freq, local_products_freq, organic_products_freq, "
+                       "discovered_sustainable_shop, sealed FROM diet_questionnaire WHERE person_id = ? "
+                       "ORDER BY answered_on, id"),
+        {personId});
     while (r.next()) {
         DietQuestionnaire q;
         q.id = r.value(0).toLongLong();
@@ -70,6 +87,9 @@ std::vector<DietQuestionnaire> QuestionnaireRepository::forPerson(qint64 personI
         q.organicProducts = readFrequency(r.value(8));
         if (!r.value(9).isNull())
             q.discoveredSustainableShop = r.value(9).toBool();
+        if (m_seal.on())
+            HealthSealing::readQuestionnairePayload(
+                m_seal.open(QLatin1String("diet_questionnaire.sealed"), q.id, r.value(10)), q);
         result.push_back(q);
     }
     return result;

@@ -2,6 +2,7 @@
 
 #include "domain/Questionnaire.h"
 #include "store/Database.h"
+#include "store/HealthSealing.h"
 
 #include <vector>
 
@@ -11,7 +12,11 @@ class QuestionnaireRepository
 {
     Q_DECLARE_TR_FUNCTIONS(QuestionnaireRepository)
   public:
-    explicit QuestionnaireRepository(const Database& db) : m_db(db) {}
+    // `keys`: the session's (needed on a database whose health data is sealed: store/HealthSealing.h).
+    explicit QuestionnaireRepository(const Database& db, const security::KeyRing* keys = nullptr)
+        : m_db(db), m_seal(db, keys)
+    {
+    }
 
     // Throws Conflict when the person already has a questionnaire for that wave.
     void insert(DietQuestionnaire& q);
@@ -19,6 +24,7 @@ class QuestionnaireRepository
 
   private:
     const Database& m_db;
+    HealthSealing m_seal;
 };
 
 } // namespace cabas::store

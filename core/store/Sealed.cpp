@@ -13,7 +13,14 @@ const QLatin1String Sealed::kMetaKey("sealed_fields");
 namespace {
 // The marker of each connection (connection names are never reused in a process).
 QMutex markerMutex;
-QHash<QString, bool> sealedByConnection;
+struct Marker
+{
+    int format = 0;      // 0: clear
+    bool health = false; // "health" is in what the marker covers (format 2 and later)
+};
+QHash<QString, Marker> sealedByConnection;
+
+Marker marker(const Database& db);
 
 QByteArray context(QLatin1String field, const QString& rowKey)
 {
@@ -83,28 +90,50 @@ QString Sealed::openText(const security::KeyRing& keys, QLatin1String field, con
 
 bool Sealed::isSealed(const Database& db)
 {
+    return format(db) > 0;
+}
+
+bool Sealed::coversHealth(const Database& db)
+{
+    return marker(db).health;
+}
+
+int Sealed::format(const Database& db)
+{
+    return marker(db).format;
+}
+
+namespace {
+Marker marker(const Database& db)
+{
     {
         QMutexLocker lock(&markerMutex);
         const auto it = sealedByConnection.constFind(db.connectionName());
         if (it != sealedByConnection.cend())
             return it.value();
     }
-    QSqlQuery q = db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {QString(kMetaKey)});
-    const QString marker = q.next() ? q.value(0).toString() : QString();
-    bool sealed = false;
-    if (!marker.isEmpty()) {
-        const int format = marker.section(QLatin1Char(':'), 0, 0).toInt();
-        if (format < 1 || format > kFormat)
-            throw Error(tr("%1 keeps its data encrypted in a way this version of Cabas does not know (format "
+    QSqlQuery q =
+        db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {QString(Sealed::kMetaKey)});
+    const QString text = q.next() ? q.value(0).toString() : QString();
+    Marker sealed;
+    if (!text.isEmpty()) {
+        const int format = text.section(QLatin1Char(':'), 0, 0).toInt();
+        if (format < 1 || format > Sealed::kFormat)
+            throw Error(
+                Sealed::tr("%1 keeps its data encrypted in a way this version of Cabas does not know (format "
                            "\"%2\"). Install the newer version of Cabas to open it; nothing was changed.")
-                            .arg(db.spec().displayName(), marker),
-                        Error::Kind::Unsupported);
-        sealed = true;
+                    .arg(db.spec().displayName(), text),
+                Error::Kind::Unsupported);
+        sealed.format = format;
+        sealed.health =
+            format >= 2 &&
+            text.section(QLatin1Char(':'), 1).split(QLatin1Char(',')).contains(QLatin1String("health"));
     }
     QMutexLocker lock(&markerMutex);
     sealedByConnection.insert(db.connectionName(), sealed);
     return sealed;
 }
+} // namespace
 
 void Sealed::sealNewDatabase(const Database& db)
 {
@@ -122,9 +151,9 @@ void Sealed::sealNewDatabase(const Database& db)
     db.execDirect(QStringLiteral("CREATE INDEX person_updated_idx ON person (updated_at)"));
     db.execDirect(QStringLiteral("CREATE INDEX household_updated_idx ON household (updated_at)"));
     db.exec(QStringLiteral("INSERT INTO cabas_meta (key, value) VALUES (?, ?)"),
-            {QString(kMetaKey), QStringLiteral("%1:person,household").arg(kFormat)});
+            {QString(kMetaKey), QStringLiteral("%1:person,household,health").arg(kFormat)});
     QMutexLocker lock(&markerMutex);
-    sealedByConnection.insert(db.connectionName(), true);
+    sealedByConnection.insert(db.connectionName(), Marker{kFormat, true});
 }
 
 QDate Sealed::coarseBirthDate(const QDate& birthDate)

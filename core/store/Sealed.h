@@ -16,8 +16,10 @@ namespace cabas::store {
 // Protected columns of a sealed database (docs/encryption.md, plan steps 2 and 3).
 //
 // A database is either sealed or clear, once and for all: a sealed one has the marker `sealed_fields` in
-// cabas_meta (value "1:person,household": the sealing format 1 and the tables it covers; the health tables
-// will join with a higher format). A database without the marker is clear and behaves as before.
+// cabas_meta (value "2:person,household,health": the sealing format and what it covers). Format 1
+// ("1:person,household", made before step 4) covers persons and households only, its health tables stay
+// clear; format 2 adds the health tables under the health key (store/HealthSealing.h). A database without
+// the marker is clear and behaves as before.
 //
 // On a sealed database a protected value is stored as TEXT: base64 of KeyRing::encrypt (format byte, nonce,
 // XChaCha20-Poly1305 with its tag) under the data key, with "table.column:ROWKEY" as associated data, so a
@@ -30,7 +32,7 @@ class Sealed
 {
     Q_DECLARE_TR_FUNCTIONS(Sealed)
   public:
-    static constexpr int kFormat = 1;
+    static constexpr int kFormat = 2;
     static const QLatin1String kMetaKey; // "sealed_fields"
 
     // The session's view of `db`: sealed or not, with the session's keys (may be null: then reading or
@@ -58,6 +60,11 @@ class Sealed
     // Whether `db` is sealed (its marker, read once per connection). Throws Unsupported for a sealing format
     // this version does not know.
     static bool isSealed(const Database& db);
+    // The sealing format of `db` (0: clear), read with isSealed().
+    static int format(const Database& db);
+    // Whether `db` keeps its health tables under the health key (format 2 and later, with "health" in what
+    // the marker covers).
+    static bool coversHealth(const Database& db);
     // Makes a new, empty database sealed (Setup::initDatabase with sealFields): the marker, the column of the
     // sealed birth dates (person.birth_date_sealed), the indexes the name index refreshes with, and no clear
     // search terms. Call inside the init transaction, before any household is written.

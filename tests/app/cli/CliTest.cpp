@@ -107,7 +107,7 @@ TEST_CASE("cabas-cli init --sealed: demo and household list on a sealed database
     INFO(init.err.toStdString());
     REQUIRE(init.code == cli::Success);
     CHECK(t.rawValue(QStringLiteral("SELECT value FROM cabas_meta WHERE key = 'sealed_fields'")).toString() ==
-          QStringLiteral("1:person,household"));
+          QStringLiteral("2:person,household,health"));
     const QStringList as{QStringLiteral("--db"),
                          t.url(),
                          QStringLiteral("--user"),

@@ -6,8 +6,10 @@
 #include "services/HouseholdService.h"
 #include "services/WorkshopService.h"
 #include "store/CohortQueries.h"
+#include "store/HealthSealing.h"
 #include "store/LedgerRepository.h"
 #include "store/PgRoles.h"
+#include "store/Sealed.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
 
@@ -68,12 +70,18 @@ struct Fixture
     Session coordinator;
     std::map<QString, qint64> personIds;
 
-    explicit Fixture(store::Backend backend) : t(backend)
+    // sealed: persons, households and health sealed (format 2); the nurse logs in again after the
+    // coordinator was added (her login seals the cohort key to the coordinator's slot), then the coordinator.
+    explicit Fixture(store::Backend backend, bool sealed = false) : t(backend)
     {
-        db = t.createInitialised();
+        db = sealed ? t.createSealed() : t.createInitialised();
         socialWorker = test::sessionFor(*db, Role::SocialWorker);
         nurse = test::sessionFor(*db, Role::Nurse);
         coordinator = test::sessionFor(*db, Role::Coordinator);
+        if (sealed) {
+            nurse = test::sessionFor(*db, Role::Nurse);
+            coordinator = test::sessionFor(*db, Role::Coordinator);
+        }
         HouseholdService hs(*db, socialWorker);
         // H1 (Auch, 2 adults and a child, card C-1 re-issued as C-2), H2 (Condom, 1 adult), H3 exited before
         // the period, H4 a candidate never enrolled.
@@ -522,12 +530,18 @@ TEST_CASE("on PostgreSQL a coordinator's database login computes the cohort figu
     if (std::find(backends.begin(), backends.end(), store::Backend::Postgres) == backends.end())
         return;
     test::ScopedClock clock(utc(2025, 1, 15, 9, 0));
-    Fixture p(store::Backend::Postgres);
+    // Sealed (format 2): the health figures come from cohort_health, read by the coordinator's login and
+    // decrypted in her session; nurses' logins write it.
+    const bool sealed = GENERATE(false, true);
+    INFO((sealed ? "sealed" : "clear"));
+    Fixture p(store::Backend::Postgres, sealed);
     const QString prefix = QStringLiteral("c") + p.t.spec().databaseName.right(20);
     const QString coordinatorLogin = prefix + QStringLiteral("_julien");
     const QString workerLogin = prefix + QStringLiteral("_anne");
+    const QString nurseLogin = prefix + QStringLiteral("_ines");
     const QStringList roles = {coordinatorLogin,
                                workerLogin,
+                               nurseLogin,
                                store::PgRoles::roleName(prefix, Role::SocialWorker),
                                store::PgRoles::roleName(prefix, Role::Nurse),
                                store::PgRoles::roleName(prefix, Role::Coordinator),
@@ -598,6 +612,32 @@ TEST_CASE("on PostgreSQL a coordinator's database login computes the cohort figu
     CHECK(behind.front().code == ownerBehind.front().code);
     const CohortDataset dataset = service.dataset(period());
     CHECK(dataset.rows == ownerDataset.rows);
+    if (sealed) {
+        // The coordinator's login reads the sealed cohort rows, nothing clinical in them.
+        CHECK(runAs(julien, QStringLiteral("SELECT count(*) FROM cohort_health")).isEmpty());
+        CHECK(runAs(julien, QStringLiteral("UPDATE cohort_health SET wave = 'M0'"))
+                  .contains(QStringLiteral("permission denied")));
+        // A nurse's login corrects a checkup: its sealed values and its cohort row are replaced, and the
+        // coordinator's figures follow.
+        p.t.rawExec(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD 'ines-db-pw' IN ROLE %2")
+                        .arg(nurseLogin, store::PgRoles::roleName(prefix, Role::Nurse)));
+        store::DatabaseSpec ines = p.t.spec();
+        ines.user = nurseLogin;
+        ines.password = QStringLiteral("ines-db-pw");
+        {
+            auto asInes = store::Database::open(ines);
+            const Session nurse = security::Authenticator(*asInes).login(QStringLiteral("nurse"),
+                                                                         QStringLiteral("Password-of-nurse"));
+            const HealthService health(*asInes, nurse);
+            Checkup c = health.checkups(QStringLiteral("P-00001")).checkups.back();
+            REQUIRE(c.weightG == 78000);
+            c.weightG = 76000;
+            health.correctCheckup(QStringLiteral("P-00001"), c, QStringLiteral("pesée refaite"));
+        }
+        const QByteArray after = QJsonDocument(service.report(period(), Disclosure::Internal).toJson())
+                                     .toJson(QJsonDocument::Compact);
+        CHECK(after != json);
+    }
     asJulien.reset();
 
     // A social worker's login may run the aggregate functions (internal figures are theirs too) but not the
@@ -820,4 +860,61 @@ TEST_CASE("cohort health pairs and follow-up by wave match a recount on random m
     }
     for (const std::string& s : perBackend)
         CHECK(s == perBackend.front());
+}
+
+TEST_CASE("cohort indicators: a database whose health is sealed gives the same JSON as a clear one",
+          "[cohort][sealed][health]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(utc(2025, 1, 15, 9, 0));
+    Fixture clear(backend);
+    Fixture sealed(backend, true);
+    REQUIRE(store::Sealed::coversHealth(*sealed.db));
+    REQUIRE(sealed.t.rawValue(QStringLiteral("SELECT count(*) FROM checkup WHERE weight_g IS NOT NULL"))
+                .toInt() == 0);
+    REQUIRE(sealed.t.rawValue(QStringLiteral("SELECT count(*) FROM cohort_health")).toInt() == 10);
+    for (const CohortFilter& f : {period(), period(QDate(2024, 6, 1), QDate(2024, 7, 31)),
+                                  period(QDate(2024, 6, 1), QDate(2025, 1, 10))}) {
+        INFO(f.to.toString(Qt::ISODate).toStdString());
+        for (const Disclosure d : {Disclosure::Internal, Disclosure::Public}) {
+            const QByteArray a =
+                QJsonDocument(CohortService(*clear.db, clear.coordinator).report(f, d).toJson()).toJson();
+            const QByteArray b =
+                QJsonDocument(CohortService(*sealed.db, sealed.coordinator).report(f, d).toJson()).toJson();
+            CHECK(a == b);
+        }
+        for (const QString& key : store::CohortQueries::traceableKeys()) {
+            INFO(key.toStdString());
+            const auto a = CohortService(*clear.db, clear.coordinator).householdsBehind(f, key);
+            const auto b = CohortService(*sealed.db, sealed.coordinator).householdsBehind(f, key);
+            REQUIRE(a.size() == b.size());
+            for (size_t i = 0; i < a.size(); ++i)
+                CHECK((a[i].code == b[i].code && a[i].commune == b[i].commune));
+        }
+    }
+    // A session without the cohort key (a social worker's: internal figures are theirs too) gets the report
+    // with the health pairs withheld, and no list of households behind them.
+    const QJsonObject withheld =
+        indicatorsOf(CohortService(*sealed.db, sealed.socialWorker).report(period(), Disclosure::Internal));
+    const QJsonObject clearForWorker =
+        indicatorsOf(CohortService(*clear.db, clear.socialWorker).report(period(), Disclosure::Internal));
+    for (const QString& key : store::CohortQueries::sealedHealthKeys()) {
+        INFO(key.toStdString());
+        CHECK(withheld.value(key).isNull());
+        CHECK_FALSE(clearForWorker.value(key).isNull());
+    }
+    CHECK(withheld.value(QStringLiteral("spent_cents")) ==
+          clearForWorker.value(QStringLiteral("spent_cents")));
+    QString message;
+    try {
+        CohortService(*sealed.db, sealed.socialWorker)
+            .householdsBehind(period(), QStringLiteral("checkup_pairs"));
+    } catch (const Error& e) {
+        message = e.message();
+    }
+    CHECK(message ==
+          store::HealthSealing::tr("This database keeps the cohort's health figures encrypted, and this "
+                                   "session has no cohort key yet: a nurse's next login gives it, then "
+                                   "log in again (nothing was read or written)."));
 }

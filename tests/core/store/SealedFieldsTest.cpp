@@ -152,7 +152,7 @@ TEST_CASE("sealed values: round trip, and bound to their field and row", "[store
     // The marker.
     CHECK(store::Sealed::isSealed(*db));
     CHECK(t.rawValue(QStringLiteral("SELECT value FROM cabas_meta WHERE key = 'sealed_fields'")).toString() ==
-          QStringLiteral("1:person,household"));
+          QStringLiteral("2:person,household,health"));
 }
 
 TEST_CASE("a clear database has no marker and keeps its search columns", "[store][sealed]")

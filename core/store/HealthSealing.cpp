@@ -1,0 +1,399 @@
+#include "store/HealthSealing.h"
+
+#include "common/Error.h"
+#include "security/KeyRing.h"
+#include "store/Sealed.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace cabas::store {
+
+namespace {
+
+QByteArray context(QLatin1String field, qint64 rowId)
+{
+    return QByteArray(field.data(), field.size()) + ':' + QByteArray::number(rowId);
+}
+
+QByteArray cohortContext(const QString& source, qint64 recordId, qint64 personId, const QString& wave)
+{
+    return QByteArrayLiteral("cohort_health.sealed:") + source.toUtf8() + ':' + QByteArray::number(recordId) +
+           ':' + QByteArray::number(personId) + ':' + wave.toUtf8();
+}
+
+void putInt(QJsonObject& o, const char* key, const std::optional<int>& v)
+{
+    if (v)
+        o.insert(QLatin1String(key), *v);
+}
+
+std::optional<int> getInt(const QJsonObject& o, const char* key)
+{
+    const QJsonValue v = o.value(QLatin1String(key));
+    if (v.isUndefined() || v.isNull())
+        return std::nullopt;
+    return v.toInt();
+}
+
+void putFrequency(QJsonObject& o, const char* key, const std::optional<Frequency>& f)
+{
+    if (f)
+        o.insert(QLatin1String(key), toCode(*f));
+}
+
+std::optional<Frequency> getFrequency(const QJsonObject& o, const char* key)
+{
+    Frequency f;
+    const QJsonValue v = o.value(QLatin1String(key));
+    if (!v.isString() || !fromCode(v.toString(), &f))
+        return std::nullopt;
+    return f;
+}
+
+QJsonObject parse(const QByteArray& json, const QByteArray& where)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        throw Error(
+            HealthSealing::tr("An encrypted health value is damaged (%1).").arg(QString::fromUtf8(where)),
+            Error::Kind::Storage);
+    return doc.object();
+}
+
+QString sourceOf(const Checkup&)
+{
+    return QStringLiteral("checkup");
+}
+
+QString sourceOf(const DietQuestionnaire&)
+{
+    return QStringLiteral("questionnaire");
+}
+
+} // namespace
+
+HealthSealing::HealthSealing(const Database& db, const security::KeyRing* keys)
+    : m_db(db), m_keys(keys), m_on(Sealed::coversHealth(db))
+{
+}
+
+void HealthSealing::requireHealthKey() const
+{
+    if (m_on && (!m_keys || !m_keys->hasHealthKey()))
+        throw Error(
+            tr("This database keeps health data encrypted, and this session has no health key to open "
+               "it: only a nurse's session holds it (nothing was read or written)."),
+            Error::Kind::AccessDenied);
+}
+
+void HealthSealing::requireCohortKey() const
+{
+    if (m_on && (!m_keys || !m_keys->hasCohortKey()))
+        throw Error(
+            tr("This database keeps the cohort's health figures encrypted, and this session has no cohort "
+               "key yet: a nurse's next login gives it, then log in again (nothing was read or written)."),
+            Error::Kind::AccessDenied);
+}
+
+QString HealthSealing::sealWith(const security::KeyRing& ring, QLatin1String field, qint64 rowId,
+                                const QByteArray& plain)
+{
+    if (plain.isEmpty())
+        return QStringLiteral("");
+    return QString::fromLatin1(
+        ring.encrypt(security::KeyRing::Scope::Health, plain, context(field, rowId)).toBase64());
+}
+
+QString HealthSealing::seal(QLatin1String field, qint64 rowId, const QByteArray& plain) const
+{
+    requireHealthKey();
+    return sealWith(*m_keys, field, rowId, plain);
+}
+
+QByteArray HealthSealing::open(QLatin1String field, qint64 rowId, const QVariant& stored) const
+{
+    requireHealthKey();
+    const QString text = stored.toString();
+    if (text.isEmpty())
+        return QByteArray();
+    const auto decoded =
+        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        throw Error(
+            tr("An encrypted health value is damaged (%1).").arg(QString::fromUtf8(context(field, rowId))),
+            Error::Kind::Storage);
+    return m_keys->decrypt(security::KeyRing::Scope::Health, *decoded, context(field, rowId));
+}
+
+QString HealthSealing::sealText(QLatin1String field, qint64 rowId, const QString& value) const
+{
+    if (!m_on)
+        return value;
+    return seal(field, rowId, value.toUtf8());
+}
+
+QString HealthSealing::openText(QLatin1String field, qint64 rowId, const QVariant& stored) const
+{
+    if (!m_on)
+        return stored.toString();
+    return QString::fromUtf8(open(field, rowId, stored));
+}
+
+QByteArray HealthSealing::checkupPayload(const Checkup& c)
+{
+    QJsonObject o;
+    putInt(o, "weight_g", c.weightG);
+    putInt(o, "height_mm", c.heightMm);
+    putInt(o, "waist_mm", c.waistMm);
+    putInt(o, "systolic_mmhg", c.systolicMmHg);
+    putInt(o, "diastolic_mmhg", c.diastolicMmHg);
+    putInt(o, "glucose_mg_dl", c.glucoseMgDl);
+    o.insert(QLatin1String("notes"), c.notes);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+void HealthSealing::readCheckupPayload(const QByteArray& json, Checkup& c)
+{
+    const QJsonObject o = parse(json, context(QLatin1String("checkup.sealed"), c.id));
+    c.weightG = getInt(o, "weight_g");
+    c.heightMm = getInt(o, "height_mm");
+    c.waistMm = getInt(o, "waist_mm");
+    c.systolicMmHg = getInt(o, "systolic_mmhg");
+    c.diastolicMmHg = getInt(o, "diastolic_mmhg");
+    c.glucoseMgDl = getInt(o, "glucose_mg_dl");
+    c.notes = o.value(QLatin1String("notes")).toString();
+}
+
+QByteArray HealthSealing::questionnairePayload(const DietQuestionnaire& q)
+{
+    QJsonObject o;
+    putInt(o, "fv_portions_x10", q.fvPortionsX10);
+    putFrequency(o, "organic_fv_freq", q.organicFv);
+    putFrequency(o, "local_products_freq", q.localProducts);
+    putFrequency(o, "organic_products_freq", q.organicProducts);
+    if (q.discoveredSustainableShop)
+        o.insert(QLatin1String("discovered_sustainable_shop"), *q.discoveredSustainableShop);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+void HealthSealing::readQuestionnairePayload(const QByteArray& json, DietQuestionnaire& q)
+{
+    const QJsonObject o = parse(json, context(QLatin1String("diet_questionnaire.sealed"), q.id));
+    q.fvPortionsX10 = getInt(o, "fv_portions_x10");
+    q.organicFv = getFrequency(o, "organic_fv_freq");
+    q.localProducts = getFrequency(o, "local_products_freq");
+    q.organicProducts = getFrequency(o, "organic_products_freq");
+    const QJsonValue d = o.value(QLatin1String("discovered_sustainable_shop"));
+    q.discoveredSustainableShop = d.isBool() ? std::optional<bool>(d.toBool()) : std::nullopt;
+}
+
+std::optional<double> HealthSealing::cohortBmi(const Checkup& c)
+{
+    if (!c.weightG || !c.heightMm)
+        return std::nullopt;
+    // As CohortQueries' SQL: CAST(weight_g AS DOUBLE) * 1000.0 / (height_mm * height_mm), in doubles.
+    const double h = double(*c.heightMm);
+    return double(*c.weightG) * 1000.0 / (h * h);
+}
+
+QByteArray HealthSealing::cohortPayload(const Checkup& c)
+{
+    QJsonObject o;
+    if (const auto bmi = cohortBmi(c))
+        o.insert(QLatin1String("bmi"), *bmi); // Qt writes the shortest text that reads back the same double
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QByteArray HealthSealing::cohortPayload(const DietQuestionnaire& q)
+{
+    QJsonObject o;
+    auto rank = [&](const char* key, const std::optional<Frequency>& f) {
+        if (f)
+            o.insert(QLatin1String(key), int(*f)); // never 0 .. always 4, as CohortQueries' rank()
+    };
+    rank("organic_fv", q.organicFv);
+    rank("local_products", q.localProducts);
+    rank("organic_products", q.organicProducts);
+    if (q.discoveredSustainableShop)
+        o.insert(QLatin1String("discovered"), *q.discoveredSustainableShop);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+void HealthSealing::writeCohortRow(const Database& db, const security::KeyRing& ring, const QString& source,
+                                   qint64 recordId, qint64 personId, const QString& wave, const QDate& on,
+                                   const QByteArray& payload)
+{
+    const QString sealed = QString::fromLatin1(ring.encrypt(security::KeyRing::Scope::Cohort, payload,
+                                                            cohortContext(source, recordId, personId, wave))
+                                                   .toBase64());
+    db.exec(QStringLiteral("DELETE FROM cohort_health WHERE source = ? AND record_id = ?"),
+            {source, recordId});
+    db.exec(
+        QStringLiteral("INSERT INTO cohort_health (person_id, wave, source, record_id, recorded_on, sealed) "
+                       "VALUES (?, ?, ?, ?, ?, ?)"),
+        {personId, wave, source, recordId, dateValue(on), sealed});
+}
+
+void HealthSealing::writeCohort(const Checkup& c) const
+{
+    if (!m_on)
+        return;
+    requireCohortKey();
+    writeCohortRow(m_db, *m_keys, sourceOf(c), c.id, c.personId, c.wave, c.takenOn, cohortPayload(c));
+}
+
+void HealthSealing::writeCohort(const DietQuestionnaire& q) const
+{
+    if (!m_on)
+        return;
+    requireCohortKey();
+    writeCohortRow(m_db, *m_keys, sourceOf(q), q.id, q.personId, q.wave, q.answeredOn, cohortPayload(q));
+}
+
+HealthSealing::CohortValues HealthSealing::openCohort(const security::KeyRing& ring, const QString& source,
+                                                      qint64 recordId, qint64 personId, const QString& wave,
+                                                      const QString& stored)
+{
+    const QByteArray where = cohortContext(source, recordId, personId, wave);
+    const auto decoded =
+        QByteArray::fromBase64Encoding(stored.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        throw Error(tr("An encrypted health value is damaged (%1).").arg(QString::fromUtf8(where)),
+                    Error::Kind::Storage);
+    const QJsonObject o = parse(ring.decrypt(security::KeyRing::Scope::Cohort, *decoded, where), where);
+    CohortValues v;
+    const QJsonValue bmi = o.value(QLatin1String("bmi"));
+    if (bmi.isDouble())
+        v.bmi = bmi.toDouble();
+    v.organicFv = getInt(o, "organic_fv");
+    v.localProducts = getInt(o, "local_products");
+    v.organicProducts = getInt(o, "organic_products");
+    const QJsonValue d = o.value(QLatin1String("discovered"));
+    if (d.isBool())
+        v.discovered = d.toBool();
+    return v;
+}
+
+void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRing& ring)
+{
+    if (!db.inTransaction())
+        throw Error(tr("Sealing the health data of a database runs inside its migration's transaction."),
+                    Error::Kind::Invalid);
+    if (!ring.hasHealthKey() || !ring.hasCohortKey())
+        throw Error(tr("Sealing the health data needs the health key and the cohort key (a nurse's keys)."),
+                    Error::Kind::AccessDenied);
+    // Checkups: the values into one sealed JSON, the clear columns emptied; a cohort row each.
+    {
+        std::vector<Checkup> rows;
+        QSqlQuery q =
+            db.exec(QStringLiteral("SELECT id, person_id, taken_on, wave, weight_g, height_mm, waist_mm, "
+                                   "systolic_mmhg, diastolic_mmhg, "
+                                   "glucose_mg_dl, notes FROM checkup WHERE sealed IS NULL ORDER BY id"));
+        auto opt = [&](int i) {
+            return q.value(i).isNull() ? std::nullopt : std::optional<int>(q.value(i).toInt());
+        };
+        while (q.next()) {
+            Checkup c;
+            c.id = q.value(0).toLongLong();
+            c.personId = q.value(1).toLongLong();
+            c.takenOn = toDate(q.value(2));
+            c.wave = q.value(3).toString();
+            c.weightG = opt(4);
+            c.heightMm = opt(5);
+            c.waistMm = opt(6);
+            c.systolicMmHg = opt(7);
+            c.diastolicMmHg = opt(8);
+            c.glucoseMgDl = opt(9);
+            c.notes = q.value(10).toString();
+            rows.push_back(c);
+        }
+        for (const Checkup& c : rows) {
+            db.exec(QStringLiteral(
+                        "UPDATE checkup SET weight_g = NULL, height_mm = NULL, waist_mm = NULL, "
+                        "systolic_mmhg = NULL, diastolic_mmhg = NULL, glucose_mg_dl = NULL, notes = '', "
+                        "sealed = ? WHERE id = ?"),
+                    {sealWith(ring, QLatin1String("checkup.sealed"), c.id, checkupPayload(c)), c.id});
+            writeCohortRow(db, ring, sourceOf(c), c.id, c.personId, c.wave, c.takenOn, cohortPayload(c));
+        }
+    }
+    // Questionnaires: the same.
+    {
+        std::vector<DietQuestionnaire> rows;
+        QSqlQuery r = db.exec(QStringLiteral(
+            "SELECT id, person_id, answered_on, wave, fv_portions_x10, organic_fv_freq, local_products_freq, "
+            "organic_products_freq, discovered_sustainable_shop FROM diet_questionnaire WHERE sealed IS NULL "
+            "ORDER BY id"));
+        auto frequency = [&](int i) {
+            Frequency f;
+            return !r.value(i).isNull() && fromCode(r.value(i).toString(), &f) ? std::optional<Frequency>(f)
+                                                                               : std::nullopt;
+        };
+        while (r.next()) {
+            DietQuestionnaire q;
+            q.id = r.value(0).toLongLong();
+            q.personId = r.value(1).toLongLong();
+            q.answeredOn = toDate(r.value(2));
+            q.wave = r.value(3).toString();
+            if (!r.value(4).isNull())
+                q.fvPortionsX10 = r.value(4).toInt();
+            q.organicFv = frequency(5);
+            q.localProducts = frequency(6);
+            q.organicProducts = frequency(7);
+            if (!r.value(8).isNull())
+                q.discoveredSustainableShop = r.value(8).toBool();
+            rows.push_back(q);
+        }
+        for (const DietQuestionnaire& q : rows) {
+            db.exec(
+                QStringLiteral(
+                    "UPDATE diet_questionnaire SET fv_portions_x10 = NULL, organic_fv_freq = NULL, "
+                    "local_products_freq = NULL, organic_products_freq = NULL, "
+                    "discovered_sustainable_shop = NULL, sealed = ? WHERE id = ?"),
+                {sealWith(ring, QLatin1String("diet_questionnaire.sealed"), q.id, questionnairePayload(q)),
+                 q.id});
+            writeCohortRow(db, ring, sourceOf(q), q.id, q.personId, q.wave, q.answeredOn, cohortPayload(q));
+        }
+    }
+    // Free texts in their own columns.
+    struct TextColumns
+    {
+        const char* table;
+        std::vector<const char*> columns;
+    };
+    const TextColumns texts[] = {{"checkup_correction", {"reason"}},
+                                 {"prevention_step", {"partner", "outcome", "notes"}},
+                                 {"support_session", {"topic", "notes"}}};
+    for (const TextColumns& t : texts) {
+        QStringList columns;
+        for (const char* c : t.columns)
+            columns << QLatin1String(c);
+        std::vector<std::pair<qint64, QStringList>> rows;
+        QSqlQuery q = db.exec(QStringLiteral("SELECT id, %1 FROM %2 ORDER BY id")
+                                  .arg(columns.join(QStringLiteral(", ")), QLatin1String(t.table)));
+        while (q.next()) {
+            QStringList values;
+            for (int i = 0; i < columns.size(); ++i)
+                values << q.value(i + 1).toString();
+            rows.emplace_back(q.value(0).toLongLong(), values);
+        }
+        QStringList sets;
+        for (const QString& c : columns)
+            sets << c + QStringLiteral(" = ?");
+        const QString update = QStringLiteral("UPDATE %1 SET %2 WHERE id = ?")
+                                   .arg(QLatin1String(t.table), sets.join(QStringLiteral(", ")));
+        for (const auto& [id, values] : rows) {
+            QVariantList bound;
+            for (int i = 0; i < columns.size(); ++i) {
+                const QByteArray field = QByteArray(t.table) + '.' + columns[i].toLatin1();
+                bound << sealWith(ring, QLatin1String(field.constData(), field.size()), id,
+                                  values[i].toUtf8());
+            }
+            bound << id;
+            db.exec(update, bound);
+        }
+    }
+}
+
+} // namespace cabas::store

@@ -1,0 +1,105 @@
+#pragma once
+
+#include "domain/Checkup.h"
+#include "domain/Questionnaire.h"
+#include "store/Database.h"
+
+#include <QCoreApplication>
+#include <QDate>
+#include <QLatin1String>
+#include <QString>
+#include <optional>
+
+namespace cabas::security {
+class KeyRing;
+}
+
+namespace cabas::store {
+
+// Health data of a sealed database, format 2 (docs/encryption.md, plan step 4).
+//
+// On a database whose marker covers health (Sealed::coversHealth), every health value is stored only as
+// ciphertext under the **health key** (KeyRing::Scope::Health), base64 text, with "table.column:ROWID" as
+// associated data (the row id: inserted first with NULL/empty values, sealed by an UPDATE in the same
+// transaction), so a value moved to another row or column does not open:
+// - checkup: one sealed JSON per row in `checkup.sealed` (weight, height, waist, blood pressure, glucose,
+//   notes); the numeric columns are NULL and `notes` empty;
+// - diet_questionnaire: one sealed JSON per row in `diet_questionnaire.sealed` (every answer); the answer
+//   columns are NULL;
+// - checkup_correction.reason, prevention_step.partner/outcome/notes, support_session.topic/notes: sealed in
+//   their own TEXT columns (an empty value stays empty, as with Sealed).
+// Dates, person and household ids, waves, authors, step types and versions stay clear (lists, the follow-up
+// schedule and the cohort's follow-up completion use them in SQL).
+//
+// With each checkup and questionnaire the nurse's session writes, in the same transaction, one row of
+// `cohort_health`: only what the cohort's health indicators need (the BMI of a checkup with weight and
+// height; the three frequency ranks and the "discovered a sustainable shop" answer of a questionnaire),
+// sealed under the **cohort key** (nurses, coordinators, recovery) with
+// "cohort_health.sealed:SOURCE:RECORD:PERSON:WAVE" as associated data. CohortQueries decrypts those rows in
+// memory for a coordinator.
+//
+// On a clear database, or one sealed with format 1, nothing changes: on() is false and the values are
+// stored as before.
+class HealthSealing
+{
+    Q_DECLARE_TR_FUNCTIONS(HealthSealing)
+  public:
+    HealthSealing(const Database& db, const security::KeyRing* keys);
+
+    bool on() const { return m_on; }
+    // Throw AccessDenied (a message for the user; nothing read or written) when on() and the session has no
+    // health key / no cohort key.
+    void requireHealthKey() const;
+    void requireCohortKey() const;
+
+    // Under the health key; "" stays "". on() must be true (requireHealthKey() is called).
+    QString seal(QLatin1String field, qint64 rowId, const QByteArray& plain) const;
+    QByteArray open(QLatin1String field, qint64 rowId, const QVariant& stored) const;
+    // Clear database: the text as it is; sealed: seal() / open() of its UTF-8.
+    QString sealText(QLatin1String field, qint64 rowId, const QString& value) const;
+    QString openText(QLatin1String field, qint64 rowId, const QVariant& stored) const;
+
+    // The sealed JSON of a row (every health value of it) and the reverse (sets the values of `into`).
+    static QByteArray checkupPayload(const Checkup& c);
+    static void readCheckupPayload(const QByteArray& json, Checkup& into);
+    static QByteArray questionnairePayload(const DietQuestionnaire& q);
+    static void readQuestionnairePayload(const QByteArray& json, DietQuestionnaire& into);
+
+    // Replaces the cohort_health row of a saved checkup or questionnaire (needs the cohort key).
+    void writeCohort(const Checkup& c) const;
+    void writeCohort(const DietQuestionnaire& q) const;
+
+    // One cohort_health row, opened with the cohort key.
+    struct CohortValues
+    {
+        std::optional<double> bmi;                                    // checkups with weight and height
+        std::optional<int> organicFv, localProducts, organicProducts; // ranks 0 (never) .. 4 (always)
+        std::optional<bool> discovered;
+    };
+    static CohortValues openCohort(const security::KeyRing& ring, const QString& source, qint64 recordId,
+                                   qint64 personId, const QString& wave, const QString& stored);
+    // BMI as the clear database's SQL computes it (the same double, so the same cohort figures).
+    static std::optional<double> cohortBmi(const Checkup& c);
+
+    // For the migration of an existing database (plan step 5): rewrites every health row of a clear (or
+    // format-1) database into the format-2 form, fills cohort_health, and sets the marker to format 2. `ring`
+    // must hold the health and cohort keys (a nurse's, or the recovery key's after a nurse's grant). Runs in
+    // the caller's transaction (one is required); the caller makes sure the database is sealed for persons
+    // and households (or seals them in the same transaction). Throws cabas::Error; the caller rolls back.
+    static void sealExistingHealth(const Database& db, const security::KeyRing& ring);
+
+  private:
+    static QString sealWith(const security::KeyRing& ring, QLatin1String field, qint64 rowId,
+                            const QByteArray& plain);
+    static void writeCohortRow(const Database& db, const security::KeyRing& ring, const QString& source,
+                               qint64 recordId, qint64 personId, const QString& wave, const QDate& on,
+                               const QByteArray& payload);
+    static QByteArray cohortPayload(const Checkup& c);
+    static QByteArray cohortPayload(const DietQuestionnaire& q);
+
+    const Database& m_db;
+    const security::KeyRing* m_keys;
+    bool m_on;
+};
+
+} // namespace cabas::store
