@@ -2889,6 +2889,29 @@
     </message>
 </context>
 <context>
+    <name>HealthSealing</name>
+    <message>
+        <source>An encrypted health value is damaged (%1).</source>
+        <translation>An encrypted health value is damaged (%1).</translation>
+    </message>
+    <message>
+        <source>This database keeps health data encrypted, and this session has no health key to open it: only a nurse&apos;s session holds it (nothing was read or written).</source>
+        <translation>This database keeps health data encrypted, and this session has no health key to open it: only a nurse&apos;s session holds it (nothing was read or written).</translation>
+    </message>
+    <message>
+        <source>This database keeps the cohort&apos;s health figures encrypted, and this session has no cohort key yet: a nurse&apos;s next login gives it, then log in again (nothing was read or written).</source>
+        <translation>This database keeps the cohort&apos;s health figures encrypted, and this session has no cohort key yet: a nurse&apos;s next login gives it, then log in again (nothing was read or written).</translation>
+    </message>
+    <message>
+        <source>Sealing the health data of a database runs inside its migration&apos;s transaction.</source>
+        <translation>Sealing the health data of a database runs inside its migration&apos;s transaction.</translation>
+    </message>
+    <message>
+        <source>Sealing the health data needs the health key and the cohort key (a nurse&apos;s keys).</source>
+        <translation>Sealing the health data needs the health key and the cohort key (a nurse&apos;s keys).</translation>
+    </message>
+</context>
+<context>
     <name>HealthService</name>
     <message>
         <source>There is no person %1.</source>
@@ -3370,6 +3393,34 @@
         <source>User %1 has no key slot.</source>
         <translation>User %1 has no key slot.</translation>
     </message>
+    <message>
+        <source>a cohort grant has no cohort key to match</source>
+        <translation>a cohort grant has no cohort key to match</translation>
+    </message>
+    <message>
+        <source>a cohort grant does not open the database&apos;s cohort key</source>
+        <translation>a cohort grant does not open the database&apos;s cohort key</translation>
+    </message>
+    <message>
+        <source>The cohort key is not available to this user: only nurses&apos; and coordinators&apos; key slots open it.</source>
+        <translation>The cohort key is not available to this user: only nurses&apos; and coordinators&apos; key slots open it.</translation>
+    </message>
+    <message>
+        <source>Only a nurse holding the health key creates the cohort key.</source>
+        <translation>Only a nurse holding the health key creates the cohort key.</translation>
+    </message>
+    <message>
+        <source>This database already has a cohort key.</source>
+        <translation>This database already has a cohort key.</translation>
+    </message>
+    <message>
+        <source>The cohort key is only granted to nurses and coordinators (and the recovery key).</source>
+        <translation>The cohort key is only granted to nurses and coordinators (and the recovery key).</translation>
+    </message>
+    <message>
+        <source>a slot waiting for the cohort key has no valid certificate</source>
+        <translation>a slot waiting for the cohort key has no valid certificate</translation>
+    </message>
 </context>
 <context>
     <name>KeySlotRepository</name>
@@ -3384,6 +3435,10 @@
     <message>
         <source>The key slot changed meanwhile (its password was reset): nothing was changed.</source>
         <translation>The key slot changed meanwhile (its password was reset): nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Another nurse created the cohort key meanwhile: log in again.</source>
+        <translation>Another nurse created the cohort key meanwhile: log in again.</translation>
     </message>
 </context>
 <context>

@@ -2889,6 +2889,29 @@
     </message>
 </context>
 <context>
+    <name>HealthSealing</name>
+    <message>
+        <source>An encrypted health value is damaged (%1).</source>
+        <translation>Une donnée de santé chiffrée est endommagée (%1).</translation>
+    </message>
+    <message>
+        <source>This database keeps health data encrypted, and this session has no health key to open it: only a nurse&apos;s session holds it (nothing was read or written).</source>
+        <translation>Cette base de données garde les données de santé chiffrées, et cette session n’a pas de clé santé pour les ouvrir : seule la session d’un infirmier la détient (rien n’a été lu ni écrit).</translation>
+    </message>
+    <message>
+        <source>This database keeps the cohort&apos;s health figures encrypted, and this session has no cohort key yet: a nurse&apos;s next login gives it, then log in again (nothing was read or written).</source>
+        <translation>Cette base de données garde chiffrés les chiffres de santé de la cohorte, et cette session n’a pas encore de clé de cohorte : la prochaine connexion d’un infirmier la lui donne, reconnectez-vous ensuite (rien n’a été lu ni écrit).</translation>
+    </message>
+    <message>
+        <source>Sealing the health data of a database runs inside its migration&apos;s transaction.</source>
+        <translation>Le chiffrement des données de santé d’une base s’exécute dans la transaction de sa migration.</translation>
+    </message>
+    <message>
+        <source>Sealing the health data needs the health key and the cohort key (a nurse&apos;s keys).</source>
+        <translation>Le chiffrement des données de santé demande la clé santé et la clé de cohorte (les clés d’un infirmier).</translation>
+    </message>
+</context>
+<context>
     <name>HealthService</name>
     <message>
         <source>There is no person %1.</source>
@@ -3370,6 +3393,34 @@
         <source>User %1 has no key slot.</source>
         <translation>L’utilisateur %1 n’a pas d’emplacement de clé.</translation>
     </message>
+    <message>
+        <source>a cohort grant has no cohort key to match</source>
+        <translation>un accès à la clé de cohorte n’a aucune clé de cohorte correspondante</translation>
+    </message>
+    <message>
+        <source>a cohort grant does not open the database&apos;s cohort key</source>
+        <translation>un accès à la clé de cohorte n’ouvre pas la clé de cohorte de la base de données</translation>
+    </message>
+    <message>
+        <source>The cohort key is not available to this user: only nurses&apos; and coordinators&apos; key slots open it.</source>
+        <translation>La clé de cohorte n’est pas accessible à cet utilisateur : seuls les emplacements de clé des infirmiers et des coordinateurs l’ouvrent.</translation>
+    </message>
+    <message>
+        <source>Only a nurse holding the health key creates the cohort key.</source>
+        <translation>Seul un infirmier qui détient la clé santé crée la clé de cohorte.</translation>
+    </message>
+    <message>
+        <source>This database already has a cohort key.</source>
+        <translation>Cette base de données a déjà une clé de cohorte.</translation>
+    </message>
+    <message>
+        <source>The cohort key is only granted to nurses and coordinators (and the recovery key).</source>
+        <translation>La clé de cohorte n’est donnée qu’aux infirmiers et aux coordinateurs (et à la clé de secours).</translation>
+    </message>
+    <message>
+        <source>a slot waiting for the cohort key has no valid certificate</source>
+        <translation>un emplacement en attente de la clé de cohorte n’a pas de certificat valide</translation>
+    </message>
 </context>
 <context>
     <name>KeySlotRepository</name>
@@ -3384,6 +3435,10 @@
     <message>
         <source>The key slot changed meanwhile (its password was reset): nothing was changed.</source>
         <translation>L’emplacement de clé a changé entre-temps (son mot de passe a été réinitialisé) : rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>Another nurse created the cohort key meanwhile: log in again.</source>
+        <translation>Un autre infirmier a créé la clé de cohorte entre-temps : reconnectez-vous.</translation>
     </message>
 </context>
 <context>
