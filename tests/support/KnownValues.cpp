@@ -1,6 +1,8 @@
 #include "support/KnownValues.h"
 
+#include "services/HealthService.h"
 #include "services/HouseholdService.h"
+#include "store/HouseholdRepository.h"
 #include "store/IncomeRepository.h"
 
 #include <QDirIterator>
@@ -19,6 +21,10 @@ const QString KnownValues::journalNote = QStringLiteral("Rendez-vous CAF confide
 const QString KnownValues::statusReason = QStringLiteral("Hospitalisation prolongée");
 const QString KnownValues::consentNote = QStringLiteral("Signature de la tutrice");
 const QString KnownValues::incomeNote = QStringLiteral("Pension alimentaire non versée");
+const QString KnownValues::checkupNote = QStringLiteral("Hypertension artérielle suivie en cardiologie");
+const QString KnownValues::correctionReason = QStringLiteral("Balance du cabinet mal tarée");
+const QString KnownValues::supportTopic = QStringLiteral("Sevrage tabagique");
+const QString KnownValues::supportNote = QStringLiteral("Rechute après le décès du conjoint");
 
 Household KnownValues::write(const store::Database& db, const Session& socialWorker)
 {
@@ -70,6 +76,37 @@ Household KnownValues::write(const store::Database& db, const Session& socialWor
     return *s.find(h.code);
 }
 
+void KnownValues::writeHealth(const store::Database& db, const Session& socialWorker, const Session& nurse)
+{
+    const HouseholdService households(db, socialWorker);
+    const auto adult =
+        store::PersonRepository(db, socialWorker.keys.get()).findByCode(QStringLiteral("P-00001"));
+    Consent c;
+    c.personId = adult->id;
+    c.purpose = ConsentPurpose::HealthFollowup;
+    c.given = true;
+    c.effectiveOn = QDate(2025, 1, 6);
+    households.recordConsent(c);
+    const HealthService health(db, nurse);
+    Checkup checkup;
+    checkup.wave = QStringLiteral("M0");
+    checkup.takenOn = QDate(2025, 1, 8);
+    checkup.weightG = 83700;
+    checkup.heightMm = 1720;
+    checkup.systolicMmHg = 151;
+    checkup.diastolicMmHg = 97;
+    checkup.glucoseMgDl = 143;
+    checkup.notes = checkupNote;
+    health.recordCheckup(QStringLiteral("P-00001"), checkup);
+    checkup.weightG = 84100;
+    health.correctCheckup(QStringLiteral("P-00001"), checkup, correctionReason);
+    SupportSession session;
+    session.heldOn = QDate(2025, 1, 8);
+    session.topic = supportTopic;
+    session.notes = supportNote;
+    health.recordSupportSession(QStringLiteral("P-00001"), session);
+}
+
 QList<QByteArray> KnownValues::secrets()
 {
     return {firstName.toUtf8(),
@@ -86,7 +123,12 @@ QList<QByteArray> KnownValues::secrets()
             journalNote.toUtf8(),
             statusReason.toUtf8(),
             consentNote.toUtf8(),
-            incomeNote.toUtf8()};
+            incomeNote.toUtf8(),
+            checkupNote.toUtf8(),
+            QByteArray("cardiologie"),
+            correctionReason.toUtf8(),
+            supportTopic.toUtf8(),
+            supportNote.toUtf8()};
 }
 
 QStringList occurrencesIn(const QString& path, const QList<QByteArray>& needles)

@@ -24,11 +24,18 @@ struct KnownValues
     static const QString statusReason; // household_status_event.reason
     static const QString consentNote;
     static const QString incomeNote;
+    static const QString checkupNote; // checkup.notes (sealed inside the checkup's JSON)
+    static const QString correctionReason;
+    static const QString supportTopic; // support_session.topic
+    static const QString supportNote;
 
     // Household MMG-0001 with the adult P-00001 and the child P-00002, its journal note, a suspension, a
     // consent and an income assessment, written by `socialWorker` (whose session carries the keys on a keyed
     // database). Returns the household as read back.
     static Household write(const store::Database& db, const Session& socialWorker);
+    // The adult's health follow-up: her consent (by `socialWorker`), then by `nurse` a checkup with its
+    // notes, corrected with a reason, and an individual support session.
+    static void writeHealth(const store::Database& db, const Session& socialWorker, const Session& nurse);
 
     // The byte strings to look for: every value in UTF-8, parts of the compound ones, the birth date as ISO
     // and French text.

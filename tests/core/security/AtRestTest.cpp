@@ -4,7 +4,9 @@
 #include "security/Authenticator.h"
 #include "security/KeyRing.h"
 #include "services/BackupService.h"
+#include "services/HealthService.h"
 #include "services/HouseholdService.h"
+#include "store/CheckupRepository.h"
 #include "store/Database.h"
 #include "support/KnownValues.h"
 #include "support/TestClock.h"
@@ -51,7 +53,11 @@ void dayOfWork(const test::TempDatabase& t, std::unique_ptr<store::Database> db)
 {
     const Session admin = test::adminSession(*db);
     const Session sw = test::sessionFor(*db, Role::SocialWorker);
+    const Session nurse = test::sessionFor(*db, Role::Nurse);
     const Household h = KnownValues::write(*db, sw);
+    KnownValues::writeHealth(*db, sw, nurse);
+    CHECK(HealthService(*db, nurse).checkups(QStringLiteral("P-00001")).checkups.at(0).notes ==
+          KnownValues::checkupNote);
     CHECK(h.address == KnownValues::address);
     const HouseholdService s(*db, sw);
     HouseholdQuery q;
@@ -93,6 +99,37 @@ TEST_CASE("at rest: the same day on a clear database leaves the values readable 
     const QStringList hits = test::occurrencesUnder(t.dir(), KnownValues::secrets());
     CHECK(hits.filter(KnownValues::address).size() >= 2); // the database and its backup
     CHECK_FALSE(hits.filter(KnownValues::firstName).isEmpty());
+    CHECK_FALSE(hits.filter(KnownValues::checkupNote).isEmpty());
+}
+
+TEST_CASE("at rest: a nurse's key opens health data, a social worker's does not",
+          "[security][atrest][health]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::TempDatabase t(backend);
+    auto db = t.createSealed();
+    const Session sw = test::sessionFor(*db, Role::SocialWorker);
+    const Session nurse = test::sessionFor(*db, Role::Nurse);
+    KnownValues::write(*db, sw);
+    KnownValues::writeHealth(*db, sw, nurse);
+    REQUIRE(nurse.keys->hasHealthKey());
+    const auto record = HealthService(*db, nurse).checkups(QStringLiteral("P-00001"));
+    REQUIRE(record.checkups.size() == 1);
+    CHECK(record.checkups[0].weightG == 84100);
+    CHECK(record.checkups[0].notes == KnownValues::checkupNote);
+    // The social worker's own keys, used on the tables without the service's role check, open nothing.
+    CHECK_FALSE(sw.keys->hasHealthKey());
+    try {
+        store::CheckupRepository(*db, sw.keys.get()).forPerson(record.checkups[0].personId);
+        FAIL("a social worker's keys read a checkup");
+    } catch (const Error& e) {
+        CHECK(e.kind() == Error::Kind::AccessDenied);
+    }
+    const QByteArray stored = t.rawValue(QStringLiteral("SELECT sealed FROM checkup")).toString().toLatin1();
+    const auto raw = QByteArray::fromBase64Encoding(stored, QByteArray::AbortOnBase64DecodingErrors);
+    REQUIRE(raw);
+    CHECK_THROWS_AS(sw.keys->decrypt(security::KeyRing::Scope::Health, *raw, QByteArray("anything")), Error);
 }
 
 TEST_CASE("at rest: a wrong password opens nothing and writes no key", "[security][atrest]")
