@@ -35,6 +35,10 @@ constexpr qint64 kLookMs = 2000;
 // ... and never sooner than this many times the last look took (a look right after a bulk load re-reads the
 // loaded rows of its last minute: it is then not repeated at every keystroke).
 constexpr qint64 kLookCostFactor = 20;
+// ... but at least once a minute. (The first look after the build counts the build's cost: on a large
+// database a login right after a bulk load does not spend its first keystroke reading that load's last minute
+// again.)
+constexpr qint64 kLookMaxMs = 60 * 1000;
 // Clocks of the clients writing the database may lag ours by this much: a look starts no later than our own
 // clock at the previous look minus this (plus kOverlapMs), so that rows written long ago leave the window
 // even when nothing newer was written since.
@@ -69,8 +73,9 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
     QMutexLocker lock(&m_mutex);
     const bool first = !m_ready.load();
     // Between two looks at the recent rows (kLookMs), only the households this process wrote are read again.
-    const bool look = first || lookNow || !m_lastLook.isValid() ||
-                      m_lastLook.elapsed() >= std::max(kLookMs, kLookCostFactor * m_lastLookCostMs);
+    const bool look =
+        first || lookNow || !m_lastLook.isValid() ||
+        m_lastLook.elapsed() >= std::clamp(kLookCostFactor * m_lastLookCostMs, kLookMs, kLookMaxMs);
     m_lastRowsRead = 0;
     if (!look && m_touched.isEmpty())
         return;
@@ -181,7 +186,7 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
     if (newest.isValid() && !newest.isNull())
         m_since = newest;
     if (look)
-        m_lastLookCostMs = first ? 0 : cost.elapsed();
+        m_lastLookCostMs = cost.elapsed();
     m_ready.store(true);
 }
 

@@ -29,11 +29,12 @@ namespace cabas::store {
 // and persons written since it last looked (everything the first time: about 4.4 s of CPU at 100,000
 // households; rows already read are skipped by their version), so writes of this process are seen at the next
 // search, and those of other clients at the next search two seconds or more after the previous look (or
-// twenty times as long as that look took, when it was long). A look reads the rows whose updated_at is at or
-// after the newest one it saw, or our own clock at the previous look minus two minutes if that is later,
-// minus one minute: rows committed more than a minute after their updated_at (another client's long import)
-// or stamped by a clock more than two minutes behind ours are only seen at the next login. A word is matched
-// as a prefix of a term, accents and case ignored, as on a clear database. Thread-safe.
+// twenty times as long as that look, or the build, took, when it was long; at most a minute). A look reads
+// the rows whose updated_at is at or after the newest one it saw, or our own clock at the previous look minus
+// two minutes if that is later, minus one minute: rows committed more than a minute after their updated_at
+// (another client's long import) or stamped by a clock more than two minutes behind ours are only seen at the
+// next login. A word is matched as a prefix of a term, accents and case ignored, as on a clear database.
+// Thread-safe.
 class NameIndex
 {
   public:
