@@ -182,6 +182,10 @@ int runSeal(Context& c)
     c.out << Cli::tr("Sealed %1: names, birth dates, addresses and notes are now encrypted (%2).")
                  .arg(c.databaseSpec().displayName(), r.counts)
           << Qt::endl;
+    c.out << (r.health ? Cli::tr("Health data is encrypted too, under the nurses' key.")
+                       : Cli::tr("Health data stays clear: a nurse already holds this database's health key, "
+                                 "which an administrator never holds (docs/encryption.md)."))
+          << Qt::endl;
     c.out
         << Cli::tr(
                "The backup taken before, %1, still holds them in clear: keep it locked away, and destroy it "

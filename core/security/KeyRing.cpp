@@ -574,6 +574,21 @@ QByteArray KeyRing::createCohortKey()
     return m_header.cohortKeyCheck;
 }
 
+std::pair<QByteArray, QByteArray> KeyRing::createHealthKeysForSealing()
+{
+    if (!canCertify())
+        throw Error(tr("Only an administrator (or the recovery key) can seal a database."),
+                    Error::Kind::AccessDenied);
+    if (hasHealthKey() || !m_header.healthKeyCheck.isEmpty() || hasCohortKey() ||
+        !m_header.cohortKeyCheck.isEmpty())
+        throw Error(tr("This database already has a health key."), Error::Kind::Conflict);
+    m_healthKey = SecretBytes::random(kKeyBytes);
+    m_header.healthKeyCheck = healthKeyCheck(m_dataKey, m_healthKey);
+    m_cohortKey = SecretBytes::random(kKeyBytes);
+    m_header.cohortKeyCheck = cohortKeyCheck(m_dataKey, m_cohortKey);
+    return {m_header.healthKeyCheck, m_header.cohortKeyCheck};
+}
+
 QByteArray KeyRing::grantCohort(const KeySlot& pending) const
 {
     keyFor(Scope::Cohort); // throws without it

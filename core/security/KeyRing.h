@@ -165,6 +165,11 @@ class KeyRing
     // Creates the cohort key (a nurse holding the health key, on a header without one): returns the new
     // cohortKeyCheck for the header.
     QByteArray createCohortKey();
+    // Sealing an existing database (core/setup/Sealing): the administrator's ring (canCertify) on a header
+    // without health and cohort keys creates both, to seal the health rows and grant them to the nurses' (and
+    // coordinators') slots in the same transaction; the ring is dropped afterwards. Returns the two header
+    // checks (health, cohort).
+    std::pair<QByteArray, QByteArray> createHealthKeysForSealing();
     // Seals the cohort key to a pending nurse, coordinator (or recovery) slot after checking its certificate.
     QByteArray grantCohort(const KeySlot& pending) const;
     // Whether a slot's certificate is valid for this database (root key from this ring's own slot).

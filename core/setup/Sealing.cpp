@@ -6,6 +6,7 @@
 #include "security/KeyRing.h"
 #include "security/Passwords.h"
 #include "store/Backup.h"
+#include "store/HealthSealing.h"
 #include "store/KeySlotRepository.h"
 #include "store/PgRoles.h"
 #include "store/SealExisting.h"
@@ -15,6 +16,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QRandomGenerator>
 #include <algorithm>
 #include <optional>
@@ -63,7 +65,7 @@ void sealInside(const store::Database& db, const Session& admin, const QString& 
         throw Error(Sealing::tr("Your key slot is missing: ask another administrator to set your password "
                                 "again, then seal the database. Nothing was changed."),
                     Error::Kind::AccessDenied);
-    const security::KeyRing ring = security::KeyRing::unlock(*header, *own, password);
+    security::KeyRing ring = security::KeyRing::unlock(*header, *own, password);
 
     // Every other active user without a slot: a temporary password and its slot (their own password is
     // unknown, so nothing else could open the keys for them).
@@ -83,12 +85,38 @@ void sealInside(const store::Database& db, const Session& admin, const QString& 
         ask(progress, Sealing::Phase::Keys, qint64(i + 1), qint64(others.size()));
     }
 
-    const auto all = Sealing::scopes();
+    // The health tables: when no nurse holds a health key yet, the keys are made here and granted at once
+    // (the nurses' slots, new or temporary, are certified above); otherwise they stay clear (format 1).
+    result.health = header->healthKeyCheck.isEmpty() && header->cohortKeyCheck.isEmpty();
+    if (result.health) {
+        QHash<qint64, QString> logins;
+        for (const User& u : users.list())
+            logins.insert(u.id, u.login);
+        const auto holder = [&](const security::KeySlot& slot) {
+            return slot.kind == security::KeySlot::Kind::Recovery ? QStringLiteral("recovery")
+                                                                  : logins.value(slot.userId);
+        };
+        const auto [healthCheck, cohortCheck] = ring.createHealthKeysForSealing();
+        keySlots.setHealthKeyCheck(healthCheck, now);
+        keySlots.setCohortKeyCheck(cohortCheck, now);
+        for (const security::KeySlot& slot : keySlots.pendingHealthGrants()) {
+            keySlots.setHealthSealed(slot.id, ring.grantHealth(slot), now);
+            audit.record(admin, QStringLiteral("keyring.grant_health"), QStringLiteral("key_slot"),
+                         holder(slot), QStringLiteral("health key created (sealing)"));
+        }
+        for (const security::KeySlot& slot : keySlots.pendingCohortGrants()) {
+            keySlots.setCohortSealed(slot.id, ring.grantCohort(slot), now);
+            audit.record(admin, QStringLiteral("keyring.grant_cohort"), QStringLiteral("key_slot"),
+                         holder(slot), QStringLiteral("cohort key created (sealing)"));
+        }
+    }
+    const auto all = Sealing::scopes(result.health);
     for (const SealingScope& scope : all)
         scope.seal({db, ring, [&](qint64 done, qint64 total) {
                         return !progress || progress(Sealing::Phase::Rewrite, done, total);
                     }});
     const QString marker = Sealing::markerFor(all);
+    result.marker = marker;
     SealExisting::setMarker(db, marker);
     audit.record(admin, QStringLiteral("seal"), QStringLiteral("cabas_meta"),
                  QString(store::Sealed::kMetaKey),
@@ -106,13 +134,17 @@ store::DatabaseSpec sqliteSpec(const store::DatabaseSpec& like, const QString& p
 
 } // namespace
 
-std::vector<SealingScope> Sealing::scopes()
+std::vector<SealingScope> Sealing::scopes(bool health)
 {
-    return {
+    std::vector<SealingScope> list = {
         {QStringLiteral("person,household"), 1,
          [](const SealingScope::Context& c) { SealExisting::sealSocialColumns(c.db, c.keys, c.progress); }},
-        // The health tables (format 2) go here: see the HOOK comment in Sealing.h.
     };
+    if (health)
+        list.push_back({QStringLiteral("health"), 2, [](const SealingScope::Context& c) {
+                            store::HealthSealing::sealExistingHealth(c.db, c.keys);
+                        }});
+    return list;
 }
 
 QString Sealing::markerFor(const std::vector<SealingScope>& scopes)
@@ -277,7 +309,7 @@ Sealing::Result Sealing::prepare(const store::Database& db, const Session& admin
                 throw Error(tr("The sealed copy has no key slot for you: nothing was changed."),
                             Error::Kind::Storage);
             const auto ring = security::KeyRing::unlock(*header, *own, options.password);
-            if (SealExisting::markerOf(*check) != markerFor(scopes()) ||
+            if (SealExisting::markerOf(*check) != result.marker ||
                 SealExisting::rowCounts(*check) != counts ||
                 SealExisting::sample(*check, &ring) != clearSample)
                 throw Error(tr("The sealed copy did not read back as the database: nothing was changed."),

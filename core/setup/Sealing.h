@@ -105,10 +105,16 @@ class Sealing
         QString counts;      // the rows sealed, per table
         QString pendingFile; // SQLite: the checked NAME.encrypted, until install()
         qint64 auditHighWater = 0;
+        QString marker;      // what the sealed database's marker says ("2:person,household,health")
+        bool health = false; // whether the health tables were sealed (see scopes())
     };
 
     // The scopes rewritten, in order (see the HOOK above).
-    static std::vector<SealingScope> scopes();
+    // With `health`: the health tables too (format 2). They are sealed when the database has no health key
+    // yet: the sealing then creates the health and cohort keys and grants them to the nurses' (coordinators')
+    // slots and the recovery slot. A database whose health key a nurse already holds keeps its health clear
+    // (format 1): the administrator cannot open that key.
+    static std::vector<SealingScope> scopes(bool health = false);
     static QString markerFor(const std::vector<SealingScope>& scopes);
     // NAME.before-sealing-YYYYMMDD-HHMMSS.cabas beside a SQLite file; NAME-before-sealing-....dump in the
     // current folder for PostgreSQL.

@@ -91,7 +91,7 @@ TEST_CASE("cabas-cli init: sealed by default, --clear to keep a clear database",
         runCli({u"init"_s, u"--db"_s, byDefault.url(), u"--admin"_s, u"admin"_s, u"--password-file"_s, pw})
             .code == cli::Success);
     CHECK(byDefault.rawValue(u"SELECT value FROM cabas_meta WHERE key = 'sealed_fields'"_s).toString() ==
-          u"1:person,household"_s);
+          u"2:person,household,health"_s);
     REQUIRE(runCli({u"init"_s, u"--clear"_s, u"--db"_s, clear.url(), u"--admin"_s, u"admin"_s,
                     u"--password-file"_s, pw})
                 .code == cli::Success);

@@ -5,7 +5,9 @@
 #include "security/Authenticator.h"
 #include "security/KeyRing.h"
 #include "security/Passwords.h"
+#include "services/HealthService.h"
 #include "services/HouseholdService.h"
+#include "store/CheckupRepository.h"
 #include "store/HouseholdRepository.h"
 #include "store/IncomeRepository.h"
 #include "store/KeySlotRepository.h"
@@ -22,21 +24,10 @@
 #include <optional>
 
 using namespace cabas;
+using cabas::test::errorKind;
 using cabas::test::TempDatabase;
 
 namespace {
-
-template <typename F> std::optional<Error::Kind> errorKind(F&& f, QString* message = nullptr)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        if (message)
-            *message = e.message();
-        return e.kind();
-    }
-    return std::nullopt;
-}
 
 const QString kFirst = QStringLiteral("Gwendoline");
 const QString kLast = QStringLiteral("Quintard-Oyelaran");
@@ -48,6 +39,7 @@ const QString kStatusReason = QStringLiteral("Séjour chez la grand-mère à Tar
 const QString kConsentNote = QStringLiteral("Accord signé par le curateur");
 const QString kDeparture = QStringLiteral("Internat du lycée Bellevue");
 const QString kIncomeNote = QStringLiteral("Allocation adulte handicapé en attente");
+const QString kCheckupNote = QStringLiteral("Rétinopathie diabétique à surveiller");
 
 QList<QByteArray> secrets()
 {
@@ -64,7 +56,8 @@ QList<QByteArray> secrets()
             kConsentNote.toUtf8(),
             kDeparture.toUtf8(),
             kIncomeNote.toUtf8(),
-            QByteArray("Bellevue")};
+            QByteArray("Bellevue"),
+            kCheckupNote.toUtf8()};
 }
 
 QStringList found(const QString& file)
@@ -232,6 +225,25 @@ TEST_CASE("sealing: a clear SQLite database without key ring, sealed in place, k
           "[setup][sealing]")
 {
     ClearFixture f(store::Backend::Sqlite, false);
+    // A checkup with notes, by a nurse (no health key exists yet: no key ring).
+    const Session nurse = test::sessionFor(*f.db, Role::Nurse);
+    {
+        Consent health;
+        health.personId = store::PersonRepository(*f.db).findByCode(QStringLiteral("P-00001"))->id;
+        health.purpose = ConsentPurpose::HealthFollowup;
+        health.given = true;
+        health.effectiveOn = QDate(2025, 1, 6);
+        HouseholdService(*f.db, f.sw).recordConsent(health);
+        Checkup c;
+        c.wave = QStringLiteral("M0");
+        c.takenOn = QDate(2025, 1, 8);
+        c.weightG = 83700;
+        c.heightMm = 1720;
+        c.notes = kCheckupNote;
+        HealthService(*f.db, nurse).recordCheckup(QStringLiteral("P-00001"), c);
+    }
+    REQUIRE(
+        (found(f.t.spec().path) + found(f.t.spec().path + QStringLiteral("-wal"))).contains(kCheckupNote));
     const QStringList before = readBack(*f.db, f.sw, QStringLiteral("MMG-0001"));
     REQUIRE(before.contains(kIncomeNote));
     REQUIRE(before.contains(kDeparture));
@@ -270,13 +282,31 @@ TEST_CASE("sealing: a clear SQLite database without key ring, sealed in place, k
 
     auto db = store::Database::open(f.t.spec());
     CHECK(store::Sealed::isSealed(*db));
-    CHECK(store::SealExisting::markerOf(*db) == QStringLiteral("1:person,household"));
+    // No nurse held a health key: the sealing made the health and cohort keys, sealed the health tables
+    // (format 2) and granted the keys to the nurse's new slot.
+    CHECK(r.health);
+    CHECK(store::SealExisting::markerOf(*db) == QStringLiteral("2:person,household,health"));
+    QString nursePassword;
+    for (const auto& t : r.temporaryPasswords)
+        if (t.login == nurse.login())
+            nursePassword = t.password;
+    const Session nurseAfter = security::Authenticator(*db).login(nurse.login(), nursePassword);
+    REQUIRE(nurseAfter.keys->hasHealthKey());
+    CHECK(HealthService(*db, nurseAfter).checkups(QStringLiteral("P-00001")).checkups.at(0).notes ==
+          kCheckupNote);
+
     // The social worker's old password no longer opens; her temporary one does, and she reads everything.
     CHECK(errorKind([&] {
               security::Authenticator(*db).login(swLogin, QStringLiteral("Password-of-%1").arg(swLogin));
           }) == Error::Kind::AccessDenied);
     const Session sw = security::Authenticator(*db).login(swLogin, swPassword);
     REQUIRE(sw.keys);
+    CHECK_FALSE(sw.keys->hasHealthKey());
+    CHECK(errorKind([&] {
+              store::CheckupRepository(*db, sw.keys.get())
+                  .forPerson(
+                      store::PersonRepository(*db, sw.keys.get()).findByCode(QStringLiteral("P-00001"))->id);
+          }) == Error::Kind::AccessDenied);
     CHECK(readBack(*db, sw, QStringLiteral("MMG-0001")) == before);
     CHECK(codesFor(*db, sw, QStringLiteral("quintard")) == QStringList{QStringLiteral("MMG-0001")});
     CHECK(codesFor(*db, sw, QStringLiteral("gwendo oyel")) == QStringList{QStringLiteral("MMG-0001")});
