@@ -2,6 +2,7 @@
 
 #include <QDate>
 #include <QString>
+#include <optional>
 #include <vector>
 
 namespace cabas {
@@ -117,6 +118,9 @@ struct CohortDatasetRow
     QString localProducts;
     QString organicProducts;
     int discovered = -1; // -1: not answered, 0 no, 1 yes
+    // On a sealed database (format 2) the measures stay sealed under the nurses' key: the BMI and the answers
+    // come from cohort_health (the cohort key), the other measures are left empty (docs/encryption.md).
+    std::optional<double> bmi;
 };
 
 } // namespace cabas

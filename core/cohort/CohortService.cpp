@@ -131,7 +131,7 @@ CohortDataset CohortService::dataset(const CohortFilter& filter) const
     audit.require(m_session, DataKind::Cohort, Action::ExportPublic, QStringLiteral("cohort_dataset"),
                   periodRef(filter));
     validate(filter);
-    store::CohortQueries queries(m_db);
+    store::CohortQueries queries(m_db, m_session.keys.get());
     const QByteArray key = queries.pseudonymKey();
     const auto rows = queries.dataset(filter, Clock::instance().today());
     CohortDataset d;
@@ -168,6 +168,8 @@ CohortDataset CohortService::dataset(const CohortFilter& filter) const
         QString bmi;
         if (r.weightG > 0 && r.heightMm > 0)
             bmi = decimal(double(r.weightG) * 1000.0 / (double(r.heightMm) * double(r.heightMm)), 1);
+        else if (r.bmi)
+            bmi = decimal(*r.bmi, 1);
         d.rows.push_back(
             {pseudonym(key, QStringLiteral("person"), r.personCode),
              pseudonym(key, QStringLiteral("household"), r.householdCode),

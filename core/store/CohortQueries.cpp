@@ -1,5 +1,6 @@
 #include "store/CohortQueries.h"
 
+#include "domain/Questionnaire.h"
 #include "security/KeyRing.h"
 #include "store/FiguresLock.h"
 #include "store/HealthSealing.h"
@@ -14,6 +15,7 @@
 #include <QSqlRecord>
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace cabas::store {
 
@@ -1060,7 +1062,7 @@ std::vector<CohortDatasetRow> CohortQueries::dataset(const CohortFilter& f, cons
                      "SELECT p.code, h.code, p.birth_date, p.sex, p.role, h.commune, h.enrolled_on, w.wave, "
                      "c.taken_on, c.weight_g, c.height_mm, c.waist_mm, c.systolic_mmhg, c.diastolic_mmhg, "
                      "d.answered_on, d.fv_portions_x10, d.organic_fv_freq, d.local_products_freq, "
-                     "d.organic_products_freq, d.discovered_sustainable_shop "
+                     "d.organic_products_freq, d.discovered_sustainable_shop, p.id, c.id, d.id "
                      "FROM cohort_person cp JOIN person p ON p.id = cp.id JOIN household h ON h.id = "
                      "p.household_id "
                      "JOIN (SELECT person_id, wave FROM checkup WHERE taken_on >= ? AND taken_on <= ? UNION "
@@ -1075,6 +1077,7 @@ std::vector<CohortDatasetRow> CohortQueries::dataset(const CohortFilter& f, cons
                      "ORDER BY p.code, w.wave"),
         s.values);
     std::vector<CohortDatasetRow> rows;
+    std::vector<DatasetIds> ids;
     auto integer = [&](int i, int none) { return q.value(i).isNull() ? none : q.value(i).toInt(); };
     while (q.next()) {
         CohortDatasetRow r;
@@ -1099,8 +1102,51 @@ std::vector<CohortDatasetRow> CohortQueries::dataset(const CohortFilter& f, cons
         r.organicProducts = q.value(18).toString();
         r.discovered = q.value(19).isNull() ? -1 : (q.value(19).toBool() ? 1 : 0);
         rows.push_back(r);
+        ids.push_back({q.value(20).toLongLong(), q.value(21).isNull() ? 0 : q.value(21).toLongLong(),
+                       q.value(22).isNull() ? 0 : q.value(22).toLongLong()});
     }
+    if (!rows.empty() && Sealed::coversHealth(m_db))
+        fillSealedDataset(rows, ids);
     return rows;
+}
+
+void CohortQueries::fillSealedDataset(std::vector<CohortDatasetRow>& rows,
+                                      const std::vector<DatasetIds>& ids) const
+{
+    HealthSealing(m_db, m_keys).requireCohortKey();
+    // The derived values of every record of the rows, from cohort_health (by source and record id).
+    std::map<std::pair<QString, qint64>, HealthSealing::CohortValues> values;
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT source, record_id, person_id, wave, sealed FROM cohort_health ORDER BY id"));
+    std::set<qint64> persons;
+    for (const DatasetIds& i : ids)
+        persons.insert(i.person);
+    while (q.next()) {
+        const qint64 person = q.value(2).toLongLong();
+        if (!persons.count(person))
+            continue;
+        const QString source = q.value(0).toString();
+        const qint64 record = q.value(1).toLongLong();
+        values[{source, record}] = HealthSealing::openCohort(*m_keys, source, record, person,
+                                                             q.value(3).toString(), q.value(4).toString());
+    }
+    auto code = [](const std::optional<int>& rank) {
+        return rank && *rank >= 0 && *rank <= int(Frequency::Always) ? toCode(Frequency(*rank)) : QString();
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        CohortDatasetRow& r = rows[i];
+        const auto checkup = values.find({QStringLiteral("checkup"), ids[i].checkup});
+        if (ids[i].checkup != 0 && checkup != values.end())
+            r.bmi = checkup->second.bmi;
+        const auto answers = values.find({QStringLiteral("questionnaire"), ids[i].questionnaire});
+        if (ids[i].questionnaire != 0 && answers != values.end()) {
+            r.organicFv = code(answers->second.organicFv);
+            r.localProducts = code(answers->second.localProducts);
+            r.organicProducts = code(answers->second.organicProducts);
+            if (answers->second.discovered)
+                r.discovered = *answers->second.discovered ? 1 : 0;
+        }
+    }
 }
 
 } // namespace cabas::store

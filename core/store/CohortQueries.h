@@ -47,6 +47,8 @@ class CohortQueries
 
     // One row per member of the cohort with research_export consent in force on `consentDay`, and per wave
     // where they have a checkup or a questionnaire dated within the period.
+    // On a sealed database (format 2) the BMI and the answers come from cohort_health (the session needs the
+    // cohort key), the clinical measures stay empty.
     std::vector<CohortDatasetRow> dataset(const CohortFilter& filter, const QDate& consentDay) const;
 
     // The per-database secret of the evaluators' keyed pseudonyms (cabas_meta "pseudonym_key", 32 random
@@ -96,6 +98,11 @@ class CohortQueries
     void workshops(const CohortFilter& filter, CohortRaw& raw) const;
     // Sealed health data: the persons of the cohort with their M0/M6 cohort_health values.
     struct SealedPerson;
+    struct DatasetIds
+    {
+        qint64 person = 0, checkup = 0, questionnaire = 0;
+    };
+    void fillSealedDataset(std::vector<CohortDatasetRow>& rows, const std::vector<DatasetIds>& ids) const;
     std::vector<SealedPerson> sealedHealth(const CohortFilter& filter) const;
     void sealedPairs(const CohortFilter& filter, CohortRaw& raw) const;
     std::vector<CohortHousehold> sealedHouseholdsBehind(const CohortFilter& filter, const QString& key) const;

@@ -22,23 +22,14 @@
 #include <QJsonDocument>
 #include <QSqlQuery>
 #include <catch2/catch.hpp>
+#include <map>
 #include <optional>
 
 using namespace cabas;
+using cabas::test::errorKind;
 using cabas::test::TempDatabase;
 
 namespace {
-template <typename F> std::optional<Error::Kind> errorKind(F&& f, QString* message = nullptr)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        if (message)
-            *message = e.message();
-        return e.kind();
-    }
-    return std::nullopt;
-}
 
 const QString kSamples = QStringLiteral(CABAS_SAMPLES_DIR);
 
@@ -623,4 +614,51 @@ TEST_CASE("sealed health: the health of an existing clear database sealed in pla
           Error::Kind::AccessDenied);
     // The cohort's figures, now from cohort_health in the coordinator's session: the same JSON.
     CHECK(cohortJson() == clearJson);
+}
+
+TEST_CASE("sealed health: the evaluators' dataset gives the BMI and the answers from cohort_health, the "
+          "measures stay sealed",
+          "[store][sealed][health][cohort]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 1), QTime(9, 0), Qt::UTC));
+    CohortFilter period;
+    period.from = QDate(2024, 6, 1);
+    period.to = QDate(2024, 12, 31);
+    std::map<bool, CohortDataset> datasets;
+    for (const bool sealed : {false, true}) {
+        HealthFixture f(backend, sealed);
+        f.writeAll();
+        Consent research;
+        research.personId = f.personId;
+        research.purpose = ConsentPurpose::ResearchExport;
+        research.given = true;
+        research.effectiveOn = QDate(2024, 6, 1);
+        HouseholdService(*f.db, f.sw).recordConsent(research);
+        datasets[sealed] = CohortService(*f.db, f.coordinator).dataset(period);
+        if (sealed) // an administrator holds no cohort key: refused, not a dataset without its figures
+            CHECK(errorKind([&] { CohortService(*f.db, test::adminSession(*f.db)).dataset(period); }) ==
+                  Error::Kind::AccessDenied);
+    }
+    const CohortDataset& clear = datasets[false];
+    const CohortDataset& sealed = datasets[true];
+    REQUIRE(clear.rows.size() == 2);
+    REQUIRE(sealed.rows.size() == clear.rows.size());
+    const auto column = [&](const char* name) { return int(clear.columns.indexOf(QLatin1String(name))); };
+    for (std::size_t i = 0; i < clear.rows.size(); ++i) {
+        for (const char* same : {"wave", "sex", "age_band", "checkup_month", "bmi", "questionnaire_month",
+                                 "organic_fv_freq", "local_products_freq", "organic_products_freq",
+                                 "discovered_sustainable_shop"}) {
+            INFO(same);
+            CHECK(sealed.rows[i][column(same)] == clear.rows[i][column(same)]);
+        }
+        for (const char* empty : {"weight_kg", "height_cm", "systolic_mmhg", "fv_portions"}) {
+            INFO(empty);
+            CHECK(sealed.rows[i][column(empty)].isEmpty());
+        }
+    }
+    CHECK_FALSE(clear.rows[0][column("bmi")].isEmpty());
+    CHECK_FALSE(clear.rows[0][column("organic_fv_freq")].isEmpty());
+    CHECK_FALSE(clear.rows[0][column("weight_kg")].isEmpty());
 }
