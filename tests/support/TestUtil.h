@@ -1,7 +1,10 @@
 #pragma once
 
+#include "common/Error.h"
+
 #include <QByteArray>
 #include <QString>
+#include <optional>
 #include <ostream>
 
 // Lets Catch2 print QStrings in failure messages.
@@ -11,5 +14,19 @@ namespace cabas::test {
 
 QByteArray fileHash(const QString& path); // SHA-256 of the file's bytes, empty if unreadable
 void writeFile(const QString& path, const QByteArray& bytes);
+
+// The kind of cabas::Error `f` throws (its message into `message`, when given), or none when it throws
+// nothing.
+template <typename F> std::optional<Error::Kind> errorKind(F&& f, QString* message = nullptr)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        if (message)
+            *message = e.message();
+        return e.kind();
+    }
+    return std::nullopt;
+}
 
 } // namespace cabas::test

@@ -17,20 +17,10 @@
 #include <optional>
 
 using namespace cabas;
+using cabas::test::errorKind;
 using cabas::test::TempDatabase;
 
 namespace {
-template <typename F> std::optional<Error::Kind> errorKind(F&& f, QString* message = nullptr)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        if (message)
-            *message = e.message();
-        return e.kind();
-    }
-    return std::nullopt;
-}
 
 // What a sealed database must never show in clear.
 const QString kFirst = QStringLiteral("Hélène");
