@@ -1871,6 +1871,14 @@
         <source>Where to write the backup taken first (default: beside the database, NAME.before-sealing-DATE.cabas).</source>
         <translation>Where to write the backup taken first (default: beside the database, NAME.before-sealing-DATE.cabas).</translation>
     </message>
+    <message>
+        <source>Health data is encrypted too, under the nurses&apos; key.</source>
+        <translation>Health data is encrypted too, under the nurses&apos; key.</translation>
+    </message>
+    <message>
+        <source>Health data stays clear: a nurse already holds this database&apos;s health key, which an administrator never holds (docs/encryption.md).</source>
+        <translation>Health data stays clear: a nurse already holds this database&apos;s health key, which an administrator never holds (docs/encryption.md).</translation>
+    </message>
 </context>
 <context>
     <name>CohortCharts</name>
@@ -3420,6 +3428,10 @@
     <message>
         <source>a slot waiting for the cohort key has no valid certificate</source>
         <translation>a slot waiting for the cohort key has no valid certificate</translation>
+    </message>
+    <message>
+        <source>Only an administrator (or the recovery key) can seal a database.</source>
+        <translation>Only an administrator (or the recovery key) can seal a database.</translation>
     </message>
 </context>
 <context>

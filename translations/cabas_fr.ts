@@ -1871,6 +1871,14 @@
         <source>Where to write the backup taken first (default: beside the database, NAME.before-sealing-DATE.cabas).</source>
         <translation>Où écrire la sauvegarde faite d’abord (par défaut : à côté de la base, NOM.before-sealing-DATE.cabas).</translation>
     </message>
+    <message>
+        <source>Health data is encrypted too, under the nurses&apos; key.</source>
+        <translation>Les données de santé sont chiffrées aussi, sous la clé des infirmiers.</translation>
+    </message>
+    <message>
+        <source>Health data stays clear: a nurse already holds this database&apos;s health key, which an administrator never holds (docs/encryption.md).</source>
+        <translation>Les données de santé restent en clair : un infirmier détient déjà la clé de santé de cette base, qu’un administrateur ne détient jamais (docs/encryption.md).</translation>
+    </message>
 </context>
 <context>
     <name>CohortCharts</name>
@@ -3420,6 +3428,10 @@
     <message>
         <source>a slot waiting for the cohort key has no valid certificate</source>
         <translation>un emplacement en attente de la clé de cohorte n’a pas de certificat valide</translation>
+    </message>
+    <message>
+        <source>Only an administrator (or the recovery key) can seal a database.</source>
+        <translation>Seul un administrateur (ou la clé de secours) peut chiffrer une base.</translation>
     </message>
 </context>
 <context>
