@@ -1856,10 +1856,6 @@
         <translation>They are shown only this once.</translation>
     </message>
     <message>
-        <source>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (the default; docs/encryption.md).</source>
-        <translation>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (the default; docs/encryption.md).</translation>
-    </message>
-    <message>
         <source>Keep them in clear instead (anyone with a copy of the file reads them).</source>
         <translation>Keep them in clear instead (anyone with a copy of the file reads them).</translation>
     </message>
@@ -1878,6 +1874,10 @@
     <message>
         <source>Health data stays clear: a nurse already holds this database&apos;s health key, which an administrator never holds (docs/encryption.md).</source>
         <translation>Health data stays clear: a nurse already holds this database&apos;s health key, which an administrator never holds (docs/encryption.md).</translation>
+    </message>
+    <message>
+        <source>Keep names, birth dates, addresses and notes of persons and households, and health data, encrypted in the database (the default; docs/encryption.md).</source>
+        <translation>Keep names, birth dates, addresses and notes of persons and households, and health data, encrypted in the database (the default; docs/encryption.md).</translation>
     </message>
 </context>
 <context>
@@ -6023,12 +6023,12 @@
         <translation>&amp;User</translation>
     </message>
     <message>
-        <source>&amp;Encrypt names, birth dates, addresses and notes in the database (recommended)</source>
-        <translation>&amp;Encrypt names, birth dates, addresses and notes in the database (recommended)</translation>
+        <source>&amp;Encrypt names, birth dates, addresses, notes and health data in the database (recommended)</source>
+        <translation>&amp;Encrypt names, birth dates, addresses, notes and health data in the database (recommended)</translation>
     </message>
     <message>
-        <source>Encrypt names, birth dates, addresses and notes in the database</source>
-        <translation>Encrypt names, birth dates, addresses and notes in the database</translation>
+        <source>Encrypt names, birth dates, addresses, notes and health data in the database</source>
+        <translation>Encrypt names, birth dates, addresses, notes and health data in the database</translation>
     </message>
 </context>
 <context>

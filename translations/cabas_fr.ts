@@ -1856,10 +1856,6 @@
         <translation>Ils ne sont affichés que cette fois.</translation>
     </message>
     <message>
-        <source>Keep names, birth dates, addresses and notes of persons and households encrypted in the database (the default; docs/encryption.md).</source>
-        <translation>Garder chiffrés dans la base de données les noms, dates de naissance, adresses et notes des personnes et des foyers (par défaut ; docs/encryption.md).</translation>
-    </message>
-    <message>
         <source>Keep them in clear instead (anyone with a copy of the file reads them).</source>
         <translation>Les garder plutôt en clair (quiconque a une copie du fichier les lit).</translation>
     </message>
@@ -1878,6 +1874,10 @@
     <message>
         <source>Health data stays clear: a nurse already holds this database&apos;s health key, which an administrator never holds (docs/encryption.md).</source>
         <translation>Les données de santé restent en clair : un infirmier détient déjà la clé de santé de cette base, qu’un administrateur ne détient jamais (docs/encryption.md).</translation>
+    </message>
+    <message>
+        <source>Keep names, birth dates, addresses and notes of persons and households, and health data, encrypted in the database (the default; docs/encryption.md).</source>
+        <translation>Garder chiffrés dans la base les noms, dates de naissance, adresses et notes des personnes et des ménages, et les données de santé (par défaut ; docs/encryption.md).</translation>
     </message>
 </context>
 <context>
@@ -6023,12 +6023,12 @@
         <translation>&amp;Utilisateur</translation>
     </message>
     <message>
-        <source>&amp;Encrypt names, birth dates, addresses and notes in the database (recommended)</source>
-        <translation>&amp;Chiffrer les noms, dates de naissance, adresses et notes dans la base (recommandé)</translation>
+        <source>&amp;Encrypt names, birth dates, addresses, notes and health data in the database (recommended)</source>
+        <translation>&amp;Chiffrer les noms, dates de naissance, adresses, notes et données de santé dans la base (recommandé)</translation>
     </message>
     <message>
-        <source>Encrypt names, birth dates, addresses and notes in the database</source>
-        <translation>Chiffrer les noms, dates de naissance, adresses et notes dans la base</translation>
+        <source>Encrypt names, birth dates, addresses, notes and health data in the database</source>
+        <translation>Chiffrer les noms, dates de naissance, adresses, notes et données de santé dans la base</translation>
     </message>
 </context>
 <context>

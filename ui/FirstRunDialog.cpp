@@ -229,14 +229,16 @@ QWidget* FirstRunDialog::buildCreatePage()
     m_passwordConfirmMessage = addMessageLabel(QStringLiteral("passwordConfirmMessage"));
     addRow(grid, tr("Con&firm the password"), m_passwordConfirm, m_passwordConfirmMessage);
 
-    // Sealed by default (docs/encryption.md): names, birth dates, addresses and notes encrypted in the file.
-    // Unticked, they stay in clear (a copy of the file gives them away); sealing later is possible.
-    m_sealFields = new QCheckBox(tr("&Encrypt names, birth dates, addresses and notes in the database "
-                                    "(recommended)"),
+    // Sealed by default (docs/encryption.md): names, birth dates, addresses, notes and health data encrypted
+    // in the file. Unticked, they stay in clear (a copy of the file gives them away); sealing later is
+    // possible.
+    m_sealFields = new QCheckBox(tr("&Encrypt names, birth dates, addresses, notes and health data in the "
+                                    "database (recommended)"),
                                  this);
     m_sealFields->setObjectName(QStringLiteral("sealFieldsCheck"));
     m_sealFields->setChecked(true);
-    m_sealFields->setAccessibleName(tr("Encrypt names, birth dates, addresses and notes in the database"));
+    m_sealFields->setAccessibleName(
+        tr("Encrypt names, birth dates, addresses, notes and health data in the database"));
     grid->addWidget(m_sealFields, grid->rowCount(), 1);
 
     // The programme's rules: the defaults (40 and 20 EUR, waves M0 to M18 ...) until the administrator opens

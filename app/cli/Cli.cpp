@@ -698,8 +698,9 @@ std::vector<Command> baseCommands()
                     "child a month, waves M0, M6, M12, M18."),
             QStringLiteral("FILE.json")),
           O(QStringLiteral("sealed"),
-            Cli::tr("Keep names, birth dates, addresses and notes of persons and households encrypted in the "
-                    "database (the default; docs/encryption.md).")),
+            Cli::tr(
+                "Keep names, birth dates, addresses and notes of persons and households, and health data, "
+                "encrypted in the database (the default; docs/encryption.md).")),
           O(QStringLiteral("clear"),
             Cli::tr("Keep them in clear instead (anyone with a copy of the file reads them)."))},
          runInit,
