@@ -7,6 +7,7 @@
 #include "store/IncomeRepository.h"
 #include "store/NameIndex.h"
 #include "store/Sealed.h"
+#include "support/KnownValues.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
@@ -22,17 +23,17 @@ using cabas::test::TempDatabase;
 
 namespace {
 
-// What a sealed database must never show in clear.
-const QString kFirst = QStringLiteral("Hélène");
-const QString kLast = QStringLiteral("Lefèvre-Ostrowska");
-const QDate kBirth(1983, 7, 19);
-const QString kAddress = QStringLiteral("12 impasse des Glycines");
-const QString kHouseholdNotes = QStringLiteral("Chien méchant au portail");
-const QString kNote = QStringLiteral("Rendez-vous CAF confidentiel");
-const QString kStatusReason = QStringLiteral("Hospitalisation prolongée");
-const QString kConsentNote = QStringLiteral("Signature de la tutrice");
+// What a sealed database must never show in clear (references: KnownValues' statics live in another file).
+const QString& kFirst = test::KnownValues::firstName;
+const QString& kLast = test::KnownValues::lastName;
+const QDate& kBirth = test::KnownValues::birthDate;
+const QString& kAddress = test::KnownValues::address;
+const QString& kHouseholdNotes = test::KnownValues::householdNotes;
+const QString& kNote = test::KnownValues::journalNote;
+const QString& kStatusReason = test::KnownValues::statusReason;
+const QString& kConsentNote = test::KnownValues::consentNote;
 const QString kDeparture = QStringLiteral("Placement en foyer Saint-Exupéry");
-const QString kIncomeNote = QStringLiteral("Pension alimentaire non versée");
+const QString& kIncomeNote = test::KnownValues::incomeNote;
 
 struct SealedFixture
 {
@@ -48,56 +49,9 @@ struct SealedFixture
     }
     HouseholdService service() const { return HouseholdService(*db, sw); }
 
-    // A household with its notes, one member with everything that is sealed, a second member.
-    Household write() const
-    {
-        const HouseholdService s = service();
-        Household h;
-        h.code = QStringLiteral("MMG-0001");
-        h.commune = QStringLiteral("Auch");
-        h.postcode = QStringLiteral("32000");
-        h.address = kAddress;
-        h.notes = kHouseholdNotes;
-        h.status = HouseholdStatus::Enrolled;
-        h.enrolledOn = QDate(2025, 1, 6);
-        s.create(h);
-        Person p;
-        p.householdId = h.id;
-        p.code = QStringLiteral("P-00001");
-        p.firstName = kFirst;
-        p.lastName = kLast;
-        p.birthDate = kBirth;
-        s.addPerson(p);
-        Person child;
-        child.householdId = h.id;
-        child.code = QStringLiteral("P-00002");
-        child.firstName = QStringLiteral("Zoé");
-        child.lastName = kLast;
-        child.birthDate = QDate(2016, 2, 29);
-        child.role = PersonRole::Child;
-        s.addPerson(child);
-        s.addNote(h.code, kNote);
-        s.changeStatus(h, HouseholdStatus::Suspended, QDate(2025, 2, 3), kStatusReason);
-        Consent c;
-        c.personId = p.id;
-        c.purpose = ConsentPurpose::CaseManagement;
-        c.given = true;
-        c.effectiveOn = QDate(2025, 1, 6);
-        c.note = kConsentNote;
-        s.recordConsent(c);
-        IncomeAssessment a;
-        a.householdId = h.id;
-        a.effectiveOn = QDate(2025, 1, 6);
-        a.monthlyIncomeCents = 98000;
-        a.consumptionUnitsMilli = 1800;
-        a.note = kIncomeNote;
-        {
-            store::Database::Transaction tx(*db);
-            store::IncomeRepository(*db, sw.keys.get()).insert(a);
-            tx.commit();
-        }
-        return *s.find(h.code);
-    }
+    // A household with its notes, one member with everything that is sealed, a second member (the values of
+    // tests/support/KnownValues).
+    Household write() const { return test::KnownValues::write(*db, sw); }
 };
 
 QStringList codesFor(const HouseholdService& s, const QString& text)
