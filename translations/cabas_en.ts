@@ -1860,10 +1860,6 @@
         <translation>Keep them in clear instead (anyone with a copy of the file reads them).</translation>
     </message>
     <message>
-        <source>Encrypt the names, birth dates, addresses and notes of an existing clear database, after a backup (administrators; the password is asked again, or read again from --password-file).</source>
-        <translation>Encrypt the names, birth dates, addresses and notes of an existing clear database, after a backup (administrators; the password is asked again, or read again from --password-file).</translation>
-    </message>
-    <message>
         <source>Where to write the backup taken first (default: beside the database, NAME.before-sealing-DATE.cabas).</source>
         <translation>Where to write the backup taken first (default: beside the database, NAME.before-sealing-DATE.cabas).</translation>
     </message>
@@ -1872,12 +1868,28 @@
         <translation>Health data is encrypted too, under the nurses&apos; key.</translation>
     </message>
     <message>
-        <source>Health data stays clear: a nurse already holds this database&apos;s health key, which an administrator never holds (docs/encryption.md).</source>
-        <translation>Health data stays clear: a nurse already holds this database&apos;s health key, which an administrator never holds (docs/encryption.md).</translation>
-    </message>
-    <message>
         <source>Keep names, birth dates, addresses and notes of persons and households, and health data, encrypted in the database (the default; docs/encryption.md).</source>
         <translation>Keep names, birth dates, addresses and notes of persons and households, and health data, encrypted in the database (the default; docs/encryption.md).</translation>
+    </message>
+    <message>
+        <source>Recovery key (as printed at init), to encrypt the health data too; empty: leave it clear for now: </source>
+        <translation>Recovery key (as printed at init), to encrypt the health data too; empty: leave it clear for now: </translation>
+    </message>
+    <message>
+        <source>Recovery key (as printed at init), to encrypt the health data: </source>
+        <translation>Recovery key (as printed at init), to encrypt the health data: </translation>
+    </message>
+    <message>
+        <source>Health data stays clear: the nurses hold this database&apos;s health key, which an administrator never holds. Run cabas-cli seal again with the recovery key (--recovery-key-file) to encrypt it (docs/encryption.md).</source>
+        <translation>Health data stays clear: the nurses hold this database&apos;s health key, which an administrator never holds. Run cabas-cli seal again with the recovery key (--recovery-key-file) to encrypt it (docs/encryption.md).</translation>
+    </message>
+    <message>
+        <source>Encrypt the names, birth dates, addresses, notes and health data of an existing clear database, or the health data of a database sealed without it, after a backup (administrators; the password is asked again, or read again from --password-file).</source>
+        <translation>Encrypt the names, birth dates, addresses, notes and health data of an existing clear database, or the health data of a database sealed without it, after a backup (administrators; the password is asked again, or read again from --password-file).</translation>
+    </message>
+    <message>
+        <source>The recovery key, on the file&apos;s first line: needed to encrypt the health data when the nurses already hold its key (asked on a terminal).</source>
+        <translation>The recovery key, on the file&apos;s first line: needed to encrypt the health data when the nurses already hold its key (asked on a terminal).</translation>
     </message>
 </context>
 <context>
@@ -4216,10 +4228,6 @@
         <translation>Your key slot is missing: ask another administrator to set your password again, then seal the database. Nothing was changed.</translation>
     </message>
     <message>
-        <source>%1 is already sealed: its names, addresses and notes are already encrypted. Nothing was changed.</source>
-        <translation>%1 is already sealed: its names, addresses and notes are already encrypted. Nothing was changed.</translation>
-    </message>
-    <message>
         <source>Sealing must connect to this shared database as its owner (the connection that created it), not as a staff login. Nothing was changed.</source>
         <translation>Sealing must connect to this shared database as its owner (the connection that created it), not as a staff login. Nothing was changed.</translation>
     </message>
@@ -4254,6 +4262,34 @@
     <message>
         <source>Cannot write %1.</source>
         <translation>Cannot write %1.</translation>
+    </message>
+    <message>
+        <source>This database has no recovery slot: its health data cannot be sealed. Nothing was changed.</source>
+        <translation>This database has no recovery slot: its health data cannot be sealed. Nothing was changed.</translation>
+    </message>
+    <message>
+        <source>The recovery key does not hold this database&apos;s health key: nothing was changed.</source>
+        <translation>The recovery key does not hold this database&apos;s health key: nothing was changed.</translation>
+    </message>
+    <message>
+        <source>The sealed health data did not read back as it was: nothing was changed.</source>
+        <translation>The sealed health data did not read back as it was: nothing was changed.</translation>
+    </message>
+    <message>
+        <source>%1 is already sealed: its names, addresses, notes and health data are already encrypted. Nothing was changed.</source>
+        <translation>%1 is already sealed: its names, addresses, notes and health data are already encrypted. Nothing was changed.</translation>
+    </message>
+    <message>
+        <source>%1 already encrypts names, addresses and notes. To encrypt its health data too, give the recovery key printed when the database was made: the health key is held by the nurses, never by an administrator. Nothing was changed.</source>
+        <translation>%1 already encrypts names, addresses and notes. To encrypt its health data too, give the recovery key printed when the database was made: the health key is held by the nurses, never by an administrator. Nothing was changed.</translation>
+    </message>
+    <message>
+        <source>This recovery key does not open %1: the database was not sealed, nothing was changed. Check the key printed when the database was made.</source>
+        <translation>This recovery key does not open %1: the database was not sealed, nothing was changed. Check the key printed when the database was made.</translation>
+    </message>
+    <message>
+        <source>The recovery key of %1 does not hold its health key yet (no nurse has logged in since the key was made): the database was not sealed, nothing was changed. Ask a nurse to log in once, then seal it again.</source>
+        <translation>The recovery key of %1 does not hold its health key yet (no nurse has logged in since the key was made): the database was not sealed, nothing was changed. Ask a nurse to log in once, then seal it again.</translation>
     </message>
 </context>
 <context>
@@ -8560,6 +8596,34 @@ Re-assessment due by %6.</translation>
     <message>
         <source>Cancelling…</source>
         <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>Encrypting the health data…</source>
+        <translation>Encrypting the health data…</translation>
+    </message>
+    <message>
+        <source>This database keeps its health data in clear</source>
+        <translation>This database keeps its health data in clear</translation>
+    </message>
+    <message>
+        <source>Names, addresses and notes are encrypted, but anyone with a copy of the file can read the checkups, questionnaires and support notes. Cabas can encrypt them with the recovery key: it first writes a backup, then an encrypted copy, checks it and puts it in the database&apos;s place. Nobody else must be using the database meanwhile.</source>
+        <translation>Names, addresses and notes are encrypted, but anyone with a copy of the file can read the checkups, questionnaires and support notes. Cabas can encrypt them with the recovery key: it first writes a backup, then an encrypted copy, checks it and puts it in the database&apos;s place. Nobody else must be using the database meanwhile.</translation>
+    </message>
+    <message>
+        <source>&amp;Recovery key</source>
+        <translation>&amp;Recovery key</translation>
+    </message>
+    <message>
+        <source>The health data is encrypted with the nurses&apos; key, which an administrator never holds: type the recovery key printed when the database was made to encrypt it too. Left empty, the health data stays clear until you seal it with the key.</source>
+        <translation>The health data is encrypted with the nurses&apos; key, which an administrator never holds: type the recovery key printed when the database was made to encrypt it too. Left empty, the health data stays clear until you seal it with the key.</translation>
+    </message>
+    <message>
+        <source>The recovery key printed when the database was made: the health data is encrypted with the nurses&apos; key, which only it opens for an administrator.</source>
+        <translation>The recovery key printed when the database was made: the health data is encrypted with the nurses&apos; key, which only it opens for an administrator.</translation>
+    </message>
+    <message>
+        <source>Type the recovery key to encrypt the health data.</source>
+        <translation>Type the recovery key to encrypt the health data.</translation>
     </message>
 </context>
 <context>

@@ -1860,10 +1860,6 @@
         <translation>Les garder plutôt en clair (quiconque a une copie du fichier les lit).</translation>
     </message>
     <message>
-        <source>Encrypt the names, birth dates, addresses and notes of an existing clear database, after a backup (administrators; the password is asked again, or read again from --password-file).</source>
-        <translation>Chiffrer les noms, dates de naissance, adresses et notes d’une base existante en clair, après une sauvegarde (administrateurs ; le mot de passe est demandé de nouveau, ou relu dans --password-file).</translation>
-    </message>
-    <message>
         <source>Where to write the backup taken first (default: beside the database, NAME.before-sealing-DATE.cabas).</source>
         <translation>Où écrire la sauvegarde faite d’abord (par défaut : à côté de la base, NOM.before-sealing-DATE.cabas).</translation>
     </message>
@@ -1872,12 +1868,28 @@
         <translation>Les données de santé sont chiffrées aussi, sous la clé des infirmiers.</translation>
     </message>
     <message>
-        <source>Health data stays clear: a nurse already holds this database&apos;s health key, which an administrator never holds (docs/encryption.md).</source>
-        <translation>Les données de santé restent en clair : un infirmier détient déjà la clé de santé de cette base, qu’un administrateur ne détient jamais (docs/encryption.md).</translation>
-    </message>
-    <message>
         <source>Keep names, birth dates, addresses and notes of persons and households, and health data, encrypted in the database (the default; docs/encryption.md).</source>
         <translation>Garder chiffrés dans la base les noms, dates de naissance, adresses et notes des personnes et des ménages, et les données de santé (par défaut ; docs/encryption.md).</translation>
+    </message>
+    <message>
+        <source>Recovery key (as printed at init), to encrypt the health data too; empty: leave it clear for now: </source>
+        <translation>Clé de secours (telle qu&apos;imprimée à la création), pour chiffrer aussi les données de santé ; vide : les laisser en clair pour l&apos;instant : </translation>
+    </message>
+    <message>
+        <source>Recovery key (as printed at init), to encrypt the health data: </source>
+        <translation>Clé de secours (telle qu&apos;imprimée à la création), pour chiffrer les données de santé : </translation>
+    </message>
+    <message>
+        <source>Health data stays clear: the nurses hold this database&apos;s health key, which an administrator never holds. Run cabas-cli seal again with the recovery key (--recovery-key-file) to encrypt it (docs/encryption.md).</source>
+        <translation>Les données de santé restent en clair : la clé santé de cette base est détenue par les infirmières, jamais par un administrateur. Relancez cabas-cli seal avec la clé de secours (--recovery-key-file) pour les chiffrer (docs/encryption.md).</translation>
+    </message>
+    <message>
+        <source>Encrypt the names, birth dates, addresses, notes and health data of an existing clear database, or the health data of a database sealed without it, after a backup (administrators; the password is asked again, or read again from --password-file).</source>
+        <translation>Chiffrer les noms, dates de naissance, adresses, notes et données de santé d&apos;une base existante en clair, ou les données de santé d&apos;une base chiffrée sans elles, après une sauvegarde (administrateurs ; le mot de passe est redemandé, ou relu depuis --password-file).</translation>
+    </message>
+    <message>
+        <source>The recovery key, on the file&apos;s first line: needed to encrypt the health data when the nurses already hold its key (asked on a terminal).</source>
+        <translation>La clé de secours, sur la première ligne du fichier : nécessaire pour chiffrer les données de santé quand les infirmières en détiennent déjà la clé (demandée dans un terminal).</translation>
     </message>
 </context>
 <context>
@@ -4216,10 +4228,6 @@
         <translation>Votre emplacement de clés manque : demandez à un autre administrateur de redéfinir votre mot de passe, puis chiffrez la base. Rien n’a été modifié.</translation>
     </message>
     <message>
-        <source>%1 is already sealed: its names, addresses and notes are already encrypted. Nothing was changed.</source>
-        <translation>%1 est déjà chiffrée : ses noms, adresses et notes sont déjà chiffrés. Rien n’a été modifié.</translation>
-    </message>
-    <message>
         <source>Sealing must connect to this shared database as its owner (the connection that created it), not as a staff login. Nothing was changed.</source>
         <translation>Le chiffrement doit se connecter à cette base partagée en tant que propriétaire (la connexion qui l’a créée), pas avec un identifiant du personnel. Rien n’a été modifié.</translation>
     </message>
@@ -4254,6 +4262,34 @@
     <message>
         <source>Cannot write %1.</source>
         <translation>Impossible d’écrire %1.</translation>
+    </message>
+    <message>
+        <source>This database has no recovery slot: its health data cannot be sealed. Nothing was changed.</source>
+        <translation>Cette base n&apos;a pas d&apos;emplacement pour la clé de secours : ses données de santé ne peuvent pas être chiffrées. Rien n&apos;a été modifié.</translation>
+    </message>
+    <message>
+        <source>The recovery key does not hold this database&apos;s health key: nothing was changed.</source>
+        <translation>La clé de secours ne donne pas accès à la clé santé de cette base : rien n&apos;a été modifié.</translation>
+    </message>
+    <message>
+        <source>The sealed health data did not read back as it was: nothing was changed.</source>
+        <translation>Les données de santé chiffrées ne se relisent pas à l&apos;identique : rien n&apos;a été modifié.</translation>
+    </message>
+    <message>
+        <source>%1 is already sealed: its names, addresses, notes and health data are already encrypted. Nothing was changed.</source>
+        <translation>%1 est déjà chiffrée : ses noms, adresses, notes et données de santé le sont déjà. Rien n&apos;a été modifié.</translation>
+    </message>
+    <message>
+        <source>%1 already encrypts names, addresses and notes. To encrypt its health data too, give the recovery key printed when the database was made: the health key is held by the nurses, never by an administrator. Nothing was changed.</source>
+        <translation>%1 chiffre déjà les noms, adresses et notes. Pour chiffrer aussi ses données de santé, indiquez la clé de secours imprimée à la création de la base : la clé santé est détenue par les infirmières, jamais par un administrateur. Rien n&apos;a été modifié.</translation>
+    </message>
+    <message>
+        <source>This recovery key does not open %1: the database was not sealed, nothing was changed. Check the key printed when the database was made.</source>
+        <translation>Cette clé de secours n&apos;ouvre pas %1 : la base n&apos;a pas été chiffrée, rien n&apos;a été modifié. Vérifiez la clé imprimée à la création de la base.</translation>
+    </message>
+    <message>
+        <source>The recovery key of %1 does not hold its health key yet (no nurse has logged in since the key was made): the database was not sealed, nothing was changed. Ask a nurse to log in once, then seal it again.</source>
+        <translation>La clé de secours de %1 ne donne pas encore accès à sa clé santé (aucune infirmière ne s&apos;est connectée depuis sa création) : la base n&apos;a pas été chiffrée, rien n&apos;a été modifié. Demandez à une infirmière de se connecter une fois, puis recommencez.</translation>
     </message>
 </context>
 <context>
@@ -8560,6 +8596,34 @@ Réévaluation à faire au plus tard le %6.</translation>
     <message>
         <source>Cancelling…</source>
         <translation>Annulation…</translation>
+    </message>
+    <message>
+        <source>Encrypting the health data…</source>
+        <translation>Chiffrement des données de santé…</translation>
+    </message>
+    <message>
+        <source>This database keeps its health data in clear</source>
+        <translation>Cette base conserve ses données de santé en clair</translation>
+    </message>
+    <message>
+        <source>Names, addresses and notes are encrypted, but anyone with a copy of the file can read the checkups, questionnaires and support notes. Cabas can encrypt them with the recovery key: it first writes a backup, then an encrypted copy, checks it and puts it in the database&apos;s place. Nobody else must be using the database meanwhile.</source>
+        <translation>Les noms, adresses et notes sont chiffrés, mais quiconque a une copie du fichier peut lire les bilans, questionnaires et notes d&apos;accompagnement. Cabas peut les chiffrer avec la clé de secours : il écrit d&apos;abord une sauvegarde, puis une copie chiffrée, la vérifie et la met à la place de la base. Personne d&apos;autre ne doit utiliser la base pendant ce temps.</translation>
+    </message>
+    <message>
+        <source>&amp;Recovery key</source>
+        <translation>Clé de sec&amp;ours</translation>
+    </message>
+    <message>
+        <source>The health data is encrypted with the nurses&apos; key, which an administrator never holds: type the recovery key printed when the database was made to encrypt it too. Left empty, the health data stays clear until you seal it with the key.</source>
+        <translation>Les données de santé sont chiffrées avec la clé des infirmières, qu&apos;un administrateur ne détient jamais : saisissez la clé de secours imprimée à la création de la base pour les chiffrer aussi. Laissée vide, les données de santé restent en clair jusqu&apos;à ce que vous les chiffriez avec la clé.</translation>
+    </message>
+    <message>
+        <source>The recovery key printed when the database was made: the health data is encrypted with the nurses&apos; key, which only it opens for an administrator.</source>
+        <translation>La clé de secours imprimée à la création de la base : les données de santé sont chiffrées avec la clé des infirmières, que seule elle ouvre pour un administrateur.</translation>
+    </message>
+    <message>
+        <source>Type the recovery key to encrypt the health data.</source>
+        <translation>Saisissez la clé de secours pour chiffrer les données de santé.</translation>
     </message>
 </context>
 <context>

@@ -17,7 +17,7 @@
 namespace cabas::ui {
 
 namespace {
-QString phaseText(Sealing::Phase phase)
+QString phaseText(Sealing::Phase phase, bool social)
 {
     switch (phase) {
     case Sealing::Phase::Backup:
@@ -27,7 +27,8 @@ QString phaseText(Sealing::Phase phase)
     case Sealing::Phase::Keys:
         return SealDatabaseDialog::tr("Making the keys and the users' temporary passwords…");
     case Sealing::Phase::Rewrite:
-        return SealDatabaseDialog::tr("Encrypting names, addresses and notes…");
+        return social ? SealDatabaseDialog::tr("Encrypting names, addresses and notes…")
+                      : SealDatabaseDialog::tr("Encrypting the health data…");
     case Sealing::Phase::Vacuum:
         return SealDatabaseDialog::tr("Compacting the encrypted copy…");
     case Sealing::Phase::Verify:
@@ -40,7 +41,7 @@ QString phaseText(Sealing::Phase phase)
 } // namespace
 
 SealDatabaseDialog::SealDatabaseDialog(const store::Database& db, const Session& admin, QWidget* parent)
-    : QDialog(parent), m_db(db), m_admin(admin)
+    : QDialog(parent), m_db(db), m_admin(admin), m_plan(Sealing::plan(db))
 {
     setObjectName(QStringLiteral("sealDatabaseDialog"));
     setWindowTitle(tr("Encrypt the personal data"));
@@ -50,7 +51,9 @@ SealDatabaseDialog::SealDatabaseDialog(const store::Database& db, const Session&
     layout->setContentsMargins(20, 20, 20, 16);
     layout->setSpacing(12);
 
-    auto* heading = new QLabel(tr("This database keeps names and addresses in clear"), this);
+    auto* heading = new QLabel(m_plan.social ? tr("This database keeps names and addresses in clear")
+                                             : tr("This database keeps its health data in clear"),
+                               this);
     heading->setObjectName(QStringLiteral("sealHeading"));
     QFont headingFont = heading->font();
     if (headingFont.pointSizeF() > 0)
@@ -60,12 +63,19 @@ SealDatabaseDialog::SealDatabaseDialog(const store::Database& db, const Session&
     layout->addWidget(heading);
 
     auto* explanation = new QLabel(
-        tr("Anyone with a copy of the file can read the names, birth dates, addresses and notes of the "
-           "households. Cabas can encrypt them now: it first writes a backup, then an encrypted copy, checks "
-           "it and puts it in the database's place. The other users then get a temporary password each, "
-           "shown "
-           "once at the end, to hand over in person. Nobody else must be using the database meanwhile; it "
-           "takes a few seconds per 10,000 households."),
+        m_plan.social
+            ? tr("Anyone with a copy of the file can read the names, birth dates, addresses and notes of the "
+                 "households. Cabas can encrypt them now: it first writes a backup, then an encrypted copy, "
+                 "checks it and puts it in the database's place. The other users then get a temporary "
+                 "password "
+                 "each, shown once at the end, to hand over in person. Nobody else must be using the "
+                 "database "
+                 "meanwhile; it takes a few seconds per 10,000 households.")
+            : tr("Names, addresses and notes are encrypted, but anyone with a copy of the file can read the "
+                 "checkups, questionnaires and support notes. Cabas can encrypt them with the recovery key: "
+                 "it "
+                 "first writes a backup, then an encrypted copy, checks it and puts it in the database's "
+                 "place. Nobody else must be using the database meanwhile."),
         this);
     explanation->setObjectName(QStringLiteral("sealExplanation"));
     explanation->setWordWrap(true);
@@ -91,6 +101,26 @@ SealDatabaseDialog::SealDatabaseDialog(const store::Database& db, const Session&
     auto* passwordLabel = new QLabel(tr("Your &password again"), this);
     passwordLabel->setBuddy(m_password);
     form->addRow(passwordLabel, m_password);
+    if (m_plan.needsRecoveryKey()) {
+        // The health key is the nurses': only the recovery key (whose slot holds it) opens it here.
+        m_recoveryKey = new QLineEdit(this);
+        m_recoveryKey->setObjectName(QStringLiteral("recoveryKeyEdit"));
+        m_recoveryKey->setPlaceholderText(QStringLiteral("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"));
+        auto* recoveryLabel = new QLabel(tr("&Recovery key"), this);
+        recoveryLabel->setBuddy(m_recoveryKey);
+        form->addRow(recoveryLabel, m_recoveryKey);
+        auto* recoveryHint = new QLabel(
+            m_plan.social
+                ? tr("The health data is encrypted with the nurses' key, which an administrator never "
+                     "holds: type the recovery key printed when the database was made to encrypt it "
+                     "too. Left empty, the health data stays clear until you seal it with the key.")
+                : tr("The recovery key printed when the database was made: the health data is "
+                     "encrypted with the nurses' key, which only it opens for an administrator."),
+            this);
+        recoveryHint->setObjectName(QStringLiteral("recoveryKeyHint"));
+        recoveryHint->setWordWrap(true);
+        form->addRow(QString(), recoveryHint);
+    }
     layout->addLayout(form);
 
     m_phase = new QLabel(this);
@@ -150,6 +180,8 @@ void SealDatabaseDialog::setRunning(bool running)
 {
     m_backup->setEnabled(!running);
     m_password->setEnabled(!running);
+    if (m_recoveryKey)
+        m_recoveryKey->setEnabled(!running);
     m_seal->setVisible(!running);
     m_later->setVisible(!running);
     m_cancel->setVisible(running);
@@ -169,10 +201,17 @@ void SealDatabaseDialog::start()
         m_password->setFocus();
         return;
     }
+    if (m_recoveryKey && !m_plan.social && m_recoveryKey->text().trimmed().isEmpty()) {
+        failed(tr("Type the recovery key to encrypt the health data."));
+        m_recoveryKey->setFocus();
+        return;
+    }
     m_error->hide();
     m_cancelled = false;
     Sealing::Options options;
     options.password = m_password->text();
+    if (m_recoveryKey)
+        options.recoveryKey = m_recoveryKey->text();
     options.backupFile = QDir::fromNativeSeparators(m_backup->text().trimmed());
     options.progress = [this](Sealing::Phase phase, qint64 done, qint64 total) {
         QMetaObject::invokeMethod(
@@ -180,6 +219,8 @@ void SealDatabaseDialog::start()
         return !m_cancelled.load();
     };
     m_password->clear();
+    if (m_recoveryKey)
+        m_recoveryKey->clear();
     setRunning(true);
     showProgress(Sealing::Phase::Backup, 0, 0);
     const store::Database* db = &m_db;
@@ -215,7 +256,7 @@ void SealDatabaseDialog::showProgress(Sealing::Phase phase, qint64 done, qint64 
 {
     if (!m_thread || m_cancelled)
         return;
-    m_phase->setText(phaseText(phase));
+    m_phase->setText(phaseText(phase, m_plan.social));
     if (total > 0) {
         m_progress->setRange(0, 1000);
         m_progress->setValue(int(done * 1000 / total));

@@ -15,12 +15,14 @@ class QThread;
 
 namespace cabas::ui {
 
-// Offered to an administrator who logs in to a clear database (docs/encryption.md, step 5): what sealing
-// does, where the backup taken first goes, the administrator's password again, then the work in a worker
-// thread on a connection of its own (the window stays responsive) with its progress and Cancel. A refusal or
-// a failure is shown in the dialog, which stays open; after accept(), result() holds the checked sealed copy
-// (SQLite): the caller closes its connection and calls Sealing::install, then shows the recovery key and the
-// temporary passwords (TemporaryPasswordsDialog) and asks everyone to log in again.
+// Offered to an administrator who logs in to a clear database, or to one whose health tables are still clear
+// (docs/encryption.md, step 5): what sealing does, the recovery key when the health tables need it (their key
+// is held by the nurses; Sealing::Plan), where the backup taken first goes, the administrator's password
+// again, then the work in a worker thread on a connection of its own (the window stays responsive) with its
+// progress and Cancel. A refusal or a failure is shown in the dialog, which stays open; after accept(),
+// result() holds the checked sealed copy (SQLite): the caller closes its connection and calls
+// Sealing::install, then shows the recovery key and the temporary passwords (TemporaryPasswordsDialog) and
+// asks everyone to log in again.
 class SealDatabaseDialog : public QDialog
 {
     Q_OBJECT
@@ -49,6 +51,8 @@ class SealDatabaseDialog : public QDialog
     QLabel* m_error = nullptr;
     QLineEdit* m_backup = nullptr;
     QLineEdit* m_password = nullptr;
+    QLineEdit* m_recoveryKey = nullptr; // only when the plan needs it
+    Sealing::Plan m_plan;
     QLabel* m_phase = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_seal = nullptr;

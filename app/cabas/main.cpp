@@ -13,7 +13,6 @@
 #include "common/Translation.h"
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
-#include "store/Sealed.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -105,12 +104,13 @@ bool askForLogin(Start& start, const QString& login, const QString& problem, boo
     return true;
 }
 
-// An administrator on a clear database is offered to seal it (docs/encryption.md, step 5). Once sealed, the
+// An administrator on a clear database, or on one whose health tables are still clear, is offered to seal it
+// (docs/encryption.md, step 5). Once sealed, the
 // database is opened again, the recovery key and the temporary passwords are shown once, and everyone logs
 // in again (the keys changed). False when the database could not be opened again.
 bool offerSealing(Start& start)
 {
-    if (!start.session || start.session->role() != Role::Admin || store::Sealed::isSealed(*start.db))
+    if (!start.session || start.session->role() != Role::Admin || !Sealing::plan(*start.db).anything())
         return true;
     ui::SealDatabaseDialog dialog(*start.db, *start.session);
     if (dialog.exec() != QDialog::Accepted)

@@ -146,6 +146,21 @@ QString phaseName(Sealing::Phase phase)
     return QString();
 }
 
+// The recovery key on the first line of `path` (--recovery-key-file).
+QString readRecoveryKeyFile(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        throw Error(Cli::tr("Cannot read the recovery key file %1: %2").arg(path, f.errorString()),
+                    Error::Kind::Invalid);
+    const QString key = QString::fromUtf8(f.readLine(4096)).trimmed();
+    if (key.isEmpty())
+        throw Error(
+            Cli::tr("The recovery key file %1 is empty: its first line must be the recovery key.").arg(path),
+            Error::Kind::Invalid);
+    return key;
+}
+
 int runSeal(Context& c)
 {
     requireNoArgument(c);
@@ -158,6 +173,17 @@ int runSeal(Context& c)
                   Cli::tr("Your password again, to seal %1: ").arg(login.first->spec().displayName()), c.err)
             : security::Passwords::readPasswordFile(c.globals.passwordFile);
     options.backupFile = c.option(QStringLiteral("backup"));
+    // The health tables, when the nurses hold their key, are sealed only with the recovery key.
+    const Sealing::Plan plan = Sealing::plan(*login.first);
+    const QString keyFile = c.option(QStringLiteral("recovery-key-file"));
+    if (!keyFile.isEmpty())
+        options.recoveryKey = readRecoveryKeyFile(keyFile);
+    else if (plan.needsRecoveryKey() && c.interactive)
+        options.recoveryKey = promptPassword(
+            plan.social ? Cli::tr("Recovery key (as printed at init), to encrypt the health data "
+                                  "too; empty: leave it clear for now: ")
+                        : Cli::tr("Recovery key (as printed at init), to encrypt the health data: "),
+            c.err);
     std::optional<Sealing::Phase> shown;
     const bool tty = isatty(STDERR_FILENO);
     options.progress = [&](Sealing::Phase phase, qint64 done, qint64 total) {
@@ -179,12 +205,15 @@ int runSeal(Context& c)
     const Sealing::Result r = Sealing::run(login.first, login.second, options);
     if (tty)
         c.err << Qt::endl;
-    c.out << Cli::tr("Sealed %1: names, birth dates, addresses and notes are now encrypted (%2).")
-                 .arg(c.databaseSpec().displayName(), r.counts)
-          << Qt::endl;
-    c.out << (r.health ? Cli::tr("Health data is encrypted too, under the nurses' key.")
-                       : Cli::tr("Health data stays clear: a nurse already holds this database's health key, "
-                                 "which an administrator never holds (docs/encryption.md)."))
+    if (plan.social)
+        c.out << Cli::tr("Sealed %1: names, birth dates, addresses and notes are now encrypted (%2).")
+                     .arg(c.databaseSpec().displayName(), r.counts)
+              << Qt::endl;
+    c.out << (r.health
+                  ? Cli::tr("Health data is encrypted too, under the nurses' key.")
+                  : Cli::tr("Health data stays clear: the nurses hold this database's health key, which an "
+                            "administrator never holds. Run cabas-cli seal again with the recovery key "
+                            "(--recovery-key-file) to encrypt it (docs/encryption.md)."))
           << Qt::endl;
     c.out
         << Cli::tr(
@@ -396,15 +425,7 @@ int runRecover(Context& c)
     QString key;
     const QString keyFile = c.option(QStringLiteral("recovery-key-file"));
     if (!keyFile.isEmpty()) {
-        QFile f(keyFile);
-        if (!f.open(QIODevice::ReadOnly))
-            throw Error(Cli::tr("Cannot read the recovery key file %1: %2").arg(keyFile, f.errorString()),
-                        Error::Kind::Invalid);
-        key = QString::fromUtf8(f.readLine(4096)).trimmed();
-        if (key.isEmpty())
-            throw Error(Cli::tr("The recovery key file %1 is empty: its first line must be the recovery key.")
-                            .arg(keyFile),
-                        Error::Kind::Invalid);
+        key = readRecoveryKeyFile(keyFile);
     } else if (c.interactive) {
         key = promptPassword(Cli::tr("Recovery key (as printed at init): "), c.err);
     } else {
@@ -730,11 +751,16 @@ std::vector<Command> baseCommands()
          runProgrammeShow},
         {QStringLiteral("seal"),
          QString(),
-         Cli::tr("Encrypt the names, birth dates, addresses and notes of an existing clear database, after a "
-                 "backup (administrators; the password is asked again, or read again from --password-file)."),
+         Cli::tr("Encrypt the names, birth dates, addresses, notes and health data of an existing clear "
+                 "database, or the health data of a database sealed without it, after a backup "
+                 "(administrators; the password is asked again, or read again from --password-file)."),
          {O(QStringLiteral("backup"),
             Cli::tr("Where to write the backup taken first (default: beside the database, "
                     "NAME.before-sealing-DATE.cabas)."),
+            QStringLiteral("FILE")),
+          O(QStringLiteral("recovery-key-file"),
+            Cli::tr("The recovery key, on the file's first line: needed to encrypt the health data when the "
+                    "nurses already hold its key (asked on a terminal)."),
             QStringLiteral("FILE"))},
          runSeal},
         {QStringLiteral("user add"),

@@ -564,7 +564,10 @@ QByteArray KeyRing::grantHealth(const KeySlot& pending) const
 
 QByteArray KeyRing::createCohortKey()
 {
-    if (m_role != toCode(Role::Nurse) || !hasHealthKey())
+    // A nurse at login, or the recovery key when an administrator seals the health tables of a database whose
+    // nurses made the health key before cohort keys existed (core/setup/Sealing).
+    const bool recovery = m_role == QLatin1String("recovery") && canCertify();
+    if ((m_role != toCode(Role::Nurse) && !recovery) || !hasHealthKey())
         throw Error(tr("Only a nurse holding the health key creates the cohort key."),
                     Error::Kind::AccessDenied);
     if (hasCohortKey() || !m_header.cohortKeyCheck.isEmpty())

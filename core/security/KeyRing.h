@@ -162,8 +162,8 @@ class KeyRing
     // Seals the health key to a pending nurse (or recovery) slot after checking its certificate; returns
     // the sealed box. Needs the health key.
     QByteArray grantHealth(const KeySlot& pending) const;
-    // Creates the cohort key (a nurse holding the health key, on a header without one): returns the new
-    // cohortKeyCheck for the header.
+    // Creates the cohort key (a nurse holding the health key, or the recovery key's ring holding it, on a
+    // header without one): returns the new cohortKeyCheck for the header.
     QByteArray createCohortKey();
     // Sealing an existing database (core/setup/Sealing): the administrator's ring (canCertify) on a header
     // without health and cohort keys creates both, to seal the health rows and grant them to the nurses' (and

@@ -45,17 +45,44 @@ void removeSqliteFiles(const QString& path)
         QFile::remove(path + suffix);
 }
 
-// The key ring (created when missing), the other users' slots, every scope and the marker, in the
-// transaction open on `db` (the copy, or the PostgreSQL database itself).
-void sealInside(const store::Database& db, const Session& admin, const QString& password,
-                Sealing::Result& result, const Sealing::Progress& progress)
+// Audit records of the grants a sealing makes (health and cohort keys), one per slot.
+void grantPending(const store::Database& db, const Session& admin, const security::KeyRing& ring,
+                  const QString& detail)
 {
     const QDateTime now = Clock::instance().nowUtc();
+    store::KeySlotRepository keySlots(db);
+    const AuditTrail audit(db);
+    QHash<qint64, QString> logins;
+    for (const User& u : store::UserRepository(db).list())
+        logins.insert(u.id, u.login);
+    const auto holder = [&](const security::KeySlot& slot) {
+        return slot.kind == security::KeySlot::Kind::Recovery ? QStringLiteral("recovery")
+                                                              : logins.value(slot.userId);
+    };
+    for (const security::KeySlot& slot : keySlots.pendingHealthGrants()) {
+        keySlots.setHealthSealed(slot.id, ring.grantHealth(slot), now);
+        audit.record(admin, QStringLiteral("keyring.grant_health"), QStringLiteral("key_slot"), holder(slot),
+                     detail);
+    }
+    for (const security::KeySlot& slot : keySlots.pendingCohortGrants()) {
+        keySlots.setCohortSealed(slot.id, ring.grantCohort(slot), now);
+        audit.record(admin, QStringLiteral("keyring.grant_cohort"), QStringLiteral("key_slot"), holder(slot),
+                     detail);
+    }
+}
+
+// The key ring (created when missing), the other users' slots, every scope the plan calls for and the
+// marker, in the transaction open on `db` (the copy, or the PostgreSQL database itself).
+void sealInside(const store::Database& db, const Session& admin, const Sealing::Options& options,
+                const Sealing::Plan& plan, Sealing::Result& result)
+{
+    const QDateTime now = Clock::instance().nowUtc();
+    const Sealing::Progress& progress = options.progress;
     store::KeySlotRepository keySlots(db);
     store::UserRepository users(db);
     const AuditTrail audit(db);
     if (!keySlots.header()) {
-        result.recoveryKey = security::KeyRing::initialise(keySlots, admin.user, password, now);
+        result.recoveryKey = security::KeyRing::initialise(keySlots, admin.user, options.password, now);
         audit.record(admin, QStringLiteral("keyring.create"), QStringLiteral("key_ring"), QStringLiteral("1"),
                      QStringLiteral("administrator's and recovery key keySlots (sealing)"));
     }
@@ -65,7 +92,7 @@ void sealInside(const store::Database& db, const Session& admin, const QString& 
         throw Error(Sealing::tr("Your key slot is missing: ask another administrator to set your password "
                                 "again, then seal the database. Nothing was changed."),
                     Error::Kind::AccessDenied);
-    security::KeyRing ring = security::KeyRing::unlock(*header, *own, password);
+    security::KeyRing ring = security::KeyRing::unlock(*header, *own, options.password);
 
     // Every other active user without a slot: a temporary password and its slot (their own password is
     // unknown, so nothing else could open the keys for them).
@@ -85,43 +112,62 @@ void sealInside(const store::Database& db, const Session& admin, const QString& 
         ask(progress, Sealing::Phase::Keys, qint64(i + 1), qint64(others.size()));
     }
 
-    // The health tables: when no nurse holds a health key yet, the keys are made here and granted at once
-    // (the nurses' slots, new or temporary, are certified above); otherwise they stay clear (format 1).
-    result.health = header->healthKeyCheck.isEmpty() && header->cohortKeyCheck.isEmpty();
-    if (result.health) {
-        QHash<qint64, QString> logins;
-        for (const User& u : users.list())
-            logins.insert(u.id, u.login);
-        const auto holder = [&](const security::KeySlot& slot) {
-            return slot.kind == security::KeySlot::Kind::Recovery ? QStringLiteral("recovery")
-                                                                  : logins.value(slot.userId);
-        };
+    // The health tables. No health key yet: the keys are made here and granted at once (the nurses' slots,
+    // new or temporary, are certified above). The nurses' key exists: only the recovery key opens it (and
+    // then grants it to the nurses' new slots, and makes the cohort key when missing). Otherwise they stay
+    // clear (format 1).
+    std::optional<security::KeyRing> recovery;
+    result.health = plan.health && (!plan.healthKeyHeld || !options.recoveryKey.isEmpty());
+    if (result.health && !plan.healthKeyHeld) {
         const auto [healthCheck, cohortCheck] = ring.createHealthKeysForSealing();
         keySlots.setHealthKeyCheck(healthCheck, now);
         keySlots.setCohortKeyCheck(cohortCheck, now);
-        for (const security::KeySlot& slot : keySlots.pendingHealthGrants()) {
-            keySlots.setHealthSealed(slot.id, ring.grantHealth(slot), now);
-            audit.record(admin, QStringLiteral("keyring.grant_health"), QStringLiteral("key_slot"),
-                         holder(slot), QStringLiteral("health key created (sealing)"));
-        }
-        for (const security::KeySlot& slot : keySlots.pendingCohortGrants()) {
-            keySlots.setCohortSealed(slot.id, ring.grantCohort(slot), now);
+        grantPending(db, admin, ring, QStringLiteral("health key created (sealing)"));
+    } else if (result.health) {
+        const auto recoverySlot = keySlots.recovery();
+        if (!recoverySlot)
+            throw Error(Sealing::tr("This database has no recovery slot: its health data cannot be sealed. "
+                                    "Nothing was changed."),
+                        Error::Kind::Storage);
+        recovery.emplace(
+            security::KeyRing::unlockWithRecoveryKey(*keySlots.header(), *recoverySlot, options.recoveryKey));
+        if (!recovery->hasHealthKey())
+            throw Error(Sealing::tr("The recovery key does not hold this database's health key: nothing was "
+                                    "changed."),
+                        Error::Kind::AccessDenied);
+        if (!recovery->hasCohortKey()) {
+            keySlots.setCohortKeyCheck(recovery->createCohortKey(), now);
             audit.record(admin, QStringLiteral("keyring.grant_cohort"), QStringLiteral("key_slot"),
-                         holder(slot), QStringLiteral("cohort key created (sealing)"));
+                         QStringLiteral("recovery"),
+                         QStringLiteral("cohort key created (sealing, recovery key)"));
         }
+        grantPending(db, admin, *recovery, QStringLiteral("granted with the recovery key (sealing)"));
     }
+    const security::KeyRing& healthRing = recovery ? *recovery : ring;
+
     const auto all = Sealing::scopes(result.health);
-    for (const SealingScope& scope : all)
-        scope.seal({db, ring, [&](qint64 done, qint64 total) {
+    const QStringList healthBefore =
+        result.health ? store::HealthSealing::sample(db, nullptr) : QStringList();
+    for (const SealingScope& scope : all) {
+        if (scope.keys == SealingScope::Keys::Data && !plan.social)
+            continue; // sealed already (format 1)
+        scope.seal({db, scope.keys == SealingScope::Keys::Health ? healthRing : ring,
+                    [&](qint64 done, qint64 total) {
                         return !progress || progress(Sealing::Phase::Rewrite, done, total);
                     }});
+    }
+    if (result.health && store::HealthSealing::sample(db, &healthRing) != healthBefore)
+        throw Error(Sealing::tr("The sealed health data did not read back as it was: nothing was changed."),
+                    Error::Kind::Storage);
     const QString marker = Sealing::markerFor(all);
     result.marker = marker;
     SealExisting::setMarker(db, marker);
     audit.record(admin, QStringLiteral("seal"), QStringLiteral("cabas_meta"),
                  QString(store::Sealed::kMetaKey),
-                 QStringLiteral("existing database sealed (%1), %2 temporary passwords")
-                     .arg(marker)
+                 QStringLiteral("%1 (%2), %3 temporary passwords")
+                     .arg(plan.social ? QStringLiteral("existing database sealed")
+                                      : QStringLiteral("health tables sealed"),
+                          marker)
                      .arg(result.temporaryPasswords.size()));
 }
 
@@ -141,10 +187,27 @@ std::vector<SealingScope> Sealing::scopes(bool health)
          [](const SealingScope::Context& c) { SealExisting::sealSocialColumns(c.db, c.keys, c.progress); }},
     };
     if (health)
-        list.push_back({QStringLiteral("health"), 2, [](const SealingScope::Context& c) {
-                            store::HealthSealing::sealExistingHealth(c.db, c.keys);
-                        }});
+        list.push_back(
+            {QStringLiteral("health"), 2,
+             [](const SealingScope::Context& c) { store::HealthSealing::sealExistingHealth(c.db, c.keys); },
+             SealingScope::Keys::Health});
     return list;
+}
+
+Sealing::Plan Sealing::plan(const store::Database& db)
+{
+    Plan plan;
+    const QString marker = SealExisting::markerOf(db);
+    plan.social = marker.isEmpty();
+    plan.health =
+        plan.social ||
+        !(marker.section(QLatin1Char(':'), 0, 0).toInt() >= 2 &&
+          marker.section(QLatin1Char(':'), 1).split(QLatin1Char(',')).contains(QLatin1String("health")));
+    store::KeySlotRepository keySlots(db);
+    const auto header = keySlots.header();
+    plan.healthKeyHeld = header && !header->healthKeyCheck.isEmpty();
+    plan.recoveryHoldsHealth = plan.healthKeyHeld && keySlots.recoveryHoldsHealth();
+    return plan;
 }
 
 QString Sealing::markerFor(const std::vector<SealingScope>& scopes)
@@ -193,17 +256,26 @@ Sealing::Result Sealing::prepare(const store::Database& db, const Session& admin
     const AuditTrail audit(db);
     audit.require(admin, DataKind::Administration, Action::Write, QStringLiteral("cabas_meta"),
                   QString(store::Sealed::kMetaKey));
-    if (!SealExisting::markerOf(db).isEmpty())
-        throw Error(tr("%1 is already sealed: its names, addresses and notes are already encrypted. Nothing "
-                       "was changed.")
+    const Plan plan = Sealing::plan(db);
+    if (!plan.anything())
+        throw Error(tr("%1 is already sealed: its names, addresses, notes and health data are already "
+                       "encrypted. Nothing was changed.")
                         .arg(db.spec().displayName()),
                     Error::Kind::Conflict);
+    if (!plan.social && plan.needsRecoveryKey() && options.recoveryKey.trimmed().isEmpty())
+        throw Error(tr("%1 already encrypts names, addresses and notes. To encrypt its health data too, give "
+                       "the recovery key printed when the database was made: the health key is held by the "
+                       "nurses, never by an administrator. Nothing was changed.")
+                        .arg(db.spec().displayName()),
+                    Error::Kind::Invalid);
     if (!store::PgRoles::mayWritePasswordHashes(db))
         throw Error(tr("Sealing must connect to this shared database as its owner (the connection that "
                        "created it), not as a staff login. Nothing was changed."),
                     Error::Kind::AccessDenied);
 
-    // The password typed again: the hash, and the slot when there is a key ring already.
+    // The password typed again: the hash, and the slot when there is a key ring already; then the recovery
+    // key when the health tables need it (checked before anything is written, and audited when wrong).
+    std::optional<security::KeyRing> adminRing;
     {
         store::UserRepository users(db);
         store::KeySlotRepository keySlots(db);
@@ -212,7 +284,9 @@ Sealing::Result Sealing::prepare(const store::Database& db, const Session& admin
         if (ok && header) {
             const auto own = keySlots.forUser(admin.user.id);
             try {
-                ok = own && security::KeyRing::unlock(*header, *own, options.password).canCertify();
+                if (own)
+                    adminRing.emplace(security::KeyRing::unlock(*header, *own, options.password));
+                ok = adminRing && adminRing->canCertify();
             } catch (const Error&) {
                 ok = false;
             }
@@ -223,6 +297,32 @@ Sealing::Result Sealing::prepare(const store::Database& db, const Session& admin
                          QStringLiteral("password"));
             throw Error(tr("The password is wrong: the database was not sealed, nothing was changed."),
                         Error::Kind::AccessDenied);
+        }
+        if (plan.needsRecoveryKey() && !options.recoveryKey.trimmed().isEmpty()) {
+            const auto recoverySlot = keySlots.recovery();
+            bool holds = false;
+            try {
+                holds = recoverySlot &&
+                        security::KeyRing::unlockWithRecoveryKey(*header, *recoverySlot, options.recoveryKey)
+                            .hasHealthKey();
+            } catch (const Error& e) {
+                if (e.kind() != Error::Kind::AccessDenied && e.kind() != Error::Kind::Invalid)
+                    throw;
+                audit.record(&admin, QStringLiteral("seal"), QStringLiteral("cabas_meta"),
+                             QString(store::Sealed::kMetaKey), QStringLiteral("denied"),
+                             QStringLiteral("recovery key"));
+                throw Error(tr("This recovery key does not open %1: the database was not sealed, nothing was "
+                               "changed. Check the key printed when the database was made.")
+                                .arg(db.spec().displayName()),
+                            Error::Kind::AccessDenied);
+            }
+            if (!holds)
+                throw Error(
+                    tr("The recovery key of %1 does not hold its health key yet (no nurse has logged in "
+                       "since the key was made): the database was not sealed, nothing was changed. "
+                       "Ask a nurse to log in once, then seal it again.")
+                        .arg(db.spec().displayName()),
+                    Error::Kind::Conflict);
         }
     }
 
@@ -242,7 +342,9 @@ Sealing::Result Sealing::prepare(const store::Database& db, const Session& admin
         ask(progress, Phase::Backup, 0, 0);
         result.auditHighWater = SealExisting::auditHighWater(db);
         const QString counts = SealExisting::rowCounts(db);
-        const QStringList clearSample = SealExisting::sample(db, nullptr);
+        // A database sealed for persons already (format 1) is read with the administrator's keys.
+        const security::KeyRing* socialKeys = plan.social ? nullptr : &*adminRing;
+        const QStringList clearSample = SealExisting::sample(db, socialKeys);
         store::Backup::write(db, result.backupFile, [&](qint64 done, qint64 total) {
             return !progress || progress(Phase::Backup, done, total);
         });
@@ -262,7 +364,7 @@ Sealing::Result Sealing::prepare(const store::Database& db, const Session& admin
         if (!sqlite) {
             // 2'. PostgreSQL: everything in one transaction on the server, checked before the commit.
             store::Database::Transaction tx(db);
-            sealInside(db, admin, options.password, result, progress);
+            sealInside(db, admin, options, plan, result);
             ask(progress, Phase::Verify, 0, 1);
             const auto ring = security::KeyRing::unlock(*store::KeySlotRepository(db).header(),
                                                         *store::KeySlotRepository(db).forUser(admin.user.id),
@@ -288,7 +390,7 @@ Sealing::Result Sealing::prepare(const store::Database& db, const Session& admin
             auto copy = store::Database::open(sqliteSpec(db.spec(), encrypting));
             {
                 store::Database::Transaction tx(*copy);
-                sealInside(*copy, admin, options.password, result, progress);
+                sealInside(*copy, admin, options, plan, result);
                 tx.commit();
             }
             // 3. VACUUM INTO: a new file without free pages (no old value left in one).

@@ -18,34 +18,33 @@ class KeyRing;
 }
 
 // One part of what sealing an existing database rewrites (docs/encryption.md, step 5): the persons and
-// households today; the health tables (format 2) join the list when they are sealed.
-//
-// HOOK FOR THE HEALTH TABLES. Sealing::scopes() returns the list. To seal the health tables of an existing
-// database, add one entry there:
-//     {QStringLiteral("health"), 2, [](const SealingScope::Context& c) {
-//          store::Sealed::sealExistingHealth(c.db, c.keys);   // the other branch's function
-//      }}
-// `c.keys` is the migrating administrator's ring (data key and root key, never the health key: see the
-// comment of Context::keys). The marker written at the end is Sealing::markerFor(scopes()): the highest
-// format of the list and every scope's name ("2:person,household,health" with the entry above). Each scope
-// runs in the same transaction as the others (the copy on SQLite, the server's one transaction on
-// PostgreSQL), so it must not commit, and should report its rows through c.progress.
+// households (format 1), then the health tables (format 2). Sealing::scopes() returns the list; the marker
+// written at the end is Sealing::markerFor() of the whole list ("2:person,household,health"). Each scope runs
+// in the same transaction as the others (the copy on SQLite, the server's one transaction on PostgreSQL), so
+// it must not commit, and should report its rows through c.progress.
 struct SealingScope
 {
     struct Context
     {
         const store::Database& db;
-        // The administrator's keys: the data key and the root signing key (KeyRing::canCertify). A health
-        // scope needs the health (and cohort) key, which administrators never hold: it creates them here
-        // (and seals them to the nurses' slots made by Sealing in the same transaction), or it is deferred
-        // to the first nurse's login. See docs/encryption.md "Sealing an existing database".
+        // Scopes needing the data key: the administrator's ring (data key and root signing key). Scopes
+        // needing the health keys: a ring holding the health and cohort keys, which administrators never hold
+        // — the administrator's ring in which Sealing created them (no nurse held a health key yet), or the
+        // recovery key's ring (typed by the administrator). See docs/encryption.md "Sealing an existing
+        // database".
         const security::KeyRing& keys;
         // Rows done and rows in all; returns false to cancel (throw Error Cancelled).
         std::function<bool(qint64 done, qint64 total)> progress;
     };
+    enum class Keys
+    {
+        Data,  // the data key
+        Health // the health and cohort keys
+    };
     QString name; // what the marker lists: "person,household", "health"
     int format = 1;
     std::function<void(const Context&)> seal;
+    Keys keys = Keys::Data;
 };
 
 // Seals an existing clear database in place (docs/encryption.md, plan step 5), for an administrator who
@@ -84,9 +83,28 @@ class Sealing
     // but the backup).
     using Progress = std::function<bool(Phase phase, qint64 done, qint64 total)>;
 
+    // What sealing a database would do (read only: the desktop and cabas-cli ask for the recovery key from
+    // it).
+    struct Plan
+    {
+        bool social = false; // persons and households (a clear database)
+        bool health = false; // the health tables, which the database's marker does not cover yet
+        // ... whose health key exists already: the nurses hold it, never an administrator, so the health
+        // tables are sealed only with the recovery key (Options::recoveryKey).
+        bool healthKeyHeld = false;
+        bool recoveryHoldsHealth = false; // the recovery slot holds that health key
+        bool anything() const { return social || health; }
+        bool needsRecoveryKey() const { return health && healthKeyHeld; }
+    };
+    static Plan plan(const store::Database& db);
+
     struct Options
     {
-        QString password;   // the administrator's, typed again
+        QString password; // the administrator's, typed again
+        // The recovery key (printed at init), to seal the health tables when Plan::healthKeyHeld. Without it
+        // a clear database is sealed without them (format 1: persons and households); a database sealed so is
+        // refused (nothing else to do).
+        QString recoveryKey;
         QString backupFile; // empty: defaultBackupFile()
         Progress progress;
     };
@@ -109,11 +127,11 @@ class Sealing
         bool health = false; // whether the health tables were sealed (see scopes())
     };
 
-    // The scopes rewritten, in order (see the HOOK above).
-    // With `health`: the health tables too (format 2). They are sealed when the database has no health key
-    // yet: the sealing then creates the health and cohort keys and grants them to the nurses' (coordinators')
-    // slots and the recovery slot. A database whose health key a nurse already holds keeps its health clear
-    // (format 1): the administrator cannot open that key.
+    // The scopes rewritten, in order. With `health`: the health tables too (format 2). They are sealed when
+    // the database has no health key yet (the sealing then creates the health and cohort keys and grants them
+    // to the nurses' and coordinators' slots and the recovery slot), or with the recovery key when the nurses
+    // hold one (the recovery slot holds it too; the cohort key is created when missing). Without either, a
+    // clear database keeps its health clear (format 1) until it is sealed again with the recovery key.
     static std::vector<SealingScope> scopes(bool health = false);
     static QString markerFor(const std::vector<SealingScope>& scopes);
     // NAME.before-sealing-YYYYMMDD-HHMMSS.cabas beside a SQLite file; NAME-before-sealing-....dump in the
@@ -123,9 +141,10 @@ class Sealing
     static QString temporaryPassword();
 
     // Everything but the rename (SQLite), or everything (PostgreSQL). Throws cabas::Error and leaves the
-    // database as it was: AccessDenied for a non-administrator or a wrong password, Conflict for a database
-    // already sealed, Cancelled when `progress` said so. `db` must not be used for data afterwards: open the
-    // database again (its connections still believe it clear).
+    // database as it was: AccessDenied for a non-administrator, a wrong password or a wrong recovery key,
+    // Conflict for a database with nothing left to seal, Invalid for a database sealed for persons only
+    // without the recovery key its health needs, Cancelled when `progress` said so. `db` must not be used for
+    // data afterwards: open the database again (its connections still believe it clear).
     static Result prepare(const store::Database& db, const Session& admin, const Options& options);
     // SQLite, once every connection to the database is closed: the checked file takes its name. Nothing on
     // PostgreSQL.

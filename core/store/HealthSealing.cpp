@@ -6,6 +6,8 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlQuery>
+#include <algorithm>
 
 namespace cabas::store {
 
@@ -276,6 +278,93 @@ HealthSealing::CohortValues HealthSealing::openCohort(const security::KeyRing& r
     return v;
 }
 
+namespace {
+
+// The clear columns of a checkup and of a questionnaire (a clear or format-1 database), as the repositories
+// wrote them before sealing.
+const QLatin1String
+    kCheckupColumns("id, person_id, taken_on, wave, weight_g, height_mm, waist_mm, systolic_mmhg, "
+                    "diastolic_mmhg, glucose_mg_dl, notes");
+const QLatin1String kQuestionnaireColumns(
+    "id, person_id, answered_on, wave, fv_portions_x10, organic_fv_freq, local_products_freq, "
+    "organic_products_freq, discovered_sustainable_shop");
+
+std::optional<int> optionalInt(const QSqlQuery& q, int i)
+{
+    return q.value(i).isNull() ? std::nullopt : std::optional<int>(q.value(i).toInt());
+}
+
+Checkup clearCheckup(const QSqlQuery& q)
+{
+    Checkup c;
+    c.id = q.value(0).toLongLong();
+    c.personId = q.value(1).toLongLong();
+    c.takenOn = toDate(q.value(2));
+    c.wave = q.value(3).toString();
+    c.weightG = optionalInt(q, 4);
+    c.heightMm = optionalInt(q, 5);
+    c.waistMm = optionalInt(q, 6);
+    c.systolicMmHg = optionalInt(q, 7);
+    c.diastolicMmHg = optionalInt(q, 8);
+    c.glucoseMgDl = optionalInt(q, 9);
+    c.notes = q.value(10).toString();
+    return c;
+}
+
+DietQuestionnaire clearQuestionnaire(const QSqlQuery& r)
+{
+    const auto frequency = [&](int i) {
+        Frequency f;
+        return !r.value(i).isNull() && fromCode(r.value(i).toString(), &f) ? std::optional<Frequency>(f)
+                                                                           : std::nullopt;
+    };
+    DietQuestionnaire q;
+    q.id = r.value(0).toLongLong();
+    q.personId = r.value(1).toLongLong();
+    q.answeredOn = toDate(r.value(2));
+    q.wave = r.value(3).toString();
+    q.fvPortionsX10 = optionalInt(r, 4);
+    q.organicFv = frequency(5);
+    q.localProducts = frequency(6);
+    q.organicProducts = frequency(7);
+    if (!r.value(8).isNull())
+        q.discoveredSustainableShop = r.value(8).toBool();
+    return q;
+}
+
+// The free texts sealed in their own columns.
+struct TextColumns
+{
+    const char* table;
+    std::vector<const char*> columns;
+};
+const TextColumns kTexts[] = {{"checkup_correction", {"reason"}},
+                              {"prevention_step", {"partner", "outcome", "notes"}},
+                              {"support_session", {"topic", "notes"}}};
+
+QByteArray fieldOf(const char* table, const char* column)
+{
+    return QByteArray(table) + '.' + QByteArray(column);
+}
+
+QByteArray openWith(const security::KeyRing& ring, const QByteArray& field, qint64 rowId,
+                    const QVariant& stored)
+{
+    const QString text = stored.toString();
+    if (text.isEmpty())
+        return QByteArray();
+    const auto decoded =
+        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    const QByteArray where = field + ':' + QByteArray::number(rowId);
+    if (!decoded)
+        throw Error(
+            HealthSealing::tr("An encrypted health value is damaged (%1).").arg(QString::fromUtf8(where)),
+            Error::Kind::Storage);
+    return ring.decrypt(security::KeyRing::Scope::Health, *decoded, where);
+}
+
+} // namespace
+
 void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRing& ring)
 {
     if (!db.inTransaction())
@@ -287,28 +376,10 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
     // Checkups: the values into one sealed JSON, the clear columns emptied; a cohort row each.
     {
         std::vector<Checkup> rows;
-        QSqlQuery q =
-            db.exec(QStringLiteral("SELECT id, person_id, taken_on, wave, weight_g, height_mm, waist_mm, "
-                                   "systolic_mmhg, diastolic_mmhg, "
-                                   "glucose_mg_dl, notes FROM checkup WHERE sealed IS NULL ORDER BY id"));
-        auto opt = [&](int i) {
-            return q.value(i).isNull() ? std::nullopt : std::optional<int>(q.value(i).toInt());
-        };
-        while (q.next()) {
-            Checkup c;
-            c.id = q.value(0).toLongLong();
-            c.personId = q.value(1).toLongLong();
-            c.takenOn = toDate(q.value(2));
-            c.wave = q.value(3).toString();
-            c.weightG = opt(4);
-            c.heightMm = opt(5);
-            c.waistMm = opt(6);
-            c.systolicMmHg = opt(7);
-            c.diastolicMmHg = opt(8);
-            c.glucoseMgDl = opt(9);
-            c.notes = q.value(10).toString();
-            rows.push_back(c);
-        }
+        QSqlQuery q = db.exec(
+            QStringLiteral("SELECT %1 FROM checkup WHERE sealed IS NULL ORDER BY id").arg(kCheckupColumns));
+        while (q.next())
+            rows.push_back(clearCheckup(q));
         for (const Checkup& c : rows) {
             db.exec(QStringLiteral(
                         "UPDATE checkup SET weight_g = NULL, height_mm = NULL, waist_mm = NULL, "
@@ -321,30 +392,11 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
     // Questionnaires: the same.
     {
         std::vector<DietQuestionnaire> rows;
-        QSqlQuery r = db.exec(QStringLiteral(
-            "SELECT id, person_id, answered_on, wave, fv_portions_x10, organic_fv_freq, local_products_freq, "
-            "organic_products_freq, discovered_sustainable_shop FROM diet_questionnaire WHERE sealed IS NULL "
-            "ORDER BY id"));
-        auto frequency = [&](int i) {
-            Frequency f;
-            return !r.value(i).isNull() && fromCode(r.value(i).toString(), &f) ? std::optional<Frequency>(f)
-                                                                               : std::nullopt;
-        };
-        while (r.next()) {
-            DietQuestionnaire q;
-            q.id = r.value(0).toLongLong();
-            q.personId = r.value(1).toLongLong();
-            q.answeredOn = toDate(r.value(2));
-            q.wave = r.value(3).toString();
-            if (!r.value(4).isNull())
-                q.fvPortionsX10 = r.value(4).toInt();
-            q.organicFv = frequency(5);
-            q.localProducts = frequency(6);
-            q.organicProducts = frequency(7);
-            if (!r.value(8).isNull())
-                q.discoveredSustainableShop = r.value(8).toBool();
-            rows.push_back(q);
-        }
+        QSqlQuery r =
+            db.exec(QStringLiteral("SELECT %1 FROM diet_questionnaire WHERE sealed IS NULL ORDER BY id")
+                        .arg(kQuestionnaireColumns));
+        while (r.next())
+            rows.push_back(clearQuestionnaire(r));
         for (const DietQuestionnaire& q : rows) {
             db.exec(
                 QStringLiteral(
@@ -357,15 +409,7 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
         }
     }
     // Free texts in their own columns.
-    struct TextColumns
-    {
-        const char* table;
-        std::vector<const char*> columns;
-    };
-    const TextColumns texts[] = {{"checkup_correction", {"reason"}},
-                                 {"prevention_step", {"partner", "outcome", "notes"}},
-                                 {"support_session", {"topic", "notes"}}};
-    for (const TextColumns& t : texts) {
+    for (const TextColumns& t : kTexts) {
         QStringList columns;
         for (const char* c : t.columns)
             columns << QLatin1String(c);
@@ -386,7 +430,7 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
         for (const auto& [id, values] : rows) {
             QVariantList bound;
             for (int i = 0; i < columns.size(); ++i) {
-                const QByteArray field = QByteArray(t.table) + '.' + columns[i].toLatin1();
+                const QByteArray field = fieldOf(t.table, t.columns[std::size_t(i)]);
                 bound << sealWith(ring, QLatin1String(field.constData(), field.size()), id,
                                   values[i].toUtf8());
             }
@@ -394,6 +438,70 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
             db.exec(update, bound);
         }
     }
+}
+
+QStringList HealthSealing::sample(const Database& db, const security::KeyRing* ring, int each)
+{
+    const auto idsOf = [&](const char* table) {
+        std::vector<qint64> ids;
+        for (const char* order : {"ASC", "DESC"}) {
+            QSqlQuery q = db.exec(QStringLiteral("SELECT id FROM %1 ORDER BY id %2 LIMIT %3")
+                                      .arg(QLatin1String(table), QLatin1String(order))
+                                      .arg(each));
+            while (q.next())
+                if (std::find(ids.begin(), ids.end(), q.value(0).toLongLong()) == ids.end())
+                    ids.push_back(q.value(0).toLongLong());
+        }
+        return ids;
+    };
+    QStringList out;
+    for (const qint64 id : idsOf("checkup")) {
+        QSqlQuery q =
+            db.exec(QStringLiteral("SELECT %1, sealed FROM checkup WHERE id = ?").arg(kCheckupColumns), {id});
+        if (!q.next())
+            continue;
+        Checkup c = clearCheckup(q);
+        if (ring)
+            readCheckupPayload(openWith(*ring, "checkup.sealed", id, q.value(11)), c);
+        out << QStringLiteral("checkup %1 %2 %3 %4 ")
+                       .arg(id)
+                       .arg(c.personId)
+                       .arg(c.takenOn.toString(Qt::ISODate), c.wave) +
+                   QString::fromUtf8(checkupPayload(c));
+    }
+    for (const qint64 id : idsOf("diet_questionnaire")) {
+        QSqlQuery r = db.exec(QStringLiteral("SELECT %1, sealed FROM diet_questionnaire WHERE id = ?")
+                                  .arg(kQuestionnaireColumns),
+                              {id});
+        if (!r.next())
+            continue;
+        DietQuestionnaire q = clearQuestionnaire(r);
+        if (ring)
+            readQuestionnairePayload(openWith(*ring, "diet_questionnaire.sealed", id, r.value(9)), q);
+        out << QStringLiteral("questionnaire %1 %2 %3 %4 ")
+                       .arg(id)
+                       .arg(q.personId)
+                       .arg(q.answeredOn.toString(Qt::ISODate), q.wave) +
+                   QString::fromUtf8(questionnairePayload(q));
+    }
+    for (const TextColumns& t : kTexts) {
+        QStringList columns;
+        for (const char* c : t.columns)
+            columns << QLatin1String(c);
+        for (const qint64 id : idsOf(t.table)) {
+            QSqlQuery q = db.exec(QStringLiteral("SELECT %1 FROM %2 WHERE id = ?")
+                                      .arg(columns.join(QStringLiteral(", ")), QLatin1String(t.table)),
+                                  {id});
+            if (!q.next())
+                continue;
+            out << QStringLiteral("%1 %2").arg(QLatin1String(t.table)).arg(id);
+            for (int i = 0; i < columns.size(); ++i)
+                out << (ring ? QString::fromUtf8(openWith(*ring, fieldOf(t.table, t.columns[std::size_t(i)]),
+                                                          id, q.value(i)))
+                             : q.value(i).toString());
+        }
+    }
+    return out;
 }
 
 } // namespace cabas::store

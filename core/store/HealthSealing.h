@@ -87,6 +87,10 @@ class HealthSealing
     // the caller's transaction (one is required); the caller makes sure the database is sealed for persons
     // and households (or seals them in the same transaction). Throws cabas::Error; the caller rolls back.
     static void sealExistingHealth(const Database& db, const security::KeyRing& ring);
+    // The first and last `each` checkups, questionnaires and free-text rows, as text: the clear columns when
+    // `ring` is null (before sealExistingHealth), opened with `ring` (health key) otherwise. Equal before and
+    // after a sealing that kept every value.
+    static QStringList sample(const Database& db, const security::KeyRing* ring, int each = 20);
 
   private:
     static QString sealWith(const security::KeyRing& ring, QLatin1String field, qint64 rowId,

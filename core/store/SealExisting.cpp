@@ -342,8 +342,10 @@ qint64 SealExisting::auditHighWater(const Database& db)
 QString SealExisting::rowCounts(const Database& db)
 {
     QStringList parts;
-    for (const char* table : {"household", "person", "card", "household_note", "household_status_event",
-                              "card_event", "consent", "income_assessment", "app_user"})
+    for (const char* table :
+         {"household", "person", "card", "household_note", "household_status_event", "card_event", "consent",
+          "income_assessment", "app_user", "checkup", "diet_questionnaire", "checkup_correction",
+          "prevention_step", "support_session"})
         parts << QStringLiteral("%1=%2")
                      .arg(QLatin1String(table))
                      .arg(countOf(db, QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(table))));

@@ -91,6 +91,65 @@ TEST_CASE("ui: the sealing dialog refuses a wrong password and stays open, then 
     }
 }
 
+TEST_CASE("ui: the sealing dialog asks for the recovery key when the nurses hold the health key",
+          "[ui][sealing]")
+{
+    TempDatabase t(store::Backend::Sqlite);
+    QString recoveryKey;
+    auto db = t.createInitialised(&recoveryKey);
+    const Session admin = test::adminSession(*db);
+    test::sessionFor(*db, Role::Nurse); // her login makes the health key
+    const QString backup = QDir(t.dir()).filePath(QStringLiteral("avant.cabas"));
+    {
+        // A clear database: the key is offered, and may be left empty (persons and households only).
+        ui::SealDatabaseDialog dialog(*db, admin);
+        dialog.show();
+        REQUIRE(child<QLineEdit>(&dialog, "recoveryKeyEdit")->isVisible());
+        CHECK(child<QLabel>(&dialog, "sealHeading")->text() ==
+              ui::SealDatabaseDialog::tr("This database keeps names and addresses in clear"));
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        child<QLineEdit>(&dialog, "backupPathEdit")->setText(backup);
+        child<QLineEdit>(&dialog, "passwordEdit")->setText(QString::fromLatin1(TempDatabase::kAdminPassword));
+        child<QPushButton>(&dialog, "sealButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 60000);
+        CHECK_FALSE(dialog.sealingResult().health);
+        const Sealing::Result result = dialog.sealingResult();
+        const store::DatabaseSpec spec = db->spec();
+        db.reset();
+        Sealing::install(spec, result);
+        db = store::Database::open(spec);
+    }
+    REQUIRE(Sealing::plan(*db).needsRecoveryKey());
+    {
+        // Sealed for persons only: the dialog is about the health data and needs the key.
+        ui::SealDatabaseDialog dialog(*db, admin);
+        dialog.show();
+        CHECK(child<QLabel>(&dialog, "sealHeading")->text() ==
+              ui::SealDatabaseDialog::tr("This database keeps its health data in clear"));
+        child<QLineEdit>(&dialog, "backupPathEdit")
+            ->setText(QDir(t.dir()).filePath(QStringLiteral("avant-sante.cabas")));
+        child<QLineEdit>(&dialog, "passwordEdit")->setText(QString::fromLatin1(TempDatabase::kAdminPassword));
+        child<QPushButton>(&dialog, "sealButton")->click();
+        CHECK_FALSE(dialog.running());
+        CHECK(dialog.errorMessage() ==
+              ui::SealDatabaseDialog::tr("Type the recovery key to encrypt the health data."));
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        child<QLineEdit>(&dialog, "passwordEdit")->setText(QString::fromLatin1(TempDatabase::kAdminPassword));
+        child<QLineEdit>(&dialog, "recoveryKeyEdit")->setText(recoveryKey);
+        child<QPushButton>(&dialog, "sealButton")->click();
+        CHECK(dialog.running());
+        QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 60000);
+        CHECK(dialog.sealingResult().health);
+        const Sealing::Result result = dialog.sealingResult();
+        const store::DatabaseSpec spec = db->spec();
+        db.reset();
+        Sealing::install(spec, result);
+        db = store::Database::open(spec);
+    }
+    CHECK(store::Sealed::coversHealth(*db));
+    CHECK_FALSE(Sealing::plan(*db).anything());
+}
+
 TEST_CASE("ui: the sealing dialog's Cancel leaves the database clear", "[ui][sealing]")
 {
     TempDatabase t(store::Backend::Sqlite);

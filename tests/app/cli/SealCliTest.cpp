@@ -75,9 +75,54 @@ TEST_CASE("cabas-cli seal: seals a clear database, prints the recovery key and t
     // Once is enough.
     const auto again = test::runCli(t, u"admin"_s, pw, {u"seal"_s, u"--backup"_s, backup + u"2"_s});
     CHECK(again.code == cli::Failure);
-    CHECK(again.err.contains(Sealing::tr("%1 is already sealed: its names, addresses and notes are already "
-                                         "encrypted. Nothing was changed.")
+    CHECK(again.err.contains(Sealing::tr("%1 is already sealed: its names, addresses, notes and health data "
+                                         "are already encrypted. Nothing was changed.")
                                  .arg(t.spec().displayName())));
+}
+
+TEST_CASE("cabas-cli seal --recovery-key-file: the health data the nurses' key protects", "[cli][sealing]")
+{
+    TempDatabase t(store::Backend::Sqlite);
+    QString recoveryKey;
+    {
+        auto db = t.createInitialised(&recoveryKey);
+        test::sessionFor(*db, Role::Nurse); // her login makes the health key
+    }
+    const QString pw = QDir(t.dir()).filePath(u"admin.pw"_s);
+    test::writeFile(pw, QByteArray(TempDatabase::kAdminPassword) + '\n');
+
+    // Without the key (no terminal to ask on): persons and households only, and it says how to finish.
+    const auto first =
+        test::runCli(t, u"admin"_s, pw, {u"seal"_s, u"--backup"_s, QDir(t.dir()).filePath(u"avant.cabas"_s)});
+    INFO(first.out.toStdString() << first.err.toStdString());
+    REQUIRE(first.code == cli::Success);
+    CHECK(first.out.contains(
+        cli::Cli::tr("Health data stays clear: the nurses hold this database's health key, "
+                     "which an administrator never holds. Run cabas-cli seal again with the "
+                     "recovery key (--recovery-key-file) to encrypt it (docs/encryption.md).")));
+    CHECK(store::SealExisting::markerOf(*store::Database::open(t.spec())) == u"1:person,household"_s);
+
+    // A wrong key: refused, nothing changed.
+    const QString wrongFile = QDir(t.dir()).filePath(u"wrong.key"_s);
+    test::writeFile(wrongFile, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH\n");
+    const QString second = QDir(t.dir()).filePath(u"avant-sante.cabas"_s);
+    const auto wrong = test::runCli(t, u"admin"_s, pw,
+                                    {u"seal"_s, u"--backup"_s, second, u"--recovery-key-file"_s, wrongFile});
+    CHECK(wrong.code == cli::Failure);
+    CHECK(wrong.err.contains(
+        Sealing::tr("This recovery key does not open %1: the database was not sealed, "
+                    "nothing was changed. Check the key printed when the database was made.")
+            .arg(t.spec().displayName())));
+    CHECK_FALSE(QFileInfo::exists(second));
+
+    const QString keyFile = QDir(t.dir()).filePath(u"recovery.key"_s);
+    test::writeFile(keyFile, recoveryKey.toUtf8() + '\n');
+    const auto health = test::runCli(t, u"admin"_s, pw,
+                                     {u"seal"_s, u"--backup"_s, second, u"--recovery-key-file"_s, keyFile});
+    INFO(health.out.toStdString() << health.err.toStdString());
+    REQUIRE(health.code == cli::Success);
+    CHECK(health.out.contains(cli::Cli::tr("Health data is encrypted too, under the nurses' key.")));
+    CHECK(store::SealExisting::markerOf(*store::Database::open(t.spec())) == u"2:person,household,health"_s);
 }
 
 TEST_CASE("cabas-cli init: sealed by default, --clear to keep a clear database", "[cli][sealing]")

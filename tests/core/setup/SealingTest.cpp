@@ -109,10 +109,11 @@ struct ClearFixture
     TempDatabase t;
     std::unique_ptr<store::Database> db;
     Session admin, sw;
+    QString recoveryKey; // with a key ring: the one init printed
 
     ClearFixture(store::Backend backend, bool withKeyRing) : t(backend)
     {
-        db = withKeyRing ? t.createInitialised() : t.createWithoutKeyRing();
+        db = withKeyRing ? t.createInitialised(&recoveryKey) : t.createWithoutKeyRing();
         admin = test::adminSession(*db);
         sw = test::sessionFor(*db, Role::SocialWorker);
         test::sessionFor(*db, Role::Nurse);
@@ -208,6 +209,41 @@ struct ClearFixture
     }
 };
 
+// A checkup with notes and a questionnaire for the fixture's household, by a nurse.
+void recordHealth(const store::Database& db, const Session& sw, const Session& nurse)
+{
+    Consent health;
+    health.personId = store::PersonRepository(db).findByCode(QStringLiteral("P-00001"))->id;
+    health.purpose = ConsentPurpose::HealthFollowup;
+    health.given = true;
+    health.effectiveOn = QDate(2025, 1, 6);
+    HouseholdService(db, sw).recordConsent(health);
+    Checkup c;
+    c.wave = QStringLiteral("M0");
+    c.takenOn = QDate(2025, 1, 8);
+    c.weightG = 83700;
+    c.heightMm = 1720;
+    c.notes = kCheckupNote;
+    HealthService(db, nurse).recordCheckup(QStringLiteral("P-00001"), c);
+    DietQuestionnaire q;
+    q.wave = QStringLiteral("M0");
+    q.answeredOn = QDate(2025, 1, 8);
+    q.fvPortionsX10 = 35;
+    q.organicFv = Frequency::Sometimes;
+    HealthService(db, nurse).recordQuestionnaire(QStringLiteral("P-00001"), q);
+}
+
+// Health values left clear in the health tables' columns.
+qint64 clearHealthValues(const store::DatabaseSpec& spec)
+{
+    return test::runRaw(spec,
+                        {QStringLiteral("SELECT (SELECT count(*) FROM checkup WHERE notes <> '' OR "
+                                        "weight_g IS NOT NULL OR sealed IS NULL) + (SELECT count(*) FROM "
+                                        "diet_questionnaire WHERE fv_portions_x10 IS NOT NULL OR sealed "
+                                        "IS NULL)")})
+        .toLongLong();
+}
+
 QStringList leftovers(const QString& path)
 {
     const QFileInfo info(path);
@@ -227,21 +263,7 @@ TEST_CASE("sealing: a clear SQLite database without key ring, sealed in place, k
     ClearFixture f(store::Backend::Sqlite, false);
     // A checkup with notes, by a nurse (no health key exists yet: no key ring).
     const Session nurse = test::sessionFor(*f.db, Role::Nurse);
-    {
-        Consent health;
-        health.personId = store::PersonRepository(*f.db).findByCode(QStringLiteral("P-00001"))->id;
-        health.purpose = ConsentPurpose::HealthFollowup;
-        health.given = true;
-        health.effectiveOn = QDate(2025, 1, 6);
-        HouseholdService(*f.db, f.sw).recordConsent(health);
-        Checkup c;
-        c.wave = QStringLiteral("M0");
-        c.takenOn = QDate(2025, 1, 8);
-        c.weightG = 83700;
-        c.heightMm = 1720;
-        c.notes = kCheckupNote;
-        HealthService(*f.db, nurse).recordCheckup(QStringLiteral("P-00001"), c);
-    }
+    recordHealth(*f.db, f.sw, nurse);
     REQUIRE(
         (found(f.t.spec().path) + found(f.t.spec().path + QStringLiteral("-wal"))).contains(kCheckupNote));
     const QStringList before = readBack(*f.db, f.sw, QStringLiteral("MMG-0001"));
@@ -354,6 +376,140 @@ TEST_CASE("sealing: a database with a key ring keeps its users' passwords, on bo
               .toLongLong() == 0);
 }
 
+TEST_CASE("sealing: the health tables of a database whose nurses hold the health key are sealed with the "
+          "recovery key, on both backends",
+          "[setup][sealing][pg]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    ClearFixture f(backend, true);
+    const Session nurse = test::sessionFor(*f.db, Role::Nurse);
+    REQUIRE(nurse.keys->hasHealthKey());
+    recordHealth(*f.db, f.sw, nurse);
+    const Sealing::Plan plan = Sealing::plan(*f.db);
+    CHECK(plan.social);
+    CHECK(plan.health);
+    CHECK(plan.needsRecoveryKey());
+    CHECK(plan.recoveryHoldsHealth);
+    const QString before =
+        HealthService(*f.db, nurse).checkups(QStringLiteral("P-00001")).checkups.at(0).notes;
+    REQUIRE(before == kCheckupNote);
+
+    // A wrong recovery key: refused before anything is written, and audited.
+    const QString state = f.state();
+    Sealing::Options wrong = f.options();
+    wrong.recoveryKey = security::KeyRing::formatRecoveryKey(QByteArray(20, '\x5a'));
+    QString message;
+    CHECK(errorKind([&] { Sealing::prepare(*f.db, f.admin, wrong); }, &message) == Error::Kind::AccessDenied);
+    CHECK(message ==
+          Sealing::tr("This recovery key does not open %1: the database was not sealed, nothing was "
+                      "changed. Check the key printed when the database was made.")
+              .arg(f.db->spec().displayName()));
+    CHECK(f.state() == state);
+    CHECK_FALSE(QFileInfo::exists(wrong.backupFile));
+    CHECK(test::runRaw(f.t.spec(), {QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'seal' AND "
+                                                   "outcome = 'denied' AND detail = 'recovery key'")})
+              .toLongLong() == 1);
+
+    Sealing::Options options = f.options();
+    options.recoveryKey = f.recoveryKey.toLower(); // typed as it comes: case and dashes do not matter
+    const QString nurseLogin = nurse.login();
+    const Sealing::Result r = Sealing::run(f.db, f.admin, options);
+    CHECK(r.health);
+    CHECK(r.marker == QStringLiteral("2:person,household,health"));
+    CHECK(r.temporaryPasswords.empty());
+    CHECK(r.recoveryKey.isEmpty());
+    CHECK(clearHealthValues(f.t.spec()) == 0);
+    if (backend == store::Backend::Sqlite)
+        CHECK(found(f.t.spec().path).isEmpty());
+
+    auto db = store::Database::open(f.t.spec());
+    CHECK(store::Sealed::coversHealth(*db));
+    const Session nurseAfter =
+        security::Authenticator(*db).login(nurseLogin, QStringLiteral("Password-of-%1").arg(nurseLogin));
+    const auto record = HealthService(*db, nurseAfter).checkups(QStringLiteral("P-00001"));
+    REQUIRE(record.checkups.size() == 1);
+    CHECK(record.checkups.at(0).notes == kCheckupNote);
+    CHECK(record.checkups.at(0).weightG == 83700);
+    CHECK(HealthService(*db, nurseAfter)
+              .questionnaires(QStringLiteral("P-00001"))
+              .questionnaires.at(0)
+              .fvPortionsX10 == 35);
+    CHECK(test::runRaw(f.t.spec(), {QStringLiteral("SELECT count(*) FROM cohort_health")}).toLongLong() == 2);
+}
+
+TEST_CASE("sealing: a database sealed before its health tables gets them sealed with the recovery key, and a "
+          "missing cohort key is made",
+          "[setup][sealing]")
+{
+    ClearFixture f(store::Backend::Sqlite, true);
+    const Session nurse = test::sessionFor(*f.db, Role::Nurse);
+    const Session coordinator = test::sessionFor(*f.db, Role::Coordinator);
+    recordHealth(*f.db, f.sw, nurse);
+    const QString nurseLogin = nurse.login();
+    const QString coordinatorLogin = coordinator.login();
+    const QStringList social = readBack(*f.db, f.sw, QStringLiteral("MMG-0001"));
+
+    // Sealed without the recovery key: persons and households only (format 1).
+    const Sealing::Result first = Sealing::run(f.db, f.admin, f.options());
+    CHECK_FALSE(first.health);
+    CHECK(first.marker == QStringLiteral("1:person,household"));
+    CHECK(found(f.t.spec().path).contains(kCheckupNote));
+    f.db = store::Database::open(f.t.spec());
+    // As if the nurses had made the health key before cohort keys existed.
+    test::runRaw(f.t.spec(), {QStringLiteral("UPDATE key_ring SET cohort_key_check = NULL"),
+                              QStringLiteral("UPDATE key_slot SET cohort_sealed = NULL")});
+    const Sealing::Plan plan = Sealing::plan(*f.db);
+    CHECK_FALSE(plan.social);
+    CHECK(plan.needsRecoveryKey());
+
+    // Without the recovery key there is nothing it can do.
+    const QString state = f.state();
+    Sealing::Options options = f.options();
+    options.backupFile = QDir(f.t.dir()).filePath(QStringLiteral("before-health.cabas"));
+    QString message;
+    CHECK(errorKind([&] { Sealing::prepare(*f.db, f.admin, options); }, &message) == Error::Kind::Invalid);
+    CHECK(message == Sealing::tr("%1 already encrypts names, addresses and notes. To encrypt its health data "
+                                 "too, give the recovery key printed when the database was made: the health "
+                                 "key is held by the nurses, never by an administrator. Nothing was changed.")
+                         .arg(f.db->spec().displayName()));
+    CHECK(f.state() == state);
+    CHECK_FALSE(QFileInfo::exists(options.backupFile));
+
+    options.recoveryKey = f.recoveryKey;
+    const Sealing::Result r = Sealing::run(f.db, f.admin, options);
+    CHECK(r.health);
+    CHECK(r.marker == QStringLiteral("2:person,household,health"));
+    CHECK(r.temporaryPasswords.empty());
+    const QString path = f.t.spec().path;
+    for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-journal")}) {
+        INFO(suffix.toStdString());
+        CHECK(found(path + suffix).isEmpty());
+    }
+    CHECK(leftovers(path).isEmpty());
+
+    auto db = store::Database::open(f.t.spec());
+    const Session sw =
+        security::Authenticator(*db).login(f.sw.login(), QStringLiteral("Password-of-%1").arg(f.sw.login()));
+    CHECK(readBack(*db, sw, QStringLiteral("MMG-0001")) == social);
+    const Session nurseAfter =
+        security::Authenticator(*db).login(nurseLogin, QStringLiteral("Password-of-%1").arg(nurseLogin));
+    CHECK(HealthService(*db, nurseAfter).checkups(QStringLiteral("P-00001")).checkups.at(0).notes ==
+          kCheckupNote);
+    // The cohort key made with the recovery key reached the nurse and the coordinator.
+    CHECK(nurseAfter.keys->hasCohortKey());
+    const Session coordinatorAfter = security::Authenticator(*db).login(
+        coordinatorLogin, QStringLiteral("Password-of-%1").arg(coordinatorLogin));
+    CHECK(coordinatorAfter.keys->hasCohortKey());
+    CHECK(test::runRaw(f.t.spec(), {QStringLiteral("SELECT count(*) FROM audit_log WHERE action = "
+                                                   "'keyring.grant_cohort'")})
+              .toLongLong() >= 3);
+
+    // Nothing left to seal.
+    CHECK(errorKind([&] { Sealing::prepare(*db, test::adminSession(*db), options); }) ==
+          Error::Kind::Conflict);
+}
+
 TEST_CASE("sealing: refused for a wrong password, a non-administrator and a sealed database, nothing changed",
           "[setup][sealing]")
 {
@@ -374,10 +530,9 @@ TEST_CASE("sealing: refused for a wrong password, a non-administrator and a seal
     auto db = sealed.createSealed();
     CHECK(errorKind([&] { Sealing::prepare(*db, test::adminSession(*db), f.options()); }, &message) ==
           Error::Kind::Conflict);
-    CHECK(message ==
-          Sealing::tr("%1 is already sealed: its names, addresses and notes are already encrypted. "
-                      "Nothing was changed.")
-              .arg(db->spec().displayName()));
+    CHECK(message == Sealing::tr("%1 is already sealed: its names, addresses, notes and health data are "
+                                 "already encrypted. Nothing was changed.")
+                         .arg(db->spec().displayName()));
 }
 
 TEST_CASE("sealing: cancelled at any step before the rename leaves the original and no copy",
