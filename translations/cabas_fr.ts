@@ -1873,11 +1873,11 @@
     </message>
     <message>
         <source>Recovery key (as printed at init), to encrypt the health data too; empty: leave it clear for now: </source>
-        <translation>Clé de secours (telle qu&apos;imprimée à la création), pour chiffrer aussi les données de santé ; vide : les laisser en clair pour l&apos;instant : </translation>
+        <translation>Clé de secours (telle qu’imprimée à la création), pour chiffrer aussi les données de santé ; vide : les laisser en clair pour l’instant : </translation>
     </message>
     <message>
         <source>Recovery key (as printed at init), to encrypt the health data: </source>
-        <translation>Clé de secours (telle qu&apos;imprimée à la création), pour chiffrer les données de santé : </translation>
+        <translation>Clé de secours (telle qu’imprimée à la création), pour chiffrer les données de santé : </translation>
     </message>
     <message>
         <source>Health data stays clear: the nurses hold this database&apos;s health key, which an administrator never holds. Run cabas-cli seal again with the recovery key (--recovery-key-file) to encrypt it (docs/encryption.md).</source>
@@ -1885,7 +1885,7 @@
     </message>
     <message>
         <source>Encrypt the names, birth dates, addresses, notes and health data of an existing clear database, or the health data of a database sealed without it, after a backup (administrators; the password is asked again, or read again from --password-file).</source>
-        <translation>Chiffrer les noms, dates de naissance, adresses, notes et données de santé d&apos;une base existante en clair, ou les données de santé d&apos;une base chiffrée sans elles, après une sauvegarde (administrateurs ; le mot de passe est redemandé, ou relu depuis --password-file).</translation>
+        <translation>Chiffrer les noms, dates de naissance, adresses, notes et données de santé d’une base existante en clair, ou les données de santé d’une base chiffrée sans elles, après une sauvegarde (administrateurs ; le mot de passe est redemandé, ou relu depuis --password-file).</translation>
     </message>
     <message>
         <source>The recovery key, on the file&apos;s first line: needed to encrypt the health data when the nurses already hold its key (asked on a terminal).</source>
@@ -4265,31 +4265,31 @@
     </message>
     <message>
         <source>This database has no recovery slot: its health data cannot be sealed. Nothing was changed.</source>
-        <translation>Cette base n&apos;a pas d&apos;emplacement pour la clé de secours : ses données de santé ne peuvent pas être chiffrées. Rien n&apos;a été modifié.</translation>
+        <translation>Cette base n’a pas d’emplacement pour la clé de secours : ses données de santé ne peuvent pas être chiffrées. Rien n’a été modifié.</translation>
     </message>
     <message>
         <source>The recovery key does not hold this database&apos;s health key: nothing was changed.</source>
-        <translation>La clé de secours ne donne pas accès à la clé santé de cette base : rien n&apos;a été modifié.</translation>
+        <translation>La clé de secours ne donne pas accès à la clé santé de cette base : rien n’a été modifié.</translation>
     </message>
     <message>
         <source>The sealed health data did not read back as it was: nothing was changed.</source>
-        <translation>Les données de santé chiffrées ne se relisent pas à l&apos;identique : rien n&apos;a été modifié.</translation>
+        <translation>Les données de santé chiffrées ne se relisent pas à l’identique : rien n’a été modifié.</translation>
     </message>
     <message>
         <source>%1 is already sealed: its names, addresses, notes and health data are already encrypted. Nothing was changed.</source>
-        <translation>%1 est déjà chiffrée : ses noms, adresses, notes et données de santé le sont déjà. Rien n&apos;a été modifié.</translation>
+        <translation>%1 est déjà chiffrée : ses noms, adresses, notes et données de santé le sont déjà. Rien n’a été modifié.</translation>
     </message>
     <message>
         <source>%1 already encrypts names, addresses and notes. To encrypt its health data too, give the recovery key printed when the database was made: the health key is held by the nurses, never by an administrator. Nothing was changed.</source>
-        <translation>%1 chiffre déjà les noms, adresses et notes. Pour chiffrer aussi ses données de santé, indiquez la clé de secours imprimée à la création de la base : la clé santé est détenue par les infirmières, jamais par un administrateur. Rien n&apos;a été modifié.</translation>
+        <translation>%1 chiffre déjà les noms, adresses et notes. Pour chiffrer aussi ses données de santé, indiquez la clé de secours imprimée à la création de la base : la clé santé est détenue par les infirmières, jamais par un administrateur. Rien n’a été modifié.</translation>
     </message>
     <message>
         <source>This recovery key does not open %1: the database was not sealed, nothing was changed. Check the key printed when the database was made.</source>
-        <translation>Cette clé de secours n&apos;ouvre pas %1 : la base n&apos;a pas été chiffrée, rien n&apos;a été modifié. Vérifiez la clé imprimée à la création de la base.</translation>
+        <translation>Cette clé de secours n’ouvre pas %1 : la base n’a pas été chiffrée, rien n’a été modifié. Vérifiez la clé imprimée à la création de la base.</translation>
     </message>
     <message>
         <source>The recovery key of %1 does not hold its health key yet (no nurse has logged in since the key was made): the database was not sealed, nothing was changed. Ask a nurse to log in once, then seal it again.</source>
-        <translation>La clé de secours de %1 ne donne pas encore accès à sa clé santé (aucune infirmière ne s&apos;est connectée depuis sa création) : la base n&apos;a pas été chiffrée, rien n&apos;a été modifié. Demandez à une infirmière de se connecter une fois, puis recommencez.</translation>
+        <translation>La clé de secours de %1 ne donne pas encore accès à sa clé santé (aucune infirmière ne s’est connectée depuis sa création) : la base n’a pas été chiffrée, rien n’a été modifié. Demandez à une infirmière de se connecter une fois, puis recommencez.</translation>
     </message>
 </context>
 <context>
@@ -8603,11 +8603,11 @@ Réévaluation à faire au plus tard le %6.</translation>
     </message>
     <message>
         <source>This database keeps its health data in clear</source>
-        <translation>Cette base conserve ses données de santé en clair</translation>
+        <translation>Cette base garde ses données de santé en clair</translation>
     </message>
     <message>
         <source>Names, addresses and notes are encrypted, but anyone with a copy of the file can read the checkups, questionnaires and support notes. Cabas can encrypt them with the recovery key: it first writes a backup, then an encrypted copy, checks it and puts it in the database&apos;s place. Nobody else must be using the database meanwhile.</source>
-        <translation>Les noms, adresses et notes sont chiffrés, mais quiconque a une copie du fichier peut lire les bilans, questionnaires et notes d&apos;accompagnement. Cabas peut les chiffrer avec la clé de secours : il écrit d&apos;abord une sauvegarde, puis une copie chiffrée, la vérifie et la met à la place de la base. Personne d&apos;autre ne doit utiliser la base pendant ce temps.</translation>
+        <translation>Les noms, adresses et notes sont chiffrés, mais quiconque a une copie du fichier peut lire les bilans, questionnaires et notes d’accompagnement. Cabas peut les chiffrer avec la clé de secours : il écrit d’abord une sauvegarde, puis une copie chiffrée, la vérifie et la met à la place de la base. Personne d’autre ne doit utiliser la base pendant ce temps.</translation>
     </message>
     <message>
         <source>&amp;Recovery key</source>
@@ -8615,7 +8615,7 @@ Réévaluation à faire au plus tard le %6.</translation>
     </message>
     <message>
         <source>The health data is encrypted with the nurses&apos; key, which an administrator never holds: type the recovery key printed when the database was made to encrypt it too. Left empty, the health data stays clear until you seal it with the key.</source>
-        <translation>Les données de santé sont chiffrées avec la clé des infirmières, qu&apos;un administrateur ne détient jamais : saisissez la clé de secours imprimée à la création de la base pour les chiffrer aussi. Laissée vide, les données de santé restent en clair jusqu&apos;à ce que vous les chiffriez avec la clé.</translation>
+        <translation>Les données de santé sont chiffrées avec la clé des infirmières, qu’un administrateur ne détient jamais : saisissez la clé de secours imprimée à la création de la base pour les chiffrer aussi. Laissée vide, les données de santé restent en clair jusqu’à ce que vous les chiffriez avec la clé.</translation>
     </message>
     <message>
         <source>The recovery key printed when the database was made: the health data is encrypted with the nurses&apos; key, which only it opens for an administrator.</source>

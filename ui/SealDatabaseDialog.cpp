@@ -119,9 +119,11 @@ SealDatabaseDialog::SealDatabaseDialog(const store::Database& db, const Session&
             this);
         recoveryHint->setObjectName(QStringLiteral("recoveryKeyHint"));
         recoveryHint->setWordWrap(true);
-        form->addRow(QString(), recoveryHint);
-    }
-    layout->addLayout(form);
+        layout->addLayout(form);
+        // Under the form, across the dialog: a wrapped label in a form's field column may be cut short.
+        layout->addWidget(recoveryHint);
+    } else
+        layout->addLayout(form);
 
     m_phase = new QLabel(this);
     m_phase->setObjectName(QStringLiteral("phaseLabel"));

@@ -105,6 +105,7 @@ TEST_CASE("ui: the sealing dialog asks for the recovery key when the nurses hold
         ui::SealDatabaseDialog dialog(*db, admin);
         dialog.show();
         REQUIRE(child<QLineEdit>(&dialog, "recoveryKeyEdit")->isVisible());
+        test::screenshotIfAsked(&dialog, QStringLiteral("seal-dialog-recovery-key"));
         CHECK(child<QLabel>(&dialog, "sealHeading")->text() ==
               ui::SealDatabaseDialog::tr("This database keeps names and addresses in clear"));
         QSignalSpy accepted(&dialog, &QDialog::accepted);
@@ -126,6 +127,7 @@ TEST_CASE("ui: the sealing dialog asks for the recovery key when the nurses hold
         dialog.show();
         CHECK(child<QLabel>(&dialog, "sealHeading")->text() ==
               ui::SealDatabaseDialog::tr("This database keeps its health data in clear"));
+        test::screenshotIfAsked(&dialog, QStringLiteral("seal-health-dialog"));
         child<QLineEdit>(&dialog, "backupPathEdit")
             ->setText(QDir(t.dir()).filePath(QStringLiteral("avant-sante.cabas")));
         child<QLineEdit>(&dialog, "passwordEdit")->setText(QString::fromLatin1(TempDatabase::kAdminPassword));
