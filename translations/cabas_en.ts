@@ -2342,6 +2342,10 @@
         <source>%1: contribution figures have no list of households behind them (a household&apos;s contribution stays in its case file).</source>
         <translation>%1: contribution figures have no list of households behind them (a household&apos;s contribution stays in its case file).</translation>
     </message>
+    <message>
+        <source>Left empty: %1. This database keeps the clinical measures encrypted for the nurses only; the BMI and the questionnaire answers are filled.</source>
+        <translation>Left empty: %1. This database keeps the clinical measures encrypted for the nurses only; the BMI and the questionnaire answers are filled.</translation>
+    </message>
 </context>
 <context>
     <name>Consent</name>

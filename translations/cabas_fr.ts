@@ -2342,6 +2342,10 @@
         <source>%1: contribution figures have no list of households behind them (a household&apos;s contribution stays in its case file).</source>
         <translation>%1 : les chiffres des cotisations ne sont associés à aucune liste de foyers (la cotisation d’un foyer reste dans son dossier).</translation>
     </message>
+    <message>
+        <source>Left empty: %1. This database keeps the clinical measures encrypted for the nurses only; the BMI and the questionnaire answers are filled.</source>
+        <translation>Laissées vides : %1. Cette base garde les mesures cliniques chiffrées pour les seules infirmières ; l’IMC et les réponses aux questionnaires sont remplis.</translation>
+    </message>
 </context>
 <context>
     <name>Consent</name>

@@ -102,6 +102,8 @@ int runCohortDataset(Context& c)
     else
         io::CohortExport::writeFile(out, io::CohortExport::csv(dataset));
     c.err << Cli::tr("%n row(s) written to %1.", nullptr, int(dataset.rows.size())).arg(out) << Qt::endl;
+    if (!dataset.withheld.isEmpty())
+        c.err << CohortService::withheldNote(dataset) << Qt::endl;
     return Success;
 }
 

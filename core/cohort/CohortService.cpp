@@ -155,6 +155,10 @@ CohortDataset CohortService::dataset(const CohortFilter& filter) const
                  QStringLiteral("local_products_freq"),
                  QStringLiteral("organic_products_freq"),
                  QStringLiteral("discovered_sustainable_shop")};
+    if (queries.clinicalMeasuresSealed())
+        d.withheld = {QStringLiteral("weight_kg"),      QStringLiteral("height_cm"),
+                      QStringLiteral("waist_cm"),       QStringLiteral("systolic_mmhg"),
+                      QStringLiteral("diastolic_mmhg"), QStringLiteral("fv_portions")};
     auto month = [](const QDate& day) {
         return day.isValid() ? day.toString(QStringLiteral("yyyy-MM")) : QString();
     };
@@ -195,6 +199,16 @@ CohortDataset CohortService::dataset(const CohortFilter& filter) const
     audit.record(m_session, QStringLiteral("export"), QStringLiteral("cohort_dataset"), periodRef(filter),
                  QStringLiteral("%1 persons, %2 rows").arg(persons.size()).arg(d.rows.size()));
     return d;
+}
+
+QString CohortService::withheldNote(const CohortDataset& dataset)
+{
+    if (dataset.withheld.isEmpty())
+        return QString();
+    return tr("Left empty: %1. This database keeps the clinical measures encrypted for the nurses only; the "
+              "BMI "
+              "and the questionnaire answers are filled.")
+        .arg(dataset.withheld.join(QStringLiteral(", ")));
 }
 
 } // namespace cabas

@@ -14,6 +14,9 @@ struct CohortDataset
 {
     QStringList columns;
     std::vector<QStringList> rows;
+    // Columns left empty in every row because this database keeps them encrypted for the nurses only
+    // (docs/encryption.md, "The evaluators' dataset"); empty on a clear database.
+    QStringList withheld;
 };
 
 // Cohort summaries for coordinators (and, internal only, the other staff): access-checked and audited
@@ -29,6 +32,8 @@ class CohortService
     // The households behind an indicator (internal figures only).
     std::vector<CohortHousehold> householdsBehind(const CohortFilter& filter, const QString& key) const;
     CohortDataset dataset(const CohortFilter& filter) const;
+    // What to tell the person who exported `dataset` about its withheld columns ("" when none).
+    static QString withheldNote(const CohortDataset& dataset);
     // Records that a report left the programme as a file (format: json, csv, xlsx, pdf).
     void recordExport(const CohortFilter& filter, Disclosure disclosure, const QString& format) const;
 

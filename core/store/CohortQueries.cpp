@@ -220,6 +220,11 @@ QString CohortQueries::monthOf(const QString& column) const
                                                : QStringLiteral("substr(%1, 1, 7)").arg(column);
 }
 
+bool CohortQueries::clinicalMeasuresSealed() const
+{
+    return Sealed::coversHealth(m_db);
+}
+
 bool CohortQueries::hasWorkshops() const
 {
     return m_db.schemaVersion() >= 3;

@@ -50,6 +50,10 @@ class CohortQueries
     // On a sealed database (format 2) the BMI and the answers come from cohort_health (the session needs the
     // cohort key), the clinical measures stay empty.
     std::vector<CohortDatasetRow> dataset(const CohortFilter& filter, const QDate& consentDay) const;
+    // Whether the dataset's clinical measures (weight, height, waist, blood pressure, fruit and vegetable
+    // portions) stay empty: the database keeps them under the nurses' health key (Sealed::coversHealth); only
+    // what the cohort key opens (BMI, the answers) is filled.
+    bool clinicalMeasuresSealed() const;
 
     // The per-database secret of the evaluators' keyed pseudonyms (cabas_meta "pseudonym_key", 32 random
     // bytes in hex), created on first use.

@@ -175,6 +175,7 @@ TEST_CASE("ui: the cohort PDF report renders, and the exports are audited", "[ui
     CHECK(QFile(xlsx).size() > 1000);
     const QString dataset = dir.filePath(QStringLiteral("dataset.csv"));
     CHECK(page.exportTo(QStringLiteral("dataset"), dataset));
+    CHECK(child<QLabel>(&page, "cohortExportNote")->isHidden()); // a clear database: nothing withheld
 }
 
 TEST_CASE("ui: the cohort section in the main window, internal figures for a social worker",

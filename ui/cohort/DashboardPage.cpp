@@ -191,6 +191,12 @@ DashboardPage::DashboardPage(QWidget* parent) : QWidget(parent)
     m_error->setWordWrap(true);
     m_error->hide();
     outer->addWidget(m_error);
+    m_exportNote = new QLabel(this);
+    m_exportNote->setObjectName(QStringLiteral("cohortExportNote"));
+    theme::setTone(m_exportNote, theme::Tone::Warning);
+    m_exportNote->setWordWrap(true);
+    m_exportNote->hide();
+    outer->addWidget(m_exportNote);
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     auto* scroll = new QScrollArea(splitter);
@@ -390,6 +396,7 @@ bool DashboardPage::exportTo(const QString& format, const QString& path)
     progress.setObjectName(QStringLiteral("cohortExportProgress"));
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
+    m_exportNote->hide();
     try {
         const CohortService service(*m_db, *m_session);
         if (format == QLatin1String("dataset")) {
@@ -398,6 +405,9 @@ bool DashboardPage::exportTo(const QString& format, const QString& path)
                 io::CohortExport::xlsx(dataset, path);
             else
                 io::CohortExport::writeFile(path, io::CohortExport::csv(dataset));
+            m_error->hide();
+            m_exportNote->setText(CohortService::withheldNote(dataset));
+            m_exportNote->setVisible(!dataset.withheld.isEmpty());
             return true;
         }
         if (!m_report && !compute())

@@ -60,6 +60,7 @@ class DashboardPage : public QWidget
     QComboBox* m_commune = nullptr;
     QComboBox* m_disclosure = nullptr;
     QLabel* m_error = nullptr;
+    QLabel* m_exportNote = nullptr; // what the last dataset export left empty (an encrypted database)
     QLabel* m_suppressed = nullptr;
     QGridLayout* m_tiles = nullptr;
     QChartView* m_spending = nullptr;

@@ -647,17 +647,30 @@ TEST_CASE("sealed health: the evaluators' dataset gives the BMI and the answers 
     REQUIRE(sealed.rows.size() == clear.rows.size());
     const auto column = [&](const char* name) { return int(clear.columns.indexOf(QLatin1String(name))); };
     for (std::size_t i = 0; i < clear.rows.size(); ++i) {
-        for (const char* same : {"wave", "sex", "age_band", "checkup_month", "bmi", "questionnaire_month",
-                                 "organic_fv_freq", "local_products_freq", "organic_products_freq",
-                                 "discovered_sustainable_shop"}) {
+        for (const char* same :
+             {"wave", "sex", "age_band", "checkup_month", "bmi", "questionnaire_month", "organic_fv_freq",
+              "local_products_freq", "organic_products_freq", "discovered_sustainable_shop"}) {
             INFO(same);
             CHECK(sealed.rows[i][column(same)] == clear.rows[i][column(same)]);
         }
-        for (const char* empty : {"weight_kg", "height_cm", "systolic_mmhg", "fv_portions"}) {
-            INFO(empty);
-            CHECK(sealed.rows[i][column(empty)].isEmpty());
+        // Every withheld column is empty, and the export says which they are.
+        for (const QString& empty : sealed.withheld) {
+            INFO(empty.toStdString());
+            REQUIRE(column(empty.toLatin1().constData()) >= 0);
+            CHECK(sealed.rows[i][column(empty.toLatin1().constData())].isEmpty());
         }
     }
+    CHECK(clear.withheld.isEmpty());
+    CHECK(CohortService::withheldNote(clear).isEmpty());
+    for (const char* name :
+         {"weight_kg", "height_cm", "waist_cm", "systolic_mmhg", "diastolic_mmhg", "fv_portions"})
+        CHECK(sealed.withheld.contains(QLatin1String(name)));
+    CHECK(sealed.withheld.size() == 6);
+    CHECK(CohortService::withheldNote(sealed) ==
+          CohortService::tr(
+              "Left empty: %1. This database keeps the clinical measures encrypted for the nurses "
+              "only; the BMI and the questionnaire answers are filled.")
+              .arg(sealed.withheld.join(QStringLiteral(", "))));
     CHECK_FALSE(clear.rows[0][column("bmi")].isEmpty());
     CHECK_FALSE(clear.rows[0][column("organic_fv_freq")].isEmpty());
     CHECK_FALSE(clear.rows[0][column("weight_kg")].isEmpty());
