@@ -4220,6 +4220,10 @@
         <source>Only a new, empty database can be sealed this way.</source>
         <translation>Only a new, empty database can be sealed this way.</translation>
     </message>
+    <message>
+        <source>An administrator has just encrypted %1: log in again to go on (nothing was written).</source>
+        <translation>An administrator has just encrypted %1: log in again to go on (nothing was written).</translation>
+    </message>
 </context>
 <context>
     <name>Sealing</name>

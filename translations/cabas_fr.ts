@@ -4220,6 +4220,10 @@
         <source>Only a new, empty database can be sealed this way.</source>
         <translation>Seule une base de données nouvelle et vide peut être chiffrée de cette façon.</translation>
     </message>
+    <message>
+        <source>An administrator has just encrypted %1: log in again to go on (nothing was written).</source>
+        <translation>Un administrateur vient de chiffrer %1 : reconnectez-vous pour continuer (rien n’a été enregistré).</translation>
+    </message>
 </context>
 <context>
     <name>Sealing</name>

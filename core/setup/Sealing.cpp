@@ -364,6 +364,15 @@ Sealing::Result Sealing::prepare(const store::Database& db, const Session& admin
         if (!sqlite) {
             // 2'. PostgreSQL: everything in one transaction on the server, checked before the commit.
             store::Database::Transaction tx(db);
+            // Other clients' writes wait for this transaction, then see the marker (Sealed::lockOutWriters).
+            store::Sealed::lockOutWriters(db);
+            const Plan current = Sealing::plan(db);
+            if (current.social != plan.social || current.health != plan.health ||
+                current.healthKeyHeld != plan.healthKeyHeld)
+                throw Error(tr("Someone changed %1 while it was being sealed: it was left as it was. Seal it "
+                               "again when nobody else is working on it.")
+                                .arg(db.spec().displayName()),
+                            Error::Kind::Conflict);
             sealInside(db, admin, options, plan, result);
             ask(progress, Phase::Verify, 0, 1);
             const auto ring = security::KeyRing::unlock(*store::KeySlotRepository(db).header(),

@@ -538,6 +538,7 @@ Database::Transaction::Transaction(const Database& db) : m_db(db)
                                   Database::tr("Cannot start a transaction: %1"));
     }
     db.m_transactionOpen = true;
+    ++db.m_transactionSerial;
 }
 
 Database::Transaction::~Transaction()

@@ -58,6 +58,9 @@ class Database
 
     // Whether a Transaction is open on this connection.
     bool inTransaction() const { return m_transactionOpen; }
+    // A number that changes with every Transaction begun on this connection (checks done once per
+    // transaction).
+    quint64 transactionSerial() const { return m_transactionSerial; }
 
     // RAII transaction: rolls back unless commit() was called. Nested use is not supported.
     class Transaction
@@ -90,6 +93,7 @@ class Database
     DatabaseSpec m_spec;
     QString m_connectionName;
     mutable bool m_transactionOpen = false;
+    mutable quint64 m_transactionSerial = 0;
     const QSqlDriver* m_driver = nullptr;
 };
 

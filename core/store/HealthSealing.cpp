@@ -81,6 +81,13 @@ HealthSealing::HealthSealing(const Database& db, const security::KeyRing* keys)
 {
 }
 
+bool HealthSealing::on() const
+{
+    if (!m_on)
+        Sealed::coversHealthChecked(m_db);
+    return m_on;
+}
+
 void HealthSealing::requireHealthKey() const
 {
     if (m_on && (!m_keys || !m_keys->hasHealthKey()))
@@ -131,7 +138,7 @@ QByteArray HealthSealing::open(QLatin1String field, qint64 rowId, const QVariant
 
 QString HealthSealing::sealText(QLatin1String field, qint64 rowId, const QString& value) const
 {
-    if (!m_on)
+    if (!on()) // sealed by another client meanwhile: Conflict, nothing written
         return value;
     return seal(field, rowId, value.toUtf8());
 }

@@ -46,7 +46,9 @@ class HealthSealing
   public:
     HealthSealing(const Database& db, const security::KeyRing* keys);
 
-    bool on() const { return m_on; }
+    // Whether the health values are sealed. On a database that was not, inside a PostgreSQL transaction, the
+    // marker is read again (Sealed::coversHealthChecked): Conflict when another client sealed it meanwhile.
+    bool on() const;
     // Throw AccessDenied (a message for the user; nothing read or written) when on() and the session has no
     // health key / no cohort key.
     void requireHealthKey() const;

@@ -5,6 +5,8 @@
 
 #include <QHash>
 #include <QMutex>
+#include <QSet>
+#include <QSqlQuery>
 
 namespace cabas::store {
 
@@ -19,8 +21,43 @@ struct Marker
     bool health = false; // "health" is in what the marker covers (format 2 and later)
 };
 QHash<QString, Marker> sealedByConnection;
+// Connections sealing their database (Sealed::lockOutWriters): they change the marker themselves.
+QSet<QString> sealingConnections;
+// The transaction (Database::transactionSerial) in which each connection last checked its marker.
+QHash<QString, quint64> checkedInTransaction;
 
 Marker marker(const Database& db);
+Marker readMarker(const Database& db);
+
+// PostgreSQL: another client may seal the shared database while this connection remembers it clear (or
+// without its health tables). A write transaction reads the marker again under the sealing's lock (shared
+// here, held exclusively by the sealing from its start to its commit), so it either finishes before the
+// sealing reads the rows, or sees the new marker and writes nothing (Conflict).
+Marker checked(const Database& db)
+{
+    const Marker known = marker(db);
+    if (known.health || db.backend() != Backend::Postgres || !db.inTransaction())
+        return known;
+    {
+        QMutexLocker lock(&markerMutex);
+        if (sealingConnections.contains(db.connectionName()) ||
+            checkedInTransaction.value(db.connectionName()) == db.transactionSerial())
+            return known;
+        checkedInTransaction.insert(db.connectionName(), db.transactionSerial());
+    }
+    db.exec(QStringLiteral("SELECT pg_advisory_xact_lock_shared(%1)").arg(Sealed::kSealingLockKey));
+    const Marker now = readMarker(db);
+    if (now.format == known.format && now.health == known.health)
+        return known;
+    {
+        QMutexLocker lock(&markerMutex);
+        sealedByConnection.insert(db.connectionName(), now);
+    }
+    throw Error(
+        Sealed::tr("An administrator has just encrypted %1: log in again to go on (nothing was written).")
+            .arg(db.spec().displayName()),
+        Error::Kind::Conflict);
+}
 
 QByteArray context(QLatin1String field, const QString& rowKey)
 {
@@ -28,7 +65,31 @@ QByteArray context(QLatin1String field, const QString& rowKey)
 }
 } // namespace
 
-Sealed::Sealed(const Database& db, const security::KeyRing* keys) : m_keys(keys), m_on(isSealed(db)) {}
+Sealed::Sealed(const Database& db, const security::KeyRing* keys)
+    : m_db(&db), m_keys(keys), m_on(isSealed(db))
+{
+}
+
+bool Sealed::on() const
+{
+    if (!m_on)
+        checked(*m_db);
+    return m_on;
+}
+
+bool Sealed::coversHealthChecked(const Database& db)
+{
+    return checked(db).health;
+}
+
+void Sealed::lockOutWriters(const Database& db)
+{
+    if (db.backend() != Backend::Postgres)
+        return;
+    db.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kSealingLockKey));
+    QMutexLocker lock(&markerMutex);
+    sealingConnections.insert(db.connectionName());
+}
 
 void Sealed::requireKeys() const
 {
@@ -41,8 +102,10 @@ void Sealed::requireKeys() const
 
 QString Sealed::seal(QLatin1String field, const QString& rowKey, const QString& value) const
 {
-    if (!m_on)
+    if (!m_on) {
+        checked(*m_db); // sealed by another client meanwhile: Conflict, nothing written
         return value;
+    }
     requireKeys();
     return sealText(*m_keys, field, rowKey, value);
 }
@@ -112,6 +175,14 @@ Marker marker(const Database& db)
         if (it != sealedByConnection.cend())
             return it.value();
     }
+    const Marker sealed = readMarker(db);
+    QMutexLocker lock(&markerMutex);
+    sealedByConnection.insert(db.connectionName(), sealed);
+    return sealed;
+}
+
+Marker readMarker(const Database& db)
+{
     QSqlQuery q =
         db.exec(QStringLiteral("SELECT value FROM cabas_meta WHERE key = ?"), {QString(Sealed::kMetaKey)});
     const QString text = q.next() ? q.value(0).toString() : QString();
@@ -129,8 +200,6 @@ Marker marker(const Database& db)
             format >= 2 &&
             text.section(QLatin1Char(':'), 1).split(QLatin1Char(',')).contains(QLatin1String("health"));
     }
-    QMutexLocker lock(&markerMutex);
-    sealedByConnection.insert(db.connectionName(), sealed);
     return sealed;
 }
 } // namespace

@@ -33,18 +33,25 @@ class Sealed
     Q_DECLARE_TR_FUNCTIONS(Sealed)
   public:
     static constexpr int kFormat = 2;
+    // pg_advisory_xact_lock key of sealing a shared database (lockOutWriters; shared by write transactions).
+    static constexpr qint64 kSealingLockKey = 4341424155;
     static const QLatin1String kMetaKey; // "sealed_fields"
 
     // The session's view of `db`: sealed or not, with the session's keys (may be null: then reading or
     // writing a protected value of a sealed database throws AccessDenied, and nothing is written in clear).
     Sealed(const Database& db, const security::KeyRing* keys);
 
-    bool on() const { return m_on; }
+    // Whether the database is sealed. On a clear one, inside a PostgreSQL transaction, the marker is read again
+    // as seal() does (Conflict when another client sealed it meanwhile).
+    bool on() const;
     const security::KeyRing* keys() const { return m_keys; }
     // Throws AccessDenied with a message for the user when the database is sealed and there are no keys.
     void requireKeys() const;
 
     // Clear database: the value as it is. Sealed: the stored text of `value` ("" stays "").
+    // On PostgreSQL, inside a transaction, a connection that remembers the database clear reads the marker
+    // again (once per transaction, under the sealing's lock: lockOutWriters) and throws Conflict ("log in
+    // again", nothing written) when another client sealed it meanwhile.
     QString seal(QLatin1String field, const QString& rowKey, const QString& value) const;
     // The reverse; throws Storage when the stored value was altered or moved.
     QString open(QLatin1String field, const QString& rowKey, const QVariant& stored) const;
@@ -65,6 +72,12 @@ class Sealed
     // Whether `db` keeps its health tables under the health key (format 2 and later, with "health" in what
     // the marker covers).
     static bool coversHealth(const Database& db);
+    // The same, checked again as seal() does on a clear database (HealthSealing's writes).
+    static bool coversHealthChecked(const Database& db);
+    // PostgreSQL: taken by the sealing of an existing database at the start of its transaction, so that other
+    // clients' write transactions (which take it shared, see seal()) wait for its end and then see
+    // the marker. Nothing on SQLite (the sealing works on a copy, and refuses a database written meanwhile).
+    static void lockOutWriters(const Database& db);
     // Makes a new, empty database sealed (Setup::initDatabase with sealFields): the marker, the column of the
     // sealed birth dates (person.birth_date_sealed), the indexes the name index refreshes with, and no clear
     // search terms. Call inside the init transaction, before any household is written.
@@ -74,6 +87,7 @@ class Sealed
     static QDate coarseBirthDate(const QDate& birthDate);
 
   private:
+    const Database* m_db;
     const security::KeyRing* m_keys;
     bool m_on;
 };

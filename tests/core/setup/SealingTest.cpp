@@ -590,6 +590,58 @@ TEST_CASE("sealing: PostgreSQL seals in one transaction, and a failure rolls eve
               .toLongLong() == 0);
 }
 
+TEST_CASE(
+    "sealing: on PostgreSQL, another client that knew the database clear writes nothing clear after the "
+    "sealing",
+    "[setup][sealing][pg]")
+{
+    if (test::backendsUnderTest().back() != store::Backend::Postgres) {
+        WARN("PostgreSQL not available (CABAS_TEST_PG)");
+        return;
+    }
+    ClearFixture f(store::Backend::Postgres, true);
+    const Session nurse = test::sessionFor(*f.db, Role::Nurse);
+    // Another client's connection, which has written (and so remembers the database clear).
+    auto other = f.db->reopen();
+    const QString code = QStringLiteral("MMG-0001");
+    HouseholdService(*other, f.sw).addNote(code, QStringLiteral("Avant le chiffrement"));
+    recordHealth(*other, f.sw, nurse);
+    REQUIRE_FALSE(store::Sealed::isSealed(*other));
+    auto nurseSide = f.db->reopen(); // a nurse's client, which has read health data
+    REQUIRE(HealthService(*nurseSide, nurse).checkups(QStringLiteral("P-00001")).checkups.size() == 1);
+
+    Sealing::Options options = f.options();
+    options.recoveryKey = f.recoveryKey;
+    Sealing::prepare(*f.db, f.admin, options);
+
+    const QString after = QStringLiteral("Rendez-vous pris chez l'assistante sociale de Mirande");
+    const auto rawCount = [&](const QString& sql) { return test::runRaw(f.t.spec(), {sql}).toLongLong(); };
+    const qint64 notes = rawCount(QStringLiteral("SELECT count(*) FROM household_note"));
+    const qint64 checkups = rawCount(QStringLiteral("SELECT count(*) FROM checkup"));
+    QString message;
+    CHECK(errorKind([&] { HouseholdService(*other, f.sw).addNote(code, after); }, &message) ==
+          Error::Kind::Conflict);
+    CHECK(message ==
+          store::Sealed::tr("An administrator has just encrypted %1: log in again to go on (nothing "
+                            "was written).")
+              .arg(other->spec().displayName()));
+    CHECK(rawCount(QStringLiteral("SELECT count(*) FROM household_note")) == notes);
+    // The nurse's client, which knew the health tables clear: the same.
+    Checkup c;
+    c.wave = QStringLiteral("M6");
+    c.takenOn = QDate(2025, 7, 8);
+    c.weightG = 81200;
+    c.notes = QStringLiteral("Contrôle glycémie à refaire");
+    CHECK(errorKind([&] { HealthService(*nurseSide, nurse).recordCheckup(QStringLiteral("P-00001"), c); }) ==
+          Error::Kind::Conflict);
+    CHECK(rawCount(QStringLiteral("SELECT count(*) FROM checkup")) == checkups);
+
+    // The connection now knows: the same note is written sealed.
+    HouseholdService(*other, f.sw).addNote(code, after);
+    CHECK(rawCount(QStringLiteral("SELECT count(*) FROM household_note")) == notes + 1);
+    CHECK(rawCount(QStringLiteral("SELECT count(*) FROM household_note WHERE body LIKE '%Mirande%'")) == 0);
+}
+
 TEST_CASE("sealing: copies left by an interrupted sealing are deleted when the database opens",
           "[setup][sealing]")
 {
