@@ -172,6 +172,14 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
             newest = v;
     };
     QSet<qint64> changed;
+    // Communes and postcodes repeat: normalised once each (and their words shared).
+    QHash<QString, QStringList> places;
+    auto placeWords = [&places](const QString& text) {
+        auto it = places.constFind(text);
+        if (it == places.cend())
+            it = places.insert(text, words(text));
+        return *it;
+    };
     {
         QSqlQuery q = db.exec(
             QStringLiteral("SELECT id, version, code, commune, postcode, updated_at FROM household") + where,
@@ -185,8 +193,8 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
             if (known != m_householdVersions.end() && known.value() == version)
                 continue; // read already, unchanged
             m_householdVersions.insert(id, version);
-            m_householdWords.insert(id, words(q.value(2).toString()) + words(q.value(3).toString()) +
-                                            words(q.value(4).toString()));
+            m_householdWords.insert(id, words(q.value(2).toString()) + placeWords(q.value(3).toString()) +
+                                            placeWords(q.value(4).toString()));
             changed.insert(id);
         }
     }
@@ -200,8 +208,11 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
                                                  "last_name, updated_at FROM person") +
                                       personWhere,
                                   values);
+            // (Reserved generously at the first build: the pages not written to cost nothing.)
             if (q.size() > 0)
                 rows.reserve(std::size_t(q.size()));
+            else if (first)
+                rows.reserve(std::size_t(m_householdVersions.size()) * 4);
             while (q.next()) {
                 ++m_lastRowsRead;
                 seen(q.value(6));
@@ -233,6 +244,7 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
         if (first) {
             m_persons.reserve(qsizetype(rows.size()));
             m_named.reserve(qsizetype(rows.size()));
+            m_members.reserve(m_householdVersions.size());
         }
         for (PersonRow& row : rows) {
             const qint64 id = row.id;
