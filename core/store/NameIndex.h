@@ -26,8 +26,8 @@ namespace cabas::store {
 //
 // One index per database (its place and its key ring's id), shared by the connections of the process (the
 // desktop builds it in a worker thread after login, on its own connection). refresh() reads the households
-// and persons written since it last looked (everything the first time: about 4.4 s of CPU at 100,000
-// households, see docs/encryption.md; rows already read are skipped by their version), so writes of this
+// and persons written since it last looked (everything the first time: about 2.5 s of CPU at 100,000
+// households, docs/encryption.md; rows already read are skipped by their version), so writes of this
 // process are seen at the next search, and those of other clients at the next search two seconds or more
 // after the previous look (or twenty times as long as that look, or the build, took, when it was long; at
 // most a minute). A look reads the rows whose updated_at is at or after the newest one it saw, or our own
