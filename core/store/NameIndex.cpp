@@ -31,8 +31,8 @@ QString nameKey(const QString& firstName, const QString& lastName)
 }
 
 // Runs work(from, to) over [0, n): in the calling thread, or split into contiguous parts over up to `threads`
-// threads (0: QThread::idealThreadCount()) of at least `rowsPerThread` rows each. Rethrows the first part's
-// exception once every thread has ended.
+// threads (0: QThread::idealThreadCount()) of at least `rowsPerThread` rows each. Once every thread has
+// ended, rethrows the exception of the first part that threw.
 template <typename Work> void inParallel(std::size_t n, int threads, int rowsPerThread, const Work& work)
 {
     const std::size_t most = std::size_t(std::max(1, threads > 0 ? threads : QThread::idealThreadCount()));
@@ -47,7 +47,7 @@ template <typename Work> void inParallel(std::size_t n, int threads, int rowsPer
     pool.reserve(parts - 1);
     auto part = [&](std::size_t i) {
         try {
-            work(i * each, std::min(n, (i + 1) * each));
+            work(std::min(n, i * each), std::min(n, (i + 1) * each));
         } catch (...) {
             errors[i] = std::current_exception();
         }
@@ -69,8 +69,8 @@ struct PersonRow
     int version = 0;
     qint64 household = 0;
     QString code;
-    QString firstName; // sealed, then
-    QString lastName;  // sealed, then
+    QString firstName; // the stored (sealed) values, cleared once decrypted
+    QString lastName;
     QString nameKey;
     QStringList words;
 };
