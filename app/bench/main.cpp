@@ -1,7 +1,7 @@
 // cabas-bench: the project's performance figures, printed as one JSON object per line so that runs can be
 // compared ("bench" build target). Later issues add their measurements here.
 //
-//   cabas-bench [--households N[,N...]] [--quick]
+//   cabas-bench [--households N[,N...]] [--quick] [--db FILE]
 //   CABAS_BENCH_PG=postgresql://user@host:port/db  also measures PostgreSQL (the database must be empty; the
 //   benchmark creates its tables there and leaves them).
 #include "cohort/CohortService.h"
@@ -313,7 +313,11 @@ void printCostOfSealing(const QString& backend, int households)
     }
 }
 
-void benchBackend(const store::DatabaseSpec& spec, const QString& plainBackend, int households)
+// `reuse`: the database exists already (made by an earlier run with --db): measured as it is, nothing
+// generated. (Its rows are then older than our clock's last minutes: the first look for other clients' rows
+// after the build reads none of them, unlike right after a bulk load.)
+void benchBackend(const store::DatabaseSpec& spec, const QString& plainBackend, int households,
+                  bool reuse = false)
 {
     const QString backend = g_sealed ? plainBackend + QStringLiteral("-sealed") : plainBackend;
     QElapsedTimer t;
@@ -323,17 +327,24 @@ void benchBackend(const store::DatabaseSpec& spec, const QString& plainBackend, 
     request.adminLogin = QStringLiteral("admin");
     request.adminPassword = QStringLiteral("Bench-Password-2026");
     request.sealFields = g_sealed;
-    auto db = Setup::initDatabase(request);
-    report(QStringLiteral("init"), backend, 1, seconds(t));
+    std::unique_ptr<store::Database> db;
+    if (reuse) {
+        db = store::Database::open(spec);
+    } else {
+        db = Setup::initDatabase(request);
+        report(QStringLiteral("init"), backend, 1, seconds(t));
+    }
 
     t.restart();
-    DemoOptions options;
-    options.households = households;
     const Session admin = security::Authenticator(*db).login(QStringLiteral("admin"), request.adminPassword);
-    const DemoResult r = DemoGenerator::generate(*db, admin, options);
-    report(QStringLiteral("demo.households"), backend, r.households, seconds(t));
-    report(QStringLiteral("demo.rows"), backend, r.households + r.persons + r.cards + r.consents, seconds(t),
-           QStringLiteral("rows"));
+    if (!reuse) {
+        DemoOptions options;
+        options.households = households;
+        const DemoResult r = DemoGenerator::generate(*db, admin, options);
+        report(QStringLiteral("demo.households"), backend, r.households, seconds(t));
+        report(QStringLiteral("demo.rows"), backend, r.households + r.persons + r.cards + r.consents,
+               seconds(t), QStringLiteral("rows"));
+    }
 
     if (wanted("basics"))
         benchBasics(*db, admin, backend, households);
@@ -738,6 +749,8 @@ int main(int argc, char* argv[])
     bool cohort = false;
     qint64 cohortEntries = 10000000;
     QString cohortDb;
+    QString
+        keptDb; // --db FILE: the SQLite database is kept there, and measured again as it is when it exists
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i < args.size(); ++i) {
         if (args[i] == QLatin1String("--cohort"))
@@ -746,6 +759,8 @@ int main(int argc, char* argv[])
             cohortEntries = args[++i].toLongLong();
         else if (args[i] == QLatin1String("--cohort-db") && i + 1 < args.size())
             cohortDb = args[++i];
+        else if (args[i] == QLatin1String("--db") && i + 1 < args.size())
+            keptDb = args[++i];
         else if (args[i] == QLatin1String("--encryption"))
             return runEncryptionBench(
                 args.indexOf(QLatin1String("--households")) > 0
@@ -762,9 +777,9 @@ int main(int argc, char* argv[])
             for (const QString& s : args[++i].split(QLatin1Char(',')))
                 sizes << s.toInt();
         } else {
-            std::fprintf(stderr,
-                         "usage: cabas-bench [--quick] [--clear|--sealed] [--households N[,N...]] [--cohort "
-                         "[--cohort-entries N] [--cohort-db FILE]]\n");
+            std::fprintf(
+                stderr, "usage: cabas-bench [--quick] [--clear|--sealed] [--households N[,N...]] [--db FILE] "
+                        "[--cohort [--cohort-entries N] [--cohort-db FILE]]\n");
             return 2;
         }
     }
@@ -791,6 +806,16 @@ int main(int argc, char* argv[])
             if (!pg.isEmpty())
                 benchCohort(store::DatabaseSpec::parse(pg), QStringLiteral("postgresql"), sizes.last(),
                             cohortEntries, qEnvironmentVariableIsSet("CABAS_BENCH_PG_REUSE"));
+            return 0;
+        }
+        if (!keptDb.isEmpty()) {
+            // One SQLite database, kept: the last size, sealed with --sealed (clear otherwise). Run again
+            // with the same FILE to measure without generating the demo data again.
+            g_sealed = g_sealing == Sealing::Sealed;
+            const bool reuse = QFileInfo::exists(keptDb);
+            store::DatabaseSpec spec;
+            spec.path = keptDb;
+            benchBackend(spec, QStringLiteral("sqlite"), sizes.last(), reuse);
             return 0;
         }
         QList<bool> modes;

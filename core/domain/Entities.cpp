@@ -100,12 +100,25 @@ QString searchKey(const QString& text)
             lastSpace = true;
             continue;
         }
-        out += c.toLower();
+        // Letters that do not decompose.
+        switch (const QChar lower = c.toLower(); lower.unicode()) {
+        case 0x0153:
+            out += QLatin1String("oe");
+            break;
+        case 0x00E6:
+            out += QLatin1String("ae");
+            break;
+        case 0x00DF:
+            out += QLatin1String("ss");
+            break;
+        case 0x0111:
+            out += QLatin1Char('d');
+            break;
+        default:
+            out += lower;
+        }
         lastSpace = false;
     }
-    // Letters that do not decompose.
-    out.replace(QChar(0x0153), QLatin1String("oe")).replace(QChar(0x00E6), QLatin1String("ae"));
-    out.replace(QChar(0x00DF), QLatin1String("ss")).replace(QChar(0x0111), QLatin1Char('d'));
     return out.trimmed();
 }
 

@@ -3,6 +3,7 @@
 #include "common/Error.h"
 #include "store/KeySlotRepository.h"
 
+#include <QVarLengthArray>
 #include <sodium.h>
 
 #include <cstring>
@@ -459,8 +460,13 @@ QByteArray KeyRing::encrypt(Scope scope, const QByteArray& plain, const QByteArr
 QByteArray KeyRing::decrypt(Scope scope, const QByteArray& sealed, const QByteArray& context) const
 {
     const SecretBytes& key = keyFor(scope);
-    const QByteArray ad =
-        QByteArrayLiteral("cabas-field-v1") + scopeCode(scope) + m_header.databaseId + context;
+    // The same associated data as encrypt(), on the stack (decrypting is what a sealed database does most).
+    static constexpr char kAdPrefix[] = "cabas-field-v1";
+    QVarLengthArray<char, 256> ad;
+    ad.append(kAdPrefix, qsizetype(sizeof kAdPrefix - 1));
+    ad.append(scopeCode(scope));
+    ad.append(m_header.databaseId.constData(), m_header.databaseId.size());
+    ad.append(context.constData(), context.size());
     if (sealed.size() < qsizetype(1 + kNonceBytes + kTagBytes) || sealed[0] != char(kFormat))
         throw Error(tr("An encrypted value is damaged (%1).").arg(QString::fromUtf8(context)),
                     Error::Kind::Storage);
@@ -469,7 +475,8 @@ QByteArray KeyRing::decrypt(Scope scope, const QByteArray& sealed, const QByteAr
     QByteArray out(qsizetype(cipherLen - kTagBytes), '\0');
     unsigned long long len = 0;
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(out.data()), &len,
-                                                   nullptr, s + 1 + kNonceBytes, cipherLen, bytes(ad),
+                                                   nullptr, s + 1 + kNonceBytes, cipherLen,
+                                                   reinterpret_cast<const unsigned char*>(ad.constData()),
                                                    quint64(ad.size()), s + 1, key.data()) != 0)
         throw Error(tr("An encrypted value was altered or moved (%1).").arg(QString::fromUtf8(context)),
                     Error::Kind::Storage);

@@ -1053,7 +1053,8 @@ std::vector<PossibleDuplicate> PersonRepository::sameNameAndBirthDate(const QStr
         m_sealed.requireKeys();
         const auto index = NameIndex::of(m_db, *m_sealed.keys());
         index->refresh(m_db, *m_sealed.keys());
-        const std::vector<qint64> ids = index->sameNameAndBirthDate(firstName, lastName, birthDate);
+        const std::vector<qint64> ids =
+            index->sameNameAndBirthDate(m_db, *m_sealed.keys(), firstName, lastName, birthDate);
         if (ids.empty())
             return result;
         QStringList in;

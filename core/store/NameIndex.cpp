@@ -7,7 +7,11 @@
 #include "store/Sealed.h"
 
 #include <QDateTime>
+#include <QSqlQuery>
+#include <QThread>
 #include <algorithm>
+#include <exception>
+#include <thread>
 
 namespace cabas::store {
 
@@ -20,12 +24,56 @@ QStringList words(const QString& text)
     return searchKey(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
 }
 
-// The same key as refresh() makes: normalised name, "|", ISO birth date.
-QString duplicateKey(const QString& firstName, const QString& lastName, const QDate& birthDate)
+// The same key as refresh() makes: the normalised first and last name.
+QString nameKey(const QString& firstName, const QString& lastName)
 {
-    return searchKey(firstName + QLatin1Char(' ') + lastName) + QLatin1Char('|') +
-           birthDate.toString(Qt::ISODate);
+    return searchKey(firstName + QLatin1Char(' ') + lastName);
 }
+
+// Runs work(from, to) over [0, n): in the calling thread, or split into contiguous parts over up to `threads`
+// threads (0: QThread::idealThreadCount()) of at least `rowsPerThread` rows each. Once every thread has
+// ended, rethrows the exception of the first part that threw.
+template <typename Work> void inParallel(std::size_t n, int threads, int rowsPerThread, const Work& work)
+{
+    const std::size_t most = std::size_t(std::max(1, threads > 0 ? threads : QThread::idealThreadCount()));
+    const std::size_t parts = std::clamp<std::size_t>(n / std::size_t(std::max(1, rowsPerThread)), 1, most);
+    if (parts == 1) {
+        work(std::size_t(0), n);
+        return;
+    }
+    const std::size_t each = (n + parts - 1) / parts;
+    std::vector<std::exception_ptr> errors(parts);
+    std::vector<std::thread> pool;
+    pool.reserve(parts - 1);
+    auto part = [&](std::size_t i) {
+        try {
+            work(std::min(n, i * each), std::min(n, (i + 1) * each));
+        } catch (...) {
+            errors[i] = std::current_exception();
+        }
+    };
+    for (std::size_t i = 1; i < parts; ++i)
+        pool.emplace_back(part, i);
+    part(0);
+    for (std::thread& t : pool)
+        t.join();
+    for (const std::exception_ptr& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+}
+
+// A person row read by refresh(), and what is made of it (possibly in another thread).
+struct PersonRow
+{
+    qint64 id = 0;
+    int version = 0;
+    qint64 household = 0;
+    QString code;
+    QString firstName; // the stored (sealed) values, cleared once decrypted
+    QString lastName;
+    QString nameKey;
+    QStringList words;
+};
 
 // Rows written by another client whose transaction began before our last look may carry an older updated_at
 // than the newest one we read: the next look starts this much earlier (and reads those rows again).
@@ -124,6 +172,14 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
             newest = v;
     };
     QSet<qint64> changed;
+    // Communes and postcodes repeat: normalised once each (and their words shared).
+    QHash<QString, QStringList> places;
+    auto placeWords = [&places](const QString& text) {
+        auto it = places.constFind(text);
+        if (it == places.cend())
+            it = places.insert(text, words(text));
+        return *it;
+    };
     {
         QSqlQuery q = db.exec(
             QStringLiteral("SELECT id, version, code, commune, postcode, updated_at FROM household") + where,
@@ -137,50 +193,87 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
             if (known != m_householdVersions.end() && known.value() == version)
                 continue; // read already, unchanged
             m_householdVersions.insert(id, version);
-            m_householdWords.insert(id, words(q.value(2).toString()) + words(q.value(3).toString()) +
-                                            words(q.value(4).toString()));
+            m_householdWords.insert(id, words(q.value(2).toString()) + placeWords(q.value(3).toString()) +
+                                            placeWords(q.value(4).toString()));
             changed.insert(id);
         }
     }
     if (m_names) {
-        QSqlQuery q = db.exec(QStringLiteral("SELECT id, version, household_id, code, first_name, last_name, "
-                                             "birth_date_sealed, updated_at FROM person") +
-                                  personWhere,
-                              values);
-        while (q.next()) {
-            ++m_lastRowsRead;
-            seen(q.value(7));
-            const qint64 id = q.value(0).toLongLong();
-            const int version = q.value(1).toInt();
+        // Read (this thread: the connection's), then decrypt and normalise (in worker threads when there are
+        // many rows), then index (this thread). The birth dates stay in the database: the duplicate check
+        // reads those of the persons of the name it looks for.
+        std::vector<PersonRow> rows;
+        {
+            QSqlQuery q = db.exec(QStringLiteral("SELECT id, version, household_id, code, first_name, "
+                                                 "last_name, updated_at FROM person") +
+                                      personWhere,
+                                  values);
+            // (Reserved generously at the first build: the pages not written to cost nothing.)
+            if (q.size() > 0)
+                rows.reserve(std::size_t(q.size()));
+            else if (first)
+                rows.reserve(std::size_t(m_householdVersions.size()) * 4);
+            while (q.next()) {
+                ++m_lastRowsRead;
+                seen(q.value(6));
+                const qint64 id = q.value(0).toLongLong();
+                const int version = q.value(1).toInt();
+                const auto before = m_persons.constFind(id);
+                if (before != m_persons.cend() && before->version == version)
+                    continue; // read and decrypted already, unchanged
+                PersonRow row;
+                row.id = id;
+                row.version = version;
+                row.household = q.value(2).toLongLong();
+                row.code = q.value(3).toString();
+                row.firstName = q.value(4).toString();
+                row.lastName = q.value(5).toString();
+                rows.push_back(std::move(row));
+            }
+        }
+        inParallel(rows.size(), m_threads, m_rowsPerThread, [&](std::size_t from, std::size_t to) {
+            for (std::size_t i = from; i < to; ++i) {
+                PersonRow& row = rows[i];
+                row.nameKey = nameKey(Sealed::openText(keys, kFirstName, row.code, row.firstName),
+                                      Sealed::openText(keys, kLastName, row.code, row.lastName));
+                row.firstName.clear();
+                row.lastName.clear();
+                row.words = words(row.code) + row.nameKey.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+            }
+        });
+        if (first) {
+            m_persons.reserve(qsizetype(rows.size()));
+            m_named.reserve(qsizetype(rows.size()));
+            m_members.reserve(m_householdVersions.size());
+        }
+        for (PersonRow& row : rows) {
+            const qint64 id = row.id;
             const auto before = m_persons.constFind(id);
-            if (before != m_persons.cend() && before->version == version)
-                continue; // read and decrypted already, unchanged
-            const QString code = q.value(3).toString();
-            const QString firstName = Sealed::openText(keys, kFirstName, code, q.value(4).toString());
-            const QString lastName = Sealed::openText(keys, kLastName, code, q.value(5).toString());
-            const QString birth = Sealed::openText(keys, kBirthDate, code, q.value(6).toString());
-            Member m;
-            m.version = version;
-            m.household = q.value(2).toLongLong();
-            m.nameKey = searchKey(firstName + QLatin1Char(' ') + lastName);
-            m.duplicateKey = m.nameKey + QLatin1Char('|') + birth;
-            m.words = words(code) + m.nameKey.split(QLatin1Char(' '), Qt::SkipEmptyParts);
             if (before != m_persons.cend()) {
-                m_duplicates.remove(before->duplicateKey, id);
-                if (before->household != m.household) {
-                    m_members[before->household].remove(id);
+                m_named.remove(before->nameKey, id);
+                if (before->household != row.household) {
+                    m_members[before->household].removeOne(id);
                     changed.insert(before->household);
                 }
             }
-            if (!birth.isEmpty())
-                m_duplicates.insert(m.duplicateKey, id);
-            m_members[m.household].insert(id);
+            Member m;
+            m.version = row.version;
+            m.household = row.household;
+            m.nameKey = std::move(row.nameKey);
+            m.words = std::move(row.words);
+            m_named.insert(m.nameKey, id);
+            QList<qint64>& members = m_members[m.household];
+            if (!members.contains(id))
+                members.append(id);
             changed.insert(m.household);
             m_persons.insert(id, std::move(m));
         }
     }
-    for (const qint64 household : std::as_const(changed))
-        rebuildTerms(household);
+    if (m_terms.empty())
+        buildTerms(changed);
+    else
+        for (const qint64 household : std::as_const(changed))
+            rebuildTerms(household);
     if (!changed.isEmpty())
         m_lastMatch.reset();
     if (newest.isValid() && !newest.isNull())
@@ -198,28 +291,88 @@ void NameIndex::touch(const std::vector<qint64>& households)
             m_touched.insert(id);
 }
 
+NameIndex::Terms NameIndex::termsOf(qint64 household) const
+{
+    Terms terms;
+    auto add = [&terms](const QString& word, quint8 kind) {
+        for (auto& [term, kinds] : terms)
+            if (term == word) {
+                kinds |= kind;
+                return;
+            }
+        terms.emplace_back(word, kind);
+    };
+    const auto words = m_householdWords.constFind(household);
+    const auto members = m_members.constFind(household);
+    terms.reserve(std::size_t((words != m_householdWords.cend() ? words->size() : 0) +
+                              (members != m_members.cend() ? members->size() * 4 : 0)));
+    if (words != m_householdWords.cend())
+        for (const QString& w : *words)
+            add(w, 1);
+    if (members != m_members.cend())
+        for (const qint64 person : *members) {
+            const auto m = m_persons.constFind(person);
+            if (m != m_persons.cend())
+                for (const QString& w : m->words)
+                    add(w, 2);
+        }
+    return terms;
+}
+
 void NameIndex::rebuildTerms(qint64 household)
 {
-    QHash<QString, quint8> terms;
-    for (const QString& w : m_householdWords.value(household))
-        terms[w] |= 1;
-    for (const qint64 person : m_members.value(household))
-        for (const QString& w : m_persons.value(person).words)
-            terms[w] |= 2;
-    QHash<QString, quint8>& old = m_termsOf[household];
-    for (auto it = old.cbegin(); it != old.cend(); ++it) {
-        if (terms.contains(it.key()))
+    Terms terms = termsOf(household);
+    Terms& old = m_termsOf[household];
+    for (const auto& [word, kinds] : old) {
+        if (std::any_of(terms.cbegin(), terms.cend(), [&](const auto& t) { return t.first == word; }))
             continue;
-        auto t = m_terms.find(it.key());
+        auto t = m_terms.find(word);
         if (t != m_terms.end()) {
-            t->second.remove(household);
-            if (t->second.isEmpty())
+            Postings& postings = t->second;
+            const auto p =
+                std::lower_bound(postings.begin(), postings.end(), std::make_pair(household, quint8(0)));
+            if (p != postings.end() && p->first == household)
+                postings.erase(p);
+            if (postings.empty())
                 m_terms.erase(t);
         }
     }
-    for (auto it = terms.cbegin(); it != terms.cend(); ++it)
-        m_terms[it.key()][household] = it.value();
+    for (const auto& [word, kinds] : terms) {
+        Postings& postings = m_terms[word];
+        const auto p =
+            std::lower_bound(postings.begin(), postings.end(), std::make_pair(household, quint8(0)));
+        if (p != postings.end() && p->first == household)
+            p->second = kinds;
+        else
+            postings.insert(p, {household, kinds});
+    }
     old = std::move(terms);
+}
+
+void NameIndex::buildTerms(const QSet<qint64>& changed)
+{
+    // The households' terms (in worker threads when there are many), then the map from each term to its
+    // households (in their order), then the terms sorted once into m_terms: no search in the sorted map per
+    // term and household.
+    std::vector<qint64> households(changed.cbegin(), changed.cend());
+    std::sort(households.begin(), households.end());
+    std::vector<Terms> terms(households.size());
+    inParallel(households.size(), m_threads, m_rowsPerThread, [&](std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i)
+            terms[i] = termsOf(households[i]);
+    });
+    QHash<QString, Postings> byTerm;
+    byTerm.reserve(qsizetype(households.size()) * 4);
+    m_termsOf.reserve(qsizetype(households.size()));
+    for (std::size_t i = 0; i < households.size(); ++i) {
+        for (const auto& [word, kinds] : terms[i])
+            byTerm[word].emplace_back(households[i], kinds);
+        m_termsOf.insert(households[i], std::move(terms[i]));
+    }
+    QStringList sorted = byTerm.keys();
+    std::sort(sorted.begin(), sorted.end());
+    for (const QString& word : std::as_const(sorted))
+        m_terms.emplace_hint(m_terms.end(), word, std::move(byTerm[word]));
 }
 
 std::optional<std::vector<qint64>> NameIndex::matching(const QString& text, bool names) const
@@ -236,9 +389,9 @@ std::optional<std::vector<qint64>> NameIndex::matching(const QString& text, bool
     for (const QString& word : wanted) {
         QSet<qint64> found;
         for (auto it = m_terms.lower_bound(word); it != m_terms.end() && it->first.startsWith(word); ++it)
-            for (auto h = it->second.cbegin(); h != it->second.cend(); ++h)
-                if (h.value() & kinds)
-                    found.insert(h.key());
+            for (const auto& [household, termKinds] : it->second)
+                if (termKinds & kinds)
+                    found.insert(household);
         sets.push_back(std::move(found));
     }
     std::sort(sets.begin(), sets.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
@@ -256,13 +409,30 @@ std::optional<std::vector<qint64>> NameIndex::matching(const QString& text, bool
     return result;
 }
 
-std::vector<qint64> NameIndex::sameNameAndBirthDate(const QString& firstName, const QString& lastName,
+std::vector<qint64> NameIndex::sameNameAndBirthDate(const Database& db, const security::KeyRing& keys,
+                                                    const QString& firstName, const QString& lastName,
                                                     const QDate& birthDate) const
 {
-    QMutexLocker lock(&m_mutex);
     std::vector<qint64> result;
-    for (const qint64 id : m_duplicates.values(duplicateKey(firstName, lastName, birthDate)))
-        result.push_back(id);
+    if (!birthDate.isValid())
+        return result;
+    QStringList ids;
+    {
+        QMutexLocker lock(&m_mutex);
+        const QString key = nameKey(firstName, lastName);
+        for (auto it = m_named.constFind(key); it != m_named.cend() && it.key() == key; ++it)
+            ids << QString::number(it.value());
+    }
+    if (ids.isEmpty())
+        return result;
+    // The candidates' birth dates, as the index knew them before it stopped keeping them: the sealed ISO
+    // date (empty: no birth date, never a duplicate).
+    const QString wanted = birthDate.toString(Qt::ISODate);
+    QSqlQuery q = db.exec(QStringLiteral("SELECT id, code, birth_date_sealed FROM person WHERE id IN (%1)")
+                              .arg(ids.join(QLatin1Char(','))));
+    while (q.next())
+        if (Sealed::openText(keys, kBirthDate, q.value(1).toString(), q.value(2).toString()) == wanted)
+            result.push_back(q.value(0).toLongLong());
     std::sort(result.begin(), result.end());
     return result;
 }
@@ -278,6 +448,40 @@ std::vector<qint64> NameIndex::personsNamed(const QString& key) const
             result.push_back(it.key());
     std::sort(result.begin(), result.end());
     return result;
+}
+
+void NameIndex::setThreads(int threads, int rowsPerThread)
+{
+    QMutexLocker lock(&m_mutex);
+    m_threads = std::max(0, threads);
+    m_rowsPerThread = std::max(1, rowsPerThread);
+}
+
+QStringList NameIndex::describe() const
+{
+    QMutexLocker lock(&m_mutex);
+    QStringList lines;
+    for (const auto& [term, households] : m_terms) {
+        QStringList where;
+        for (const auto& [household, kinds] : households)
+            where << QStringLiteral("%1:%2").arg(household).arg(kinds);
+        lines << QStringLiteral("term %1 %2").arg(term, where.join(QLatin1Char(' ')));
+    }
+    for (auto it = m_persons.cbegin(); it != m_persons.cend(); ++it)
+        lines << QStringLiteral("person %1 v%2 h%3 [%4] %5")
+                     .arg(it.key())
+                     .arg(it->version)
+                     .arg(it->household)
+                     .arg(it->nameKey, it->words.join(QLatin1Char(',')));
+    for (auto it = m_householdWords.cbegin(); it != m_householdWords.cend(); ++it)
+        lines << QStringLiteral("household %1 v%2 %3")
+                     .arg(it.key())
+                     .arg(m_householdVersions.value(it.key()))
+                     .arg(it->join(QLatin1Char(',')));
+    for (auto it = m_named.cbegin(); it != m_named.cend(); ++it)
+        lines << QStringLiteral("named [%1] %2").arg(it.key()).arg(it.value());
+    lines.sort();
+    return lines;
 }
 
 qint64 NameIndex::lastRowsRead() const

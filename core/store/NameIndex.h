@@ -26,15 +26,15 @@ namespace cabas::store {
 //
 // One index per database (its place and its key ring's id), shared by the connections of the process (the
 // desktop builds it in a worker thread after login, on its own connection). refresh() reads the households
-// and persons written since it last looked (everything the first time: about 4.4 s of CPU at 100,000
-// households; rows already read are skipped by their version), so writes of this process are seen at the next
-// search, and those of other clients at the next search two seconds or more after the previous look (or
-// twenty times as long as that look, or the build, took, when it was long; at most a minute). A look reads
-// the rows whose updated_at is at or after the newest one it saw, or our own clock at the previous look minus
-// two minutes if that is later, minus one minute: rows committed more than a minute after their updated_at
-// (another client's long import) or stamped by a clock more than two minutes behind ours are only seen at the
-// next login. A word is matched as a prefix of a term, accents and case ignored, as on a clear database.
-// Thread-safe.
+// and persons written since it last looked (everything the first time: about 2.5 s of CPU at 100,000
+// households, docs/encryption.md; rows already read are skipped by their version), so writes of this
+// process are seen at the next search, and those of other clients at the next search two seconds or more
+// after the previous look (or twenty times as long as that look, or the build, took, when it was long; at
+// most a minute). A look reads the rows whose updated_at is at or after the newest one it saw, or our own
+// clock at the previous look minus two minutes if that is later, minus one minute: rows committed more than a
+// minute after their updated_at (another client's long import) or stamped by a clock more than two minutes
+// behind ours are only seen at the next login. A word is matched as a prefix of a term, accents and case
+// ignored, as on a clear database. Thread-safe.
 class NameIndex
 {
   public:
@@ -60,8 +60,11 @@ class NameIndex
     // Households in which every word of `text` is a prefix of one of their terms: code, commune, postcode,
     // and with `names` the members' names and codes. Sorted. None when `text` has no word.
     std::optional<std::vector<qint64>> matching(const QString& text, bool names) const;
-    // Persons whose name (accents, case, spacing ignored) and birth date are these.
-    std::vector<qint64> sameNameAndBirthDate(const QString& firstName, const QString& lastName,
+    // Persons whose name (accents, case, spacing ignored) and birth date are these. The index keeps the names
+    // only: the birth dates of the persons of that name are read from `db` and decrypted here (a duplicate
+    // check is rare, the build decrypts one value less per person).
+    std::vector<qint64> sameNameAndBirthDate(const Database& db, const security::KeyRing& keys,
+                                             const QString& firstName, const QString& lastName,
                                              const QDate& birthDate) const;
 
     // Persons whose name (first and last, accents and case ignored) contains `key` (a searchKey()).
@@ -70,16 +73,27 @@ class NameIndex
     qint64 households() const;
     qint64 persons() const;
 
+    // The rows read by a refresh are decrypted and normalised in up to `threads` threads (0: as many as
+    // QThread::idealThreadCount()), each taking at least `rowsPerThread` rows; 1: in the calling thread only.
+    void setThreads(int threads, int rowsPerThread = 4000);
+    // Everything the index holds, one line per term, person and household, sorted (tests: two indexes of the
+    // same rows describe themselves alike).
+    QStringList describe() const;
+
   private:
     struct Member
     {
         int version = 0;
         qint64 household = 0;
-        QString duplicateKey;
         QString nameKey;
         QStringList words;
     };
+    // A household's terms and their kinds (1: household, 2: names; each term once).
+    using Terms = std::vector<std::pair<QString, quint8>>;
+    Terms termsOf(qint64 household) const;
     void rebuildTerms(qint64 household);
+    // The first build's terms: every household of `changed` at once (m_terms is empty).
+    void buildTerms(const QSet<qint64>& changed);
 
     bool m_names = true;
     mutable QMutex m_mutex;
@@ -93,10 +107,14 @@ class NameIndex
     QSet<qint64> m_touched;
     QHash<qint64, QStringList> m_householdWords;
     QHash<qint64, Member> m_persons;
-    QHash<qint64, QSet<qint64>> m_members;
-    QHash<qint64, QHash<QString, quint8>> m_termsOf; // household -> term -> kinds (1: household, 2: names)
-    std::map<QString, QHash<qint64, quint8>> m_terms;
-    QMultiHash<QString, qint64> m_duplicates;
+    QHash<qint64, QList<qint64>> m_members; // household -> persons (each once)
+    QHash<qint64, Terms> m_termsOf;
+    // The households of a term and the kinds it has there, sorted by household.
+    using Postings = std::vector<std::pair<qint64, quint8>>;
+    std::map<QString, Postings> m_terms;
+    QMultiHash<QString, qint64> m_named; // nameKey -> persons (the duplicate check's candidates)
+    int m_threads = 0;
+    int m_rowsPerThread = 4000;
     struct LastMatch
     {
         QStringList text;

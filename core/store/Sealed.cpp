@@ -7,6 +7,8 @@
 #include <QMutex>
 #include <QSet>
 #include <QSqlQuery>
+#include <QVarLengthArray>
+#include <array>
 
 namespace cabas::store {
 
@@ -62,6 +64,48 @@ Marker checked(const Database& db)
 QByteArray context(QLatin1String field, const QString& rowKey)
 {
     return QByteArray(field.data(), field.size()) + ':' + rowKey.toUtf8();
+}
+
+// Standard base64 with its padding, as QByteArray::toBase64() writes it, decoded into `out`; false for
+// anything else (then QByteArray::fromBase64Encoding decides: it accepts a few more forms, or rejects).
+bool decodeBase64(QStringView text, QByteArray& out)
+{
+    static const auto table = [] {
+        std::array<qint8, 128> t{};
+        t.fill(-1);
+        const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < 64; ++i)
+            t[std::size_t(alphabet[i])] = qint8(i);
+        return t;
+    }();
+    const qsizetype n = text.size();
+    if (n == 0 || n % 4 != 0)
+        return false;
+    const qsizetype padding = text[n - 1] == QLatin1Char('=') ? (text[n - 2] == QLatin1Char('=') ? 2 : 1) : 0;
+    out.resize(n / 4 * 3 - padding);
+    char* o = out.data();
+    const QChar* c = text.data();
+    quint32 bits = 0;
+    qsizetype written = 0;
+    for (qsizetype i = 0; i < n - padding; ++i) {
+        const char16_t u = c[i].unicode();
+        if (u >= 128 || table[u] < 0)
+            return false;
+        bits = (bits << 6) | quint32(table[u]);
+        if (i % 4 == 3) {
+            o[written++] = char(bits >> 16);
+            o[written++] = char(bits >> 8);
+            o[written++] = char(bits);
+            bits = 0;
+        }
+    }
+    if (padding == 1) {
+        o[written++] = char(bits >> 10);
+        o[written++] = char(bits >> 2);
+    } else if (padding == 2) {
+        o[written++] = char(bits >> 4);
+    }
+    return written == out.size();
 }
 } // namespace
 
@@ -143,12 +187,30 @@ QString Sealed::openText(const security::KeyRing& keys, QLatin1String field, con
 {
     if (stored.isEmpty())
         return QStringLiteral("");
-    const auto decoded =
-        QByteArray::fromBase64Encoding(stored.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded)
-        throw Error(tr("An encrypted value is damaged (%1).").arg(QString::fromUtf8(context(field, rowKey))),
-                    Error::Kind::Storage);
-    return QString::fromUtf8(keys.decrypt(security::KeyRing::Scope::Data, *decoded, context(field, rowKey)));
+    QByteArray sealed;
+    if (!decodeBase64(stored, sealed)) {
+        const auto decoded =
+            QByteArray::fromBase64Encoding(stored.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded)
+            throw Error(
+                tr("An encrypted value is damaged (%1).").arg(QString::fromUtf8(context(field, rowKey))),
+                Error::Kind::Storage);
+        sealed = *decoded;
+    }
+    // The context "table.column:ROWKEY" without allocating (the name index opens hundreds of thousands).
+    QVarLengthArray<char, 128> where;
+    where.append(field.data(), field.size());
+    where.append(':');
+    for (const QChar c : rowKey) {
+        if (c.unicode() >= 128) {
+            where.resize(0);
+            break;
+        }
+        where.append(char(c.unicode()));
+    }
+    const QByteArray ctx =
+        where.isEmpty() ? context(field, rowKey) : QByteArray::fromRawData(where.constData(), where.size());
+    return QString::fromUtf8(keys.decrypt(security::KeyRing::Scope::Data, sealed, ctx));
 }
 
 bool Sealed::isSealed(const Database& db)

@@ -60,6 +60,11 @@ TEST_CASE("search keys ignore accents, case and punctuation", "[person]")
     CHECK(searchKey(QStringLiteral("Lefèvre")) == QStringLiteral("lefevre"));
     CHECK(searchKey(QStringLiteral("  JEAN-Pierre  Nguyễn ")) == QStringLiteral("jean pierre nguyen"));
     CHECK(searchKey(QStringLiteral("Œillet d’Aignan")) == QStringLiteral("oeillet d aignan"));
+    // Letters that do not decompose, in either case.
+    CHECK(searchKey(QStringLiteral("ÆSA Æsa æsa")) == QStringLiteral("aesa aesa aesa"));
+    CHECK(searchKey(QStringLiteral("STRAẞE Straße")) == QStringLiteral("strasse strasse"));
+    CHECK(searchKey(QStringLiteral("ĐORĐE Đorđe - ")) == QStringLiteral("dorde dorde"));
+    CHECK(searchKey(QStringLiteral("cœur")) == QStringLiteral("coeur"));
 }
 
 TEST_CASE("households and persons are validated with located messages", "[household]")
