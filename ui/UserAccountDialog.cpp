@@ -1,18 +1,16 @@
 #include "UserAccountDialog.h"
 #include "Accessibility.h"
+#include "PasswordFields.h"
 #include "Theme.h"
 
-#include "common/Error.h"
 #include "security/UserService.h"
 
-#include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QVBoxLayout>
 
 namespace cabas::ui {
@@ -137,39 +135,24 @@ void UserAccountDialog::updateOkButton()
 
 void UserAccountDialog::accept()
 {
-    if (m_password->text() != m_confirm->text()) {
-        setErrorMessage(tr("The two passwords differ."));
-        m_confirm->clear();
-        m_confirm->setFocus();
-        return;
-    }
-    QString refusal;
-    {
-        // Argon2id for the password hash and the key slot: a moment.
-        QApplication::setOverrideCursor(Qt::WaitCursor);
-        const auto restore = qScopeGuard([] { QApplication::restoreOverrideCursor(); });
-        try {
-            const security::UserService users(m_db, m_session);
-            switch (m_mode) {
-            case Mode::ChangeOwn:
-                users.setPassword(m_login, m_password->text(), m_current->text());
-                break;
-            case Mode::Reset:
-                users.setPassword(m_login, m_password->text());
-                break;
-            case Mode::Add:
-                m_login = users
-                              .add(m_loginEdit->text().trimmed(), m_name->text().trimmed(),
-                                   Role(m_role->currentData().toInt()), m_password->text())
-                              .login;
-                break;
-            }
-        } catch (const Error& e) {
-            refusal = e.message();
-        } catch (const std::exception& e) {
-            refusal = tr("Unexpected error: %1").arg(QString::fromLocal8Bit(e.what()));
+    // Argon2id for the password hash and the key slot: a moment.
+    const QString refusal = PasswordFields::apply(m_password, m_confirm, [this] {
+        const security::UserService users(m_db, m_session);
+        switch (m_mode) {
+        case Mode::ChangeOwn:
+            users.setPassword(m_login, m_password->text(), m_current->text());
+            break;
+        case Mode::Reset:
+            users.setPassword(m_login, m_password->text());
+            break;
+        case Mode::Add:
+            m_login = users
+                          .add(m_loginEdit->text().trimmed(), m_name->text().trimmed(),
+                               Role(m_role->currentData().toInt()), m_password->text())
+                          .login;
+            break;
         }
-    }
+    });
     if (!refusal.isEmpty()) {
         setErrorMessage(refusal);
         return;

@@ -2,6 +2,7 @@
 
 #include "AdministrationPage.h"
 #include "MainWindow.h"
+#include "PasswordFields.h"
 #include "UiTestUtil.h"
 #include "UserAccountDialog.h"
 #include "common/Error.h"
@@ -79,7 +80,7 @@ TEST_CASE("ui: a user changes her own password from the File menu, with her curr
     fill(dialog, "currentPasswordEdit", test::kStaffPassword);
     fill(dialog, "confirmPasswordEdit", kNew + QStringLiteral("x"));
     ok->click();
-    CHECK(dialog->errorMessage() == ui::UserAccountDialog::tr("The two passwords differ."));
+    CHECK(dialog->errorMessage() == ui::PasswordFields::tr("The two passwords differ."));
 
     fill(dialog, "confirmPasswordEdit", kNew);
     ok->click();
