@@ -9,7 +9,8 @@ namespace cabas::store {
 
 namespace {
 const QString kColumns =
-    QStringLiteral("id, login, display_name, role, active, created_at, failed_attempts, locked_until");
+    QStringLiteral("id, login, display_name, role, active, created_at, failed_attempts, locked_until, "
+                   "password_must_change");
 
 // Calls one of the cabas_auth_* functions; a missing function, table or privilege means that the roles were
 // set up by an older Cabas (or never): say so instead of PostgreSQL's bare message.
@@ -72,6 +73,7 @@ User readUser(const QSqlQuery& q)
     u.createdAt = toTimestamp(q.value(5));
     u.failedAttempts = q.value(6).toInt();
     u.lockedUntil = toTimestamp(q.value(7));
+    u.mustChangePassword = q.value(8).toBool();
     return u;
 }
 } // namespace
@@ -83,11 +85,11 @@ void UserRepository::add(User& user, const QString& passwordHash)
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
     if (findByLogin(user.login))
         throw Error(tr("The login \"%1\" is already taken.").arg(user.login), Error::Kind::Conflict);
-    QSqlQuery q =
-        m_db.exec(QStringLiteral("INSERT INTO app_user (login, display_name, role, password_hash, active, "
-                                 "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
-                  {textValue(user.login), textValue(user.displayName), toCode(user.role), passwordHash,
-                   user.active, timestampValue(user.createdAt)});
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("INSERT INTO app_user (login, display_name, role, password_hash, active, "
+                       "created_at, password_must_change) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+        {textValue(user.login), textValue(user.displayName), toCode(user.role), passwordHash, user.active,
+         timestampValue(user.createdAt), user.mustChangePassword});
     q.next();
     user.id = q.value(0).toLongLong();
 }
@@ -136,12 +138,13 @@ qint64 UserRepository::countActive(Role role) const
     return q.next() ? q.value(0).toLongLong() : 0;
 }
 
-void UserRepository::setPasswordHash(qint64 userId, const QString& hash, const QDateTime& changedAt)
+void UserRepository::setPasswordHash(qint64 userId, const QString& hash, const QDateTime& changedAt,
+                                     bool mustChange)
 {
     m_db.exec(
         QStringLiteral("UPDATE app_user SET password_hash = ?, password_changed_at = ?, failed_attempts = 0, "
-                       "locked_until = NULL WHERE id = ?"),
-        {hash, timestampValue(changedAt), userId});
+                       "locked_until = NULL, password_must_change = ? WHERE id = ?"),
+        {hash, timestampValue(changedAt), mustChange, userId});
 }
 
 void UserRepository::setActive(qint64 userId, bool active)

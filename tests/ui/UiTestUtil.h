@@ -86,13 +86,14 @@ inline std::unique_ptr<store::Database> initialisedDatabase(const TempDatabase& 
 // The password of the staff accounts the UI tests add.
 inline const QString kStaffPassword = QStringLiteral("Demo-Cabas-2026");
 
-// Adds a user with a display name (password kStaffPassword) as the administrator and logs them in
-// (TestDatabase.h's sessionFor() names users by their login).
+// Adds a user with a display name (password kStaffPassword, settled: settlePassword) as the administrator and
+// logs them in (TestDatabase.h's sessionFor() names users by their login).
 inline Session addUserAndLogin(const store::Database& db, const QString& login, const QString& name,
                                Role role)
 {
     const Session admin = adminSession(db);
     security::UserService(db, admin).add(login, name, role, kStaffPassword);
+    settlePassword(db, login);
     return security::Authenticator(db).login(login, kStaffPassword);
 }
 
