@@ -3,6 +3,8 @@
 #include "PasswordFields.h"
 #include "Theme.h"
 
+#include "common/Error.h"
+#include "security/AuditTrail.h"
 #include "security/UserService.h"
 
 #include <QComboBox>
@@ -36,14 +38,16 @@ UserAccountDialog::UserAccountDialog(Mode mode, const store::Database& db, const
     case Mode::Reset:
         setWindowTitle(tr("New password for %1").arg(login));
         explanation = tr("%1 gets new keys with this password and the account is unlocked. Give the password "
-                         "to %1 in person; they should change it at their next login. A nurse's access to "
-                         "health data comes back at the next login of another nurse.")
+                         "to %1 in person; Cabas asks them to change it at their next login. A nurse's "
+                         "access to health data comes back at the next login of another nurse.")
                           .arg(login);
         break;
     case Mode::Add:
         setWindowTitle(tr("Add a user"));
-        explanation = tr("The new user logs in with this first password and should change it at once. A "
-                         "nurse's access to health data is opened at the next login of another nurse.");
+        explanation =
+            tr("The new user logs in with this first password, then Cabas asks them to choose their "
+               "own at once. A nurse's access to health data is opened at the next login of another "
+               "nurse.");
         break;
     }
     auto* text = new QLabel(explanation, this);
@@ -51,10 +55,17 @@ UserAccountDialog::UserAccountDialog(Mode mode, const store::Database& db, const
     text->setWordWrap(true);
     layout->addWidget(text);
 
+    // A temporary password (changeTemporaryPassword): why the dialog opened by itself.
+    m_notice = new QLabel(this);
+    m_notice->setObjectName(QStringLiteral("temporaryPasswordNotice"));
+    m_notice->setWordWrap(true);
+    m_notice->hide();
+    layout->addWidget(m_notice);
+
     m_error = theme::errorBox(this, QStringLiteral("userAccountError"));
     layout->addWidget(m_error);
 
-    auto* form = new QFormLayout();
+    auto* form = m_form = new QFormLayout();
     form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     if (mode == Mode::Add) {
@@ -109,6 +120,30 @@ UserAccountDialog::UserAccountDialog(Mode mode, const store::Database& db, const
     else
         m_password->setFocus();
     a11y::connectLabels(this);
+}
+
+bool UserAccountDialog::changeTemporaryPassword(const store::Database& db, Session& session,
+                                                const QString& password, QWidget* parent)
+{
+    UserAccountDialog dialog(Mode::ChangeOwn, db, session, QString(), parent);
+    dialog.m_notice->setText(tr("Your password was set by an administrator: it is temporary. Choose your own "
+                                "password now to go on; if you cancel, you are logged out."));
+    theme::setTone(dialog.m_notice, theme::Tone::Warning);
+    dialog.m_notice->show();
+    dialog.m_current->setText(password);
+    dialog.m_form->setRowVisible(dialog.m_current, false);
+    dialog.m_password->setFocus();
+    if (dialog.exec() == QDialog::Accepted) {
+        session.user.mustChangePassword = false;
+        return true;
+    }
+    try {
+        AuditTrail(db).record(session, QStringLiteral("logout"), QStringLiteral("app_user"), session.login(),
+                              QStringLiteral("temporary password not changed"));
+    } catch (const Error&) {
+        // Leaving must not fail because the database went away.
+    }
+    return false;
 }
 
 QString UserAccountDialog::errorMessage() const

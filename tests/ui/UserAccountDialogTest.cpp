@@ -9,6 +9,7 @@
 #include "security/Authenticator.h"
 #include "security/KeyRing.h"
 #include "security/UserService.h"
+#include "store/UserRepository.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
 
@@ -124,6 +125,10 @@ TEST_CASE("ui: an administrator adds a user, sets a new password, disables and e
     CHECK(view->model()->rowCount() == before + 1);
     CHECK(child<QLabel>(page, "usersMessage")->text().contains(QStringLiteral("julie.morel")));
     CHECK(logsIn(*window.database(), QStringLiteral("julie.morel"), kNew));
+    // The administrator chose it: Julie changes it at her first login.
+    CHECK(store::UserRepository(*window.database())
+              .findByLogin(QStringLiteral("julie.morel"))
+              ->mustChangePassword);
 
     // Reset her password.
     selectUser(view, QStringLiteral("julie.morel"));
