@@ -1,11 +1,10 @@
 #include "AdministratorRecoveryDialog.h"
 #include "Accessibility.h"
+#include "PasswordFields.h"
 #include "Theme.h"
 
-#include "common/Error.h"
 #include "security/Recovery.h"
 
-#include <QApplication>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QFontMetrics>
@@ -13,7 +12,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QVBoxLayout>
 
 namespace cabas::ui {
@@ -108,27 +106,12 @@ void AdministratorRecoveryDialog::updateOkButton()
 
 void AdministratorRecoveryDialog::accept()
 {
-    if (m_password->text() != m_confirm->text()) {
-        setErrorMessage(tr("The two passwords differ."));
-        m_confirm->clear();
-        m_confirm->setFocus();
-        return;
-    }
-    QString refusal;
-    {
-        // Argon2id for the password hash and the key slot: a moment.
-        QApplication::setOverrideCursor(Qt::WaitCursor);
-        const auto restore = qScopeGuard([] { QApplication::restoreOverrideCursor(); });
-        try {
-            m_done = security::Recovery::restoreAdministrator(m_db, m_key->text(), m_login->text(),
-                                                              m_name->text(), m_password->text())
-                         .user.login;
-        } catch (const Error& e) {
-            refusal = e.message();
-        } catch (const std::exception& e) {
-            refusal = tr("Unexpected error: %1").arg(QString::fromLocal8Bit(e.what()));
-        }
-    }
+    // Argon2id for the password hash and the key slot: a moment.
+    const QString refusal = PasswordFields::apply(m_password, m_confirm, [this] {
+        m_done = security::Recovery::restoreAdministrator(m_db, m_key->text(), m_login->text(),
+                                                          m_name->text(), m_password->text())
+                     .user.login;
+    });
     if (!refusal.isEmpty()) {
         m_done.clear();
         setErrorMessage(refusal);

@@ -2,6 +2,7 @@
 #include "Accessibility.h"
 #include "AdministratorRecoveryDialog.h"
 #include "Theme.h"
+#include "UserAccountDialog.h"
 
 #include "common/Error.h"
 #include "security/Authenticator.h"
@@ -196,9 +197,20 @@ void LoginDialog::accept()
             refusal = tr("Unexpected error: %1").arg(QString::fromLocal8Bit(e.what()));
         }
     }
+    const QString password = m_password->text();
     m_password->clear();
     if (!m_session) {
         setErrorMessage(refusal);
+        m_password->setFocus();
+        return;
+    }
+    // A password set by an administrator (or a sealing) is changed before anything opens; cancelling logs
+    // out, back here.
+    if (m_session->mustChangePassword() &&
+        !UserAccountDialog::changeTemporaryPassword(m_db, *m_session, password, this)) {
+        m_session.reset();
+        setErrorMessage(tr("Your password was not changed, so you are logged out. Log in again to choose "
+                           "your own password."));
         m_password->setFocus();
         return;
     }

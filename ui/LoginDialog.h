@@ -17,7 +17,9 @@ namespace cabas::ui {
 // (which audits every attempt and locks an account after repeated failures). The programme's name and the
 // database are shown so that the user knows where they log in. A refusal (wrong password, locked or disabled
 // account) is shown in the dialog, which stays open with the password cleared; after accept(), session()
-// holds who logged in. The database must outlive the dialog.
+// holds who logged in. A user whose password is temporary (Session::mustChangePassword) changes it first
+// (UserAccountDialog::changeTemporaryPassword); cancelling that logs them out and the dialog stays open.
+// The database must outlive the dialog.
 class LoginDialog : public QDialog
 {
     Q_OBJECT

@@ -1,16 +1,9 @@
 #include "RecoveryKeyDialog.h"
+#include "ShownOnce.h"
 
 #include <QCheckBox>
-#include <QClipboard>
-#include <QDialogButtonBox>
 #include <QFontDatabase>
-#include <QGuiApplication>
-#include <QHBoxLayout>
 #include <QLabel>
-#include <QPrintDialog>
-#include <QPrinter>
-#include <QPushButton>
-#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace cabas::ui {
@@ -63,40 +56,27 @@ RecoveryKeyDialog::RecoveryKeyDialog(const QString& recoveryKey, QWidget* parent
     m_keyLabel->setContentsMargins(12, 12, 12, 12);
     layout->addWidget(m_keyLabel);
 
-    auto* actions = new QHBoxLayout();
-    auto* copy = new QPushButton(tr("&Copy"), this);
-    copy->setObjectName(QStringLiteral("copyButton"));
-    copy->setAccessibleName(tr("Copy the recovery key"));
-    copy->setAutoDefault(false);
-    connect(copy, &QPushButton::clicked, this, &RecoveryKeyDialog::copyKey);
-    auto* print = new QPushButton(tr("&Print…"), this);
-    print->setObjectName(QStringLiteral("printButton"));
-    print->setAccessibleName(tr("Print the recovery key"));
-    print->setAutoDefault(false);
-    connect(print, &QPushButton::clicked, this, &RecoveryKeyDialog::printKey);
-    actions->addWidget(copy);
-    actions->addWidget(print);
-    actions->addStretch(1);
-    layout->addLayout(actions);
-
-    m_status = new QLabel(this);
-    m_status->setObjectName(QStringLiteral("recoveryKeyStatus"));
-    m_status->setWordWrap(true);
-    m_status->hide();
-    layout->addWidget(m_status);
-
-    m_confirm = new QCheckBox(tr("I have &written down the recovery key"), this);
-    m_confirm->setObjectName(QStringLiteral("confirmCheck"));
-    m_confirm->setAccessibleName(tr("I have written down the recovery key"));
-    layout->addWidget(m_confirm);
-
-    auto* buttons = new QDialogButtonBox(this);
-    m_continue = buttons->addButton(tr("C&ontinue"), QDialogButtonBox::AcceptRole);
-    m_continue->setObjectName(QStringLiteral("continueButton"));
-    m_continue->setEnabled(false);
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(m_confirm, &QCheckBox::toggled, m_continue, &QPushButton::setEnabled);
-    layout->addWidget(buttons);
+    ShownOnce::Texts texts;
+    texts.secret = m_key;
+    texts.copyName = tr("Copy the recovery key");
+    texts.copied = tr("Copied. Paste it somewhere safe, then copy something else so that it does not stay "
+                      "in the clipboard.");
+    texts.printName = tr("Print the recovery key");
+    texts.printedPage = [key = m_key] {
+        return QStringLiteral(
+                   "<h2>%1</h2><p>%2</p><p style=\"font-family: monospace; font-size: 20pt\"><b>%3</b></p>")
+            .arg(tr("Cabas: recovery key").toHtmlEscaped(),
+                 tr("Keep this page in a safe place. It opens the database's keys when every administrator's "
+                    "password is lost.")
+                     .toHtmlEscaped(),
+                 key.toHtmlEscaped());
+    };
+    texts.printed = tr("Sent to the printer.");
+    texts.statusName = QStringLiteral("recoveryKeyStatus");
+    // The window grows with the message instead of squeezing the key and the explanation.
+    texts.growWithStatus = true;
+    texts.confirm = tr("I have &written down the recovery key");
+    m_confirm = ShownOnce::add(this, layout, texts);
 }
 
 RecoveryKeyDialog::~RecoveryKeyDialog() = default;
@@ -105,42 +85,6 @@ void RecoveryKeyDialog::reject()
 {
     if (m_confirm->isChecked())
         QDialog::accept(); // the key is written down: closing the window continues
-}
-
-void RecoveryKeyDialog::copyKey()
-{
-    QGuiApplication::clipboard()->setText(m_key);
-    m_status->setText(tr("Copied. Paste it somewhere safe, then copy something else so that it does not stay "
-                         "in the clipboard."));
-    showStatus();
-}
-
-void RecoveryKeyDialog::printKey()
-{
-    QPrinter printer;
-    QPrintDialog dialog(&printer, this);
-    dialog.setWindowTitle(tr("Print the recovery key"));
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    QTextDocument page;
-    const QString text =
-        QStringLiteral(
-            "<h2>%1</h2><p>%2</p><p style=\"font-family: monospace; font-size: 20pt\"><b>%3</b></p>")
-            .arg(tr("Cabas: recovery key").toHtmlEscaped(),
-                 tr("Keep this page in a safe place. It opens the database's keys when every administrator's "
-                    "password is lost.")
-                     .toHtmlEscaped(),
-                 m_key.toHtmlEscaped());
-    page.setHtml(text);
-    page.print(&printer);
-    m_status->setText(tr("Sent to the printer."));
-    showStatus();
-}
-
-void RecoveryKeyDialog::showStatus()
-{
-    m_status->show();
-    adjustSize(); // the window grows with the message instead of squeezing the key and the explanation
 }
 
 } // namespace cabas::ui

@@ -4,7 +4,6 @@
 
 class QCheckBox;
 class QLabel;
-class QPushButton;
 
 namespace cabas::ui {
 
@@ -26,15 +25,9 @@ class RecoveryKeyDialog : public QDialog
     void reject() override;
 
   private:
-    void copyKey();
-    void printKey();
-    void showStatus();
-
     QString m_key;
     QLabel* m_keyLabel = nullptr;
-    QLabel* m_status = nullptr;
     QCheckBox* m_confirm = nullptr;
-    QPushButton* m_continue = nullptr;
 };
 
 } // namespace cabas::ui

@@ -1,17 +1,10 @@
 #include "TemporaryPasswordsDialog.h"
+#include "ShownOnce.h"
 
 #include <QCheckBox>
-#include <QClipboard>
-#include <QDialogButtonBox>
 #include <QFontDatabase>
-#include <QGuiApplication>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
-#include <QPrintDialog>
-#include <QPrinter>
-#include <QPushButton>
-#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace cabas::ui {
@@ -56,70 +49,26 @@ TemporaryPasswordsDialog::TemporaryPasswordsDialog(const std::vector<Sealing::Te
     list->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     layout->addWidget(list);
 
-    auto* actions = new QHBoxLayout();
-    auto* copyButton = new QPushButton(tr("&Copy"), this);
-    copyButton->setObjectName(QStringLiteral("copyButton"));
-    copyButton->setAccessibleName(tr("Copy the temporary passwords"));
-    copyButton->setAutoDefault(false);
-    connect(copyButton, &QPushButton::clicked, this, &TemporaryPasswordsDialog::copy);
-    auto* printButton = new QPushButton(tr("&Print…"), this);
-    printButton->setObjectName(QStringLiteral("printButton"));
-    printButton->setAccessibleName(tr("Print the temporary passwords"));
-    printButton->setAutoDefault(false);
-    connect(printButton, &QPushButton::clicked, this, &TemporaryPasswordsDialog::print);
-    actions->addWidget(copyButton);
-    actions->addWidget(printButton);
-    actions->addStretch(1);
-    layout->addLayout(actions);
-
-    m_status = new QLabel(this);
-    m_status->setObjectName(QStringLiteral("temporaryPasswordsStatus"));
-    m_status->setWordWrap(true);
-    m_status->hide();
-    layout->addWidget(m_status);
-
-    m_confirm = new QCheckBox(tr("I have &written down the temporary passwords"), this);
-    m_confirm->setObjectName(QStringLiteral("confirmCheck"));
-    m_confirm->setAccessibleName(tr("I have written down the temporary passwords"));
-    layout->addWidget(m_confirm);
-
-    auto* buttons = new QDialogButtonBox(this);
-    m_continue = buttons->addButton(tr("C&ontinue"), QDialogButtonBox::AcceptRole);
-    m_continue->setObjectName(QStringLiteral("continueButton"));
-    m_continue->setEnabled(false);
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(m_confirm, &QCheckBox::toggled, m_continue, &QPushButton::setEnabled);
-    layout->addWidget(buttons);
+    ShownOnce::Texts texts;
+    texts.secret = m_text;
+    texts.copyName = tr("Copy the temporary passwords");
+    texts.copied = tr("Copied. Paste them somewhere safe, then copy something else so that they do not stay "
+                      "in the clipboard.");
+    texts.printName = tr("Print the temporary passwords");
+    texts.printedPage = [text = m_text] {
+        return QStringLiteral("<h2>%1</h2><pre style=\"font-size: 14pt\">%2</pre>")
+            .arg(tr("Cabas: temporary passwords").toHtmlEscaped(), text.toHtmlEscaped());
+    };
+    texts.printed = tr("Sent to the printer.");
+    texts.statusName = QStringLiteral("temporaryPasswordsStatus");
+    texts.confirm = tr("I have &written down the temporary passwords");
+    m_confirm = ShownOnce::add(this, layout, texts);
 }
 
 void TemporaryPasswordsDialog::reject()
 {
     if (m_confirm->isChecked())
         QDialog::accept();
-}
-
-void TemporaryPasswordsDialog::copy()
-{
-    QGuiApplication::clipboard()->setText(m_text);
-    m_status->setText(
-        tr("Copied. Paste them somewhere safe, then copy something else so that they do not stay "
-           "in the clipboard."));
-    m_status->show();
-}
-
-void TemporaryPasswordsDialog::print()
-{
-    QPrinter printer;
-    QPrintDialog dialog(&printer, this);
-    dialog.setWindowTitle(tr("Print the temporary passwords"));
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    QTextDocument page;
-    page.setHtml(QStringLiteral("<h2>%1</h2><pre style=\"font-size: 14pt\">%2</pre>")
-                     .arg(tr("Cabas: temporary passwords").toHtmlEscaped(), m_text.toHtmlEscaped()));
-    page.print(&printer);
-    m_status->setText(tr("Sent to the printer."));
-    m_status->show();
 }
 
 } // namespace cabas::ui

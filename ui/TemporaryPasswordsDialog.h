@@ -6,8 +6,6 @@
 #include <vector>
 
 class QCheckBox;
-class QLabel;
-class QPushButton;
 
 namespace cabas::ui {
 
@@ -27,13 +25,8 @@ class TemporaryPasswordsDialog : public QDialog
     void reject() override;
 
   private:
-    void copy();
-    void print();
-
     QString m_text;
-    QLabel* m_status = nullptr;
     QCheckBox* m_confirm = nullptr;
-    QPushButton* m_continue = nullptr;
 };
 
 } // namespace cabas::ui

@@ -1,18 +1,18 @@
 #include "UserAccountDialog.h"
 #include "Accessibility.h"
+#include "PasswordFields.h"
 #include "Theme.h"
 
 #include "common/Error.h"
+#include "security/AuditTrail.h"
 #include "security/UserService.h"
 
-#include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QVBoxLayout>
 
 namespace cabas::ui {
@@ -38,14 +38,16 @@ UserAccountDialog::UserAccountDialog(Mode mode, const store::Database& db, const
     case Mode::Reset:
         setWindowTitle(tr("New password for %1").arg(login));
         explanation = tr("%1 gets new keys with this password and the account is unlocked. Give the password "
-                         "to %1 in person; they should change it at their next login. A nurse's access to "
-                         "health data comes back at the next login of another nurse.")
+                         "to %1 in person; Cabas asks them to change it at their next login. A nurse's "
+                         "access to health data comes back at the next login of another nurse.")
                           .arg(login);
         break;
     case Mode::Add:
         setWindowTitle(tr("Add a user"));
-        explanation = tr("The new user logs in with this first password and should change it at once. A "
-                         "nurse's access to health data is opened at the next login of another nurse.");
+        explanation =
+            tr("The new user logs in with this first password, then Cabas asks them to choose their "
+               "own at once. A nurse's access to health data is opened at the next login of another "
+               "nurse.");
         break;
     }
     auto* text = new QLabel(explanation, this);
@@ -53,10 +55,17 @@ UserAccountDialog::UserAccountDialog(Mode mode, const store::Database& db, const
     text->setWordWrap(true);
     layout->addWidget(text);
 
+    // A temporary password (changeTemporaryPassword): why the dialog opened by itself.
+    m_notice = new QLabel(this);
+    m_notice->setObjectName(QStringLiteral("temporaryPasswordNotice"));
+    m_notice->setWordWrap(true);
+    m_notice->hide();
+    layout->addWidget(m_notice);
+
     m_error = theme::errorBox(this, QStringLiteral("userAccountError"));
     layout->addWidget(m_error);
 
-    auto* form = new QFormLayout();
+    auto* form = m_form = new QFormLayout();
     form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     if (mode == Mode::Add) {
@@ -113,6 +122,30 @@ UserAccountDialog::UserAccountDialog(Mode mode, const store::Database& db, const
     a11y::connectLabels(this);
 }
 
+bool UserAccountDialog::changeTemporaryPassword(const store::Database& db, Session& session,
+                                                const QString& password, QWidget* parent)
+{
+    UserAccountDialog dialog(Mode::ChangeOwn, db, session, QString(), parent);
+    dialog.m_notice->setText(tr("Your password was set by an administrator: it is temporary. Choose your own "
+                                "password now to go on; if you cancel, you are logged out."));
+    theme::setTone(dialog.m_notice, theme::Tone::Warning);
+    dialog.m_notice->show();
+    dialog.m_current->setText(password);
+    dialog.m_form->setRowVisible(dialog.m_current, false);
+    dialog.m_password->setFocus();
+    if (dialog.exec() == QDialog::Accepted) {
+        session.user.mustChangePassword = false;
+        return true;
+    }
+    try {
+        AuditTrail(db).record(session, QStringLiteral("logout"), QStringLiteral("app_user"), session.login(),
+                              QStringLiteral("temporary password not changed"));
+    } catch (const Error&) {
+        // Leaving must not fail because the database went away.
+    }
+    return false;
+}
+
 QString UserAccountDialog::errorMessage() const
 {
     return m_error->isHidden() ? QString() : m_error->text();
@@ -137,39 +170,24 @@ void UserAccountDialog::updateOkButton()
 
 void UserAccountDialog::accept()
 {
-    if (m_password->text() != m_confirm->text()) {
-        setErrorMessage(tr("The two passwords differ."));
-        m_confirm->clear();
-        m_confirm->setFocus();
-        return;
-    }
-    QString refusal;
-    {
-        // Argon2id for the password hash and the key slot: a moment.
-        QApplication::setOverrideCursor(Qt::WaitCursor);
-        const auto restore = qScopeGuard([] { QApplication::restoreOverrideCursor(); });
-        try {
-            const security::UserService users(m_db, m_session);
-            switch (m_mode) {
-            case Mode::ChangeOwn:
-                users.setPassword(m_login, m_password->text(), m_current->text());
-                break;
-            case Mode::Reset:
-                users.setPassword(m_login, m_password->text());
-                break;
-            case Mode::Add:
-                m_login = users
-                              .add(m_loginEdit->text().trimmed(), m_name->text().trimmed(),
-                                   Role(m_role->currentData().toInt()), m_password->text())
-                              .login;
-                break;
-            }
-        } catch (const Error& e) {
-            refusal = e.message();
-        } catch (const std::exception& e) {
-            refusal = tr("Unexpected error: %1").arg(QString::fromLocal8Bit(e.what()));
+    // Argon2id for the password hash and the key slot: a moment.
+    const QString refusal = PasswordFields::apply(m_password, m_confirm, [this] {
+        const security::UserService users(m_db, m_session);
+        switch (m_mode) {
+        case Mode::ChangeOwn:
+            users.setPassword(m_login, m_password->text(), m_current->text());
+            break;
+        case Mode::Reset:
+            users.setPassword(m_login, m_password->text());
+            break;
+        case Mode::Add:
+            m_login = users
+                          .add(m_loginEdit->text().trimmed(), m_name->text().trimmed(),
+                               Role(m_role->currentData().toInt()), m_password->text())
+                          .login;
+            break;
         }
-    }
+    });
     if (!refusal.isEmpty()) {
         setErrorMessage(refusal);
         return;

@@ -8,6 +8,7 @@
 
 class QComboBox;
 class QDialogButtonBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 
@@ -40,6 +41,14 @@ class UserAccountDialog : public QDialog
     // After accept(): the account's login.
     QString login() const { return m_login; }
 
+    // Right after a login whose password was set by an administrator or a sealing
+    // (Session::mustChangePassword): this dialog in ChangeOwn mode, modal, with a line saying that the
+    // password must be changed now; the current password is `password`, just typed to log in (not asked
+    // again). True once changed (the session's flag is then cleared); false when cancelled, recorded as a
+    // logout: the caller goes back to the login.
+    static bool changeTemporaryPassword(const store::Database& db, Session& session, const QString& password,
+                                        QWidget* parent = nullptr);
+
   public slots:
     void accept() override;
 
@@ -51,7 +60,9 @@ class UserAccountDialog : public QDialog
     const store::Database& m_db;
     const Session m_session;
     QString m_login;
+    QLabel* m_notice = nullptr;
     QLabel* m_error = nullptr;
+    QFormLayout* m_form = nullptr;
     QLineEdit* m_loginEdit = nullptr;
     QLineEdit* m_name = nullptr;
     QComboBox* m_role = nullptr;

@@ -9,6 +9,7 @@
 #include "SealDatabaseDialog.h"
 #include "TemporaryPasswordsDialog.h"
 #include "Theme.h"
+#include "UserAccountDialog.h"
 #include "common/Error.h"
 #include "common/Translation.h"
 #include "security/Authenticator.h"
@@ -300,6 +301,26 @@ int main(int argc, char* argv[])
                 return 1;
             }
             loginProblem = e.message();
+        }
+    }
+    // A temporary password (set by an administrator or a sealing) is changed before anything opens;
+    // cancelling logs out, back to the login dialog. A picture is never taken of such an account.
+    if (start.session && start.session->mustChangePassword()) {
+        if (scripted) {
+            printError(
+                QCoreApplication::translate(
+                    "main",
+                    "The password of %1 is temporary: log in without --screenshot and change it first.")
+                    .arg(start.session->login()));
+            return 1;
+        }
+        if (!ui::UserAccountDialog::changeTemporaryPassword(*start.db, *start.session,
+                                                            password.value_or(QString()))) {
+            start.session.reset();
+            loginProblem = QCoreApplication::translate(
+                "main",
+                "Your password was not changed, so you are logged out. Log in again to choose your own "
+                "password.");
         }
     }
     if (!start.session && scripted) {

@@ -231,7 +231,8 @@ int runSeal(Context& c)
         printBox(
             c.out,
             {Cli::tr("TEMPORARY PASSWORDS: the other users' passwords were replaced. Give each user theirs "
-                     "in person; they change it after logging in."),
+                     "in person; they must change it at their next login (cabas-cli user passwd LOGIN for "
+                     "oneself), before anything else."),
              Cli::tr("They are shown only this once.")},
             values);
     }
@@ -402,12 +403,16 @@ int runUserEnable(Context& c)
 int runUserPasswd(Context& c)
 {
     const QString login = requiredArgument(c, QStringLiteral("LOGIN"));
-    auto [db, session] = c.openAndLogin();
+    // The one command a user with a temporary password may run: changing it.
+    auto [db, session] = c.openAndLogin(true);
+    const bool own = login.trimmed().toLower() == session.login();
+    if (!own)
+        Context::refuseTemporaryPassword(*db, session);
     const QString password = commandPassword(c, login);
     // One's own password on a shared PostgreSQL database is changed on the server, which checks the current
     // one: the password given to log in (--password-file before the command, or asked again).
     QString current;
-    if (login.trimmed().toLower() == session.login() && !store::PgRoles::mayWritePasswordHashes(*db))
+    if (own && !store::PgRoles::mayWritePasswordHashes(*db))
         current =
             !c.globals.passwordFile.isEmpty()
                 ? security::Passwords::readPasswordFile(c.globals.passwordFile)

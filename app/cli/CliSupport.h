@@ -7,6 +7,7 @@
 #include "cli/Cli.h"
 #include "common/Error.h"
 #include "domain/Programme.h"
+#include "security/AuditTrail.h"
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
 #include "store/Database.h"
@@ -95,8 +96,11 @@ struct Context
         return store::DatabaseSpec::parse(db, env);
     }
 
-    // Opens the database and logs the user in (--user, with --password-file or a prompt on a terminal).
-    std::pair<std::unique_ptr<store::Database>, Session> openAndLogin() const
+    // Opens the database and logs the user in (--user, with --password-file or a prompt on a terminal). A
+    // user whose password is temporary (Session::mustChangePassword) is refused (refuseTemporaryPassword),
+    // unless `temporaryPasswordAllowed` (changing one's own password: `user passwd` checks it itself).
+    std::pair<std::unique_ptr<store::Database>, Session>
+    openAndLogin(bool temporaryPasswordAllowed = false) const
     {
         if (globals.user.isEmpty())
             throw UsageProblem(
@@ -114,7 +118,24 @@ struct Context
         if (globals.passwordFile.isEmpty())
             password = promptPassword(Cli::tr("Password for %1: ").arg(globals.user), err);
         Session session = security::Authenticator(*db).login(globals.user, password);
+        if (!temporaryPasswordAllowed)
+            refuseTemporaryPassword(*db, session);
         return {std::move(db), std::move(session)};
+    }
+
+    // A password set by an administrator (or a sealing) must be changed before anything else: the refusal is
+    // audited (outcome "denied", detail "temporary password") and thrown as AccessDenied.
+    static void refuseTemporaryPassword(const store::Database& db, const Session& session)
+    {
+        if (!session.mustChangePassword())
+            return;
+        AuditTrail(db).record(&session, QStringLiteral("command"), QStringLiteral("app_user"),
+                              session.login(), QStringLiteral("denied"),
+                              QStringLiteral("temporary password"));
+        throw Error(Cli::tr("your password is temporary (set by an administrator): change it first with "
+                            "cabas-cli --user %1 user passwd %1")
+                        .arg(session.login()),
+                    Error::Kind::AccessDenied);
     }
 };
 

@@ -31,6 +31,9 @@ struct User
     QDateTime createdAt;
     int failedAttempts = 0; // consecutive failed logins
     QDateTime lockedUntil;  // null: not locked
+    // The password was set by someone else (an administrator's reset or new account, a sealing's temporary
+    // password): the user must change it at their next login (cleared by their own change).
+    bool mustChangePassword = false;
 
     QStringList validate() const;
     bool operator==(const User&) const = default;

@@ -59,9 +59,11 @@ Recovery::Result Recovery::restoreAdministrator(const store::Database& db, const
                             .arg(user.login),
                         Error::Kind::Conflict);
         user = *existing;
-        users.setPasswordHash(user.id, hash, Clock::instance().nowUtc());
+        // Whoever holds the recovery key chose this password for the administrator who logs in with it.
+        users.setPasswordHash(user.id, hash, Clock::instance().nowUtc(), false);
         users.setActive(user.id, true);
         user.active = true;
+        user.mustChangePassword = false;
         user.failedAttempts = 0;
         user.lockedUntil = QDateTime();
     } else {

@@ -23,6 +23,9 @@ struct Session
 
     Role role() const { return user.role; }
     const QString& login() const { return user.login; }
+    // The password was set by an administrator (or a sealing): the desktop asks for a new one at once, the
+    // command line refuses every command but changing it (User::mustChangePassword).
+    bool mustChangePassword() const { return user.mustChangePassword; }
 };
 
 } // namespace cabas

@@ -51,6 +51,7 @@ User UserService::add(const QString& login, const QString& displayName, Role rol
     user.displayName = displayName.trimmed().isEmpty() ? user.login : displayName.trimmed();
     user.role = role;
     user.createdAt = Clock::instance().nowUtc();
+    user.mustChangePassword = true; // the administrator chose it: the user changes it at the first login
     const QStringList problems = user.validate();
     if (!problems.isEmpty())
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
@@ -167,7 +168,9 @@ void UserService::setPassword(const QString& login, const QString& password,
         throw Error(tr("The current password is wrong; the password was not changed."),
                     Error::Kind::AccessDenied);
     }
-    store::UserRepository(m_db).setPasswordHash(user.id, hash, Clock::instance().nowUtc());
+    // Someone else's password was chosen by the administrator: changed at the next login. One's own is one's
+    // own again (a temporary password ends here).
+    store::UserRepository(m_db).setPasswordHash(user.id, hash, Clock::instance().nowUtc(), !self);
     updateSlot();
     audit.record(m_session, QStringLiteral("password"), QStringLiteral("app_user"), user.login,
                  self ? QStringLiteral("own password") : QStringLiteral("reset by administrator"));

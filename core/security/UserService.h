@@ -22,6 +22,8 @@ class UserService
   public:
     UserService(const store::Database& db, const Session& session) : m_db(db), m_session(session) {}
 
+    // The new account's password was chosen by the administrator: it must be changed at the first login
+    // (User::mustChangePassword).
     User add(const QString& login, const QString& displayName, Role role, const QString& password) const;
     std::vector<User> list() const;
     // Disabling keeps the account and its history; the last active administrator cannot be disabled.
@@ -31,7 +33,8 @@ class UserService
     // PostgreSQL with database roles, a staff login cannot write password hashes: one's own password is then
     // changed through cabas_auth_set_password, which needs the current password (checked on the server,
     // failures counted as for a login). Elsewhere a `currentPassword`, when given for one's own, is checked
-    // too (a wrong one: AccessDenied, audited, nothing changed).
+    // too (a wrong one: AccessDenied, audited, nothing changed). Someone else's new password must be changed
+    // at their next login (User::mustChangePassword, set with the hash); one's own change clears that.
     void setPassword(const QString& login, const QString& password,
                      const QString& currentPassword = {}) const;
 

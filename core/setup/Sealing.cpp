@@ -104,7 +104,7 @@ void sealInside(const store::Database& db, const Session& admin, const Sealing::
     for (std::size_t i = 0; i < others.size(); ++i) {
         const User& u = others[i];
         const QString temporary = Sealing::temporaryPassword();
-        users.setPasswordHash(u.id, security::Passwords::hash(temporary), now);
+        users.setPasswordHash(u.id, security::Passwords::hash(temporary), now, true);
         ring.resetPassword(keySlots, u, temporary, now);
         audit.record(admin, QStringLiteral("password"), QStringLiteral("app_user"), u.login,
                      QStringLiteral("temporary password (sealing)"));

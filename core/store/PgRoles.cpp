@@ -159,8 +159,10 @@ QStringList PgRoles::statements(const QString& prefix)
             AccessPolicy::allows(role, DataKind::Ledger, Action::Write))
             sql << QStringLiteral("GRANT SELECT, DELETE ON ledger_relink_queue TO %1").arg(name);
         if (AccessPolicy::allows(role, DataKind::Administration, Action::Write))
-            sql << QStringLiteral("GRANT INSERT, UPDATE (display_name, role, active, password_hash, "
-                                  "password_changed_at, failed_attempts, locked_until) ON app_user TO %1")
+            sql << QStringLiteral(
+                       "GRANT INSERT, UPDATE (display_name, role, active, password_hash, "
+                       "password_changed_at, failed_attempts, locked_until, password_must_change) ON "
+                       "app_user TO %1")
                        .arg(name);
         if (AccessPolicy::allows(role, DataKind::Administration, Action::Read))
             sql << QStringLiteral("GRANT SELECT ON audit_log TO %1").arg(name);
@@ -323,7 +325,8 @@ QStringList PgRoles::authStatements(const QString& grantees)
                           "RETURN QUERY SELECT 'ok'::TEXT, NULL::TIMESTAMPTZ; END $cabas$")
                .arg(check);
     // Changing one's own password: the same check with the current password, then a new hash in libsodium's
-    // format with at least the interactive limits (the password policy is the client's).
+    // format with at least the interactive limits (the password policy is the client's); a temporary
+    // password (password_must_change, migration 16) is then one's own again.
     sql << QStringLiteral(
                "CREATE FUNCTION cabas_auth_set_password(p_login TEXT, p_hash TEXT, p_new TEXT) "
                "RETURNS TABLE (outcome TEXT, locked_until_at TIMESTAMPTZ) "
@@ -334,7 +337,9 @@ QStringList PgRoles::authStatements(const QString& grantees)
                "IF n IS NULL OR n[1]::BIGINT < %2 OR n[2]::BIGINT < %3 THEN "
                "RAISE EXCEPTION 'not an Argon2id hash with the interactive limits' USING ERRCODE = '22023'; "
                "END IF; "
-               "UPDATE app_user SET password_hash = p_new, password_changed_at = now() WHERE id = u.id; "
+               "UPDATE app_user SET password_hash = p_new, password_changed_at = now(), password_must_change "
+               "= "
+               "FALSE WHERE id = u.id; "
                "RETURN QUERY SELECT 'ok'::TEXT, NULL::TIMESTAMPTZ; END $cabas$")
                .arg(check)
                .arg(kFakeMemoryKib)

@@ -43,7 +43,8 @@ class PgRoles
     //                                     one, stable, for an unknown login);
     //   cabas_auth_login(login, hash)     compares the client's raw Argon2id hash with the stored one, counts
     //                                     failures, locks, resets; returns the outcome;
-    //   cabas_auth_set_password(login, hash, new)   the same check, then sets one's own new hash.
+    //   cabas_auth_set_password(login, hash, new)   the same check, then sets one's own new hash (and clears
+    //                                     password_must_change: no longer a temporary password).
     // The key of the fake salts is in cabas_auth_key, readable by the owner only.
     static QStringList authStatements(const QString& grantees);
     // The evaluators' pseudonym key (cabas_meta "pseudonym_key"): a row policy hides it from every staff

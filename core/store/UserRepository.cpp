@@ -4,6 +4,7 @@
 #include "store/PgRoles.h"
 
 #include <QSqlError>
+#include <QSqlRecord>
 
 namespace cabas::store {
 
@@ -72,9 +73,22 @@ User readUser(const QSqlQuery& q)
     u.createdAt = toTimestamp(q.value(5));
     u.failedAttempts = q.value(6).toInt();
     u.lockedUntil = toTimestamp(q.value(7));
+    u.mustChangePassword = q.record().count() > 8 && q.value(8).toBool();
     return u;
 }
 } // namespace
+
+bool UserRepository::hasMustChange() const
+{
+    if (m_mustChange < 0)
+        m_mustChange = m_db.schemaVersion() >= 16 ? 1 : 0;
+    return m_mustChange == 1;
+}
+
+QString UserRepository::columns() const
+{
+    return hasMustChange() ? kColumns + QStringLiteral(", password_must_change") : kColumns;
+}
 
 void UserRepository::add(User& user, const QString& passwordHash)
 {
@@ -83,18 +97,24 @@ void UserRepository::add(User& user, const QString& passwordHash)
         throw Error(problems.join(QLatin1Char('\n')), Error::Kind::Invalid);
     if (findByLogin(user.login))
         throw Error(tr("The login \"%1\" is already taken.").arg(user.login), Error::Kind::Conflict);
-    QSqlQuery q =
-        m_db.exec(QStringLiteral("INSERT INTO app_user (login, display_name, role, password_hash, active, "
-                                 "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
-                  {textValue(user.login), textValue(user.displayName), toCode(user.role), passwordHash,
-                   user.active, timestampValue(user.createdAt)});
+    QVariantList values = {textValue(user.login), textValue(user.displayName),
+                           toCode(user.role),     passwordHash,
+                           user.active,           timestampValue(user.createdAt)};
+    if (hasMustChange())
+        values << user.mustChangePassword;
+    QSqlQuery q = m_db.exec(QStringLiteral("INSERT INTO app_user (login, display_name, role, password_hash, "
+                                           "active, created_at%1) VALUES (?, ?, ?, ?, ?, ?%2) RETURNING id")
+                                .arg(hasMustChange() ? QStringLiteral(", password_must_change") : QString(),
+                                     hasMustChange() ? QStringLiteral(", ?") : QString()),
+                            values);
     q.next();
     user.id = q.value(0).toLongLong();
 }
 
 std::optional<User> UserRepository::findByLogin(const QString& login) const
 {
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM app_user WHERE login = ?").arg(kColumns), {login});
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT %1 FROM app_user WHERE login = ?").arg(columns()), {login});
     if (!q.next())
         return std::nullopt;
     return readUser(q);
@@ -102,7 +122,7 @@ std::optional<User> UserRepository::findByLogin(const QString& login) const
 
 std::optional<User> UserRepository::findById(qint64 id) const
 {
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM app_user WHERE id = ?").arg(kColumns), {id});
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM app_user WHERE id = ?").arg(columns()), {id});
     if (!q.next())
         return std::nullopt;
     return readUser(q);
@@ -117,7 +137,7 @@ QString UserRepository::passwordHash(qint64 userId) const
 std::vector<User> UserRepository::list() const
 {
     std::vector<User> users;
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM app_user ORDER BY login").arg(kColumns));
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM app_user ORDER BY login").arg(columns()));
     while (q.next())
         users.push_back(readUser(q));
     return users;
@@ -136,12 +156,19 @@ qint64 UserRepository::countActive(Role role) const
     return q.next() ? q.value(0).toLongLong() : 0;
 }
 
-void UserRepository::setPasswordHash(qint64 userId, const QString& hash, const QDateTime& changedAt)
+void UserRepository::setPasswordHash(qint64 userId, const QString& hash, const QDateTime& changedAt,
+                                     bool mustChange)
 {
+    if (!hasMustChange()) {
+        m_db.exec(QStringLiteral("UPDATE app_user SET password_hash = ?, password_changed_at = ?, "
+                                 "failed_attempts = 0, locked_until = NULL WHERE id = ?"),
+                  {hash, timestampValue(changedAt), userId});
+        return;
+    }
     m_db.exec(
         QStringLiteral("UPDATE app_user SET password_hash = ?, password_changed_at = ?, failed_attempts = 0, "
-                       "locked_until = NULL WHERE id = ?"),
-        {hash, timestampValue(changedAt), userId});
+                       "locked_until = NULL, password_must_change = ? WHERE id = ?"),
+        {hash, timestampValue(changedAt), mustChange, userId});
 }
 
 void UserRepository::setActive(qint64 userId, bool active)

@@ -190,6 +190,11 @@ Session adminSession(const store::Database& db)
                                              QString::fromLatin1(TempDatabase::kAdminPassword));
 }
 
+void settlePassword(const store::Database& db, const QString& login)
+{
+    db.exec(QStringLiteral("UPDATE app_user SET password_must_change = ? WHERE login = ?"), {false, login});
+}
+
 Session sessionFor(const store::Database& db, Role role, const QString& login)
 {
     const QString name = login.isEmpty() ? toCode(role).replace(QLatin1Char('_'), QLatin1Char('.')) : login;
@@ -199,6 +204,7 @@ Session sessionFor(const store::Database& db, Role role, const QString& login)
     if (!store::UserRepository(db).findByLogin(name)) {
         const Session admin = adminSession(db);
         security::UserService(db, admin).add(name, name, role, password);
+        settlePassword(db, name);
     }
     return security::Authenticator(db).login(name, password);
 }

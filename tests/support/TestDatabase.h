@@ -70,7 +70,12 @@ class TempDatabase
 
 // Logs in as the administrator createInitialised() made.
 Session adminSession(const store::Database& db);
-// Adds a user with `role` (login = role code unless given) through the administrator and logs in as them.
+// The user `login` keeps the password an administrator gave them, as if they had chosen it: clears
+// app_user.password_must_change (what changing one's own password does) without the Argon2id work, for
+// fixtures whose subject is not the temporary password.
+void settlePassword(const store::Database& db, const QString& login);
+// Adds a user with `role` (login = role code unless given) through the administrator and logs in as them
+// (their password settled: settlePassword).
 Session sessionFor(const store::Database& db, Role role, const QString& login = QString());
 
 } // namespace cabas::test

@@ -3,6 +3,7 @@
 #include "AdministratorRecoveryDialog.h"
 #include "LoginDialog.h"
 #include "UiTestUtil.h"
+#include "UserAccountDialog.h"
 #include "security/Authenticator.h"
 #include "security/KeyRing.h"
 #include "security/UserService.h"
@@ -15,6 +16,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTimer>
+#include <functional>
 
 using namespace cabas;
 using cabas::test::child;
@@ -32,6 +34,27 @@ QString shownError(const ui::LoginDialog& dialog)
 {
     auto* label = child<QLabel>(&dialog, "loginError");
     return label->isHidden() ? QString() : label->text();
+}
+
+// Calls `answer` with the change of a temporary password (a modal UserAccountDialog) once it shows; `shown`
+// counts the times it did. Call before the click that logs in.
+void whenPasswordChangeShown(int* shown, const std::function<void(ui::UserAccountDialog&)>& answer)
+{
+    test::whenShown<ui::UserAccountDialog>([shown, answer](ui::UserAccountDialog& dialog) {
+        ++*shown;
+        answer(dialog);
+    });
+}
+
+// Answers the change: the notice is shown, the current password not asked again; `password` twice, then OK.
+void chooseOwnPassword(ui::UserAccountDialog& dialog, const QString& password)
+{
+    CHECK(dialog.mode() == ui::UserAccountDialog::Mode::ChangeOwn);
+    CHECK(child<QLabel>(&dialog, "temporaryPasswordNotice")->isVisible());
+    CHECK_FALSE(child<QLineEdit>(&dialog, "currentPasswordEdit")->isVisible());
+    child<QLineEdit>(&dialog, "newPasswordEdit")->setText(password);
+    child<QLineEdit>(&dialog, "confirmPasswordEdit")->setText(password);
+    child<QPushButton>(&dialog, "userAccountOkButton")->click();
 }
 } // namespace
 
@@ -127,6 +150,63 @@ TEST_CASE("ui: the login dialog shows why a disabled or locked account cannot lo
     }
 }
 
+TEST_CASE("ui: after a login with a temporary password the change dialog comes first, cancelling it logs out",
+          "[ui][login][temporary]")
+{
+    test::TempDatabase temp(store::Backend::Sqlite);
+    auto db = temp.createInitialised();
+    const Session admin = test::adminSession(*db);
+    // The administrator chose Karim's first password: it is temporary.
+    security::UserService(*db, admin)
+        .add(QStringLiteral("karim.benali"), QStringLiteral("Karim Benali"), Role::SocialWorker,
+             test::kStaffPassword);
+
+    ui::LoginDialog dialog(*db);
+    dialog.show();
+    fill(dialog, QStringLiteral("karim.benali"), test::kStaffPassword);
+    int shown = 0;
+
+    SECTION("cancelled: logged out, back to the login")
+    {
+        whenPasswordChangeShown(&shown, [](ui::UserAccountDialog& change) {
+            CHECK(child<QLabel>(&change, "temporaryPasswordNotice")->text() ==
+                  ui::UserAccountDialog::tr(
+                      "Your password was set by an administrator: it is temporary. Choose "
+                      "your own password now to go on; if you cancel, you are logged out."));
+            change.reject();
+        });
+        child<QPushButton>(&dialog, "loginButton")->click();
+        CHECK(shown == 1);
+        CHECK(dialog.result() != QDialog::Accepted);
+        CHECK(dialog.isVisible());
+        CHECK_FALSE(dialog.session());
+        CHECK(shownError(dialog) ==
+              ui::LoginDialog::tr("Your password was not changed, so you are logged out. "
+                                  "Log in again to choose your own password."));
+        CHECK(child<QLineEdit>(&dialog, "passwordEdit")->text().isEmpty());
+        CHECK(test::hasAuditRecord(*db, QStringLiteral("karim.benali"), QStringLiteral("logout"),
+                                   QStringLiteral("app_user"), QStringLiteral("ok")));
+        // Still temporary: the next login asks again.
+        CHECK(security::Authenticator(*db)
+                  .login(QStringLiteral("karim.benali"), test::kStaffPassword)
+                  .mustChangePassword());
+    }
+    SECTION("changed: logged in, the password is his own")
+    {
+        const QString own = QStringLiteral("Mot-de-Karim-2026");
+        whenPasswordChangeShown(&shown,
+                                [own](ui::UserAccountDialog& change) { chooseOwnPassword(change, own); });
+        child<QPushButton>(&dialog, "loginButton")->click();
+        CHECK(shown == 1);
+        CHECK(dialog.result() == QDialog::Accepted);
+        REQUIRE(dialog.session());
+        CHECK(dialog.session()->login() == QStringLiteral("karim.benali"));
+        CHECK_FALSE(dialog.session()->mustChangePassword());
+        CHECK_FALSE(
+            security::Authenticator(*db).login(QStringLiteral("karim.benali"), own).mustChangePassword());
+    }
+}
+
 TEST_CASE("ui: cancelling the login dialog logs nobody in", "[ui][login]")
 {
     test::TempDatabase temp(store::Backend::Sqlite);
@@ -208,6 +288,27 @@ TEST_CASE("ui: on PostgreSQL the login dialog logs a member of staff in through 
     CHECK(dialog.result() == QDialog::Accepted);
     REQUIRE(dialog.session());
     CHECK(dialog.session()->role() == Role::Nurse);
+
+    // A temporary password (an administrator's reset): changed at once, on the server.
+    security::UserService(*db, test::adminSession(*db))
+        .setPassword(QStringLiteral("claire"), QStringLiteral("Remis-par-Admin-2026"));
+    ui::LoginDialog again(*asClaire);
+    again.show();
+    int shown = 0;
+    whenPasswordChangeShown(&shown, [](ui::UserAccountDialog& change) {
+        chooseOwnPassword(change, QStringLiteral("Mot-de-Claire-2026"));
+    });
+    fill(again, QStringLiteral("claire"), QStringLiteral("Remis-par-Admin-2026"));
+    child<QPushButton>(&again, "loginButton")->click();
+    CHECK(shown == 1);
+    CHECK(again.result() == QDialog::Accepted);
+    CHECK(shownError(again).isEmpty());
+    CHECK_FALSE(
+        temp.rawValue(QStringLiteral("SELECT password_must_change FROM app_user WHERE login = 'claire'"))
+            .toBool());
+    CHECK_FALSE(security::Authenticator(*asClaire)
+                    .login(QStringLiteral("claire"), QStringLiteral("Mot-de-Claire-2026"))
+                    .mustChangePassword());
 }
 
 TEST_CASE("ui: every administrator's password lost, the login dialog's recovery key gives one a new password",

@@ -20,6 +20,7 @@
 #include <QWidget>
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <functional>
 
 namespace cabas::test {
 
@@ -32,28 +33,37 @@ template <typename T> T* child(const QObject* parent, const char* name)
     return found;
 }
 
+// Calls `answer` with the first visible window of type T once one shows (a modal dialog that a click is about
+// to run): call it before that click.
+template <typename T> void whenShown(const std::function<void(T&)>& answer)
+{
+    auto* timer = new QTimer(qApp);
+    timer->setInterval(10);
+    QObject::connect(timer, &QTimer::timeout, [timer, answer] {
+        for (QWidget* w : QApplication::topLevelWidgets()) {
+            auto* dialog = qobject_cast<T*>(w);
+            if (!dialog || !dialog->isVisible())
+                continue;
+            timer->stop();
+            timer->deleteLater();
+            answer(*dialog);
+            return;
+        }
+    });
+    timer->start();
+}
+
 // Answers the recovery key dialog that creating a database shows (modal, from the first-run dialog): when it
 // appears, `shownKey` receives the key it shows, the confirmation box is ticked and Continue clicked. Call it
 // before the click that creates the database.
 inline void acknowledgeRecoveryKeyWhenShown(QString* shownKey = nullptr)
 {
-    auto* timer = new QTimer(qApp);
-    timer->setInterval(10);
-    QObject::connect(timer, &QTimer::timeout, [timer, shownKey] {
-        for (QWidget* w : QApplication::topLevelWidgets()) {
-            auto* dialog = qobject_cast<ui::RecoveryKeyDialog*>(w);
-            if (!dialog || !dialog->isVisible())
-                continue;
-            timer->stop();
-            timer->deleteLater();
-            if (shownKey)
-                *shownKey = dialog->findChild<QLabel*>(QStringLiteral("recoveryKeyLabel"))->text();
-            dialog->findChild<QCheckBox*>(QStringLiteral("confirmCheck"))->setChecked(true);
-            dialog->findChild<QPushButton*>(QStringLiteral("continueButton"))->click();
-            return;
-        }
+    whenShown<ui::RecoveryKeyDialog>([shownKey](ui::RecoveryKeyDialog& dialog) {
+        if (shownKey)
+            *shownKey = dialog.findChild<QLabel*>(QStringLiteral("recoveryKeyLabel"))->text();
+        dialog.findChild<QCheckBox*>(QStringLiteral("confirmCheck"))->setChecked(true);
+        dialog.findChild<QPushButton*>(QStringLiteral("continueButton"))->click();
     });
-    timer->start();
 }
 
 // The programme name the UI tests give the initialised database.
@@ -76,13 +86,14 @@ inline std::unique_ptr<store::Database> initialisedDatabase(const TempDatabase& 
 // The password of the staff accounts the UI tests add.
 inline const QString kStaffPassword = QStringLiteral("Demo-Cabas-2026");
 
-// Adds a user with a display name (password kStaffPassword) as the administrator and logs them in
-// (TestDatabase.h's sessionFor() names users by their login).
+// Adds a user with a display name (password kStaffPassword, settled: settlePassword) as the administrator and
+// logs them in (TestDatabase.h's sessionFor() names users by their login).
 inline Session addUserAndLogin(const store::Database& db, const QString& login, const QString& name,
                                Role role)
 {
     const Session admin = adminSession(db);
     security::UserService(db, admin).add(login, name, role, kStaffPassword);
+    settlePassword(db, login);
     return security::Authenticator(db).login(login, kStaffPassword);
 }
 

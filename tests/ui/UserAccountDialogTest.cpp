@@ -2,12 +2,14 @@
 
 #include "AdministrationPage.h"
 #include "MainWindow.h"
+#include "PasswordFields.h"
 #include "UiTestUtil.h"
 #include "UserAccountDialog.h"
 #include "common/Error.h"
 #include "security/Authenticator.h"
 #include "security/KeyRing.h"
 #include "security/UserService.h"
+#include "store/UserRepository.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
 
@@ -79,7 +81,7 @@ TEST_CASE("ui: a user changes her own password from the File menu, with her curr
     fill(dialog, "currentPasswordEdit", test::kStaffPassword);
     fill(dialog, "confirmPasswordEdit", kNew + QStringLiteral("x"));
     ok->click();
-    CHECK(dialog->errorMessage() == ui::UserAccountDialog::tr("The two passwords differ."));
+    CHECK(dialog->errorMessage() == ui::PasswordFields::tr("The two passwords differ."));
 
     fill(dialog, "confirmPasswordEdit", kNew);
     ok->click();
@@ -123,6 +125,10 @@ TEST_CASE("ui: an administrator adds a user, sets a new password, disables and e
     CHECK(view->model()->rowCount() == before + 1);
     CHECK(child<QLabel>(page, "usersMessage")->text().contains(QStringLiteral("julie.morel")));
     CHECK(logsIn(*window.database(), QStringLiteral("julie.morel"), kNew));
+    // The administrator chose it: Julie changes it at her first login.
+    CHECK(store::UserRepository(*window.database())
+              .findByLogin(QStringLiteral("julie.morel"))
+              ->mustChangePassword);
 
     // Reset her password.
     selectUser(view, QStringLiteral("julie.morel"));

@@ -3,6 +3,7 @@
 #include "demo/DemoGenerator.h"
 #include "security/Authenticator.h"
 #include "security/KeyRing.h"
+#include "store/AuditRepository.h"
 #include "store/Database.h"
 #include "store/HouseholdRepository.h"
 #include "store/KeySlotRepository.h"
@@ -322,6 +323,26 @@ Run as(const QString& login, const QString& pw, const QString& db, QStringList a
            args;
     return runCli(args);
 }
+
+// What cabas-cli answers a user whose password is temporary (set by an administrator or a sealing).
+QString temporaryRefusal(const QString& login)
+{
+    return QCoreApplication::translate("Cli",
+                                       "your password is temporary (set by an administrator): change it "
+                                       "first with cabas-cli --user %1 user passwd %1")
+        .arg(login);
+}
+
+// `login` changes the password an administrator gave them (temporary) to the one in `pw`: the only command
+// they may run before.
+void changeOwnPassword(const QString& login, const QString& pw, const QString& db)
+{
+    const Run own =
+        as(login, pw, db,
+           {QStringLiteral("user"), QStringLiteral("passwd"), login, QStringLiteral("--password-file"), pw});
+    INFO(own.err.toStdString());
+    REQUIRE(own.code == cli::Success);
+}
 } // namespace
 
 TEST_CASE("cabas-cli manages users and refuses non-administrators", "[cli][users]")
@@ -346,6 +367,28 @@ TEST_CASE("cabas-cli manages users and refuses non-administrators", "[cli][users
         as(QStringLiteral("admin"), adminPw, t.url(), {QStringLiteral("user"), QStringLiteral("list")});
     REQUIRE(list.code == cli::Success);
     CHECK(list.out.contains(QStringLiteral("anne.martin\tAnne Martin\tsocial_worker")));
+
+    // The administrator chose Anne's first password: it is temporary. Every command is refused (audited)
+    // until she changes it, setting someone else's password too; changing her own is allowed.
+    Run temporary = as(QStringLiteral("anne.martin"), annePw, t.url(), {QStringLiteral("info")});
+    CHECK(temporary.code == cli::Failure);
+    CHECK(temporary.err.contains(temporaryRefusal(QStringLiteral("anne.martin"))));
+    CHECK(temporary.out.isEmpty());
+    Run other = as(QStringLiteral("anne.martin"), annePw, t.url(),
+                   {QStringLiteral("user"), QStringLiteral("passwd"), QStringLiteral("admin"),
+                    QStringLiteral("--password-file"), annePw});
+    CHECK(other.code == cli::Failure);
+    CHECK(other.err.contains(temporaryRefusal(QStringLiteral("anne.martin"))));
+    {
+        const auto records = store::AuditRepository(*t.open()).list({});
+        CHECK(std::count_if(records.begin(), records.end(), [](const store::AuditRecord& r) {
+                  return r.login == QLatin1String("anne.martin") && r.action == QLatin1String("command") &&
+                         r.outcome == QLatin1String("denied") &&
+                         r.detail == QLatin1String("temporary password");
+              }) == 2);
+    }
+    changeOwnPassword(QStringLiteral("anne.martin"), annePw, t.url());
+    CHECK(as(QStringLiteral("anne.martin"), annePw, t.url(), {QStringLiteral("info")}).code == cli::Success);
 
     // A social worker may not manage users: refused, nothing written, audited.
     Run refused =
@@ -412,6 +455,11 @@ TEST_CASE("cabas-cli locks an account after 7 failed logins, a password reset un
                {QStringLiteral("user"), QStringLiteral("passwd"), QStringLiteral("clara"),
                 QStringLiteral("--password-file"), claraPw})
                 .code == cli::Success);
+    // Unlocked, with a password the administrator chose: she changes it before anything else.
+    Run temporary = as(QStringLiteral("clara"), claraPw, t.url(), {QStringLiteral("info")});
+    CHECK(temporary.code == cli::Failure);
+    CHECK(temporary.err.contains(temporaryRefusal(QStringLiteral("clara"))));
+    changeOwnPassword(QStringLiteral("clara"), claraPw, t.url());
     CHECK(as(QStringLiteral("clara"), claraPw, t.url(), {QStringLiteral("info")}).code == cli::Success);
 }
 
@@ -444,6 +492,7 @@ TEST_CASE("cabas-cli import persons: dry run, import, twice, errors", "[cli][imp
            {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("amelie"), QStringLiteral("--role"),
             QStringLiteral("social_worker"), QStringLiteral("--password-file"), swPw})
             .code == cli::Success);
+    changeOwnPassword(QStringLiteral("amelie"), swPw, t.url());
     const QString sample = QStringLiteral(CABAS_SAMPLES_DIR "/persons.csv");
     Run dry = as(QStringLiteral("amelie"), swPw, t.url(),
                  {QStringLiteral("import"), QStringLiteral("persons"), sample, QStringLiteral("--dry-run")});
@@ -620,9 +669,11 @@ TEST_CASE("cabas-cli --user logs a member of staff in through their PostgreSQL l
                                 QStringLiteral("--password-file"),
                                 annePw};
 
+    // The password the administrator chose is temporary: refused until anne changes it (below, on the
+    // server).
     Run info = runCli(asAnne + QStringList{QStringLiteral("info")});
-    INFO(info.err.toStdString());
-    CHECK(info.code == cli::Success);
+    CHECK(info.code == cli::Failure);
+    CHECK(info.err.contains(temporaryRefusal(QStringLiteral("anne"))));
 
     // A wrong password and an unknown login: the same answer.
     QTemporaryDir wrongDir;
@@ -645,9 +696,10 @@ TEST_CASE("cabas-cli --user logs a member of staff in through their PostgreSQL l
     INFO(passwd.err.toStdString());
     CHECK(passwd.code == cli::Success);
     CHECK(runCli(asAnne + QStringList{QStringLiteral("info")}).code == cli::Failure);
-    CHECK(runCli({QStringLiteral("--db"), anneUrl, QStringLiteral("--user"), QStringLiteral("anne"),
-                  QStringLiteral("--password-file"), newPw, QStringLiteral("info")})
-              .code == cli::Success);
+    Run changed = runCli({QStringLiteral("--db"), anneUrl, QStringLiteral("--user"), QStringLiteral("anne"),
+                          QStringLiteral("--password-file"), newPw, QStringLiteral("info")});
+    INFO(changed.err.toStdString());
+    CHECK(changed.code == cli::Success); // her own password now: no longer temporary
 
     // Roles older than this Cabas: the staff login is told what to do, the owner still works.
     t.rawExec(QStringLiteral("UPDATE cabas_meta SET value = 'v1-0' WHERE key = 'pg_role_stamp'"));

@@ -62,12 +62,26 @@ TEST_CASE("cabas-cli seal: seals a clear database, prints the recovery key and t
     REQUIRE(temporary.hasMatch());
     CHECK(sealed.err.contains(cli::Cli::tr("Encrypting")));
 
-    // The social worker's old password is gone; the temporary one works and finds her household by name.
+    // The social worker's old password is gone; the temporary one logs in but must be changed first (every
+    // other command refused); then she finds her household by name.
     CHECK(test::runCli(t, u"social.worker"_s, swPw, {u"household"_s, u"list"_s}).code == cli::Failure);
     const QString tempPw = QDir(t.dir()).filePath(u"temp.pw"_s);
     test::writeFile(tempPw, temporary.captured(1).toUtf8() + '\n');
+    const auto firstList = test::runCli(t, u"social.worker"_s, tempPw, {u"household"_s, u"list"_s});
+    CHECK(firstList.code == cli::Failure);
+    CHECK(
+        firstList.err.contains(cli::Cli::tr("your password is temporary (set by an administrator): change it "
+                                            "first with cabas-cli --user %1 user passwd %1")
+                                   .arg(u"social.worker"_s)));
+    const QString ownPw = QDir(t.dir()).filePath(u"own.pw"_s);
+    test::writeFile(ownPw, "Mot-de-passe-a-elle-2026\n");
+    const auto changed =
+        test::runCli(t, u"social.worker"_s, tempPw,
+                     {u"user"_s, u"passwd"_s, u"social.worker"_s, u"--password-file"_s, ownPw});
+    INFO(changed.err.toStdString());
+    REQUIRE(changed.code == cli::Success);
     const auto list =
-        test::runCli(t, u"social.worker"_s, tempPw, {u"household"_s, u"list"_s, u"--search"_s, u"kerbr"_s});
+        test::runCli(t, u"social.worker"_s, ownPw, {u"household"_s, u"list"_s, u"--search"_s, u"kerbr"_s});
     INFO(list.err.toStdString());
     CHECK(list.code == cli::Success);
     CHECK(list.out.contains(u"MMG-0001"_s));

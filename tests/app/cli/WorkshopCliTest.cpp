@@ -45,6 +45,11 @@ struct Fixture
                     QStringLiteral("--role"), QStringLiteral("coordinator"),
                     QStringLiteral("--password-file"), coordinatorPw})
                     .code == cli::Success);
+        // The administrator chose it: julien changes it (to the same) before anything else.
+        REQUIRE(as(QStringLiteral("julien"), coordinatorPw,
+                   {QStringLiteral("user"), QStringLiteral("passwd"), QStringLiteral("julien"),
+                    QStringLiteral("--password-file"), coordinatorPw})
+                    .code == cli::Success);
     }
 
     Run as(const QString& login, const QString& pw, const QStringList& args) const

@@ -2,9 +2,12 @@
 #include "KeyRingLoginSupport.h"
 #include "common/Error.h"
 #include "security/Authenticator.h"
+#include "store/AuditRepository.h"
+#include "store/UserRepository.h"
 #include "support/TestClock.h"
 #include "support/TestDatabase.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 using namespace cabas;
@@ -207,4 +210,61 @@ TEST_CASE("users: nurses and administrators see who holds the health key, others
         logins << h.login;
     CHECK(logins == QStringList{QStringLiteral("claire"), QStringLiteral("julie")});
     CHECK(test::thrownBy([&] { UserService(*db, sw).healthAccess(); }).kind() == Error::Kind::AccessDenied);
+}
+
+TEST_CASE(
+    "users: a password an administrator chose must be changed at the next login, one's own change clears "
+    "that",
+    "[security][users][temporary]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session admin = test::adminSession(*db);
+    CHECK_FALSE(admin.mustChangePassword()); // the first administrator chose their own (cabas-cli init)
+    const auto flagOf = [&](const QString& login) {
+        return store::UserRepository(*db).findByLogin(login)->mustChangePassword;
+    };
+
+    // A new account: the administrator chose its first password.
+    const User added = UserService(*db, admin)
+                           .add(QStringLiteral("lea"), QStringLiteral("Léa"), Role::Nurse,
+                                test::passwordFor(QStringLiteral("lea")));
+    CHECK(added.mustChangePassword);
+    CHECK(flagOf(QStringLiteral("lea")));
+    const Session first = test::loginAs(*db, QStringLiteral("lea"));
+    CHECK(first.mustChangePassword());
+
+    // Léa chooses her own: no longer temporary, at the next login either.
+    const QString own = QStringLiteral("Mon-Secret-de-Lea-2026");
+    UserService(*db, first).setPassword(QStringLiteral("lea"), own, test::passwordFor(QStringLiteral("lea")));
+    CHECK_FALSE(flagOf(QStringLiteral("lea")));
+    CHECK_FALSE(test::loginAs(*db, QStringLiteral("lea"), own).mustChangePassword());
+
+    // A wrong current password changes nothing, the flag included.
+    const QString reset = QStringLiteral("Remis-par-Admin-2026");
+    UserService(*db, admin).setPassword(QStringLiteral("lea"), reset);
+    CHECK(flagOf(QStringLiteral("lea")));
+    const Session afterReset = test::loginAs(*db, QStringLiteral("lea"), reset);
+    CHECK(afterReset.mustChangePassword());
+    CHECK(test::thrownBy([&] {
+              UserService(*db, afterReset)
+                  .setPassword(QStringLiteral("lea"), own, QStringLiteral("Pas-le-bon-2026"));
+          }).kind() == Error::Kind::AccessDenied);
+    CHECK(flagOf(QStringLiteral("lea")));
+    UserService(*db, afterReset).setPassword(QStringLiteral("lea"), own, reset);
+    CHECK_FALSE(flagOf(QStringLiteral("lea")));
+
+    // An administrator's own change is their own too.
+    UserService(*db, admin)
+        .setPassword(QStringLiteral("admin"), QStringLiteral("Nouveau-Admin-2026"),
+                     QLatin1String(TempDatabase::kAdminPassword));
+    CHECK_FALSE(flagOf(QStringLiteral("admin")));
+    // The audit trail says who set it.
+    const auto records = store::AuditRepository(*db).list({});
+    CHECK(std::count_if(records.begin(), records.end(), [](const store::AuditRecord& r) {
+              return r.action == QLatin1String("password") && r.recordRef == QLatin1String("lea") &&
+                     r.detail == QLatin1String("reset by administrator");
+          }) == 1);
 }

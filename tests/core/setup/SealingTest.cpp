@@ -314,6 +314,11 @@ TEST_CASE("sealing: a clear SQLite database without key ring, sealed in place, k
             nursePassword = t.password;
     const Session nurseAfter = security::Authenticator(*db).login(nurse.login(), nursePassword);
     REQUIRE(nurseAfter.keys->hasHealthKey());
+    // The temporary passwords must be changed at the next login; the administrator's own is untouched.
+    CHECK(nurseAfter.mustChangePassword());
+    CHECK_FALSE(security::Authenticator(*db)
+                    .login(f.admin.login(), QLatin1String(test::TempDatabase::kAdminPassword))
+                    .mustChangePassword());
     CHECK(HealthService(*db, nurseAfter).checkups(QStringLiteral("P-00001")).checkups.at(0).notes ==
           kCheckupNote);
 
@@ -584,6 +589,7 @@ TEST_CASE("sealing: PostgreSQL seals in one transaction, and a failure rolls eve
             swPassword = t.password;
     auto db = f.db->reopen();
     const Session sw = security::Authenticator(*db).login(swLogin, swPassword);
+    CHECK(sw.mustChangePassword()); // temporary: changed at the next login
     CHECK(readBack(*db, sw, QStringLiteral("MMG-0001")) == before);
     CHECK(test::runRaw(f.t.spec(), {QStringLiteral("SELECT count(*) FROM person WHERE last_name = '") +
                                     kLast + QStringLiteral("' OR search_name <> ''")})

@@ -322,6 +322,10 @@ TEST_CASE("on PostgreSQL staff logins cannot read password hashes and log in thr
         security::UserService users(*asAdmin, adminThere);
         users.setPassword(QStringLiteral("bruno"), QStringLiteral("New-password-of-bruno"));
         CHECK(loginError(*asSw, QStringLiteral("bruno"), QStringLiteral("New-password-of-bruno")).isEmpty());
+        // The administrator chose it: a temporary password, which the session of the server's check knows.
+        CHECK(security::Authenticator(*asSw)
+                  .login(QStringLiteral("bruno"), QStringLiteral("New-password-of-bruno"))
+                  .mustChangePassword());
         users.add(QStringLiteral("carla"), QStringLiteral("Carla"), Role::SocialWorker,
                   QStringLiteral("Password-of-carla"));
         CHECK(loginError(*asSw, QStringLiteral("carla"), QStringLiteral("Password-of-carla")).isEmpty());
@@ -336,6 +340,8 @@ TEST_CASE("on PostgreSQL staff logins cannot read password hashes and log in thr
 
     SECTION("a member of staff changes their own password with the current one")
     {
+        // A temporary password (as an administrator's reset leaves it) is one's own again after the change.
+        t.rawExec(QStringLiteral("UPDATE app_user SET password_must_change = TRUE WHERE login = 'anne'"));
         security::UserService service(*asSw, anne);
         CHECK_THROWS_AS(service.setPassword(QStringLiteral("anne"), QStringLiteral("Another-password-1")),
                         Error);
@@ -354,6 +360,12 @@ TEST_CASE("on PostgreSQL staff logins cannot read password hashes and log in thr
         CHECK(loginError(*asSw, QStringLiteral("anne"), QStringLiteral("Password-of-anne")) ==
               security::Authenticator::tr("Wrong login or password."));
         CHECK(loginError(*asSw, QStringLiteral("anne"), QStringLiteral("Another-password-1")).isEmpty());
+        CHECK_FALSE(
+            t.rawValue(QStringLiteral("SELECT password_must_change FROM app_user WHERE login = 'anne'"))
+                .toBool());
+        CHECK_FALSE(security::Authenticator(*asSw)
+                        .login(QStringLiteral("anne"), QStringLiteral("Another-password-1"))
+                        .mustChangePassword());
         // Nobody else's, and no weak hash through psql.
         CHECK_THROWS_AS(service.setPassword(QStringLiteral("bruno"), QStringLiteral("Another-password-1")),
                         Error);
