@@ -1848,10 +1848,6 @@
         <translation>The backup taken before, %1, still holds them in clear: keep it locked away, and destroy it once you have checked the sealed database (on an SSD a deleted file may still be read back: destroy the medium if it matters).</translation>
     </message>
     <message>
-        <source>TEMPORARY PASSWORDS: the other users&apos; passwords were replaced. Give each user theirs in person; they change it after logging in.</source>
-        <translation>TEMPORARY PASSWORDS: the other users&apos; passwords were replaced. Give each user theirs in person; they change it after logging in.</translation>
-    </message>
-    <message>
         <source>They are shown only this once.</source>
         <translation>They are shown only this once.</translation>
     </message>
@@ -1890,6 +1886,14 @@
     <message>
         <source>The recovery key, on the file&apos;s first line: needed to encrypt the health data when the nurses already hold its key (asked on a terminal).</source>
         <translation>The recovery key, on the file&apos;s first line: needed to encrypt the health data when the nurses already hold its key (asked on a terminal).</translation>
+    </message>
+    <message>
+        <source>TEMPORARY PASSWORDS: the other users&apos; passwords were replaced. Give each user theirs in person; they must change it at their next login (cabas-cli user passwd LOGIN for oneself), before anything else.</source>
+        <translation>TEMPORARY PASSWORDS: the other users&apos; passwords were replaced. Give each user theirs in person; they must change it at their next login (cabas-cli user passwd LOGIN for oneself), before anything else.</translation>
+    </message>
+    <message>
+        <source>your password is temporary (set by an administrator): change it first with cabas-cli --user %1 user passwd %1</source>
+        <translation>your password is temporary (set by an administrator): change it first with cabas-cli --user %1 user passwd %1</translation>
     </message>
 </context>
 <context>
@@ -3655,6 +3659,17 @@
     </message>
 </context>
 <context>
+    <name>PasswordFields</name>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation>Unexpected error: %1</translation>
+    </message>
+</context>
+<context>
     <name>Passwords</name>
     <message>
         <source>Not enough memory to hash the password.</source>
@@ -4312,6 +4327,21 @@
     </message>
 </context>
 <context>
+    <name>ShownOnce</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copy</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <source>C&amp;ontinue</source>
+        <translation>C&amp;ontinue</translation>
+    </message>
+</context>
+<context>
     <name>SupportSession</name>
     <message>
         <source>person_code: the support session is held with a person or a household</source>
@@ -4770,14 +4800,6 @@
     <message>
         <source>&amp;Recover</source>
         <translation>&amp;Recover</translation>
-    </message>
-    <message>
-        <source>The two passwords differ.</source>
-        <translation>The two passwords differ.</translation>
-    </message>
-    <message>
-        <source>Unexpected error: %1</source>
-        <translation>Unexpected error: %1</translation>
     </message>
 </context>
 <context>
@@ -7220,6 +7242,10 @@ Re-assessment due by %6.</translation>
         <source>Administrator %1 has a new password: log in with it.</source>
         <translation>Administrator %1 has a new password: log in with it.</translation>
     </message>
+    <message>
+        <source>Your password was not changed, so you are logged out. Log in again to choose your own password.</source>
+        <translation>Your password was not changed, so you are logged out. Log in again to choose your own password.</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::MainWindow</name>
@@ -8444,16 +8470,8 @@ Re-assessment due by %6.</translation>
         <translation>This is the recovery key of the new database. It is shown only this once and Cabas keeps no copy of it. If every administrator&apos;s password is lost, it is the only way to open the database&apos;s keys. Write it down or print it, and keep it in a safe place, away from this computer.</translation>
     </message>
     <message>
-        <source>&amp;Copy</source>
-        <translation>&amp;Copy</translation>
-    </message>
-    <message>
         <source>Copy the recovery key</source>
         <translation>Copy the recovery key</translation>
-    </message>
-    <message>
-        <source>&amp;Print…</source>
-        <translation>&amp;Print…</translation>
     </message>
     <message>
         <source>Print the recovery key</source>
@@ -8462,14 +8480,6 @@ Re-assessment due by %6.</translation>
     <message>
         <source>I have &amp;written down the recovery key</source>
         <translation>I have &amp;written down the recovery key</translation>
-    </message>
-    <message>
-        <source>I have written down the recovery key</source>
-        <translation>I have written down the recovery key</translation>
-    </message>
-    <message>
-        <source>C&amp;ontinue</source>
-        <translation>C&amp;ontinue</translation>
     </message>
     <message>
         <source>Copied. Paste it somewhere safe, then copy something else so that it does not stay in the clipboard.</source>
@@ -8771,16 +8781,8 @@ Re-assessment due by %6.</translation>
         <translation>The database is now encrypted. The other users&apos; passwords could not open its keys, so each got a new temporary password. They are shown only this once and Cabas keeps no copy: give each user theirs in person, and ask them to change it.</translation>
     </message>
     <message>
-        <source>&amp;Copy</source>
-        <translation>&amp;Copy</translation>
-    </message>
-    <message>
         <source>Copy the temporary passwords</source>
         <translation>Copy the temporary passwords</translation>
-    </message>
-    <message>
-        <source>&amp;Print…</source>
-        <translation>&amp;Print…</translation>
     </message>
     <message>
         <source>Print the temporary passwords</source>
@@ -8789,14 +8791,6 @@ Re-assessment due by %6.</translation>
     <message>
         <source>I have &amp;written down the temporary passwords</source>
         <translation>I have &amp;written down the temporary passwords</translation>
-    </message>
-    <message>
-        <source>I have written down the temporary passwords</source>
-        <translation>I have written down the temporary passwords</translation>
-    </message>
-    <message>
-        <source>C&amp;ontinue</source>
-        <translation>C&amp;ontinue</translation>
     </message>
     <message>
         <source>Copied. Paste them somewhere safe, then copy something else so that they do not stay in the clipboard.</source>
@@ -8849,16 +8843,8 @@ Re-assessment due by %6.</translation>
         <translation>New password for %1</translation>
     </message>
     <message>
-        <source>%1 gets new keys with this password and the account is unlocked. Give the password to %1 in person; they should change it at their next login. A nurse&apos;s access to health data comes back at the next login of another nurse.</source>
-        <translation>%1 gets new keys with this password and the account is unlocked. Give the password to %1 in person; they should change it at their next login. A nurse&apos;s access to health data comes back at the next login of another nurse.</translation>
-    </message>
-    <message>
         <source>Add a user</source>
         <translation>Add a user</translation>
-    </message>
-    <message>
-        <source>The new user logs in with this first password and should change it at once. A nurse&apos;s access to health data is opened at the next login of another nurse.</source>
-        <translation>The new user logs in with this first password and should change it at once. A nurse&apos;s access to health data is opened at the next login of another nurse.</translation>
     </message>
     <message>
         <source>for example amelie.roux</source>
@@ -8905,12 +8891,16 @@ Re-assessment due by %6.</translation>
         <translation>&amp;Change the password</translation>
     </message>
     <message>
-        <source>The two passwords differ.</source>
-        <translation>The two passwords differ.</translation>
+        <source>%1 gets new keys with this password and the account is unlocked. Give the password to %1 in person; Cabas asks them to change it at their next login. A nurse&apos;s access to health data comes back at the next login of another nurse.</source>
+        <translation>%1 gets new keys with this password and the account is unlocked. Give the password to %1 in person; Cabas asks them to change it at their next login. A nurse&apos;s access to health data comes back at the next login of another nurse.</translation>
     </message>
     <message>
-        <source>Unexpected error: %1</source>
-        <translation>Unexpected error: %1</translation>
+        <source>The new user logs in with this first password, then Cabas asks them to choose their own at once. A nurse&apos;s access to health data is opened at the next login of another nurse.</source>
+        <translation>The new user logs in with this first password, then Cabas asks them to choose their own at once. A nurse&apos;s access to health data is opened at the next login of another nurse.</translation>
+    </message>
+    <message>
+        <source>Your password was set by an administrator: it is temporary. Choose your own password now to go on; if you cancel, you are logged out.</source>
+        <translation>Your password was set by an administrator: it is temporary. Choose your own password now to go on; if you cancel, you are logged out.</translation>
     </message>
 </context>
 <context>
@@ -9319,6 +9309,14 @@ Re-assessment due by %6.</translation>
     <message>
         <source>The database is now encrypted: log in again.</source>
         <translation>The database is now encrypted: log in again.</translation>
+    </message>
+    <message>
+        <source>The password of %1 is temporary: log in without --screenshot and change it first.</source>
+        <translation>The password of %1 is temporary: log in without --screenshot and change it first.</translation>
+    </message>
+    <message>
+        <source>Your password was not changed, so you are logged out. Log in again to choose your own password.</source>
+        <translation>Your password was not changed, so you are logged out. Log in again to choose your own password.</translation>
     </message>
 </context>
 </TS>

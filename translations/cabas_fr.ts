@@ -1848,10 +1848,6 @@
         <translation>La sauvegarde faite avant, %1, les contient encore en clair : rangez-la sous clé, et détruisez-la une fois la base chiffrée vérifiée (sur un SSD, un fichier supprimé peut encore se relire : détruisez le support si nécessaire).</translation>
     </message>
     <message>
-        <source>TEMPORARY PASSWORDS: the other users&apos; passwords were replaced. Give each user theirs in person; they change it after logging in.</source>
-        <translation>MOTS DE PASSE PROVISOIRES : les mots de passe des autres utilisateurs ont été remplacés. Remettez à chacun le sien en main propre ; il le change après s’être connecté.</translation>
-    </message>
-    <message>
         <source>They are shown only this once.</source>
         <translation>Ils ne sont affichés que cette fois.</translation>
     </message>
@@ -1890,6 +1886,14 @@
     <message>
         <source>The recovery key, on the file&apos;s first line: needed to encrypt the health data when the nurses already hold its key (asked on a terminal).</source>
         <translation>La clé de secours, sur la première ligne du fichier : nécessaire pour chiffrer les données de santé quand les infirmières en détiennent déjà la clé (demandée dans un terminal).</translation>
+    </message>
+    <message>
+        <source>TEMPORARY PASSWORDS: the other users&apos; passwords were replaced. Give each user theirs in person; they must change it at their next login (cabas-cli user passwd LOGIN for oneself), before anything else.</source>
+        <translation>MOTS DE PASSE PROVISOIRES : les mots de passe des autres utilisateurs ont été remplacés. Remettez à chacun le sien en main propre ; il doit le changer à sa prochaine connexion (cabas-cli user passwd IDENTIFIANT pour soi-même), avant toute autre chose.</translation>
+    </message>
+    <message>
+        <source>your password is temporary (set by an administrator): change it first with cabas-cli --user %1 user passwd %1</source>
+        <translation>votre mot de passe est provisoire (choisi par un administrateur) : changez-le d’abord avec cabas-cli --user %1 user passwd %1</translation>
     </message>
 </context>
 <context>
@@ -3655,6 +3659,17 @@
     </message>
 </context>
 <context>
+    <name>PasswordFields</name>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>Les deux mots de passe diffèrent.</translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation>Erreur inattendue : %1</translation>
+    </message>
+</context>
+<context>
     <name>Passwords</name>
     <message>
         <source>Not enough memory to hash the password.</source>
@@ -4312,6 +4327,21 @@
     </message>
 </context>
 <context>
+    <name>ShownOnce</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copier</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Imprimer…</translation>
+    </message>
+    <message>
+        <source>C&amp;ontinue</source>
+        <translation>C&amp;ontinuer</translation>
+    </message>
+</context>
+<context>
     <name>SupportSession</name>
     <message>
         <source>person_code: the support session is held with a person or a household</source>
@@ -4770,14 +4800,6 @@
     <message>
         <source>&amp;Recover</source>
         <translation>&amp;Rétablir l’accès</translation>
-    </message>
-    <message>
-        <source>The two passwords differ.</source>
-        <translation>Les deux mots de passe diffèrent.</translation>
-    </message>
-    <message>
-        <source>Unexpected error: %1</source>
-        <translation>Erreur inattendue : %1</translation>
     </message>
 </context>
 <context>
@@ -7220,6 +7242,10 @@ Réévaluation à faire au plus tard le %6.</translation>
         <source>Administrator %1 has a new password: log in with it.</source>
         <translation>L’administrateur·rice %1 a un nouveau mot de passe : connectez-vous avec.</translation>
     </message>
+    <message>
+        <source>Your password was not changed, so you are logged out. Log in again to choose your own password.</source>
+        <translation>Votre mot de passe n’a pas été changé, vous êtes donc déconnecté·e. Reconnectez-vous pour choisir le vôtre.</translation>
+    </message>
 </context>
 <context>
     <name>cabas::ui::MainWindow</name>
@@ -8444,16 +8470,8 @@ Réévaluation à faire au plus tard le %6.</translation>
         <translation>Voici la clé de secours de la nouvelle base de données. Elle n’est affichée qu’une seule fois et Cabas n’en garde aucune copie. Si les mots de passe de tous les administrateurs sont perdus, c’est le seul moyen d’ouvrir les clés de la base. Notez-la ou imprimez-la, et conservez-la en lieu sûr, loin de cet ordinateur.</translation>
     </message>
     <message>
-        <source>&amp;Copy</source>
-        <translation>&amp;Copier</translation>
-    </message>
-    <message>
         <source>Copy the recovery key</source>
         <translation>Copier la clé de secours</translation>
-    </message>
-    <message>
-        <source>&amp;Print…</source>
-        <translation>&amp;Imprimer…</translation>
     </message>
     <message>
         <source>Print the recovery key</source>
@@ -8462,14 +8480,6 @@ Réévaluation à faire au plus tard le %6.</translation>
     <message>
         <source>I have &amp;written down the recovery key</source>
         <translation>J’ai &amp;noté la clé de secours</translation>
-    </message>
-    <message>
-        <source>I have written down the recovery key</source>
-        <translation>J’ai noté la clé de secours</translation>
-    </message>
-    <message>
-        <source>C&amp;ontinue</source>
-        <translation>C&amp;ontinuer</translation>
     </message>
     <message>
         <source>Copied. Paste it somewhere safe, then copy something else so that it does not stay in the clipboard.</source>
@@ -8771,16 +8781,8 @@ Réévaluation à faire au plus tard le %6.</translation>
         <translation>La base est maintenant chiffrée. Les mots de passe des autres utilisateurs ne pouvaient pas ouvrir ses clés : chacun a reçu un nouveau mot de passe provisoire. Ils ne sont affichés que cette fois et Cabas n’en garde aucune copie : remettez à chaque utilisateur le sien en main propre, et demandez-lui de le changer.</translation>
     </message>
     <message>
-        <source>&amp;Copy</source>
-        <translation>&amp;Copier</translation>
-    </message>
-    <message>
         <source>Copy the temporary passwords</source>
         <translation>Copier les mots de passe provisoires</translation>
-    </message>
-    <message>
-        <source>&amp;Print…</source>
-        <translation>&amp;Imprimer…</translation>
     </message>
     <message>
         <source>Print the temporary passwords</source>
@@ -8789,14 +8791,6 @@ Réévaluation à faire au plus tard le %6.</translation>
     <message>
         <source>I have &amp;written down the temporary passwords</source>
         <translation>J’ai &amp;noté les mots de passe provisoires</translation>
-    </message>
-    <message>
-        <source>I have written down the temporary passwords</source>
-        <translation>J’ai noté les mots de passe provisoires</translation>
-    </message>
-    <message>
-        <source>C&amp;ontinue</source>
-        <translation>C&amp;ontinuer</translation>
     </message>
     <message>
         <source>Copied. Paste them somewhere safe, then copy something else so that they do not stay in the clipboard.</source>
@@ -8849,16 +8843,8 @@ Réévaluation à faire au plus tard le %6.</translation>
         <translation>Nouveau mot de passe pour %1</translation>
     </message>
     <message>
-        <source>%1 gets new keys with this password and the account is unlocked. Give the password to %1 in person; they should change it at their next login. A nurse&apos;s access to health data comes back at the next login of another nurse.</source>
-        <translation>%1 reçoit de nouvelles clés avec ce mot de passe et le compte est débloqué. Remettez le mot de passe à %1 en main propre ; il faudra le changer à la prochaine connexion. L’accès d’une infirmière aux données de santé revient à la prochaine connexion d’une autre infirmière.</translation>
-    </message>
-    <message>
         <source>Add a user</source>
         <translation>Ajouter un utilisateur</translation>
-    </message>
-    <message>
-        <source>The new user logs in with this first password and should change it at once. A nurse&apos;s access to health data is opened at the next login of another nurse.</source>
-        <translation>Le nouvel utilisateur se connecte avec ce premier mot de passe et doit le changer aussitôt. L’accès d’une infirmière aux données de santé s’ouvre à la prochaine connexion d’une autre infirmière.</translation>
     </message>
     <message>
         <source>for example amelie.roux</source>
@@ -8905,12 +8891,16 @@ Réévaluation à faire au plus tard le %6.</translation>
         <translation>&amp;Changer le mot de passe</translation>
     </message>
     <message>
-        <source>The two passwords differ.</source>
-        <translation>Les deux mots de passe diffèrent.</translation>
+        <source>%1 gets new keys with this password and the account is unlocked. Give the password to %1 in person; Cabas asks them to change it at their next login. A nurse&apos;s access to health data comes back at the next login of another nurse.</source>
+        <translation>%1 reçoit de nouvelles clés avec ce mot de passe et le compte est débloqué. Remettez le mot de passe à %1 en main propre ; Cabas lui demandera de le changer à sa prochaine connexion. L’accès d’une infirmière aux données de santé revient à la prochaine connexion d’une autre infirmière.</translation>
     </message>
     <message>
-        <source>Unexpected error: %1</source>
-        <translation>Erreur inattendue : %1</translation>
+        <source>The new user logs in with this first password, then Cabas asks them to choose their own at once. A nurse&apos;s access to health data is opened at the next login of another nurse.</source>
+        <translation>Le nouvel utilisateur se connecte avec ce premier mot de passe, puis Cabas lui demande aussitôt de choisir le sien. L’accès d’une infirmière aux données de santé s’ouvre à la prochaine connexion d’une autre infirmière.</translation>
+    </message>
+    <message>
+        <source>Your password was set by an administrator: it is temporary. Choose your own password now to go on; if you cancel, you are logged out.</source>
+        <translation>Votre mot de passe a été choisi par un administrateur : il est provisoire. Choisissez le vôtre maintenant pour continuer ; si vous annulez, vous êtes déconnecté·e.</translation>
     </message>
 </context>
 <context>
@@ -9319,6 +9309,14 @@ Réévaluation à faire au plus tard le %6.</translation>
     <message>
         <source>The database is now encrypted: log in again.</source>
         <translation>La base est maintenant chiffrée : reconnectez-vous.</translation>
+    </message>
+    <message>
+        <source>The password of %1 is temporary: log in without --screenshot and change it first.</source>
+        <translation>Le mot de passe de %1 est provisoire : connectez-vous sans --screenshot et changez-le d’abord.</translation>
+    </message>
+    <message>
+        <source>Your password was not changed, so you are logged out. Log in again to choose your own password.</source>
+        <translation>Votre mot de passe n’a pas été changé, vous êtes donc déconnecté·e. Reconnectez-vous pour choisir le vôtre.</translation>
     </message>
 </context>
 </TS>
