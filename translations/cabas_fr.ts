@@ -8836,7 +8836,7 @@ Réévaluation à faire au plus tard le %6.</translation>
     </message>
     <message>
         <source>Your password also opens your keys to the encrypted data: changing it re-seals them, nothing else changes. Backups taken before still open with the old password.</source>
-        <translation>Votre mot de passe ouvre aussi vos clés des données chiffrées : le changer les rescelle, rien d’autre ne change. Les sauvegardes faites avant s’ouvrent toujours avec l’ancien mot de passe.</translation>
+        <translation>Votre mot de passe ouvre aussi vos clés des données chiffrées : le changer ne fait que les protéger par le nouveau mot de passe, rien d’autre ne change. Les sauvegardes faites avant s’ouvrent toujours avec l’ancien mot de passe.</translation>
     </message>
     <message>
         <source>New password for %1</source>

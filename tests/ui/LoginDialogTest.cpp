@@ -173,6 +173,7 @@ TEST_CASE("ui: after a login with a temporary password the change dialog comes f
                   ui::UserAccountDialog::tr(
                       "Your password was set by an administrator: it is temporary. Choose "
                       "your own password now to go on; if you cancel, you are logged out."));
+            test::screenshotIfAsked(&change, QStringLiteral("temporary-password-change"));
             change.reject();
         });
         child<QPushButton>(&dialog, "loginButton")->click();
