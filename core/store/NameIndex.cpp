@@ -324,7 +324,8 @@ void NameIndex::rebuildTerms(qint64 household)
     Terms terms = termsOf(household);
     Terms& old = m_termsOf[household];
     for (const auto& [word, kinds] : old) {
-        if (std::any_of(terms.cbegin(), terms.cend(), [&](const auto& t) { return t.first == word; }))
+        const QString& gone = word; // a structured binding cannot be captured before C++20 (clang 14)
+        if (std::any_of(terms.cbegin(), terms.cend(), [&](const auto& t) { return t.first == gone; }))
             continue;
         auto t = m_terms.find(word);
         if (t != m_terms.end()) {
