@@ -18,6 +18,22 @@ QByteArray context(QLatin1String field, qint64 rowId)
     return QByteArray(field.data(), field.size()) + ':' + QByteArray::number(rowId);
 }
 
+// The health value stored as base64 text in `field` of row `rowId`, opened with `ring`'s health key ("" stays
+// "").
+QByteArray openWith(const security::KeyRing& ring, QLatin1String field, qint64 rowId, const QVariant& stored)
+{
+    const QString text = stored.toString();
+    if (text.isEmpty())
+        return QByteArray();
+    const auto decoded =
+        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        throw Error(HealthSealing::tr("An encrypted health value is damaged (%1).")
+                        .arg(QString::fromUtf8(context(field, rowId))),
+                    Error::Kind::Storage);
+    return ring.decrypt(security::KeyRing::Scope::Health, *decoded, context(field, rowId));
+}
+
 QByteArray cohortContext(const QString& source, qint64 recordId, qint64 personId, const QString& wave)
 {
     return QByteArrayLiteral("cohort_health.sealed:") + source.toUtf8() + ':' + QByteArray::number(recordId) +
@@ -124,16 +140,7 @@ QString HealthSealing::seal(QLatin1String field, qint64 rowId, const QByteArray&
 QByteArray HealthSealing::open(QLatin1String field, qint64 rowId, const QVariant& stored) const
 {
     requireHealthKey();
-    const QString text = stored.toString();
-    if (text.isEmpty())
-        return QByteArray();
-    const auto decoded =
-        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded)
-        throw Error(
-            tr("An encrypted health value is damaged (%1).").arg(QString::fromUtf8(context(field, rowId))),
-            Error::Kind::Storage);
-    return m_keys->decrypt(security::KeyRing::Scope::Health, *decoded, context(field, rowId));
+    return openWith(*m_keys, field, rowId, stored);
 }
 
 QString HealthSealing::sealText(QLatin1String field, qint64 rowId, const QString& value) const
@@ -354,22 +361,6 @@ QByteArray fieldOf(const char* table, const char* column)
     return QByteArray(table) + '.' + QByteArray(column);
 }
 
-QByteArray openWith(const security::KeyRing& ring, const QByteArray& field, qint64 rowId,
-                    const QVariant& stored)
-{
-    const QString text = stored.toString();
-    if (text.isEmpty())
-        return QByteArray();
-    const auto decoded =
-        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-    const QByteArray where = field + ':' + QByteArray::number(rowId);
-    if (!decoded)
-        throw Error(
-            HealthSealing::tr("An encrypted health value is damaged (%1).").arg(QString::fromUtf8(where)),
-            Error::Kind::Storage);
-    return ring.decrypt(security::KeyRing::Scope::Health, *decoded, where);
-}
-
 } // namespace
 
 void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRing& ring)
@@ -469,7 +460,7 @@ QStringList HealthSealing::sample(const Database& db, const security::KeyRing* r
             continue;
         Checkup c = clearCheckup(q);
         if (ring)
-            readCheckupPayload(openWith(*ring, "checkup.sealed", id, q.value(11)), c);
+            readCheckupPayload(openWith(*ring, QLatin1String("checkup.sealed"), id, q.value(11)), c);
         out << QStringLiteral("checkup %1 %2 %3 %4 ")
                        .arg(id)
                        .arg(c.personId)
@@ -484,7 +475,8 @@ QStringList HealthSealing::sample(const Database& db, const security::KeyRing* r
             continue;
         DietQuestionnaire q = clearQuestionnaire(r);
         if (ring)
-            readQuestionnairePayload(openWith(*ring, "diet_questionnaire.sealed", id, r.value(9)), q);
+            readQuestionnairePayload(
+                openWith(*ring, QLatin1String("diet_questionnaire.sealed"), id, r.value(9)), q);
         out << QStringLiteral("questionnaire %1 %2 %3 %4 ")
                        .arg(id)
                        .arg(q.personId)
@@ -502,10 +494,12 @@ QStringList HealthSealing::sample(const Database& db, const security::KeyRing* r
             if (!q.next())
                 continue;
             out << QStringLiteral("%1 %2").arg(QLatin1String(t.table)).arg(id);
-            for (int i = 0; i < columns.size(); ++i)
-                out << (ring ? QString::fromUtf8(openWith(*ring, fieldOf(t.table, t.columns[std::size_t(i)]),
-                                                          id, q.value(i)))
+            for (int i = 0; i < columns.size(); ++i) {
+                const QByteArray field = fieldOf(t.table, t.columns[std::size_t(i)]);
+                out << (ring ? QString::fromUtf8(openWith(
+                                   *ring, QLatin1String(field.constData(), field.size()), id, q.value(i)))
                              : q.value(i).toString());
+            }
         }
     }
     return out;
