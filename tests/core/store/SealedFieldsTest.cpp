@@ -3,6 +3,7 @@
 #include "io/PersonsImport.h"
 #include "security/KeyRing.h"
 #include "services/HouseholdService.h"
+#include "store/FiguresLock.h"
 #include "store/HouseholdRepository.h"
 #include "store/IncomeRepository.h"
 #include "store/NameIndex.h"
@@ -115,6 +116,15 @@ TEST_CASE("sealed values: round trip, and bound to their field and row", "[store
     CHECK(store::Sealed::isSealed(*db));
     CHECK(t.rawValue(QStringLiteral("SELECT value FROM cabas_meta WHERE key = 'sealed_fields'")).toString() ==
           QStringLiteral("2:person,household,health"));
+}
+
+TEST_CASE("the sealing's PostgreSQL lock is not the figures' refresh lock", "[store][sealed]")
+{
+    // Write transactions hold the sealing's key shared; a refresh of the figures takes its own key
+    // exclusively: one key for both would make writers wait for refreshes (and deadlock two of them).
+    const QString figures = store::figuresLockStatement();
+    CHECK(figures.contains(QStringLiteral("pg_advisory_xact_lock(")));
+    CHECK_FALSE(figures.contains(QString::number(store::Sealed::kSealingLockKey)));
 }
 
 TEST_CASE("a clear database has no marker and keeps its search columns", "[store][sealed]")
