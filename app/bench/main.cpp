@@ -19,6 +19,7 @@
 #include "sim/SimLedger.h"
 #include "store/BulkInserter.h"
 #include "store/Database.h"
+#include "store/HealthSealing.h"
 #include "store/HouseholdRepository.h"
 #include "store/LedgerRepository.h"
 #include "store/StatementClock.h"
@@ -525,19 +526,111 @@ void benchLedger(const store::Database& db, const QString& backend, int househol
     report(QStringLiteral("ledger.ingest.redelivery"), backend, entries, seconds(t),
            QStringLiteral("entries"));
 }
+// The health follow-up of the cohort bench: for every person of an enrolled household, an M0 checkup and
+// questionnaire a week after enrolment, and for three persons in four the M6 pair half a year later (the
+// worst case of a programme where everybody takes part: about 4 records per person). Bulk-inserted clear; on
+// a sealed database (format 2) a nurse's first login then creates the health and cohort keys (granting the
+// cohort key to the coordinator) and HealthSealing::sealExistingHealth seals every row in one transaction,
+// as the in-place sealing of an existing database does: the figure is then the insert and the sealing.
+void writeCohortHealth(const store::Database& db, const QString& backend, const Session& admin,
+                       const QString& password)
+{
+    QElapsedTimer t;
+    t.start();
+    const double cpu = cpuSeconds();
+    const User nurse = security::UserService(db, admin).add(QStringLiteral("nurse"), QStringLiteral("Nurse"),
+                                                            Role::Nurse, password);
+    std::vector<std::pair<qint64, QDate>> persons;
+    {
+        QSqlQuery q =
+            db.exec(QStringLiteral("SELECT p.id, h.enrolled_on FROM person p JOIN household h ON "
+                                   "h.id = p.household_id WHERE h.enrolled_on IS NOT NULL ORDER BY p.id"));
+        while (q.next())
+            persons.emplace_back(q.value(0).toLongLong(), store::toDate(q.value(1)));
+    }
+    const QStringList checkupColumns = {QStringLiteral("id"),
+                                        QStringLiteral("person_id"),
+                                        QStringLiteral("taken_on"),
+                                        QStringLiteral("wave"),
+                                        QStringLiteral("nurse_user_id"),
+                                        QStringLiteral("weight_g"),
+                                        QStringLiteral("height_mm"),
+                                        QStringLiteral("waist_mm"),
+                                        QStringLiteral("systolic_mmhg"),
+                                        QStringLiteral("diastolic_mmhg"),
+                                        QStringLiteral("glucose_mg_dl"),
+                                        QStringLiteral("notes"),
+                                        QStringLiteral("created_at"),
+                                        QStringLiteral("updated_at")};
+    const QStringList questionnaireColumns = {QStringLiteral("id"),
+                                              QStringLiteral("person_id"),
+                                              QStringLiteral("answered_on"),
+                                              QStringLiteral("wave"),
+                                              QStringLiteral("nurse_user_id"),
+                                              QStringLiteral("fv_portions_x10"),
+                                              QStringLiteral("organic_fv_freq"),
+                                              QStringLiteral("local_products_freq"),
+                                              QStringLiteral("organic_products_freq"),
+                                              QStringLiteral("discovered_sustainable_shop"),
+                                              QStringLiteral("created_at"),
+                                              QStringLiteral("updated_at")};
+    const QStringList ranks = {QStringLiteral("never"), QStringLiteral("rarely"), QStringLiteral("sometimes"),
+                               QStringLiteral("often"), QStringLiteral("always")};
+    qint64 id = 0;
+    const size_t batch = 20000;
+    for (size_t at = 0; at < persons.size(); at += batch) {
+        store::Database::Transaction tx(db);
+        store::BulkInserter checkups(db, QStringLiteral("checkup"), checkupColumns);
+        store::BulkInserter questionnaires(db, QStringLiteral("diet_questionnaire"), questionnaireColumns);
+        for (size_t i = at; i < std::min(persons.size(), at + batch); ++i) {
+            const auto& [person, enrolled] = persons[i];
+            const int k = int(i % 97);
+            for (const int wave : {0, 6}) {
+                if (wave == 6 && i % 4 == 3)
+                    continue;
+                const QDate on = enrolled.addDays(wave == 0 ? 7 : 190);
+                const QVariant stamp = store::timestampValue(QDateTime(on, QTime(9, 30), Qt::UTC));
+                const QString code = wave == 0 ? QStringLiteral("M0") : QStringLiteral("M6");
+                ++id;
+                checkups.add({id, person, store::dateValue(on), code, nurse.id, 60000 + k * 300 - wave * 200,
+                              1550 + k * 4, 800 + k * 3, 115 + k % 30, 70 + k % 20, 85 + k % 40,
+                              k % 5 == 0 ? QStringLiteral("Suivi diététique proposé") : QString(), stamp,
+                              stamp});
+                questionnaires.add({id, person, store::dateValue(on), code, nurse.id, 20 + k % 40 + wave,
+                                    ranks[(k + wave / 6) % 5], ranks[(k / 5 + wave / 3) % 5],
+                                    ranks[(k / 7) % 5], wave == 6 && k % 3 == 0, stamp, stamp});
+            }
+        }
+        checkups.flush();
+        questionnaires.flush();
+        tx.commit();
+    }
+    if (g_sealed) {
+        const Session nurseSession = security::Authenticator(db).login(QStringLiteral("nurse"), password);
+        store::Database::Transaction tx(db);
+        store::HealthSealing::sealExistingHealth(db, *nurseSession.keys);
+        tx.commit();
+    }
+    report(QStringLiteral("cohort.setup.health"), backend, 2 * id, seconds(t), QStringLiteral("records"));
+    report(QStringLiteral("cohort.setup.health.cpu"), backend, 2 * id, cpuSeconds() - cpu,
+           QStringLiteral("records"));
+    db.execDirect(QStringLiteral("ANALYZE"));
+}
+
 // Cohort figures (issue 8): a programme of `households` households (the demo) and `entries` posted ledger
 // entries over a year, bulk-inserted straight into ledger_entry (linked, with their local dates), then the
 // whole cohort summary through CohortService (every indicator and series, as cabas-cli cohort computes it)
 // next to the ledger totals written by hand as one query. Target: under 2 s on SQLite for 100,000 households
 // and 10 million entries. Only with --cohort (generating the entries takes minutes).
-void benchCohort(const store::DatabaseSpec& spec, const QString& backend, int households, qint64 entries,
+void benchCohort(const store::DatabaseSpec& spec, const QString& plainBackend, int households, qint64 entries,
                  bool reuse)
 {
+    const QString backend = g_sealed ? plainBackend + QStringLiteral("-sealed") : plainBackend;
     InitRequest request;
     request.spec = spec;
     request.adminLogin = QStringLiteral("admin");
     request.adminPassword = QStringLiteral("Bench-Password-2026");
-    request.sealFields = false;
+    request.sealFields = g_sealed;
     if (reuse) {
         // A database kept by an earlier run (--cohort-db): measure again without generating anything. Opening
         // it upgrades it first (migration 0010 fills the figures per household and month): timed.
@@ -667,6 +760,7 @@ void benchCohort(const store::DatabaseSpec& spec, const QString& backend, int ho
     security::UserService(*db, admin)
         .add(QStringLiteral("coordinator"), QStringLiteral("Coordinator"), Role::Coordinator,
              request.adminPassword);
+    writeCohortHealth(*db, backend, admin, request.adminPassword);
     measureCohort(*db, backend, first, entries, request.adminPassword);
 }
 
@@ -674,12 +768,13 @@ void benchCohort(const store::DatabaseSpec& spec, const QString& backend, int ho
 void measureCohort(const store::Database& db, const QString& backend, const QDate& first, qint64 entries,
                    const QString& password)
 {
-    const Session admin = security::Authenticator(db).login(QStringLiteral("admin"), password);
+    // As a coordinator (the cohort key's holder on a sealed database; administrators do not hold it).
+    const Session coordinator = security::Authenticator(db).login(QStringLiteral("coordinator"), password);
     QElapsedTimer t;
     CohortFilter filter;
     filter.from = first;
     filter.to = first.addDays(364);
-    const CohortService service(db, admin);
+    const CohortService service(db, coordinator);
     // Each statement of the summary, timed apart (in the order they ran; CPU is this process's: SQLite's
     // work, not PostgreSQL's server), then what the statements leave (access, audit, report).
     std::vector<store::StatementTime> statements;
@@ -711,9 +806,8 @@ void measureCohort(const store::Database& db, const QString& backend, const QDat
         if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
             file.write(QJsonDocument(r.toJson()).toJson());
     }
-    const Session coordinator = security::Authenticator(db).login(QStringLiteral("coordinator"), password);
     t.restart();
-    CohortService(db, coordinator).report(filter, Disclosure::Public);
+    service.report(filter, Disclosure::Public);
     report(QStringLiteral("cohort.summary.public"), backend, entries, seconds(t), QStringLiteral("entries"));
 
     // The ledger totals alone, written by hand: one pass over the posted entries of enrolled households.
@@ -797,15 +891,34 @@ int main(int argc, char* argv[])
             // entries unless told otherwise.
             // --cohort-db FILE keeps the SQLite database there; when FILE exists it is measured again as it
             // is.
-            QTemporaryDir dir;
-            store::DatabaseSpec spec;
-            spec.path = cohortDb.isEmpty() ? dir.filePath(QStringLiteral("cohort.cabas")) : cohortDb;
-            benchCohort(spec, QStringLiteral("sqlite"), sizes.last(), cohortEntries,
-                        !cohortDb.isEmpty() && QFileInfo::exists(cohortDb));
+            // A clear and a sealed database (with its health records sealed: the cost of encryption is
+            // printed next to the clear figures), or one of them (--clear, --sealed). With --cohort-db the
+            // database is the clear one unless --sealed is given.
+            if (!cohortDb.isEmpty()) {
+                g_sealed = g_sealing == Sealing::Sealed;
+                store::DatabaseSpec spec;
+                spec.path = cohortDb;
+                benchCohort(spec, QStringLiteral("sqlite"), sizes.last(), cohortEntries,
+                            QFileInfo::exists(cohortDb));
+            } else {
+                for (const bool sealed : {false, true}) {
+                    if ((sealed && g_sealing == Sealing::Clear) || (!sealed && g_sealing == Sealing::Sealed))
+                        continue;
+                    g_sealed = sealed;
+                    QTemporaryDir dir;
+                    store::DatabaseSpec spec;
+                    spec.path = dir.filePath(QStringLiteral("cohort.cabas"));
+                    benchCohort(spec, QStringLiteral("sqlite"), sizes.last(), cohortEntries, false);
+                }
+                printCostOfSealing(QStringLiteral("sqlite"), sizes.last());
+            }
             const QString pg = qEnvironmentVariable("CABAS_BENCH_PG");
-            if (!pg.isEmpty())
+            if (!pg.isEmpty()) {
+                // One empty database: clear unless --sealed.
+                g_sealed = g_sealing == Sealing::Sealed;
                 benchCohort(store::DatabaseSpec::parse(pg), QStringLiteral("postgresql"), sizes.last(),
                             cohortEntries, qEnvironmentVariableIsSet("CABAS_BENCH_PG_REUSE"));
+            }
             return 0;
         }
         if (!keptDb.isEmpty()) {

@@ -1,11 +1,13 @@
 #include "store/CohortQueries.h"
 
+#include "common/Parallel.h"
 #include "domain/Questionnaire.h"
 #include "security/KeyRing.h"
 #include "store/FiguresLock.h"
 #include "store/HealthSealing.h"
 #include "store/LedgerRepository.h"
 #include "store/Sealed.h"
+#include "store/SqliteStatement.h"
 #include "store/StatementClock.h"
 
 #include <QCryptographicHash>
@@ -862,41 +864,95 @@ std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const Cohor
     const StatementClock clock(QStringLiteral("health_sealed"));
     Sql s = with(f);
     s.values << day(f.to);
-    // The records dated on or before `to`, as the clear statements count them.
-    QSqlQuery q =
-        run(QStringLiteral("health_sealed"),
-            s.text + QStringLiteral(
-                         "SELECT p.id, hh.code, hh.commune, ch.source, ch.wave, ch.record_id, ch.sealed "
-                         "FROM cohort_person p JOIN household hh ON hh.id = p.household_id "
-                         "JOIN cohort_health ch ON ch.person_id = p.id "
-                         "WHERE ch.wave IN ('M0', 'M6') AND ch.recorded_on <= ?"),
-            s.values);
-    std::map<qint64, SealedPerson> persons; // by id: the sums run in one order whatever the plan
-    bool checked = false;
-    while (q.next()) {
-        if (!checked) {
-            HealthSealing(m_db, m_keys).requireCohortKey();
-            checked = true;
+    // The records dated on or before `to`, as the clear statements count them. Read in this thread (the
+    // connection's; on SQLite through its own API: Qt's layer would cost more than SQLite's work, and the
+    // sealed text stays UTF-8), opened and parsed in worker threads (most of the cost: up to 4 rows per
+    // person), then gathered by person in id order (the sums run in one order whatever the plan).
+    const QString sql =
+        s.text +
+        QStringLiteral("SELECT p.id, hh.code, hh.commune, ch.source, ch.wave, ch.record_id, ch.sealed "
+                       "FROM cohort_person p JOIN household hh ON hh.id = p.household_id "
+                       "JOIN cohort_health ch ON ch.person_id = p.id "
+                       "WHERE ch.wave IN ('M0', 'M6') AND ch.recorded_on <= ?");
+    struct Row
+    {
+        qint64 personId = 0;
+        qint64 recordId = 0;
+        std::size_t household = 0; // in `households`
+        bool checkup = false;
+        bool m0 = false;
+        QByteArray sealed;
+    };
+    std::vector<Row> rows;
+    std::vector<std::pair<QString, QString>> households; // code and commune, once per run of a person's rows
+    const auto add = [&](qint64 personId, const auto& code, const auto& commune, bool checkup, bool m0,
+                         qint64 recordId, QByteArray sealed) {
+        Row r;
+        r.personId = personId;
+        if (rows.empty() || rows.back().personId != personId) {
+            households.emplace_back(code(), commune());
+            r.household = households.size() - 1;
+        } else {
+            r.household = rows.back().household;
         }
-        const qint64 personId = q.value(0).toLongLong();
-        SealedPerson& p = persons[personId];
-        p.personId = personId;
-        p.householdCode = q.value(1).toString();
-        p.commune = q.value(2).toString();
-        const QString source = q.value(3).toString();
-        const QString wave = q.value(4).toString();
-        const auto values = HealthSealing::openCohort(*m_keys, source, q.value(5).toLongLong(), personId,
-                                                      wave, q.value(6).toString());
-        const bool m0 = wave == QLatin1String("M0");
-        if (source == QLatin1String("checkup"))
-            (m0 ? p.c0 : p.c6) = values;
-        else
-            (m0 ? p.q0 : p.q6) = values;
+        r.checkup = checkup;
+        r.m0 = m0;
+        r.recordId = recordId;
+        r.sealed = std::move(sealed);
+        rows.push_back(std::move(r));
+    };
+    if (m_db.backend() == Backend::Sqlite) {
+        SqliteStatement q(m_db, sql, s.values);
+        while (q.next())
+            add(
+                q.int64(0), [&] { return QString::fromUtf8(q.text(1)); },
+                [&] { return QString::fromUtf8(q.text(2)); }, q.text(3) == "checkup", q.text(4) == "M0",
+                q.int64(5), q.text(6).toByteArray());
+    } else {
+        QSqlQuery q = run(QStringLiteral("health_sealed"), sql, s.values);
+        while (q.next())
+            add(
+                q.value(0).toLongLong(), [&] { return q.value(1).toString(); },
+                [&] { return q.value(2).toString(); }, q.value(3).toString() == QLatin1String("checkup"),
+                q.value(4).toString() == QLatin1String("M0"), q.value(5).toLongLong(),
+                q.value(6).toString().toLatin1());
     }
+    if (rows.empty())
+        return {};
+    HealthSealing(m_db, m_keys).requireCohortKey();
+    std::vector<HealthSealing::CohortValues> values(rows.size());
+    const QString checkup = QStringLiteral("checkup");
+    const QString questionnaire = QStringLiteral("questionnaire");
+    const QString m0 = QStringLiteral("M0");
+    const QString m6 = QStringLiteral("M6");
+    inParallel(rows.size(), 0, 20000, [&](std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i) {
+            const Row& r = rows[i];
+            values[i] = HealthSealing::openCohort(*m_keys, r.checkup ? checkup : questionnaire, r.recordId,
+                                                  r.personId, r.m0 ? m0 : m6, QByteArrayView(r.sealed));
+        }
+    });
+    std::vector<std::size_t> order(rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return rows[a].personId < rows[b].personId || (rows[a].personId == rows[b].personId && a < b);
+    });
     std::vector<SealedPerson> result;
-    result.reserve(persons.size());
-    for (auto& [id, p] : persons)
-        result.push_back(std::move(p));
+    for (const std::size_t i : order) {
+        const Row& r = rows[i];
+        if (result.empty() || result.back().personId != r.personId) {
+            result.emplace_back();
+            result.back().personId = r.personId;
+            result.back().householdCode = households[r.household].first;
+            result.back().commune = households[r.household].second;
+        }
+        SealedPerson& p = result.back();
+        if (r.checkup)
+            (r.m0 ? p.c0 : p.c6) = std::move(values[i]);
+        else
+            (r.m0 ? p.q0 : p.q6) = std::move(values[i]);
+    }
     return result;
 }
 

@@ -25,8 +25,7 @@ QByteArray openWith(const security::KeyRing& ring, QLatin1String field, qint64 r
     const QString text = stored.toString();
     if (text.isEmpty())
         return QByteArray();
-    const auto decoded =
-        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded = Sealed::fromBase64(text);
     if (!decoded)
         throw Error(HealthSealing::tr("An encrypted health value is damaged (%1).")
                         .arg(QString::fromUtf8(context(field, rowId))),
@@ -67,6 +66,63 @@ std::optional<Frequency> getFrequency(const QJsonObject& o, const char* key)
     if (!v.isString() || !fromCode(v.toString(), &f))
         return std::nullopt;
     return f;
+}
+
+// The cohort payload as cohortPayload() writes it (a flat object of numbers and booleans with known keys,
+// Qt's compact JSON), read without building a QJsonDocument: a coordinator's cohort opens up to four per
+// person. False for anything else (openCohort() then reads it with QJsonDocument, or rejects it).
+bool readFlatCohort(const QByteArray& json, HealthSealing::CohortValues& v)
+{
+    const char* c = json.constData();
+    const char* end = c + json.size();
+    if (c == end || *c++ != '{')
+        return false;
+    if (c != end && *c == '}')
+        return c + 1 == end;
+    while (c != end) {
+        if (*c++ != '"')
+            return false;
+        const char* key = c;
+        while (c != end && *c != '"')
+            ++c;
+        if (c == end)
+            return false;
+        const QByteArrayView name(key, c - key);
+        ++c;
+        if (c == end || *c++ != ':')
+            return false;
+        const char* value = c;
+        while (c != end && *c != ',' && *c != '}')
+            ++c;
+        if (c == end)
+            return false;
+        const QByteArrayView text(value, c - value);
+        if (name == "discovered") {
+            if (text == "true")
+                v.discovered = true;
+            else if (text == "false")
+                v.discovered = false;
+            else
+                return false;
+        } else if (name == "bmi") {
+            bool ok = false;
+            const double d = QByteArray::fromRawData(text.data(), text.size()).toDouble(&ok);
+            if (!ok)
+                return false;
+            v.bmi = d;
+        } else {
+            std::optional<int>* rank = name == "organic_fv"         ? &v.organicFv
+                                       : name == "local_products"   ? &v.localProducts
+                                       : name == "organic_products" ? &v.organicProducts
+                                                                    : nullptr;
+            if (!rank || text.size() != 1 || text[0] < '0' || text[0] > '4')
+                return false;
+            *rank = text[0] - '0';
+        }
+        if (*c++ == '}')
+            return c == end;
+    }
+    return false;
 }
 
 QJsonObject parse(const QByteArray& json, const QByteArray& where)
@@ -272,14 +328,24 @@ HealthSealing::CohortValues HealthSealing::openCohort(const security::KeyRing& r
                                                       qint64 recordId, qint64 personId, const QString& wave,
                                                       const QString& stored)
 {
+    return openCohort(ring, source, recordId, personId, wave, QByteArrayView(stored.toLatin1()));
+}
+
+HealthSealing::CohortValues HealthSealing::openCohort(const security::KeyRing& ring, const QString& source,
+                                                      qint64 recordId, qint64 personId, const QString& wave,
+                                                      QByteArrayView stored)
+{
     const QByteArray where = cohortContext(source, recordId, personId, wave);
-    const auto decoded =
-        QByteArray::fromBase64Encoding(stored.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded = Sealed::fromBase64(stored);
     if (!decoded)
         throw Error(tr("An encrypted health value is damaged (%1).").arg(QString::fromUtf8(where)),
                     Error::Kind::Storage);
-    const QJsonObject o = parse(ring.decrypt(security::KeyRing::Scope::Cohort, *decoded, where), where);
+    const QByteArray json = ring.decrypt(security::KeyRing::Scope::Cohort, *decoded, where);
     CohortValues v;
+    if (readFlatCohort(json, v))
+        return v;
+    v = CohortValues();
+    const QJsonObject o = parse(json, where);
     const QJsonValue bmi = o.value(QLatin1String("bmi"));
     if (bmi.isDouble())
         v.bmi = bmi.toDouble();

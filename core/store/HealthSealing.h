@@ -80,6 +80,9 @@ class HealthSealing
     };
     static CohortValues openCohort(const security::KeyRing& ring, const QString& source, qint64 recordId,
                                    qint64 personId, const QString& wave, const QString& stored);
+    // The same with the stored base64 text as bytes (the cohort reads them so on SQLite, many at a time).
+    static CohortValues openCohort(const security::KeyRing& ring, const QString& source, qint64 recordId,
+                                   qint64 personId, const QString& wave, QByteArrayView stored);
     // BMI as the clear database's SQL computes it (the same double, so the same cohort figures).
     static std::optional<double> cohortBmi(const Checkup& c);
 

@@ -1,5 +1,6 @@
 #include "store/LedgerRepository.h"
 #include "store/FiguresLock.h"
+#include "store/SqliteStatement.h"
 
 #include "common/Clock.h"
 #include "common/Error.h"
@@ -209,46 +210,6 @@ QString upsertTail()
             sets << QStringLiteral("%1 = excluded.%1").arg(c);
     return QStringLiteral(" ON CONFLICT (id) DO UPDATE SET ") + sets.join(QStringLiteral(", ")) +
            QStringLiteral(" WHERE excluded.revision > ledger_entry.revision");
-}
-
-sqlite3* sqliteHandle(const Database& db)
-{
-    const QVariant handle = db.connection().driver()->handle();
-    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
-        if (sqlite3* h = *static_cast<sqlite3* const*>(handle.constData()))
-            return h;
-    throw Error(Database::tr("Database error: %1").arg(QStringLiteral("no SQLite handle")),
-                Error::Kind::Storage);
-}
-
-[[noreturn]] void failSqlite(sqlite3* h)
-{
-    // A full disk, a read-only file... get Database's clear messages (docs/faults.md).
-    throw Database::sqliteError(sqlite3_extended_errcode(h), QString::fromUtf8(sqlite3_errmsg(h)),
-                                QString::fromUtf8(sqlite3_db_filename(h, "main")));
-}
-
-// Binds one value of an entry row (ints, booleans, text, NULL).
-void bindSqlite(sqlite3* h, sqlite3_stmt* stmt, int index, const QVariant& v)
-{
-    int rc;
-    if (v.isNull()) {
-        rc = sqlite3_bind_null(stmt, index);
-    } else {
-        switch (v.metaType().id()) {
-        case QMetaType::Bool:
-        case QMetaType::Int:
-        case QMetaType::LongLong:
-            rc = sqlite3_bind_int64(stmt, index, v.toLongLong());
-            break;
-        default: {
-            const QString text = v.toString();
-            rc = sqlite3_bind_text16(stmt, index, text.utf16(), int(text.size() * 2), SQLITE_TRANSIENT);
-        }
-        }
-    }
-    if (rc != SQLITE_OK)
-        failSqlite(h);
 }
 
 } // namespace

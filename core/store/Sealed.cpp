@@ -68,7 +68,17 @@ QByteArray context(QLatin1String field, const QString& rowKey)
 
 // Standard base64 with its padding, as QByteArray::toBase64() writes it, decoded into `out`; false for
 // anything else (then QByteArray::fromBase64Encoding decides: it accepts a few more forms, or rejects).
-bool decodeBase64(QStringView text, QByteArray& out)
+char16_t codeUnit(QChar c)
+{
+    return c.unicode();
+}
+
+char16_t codeUnit(char c)
+{
+    return char16_t(uchar(c));
+}
+
+template <typename View> bool decodeBase64(View text, QByteArray& out)
 {
     static const auto table = [] {
         std::array<qint8, 128> t{};
@@ -81,14 +91,14 @@ bool decodeBase64(QStringView text, QByteArray& out)
     const qsizetype n = text.size();
     if (n == 0 || n % 4 != 0)
         return false;
-    const qsizetype padding = text[n - 1] == QLatin1Char('=') ? (text[n - 2] == QLatin1Char('=') ? 2 : 1) : 0;
+    const auto at = [&](qsizetype i) { return codeUnit(text[i]); };
+    const qsizetype padding = at(n - 1) == u'=' ? (at(n - 2) == u'=' ? 2 : 1) : 0;
     out.resize(n / 4 * 3 - padding);
     char* o = out.data();
-    const QChar* c = text.data();
     quint32 bits = 0;
     qsizetype written = 0;
     for (qsizetype i = 0; i < n - padding; ++i) {
-        const char16_t u = c[i].unicode();
+        const char16_t u = at(i);
         if (u >= 128 || table[u] < 0)
             return false;
         bits = (bits << 6) | quint32(table[u]);
@@ -182,21 +192,40 @@ QString Sealed::sealText(const security::KeyRing& keys, QLatin1String field, con
         keys.encrypt(security::KeyRing::Scope::Data, value.toUtf8(), context(field, rowKey)).toBase64());
 }
 
+std::optional<QByteArray> Sealed::fromBase64(QStringView text)
+{
+    QByteArray out;
+    if (decodeBase64(text, out))
+        return out;
+    const auto decoded =
+        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    return *decoded;
+}
+
+std::optional<QByteArray> Sealed::fromBase64(QByteArrayView text)
+{
+    QByteArray out;
+    if (decodeBase64(text, out))
+        return out;
+    const auto decoded =
+        QByteArray::fromBase64Encoding(text.toByteArray(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    return *decoded;
+}
+
 QString Sealed::openText(const security::KeyRing& keys, QLatin1String field, const QString& rowKey,
                          const QString& stored)
 {
     if (stored.isEmpty())
         return QStringLiteral("");
-    QByteArray sealed;
-    if (!decodeBase64(stored, sealed)) {
-        const auto decoded =
-            QByteArray::fromBase64Encoding(stored.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded)
-            throw Error(
-                tr("An encrypted value is damaged (%1).").arg(QString::fromUtf8(context(field, rowKey))),
-                Error::Kind::Storage);
-        sealed = *decoded;
-    }
+    const std::optional<QByteArray> decoded = fromBase64(stored);
+    if (!decoded)
+        throw Error(tr("An encrypted value is damaged (%1).").arg(QString::fromUtf8(context(field, rowKey))),
+                    Error::Kind::Storage);
+    const QByteArray& sealed = *decoded;
     // The context "table.column:ROWKEY" without allocating (the name index opens hundreds of thousands).
     QVarLengthArray<char, 128> where;
     where.append(field.data(), field.size());

@@ -20,6 +20,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlQuery>
 #include <catch2/catch.hpp>
 #include <map>
@@ -405,6 +406,60 @@ TEST_CASE("sealed health: ciphertext moved to another row does not open", "[stor
                                                q.value(1).toLongLong(), q.value(2).toLongLong(),
                                                q.value(3).toString(), q.value(4).toString());
           }) == Error::Kind::Storage);
+}
+
+TEST_CASE("sealed health: a cohort row reads the same values whatever the form of its JSON; damaged rows are "
+          "refused",
+          "[store][sealed][health]")
+{
+    test::ScopedClock clock(QDateTime(QDate(2025, 3, 1), QTime(9, 0), Qt::UTC));
+    HealthFixture f(store::Backend::Sqlite, true);
+    const security::KeyRing& ring = *f.coordinator.keys;
+    const QString source = QStringLiteral("questionnaire");
+    const QString wave = QStringLiteral("M6");
+    const auto open = [&](const QByteArray& json) {
+        const QString stored =
+            QString::fromLatin1(ring.encrypt(security::KeyRing::Scope::Cohort, json,
+                                             QByteArrayLiteral("cohort_health.sealed:questionnaire:7:9:M6"))
+                                    .toBase64());
+        return store::HealthSealing::openCohort(ring, source, 7, 9, wave, stored);
+    };
+    // What cohortPayload() writes (Qt's compact JSON), read by the fast path; the BMI is the very double.
+    const double bmi = 83700.0 * 1000.0 / (1720.0 * 1720.0);
+    const QByteArray written =
+        QJsonDocument(QJsonObject{{QStringLiteral("bmi"), bmi}}).toJson(QJsonDocument::Compact);
+    CHECK(open(written).bmi == bmi);
+    CHECK_FALSE(open(written).organicFv);
+    const auto answers = open(
+        QByteArrayLiteral(R"({"discovered":false,"local_products":0,"organic_fv":4,"organic_products":2})"));
+    CHECK(answers.organicFv == 4);
+    CHECK(answers.localProducts == 0);
+    CHECK(answers.organicProducts == 2);
+    CHECK(answers.discovered == false);
+    CHECK_FALSE(answers.bmi);
+    const auto none = open(QByteArrayLiteral("{}"));
+    CHECK_FALSE(none.bmi);
+    CHECK_FALSE(none.discovered);
+    // Other forms of the same JSON (spaces, integers, unknown keys, other ranks) read as QJsonDocument does.
+    const auto spaced =
+        open(QByteArrayLiteral(R"( { "bmi" : 25 , "organic_fv" : 3, "note": "x", "discovered": true } )"));
+    CHECK(spaced.bmi == 25.0);
+    CHECK(spaced.organicFv == 3);
+    CHECK(spaced.discovered == true);
+    CHECK(open(QByteArrayLiteral(R"({"organic_fv":12})")).organicFv == 12);
+    // Damaged: not JSON, not an object, not base64, or sealed for another row.
+    for (const QByteArray& bad : {QByteArrayLiteral(R"({"bmi":)"), QByteArrayLiteral(R"({"bmi":25,})"),
+                                  QByteArrayLiteral("[1]"), QByteArrayLiteral("")})
+        CHECK(errorKind([&] { open(bad); }) == Error::Kind::Storage);
+    CHECK(errorKind([&] {
+              store::HealthSealing::openCohort(ring, source, 7, 9, wave, QStringLiteral("pas du base64 !"));
+          }) == Error::Kind::Storage);
+    const QString elsewhere =
+        QString::fromLatin1(ring.encrypt(security::KeyRing::Scope::Cohort, written,
+                                         QByteArrayLiteral("cohort_health.sealed:questionnaire:8:9:M6"))
+                                .toBase64());
+    CHECK(errorKind([&] { store::HealthSealing::openCohort(ring, source, 7, 9, wave, elsewhere); }) ==
+          Error::Kind::Storage);
 }
 
 TEST_CASE("sealed health: the SQLite file and its WAL hold no health value (a clear one does)",
