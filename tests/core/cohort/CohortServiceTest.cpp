@@ -874,9 +874,13 @@ TEST_CASE("cohort indicators: a database whose health is sealed gives the same J
     REQUIRE(sealed.t.rawValue(QStringLiteral("SELECT count(*) FROM checkup WHERE weight_g IS NOT NULL"))
                 .toInt() == 0);
     REQUIRE(sealed.t.rawValue(QStringLiteral("SELECT count(*) FROM cohort_health")).toInt() == 10);
+    CohortFilter condom = period();
+    condom.commune = QStringLiteral("Condom");
+    CohortFilter auch = period(QDate(2024, 6, 1), QDate(2025, 1, 10));
+    auch.commune = QStringLiteral("Auch");
     for (const CohortFilter& f : {period(), period(QDate(2024, 6, 1), QDate(2024, 7, 31)),
-                                  period(QDate(2024, 6, 1), QDate(2025, 1, 10))}) {
-        INFO(f.to.toString(Qt::ISODate).toStdString());
+                                  period(QDate(2024, 6, 1), QDate(2025, 1, 10)), condom, auch}) {
+        INFO(f.to.toString(Qt::ISODate).toStdString() << ' ' << f.commune.toStdString());
         for (const Disclosure d : {Disclosure::Internal, Disclosure::Public}) {
             const QByteArray a =
                 QJsonDocument(CohortService(*clear.db, clear.coordinator).report(f, d).toJson()).toJson();
