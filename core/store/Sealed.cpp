@@ -126,7 +126,9 @@ Sealed::Sealed(const Database& db, const security::KeyRing* keys)
 
 bool Sealed::on() const
 {
-    if (!m_on)
+    // Only a shared (PostgreSQL) database can be sealed by another client meanwhile: a SQLite connection
+    // skips the marker's lookup (a lock and a hash per sealed field written).
+    if (!m_on && m_db->backend() == Backend::Postgres)
         checked(*m_db);
     return m_on;
 }
