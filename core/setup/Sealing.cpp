@@ -187,10 +187,11 @@ std::vector<SealingScope> Sealing::scopes(bool health)
          [](const SealingScope::Context& c) { SealExisting::sealSocialColumns(c.db, c.keys, c.progress); }},
     };
     if (health)
-        list.push_back(
-            {QStringLiteral("health"), 2,
-             [](const SealingScope::Context& c) { store::HealthSealing::sealExistingHealth(c.db, c.keys); },
-             SealingScope::Keys::Health});
+        list.push_back({QStringLiteral("health"), 2,
+                        [](const SealingScope::Context& c) {
+                            store::HealthSealing::sealExistingHealth(c.db, c.keys, c.progress);
+                        },
+                        SealingScope::Keys::Health});
     return list;
 }
 

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "security/KeyRing.h"
+#include "store/SealExisting.h"
 #include "store/Sealed.h"
 
 #include <QJsonDocument>
@@ -429,7 +430,8 @@ QByteArray fieldOf(const char* table, const char* column)
 
 } // namespace
 
-void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRing& ring)
+void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRing& ring,
+                                       const std::function<bool(qint64 done, qint64 total)>& progress)
 {
     if (!db.inTransaction())
         throw Error(tr("Sealing the health data of a database runs inside its migration's transaction."),
@@ -437,6 +439,28 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
     if (!ring.hasHealthKey() || !ring.hasCohortKey())
         throw Error(tr("Sealing the health data needs the health key and the cohort key (a nurse's keys)."),
                     Error::Kind::AccessDenied);
+    // The rows to rewrite, for the progress (a large programme's health tables take minutes).
+    qint64 total = 0;
+    const auto count = [&](const QString& sql) {
+        QSqlQuery q = db.exec(sql);
+        total += q.next() ? q.value(0).toLongLong() : 0;
+    };
+    count(QStringLiteral("SELECT COUNT(*) FROM checkup WHERE sealed IS NULL"));
+    count(QStringLiteral("SELECT COUNT(*) FROM diet_questionnaire WHERE sealed IS NULL"));
+    for (const TextColumns& t : kTexts)
+        count(QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(t.table)));
+    qint64 done = 0;
+    const auto tell = [&] {
+        if (progress && !progress(done, total))
+            throw Error(SealExisting::tr("The sealing was cancelled; the database was not changed."),
+                        Error::Kind::Cancelled);
+    };
+    const auto step = [&] {
+        ++done;
+        if (done % 256 == 0 || done == total)
+            tell();
+    };
+    tell();
     // Checkups: the values into one sealed JSON, the clear columns emptied; a cohort row each.
     {
         std::vector<Checkup> rows;
@@ -451,6 +475,7 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
                         "sealed = ? WHERE id = ?"),
                     {sealWith(ring, QLatin1String("checkup.sealed"), c.id, checkupPayload(c)), c.id});
             writeCohortRow(db, ring, sourceOf(c), c.id, c.personId, c.wave, c.takenOn, cohortPayload(c));
+            step();
         }
     }
     // Questionnaires: the same.
@@ -470,6 +495,7 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
                 {sealWith(ring, QLatin1String("diet_questionnaire.sealed"), q.id, questionnairePayload(q)),
                  q.id});
             writeCohortRow(db, ring, sourceOf(q), q.id, q.personId, q.wave, q.answeredOn, cohortPayload(q));
+            step();
         }
     }
     // Free texts in their own columns.
@@ -500,6 +526,7 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
             }
             bound << id;
             db.exec(update, bound);
+            step();
         }
     }
 }

@@ -8,6 +8,7 @@
 #include <QDate>
 #include <QLatin1String>
 #include <QString>
+#include <functional>
 #include <optional>
 
 namespace cabas::security {
@@ -91,7 +92,10 @@ class HealthSealing
     // must hold the health and cohort keys (a nurse's, or the recovery key's after a nurse's grant). Runs in
     // the caller's transaction (one is required); the caller makes sure the database is sealed for persons
     // and households (or seals them in the same transaction). Throws cabas::Error; the caller rolls back.
-    static void sealExistingHealth(const Database& db, const security::KeyRing& ring);
+    // `progress` (may be empty) gets the rows done and the rows in all every 256 rows; false cancels (Error
+    // Cancelled, nothing of the caller's transaction to keep).
+    static void sealExistingHealth(const Database& db, const security::KeyRing& ring,
+                                   const std::function<bool(qint64 done, qint64 total)>& progress = {});
     // The first and last `each` checkups, questionnaires and free-text rows, as text: the clear columns when
     // `ring` is null (before sealExistingHealth), opened with `ring` (health key) otherwise. Equal before and
     // after a sealing that kept every value.

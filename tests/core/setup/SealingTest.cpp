@@ -561,6 +561,39 @@ TEST_CASE("sealing: cancelled at any step before the rename leaves the original 
     CHECK_FALSE(QFileInfo::exists(f.backupFile()));
 }
 
+TEST_CASE("sealing: the health step reports its rows and can be cancelled, leaving the database as it was",
+          "[setup][sealing]")
+{
+    ClearFixture f(store::Backend::Sqlite, false);
+    const Session nurse = test::sessionFor(*f.db, Role::Nurse);
+    recordHealth(*f.db, f.sw, nurse);
+    const QString state = f.state();
+    const QString path = f.t.spec().path;
+    // The rewrite reports the persons and households, then starts again from 0 for the health rows: cancel
+    // there.
+    std::vector<std::pair<qint64, qint64>> rewrite;
+    bool inHealth = false;
+    Sealing::Options options = f.options();
+    options.progress = [&](Sealing::Phase p, qint64 done, qint64 total) {
+        if (p != Sealing::Phase::Rewrite)
+            return true;
+        if (done == 0 && !rewrite.empty())
+            inHealth = true;
+        rewrite.emplace_back(done, total);
+        return !inHealth;
+    };
+    CHECK(errorKind([&] { Sealing::run(f.db, f.admin, options); }) == Error::Kind::Cancelled);
+    CHECK(inHealth);
+    REQUIRE_FALSE(rewrite.empty());
+    CHECK(rewrite.back().first == 0);
+    CHECK(rewrite.back().second > 0); // the health rows to seal
+    if (!f.db)
+        f.db = store::Database::open(f.t.spec());
+    CHECK(f.state() == state);
+    CHECK_FALSE(store::Sealed::isSealed(*f.db));
+    CHECK(leftovers(path).isEmpty());
+}
+
 TEST_CASE("sealing: PostgreSQL seals in one transaction, and a failure rolls everything back",
           "[setup][sealing][pg]")
 {
