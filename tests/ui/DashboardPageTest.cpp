@@ -2,6 +2,7 @@
 
 #include "MainWindow.h"
 #include "UiTestUtil.h"
+#include "cohort/CohortService.h"
 #include "cohort/DashboardPage.h"
 #include "services/HouseholdService.h"
 #include "store/LedgerRepository.h"
@@ -176,6 +177,34 @@ TEST_CASE("ui: the cohort PDF report renders, and the exports are audited", "[ui
     const QString dataset = dir.filePath(QStringLiteral("dataset.csv"));
     CHECK(page.exportTo(QStringLiteral("dataset"), dataset));
     CHECK(child<QLabel>(&page, "cohortExportNote")->isHidden()); // a clear database: nothing withheld
+}
+
+TEST_CASE("ui: on an encrypted database, the evaluators' dataset says which clinical columns it leaves empty",
+          "[ui][cohort][sealed]")
+{
+    test::ScopedClock clock{QDateTime(QDate(2024, 12, 10), QTime(9, 0), Qt::UTC)};
+    test::TempDatabase temp{store::Backend::Sqlite};
+    auto db = temp.createSealed();
+    test::sessionFor(*db, Role::Coordinator);
+    test::sessionFor(*db, Role::Nurse); // makes the cohort key and grants it to the coordinator
+    const Session coordinator = test::sessionFor(*db, Role::Coordinator);
+    ui::DashboardPage page;
+    page.resize(1400, 900);
+    page.load(db.get(), coordinator);
+    page.setPeriod(QDate(2024, 6, 1), QDate(2024, 11, 30));
+    REQUIRE(page.compute());
+    QTemporaryDir dir;
+    REQUIRE(page.exportTo(QStringLiteral("dataset"), dir.filePath(QStringLiteral("dataset.csv"))));
+    auto* note = child<QLabel>(&page, "cohortExportNote");
+    CHECK_FALSE(note->isHidden());
+    CHECK(note->text().startsWith(
+        CohortService::tr("Left empty: %1. This database keeps the clinical measures "
+                          "encrypted for the nurses only; the BMI and the questionnaire "
+                          "answers are filled.")
+            .section(QStringLiteral("%1"), 0, 0)));
+    CHECK(note->text().contains(QStringLiteral("weight_kg")));
+    page.show();
+    test::screenshotIfAsked(&page, QStringLiteral("cohort-dataset-withheld"));
 }
 
 TEST_CASE("ui: the cohort section in the main window, internal figures for a social worker",
