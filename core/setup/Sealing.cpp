@@ -200,10 +200,7 @@ Sealing::Plan Sealing::plan(const store::Database& db)
     Plan plan;
     const QString marker = SealExisting::markerOf(db);
     plan.social = marker.isEmpty();
-    plan.health =
-        plan.social ||
-        !(marker.section(QLatin1Char(':'), 0, 0).toInt() >= 2 &&
-          marker.section(QLatin1Char(':'), 1).split(QLatin1Char(',')).contains(QLatin1String("health")));
+    plan.health = plan.social || !store::Sealed::markerCoversHealth(marker);
     store::KeySlotRepository keySlots(db);
     const auto header = keySlots.header();
     plan.healthKeyHeld = header && !header->healthKeyCheck.isEmpty();

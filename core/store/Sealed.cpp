@@ -289,13 +289,17 @@ Marker readMarker(const Database& db)
                     .arg(db.spec().displayName(), text),
                 Error::Kind::Unsupported);
         sealed.format = format;
-        sealed.health =
-            format >= 2 &&
-            text.section(QLatin1Char(':'), 1).split(QLatin1Char(',')).contains(QLatin1String("health"));
+        sealed.health = Sealed::markerCoversHealth(text);
     }
     return sealed;
 }
 } // namespace
+
+bool Sealed::markerCoversHealth(const QString& marker)
+{
+    return marker.section(QLatin1Char(':'), 0, 0).toInt() >= 2 &&
+           marker.section(QLatin1Char(':'), 1).split(QLatin1Char(',')).contains(QLatin1String("health"));
+}
 
 void Sealed::sealNewDatabase(const Database& db)
 {

@@ -81,6 +81,8 @@ class Sealed
     // Whether `db` keeps its health tables under the health key (format 2 and later, with "health" in what
     // the marker covers).
     static bool coversHealth(const Database& db);
+    // Whether a marker's text ("2:person,household,health") covers the health tables (format 2 and later).
+    static bool markerCoversHealth(const QString& marker);
     // The same, checked again as seal() does on a clear database (HealthSealing's writes).
     static bool coversHealthChecked(const Database& db);
     // PostgreSQL: taken by the sealing of an existing database at the start of its transaction, so that other
