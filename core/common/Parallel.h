@@ -2,8 +2,12 @@
 
 #include <QThread>
 #include <algorithm>
+#include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <exception>
+#include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -41,5 +45,92 @@ template <typename Work> void inParallel(std::size_t n, int threads, int rowsPer
         if (e)
             std::rethrow_exception(e);
 }
+
+// Parts of a job worked on in other threads while the calling thread produces the next ones (rows read from a
+// database, whose connection stays in the calling thread): submit() each part once it is complete (it must
+// stay where it is until finish()), then finish() works on what is left with the other threads, waits for
+// every part and rethrows the first exception a part threw (the parts after it are skipped). The destructor,
+// when finish() was not called (the producer threw), stops the threads and drops what is left.
+template <typename Part> class Pipeline
+{
+  public:
+    // `threads`: the threads working beside the caller (0: QThread::idealThreadCount() - 1, at least 1).
+    explicit Pipeline(std::function<void(Part&)> work, int threads = 0) : m_work(std::move(work))
+    {
+        const int n = threads > 0 ? threads : std::max(1, QThread::idealThreadCount() - 1);
+        for (int i = 0; i < n; ++i)
+            m_threads.emplace_back([this] { run(); });
+    }
+    ~Pipeline()
+    {
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            m_closed = true;
+            m_queue.clear();
+        }
+        m_wake.notify_all();
+        for (std::thread& t : m_threads)
+            if (t.joinable())
+                t.join();
+    }
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+
+    void submit(Part& part)
+    {
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            m_queue.push_back(&part);
+        }
+        m_wake.notify_one();
+    }
+
+    void finish()
+    {
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            m_closed = true;
+        }
+        m_wake.notify_all();
+        run();
+        for (std::thread& t : m_threads)
+            t.join();
+        if (m_error)
+            std::rethrow_exception(m_error);
+    }
+
+  private:
+    void run()
+    {
+        for (;;) {
+            Part* part = nullptr;
+            {
+                std::unique_lock<std::mutex> lock(m_mutex);
+                m_wake.wait(lock, [this] { return m_closed || !m_queue.empty(); });
+                if (m_queue.empty())
+                    return;
+                part = m_queue.front();
+                m_queue.pop_front();
+                if (m_error)
+                    continue;
+            }
+            try {
+                m_work(*part);
+            } catch (...) {
+                const std::lock_guard<std::mutex> lock(m_mutex);
+                if (!m_error)
+                    m_error = std::current_exception();
+            }
+        }
+    }
+
+    std::function<void(Part&)> m_work;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Part*> m_queue;
+    bool m_closed = false;
+    std::exception_ptr m_error;
+    std::vector<std::thread> m_threads;
+};
 
 } // namespace cabas

@@ -16,7 +16,10 @@
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <algorithm>
+#include <atomic>
+#include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -860,6 +863,15 @@ struct CohortQueries::SealedPerson
     }
 };
 
+namespace {
+std::atomic<std::size_t> sealedPartRows{16384};
+}
+
+std::size_t CohortQueries::setSealedPartRows(std::size_t rows)
+{
+    return sealedPartRows.exchange(std::max<std::size_t>(1, rows));
+}
+
 std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const CohortFilter& f) const
 {
     const StatementClock clock(QStringLiteral("health_sealed"));
@@ -875,7 +887,43 @@ std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const Cohor
         bool m0 = false;
         QByteArray sealed; // base64 text
     };
-    std::vector<Row> rows;
+    // Parts of rows, opened in other threads while the next part is read (the connection stays in this
+    // thread); small cohorts are opened here in one part.
+    struct Part
+    {
+        std::vector<Row> rows;
+        std::vector<HealthSealing::CohortValues> values;
+    };
+    const std::size_t partRows = sealedPartRows.load();
+    const QString checkupSource = QStringLiteral("checkup");
+    const QString questionnaireSource = QStringLiteral("questionnaire");
+    const QString waveM0 = QStringLiteral("M0");
+    const QString waveM6 = QStringLiteral("M6");
+    const auto open = [&](Part& part) {
+        part.values.resize(part.rows.size());
+        for (std::size_t i = 0; i < part.rows.size(); ++i) {
+            const Row& r = part.rows[i];
+            part.values[i] = HealthSealing::openCohort(
+                *m_keys, r.checkup ? checkupSource : questionnaireSource, r.recordId, r.personId,
+                r.m0 ? waveM0 : waveM6, QByteArrayView(r.sealed));
+        }
+    };
+    std::deque<Part> parts(1); // a deque: a part stays where it is while the next ones are added
+    std::optional<Pipeline<Part>> pipeline;
+    bool any = false;
+    const auto add = [&](Row&& r) {
+        if (!any) {
+            HealthSealing(m_db, m_keys).requireCohortKey(); // before anything is opened
+            any = true;
+        }
+        parts.back().rows.push_back(std::move(r));
+        if (parts.back().rows.size() >= partRows) {
+            if (!pipeline)
+                pipeline.emplace(open);
+            pipeline->submit(parts.back());
+            parts.emplace_back();
+        }
+    };
     std::vector<std::pair<QString, QString>> households; // code and commune
     if (m_db.backend() == Backend::Sqlite) {
         // Through SQLite's own API (Qt's layer would cost more than SQLite's work, and the sealed text stays
@@ -914,7 +962,7 @@ std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const Cohor
             r.m0 = q.text(2) == "M0";
             r.recordId = q.int64(3);
             r.sealed = q.text(4).toByteArray();
-            rows.push_back(std::move(r));
+            add(std::move(r));
         }
     } else {
         // PostgreSQL: one statement (run as the function installed for the roles).
@@ -939,33 +987,33 @@ std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const Cohor
             r.m0 = q.value(4).toString() == QLatin1String("M0");
             r.recordId = q.value(5).toLongLong();
             r.sealed = q.value(6).toString().toLatin1();
-            rows.push_back(std::move(r));
+            add(std::move(r));
         }
     }
-    if (rows.empty())
+    if (!any)
         return {};
-    HealthSealing(m_db, m_keys).requireCohortKey();
-    std::vector<HealthSealing::CohortValues> values(rows.size());
-    const QString checkup = QStringLiteral("checkup");
-    const QString questionnaire = QStringLiteral("questionnaire");
-    const QString m0 = QStringLiteral("M0");
-    const QString m6 = QStringLiteral("M6");
-    inParallel(rows.size(), 0, 20000, [&](std::size_t from, std::size_t to) {
-        for (std::size_t i = from; i < to; ++i) {
-            const Row& r = rows[i];
-            values[i] = HealthSealing::openCohort(*m_keys, r.checkup ? checkup : questionnaire, r.recordId,
-                                                  r.personId, r.m0 ? m0 : m6, QByteArrayView(r.sealed));
-        }
-    });
-    std::vector<std::size_t> order(rows.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return rows[a].personId < rows[b].personId || (rows[a].personId == rows[b].personId && a < b);
-    });
+    if (pipeline) {
+        if (!parts.back().rows.empty())
+            pipeline->submit(parts.back());
+        pipeline->finish();
+    } else {
+        open(parts.back());
+    }
+    // By person, in the order read for each person.
+    struct Ref
+    {
+        const Row* row;
+        HealthSealing::CohortValues* values;
+    };
+    std::vector<Ref> all;
+    for (Part& part : parts)
+        for (std::size_t i = 0; i < part.rows.size(); ++i)
+            all.push_back({&part.rows[i], &part.values[i]});
+    std::stable_sort(all.begin(), all.end(),
+                     [](const Ref& a, const Ref& b) { return a.row->personId < b.row->personId; });
     std::vector<SealedPerson> result;
-    for (const std::size_t i : order) {
-        const Row& r = rows[i];
+    for (const Ref& ref : all) {
+        const Row& r = *ref.row;
         if (result.empty() || result.back().personId != r.personId) {
             result.emplace_back();
             result.back().personId = r.personId;
@@ -974,9 +1022,9 @@ std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const Cohor
         }
         SealedPerson& p = result.back();
         if (r.checkup)
-            (r.m0 ? p.c0 : p.c6) = std::move(values[i]);
+            (r.m0 ? p.c0 : p.c6) = std::move(*ref.values);
         else
-            (r.m0 ? p.q0 : p.q6) = std::move(values[i]);
+            (r.m0 ? p.q0 : p.q6) = std::move(*ref.values);
     }
     return result;
 }

@@ -44,6 +44,9 @@ class CohortQueries
     static QStringList traceableKeys();
     // The indicators computed from cohort_health on a database whose health is sealed.
     static QStringList sealedHealthKeys();
+    // The sealed cohort rows are opened in parts of this many rows, in other threads while the next part is
+    // read (16,384; a test sets a small number to run that path on a few rows). Returns the previous value.
+    static std::size_t setSealedPartRows(std::size_t rows);
 
     // One row per member of the cohort with research_export consent in force on `consentDay`, and per wave
     // where they have a checkup or a questionnaire dated within the period.
