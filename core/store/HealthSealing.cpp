@@ -294,19 +294,45 @@ QByteArray HealthSealing::cohortPayload(const DietQuestionnaire& q)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-void HealthSealing::writeCohortRow(const Database& db, const security::KeyRing& ring, const QString& source,
-                                   qint64 recordId, qint64 personId, const QString& wave, const QDate& on,
-                                   const QByteArray& payload)
+namespace {
+const QLatin1String kDeleteCohortRow("DELETE FROM cohort_health WHERE source = ? AND record_id = ?");
+const QLatin1String kInsertCohortRow("INSERT INTO cohort_health (person_id, wave, source, record_id, "
+                                     "recorded_on, sealed) VALUES (?, ?, ?, ?, ?, ?)");
+
+// A statement a long rewrite runs for every row, prepared once (Database::exec prepares at each call).
+class Prepared
+{
+  public:
+    Prepared(const Database& db, const QString& sql) : m_query(db.prepare(sql)) {}
+    void run(const QVariantList& values)
+    {
+        for (int i = 0; i < int(values.size()); ++i)
+            m_query.bindValue(i, values.at(i));
+        Database::exec(m_query);
+    }
+
+  private:
+    QSqlQuery m_query;
+};
+} // namespace
+
+QVariantList HealthSealing::cohortRow(const security::KeyRing& ring, const QString& source, qint64 recordId,
+                                      qint64 personId, const QString& wave, const QDate& on,
+                                      const QByteArray& payload)
 {
     const QString sealed = QString::fromLatin1(ring.encrypt(security::KeyRing::Scope::Cohort, payload,
                                                             cohortContext(source, recordId, personId, wave))
                                                    .toBase64());
-    db.exec(QStringLiteral("DELETE FROM cohort_health WHERE source = ? AND record_id = ?"),
-            {source, recordId});
-    db.exec(
-        QStringLiteral("INSERT INTO cohort_health (person_id, wave, source, record_id, recorded_on, sealed) "
-                       "VALUES (?, ?, ?, ?, ?, ?)"),
-        {personId, wave, source, recordId, dateValue(on), sealed});
+    return {personId, wave, source, recordId, dateValue(on), sealed};
+}
+
+void HealthSealing::writeCohortRow(const Database& db, const security::KeyRing& ring, const QString& source,
+                                   qint64 recordId, qint64 personId, const QString& wave, const QDate& on,
+                                   const QByteArray& payload)
+{
+    const QVariantList row = cohortRow(ring, source, recordId, personId, wave, on, payload);
+    db.exec(QString(kDeleteCohortRow), {source, recordId});
+    db.exec(QString(kInsertCohortRow), row);
 }
 
 void HealthSealing::writeCohort(const Checkup& c) const
@@ -461,6 +487,8 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
             tell();
     };
     tell();
+    Prepared removeCohort(db, QString(kDeleteCohortRow));
+    Prepared insertCohort(db, QString(kInsertCohortRow));
     // Checkups: the values into one sealed JSON, the clear columns emptied; a cohort row each.
     {
         std::vector<Checkup> rows;
@@ -468,13 +496,15 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
             QStringLiteral("SELECT %1 FROM checkup WHERE sealed IS NULL ORDER BY id").arg(kCheckupColumns));
         while (q.next())
             rows.push_back(clearCheckup(q));
+        Prepared update(db,
+                        QStringLiteral("UPDATE checkup SET weight_g = NULL, height_mm = NULL, waist_mm = "
+                                       "NULL, systolic_mmhg = NULL, diastolic_mmhg = NULL, glucose_mg_dl = "
+                                       "NULL, notes = '', sealed = ? WHERE id = ?"));
         for (const Checkup& c : rows) {
-            db.exec(QStringLiteral(
-                        "UPDATE checkup SET weight_g = NULL, height_mm = NULL, waist_mm = NULL, "
-                        "systolic_mmhg = NULL, diastolic_mmhg = NULL, glucose_mg_dl = NULL, notes = '', "
-                        "sealed = ? WHERE id = ?"),
-                    {sealWith(ring, QLatin1String("checkup.sealed"), c.id, checkupPayload(c)), c.id});
-            writeCohortRow(db, ring, sourceOf(c), c.id, c.personId, c.wave, c.takenOn, cohortPayload(c));
+            update.run({sealWith(ring, QLatin1String("checkup.sealed"), c.id, checkupPayload(c)), c.id});
+            removeCohort.run({sourceOf(c), c.id});
+            insertCohort.run(
+                cohortRow(ring, sourceOf(c), c.id, c.personId, c.wave, c.takenOn, cohortPayload(c)));
             step();
         }
     }
@@ -486,15 +516,18 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
                         .arg(kQuestionnaireColumns));
         while (r.next())
             rows.push_back(clearQuestionnaire(r));
+        Prepared update(db,
+                        QStringLiteral("UPDATE diet_questionnaire SET fv_portions_x10 = NULL, "
+                                       "organic_fv_freq = NULL, local_products_freq = NULL, "
+                                       "organic_products_freq = NULL, discovered_sustainable_shop = NULL, "
+                                       "sealed = ? WHERE id = ?"));
         for (const DietQuestionnaire& q : rows) {
-            db.exec(
-                QStringLiteral(
-                    "UPDATE diet_questionnaire SET fv_portions_x10 = NULL, organic_fv_freq = NULL, "
-                    "local_products_freq = NULL, organic_products_freq = NULL, "
-                    "discovered_sustainable_shop = NULL, sealed = ? WHERE id = ?"),
+            update.run(
                 {sealWith(ring, QLatin1String("diet_questionnaire.sealed"), q.id, questionnairePayload(q)),
                  q.id});
-            writeCohortRow(db, ring, sourceOf(q), q.id, q.personId, q.wave, q.answeredOn, cohortPayload(q));
+            removeCohort.run({sourceOf(q), q.id});
+            insertCohort.run(
+                cohortRow(ring, sourceOf(q), q.id, q.personId, q.wave, q.answeredOn, cohortPayload(q)));
             step();
         }
     }
@@ -515,8 +548,8 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
         QStringList sets;
         for (const QString& c : columns)
             sets << c + QStringLiteral(" = ?");
-        const QString update = QStringLiteral("UPDATE %1 SET %2 WHERE id = ?")
-                                   .arg(QLatin1String(t.table), sets.join(QStringLiteral(", ")));
+        Prepared update(db, QStringLiteral("UPDATE %1 SET %2 WHERE id = ?")
+                                .arg(QLatin1String(t.table), sets.join(QStringLiteral(", "))));
         for (const auto& [id, values] : rows) {
             QVariantList bound;
             for (int i = 0; i < columns.size(); ++i) {
@@ -525,7 +558,7 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
                                   values[i].toUtf8());
             }
             bound << id;
-            db.exec(update, bound);
+            update.run(bound);
             step();
         }
     }

@@ -104,6 +104,10 @@ class HealthSealing
   private:
     static QString sealWith(const security::KeyRing& ring, QLatin1String field, qint64 rowId,
                             const QByteArray& plain);
+    // The values of a cohort_health row (kInsertCohortRow's order), sealed with the cohort key.
+    static QVariantList cohortRow(const security::KeyRing& ring, const QString& source, qint64 recordId,
+                                  qint64 personId, const QString& wave, const QDate& on,
+                                  const QByteArray& payload);
     static void writeCohortRow(const Database& db, const security::KeyRing& ring, const QString& source,
                                qint64 recordId, qint64 personId, const QString& wave, const QDate& on,
                                const QByteArray& payload);

@@ -408,7 +408,7 @@ TEST_CASE("sealed health: ciphertext moved to another row does not open", "[stor
           }) == Error::Kind::Storage);
 }
 
-TEST_CASE("sealed health: a cohort row reads the same values whatever the form of its JSON; damaged rows are "
+TEST_CASE("sealed health: a cohort row reads the same values whatever the form of its JSON, and damaged rows are "
           "refused",
           "[store][sealed][health]")
 {
