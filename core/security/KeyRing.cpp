@@ -737,14 +737,15 @@ KeyRing KeyRing::login(store::KeySlotRepository& repo, const User& user, const Q
         std::vector<qint64> done;
         if (create) {
             repo.setHealthKeyCheck(ring.createHealthKey(), now);
-            repo.setHealthSealed(slot->id, ring.grantHealth(*slot), now);
+            repo.setHealthSealed(*slot, ring.grantHealth(*slot), now);
             done.push_back(user.id);
         }
         for (const KeySlot& pending : repo.pendingHealthGrants()) {
             if (pending.id == slot->id || !ring.certificateValid(pending))
                 continue; // a slot without a valid certificate never gets the key
-            repo.setHealthSealed(pending.id, ring.grantHealth(pending), now);
-            done.push_back(pending.userId);
+            // A slot replaced since it was read (a reset, a new recovery key) waits for the next nurse.
+            if (repo.setHealthSealed(pending, ring.grantHealth(pending), now))
+                done.push_back(pending.userId);
         }
         if (granted)
             *granted = done;
@@ -755,15 +756,15 @@ KeyRing KeyRing::login(store::KeySlotRepository& repo, const User& user, const Q
         std::vector<qint64> cohortDone;
         if (header->cohortKeyCheck.isEmpty()) {
             repo.setCohortKeyCheck(ring.createCohortKey(), now);
-            repo.setCohortSealed(slot->id, ring.grantCohort(*slot), now);
+            repo.setCohortSealed(*slot, ring.grantCohort(*slot), now);
             cohortDone.push_back(user.id);
         }
         if (ring.hasCohortKey())
             for (const KeySlot& pending : repo.pendingCohortGrants()) {
                 if (pending.id == slot->id || !ring.certificateValid(pending))
                     continue;
-                repo.setCohortSealed(pending.id, ring.grantCohort(pending), now);
-                cohortDone.push_back(pending.userId);
+                if (repo.setCohortSealed(pending, ring.grantCohort(pending), now))
+                    cohortDone.push_back(pending.userId);
             }
         if (cohortGranted)
             *cohortGranted = cohortDone;

@@ -193,10 +193,13 @@ void KeySlotRepository::rewrap(const KeySlot& slot, const QDateTime& now)
                     Error::Kind::Conflict);
 }
 
-void KeySlotRepository::setHealthSealed(qint64 slotId, const QByteArray& sealed, const QDateTime& now)
+bool KeySlotRepository::setHealthSealed(const KeySlot& slot, const QByteArray& sealed, const QDateTime& now)
 {
-    m_db.exec(QStringLiteral("UPDATE key_slot SET health_sealed = ?, updated_at = ? WHERE id = ?"),
-              {b64(sealed), timestampValue(now), slotId});
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("UPDATE key_slot SET health_sealed = ?, updated_at = ? WHERE id = ? "
+                                 "AND public_key = ? AND health_sealed IS NULL"),
+                  {b64(sealed), timestampValue(now), slot.id, b64(slot.publicKey)});
+    return q.numRowsAffected() == 1;
 }
 
 std::vector<KeySlot> KeySlotRepository::pendingHealthGrants() const
@@ -222,10 +225,13 @@ void KeySlotRepository::setCohortKeyCheck(const QByteArray& check, const QDateTi
                     Error::Kind::Conflict);
 }
 
-void KeySlotRepository::setCohortSealed(qint64 slotId, const QByteArray& sealed, const QDateTime& now)
+bool KeySlotRepository::setCohortSealed(const KeySlot& slot, const QByteArray& sealed, const QDateTime& now)
 {
-    m_db.exec(QStringLiteral("UPDATE key_slot SET cohort_sealed = ?, updated_at = ? WHERE id = ?"),
-              {b64(sealed), timestampValue(now), slotId});
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("UPDATE key_slot SET cohort_sealed = ?, updated_at = ? WHERE id = ? "
+                                 "AND public_key = ? AND cohort_sealed IS NULL"),
+                  {b64(sealed), timestampValue(now), slot.id, b64(slot.publicKey)});
+    return q.numRowsAffected() == 1;
 }
 
 std::vector<KeySlot> KeySlotRepository::pendingCohortGrants() const
