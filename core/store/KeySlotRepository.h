@@ -59,6 +59,9 @@ class KeySlotRepository
 
   private:
     security::KeySlot read(QSqlQuery& q) const;
+    // setHealthSealed/setCohortSealed: `column` is health_sealed or cohort_sealed.
+    bool sealGrant(const QString& column, const security::KeySlot& slot, const QByteArray& sealed,
+                   const QDateTime& now);
     QString columns() const;
     const Database& m_db;
     mutable int m_cohortKeys = -1; // hasCohortKeys(), once known
