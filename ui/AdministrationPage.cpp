@@ -4,11 +4,14 @@
 
 #include "AuditTableModel.h"
 #include "ProgrammeEditor.h"
+#include "RecoveryKeyDialog.h"
 #include "UserAccountDialog.h"
 #include "common/Clock.h"
 #include "common/Error.h"
 #include "ledger/MerchantsPanel.h"
 #include "security/AuditTrail.h"
+#include "security/KeyRing.h"
+#include "security/Recovery.h"
 #include "security/UserService.h"
 #include "services/ProgrammeService.h"
 
@@ -22,6 +25,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QScrollArea>
@@ -277,6 +281,14 @@ QWidget* AdministrationPage::buildUsersTab()
     buttons->addWidget(m_resetPasswordButton);
     buttons->addWidget(m_toggleActiveButton);
     buttons->addStretch(1);
+    // Not about the selected user: the database's recovery key (administrators, databases with a key ring).
+    m_replaceRecoveryButton = new QPushButton(tr("Replace the recovery &key…"), tab);
+    m_replaceRecoveryButton->setObjectName(QStringLiteral("replaceRecoveryKeyButton"));
+    m_replaceRecoveryButton->setToolTip(tr(
+        "When the recovery key is lost, or someone who should not have seen it has: a new key, and the old "
+        "one no longer opens this database."));
+    connect(m_replaceRecoveryButton, &QPushButton::clicked, this, [this] { openReplaceRecoveryKey(); });
+    buttons->addWidget(m_replaceRecoveryButton);
     layout->addLayout(buttons);
     connect(m_usersView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &AdministrationPage::updateUserButtons);
@@ -475,6 +487,72 @@ void AdministrationPage::updateUserButtons()
     const bool active =
         !current.isValid() || m_usersModel->item(current.row(), 3)->data(Qt::UserRole).toBool();
     m_toggleActiveButton->setText(active ? tr("&Disable") : tr("&Enable"));
+    // Only an administrator's session that opened the key ring (it holds the root key) can replace it.
+    m_replaceRecoveryButton->setVisible(ready && m_session->role() == Role::Admin && m_session->keys &&
+                                        m_session->keys->canCertify());
+}
+
+QMessageBox* AdministrationPage::openReplaceRecoveryKey()
+{
+    if (!m_db || !m_session || !m_session->keys)
+        return nullptr;
+    QString text = tr("A new recovery key will be made and shown once. The current recovery key will stop "
+                      "working at once: it will no longer open this database (backups taken before keep "
+                      "the old key).");
+    // An administrator's keys do not include the health key: a nurse grants it to the new key at her login.
+    if (!m_session->keys->hasHealthKey())
+        text +=
+            QStringLiteral("\n\n") + tr("The new key will open health data only after a nurse's next login.");
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Replace the recovery key"), text,
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("replaceRecoveryKeyConfirmation"));
+    box->setWindowModality(Qt::WindowModal);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* replace = box->addButton(tr("&Replace the key"), QMessageBox::AcceptRole);
+    replace->setObjectName(QStringLiteral("replaceRecoveryKeyConfirm"));
+    QPushButton* cancel = box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(cancel);
+    // Once the question is closed, so that the key's dialog is the only one open.
+    connect(box, &QDialog::finished, this, [this, box, replace] {
+        if (box->clickedButton() == replace)
+            replaceRecoveryKey();
+    });
+    box->open();
+    return box;
+}
+
+RecoveryKeyDialog* AdministrationPage::replaceRecoveryKey()
+{
+    if (!m_db || !m_session)
+        return nullptr;
+    security::Recovery::Replacement replaced;
+    try {
+        busy([&] { replaced = security::Recovery::replaceKey(*m_db, *m_session); });
+    } catch (const Error& e) {
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Replace the recovery key"),
+                                    tr("The recovery key was not replaced:\n%1").arg(e.message()),
+                                    QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("replaceRecoveryKeyError"));
+        box->setWindowModality(Qt::WindowModal);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return nullptr;
+    }
+    QString explanation = tr("This is the new recovery key of the database; the old one no longer opens it. "
+                             "It is shown only this once and Cabas keeps no copy of it. If every "
+                             "administrator's password is lost, it is the only way to open the database's "
+                             "keys. Write it down or print it, and keep it in a safe place, away from this "
+                             "computer.");
+    if (replaced.healthPending)
+        explanation += QLatin1Char(' ') + tr("It will open health data after a nurse's next login.");
+    auto* dialog = new RecoveryKeyDialog(replaced.recoveryKey, this, explanation);
+    replaced.recoveryKey.clear();
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    m_usersMessage->setText(tr("The recovery key was replaced: the old key no longer opens this database."));
+    m_usersMessage->show();
+    return dialog;
 }
 
 UserAccountDialog* AdministrationPage::openAddUser()

@@ -13,11 +13,13 @@ class QComboBox;
 class QDateEdit;
 class QLabel;
 class QLineEdit;
+class QMessageBox;
 class QPushButton;
 
 namespace cabas::ui {
+class RecoveryKeyDialog;
 class UserAccountDialog;
-}
+} // namespace cabas::ui
 class QStandardItemModel;
 class QTabWidget;
 class QTableView;
@@ -59,6 +61,15 @@ class AdministrationPage : public QWidget
     // Disables the selected user if active, enables them if not; the result or refusal is shown on the page.
     void toggleSelectedUserActive();
     QString selectedLogin() const;
+    // "Replace the recovery key…" (administrators on a database with a key ring: the button is hidden
+    // otherwise): a confirmation (window-modal, deleted when closed, returned) saying that the old key stops
+    // working and, when the new one waits for it, that it opens health data only after a nurse's next login.
+    // Confirmed, replaceRecoveryKey() runs.
+    QMessageBox* openReplaceRecoveryKey();
+    // Replaces the recovery key through the core (security::Recovery::replaceKey) and shows the new key
+    // once in a RecoveryKeyDialog (window-modal, deleted when closed, returned). A refusal is shown in a
+    // message box (nullptr returned) and nothing is changed.
+    RecoveryKeyDialog* replaceRecoveryKey();
 
     AuditTableModel* auditModel() const { return m_auditModel; }
     MerchantsPanel* merchantsPanel() const { return m_merchants; }
@@ -106,6 +117,7 @@ class AdministrationPage : public QWidget
     QPushButton* m_addUserButton = nullptr;
     QPushButton* m_resetPasswordButton = nullptr;
     QPushButton* m_toggleActiveButton = nullptr;
+    QPushButton* m_replaceRecoveryButton = nullptr;
     void updateUserButtons();
     QLineEdit* m_programmeName = nullptr;
     ProgrammeEditor* m_programmeEditor = nullptr;

@@ -74,12 +74,15 @@ void printBox(QTextStream& out, const QStringList& sentences, const QStringList&
     out << rule << Qt::endl;
 }
 
-void printRecoveryKey(QTextStream& out, const QString& recoveryKey)
+// `more`: sentences after the usual two.
+void printRecoveryKey(QTextStream& out, const QString& recoveryKey, const QStringList& more = {})
 {
     printBox(out,
-             {Cli::tr("RECOVERY KEY: write it down now and keep it somewhere safe, away from this computer."),
-              Cli::tr("It is shown only this once. It opens the database's keys when every administrator's "
-                      "password is lost.")},
+             QStringList{Cli::tr("RECOVERY KEY: write it down now and keep it somewhere safe, away from this "
+                                 "computer."),
+                         Cli::tr("It is shown only this once. It opens the database's keys when every "
+                                 "administrator's password is lost.")} +
+                 more,
              {recoveryKey});
 }
 
@@ -450,6 +453,23 @@ int runRecover(Context& c)
     return Success;
 }
 
+int runRecoveryKeyReplace(Context& c)
+{
+    requireNoArgument(c);
+    auto [db, session] = c.openAndLogin();
+    const auto replaced = security::Recovery::replaceKey(*db, session);
+    c.out << Cli::tr("The recovery key of %1 was replaced: the old key no longer opens it.")
+                 .arg(db->spec().displayName())
+          << Qt::endl;
+    QStringList more{
+        Cli::tr("Backups taken before this replacement open with the old key, not with this one.")};
+    if (replaced.healthPending)
+        more << Cli::tr("It opens the health data only after a nurse's next login.");
+    // Like init's: printed once, inside a box, on stdout only.
+    printRecoveryKey(c.out, replaced.recoveryKey, more);
+    return Success;
+}
+
 int runBackup(Context& c)
 {
     const QString file = requiredArgument(c, Cli::tr("FILE (where to write the backup)"));
@@ -804,6 +824,13 @@ std::vector<Command> baseCommands()
             Cli::tr("The administrator's new password, on the file's first line."), QStringLiteral("FILE"))},
          runRecover,
          true},
+        {QStringLiteral("recovery-key replace"),
+         QString(),
+         Cli::tr(
+             "Replace a lost recovery key, or one seen by someone who should not have: prints the new key "
+             "once; the old one no longer opens the database (administrators)."),
+         {},
+         runRecoveryKeyReplace},
         {QStringLiteral("user passwd"),
          QStringLiteral("LOGIN"),
          Cli::tr("Set a user's password and unlock the account (administrators; anyone for their own)."),

@@ -301,9 +301,19 @@ KeyRing::Created KeyRing::create(const User& admin, const QString& password, Kdf
     root.m_header.rootPublicKey = root.m_rootPublic;
 
     KeySlot adminSlot = root.issueSlot(admin, password, limits);
+    QString key;
+    KeySlot rec = root.issueRecoverySlot(&key);
+    Created c{unlock(root.m_header, adminSlot, password), root.m_header, adminSlot, rec, key};
+    return c;
+}
 
-    // The recovery slot: its own keypair (so that the first nurse can seal the health key to it), the data
-    // key and the root key, wrapped with a key derived from 160 random bits.
+KeySlot KeyRing::issueRecoverySlot(QString* recoveryKeyText) const
+{
+    if (!canCertify())
+        throw Error(tr("Only an administrator (or the recovery key) can issue a recovery key."),
+                    Error::Kind::AccessDenied);
+    // The recovery slot: its own keypair (so that a nurse can seal the health key to it), the data key and
+    // the root key, wrapped with a key derived from 160 random bits.
     KeySlot rec;
     rec.kind = KeySlot::Kind::Recovery;
     rec.role = QStringLiteral("recovery");
@@ -312,17 +322,23 @@ KeyRing::Created KeyRing::create(const User& admin, const QString& password, Kdf
     unsigned char boxPublic[crypto_box_PUBLICKEYBYTES];
     crypto_box_keypair(boxPublic, boxSecret.data());
     rec.publicKey = toBytes(boxPublic, sizeof boxPublic);
-    const QByteArray certMsg = certifiedMessage(root.m_header, rec);
+    const QByteArray certMsg = certifiedMessage(m_header, rec);
     unsigned char sig[crypto_sign_BYTES];
-    crypto_sign_detached(sig, nullptr, bytes(certMsg), quint64(certMsg.size()), root.m_rootSecret.data());
+    crypto_sign_detached(sig, nullptr, bytes(certMsg), quint64(certMsg.size()), m_rootSecret.data());
     rec.certificate = toBytes(sig, sizeof sig);
-    const QByteArray raw = randomBytes(kRecoveryBytes);
-    rec.wrapped = wrapPayload(makePayload(root.m_dataKey, boxSecret, root.m_rootPublic, &root.m_rootSecret),
-                              recoveryKey(raw, rec.salt), slotAssociatedData(root.m_header, rec));
-
-    Created c{unlock(root.m_header, adminSlot, password), root.m_header, adminSlot, rec,
-              formatRecoveryKey(raw)};
-    return c;
+    QByteArray raw = randomBytes(kRecoveryBytes);
+    rec.wrapped = wrapPayload(makePayload(m_dataKey, boxSecret, m_rootPublic, &m_rootSecret),
+                              recoveryKey(raw, rec.salt), slotAssociatedData(m_header, rec));
+    // The health and cohort keys only when this ring holds them (an administrator's normally does not: the
+    // grants then stay pending until a nurse logs in, KeyRing::login).
+    if (hasHealthKey())
+        rec.healthSealed = grantHealth(rec);
+    if (hasCohortKey())
+        rec.cohortSealed = grantCohort(rec);
+    if (recoveryKeyText)
+        *recoveryKeyText = formatRecoveryKey(raw);
+    sodium_memzero(raw.data(), std::size_t(raw.size()));
+    return rec;
 }
 
 KeyRing KeyRing::openPayload(const KeyRingHeader& header, const KeySlot& slot, const SecretBytes& wrapKey)
@@ -721,14 +737,15 @@ KeyRing KeyRing::login(store::KeySlotRepository& repo, const User& user, const Q
         std::vector<qint64> done;
         if (create) {
             repo.setHealthKeyCheck(ring.createHealthKey(), now);
-            repo.setHealthSealed(slot->id, ring.grantHealth(*slot), now);
+            repo.setHealthSealed(*slot, ring.grantHealth(*slot), now);
             done.push_back(user.id);
         }
         for (const KeySlot& pending : repo.pendingHealthGrants()) {
             if (pending.id == slot->id || !ring.certificateValid(pending))
                 continue; // a slot without a valid certificate never gets the key
-            repo.setHealthSealed(pending.id, ring.grantHealth(pending), now);
-            done.push_back(pending.userId);
+            // A slot replaced since it was read (a reset, a new recovery key) waits for the next nurse.
+            if (repo.setHealthSealed(pending, ring.grantHealth(pending), now))
+                done.push_back(pending.userId);
         }
         if (granted)
             *granted = done;
@@ -739,15 +756,15 @@ KeyRing KeyRing::login(store::KeySlotRepository& repo, const User& user, const Q
         std::vector<qint64> cohortDone;
         if (header->cohortKeyCheck.isEmpty()) {
             repo.setCohortKeyCheck(ring.createCohortKey(), now);
-            repo.setCohortSealed(slot->id, ring.grantCohort(*slot), now);
+            repo.setCohortSealed(*slot, ring.grantCohort(*slot), now);
             cohortDone.push_back(user.id);
         }
         if (ring.hasCohortKey())
             for (const KeySlot& pending : repo.pendingCohortGrants()) {
                 if (pending.id == slot->id || !ring.certificateValid(pending))
                     continue;
-                repo.setCohortSealed(pending.id, ring.grantCohort(pending), now);
-                cohortDone.push_back(pending.userId);
+                if (repo.setCohortSealed(pending, ring.grantCohort(pending), now))
+                    cohortDone.push_back(pending.userId);
             }
         if (cohortGranted)
             *cohortGranted = cohortDone;
@@ -762,6 +779,29 @@ void KeyRing::changeOwnPassword(store::KeySlotRepository& repo, const User& user
     if (!slot)
         throw Error(tr("User %1 has no key slot.").arg(user.login), Error::Kind::NotFound);
     repo.rewrap(rewrap(*slot, newPassword, limits), now);
+}
+
+QString KeyRing::replaceRecovery(store::KeySlotRepository& repo, const QDateTime& now, KeySlot* issued) const
+{
+    if (m_role != toCode(Role::Admin) || !canCertify())
+        throw Error(tr("Only an administrator can replace the recovery key."), Error::Kind::AccessDenied);
+    const auto header = repo.header();
+    const auto old = header ? repo.recovery() : std::nullopt;
+    if (!header || !old)
+        throw Error(tr("This database has no recovery key to replace: it has no key ring."),
+                    Error::Kind::NotFound);
+    // A ring opened on another database (or before its key ring was replaced) would write a slot that opens
+    // nothing here.
+    if (!sameBytes(header->databaseId, m_header.databaseId) ||
+        !sameBytes(header->rootPublicKey, m_rootPublic))
+        throw altered(tr("the administrator's keys are not this database's"));
+    QString text;
+    KeySlot rec = issueRecoverySlot(&text);
+    // The recovery row is rewritten in place (KeySlotRepository::put): the old key's slot is gone.
+    inTransaction(repo.database(), [&] { repo.put(rec, now); });
+    if (issued)
+        *issued = rec;
+    return text;
 }
 
 void KeyRing::resetPassword(store::KeySlotRepository& repo, const User& user, const QString& newPassword,

@@ -153,6 +153,10 @@ class KeyRing
     // `grantHealthNow` and the user is a nurse.
     KeySlot issueSlot(const User& user, const QString& password, KdfLimits limits = KdfLimits::interactive(),
                       bool grantHealthNow = false) const;
+    // A new recovery slot (new keypair, certified, a fresh 160-bit recovery key) holding the data key and the
+    // root key, and the health and cohort keys only when this ring holds them (otherwise pending: the next
+    // nurse's login grants them). Needs canCertify(). `recoveryKey` receives the new key, formatted.
+    KeySlot issueRecoverySlot(QString* recoveryKey) const;
     // The same keys under a new password (changing one's own password): nothing else is re-encrypted.
     KeySlot rewrap(const KeySlot& own, const QString& newPassword,
                    KdfLimits limits = KdfLimits::interactive()) const;
@@ -198,6 +202,13 @@ class KeyRing
     // An administrator (or the recovery key) gives `user` a new slot with `newPassword`; health pending.
     void resetPassword(store::KeySlotRepository& repo, const User& user, const QString& newPassword,
                        const QDateTime& now, KdfLimits limits = KdfLimits::interactive()) const;
+
+    // An administrator's ring replaces the recovery slot (a lost recovery key, or one seen by someone): its
+    // row is rewritten in place with issueRecoverySlot(), so the old key opens nothing any more. Returns the
+    // new key (shown once); `issued`, when given, receives the new slot. Refused (nothing written) for a
+    // ring that is not an administrator's or not this database's, and without a recovery slot.
+    QString replaceRecovery(store::KeySlotRepository& repo, const QDateTime& now,
+                            KeySlot* issued = nullptr) const;
 
   private:
     KeyRing() = default;

@@ -78,4 +78,35 @@ Recovery::Result Recovery::restoreAdministrator(const store::Database& db, const
     return result;
 }
 
+Recovery::Replacement Recovery::replaceKey(const store::Database& db, const Session& admin)
+{
+    const AuditTrail audit(db);
+    audit.require(admin, DataKind::Administration, Action::Write, QStringLiteral("key_slot"),
+                  QStringLiteral("recovery"));
+    store::KeySlotRepository keySlots(db);
+    if (!keySlots.header() || !keySlots.recovery())
+        throw Error(tr("This database has no recovery key to replace: it was made before key rings and "
+                       "nothing in it is encrypted yet."),
+                    Error::Kind::NotFound);
+    if (!admin.keys || !admin.keys->canCertify())
+        throw Error(tr("This session has not opened the database's key ring: log out and log in again as an "
+                       "administrator."),
+                    Error::Kind::AccessDenied);
+    if (!store::PgRoles::mayIssueKeySlots(db))
+        throw Error(tr("This connection to the shared database may not write key slots: connect with the "
+                       "administrators' database login (or as the database's owner). Nothing was changed."),
+                    Error::Kind::AccessDenied);
+
+    Replacement result;
+    store::Database::Transaction tx(db);
+    security::KeySlot issued;
+    result.recoveryKey = admin.keys->replaceRecovery(keySlots, Clock::instance().nowUtc(), &issued);
+    result.healthPending = issued.healthPending();
+    audit.record(admin, QStringLiteral("keyring.replace_recovery"), QStringLiteral("key_slot"),
+                 QStringLiteral("recovery"),
+                 result.healthPending ? QStringLiteral("health pending") : QStringLiteral("health granted"));
+    tx.commit();
+    return result;
+}
+
 } // namespace cabas::security

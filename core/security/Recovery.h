@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/User.h"
+#include "security/Session.h"
 #include "store/Database.h"
 
 #include <QCoreApplication>
@@ -30,6 +31,21 @@ class Recovery
     static Result restoreAdministrator(const store::Database& db, const QString& recoveryKey,
                                        const QString& login, const QString& displayName,
                                        const QString& password);
+
+    // Replaces the recovery key (lost, or seen by someone who should not have): an administrator's logged-in
+    // session (its key ring holds the root key) rewrites the recovery slot with a fresh key in one
+    // transaction, audited "keyring.replace_recovery" (no secret in the record); the old key then opens
+    // nothing in this database (a backup taken before keeps the old slot). The new slot holds the data and
+    // root keys; the health and cohort keys only if the session holds them (an administrator's normally does
+    // not): otherwise they are granted at the next nurse's login (`healthPending`). Refused, nothing
+    // written, for another role (the refusal audited), a session without keys, a database without key ring,
+    // and on PostgreSQL a connection that may not write key slots.
+    struct Replacement
+    {
+        QString recoveryKey;       // shown once
+        bool healthPending = true; // the new key opens health data only after a nurse's next login
+    };
+    static Replacement replaceKey(const store::Database& db, const Session& admin);
 };
 
 } // namespace cabas::security

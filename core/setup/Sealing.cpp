@@ -60,12 +60,12 @@ void grantPending(const store::Database& db, const Session& admin, const securit
                                                               : logins.value(slot.userId);
     };
     for (const security::KeySlot& slot : keySlots.pendingHealthGrants()) {
-        keySlots.setHealthSealed(slot.id, ring.grantHealth(slot), now);
+        keySlots.setHealthSealed(slot, ring.grantHealth(slot), now);
         audit.record(admin, QStringLiteral("keyring.grant_health"), QStringLiteral("key_slot"), holder(slot),
                      detail);
     }
     for (const security::KeySlot& slot : keySlots.pendingCohortGrants()) {
-        keySlots.setCohortSealed(slot.id, ring.grantCohort(slot), now);
+        keySlots.setCohortSealed(slot, ring.grantCohort(slot), now);
         audit.record(admin, QStringLiteral("keyring.grant_cohort"), QStringLiteral("key_slot"), holder(slot),
                      detail);
     }

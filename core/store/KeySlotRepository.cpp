@@ -193,10 +193,19 @@ void KeySlotRepository::rewrap(const KeySlot& slot, const QDateTime& now)
                     Error::Kind::Conflict);
 }
 
-void KeySlotRepository::setHealthSealed(qint64 slotId, const QByteArray& sealed, const QDateTime& now)
+bool KeySlotRepository::sealGrant(const QString& column, const KeySlot& slot, const QByteArray& sealed,
+                                  const QDateTime& now)
 {
-    m_db.exec(QStringLiteral("UPDATE key_slot SET health_sealed = ?, updated_at = ? WHERE id = ?"),
-              {b64(sealed), timestampValue(now), slotId});
+    QSqlQuery q = m_db.exec(QStringLiteral("UPDATE key_slot SET %1 = ?, updated_at = ? WHERE id = ? AND "
+                                           "public_key = ? AND %1 IS NULL")
+                                .arg(column),
+                            {b64(sealed), timestampValue(now), slot.id, b64(slot.publicKey)});
+    return q.numRowsAffected() == 1;
+}
+
+bool KeySlotRepository::setHealthSealed(const KeySlot& slot, const QByteArray& sealed, const QDateTime& now)
+{
+    return sealGrant(QStringLiteral("health_sealed"), slot, sealed, now);
 }
 
 std::vector<KeySlot> KeySlotRepository::pendingHealthGrants() const
@@ -222,10 +231,9 @@ void KeySlotRepository::setCohortKeyCheck(const QByteArray& check, const QDateTi
                     Error::Kind::Conflict);
 }
 
-void KeySlotRepository::setCohortSealed(qint64 slotId, const QByteArray& sealed, const QDateTime& now)
+bool KeySlotRepository::setCohortSealed(const KeySlot& slot, const QByteArray& sealed, const QDateTime& now)
 {
-    m_db.exec(QStringLiteral("UPDATE key_slot SET cohort_sealed = ?, updated_at = ? WHERE id = ?"),
-              {b64(sealed), timestampValue(now), slotId});
+    return sealGrant(QStringLiteral("cohort_sealed"), slot, sealed, now);
 }
 
 std::vector<KeySlot> KeySlotRepository::pendingCohortGrants() const

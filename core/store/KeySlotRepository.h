@@ -41,7 +41,9 @@ class KeySlotRepository
     void put(security::KeySlot& slot, const QDateTime& now);
     // Re-wrapped keys of an existing slot (a password change): salt, limits and wrapped keys only.
     void rewrap(const security::KeySlot& slot, const QDateTime& now);
-    void setHealthSealed(qint64 slotId, const QByteArray& sealed, const QDateTime& now);
+    // Seals a grant to `slot` while it is still that pending slot (same public key, no grant yet): false, and
+    // nothing written, when it was replaced meanwhile (a password reset, a new recovery key) or granted.
+    bool setHealthSealed(const security::KeySlot& slot, const QByteArray& sealed, const QDateTime& now);
     // Slots waiting for the health key: the recovery slot and slots certified as nurse whose user is an
     // active nurse.
     std::vector<security::KeySlot> pendingHealthGrants() const;
@@ -49,7 +51,7 @@ class KeySlotRepository
     bool hasCohortKeys() const;
     // Records the cohort key's check once; Conflict when another nurse recorded one meanwhile.
     void setCohortKeyCheck(const QByteArray& check, const QDateTime& now);
-    void setCohortSealed(qint64 slotId, const QByteArray& sealed, const QDateTime& now);
+    bool setCohortSealed(const security::KeySlot& slot, const QByteArray& sealed, const QDateTime& now);
     // Slots waiting for the cohort key: the recovery slot and slots certified as nurse or coordinator whose
     // user is active with that role.
     std::vector<security::KeySlot> pendingCohortGrants() const;
@@ -57,6 +59,9 @@ class KeySlotRepository
 
   private:
     security::KeySlot read(QSqlQuery& q) const;
+    // setHealthSealed/setCohortSealed: `column` is health_sealed or cohort_sealed.
+    bool sealGrant(const QString& column, const security::KeySlot& slot, const QByteArray& sealed,
+                   const QDateTime& now);
     QString columns() const;
     const Database& m_db;
     mutable int m_cohortKeys = -1; // hasCohortKeys(), once known

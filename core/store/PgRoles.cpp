@@ -394,6 +394,17 @@ bool PgRoles::mayWritePasswordHashes(const Database& db)
     return q.next() && q.value(0).toBool();
 }
 
+bool PgRoles::mayIssueKeySlots(const Database& db)
+{
+    if (db.backend() != Backend::Postgres)
+        return true;
+    // public_key and certificate are in no staff role's column grants: only a table-wide UPDATE covers them.
+    QSqlQuery q =
+        db.exec(QStringLiteral("SELECT has_column_privilege('key_slot', 'public_key', 'UPDATE') AND "
+                               "has_column_privilege('key_slot', 'certificate', 'UPDATE')"));
+    return q.next() && q.value(0).toBool();
+}
+
 QString PgRoles::expectedStamp(const Database& db)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);

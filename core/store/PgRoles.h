@@ -55,6 +55,9 @@ class PgRoles
     static bool mayReadPasswordHashes(const Database& db);
     // Whether it may write them (also the administrators' role: resetting passwords).
     static bool mayWritePasswordHashes(const Database& db);
+    // Whether it may issue key slots (insert or rewrite every column of key_slot: the owner, the
+    // administrators' role; SQLite; PostgreSQL without roles). Staff may only re-wrap and grant.
+    static bool mayIssueKeySlots(const Database& db);
     // What apply() installs (a fingerprint of its statements and of the schema version): stored in
     // cabas_meta "pg_role_stamp" by apply(), compared by checkCurrent().
     static QString expectedStamp(const Database& db);

@@ -202,6 +202,52 @@ TEST_CASE("key ring: the recovery key opens the data and health keys", "[securit
     CHECK(kindOf([&] { KeyRing::unlock(f.header, f.created.recovery, key); }) == Error::Kind::Invalid);
 }
 
+TEST_CASE("key ring: an administrator issues a new recovery slot; its health grant waits for a nurse",
+          "[security][keyring][recovery]")
+{
+    Fixture f;
+    const KeyRing nurse = KeyRing::unlock(f.header, f.nurse, kNursePw);
+    const QByteArray name = nurse.encrypt(KeyRing::Scope::Data, kName, "n");
+    const QByteArray weight = nurse.encrypt(KeyRing::Scope::Health, kWeight, "w");
+
+    const KeyRing admin = KeyRing::unlock(f.header, f.created.admin, kAdminPw);
+    QString key;
+    KeySlot fresh = admin.issueRecoverySlot(&key);
+    CHECK(QRegularExpression(QStringLiteral("^([A-Z2-7]{4}-){7}[A-Z2-7]{4}$")).match(key).hasMatch());
+    CHECK(key != f.created.recoveryKey);
+    CHECK(fresh.kind == KeySlot::Kind::Recovery);
+    CHECK(fresh.publicKey != f.created.recovery.publicKey);
+    CHECK(fresh.healthPending()); // administrators never hold the health key
+    CHECK(fresh.cohortPending());
+    // The old key does not open the new slot; the new key opens the data and root keys at once.
+    CHECK(kindOf([&] { KeyRing::unlockWithRecoveryKey(f.header, fresh, f.created.recoveryKey); }) ==
+          Error::Kind::AccessDenied);
+    {
+        const KeyRing opened = KeyRing::unlockWithRecoveryKey(f.header, fresh, key);
+        CHECK(opened.canCertify());
+        CHECK_FALSE(opened.hasHealthKey());
+        CHECK(opened.decrypt(KeyRing::Scope::Data, name, "n") == kName);
+    }
+    // A nurse checks its certificate against the root key of her own slot (the database's), and grants.
+    REQUIRE(nurse.certificateValid(fresh));
+    fresh.healthSealed = nurse.grantHealth(fresh);
+    CHECK(KeyRing::unlockWithRecoveryKey(f.header, fresh, key).decrypt(KeyRing::Scope::Health, weight, "w") ==
+          kWeight);
+
+    // A ring holding the health key (the recovery key's own) seals it to the new slot at once.
+    const KeyRing recovered =
+        KeyRing::unlockWithRecoveryKey(f.header, f.created.recovery, f.created.recoveryKey);
+    QString key2;
+    const KeySlot granted = recovered.issueRecoverySlot(&key2);
+    CHECK_FALSE(granted.healthPending());
+    CHECK(KeyRing::unlockWithRecoveryKey(f.header, granted, key2)
+              .decrypt(KeyRing::Scope::Health, weight, "w") == kWeight);
+    // Nurses and social workers do not certify: no recovery slot from them.
+    CHECK(kindOf([&] { nurse.issueRecoverySlot(&key2); }) == Error::Kind::AccessDenied);
+    CHECK(kindOf([&] { KeyRing::unlock(f.header, f.social, kSocialPw).issueRecoverySlot(&key2); }) ==
+          Error::Kind::AccessDenied);
+}
+
 TEST_CASE("key ring: a tampered slot, grant, header or value is detected", "[security][keyring]")
 {
     Fixture f;

@@ -5,6 +5,7 @@
 #include "security/Authenticator.h"
 #include "security/KeyRing.h"
 #include "security/Passwords.h"
+#include "security/Recovery.h"
 #include "services/HealthService.h"
 #include "services/HouseholdService.h"
 #include "store/CheckupRepository.h"
@@ -441,6 +442,37 @@ TEST_CASE("sealing: the health tables of a database whose nurses hold the health
               .questionnaires.at(0)
               .fvPortionsX10 == 35);
     CHECK(test::runRaw(f.t.spec(), {QStringLiteral("SELECT count(*) FROM cohort_health")}).toLongLong() == 2);
+}
+
+TEST_CASE(
+    "sealing: with a lost recovery key, the replaced key seals the health tables once a nurse has logged in",
+    "[setup][sealing][pg][recovery]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    ClearFixture f(backend, true);
+    const Session nurse = test::sessionFor(*f.db, Role::Nurse);
+    recordHealth(*f.db, f.sw, nurse);
+
+    // The key printed at init is lost: the administrator replaces it. The new one does not hold the health
+    // key yet (administrators never do), so the health tables cannot be sealed with it; nothing is written.
+    const auto replaced = security::Recovery::replaceKey(*f.db, f.admin);
+    REQUIRE(replaced.healthPending);
+    const QString state = f.state();
+    Sealing::Options options = f.options();
+    options.recoveryKey = replaced.recoveryKey;
+    CHECK(errorKind([&] { Sealing::prepare(*f.db, f.admin, options); }) == Error::Kind::Conflict);
+    options.recoveryKey = f.recoveryKey; // the old key opens nothing any more
+    CHECK(errorKind([&] { Sealing::prepare(*f.db, f.admin, options); }) == Error::Kind::AccessDenied);
+    CHECK(f.state() == state);
+
+    // A nurse logs in (her login grants the health key to the new recovery slot); then it seals.
+    security::Authenticator(*f.db).login(nurse.login(), QStringLiteral("Password-of-%1").arg(nurse.login()));
+    options.recoveryKey = replaced.recoveryKey;
+    const Sealing::Result r = Sealing::run(f.db, f.admin, options);
+    CHECK(r.health);
+    CHECK(r.marker == QStringLiteral("2:person,household,health"));
+    CHECK(clearHealthValues(f.t.spec()) == 0);
 }
 
 TEST_CASE("sealing: a database sealed before its health tables gets them sealed with the recovery key, and a "

@@ -153,6 +153,40 @@ TEST_CASE("key slots: health stays pending after an administrator's reset until 
     CHECK(rec.decrypt(KeyRing::Scope::Health, weight, "checkup.weight_g:1") == "71250");
 }
 
+TEST_CASE("key slots: a grant sealed to a slot replaced meanwhile is not written; the new slot stays pending",
+          "[store][keyring][recovery]")
+{
+    const Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(kNow);
+    TempDatabase t(backend);
+    auto db = t.createInitialised();
+    const Session admin = test::adminSession(*db);
+    const Session nurse = test::sessionFor(*db, Role::Nurse, QStringLiteral("claire"));
+    REQUIRE(nurse.keys->hasHealthKey());
+    KeySlotRepository repo(*db);
+
+    // A nurse's login read the recovery slot as pending (here: just replaced, so pending)...
+    const QString key = admin.keys->replaceRecovery(repo, kNow);
+    const KeySlot seenByTheNurse = *repo.recovery();
+    REQUIRE(seenByTheNurse.healthPending());
+    // ...then an administrator replaced it before her grant was written: the grant, sealed to the old public
+    // key, must not land on the new slot (it would never open), which stays pending.
+    const QString newer = admin.keys->replaceRecovery(repo, kNow);
+    CHECK_FALSE(repo.setHealthSealed(seenByTheNurse, nurse.keys->grantHealth(seenByTheNurse), kNow));
+    CHECK_FALSE(repo.setCohortSealed(seenByTheNurse, nurse.keys->grantCohort(seenByTheNurse), kNow));
+    CHECK(repo.recovery()->healthPending());
+    CHECK(repo.recovery()->cohortPending());
+    CHECK(KeyRing::unlockWithRecoveryKey(*repo.header(), *repo.recovery(), newer).canCertify());
+    // The slot as it is now takes the grant, once.
+    const KeySlot current = *repo.recovery();
+    CHECK(repo.setHealthSealed(current, nurse.keys->grantHealth(current), kNow));
+    CHECK_FALSE(repo.setHealthSealed(current, nurse.keys->grantHealth(current), kNow));
+    CHECK(KeyRing::unlockWithRecoveryKey(*repo.header(), *repo.recovery(), newer).hasHealthKey());
+    CHECK(kindOf([&] { KeyRing::unlockWithRecoveryKey(*repo.header(), *repo.recovery(), key); }) ==
+          Error::Kind::AccessDenied);
+}
+
 TEST_CASE("key slots: a password change re-wraps only and altered rows are detected", "[store][keyring]")
 {
     const Backend backend = GENERATE(from_range(test::backendsUnderTest()));

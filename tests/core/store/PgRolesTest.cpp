@@ -3,9 +3,11 @@
 #include "security/AuditTrail.h"
 #include "security/Authenticator.h"
 #include "security/Passwords.h"
+#include "security/Recovery.h"
 #include "security/UserService.h"
 #include "services/HouseholdService.h"
 #include "store/CohortQueries.h"
+#include "store/KeySlotRepository.h"
 #include "store/UserRepository.h"
 #include "support/TestDatabase.h"
 #include "support/TestUtil.h"
@@ -383,6 +385,54 @@ TEST_CASE("on PostgreSQL staff logins cannot read password hashes and log in thr
         CHECK(loginError(*asSw, QStringLiteral("anne"), QStringLiteral("Another-password-1")).isEmpty());
     }
     asSw.reset();
+    CHECK(AuditTrail(*f.db).verify().ok);
+}
+
+TEST_CASE("on PostgreSQL the administrators' login replaces the recovery key, a staff login cannot write it",
+          "[store][postgresql][roles][recovery]")
+{
+    const Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    if (backend != Backend::Postgres)
+        return;
+    TempDatabase t(backend);
+    RolesFixture f(t);
+    test::sessionFor(*f.db, Role::SocialWorker, QStringLiteral("anne"));
+    const Session admin = test::adminSession(*f.db);
+    const KeySlotRepository keySlots(*f.db);
+    const QByteArray before = keySlots.recovery()->publicKey;
+
+    // An administrator's session used over a social worker's database login: refused before any write.
+    auto asSw = Database::open(f.socialWorker());
+    CHECK_FALSE(PgRoles::mayIssueKeySlots(*asSw));
+    CHECK(PgRoles::mayIssueKeySlots(*f.db));
+    try {
+        security::Recovery::replaceKey(*asSw, admin);
+        FAIL("a social worker's database login replaced the recovery key");
+    } catch (const Error& e) {
+        CHECK(e.kind() == Error::Kind::AccessDenied);
+        CHECK(e.message() == security::Recovery::tr(
+                                 "This connection to the shared database may not write key slots: connect "
+                                 "with the administrators' database login (or as the database's owner). "
+                                 "Nothing was changed."));
+    }
+    CHECK(keySlots.recovery()->publicKey == before);
+    // psql as a social worker: no new public key on the recovery slot.
+    CHECK(runAs(f.socialWorker(),
+                QStringLiteral("UPDATE key_slot SET public_key = 'x' WHERE kind = 'recovery'"))
+              .contains(QStringLiteral("permission denied")));
+
+    // The administrators' database login may (INSERT, UPDATE on key_slot): the row is rewritten in place.
+    auto asAdmin = Database::open(f.admin());
+    CHECK(PgRoles::mayIssueKeySlots(*asAdmin));
+    const Session adminThere = security::Authenticator(*asAdmin).login(
+        QStringLiteral("admin"), QLatin1String(TempDatabase::kAdminPassword));
+    const auto replaced = security::Recovery::replaceKey(*asAdmin, adminThere);
+    CHECK(keySlots.recovery()->publicKey != before);
+    CHECK(security::KeyRing::unlockWithRecoveryKey(*keySlots.header(), *keySlots.recovery(),
+                                                   replaced.recoveryKey)
+              .canCertify());
+    asSw.reset();
+    asAdmin.reset();
     CHECK(AuditTrail(*f.db).verify().ok);
 }
 
