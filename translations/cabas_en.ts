@@ -1772,10 +1772,6 @@
         <translation>The recovery key file %1 is empty: its first line must be the recovery key.</translation>
     </message>
     <message>
-        <source>Recovery key (as printed at init): </source>
-        <translation>Recovery key (as printed at init): </translation>
-    </message>
-    <message>
         <source>--recovery-key-file FILE is needed when there is no terminal to ask on</source>
         <translation>--recovery-key-file FILE is needed when there is no terminal to ask on</translation>
     </message>
@@ -1786,10 +1782,6 @@
     <message>
         <source>Administrator %1 has a new password (set with the recovery key) and is unlocked.</source>
         <translation>Administrator %1 has a new password (set with the recovery key) and is unlocked.</translation>
-    </message>
-    <message>
-        <source>Every administrator&apos;s password lost: with the recovery key printed at init, create the administrator LOGIN, or give that administrator a new password (no --user).</source>
-        <translation>Every administrator&apos;s password lost: with the recovery key printed at init, create the administrator LOGIN, or give that administrator a new password (no --user).</translation>
     </message>
     <message>
         <source>The recovery key, on the file&apos;s first line.</source>
@@ -1868,14 +1860,6 @@
         <translation>Keep names, birth dates, addresses and notes of persons and households, and health data, encrypted in the database (the default; docs/encryption.md).</translation>
     </message>
     <message>
-        <source>Recovery key (as printed at init), to encrypt the health data too; empty: leave it clear for now: </source>
-        <translation>Recovery key (as printed at init), to encrypt the health data too; empty: leave it clear for now: </translation>
-    </message>
-    <message>
-        <source>Recovery key (as printed at init), to encrypt the health data: </source>
-        <translation>Recovery key (as printed at init), to encrypt the health data: </translation>
-    </message>
-    <message>
         <source>Health data stays clear: the nurses hold this database&apos;s health key, which an administrator never holds. Run cabas-cli seal again with the recovery key (--recovery-key-file) to encrypt it (docs/encryption.md).</source>
         <translation>Health data stays clear: the nurses hold this database&apos;s health key, which an administrator never holds. Run cabas-cli seal again with the recovery key (--recovery-key-file) to encrypt it (docs/encryption.md).</translation>
     </message>
@@ -1894,6 +1878,38 @@
     <message>
         <source>your password is temporary (set by an administrator): change it first with cabas-cli --user %1 user passwd %1</source>
         <translation>your password is temporary (set by an administrator): change it first with cabas-cli --user %1 user passwd %1</translation>
+    </message>
+    <message>
+        <source>The recovery key of %1 was replaced: the old key no longer opens it.</source>
+        <translation>The recovery key of %1 was replaced: the old key no longer opens it.</translation>
+    </message>
+    <message>
+        <source>Backups taken before this replacement open with the old key, not with this one.</source>
+        <translation>Backups taken before this replacement open with the old key, not with this one.</translation>
+    </message>
+    <message>
+        <source>It opens the health data only after a nurse&apos;s next login.</source>
+        <translation>It opens the health data only after a nurse&apos;s next login.</translation>
+    </message>
+    <message>
+        <source>Replace a lost recovery key, or one seen by someone who should not have: prints the new key once; the old one no longer opens the database (administrators).</source>
+        <translation>Replace a lost recovery key, or one seen by someone who should not have: prints the new key once; the old one no longer opens the database (administrators).</translation>
+    </message>
+    <message>
+        <source>Recovery key (the latest one printed), to encrypt the health data too; empty: leave it clear for now: </source>
+        <translation>Recovery key (the latest one printed), to encrypt the health data too; empty: leave it clear for now: </translation>
+    </message>
+    <message>
+        <source>Recovery key (the latest one printed), to encrypt the health data: </source>
+        <translation>Recovery key (the latest one printed), to encrypt the health data: </translation>
+    </message>
+    <message>
+        <source>Recovery key (the latest one printed): </source>
+        <translation>Recovery key (the latest one printed): </translation>
+    </message>
+    <message>
+        <source>Every administrator&apos;s password lost: with the latest recovery key printed, create the administrator LOGIN, or give that administrator a new password (no --user).</source>
+        <translation>Every administrator&apos;s password lost: with the latest recovery key printed, create the administrator LOGIN, or give that administrator a new password (no --user).</translation>
     </message>
 </context>
 <context>
@@ -3453,6 +3469,22 @@
         <source>Only an administrator (or the recovery key) can seal a database.</source>
         <translation>Only an administrator (or the recovery key) can seal a database.</translation>
     </message>
+    <message>
+        <source>Only an administrator (or the recovery key) can issue a recovery key.</source>
+        <translation>Only an administrator (or the recovery key) can issue a recovery key.</translation>
+    </message>
+    <message>
+        <source>Only an administrator can replace the recovery key.</source>
+        <translation>Only an administrator can replace the recovery key.</translation>
+    </message>
+    <message>
+        <source>This database has no recovery key to replace: it has no key ring.</source>
+        <translation>This database has no recovery key to replace: it has no key ring.</translation>
+    </message>
+    <message>
+        <source>the administrator&apos;s keys are not this database&apos;s</source>
+        <translation>the administrator&apos;s keys are not this database&apos;s</translation>
+    </message>
 </context>
 <context>
     <name>KeySlotRepository</name>
@@ -4189,6 +4221,18 @@
         <source>%1 is not an administrator: choose the login of an administrator or a new login.</source>
         <translation>%1 is not an administrator: choose the login of an administrator or a new login.</translation>
     </message>
+    <message>
+        <source>This database has no recovery key to replace: it was made before key rings and nothing in it is encrypted yet.</source>
+        <translation>This database has no recovery key to replace: it was made before key rings and nothing in it is encrypted yet.</translation>
+    </message>
+    <message>
+        <source>This session has not opened the database&apos;s key ring: log out and log in again as an administrator.</source>
+        <translation>This session has not opened the database&apos;s key ring: log out and log in again as an administrator.</translation>
+    </message>
+    <message>
+        <source>This connection to the shared database may not write key slots: connect with the administrators&apos; database login (or as the database&apos;s owner). Nothing was changed.</source>
+        <translation>This connection to the shared database may not write key slots: connect with the administrators&apos; database login (or as the database&apos;s owner). Nothing was changed.</translation>
+    </message>
 </context>
 <context>
     <name>SealExisting</name>
@@ -4303,16 +4347,16 @@
         <translation>%1 is already sealed: its names, addresses, notes and health data are already encrypted. Nothing was changed.</translation>
     </message>
     <message>
-        <source>%1 already encrypts names, addresses and notes. To encrypt its health data too, give the recovery key printed when the database was made: the health key is held by the nurses, never by an administrator. Nothing was changed.</source>
-        <translation>%1 already encrypts names, addresses and notes. To encrypt its health data too, give the recovery key printed when the database was made: the health key is held by the nurses, never by an administrator. Nothing was changed.</translation>
-    </message>
-    <message>
-        <source>This recovery key does not open %1: the database was not sealed, nothing was changed. Check the key printed when the database was made.</source>
-        <translation>This recovery key does not open %1: the database was not sealed, nothing was changed. Check the key printed when the database was made.</translation>
-    </message>
-    <message>
         <source>The recovery key of %1 does not hold its health key yet (no nurse has logged in since the key was made): the database was not sealed, nothing was changed. Ask a nurse to log in once, then seal it again.</source>
         <translation>The recovery key of %1 does not hold its health key yet (no nurse has logged in since the key was made): the database was not sealed, nothing was changed. Ask a nurse to log in once, then seal it again.</translation>
+    </message>
+    <message>
+        <source>%1 already encrypts names, addresses and notes. To encrypt its health data too, give the recovery key printed when the database was made (or at its latest replacement): the health key is held by the nurses, never by an administrator. Nothing was changed.</source>
+        <translation>%1 already encrypts names, addresses and notes. To encrypt its health data too, give the recovery key printed when the database was made (or at its latest replacement): the health key is held by the nurses, never by an administrator. Nothing was changed.</translation>
+    </message>
+    <message>
+        <source>This recovery key does not open %1: the database was not sealed, nothing was changed. Check the key printed when the database was made (or at its latest replacement).</source>
+        <translation>This recovery key does not open %1: the database was not sealed, nothing was changed. Check the key printed when the database was made (or at its latest replacement).</translation>
     </message>
 </context>
 <context>
@@ -4761,6 +4805,48 @@
     <message>
         <source>%1 is enabled again.</source>
         <translation>%1 is enabled again.</translation>
+    </message>
+    <message>
+        <source>Replace the recovery &amp;key…</source>
+        <translation>Replace the recovery &amp;key…</translation>
+    </message>
+    <message>
+        <source>When the recovery key is lost, or someone who should not have seen it has: a new key, and the old one no longer opens this database.</source>
+        <translation>When the recovery key is lost, or someone who should not have seen it has: a new key, and the old one no longer opens this database.</translation>
+    </message>
+    <message>
+        <source>A new recovery key will be made and shown once. The current recovery key will stop working at once: it will no longer open this database (backups taken before keep the old key).</source>
+        <translation>A new recovery key will be made and shown once. The current recovery key will stop working at once: it will no longer open this database (backups taken before keep the old key).</translation>
+    </message>
+    <message>
+        <source>The new key will open health data only after a nurse&apos;s next login.</source>
+        <translation>The new key will open health data only after a nurse&apos;s next login.</translation>
+    </message>
+    <message>
+        <source>Replace the recovery key</source>
+        <translation>Replace the recovery key</translation>
+    </message>
+    <message>
+        <source>&amp;Replace the key</source>
+        <translation>&amp;Replace the key</translation>
+    </message>
+    <message>
+        <source>The recovery key was not replaced:
+%1</source>
+        <translation>The recovery key was not replaced:
+%1</translation>
+    </message>
+    <message>
+        <source>This is the new recovery key of the database; the old one no longer opens it. It is shown only this once and Cabas keeps no copy of it. If every administrator&apos;s password is lost, it is the only way to open the database&apos;s keys. Write it down or print it, and keep it in a safe place, away from this computer.</source>
+        <translation>This is the new recovery key of the database; the old one no longer opens it. It is shown only this once and Cabas keeps no copy of it. If every administrator&apos;s password is lost, it is the only way to open the database&apos;s keys. Write it down or print it, and keep it in a safe place, away from this computer.</translation>
+    </message>
+    <message>
+        <source>It will open health data after a nurse&apos;s next login.</source>
+        <translation>It will open health data after a nurse&apos;s next login.</translation>
+    </message>
+    <message>
+        <source>The recovery key was replaced: the old key no longer opens this database.</source>
+        <translation>The recovery key was replaced: the old key no longer opens this database.</translation>
     </message>
 </context>
 <context>
@@ -8632,16 +8718,16 @@ Re-assessment due by %6.</translation>
         <translation>&amp;Recovery key</translation>
     </message>
     <message>
-        <source>The health data is encrypted with the nurses&apos; key, which an administrator never holds: type the recovery key printed when the database was made to encrypt it too. Left empty, the health data stays clear until you seal it with the key.</source>
-        <translation>The health data is encrypted with the nurses&apos; key, which an administrator never holds: type the recovery key printed when the database was made to encrypt it too. Left empty, the health data stays clear until you seal it with the key.</translation>
-    </message>
-    <message>
-        <source>The recovery key printed when the database was made: the health data is encrypted with the nurses&apos; key, which only it opens for an administrator.</source>
-        <translation>The recovery key printed when the database was made: the health data is encrypted with the nurses&apos; key, which only it opens for an administrator.</translation>
-    </message>
-    <message>
         <source>Type the recovery key to encrypt the health data.</source>
         <translation>Type the recovery key to encrypt the health data.</translation>
+    </message>
+    <message>
+        <source>The health data is encrypted with the nurses&apos; key, which an administrator never holds: type the recovery key printed when the database was made (or at its latest replacement) to encrypt it too. Left empty, the health data stays clear until you seal it with the key.</source>
+        <translation>The health data is encrypted with the nurses&apos; key, which an administrator never holds: type the recovery key printed when the database was made (or at its latest replacement) to encrypt it too. Left empty, the health data stays clear until you seal it with the key.</translation>
+    </message>
+    <message>
+        <source>The recovery key printed when the database was made (or at its latest replacement): the health data is encrypted with the nurses&apos; key, which only it opens for an administrator.</source>
+        <translation>The recovery key printed when the database was made (or at its latest replacement): the health data is encrypted with the nurses&apos; key, which only it opens for an administrator.</translation>
     </message>
 </context>
 <context>

@@ -1772,10 +1772,6 @@
         <translation>Le fichier de la clé de secours %1 est vide : sa première ligne doit être la clé de secours.</translation>
     </message>
     <message>
-        <source>Recovery key (as printed at init): </source>
-        <translation>Clé de secours (telle qu’imprimée à la création) : </translation>
-    </message>
-    <message>
         <source>--recovery-key-file FILE is needed when there is no terminal to ask on</source>
         <translation>--recovery-key-file FICHIER est nécessaire quand il n’y a pas de terminal où la demander</translation>
     </message>
@@ -1786,10 +1782,6 @@
     <message>
         <source>Administrator %1 has a new password (set with the recovery key) and is unlocked.</source>
         <translation>L’administrateur·rice %1 a un nouveau mot de passe (défini avec la clé de secours) et son compte est débloqué.</translation>
-    </message>
-    <message>
-        <source>Every administrator&apos;s password lost: with the recovery key printed at init, create the administrator LOGIN, or give that administrator a new password (no --user).</source>
-        <translation>Mots de passe de tous les administrateur·rices perdus : avec la clé de secours imprimée à la création, créer l’administrateur·rice IDENTIFIANT, ou lui donner un nouveau mot de passe (sans --user).</translation>
     </message>
     <message>
         <source>The recovery key, on the file&apos;s first line.</source>
@@ -1868,14 +1860,6 @@
         <translation>Garder chiffrés dans la base les noms, dates de naissance, adresses et notes des personnes et des ménages, et les données de santé (par défaut ; docs/encryption.md).</translation>
     </message>
     <message>
-        <source>Recovery key (as printed at init), to encrypt the health data too; empty: leave it clear for now: </source>
-        <translation>Clé de secours (telle qu’imprimée à la création), pour chiffrer aussi les données de santé ; vide : les laisser en clair pour l’instant : </translation>
-    </message>
-    <message>
-        <source>Recovery key (as printed at init), to encrypt the health data: </source>
-        <translation>Clé de secours (telle qu’imprimée à la création), pour chiffrer les données de santé : </translation>
-    </message>
-    <message>
         <source>Health data stays clear: the nurses hold this database&apos;s health key, which an administrator never holds. Run cabas-cli seal again with the recovery key (--recovery-key-file) to encrypt it (docs/encryption.md).</source>
         <translation>Les données de santé restent en clair : la clé santé de cette base est détenue par les infirmières, jamais par un administrateur. Relancez cabas-cli seal avec la clé de secours (--recovery-key-file) pour les chiffrer (docs/encryption.md).</translation>
     </message>
@@ -1894,6 +1878,38 @@
     <message>
         <source>your password is temporary (set by an administrator): change it first with cabas-cli --user %1 user passwd %1</source>
         <translation>votre mot de passe est provisoire (choisi par un administrateur) : changez-le d’abord avec cabas-cli --user %1 user passwd %1</translation>
+    </message>
+    <message>
+        <source>The recovery key of %1 was replaced: the old key no longer opens it.</source>
+        <translation>La clé de secours de %1 a été remplacée : l’ancienne clé ne l’ouvre plus.</translation>
+    </message>
+    <message>
+        <source>Backups taken before this replacement open with the old key, not with this one.</source>
+        <translation>Les sauvegardes faites avant ce remplacement s’ouvrent avec l’ancienne clé, pas avec celle-ci.</translation>
+    </message>
+    <message>
+        <source>It opens the health data only after a nurse&apos;s next login.</source>
+        <translation>Elle n’ouvre les données de santé qu’après la prochaine connexion d’une infirmière ou d’un infirmier.</translation>
+    </message>
+    <message>
+        <source>Replace a lost recovery key, or one seen by someone who should not have: prints the new key once; the old one no longer opens the database (administrators).</source>
+        <translation>Remplacer une clé de secours perdue, ou vue par une personne qui n’aurait pas dû la voir : affiche une seule fois la nouvelle clé ; l’ancienne n’ouvre plus la base (administrateurs).</translation>
+    </message>
+    <message>
+        <source>Recovery key (the latest one printed), to encrypt the health data too; empty: leave it clear for now: </source>
+        <translation>Clé de secours (la dernière imprimée), pour chiffrer aussi les données de santé ; vide : les laisser en clair pour l’instant : </translation>
+    </message>
+    <message>
+        <source>Recovery key (the latest one printed), to encrypt the health data: </source>
+        <translation>Clé de secours (la dernière imprimée), pour chiffrer les données de santé : </translation>
+    </message>
+    <message>
+        <source>Recovery key (the latest one printed): </source>
+        <translation>Clé de secours (la dernière imprimée) : </translation>
+    </message>
+    <message>
+        <source>Every administrator&apos;s password lost: with the latest recovery key printed, create the administrator LOGIN, or give that administrator a new password (no --user).</source>
+        <translation>Mots de passe de tous les administrateur·rices perdus : avec la dernière clé de secours imprimée, créer l’administrateur·rice IDENTIFIANT, ou lui donner un nouveau mot de passe (sans --user).</translation>
     </message>
 </context>
 <context>
@@ -3453,6 +3469,22 @@
         <source>Only an administrator (or the recovery key) can seal a database.</source>
         <translation>Seul un administrateur (ou la clé de secours) peut chiffrer une base.</translation>
     </message>
+    <message>
+        <source>Only an administrator (or the recovery key) can issue a recovery key.</source>
+        <translation>Seul un administrateur (ou la clé de secours) peut créer une clé de secours.</translation>
+    </message>
+    <message>
+        <source>Only an administrator can replace the recovery key.</source>
+        <translation>Seul un administrateur peut remplacer la clé de secours.</translation>
+    </message>
+    <message>
+        <source>This database has no recovery key to replace: it has no key ring.</source>
+        <translation>Cette base de données n’a pas de clé de secours à remplacer : elle n’a pas de trousseau de clés.</translation>
+    </message>
+    <message>
+        <source>the administrator&apos;s keys are not this database&apos;s</source>
+        <translation>les clés de l’administrateur ne sont pas celles de cette base</translation>
+    </message>
 </context>
 <context>
     <name>KeySlotRepository</name>
@@ -4189,6 +4221,18 @@
         <source>%1 is not an administrator: choose the login of an administrator or a new login.</source>
         <translation>%1 n’est pas administrateur·rice : choisissez l’identifiant d’un·e administrateur·rice ou un nouvel identifiant.</translation>
     </message>
+    <message>
+        <source>This database has no recovery key to replace: it was made before key rings and nothing in it is encrypted yet.</source>
+        <translation>Cette base de données n’a pas de clé de secours à remplacer : elle a été créée avant les trousseaux de clés et rien n’y est encore chiffré.</translation>
+    </message>
+    <message>
+        <source>This session has not opened the database&apos;s key ring: log out and log in again as an administrator.</source>
+        <translation>Cette session n’a pas ouvert le trousseau de clés de la base de données : déconnectez-vous puis reconnectez-vous en tant qu’administrateur.</translation>
+    </message>
+    <message>
+        <source>This connection to the shared database may not write key slots: connect with the administrators&apos; database login (or as the database&apos;s owner). Nothing was changed.</source>
+        <translation>Cette connexion à la base partagée ne peut pas écrire les emplacements de clés : connectez-vous avec l’identifiant de base de données des administrateurs (ou en tant que propriétaire de la base). Rien n’a été modifié.</translation>
+    </message>
 </context>
 <context>
     <name>SealExisting</name>
@@ -4303,16 +4347,16 @@
         <translation>%1 est déjà chiffrée : ses noms, adresses, notes et données de santé le sont déjà. Rien n’a été modifié.</translation>
     </message>
     <message>
-        <source>%1 already encrypts names, addresses and notes. To encrypt its health data too, give the recovery key printed when the database was made: the health key is held by the nurses, never by an administrator. Nothing was changed.</source>
-        <translation>%1 chiffre déjà les noms, adresses et notes. Pour chiffrer aussi ses données de santé, indiquez la clé de secours imprimée à la création de la base : la clé santé est détenue par les infirmières, jamais par un administrateur. Rien n’a été modifié.</translation>
-    </message>
-    <message>
-        <source>This recovery key does not open %1: the database was not sealed, nothing was changed. Check the key printed when the database was made.</source>
-        <translation>Cette clé de secours n’ouvre pas %1 : la base n’a pas été chiffrée, rien n’a été modifié. Vérifiez la clé imprimée à la création de la base.</translation>
-    </message>
-    <message>
         <source>The recovery key of %1 does not hold its health key yet (no nurse has logged in since the key was made): the database was not sealed, nothing was changed. Ask a nurse to log in once, then seal it again.</source>
         <translation>La clé de secours de %1 ne donne pas encore accès à sa clé santé (aucune infirmière ne s’est connectée depuis sa création) : la base n’a pas été chiffrée, rien n’a été modifié. Demandez à une infirmière de se connecter une fois, puis recommencez.</translation>
+    </message>
+    <message>
+        <source>%1 already encrypts names, addresses and notes. To encrypt its health data too, give the recovery key printed when the database was made (or at its latest replacement): the health key is held by the nurses, never by an administrator. Nothing was changed.</source>
+        <translation>%1 chiffre déjà les noms, adresses et notes. Pour chiffrer aussi ses données de santé, indiquez la clé de secours imprimée à la création de la base (ou à son dernier remplacement) : la clé santé est détenue par les infirmières, jamais par un administrateur. Rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>This recovery key does not open %1: the database was not sealed, nothing was changed. Check the key printed when the database was made (or at its latest replacement).</source>
+        <translation>Cette clé de secours n’ouvre pas %1 : la base n’a pas été chiffrée, rien n’a été modifié. Vérifiez la clé imprimée à la création de la base (ou à son dernier remplacement).</translation>
     </message>
 </context>
 <context>
@@ -4761,6 +4805,48 @@
     <message>
         <source>%1 is enabled again.</source>
         <translation>%1 est réactivé(e).</translation>
+    </message>
+    <message>
+        <source>Replace the recovery &amp;key…</source>
+        <translation>Remplacer la clé de &amp;secours…</translation>
+    </message>
+    <message>
+        <source>When the recovery key is lost, or someone who should not have seen it has: a new key, and the old one no longer opens this database.</source>
+        <translation>Si la clé de secours est perdue, ou si une personne qui ne devait pas la voir l’a vue : une nouvelle clé, et l’ancienne n’ouvre plus cette base.</translation>
+    </message>
+    <message>
+        <source>A new recovery key will be made and shown once. The current recovery key will stop working at once: it will no longer open this database (backups taken before keep the old key).</source>
+        <translation>Une nouvelle clé de secours va être créée et affichée une seule fois. La clé de secours actuelle cessera aussitôt de fonctionner : elle n’ouvrira plus cette base (les sauvegardes faites avant gardent l’ancienne clé).</translation>
+    </message>
+    <message>
+        <source>The new key will open health data only after a nurse&apos;s next login.</source>
+        <translation>La nouvelle clé n’ouvrira les données de santé qu’après la prochaine connexion d’une infirmière ou d’un infirmier.</translation>
+    </message>
+    <message>
+        <source>Replace the recovery key</source>
+        <translation>Remplacer la clé de secours</translation>
+    </message>
+    <message>
+        <source>&amp;Replace the key</source>
+        <translation>&amp;Remplacer la clé</translation>
+    </message>
+    <message>
+        <source>The recovery key was not replaced:
+%1</source>
+        <translation>La clé de secours n’a pas été remplacée :
+%1</translation>
+    </message>
+    <message>
+        <source>This is the new recovery key of the database; the old one no longer opens it. It is shown only this once and Cabas keeps no copy of it. If every administrator&apos;s password is lost, it is the only way to open the database&apos;s keys. Write it down or print it, and keep it in a safe place, away from this computer.</source>
+        <translation>Voici la nouvelle clé de secours de la base de données ; l’ancienne ne l’ouvre plus. Elle n’est affichée qu’une seule fois et Cabas n’en garde aucune copie. Si les mots de passe de tous les administrateurs sont perdus, c’est le seul moyen d’ouvrir les clés de la base. Notez-la ou imprimez-la, et conservez-la en lieu sûr, loin de cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>It will open health data after a nurse&apos;s next login.</source>
+        <translation>Elle ouvrira les données de santé après la prochaine connexion d’une infirmière ou d’un infirmier.</translation>
+    </message>
+    <message>
+        <source>The recovery key was replaced: the old key no longer opens this database.</source>
+        <translation>La clé de secours a été remplacée : l’ancienne clé n’ouvre plus cette base.</translation>
     </message>
 </context>
 <context>
@@ -8632,16 +8718,16 @@ Réévaluation à faire au plus tard le %6.</translation>
         <translation>Clé de sec&amp;ours</translation>
     </message>
     <message>
-        <source>The health data is encrypted with the nurses&apos; key, which an administrator never holds: type the recovery key printed when the database was made to encrypt it too. Left empty, the health data stays clear until you seal it with the key.</source>
-        <translation>Les données de santé sont chiffrées avec la clé des infirmières, qu’un administrateur ne détient jamais : saisissez la clé de secours imprimée à la création de la base pour les chiffrer aussi. Laissée vide, les données de santé restent en clair jusqu’à ce que vous les chiffriez avec la clé.</translation>
-    </message>
-    <message>
-        <source>The recovery key printed when the database was made: the health data is encrypted with the nurses&apos; key, which only it opens for an administrator.</source>
-        <translation>La clé de secours imprimée à la création de la base : les données de santé sont chiffrées avec la clé des infirmières, que seule elle ouvre pour un administrateur.</translation>
-    </message>
-    <message>
         <source>Type the recovery key to encrypt the health data.</source>
         <translation>Saisissez la clé de secours pour chiffrer les données de santé.</translation>
+    </message>
+    <message>
+        <source>The health data is encrypted with the nurses&apos; key, which an administrator never holds: type the recovery key printed when the database was made (or at its latest replacement) to encrypt it too. Left empty, the health data stays clear until you seal it with the key.</source>
+        <translation>Les données de santé sont chiffrées avec la clé des infirmières, qu’un administrateur ne détient jamais : saisissez la clé de secours imprimée à la création de la base (ou à son dernier remplacement) pour les chiffrer aussi. Laissée vide, les données de santé restent en clair jusqu’à ce que vous les chiffriez avec la clé.</translation>
+    </message>
+    <message>
+        <source>The recovery key printed when the database was made (or at its latest replacement): the health data is encrypted with the nurses&apos; key, which only it opens for an administrator.</source>
+        <translation>La clé de secours imprimée à la création de la base (ou à son dernier remplacement) : les données de santé sont chiffrées avec la clé des infirmières, que seule elle ouvre pour un administrateur.</translation>
     </message>
 </context>
 <context>

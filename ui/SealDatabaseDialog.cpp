@@ -112,9 +112,11 @@ SealDatabaseDialog::SealDatabaseDialog(const store::Database& db, const Session&
         auto* recoveryHint = new QLabel(
             m_plan.social
                 ? tr("The health data is encrypted with the nurses' key, which an administrator never "
-                     "holds: type the recovery key printed when the database was made to encrypt it "
+                     "holds: type the recovery key printed when the database was made (or at its latest "
+                     "replacement) to encrypt it "
                      "too. Left empty, the health data stays clear until you seal it with the key.")
-                : tr("The recovery key printed when the database was made: the health data is "
+                : tr("The recovery key printed when the database was made (or at its latest replacement): "
+                     "the health data is "
                      "encrypted with the nurses' key, which only it opens for an administrator."),
             this);
         recoveryHint->setObjectName(QStringLiteral("recoveryKeyHint"));

@@ -183,9 +183,9 @@ int runSeal(Context& c)
         options.recoveryKey = readRecoveryKeyFile(keyFile);
     else if (plan.needsRecoveryKey() && c.interactive)
         options.recoveryKey = promptPassword(
-            plan.social ? Cli::tr("Recovery key (as printed at init), to encrypt the health data "
+            plan.social ? Cli::tr("Recovery key (the latest one printed), to encrypt the health data "
                                   "too; empty: leave it clear for now: ")
-                        : Cli::tr("Recovery key (as printed at init), to encrypt the health data: "),
+                        : Cli::tr("Recovery key (the latest one printed), to encrypt the health data: "),
             c.err);
     std::optional<Sealing::Phase> shown;
     const bool tty = isatty(STDERR_FILENO);
@@ -435,7 +435,7 @@ int runRecover(Context& c)
     if (!keyFile.isEmpty()) {
         key = readRecoveryKeyFile(keyFile);
     } else if (c.interactive) {
-        key = promptPassword(Cli::tr("Recovery key (as printed at init): "), c.err);
+        key = promptPassword(Cli::tr("Recovery key (the latest one printed): "), c.err);
     } else {
         throw UsageProblem(Cli::tr("--recovery-key-file FILE is needed when there is no terminal to ask on"));
     }
@@ -815,7 +815,7 @@ std::vector<Command> baseCommands()
          runUserEnable},
         {QStringLiteral("recover"),
          QStringLiteral("LOGIN"),
-         Cli::tr("Every administrator's password lost: with the recovery key printed at init, create the "
+         Cli::tr("Every administrator's password lost: with the latest recovery key printed, create the "
                  "administrator LOGIN, or give that administrator a new password (no --user)."),
          {O(QStringLiteral("recovery-key-file"), Cli::tr("The recovery key, on the file's first line."),
             QStringLiteral("FILE")),

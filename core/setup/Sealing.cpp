@@ -262,7 +262,8 @@ Sealing::Result Sealing::prepare(const store::Database& db, const Session& admin
                     Error::Kind::Conflict);
     if (!plan.social && plan.needsRecoveryKey() && options.recoveryKey.trimmed().isEmpty())
         throw Error(tr("%1 already encrypts names, addresses and notes. To encrypt its health data too, give "
-                       "the recovery key printed when the database was made: the health key is held by the "
+                       "the recovery key printed when the database was made (or at its latest replacement): "
+                       "the health key is held by the "
                        "nurses, never by an administrator. Nothing was changed.")
                         .arg(db.spec().displayName()),
                     Error::Kind::Invalid);
@@ -310,7 +311,8 @@ Sealing::Result Sealing::prepare(const store::Database& db, const Session& admin
                              QString(store::Sealed::kMetaKey), QStringLiteral("denied"),
                              QStringLiteral("recovery key"));
                 throw Error(tr("This recovery key does not open %1: the database was not sealed, nothing was "
-                               "changed. Check the key printed when the database was made.")
+                               "changed. Check the key printed when the database was made (or at its latest "
+                               "replacement).")
                                 .arg(db.spec().displayName()),
                             Error::Kind::AccessDenied);
             }

@@ -123,10 +123,10 @@ TEST_CASE("cabas-cli seal --recovery-key-file: the health data the nurses' key p
     const auto wrong = test::runCli(t, u"admin"_s, pw,
                                     {u"seal"_s, u"--backup"_s, second, u"--recovery-key-file"_s, wrongFile});
     CHECK(wrong.code == cli::Failure);
-    CHECK(wrong.err.contains(
-        Sealing::tr("This recovery key does not open %1: the database was not sealed, "
-                    "nothing was changed. Check the key printed when the database was made.")
-            .arg(t.spec().displayName())));
+    CHECK(wrong.err.contains(Sealing::tr("This recovery key does not open %1: the database was not sealed, "
+                                         "nothing was changed. Check the key printed when the database was "
+                                         "made (or at its latest replacement).")
+                                 .arg(t.spec().displayName())));
     CHECK_FALSE(QFileInfo::exists(second));
 
     const QString keyFile = QDir(t.dir()).filePath(u"recovery.key"_s);

@@ -408,8 +408,9 @@ TEST_CASE("sealing: the health tables of a database whose nurses hold the health
     QString message;
     CHECK(errorKind([&] { Sealing::prepare(*f.db, f.admin, wrong); }, &message) == Error::Kind::AccessDenied);
     CHECK(message ==
-          Sealing::tr("This recovery key does not open %1: the database was not sealed, nothing was "
-                      "changed. Check the key printed when the database was made.")
+          Sealing::tr(
+              "This recovery key does not open %1: the database was not sealed, nothing was "
+              "changed. Check the key printed when the database was made (or at its latest replacement).")
               .arg(f.db->spec().displayName()));
     CHECK(f.state() == state);
     CHECK_FALSE(QFileInfo::exists(wrong.backupFile));
@@ -507,7 +508,8 @@ TEST_CASE("sealing: a database sealed before its health tables gets them sealed 
     QString message;
     CHECK(errorKind([&] { Sealing::prepare(*f.db, f.admin, options); }, &message) == Error::Kind::Invalid);
     CHECK(message == Sealing::tr("%1 already encrypts names, addresses and notes. To encrypt its health data "
-                                 "too, give the recovery key printed when the database was made: the health "
+                                 "too, give the recovery key printed when the database was made (or at its "
+                                 "latest replacement): the health "
                                  "key is held by the nurses, never by an administrator. Nothing was changed.")
                          .arg(f.db->spec().displayName()));
     CHECK(f.state() == state);
