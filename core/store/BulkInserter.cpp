@@ -1,6 +1,7 @@
 #include "store/BulkInserter.h"
 
 #include "common/Error.h"
+#include "store/SqliteStatement.h"
 
 #include <QHash>
 #include <QSqlDriver>
@@ -28,38 +29,7 @@ struct BulkInserter::Native
                                     QString::fromUtf8(sqlite3_db_filename(db, "main")));
     }
 
-    void bind(int index, const QVariant& v) const
-    {
-        int rc;
-        if (v.isNull()) {
-            rc = sqlite3_bind_null(stmt, index);
-        } else {
-            switch (v.metaType().id()) {
-            case QMetaType::Bool:
-            case QMetaType::Int:
-            case QMetaType::UInt:
-            case QMetaType::LongLong:
-                rc = sqlite3_bind_int64(stmt, index, v.toLongLong());
-                break;
-            case QMetaType::Double:
-                rc = sqlite3_bind_double(stmt, index, v.toDouble());
-                break;
-            case QMetaType::QByteArray: {
-                const QByteArray bytes = v.toByteArray();
-                rc = sqlite3_bind_blob64(stmt, index, bytes.constData(), sqlite3_uint64(bytes.size()),
-                                         SQLITE_TRANSIENT);
-                break;
-            }
-            default: {
-                const QString text = v.toString();
-                rc = sqlite3_bind_text16(stmt, index, text.utf16(), int(text.size() * 2), SQLITE_TRANSIENT);
-                break;
-            }
-            }
-        }
-        if (rc != SQLITE_OK)
-            fail(nullptr);
-    }
+    void bind(int index, const QVariant& v) const { bindSqlite(db, stmt, index, v); }
 
     QVariantList row() const
     {

@@ -33,12 +33,19 @@ void bindSqlite(sqlite3* h, sqlite3_stmt* stmt, int index, const QVariant& v)
         switch (v.metaType().id()) {
         case QMetaType::Bool:
         case QMetaType::Int:
+        case QMetaType::UInt:
         case QMetaType::LongLong:
             rc = sqlite3_bind_int64(stmt, index, v.toLongLong());
             break;
         case QMetaType::Double:
             rc = sqlite3_bind_double(stmt, index, v.toDouble());
             break;
+        case QMetaType::QByteArray: {
+            const QByteArray bytes = v.toByteArray();
+            rc = sqlite3_bind_blob64(stmt, index, bytes.constData(), sqlite3_uint64(bytes.size()),
+                                     SQLITE_TRANSIENT);
+            break;
+        }
         default: {
             const QString text = v.toString();
             rc = sqlite3_bind_text16(stmt, index, text.utf16(), int(text.size() * 2), SQLITE_TRANSIENT);

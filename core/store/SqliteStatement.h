@@ -15,7 +15,8 @@ namespace cabas::store {
 // place. Errors become Database::sqliteError's messages (a full disk, a read-only file...). SQLite only.
 sqlite3* sqliteHandle(const Database& db);
 [[noreturn]] void failSqlite(sqlite3* h);
-// Binds one value (NULL, booleans and integers, doubles, anything else as text) at `index` (from 1).
+// Binds one value (NULL, booleans and integers, doubles, bytes as a blob, anything else as text) at `index`
+// (from 1).
 void bindSqlite(sqlite3* h, sqlite3_stmt* stmt, int index, const QVariant& v);
 
 // One prepared statement with its values bound, stepped by next(); finalised by the destructor.

@@ -174,7 +174,7 @@ template <typename T> T* visibleChild(const QObject* parent, const QString& name
 }
 } // namespace
 
-TEST_CASE("ui: an administrator replaces the recovery key from the Users tab; the new key is shown once",
+TEST_CASE("ui: an administrator replaces the recovery key from the Users tab, and the new key is shown once",
           "[ui][users][recovery][screenshot]")
 {
     test::TempDatabase temp(store::Backend::Sqlite);

@@ -202,7 +202,7 @@ TEST_CASE("key ring: the recovery key opens the data and health keys", "[securit
     CHECK(kindOf([&] { KeyRing::unlock(f.header, f.created.recovery, key); }) == Error::Kind::Invalid);
 }
 
-TEST_CASE("key ring: an administrator issues a new recovery slot; its health grant waits for a nurse",
+TEST_CASE("key ring: an administrator issues a new recovery slot, whose health grant waits for a nurse",
           "[security][keyring][recovery]")
 {
     Fixture f;

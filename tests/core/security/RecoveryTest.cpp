@@ -159,7 +159,7 @@ struct Keyed
 };
 } // namespace
 
-TEST_CASE("recovery: an administrator replaces the recovery key; the old key opens nothing, the new one does",
+TEST_CASE("recovery: an administrator replaces the recovery key: the old key opens nothing, the new one does",
           "[security][recovery][keyring][replace]")
 {
     const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
@@ -251,7 +251,8 @@ TEST_CASE("recovery: a replaced key opens health data once a nurse has logged in
     CHECK(opened.decrypt(KeyRing::Scope::Health, health, kContext) == "tension 13/8");
 }
 
-TEST_CASE("recovery: replacing the key is refused for other roles, without keys or key ring; nothing written",
+TEST_CASE("recovery: replacing the key is refused for other roles, without keys or key ring, and nothing is "
+          "written",
           "[security][recovery][keyring][replace]")
 {
     const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));

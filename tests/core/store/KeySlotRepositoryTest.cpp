@@ -153,8 +153,9 @@ TEST_CASE("key slots: health stays pending after an administrator's reset until 
     CHECK(rec.decrypt(KeyRing::Scope::Health, weight, "checkup.weight_g:1") == "71250");
 }
 
-TEST_CASE("key slots: a grant sealed to a slot replaced meanwhile is not written; the new slot stays pending",
-          "[store][keyring][recovery]")
+TEST_CASE(
+    "key slots: a grant sealed to a slot replaced meanwhile is not written, and the new slot stays pending",
+    "[store][keyring][recovery]")
 {
     const Backend backend = GENERATE(from_range(test::backendsUnderTest()));
     CABAS_BACKEND_INFO(backend);
