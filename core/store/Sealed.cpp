@@ -199,11 +199,8 @@ std::optional<QByteArray> Sealed::fromBase64(QStringView text)
     QByteArray out;
     if (decodeBase64(text, out))
         return out;
-    const auto decoded =
-        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded)
-        return std::nullopt;
-    return *decoded;
+    // The other forms Qt accepts, decided once, on the bytes.
+    return fromBase64(QByteArrayView(text.toLatin1()));
 }
 
 std::optional<QByteArray> Sealed::fromBase64(QByteArrayView text)
