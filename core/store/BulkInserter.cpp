@@ -22,13 +22,6 @@ struct BulkInserter::Native
             sqlite3_finalize(stmt);
     }
 
-    [[noreturn]] void fail(const char* what) const
-    {
-        throw Database::sqliteError(sqlite3_extended_errcode(db),
-                                    QString::fromUtf8(what ? what : sqlite3_errmsg(db)),
-                                    QString::fromUtf8(sqlite3_db_filename(db, "main")));
-    }
-
     void bind(int index, const QVariant& v) const { bindSqlite(db, stmt, index, v); }
 
     QVariantList row() const
@@ -73,7 +66,7 @@ BulkInserter::BulkInserter(const Database& db, QString table, QStringList column
         const QByteArray sql = singleRowStatement().toUtf8();
         if (sqlite3_prepare_v3(h, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT,
                                &m_native->stmt, nullptr) != SQLITE_OK)
-            m_native->fail(nullptr);
+            failSqlite(m_native->db);
         return;
     }
     // PostgreSQL: one array per column and `INSERT ... SELECT * FROM unnest(...)`: thousands of rows per
@@ -123,7 +116,7 @@ void BulkInserter::add(const QVariantList& row)
                 m_onReturned(m_native->row());
         if (rc != SQLITE_DONE) {
             sqlite3_reset(stmt);
-            m_native->fail(nullptr);
+            failSqlite(m_native->db);
         }
         sqlite3_reset(stmt);
         ++m_inserted;
