@@ -886,6 +886,12 @@ int main(int argc, char* argv[])
         report(QStringLiteral("password.hash"), QStringLiteral("-"), hashes, seconds(t),
                QStringLiteral("hashes"));
 
+        // The databases measured: clear and sealed, or one of them (--clear, --sealed).
+        QList<bool> modes;
+        if (g_sealing != Sealing::Sealed)
+            modes << false;
+        if (g_sealing != Sealing::Clear)
+            modes << true;
         if (cohort) {
             // The cohort benchmark alone: 100,000 households (or the largest --households) and 10 million
             // entries unless told otherwise.
@@ -901,9 +907,7 @@ int main(int argc, char* argv[])
                 benchCohort(spec, QStringLiteral("sqlite"), sizes.last(), cohortEntries,
                             QFileInfo::exists(cohortDb));
             } else {
-                for (const bool sealed : {false, true}) {
-                    if ((sealed && g_sealing == Sealing::Clear) || (!sealed && g_sealing == Sealing::Sealed))
-                        continue;
+                for (const bool sealed : modes) {
                     g_sealed = sealed;
                     QTemporaryDir dir;
                     store::DatabaseSpec spec;
@@ -931,11 +935,6 @@ int main(int argc, char* argv[])
             benchBackend(spec, QStringLiteral("sqlite"), sizes.last(), reuse);
             return 0;
         }
-        QList<bool> modes;
-        if (g_sealing != Sealing::Sealed)
-            modes << false;
-        if (g_sealing != Sealing::Clear)
-            modes << true;
         for (int n : sizes) {
             for (const bool sealed : modes) {
                 g_sealed = sealed;
