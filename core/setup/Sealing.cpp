@@ -59,16 +59,15 @@ void grantPending(const store::Database& db, const Session& admin, const securit
         return slot.kind == security::KeySlot::Kind::Recovery ? QStringLiteral("recovery")
                                                               : logins.value(slot.userId);
     };
-    for (const security::KeySlot& slot : keySlots.pendingHealthGrants()) {
-        keySlots.setHealthSealed(slot, ring.grantHealth(slot), now);
-        audit.record(admin, QStringLiteral("keyring.grant_health"), QStringLiteral("key_slot"), holder(slot),
-                     detail);
-    }
-    for (const security::KeySlot& slot : keySlots.pendingCohortGrants()) {
-        keySlots.setCohortSealed(slot, ring.grantCohort(slot), now);
-        audit.record(admin, QStringLiteral("keyring.grant_cohort"), QStringLiteral("key_slot"), holder(slot),
-                     detail);
-    }
+    // A slot granted or replaced meanwhile (a nurse's login on a shared database) is not written: no record.
+    for (const security::KeySlot& slot : keySlots.pendingHealthGrants())
+        if (keySlots.setHealthSealed(slot, ring.grantHealth(slot), now))
+            audit.record(admin, QStringLiteral("keyring.grant_health"), QStringLiteral("key_slot"),
+                         holder(slot), detail);
+    for (const security::KeySlot& slot : keySlots.pendingCohortGrants())
+        if (keySlots.setCohortSealed(slot, ring.grantCohort(slot), now))
+            audit.record(admin, QStringLiteral("keyring.grant_cohort"), QStringLiteral("key_slot"),
+                         holder(slot), detail);
 }
 
 // The key ring (created when missing), the other users' slots, every scope the plan calls for and the
