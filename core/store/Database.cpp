@@ -507,6 +507,13 @@ void Database::exec(QSqlQuery& query)
     }
 }
 
+void Database::exec(QSqlQuery& query, const QVariantList& values)
+{
+    for (int i = 0; i < int(values.size()); ++i)
+        query.bindValue(i, values.at(i));
+    exec(query);
+}
+
 void Database::execDirect(const QString& sql) const
 {
     QSqlQuery q(connection());

@@ -47,6 +47,9 @@ class Database
     QSqlQuery prepare(const QString& sql) const;
     // Executes a prepared query; throws cabas::Error (Storage, or Conflict on a unique violation).
     static void exec(QSqlQuery& query);
+    // Binds `values` to a prepared query (in order) and executes it: a statement run for many rows, prepared
+    // once.
+    static void exec(QSqlQuery& query, const QVariantList& values);
     // Runs a statement as it is, without preparing it (DDL, DO blocks); throws cabas::Error (Storage).
     void execDirect(const QString& sql) const;
     // Prepares, binds positional values, executes.

@@ -299,21 +299,6 @@ const QLatin1String kDeleteCohortRow("DELETE FROM cohort_health WHERE source = ?
 const QLatin1String kInsertCohortRow("INSERT INTO cohort_health (person_id, wave, source, record_id, "
                                      "recorded_on, sealed) VALUES (?, ?, ?, ?, ?, ?)");
 
-// A statement a long rewrite runs for every row, prepared once (Database::exec prepares at each call).
-class Prepared
-{
-  public:
-    Prepared(const Database& db, const QString& sql) : m_query(db.prepare(sql)) {}
-    void run(const QVariantList& values)
-    {
-        for (int i = 0; i < int(values.size()); ++i)
-            m_query.bindValue(i, values.at(i));
-        Database::exec(m_query);
-    }
-
-  private:
-    QSqlQuery m_query;
-};
 } // namespace
 
 QVariantList HealthSealing::cohortRow(const security::KeyRing& ring, const QString& source, qint64 recordId,
@@ -475,20 +460,11 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
     count(QStringLiteral("SELECT COUNT(*) FROM diet_questionnaire WHERE sealed IS NULL"));
     for (const TextColumns& t : kTexts)
         count(QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(t.table)));
-    qint64 done = 0;
-    const auto tell = [&] {
-        if (progress && !progress(done, total))
-            throw Error(SealExisting::tr("The sealing was cancelled; the database was not changed."),
-                        Error::Kind::Cancelled);
-    };
-    const auto step = [&] {
-        ++done;
-        if (done % 256 == 0 || done == total)
-            tell();
-    };
-    tell();
-    Prepared removeCohort(db, QString(kDeleteCohortRow));
-    Prepared insertCohort(db, QString(kInsertCohortRow));
+    SealExisting::Rows done(total, progress);
+    done.tell();
+    // Statements run for every row, prepared once (Database::exec(sql, values) prepares at each call).
+    QSqlQuery removeCohort = db.prepare(QString(kDeleteCohortRow));
+    QSqlQuery insertCohort = db.prepare(QString(kInsertCohortRow));
     // Checkups: the values into one sealed JSON, the clear columns emptied; a cohort row each.
     {
         std::vector<Checkup> rows;
@@ -496,16 +472,17 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
             QStringLiteral("SELECT %1 FROM checkup WHERE sealed IS NULL ORDER BY id").arg(kCheckupColumns));
         while (q.next())
             rows.push_back(clearCheckup(q));
-        Prepared update(db,
-                        QStringLiteral("UPDATE checkup SET weight_g = NULL, height_mm = NULL, waist_mm = "
-                                       "NULL, systolic_mmhg = NULL, diastolic_mmhg = NULL, glucose_mg_dl = "
-                                       "NULL, notes = '', sealed = ? WHERE id = ?"));
+        QSqlQuery update =
+            db.prepare(QStringLiteral("UPDATE checkup SET weight_g = NULL, height_mm = NULL, waist_mm = "
+                                      "NULL, systolic_mmhg = NULL, diastolic_mmhg = NULL, glucose_mg_dl = "
+                                      "NULL, notes = '', sealed = ? WHERE id = ?"));
         for (const Checkup& c : rows) {
-            update.run({sealWith(ring, QLatin1String("checkup.sealed"), c.id, checkupPayload(c)), c.id});
-            removeCohort.run({sourceOf(c), c.id});
-            insertCohort.run(
-                cohortRow(ring, sourceOf(c), c.id, c.personId, c.wave, c.takenOn, cohortPayload(c)));
-            step();
+            Database::exec(update,
+                           {sealWith(ring, QLatin1String("checkup.sealed"), c.id, checkupPayload(c)), c.id});
+            Database::exec(removeCohort, {sourceOf(c), c.id});
+            Database::exec(insertCohort, cohortRow(ring, sourceOf(c), c.id, c.personId, c.wave, c.takenOn,
+                                                   cohortPayload(c)));
+            done.step();
         }
     }
     // Questionnaires: the same.
@@ -516,19 +493,19 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
                         .arg(kQuestionnaireColumns));
         while (r.next())
             rows.push_back(clearQuestionnaire(r));
-        Prepared update(db,
-                        QStringLiteral("UPDATE diet_questionnaire SET fv_portions_x10 = NULL, "
-                                       "organic_fv_freq = NULL, local_products_freq = NULL, "
-                                       "organic_products_freq = NULL, discovered_sustainable_shop = NULL, "
-                                       "sealed = ? WHERE id = ?"));
+        QSqlQuery update =
+            db.prepare(QStringLiteral("UPDATE diet_questionnaire SET fv_portions_x10 = NULL, "
+                                      "organic_fv_freq = NULL, local_products_freq = NULL, "
+                                      "organic_products_freq = NULL, discovered_sustainable_shop = NULL, "
+                                      "sealed = ? WHERE id = ?"));
         for (const DietQuestionnaire& q : rows) {
-            update.run(
-                {sealWith(ring, QLatin1String("diet_questionnaire.sealed"), q.id, questionnairePayload(q)),
-                 q.id});
-            removeCohort.run({sourceOf(q), q.id});
-            insertCohort.run(
-                cohortRow(ring, sourceOf(q), q.id, q.personId, q.wave, q.answeredOn, cohortPayload(q)));
-            step();
+            Database::exec(update, {sealWith(ring, QLatin1String("diet_questionnaire.sealed"), q.id,
+                                             questionnairePayload(q)),
+                                    q.id});
+            Database::exec(removeCohort, {sourceOf(q), q.id});
+            Database::exec(insertCohort, cohortRow(ring, sourceOf(q), q.id, q.personId, q.wave, q.answeredOn,
+                                                   cohortPayload(q)));
+            done.step();
         }
     }
     // Free texts in their own columns.
@@ -548,8 +525,8 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
         QStringList sets;
         for (const QString& c : columns)
             sets << c + QStringLiteral(" = ?");
-        Prepared update(db, QStringLiteral("UPDATE %1 SET %2 WHERE id = ?")
-                                .arg(QLatin1String(t.table), sets.join(QStringLiteral(", "))));
+        QSqlQuery update = db.prepare(QStringLiteral("UPDATE %1 SET %2 WHERE id = ?")
+                                          .arg(QLatin1String(t.table), sets.join(QStringLiteral(", "))));
         for (const auto& [id, values] : rows) {
             QVariantList bound;
             for (int i = 0; i < columns.size(); ++i) {
@@ -558,8 +535,8 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
                                   values[i].toUtf8());
             }
             bound << id;
-            update.run(bound);
-            step();
+            Database::exec(update, bound);
+            done.step();
         }
     }
 }

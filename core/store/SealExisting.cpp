@@ -30,46 +30,10 @@ QString canonical(const QString& path)
 const QStringList kSqliteSuffixes{QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
                                   QStringLiteral("-journal")};
 
-constexpr qint64 kProgressEvery = 256;
-
-// Counts the rows done and asks the caller whether to go on.
-class Rows
-{
-  public:
-    Rows(qint64 total, const SealExisting::RowProgress& progress) : m_total(total), m_progress(progress) {}
-    void step(qint64 n = 1)
-    {
-        const qint64 before = m_done;
-        m_done += n;
-        if (m_progress && (m_done / kProgressEvery != before / kProgressEvery || m_done == m_total) &&
-            !m_progress(m_done, m_total))
-            throw Error(SealExisting::tr("The sealing was cancelled; the database was not changed."),
-                        Error::Kind::Cancelled);
-    }
-    void tell()
-    {
-        if (m_progress && !m_progress(m_done, m_total))
-            throw Error(SealExisting::tr("The sealing was cancelled; the database was not changed."),
-                        Error::Kind::Cancelled);
-    }
-
-  private:
-    qint64 m_done = 0;
-    qint64 m_total;
-    const SealExisting::RowProgress& m_progress;
-};
-
 qint64 countOf(const Database& db, const QString& sql)
 {
     QSqlQuery q = db.exec(sql);
     return q.next() ? q.value(0).toLongLong() : 0;
-}
-
-void bindAll(QSqlQuery& q, const QVariantList& values)
-{
-    for (int i = 0; i < values.size(); ++i)
-        q.bindValue(i, values.at(i));
-    Database::exec(q);
 }
 
 QString sealed(const security::KeyRing& keys, const char* field, const QString& rowKey, const QString& value)
@@ -79,7 +43,7 @@ QString sealed(const security::KeyRing& keys, const char* field, const QString& 
 
 // Rows without a code, sealed with their id (HouseholdRepository's sealById).
 void sealById(const Database& db, const security::KeyRing& keys, const QString& table, const QString& column,
-              const char* field, Rows& rows)
+              const char* field, SealExisting::Rows& rows)
 {
     struct Row
     {
@@ -95,7 +59,7 @@ void sealById(const Database& db, const security::KeyRing& keys, const QString& 
     }
     QSqlQuery update = db.prepare(QStringLiteral("UPDATE %1 SET %2 = ? WHERE id = ?").arg(table, column));
     for (const Row& r : all) {
-        bindAll(update, {sealed(keys, field, QString::number(r.id), r.value), r.id});
+        Database::exec(update, {sealed(keys, field, QString::number(r.id), r.value), r.id});
         rows.step();
     }
 }
@@ -115,6 +79,23 @@ SealExisting::Busy::~Busy()
 {
     QMutexLocker lock(&busyMutex);
     busyPaths.remove(m_path);
+}
+
+SealExisting::Rows::Rows(qint64 total, const RowProgress& progress) : m_total(total), m_progress(progress) {}
+
+void SealExisting::Rows::step(qint64 n)
+{
+    constexpr qint64 kProgressEvery = 256;
+    const qint64 before = m_done;
+    m_done += n;
+    if (m_done / kProgressEvery != before / kProgressEvery || m_done == m_total)
+        tell();
+}
+
+void SealExisting::Rows::tell()
+{
+    if (m_progress && !m_progress(m_done, m_total))
+        throw Error(tr("The sealing was cancelled; the database was not changed."), Error::Kind::Cancelled);
 }
 
 void SealExisting::removeLeftovers(const QString& path)
@@ -181,9 +162,10 @@ void SealExisting::sealSocialColumns(const Database& db, const security::KeyRing
         QSqlQuery update = db.prepare(
             QStringLiteral("UPDATE household SET address = ?, notes = ?, exit_reason = ? WHERE id = ?"));
         for (const Row& h : all) {
-            bindAll(update, {textValue(sealed(keys, "household.address", h.code, h.address)),
-                             textValue(sealed(keys, "household.notes", h.code, h.notes)),
-                             textValue(sealed(keys, "household.exit_reason", h.code, h.exitReason)), h.id});
+            Database::exec(update,
+                           {textValue(sealed(keys, "household.address", h.code, h.address)),
+                            textValue(sealed(keys, "household.notes", h.code, h.notes)),
+                            textValue(sealed(keys, "household.exit_reason", h.code, h.exitReason)), h.id});
             rows.step();
         }
     }
@@ -209,13 +191,14 @@ void SealExisting::sealSocialColumns(const Database& db, const security::KeyRing
             "UPDATE person SET first_name = ?, last_name = ?, search_name = '', birth_date = ?, "
             "birth_date_sealed = ?, departure_reason = ? WHERE id = ?"));
         for (const Row& p : all) {
-            bindAll(update,
-                    {textValue(sealed(keys, "person.first_name", p.code, p.firstName)),
-                     textValue(sealed(keys, "person.last_name", p.code, p.lastName)),
-                     dateValue(Sealed::coarseBirthDate(p.birthDate)),
-                     textValue(sealed(keys, "person.birth_date", p.code,
-                                      p.birthDate.isValid() ? p.birthDate.toString(Qt::ISODate) : QString())),
-                     textValue(sealed(keys, "person.departure_reason", p.code, p.departureReason)), p.id});
+            Database::exec(
+                update,
+                {textValue(sealed(keys, "person.first_name", p.code, p.firstName)),
+                 textValue(sealed(keys, "person.last_name", p.code, p.lastName)),
+                 dateValue(Sealed::coarseBirthDate(p.birthDate)),
+                 textValue(sealed(keys, "person.birth_date", p.code,
+                                  p.birthDate.isValid() ? p.birthDate.toString(Qt::ISODate) : QString())),
+                 textValue(sealed(keys, "person.departure_reason", p.code, p.departureReason)), p.id});
             rows.step();
         }
     }
@@ -261,7 +244,7 @@ void SealExisting::sealSocialColumns(const Database& db, const security::KeyRing
             QSqlQuery update =
                 db.prepare(QStringLiteral("UPDATE income_assessment SET note = ? WHERE id = ?"));
             for (const Row& r : all) {
-                bindAll(update, {sealed(keys, "income_assessment.note", r.key, r.note), r.id});
+                Database::exec(update, {sealed(keys, "income_assessment.note", r.key, r.note), r.id});
                 rows.step();
             }
             if (sqlite) {

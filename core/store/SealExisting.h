@@ -28,6 +28,20 @@ class SealExisting
   public:
     // Called with the rows done and the rows in all; returning false cancels (throws Cancelled).
     using RowProgress = std::function<bool(qint64 done, qint64 total)>;
+    // Counts the rows a sealing step rewrites and tells `progress` every 256 rows and at the last one
+    // (tell(): now); throws Cancelled when it returns false.
+    class Rows
+    {
+      public:
+        Rows(qint64 total, const RowProgress& progress);
+        void step(qint64 n = 1);
+        void tell();
+
+      private:
+        qint64 m_done = 0;
+        qint64 m_total;
+        const RowProgress& m_progress;
+    };
 
     static QString encryptingFile(const QString& path) { return path + QStringLiteral(".encrypting"); }
     static QString encryptedFile(const QString& path) { return path + QStringLiteral(".encrypted"); }
