@@ -16,6 +16,7 @@
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <deque>
 #include <map>
@@ -280,9 +281,264 @@ CohortRaw CohortQueries::compute(const CohortFilter& f,
     return raw;
 }
 
+namespace {
+std::atomic<bool> healthInSql{false};
+
+// An ISO date's text ('YYYY-MM-DD') as the number YYYYMMDD, which orders as the text does; 0 for NULL or
+// anything else (then it compares as SQL's NULL: never on or before a date).
+int dayNumber(QByteArrayView text)
+{
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-')
+        return 0;
+    int n = 0;
+    for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+        const char c = text[i];
+        if (c < '0' || c > '9')
+            return 0;
+        n = n * 10 + (c - '0');
+    }
+    return n;
+}
+
+int dayNumber(const QDate& date)
+{
+    return date.isValid() && date.year() > 0 && date.year() <= 9999
+               ? date.year() * 10000 + date.month() * 100 + date.day()
+               : 0;
+}
+
+// The cohort_health rows of a member that can count (healthInMemory() -> sealedHealth()).
+constexpr std::uint8_t kCheckupM0 = 1, kCheckupM6 = 2, kQuestionnaireM0 = 4, kQuestionnaireM6 = 8;
+
+bool onOrBefore(int day, int bound)
+{
+    return day != 0 && bound != 0 && day <= bound;
+}
+
+// rank() of a frequency's text: 0 to 4, -1 for NULL or anything else.
+int rankOf(QByteArrayView text)
+{
+    static const char* const ranks[] = {"never", "rarely", "sometimes", "often", "always"};
+    for (int i = 0; i < 5; ++i)
+        if (text == QByteArrayView(ranks[i]))
+            return i;
+    return -1;
+}
+} // namespace
+
+bool CohortQueries::setHealthInSql(bool on)
+{
+    return healthInSql.exchange(on);
+}
+
+CohortQueries::Members CohortQueries::members(const CohortFilter& f) const
+{
+    const StatementClock clock(QStringLiteral("health_members"));
+    Members result;
+    {
+        Sql s = with(f);
+        SqliteStatement q(
+            m_db,
+            s.text +
+                QStringLiteral(
+                    "SELECT p.id, CASE WHEN p.arrived_on IS NOT NULL AND p.arrived_on > h.enrolled_on THEN "
+                    "p.arrived_on ELSE h.enrolled_on END, h.id, h.code, h.commune FROM cohort_person cp "
+                    "JOIN person p ON p.id = cp.id JOIN household h ON h.id = cp.household_id"),
+            s.values);
+        std::unordered_map<qint64, std::uint32_t> households;
+        while (q.next()) {
+            Members::Member m;
+            m.id = q.int64(0);
+            m.due = dayNumber(q.text(1));
+            const auto found = households.try_emplace(q.int64(2), std::uint32_t(result.households.size()));
+            if (found.second)
+                result.households.emplace_back(QString::fromUtf8(q.text(3)), QString::fromUtf8(q.text(4)));
+            m.household = found.first->second;
+            result.m_members.push_back(m);
+        }
+    }
+    // In id order (the sums run in one order whatever SQLite's plan), with a direct index when the ids are
+    // dense enough (they are: one sequence per table).
+    std::vector<Members::Member>& all = result.m_members;
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    if (!all.empty()) {
+        result.m_first = all.front().id;
+        const qint64 span = all.back().id - all.front().id + 1;
+        if (span <= 8 * qint64(all.size()) + 1024) {
+            result.m_slots.assign(std::size_t(span), -1);
+            for (std::size_t i = 0; i < all.size(); ++i)
+                result.m_slots[std::size_t(all[i].id - result.m_first)] = std::int32_t(i);
+        } else {
+            for (std::size_t i = 0; i < all.size(); ++i)
+                result.m_sparse.emplace(all[i].id, i);
+        }
+    }
+    // The follow-up consent: any row given (as the statements' EXISTS), one pass over the table.
+    SqliteStatement consent(m_db,
+                            QStringLiteral("SELECT person_id FROM consent WHERE purpose = 'health_followup' "
+                                           "AND given = ?"),
+                            {true});
+    while (consent.next()) {
+        const std::ptrdiff_t i = result.find(consent.int64(0));
+        if (i >= 0)
+            all[std::size_t(i)].consent = true;
+    }
+    return result;
+}
+
+std::ptrdiff_t CohortQueries::Members::find(qint64 id) const
+{
+    if (!m_slots.empty()) {
+        const qint64 at = id - m_first;
+        return at < 0 || at >= qint64(m_slots.size()) ? -1 : m_slots[std::size_t(at)];
+    }
+    const auto found = m_sparse.find(id);
+    return found == m_sparse.end() ? -1 : std::ptrdiff_t(found->second);
+}
+
+void CohortQueries::healthInMemory(const CohortFilter& f, CohortRaw& raw,
+                                   const std::vector<std::pair<QString, int>>& waves, bool pairs,
+                                   const Members& members, std::vector<std::uint8_t>* sealedRows) const
+{
+    // SQLite: what the statements of health() count (the PostgreSQL path, and SQLite's under
+    // setHealthInSql()), from three reads in table order through SQLite's own API: the cohort's members
+    // (their wave date and follow-up consent), then every checkup and questionnaire dated on or before `to`,
+    // matched to the members in memory. The statements grow with the records (a seek per record in person
+    // and household, a sorted union of every record's person and wave): 2 s of the summary's 2.5 at 100,000
+    // households with every member followed.
+    const StatementClock clock(QStringLiteral("health_records"));
+    // What each member's M0 and M6 records hold (clear databases).
+    struct Values
+    {
+        bool q0 = false, q6 = false, c0 = false, c6 = false;
+        std::array<int, 3> r0{-1, -1, -1}, r6{-1, -1, -1}; // ranks of the three frequencies, M0 and M6
+        int discovered = -1;                               // M6: -1 NULL, 0 no, 1 yes
+        std::optional<double> bmi0, bmi6;
+    };
+    std::vector<Values> values(members.size());
+    // The (member, wave) pairs with a record, each once (checkup or questionnaire), for the waves asked.
+    std::vector<QByteArray> codes;
+    for (const auto& w : waves)
+        codes.push_back(w.first.toUtf8());
+    std::vector<char> done(members.size() * codes.size(), 0);
+    const auto recordOf = [&](qint64 personId, QByteArrayView wave) -> Values* {
+        const std::ptrdiff_t i = members.find(personId);
+        if (i < 0)
+            return nullptr;
+        for (std::size_t w = 0; w < codes.size(); ++w)
+            if (wave == QByteArrayView(codes[w]))
+                done[std::size_t(i) * codes.size() + w] = 1;
+        return &values[std::size_t(i)];
+    };
+    // Dated on or before `to`: compared here (SQLite would convert `to` to a number for each row, the date
+    // columns having numeric affinity).
+    const int toDay = dayNumber(f.to);
+    {
+        SqliteStatement q(
+            m_db, QStringLiteral("SELECT person_id, wave, taken_on, weight_g, height_mm FROM checkup"));
+        while (q.next()) {
+            if (!onOrBefore(dayNumber(q.text(2)), toDay))
+                continue;
+            Values* m = recordOf(q.int64(0), q.text(1));
+            if (!m)
+                continue;
+            const bool m0 = q.text(1) == QByteArrayView("M0");
+            if (!m0 && q.text(1) != QByteArrayView("M6"))
+                continue;
+            (m0 ? m->c0 : m->c6) = true;
+            if (pairs && !q.isNull(3) && !q.isNull(4)) {
+                const double height = double(q.int64(4));
+                (m0 ? m->bmi0 : m->bmi6) = double(q.int64(3)) * 1000.0 / (height * height);
+            }
+        }
+    }
+    {
+        SqliteStatement q(
+            m_db, QStringLiteral("SELECT person_id, wave, answered_on, organic_fv_freq, local_products_freq, "
+                                 "organic_products_freq, discovered_sustainable_shop FROM "
+                                 "diet_questionnaire"));
+        while (q.next()) {
+            if (!onOrBefore(dayNumber(q.text(2)), toDay))
+                continue;
+            Values* m = recordOf(q.int64(0), q.text(1));
+            if (!m)
+                continue;
+            const bool m0 = q.text(1) == QByteArrayView("M0");
+            if (!m0 && q.text(1) != QByteArrayView("M6"))
+                continue;
+            (m0 ? m->q0 : m->q6) = true;
+            if (!pairs)
+                continue;
+            std::array<int, 3>& r = m0 ? m->r0 : m->r6;
+            for (int i = 0; i < 3; ++i)
+                r[std::size_t(i)] = rankOf(q.text(3 + i));
+            if (!m0)
+                m->discovered = q.isNull(6) ? -1 : (q.int64(6) == 1 ? 1 : 0);
+        }
+    }
+    if (sealedRows) {
+        // The cohort_health rows that can count (SealedPerson): both checkups of a pair, the M6 questionnaire
+        // (the discovered shop), the M0 one when the M6 one is there.
+        sealedRows->assign(members.size(), 0);
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            const Values& v = values[i];
+            std::uint8_t& wanted = (*sealedRows)[i];
+            if (v.c0 && v.c6)
+                wanted |= kCheckupM0 | kCheckupM6;
+            if (v.q6)
+                wanted |= kQuestionnaireM6 | (v.q0 ? kQuestionnaireM0 : 0);
+        }
+    }
+    if (pairs) {
+        for (const Values& m : values) {
+            if (m.q0 && m.q6) {
+                ++raw.questionnairePairs;
+                const auto up = [&](std::size_t i) {
+                    return m.r0[i] >= 0 && m.r6[i] >= 0 && m.r6[i] > m.r0[i];
+                };
+                raw.organicFvIncreased += up(0) ? 1 : 0;
+                raw.localProductsIncreased += up(1) ? 1 : 0;
+                raw.organicProductsIncreased += up(2) ? 1 : 0;
+            }
+            if (m.q6 && m.discovered >= 0) {
+                ++raw.discoveredAnswered;
+                raw.discoveredYes += m.discovered;
+            }
+            if (m.c0 && m.c6 && m.bmi0 && m.bmi6) {
+                ++raw.checkupPairs;
+                raw.bmiChangeSum += *m.bmi6 - *m.bmi0;
+            }
+        }
+    }
+    // Follow-up completion per wave: members with the follow-up consent whose wave date is on or before
+    // `to` minus the wave's offset; done when they have a record of that wave.
+    for (std::size_t w = 0; w < waves.size(); ++w) {
+        CohortRaw::Wave result;
+        result.wave = waves[w].first;
+        const int dueBy = dayNumber(f.to.addDays(-waves[w].second));
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            const Members::Member& m = members.at(i);
+            if (!m.consent || !onOrBefore(m.due, dueBy))
+                continue;
+            ++result.expected;
+            result.done += done[i * codes.size() + w];
+        }
+        raw.waves.push_back(result);
+    }
+}
+
 void CohortQueries::health(const CohortFilter& f, CohortRaw& raw,
                            const std::vector<std::pair<QString, int>>& waves) const
 {
+    if (m_db.backend() == Backend::Sqlite && !healthInSql.load()) {
+        const bool sealed = Sealed::coversHealth(m_db);
+        const Members cohortMembers = members(f);
+        std::vector<std::uint8_t> sealedRows;
+        healthInMemory(f, raw, waves, !sealed, cohortMembers, sealed ? &sealedRows : nullptr);
+        if (sealed)
+            sealedPairs(f, raw, &cohortMembers, &sealedRows);
+        return;
+    }
     // The M0/M6 questionnaire pairs, the M6 answers on discovering a shop and the M0/M6 checkup pairs in one
     // pass over the cohort's members (one questionnaire and one checkup per person and wave: unique keys, so
     // each LEFT JOIN adds at most one row per person).
@@ -872,7 +1128,9 @@ std::size_t CohortQueries::setSealedPartRows(std::size_t rows)
     return sealedPartRows.exchange(std::max<std::size_t>(1, rows));
 }
 
-std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const CohortFilter& f) const
+std::vector<CohortQueries::SealedPerson>
+CohortQueries::sealedHealth(const CohortFilter& f, const Members* cohortMembers,
+                            const std::vector<std::uint8_t>* rows) const
 {
     const StatementClock clock(QStringLiteral("health_sealed"));
     // The records dated on or before `to` of the cohort's members (the rows the clear statements count).
@@ -885,14 +1143,21 @@ std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const Cohor
         std::size_t household = 0; // in `households`
         bool checkup = false;
         bool m0 = false;
-        QByteArray sealed; // base64 text
+        QByteArray sealed;             // base64 text (PostgreSQL)
+        qsizetype at = 0, length = -1; // or its place in the part's `text` (SQLite)
     };
     // Parts of rows, opened in other threads while the next part is read (the connection stays in this
     // thread); small cohorts are opened here in one part.
     struct Part
     {
         std::vector<Row> rows;
+        QByteArray text; // the rows' base64 texts one after the other (SQLite: one allocation per part)
         std::vector<HealthSealing::CohortValues> values;
+        QByteArrayView sealed(const Row& r) const
+        {
+            return r.length < 0 ? QByteArrayView(r.sealed)
+                                : QByteArrayView(text.constData() + r.at, r.length);
+        }
     };
     const std::size_t partRows = sealedPartRows.load();
     const QString checkupSource = QStringLiteral("checkup");
@@ -903,9 +1168,9 @@ std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const Cohor
         part.values.resize(part.rows.size());
         for (std::size_t i = 0; i < part.rows.size(); ++i) {
             const Row& r = part.rows[i];
-            part.values[i] = HealthSealing::openCohort(
-                *m_keys, r.checkup ? checkupSource : questionnaireSource, r.recordId, r.personId,
-                r.m0 ? waveM0 : waveM6, QByteArrayView(r.sealed));
+            part.values[i] =
+                HealthSealing::openCohort(*m_keys, r.checkup ? checkupSource : questionnaireSource,
+                                          r.recordId, r.personId, r.m0 ? waveM0 : waveM6, part.sealed(r));
         }
     };
     std::deque<Part> parts(1); // a deque: a part stays where it is while the next ones are added
@@ -930,38 +1195,44 @@ std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const Cohor
         // UTF-8): the cohort's members first (by id), then one pass over cohort_health in its own order, so
         // that SQLite reads the table from start to end instead of seeking each member's rows (half the
         // time at 100,000 households).
-        std::unordered_map<qint64, std::size_t> householdOf; // person id -> index in `households`
-        {
-            const Sql members = with(f);
-            SqliteStatement q(
-                m_db,
-                members.text + QStringLiteral("SELECT p.id, p.household_id, hh.code, hh.commune FROM "
-                                              "cohort_person p JOIN household hh ON hh.id = p.household_id"),
-                members.values);
-            std::unordered_map<qint64, std::size_t> byHousehold;
-            while (q.next()) {
-                const auto found = byHousehold.try_emplace(q.int64(1), households.size());
-                if (found.second)
-                    households.emplace_back(QString::fromUtf8(q.text(2)), QString::fromUtf8(q.text(3)));
-                householdOf.emplace(q.int64(0), found.first->second);
-            }
-        }
-        SqliteStatement q(
-            m_db,
-            QStringLiteral("SELECT person_id, source, wave, record_id, sealed FROM cohort_health "
-                           "WHERE wave IN ('M0', 'M6') AND recorded_on <= ?"),
-            {day(f.to)});
+        std::optional<Members> read;
+        if (!cohortMembers)
+            cohortMembers = &read.emplace(members(f));
+        // One row per member (migration 17) once they are complete; a database sealed before that version
+        // reads the rows per record until a nurse's login writes them.
+        if (HealthSealing::cohortPersonsComplete(m_db))
+            return sealedPersons(f, *cohortMembers);
+        households = cohortMembers->households;
+        // Filtered here rather than by SQLite (which would convert `to` to a number for each row).
+        const int toDay = dayNumber(f.to);
+        SqliteStatement q(m_db,
+                          QStringLiteral("SELECT person_id, source, wave, record_id, recorded_on, sealed "
+                                         "FROM cohort_health"));
         while (q.next()) {
-            const auto member = householdOf.find(q.int64(0));
-            if (member == householdOf.end())
+            const QByteArrayView wave = q.text(2);
+            const bool m0 = wave == QByteArrayView("M0");
+            if ((!m0 && wave != QByteArrayView("M6")) || !onOrBefore(dayNumber(q.text(4)), toDay))
                 continue;
+            const std::ptrdiff_t member = cohortMembers->find(q.int64(0));
+            if (member < 0)
+                continue;
+            const bool checkup = q.text(1) == QByteArrayView("checkup");
+            if (rows &&
+                !((*rows)[std::size_t(member)] &
+                  (checkup ? (m0 ? kCheckupM0 : kCheckupM6) : (m0 ? kQuestionnaireM0 : kQuestionnaireM6))))
+                continue;
+            const Members::Member& m = cohortMembers->at(std::size_t(member));
             Row r;
-            r.personId = member->first;
-            r.household = member->second;
-            r.checkup = q.text(1) == "checkup";
-            r.m0 = q.text(2) == "M0";
+            r.personId = m.id;
+            r.household = m.household;
+            r.checkup = checkup;
+            r.m0 = m0;
             r.recordId = q.int64(3);
-            r.sealed = q.text(4).toByteArray();
+            const QByteArrayView sealed = q.text(5);
+            QByteArray& text = parts.back().text;
+            r.at = text.size();
+            r.length = sealed.size();
+            text.append(sealed);
             add(std::move(r));
         }
     } else {
@@ -1029,6 +1300,95 @@ std::vector<CohortQueries::SealedPerson> CohortQueries::sealedHealth(const Cohor
     return result;
 }
 
+std::vector<CohortQueries::SealedPerson> CohortQueries::sealedPersons(const CohortFilter& f,
+                                                                      const Members& cohortMembers) const
+{
+    // cohort_person_health in table order, the members' rows kept, opened in parts in other threads while the
+    // next part is read (as sealedHealth()'s rows per record); then the slots dated on or before `to`.
+    struct Row
+    {
+        std::size_t member = 0;
+        qsizetype at = 0, length = 0; // in the part's text
+    };
+    struct Part
+    {
+        std::vector<Row> rows;
+        QByteArray text;
+        std::vector<HealthSealing::CohortPerson> values;
+    };
+    const auto open = [&](Part& part) {
+        part.values.resize(part.rows.size());
+        for (std::size_t i = 0; i < part.rows.size(); ++i) {
+            const Row& r = part.rows[i];
+            part.values[i] =
+                HealthSealing::openCohortPerson(*m_keys, cohortMembers.at(r.member).id,
+                                                QByteArrayView(part.text.constData() + r.at, r.length));
+        }
+    };
+    const std::size_t partRows = sealedPartRows.load();
+    std::deque<Part> parts(1);
+    std::optional<Pipeline<Part>> pipeline;
+    bool any = false;
+    SqliteStatement q(m_db, QStringLiteral("SELECT person_id, sealed FROM cohort_person_health"));
+    while (q.next()) {
+        const std::ptrdiff_t member = cohortMembers.find(q.int64(0));
+        if (member < 0)
+            continue;
+        if (!any) {
+            HealthSealing(m_db, m_keys).requireCohortKey(); // before anything is opened
+            any = true;
+        }
+        Part& part = parts.back();
+        const QByteArrayView sealed = q.text(1);
+        part.rows.push_back({std::size_t(member), part.text.size(), sealed.size()});
+        part.text.append(sealed);
+        if (part.rows.size() >= partRows) {
+            if (!pipeline)
+                pipeline.emplace(open);
+            pipeline->submit(part);
+            parts.emplace_back();
+        }
+    }
+    if (!any)
+        return {};
+    if (pipeline) {
+        if (!parts.back().rows.empty())
+            pipeline->submit(parts.back());
+        pipeline->finish();
+    } else {
+        open(parts.back());
+    }
+    // In member (id) order.
+    const int toDay = dayNumber(f.to);
+    std::vector<std::pair<std::size_t, HealthSealing::CohortPerson*>> all;
+    for (Part& part : parts)
+        for (std::size_t i = 0; i < part.rows.size(); ++i)
+            all.emplace_back(part.rows[i].member, &part.values[i]);
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<SealedPerson> result;
+    result.reserve(all.size());
+    for (const auto& [member, person] : all) {
+        const Members::Member& m = cohortMembers.at(member);
+        SealedPerson p;
+        p.personId = m.id;
+        const auto dated = [&](std::optional<HealthSealing::CohortRecord>& r,
+                               std::optional<HealthSealing::CohortValues>& into) {
+            if (r && onOrBefore(r->day, toDay))
+                into = std::move(r->values);
+        };
+        dated(person->c0, p.c0);
+        dated(person->c6, p.c6);
+        dated(person->q0, p.q0);
+        dated(person->q6, p.q6);
+        if (!p.c0 && !p.c6 && !p.q0 && !p.q6)
+            continue;
+        p.householdCode = cohortMembers.households[m.household].first;
+        p.commune = cohortMembers.households[m.household].second;
+        result.push_back(std::move(p));
+    }
+    return result;
+}
+
 QStringList CohortQueries::sealedHealthKeys()
 {
     return {QStringLiteral("questionnaire_pairs"),
@@ -1040,7 +1400,8 @@ QStringList CohortQueries::sealedHealthKeys()
             QStringLiteral("mean_bmi_change")};
 }
 
-void CohortQueries::sealedPairs(const CohortFilter& f, CohortRaw& raw) const
+void CohortQueries::sealedPairs(const CohortFilter& f, CohortRaw& raw, const Members* members,
+                                const std::vector<std::uint8_t>* rows) const
 {
     // Internal figures are also for roles without the cohort key (social workers, administrators): their
     // report shows the health pairs withheld rather than failing. The list of households behind them is
@@ -1049,7 +1410,7 @@ void CohortQueries::sealedPairs(const CohortFilter& f, CohortRaw& raw) const
         raw.healthWithheld = true;
         return;
     }
-    for (const SealedPerson& p : sealedHealth(f)) {
+    for (const SealedPerson& p : sealedHealth(f, members, rows)) {
         if (p.questionnairePair()) {
             ++raw.questionnairePairs;
             raw.organicFvIncreased += SealedPerson::up(p.q0->organicFv, p.q6->organicFv) ? 1 : 0;

@@ -6,7 +6,9 @@
 #include <QSet>
 #include <QSqlQuery>
 #include <QStringList>
+#include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace cabas::security {
@@ -47,6 +49,10 @@ class CohortQueries
     // The sealed cohort rows are opened in parts of this many rows, in other threads while the next part is
     // read (16,384; a test sets a small number to run that path on a few rows). Returns the previous value.
     static std::size_t setSealedPartRows(std::size_t rows);
+    // SQLite computes the health pairs and the follow-up completion in memory from three reads (the cohort's
+    // members, the checkups, the questionnaires); with `on`, it runs the statements PostgreSQL runs instead
+    // (a test compares both). Returns the previous value.
+    static bool setHealthInSql(bool on);
 
     // One row per member of the cohort with research_export consent in force on `consentDay`, and per wave
     // where they have a checkup or a questionnaire dated within the period.
@@ -102,6 +108,34 @@ class CohortQueries
     void ledger(const CohortFilter& filter, CohortRaw& raw, qint64 allHouseholds) const;
     void health(const CohortFilter& filter, CohortRaw& raw,
                 const std::vector<std::pair<QString, int>>& waves) const;
+    // The cohort's members on SQLite (health figures): in id order, with their wave date (enrolment, or
+    // arrival when later), their follow-up consent and their household.
+    class Members
+    {
+      public:
+        struct Member
+        {
+            qint64 id = 0;
+            int due = 0;                 // YYYYMMDD
+            bool consent = false;        // a health_followup consent given
+            std::uint32_t household = 0; // in `households`
+        };
+        std::vector<std::pair<QString, QString>> households; // code, commune
+        std::size_t size() const { return m_members.size(); }
+        const Member& at(std::size_t i) const { return m_members[i]; }
+        std::ptrdiff_t find(qint64 id) const; // -1 when not a member
+
+      private:
+        friend class CohortQueries;
+        std::vector<Member> m_members;
+        qint64 m_first = 0;
+        std::vector<std::int32_t> m_slots; // id - m_first -> index (dense ids)
+        std::unordered_map<qint64, std::size_t> m_sparse;
+    };
+    Members members(const CohortFilter& filter) const;
+    void healthInMemory(const CohortFilter& filter, CohortRaw& raw,
+                        const std::vector<std::pair<QString, int>>& waves, bool pairs, const Members& members,
+                        std::vector<std::uint8_t>* sealedRows) const;
     void workshops(const CohortFilter& filter, CohortRaw& raw) const;
     // Sealed health data: the persons of the cohort with their M0/M6 cohort_health values.
     struct SealedPerson;
@@ -110,8 +144,14 @@ class CohortQueries
         qint64 person = 0, checkup = 0, questionnaire = 0;
     };
     void fillSealedDataset(std::vector<CohortDatasetRow>& rows, const std::vector<DatasetIds>& ids) const;
-    std::vector<SealedPerson> sealedHealth(const CohortFilter& filter) const;
-    void sealedPairs(const CohortFilter& filter, CohortRaw& raw) const;
+    // `members`: the cohort's members when already read (SQLite); `rows`: per member, the rows worth opening
+    // (healthInMemory()), all of them when null.
+    std::vector<SealedPerson> sealedHealth(const CohortFilter& filter, const Members* members = nullptr,
+                                           const std::vector<std::uint8_t>* rows = nullptr) const;
+    // SQLite, from cohort_person_health (one row per member) when its rows are complete.
+    std::vector<SealedPerson> sealedPersons(const CohortFilter& filter, const Members& members) const;
+    void sealedPairs(const CohortFilter& filter, CohortRaw& raw, const Members* members = nullptr,
+                     const std::vector<std::uint8_t>* rows = nullptr) const;
     std::vector<CohortHousehold> sealedHouseholdsBehind(const CohortFilter& filter, const QString& key) const;
 
     const Database& m_db;

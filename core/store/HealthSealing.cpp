@@ -8,7 +8,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlQuery>
+#include <QtEndian>
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
 
 namespace cabas::store {
 
@@ -36,8 +40,35 @@ QByteArray openWith(const security::KeyRing& ring, QLatin1String field, qint64 r
 
 QByteArray cohortContext(const QString& source, qint64 recordId, qint64 personId, const QString& wave)
 {
-    return QByteArrayLiteral("cohort_health.sealed:") + source.toUtf8() + ':' + QByteArray::number(recordId) +
-           ':' + QByteArray::number(personId) + ':' + wave.toUtf8();
+    // "cohort_health.sealed:SOURCE:RECORD:PERSON:WAVE", built in one allocation (the cohort opens one per
+    // row: up to 4 per member).
+    static constexpr char kPrefix[] = "cohort_health.sealed:";
+    QByteArray out;
+    out.reserve(qsizetype(sizeof kPrefix) + source.size() + wave.size() + 2 * 21);
+    out.append(kPrefix, qsizetype(sizeof kPrefix - 1));
+    const auto ascii = [&](const QString& text) {
+        const bool plain =
+            std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x80; });
+        if (!plain) {
+            out.append(text.toUtf8());
+            return;
+        }
+        for (const QChar c : text)
+            out.append(char(c.unicode()));
+    };
+    const auto number = [&](qint64 n) {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+        out.append(digits, qsizetype(end - digits));
+    };
+    ascii(source);
+    out.append(':');
+    number(recordId);
+    out.append(':');
+    number(personId);
+    out.append(':');
+    ascii(wave);
+    return out;
 }
 
 void putInt(QJsonObject& o, const char* key, const std::optional<int>& v)
@@ -318,6 +349,8 @@ void HealthSealing::writeCohortRow(const Database& db, const security::KeyRing& 
     const QVariantList row = cohortRow(ring, source, recordId, personId, wave, on, payload);
     db.exec(QString(kDeleteCohortRow), {source, recordId});
     db.exec(QString(kInsertCohortRow), row);
+    // The member's row follows (a record moved to another wave leaves its old slot too).
+    writeCohortPerson(db, ring, personId);
 }
 
 void HealthSealing::writeCohort(const Checkup& c) const
@@ -368,6 +401,221 @@ HealthSealing::CohortValues HealthSealing::openCohort(const security::KeyRing& r
     if (d.isBool())
         v.discovered = d.toBool();
     return v;
+}
+
+namespace {
+
+const QLatin1String kPersonsMarker("cohort_person_health");
+constexpr char kPersonFormat = 1;
+constexpr qsizetype kPersonSlotBytes = 1 + 4 + 8 + 3; // flags, day, BMI, three ranks
+constexpr qsizetype kPersonBytes = 1 + 4 * kPersonSlotBytes;
+
+QByteArray personContext(qint64 personId)
+{
+    return QByteArrayLiteral("cohort_person_health.sealed:") + QByteArray::number(personId);
+}
+
+int dayOf(const QDate& date)
+{
+    return date.isValid() ? date.year() * 10000 + date.month() * 100 + date.day() : 0;
+}
+
+// The slot of a member's row for a cohort_health row (null for waves other than M0 and M6).
+std::optional<HealthSealing::CohortRecord>* slotOf(HealthSealing::CohortPerson& p, QStringView source,
+                                                   QStringView wave)
+{
+    const bool m0 = wave == u"M0";
+    if (!m0 && wave != u"M6")
+        return nullptr;
+    if (source == u"checkup")
+        return m0 ? &p.c0 : &p.c6;
+    return m0 ? &p.q0 : &p.q6;
+}
+
+} // namespace
+
+QByteArray HealthSealing::cohortPersonPayload(const CohortPerson& p)
+{
+    // Fixed binary layout (little-endian), read without a parser: version, then per slot (c0, c6, q0, q6)
+    // flags (1 present, 2 BMI, 4 discovered answered, 8 discovered yes), the date as YYYYMMDD, the BMI's
+    // double, the three ranks (-1: none).
+    QByteArray out;
+    out.reserve(kPersonBytes);
+    out.append(kPersonFormat);
+    for (const std::optional<CohortRecord>* slot : {&p.c0, &p.c6, &p.q0, &p.q6}) {
+        std::uint8_t flags = 0;
+        qint32 day = 0;
+        double bmi = 0;
+        std::array<qint8, 3> ranks{-1, -1, -1};
+        if (*slot) {
+            const CohortRecord& r = **slot;
+            flags |= 1;
+            day = r.day;
+            if (r.values.bmi) {
+                flags |= 2;
+                bmi = *r.values.bmi;
+            }
+            if (r.values.discovered)
+                flags |= *r.values.discovered ? 4 | 8 : 4;
+            const std::array<std::optional<int>, 3> rs{r.values.organicFv, r.values.localProducts,
+                                                       r.values.organicProducts};
+            for (std::size_t i = 0; i < 3; ++i)
+                ranks[i] = rs[i] ? qint8(*rs[i]) : qint8(-1);
+        }
+        out.append(char(flags));
+        const qint32 dayLe = qToLittleEndian(day);
+        out.append(reinterpret_cast<const char*>(&dayLe), 4);
+        quint64 bits = 0;
+        std::memcpy(&bits, &bmi, 8);
+        bits = qToLittleEndian(bits);
+        out.append(reinterpret_cast<const char*>(&bits), 8);
+        for (const qint8 r : ranks)
+            out.append(char(r));
+    }
+    return out;
+}
+
+QString HealthSealing::sealCohortPerson(const security::KeyRing& ring, qint64 personId, const CohortPerson& p)
+{
+    return QString::fromLatin1(
+        ring.encrypt(security::KeyRing::Scope::Cohort, cohortPersonPayload(p), personContext(personId))
+            .toBase64());
+}
+
+HealthSealing::CohortPerson HealthSealing::openCohortPerson(const security::KeyRing& ring, qint64 personId,
+                                                            QByteArrayView stored)
+{
+    const QByteArray where = personContext(personId);
+    const auto decoded = Sealed::fromBase64(stored);
+    if (!decoded)
+        throw Error(tr("An encrypted health value is damaged (%1).").arg(QString::fromUtf8(where)),
+                    Error::Kind::Storage);
+    const QByteArray plain = ring.decrypt(security::KeyRing::Scope::Cohort, *decoded, where);
+    if (plain.size() != kPersonBytes || plain[0] != kPersonFormat)
+        throw Error(tr("An encrypted health value is damaged (%1).").arg(QString::fromUtf8(where)),
+                    Error::Kind::Storage);
+    CohortPerson p;
+    const char* at = plain.constData() + 1;
+    for (std::optional<CohortRecord>* slot : {&p.c0, &p.c6, &p.q0, &p.q6}) {
+        const auto flags = std::uint8_t(at[0]);
+        if (flags & 1) {
+            CohortRecord r;
+            qint32 day = 0;
+            std::memcpy(&day, at + 1, 4);
+            r.day = qFromLittleEndian(day);
+            if (flags & 2) {
+                quint64 bits = 0;
+                std::memcpy(&bits, at + 5, 8);
+                bits = qFromLittleEndian(bits);
+                double bmi = 0;
+                std::memcpy(&bmi, &bits, 8);
+                r.values.bmi = bmi;
+            }
+            if (flags & 4)
+                r.values.discovered = (flags & 8) != 0;
+            std::optional<int>* ranks[] = {&r.values.organicFv, &r.values.localProducts,
+                                           &r.values.organicProducts};
+            for (int i = 0; i < 3; ++i) {
+                const auto rank = qint8(at[13 + i]);
+                if (rank >= 0)
+                    *ranks[i] = rank;
+            }
+            *slot = r;
+        }
+        at += kPersonSlotBytes;
+    }
+    return p;
+}
+
+void HealthSealing::writeCohortPerson(const Database& db, const security::KeyRing& ring, qint64 personId)
+{
+    if (db.schemaVersion() < 17)
+        return;
+    CohortPerson p;
+    bool any = false;
+    QSqlQuery q =
+        db.exec(QStringLiteral("SELECT source, wave, record_id, recorded_on, sealed FROM cohort_health "
+                               "WHERE person_id = ? AND wave IN ('M0', 'M6')"),
+                {personId});
+    while (q.next()) {
+        const QString source = q.value(0).toString();
+        const QString wave = q.value(1).toString();
+        std::optional<CohortRecord>* slot = slotOf(p, source, wave);
+        if (!slot)
+            continue;
+        const QDate on = toDate(q.value(3));
+        *slot = CohortRecord{dayOf(on), openCohort(ring, source, q.value(2).toLongLong(), personId, wave,
+                                                   q.value(4).toString())};
+        any = true;
+    }
+    db.exec(QStringLiteral("DELETE FROM cohort_person_health WHERE person_id = ?"), {personId});
+    if (any)
+        db.exec(QStringLiteral("INSERT INTO cohort_person_health (person_id, sealed) VALUES (?, ?)"),
+                {personId, sealCohortPerson(ring, personId, p)});
+}
+
+bool HealthSealing::cohortPersonsComplete(const Database& db)
+{
+    if (db.schemaVersion() < 17)
+        return false;
+    QSqlQuery q =
+        db.exec(QStringLiteral("SELECT 1 FROM cabas_meta WHERE key = ?"), {QString(kPersonsMarker)});
+    return q.next();
+}
+
+void HealthSealing::writeCohortPersons(const Database& db, const security::KeyRing& ring)
+{
+    if (!db.inTransaction())
+        throw Error(tr("Writing the cohort's rows per member runs inside a transaction."),
+                    Error::Kind::Invalid);
+    if (!ring.hasCohortKey())
+        throw Error(tr("Writing the cohort's rows per member needs the cohort key."),
+                    Error::Kind::AccessDenied);
+    // Writers of cohort_health (a nurse saving a checkup) wait until this transaction ends, so that no row
+    // written meanwhile is left out. SQLite: the DELETE below takes the database's write lock first.
+    if (db.backend() == Backend::Postgres)
+        db.execDirect(QStringLiteral("LOCK TABLE cohort_health IN SHARE MODE"));
+    db.exec(QStringLiteral("DELETE FROM cohort_person_health"));
+    // Every row read and opened first, then the members' rows written (PostgreSQL's driver drops the rest of
+    // a result when another statement runs).
+    std::vector<std::pair<qint64, CohortPerson>> persons;
+    {
+        QSqlQuery q =
+            db.exec(QStringLiteral("SELECT person_id, source, wave, record_id, recorded_on, sealed "
+                                   "FROM cohort_health WHERE wave IN ('M0', 'M6') ORDER BY person_id"));
+        while (q.next()) {
+            const qint64 personId = q.value(0).toLongLong();
+            if (persons.empty() || persons.back().first != personId)
+                persons.emplace_back(personId, CohortPerson());
+            const QString source = q.value(1).toString();
+            const QString wave = q.value(2).toString();
+            std::optional<CohortRecord>* slot = slotOf(persons.back().second, source, wave);
+            if (slot)
+                *slot = CohortRecord{
+                    dayOf(toDate(q.value(4))),
+                    openCohort(ring, source, q.value(3).toLongLong(), personId, wave, q.value(5).toString())};
+        }
+    }
+    QSqlQuery insert =
+        db.prepare(QStringLiteral("INSERT INTO cohort_person_health (person_id, sealed) VALUES (?, ?)"));
+    for (const auto& [personId, person] : persons)
+        Database::exec(insert, {personId, sealCohortPerson(ring, personId, person)});
+    db.exec(
+        QStringLiteral("INSERT INTO cabas_meta (key, value) SELECT ?, 'complete' WHERE NOT EXISTS (SELECT 1 "
+                       "FROM cabas_meta WHERE key = ?)"),
+        {QString(kPersonsMarker), QString(kPersonsMarker)});
+}
+
+void HealthSealing::completeCohortPersons(const Database& db, const security::KeyRing& ring)
+{
+    if (!ring.hasCohortKey() || db.schemaVersion() < 17 || !Sealed::coversHealth(db) ||
+        cohortPersonsComplete(db))
+        return;
+    Database::Transaction tx(db);
+    if (cohortPersonsComplete(db)) // another client did it meanwhile
+        return;
+    writeCohortPersons(db, ring);
+    tx.commit();
 }
 
 namespace {
@@ -539,6 +787,9 @@ void HealthSealing::sealExistingHealth(const Database& db, const security::KeyRi
             done.step();
         }
     }
+    // The cohort's rows per member, from the cohort_health rows written above.
+    if (db.schemaVersion() >= 17)
+        writeCohortPersons(db, ring);
 }
 
 QStringList HealthSealing::sample(const Database& db, const security::KeyRing* ring, int each)

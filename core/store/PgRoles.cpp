@@ -37,6 +37,8 @@ constexpr TableRule kTables[] = {
     // The cohort's derived health values, sealed under the cohort key (migration 15): nurses write them with
     // each record; coordinators read them (statements() below) and decrypt them in memory.
     {"cohort_health", DataKind::Health},
+    // The same values per member (migration 17), kept by the nurses' saves; coordinators read them.
+    {"cohort_person_health", DataKind::Health},
     {"workshop", DataKind::Workshops},
     {"workshop_registration", DataKind::Workshops},
     {"programme", DataKind::Administration},
@@ -171,6 +173,9 @@ QStringList PgRoles::statements(const QString& prefix)
     // cohort figures of a sealed database are computed in their session, with the cohort key).
     sql << QStringLiteral("GRANT DELETE ON cohort_health TO %1").arg(roleName(prefix, Role::Nurse));
     sql << QStringLiteral("GRANT SELECT ON cohort_health TO %1").arg(roleName(prefix, Role::Coordinator));
+    sql << QStringLiteral("GRANT DELETE ON cohort_person_health TO %1").arg(roleName(prefix, Role::Nurse));
+    sql << QStringLiteral("GRANT SELECT ON cohort_person_health TO %1")
+               .arg(roleName(prefix, Role::Coordinator));
     sql << ContributionRepository::pgRevokes(prefix);
     // A household's income is not the coordinators' to see (IncomeService refuses them the same way): their
     // database login reads households by code only.

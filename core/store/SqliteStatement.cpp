@@ -93,6 +93,11 @@ qint64 SqliteStatement::int64(int column) const
     return sqlite3_column_int64(m_stmt, column);
 }
 
+bool SqliteStatement::isNull(int column) const
+{
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+
 QByteArrayView SqliteStatement::text(int column) const
 {
     const auto* bytes = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));

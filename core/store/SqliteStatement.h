@@ -30,6 +30,7 @@ class SqliteStatement
 
     bool next(); // false once every row was read
     qint64 int64(int column) const;
+    bool isNull(int column) const;
     // The column's UTF-8 bytes, valid until the next call of next().
     QByteArrayView text(int column) const;
 

@@ -656,6 +656,89 @@ TEST_CASE("on PostgreSQL a coordinator's database login computes the cohort figu
 // The health pairs and the follow-up by wave against a computation here, on random members (arrivals and
 // departures, exited and candidate households), consents, questionnaires and checkups (some undated for the
 // period, some unmeasured), over random periods and more waves than one statement's slots, on both backends.
+TEST_CASE("cohort indicators: the sealed rows per member follow corrections, and a database sealed before "
+          "them gets them at a login",
+          "[cohort][sealed][health]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    test::ScopedClock clock(utc(2025, 1, 15, 9, 0));
+    Fixture clear(backend);
+    Fixture sealed(backend, true);
+    const auto rows = [&](const Fixture& fx) {
+        return fx.t.rawValue(QStringLiteral("SELECT count(*) FROM cohort_person_health")).toInt();
+    };
+    // Written with each record: one row for each of the three members with M0 or M6 records.
+    CHECK(store::HealthSealing::cohortPersonsComplete(*sealed.db));
+    CHECK(rows(sealed) == 3);
+    CHECK(rows(clear) == 0);
+    const auto sameAsClear = [&] {
+        for (const CohortFilter& f : {period(), period(QDate(2024, 6, 1), QDate(2024, 7, 31))}) {
+            INFO(f.to.toString(Qt::ISODate).toStdString());
+            const QByteArray a =
+                QJsonDocument(
+                    CohortService(*clear.db, clear.coordinator).report(f, Disclosure::Internal).toJson())
+                    .toJson();
+            const QByteArray b =
+                QJsonDocument(
+                    CohortService(*sealed.db, sealed.coordinator).report(f, Disclosure::Internal).toJson())
+                    .toJson();
+            CHECK(a == b);
+            const auto ha = CohortService(*clear.db, clear.coordinator)
+                                .householdsBehind(f, QStringLiteral("checkup_pairs"));
+            const auto hb = CohortService(*sealed.db, sealed.coordinator)
+                                .householdsBehind(f, QStringLiteral("checkup_pairs"));
+            REQUIRE(ha.size() == hb.size());
+            for (size_t i = 0; i < ha.size(); ++i)
+                CHECK(ha[i].code == hb[i].code);
+        }
+    };
+    const auto checkupPairs = [&] {
+        return indicatorsOf(
+                   CohortService(*sealed.db, sealed.coordinator).report(period(), Disclosure::Internal))
+            .value(QStringLiteral("checkup_pairs"))
+            .toInt();
+    };
+    sameAsClear();
+    CHECK(checkupPairs() == 2);
+    // A correction moving P-00002's M6 checkup to M12, on both databases: the member's row loses its M6
+    // checkup, so the pair no longer counts.
+    for (Fixture* fx : {&clear, &sealed}) {
+        HealthService health(*fx->db, fx->nurse);
+        std::vector<Checkup> list = health.checkups(QStringLiteral("P-00002")).checkups;
+        const auto m6 = std::find_if(list.begin(), list.end(),
+                                     [](const Checkup& c) { return c.wave == QLatin1String("M6"); });
+        REQUIRE(m6 != list.end());
+        m6->wave = QStringLiteral("M12");
+        health.correctCheckup(QStringLiteral("P-00002"), *m6, QStringLiteral("wrong wave"));
+    }
+    CHECK(checkupPairs() == 1);
+    sameAsClear();
+    // A database sealed before version 17: no rows per member and no marker. The cohort reads the rows per
+    // record, with the same figures.
+    sealed.db->exec(QStringLiteral("DELETE FROM cohort_person_health"));
+    sealed.db->exec(QStringLiteral("DELETE FROM cabas_meta WHERE key = 'cohort_person_health'"));
+    REQUIRE_FALSE(store::HealthSealing::cohortPersonsComplete(*sealed.db));
+    sameAsClear();
+    CHECK(rows(sealed) == 0);
+    // A social worker's login (no cohort key) writes nothing; a nurse's login writes them.
+    test::sessionFor(*sealed.db, Role::SocialWorker);
+    CHECK_FALSE(store::HealthSealing::cohortPersonsComplete(*sealed.db));
+    sealed.nurse = test::sessionFor(*sealed.db, Role::Nurse);
+    CHECK(store::HealthSealing::cohortPersonsComplete(*sealed.db));
+    CHECK(rows(sealed) == 3);
+    sameAsClear();
+    // A row that is altered (moved to another member) is refused, not read as theirs.
+    sealed.db->exec(
+        QStringLiteral("UPDATE cohort_person_health SET sealed = (SELECT sealed FROM "
+                       "cohort_person_health WHERE person_id = ?) WHERE person_id = ?"),
+        {sealed.personIds[QStringLiteral("P-00001")], sealed.personIds[QStringLiteral("P-00002")]});
+    if (backend == store::Backend::Sqlite) {
+        CHECK_THROWS_AS(CohortService(*sealed.db, sealed.coordinator).report(period(), Disclosure::Internal),
+                        Error);
+    }
+}
+
 TEST_CASE("cohort health pairs and follow-up by wave match a recount on random members and records",
           "[cohort][health]")
 {
@@ -688,6 +771,19 @@ TEST_CASE("cohort health pairs and follow-up by wave match a recount on random m
         std::map<qint64, Member> members;
         const QString stamp = QStringLiteral("2025-01-01T00:00:00Z");
         for (int h = 0; h < 12; ++h) {
+            if (h == 6) {
+                // A person far ahead in the id sequence (outside any cohort): on SQLite the members that
+                // follow are numbered after it, so the in-memory pass finds members through its sparse index.
+                db->exec(QStringLiteral("INSERT INTO household (code, status, created_at, updated_at) VALUES "
+                                        "('H-far', 'candidate', ?, ?)"),
+                         {stamp, stamp});
+                db->exec(
+                    QStringLiteral(
+                        "INSERT INTO person (id, household_id, code, first_name, last_name, search_name, "
+                        "birth_date, role, created_at, updated_at) SELECT 1000000, id, 'P-far', 'A', "
+                        "'B', 'a b', '1980-01-01', 'adult', ?, ? FROM household WHERE code = 'H-far'"),
+                    {stamp, stamp});
+            }
             const int kind = rng.bounded(6);
             const QDate enrolled = kind == 0 ? QDate() : day(700);
             const QDate exited =
@@ -789,72 +885,83 @@ TEST_CASE("cohort health pairs and follow-up by wave match a recount on random m
             CohortFilter f;
             f.from = from;
             f.to = to;
-            const CohortRaw raw = store::CohortQueries(*db).compute(f, waves);
-            qint64 pairs = 0, discoveredAnswered = 0, discoveredYes = 0, checkupPairs = 0;
-            std::array<qint64, 3> increased{};
-            double bmi = 0;
-            std::map<QString, std::pair<qint64, qint64>> followup;
-            for (const auto& [id, m] : members) {
-                const bool inCohort =
-                    m.enrolled.isValid() && m.enrolled <= to && (!m.exited.isValid() || m.exited >= from);
-                if (!inCohort || (m.arrived.isValid() && m.arrived > to) ||
-                    (m.left.isValid() && m.left < from))
-                    continue;
-                auto dated = [&](const std::map<QString, QDate>& records, const QString& wave) {
-                    const auto it = records.find(wave);
-                    return it != records.end() && it->second <= to;
-                };
-                if (dated(m.questionnaires, QStringLiteral("M0")) &&
-                    dated(m.questionnaires, QStringLiteral("M6"))) {
-                    ++pairs;
-                    const auto& a0 = m.answers.at(QStringLiteral("M0"));
-                    const auto& a6 = m.answers.at(QStringLiteral("M6"));
-                    for (int k = 0; k < 3; ++k)
-                        if (a0[k] >= 0 && a6[k] >= 0 && a6[k] > a0[k])
-                            ++increased[k];
-                }
-                if (dated(m.questionnaires, QStringLiteral("M6")) &&
-                    m.discovered.at(QStringLiteral("M6")) >= 0) {
-                    ++discoveredAnswered;
-                    discoveredYes += m.discovered.at(QStringLiteral("M6"));
-                }
-                if (dated(m.checkups, QStringLiteral("M0")) && dated(m.checkups, QStringLiteral("M6"))) {
-                    const auto [w0, h0] = m.measures.at(QStringLiteral("M0"));
-                    const auto [w6, h6] = m.measures.at(QStringLiteral("M6"));
-                    if (w0 && h0 && w6 && h6) {
-                        ++checkupPairs;
-                        bmi += double(w6) * 1000.0 / (double(h6) * double(h6)) -
-                               double(w0) * 1000.0 / (double(h0) * double(h0));
+            // SQLite computes them in memory; the statements PostgreSQL runs must count the same there too.
+            std::vector<bool> inSql{false};
+            if (backend == store::Backend::Sqlite)
+                inSql.push_back(true);
+            for (const bool statements : inSql) {
+                INFO("statements " << statements);
+                const bool before = store::CohortQueries::setHealthInSql(statements);
+                const CohortRaw raw = store::CohortQueries(*db).compute(f, waves);
+                store::CohortQueries::setHealthInSql(before);
+                qint64 pairs = 0, discoveredAnswered = 0, discoveredYes = 0, checkupPairs = 0;
+                std::array<qint64, 3> increased{};
+                double bmi = 0;
+                std::map<QString, std::pair<qint64, qint64>> followup;
+                for (const auto& [id, m] : members) {
+                    const bool inCohort =
+                        m.enrolled.isValid() && m.enrolled <= to && (!m.exited.isValid() || m.exited >= from);
+                    if (!inCohort || (m.arrived.isValid() && m.arrived > to) ||
+                        (m.left.isValid() && m.left < from))
+                        continue;
+                    auto dated = [&](const std::map<QString, QDate>& records, const QString& wave) {
+                        const auto it = records.find(wave);
+                        return it != records.end() && it->second <= to;
+                    };
+                    if (dated(m.questionnaires, QStringLiteral("M0")) &&
+                        dated(m.questionnaires, QStringLiteral("M6"))) {
+                        ++pairs;
+                        const auto& a0 = m.answers.at(QStringLiteral("M0"));
+                        const auto& a6 = m.answers.at(QStringLiteral("M6"));
+                        for (int k = 0; k < 3; ++k)
+                            if (a0[k] >= 0 && a6[k] >= 0 && a6[k] > a0[k])
+                                ++increased[k];
+                    }
+                    if (dated(m.questionnaires, QStringLiteral("M6")) &&
+                        m.discovered.at(QStringLiteral("M6")) >= 0) {
+                        ++discoveredAnswered;
+                        discoveredYes += m.discovered.at(QStringLiteral("M6"));
+                    }
+                    if (dated(m.checkups, QStringLiteral("M0")) && dated(m.checkups, QStringLiteral("M6"))) {
+                        const auto [w0, h0] = m.measures.at(QStringLiteral("M0"));
+                        const auto [w6, h6] = m.measures.at(QStringLiteral("M6"));
+                        if (w0 && h0 && w6 && h6) {
+                            ++checkupPairs;
+                            bmi += double(w6) * 1000.0 / (double(h6) * double(h6)) -
+                                   double(w0) * 1000.0 / (double(h0) * double(h0));
+                        }
+                    }
+                    if (!m.consent)
+                        continue;
+                    const QDate start =
+                        m.arrived.isValid() && m.arrived > m.enrolled ? m.arrived : m.enrolled;
+                    for (const auto& [wave, offset] : waves) {
+                        if (start.addDays(offset) > to)
+                            continue;
+                        ++followup[wave].first;
+                        if (dated(m.checkups, wave) || dated(m.questionnaires, wave))
+                            ++followup[wave].second;
                     }
                 }
-                if (!m.consent)
-                    continue;
-                const QDate start = m.arrived.isValid() && m.arrived > m.enrolled ? m.arrived : m.enrolled;
-                for (const auto& [wave, offset] : waves) {
-                    if (start.addDays(offset) > to)
-                        continue;
-                    ++followup[wave].first;
-                    if (dated(m.checkups, wave) || dated(m.questionnaires, wave))
-                        ++followup[wave].second;
+                CHECK(raw.questionnairePairs == pairs);
+                CHECK(raw.organicFvIncreased == increased[0]);
+                CHECK(raw.localProductsIncreased == increased[1]);
+                CHECK(raw.organicProductsIncreased == increased[2]);
+                CHECK(raw.discoveredAnswered == discoveredAnswered);
+                CHECK(raw.discoveredYes == discoveredYes);
+                CHECK(raw.checkupPairs == checkupPairs);
+                CHECK(raw.bmiChangeSum == Approx(bmi));
+                REQUIRE(raw.waves.size() == waves.size());
+                std::ostringstream out;
+                out << pairs << " " << checkupPairs << " " << discoveredYes << ":";
+                for (const CohortRaw::Wave& w : raw.waves) {
+                    CHECK(w.expected == followup[w.wave].first);
+                    CHECK(w.done == followup[w.wave].second);
+                    out << " " << w.expected << "/" << w.done;
                 }
+                if (!statements)
+                    all += out.str() + "\n";
             }
-            CHECK(raw.questionnairePairs == pairs);
-            CHECK(raw.organicFvIncreased == increased[0]);
-            CHECK(raw.localProductsIncreased == increased[1]);
-            CHECK(raw.organicProductsIncreased == increased[2]);
-            CHECK(raw.discoveredAnswered == discoveredAnswered);
-            CHECK(raw.discoveredYes == discoveredYes);
-            CHECK(raw.checkupPairs == checkupPairs);
-            CHECK(raw.bmiChangeSum == Approx(bmi));
-            REQUIRE(raw.waves.size() == waves.size());
-            std::ostringstream out;
-            out << pairs << " " << checkupPairs << " " << discoveredYes << ":";
-            for (const CohortRaw::Wave& w : raw.waves) {
-                CHECK(w.expected == followup[w.wave].first);
-                CHECK(w.done == followup[w.wave].second);
-                out << " " << w.expected << "/" << w.done;
-            }
-            all += out.str() + "\n";
         }
         perBackend.push_back(all);
     }
