@@ -238,11 +238,19 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
             m_persons.insert(id, std::move(m));
         }
     }
-    if (m_terms.empty())
-        buildTerms(changed);
-    else
-        for (const qint64 household : std::as_const(changed))
-            rebuildTerms(household);
+    if (m_terms.empty()) {
+        m_terms.build(
+            std::vector<qint64>(changed.cbegin(), changed.cend()),
+            [this](qint64 household, TermIndex::Words& words) { wordsOf(household, words); }, m_threads,
+            m_rowsPerThread);
+    } else {
+        TermIndex::Words words;
+        for (const qint64 household : std::as_const(changed)) {
+            words.clear();
+            wordsOf(household, words);
+            m_terms.set(household, words);
+        }
+    }
     if (!changed.isEmpty())
         m_lastMatch.reset();
     if (newest.isValid() && !newest.isNull())
@@ -260,89 +268,20 @@ void NameIndex::touch(const std::vector<qint64>& households)
             m_touched.insert(id);
 }
 
-NameIndex::Terms NameIndex::termsOf(qint64 household) const
+void NameIndex::wordsOf(qint64 household, TermIndex::Words& words) const
 {
-    Terms terms;
-    auto add = [&terms](const QString& word, quint8 kind) {
-        for (auto& [term, kinds] : terms)
-            if (term == word) {
-                kinds |= kind;
-                return;
-            }
-        terms.emplace_back(word, kind);
-    };
-    const auto words = m_householdWords.constFind(household);
+    const auto own = m_householdWords.constFind(household);
+    if (own != m_householdWords.cend())
+        for (const QString& w : *own)
+            words.emplace_back(w, 1);
     const auto members = m_members.constFind(household);
-    terms.reserve(std::size_t((words != m_householdWords.cend() ? words->size() : 0) +
-                              (members != m_members.cend() ? members->size() * 4 : 0)));
-    if (words != m_householdWords.cend())
-        for (const QString& w : *words)
-            add(w, 1);
     if (members != m_members.cend())
         for (const qint64 person : *members) {
             const auto m = m_persons.constFind(person);
             if (m != m_persons.cend())
                 for (const QString& w : m->words)
-                    add(w, 2);
+                    words.emplace_back(w, 2);
         }
-    return terms;
-}
-
-void NameIndex::rebuildTerms(qint64 household)
-{
-    Terms terms = termsOf(household);
-    Terms& old = m_termsOf[household];
-    for (const auto& [word, kinds] : old) {
-        const QString& gone = word; // a structured binding cannot be captured before C++20 (clang 14)
-        if (std::any_of(terms.cbegin(), terms.cend(), [&](const auto& t) { return t.first == gone; }))
-            continue;
-        auto t = m_terms.find(word);
-        if (t != m_terms.end()) {
-            Postings& postings = t->second;
-            const auto p =
-                std::lower_bound(postings.begin(), postings.end(), std::make_pair(household, quint8(0)));
-            if (p != postings.end() && p->first == household)
-                postings.erase(p);
-            if (postings.empty())
-                m_terms.erase(t);
-        }
-    }
-    for (const auto& [word, kinds] : terms) {
-        Postings& postings = m_terms[word];
-        const auto p =
-            std::lower_bound(postings.begin(), postings.end(), std::make_pair(household, quint8(0)));
-        if (p != postings.end() && p->first == household)
-            p->second = kinds;
-        else
-            postings.insert(p, {household, kinds});
-    }
-    old = std::move(terms);
-}
-
-void NameIndex::buildTerms(const QSet<qint64>& changed)
-{
-    // The households' terms (in worker threads when there are many), then the map from each term to its
-    // households (in their order), then the terms sorted once into m_terms: no search in the sorted map per
-    // term and household.
-    std::vector<qint64> households(changed.cbegin(), changed.cend());
-    std::sort(households.begin(), households.end());
-    std::vector<Terms> terms(households.size());
-    inParallel(households.size(), m_threads, m_rowsPerThread, [&](std::size_t from, std::size_t to) {
-        for (std::size_t i = from; i < to; ++i)
-            terms[i] = termsOf(households[i]);
-    });
-    QHash<QString, Postings> byTerm;
-    byTerm.reserve(qsizetype(households.size()) * 4);
-    m_termsOf.reserve(qsizetype(households.size()));
-    for (std::size_t i = 0; i < households.size(); ++i) {
-        for (const auto& [word, kinds] : terms[i])
-            byTerm[word].emplace_back(households[i], kinds);
-        m_termsOf.insert(households[i], std::move(terms[i]));
-    }
-    QStringList sorted = byTerm.keys();
-    std::sort(sorted.begin(), sorted.end());
-    for (const QString& word : std::as_const(sorted))
-        m_terms.emplace_hint(m_terms.end(), word, std::move(byTerm[word]));
 }
 
 std::optional<std::vector<qint64>> NameIndex::matching(const QString& text, bool names) const
@@ -358,10 +297,7 @@ std::optional<std::vector<qint64>> NameIndex::matching(const QString& text, bool
     std::vector<QSet<qint64>> sets;
     for (const QString& word : wanted) {
         QSet<qint64> found;
-        for (auto it = m_terms.lower_bound(word); it != m_terms.end() && it->first.startsWith(word); ++it)
-            for (const auto& [household, termKinds] : it->second)
-                if (termKinds & kinds)
-                    found.insert(household);
+        m_terms.find(word, kinds, found);
         sets.push_back(std::move(found));
     }
     std::sort(sets.begin(), sets.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
@@ -430,13 +366,7 @@ void NameIndex::setThreads(int threads, int rowsPerThread)
 QStringList NameIndex::describe() const
 {
     QMutexLocker lock(&m_mutex);
-    QStringList lines;
-    for (const auto& [term, households] : m_terms) {
-        QStringList where;
-        for (const auto& [household, kinds] : households)
-            where << QStringLiteral("%1:%2").arg(household).arg(kinds);
-        lines << QStringLiteral("term %1 %2").arg(term, where.join(QLatin1Char(' ')));
-    }
+    QStringList lines = m_terms.describe();
     for (auto it = m_persons.cbegin(); it != m_persons.cend(); ++it)
         lines << QStringLiteral("person %1 v%2 h%3 [%4] %5")
                      .arg(it.key())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/Database.h"
+#include "store/TermIndex.h"
 
 #include <QDate>
 #include <QDateTime>
@@ -10,7 +11,6 @@
 #include <QSet>
 #include <QString>
 #include <atomic>
-#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -88,12 +88,9 @@ class NameIndex
         QString nameKey;
         QStringList words;
     };
-    // A household's terms and their kinds (1: household, 2: names; each term once).
-    using Terms = std::vector<std::pair<QString, quint8>>;
-    Terms termsOf(qint64 household) const;
-    void rebuildTerms(qint64 household);
-    // The first build's terms: every household of `changed` at once (m_terms is empty).
-    void buildTerms(const QSet<qint64>& changed);
+    // The words of a household and of its members, with their kinds (1: household, 2: names; repeats
+    // allowed), viewing the strings this index holds.
+    void wordsOf(qint64 household, TermIndex::Words& words) const;
 
     bool m_names = true;
     mutable QMutex m_mutex;
@@ -108,11 +105,8 @@ class NameIndex
     QHash<qint64, QStringList> m_householdWords;
     QHash<qint64, Member> m_persons;
     QHash<qint64, QList<qint64>> m_members; // household -> persons (each once)
-    QHash<qint64, Terms> m_termsOf;
-    // The households of a term and the kinds it has there, sorted by household.
-    using Postings = std::vector<std::pair<qint64, quint8>>;
-    std::map<QString, Postings> m_terms;
-    QMultiHash<QString, qint64> m_named; // nameKey -> persons (the duplicate check's candidates)
+    TermIndex m_terms;                      // term -> households and the kinds it has there
+    QMultiHash<QString, qint64> m_named;    // nameKey -> persons (the duplicate check's candidates)
     int m_threads = 0;
     int m_rowsPerThread = 4000;
     struct LastMatch
