@@ -6,12 +6,16 @@
 #include "domain/Person.h"
 #include "security/KeyRing.h"
 #include "store/Sealed.h"
+#include "store/SqliteStatement.h"
 
 #include <QDateTime>
 #include <QSqlQuery>
 #include <QThread>
 #include <algorithm>
 #include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
 
 namespace cabas::store {
@@ -38,8 +42,8 @@ struct PersonRow
     int version = 0;
     qint64 household = 0;
     QString code;
-    QString firstName; // the stored (sealed) values, cleared once decrypted
-    QString lastName;
+    QByteArray firstName; // the stored (sealed, base64) values, cleared once decrypted
+    QByteArray lastName;
     QString nameKey;
     QStringList words;
 };
@@ -60,6 +64,51 @@ constexpr qint64 kLookMaxMs = 60 * 1000;
 // clock at the previous look minus this (plus kOverlapMs), so that rows written long ago leave the window
 // even when nothing newer was written since.
 constexpr qint64 kClockLagMs = 2 * 60 * 1000;
+
+// The rows of one SELECT: through SQLite's own API on SQLite (at a first build, Qt's layer would cost more
+// than SQLite's work: a QVariant and a QString per value), through Qt SQL on PostgreSQL.
+class Rows
+{
+  public:
+    Rows(const Database& db, const QString& sql, const QVariantList& values)
+    {
+        if (db.backend() == Backend::Sqlite)
+            m_sqlite.emplace(db, sql, values);
+        else
+            m_query = db.exec(sql, values);
+    }
+    bool sqlite() const { return m_sqlite.has_value(); }
+    qsizetype size() const { return m_sqlite ? -1 : m_query.size(); } // -1: unknown
+    bool next() { return m_sqlite ? m_sqlite->next() : m_query.next(); }
+    qint64 int64(int column) const
+    {
+        return m_sqlite ? m_sqlite->int64(column) : m_query.value(column).toLongLong();
+    }
+    QString text(int column) const
+    {
+        return m_sqlite ? QString::fromUtf8(m_sqlite->text(column)) : m_query.value(column).toString();
+    }
+    // The column's text as Latin-1 bytes (the sealed values are base64).
+    QByteArray latin1(int column) const
+    {
+        return m_sqlite ? m_sqlite->text(column).toByteArray() : m_query.value(column).toString().toLatin1();
+    }
+    // The column's UTF-8 bytes (null: NULL), valid until the next call of next() or utf8().
+    QByteArrayView utf8(int column)
+    {
+        if (m_sqlite)
+            return m_sqlite->text(column);
+        const QVariant v = m_query.value(column);
+        m_buffer = v.isNull() ? QByteArray() : v.toString().toUtf8();
+        return m_buffer;
+    }
+    QVariant value(int column) const { return m_query.value(column); } // PostgreSQL
+
+  private:
+    std::optional<SqliteStatement> m_sqlite;
+    QSqlQuery m_query;
+    QByteArray m_buffer;
+};
 
 const QLatin1String kFirstName("person.first_name");
 const QLatin1String kLastName("person.last_name");
@@ -131,7 +180,19 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
     // The newest updated_at, compared as stored (ISO text of one format on SQLite, a timestamp on
     // PostgreSQL): no parsing of every row's time.
     QVariant newest = m_since;
-    auto seen = [&](const QVariant& v) {
+    // (On SQLite, its bytes: the same order on the ISO text.)
+    std::optional<std::string> newestText;
+    if (db.backend() == Backend::Sqlite && newest.isValid() && !newest.isNull())
+        newestText = newest.toString().toStdString();
+    auto seen = [&](Rows& q, int column) {
+        if (q.sqlite()) {
+            const QByteArrayView bytes = q.utf8(column);
+            const std::string_view v(bytes.data(), std::size_t(bytes.size()));
+            if (!bytes.isNull() && (!newestText || v > *newestText))
+                newestText.emplace(v);
+            return;
+        }
+        const QVariant v = q.value(column);
         if (v.isNull())
             return;
         if (!newest.isValid() || newest.isNull())
@@ -142,28 +203,31 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
     };
     QSet<qint64> changed;
     // Communes and postcodes repeat: normalised once each (and their words shared).
-    QHash<QString, QStringList> places;
-    auto placeWords = [&places](const QString& text) {
-        auto it = places.constFind(text);
+    QHash<QByteArray, QStringList> places; // by their UTF-8
+    auto placeWords = [&places](QByteArrayView text) {
+        auto it = places.constFind(QByteArray::fromRawData(text.data(), text.size()));
         if (it == places.cend())
-            it = places.insert(text, words(text));
+            it = places.insert(text.toByteArray(), words(QString::fromUtf8(text)));
         return *it;
     };
     {
-        QSqlQuery q = db.exec(
-            QStringLiteral("SELECT id, version, code, commune, postcode, updated_at FROM household") + where,
-            values);
+        Rows q(db,
+               QStringLiteral("SELECT id, version, code, commune, postcode, updated_at FROM household") +
+                   where,
+               values);
         while (q.next()) {
             ++m_lastRowsRead;
-            seen(q.value(5));
-            const qint64 id = q.value(0).toLongLong();
-            const int version = q.value(1).toInt();
+            seen(q, 5);
+            const qint64 id = q.int64(0);
+            const int version = int(q.int64(1));
             auto known = m_householdVersions.find(id);
             if (known != m_householdVersions.end() && known.value() == version)
                 continue; // read already, unchanged
             m_householdVersions.insert(id, version);
-            m_householdWords.insert(id, words(q.value(2).toString()) + placeWords(q.value(3).toString()) +
-                                            placeWords(q.value(4).toString()));
+            QStringList own = words(q.text(2));
+            own += placeWords(q.utf8(3));
+            own += placeWords(q.utf8(4));
+            m_householdWords.insert(id, std::move(own));
             changed.insert(id);
         }
     }
@@ -173,10 +237,11 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
         // reads those of the persons of the name it looks for.
         std::vector<PersonRow> rows;
         {
-            QSqlQuery q = db.exec(QStringLiteral("SELECT id, version, household_id, code, first_name, "
-                                                 "last_name, updated_at FROM person") +
-                                      personWhere,
-                                  values);
+            Rows q(db,
+                   QStringLiteral("SELECT id, version, household_id, code, first_name, last_name, updated_at "
+                                  "FROM person") +
+                       personWhere,
+                   values);
             // (Reserved generously at the first build: the pages not written to cost nothing.)
             if (q.size() > 0)
                 rows.reserve(std::size_t(q.size()));
@@ -184,27 +249,28 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
                 rows.reserve(std::size_t(m_householdVersions.size()) * 4);
             while (q.next()) {
                 ++m_lastRowsRead;
-                seen(q.value(6));
-                const qint64 id = q.value(0).toLongLong();
-                const int version = q.value(1).toInt();
+                seen(q, 6);
+                const qint64 id = q.int64(0);
+                const int version = int(q.int64(1));
                 const auto before = m_persons.constFind(id);
                 if (before != m_persons.cend() && before->version == version)
                     continue; // read and decrypted already, unchanged
                 PersonRow row;
                 row.id = id;
                 row.version = version;
-                row.household = q.value(2).toLongLong();
-                row.code = q.value(3).toString();
-                row.firstName = q.value(4).toString();
-                row.lastName = q.value(5).toString();
+                row.household = q.int64(2);
+                row.code = q.text(3);
+                row.firstName = q.latin1(4);
+                row.lastName = q.latin1(5);
                 rows.push_back(std::move(row));
             }
         }
         inParallel(rows.size(), m_threads, m_rowsPerThread, [&](std::size_t from, std::size_t to) {
             for (std::size_t i = from; i < to; ++i) {
                 PersonRow& row = rows[i];
-                row.nameKey = nameKey(Sealed::openText(keys, kFirstName, row.code, row.firstName),
-                                      Sealed::openText(keys, kLastName, row.code, row.lastName));
+                row.nameKey =
+                    nameKey(Sealed::openText(keys, kFirstName, row.code, QByteArrayView(row.firstName)),
+                            Sealed::openText(keys, kLastName, row.code, QByteArrayView(row.lastName)));
                 row.firstName.clear();
                 row.lastName.clear();
                 row.words = words(row.code) + row.nameKey.split(QLatin1Char(' '), Qt::SkipEmptyParts);
@@ -253,6 +319,8 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
     }
     if (!changed.isEmpty())
         m_lastMatch.reset();
+    if (newestText)
+        newest = QString::fromStdString(*newestText);
     if (newest.isValid() && !newest.isNull())
         m_since = newest;
     if (look)
