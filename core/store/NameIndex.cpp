@@ -45,7 +45,7 @@ struct PersonRow
     QByteArray firstName; // the stored (sealed, base64) values, cleared once decrypted
     QByteArray lastName;
     QString nameKey;
-    QStringList words;
+    QString codeKey;
 };
 
 // Rows written by another client whose transaction began before our last look may carry an older updated_at
@@ -273,7 +273,7 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
                             Sealed::openText(keys, kLastName, row.code, QByteArrayView(row.lastName)));
                 row.firstName.clear();
                 row.lastName.clear();
-                row.words = words(row.code) + row.nameKey.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+                row.codeKey = searchKey(row.code);
             }
         });
         if (first) {
@@ -295,7 +295,7 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
             m.version = row.version;
             m.household = row.household;
             m.nameKey = std::move(row.nameKey);
-            m.words = std::move(row.words);
+            m.codeKey = std::move(row.codeKey);
             m_named.insert(m.nameKey, id);
             QList<qint64>& members = m_members[m.household];
             if (!members.contains(id))
@@ -347,8 +347,9 @@ void NameIndex::wordsOf(qint64 household, TermIndex::Words& words) const
         for (const qint64 person : *members) {
             const auto m = m_persons.constFind(person);
             if (m != m_persons.cend())
-                for (const QString& w : m->words)
-                    words.emplace_back(w, 2);
+                for (const QString* key : {&m->codeKey, &m->nameKey})
+                    for (const QStringView w : QStringView(*key).tokenize(QChar(u' '), Qt::SkipEmptyParts))
+                        words.emplace_back(w, 2);
         }
 }
 
@@ -440,7 +441,9 @@ QStringList NameIndex::describe() const
                      .arg(it.key())
                      .arg(it->version)
                      .arg(it->household)
-                     .arg(it->nameKey, it->words.join(QLatin1Char(',')));
+                     .arg(it->nameKey, (it->codeKey + QLatin1Char(' ') + it->nameKey)
+                                           .split(QLatin1Char(' '), Qt::SkipEmptyParts)
+                                           .join(QLatin1Char(',')));
     for (auto it = m_householdWords.cbegin(); it != m_householdWords.cend(); ++it)
         lines << QStringLiteral("household %1 v%2 %3")
                      .arg(it.key())

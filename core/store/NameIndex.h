@@ -85,8 +85,8 @@ class NameIndex
     {
         int version = 0;
         qint64 household = 0;
-        QString nameKey;
-        QStringList words;
+        QString nameKey; // searchKey() of the first and last name
+        QString codeKey; // searchKey() of the code (its words, with the name's, are the person's terms)
     };
     // The words of a household and of its members, with their kinds (1: household, 2: names; repeats
     // allowed), viewing the strings this index holds.
