@@ -54,17 +54,21 @@ bool sameWord(const Entry& a, const Entry& b)
     return a.key == b.key && ((a.exact && b.exact) || wordOf(a) == wordOf(b));
 }
 
-bool before(const Entry& a, const Entry& b)
+// (A type, not a function: the sort inlines it.)
+struct Before
 {
-    if (a.key != b.key)
-        return a.key < b.key;
-    if (!a.exact || !b.exact) {
-        const int c = wordOf(a).compare(wordOf(b));
-        if (c != 0)
-            return c < 0;
+    bool operator()(const Entry& a, const Entry& b) const
+    {
+        if (a.key != b.key)
+            return a.key < b.key;
+        if (!a.exact || !b.exact) {
+            const int c = wordOf(a).compare(wordOf(b));
+            if (c != 0)
+                return c < 0;
+        }
+        return a.household < b.household;
     }
-    return a.household < b.household;
-}
+};
 
 // A household's words, each once with its kinds OR-ed, sorted.
 std::vector<std::pair<QString, quint8>> termsOf(const TermIndex::Words& words)
@@ -102,7 +106,7 @@ void TermIndex::build(std::vector<qint64> households, const std::function<void(q
             for (const auto& [word, kinds] : words)
                 entries.push_back(entryOf(word, quint32(i), kinds));
         }
-        std::sort(entries.begin(), entries.end(), before);
+        std::sort(entries.begin(), entries.end(), Before());
         const std::lock_guard<std::mutex> lock(mutex);
         parts.emplace_back(from, std::move(entries));
     });
@@ -120,7 +124,7 @@ void TermIndex::build(std::vector<qint64> households, const std::function<void(q
         for (auto& part : parts) {
             const auto middle = all.insert(all.end(), part.second.cbegin(), part.second.cend());
             std::vector<Entry>().swap(part.second);
-            std::inplace_merge(all.begin(), middle, all.end(), before);
+            std::inplace_merge(all.begin(), middle, all.end(), Before());
         }
     }
     // ... and each term is written once, with its households.
