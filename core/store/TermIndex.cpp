@@ -3,73 +3,97 @@
 #include "common/Parallel.h"
 
 #include <algorithm>
+#include <array>
 #include <mutex>
+#include <utility>
 
 namespace cabas::store {
 
 namespace {
 // One word of one household, while the base is built. The words are sorted by their first eight UTF-16 units
-// packed into an integer (each at most 255: the order stays that of the words), then by the words themselves
-// when those are equal and do not tell the whole word, then by household: most comparisons compare two
-// integers, not two strings in other places of memory.
+// packed into an integer (each at most 255: the order stays that of the words), a radix sort, then the few
+// that share those units and do not end there by the words themselves.
 struct Entry
 {
     quint64 key = 0;
     const QChar* data = nullptr;
-    quint32 size = 0;
-    quint32 household = 0; // its index in the sorted households
-    quint8 kinds = 0;
-    bool exact = false; // `key` is the whole word (8 units at most, each from 1 to 254)
+    quint32 household = 0;    // its index in the sorted households
+    quint32 sizeAndKinds = 0; // the word's size (bits 9 and up), exact (bit 8: `key` is the whole word, 8
+                              // units at most, each from 1 to 254), kinds (bits 0 to 7)
+
+    qsizetype size() const { return qsizetype(sizeAndKinds >> 9); }
+    bool exact() const { return sizeAndKinds & 0x100; }
+    quint8 kinds() const { return quint8(sizeAndKinds); }
 };
+
+// The longest word whose size the entry holds (longer words are cut there: names and codes are far shorter).
+constexpr qsizetype kLongestWord = (qsizetype(1) << 23) - 1;
 
 Entry entryOf(QStringView word, quint32 household, quint8 kinds)
 {
+    word.truncate(std::min(word.size(), kLongestWord));
     Entry e;
     e.data = word.data();
-    e.size = quint32(word.size());
     e.household = household;
-    e.kinds = kinds;
-    e.exact = word.size() <= 8;
+    bool exact = word.size() <= 8;
     for (qsizetype i = 0; i < 8; ++i) {
         quint64 unit = 0;
         if (i < word.size()) {
             unit = word[i].unicode();
             if (unit == 0 || unit >= 255) {
-                e.exact = false;
+                exact = false;
                 unit = std::min<quint64>(unit, 255);
             }
         }
         e.key = (e.key << 8) | unit;
     }
+    e.sizeAndKinds = (quint32(word.size()) << 9) | (exact ? 0x100 : 0) | kinds;
     return e;
 }
 
 QStringView wordOf(const Entry& e)
 {
-    return QStringView(e.data, qsizetype(e.size));
+    return QStringView(e.data, e.size());
 }
 
 bool sameWord(const Entry& a, const Entry& b)
 {
-    return a.key == b.key && ((a.exact && b.exact) || wordOf(a) == wordOf(b));
+    return a.key == b.key && ((a.exact() && b.exact()) || wordOf(a) == wordOf(b));
 }
 
-// (A type, not a function: the sort inlines it.)
-struct Before
+// Sorts `entries` (in the order of their households) by word, then household: a stable radix sort on the
+// keys (a pass per byte of the key, skipped when every key has the same byte there), then the runs of equal
+// keys that hold a word longer than its key sorted by word (stable: their households stay in order).
+void sortEntries(std::vector<Entry>& entries)
 {
-    bool operator()(const Entry& a, const Entry& b) const
-    {
-        if (a.key != b.key)
-            return a.key < b.key;
-        if (!a.exact || !b.exact) {
-            const int c = wordOf(a).compare(wordOf(b));
-            if (c != 0)
-                return c < 0;
-        }
-        return a.household < b.household;
+    const std::size_t n = entries.size();
+    std::array<std::array<std::size_t, 256>, 8> counts{};
+    for (const Entry& e : entries)
+        for (std::size_t byte = 0; byte < 8; ++byte)
+            ++counts[byte][(e.key >> (8 * byte)) & 0xff];
+    std::vector<Entry> other(n);
+    for (std::size_t byte = 0; byte < 8; ++byte) {
+        std::array<std::size_t, 256>& at = counts[byte];
+        if (std::find(at.cbegin(), at.cend(), n) != at.cend())
+            continue; // the same byte everywhere
+        std::size_t sum = 0;
+        for (std::size_t& c : at)
+            sum += std::exchange(c, sum);
+        for (const Entry& e : entries)
+            other[at[(e.key >> (8 * byte)) & 0xff]++] = e;
+        entries.swap(other);
     }
-};
-
+    for (std::size_t i = 0; i < n;) {
+        std::size_t j = i + 1;
+        bool exact = entries[i].exact();
+        for (; j < n && entries[j].key == entries[i].key; ++j)
+            exact = exact && entries[j].exact();
+        if (!exact)
+            std::stable_sort(entries.begin() + std::ptrdiff_t(i), entries.begin() + std::ptrdiff_t(j),
+                             [](const Entry& a, const Entry& b) { return wordOf(a) < wordOf(b); });
+        i = j;
+    }
+}
 // A household's words, each once with its kinds OR-ed, sorted.
 std::vector<std::pair<QString, quint8>> termsOf(const TermIndex::Words& words)
 {
@@ -93,7 +117,7 @@ void TermIndex::build(std::vector<qint64> households, const std::function<void(q
 {
     std::sort(households.begin(), households.end());
     households.erase(std::unique(households.begin(), households.end()), households.end());
-    // Each part of the households (in worker threads when there are many) makes and sorts its words...
+    // Each part of the households (in worker threads when there are many) makes its words...
     std::mutex mutex;
     std::vector<std::pair<std::size_t, std::vector<Entry>>> parts;
     inParallel(households.size(), threads, rowsPerThread, [&](std::size_t from, std::size_t to) {
@@ -106,12 +130,10 @@ void TermIndex::build(std::vector<qint64> households, const std::function<void(q
             for (const auto& [word, kinds] : words)
                 entries.push_back(entryOf(word, quint32(i), kinds));
         }
-        std::sort(entries.begin(), entries.end(), Before());
         const std::lock_guard<std::mutex> lock(mutex);
         parts.emplace_back(from, std::move(entries));
     });
-    // ... then the parts are merged (in the order of their households, so that a term's postings stay
-    // sorted)...
+    // ... then they are put together (in the order of their households) and sorted...
     std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<Entry> all;
     if (parts.size() == 1) {
@@ -122,11 +144,11 @@ void TermIndex::build(std::vector<qint64> households, const std::function<void(q
             size += part.second.size();
         all.reserve(size);
         for (auto& part : parts) {
-            const auto middle = all.insert(all.end(), part.second.cbegin(), part.second.cend());
+            all.insert(all.end(), part.second.cbegin(), part.second.cend());
             std::vector<Entry>().swap(part.second);
-            std::inplace_merge(all.begin(), middle, all.end(), Before());
         }
     }
+    sortEntries(all);
     // ... and each term is written once, with its households.
     m_chars.clear();
     m_termAt.clear();
@@ -138,14 +160,14 @@ void TermIndex::build(std::vector<qint64> households, const std::function<void(q
     for (std::size_t i = 0; i < all.size();) {
         const Entry& term = all[i];
         m_termAt.push_back(quint32(m_chars.size()));
-        m_chars.insert(m_chars.end(), term.data, term.data + term.size);
+        m_chars.insert(m_chars.end(), term.data, term.data + term.size());
         m_postingAt.push_back(quint32(m_postings.size()));
-        m_postings.push_back({households[term.household], term.kinds});
+        m_postings.push_back({households[term.household], term.kinds()});
         for (++i; i < all.size() && sameWord(all[i], term); ++i) {
             if (all[i].household == all[i - 1].household)
-                m_postings.back().kinds |= all[i].kinds;
+                m_postings.back().kinds |= all[i].kinds();
             else
-                m_postings.push_back({households[all[i].household], all[i].kinds});
+                m_postings.push_back({households[all[i].household], all[i].kinds()});
         }
     }
     m_termAt.push_back(quint32(m_chars.size()));
