@@ -25,7 +25,7 @@ class TermIndex
 {
   public:
     // A household's words, each with its kind; a word may come several times (its kinds are OR-ed). The
-    // views must stay valid for the call they are given to.
+    // views must stay valid until the build() or set() they are given to returns.
     using Words = std::vector<std::pair<QStringView, quint8>>;
 
     // Replaces everything by the terms of `households` (distinct): wordsOf(household, words) fills `words`
