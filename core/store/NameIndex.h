@@ -26,7 +26,7 @@ namespace cabas::store {
 //
 // One index per database (its place and its key ring's id), shared by the connections of the process (the
 // desktop builds it in a worker thread after login, on its own connection). refresh() reads the households
-// and persons written since it last looked (everything the first time: about 2.5 s of CPU at 100,000
+// and persons written since it last looked (everything the first time: about 1.2 s of CPU at 100,000
 // households, docs/encryption.md; rows already read are skipped by their version), so writes of this
 // process are seen at the next search, and those of other clients at the next search two seconds or more
 // after the previous look (or twenty times as long as that look, or the build, took, when it was long; at
