@@ -5,6 +5,7 @@
 #include "domain/Person.h"
 
 #include <QRegularExpression>
+#include <algorithm>
 
 namespace cabas {
 
@@ -85,6 +86,26 @@ QStringList Person::validate() const
 
 QString searchKey(const QString& text)
 {
+    // ASCII (codes, most names): its decomposition is itself and none of it is a mark, so the same key
+    // without normalising (the name index makes hundreds of thousands of keys at login).
+    if (std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x80; })) {
+        QString out;
+        out.reserve(text.size());
+        bool lastSpace = true;
+        for (const QChar c : text) {
+            const char16_t u = c.unicode();
+            // QChar::isSpace() of ASCII: space, tab to carriage return.
+            if (u == u' ' || (u >= 0x09 && u <= 0x0d) || u == u'-' || u == u'\'') {
+                if (!lastSpace)
+                    out += QLatin1Char(' ');
+                lastSpace = true;
+                continue;
+            }
+            out += u >= u'A' && u <= u'Z' ? QChar(char16_t(u - u'A' + u'a')) : c;
+            lastSpace = false;
+        }
+        return out.trimmed();
+    }
     const QString decomposed = text.normalized(QString::NormalizationForm_KD);
     QString out;
     out.reserve(decomposed.size());

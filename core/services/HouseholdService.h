@@ -58,7 +58,7 @@ class HouseholdService
     // How many households match; at most `limit` when it is > 0.
     qint64 count(HouseholdQuery query, qint64 limit = 0) const;
     QStringList communes() const;
-    // On a sealed database the first search of a login builds the name index (store/NameIndex.h, about 4 s
+    // On a sealed database the first search of a login builds the name index (store/NameIndex.h, about 1.2 s
     // of CPU at 100,000 households): searchReady() says whether it is built, prepareSearch() builds it
     // (for a worker thread, on a connection of its own: the desktop shows "preparing" meanwhile). A clear
     // database is always ready.

@@ -49,7 +49,7 @@ class HouseholdRepository
     // `limit` > 0: counts at most that many (a search matching half the programme need not be counted
     // exactly).
     qint64 countMatching(const HouseholdQuery& query, qint64 limit = 0) const;
-    // A sealed database searches in the NameIndex, built at the first search of a login (about 4 s of
+    // A sealed database searches in the NameIndex, built at the first search of a login (about 1.2 s of
     // CPU at 100,000 households): whether it is built for this session (`names`: with the members' names),
     // and building it (call it from a worker thread on a connection of its own, so the window does not wait).
     // A clear database is always ready.

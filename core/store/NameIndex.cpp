@@ -6,12 +6,16 @@
 #include "domain/Person.h"
 #include "security/KeyRing.h"
 #include "store/Sealed.h"
+#include "store/SqliteStatement.h"
 
 #include <QDateTime>
 #include <QSqlQuery>
 #include <QThread>
 #include <algorithm>
 #include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
 
 namespace cabas::store {
@@ -38,10 +42,10 @@ struct PersonRow
     int version = 0;
     qint64 household = 0;
     QString code;
-    QString firstName; // the stored (sealed) values, cleared once decrypted
-    QString lastName;
+    QByteArray firstName; // the stored (sealed, base64) values, cleared once decrypted
+    QByteArray lastName;
     QString nameKey;
-    QStringList words;
+    QString codeKey;
 };
 
 // Rows written by another client whose transaction began before our last look may carry an older updated_at
@@ -60,6 +64,51 @@ constexpr qint64 kLookMaxMs = 60 * 1000;
 // clock at the previous look minus this (plus kOverlapMs), so that rows written long ago leave the window
 // even when nothing newer was written since.
 constexpr qint64 kClockLagMs = 2 * 60 * 1000;
+
+// The rows of one SELECT: through SQLite's own API on SQLite (at a first build, Qt's layer would cost more
+// than SQLite's work: a QVariant and a QString per value), through Qt SQL on PostgreSQL.
+class Rows
+{
+  public:
+    Rows(const Database& db, const QString& sql, const QVariantList& values)
+    {
+        if (db.backend() == Backend::Sqlite)
+            m_sqlite.emplace(db, sql, values);
+        else
+            m_query = db.exec(sql, values);
+    }
+    bool sqlite() const { return m_sqlite.has_value(); }
+    qsizetype size() const { return m_sqlite ? -1 : m_query.size(); } // -1: unknown
+    bool next() { return m_sqlite ? m_sqlite->next() : m_query.next(); }
+    qint64 int64(int column) const
+    {
+        return m_sqlite ? m_sqlite->int64(column) : m_query.value(column).toLongLong();
+    }
+    QString text(int column) const
+    {
+        return m_sqlite ? QString::fromUtf8(m_sqlite->text(column)) : m_query.value(column).toString();
+    }
+    // The column's text as Latin-1 bytes (the sealed values are base64).
+    QByteArray latin1(int column) const
+    {
+        return m_sqlite ? m_sqlite->text(column).toByteArray() : m_query.value(column).toString().toLatin1();
+    }
+    // The column's UTF-8 bytes (null: NULL), valid until the next call of next() or utf8().
+    QByteArrayView utf8(int column)
+    {
+        if (m_sqlite)
+            return m_sqlite->text(column);
+        const QVariant v = m_query.value(column);
+        m_buffer = v.isNull() ? QByteArray() : v.toString().toUtf8();
+        return m_buffer;
+    }
+    QVariant value(int column) const { return m_query.value(column); } // PostgreSQL
+
+  private:
+    std::optional<SqliteStatement> m_sqlite;
+    QSqlQuery m_query;
+    QByteArray m_buffer;
+};
 
 const QLatin1String kFirstName("person.first_name");
 const QLatin1String kLastName("person.last_name");
@@ -131,7 +180,19 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
     // The newest updated_at, compared as stored (ISO text of one format on SQLite, a timestamp on
     // PostgreSQL): no parsing of every row's time.
     QVariant newest = m_since;
-    auto seen = [&](const QVariant& v) {
+    // (On SQLite, its bytes: the same order on the ISO text.)
+    std::optional<std::string> newestText;
+    if (db.backend() == Backend::Sqlite && newest.isValid() && !newest.isNull())
+        newestText = newest.toString().toStdString();
+    auto seen = [&](Rows& q, int column) {
+        if (q.sqlite()) {
+            const QByteArrayView bytes = q.utf8(column);
+            const std::string_view v(bytes.data(), std::size_t(bytes.size()));
+            if (!bytes.isNull() && (!newestText || v > *newestText))
+                newestText.emplace(v);
+            return;
+        }
+        const QVariant v = q.value(column);
         if (v.isNull())
             return;
         if (!newest.isValid() || newest.isNull())
@@ -142,28 +203,31 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
     };
     QSet<qint64> changed;
     // Communes and postcodes repeat: normalised once each (and their words shared).
-    QHash<QString, QStringList> places;
-    auto placeWords = [&places](const QString& text) {
-        auto it = places.constFind(text);
+    QHash<QByteArray, QStringList> places; // by their UTF-8
+    auto placeWords = [&places](QByteArrayView text) {
+        auto it = places.constFind(QByteArray::fromRawData(text.data(), text.size()));
         if (it == places.cend())
-            it = places.insert(text, words(text));
+            it = places.insert(text.toByteArray(), words(QString::fromUtf8(text)));
         return *it;
     };
     {
-        QSqlQuery q = db.exec(
-            QStringLiteral("SELECT id, version, code, commune, postcode, updated_at FROM household") + where,
-            values);
+        Rows q(db,
+               QStringLiteral("SELECT id, version, code, commune, postcode, updated_at FROM household") +
+                   where,
+               values);
         while (q.next()) {
             ++m_lastRowsRead;
-            seen(q.value(5));
-            const qint64 id = q.value(0).toLongLong();
-            const int version = q.value(1).toInt();
+            seen(q, 5);
+            const qint64 id = q.int64(0);
+            const int version = int(q.int64(1));
             auto known = m_householdVersions.find(id);
             if (known != m_householdVersions.end() && known.value() == version)
                 continue; // read already, unchanged
             m_householdVersions.insert(id, version);
-            m_householdWords.insert(id, words(q.value(2).toString()) + placeWords(q.value(3).toString()) +
-                                            placeWords(q.value(4).toString()));
+            QStringList own = words(q.text(2));
+            own += placeWords(q.utf8(3));
+            own += placeWords(q.utf8(4));
+            m_householdWords.insert(id, std::move(own));
             changed.insert(id);
         }
     }
@@ -173,10 +237,11 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
         // reads those of the persons of the name it looks for.
         std::vector<PersonRow> rows;
         {
-            QSqlQuery q = db.exec(QStringLiteral("SELECT id, version, household_id, code, first_name, "
-                                                 "last_name, updated_at FROM person") +
-                                      personWhere,
-                                  values);
+            Rows q(db,
+                   QStringLiteral("SELECT id, version, household_id, code, first_name, last_name, updated_at "
+                                  "FROM person") +
+                       personWhere,
+                   values);
             // (Reserved generously at the first build: the pages not written to cost nothing.)
             if (q.size() > 0)
                 rows.reserve(std::size_t(q.size()));
@@ -184,30 +249,31 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
                 rows.reserve(std::size_t(m_householdVersions.size()) * 4);
             while (q.next()) {
                 ++m_lastRowsRead;
-                seen(q.value(6));
-                const qint64 id = q.value(0).toLongLong();
-                const int version = q.value(1).toInt();
+                seen(q, 6);
+                const qint64 id = q.int64(0);
+                const int version = int(q.int64(1));
                 const auto before = m_persons.constFind(id);
                 if (before != m_persons.cend() && before->version == version)
                     continue; // read and decrypted already, unchanged
                 PersonRow row;
                 row.id = id;
                 row.version = version;
-                row.household = q.value(2).toLongLong();
-                row.code = q.value(3).toString();
-                row.firstName = q.value(4).toString();
-                row.lastName = q.value(5).toString();
+                row.household = q.int64(2);
+                row.code = q.text(3);
+                row.firstName = q.latin1(4);
+                row.lastName = q.latin1(5);
                 rows.push_back(std::move(row));
             }
         }
         inParallel(rows.size(), m_threads, m_rowsPerThread, [&](std::size_t from, std::size_t to) {
             for (std::size_t i = from; i < to; ++i) {
                 PersonRow& row = rows[i];
-                row.nameKey = nameKey(Sealed::openText(keys, kFirstName, row.code, row.firstName),
-                                      Sealed::openText(keys, kLastName, row.code, row.lastName));
+                row.nameKey =
+                    nameKey(Sealed::openText(keys, kFirstName, row.code, QByteArrayView(row.firstName)),
+                            Sealed::openText(keys, kLastName, row.code, QByteArrayView(row.lastName)));
                 row.firstName.clear();
                 row.lastName.clear();
-                row.words = words(row.code) + row.nameKey.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+                row.codeKey = searchKey(row.code);
             }
         });
         if (first) {
@@ -229,7 +295,7 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
             m.version = row.version;
             m.household = row.household;
             m.nameKey = std::move(row.nameKey);
-            m.words = std::move(row.words);
+            m.codeKey = std::move(row.codeKey);
             m_named.insert(m.nameKey, id);
             QList<qint64>& members = m_members[m.household];
             if (!members.contains(id))
@@ -238,13 +304,23 @@ void NameIndex::refresh(const Database& db, const security::KeyRing& keys, bool 
             m_persons.insert(id, std::move(m));
         }
     }
-    if (m_terms.empty())
-        buildTerms(changed);
-    else
-        for (const qint64 household : std::as_const(changed))
-            rebuildTerms(household);
+    if (m_terms.empty()) {
+        m_terms.build(
+            std::vector<qint64>(changed.cbegin(), changed.cend()),
+            [this](qint64 household, TermIndex::Words& words) { wordsOf(household, words); }, m_threads,
+            m_rowsPerThread);
+    } else {
+        TermIndex::Words words;
+        for (const qint64 household : std::as_const(changed)) {
+            words.clear();
+            wordsOf(household, words);
+            m_terms.set(household, words);
+        }
+    }
     if (!changed.isEmpty())
         m_lastMatch.reset();
+    if (newestText)
+        newest = QString::fromStdString(*newestText);
     if (newest.isValid() && !newest.isNull())
         m_since = newest;
     if (look)
@@ -260,89 +336,21 @@ void NameIndex::touch(const std::vector<qint64>& households)
             m_touched.insert(id);
 }
 
-NameIndex::Terms NameIndex::termsOf(qint64 household) const
+void NameIndex::wordsOf(qint64 household, TermIndex::Words& words) const
 {
-    Terms terms;
-    auto add = [&terms](const QString& word, quint8 kind) {
-        for (auto& [term, kinds] : terms)
-            if (term == word) {
-                kinds |= kind;
-                return;
-            }
-        terms.emplace_back(word, kind);
-    };
-    const auto words = m_householdWords.constFind(household);
+    const auto own = m_householdWords.constFind(household);
+    if (own != m_householdWords.cend())
+        for (const QString& w : *own)
+            words.emplace_back(w, 1);
     const auto members = m_members.constFind(household);
-    terms.reserve(std::size_t((words != m_householdWords.cend() ? words->size() : 0) +
-                              (members != m_members.cend() ? members->size() * 4 : 0)));
-    if (words != m_householdWords.cend())
-        for (const QString& w : *words)
-            add(w, 1);
     if (members != m_members.cend())
         for (const qint64 person : *members) {
             const auto m = m_persons.constFind(person);
             if (m != m_persons.cend())
-                for (const QString& w : m->words)
-                    add(w, 2);
+                for (const QString* key : {&m->codeKey, &m->nameKey})
+                    for (const QStringView w : QStringView(*key).tokenize(QChar(u' '), Qt::SkipEmptyParts))
+                        words.emplace_back(w, 2);
         }
-    return terms;
-}
-
-void NameIndex::rebuildTerms(qint64 household)
-{
-    Terms terms = termsOf(household);
-    Terms& old = m_termsOf[household];
-    for (const auto& [word, kinds] : old) {
-        const QString& gone = word; // a structured binding cannot be captured before C++20 (clang 14)
-        if (std::any_of(terms.cbegin(), terms.cend(), [&](const auto& t) { return t.first == gone; }))
-            continue;
-        auto t = m_terms.find(word);
-        if (t != m_terms.end()) {
-            Postings& postings = t->second;
-            const auto p =
-                std::lower_bound(postings.begin(), postings.end(), std::make_pair(household, quint8(0)));
-            if (p != postings.end() && p->first == household)
-                postings.erase(p);
-            if (postings.empty())
-                m_terms.erase(t);
-        }
-    }
-    for (const auto& [word, kinds] : terms) {
-        Postings& postings = m_terms[word];
-        const auto p =
-            std::lower_bound(postings.begin(), postings.end(), std::make_pair(household, quint8(0)));
-        if (p != postings.end() && p->first == household)
-            p->second = kinds;
-        else
-            postings.insert(p, {household, kinds});
-    }
-    old = std::move(terms);
-}
-
-void NameIndex::buildTerms(const QSet<qint64>& changed)
-{
-    // The households' terms (in worker threads when there are many), then the map from each term to its
-    // households (in their order), then the terms sorted once into m_terms: no search in the sorted map per
-    // term and household.
-    std::vector<qint64> households(changed.cbegin(), changed.cend());
-    std::sort(households.begin(), households.end());
-    std::vector<Terms> terms(households.size());
-    inParallel(households.size(), m_threads, m_rowsPerThread, [&](std::size_t from, std::size_t to) {
-        for (std::size_t i = from; i < to; ++i)
-            terms[i] = termsOf(households[i]);
-    });
-    QHash<QString, Postings> byTerm;
-    byTerm.reserve(qsizetype(households.size()) * 4);
-    m_termsOf.reserve(qsizetype(households.size()));
-    for (std::size_t i = 0; i < households.size(); ++i) {
-        for (const auto& [word, kinds] : terms[i])
-            byTerm[word].emplace_back(households[i], kinds);
-        m_termsOf.insert(households[i], std::move(terms[i]));
-    }
-    QStringList sorted = byTerm.keys();
-    std::sort(sorted.begin(), sorted.end());
-    for (const QString& word : std::as_const(sorted))
-        m_terms.emplace_hint(m_terms.end(), word, std::move(byTerm[word]));
 }
 
 std::optional<std::vector<qint64>> NameIndex::matching(const QString& text, bool names) const
@@ -358,10 +366,7 @@ std::optional<std::vector<qint64>> NameIndex::matching(const QString& text, bool
     std::vector<QSet<qint64>> sets;
     for (const QString& word : wanted) {
         QSet<qint64> found;
-        for (auto it = m_terms.lower_bound(word); it != m_terms.end() && it->first.startsWith(word); ++it)
-            for (const auto& [household, termKinds] : it->second)
-                if (termKinds & kinds)
-                    found.insert(household);
+        m_terms.find(word, kinds, found);
         sets.push_back(std::move(found));
     }
     std::sort(sets.begin(), sets.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
@@ -430,19 +435,15 @@ void NameIndex::setThreads(int threads, int rowsPerThread)
 QStringList NameIndex::describe() const
 {
     QMutexLocker lock(&m_mutex);
-    QStringList lines;
-    for (const auto& [term, households] : m_terms) {
-        QStringList where;
-        for (const auto& [household, kinds] : households)
-            where << QStringLiteral("%1:%2").arg(household).arg(kinds);
-        lines << QStringLiteral("term %1 %2").arg(term, where.join(QLatin1Char(' ')));
-    }
+    QStringList lines = m_terms.describe();
     for (auto it = m_persons.cbegin(); it != m_persons.cend(); ++it)
         lines << QStringLiteral("person %1 v%2 h%3 [%4] %5")
                      .arg(it.key())
                      .arg(it->version)
                      .arg(it->household)
-                     .arg(it->nameKey, it->words.join(QLatin1Char(',')));
+                     .arg(it->nameKey, (it->codeKey + QLatin1Char(' ') + it->nameKey)
+                                           .split(QLatin1Char(' '), Qt::SkipEmptyParts)
+                                           .join(QLatin1Char(',')));
     for (auto it = m_householdWords.cbegin(); it != m_householdWords.cend(); ++it)
         lines << QStringLiteral("household %1 v%2 %3")
                      .arg(it.key())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/Database.h"
+#include "store/TermIndex.h"
 
 #include <QDate>
 #include <QDateTime>
@@ -10,7 +11,6 @@
 #include <QSet>
 #include <QString>
 #include <atomic>
-#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -26,7 +26,7 @@ namespace cabas::store {
 //
 // One index per database (its place and its key ring's id), shared by the connections of the process (the
 // desktop builds it in a worker thread after login, on its own connection). refresh() reads the households
-// and persons written since it last looked (everything the first time: about 2.5 s of CPU at 100,000
+// and persons written since it last looked (everything the first time: about 1.2 s of CPU at 100,000
 // households, docs/encryption.md; rows already read are skipped by their version), so writes of this
 // process are seen at the next search, and those of other clients at the next search two seconds or more
 // after the previous look (or twenty times as long as that look, or the build, took, when it was long; at
@@ -85,15 +85,12 @@ class NameIndex
     {
         int version = 0;
         qint64 household = 0;
-        QString nameKey;
-        QStringList words;
+        QString nameKey; // searchKey() of the first and last name
+        QString codeKey; // searchKey() of the code (its words, with the name's, are the person's terms)
     };
-    // A household's terms and their kinds (1: household, 2: names; each term once).
-    using Terms = std::vector<std::pair<QString, quint8>>;
-    Terms termsOf(qint64 household) const;
-    void rebuildTerms(qint64 household);
-    // The first build's terms: every household of `changed` at once (m_terms is empty).
-    void buildTerms(const QSet<qint64>& changed);
+    // The words of a household and of its members, with their kinds (1: household, 2: names; repeats
+    // allowed), viewing the strings this index holds.
+    void wordsOf(qint64 household, TermIndex::Words& words) const;
 
     bool m_names = true;
     mutable QMutex m_mutex;
@@ -108,11 +105,8 @@ class NameIndex
     QHash<qint64, QStringList> m_householdWords;
     QHash<qint64, Member> m_persons;
     QHash<qint64, QList<qint64>> m_members; // household -> persons (each once)
-    QHash<qint64, Terms> m_termsOf;
-    // The households of a term and the kinds it has there, sorted by household.
-    using Postings = std::vector<std::pair<qint64, quint8>>;
-    std::map<QString, Postings> m_terms;
-    QMultiHash<QString, qint64> m_named; // nameKey -> persons (the duplicate check's candidates)
+    TermIndex m_terms;                      // term -> households and the kinds it has there
+    QMultiHash<QString, qint64> m_named;    // nameKey -> persons (the duplicate check's candidates)
     int m_threads = 0;
     int m_rowsPerThread = 4000;
     struct LastMatch

@@ -215,15 +215,17 @@ std::optional<QByteArray> Sealed::fromBase64(QByteArrayView text)
     return *decoded;
 }
 
-QString Sealed::openText(const security::KeyRing& keys, QLatin1String field, const QString& rowKey,
-                         const QString& stored)
+namespace {
+template <typename Stored>
+QString openStored(const security::KeyRing& keys, QLatin1String field, const QString& rowKey, Stored stored)
 {
     if (stored.isEmpty())
         return QStringLiteral("");
-    const std::optional<QByteArray> decoded = fromBase64(stored);
+    const std::optional<QByteArray> decoded = Sealed::fromBase64(stored);
     if (!decoded)
-        throw Error(tr("An encrypted value is damaged (%1).").arg(QString::fromUtf8(context(field, rowKey))),
-                    Error::Kind::Storage);
+        throw Error(
+            Sealed::tr("An encrypted value is damaged (%1).").arg(QString::fromUtf8(context(field, rowKey))),
+            Error::Kind::Storage);
     const QByteArray& sealed = *decoded;
     // The context "table.column:ROWKEY" without allocating (the name index opens hundreds of thousands).
     QVarLengthArray<char, 128> where;
@@ -239,6 +241,19 @@ QString Sealed::openText(const security::KeyRing& keys, QLatin1String field, con
     const QByteArray ctx =
         where.isEmpty() ? context(field, rowKey) : QByteArray::fromRawData(where.constData(), where.size());
     return QString::fromUtf8(keys.decrypt(security::KeyRing::Scope::Data, sealed, ctx));
+}
+} // namespace
+
+QString Sealed::openText(const security::KeyRing& keys, QLatin1String field, const QString& rowKey,
+                         const QString& stored)
+{
+    return openStored(keys, field, rowKey, QStringView(stored));
+}
+
+QString Sealed::openText(const security::KeyRing& keys, QLatin1String field, const QString& rowKey,
+                         QByteArrayView stored)
+{
+    return openStored(keys, field, rowKey, stored);
 }
 
 bool Sealed::isSealed(const Database& db)

@@ -66,6 +66,9 @@ class Sealed
                             const QString& value);
     static QString openText(const security::KeyRing& keys, QLatin1String field, const QString& rowKey,
                             const QString& stored);
+    // The same from the stored text's bytes (as SQLite's own API gives them).
+    static QString openText(const security::KeyRing& keys, QLatin1String field, const QString& rowKey,
+                            QByteArrayView stored);
 
     // Stored base64 text (QByteArray::toBase64's standard alphabet and padding) to bytes; nullopt when it is
     // not base64. Faster than QByteArray::fromBase64Encoding on what sealed columns hold (one pass, no

@@ -199,3 +199,65 @@ TEST_CASE("name index: a build in several threads gives the same index as in one
     CHECK(found(one, QStringLiteral("elodie marsan")).size() == 1);
     CHECK(found(one, QStringLiteral("marsan")).size() == 2);
 }
+
+TEST_CASE("name index: households and persons changed after the build are found as by a new index",
+          "[store][sealed][nameindex]")
+{
+    const store::Backend backend = GENERATE(from_range(test::backendsUnderTest()));
+    CABAS_BACKEND_INFO(backend);
+    const QDateTime t0(QDate(2025, 3, 10), QTime(9, 0), Qt::UTC);
+    test::ScopedClock clock(t0);
+    test::TempDatabase temp(backend);
+    auto db = temp.createSealed();
+    DemoOptions options;
+    options.households = 120;
+    DemoGenerator::generate(*db, test::adminSession(*db), options);
+    const Session sw = test::sessionFor(*db, Role::SocialWorker);
+    REQUIRE(sw.keys);
+    const HouseholdService s(*db, sw);
+    store::NameIndex index;
+    index.setThreads(2, 10);
+    index.refresh(*db, *sw.keys);
+    const QStringList before = index.describe();
+    const QStringList typed = {
+        QStringLiteral("a"),     QStringLiteral("ma"),   QStringLiteral("mar"),
+        QStringLiteral("auch"),  QStringLiteral("cond"), QStringLiteral("eauze"),
+        QStringLiteral("p"),     QStringLiteral("0"),    QStringLiteral("00"),
+        QStringLiteral("mmg 0"), QStringLiteral("z"),    QStringLiteral("quintard anne"),
+        QStringLiteral("lef"),   QStringLiteral("n")};
+
+    // Then, in two rounds: the communes of most households (enough for the index to merge its added terms
+    // into its sorted base in the first round, not in the second), the names of some of their members
+    // (one to a name no one had, one to a name of the base), read at the next look.
+    const auto households = s.search({}, 100000, 0);
+    REQUIRE(households.size() == 120);
+    for (int round = 0; round < 2; ++round) {
+        clock.clock().set(t0.addSecs(600 * (round + 1)));
+        for (std::size_t i = 0; i < households.size(); ++i) {
+            if (round == 1 && i % 9 != 0)
+                continue;
+            Household h = *s.find(households[i].household.code);
+            h.commune = i % 2 ? QStringLiteral("Condom") : QStringLiteral("\u00c9auze");
+            s.update(h);
+            if (i % 10 == 0) {
+                std::vector<Person> members = s.members(h.id);
+                REQUIRE(!members.empty());
+                members.front().lastName = i % 20 ? QStringLiteral("Quintard") : QStringLiteral("Lefort");
+                s.updatePerson(members.front());
+            }
+        }
+        index.refresh(*db, *sw.keys, true);
+        store::NameIndex fresh;
+        fresh.refresh(*db, *sw.keys);
+        CHECK(index.describe() == fresh.describe());
+        for (const QString& text : typed) {
+            INFO(text.toStdString());
+            CHECK(index.matching(text, true) == fresh.matching(text, true));
+            CHECK(index.matching(text, false) == fresh.matching(text, false));
+        }
+    }
+    CHECK(index.describe() != before);
+    CHECK(found(index, QStringLiteral("auch")).empty());
+    CHECK(found(index, QStringLiteral("eauze")).size() == 60);
+    CHECK(found(index, QStringLiteral("quintard")).size() >= 6);
+}
