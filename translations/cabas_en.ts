@@ -2954,6 +2954,14 @@
         <source>Sealing the health data needs the health key and the cohort key (a nurse&apos;s keys).</source>
         <translation>Sealing the health data needs the health key and the cohort key (a nurse&apos;s keys).</translation>
     </message>
+    <message>
+        <source>Writing the cohort&apos;s rows per member runs inside a transaction.</source>
+        <translation>Writing the cohort&apos;s rows per member runs inside a transaction.</translation>
+    </message>
+    <message>
+        <source>Writing the cohort&apos;s rows per member needs the cohort key.</source>
+        <translation>Writing the cohort&apos;s rows per member needs the cohort key.</translation>
+    </message>
 </context>
 <context>
     <name>HealthService</name>

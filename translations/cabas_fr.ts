@@ -2954,6 +2954,14 @@
         <source>Sealing the health data needs the health key and the cohort key (a nurse&apos;s keys).</source>
         <translation>Le chiffrement des données de santé demande la clé santé et la clé de cohorte (les clés d’un infirmier).</translation>
     </message>
+    <message>
+        <source>Writing the cohort&apos;s rows per member runs inside a transaction.</source>
+        <translation>L&apos;écriture des lignes de la cohorte par membre se fait à l&apos;intérieur d&apos;une transaction.</translation>
+    </message>
+    <message>
+        <source>Writing the cohort&apos;s rows per member needs the cohort key.</source>
+        <translation>L&apos;écriture des lignes de la cohorte par membre demande la clé de cohorte.</translation>
+    </message>
 </context>
 <context>
     <name>HealthService</name>
