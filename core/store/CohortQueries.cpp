@@ -433,17 +433,24 @@ void CohortQueries::healthInMemory(const CohortFilter& f, CohortRaw& raw,
     // Dated on or before `to`: compared here (SQLite would convert `to` to a number for each row, the date
     // columns having numeric affinity).
     const int toDay = dayNumber(f.to);
+    // A checkup's or questionnaire's row (person, wave, date first): its member's values when it is dated on
+    // or before `to` and of the wave M0 (m0 set) or M6, null otherwise (its follow-up wave marked done when
+    // dated and a member's).
+    const auto pairRecord = [&](const SqliteStatement& q, bool& m0) -> Values* {
+        if (!onOrBefore(dayNumber(q.text(2)), toDay))
+            return nullptr;
+        const QByteArrayView wave = q.text(1);
+        Values* m = recordOf(q.int64(0), wave);
+        m0 = wave == QByteArrayView("M0");
+        return m && (m0 || wave == QByteArrayView("M6")) ? m : nullptr;
+    };
     {
         SqliteStatement q(
             m_db, QStringLiteral("SELECT person_id, wave, taken_on, weight_g, height_mm FROM checkup"));
         while (q.next()) {
-            if (!onOrBefore(dayNumber(q.text(2)), toDay))
-                continue;
-            Values* m = recordOf(q.int64(0), q.text(1));
+            bool m0 = false;
+            Values* m = pairRecord(q, m0);
             if (!m)
-                continue;
-            const bool m0 = q.text(1) == QByteArrayView("M0");
-            if (!m0 && q.text(1) != QByteArrayView("M6"))
                 continue;
             (m0 ? m->c0 : m->c6) = true;
             if (pairs && !q.isNull(3) && !q.isNull(4)) {
@@ -458,13 +465,9 @@ void CohortQueries::healthInMemory(const CohortFilter& f, CohortRaw& raw,
                                  "organic_products_freq, discovered_sustainable_shop FROM "
                                  "diet_questionnaire"));
         while (q.next()) {
-            if (!onOrBefore(dayNumber(q.text(2)), toDay))
-                continue;
-            Values* m = recordOf(q.int64(0), q.text(1));
+            bool m0 = false;
+            Values* m = pairRecord(q, m0);
             if (!m)
-                continue;
-            const bool m0 = q.text(1) == QByteArrayView("M0");
-            if (!m0 && q.text(1) != QByteArrayView("M6"))
                 continue;
             (m0 ? m->q0 : m->q6) = true;
             if (!pairs)
