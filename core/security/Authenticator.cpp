@@ -145,12 +145,10 @@ void Authenticator::openKeys(Session& attempt, const QString& password) const
         throw;
     }
     attempt.keys = std::make_shared<const KeyRing>(std::move(*ring));
-    // A database sealed before the cohort's rows per member (schema 17): the first login that holds the
-    // cohort key and may write health tables writes them (nurses; coordinators too on SQLite, where no
-    // database role limits them). Until then the cohort reads its rows one record at a time, so a failure
-    // here only costs time: it does not refuse the login.
-    if (user.role == Role::Nurse ||
-        (user.role == Role::Coordinator && m_db.backend() == store::Backend::Sqlite)) {
+    // A SQLite database sealed before the cohort's rows per member (schema 17): the first login of a nurse or
+    // a coordinator (they hold the cohort key) writes them. Until then the cohort reads its rows one record
+    // at a time, so a failure here only costs time: it does not refuse the login.
+    if (user.role == Role::Nurse || user.role == Role::Coordinator) {
         try {
             store::HealthSealing::completeCohortPersons(m_db, *attempt.keys);
         } catch (const Error& e) {

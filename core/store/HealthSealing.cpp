@@ -529,7 +529,9 @@ HealthSealing::CohortPerson HealthSealing::openCohortPerson(const security::KeyR
 
 void HealthSealing::writeCohortPerson(const Database& db, const security::KeyRing& ring, qint64 personId)
 {
-    if (db.schemaVersion() < 17)
+    // SQLite only: PostgreSQL's cohort reads cohort_health (and two nurses saving for the same person there
+    // would race on this row).
+    if (db.backend() != Backend::Sqlite || db.schemaVersion() < 17)
         return;
     CohortPerson p;
     bool any = false;
@@ -556,7 +558,7 @@ void HealthSealing::writeCohortPerson(const Database& db, const security::KeyRin
 
 bool HealthSealing::cohortPersonsComplete(const Database& db)
 {
-    if (db.schemaVersion() < 17)
+    if (db.backend() != Backend::Sqlite || db.schemaVersion() < 17)
         return false;
     QSqlQuery q =
         db.exec(QStringLiteral("SELECT 1 FROM cabas_meta WHERE key = ?"), {QString(kPersonsMarker)});
@@ -571,10 +573,10 @@ void HealthSealing::writeCohortPersons(const Database& db, const security::KeyRi
     if (!ring.hasCohortKey())
         throw Error(tr("Writing the cohort's rows per member needs the cohort key."),
                     Error::Kind::AccessDenied);
-    // Writers of cohort_health (a nurse saving a checkup) wait until this transaction ends, so that no row
-    // written meanwhile is left out. SQLite: the DELETE below takes the database's write lock first.
-    if (db.backend() == Backend::Postgres)
-        db.execDirect(QStringLiteral("LOCK TABLE cohort_health IN SHARE MODE"));
+    if (db.backend() != Backend::Sqlite)
+        return; // PostgreSQL's cohort reads cohort_health; its table stays empty
+    // Writers of cohort_health (a nurse saving a checkup) wait until this transaction ends: SQLite's
+    // transactions begin IMMEDIATE (Database::Transaction), so this one holds the write lock from its start.
     db.exec(QStringLiteral("DELETE FROM cohort_person_health"));
     // Every row read and opened first, then the members' rows written (PostgreSQL's driver drops the rest of
     // a result when another statement runs).
@@ -608,8 +610,8 @@ void HealthSealing::writeCohortPersons(const Database& db, const security::KeyRi
 
 void HealthSealing::completeCohortPersons(const Database& db, const security::KeyRing& ring)
 {
-    if (!ring.hasCohortKey() || db.schemaVersion() < 17 || !Sealed::coversHealth(db) ||
-        cohortPersonsComplete(db))
+    if (db.backend() != Backend::Sqlite || !ring.hasCohortKey() || db.schemaVersion() < 17 ||
+        !Sealed::coversHealth(db) || cohortPersonsComplete(db))
         return;
     Database::Transaction tx(db);
     if (cohortPersonsComplete(db)) // another client did it meanwhile

@@ -84,9 +84,10 @@ class HealthSealing
     // The same with the stored base64 text as bytes (the cohort reads them so on SQLite, many at a time).
     static CohortValues openCohort(const security::KeyRing& ring, const QString& source, qint64 recordId,
                                    qint64 personId, const QString& wave, QByteArrayView stored);
-    // Per member (cohort_person_health, migration 17): the values of their M0 and M6 cohort_health rows with
-    // each record's date (YYYYMMDD), in one row sealed under the cohort key with
-    // "cohort_person_health.sealed:PERSON" as associated data, so that the cohort opens one row per member.
+    // Per member (cohort_person_health, migration 17; SQLite only, the table stays empty on PostgreSQL whose
+    // cohort reads cohort_health): the values of their M0 and M6 cohort_health rows with each record's date
+    // (YYYYMMDD), in one row sealed under the cohort key with "cohort_person_health.sealed:PERSON" as
+    // associated data, so that the cohort opens one row per member.
     struct CohortRecord
     {
         int day = 0; // the record's date as YYYYMMDD
@@ -98,10 +99,12 @@ class HealthSealing
     };
     static CohortPerson openCohortPerson(const security::KeyRing& ring, qint64 personId,
                                          QByteArrayView stored);
-    // Whether every member's row is there (the marker of migration 17; false before that version).
+    // Whether every member's row is there (the marker of migration 17; false before that version and on
+    // PostgreSQL).
     static bool cohortPersonsComplete(const Database& db);
     // Rebuilds every member's row from cohort_health and sets the marker, in the caller's transaction (one
-    // is required; on PostgreSQL, writers of cohort_health wait for it). `ring` needs the cohort key.
+    // is required; it holds SQLite's write lock, so no save comes between). `ring` needs the cohort key.
+    // Nothing on PostgreSQL.
     static void writeCohortPersons(const Database& db, const security::KeyRing& ring);
     // The same in its own transaction when the health is sealed, the marker is missing and `ring` has the
     // cohort key (a login on a database sealed before version 17); does nothing otherwise.
